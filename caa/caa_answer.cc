@@ -1,0 +1,1 @@
+#include "caa/caa_answer.h"

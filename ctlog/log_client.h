@@ -1,0 +1,32 @@
+// Read side of an RFC 6962 log (§4). Thread-compatible: one per tailing thread.
+// Every method may return kUnavailable (transport, HTTP 429/5xx, timeout; the message carries
+// any Retry-After) or kDataLoss (unparseable answer). Nothing is verified here: callers check
+// signatures and proofs.
+#ifndef CAAWATCH_CTLOG_LOG_CLIENT_H_
+#define CAAWATCH_CTLOG_LOG_CLIENT_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "ctlog/log_types.h"
+
+namespace caawatch::ctlog {
+
+class LogClient {
+ public:
+  virtual ~LogClient() = default;
+  // §4.3 get-sth.
+  [[nodiscard]] virtual absl::StatusOr<SignedTreeHead> GetSth() = 0;
+  // §4.6 get-entries for [start_inclusive, end_inclusive]. May return fewer than asked (logs
+  // cap batches), never zero and never more: either is kDataLoss.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<RawEntry>> GetEntries(uint64_t start_inclusive,
+                                                                         uint64_t end_inclusive) = 0;
+  // §4.4 get-sth-consistency. Requires 0 < first <= second.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(
+      uint64_t first, uint64_t second) = 0;
+};
+
+}  // namespace caawatch::ctlog
+
+#endif  // CAAWATCH_CTLOG_LOG_CLIENT_H_

@@ -1,0 +1,101 @@
+// The caawatch store: findings, log positions, the watchlist and CAA observations in RocksDB.
+// Layout and encoding: SCHEMA.md. Thread-safe; all methods may be called concurrently.
+// Errors: kDataLoss for corruption, kFailedPrecondition for a newer schema or a read-only or
+// full disk, kInvalidArgument for bad arguments, kUnavailable for a busy database.
+#ifndef CAAWATCH_STORE_FINDING_STORE_H_
+#define CAAWATCH_STORE_FINDING_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "store/records.pb.h"
+
+namespace caawatch::store {
+
+// Everything one processed range of one log changes, committed atomically.
+struct CommitRequest {
+  std::optional<LogStateRecord> log_state;   // Absent for commits not tied to a log.
+  std::vector<FindingRecord> findings;       // seq is ignored on input.
+  // DER of matched certificates, keyed by their SHA-256 (deduplicated by the store).
+  std::vector<std::pair<std::string, std::string>> certificates;
+};
+
+struct CommitResult {
+  // Findings that did not exist before, with their new seq, in seq order.
+  std::vector<FindingRecord> created;
+  // Existing findings that gained entries or hashes (seq unchanged).
+  std::vector<FindingRecord> updated;
+};
+
+struct FindingQuery {
+  uint64_t after_seq = 0;                    // Only seq > after_seq.
+  std::vector<std::string> verdicts;         // Empty = any.
+  std::vector<std::string> severities;       // Empty = any.
+  absl::Time since = absl::InfinitePast();   // recorded_ms >= since.
+  absl::Time until = absl::InfiniteFuture(); // recorded_ms < until.
+  std::string log_id;                        // Raw bytes; empty = any.
+  size_t limit = 1000;
+  bool newest_first = false;                 // Default ascending seq.
+};
+
+struct OpenOptions {
+  bool read_only = false;                    // CLI readers open without locking out `run`.
+};
+
+class FindingStore {
+ public:
+  // Opens or creates the store in `dir`. kFailedPrecondition if the schema is newer than this
+  // build, or the directory is unusable (with the reason).
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<FindingStore>> Open(const std::string& dir,
+                                                                         OpenOptions options = {});
+  virtual ~FindingStore() = default;
+
+  // Atomic: the log state, every finding and certificate land together or not at all. A finding
+  // whose key (tbs_sha256 for certificates, misbehaviour_key otherwise) already exists is
+  // merged: entries are united by (log_id, index), empty hashes filled in; its seq and verdict
+  // stay. New findings get consecutive seqs after the last one.
+  [[nodiscard]] virtual absl::StatusOr<CommitResult> Commit(CommitRequest request) = 0;
+
+  [[nodiscard]] virtual absl::StatusOr<std::optional<LogStateRecord>> LoadLogState(
+      const std::string& log_id) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<LogStateRecord>> ListLogStates() = 0;
+
+  [[nodiscard]] virtual absl::StatusOr<std::vector<FindingRecord>> ListFindings(
+      const FindingQuery& query) = 0;
+  // Findings whose names include `name` (or, with `subtree`, any name at or below it), newest
+  // first.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<FindingRecord>> FindingsForName(
+      const std::string& name, bool subtree, const FindingQuery& query) = 0;
+  // By certificate, precertificate or TBS SHA-256 (raw 32 bytes).
+  [[nodiscard]] virtual absl::StatusOr<std::optional<FindingRecord>> FindByHash(
+      const std::string& sha256) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> GetCertificateDer(
+      const std::string& sha256) = 0;
+  // Highest seq assigned so far, 0 if none.
+  [[nodiscard]] virtual absl::StatusOr<uint64_t> LastSeq() = 0;
+
+  // Watchlist. PutWatch replaces an entry of the same name.
+  [[nodiscard]] virtual absl::Status PutWatch(const WatchRecord& entry) = 0;
+  // Returns whether it existed.
+  [[nodiscard]] virtual absl::StatusOr<bool> RemoveWatch(const std::string& name) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<WatchRecord>> ListWatch() = 0;
+
+  // Records an answer seen at `observation.last_seen_ms`: when it equals the newest stored
+  // observation for its query name (same outcome, records, alias chain, DNSSEC status and TTL)
+  // that one's last_seen is extended, otherwise a new observation starts.
+  [[nodiscard]] virtual absl::Status RecordCaaObservation(
+      const CaaObservationRecord& observation) = 0;
+  // Observations of `query_name` overlapping [from, to], oldest first.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(
+      const std::string& query_name, absl::Time from, absl::Time to) = 0;
+};
+
+}  // namespace caawatch::store
+
+#endif  // CAAWATCH_STORE_FINDING_STORE_H_
