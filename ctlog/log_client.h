@@ -13,6 +13,12 @@
 
 namespace caawatch::ctlog {
 
+// RFC 6962 §4.5 get-proof-by-hash answer.
+struct InclusionProof {
+  uint64_t leaf_index = 0;
+  std::vector<Sha256Hash> audit_path;
+};
+
 class LogClient {
  public:
   virtual ~LogClient() = default;
@@ -25,6 +31,10 @@ class LogClient {
   // §4.4 get-sth-consistency. Requires 0 < first <= second.
   [[nodiscard]] virtual absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(
       uint64_t first, uint64_t second) = 0;
+  // §4.5 get-proof-by-hash: the audit path of the leaf with `leaf_hash` in the tree of
+  // `tree_size`. kNotFound if the log does not know the leaf at that size.
+  [[nodiscard]] virtual absl::StatusOr<InclusionProof> GetProofByHash(const Sha256Hash& leaf_hash,
+                                                                      uint64_t tree_size) = 0;
 };
 
 }  // namespace caawatch::ctlog

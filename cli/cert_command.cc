@@ -1,0 +1,91 @@
+// `caawatch cert SHA256`: one certificate's finding, with its CAA evidence, or its PEM.
+#include <cstdio>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_join.h"
+#include "base/hex.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "monitor/finding_convert.h"
+#include "monitor/finding_json.h"
+
+namespace caawatch::cli {
+namespace {
+
+std::string Pem(const std::string& der) {
+  std::string b64 = absl::Base64Escape(der);
+  std::string out = "-----BEGIN CERTIFICATE-----\n";
+  for (size_t i = 0; i < b64.size(); i += 64) out += b64.substr(i, 64) + "\n";
+  return out + "-----END CERTIFICATE-----\n";
+}
+
+void PrintHuman(const store::FindingRecord& f) {
+  std::printf("finding %llu: %s (%s)\n", static_cast<unsigned long long>(f.seq()),
+              f.verdict().c_str(), f.severity().c_str());
+  std::printf("  names:    %s\n", absl::StrJoin(f.names(), ", ").c_str());
+  std::printf("  watched:  %s\n", absl::StrJoin(f.watched_names(), ", ").c_str());
+  std::printf("  issuer:   %s [%s: %s]\n", f.issuer().dn().c_str(), f.issuer().ca_owner().c_str(),
+              absl::StrJoin(f.issuer().caa_identifiers(), ", ").c_str());
+  std::printf("  validity: %s .. %s\n", FormatRfc3339(absl::FromUnixMillis(f.not_before_ms())).c_str(),
+              FormatRfc3339(absl::FromUnixMillis(f.not_after_ms())).c_str());
+  std::printf("  tbs:      %s\n", HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
+  for (const store::EntryRef& e : f.entries()) {
+    std::printf("  entry:    %s #%llu at %s (%s)\n", e.log_url().c_str(),
+                static_cast<unsigned long long>(e.index()),
+                FormatRfc3339(absl::FromUnixMillis(e.timestamp_ms())).c_str(),
+                e.precert() ? "precert" : "cert");
+  }
+  for (const store::CaaNameRecord& c : f.caa()) {
+    std::printf("  caa %s: %s, relevant set at '%s' (%d records), basis %s, dnssec %s\n    %s\n",
+                c.name().c_str(), c.verdict().c_str(), c.relevant_name().c_str(),
+                c.records_size(), c.basis().c_str(), c.dnssec().c_str(), c.reason().c_str());
+  }
+  std::printf("  reason:   %s\n", f.reason().c_str());
+}
+
+}  // namespace
+
+int CertCommand(const Args& args) {
+  std::vector<FlagSpec> specs = CommonFlags();
+  specs.push_back({"pem", "", "print the stored certificate (or precertificate) as PEM"});
+  FlagParser parser("cert", "SHA256 [flags]",
+                    "Shows the finding of one certificate, found by the SHA-256 of the "
+                    "certificate, the precertificate or the TBS (hex).",
+                    specs);
+  auto prepared = Prepare(parser, args);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  CommandContext& ctx = std::get<CommandContext>(prepared);
+  if (ctx.flags.positional().size() != 1) {
+    return Fail(absl::InvalidArgumentError("cert takes exactly one SHA256"), 2);
+  }
+  absl::StatusOr<std::vector<uint8_t>> hash = HexDecode(ctx.flags.positional()[0]);
+  if (!hash.ok() || hash->size() != 32) {
+    return Fail(absl::InvalidArgumentError("SHA256 must be 64 hex digits"), 2);
+  }
+  const std::string raw(hash->begin(), hash->end());
+  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<std::optional<store::FindingRecord>> finding = (*store)->FindByHash(raw);
+  if (!finding.ok()) return Fail(finding.status());
+  if (!finding->has_value()) {
+    return Fail(absl::NotFoundError("no finding for this hash"));
+  }
+  if (ctx.flags.Has("pem")) {
+    for (const std::string& h : {raw, (*finding)->cert_sha256(), (*finding)->precert_sha256()}) {
+      absl::StatusOr<std::optional<std::string>> der = (*store)->GetCertificateDer(h);
+      if (der.ok() && der->has_value()) {
+        std::fputs(Pem(**der).c_str(), stdout);
+        return 0;
+      }
+    }
+    return Fail(absl::NotFoundError("the certificate's DER is not stored"));
+  }
+  if (ctx.json) {
+    std::puts(monitor::FindingToJson(monitor::ToApiFinding(**finding)).c_str());
+  } else {
+    PrintHuman(**finding);
+  }
+  return 0;
+}
+
+}  // namespace caawatch::cli

@@ -1,0 +1,101 @@
+#include "cli/context.h"
+
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+
+namespace caawatch::cli {
+namespace {
+
+// $XDG_DATA_HOME/caawatch, else $HOME/.local/share/caawatch, else ./caawatch-data.
+std::string DefaultDataDir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg != nullptr && *xdg != '\0') {
+    return absl::StrCat(xdg, "/caawatch");
+  }
+  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    return absl::StrCat(home, "/.local/share/caawatch");
+  }
+  return "caawatch-data";
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+int Fail(const absl::Status& status, int exit_code) {
+  std::fprintf(stderr, "caawatch: %s\n", std::string(status.message()).c_str());
+  return exit_code;
+}
+
+std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& args) {
+  absl::StatusOr<ParsedFlags> flags = parser.Parse(args);
+  if (!flags.ok()) {
+    if (absl::IsCancelled(flags.status())) {
+      std::fputs(parser.Usage().c_str(), stdout);
+      return 0;
+    }
+    return Fail(flags.status(), 2);
+  }
+  CommandContext context;
+  context.flags = std::move(*flags);
+  context.json = context.flags.Has("json");
+  monitor::MonitorConfig defaults;
+  defaults.data_dir = DefaultDataDir();
+  if (context.flags.Has("config")) {
+    absl::StatusOr<std::string> text = ReadFile(context.flags.Get("config"));
+    if (!text.ok()) return Fail(text.status(), 2);
+    absl::StatusOr<monitor::MonitorConfig> config = monitor::ParseConfig(*text, defaults);
+    if (!config.ok()) {
+      return Fail(Annotate(config.status(), context.flags.Get("config")), 2);
+    }
+    context.config = std::move(*config);
+  } else {
+    context.config = defaults;
+  }
+  if (context.flags.Has("data-dir")) context.config.data_dir = context.flags.Get("data-dir");
+  return context;
+}
+
+absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForReading(
+    const CommandContext& context) {
+  struct stat st;
+  const std::string& dir = context.config.data_dir;
+  if (::stat(dir.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat("no store at ", dir,
+                                            " (run `caawatch run` first, or pass --data-dir)"));
+  }
+  store::OpenOptions options;
+  options.read_only = true;
+  return store::FindingStore::Open(dir, options);
+}
+
+absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForWriting(
+    const CommandContext& context) {
+  const std::string& dir = context.config.data_dir;
+  // mkdir -p: the data directory's parents may not exist on a fresh machine.
+  for (size_t pos = dir.find('/', 1); pos != std::string::npos; pos = dir.find('/', pos + 1)) {
+    ::mkdir(dir.substr(0, pos).c_str(), 0700);
+  }
+  ::mkdir(dir.c_str(), 0700);
+  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = store::FindingStore::Open(dir);
+  if (!store.ok() && absl::StrContains(store.status().message(), "lock")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the store at ", dir, " is in use by a running `caawatch run`: ", store.status().message()));
+  }
+  return store;
+}
+
+}  // namespace caawatch::cli

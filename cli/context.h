@@ -1,0 +1,42 @@
+// What every command resolves first: flags parsed, the configuration (file over defaults, flags
+// over file), the data directory, and the store opened for the command's needs.
+#ifndef CAAWATCH_CLI_CONTEXT_H_
+#define CAAWATCH_CLI_CONTEXT_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "cli/commands.h"
+#include "cli/flags.h"
+#include "monitor/config.h"
+#include "store/finding_store.h"
+
+namespace caawatch::cli {
+
+struct CommandContext {
+  ParsedFlags flags;
+  monitor::MonitorConfig config;
+  bool json = false;
+};
+
+// Parses flags and loads the config. Returns the exit code to end with instead of a context
+// when the command should stop (--help: 0, bad usage: 2).
+std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& args);
+
+// Opens the store of `context` for reading while `caawatch run` may hold it for writing.
+// kNotFound with a clear message if there is no store yet.
+absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForReading(
+    const CommandContext& context);
+absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForWriting(
+    const CommandContext& context);
+
+// Prints "caawatch: <message>" to stderr and returns `exit_code`.
+int Fail(const absl::Status& status, int exit_code = 1);
+
+}  // namespace caawatch::cli
+
+#endif  // CAAWATCH_CLI_CONTEXT_H_

@@ -1,0 +1,163 @@
+// `caawatch inspect FILE`: decodes certificates, precertificates or CT leaves without a store.
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_join.h"
+#include "base/hex.h"
+#include "base/status_macros.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "ctlog/certificate_parser.h"
+#include "ctlog/leaf.h"
+#include "ctlog/pem.h"
+#include "nlohmann/json.hpp"
+
+namespace caawatch::cli {
+namespace {
+
+struct Inspected {
+  std::string source;  // "certificate 1", "leaf 12", ...
+  ctlog::CertificateIdentity identity;
+  std::optional<ctlog::LogEntry> entry;
+};
+
+nlohmann::json ToJson(const Inspected& item) {
+  const ctlog::CertificateIdentity& id = item.identity;
+  nlohmann::json j = {
+      {"source", item.source},
+      {"names", id.dns_names},
+      {"common_names", id.common_names},
+      {"ip_addresses", id.ip_addresses},
+      {"subject", id.subject_dn},
+      {"issuer", id.issuer_dn},
+      {"serial", id.serial_hex},
+      {"not_before", FormatRfc3339(id.not_before)},
+      {"not_after", FormatRfc3339(id.not_after)},
+      {"sha256", HexEncode(id.sha256)},
+      {"tbs_sha256", HexEncode(id.tbs_sha256)},
+      {"precert", id.is_precertificate},
+  };
+  if (!id.parse_error.empty()) j["parse_error"] = id.parse_error;
+  if (item.entry) {
+    j["entry_type"] = item.entry->type == ctlog::EntryType::kPrecert ? "precert_entry" : "x509_entry";
+    j["timestamp"] = FormatRfc3339(absl::FromUnixMillis(static_cast<int64_t>(item.entry->timestamp_ms)));
+    j["leaf_hash"] = HexEncode(item.entry->leaf_hash);
+    if (item.entry->issuer) {
+      j["issuing_ca"] = {{"subject", item.entry->issuer->subject_dn},
+                         {"spki_sha256", HexEncode(item.entry->issuer->spki_sha256)}};
+    }
+    if (!item.entry->decode_error.empty()) j["decode_error"] = item.entry->decode_error;
+  }
+  return j;
+}
+
+void PrintHuman(const Inspected& item) {
+  const ctlog::CertificateIdentity& id = item.identity;
+  std::printf("%s%s\n", item.source.c_str(), id.is_precertificate ? " (precertificate)" : "");
+  std::printf("  names:       %s\n", absl::StrJoin(id.dns_names, ", ").c_str());
+  if (!id.common_names.empty())
+    std::printf("  common name: %s\n", absl::StrJoin(id.common_names, ", ").c_str());
+  if (!id.ip_addresses.empty())
+    std::printf("  ip:          %s\n", absl::StrJoin(id.ip_addresses, ", ").c_str());
+  std::printf("  subject:     %s\n  issuer:      %s\n", id.subject_dn.c_str(), id.issuer_dn.c_str());
+  std::printf("  validity:    %s .. %s\n", FormatRfc3339(id.not_before).c_str(),
+              FormatRfc3339(id.not_after).c_str());
+  std::printf("  sha256:      %s\n  tbs_sha256:  %s\n", HexEncode(id.sha256).c_str(),
+              HexEncode(id.tbs_sha256).c_str());
+  if (!id.parse_error.empty()) std::printf("  parse error: %s\n", id.parse_error.c_str());
+}
+
+std::vector<uint8_t> Bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+
+// A get-entries response: {"entries":[{"leaf_input":..., "extra_data":...}]}.
+absl::StatusOr<std::vector<Inspected>> InspectEntriesJson(const std::string& text) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.contains("entries") || !doc["entries"].is_array()) {
+    return absl::InvalidArgumentError("JSON input is not a get-entries response");
+  }
+  std::vector<Inspected> out;
+  uint64_t i = 0;
+  for (const nlohmann::json& e : doc["entries"]) {
+    std::string leaf, extra;
+    if (!e.is_object() || !e.contains("leaf_input") || !e["leaf_input"].is_string() ||
+        !absl::Base64Unescape(e["leaf_input"].get<std::string>(), &leaf)) {
+      return absl::InvalidArgumentError(absl::StrCat("entry ", i, ": bad leaf_input"));
+    }
+    if (e.contains("extra_data") && e["extra_data"].is_string()) {
+      absl::Base64Unescape(e["extra_data"].get<std::string>(), &extra);
+    }
+    ctlog::RawEntry raw{Bytes(leaf), Bytes(extra)};
+    absl::StatusOr<ctlog::LogEntry> entry = ctlog::DecodeLogEntry(i, raw);
+    if (!entry.ok()) return Annotate(entry.status(), absl::StrCat("entry ", i));
+    out.push_back({absl::StrCat("leaf ", i), entry->identity, *entry});
+    ++i;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Inspected>> Inspect(const std::string& content) {
+  const std::vector<std::vector<uint8_t>> pems = ctlog::PemCertificates(content);
+  std::vector<Inspected> out;
+  if (!pems.empty()) {
+    for (size_t i = 0; i < pems.size(); ++i) {
+      out.push_back({absl::StrCat("certificate ", i + 1), ctlog::ParseCertificateIdentity(pems[i]),
+                     std::nullopt});
+    }
+    return out;
+  }
+  const size_t first = content.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && content[first] == '{') return InspectEntriesJson(content);
+  const std::vector<uint8_t> bytes = Bytes(content);
+  if (bytes.size() > 2 && bytes[0] == 0x30) {
+    out.push_back({"certificate 1", ctlog::ParseCertificateIdentity(bytes), std::nullopt});
+    return out;
+  }
+  if (bytes.size() > 2 && bytes[0] == 0x00 && bytes[1] == 0x00) {  // MerkleTreeLeaf v1.
+    absl::StatusOr<ctlog::LogEntry> entry = ctlog::DecodeLogEntry(0, ctlog::RawEntry{bytes, {}});
+    if (!entry.ok()) return entry.status();
+    out.push_back({"leaf 0", entry->identity, *entry});
+    return out;
+  }
+  return absl::InvalidArgumentError(
+      "not a PEM or DER certificate, a MerkleTreeLeaf, or a get-entries JSON response");
+}
+
+}  // namespace
+
+int InspectCommand(const Args& args) {
+  FlagParser parser("inspect", "FILE [--json]",
+                    "Decodes a PEM (several blocks allowed) or DER certificate or precertificate, "
+                    "a binary MerkleTreeLeaf, or a get-entries JSON response, and prints its "
+                    "identities, issuer, validity, SHA-256 and TBS hash. Needs no store.",
+                    {{"json", "", "print one JSON object per certificate"}});
+  auto prepared = Prepare(parser, args);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  CommandContext& ctx = std::get<CommandContext>(prepared);
+  if (ctx.flags.positional().size() != 1) {
+    return Fail(absl::InvalidArgumentError("inspect takes exactly one FILE (- for stdin)"), 2);
+  }
+  const std::string path = ctx.flags.positional()[0];
+  std::ostringstream content;
+  if (path == "-") {
+    content << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Fail(absl::NotFoundError(absl::StrCat("cannot read ", path)));
+    content << in.rdbuf();
+  }
+  absl::StatusOr<std::vector<Inspected>> items = Inspect(content.str());
+  if (!items.ok()) return Fail(Annotate(items.status(), path));
+  for (const Inspected& item : *items) {
+    if (ctx.json) {
+      std::puts(ToJson(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      PrintHuman(item);
+    }
+  }
+  return 0;
+}
+
+}  // namespace caawatch::cli

@@ -1,0 +1,138 @@
+// `caawatch run`: tails the configured logs until SIGTERM/SIGINT (or, with --once, up to the
+// tree sizes current at start), evaluating CAA and storing findings.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "base/log.h"
+#include "base/status_macros.h"
+#include "cli/commands.h"
+#include "cli/context.h"
+#include "monitor/supervisor.h"
+#include "monitor/watchlist.h"
+
+namespace caawatch::cli {
+namespace {
+
+std::vector<FlagSpec> RunFlags() {
+  std::vector<FlagSpec> specs = CommonFlags();
+  for (FlagSpec& s : DnsFlags()) specs.push_back(std::move(s));
+  specs.push_back({"once", "", "process every log up to its tree size at start, then exit"});
+  specs.push_back({"log-list", "FILE|URL", "v3 log list (default: the list embedded at build)"});
+  specs.push_back({"watch", "NAME", "watch NAME (.NAME for NAME and everything below)", true});
+  specs.push_back({"watchlist", "FILE", "certspotter-style watchlist file"});
+  specs.push_back({"grpc-listen", "ADDR", "gRPC address (default 127.0.0.1:7443)"});
+  specs.push_back({"start-at", "beginning|end|INDEX", "where to start logs with no stored position"});
+  specs.push_back({"verbose", "", "log debug detail"});
+  return specs;
+}
+
+// Flags override the configuration file, which overrides the defaults.
+absl::Status ApplyFlags(const ParsedFlags& flags, monitor::MonitorConfig* config) {
+  if (flags.Has("log-list")) config->log_list = flags.Get("log-list");
+  if (flags.Has("dns-server")) config->dns_servers = flags.GetAll("dns-server");
+  if (flags.Has("dnssec")) {
+    const std::string v = flags.Get("dnssec");
+    if (v != "on" && v != "off") return absl::InvalidArgumentError("--dnssec must be on or off");
+    config->dnssec = v == "on";
+  }
+  if (flags.Has("trust-anchor")) config->trust_anchor_file = flags.Get("trust-anchor");
+  if (flags.Has("grpc-listen")) config->grpc_listen = flags.Get("grpc-listen");
+  if (flags.Has("start-at")) config->start_at = flags.Get("start-at");
+  if (flags.Has("watchlist")) config->watchlist_file = flags.Get("watchlist");
+  for (const std::string& w : flags.GetAll("watch")) config->watch.push_back(w);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<monitor::WatchItem>> StaticWatches(const monitor::MonitorConfig& config) {
+  std::string text;
+  for (const std::string& w : config.watch) absl::StrAppend(&text, w, "\n");
+  absl::StatusOr<std::vector<monitor::WatchItem>> parsed = monitor::ParseWatchlist(text);
+  if (!parsed.ok()) return Annotate(parsed.status(), "--watch");
+  std::vector<monitor::WatchItem> items = std::move(*parsed);
+  if (!config.watchlist_file.empty()) {
+    std::ifstream in(config.watchlist_file);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
+    std::ostringstream file;
+    file << in.rdbuf();
+    absl::StatusOr<std::vector<monitor::WatchItem>> more = monitor::ParseWatchlist(file.str());
+    if (!more.ok()) return Annotate(more.status(), config.watchlist_file);
+    items.insert(items.end(), more->begin(), more->end());
+  }
+  return items;
+}
+
+// Turns SIGTERM/SIGINT into a notification. Signals are blocked in every thread (the mask is
+// inherited), and this one thread waits for them.
+class SignalWatcher {
+ public:
+  explicit SignalWatcher(absl::Notification* stop) : stop_(stop) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this] {
+      const timespec tick{0, 200 * 1000 * 1000};
+      while (!done_.load()) {
+        if (sigtimedwait(&set_, nullptr, &tick) > 0) {
+          if (!stop_->HasBeenNotified()) stop_->Notify();
+        }
+      }
+    });
+  }
+  ~SignalWatcher() {
+    done_.store(true);
+    thread_.join();
+  }
+
+ private:
+  absl::Notification* stop_;
+  sigset_t set_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+int RunCommand(const Args& args) {
+  FlagParser parser("run", "[flags]",
+                    "Tails every usable CT log of the log list, checks each certificate for a "
+                    "watched name against CAA as it was at issuance time, stores the findings "
+                    "and serves them over gRPC. SIGTERM or SIGINT stops it after committing.",
+                    RunFlags());
+  auto prepared = Prepare(parser, args);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  CommandContext& ctx = std::get<CommandContext>(prepared);
+  if (absl::Status s = ApplyFlags(ctx.flags, &ctx.config); !s.ok()) return Fail(s, 2);
+  absl::StatusOr<std::vector<monitor::WatchItem>> watches = StaticWatches(ctx.config);
+  if (!watches.ok()) return Fail(watches.status(), 2);
+  const Logger logger(ctx.flags.Has("verbose") ? LogLevel::kDebug : LogLevel::kInfo);
+  if (watches->empty()) {
+    logger.Log(LogLevel::kWarning, "run",
+               "no names watched yet: add some with --watch NAME, --watchlist FILE or "
+               "`caawatch watch add NAME`; logs are still tailed and verified");
+  }
+  absl::Notification stop;
+  SignalWatcher signals(&stop);
+  RealClock clock;
+  // Create the data directory like a writer would, with a clear error if that fails.
+  absl::StatusOr<std::unique_ptr<store::FindingStore>> probe = OpenStoreForWriting(ctx);
+  if (!probe.ok()) return Fail(probe.status());
+  probe->reset();
+  absl::StatusOr<std::unique_ptr<monitor::Supervisor>> supervisor =
+      monitor::Supervisor::Create(ctx.config, std::move(*watches), &clock, &logger);
+  if (!supervisor.ok()) return Fail(supervisor.status());
+  logger.Log(LogLevel::kInfo, "run", absl::StrCat("store at ", ctx.config.data_dir));
+  const absl::Status status =
+      ctx.flags.Has("once") ? (*supervisor)->RunOnce(stop) : (*supervisor)->Run(stop);
+  if (!status.ok()) return Fail(status);
+  logger.Log(LogLevel::kInfo, "run", "stopped after committing");
+  return 0;
+}
+
+}  // namespace caawatch::cli

@@ -1,0 +1,152 @@
+#include "monitor/caa_observer.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "base/status_macros.h"
+
+namespace caawatch::monitor {
+namespace {
+
+int64_t ToMs(absl::Time t) { return absl::ToUnixMillis(t); }
+
+caa::LookupOutcome OutcomeFromName(const std::string& name) {
+  using caa::LookupOutcome;
+  if (name == "noerror") return LookupOutcome::kNoError;
+  if (name == "nxdomain") return LookupOutcome::kNxDomain;
+  if (name == "servfail") return LookupOutcome::kServFail;
+  if (name == "refused") return LookupOutcome::kRefused;
+  if (name == "timeout") return LookupOutcome::kTimeout;
+  if (name == "bogus") return LookupOutcome::kBogus;
+  return LookupOutcome::kOtherError;
+}
+
+caa::DnssecStatus DnssecFromName(const std::string& name) {
+  using caa::DnssecStatus;
+  if (name == "secure") return DnssecStatus::kSecure;
+  if (name == "insecure") return DnssecStatus::kInsecure;
+  if (name == "bogus") return DnssecStatus::kBogus;
+  return DnssecStatus::kIndeterminate;
+}
+
+}  // namespace
+
+const char* OutcomeName(caa::LookupOutcome outcome) {
+  using caa::LookupOutcome;
+  switch (outcome) {
+    case LookupOutcome::kNoError:
+      return "noerror";
+    case LookupOutcome::kNxDomain:
+      return "nxdomain";
+    case LookupOutcome::kServFail:
+      return "servfail";
+    case LookupOutcome::kRefused:
+      return "refused";
+    case LookupOutcome::kTimeout:
+      return "timeout";
+    case LookupOutcome::kBogus:
+      return "bogus";
+    case LookupOutcome::kOtherError:
+      return "error";
+  }
+  return "error";
+}
+
+const char* DnssecName(caa::DnssecStatus status) {
+  using caa::DnssecStatus;
+  switch (status) {
+    case DnssecStatus::kSecure:
+      return "secure";
+    case DnssecStatus::kInsecure:
+      return "insecure";
+    case DnssecStatus::kBogus:
+      return "bogus";
+    case DnssecStatus::kIndeterminate:
+      return "indeterminate";
+  }
+  return "indeterminate";
+}
+
+store::CaaObservationRecord ToObservationRecord(const caa::CaaAnswer& answer) {
+  store::CaaObservationRecord r;
+  r.set_query_name(answer.qname);
+  r.set_first_seen_ms(ToMs(answer.observed_at));
+  r.set_last_seen_ms(ToMs(answer.observed_at));
+  r.set_rcode(answer.rcode);
+  r.set_outcome(OutcomeName(answer.outcome));
+  r.set_dnssec(DnssecName(answer.dnssec));
+  r.set_ttl(answer.ttl);
+  for (const caa::CaaRecord& rec : answer.records) {
+    store::CaaRecordPb* pb = r.add_records();
+    pb->set_flags(rec.flags);
+    pb->set_tag(rec.tag);
+    pb->set_value(rec.value);
+  }
+  for (const std::string& c : answer.cname_chain) r.add_cname_chain(c);
+  r.set_raw_answer(answer.raw_answer);
+  r.set_error(answer.error);
+  return r;
+}
+
+caa::Observation FromObservationRecord(const store::CaaObservationRecord& r) {
+  caa::Observation o;
+  o.answer.qname = r.query_name();
+  o.answer.outcome = OutcomeFromName(r.outcome());
+  o.answer.rcode = r.rcode();
+  o.answer.dnssec = DnssecFromName(r.dnssec());
+  o.answer.ttl = r.ttl();
+  for (const store::CaaRecordPb& pb : r.records()) {
+    o.answer.records.push_back(
+        caa::CaaRecord{static_cast<uint8_t>(pb.flags()), pb.tag(), pb.value()});
+  }
+  o.answer.cname_chain.assign(r.cname_chain().begin(), r.cname_chain().end());
+  o.answer.raw_answer = r.raw_answer();
+  o.answer.error = r.error();
+  o.first_seen = absl::FromUnixMillis(r.first_seen_ms());
+  o.last_seen = absl::FromUnixMillis(r.last_seen_ms());
+  o.answer.observed_at = o.last_seen;
+  return o;
+}
+
+CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::FindingStore* store,
+                         const Clock* clock, CaaObserverOptions options)
+    : resolver_(resolver), store_(store), clock_(clock), options_(options) {}
+
+bool CaaObserver::RecentlyObserved(const std::string& query_name, absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  auto it = last_lookup_.find(query_name);
+  if (it != last_lookup_.end() && now - it->second < options_.min_requery) return true;
+  if (last_lookup_.size() >= options_.max_remembered_names) last_lookup_.clear();
+  last_lookup_[query_name] = now;
+  return false;
+}
+
+absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_name) {
+  caa::CaaAnswer answer = resolver_->Lookup(query_name);
+  if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
+  CAAWATCH_RETURN_IF_ERROR(
+      Annotate(store_->RecordCaaObservation(ToObservationRecord(answer)), "record CAA answer"));
+  return answer;
+}
+
+absl::Status CaaObserver::ObservePath(const std::string& name) {
+  const absl::Time now = clock_->Now();
+  for (const std::string& q : caa::CaaSearchPath(name)) {
+    if (RecentlyObserved(q, now)) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(caa::CaaAnswer answer, Observe(q));
+    (void)answer;  // Recorded; the evaluation reads the history.
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<caa::Observation>> CaaObserver::History(
+    const std::string& query_name) {
+  CAAWATCH_ASSIGN_OR_RETURN(
+      std::vector<store::CaaObservationRecord> records,
+      store_->CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
+  std::vector<caa::Observation> out;
+  out.reserve(records.size());
+  for (const store::CaaObservationRecord& r : records) out.push_back(FromObservationRecord(r));
+  return out;
+}
+
+}  // namespace caawatch::monitor

@@ -1,0 +1,64 @@
+// Observes CAA for the monitor: looks up every name on a certificate name's RFC 8659 search
+// path, records each answer in the store's CAA history, and reads that history back for the
+// evaluation at issuance time. Thread-safe.
+#ifndef CAAWATCH_MONITOR_CAA_OBSERVER_H_
+#define CAAWATCH_MONITOR_CAA_OBSERVER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "caa/caa_answer.h"
+#include "caa/issuance_window.h"
+#include "caa/resolver.h"
+#include "store/finding_store.h"
+
+namespace caawatch::monitor {
+
+struct CaaObserverOptions {
+  // A name looked up less than this long ago is not asked again: a burst of certificates for
+  // one domain costs one lookup per name.
+  absl::Duration min_requery = absl::Seconds(30);
+  size_t max_remembered_names = 200000;  // Bound on the recent-lookup memory.
+};
+
+class CaaObserver {
+ public:
+  // All pointers are borrowed and must outlive the observer.
+  CaaObserver(caa::CaaResolver* resolver, store::FindingStore* store, const Clock* clock,
+              CaaObserverOptions options = {});
+
+  // Looks up `name` ("*.x" searches from "x") and each parent up to the TLD, recording every
+  // answer. Errors only when the store fails; DNS failures are recorded as observations.
+  [[nodiscard]] absl::Status ObservePath(const std::string& name);
+  // The stored observations of one query name, oldest first.
+  [[nodiscard]] absl::StatusOr<std::vector<caa::Observation>> History(
+      const std::string& query_name);
+  // Looks up one name now, records it, and returns the answer.
+  [[nodiscard]] absl::StatusOr<caa::CaaAnswer> Observe(const std::string& query_name);
+
+ private:
+  bool RecentlyObserved(const std::string& query_name, absl::Time now);
+
+  caa::CaaResolver* const resolver_;
+  store::FindingStore* const store_;
+  const Clock* const clock_;
+  const CaaObserverOptions options_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, absl::Time> last_lookup_ ABSL_GUARDED_BY(mu_);
+};
+
+// Conversions between a CAA answer and its stored form.
+store::CaaObservationRecord ToObservationRecord(const caa::CaaAnswer& answer);
+caa::Observation FromObservationRecord(const store::CaaObservationRecord& record);
+const char* OutcomeName(caa::LookupOutcome outcome);
+const char* DnssecName(caa::DnssecStatus status);
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_CAA_OBSERVER_H_

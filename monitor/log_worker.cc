@@ -1,0 +1,220 @@
+#include "monitor/log_worker.h"
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "ctlog/leaf.h"
+#include "ctlog/start_state.h"
+#include "nlohmann/json.hpp"
+
+namespace caawatch::monitor {
+namespace {
+
+std::string Bytes(const ctlog::Sha256Hash& h) { return std::string(h.begin(), h.end()); }
+
+absl::StatusOr<ctlog::CollapsedTree> TreeFromRecord(
+    uint64_t size, const google::protobuf::RepeatedPtrField<std::string>& nodes) {
+  std::vector<ctlog::Sha256Hash> hashes;
+  for (const std::string& n : nodes) {
+    if (n.size() != 32) return absl::DataLossError("stored tree node is not 32 bytes");
+    ctlog::Sha256Hash h;
+    std::copy(n.begin(), n.end(), h.begin());
+    hashes.push_back(h);
+  }
+  return ctlog::CollapsedTree::FromNodes(size, std::move(hashes));
+}
+
+void AddNodes(const ctlog::CollapsedTree& tree,
+              google::protobuf::RepeatedPtrField<std::string>* out) {
+  for (const ctlog::Sha256Hash& h : tree.nodes()) out->Add(Bytes(h));
+}
+
+}  // namespace
+
+LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::LogClient> client,
+                     LogWorkerDeps deps, LogWorkerOptions options)
+    : log_(std::move(log)),
+      log_id_(Bytes(log_.log_id)),
+      client_(std::move(client)),
+      deps_(deps),
+      options_(options) {}
+
+void LogWorker::Log(LogLevel level, absl::string_view message) const {
+  if (deps_.logger != nullptr) deps_.logger->Log(level, log_.description, message);
+}
+
+absl::Status LogWorker::EnsureStarted() {
+  if (tailer_ != nullptr) return absl::OkStatus();
+  ctlog::TailerState state;
+  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::LogStateRecord> stored,
+                            deps_.store->LoadLogState(log_id_));
+  if (stored) {
+    state.position = stored->position();
+    CAAWATCH_ASSIGN_OR_RETURN(state.tree, TreeFromRecord(stored->position(), stored->tree_nodes()));
+    state.verified_size = stored->verified_size();
+    if (stored->verified_root().size() == 32) {
+      std::copy(stored->verified_root().begin(), stored->verified_root().end(),
+                state.verified_root.begin());
+    }
+    CAAWATCH_ASSIGN_OR_RETURN(state.verified_tree, TreeFromRecord(stored->verified_size(),
+                                                                  stored->verified_tree_nodes()));
+  } else if (options_.start_at.kind != StartAt::Kind::kBeginning) {
+    uint64_t position = options_.start_at.index;
+    if (options_.start_at.kind == StartAt::Kind::kEnd) {
+      CAAWATCH_ASSIGN_OR_RETURN(ctlog::SignedTreeHead sth, client_->GetSth());
+      position = sth.tree_size;
+    }
+    CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::StartStateAt(*client_, position));
+    Log(LogLevel::kInfo, absl::StrCat("starting at entry ", position));
+  }
+  ctlog::TailerOptions tailer_options;
+  tailer_options.max_batch = options_.batch_size;
+  tailer_ = std::make_unique<ctlog::Tailer>(log_, client_.get(), tailer_options, std::move(state));
+  return absl::OkStatus();
+}
+
+store::LogStateRecord LogWorker::StateRecord(const ctlog::SignedTreeHead* sth) const {
+  const ctlog::TailerState& s = tailer_->state();
+  store::LogStateRecord r;
+  r.set_log_id(log_id_);
+  r.set_url(log_.url);
+  r.set_description(log_.description);
+  r.set_position(s.position);
+  AddNodes(s.tree, r.mutable_tree_nodes());
+  r.set_verified_size(s.verified_size);
+  r.set_verified_root(Bytes(s.verified_root));
+  AddNodes(s.verified_tree, r.mutable_verified_tree_nodes());
+  if (sth != nullptr) {
+    r.set_tree_size(sth->tree_size);
+    r.set_latest_sth_timestamp_ms(static_cast<int64_t>(sth->timestamp_ms));
+    r.set_latest_sth_root(Bytes(sth->root_hash));
+    r.set_latest_sth_signature(std::string(sth->signature.begin(), sth->signature.end()));
+  }
+  r.set_last_error(last_error_);
+  r.set_updated_ms(absl::ToUnixMillis(deps_.clock->Now()));
+  return r;
+}
+
+absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
+  store::FindingRecord f;
+  f.set_kind("log_misbehaviour");
+  f.set_verdict("log_misbehaviour");
+  f.set_severity("critical");
+  f.set_reason(std::string(evidence.message()));
+  f.set_recorded_ms(absl::ToUnixMillis(deps_.clock->Now()));
+  f.set_misbehaviour_key(Bytes(ctlog::Sha256(absl::StrCat(log_id_, evidence.message()))));
+  nlohmann::json j = {{"log_url", log_.url},
+                      {"log_id", absl::Base64Escape(log_id_)},
+                      {"log", log_.description},
+                      {"error", std::string(evidence.message())}};
+  if (latest_tree_size_ > 0) {
+    j["latest_sth"] = {{"tree_size", latest_sth_.tree_size},
+                       {"timestamp", latest_sth_.timestamp_ms},
+                       {"root_hash", absl::Base64Escape(Bytes(latest_sth_.root_hash))}};
+  }
+  f.set_evidence(j.dump());
+  last_error_ = std::string(evidence.message());
+  store::CommitRequest request;
+  request.log_state = StateRecord(latest_tree_size_ > 0 ? &latest_sth_ : nullptr);
+  request.findings.push_back(std::move(f));
+  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
+  if (!result.created.empty()) {
+    Log(LogLevel::kError, absl::StrCat("log misbehaviour: ", evidence.message()));
+    deps_.alerts->Publish(result.created.back().seq());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::ProcessBatch(const ctlog::Tailer::Batch& batch,
+                                     const ctlog::SignedTreeHead& sth) {
+  const std::shared_ptr<const Watchlist> watchlist = deps_.watches->Current();
+  const absl::Time now = deps_.clock->Now();
+  store::CommitRequest request;
+  for (size_t i = 0; i < batch.entries.size(); ++i) {
+    const uint64_t index = batch.start + i;
+    absl::StatusOr<ctlog::LogEntry> entry = ctlog::DecodeLogEntry(index, batch.entries[i]);
+    if (!entry.ok()) {
+      // The leaf itself is unreadable: there are no names to match. Its hash is in the tree.
+      Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", entry.status().message()));
+      continue;
+    }
+    const std::vector<WatchHit> hits =
+        IssuanceEvaluator::Match(*watchlist, CertificateNames(entry->identity));
+    if (hits.empty()) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(store::FindingRecord finding,
+                              deps_.evaluator->Evaluate(*entry, log_, hits, now));
+    if (!entry->certificate_der.empty()) {
+      request.certificates.emplace_back(
+          Bytes(entry->identity.sha256),
+          std::string(entry->certificate_der.begin(), entry->certificate_der.end()));
+    }
+    request.findings.push_back(std::move(finding));
+  }
+  last_error_.clear();
+  request.log_state = StateRecord(&sth);
+  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
+  for (const store::FindingRecord& f : result.created) {
+    Log(f.severity() == "info" ? LogLevel::kInfo : LogLevel::kWarning,
+        absl::StrCat("finding ", f.seq(), " ", f.verdict(), ": ",
+                     f.watched_names_size() > 0 ? f.watched_names(0) : "", " — ", f.reason()));
+  }
+  if (!result.created.empty()) deps_.alerts->Publish(result.created.back().seq());
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
+  CAAWATCH_RETURN_IF_ERROR(EnsureStarted());
+  absl::StatusOr<ctlog::SignedTreeHead> sth = tailer_->FetchSth();
+  if (!sth.ok()) {
+    if (absl::IsDataLoss(sth.status())) {
+      CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(sth.status()));
+    } else {
+      last_error_ = std::string(sth.status().message());
+    }
+    return sth.status();
+  }
+  latest_sth_ = *sth;
+  latest_tree_size_ = sth->tree_size;
+  ctlog::SignedTreeHead target = *sth;
+  while (tailer_->state().position < target.tree_size && !stop.HasBeenNotified()) {
+    if (target_size != 0 && tailer_->state().position >= target_size) break;
+    absl::StatusOr<ctlog::Tailer::Batch> batch = tailer_->FetchBatch(target);
+    if (!batch.ok()) {
+      if (absl::IsDataLoss(batch.status())) {
+        CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(batch.status()));
+      } else {
+        last_error_ = std::string(batch.status().message());
+      }
+      return batch.status();
+    }
+    if (batch->verification == ctlog::Tailer::Verification::kRootMismatch) {
+      const absl::Status mismatch = absl::DataLossError(absl::StrCat(
+          "entries [", tailer_->state().verified_size, ", ", target.tree_size,
+          ") do not hash to the signed root of tree size ", target.tree_size, " (expected ",
+          absl::Base64Escape(Bytes(target.root_hash)), ", computed ",
+          absl::Base64Escape(Bytes(batch->computed_root)), ")"));
+      CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(mismatch));
+      return mismatch;
+    }
+    CAAWATCH_RETURN_IF_ERROR(ProcessBatch(*batch, target));
+  }
+  return absl::OkStatus();
+}
+
+void LogWorker::Run(const absl::Notification& stop) {
+  absl::Duration delay = absl::ZeroDuration();
+  while (!stop.WaitForNotificationWithTimeout(delay)) {
+    const absl::Status status = CatchUp(stop);
+    if (status.ok() || absl::IsDataLoss(status)) {
+      delay = options_.poll_interval;
+    } else {
+      delay = std::min(std::max(delay * 2, options_.poll_interval), options_.max_backoff);
+      Log(LogLevel::kWarning, absl::StrCat(status.message(), " (retrying in ",
+                                           absl::FormatDuration(delay), ")"));
+    }
+  }
+}
+
+}  // namespace caawatch::monitor

@@ -1,0 +1,87 @@
+// Tails one log: Tailer step -> decode -> watchlist match -> CAA evaluation -> one atomic
+// commit per batch (findings + log position) -> alert notification. Owns no thread: the
+// Supervisor runs Run() on one; tests drive CatchUp() directly.
+#ifndef CAAWATCH_MONITOR_LOG_WORKER_H_
+#define CAAWATCH_MONITOR_LOG_WORKER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "ctlog/log_client.h"
+#include "ctlog/log_types.h"
+#include "ctlog/tailer.h"
+#include "monitor/alert_hub.h"
+#include "monitor/issuance_evaluator.h"
+#include "monitor/watch_source.h"
+#include "store/finding_store.h"
+
+namespace caawatch::monitor {
+
+// Where to begin a log that has no stored position. A restart always resumes instead.
+struct StartAt {
+  enum class Kind { kBeginning, kEnd, kIndex };
+  Kind kind = Kind::kBeginning;
+  uint64_t index = 0;
+};
+
+struct LogWorkerOptions {
+  absl::Duration poll_interval = absl::Seconds(5);
+  absl::Duration max_backoff = absl::Minutes(5);
+  size_t batch_size = 1000;
+  StartAt start_at;
+};
+
+// Everything a worker uses but does not own; all must outlive it.
+struct LogWorkerDeps {
+  store::FindingStore* store = nullptr;
+  IssuanceEvaluator* evaluator = nullptr;
+  const WatchSource* watches = nullptr;
+  AlertHub* alerts = nullptr;
+  const Clock* clock = nullptr;
+  const Logger* logger = nullptr;
+};
+
+class LogWorker {
+ public:
+  LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::LogClient> client, LogWorkerDeps deps,
+            LogWorkerOptions options);
+
+  // Processes every entry up to the tree size of a freshly fetched STH (or `target_size` if
+  // smaller and non-zero). OK: caught up. kUnavailable: transient, retry later. kDataLoss: the
+  // log misbehaved; the evidence is committed as a finding and the position did not advance
+  // past unverified data. kFailedPrecondition: the store is unusable.
+  [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
+
+  // CatchUp, then poll every poll_interval (backing off on errors) until `stop`.
+  void Run(const absl::Notification& stop);
+
+  const ctlog::LogInfo& log() const { return log_; }
+  // Tree size of the latest STH seen, 0 before the first.
+  uint64_t latest_tree_size() const { return latest_tree_size_; }
+
+ private:
+  absl::Status EnsureStarted();
+  absl::Status ProcessBatch(const ctlog::Tailer::Batch& batch, const ctlog::SignedTreeHead& sth);
+  absl::Status RecordMisbehaviour(const absl::Status& evidence);
+  store::LogStateRecord StateRecord(const ctlog::SignedTreeHead* sth) const;
+  void Log(LogLevel level, absl::string_view message) const;
+
+  const ctlog::LogInfo log_;
+  const std::string log_id_;  // Raw 32 bytes.
+  std::unique_ptr<ctlog::LogClient> client_;
+  LogWorkerDeps deps_;
+  LogWorkerOptions options_;
+  std::unique_ptr<ctlog::Tailer> tailer_;  // Created by EnsureStarted().
+  uint64_t latest_tree_size_ = 0;
+  ctlog::SignedTreeHead latest_sth_;
+  std::string last_error_;
+};
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_LOG_WORKER_H_

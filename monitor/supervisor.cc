@@ -1,0 +1,247 @@
+#include "monitor/supervisor.h"
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "absl/memory/memory.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "caa/issuer_map.h"
+#include "caa/unbound_resolver.h"
+#include "ctlog/embedded_log_list.h"
+#include "ctlog/http_fetcher.h"
+#include "ctlog/http_log_client.h"
+#include "ctlog/log_list.h"
+#include "monitor/alert_hub.h"
+#include "monitor/caa_observer.h"
+#include "monitor/grpc_server.h"
+#include "monitor/issuance_evaluator.h"
+#include "monitor/log_worker.h"
+#include "monitor/service.h"
+#include "monitor/watch_source.h"
+#include "store/finding_store.h"
+
+namespace caawatch::monitor {
+namespace {
+
+// A log client that owns its HTTP connection: one per log, so logs never share a socket.
+class OwningHttpLogClient final : public ctlog::LogClient {
+ public:
+  OwningHttpLogClient(std::unique_ptr<ctlog::HttpFetcher> fetcher, const std::string& url)
+      : fetcher_(std::move(fetcher)), client_(fetcher_.get(), url) {}
+  absl::StatusOr<ctlog::SignedTreeHead> GetSth() override { return client_.GetSth(); }
+  absl::StatusOr<std::vector<ctlog::RawEntry>> GetEntries(uint64_t start, uint64_t end) override {
+    return client_.GetEntries(start, end);
+  }
+  absl::StatusOr<std::vector<ctlog::Sha256Hash>> GetConsistencyProof(uint64_t first,
+                                                                     uint64_t second) override {
+    return client_.GetConsistencyProof(first, second);
+  }
+  absl::StatusOr<ctlog::InclusionProof> GetProofByHash(const ctlog::Sha256Hash& leaf_hash,
+                                                       uint64_t tree_size) override {
+    return client_.GetProofByHash(leaf_hash, tree_size);
+  }
+
+ private:
+  std::unique_ptr<ctlog::HttpFetcher> fetcher_;
+  ctlog::HttpLogClient client_;
+};
+
+absl::StatusOr<std::string> LoadLogListText(const std::string& source) {
+  if (source.empty()) return std::string(ctlog::EmbeddedLogListJson());
+  if (absl::StartsWith(source, "http://") || absl::StartsWith(source, "https://")) {
+    ctlog::CurlHttpFetcher fetcher;
+    ctlog::FetchOptions options;
+    options.timeout = absl::Seconds(30);
+    CAAWATCH_ASSIGN_OR_RETURN(ctlog::HttpResponse response, fetcher.Get(source, options));
+    if (response.status != 200) {
+      return absl::UnavailableError(
+          absl::StrCat("log list ", source, ": HTTP status ", response.status));
+    }
+    return response.body;
+  }
+  std::ifstream in(source, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read log list ", source));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<StartAt> ParseStartAt(const std::string& text) {
+  StartAt start;
+  if (text.empty() || text == "beginning") return start;
+  if (text == "end") {
+    start.kind = StartAt::Kind::kEnd;
+    return start;
+  }
+  if (!absl::SimpleAtoi(text, &start.index)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("start_at must be beginning, end or an index, not '", text, "'"));
+  }
+  start.kind = StartAt::Kind::kIndex;
+  return start;
+}
+
+}  // namespace
+
+class SupervisorParts {
+ public:
+  MonitorConfig config;
+  const Clock* clock = nullptr;
+  const Logger* logger = nullptr;
+  std::unique_ptr<store::FindingStore> store;
+  std::unique_ptr<caa::CaaResolver> resolver;
+  caa::IssuerMap issuers;
+  std::unique_ptr<CaaObserver> observer;
+  std::unique_ptr<IssuanceEvaluator> evaluator;
+  std::unique_ptr<WatchSource> watches;
+  AlertHub alerts;
+  std::vector<std::unique_ptr<LogWorker>> workers;
+};
+
+Supervisor::Supervisor(std::unique_ptr<SupervisorParts> parts) : parts_(std::move(parts)) {}
+Supervisor::~Supervisor() = default;
+
+absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConfig& config,
+                                                               std::vector<WatchItem> static_watches,
+                                                               const Clock* clock,
+                                                               const Logger* logger) {
+  auto parts = std::make_unique<SupervisorParts>();
+  parts->config = config;
+  parts->clock = clock;
+  parts->logger = logger;
+  CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::FindingStore::Open(config.data_dir));
+
+  caa::ResolverOptions resolver_options;
+  resolver_options.servers = config.dns_servers;
+  resolver_options.dnssec = config.dnssec;
+  resolver_options.trust_anchor_file = config.trust_anchor_file;
+  resolver_options.timeout = config.dns_timeout;
+  resolver_options.clock = clock;
+  CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options));
+  parts->issuers = caa::IssuerMap::BuiltIn();
+  parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock);
+  parts->evaluator = std::make_unique<IssuanceEvaluator>(&parts->issuers, parts->observer.get());
+  parts->watches = std::make_unique<WatchSource>(std::move(static_watches), parts->store.get());
+  CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
+
+  CAAWATCH_ASSIGN_OR_RETURN(std::string list_text, LoadLogListText(config.log_list));
+  absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(list_text, clock->Now());
+  if (!logs.ok()) return Annotate(logs.status(), "log list");
+  CAAWATCH_ASSIGN_OR_RETURN(StartAt start_at, ParseStartAt(config.start_at));
+  LogWorkerDeps deps;
+  deps.store = parts->store.get();
+  deps.evaluator = parts->evaluator.get();
+  deps.watches = parts->watches.get();
+  deps.alerts = &parts->alerts;
+  deps.clock = clock;
+  deps.logger = logger;
+  LogWorkerOptions worker_options;
+  worker_options.poll_interval = config.sth_poll_interval;
+  worker_options.batch_size = config.batch_size;
+  worker_options.start_at = start_at;
+  for (const ctlog::LogInfo& log : *logs) {
+    if (log.kind != ctlog::LogKind::kRfc6962 || !ctlog::IsTailable(log)) continue;
+    auto client =
+        std::make_unique<OwningHttpLogClient>(std::make_unique<ctlog::CurlHttpFetcher>(), log.url);
+    parts->workers.push_back(
+        std::make_unique<LogWorker>(log, std::move(client), deps, worker_options));
+  }
+  if (parts->workers.empty()) {
+    return absl::InvalidArgumentError("the log list has no usable RFC 6962 log");
+  }
+  return absl::WrapUnique(new Supervisor(std::move(parts)));
+}
+
+absl::Status Supervisor::ObserveWatchedNames() {
+  const std::shared_ptr<const Watchlist> watchlist = parts_->watches->Current();
+  for (const WatchItem& item : watchlist->items()) {
+    if (item.domain.empty()) continue;  // "." watches everything: nothing to poll.
+    CAAWATCH_RETURN_IF_ERROR(parts_->observer->ObservePath(item.domain));
+  }
+  return absl::OkStatus();
+}
+
+void Supervisor::PollCaa(const absl::Notification& stop) {
+  while (!stop.WaitForNotificationWithTimeout(parts_->config.caa_poll_interval)) {
+    const absl::Status status = ObserveWatchedNames();
+    if (!status.ok()) {
+      parts_->logger->Log(LogLevel::kWarning, "caa", absl::StrCat("poll: ", status.message()));
+    }
+  }
+}
+
+absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
+  CAAWATCH_RETURN_IF_ERROR(ObserveWatchedNames());
+  std::vector<absl::Status> results(parts_->workers.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < parts_->workers.size(); ++i) {
+    threads.emplace_back([&, i] {
+      LogWorker& worker = *parts_->workers[i];
+      absl::Duration backoff = absl::Seconds(1);
+      for (int attempt = 0; attempt < 4 && !stop.HasBeenNotified(); ++attempt) {
+        // The target is the tree size at the first successful get-sth: a log that grows
+        // meanwhile is not chased.
+        results[i] = worker.CatchUp(stop, worker.latest_tree_size());
+        if (results[i].ok() || !absl::IsUnavailable(results[i])) break;
+        parts_->logger->Log(LogLevel::kWarning, worker.log().description,
+                            absl::StrCat(results[i].message(), " (retrying)"));
+        stop.WaitForNotificationWithTimeout(backoff);
+        backoff *= 2;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  absl::Status first_error;
+  int failed = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) continue;
+    ++failed;
+    parts_->logger->Log(LogLevel::kError, parts_->workers[i]->log().description,
+                        std::string(results[i].message()));
+    if (first_error.ok()) first_error = results[i];
+  }
+  if (failed > 0) {
+    return absl::Status(first_error.code(),
+                        absl::StrCat(failed, " of ", results.size(),
+                                     " logs could not be processed; first: ", first_error.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Supervisor::Run(const absl::Notification& stop) {
+  MonitorService service(parts_->store.get(), &parts_->alerts);
+  service.set_on_watch_changed([this] {
+    const absl::Status status = parts_->watches->Reload();
+    if (!status.ok()) {
+      parts_->logger->Log(LogLevel::kError, "watch", std::string(status.message()));
+    }
+  });
+  GrpcServerOptions grpc_options;
+  grpc_options.listen = parts_->config.grpc_listen;
+  grpc_options.tls_cert_file = parts_->config.grpc_tls_cert;
+  grpc_options.tls_key_file = parts_->config.grpc_tls_key;
+  grpc_options.client_ca_file = parts_->config.grpc_client_ca;
+  grpc_options.bearer_tokens = parts_->config.grpc_tokens;
+  CAAWATCH_ASSIGN_OR_RETURN(RunningGrpcServer server, StartGrpcServer(grpc_options, &service));
+  parts_->logger->Log(LogLevel::kInfo, "grpc",
+                      absl::StrCat("listening on ", parts_->config.grpc_listen));
+  const absl::Status observed = ObserveWatchedNames();
+  if (!observed.ok()) {
+    parts_->logger->Log(LogLevel::kWarning, "caa", std::string(observed.message()));
+  }
+  std::vector<std::thread> threads;
+  for (auto& worker : parts_->workers) {
+    threads.emplace_back([&stop, w = worker.get()] { w->Run(stop); });
+  }
+  threads.emplace_back([this, &stop] { PollCaa(stop); });
+  stop.WaitForNotification();
+  for (std::thread& t : threads) t.join();
+  server.server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  return absl::OkStatus();
+}
+
+}  // namespace caawatch::monitor

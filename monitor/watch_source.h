@@ -1,0 +1,36 @@
+// The watchlist in force: the static entries (flags, watchlist file, config) united with the
+// store's entries (`caawatch watch add`), swapped atomically on Reload() so a running monitor
+// picks up changes without a restart. Thread-safe.
+#ifndef CAAWATCH_MONITOR_WATCH_SOURCE_H_
+#define CAAWATCH_MONITOR_WATCH_SOURCE_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "monitor/watchlist.h"
+#include "store/finding_store.h"
+
+namespace caawatch::monitor {
+
+class WatchSource {
+ public:
+  // `store` is borrowed and may be null (static entries only).
+  WatchSource(std::vector<WatchItem> static_items, store::FindingStore* store);
+
+  // Rebuilds the watchlist from the static entries and the store.
+  [[nodiscard]] absl::Status Reload();
+  // The current watchlist; callers keep the pointer for the duration of one batch.
+  std::shared_ptr<const Watchlist> Current() const;
+
+ private:
+  const std::vector<WatchItem> static_items_;
+  store::FindingStore* const store_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const Watchlist> current_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_WATCH_SOURCE_H_

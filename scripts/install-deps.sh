@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages caawatch needs to build, run and test. Idempotent.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake make g++ pkg-config ccache git
+  # libraries
+  libabsl-dev libssl-dev libcurl4-openssl-dev nlohmann-json3-dev librocksdb-dev
+  libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
+  libunbound-dev libevent-dev dns-root-data
+  # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client
+  libgtest-dev libgmock-dev libbenchmark-dev knot knot-dnsutils nginx-light
+  python3 python3-grpcio python3-protobuf
+  # fuzzing and formatting
+  clang-14 libclang-rt-14-dev clang-format-14
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing: ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"

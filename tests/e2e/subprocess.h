@@ -1,0 +1,52 @@
+// A child process for end-to-end tests: started with argv, stdout and stderr captured to files,
+// waited for with a deadline, killed (SIGKILL) in the destructor if still running.
+#ifndef CAAWATCH_TESTS_E2E_SUBPROCESS_H_
+#define CAAWATCH_TESTS_E2E_SUBPROCESS_H_
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace caawatch::testing {
+
+class Subprocess {
+ public:
+  // Starts argv[0] (a path) with the arguments; output goes to files under `log_dir`.
+  Subprocess(std::vector<std::string> argv, const std::string& log_dir);
+  ~Subprocess();
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  // Exit code once the process ended within `timeout` (signal N -> 128+N), else nullopt.
+  std::optional<int> Wait(absl::Duration timeout);
+  void Signal(int signo);
+  bool running();
+  std::string Stdout() const;
+  std::string Stderr() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  std::optional<int> exit_code_;
+  std::string stdout_path_, stderr_path_;
+};
+
+// Runs a command to completion (deadline `timeout`) and returns {exit code, stdout, stderr}.
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+CommandResult RunCommand(std::vector<std::string> argv, const std::string& log_dir,
+                         absl::Duration timeout = absl::Seconds(120));
+
+// Reads a whole file ("" if missing).
+std::string ReadFileOrEmpty(const std::string& path);
+
+}  // namespace caawatch::testing
+
+#endif  // CAAWATCH_TESTS_E2E_SUBPROCESS_H_
