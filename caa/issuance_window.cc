@@ -174,7 +174,7 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts, const st
     failed.error = "never observed";
     return failed;
   });
-  if (missing && set.outcome == RelevantSet::Outcome::kIndeterminate) return std::nullopt;
+  if (missing && set.outcome == RelevantSetOutcome::kIndeterminate) return std::nullopt;
   *delay = latest - t;
   return EvaluateName(facts.dns_name, set, facts.ca_identifiers);
 }
@@ -184,7 +184,7 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts, const st
 IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts,
                                       const ObservationHistory& history,
                                       const WindowOptions& options) {
-  const std::vector<std::string> path = CaaSearchPath(facts.dns_name);
+  const std::vector<std::string> path = SearchNames(facts.dns_name);
   const std::string base = path.empty() ? std::string() : path.front();
   std::map<std::string, std::vector<Observation>> histories;
   for (const std::string& q : path) histories[q] = history(q);
@@ -257,20 +257,6 @@ IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts,
     out.reason = out.decisive.reason;
   }
   return out;
-}
-
-std::vector<std::string> CaaSearchPath(absl::string_view certificate_name) {
-  std::string base = absl::AsciiStrToLower(certificate_name);
-  if (absl::StartsWith(base, "*.")) base = base.substr(2);
-  while (absl::EndsWith(base, ".")) base.pop_back();
-  std::vector<std::string> path;
-  while (!base.empty()) {
-    path.push_back(base);
-    const size_t dot = base.find('.');
-    if (dot == std::string::npos) break;
-    base = base.substr(dot + 1);
-  }
-  return path;
 }
 
 const char* IssuanceVerdictName(IssuanceVerdict verdict) {

@@ -73,10 +73,6 @@ IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts,
 
 const char* IssuanceVerdictName(IssuanceVerdict verdict);
 
-// Query names of the RFC 8659 §3 search for a certificate name: the base name ("*." dropped,
-// lowercased, trailing dot removed), then each parent up to the TLD.
-std::vector<std::string> CaaSearchPath(absl::string_view certificate_name);
-
 }  // namespace caawatch::caa
 
 #endif  // CAAWATCH_CAA_ISSUANCE_WINDOW_H_

@@ -7,13 +7,11 @@
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
-#include "caa/issuance_window.h"
-#include "caa/policy.h"
-#include "caa/relevant_set.h"
 #include "caa/unbound_resolver.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/table.h"
+#include "monitor/caa_check.h"
 #include "monitor/caa_observer.h"
 #include "nlohmann/json.hpp"
 
@@ -34,36 +32,6 @@ std::string RecordsText(const std::vector<caa::CaaRecord>& records) {
     parts.push_back(absl::StrCat(r.flags, " ", r.tag, " \"", r.value, "\""));
   }
   return absl::StrJoin(parts, "; ");
-}
-
-// Exit codes of `caa check`: 0 permitted (or conditional), 1 forbidden, 2 indeterminate.
-int ExitCodeFor(const std::string& verdict) {
-  if (verdict == "permitted" || verdict == "permitted_conditional") return 0;
-  if (verdict == "forbidden" || verdict == "likely_forbidden") return 1;
-  return 2;
-}
-
-struct NameResult {
-  std::string name;
-  std::string verdict;
-  std::string relevant_name;
-  std::vector<caa::CaaRecord> records;
-  std::string reason;
-  std::string basis;
-};
-
-// Worst first, as for findings.
-int Rank(const std::string& v) {
-  static const char* const kOrder[] = {"forbidden", "likely_forbidden", "dns_indeterminate",
-                                       "no_data",   "permitted_conditional", "permitted"};
-  for (int i = 0; i < 6; ++i) {
-    if (v == kOrder[i]) return i;
-  }
-  return 6;
-}
-
-std::string LiveVerdictName(caa::NameVerdict v) {
-  return v == caa::NameVerdict::kIndeterminate ? "dns_indeterminate" : caa::NameVerdictName(v);
 }
 
 absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& ctx,
@@ -95,55 +63,30 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
   }
   absl::StatusOr<std::optional<absl::Time>> at = ctx.flags.GetTime("at");
   if (!at.ok()) return Fail(at.status(), 2);
-  std::vector<NameResult> results;
   RealClock clock;
+  std::unique_ptr<caa::UnboundResolver> resolver;
+  std::unique_ptr<store::FindingStore> store;
   if (*at) {
-    absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
-    if (!store.ok()) return Fail(store.status());
-    for (const std::string& name : names) {
-      caa::IssuanceFacts facts{absl::AsciiStrToLower(name), issuers, **at, **at};
-      absl::Status error;
-      const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
-        std::vector<caa::Observation> out;
-        absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
-            (*store)->CaaHistory(q, absl::InfinitePast(), absl::InfiniteFuture());
-        if (!records.ok()) {
-          error = records.status();
-          return out;
-        }
-        for (const auto& r : *records) out.push_back(monitor::FromObservationRecord(r));
-        return out;
-      });
-      if (!error.ok()) return Fail(error);
-      results.push_back({name, caa::IssuanceVerdictName(eval.verdict),
-                         eval.decisive.relevant.relevant_name, eval.decisive.relevant.records,
-                         eval.reason, eval.basis});
-    }
+    absl::StatusOr<std::unique_ptr<store::FindingStore>> opened = OpenStoreForReading(ctx);
+    if (!opened.ok()) return Fail(opened.status());
+    store = std::move(*opened);
   } else {
     absl::StatusOr<caa::ResolverOptions> options = ResolverOptionsFrom(ctx, &clock);
     if (!options.ok()) return Fail(options.status(), 2);
-    absl::StatusOr<std::unique_ptr<caa::UnboundResolver>> resolver =
+    absl::StatusOr<std::unique_ptr<caa::UnboundResolver>> created =
         caa::UnboundResolver::Create(*options);
-    if (!resolver.ok()) return Fail(resolver.status(), 2);
-    for (const std::string& name : names) {
-      const std::string lower = absl::AsciiStrToLower(name);
-      const std::vector<std::string> path = caa::CaaSearchPath(lower);
-      const caa::RelevantSet set = caa::FindRelevantSet(
-          path.empty() ? lower : path.front(),
-          [&](const std::string& q) { return (*resolver)->Lookup(q); });
-      const caa::NameEvaluation eval = caa::EvaluateName(lower, set, issuers);
-      results.push_back({name, LiveVerdictName(eval.verdict), set.relevant_name, set.records,
-                         eval.reason, "live"});
-    }
+    if (!created.ok()) return Fail(created.status(), 2);
+    resolver = std::move(*created);
   }
-  std::string overall = "permitted";
-  for (const NameResult& r : results) {
-    if (Rank(r.verdict) < Rank(overall)) overall = r.verdict;
-  }
+  monitor::CaaChecker checker(resolver.get(), store.get());
+  absl::StatusOr<monitor::CaaCheckResult> checked = checker.CheckNames(names, issuers, *at);
+  if (!checked.ok()) return Fail(checked.status(), 2);
+  const std::string& overall = checked->verdict;
+  const std::vector<monitor::NameCheck>& results = checked->names;
   if (ctx.json) {
     nlohmann::json j = {{"verdict", overall}, {"issuers", issuers}, {"names", nlohmann::json::array()}};
     if (*at) j["at"] = FormatRfc3339(**at);
-    for (const NameResult& r : results) {
+    for (const monitor::NameCheck& r : results) {
       j["names"].push_back({{"name", r.name},
                             {"verdict", r.verdict},
                             {"relevant_name", r.relevant_name},
@@ -153,14 +96,14 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
     }
     std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
-    for (const NameResult& r : results) {
+    for (const monitor::NameCheck& r : results) {
       std::printf("%s: %s\n  relevant set: %s\n  records: %s\n  %s\n", r.name.c_str(),
                   r.verdict.c_str(), r.relevant_name.empty() ? "(none)" : r.relevant_name.c_str(),
                   r.records.empty() ? "(none)" : RecordsText(r.records).c_str(), r.reason.c_str());
     }
     std::printf("verdict: %s\n", overall.c_str());
   }
-  return ExitCodeFor(overall);
+  return monitor::CheckExitCode(overall);
 }
 
 int History(CommandContext& ctx, const std::vector<std::string>& names) {

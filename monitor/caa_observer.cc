@@ -1,5 +1,7 @@
 #include "monitor/caa_observer.h"
 
+#include "caa/relevant_set.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "base/status_macros.h"
@@ -130,7 +132,7 @@ absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_nam
 
 absl::Status CaaObserver::ObservePath(const std::string& name) {
   const absl::Time now = clock_->Now();
-  for (const std::string& q : caa::CaaSearchPath(name)) {
+  for (const std::string& q : caa::SearchNames(name)) {
     if (RecentlyObserved(q, now)) continue;
     CAAWATCH_ASSIGN_OR_RETURN(caa::CaaAnswer answer, Observe(q));
     (void)answer;  // Recorded; the evaluation reads the history.

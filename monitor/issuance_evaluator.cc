@@ -61,7 +61,7 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
     const ctlog::LogEntry& entry) {
   CAAWATCH_RETURN_IF_ERROR(observer_->ObservePath(name));
   std::map<std::string, std::vector<caa::Observation>> histories;
-  for (const std::string& q : caa::CaaSearchPath(name)) {
+  for (const std::string& q : caa::SearchNames(name)) {
     CAAWATCH_ASSIGN_OR_RETURN(histories[q], observer_->History(q));
   }
   caa::IssuanceFacts facts;
@@ -99,7 +99,7 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
   r.set_basis(eval.basis);
   r.set_reason(eval.reason);
   if (eval.verdict == caa::IssuanceVerdict::kNoData && eval.retrospective) {
-    r.set_retrospective_verdict(caa::NameVerdictName(*eval.retrospective));
+    r.set_retrospective_verdict(std::string(caa::NameVerdictName(*eval.retrospective)));
   }
   return r;
 }

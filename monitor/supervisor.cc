@@ -16,6 +16,7 @@
 #include "ctlog/http_log_client.h"
 #include "ctlog/log_list.h"
 #include "monitor/alert_hub.h"
+#include "monitor/caa_check.h"
 #include "monitor/caa_observer.h"
 #include "monitor/grpc_server.h"
 #include "monitor/issuance_evaluator.h"
@@ -213,22 +214,29 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
 }
 
 absl::Status Supervisor::Run(const absl::Notification& stop) {
-  MonitorService service(parts_->store.get(), &parts_->alerts);
-  service.set_on_watch_changed([this] {
+  CaaChecker checker(parts_->resolver.get(), parts_->store.get());
+  MonitorServiceOptions service_options;
+  service_options.store = parts_->store.get();
+  service_options.hub = &parts_->alerts;
+  service_options.clock = parts_->clock;
+  service_options.caa_backend = &checker;
+  service_options.logger = parts_->logger;
+  service_options.on_watch_changed = [this] {
     const absl::Status status = parts_->watches->Reload();
     if (!status.ok()) {
       parts_->logger->Log(LogLevel::kError, "watch", std::string(status.message()));
     }
-  });
+  };
+  MonitorService service(std::move(service_options));
   GrpcServerOptions grpc_options;
   grpc_options.listen = parts_->config.grpc_listen;
   grpc_options.tls_cert_file = parts_->config.grpc_tls_cert;
   grpc_options.tls_key_file = parts_->config.grpc_tls_key;
   grpc_options.client_ca_file = parts_->config.grpc_client_ca;
   grpc_options.bearer_tokens = parts_->config.grpc_tokens;
-  CAAWATCH_ASSIGN_OR_RETURN(RunningGrpcServer server, StartGrpcServer(grpc_options, &service));
+  CAAWATCH_ASSIGN_OR_RETURN(GrpcServerHandle server, StartGrpcServer(grpc_options, &service));
   parts_->logger->Log(LogLevel::kInfo, "grpc",
-                      absl::StrCat("listening on ", parts_->config.grpc_listen));
+                      absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
   const absl::Status observed = ObserveWatchedNames();
   if (!observed.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "caa", std::string(observed.message()));

@@ -158,11 +158,5 @@ TEST(IssuanceWindowTest, WildcardSearchesFromTheParentAndUsesTheLongerTtl) {
   EXPECT_EQ(e.window_start, kT - absl::Hours(48));
 }
 
-TEST(IssuanceWindowTest, SearchPathClimbsToTheTld) {
-  EXPECT_EQ(CaaSearchPath("*.A.Example.COM."),
-            (std::vector<std::string>{"a.example.com", "example.com", "com"}));
-  EXPECT_EQ(CaaSearchPath("com"), (std::vector<std::string>{"com"}));
-}
-
 }  // namespace
 }  // namespace caawatch::caa

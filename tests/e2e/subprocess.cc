@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <sstream>
@@ -28,16 +29,16 @@ std::string ReadFileOrEmpty(const std::string& path) {
 
 Subprocess::Subprocess(std::vector<std::string> argv, const std::string& log_dir) {
   const int n = counter.fetch_add(1);
-  stdout_path_ = absl::StrCat(log_dir, "/proc", n, ".out");
   stderr_path_ = absl::StrCat(log_dir, "/proc", n, ".err");
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return;
   std::vector<char*> args;
   for (std::string& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
   pid_ = fork();
   if (pid_ == 0) {
-    const int out = open(stdout_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int err = open(stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(out, STDOUT_FILENO);
+    dup2(pipe_fds[1], STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
     sigset_t none;
     sigemptyset(&none);
@@ -45,12 +46,35 @@ Subprocess::Subprocess(std::vector<std::string> argv, const std::string& log_dir
     execv(args[0], args.data());
     _exit(127);
   }
+  close(pipe_fds[1]);
+  stdout_fd_ = pipe_fds[0];
 }
 
 Subprocess::~Subprocess() {
   if (running()) {
     kill(pid_, SIGKILL);
     Wait(absl::Seconds(10));
+  }
+  if (stdout_fd_ >= 0) close(stdout_fd_);
+}
+
+std::optional<std::string> Subprocess::ReadLine(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (true) {
+    const size_t newline = buffer_.find('\n');
+    if (newline != std::string::npos) {
+      std::string line = buffer_.substr(0, newline);
+      buffer_.erase(0, newline + 1);
+      return line;
+    }
+    const int64_t left = absl::ToInt64Milliseconds(deadline - absl::Now());
+    if (stdout_fd_ < 0 || left <= 0) return std::nullopt;
+    pollfd p{stdout_fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) return std::nullopt;
+    char chunk[4096];
+    const ssize_t n = read(stdout_fd_, chunk, sizeof(chunk));
+    if (n <= 0) return std::nullopt;  // EOF: the child closed stdout.
+    buffer_.append(chunk, static_cast<size_t>(n));
   }
 }
 
@@ -82,16 +106,33 @@ void Subprocess::Signal(int signo) {
   if (running()) kill(pid_, signo);
 }
 
-std::string Subprocess::Stdout() const { return ReadFileOrEmpty(stdout_path_); }
+std::string Subprocess::Stdout() {
+  char chunk[4096];
+  while (stdout_fd_ >= 0) {
+    const ssize_t n = read(stdout_fd_, chunk, sizeof(chunk));
+    if (n <= 0) break;
+    buffer_.append(chunk, static_cast<size_t>(n));
+  }
+  std::string out = std::move(buffer_);
+  buffer_.clear();
+  return out;
+}
 std::string Subprocess::Stderr() const { return ReadFileOrEmpty(stderr_path_); }
 
 CommandResult RunCommand(std::vector<std::string> argv, const std::string& log_dir,
                          absl::Duration timeout) {
   Subprocess p(std::move(argv), log_dir);
   CommandResult result;
-  std::optional<int> code = p.Wait(timeout);
+  // Drain stdout while the child runs, so a chatty child never blocks on a full pipe.
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    std::optional<std::string> line = p.ReadLine(deadline - absl::Now());
+    if (!line) break;
+    absl::StrAppend(&result.out, *line, "\n");
+  }
+  std::optional<int> code = p.Wait(std::max(deadline - absl::Now(), absl::Seconds(1)));
   result.exit_code = code ? *code : -1;
-  result.out = p.Stdout();
+  absl::StrAppend(&result.out, p.Stdout());
   result.err = p.Stderr();
   return result;
 }

@@ -1,5 +1,6 @@
-// A child process for end-to-end tests: started with argv, stdout and stderr captured to files,
-// waited for with a deadline, killed (SIGKILL) in the destructor if still running.
+// A child process for end-to-end tests: started with argv, stdout read through a pipe (line by
+// line, with deadlines), stderr captured to a file, waited for with a deadline, killed
+// (SIGKILL) in the destructor if still running.
 #ifndef CAAWATCH_TESTS_E2E_SUBPROCESS_H_
 #define CAAWATCH_TESTS_E2E_SUBPROCESS_H_
 
@@ -25,14 +26,19 @@ class Subprocess {
   std::optional<int> Wait(absl::Duration timeout);
   void Signal(int signo);
   bool running();
-  std::string Stdout() const;
+  // The next line of stdout (without the newline), or nullopt at EOF or after `timeout`.
+  std::optional<std::string> ReadLine(absl::Duration timeout);
+  // Everything on stdout not yet returned by ReadLine, up to EOF (call after Wait).
+  std::string Stdout();
   std::string Stderr() const;
   pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
-  std::string stdout_path_, stderr_path_;
+  int stdout_fd_ = -1;
+  std::string buffer_;  // Read from stdout, not yet returned.
+  std::string stderr_path_;
 };
 
 // Runs a command to completion (deadline `timeout`) and returns {exit code, stdout, stderr}.

@@ -1,0 +1,124 @@
+#include "monitor/caa_check.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/hex.h"
+#include "base/status_macros.h"
+#include "caa/issuance_window.h"
+#include "caa/policy.h"
+#include "caa/relevant_set.h"
+#include "monitor/caa_observer.h"
+#include "monitor/finding_convert.h"
+
+namespace caawatch::monitor {
+namespace {
+
+// Worst first.
+int Rank(const std::string& v) {
+  static const char* const kOrder[] = {"forbidden", "likely_forbidden",      "dns_indeterminate",
+                                       "no_data",   "permitted_conditional", "permitted"};
+  for (int i = 0; i < 6; ++i) {
+    if (v == kOrder[i]) return i;
+  }
+  return 6;
+}
+
+std::string LiveVerdictName(caa::NameVerdict v) {
+  return v == caa::NameVerdict::kIndeterminate ? "dns_indeterminate"
+                                               : std::string(caa::NameVerdictName(v));
+}
+
+}  // namespace
+
+int CheckExitCode(const std::string& verdict) {
+  if (verdict == "permitted" || verdict == "permitted_conditional") return 0;
+  if (verdict == "forbidden" || verdict == "likely_forbidden") return 1;
+  return 2;
+}
+
+absl::StatusOr<NameCheck> CaaChecker::CheckLive(const std::string& name,
+                                                const std::vector<std::string>& issuers) {
+  if (resolver_ == nullptr) return absl::FailedPreconditionError("no resolver for live checks");
+  const std::vector<std::string> path = caa::SearchNames(name);
+  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat("not a DNS name: '", name, "'"));
+  const caa::RelevantSet set =
+      caa::FindRelevantSet(path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
+  const caa::NameEvaluation eval = caa::EvaluateName(name, set, issuers);
+  return NameCheck{name, LiveVerdictName(eval.verdict), set.relevant_name, set.records, "live",
+                   eval.reason};
+}
+
+absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
+                                              const std::vector<std::string>& issuers,
+                                              absl::Time at) {
+  if (store_ == nullptr) return absl::FailedPreconditionError("no store for checks at a time");
+  absl::Status error;
+  caa::IssuanceFacts facts{name, issuers, at, at};
+  const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
+    std::vector<caa::Observation> out;
+    absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
+        store_->CaaHistory(q, absl::InfinitePast(), absl::InfiniteFuture());
+    if (!records.ok()) {
+      error = records.status();
+      return out;
+    }
+    for (const store::CaaObservationRecord& r : *records) out.push_back(FromObservationRecord(r));
+    return out;
+  });
+  CAAWATCH_RETURN_IF_ERROR(error);
+  return NameCheck{name, caa::IssuanceVerdictName(eval.verdict), eval.decisive.relevant.relevant_name,
+                   eval.decisive.relevant.records, eval.basis, eval.reason};
+}
+
+absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::string>& names,
+                                                      const std::vector<std::string>& issuers,
+                                                      std::optional<absl::Time> at) {
+  if (names.empty()) return absl::InvalidArgumentError("no names to check");
+  if (issuers.empty()) return absl::InvalidArgumentError("no issuer identifiers to check");
+  std::vector<std::string> lower_issuers;
+  for (const std::string& i : issuers) lower_issuers.push_back(absl::AsciiStrToLower(i));
+  CaaCheckResult result;
+  result.verdict = "permitted";
+  for (const std::string& raw : names) {
+    const std::string name = absl::AsciiStrToLower(raw);
+    CAAWATCH_ASSIGN_OR_RETURN(NameCheck check, at ? CheckAt(name, lower_issuers, *at)
+                                                  : CheckLive(name, lower_issuers));
+    if (Rank(check.verdict) < Rank(result.verdict)) result.verdict = check.verdict;
+    result.names.push_back(std::move(check));
+  }
+  return result;
+}
+
+absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaChecker::Check(
+    const caawatch::v1::CheckCaaRequest& request) {
+  std::optional<absl::Time> at;
+  if (!request.at().empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(absl::Time t, ParseRfc3339(request.at()));
+    at = t;
+  }
+  const std::vector<std::string> names(request.names().begin(), request.names().end());
+  const std::vector<std::string> issuers(request.issuer_domains().begin(),
+                                         request.issuer_domains().end());
+  CAAWATCH_ASSIGN_OR_RETURN(CaaCheckResult result, CheckNames(names, issuers, at));
+  caawatch::v1::CheckCaaResponse response;
+  CAAWATCH_ASSIGN_OR_RETURN(caawatch::v1::Verdict overall, VerdictFromName(result.verdict));
+  response.set_verdict(overall);
+  for (const NameCheck& n : result.names) {
+    caawatch::v1::CaaEvaluation* e = response.add_names();
+    e->set_name(n.name);
+    e->set_relevant_name(n.relevant_name);
+    for (const caa::CaaRecord& r : n.records) {
+      caawatch::v1::CaaRecord* pb = e->add_records();
+      pb->set_flags(r.flags);
+      pb->set_tag(r.tag);
+      pb->set_value(r.value);
+    }
+    e->set_basis(n.basis);
+    e->set_reason(n.reason);
+    CAAWATCH_ASSIGN_OR_RETURN(caawatch::v1::Verdict v, VerdictFromName(n.verdict));
+    e->set_verdict(v);
+  }
+  return response;
+}
+
+}  // namespace caawatch::monitor
