@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,14 @@ TEST(IssuerMapTest, BuiltInTableParsesWithEveryEntry) {
     SCOPED_TRACE(e.ca_owner);
     EXPECT_FALSE(e.caa_identifiers.empty());
   }
+}
+
+TEST(IssuerMapTest, BuiltInTextIsTheCheckedInJsonByteForByte) {
+  std::ifstream in(CAAWATCH_CAA_IDENTIFIERS_JSON_PATH, std::ios::binary);
+  ASSERT_TRUE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(BuiltInIssuerMapJson(), text.str());
 }
 
 TEST(IssuerMapTest, MapsMajorIssuersByOrganisation) {
