@@ -1,0 +1,108 @@
+#include "caa/relevant_set.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace caawatch::caa {
+namespace {
+
+absl::string_view OutcomeName(LookupOutcome outcome) {
+  switch (outcome) {
+    case LookupOutcome::kNoError:
+      return "NOERROR";
+    case LookupOutcome::kNxDomain:
+      return "NXDOMAIN";
+    case LookupOutcome::kServFail:
+      return "SERVFAIL";
+    case LookupOutcome::kRefused:
+      return "REFUSED";
+    case LookupOutcome::kTimeout:
+      return "timeout";
+    case LookupOutcome::kBogus:
+      return "DNSSEC bogus";
+    case LookupOutcome::kOtherError:
+      return "lookup error";
+  }
+  return "lookup error";
+}
+
+// A validator that marks the data bogus has not produced an answer, whatever the rcode says:
+// since BR 2026-03-15 DNSSEC validation errors never count as permission.
+bool IsFailure(const CaaAnswer& answer) {
+  return !answer.is_answer() || answer.dnssec == DnssecStatus::kBogus;
+}
+
+std::string FailureReason(const std::string& qname, const CaaAnswer& answer) {
+  std::string reason =
+      absl::StrCat("CAA lookup for ", qname, " failed (",
+                   answer.is_answer() ? "DNSSEC bogus" : OutcomeName(answer.outcome), ")");
+  if (!answer.error.empty()) absl::StrAppend(&reason, ": ", answer.error);
+  return reason;
+}
+
+}  // namespace
+
+std::vector<std::string> SearchNames(absl::string_view name) {
+  std::string base = absl::AsciiStrToLower(name);
+  if (absl::StartsWith(base, "*.")) base.erase(0, 2);
+  if (absl::EndsWith(base, ".")) base.pop_back();
+  std::vector<std::string> labels = absl::StrSplit(base, '.');
+  std::vector<std::string> names;
+  if (base.empty()) return names;
+  for (const std::string& label : labels) {
+    if (label.empty()) return names;
+  }
+  for (size_t i = 0; i < labels.size(); ++i) {
+    names.push_back(absl::StrJoin(labels.begin() + i, labels.end(), "."));
+  }
+  return names;
+}
+
+RelevantSet FindRelevantSet(absl::string_view name,
+                            absl::FunctionRef<CaaAnswer(const std::string& qname)> lookup) {
+  RelevantSet result;
+  const std::vector<std::string> names = SearchNames(name);
+  if (names.empty()) {
+    result.outcome = RelevantSetOutcome::kIndeterminate;
+    result.reason = absl::StrCat("\"", absl::CHexEscape(name), "\" is not a searchable DNS name");
+    return result;
+  }
+  for (const std::string& qname : names) {
+    CaaAnswer answer = lookup(qname);
+    if (IsFailure(answer)) {
+      result.outcome = RelevantSetOutcome::kIndeterminate;
+      result.relevant_name = qname;
+      result.reason = FailureReason(qname, answer);
+      result.consulted.push_back(std::move(answer));
+      return result;
+    }
+    if (!answer.records.empty()) {
+      result.outcome = RelevantSetOutcome::kFound;
+      result.relevant_name = qname;
+      result.records = answer.records;
+      result.reason = answer.cname_chain.empty()
+                          ? absl::StrCat("relevant CAA set found at ", qname)
+                          : absl::StrCat("relevant CAA set found at ", qname, " via alias ",
+                                         absl::StrJoin(answer.cname_chain, " -> "));
+      result.consulted.push_back(std::move(answer));
+      return result;
+    }
+    result.consulted.push_back(std::move(answer));  // Empty or NXDOMAIN: climb to the parent.
+  }
+  result.outcome = RelevantSetOutcome::kNone;
+  result.reason =
+      absl::StrCat("no CAA records at ", names.front(), " or any parent up to ", names.back());
+  // Boulder treats NXDOMAIN at a TLD as an error; RFC 8659 does not, but it is worth a flag.
+  if (result.consulted.back().outcome == LookupOutcome::kNxDomain) {
+    absl::StrAppend(&result.reason, " (TLD ", names.back(), " does not exist)");
+  }
+  return result;
+}
+
+}  // namespace caawatch::caa

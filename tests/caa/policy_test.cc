@@ -1,0 +1,419 @@
+#include "caa/policy.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace caawatch::caa {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::vector<std::string> kLetsEncrypt = {"letsencrypt.org"};
+const std::vector<std::string> kCa1 = {"ca1.example.net"};
+const std::vector<std::string> kCa2 = {"ca2.example.org"};
+constexpr const char* kAcct = "https://acme-v02.api.letsencrypt.org/acme/acct/123";
+
+RelevantSet Found(std::vector<CaaRecord> records, std::string at = "example.com") {
+  RelevantSet set;
+  set.outcome = RelevantSetOutcome::kFound;
+  set.relevant_name = std::move(at);
+  set.records = std::move(records);
+  return set;
+}
+
+NameVerdict Verdict(const std::string& name, std::vector<CaaRecord> records,
+                    const std::vector<std::string>& ca, const CaPractices& practices = {}) {
+  return EvaluateName(name, Found(std::move(records)), ca, practices).verdict;
+}
+
+struct Row {
+  const char* name;  // Certificate name; a leading "*." makes it a wildcard.
+  std::vector<CaaRecord> records;
+  std::vector<std::string> ca;
+  NameVerdict expected;
+};
+
+void ExpectRows(const std::vector<Row>& rows) {
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.name);
+    const NameEvaluation e = EvaluateName(r.name, Found(r.records), r.ca);
+    EXPECT_EQ(NameVerdictName(e.verdict), NameVerdictName(r.expected)) << e.reason;
+    EXPECT_FALSE(e.reason.empty());
+  }
+}
+
+TEST(EvaluateNameTest, NoRelevantSetPermitsAsNoCaa) {
+  RelevantSet none;
+  none.outcome = RelevantSetOutcome::kNone;
+  const NameEvaluation e = EvaluateName("www.example.com", none, kLetsEncrypt);
+  EXPECT_EQ(e.verdict, NameVerdict::kPermitted);
+  EXPECT_THAT(e.reason, HasSubstr("no CAA"));
+  EXPECT_EQ(e.name, "www.example.com");
+}
+
+TEST(EvaluateNameTest, IndeterminateRelevantSetIsIndeterminate) {
+  RelevantSet failed;
+  failed.outcome = RelevantSetOutcome::kIndeterminate;
+  failed.reason = "CAA lookup for example.com failed (SERVFAIL)";
+  const NameEvaluation e = EvaluateName("www.example.com", failed, kLetsEncrypt);
+  EXPECT_EQ(e.verdict, NameVerdict::kIndeterminate);
+  EXPECT_THAT(e.reason, HasSubstr("SERVFAIL"));
+}
+
+TEST(EvaluateNameTest, RestrictingSetWithUnknownIssuerIsIndeterminateNotForbidden) {
+  EXPECT_EQ(Verdict("example.com", {{0, "issue", "pki.goog"}}, {}), NameVerdict::kIndeterminate);
+  EXPECT_EQ(Verdict("example.com", {{0, "iodef", "mailto:a@b.c"}}, {}), NameVerdict::kPermitted);
+}
+
+// caa-rules.md §2.3: issue values.
+TEST(EvaluateNameTest, IssueValuesFollowRfc8659Section4Point2) {
+  ExpectRows({
+      {"listed", {{0, "issue", "letsencrypt.org"}}, kLetsEncrypt, NameVerdict::kPermitted},
+      {"other CA", {{0, "issue", "pki.goog"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"issuer compared case-insensitively",
+       {{0, "issue", "LetsEncrypt.Org"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"CA identifier compared case-insensitively",
+       {{0, "issue", "letsencrypt.org"}},
+       {"LETSENCRYPT.ORG"},
+       NameVerdict::kPermitted},
+      {"empty issuer ';'", {{0, "issue", ";"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"empty value", {{0, "issue", ""}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"malformed %%%%% forbids", {{0, "issue", "%%%%%"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"malformed + valid = valid",
+       {{0, "issue", "%%%%%"}, {0, "issue", "letsencrypt.org"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"empty + named = named (additive)",
+       {{0, "issue", ";"}, {0, "issue", "letsencrypt.org"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"either of two CAs",
+       {{0, "issue", "pki.goog"}, {0, "issue", "letsencrypt.org"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"any identifier of the CA",
+       {{0, "issue", "comodoca.com"}},
+       {"sectigo.com", "comodoca.com"},
+       NameVerdict::kPermitted},
+      {"trailing ';' still valid",
+       {{0, "issue", "letsencrypt.org;"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"separator after last parameter is malformed",
+       {{0, "issue", "letsencrypt.org; a=b;"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"issuer with trailing dot is malformed",
+       {{0, "issue", "letsencrypt.org."}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"only iodef restricts nothing",
+       {{0, "iodef", "mailto:security@example.com"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"only unknown non-critical tags restrict nothing",
+       {{0, "dummy", "dummy"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"only issuemail restricts nothing for TLS",
+       {{0, "issuemail", "ca.example"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"tag ISSUE is issue",
+       {{0, "ISSUE", "caatestsuite.com"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+  });
+}
+
+// RFC 8659 §4.3 examples wild, wild2, wild3 (caa-rules.md §2.4).
+TEST(EvaluateNameTest, IssuewildFollowsTheRfcExamples) {
+  const std::vector<CaaRecord> wild = {{0, "issue", "ca1.example.net"},
+                                       {0, "issuewild", "ca2.example.org"}};
+  const std::vector<CaaRecord> wild2 = {{0, "issue", "ca1.example.net"}};
+  const std::vector<CaaRecord> wild3 = {{0, "issuewild", "ca2.example.org"}, {0, "issue", ";"}};
+  const std::vector<CaaRecord> wild3_without_issue = {{0, "issuewild", "ca2.example.org"}};
+  ExpectRows({
+      {"wild.example.com", wild, kCa1, NameVerdict::kPermitted},
+      {"wild.example.com", wild, kCa2, NameVerdict::kForbidden},
+      {"*.wild.example.com", wild, kCa1, NameVerdict::kForbidden},
+      {"*.wild.example.com", wild, kCa2, NameVerdict::kPermitted},
+      {"wild2.example.com", wild2, kCa1, NameVerdict::kPermitted},
+      {"*.wild2.example.com", wild2, kCa1, NameVerdict::kPermitted},
+      {"*.wild2.example.com", wild2, kCa2, NameVerdict::kForbidden},
+      {"wild3.example.com", wild3, kCa1, NameVerdict::kForbidden},
+      {"wild3.example.com", wild3, kCa2, NameVerdict::kForbidden},
+      {"*.wild3.example.com", wild3, kCa2, NameVerdict::kPermitted},
+      {"*.wild3.example.com", wild3, kCa1, NameVerdict::kForbidden},
+      {"wild3-no-issue.example.com", wild3_without_issue, kCa1, NameVerdict::kPermitted},
+      {"*.wild3-no-issue.example.com", wild3_without_issue, kCa1, NameVerdict::kForbidden},
+      {"*.wild3-no-issue.example.com", wild3_without_issue, kCa2, NameVerdict::kPermitted},
+      {"*.mixedcase-issuewild.example",
+       {{0, "issue", "ca1.example.net"}, {0, "IssueWild", "ca2.example.org"}},
+       kCa1,
+       NameVerdict::kForbidden},
+  });
+}
+
+// RFC 8659 §4.1, §4.5 (caa-rules.md §2.6).
+TEST(EvaluateNameTest, CriticalFlagIsBit128AndOnlyUnknownTagsForbid) {
+  ExpectRows({
+      {"RFC 8659 §4.5: critical unknown blocks even a listed CA",
+       {{0, "issue", "ca1.example.net"}, {128, "tbs", "Unknown"}},
+       kCa1,
+       NameVerdict::kForbidden},
+      {"flags 130 (128 + reserved bit) still critical",
+       {{130, "caatestsuitedummyproperty", "t"}},
+       kCa1,
+       NameVerdict::kForbidden},
+      {"flag 1 is reserved, not critical", {{1, "foo", "bar"}}, kCa1, NameVerdict::kPermitted},
+      {"reserved bits 0x7E ignored", {{0x7E, "foo", "bar"}}, kCa1, NameVerdict::kPermitted},
+      {"critical known tag changes nothing",
+       {{128, "issue", "ca1.example.net"}},
+       kCa1,
+       NameVerdict::kPermitted},
+      {"critical tag matched case-insensitively",
+       {{128, "IsSuE", "ca1.example.net"}},
+       kCa1,
+       NameVerdict::kPermitted},
+      {"critical iodef is fine",
+       {{128, "iodef", "mailto:a@example.com"}, {0, "issue", "ca1.example.net"}},
+       kCa1,
+       NameVerdict::kPermitted},
+      {"critical issuewild on a plain name is known",
+       {{128, "issuewild", "ca2.example.org"}},
+       kCa1,
+       NameVerdict::kPermitted},
+      {"critical issuemail is CA-dependent",
+       {{128, "issuemail", "ca1.example.net"}},
+       kCa1,
+       NameVerdict::kPermittedConditional},
+      {"critical issuevmc is CA-dependent",
+       {{128, "issuevmc", "x"}, {0, "issue", "ca1.example.net"}},
+       kCa1,
+       NameVerdict::kPermittedConditional},
+      {"critical contactemail is CA-dependent",
+       {{128, "contactemail", "a@example.com"}},
+       kCa1,
+       NameVerdict::kPermittedConditional},
+      {"critical contactphone is CA-dependent",
+       {{128, "contactphone", "+1 555"}},
+       kCa1,
+       NameVerdict::kPermittedConditional},
+      {"CA-dependent tag cannot rescue an unlisted CA",
+       {{128, "issuemail", "x"}, {0, "issue", "ca2.example.org"}},
+       kCa1,
+       NameVerdict::kForbidden},
+      {"critical unknown on a wildcard",
+       {{128, "foo", "bar"}, {0, "issuewild", "ca1.example.net"}},
+       kCa1,
+       NameVerdict::kForbidden},
+  });
+}
+
+// RFC 8657 (caa-rules.md §3): only what DNS alone decides; the rest is conditional.
+TEST(EvaluateNameTest, Rfc8657ParametersMakeAPermissionConditionalOrUnsatisfiable) {
+  const std::string le = "letsencrypt.org; ";
+  ExpectRows({
+      {"accounturi",
+       {{0, "issue", le + "accounturi=" + kAcct}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"validationmethods",
+       {{0, "issue", le + "validationmethods=http-01,dns-01"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"accounturi and validationmethods",
+       {{0, "issue", le + "accounturi=" + kAcct + "; validationmethods=http-01"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"CA-defined parameter",
+       {{0, "issue", "pki.goog; cansignhttpexchanges=yes"}},
+       {"pki.goog"},
+       NameVerdict::kPermittedConditional},
+      {"two accounturi in one property",
+       {{0, "issue", le + "accounturi=x:1; accounturi=x:1"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"accounturi that is no URI",
+       {{0, "issue", le + "accounturi=123"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"empty accounturi",
+       {{0, "issue", le + "accounturi="}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"empty validationmethods",
+       {{0, "issue", le + "validationmethods="}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"validationmethods ','",
+       {{0, "issue", le + "validationmethods=,"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"two validationmethods",
+       {{0, "issue", le + "validationmethods=dns-01; validationmethods=http-01"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"parameter tags case-insensitive",
+       {{0, "issue", le + "AccountURI=x:1; ACCOUNTURI=x:2"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"unsatisfiable + plain = permitted",
+       {{0, "issue", le + "validationmethods="}, {0, "issue", "letsencrypt.org"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"conditional + plain = permitted",
+       {{0, "issue", le + "accounturi=x:1"}, {0, "issue", "letsencrypt.org"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"other CA's parameters are irrelevant",
+       {{0, "issue", "pki.goog; accounturi=x:1"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+  });
+}
+
+TEST(EvaluateNameTest, WildcardMethodInferenceIsOptInPerCa) {
+  const std::vector<CaaRecord> http_only = {
+      {0, "issue", "letsencrypt.org; validationmethods=http-01"}};
+  const CaPractices isrg{{"dns-01"}};
+  EXPECT_EQ(Verdict("*.example.com", http_only, kLetsEncrypt), NameVerdict::kPermittedConditional);
+  EXPECT_EQ(Verdict("*.example.com", http_only, kLetsEncrypt, isrg), NameVerdict::kForbidden);
+  EXPECT_EQ(Verdict("www.example.com", http_only, kLetsEncrypt, isrg),
+            NameVerdict::kPermittedConditional);
+  EXPECT_EQ(Verdict("*.example.com", {{0, "issue", "letsencrypt.org; validationmethods=DNS-01"}},
+                    kLetsEncrypt, isrg),
+            NameVerdict::kPermittedConditional);
+  const NameEvaluation e = EvaluateName("*.example.com", Found(http_only), kLetsEncrypt, isrg);
+  EXPECT_THAT(e.reason, HasSubstr("dns-01"));
+}
+
+// Boulder TestCAAChecking (caa-rules.md §6.1) for CA letsencrypt.org, with the monitor's
+// verdicts where Boulder is stricter or knows the account and method (it does; we do not).
+TEST(EvaluateNameTest, BoulderCaaCheckingFixturesWithMonitorSemantics) {
+  const std::string le = "letsencrypt.org";
+  ExpectRows({
+      {"reserved.com", {{0, "issue", "ca.com"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"mixedcase.com", {{0, "iSsUe", "ca.com"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"critical.com", {{1, "issue", "ca.com"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"present.com", {{0, "issue", le}}, kLetsEncrypt, NameVerdict::kPermitted},
+      {"multi-crit-present.com",
+       {{1, "issue", "ca.com"}, {1, "issue", le}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"unknown-critical.com", {{128, "foo", "bar"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      // Divergence: Boulder treats flag 1 as critical and forbids.
+      {"unknown-critical2.com", {{1, "foo", "bar"}}, kLetsEncrypt, NameVerdict::kPermitted},
+      {"unknown-noncritical.com", {{0x7E, "foo", "bar"}}, kLetsEncrypt, NameVerdict::kPermitted},
+      {"*.unknown-noncritical.com", {{0x7E, "foo", "bar"}}, kLetsEncrypt, NameVerdict::kPermitted},
+      // Boulder: permitted (it ignores unknown parameters); we cannot know what they restrict.
+      {"present-with-parameter.com",
+       {{0, "issue", "  letsencrypt.org  ;foo=bar;baz=bar"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"present-with-invalid-tag.com",
+       {{0, "issue", "letsencrypt.org; a_b=123"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"present-with-invalid-value.com",
+       {{0, "issue", "letsencrypt.org; ab=1 2 3"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      // Boulder decides these with the request's method/account; the certificate has neither.
+      {"present-dns-only.com",
+       {{0, "issue", le + "; validationmethods=dns-01"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"present-http-only.com",
+       {{0, "issue", le + "; validationmethods=http-01"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"present-incorrect-accounturi.com",
+       {{0, "issue", le + "; accounturi=https://letsencrypt.org/acct/reg/321"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"present-multiple-accounturi.com",
+       {{0, "issue", le + "; accounturi=https://letsencrypt.org/acct/reg/321"},
+        {0, "issue", le + "; accounturi=https://letsencrypt.org/acct/reg/123"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"unsatisfiable.com", {{0, "issue", ";"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"*.unsatisfiable.com", {{0, "issue", ";"}}, kLetsEncrypt, NameVerdict::kForbidden},
+      {"*.unsatisfiable-wildcard.com",
+       {{0, "issuewild", ";"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"*.unsatisfiable-wildcard-override.com",
+       {{0, "issue", le}, {0, "issuewild", "ca.com"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"*.satisfiable-wildcard.com", {{0, "issuewild", le}}, kLetsEncrypt, NameVerdict::kPermitted},
+      {"*.satisfiable-multi-wildcard.com",
+       {{0, "issuewild", "ca.com"}, {0, "issuewild", le}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"*.satisfiable-wildcard-override.com",
+       {{0, "issue", "ca.com"}, {0, "issuewild", le}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"satisfiable-wildcard-override.com",
+       {{0, "issue", "ca.com"}, {0, "issuewild", le}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+  });
+}
+
+NameEvaluation Named(std::string name, NameVerdict verdict) {
+  NameEvaluation e;
+  e.name = std::move(name);
+  e.verdict = verdict;
+  return e;
+}
+
+// caa-rules.md §2.9: every name must be authorised; the certificate takes the worst.
+TEST(CombineNamesTest, CertificateVerdictIsForbiddenThenIndeterminateThenConditional) {
+  using V = NameVerdict;
+  struct Case {
+    const char* name;
+    std::vector<V> names;
+    V expected;
+  };
+  const std::vector<Case> kCases = {
+      {"all permitted", {V::kPermitted, V::kPermitted}, V::kPermitted},
+      {"one forbidden name forbids the certificate", {V::kPermitted, V::kForbidden}, V::kForbidden},
+      {"forbidden beats indeterminate", {V::kIndeterminate, V::kForbidden}, V::kForbidden},
+      {"indeterminate beats conditional",
+       {V::kPermittedConditional, V::kIndeterminate},
+       V::kIndeterminate},
+      {"conditional beats permitted",
+       {V::kPermitted, V::kPermittedConditional},
+       V::kPermittedConditional},
+      {"no names", {}, V::kPermitted},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    std::vector<NameEvaluation> evaluations;
+    for (V v : c.names) evaluations.push_back(Named("n", v));
+    EXPECT_EQ(CombineNames(evaluations), c.expected);
+  }
+}
+
+TEST(CombineNamesTest, WildcardAndBaseNameOfOneCertificateAreJudgedSeparately) {
+  // RFC 8659 wild3: "*.x" permitted for ca2, "x" forbidden -> the certificate is forbidden.
+  const RelevantSet wild3 = Found({{0, "issuewild", "ca2.example.org"}, {0, "issue", ";"}});
+  const std::vector<NameEvaluation> names = {EvaluateName("*.example.com", wild3, kCa2),
+                                             EvaluateName("example.com", wild3, kCa2)};
+  EXPECT_EQ(names[0].verdict, NameVerdict::kPermitted);
+  EXPECT_EQ(names[1].verdict, NameVerdict::kForbidden);
+  EXPECT_EQ(CombineNames(names), NameVerdict::kForbidden);
+}
+
+}  // namespace
+}  // namespace caawatch::caa
