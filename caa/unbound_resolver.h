@@ -34,8 +34,9 @@ struct ResolverOptions {
   absl::Duration timeout = absl::Seconds(5);
   // Further attempts after a timed-out one (a SERVFAIL or other answer is not retried).
   int retries = 1;
-  // Retries after a timeout go over TCP. (Truncated UDP answers are always retried over TCP
-  // by unbound itself.)
+  // Retries after a timeout go over TCP (a server dropping UDP may still answer TCP).
+  // Truncated UDP answers are always retried over TCP by unbound itself. Note: if the TCP
+  // connection is refused, unbound reports its own SERVFAIL (kServFail), not kTimeout.
   bool tcp_fallback = true;
 };
 
