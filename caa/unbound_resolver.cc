@@ -267,6 +267,14 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
     return absl::InvalidArgumentError(
         absl::StrCat("trust anchor file ", resolved.trust_anchor_file, " is not readable"));
   }
+  // Finalize a throwaway context now (zone_add does), so a trust anchor file unbound cannot
+  // parse fails here rather than in every Lookup.
+  CAAWATCH_ASSIGN_OR_RETURN(UniqueUbCtx probe, NewContext(resolved, forwarders, false));
+  if (const int err = ub_ctx_zone_add(probe.get(), "test.", "transparent"); err != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("libunbound rejects the configuration (trust anchor ",
+                     resolved.trust_anchor_file, "?): ", ub_strerror(err)));
+  }
   return absl::WrapUnique(new UnboundResolver(std::move(resolved), std::move(forwarders), clock));
 }
 

@@ -50,8 +50,8 @@ struct ResolverOptions {
 class UnboundResolver final : public CaaResolver {
  public:
   // kInvalidArgument: a malformed server, a negative retry count, a non-positive timeout,
-  // or an unreadable trust anchor file. `clock` (borrowed, must outlive the resolver)
-  // stamps CaaAnswer::observed_at.
+  // or a trust anchor file that is unreadable or that libunbound cannot parse.
+  // `clock` (borrowed, must outlive the resolver) stamps CaaAnswer::observed_at.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<UnboundResolver>> Create(
       const ResolverOptions& options, const Clock* clock);
 

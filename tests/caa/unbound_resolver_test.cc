@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -297,6 +299,13 @@ TEST(UnboundResolverCreateTest, RejectsMalformedConfiguration) {
   no_anchor.dnssec = true;
   no_anchor.trust_anchor_file = "/nonexistent/anchor.ds";
   cases.push_back({"missing trust anchor", no_anchor});
+  const std::string garbage_anchor =
+      ::testing::TempDir() + "caawatch-garbage-anchor-" + std::to_string(getpid()) + ".ds";
+  { std::ofstream(garbage_anchor) << "this is not a DS record\n"; }
+  ResolverOptions bad_anchor = base;
+  bad_anchor.dnssec = true;
+  bad_anchor.trust_anchor_file = garbage_anchor;
+  cases.push_back({"unparseable trust anchor", bad_anchor});
   ResolverOptions negative_retries = base;
   negative_retries.retries = -1;
   cases.push_back({"negative retries", negative_retries});
@@ -305,6 +314,7 @@ TEST(UnboundResolverCreateTest, RejectsMalformedConfiguration) {
     EXPECT_EQ(UnboundResolver::Create(c.options, &clock).status().code(),
               absl::StatusCode::kInvalidArgument);
   }
+  std::remove(garbage_anchor.c_str());
 }
 
 TEST(UnboundResolverCreateTest, AcceptsServerForms) {
