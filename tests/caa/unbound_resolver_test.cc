@@ -40,7 +40,9 @@ std::vector<KnotZone> TestZones() {
        "nodata A 127.0.0.2\n"
        "alias CNAME target\n"
        "alias2 CNAME alias\n"
-       "target 900 CAA 0 issuewild \"wild.test\"\n"},
+       "target 900 CAA 0 issuewild \"wild.test\"\n"
+       "moved DNAME target\n"
+       "x.target 600 CAA 0 issue \"dname.test\"\n"},
       {"corp.internal", "@ 600 CAA 0 issue \"internal.test\"\n"},
       {"lab.example", "@ 600 CAA 0 issue \"example.test\"\n"},
       {"gone.invalid", "@ 600 CAA 0 issue \"invalid.test\"\n"},
@@ -131,6 +133,14 @@ TEST_F(UnboundResolverTest, CnameChainIsFollowedAndRecorded) {
   EXPECT_THAT(answer.cname_chain, ElementsAre("alias.example.test", "target.example.test"));
   EXPECT_THAT(answer.records, ElementsAre(Caa(0, "issuewild", "wild.test")));
   EXPECT_EQ(answer.ttl, 900u);
+}
+
+TEST_F(UnboundResolverTest, DnameIsFollowedThroughTheSynthesisedCname) {
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("x.moved.example.test");
+  EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
+  EXPECT_THAT(answer.cname_chain, ElementsAre("x.target.example.test"));
+  EXPECT_THAT(answer.records, ElementsAre(Caa(0, "issue", "dname.test")));
+  EXPECT_EQ(answer.ttl, 600u);
 }
 
 TEST_F(UnboundResolverTest, SpecialUseTldsAreResolvedThroughTheConfiguredServer) {
