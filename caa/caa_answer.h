@@ -24,26 +24,18 @@ enum class DnssecStatus { kSecure, kInsecure, kBogus, kIndeterminate };
 
 // How the lookup ended. Only kNoError and kNxDomain are answers; the rest are failures that
 // make an evaluation indeterminate, never permitted.
-enum class LookupOutcome {
-  kNoError,
-  kNxDomain,
-  kServFail,
-  kRefused,
-  kTimeout,
-  kBogus,
-  kOtherError
-};
+enum class LookupOutcome { kNoError, kNxDomain, kServFail, kRefused, kTimeout, kBogus, kOtherError };
 
 struct CaaAnswer {
-  std::string qname;  // Lowercase, no trailing dot.
+  std::string qname;                      // Lowercase, no trailing dot.
   LookupOutcome outcome = LookupOutcome::kNoError;
-  int rcode = 0;                   // DNS rcode as received (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN).
-  std::vector<CaaRecord> records;  // Empty for NODATA/NXDOMAIN.
-  std::vector<std::string> cname_chain;  // Alias targets followed, in order.
-  uint32_t ttl = 0;                      // Authoritative TTL of the CAA RRset (or negative TTL).
+  int rcode = 0;                          // DNS rcode as received (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN).
+  std::vector<CaaRecord> records;         // Empty for NODATA/NXDOMAIN.
+  std::vector<std::string> cname_chain;   // Alias targets followed, in order.
+  uint32_t ttl = 0;                       // Authoritative TTL of the CAA RRset (or negative TTL).
   DnssecStatus dnssec = DnssecStatus::kIndeterminate;
-  std::string raw_answer;  // Wire-format response packet.
-  std::string error;       // Human-readable reason when not an answer.
+  std::string raw_answer;                 // Wire-format response packet.
+  std::string error;                      // Human-readable reason when not an answer.
   absl::Time observed_at = absl::InfinitePast();
 
   bool is_answer() const {
