@@ -1,0 +1,27 @@
+// The CAA lookup interface (RFC 8659 §3 queries one name; the caller climbs the tree).
+#ifndef CAAWATCH_CAA_RESOLVER_H_
+#define CAAWATCH_CAA_RESOLVER_H_
+
+#include <string>
+
+#include "caa/caa_answer.h"
+
+namespace caawatch::caa {
+
+// Answers "what is the CAA RRset at this name right now". Implementations are thread-safe:
+// Lookup may be called from several threads at once.
+class CaaResolver {
+ public:
+  virtual ~CaaResolver() = default;
+
+  // Queries CAA (type 257, class IN) at `qname` (case and a trailing dot are ignored) and
+  // returns the observation. Never fails: every DNS outcome (NXDOMAIN, SERVFAIL, REFUSED,
+  // timeout, DNSSEC bogus, malformed data) is a value in CaaAnswer::outcome, with `error`
+  // saying why for the non-answers. A CNAME at `qname` is followed; `records` are those at the
+  // end of the chain.
+  virtual CaaAnswer Lookup(const std::string& qname) = 0;
+};
+
+}  // namespace caawatch::caa
+
+#endif  // CAAWATCH_CAA_RESOLVER_H_

@@ -1,0 +1,71 @@
+// CaaResolver over libunbound (1.17): forwarding to configured servers or the system
+// resolv.conf, with optional DNSSEC validation (RFC 4035 §4.3 statuses).
+#ifndef CAAWATCH_CAA_UNBOUND_RESOLVER_H_
+#define CAAWATCH_CAA_UNBOUND_RESOLVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "caa/resolver.h"
+
+namespace caawatch::caa {
+
+// Debian's dns-root-data trust anchor, used when DNSSEC is on and no file is given.
+inline constexpr char kDebianRootTrustAnchor[] = "/usr/share/dns/root.key";
+
+struct ResolverOptions {
+  // Upstream servers, each "IP", "IP:PORT", "[IPv6]" or "[IPv6]:PORT" (port 53 by default).
+  // Queries are forwarded to them with RD set; they may be recursive resolvers or the
+  // authoritative server of every zone asked about (unbound accepts authoritative answers
+  // from a forwarder). Empty: the nameservers of /etc/resolv.conf.
+  std::vector<std::string> servers;
+  // Validate DNSSEC. Off: unbound runs without its validator and every answer's status is
+  // kIndeterminate.
+  bool dnssec = true;
+  // DS or DNSKEY records in zone-file format. Empty: kDebianRootTrustAnchor (package
+  // dns-root-data); libunbound has no built-in anchor. Names outside every anchor are
+  // kInsecure.
+  std::string trust_anchor_file;
+  // Bound on one attempt; Lookup takes at most (1 + retries) * timeout.
+  absl::Duration timeout = absl::Seconds(5);
+  // Further attempts after a timed-out one (a SERVFAIL or other answer is not retried).
+  int retries = 1;
+  // Retries after a timeout go over TCP (a server dropping UDP may still answer TCP).
+  // Truncated UDP answers are always retried over TCP by unbound itself. Note: if the TCP
+  // connection is refused, unbound reports its own SERVFAIL (kServFail), not kTimeout.
+  bool tcp_fallback = true;
+};
+
+// Thread-safe. Each Lookup runs in a fresh libunbound context, so nothing is cached between
+// lookups: caawatch records authoritative observations, and unbound's cache would both serve
+// a stale RRset after a change and rewrite TTLs (cache-max-ttl caps the TTL it reports). The
+// price is re-fetching the DNSKEY chain per lookup, which the upstream resolver caches.
+// The built-in local zones of the special-use TLDs (test., invalid., example., internal.,
+// local., home.arpa.) are made transparent, so those names are resolved upstream like any
+// other (libunbound 1.17 ignores "nodefault" given through ub_ctx_set_option).
+class UnboundResolver final : public CaaResolver {
+ public:
+  // kInvalidArgument: a malformed server, a negative retry count, a non-positive timeout,
+  // or a trust anchor file that is unreadable or that libunbound cannot parse.
+  // `clock` (borrowed, must outlive the resolver) stamps CaaAnswer::observed_at.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<UnboundResolver>> Create(
+      const ResolverOptions& options, const Clock* clock);
+
+  CaaAnswer Lookup(const std::string& qname) override;
+
+ private:
+  UnboundResolver(ResolverOptions options, std::vector<std::string> forwarders, const Clock* clock)
+      : options_(std::move(options)), forwarders_(std::move(forwarders)), clock_(clock) {}
+
+  ResolverOptions options_;              // trust_anchor_file resolved; immutable.
+  std::vector<std::string> forwarders_;  // "IP@PORT", unbound's form; immutable.
+  const Clock* clock_;
+};
+
+}  // namespace caawatch::caa
+
+#endif  // CAAWATCH_CAA_UNBOUND_RESOLVER_H_
