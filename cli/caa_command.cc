@@ -34,8 +34,7 @@ std::string RecordsText(const std::vector<caa::CaaRecord>& records) {
   return absl::StrJoin(parts, "; ");
 }
 
-absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& ctx,
-                                                         const Clock* clock) {
+absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& ctx) {
   caa::ResolverOptions options;
   options.servers = ctx.flags.Has("dns-server") ? ctx.flags.GetAll("dns-server")
                                                 : ctx.config.dns_servers;
@@ -47,7 +46,6 @@ absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& c
   }
   options.trust_anchor_file = ctx.flags.Get("trust-anchor", ctx.config.trust_anchor_file);
   options.timeout = ctx.config.dns_timeout;
-  options.clock = clock;
   return options;
 }
 
@@ -71,10 +69,10 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
     if (!opened.ok()) return Fail(opened.status());
     store = std::move(*opened);
   } else {
-    absl::StatusOr<caa::ResolverOptions> options = ResolverOptionsFrom(ctx, &clock);
+    absl::StatusOr<caa::ResolverOptions> options = ResolverOptionsFrom(ctx);
     if (!options.ok()) return Fail(options.status(), 2);
     absl::StatusOr<std::unique_ptr<caa::UnboundResolver>> created =
-        caa::UnboundResolver::Create(*options);
+        caa::UnboundResolver::Create(*options, &clock);
     if (!created.ok()) return Fail(created.status(), 2);
     resolver = std::move(*created);
   }

@@ -121,8 +121,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   resolver_options.dnssec = config.dnssec;
   resolver_options.trust_anchor_file = config.trust_anchor_file;
   resolver_options.timeout = config.dns_timeout;
-  resolver_options.clock = clock;
-  CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options));
+  CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options, clock));
   parts->issuers = caa::IssuerMap::BuiltIn();
   parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock);
   parts->evaluator = std::make_unique<IssuanceEvaluator>(&parts->issuers, parts->observer.get());
