@@ -20,8 +20,8 @@ namespace caawatch::store {
 
 // Everything one processed range of one log changes, committed atomically.
 struct CommitRequest {
-  std::optional<LogStateRecord> log_state;   // Absent for commits not tied to a log.
-  std::vector<FindingRecord> findings;       // seq is ignored on input.
+  std::optional<LogStateRecord> log_state;  // Absent for commits not tied to a log.
+  std::vector<FindingRecord> findings;      // seq is ignored on input.
   // DER of matched certificates, keyed by their SHA-256 (deduplicated by the store).
   std::vector<std::pair<std::string, std::string>> certificates;
 };
@@ -34,18 +34,18 @@ struct CommitResult {
 };
 
 struct FindingQuery {
-  uint64_t after_seq = 0;                    // Only seq > after_seq.
-  std::vector<std::string> verdicts;         // Empty = any.
-  std::vector<std::string> severities;       // Empty = any.
-  absl::Time since = absl::InfinitePast();   // recorded_ms >= since.
-  absl::Time until = absl::InfiniteFuture(); // recorded_ms < until.
-  std::string log_id;                        // Raw bytes; empty = any.
+  uint64_t after_seq = 0;                     // Only seq > after_seq.
+  std::vector<std::string> verdicts;          // Empty = any.
+  std::vector<std::string> severities;        // Empty = any.
+  absl::Time since = absl::InfinitePast();    // recorded_ms >= since.
+  absl::Time until = absl::InfiniteFuture();  // recorded_ms < until.
+  std::string log_id;                         // Raw bytes; empty = any.
   size_t limit = 1000;
-  bool newest_first = false;                 // Default ascending seq.
+  bool newest_first = false;  // Default ascending seq.
 };
 
 struct OpenOptions {
-  bool read_only = false;                    // CLI readers open without locking out `run`.
+  bool read_only = false;  // CLI readers open without locking out `run`.
 };
 
 class FindingStore {
@@ -53,7 +53,7 @@ class FindingStore {
   // Opens or creates the store in `dir`. kFailedPrecondition if the schema is newer than this
   // build, or the directory is unusable (with the reason).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<FindingStore>> Open(const std::string& dir,
-                                                                         OpenOptions options = {});
+                                                                          OpenOptions options = {});
   virtual ~FindingStore() = default;
 
   // Atomic: the log state, every finding and certificate land together or not at all. A finding

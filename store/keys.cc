@@ -1,0 +1,46 @@
+#include "store/keys.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace caawatch::store {
+
+std::string BigEndian64(uint64_t value) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return out;
+}
+
+uint64_t ReadBigEndian64(absl::string_view bytes) {
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<uint8_t>(bytes[i]);
+  return value;
+}
+
+std::string FindingKey(const FindingRecord& finding) {
+  return finding.kind() == "log_misbehaviour" ? "m" + finding.misbehaviour_key()
+                                              : "c" + finding.tbs_sha256();
+}
+
+std::string ReversedName(absl::string_view name) {
+  std::vector<absl::string_view> labels = absl::StrSplit(name, '.');
+  std::reverse(labels.begin(), labels.end());
+  return absl::StrJoin(labels, ".");
+}
+
+std::string NameKey(absl::string_view name, uint64_t seq) {
+  return ReversedName(name) + std::string(1, '\0') + BigEndian64(seq);
+}
+
+std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms) {
+  return std::string(query_name) + std::string(1, '\0') +
+         BigEndian64(static_cast<uint64_t>(first_seen_ms));
+}
+
+}  // namespace caawatch::store

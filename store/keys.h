@@ -1,0 +1,28 @@
+// Key layouts of the store's column families (SCHEMA.md): byte order equals the order users
+// scan in, so range scans need no sorting.
+#ifndef CAAWATCH_STORE_KEYS_H_
+#define CAAWATCH_STORE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "store/records.pb.h"
+
+namespace caawatch::store {
+
+std::string BigEndian64(uint64_t value);
+uint64_t ReadBigEndian64(absl::string_view bytes);  // Precondition: size() >= 8.
+
+// findings: 'c' + tbs_sha256 for certificates, 'm' + misbehaviour_key for log misbehaviour.
+std::string FindingKey(const FindingRecord& finding);
+// "www.example.com" -> "com.example.www": a subtree is a key prefix.
+std::string ReversedName(absl::string_view name);
+// by_name: reversed name + 0x00 + BE64(seq).
+std::string NameKey(absl::string_view name, uint64_t seq);
+// caa_obs: query name + 0x00 + BE64(first_seen_ms).
+std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms);
+
+}  // namespace caawatch::store
+
+#endif  // CAAWATCH_STORE_KEYS_H_

@@ -1,0 +1,67 @@
+// The RocksDB implementation of FindingStore (layout: SCHEMA.md). One database, one column
+// family per record kind; every Commit is one synced WriteBatch.
+#ifndef CAAWATCH_STORE_ROCKS_FINDING_STORE_H_
+#define CAAWATCH_STORE_ROCKS_FINDING_STORE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "store/finding_store.h"
+
+namespace caawatch::store {
+
+inline constexpr int kSchemaVersion = 1;
+
+// The one place RocksDB statuses become absl ones.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
+
+class RocksFindingStore final : public FindingStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<FindingStore>> Open(const std::string& dir,
+                                                            OpenOptions options);
+  ~RocksFindingStore() override;
+
+  absl::StatusOr<CommitResult> Commit(CommitRequest request) override;
+  absl::StatusOr<std::optional<LogStateRecord>> LoadLogState(const std::string& log_id) override;
+  absl::StatusOr<std::vector<LogStateRecord>> ListLogStates() override;
+  absl::StatusOr<std::vector<FindingRecord>> ListFindings(const FindingQuery& query) override;
+  absl::StatusOr<std::vector<FindingRecord>> FindingsForName(const std::string& name, bool subtree,
+                                                             const FindingQuery& query) override;
+  absl::StatusOr<std::optional<FindingRecord>> FindByHash(const std::string& sha256) override;
+  absl::StatusOr<std::optional<std::string>> GetCertificateDer(const std::string& sha256) override;
+  absl::StatusOr<uint64_t> LastSeq() override;
+  absl::Status PutWatch(const WatchRecord& entry) override;
+  absl::StatusOr<bool> RemoveWatch(const std::string& name) override;
+  absl::StatusOr<std::vector<WatchRecord>> ListWatch() override;
+  absl::Status RecordCaaObservation(const CaaObservationRecord& observation) override;
+  absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(const std::string& query_name,
+                                                               absl::Time from,
+                                                               absl::Time to) override;
+
+ private:
+  enum Family { kMeta, kFindings, kBySeq, kByName, kByHash, kCerts, kLogState, kWatch, kCaaObs };
+  RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
+                    std::vector<rocksdb::ColumnFamilyHandle*> handles, bool read_only);
+
+  absl::Status Get(Family family, const std::string& key, std::string* value, bool* found);
+  template <typename Record>
+  absl::StatusOr<std::optional<Record>> GetRecord(Family family, const std::string& key);
+  absl::StatusOr<std::optional<FindingRecord>> FindingAt(const std::string& finding_key);
+  absl::Status LoadSchema();
+  static bool Matches(const FindingRecord& f, const FindingQuery& query);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  const bool read_only_;
+  absl::Mutex commit_mu_;  // Serialises read-modify-write of findings and seq allocation.
+  uint64_t next_seq_ ABSL_GUARDED_BY(commit_mu_) = 1;
+  absl::Mutex observation_mu_;  // Serialises RecordCaaObservation's read-modify-write.
+};
+
+}  // namespace caawatch::store
+
+#endif  // CAAWATCH_STORE_ROCKS_FINDING_STORE_H_

@@ -1,0 +1,239 @@
+// The store's contract over real RocksDB in a fresh directory per test: atomic commits, gapless
+// seqs, precertificate/certificate merging, name indexes, watchlist and CAA history.
+#include "store/finding_store.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace caawatch::store {
+namespace {
+
+std::string Hash(char c) { return std::string(32, c); }
+
+FindingRecord Cert(char tbs, std::vector<std::string> names, const std::string& log, uint64_t index,
+                   bool precert) {
+  FindingRecord f;
+  f.set_kind("certificate");
+  f.set_verdict("permitted");
+  f.set_severity("info");
+  f.set_tbs_sha256(Hash(tbs));
+  (precert ? f.mutable_precert_sha256() : f.mutable_cert_sha256())->assign(Hash(tbs + 1));
+  for (auto& n : names) {
+    f.add_names(n);
+    f.add_watched_names(n);
+  }
+  EntryRef* e = f.add_entries();
+  e->set_log_id(log);
+  e->set_index(index);
+  e->set_precert(precert);
+  f.set_recorded_ms(1000 * index);
+  return f;
+}
+
+class FindingStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           absl::StrCat("store_test_", getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    auto s = FindingStore::Open(dir_.string());
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = std::move(*s);
+  }
+  CommitResult Commit(std::vector<FindingRecord> findings, uint64_t position = 0) {
+    CommitRequest r;
+    r.findings = std::move(findings);
+    LogStateRecord state;
+    state.set_log_id("log-a");
+    state.set_position(position);
+    r.log_state = state;
+    auto result = store_->Commit(std::move(r));
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : CommitResult{};
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<FindingStore> store_;
+};
+
+TEST_F(FindingStoreTest, CommittedFindingsAndPositionSurviveReopenWithGaplessSeqs) {
+  Commit({Cert('a', {"a.example.com"}, "log-a", 1, false),
+          Cert('c', {"c.example.com"}, "log-a", 2, false)},
+         3);
+  Reopen();
+  Commit({Cert('e', {"e.example.com"}, "log-a", 3, false)}, 4);
+  auto all = store_->ListFindings(FindingQuery{});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  for (size_t i = 0; i < 3; ++i) EXPECT_EQ((*all)[i].seq(), i + 1);
+  auto state = store_->LoadLogState("log-a");
+  ASSERT_TRUE(state.ok() && state->has_value());
+  EXPECT_EQ((*state)->position(), 4u);
+  EXPECT_EQ(*store_->LastSeq(), 3u);
+}
+
+TEST_F(FindingStoreTest, PrecertificateAndFinalCertificateAreOneFinding) {
+  const CommitResult first = Commit({Cert('a', {"www.example.com"}, "log-a", 10, true)});
+  ASSERT_EQ(first.created.size(), 1u);
+  FindingRecord final_cert = Cert('a', {"www.example.com"}, "log-b", 99, false);
+  final_cert.set_cert_sha256(Hash('z'));
+  const CommitResult second = Commit({final_cert});
+  EXPECT_TRUE(second.created.empty());
+  ASSERT_EQ(second.updated.size(), 1u);
+  EXPECT_EQ(second.updated[0].seq(), first.created[0].seq());
+  EXPECT_EQ(second.updated[0].entries_size(), 2);
+  for (const std::string& h : {Hash('z'), Hash('b'), Hash('a')}) {
+    auto found = store_->FindByHash(h);
+    ASSERT_TRUE(found.ok() && found->has_value());
+    EXPECT_EQ((*found)->seq(), 1u);
+  }
+  // The same entry again changes nothing.
+  const CommitResult third = Commit({final_cert});
+  EXPECT_TRUE(third.created.empty());
+  EXPECT_TRUE(third.updated.empty());
+  EXPECT_EQ(store_->ListFindings(FindingQuery{})->size(), 1u);
+}
+
+TEST_F(FindingStoreTest, NameIndexSeparatesExactNamesFromSubtrees) {
+  Commit({Cert('a', {"example.com"}, "l", 1, false), Cert('c', {"a.example.com"}, "l", 2, false),
+          Cert('e', {"badexample.com"}, "l", 3, false),
+          Cert('g', {"x.y.example.com"}, "l", 4, false)});
+  auto exact = store_->FindingsForName("example.com", false, FindingQuery{});
+  ASSERT_TRUE(exact.ok());
+  ASSERT_EQ(exact->size(), 1u);
+  EXPECT_EQ((*exact)[0].names(0), "example.com");
+  auto subtree = store_->FindingsForName("example.com", true, FindingQuery{});
+  ASSERT_EQ(subtree->size(), 3u);
+  EXPECT_EQ((*subtree)[0].seq(), 4u);  // Newest first.
+  EXPECT_EQ((*subtree)[2].seq(), 1u);
+}
+
+TEST_F(FindingStoreTest, QueriesFilterBySeqVerdictTimeAndLog) {
+  FindingRecord bad = Cert('a', {"a.example"}, "log-x", 5, false);
+  bad.set_verdict("forbidden");
+  bad.set_severity("critical");
+  Commit({bad, Cert('c', {"c.example"}, "log-y", 6, false)});
+  FindingQuery q;
+  q.verdicts = {"forbidden"};
+  EXPECT_EQ(store_->ListFindings(q)->size(), 1u);
+  q = FindingQuery{};
+  q.log_id = "log-y";
+  EXPECT_EQ(store_->ListFindings(q)->at(0).names(0), "c.example");
+  q = FindingQuery{};
+  q.after_seq = 1;
+  EXPECT_EQ(store_->ListFindings(q)->size(), 1u);
+  q = FindingQuery{};
+  q.since = absl::FromUnixMillis(5500);
+  EXPECT_EQ(store_->ListFindings(q)->size(), 1u);
+  q = FindingQuery{};
+  q.newest_first = true;
+  q.limit = 1;
+  EXPECT_EQ(store_->ListFindings(q)->at(0).seq(), 2u);
+}
+
+TEST_F(FindingStoreTest, WatchlistEntriesCanBeAddedReplacedListedAndRemoved) {
+  WatchRecord w;
+  w.set_name(".example.com");
+  ASSERT_TRUE(store_->PutWatch(w).ok());
+  w.add_issuers("letsencrypt.org");
+  ASSERT_TRUE(store_->PutWatch(w).ok());
+  auto list = store_->ListWatch();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->at(0).issuers(0), "letsencrypt.org");
+  EXPECT_TRUE(*store_->RemoveWatch(".example.com"));
+  EXPECT_FALSE(*store_->RemoveWatch(".example.com"));
+  EXPECT_TRUE(store_->ListWatch()->empty());
+}
+
+TEST_F(FindingStoreTest, AnUnchangedCaaAnswerExtendsItsObservationAndAChangeStartsANewOne) {
+  CaaObservationRecord o;
+  o.set_query_name("example.com");
+  o.set_outcome("noerror");
+  o.set_ttl(300);
+  o.add_records()->set_tag("issue");
+  o.mutable_records(0)->set_value("pki.goog");
+  o.set_first_seen_ms(1000);
+  o.set_last_seen_ms(1000);
+  ASSERT_TRUE(store_->RecordCaaObservation(o).ok());
+  o.set_first_seen_ms(2000);
+  o.set_last_seen_ms(2000);
+  ASSERT_TRUE(store_->RecordCaaObservation(o).ok());
+  o.mutable_records(0)->set_value("letsencrypt.org");
+  o.set_first_seen_ms(3000);
+  o.set_last_seen_ms(3000);
+  ASSERT_TRUE(store_->RecordCaaObservation(o).ok());
+  auto history = store_->CaaHistory("example.com", absl::InfinitePast(), absl::InfiniteFuture());
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].first_seen_ms(), 1000);
+  EXPECT_EQ((*history)[0].last_seen_ms(), 2000);
+  EXPECT_EQ((*history)[1].records(0).value(), "letsencrypt.org");
+  EXPECT_TRUE(
+      store_->CaaHistory("other.com", absl::InfinitePast(), absl::InfiniteFuture())->empty());
+  EXPECT_EQ(
+      store_->CaaHistory("example.com", absl::FromUnixMillis(2500), absl::InfiniteFuture())->size(),
+      1u);
+}
+
+TEST_F(FindingStoreTest, ConcurrentCommitsGetUniqueGaplessSeqs) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < 25; ++i) {
+        FindingRecord f = Cert('a', {"x.example"}, "l", 0, false);
+        f.set_tbs_sha256(std::string(30, 'h') + static_cast<char>(t) + static_cast<char>(i));
+        CommitRequest r;
+        r.findings.push_back(f);
+        ASSERT_TRUE(store_->Commit(std::move(r)).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  FindingQuery q;
+  q.limit = 1000;
+  auto all = store_->ListFindings(q);
+  ASSERT_EQ(all->size(), 100u);
+  for (size_t i = 0; i < all->size(); ++i) EXPECT_EQ((*all)[i].seq(), i + 1);
+}
+
+TEST_F(FindingStoreTest, ReadOnlyOpenSeesCommittedDataWhileTheWriterIsOpen) {
+  Commit({Cert('a', {"a.example"}, "l", 1, false)});
+  OpenOptions ro;
+  ro.read_only = true;
+  auto reader = FindingStore::Open(dir_.string(), ro);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->ListFindings(FindingQuery{})->size(), 1u);
+  CommitRequest r;
+  EXPECT_EQ((*reader)->Commit(std::move(r)).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(FindingStoreTest, SecondWriterIsRefusedWithAClearError) {
+  auto second = FindingStore::Open(dir_.string());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("lock"), absl::string_view::npos) << second.status();
+}
+
+TEST_F(FindingStoreTest, MissingStoreIsNotCreatedByAReader) {
+  OpenOptions ro;
+  ro.read_only = true;
+  EXPECT_FALSE(FindingStore::Open((dir_ / "nothing-here").string(), ro).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "nothing-here" / "CURRENT"));
+}
+
+}  // namespace
+}  // namespace caawatch::store
