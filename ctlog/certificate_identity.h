@@ -20,8 +20,8 @@ struct CertificateIdentity {
   std::vector<std::string> ip_addresses;  // SAN iPAddress, textual (v4 dotted, v6 RFC 5952).
   std::string subject_dn;                 // RFC 4514-ish one-line form, e.g. "CN=x, O=y, C=US".
   std::string issuer_dn;
-  std::string issuer_organization;        // Issuer O=, empty if absent.
-  std::string issuer_common_name;         // Issuer CN=, empty if absent.
+  std::string issuer_organization;  // Issuer O=, empty if absent.
+  std::string issuer_common_name;   // Issuer CN=, empty if absent.
   std::string serial_hex;
   absl::Time not_before = absl::InfinitePast();
   absl::Time not_after = absl::InfinitePast();

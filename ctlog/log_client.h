@@ -26,8 +26,8 @@ class LogClient {
   [[nodiscard]] virtual absl::StatusOr<SignedTreeHead> GetSth() = 0;
   // §4.6 get-entries for [start_inclusive, end_inclusive]. May return fewer than asked (logs
   // cap batches), never zero and never more: either is kDataLoss.
-  [[nodiscard]] virtual absl::StatusOr<std::vector<RawEntry>> GetEntries(uint64_t start_inclusive,
-                                                                         uint64_t end_inclusive) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<RawEntry>> GetEntries(
+      uint64_t start_inclusive, uint64_t end_inclusive) = 0;
   // §4.4 get-sth-consistency. Requires 0 < first <= second.
   [[nodiscard]] virtual absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(
       uint64_t first, uint64_t second) = 0;

@@ -17,9 +17,9 @@ enum class EntryType { kX509, kPrecert };
 
 struct LogEntry {
   uint64_t index = 0;
-  uint64_t timestamp_ms = 0;      // TimestampedEntry.timestamp: when the log accepted it.
+  uint64_t timestamp_ms = 0;  // TimestampedEntry.timestamp: when the log accepted it.
   EntryType type = EntryType::kX509;
-  Sha256Hash leaf_hash{};         // SHA-256(0x00 || MerkleTreeLeaf).
+  Sha256Hash leaf_hash{};  // SHA-256(0x00 || MerkleTreeLeaf).
   // x509_entry: the certificate; precert_entry: the precertificate from extra_data (the
   // logged TBS is not a certificate). Empty if extra_data did not carry it.
   std::vector<uint8_t> certificate_der;

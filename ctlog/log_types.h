@@ -19,10 +19,10 @@ enum class LogKind { kRfc6962, kStaticCtApi };
 struct LogInfo {
   std::string description;
   std::string operator_name;
-  Sha256Hash log_id{};             // SHA-256 of the DER SubjectPublicKeyInfo.
-  std::vector<uint8_t> key_der;    // DER SubjectPublicKeyInfo (ECDSA P-256 or RSA).
+  Sha256Hash log_id{};           // SHA-256 of the DER SubjectPublicKeyInfo.
+  std::vector<uint8_t> key_der;  // DER SubjectPublicKeyInfo (ECDSA P-256 or RSA).
   std::string url;
-  std::string submission_url;      // Tiled logs only.
+  std::string submission_url;  // Tiled logs only.
   absl::Duration mmd = absl::Hours(24);
   LogState state = LogState::kUsable;
   absl::Time state_since = absl::InfinitePast();
@@ -30,7 +30,7 @@ struct LogInfo {
   // Temporal interval [start_inclusive, end_exclusive) of notAfter accepted, if any.
   absl::Time temporal_start = absl::InfinitePast();
   absl::Time temporal_end = absl::InfiniteFuture();
-  uint64_t final_tree_size = 0;    // For read-only/retired logs with a final tree head.
+  uint64_t final_tree_size = 0;  // For read-only/retired logs with a final tree head.
 };
 
 // RFC 6962 §3.5 / §4.3. `signature` is the raw TLS DigitallySigned struct.

@@ -11,7 +11,8 @@ namespace caawatch::ctlog {
 absl::StatusOr<TailerState> StartStateAt(LogClient& client, uint64_t position) {
   TailerState state;
   if (position == 0) return state;
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<RawEntry> last, client.GetEntries(position - 1, position - 1));
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<RawEntry> last,
+                            client.GetEntries(position - 1, position - 1));
   if (last.size() != 1) return absl::DataLossError("get-entries for one entry returned several");
   const Sha256Hash leaf_hash = HashLeaf(last[0].leaf_input);
   CAAWATCH_ASSIGN_OR_RETURN(InclusionProof proof, client.GetProofByHash(leaf_hash, position));

@@ -1,0 +1,185 @@
+// The tailing step against an in-memory log with a real Merkle tree and really signed tree
+// heads: short batches, wrong roots, bad signatures, shrinking trees, forks and resumption.
+#include "ctlog/tailer.h"
+
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "absl/strings/str_cat.h"
+#include "ctlog/sth.h"
+#include "gtest/gtest.h"
+
+namespace caawatch::ctlog {
+namespace {
+
+// A log in memory: entries, a P-256 key, signed STHs, and switches for misbehaviour.
+class MemoryLog final : public LogClient {
+ public:
+  MemoryLog() {
+    EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nullptr);
+    EVP_PKEY_keygen_init(ctx);
+    EVP_PKEY_CTX_set_ec_paramgen_curve_nid(ctx, NID_X9_62_prime256v1);
+    EVP_PKEY_keygen(ctx, &key_);
+    EVP_PKEY_CTX_free(ctx);
+    unsigned char* der = nullptr;
+    const int len = i2d_PUBKEY(key_, &der);
+    info_.key_der.assign(der, der + len);
+    OPENSSL_free(der);
+    info_.log_id = Sha256(info_.key_der);
+    info_.description = "memory log";
+  }
+  ~MemoryLog() override { EVP_PKEY_free(key_); }
+
+  void Add(int n) {
+    for (int i = 0; i < n; ++i) {
+      const std::string leaf = absl::StrCat("entry ", entries_.size());
+      entries_.push_back(RawEntry{{leaf.begin(), leaf.end()}, {}});
+    }
+  }
+  SignedTreeHead Sign(uint64_t size) {
+    CollapsedTree tree;
+    for (uint64_t i = 0; i < size; ++i) tree.Append(HashLeaf(entries_[i].leaf_input));
+    SignedTreeHead sth;
+    sth.tree_size = size;
+    sth.timestamp_ms = 1700000000000 + size;
+    sth.root_hash = tree.Root();
+    const std::vector<uint8_t> input = TreeHeadSignatureInput(sth);
+    EVP_MD_CTX* md = EVP_MD_CTX_new();
+    size_t sig_len = 0;
+    EVP_DigestSignInit(md, nullptr, EVP_sha256(), nullptr, key_);
+    EVP_DigestSign(md, nullptr, &sig_len, input.data(), input.size());
+    std::vector<uint8_t> sig(sig_len);
+    EVP_DigestSign(md, sig.data(), &sig_len, input.data(), input.size());
+    EVP_MD_CTX_free(md);
+    sig.resize(sig_len);
+    sth.signature = {4, 3, static_cast<uint8_t>(sig_len >> 8), static_cast<uint8_t>(sig_len)};
+    sth.signature.insert(sth.signature.end(), sig.begin(), sig.end());
+    return sth;
+  }
+
+  absl::StatusOr<SignedTreeHead> GetSth() override { return next_sth_; }
+  absl::StatusOr<std::vector<RawEntry>> GetEntries(uint64_t start, uint64_t end) override {
+    ++get_entries_calls_;
+    if (start >= entries_.size()) return std::vector<RawEntry>{};
+    end = std::min({end, start + batch_cap_ - 1, static_cast<uint64_t>(entries_.size()) - 1});
+    return std::vector<RawEntry>(entries_.begin() + start, entries_.begin() + end + 1);
+  }
+  absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(uint64_t, uint64_t) override {
+    return absl::UnimplementedError("not needed");
+  }
+  absl::StatusOr<InclusionProof> GetProofByHash(const Sha256Hash&, uint64_t) override {
+    return absl::UnimplementedError("not needed");
+  }
+
+  LogInfo info_;
+  SignedTreeHead next_sth_;
+  std::vector<RawEntry> entries_;
+  uint64_t batch_cap_ = 1000;
+  int get_entries_calls_ = 0;
+
+ private:
+  EVP_PKEY* key_ = nullptr;
+};
+
+Tailer MakeTailer(MemoryLog& log, TailerState state = {}, uint64_t max_batch = 1000) {
+  auto t = Tailer::Create(log.info_, &log, TailerOptions{max_batch}, std::move(state));
+  EXPECT_TRUE(t.ok()) << t.status();
+  return std::move(*t);
+}
+
+// Runs the tailer up to the current STH; returns the number of entries seen.
+uint64_t Drain(Tailer& tailer, Tailer::Verification* last) {
+  auto sth = tailer.FetchSth();
+  EXPECT_TRUE(sth.ok()) << sth.status();
+  uint64_t seen = 0;
+  while (tailer.state().position < sth->tree_size) {
+    auto batch = tailer.FetchBatch(*sth);
+    EXPECT_TRUE(batch.ok()) << batch.status();
+    seen += batch->entries.size();
+    *last = batch->verification;
+    if (batch->verification == Tailer::Verification::kRootMismatch) break;
+  }
+  return seen;
+}
+
+TEST(TailerTest, ReadsALogThatReturnsShortBatchesCompletelyAndVerifiesIt) {
+  MemoryLog log;
+  log.Add(1000);
+  log.batch_cap_ = 37;
+  log.next_sth_ = log.Sign(1000);
+  Tailer tailer = MakeTailer(log);
+  Tailer::Verification last;
+  EXPECT_EQ(Drain(tailer, &last), 1000u);
+  EXPECT_EQ(last, Tailer::Verification::kVerified);
+  EXPECT_EQ(tailer.state().verified_size, 1000u);
+  EXPECT_EQ(log.get_entries_calls_, 28);  // ceil(1000 / 37): no refetching.
+}
+
+TEST(TailerTest, EntriesThatDoNotHashToTheSignedRootRewindToTheVerifiedTree) {
+  MemoryLog log;
+  log.Add(10);
+  log.next_sth_ = log.Sign(10);
+  Tailer tailer = MakeTailer(log);
+  Tailer::Verification last;
+  Drain(tailer, &last);
+  log.Add(10);
+  log.next_sth_ = log.Sign(20);
+  log.entries_[15].leaf_input[0] ^= 1;  // The log serves an entry other than the one it signed.
+  EXPECT_EQ(Drain(tailer, &last), 10u);
+  EXPECT_EQ(last, Tailer::Verification::kRootMismatch);
+  EXPECT_EQ(tailer.state().position, 10u);
+  EXPECT_EQ(tailer.state().verified_size, 10u);
+}
+
+TEST(TailerTest, BadSignatureShrinkingTreeAndForkAreDataLoss) {
+  MemoryLog log;
+  log.Add(8);
+  log.next_sth_ = log.Sign(8);
+  Tailer tailer = MakeTailer(log);
+  Tailer::Verification last;
+  Drain(tailer, &last);
+  SignedTreeHead bad = log.Sign(8);
+  bad.signature.back() ^= 1;
+  log.next_sth_ = bad;
+  EXPECT_EQ(tailer.FetchSth().status().code(), absl::StatusCode::kDataLoss);
+  log.next_sth_ = log.Sign(5);
+  EXPECT_EQ(tailer.FetchSth().status().code(), absl::StatusCode::kDataLoss);
+  log.entries_[2].leaf_input[0] ^= 1;  // A different tree of the same size, properly signed.
+  log.next_sth_ = log.Sign(8);
+  absl::Status fork = tailer.FetchSth().status();
+  EXPECT_EQ(fork.code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(fork.message().find("fork"), absl::string_view::npos);
+}
+
+TEST(TailerTest, ResumesFromASavedStateAndKeepsVerifying) {
+  MemoryLog log;
+  log.Add(300);
+  log.next_sth_ = log.Sign(300);
+  Tailer first = MakeTailer(log, {}, 100);
+  auto sth = first.FetchSth();
+  ASSERT_TRUE(sth.ok());
+  ASSERT_TRUE(first.FetchBatch(*sth).ok());  // Stops after one batch, like a crash.
+  const TailerState& saved = first.state();
+  TailerState restored;
+  restored.position = saved.position;
+  restored.tree = *CollapsedTree::FromNodes(saved.position, saved.tree.nodes());
+  Tailer second = MakeTailer(log, restored, 100);
+  Tailer::Verification last;
+  EXPECT_EQ(Drain(second, &last), 200u);
+  EXPECT_EQ(last, Tailer::Verification::kVerified);
+}
+
+TEST(TailerTest, ALogReturningNothingOrTooMuchIsDataLoss) {
+  MemoryLog log;
+  log.Add(5);
+  log.next_sth_ = log.Sign(5);
+  log.next_sth_.tree_size = 5;
+  Tailer tailer = MakeTailer(log);
+  log.entries_.clear();  // Serves nothing although it signed 5 entries.
+  auto sth = log.next_sth_;
+  EXPECT_EQ(tailer.FetchBatch(sth).status().code(), absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace caawatch::ctlog
