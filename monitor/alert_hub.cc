@@ -36,4 +36,11 @@ size_t AlertHub::subscriber_count() const {
   return callbacks_.size();
 }
 
+bool AlertHub::AwaitSubscriberCount(size_t count, absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto reached = [this, count]()
+                     ABSL_SHARED_LOCKS_REQUIRED(mu_) { return callbacks_.size() == count; };
+  return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+}
+
 }  // namespace caawatch::monitor

@@ -10,6 +10,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace caawatch::monitor {
 
@@ -38,6 +39,9 @@ class AlertHub {
 
   uint64_t last_published() const;
   size_t subscriber_count() const;
+  // Waits until exactly `count` callbacks are registered or `timeout` passes; returns whether
+  // the count was reached. For shutdown paths and tests that must know streams have ended.
+  bool AwaitSubscriberCount(size_t count, absl::Duration timeout) const;
 
  private:
   // Publish holds a reader lock while calling out, so Unsubscribe (writer) waits for any
