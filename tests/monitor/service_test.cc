@@ -388,6 +388,31 @@ TEST_F(MonitorServiceTest, StatusReportsLastSeq) {
   EXPECT_EQ(response.last_seq(), seq);
 }
 
+TEST_F(MonitorServiceTest, StatusReportsEachLogsPositionAndLag) {
+  store::LogStateRecord state;
+  state.set_log_id(std::string("\x00\x01\x02", 3));
+  state.set_url("https://ct.example/log/");
+  state.set_position(90);
+  state.set_verified_size(90);
+  state.set_tree_size(100);
+  state.set_verified_sth_timestamp_ms(absl::ToUnixMillis(clock_.Now() - absl::Seconds(30)));
+  state.set_latest_sth_timestamp_ms(absl::ToUnixMillis(clock_.Now() - absl::Seconds(5)));
+  store::CommitRequest commit;
+  commit.log_state = state;
+  ASSERT_TRUE(store_->Commit(std::move(commit)).ok());
+  grpc::ClientContext context;
+  v1::GetStatusResponse response;
+  ASSERT_TRUE(stub_->GetStatus(&context, v1::GetStatusRequest(), &response).ok());
+  ASSERT_EQ(response.logs_size(), 1);
+  const v1::LogStatus& log = response.logs(0);
+  EXPECT_EQ(log.log_id(), "AAEC");
+  EXPECT_EQ(log.url(), "https://ct.example/log/");
+  EXPECT_EQ(log.position(), 90u);
+  EXPECT_EQ(log.lag_entries(), 10u);
+  EXPECT_EQ(log.lag_seconds(), 30);
+  EXPECT_EQ(log.last_sth_time(), "2025-11-28T15:59:55Z");
+}
+
 TEST_F(MonitorServiceTest, CheckCaaWithoutABackendIsUnimplemented) {
   grpc::ClientContext context;
   v1::CheckCaaRequest request;
@@ -396,6 +421,45 @@ TEST_F(MonitorServiceTest, CheckCaaWithoutABackendIsUnimplemented) {
   v1::CheckCaaResponse response;
   EXPECT_EQ(stub_->CheckCaa(&context, request, &response).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
+}
+
+// A backend that answers from a table, as the resolver-backed one answers from DNS.
+class TableCaaBackend final : public CaaCheckBackend {
+ public:
+  absl::StatusOr<v1::CheckCaaResponse> Check(const v1::CheckCaaRequest& request) override {
+    v1::CheckCaaResponse response;
+    response.set_verdict(request.issuer_domains(0) == "letsencrypt.org" ? v1::PERMITTED
+                                                                        : v1::FORBIDDEN);
+    response.add_names()->set_name(request.names(0));
+    return response;
+  }
+};
+
+class MonitorServiceWithCaaTest : public MonitorServiceTest {
+ protected:
+  MonitorServiceWithCaaTest() { caa_backend_ = &backend_; }
+  TableCaaBackend backend_;
+};
+
+TEST_F(MonitorServiceWithCaaTest, CheckCaaAnswersThroughTheBackendAndRejectsBadRequests) {
+  v1::CheckCaaRequest request;
+  request.add_names("*.example.com");
+  request.add_issuer_domains("pki.goog");
+  grpc::ClientContext context;
+  v1::CheckCaaResponse response;
+  ASSERT_TRUE(stub_->CheckCaa(&context, request, &response).ok());
+  EXPECT_EQ(response.verdict(), v1::FORBIDDEN);
+  EXPECT_EQ(response.names(0).name(), "*.example.com");
+
+  request.set_at("not a time");
+  grpc::ClientContext bad_time;
+  EXPECT_EQ(stub_->CheckCaa(&bad_time, request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.clear_at();
+  request.clear_issuer_domains();
+  grpc::ClientContext no_issuer;
+  EXPECT_EQ(stub_->CheckCaa(&no_issuer, request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(MonitorServiceTest, HealthCheckAnswersServing) {
