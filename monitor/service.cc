@@ -93,7 +93,8 @@ grpc::ServerWriteReactor<v1::Alert>* MonitorService::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
   absl::StatusOr<AlertFilter> filter = MakeAlertFilter(*request);
   if (!filter.ok()) return new FailedStream(ToGrpcStatus(filter.status()));
-  AlertStreamOptions stream_options{options_.store, options_.hub, options_.subscribe_page_size};
+  AlertStreamOptions stream_options{options_.store, options_.hub,
+                                    std::max<size_t>(options_.subscribe_page_size, 1)};
   return new AlertStream(stream_options, *std::move(filter), request->after_seq());
 }
 
