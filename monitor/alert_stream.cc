@@ -11,6 +11,11 @@
 #include "monitor/finding_convert.h"
 
 namespace caawatch::monitor {
+namespace {
+
+constexpr int kMaxFilterNames = 1000;
+
+}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
@@ -46,6 +51,10 @@ bool NameIsUnder(absl::string_view name, absl::string_view base) {
 
 absl::StatusOr<AlertFilter> MakeAlertFilter(const v1::SubscribeRequest& request) {
   AlertFilter filter;
+  // Every alert is matched against every name: a hostile request must not make that costly.
+  if (request.names_size() > kMaxFilterNames) {
+    return absl::InvalidArgumentError(absl::StrCat("more than ", kMaxFilterNames, " names"));
+  }
   for (const std::string& name : request.names()) {
     absl::StatusOr<std::string> n = NormalizeName(name);
     if (!n.ok()) return n.status();

@@ -38,7 +38,7 @@ struct AlertFilter {
   std::vector<std::string> names;          // Normalized; subtree semantics.
   std::vector<std::string> verdict_names;  // SPEC §2 names.
 };
-// kInvalidArgument for a bad name or an unspecified/unknown verdict.
+// kInvalidArgument for a bad name, more than 1000 names, or an unspecified/unknown verdict.
 [[nodiscard]] absl::StatusOr<AlertFilter> MakeAlertFilter(const caawatch::v1::SubscribeRequest&);
 // A finding matches when its verdict is listed (or none is) and one of its watched names lies
 // under one of the filter names (or none is given). Findings without watched names (log
