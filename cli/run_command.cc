@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
 #include "base/status_macros.h"
@@ -46,6 +47,14 @@ absl::Status ApplyFlags(const ParsedFlags& flags, monitor::MonitorConfig* config
   if (flags.Has("start-at")) config->start_at = flags.Get("start-at");
   if (flags.Has("watchlist")) config->watchlist_file = flags.Get("watchlist");
   for (const std::string& w : flags.GetAll("watch")) config->watch.push_back(w);
+  if (!config->grpc_tokens_file.empty()) {
+    std::ifstream in(config->grpc_tokens_file);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", config->grpc_tokens_file));
+    for (std::string line; std::getline(in, line);) {
+      line = std::string(absl::StripAsciiWhitespace(line));
+      if (!line.empty() && line[0] != '#') config->grpc_tokens.push_back(line);
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -71,7 +71,9 @@ absl::Status LogWorker::EnsureStarted() {
   }
   ctlog::TailerOptions tailer_options;
   tailer_options.max_batch = options_.batch_size;
-  tailer_ = std::make_unique<ctlog::Tailer>(log_, client_.get(), tailer_options, std::move(state));
+  CAAWATCH_ASSIGN_OR_RETURN(ctlog::Tailer tailer,
+                            ctlog::Tailer::Create(log_, client_.get(), tailer_options, std::move(state)));
+  tailer_ = std::make_unique<ctlog::Tailer>(std::move(tailer));
   return absl::OkStatus();
 }
 

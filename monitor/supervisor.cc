@@ -1,5 +1,6 @@
 #include "monitor/supervisor.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -129,7 +130,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
 
   CAAWATCH_ASSIGN_OR_RETURN(std::string list_text, LoadLogListText(config.log_list));
-  absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(list_text, clock->Now());
+  absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(list_text);
   if (!logs.ok()) return Annotate(logs.status(), "log list");
   CAAWATCH_ASSIGN_OR_RETURN(StartAt start_at, ParseStartAt(config.start_at));
   LogWorkerDeps deps;
@@ -145,6 +146,12 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   worker_options.start_at = start_at;
   for (const ctlog::LogInfo& log : *logs) {
     if (log.kind != ctlog::LogKind::kRfc6962 || !ctlog::IsTailable(log)) continue;
+    if (!config.logs.empty() &&
+        std::none_of(config.logs.begin(), config.logs.end(), [&](const std::string& want) {
+          return absl::StrContains(log.url, want) || absl::StrContains(log.description, want);
+        })) {
+      continue;
+    }
     auto client =
         std::make_unique<OwningHttpLogClient>(std::make_unique<ctlog::CurlHttpFetcher>(), log.url);
     parts->workers.push_back(
