@@ -19,6 +19,7 @@ int CaaCommand(const Args& args);
 int WatchCommand(const Args& args);
 int StatusCommand(const Args& args);
 int SubscribeCommand(const Args& args);
+int IssuersCommand(const Args& args);
 
 }  // namespace caawatch::cli
 

@@ -20,6 +20,7 @@ commands:
   watch add|remove|list   manage the stored watchlist
   status              per log: position, verified size, lag, last error
   subscribe           stream alerts from a running monitor as JSON lines
+  issuers import FILE|list   extend (CCADB CSV or JSON) or show the CA -> CAA identifier map
 
 Run `caawatch COMMAND --help` for the flags of a command.
 )";
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   if (command == "watch") return WatchCommand(args);
   if (command == "status") return StatusCommand(args);
   if (command == "subscribe") return SubscribeCommand(args);
+  if (command == "issuers") return IssuersCommand(args);
   std::fprintf(stderr, "caawatch: unknown command '%s' (see caawatch --help)\n", command.c_str());
   return 2;
 }

@@ -1,0 +1,332 @@
+#include "caa/ccadb_import.h"
+
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "caa/issuer_map.h"
+#include "caa/issuer_store.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace caawatch::caa {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+std::string ReadCorpus(const std::string& relative) {
+  const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
+  EXPECT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
+  if (shared == nullptr) return "";
+  std::ifstream in(std::string(shared) + "/corpus/" + relative, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "missing corpus file " << relative;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+IssuerMap Map(absl::string_view json) {
+  absl::StatusOr<IssuerMap> map = IssuerMap::FromJson(json);
+  EXPECT_TRUE(map.ok()) << map.status();
+  return map.ok() ? *std::move(map) : *IssuerMap::FromJson("[]");
+}
+
+const CaEntry* EntryOf(const IssuerMap& map, absl::string_view owner) {
+  for (const CaEntry& e : map.entries()) {
+    if (e.ca_owner == owner) return &e;
+  }
+  return nullptr;
+}
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "issuers-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data()) != nullptr ? pattern : "";
+    EXPECT_FALSE(path_.empty());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The columns of AllCAAIdentifiersReportCSVV2 in the order the report lists them.
+constexpr char kCaaReport[] =
+    "Subject,Subject Key Identifier (Hex),Intermediate Certificate,Recognized CAA Domains\r\n"
+    "\"CN=Example TLS CA 1; O=Example Trust, Inc.; C=US\",AB:CD:EF:01,Example TLS CA 1,"
+    "\"example-ca.com, Example-CA.net.\"\r\n"
+    "\"CN=Example TLS CA 2; O=Example Trust, Inc.; C=US\",1234,Example TLS CA 2,"
+    "\"example-ca.com\nexample-ca.org\"\r\n";
+
+// The same rows with the columns in another order.
+constexpr char kCaaReportReordered[] =
+    "Recognized CAA Domains,Intermediate Certificate,Subject,Subject Key Identifier (Hex)\n"
+    "\"example-ca.com, Example-CA.net.\",Example TLS CA 1,"
+    "\"CN=Example TLS CA 1; O=Example Trust, Inc.; C=US\",abcdef01\n"
+    "\"example-ca.com\nexample-ca.org\",Example TLS CA 2,"
+    "\"CN=Example TLS CA 2; O=Example Trust, Inc.; C=US\",1234";
+
+TEST(CcadbImportTest, CaaIdentifiersReportBecomesOneEntryPerOwner) {
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(kCaaReport, {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->source, ImportSource::kCaaIdentifiersReport);
+  EXPECT_EQ(result->rows_read, 2u);
+  EXPECT_THAT(result->rejections, IsEmpty());
+  ASSERT_EQ(result->map.entries().size(), 1u);
+  const CaEntry& entry = result->map.entries()[0];
+  EXPECT_EQ(entry.ca_owner, "Example Trust, Inc.");
+  EXPECT_THAT(entry.caa_identifiers,
+              ElementsAre("example-ca.com", "example-ca.net", "example-ca.org"));
+  EXPECT_THAT(entry.issuer_organization_names, ElementsAre("Example Trust, Inc."));
+  EXPECT_THAT(entry.known_intermediate_common_names,
+              ElementsAre("Example TLS CA 1", "Example TLS CA 2"));
+  EXPECT_THAT(entry.subject_key_ids_hex, ElementsAre("abcdef01", "1234"));
+  EXPECT_EQ(result->IdentifierCount(), 3u);
+}
+
+TEST(CcadbImportTest, ColumnOrderDoesNotChangeTheImport) {
+  absl::StatusOr<ImportResult> a = ImportCcadbCsv(kCaaReport, {});
+  absl::StatusOr<ImportResult> b = ImportCcadbCsv(kCaaReportReordered, {});
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(IssuerMapJson(a->map.entries()), IssuerMapJson(b->map.entries()));
+}
+
+TEST(CcadbImportTest, ImportedKeysFindTheCaBeforeAnyName) {
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(kCaaReport, {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  std::optional<CaIdentity> identity = result->map.Lookup({"Someone Else", "X", "", "ABCDEF01"});
+  ASSERT_TRUE(identity.has_value());
+  EXPECT_EQ(identity->ca_owner, "Example Trust, Inc.");
+}
+
+TEST(CcadbImportTest, BadIdentifiersAreReportedWithTheirLineAndTheRestKept) {
+  const std::string csv =
+      "Subject,Recognized CAA Domains\n"
+      "\"CN=A; O=Alpha CA\",\"alpha.example, N/A, see CPS\"\n"
+      "\"CN=B; O=Beta CA\",None\n"
+      "\"CN=C; O=Gamma CA\",\"-bad.example,good.example,under_score.example,x.\"\n";
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(csv, {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->map.entries().size(), 2u);
+  EXPECT_THAT(EntryOf(result->map, "Alpha CA")->caa_identifiers, ElementsAre("alpha.example"));
+  EXPECT_THAT(EntryOf(result->map, "Gamma CA")->caa_identifiers, ElementsAre("good.example"));
+  EXPECT_EQ(EntryOf(result->map, "Beta CA"), nullptr);
+  EXPECT_THAT(result->rejections,
+              Contains(AllOf(Field(&ImportRejection::line, 2u),
+                             Field(&ImportRejection::reason, HasSubstr("'N/A', 'see', 'CPS'")))));
+  EXPECT_THAT(result->rejections,
+              Contains(AllOf(Field(&ImportRejection::line, 3u),
+                             Field(&ImportRejection::reason, HasSubstr("'None'")))));
+  EXPECT_THAT(result->rejections,
+              Contains(AllOf(Field(&ImportRejection::line, 3u),
+                             Field(&ImportRejection::reason, HasSubstr("row skipped")))));
+  EXPECT_THAT(result->rejections,
+              Contains(AllOf(Field(&ImportRejection::line, 4u),
+                             Field(&ImportRejection::reason,
+                                   HasSubstr("'-bad.example', 'under_score.example', 'x.'")))));
+}
+
+TEST(CcadbImportTest, RowsWithoutAnOwnerAreReported) {
+  absl::StatusOr<ImportResult> result =
+      ImportCcadbCsv("Subject,Recognized CAA Domains\nCN=No Org CA,a.example\n", {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->map.entries(), IsEmpty());
+  EXPECT_THAT(result->rejections, ElementsAre(Field(&ImportRejection::line, 2u)));
+}
+
+TEST(CcadbImportTest, AnOwnerColumnWinsOverTheSubjectOrganisation) {
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(
+      "CA Owner,Recognized CAA Domains,Subject\nAcme Group,acme.example,\"CN=A; O=Acme Sub\"\n",
+      {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->map.entries().size(), 1u);
+  EXPECT_EQ(result->map.entries()[0].ca_owner, "Acme Group");
+  EXPECT_THAT(result->map.entries()[0].issuer_organization_names, ElementsAre("Acme Sub"));
+}
+
+TEST(CcadbImportTest, RowsOfAKnownIssuerOrganisationJoinThatOwner) {
+  absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  ImportOptions options;
+  options.known = &*built_in;
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(
+      "Subject,Recognized CAA Domains\n\"CN=YR9; O=Let's Encrypt; C=US\",letsencrypt.org\n",
+      options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->map.entries().size(), 1u);
+  EXPECT_EQ(result->map.entries()[0].ca_owner, "Internet Security Research Group (Let's Encrypt)");
+}
+
+TEST(CcadbImportTest, CsvSyntaxErrorsKeepTheirLineNumber) {
+  absl::StatusOr<ImportResult> result =
+      ImportCcadbCsv("Subject,Recognized CAA Domains\n\"O=A\",a.example\n\"O=B\"\n", {});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), HasSubstr("line 3"));
+}
+
+TEST(CcadbImportTest, ReportsWithNeitherCaaNorKeyColumnsAreRefused) {
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(
+      ReadCorpus("ccadb/ccadb-utils-samples/IncludedCACertificateReportPEMCSV.test.csv"), {});
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), HasSubstr("Recognized CAA Domains"));
+}
+
+TEST(CcadbImportTest, RealCertificateRecordsReportOfAnUnknownOwnerIsReportedNotImported) {
+  absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  ImportOptions options;
+  options.known = &*built_in;
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(
+      ReadCorpus("ccadb/ccadb-utils-samples/AllCertificateRecordsCSVFormat.test.csv"), options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->source, ImportSource::kCertificateRecordsReport);
+  EXPECT_EQ(result->rows_read, 1u);
+  EXPECT_THAT(result->map.entries(), IsEmpty());
+  EXPECT_THAT(result->rejections,
+              ElementsAre(Field(&ImportRejection::reason, HasSubstr("'QuoVadis'"))));
+}
+
+TEST(CcadbImportTest, RealCertificateRecordsAddKeysAndSpkiHashesToAKnownOwner) {
+  const IssuerMap known =
+      Map(R"([{"ca_owner": "QuoVadis", "caa_identifiers": ["quovadisglobal.com"]}])");
+  absl::StatusOr<std::map<std::string, std::string>> spki =
+      ParseSkiSpkiCsv(ReadCorpus("ccadb/crtsh/ski_spkisha256.csv"));
+  ASSERT_TRUE(spki.ok()) << spki.status();
+  ImportOptions options;
+  options.known = &known;
+  options.spki_by_ski = &*spki;
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(
+      ReadCorpus("ccadb/ccadb-utils-samples/AllCertificateRecordsCSVFormat.test.csv"), options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->rejections, IsEmpty());
+  ASSERT_EQ(result->map.entries().size(), 1u);
+  const CaEntry& entry = result->map.entries()[0];
+  EXPECT_EQ(entry.ca_owner, "QuoVadis");
+  EXPECT_THAT(entry.caa_identifiers, ElementsAre("quovadisglobal.com"));
+  // base64 7RAkwGs8hi1E+nylj8w5J87dR7c= in the report, its SPKI hash from crt.sh.
+  EXPECT_THAT(entry.subject_key_ids_hex, ElementsAre("ed1024c06b3c862d44fa7ca58fcc3927cedd47b7"));
+  EXPECT_THAT(entry.spki_sha256_hex,
+              ElementsAre("2875ce8e54cf69a06f201b8c46eaf028f47e2bfa2ba0c9b89cbbd192d79e6231"));
+}
+
+TEST(CcadbImportTest, SkiSpkiTableOfCrtShDecodesEveryRow) {
+  absl::StatusOr<std::map<std::string, std::string>> spki =
+      ParseSkiSpkiCsv(ReadCorpus("ccadb/crtsh/ski_spkisha256.csv"));
+  ASSERT_TRUE(spki.ok()) << spki.status();
+  EXPECT_GT(spki->size(), 8000u);
+  EXPECT_EQ(spki->at("fbef0d869eb0e3dda9b9f121177f3efcf0772b1a"),
+            "376a1a7082a593dccc20d561d119e9ab8d30f11cc321d0a37fa41f0df284e01c");
+  EXPECT_EQ(ParseSkiSpkiCsv("Subject Key Identifier,SHA-256(Subject Public Key Info)\nAAAA,AAAA\n")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CcadbImportTest, JsonImportChecksIdentifiersAndSkipsEmptyEntries) {
+  const std::string json = R"([
+    {"ca_owner": "Example CA", "caa_identifiers": ["Example.COM", "not a domain"],
+     "subject_key_ids_hex": ["ABCD"]},
+    {"ca_owner": "Empty CA", "caa_identifiers": ["N/A"]}
+  ])";
+  absl::StatusOr<ImportResult> result = ImportIssuerFile(json, {});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->source, ImportSource::kIssuerMapJson);
+  ASSERT_EQ(result->map.entries().size(), 1u);
+  EXPECT_THAT(result->map.entries()[0].caa_identifiers, ElementsAre("example.com"));
+  EXPECT_THAT(result->map.entries()[0].subject_key_ids_hex, ElementsAre("abcd"));
+  EXPECT_THAT(result->rejections,
+              Contains(Field(&ImportRejection::reason, HasSubstr("'not a domain'"))));
+  EXPECT_THAT(result->rejections,
+              Contains(Field(&ImportRejection::reason, HasSubstr("'Empty CA': no valid CAA"))));
+}
+
+TEST(CcadbImportTest, JsonOfTheWrongShapeIsInvalidArgument) {
+  EXPECT_EQ(ImportIssuerFile(R"([{"caa_identifiers": []}])", {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ImportIssuerFile("[1,", {}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(CcadbImportTest, IssuerDomainNamesAreLowercaseLdhWithTwoLabels) {
+  EXPECT_TRUE(IsIssuerDomainName("letsencrypt.org"));
+  EXPECT_TRUE(IsIssuerDomainName("www.digicert.com"));
+  EXPECT_TRUE(IsIssuerDomainName("d-trust.net"));
+  EXPECT_FALSE(IsIssuerDomainName("none"));
+  EXPECT_FALSE(IsIssuerDomainName("Pki.goog"));
+  EXPECT_FALSE(IsIssuerDomainName("a..b"));
+  EXPECT_FALSE(IsIssuerDomainName("a-.b"));
+  EXPECT_FALSE(IsIssuerDomainName("a_b.c"));
+  EXPECT_FALSE(IsIssuerDomainName(absl::StrCat(std::string(64, 'a'), ".com")));
+}
+
+TEST(IssuerStoreTest, WithoutAUserFileTheEffectiveMapIsTheBuiltInOne) {
+  TempDir dir;
+  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.path());
+  ASSERT_TRUE(map.ok()) << map.status();
+  absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
+  ASSERT_TRUE(built_in.ok());
+  EXPECT_EQ(IssuerMapJson(map->entries()), IssuerMapJson(built_in->entries()));
+}
+
+TEST(IssuerStoreTest, UserFileAddsIdentifiersToAnOwnerAndNewOwners) {
+  TempDir dir;
+  const IssuerMap user = Map(R"json([
+    {"ca_owner": "internet security research group (let's encrypt)",
+     "caa_identifiers": ["le-staging.example"]
+},
+    {"ca_owner": "Private Corp CA", "caa_identifiers": ["pki.corp.example"],
+     "issuer_organization_names": ["Private Corp"], "spki_sha256_hex": ["AA11"]}
+  ])json");
+  ASSERT_TRUE(SaveUserIssuerMap(dir.path() + "/nested", user).ok());
+  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.path() + "/nested");
+  ASSERT_TRUE(map.ok()) << map.status();
+  std::optional<CaIdentity> le = map->Lookup({"Let's Encrypt", "R11", "", ""});
+  ASSERT_TRUE(le.has_value());
+  EXPECT_THAT(le->caa_identifiers, ElementsAre("letsencrypt.org", "le-staging.example"));
+  std::optional<CaIdentity> corp = map->Lookup({"", "", "aa11", ""});
+  ASSERT_TRUE(corp.has_value());
+  EXPECT_EQ(corp->ca_owner, "Private Corp CA");
+  absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
+  ASSERT_TRUE(built_in.ok());
+  EXPECT_EQ(map->entries().size(), built_in->entries().size() + 1);
+}
+
+TEST(IssuerStoreTest, SavedMapReadsBackEqual) {
+  TempDir dir;
+  absl::StatusOr<ImportResult> imported = ImportCcadbCsv(kCaaReport, {});
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_TRUE(SaveUserIssuerMap(dir.path(), imported->map).ok());
+  absl::StatusOr<IssuerMap> user = LoadUserIssuerMap(dir.path());
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_EQ(IssuerMapJson(user->entries()), IssuerMapJson(imported->map.entries()));
+  EXPECT_FALSE(std::filesystem::exists(UserIssuerMapPath(dir.path()) + ".tmp"));
+}
+
+TEST(IssuerStoreTest, ABrokenUserFileIsInvalidArgumentNamingIt) {
+  TempDir dir;
+  std::ofstream(UserIssuerMapPath(dir.path())) << "{\"not\": \"an array\"}";
+  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.path());
+  ASSERT_FALSE(map.ok());
+  EXPECT_EQ(map.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(map.status().message(), HasSubstr("issuers.json"));
+}
+
+}  // namespace
+}  // namespace caawatch::caa
