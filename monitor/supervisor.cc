@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "caa/issuer_map.h"
+#include "caa/issuer_store.h"
 #include "caa/unbound_resolver.h"
 #include "ctlog/embedded_log_list.h"
 #include "ctlog/http_fetcher.h"
@@ -123,7 +124,8 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   resolver_options.trust_anchor_file = config.trust_anchor_file;
   resolver_options.timeout = config.dns_timeout;
   CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options, clock));
-  parts->issuers = caa::IssuerMap::BuiltIn();
+  // The built-in CA map, extended by `caawatch issuers import`.
+  CAAWATCH_ASSIGN_OR_RETURN(parts->issuers, caa::LoadIssuerMap(config.data_dir));
   parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock);
   parts->evaluator = std::make_unique<IssuanceEvaluator>(&parts->issuers, parts->observer.get());
   parts->watches = std::make_unique<WatchSource>(std::move(static_watches), parts->store.get());

@@ -68,7 +68,7 @@ class IssuanceEvaluatorTest : public ::testing::Test {
 
   FakeClock clock_{kStart};
   testing::FakeCaaResolver resolver_{&clock_};
-  caa::IssuerMap issuers_ = caa::IssuerMap::BuiltIn();
+  caa::IssuerMap issuers_ = *caa::IssuerMap::BuiltIn();
   std::filesystem::path dir_;
   std::unique_ptr<store::FindingStore> store_;
   std::unique_ptr<CaaObserver> observer_;
