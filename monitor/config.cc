@@ -1,0 +1,167 @@
+#include "monitor/config.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace caawatch::monitor {
+namespace {
+
+using Json = nlohmann::json;
+
+absl::Status WrongType(absl::string_view want) {
+  return absl::InvalidArgumentError(absl::StrCat("want ", want));
+}
+
+absl::Status Read(const Json& v, std::string* out) {
+  if (!v.is_string()) return WrongType("a string");
+  *out = v.get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, bool* out) {
+  if (!v.is_boolean()) return WrongType("true or false");
+  *out = v.get<bool>();
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, std::vector<std::string>* out) {
+  if (!v.is_array()) return WrongType("an array of strings");
+  std::vector<std::string> values;
+  for (const Json& element : v) {
+    if (!element.is_string()) return WrongType("an array of strings");
+    values.push_back(element.get<std::string>());
+  }
+  *out = std::move(values);
+  return absl::OkStatus();
+}
+
+// Durations are strings in Go's syntax ("5s", "250ms", "1h30m"), as absl::ParseDuration reads.
+absl::Status Read(const Json& v, absl::Duration* out) {
+  absl::Duration d;
+  if (!v.is_string() || !absl::ParseDuration(v.get<std::string>(), &d)) {
+    return WrongType("a duration string such as \"5s\", \"250ms\" or \"1h\"");
+  }
+  if (d <= absl::ZeroDuration() || d == absl::InfiniteDuration()) {
+    return WrongType("a positive finite duration");
+  }
+  *out = d;
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, uint32_t* out) {
+  if (!v.is_number_unsigned() || v.get<uint64_t>() == 0 ||
+      v.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
+    return WrongType("a positive integer below 2^32");
+  }
+  *out = static_cast<uint32_t>(v.get<uint64_t>());
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, double* out) {
+  if (!v.is_number() || !(v.get<double>() > 0)) return WrongType("a positive number");
+  *out = v.get<double>();
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, StartAt* out) {
+  if (v.is_number_unsigned()) {
+    *out = StartAt{StartAt::Kind::kIndex, v.get<uint64_t>()};
+    return absl::OkStatus();
+  }
+  if (!v.is_string()) return WrongType("\"beginning\", \"end\" or an entry index");
+  CAAWATCH_ASSIGN_OR_RETURN(*out, ParseStartAt(v.get<std::string>()));
+  return absl::OkStatus();
+}
+
+struct Field {
+  const char* key;
+  std::function<absl::Status(const Json&, MonitorConfig*)> read;
+};
+
+template <typename T>
+Field MakeField(const char* key, T MonitorConfig::*member) {
+  return Field{key, [member](const Json& v, MonitorConfig* c) { return Read(v, &(c->*member)); }};
+}
+
+// The one list of keys: ParseConfig accepts exactly these.
+std::vector<Field> Fields() {
+  using C = MonitorConfig;
+  return {
+      MakeField("data_dir", &C::data_dir),
+      MakeField("log_list", &C::log_list),
+      MakeField("watch", &C::watch),
+      MakeField("watchlist_file", &C::watchlist_file),
+      MakeField("dns_servers", &C::dns_servers),
+      MakeField("dnssec", &C::dnssec),
+      MakeField("trust_anchor_file", &C::trust_anchor_file),
+      MakeField("grpc_listen", &C::grpc_listen),
+      MakeField("grpc_tls_cert", &C::grpc_tls_cert),
+      MakeField("grpc_tls_key", &C::grpc_tls_key),
+      MakeField("grpc_client_ca", &C::grpc_client_ca),
+      MakeField("grpc_tokens_file", &C::grpc_tokens_file),
+      MakeField("start_at", &C::start_at),
+      MakeField("sth_poll_interval", &C::sth_poll_interval),
+      MakeField("caa_poll_interval", &C::caa_poll_interval),
+      MakeField("batch_size", &C::batch_size),
+      MakeField("max_requests_per_second", &C::max_requests_per_second),
+      MakeField("dns_timeout", &C::dns_timeout),
+      MakeField("log_filter", &C::log_filter),
+  };
+}
+
+absl::StatusOr<Json> ParseJsonObject(absl::string_view text) {
+  Json json;
+  try {
+    json = Json::parse(text.begin(), text.end(), /*cb=*/nullptr, /*allow_exceptions=*/true,
+                       /*ignore_comments=*/true);
+  } catch (const Json::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("config: not JSON: ", e.what()));
+  }
+  if (!json.is_object()) return absl::InvalidArgumentError("config: not a JSON object");
+  return json;
+}
+
+}  // namespace
+
+absl::StatusOr<StartAt> ParseStartAt(absl::string_view text) {
+  if (text == "beginning") return StartAt{StartAt::Kind::kBeginning, 0};
+  if (text == "end") return StartAt{StartAt::Kind::kEnd, 0};
+  uint64_t index = 0;
+  if (!text.empty() && text[0] != '+' && text[0] != '-' && absl::SimpleAtoi(text, &index)) {
+    return StartAt{StartAt::Kind::kIndex, index};
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("start_at \"", text, "\": want \"beginning\", \"end\" or an entry index"));
+}
+
+absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorConfig defaults) {
+  CAAWATCH_ASSIGN_OR_RETURN(const Json json, ParseJsonObject(json_text));
+  const std::vector<Field> fields = Fields();
+  MonitorConfig config = std::move(defaults);
+  for (const auto& [key, value] : json.items()) {
+    const auto field = std::find_if(fields.begin(), fields.end(),
+                                    [&key = key](const Field& f) { return key == f.key; });
+    if (field == fields.end()) {
+      return absl::InvalidArgumentError(absl::StrCat("config: unknown key \"", key, "\""));
+    }
+    CAAWATCH_RETURN_IF_ERROR(Annotate(field->read(value, &config), absl::StrCat("config: ", key)));
+  }
+  if (json.contains("data_dir") && config.data_dir.empty()) {
+    return absl::InvalidArgumentError("config: data_dir: empty");
+  }
+  if (config.grpc_tls_cert.empty() != config.grpc_tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "config: grpc_tls_cert and grpc_tls_key must be set together");
+  }
+  return config;
+}
+
+}  // namespace caawatch::monitor

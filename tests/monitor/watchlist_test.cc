@@ -1,0 +1,231 @@
+#include "monitor/watchlist.h"
+
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace caawatch::monitor {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAreArray;
+
+Watchlist MustBuild(const std::string& text) {
+  absl::StatusOr<std::vector<WatchItem>> items = ParseWatchlist(text);
+  EXPECT_TRUE(items.ok()) << items.status();
+  return Watchlist(items.ok() ? *std::move(items) : std::vector<WatchItem>{});
+}
+
+std::vector<std::string> HitItems(const Watchlist& list, absl::string_view cert_name) {
+  std::vector<std::string> hits;
+  for (const Match& m : list.MatchName(cert_name)) hits.push_back(m.item->ToString());
+  return hits;
+}
+
+WatchItem Item(std::string domain, bool subtree, std::vector<std::string> issuers = {}) {
+  return WatchItem{std::move(domain), subtree, std::move(issuers)};
+}
+
+struct MatchCase {
+  const char* name;       // The test name: what the case shows.
+  const char* watchlist;  // Lines separated by '\n'.
+  const char* cert_name;
+  std::vector<std::string> hits;  // ToString() of the items expected to be hit.
+};
+
+void PrintTo(const MatchCase& c, std::ostream* os) { *os << c.name; }
+
+class MatchNameTest : public ::testing::TestWithParam<MatchCase> {};
+
+TEST_P(MatchNameTest, HitsExactlyTheExpectedItems) {
+  const MatchCase& c = GetParam();
+  const Watchlist list = MustBuild(c.watchlist);
+  EXPECT_THAT(HitItems(list, c.cert_name), UnorderedElementsAreArray(c.hits))
+      << "watchlist:\n"
+      << c.watchlist << "\ncert name: " << c.cert_name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Certspotter, MatchNameTest,
+    ::testing::Values(
+        // Exact items.
+        MatchCase{"ExactHitsSameName", "example.com", "example.com", {"example.com"}},
+        MatchCase{"ExactMissesChild", "example.com", "www.example.com", {}},
+        MatchCase{"ExactMissesParent", "www.example.com", "example.com", {}},
+        MatchCase{"ExactMissesOtherTld", "example.com", "example.org", {}},
+        // Subtree items: the name and everything below, but not a look-alike suffix.
+        MatchCase{"SubtreeHitsItsApex", ".example.com", "example.com", {".example.com"}},
+        MatchCase{"SubtreeHitsGrandchild", ".example.com", "a.b.example.com", {".example.com"}},
+        MatchCase{"SubtreeMissesLookAlikeSuffix", ".example.com", "badexample.com", {}},
+        MatchCase{"ExactMissesLookAlikeSuffix", "example.com", "badexample.com", {}},
+        // "." watches everything.
+        MatchCase{"DotHitsEverything", ".", "anything.test", {"."}},
+        MatchCase{"DotHitsATld", ".", "com", {"."}},
+        // Wildcard certificate names.
+        MatchCase{"WildcardHitsExactChild", "a.example.com", "*.example.com", {"a.example.com"}},
+        MatchCase{"WildcardMissesExactGrandchild", "b.a.example.com", "*.example.com", {}},
+        MatchCase{"WildcardMissesExactParent", "example.com", "*.example.com", {}},
+        MatchCase{"WildcardHitsSubtreeAbove", ".example.com", "*.example.com", {".example.com"}},
+        MatchCase{
+            "WildcardHitsSubtreeChild", ".a.example.com", "*.example.com", {".a.example.com"}},
+        MatchCase{"WildcardMissesSubtreeGrandchild", ".b.a.example.com", "*.example.com", {}},
+        MatchCase{"WildcardHitsEveryChildOnly",
+                  "a.example.com\nb.example.com\nc.example.org",
+                  "*.example.com",
+                  {"a.example.com", "b.example.com"}},
+        MatchCase{"WildcardInsideNameWalksChildren",
+                  "www.shop.example.org",
+                  "www.*.example.org",
+                  {"www.shop.example.org"}},
+        MatchCase{"GlobLabelHitsMatchingChild",
+                  "web1.example.com",
+                  "web*.example.com",
+                  {"web1.example.com"}},
+        MatchCase{"GlobLabelMissesOtherChild", "mail.example.com", "web*.example.com", {}},
+        // Redacted and unparsable labels match any label (fail safe).
+        MatchCase{"RedactedLabelHitsChild",
+                  "secret.example.com",
+                  "?.example.com",
+                  {"secret.example.com"}},
+        MatchCase{"RedactedMiddleLabelHitsDescendant",
+                  "www.secret.example.com",
+                  "www.?.example.com",
+                  {"www.secret.example.com"}},
+        MatchCase{"UnparsableLabelHitsChild",
+                  "x.example.com",
+                  "bad label!.example.com",
+                  {"x.example.com"}},
+        MatchCase{"EmptyLabelsHitSubtree", ".example.com", "..", {".example.com"}},
+        MatchCase{"EmptyNameMissesExact", "example.com", "", {}},
+        // Case and trailing dot of the certificate name do not matter.
+        MatchCase{"CaseAndTrailingDotIgnored", "example.com", "Example.COM.", {"example.com"}},
+        // Every item hit is returned, once.
+        MatchCase{"AllItemsHitAreReturned",
+                  ".\n.example.com\nwww.example.com\nexample.com issuers=pki.goog",
+                  "www.example.com",
+                  {".", ".example.com", "www.example.com"}},
+        MatchCase{"DuplicateDomainsAreBothReturned",
+                  "example.com\nexample.com issuers=pki.goog",
+                  "example.com",
+                  {"example.com", "example.com issuers=pki.goog"}}),
+    [](const ::testing::TestParamInfo<MatchCase>& info) { return std::string(info.param.name); });
+
+TEST(WatchlistTest, MatchReportsTheNormalisedCertificateName) {
+  const Watchlist list = MustBuild(".example.com\n");
+  const std::vector<Match> matches = list.MatchName("WWW.Example.com.");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].watched_name, "www.example.com");
+  EXPECT_EQ(matches[0].item, &list.items()[0]);
+}
+
+TEST(WatchlistTest, EmptyWatchlistMatchesNothing) {
+  const Watchlist list;
+  EXPECT_TRUE(list.Empty());
+  EXPECT_EQ(list.size(), 0u);
+  EXPECT_THAT(list.MatchName("*.example.com"), IsEmpty());
+}
+
+TEST(WatchlistTest, ParseNormalisesCaseTrailingDotAndIdn) {
+  const absl::StatusOr<WatchItem> exact = ParseWatchItem("Example.COM.");
+  ASSERT_TRUE(exact.ok()) << exact.status();
+  EXPECT_EQ(*exact, Item("example.com", false));
+  const absl::StatusOr<WatchItem> idn = ParseWatchItem(".b\u00FCcher.Example");
+  ASSERT_TRUE(idn.ok()) << idn.status();
+  EXPECT_EQ(*idn, Item("xn--bcher-kva.example", true));
+  const absl::StatusOr<WatchItem> root = ParseWatchItem(".");
+  ASSERT_TRUE(root.ok()) << root.status();
+  EXPECT_EQ(*root, Item("", true));
+}
+
+TEST(WatchlistTest, IdnWatchItemMatchesItsALabelInCertificates) {
+  const Watchlist list = MustBuild("m\u00FCnchen.example\n");
+  EXPECT_THAT(HitItems(list, "xn--mnchen-3ya.example"),
+              UnorderedElementsAreArray({"xn--mnchen-3ya.example"}));
+}
+
+TEST(WatchlistTest, ToStringRoundTripsTheFileSyntax) {
+  for (const char* line :
+       {"example.com", ".example.com", ".", ".example.com issuers=letsencrypt.org,pki.goog"}) {
+    const absl::StatusOr<WatchItem> item = ParseWatchItem(line);
+    ASSERT_TRUE(item.ok()) << line << ": " << item.status();
+    EXPECT_EQ(item->ToString(), line);
+  }
+}
+
+TEST(WatchlistTest, ParseReadsIssuersAndIgnoresCommentsBlankLinesAndLegacyFields) {
+  const absl::StatusOr<std::vector<WatchItem>> items = ParseWatchlist(
+      "# my domains\r\n"
+      "\r\n"
+      "  example.com   issuers=LetsEncrypt.org.,pki.goog  # trailing comment\r\n"
+      ".example.net valid_at:2020-01-01T00:00:00Z\n"
+      "\t\n");
+  ASSERT_TRUE(items.ok()) << items.status();
+  ASSERT_EQ(items->size(), 2u);
+  EXPECT_EQ((*items)[0], Item("example.com", false, {"letsencrypt.org", "pki.goog"}));
+  EXPECT_EQ((*items)[1], Item("example.net", true));
+}
+
+TEST(WatchlistTest, ParseReportsTheLineNumberOfABadLine) {
+  struct BadCase {
+    std::string text;
+    const char* line;
+  };
+  for (const BadCase& c : {
+           BadCase{"example.com\n\nbad..name\n", "line 3"},
+           BadCase{"*.example.com", "line 1"},
+           BadCase{"# c\nexample.com foo=bar", "line 2"},
+           BadCase{"example.com issuers=", "line 1"},
+           BadCase{"example.com issuers=a.org issuers=b.org", "line 1"},
+           BadCase{"ok.example\nexa mple.com\n", "line 2"},
+           BadCase{"\xC3.example", "line 1"},
+           BadCase{std::string(64, 'a') + ".com", "line 1"},
+           BadCase{"a-very-long-label-name-that-goes-on.example\nhttp://example.com/", "line 2"},
+       }) {
+    const absl::StatusOr<std::vector<WatchItem>> items = ParseWatchlist(c.text);
+    ASSERT_FALSE(items.ok()) << c.text;
+    EXPECT_EQ(items.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_THAT(items.status().message(), HasSubstr(c.line)) << items.status();
+  }
+}
+
+TEST(WatchlistTest, IssuerExpectedOnlyForListedIssuersWhenAnyAreListed) {
+  const WatchItem any = Item("example.com", false);
+  const WatchItem pinned = Item("example.com", false, {"letsencrypt.org", "pki.goog"});
+  const std::vector<std::string> lets_encrypt = {"LetsEncrypt.org."};
+  const std::vector<std::string> digicert = {"digicert.com", "www.digicert.com"};
+  EXPECT_TRUE(IssuerExpected(any, digicert));
+  EXPECT_TRUE(IssuerExpected(any, {}));
+  EXPECT_TRUE(IssuerExpected(pinned, lets_encrypt));
+  EXPECT_FALSE(IssuerExpected(pinned, digicert));
+  EXPECT_FALSE(IssuerExpected(pinned, {}));  // Unknown CA: unexpected.
+}
+
+TEST(WatchlistTest, MillionNamesAreIndexedAndQueriedCorrectly) {
+  constexpr int kNames = 1'000'000;
+  std::vector<WatchItem> items;
+  items.reserve(kNames);
+  for (int i = 0; i < kNames; ++i) {
+    items.push_back(Item(absl::StrCat("host", i, ".zone", i % 1000, ".com"), i % 2 == 1));
+  }
+  const Watchlist list(std::move(items));
+  EXPECT_EQ(list.size(), static_cast<size_t>(kNames));
+  EXPECT_THAT(HitItems(list, "host42.zone42.com"),
+              UnorderedElementsAreArray({"host42.zone42.com"}));
+  EXPECT_THAT(HitItems(list, "deep.host999999.zone999.com"),
+              UnorderedElementsAreArray({".host999999.zone999.com"}));
+  EXPECT_THAT(HitItems(list, "deep.host42.zone42.com"), IsEmpty());
+  EXPECT_THAT(HitItems(list, "host42.zone43.com"), IsEmpty());
+  EXPECT_THAT(HitItems(list, "zone42.com"), IsEmpty());
+  // A wildcard covers every direct child of zone7.com: 1000 items, exact and subtree alike.
+  EXPECT_EQ(list.MatchName("*.zone7.com").size(), 1000u);
+}
+
+}  // namespace
+}  // namespace caawatch::monitor
