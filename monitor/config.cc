@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "monitor/watchlist.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::monitor {
@@ -153,6 +154,10 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
       return absl::InvalidArgumentError(absl::StrCat("config: unknown key \"", key, "\""));
     }
     CAAWATCH_RETURN_IF_ERROR(Annotate(field->read(value, &config), absl::StrCat("config: ", key)));
+  }
+  for (const std::string& entry : config.watch) {
+    CAAWATCH_RETURN_IF_ERROR(
+        Annotate(ParseWatchItem(entry).status(), absl::StrCat("config: watch: \"", entry, "\"")));
   }
   if (json.contains("data_dir") && config.data_dir.empty()) {
     return absl::InvalidArgumentError("config: data_dir: empty");

@@ -218,6 +218,7 @@ void Watchlist::Collect(const Node& node, bool name_consumed, absl::string_view 
 
 std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
   std::vector<Match> out;
+  if (nodes_.empty()) return out;  // Only a moved-from Watchlist has no root.
   std::string lowered;
   if (std::any_of(cert_name.begin(), cert_name.end(), absl::ascii_isupper)) {
     lowered = absl::AsciiStrToLower(cert_name);
