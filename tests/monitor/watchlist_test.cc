@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <ostream>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -205,6 +208,59 @@ TEST(WatchlistTest, IssuerExpectedOnlyForListedIssuersWhenAnyAreListed) {
   EXPECT_TRUE(IssuerExpected(pinned, lets_encrypt));
   EXPECT_FALSE(IssuerExpected(pinned, digicert));
   EXPECT_FALSE(IssuerExpected(pinned, {}));  // Unknown CA: unexpected.
+}
+
+// certspotter's matchesDNSName, label by label over the whole list: the reference the index
+// must agree with.
+bool ReferenceLabelMatches(absl::string_view cert, absl::string_view watched) {
+  if (cert == "*" || cert == "?" || cert == "bad!" || cert.empty()) return true;
+  if (absl::EndsWith(cert, "*")) return absl::StartsWith(watched, cert.substr(0, cert.size() - 1));
+  return cert == watched;
+}
+
+bool ReferenceMatches(const WatchItem& item, absl::string_view cert_name) {
+  std::vector<absl::string_view> cert = absl::StrSplit(cert_name, '.');
+  if (cert_name.empty()) cert.clear();
+  std::vector<absl::string_view> watched = absl::StrSplit(item.domain, '.');
+  if (item.domain.empty()) watched.clear();
+  while (!cert.empty() && !watched.empty()) {
+    if (!ReferenceLabelMatches(cert.back(), watched.back())) return false;
+    cert.pop_back();
+    watched.pop_back();
+  }
+  return watched.empty() && (item.subtree || cert.empty());
+}
+
+TEST(WatchlistTest, IndexAgreesWithCertspottersLinearMatchOnRandomNames) {
+  std::mt19937 rng(20261128);
+  auto pick = [&rng](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng)];
+  };
+  auto name = [&](const std::vector<std::string>& labels, int min_depth, int max_depth) {
+    std::vector<std::string> parts(std::uniform_int_distribution<int>(min_depth, max_depth)(rng));
+    for (std::string& part : parts) part = pick(labels);
+    return absl::StrJoin(parts, ".");
+  };
+  const std::vector<std::string> watched_labels = {"a", "b", "ab", "ba", "c"};
+  const std::vector<std::string> cert_labels = {"a", "b", "ab", "ba", "c",
+                                                "d", "*", "?",  "a*", "bad!"};
+  std::vector<WatchItem> items;
+  for (int i = 0; i < 40; ++i) {
+    items.push_back(Item(name(watched_labels, 1, 3), std::bernoulli_distribution(0.5)(rng)));
+  }
+  items.push_back(Item("", true));  // "."
+  const Watchlist list(items);
+  size_t hits = 0;
+  for (int q = 0; q < 5000; ++q) {
+    const std::string cert_name = name(cert_labels, 0, 4);
+    std::vector<std::string> want;
+    for (const WatchItem& item : items) {
+      if (ReferenceMatches(item, cert_name)) want.push_back(item.ToString());
+    }
+    ASSERT_THAT(HitItems(list, cert_name), UnorderedElementsAreArray(want)) << cert_name;
+    hits += want.size() - 1;  // Beyond ".".
+  }
+  EXPECT_GT(hits, 1000u);  // The names are dense enough to exercise every rule.
 }
 
 TEST(WatchlistTest, MillionNamesAreIndexedAndQueriedCorrectly) {
