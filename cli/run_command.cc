@@ -44,7 +44,11 @@ absl::Status ApplyFlags(const ParsedFlags& flags, monitor::MonitorConfig* config
   }
   if (flags.Has("trust-anchor")) config->trust_anchor_file = flags.Get("trust-anchor");
   if (flags.Has("grpc-listen")) config->grpc_listen = flags.Get("grpc-listen");
-  if (flags.Has("start-at")) config->start_at = flags.Get("start-at");
+  if (flags.Has("start-at")) {
+    absl::StatusOr<monitor::StartAt> start = monitor::ParseStartAt(flags.Get("start-at"));
+    if (!start.ok()) return Annotate(start.status(), "--start-at");
+    config->start_at = *start;
+  }
   if (flags.Has("watchlist")) config->watchlist_file = flags.Get("watchlist");
   for (const std::string& w : flags.GetAll("watch")) config->watch.push_back(w);
   if (!config->grpc_tokens_file.empty()) {

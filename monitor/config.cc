@@ -1,112 +1,170 @@
 #include "monitor/config.h"
 
+#include <algorithm>
 #include <functional>
-#include <map>
+#include <limits>
+#include <utility>
 
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "monitor/watchlist.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::monitor {
 namespace {
 
 using Json = nlohmann::json;
-using Setter = std::function<absl::Status(const Json&, MonitorConfig*)>;
 
-absl::Status WrongType(const std::string& key, const char* want) {
-  return absl::InvalidArgumentError(absl::StrCat("config key \"", key, "\": expected ", want));
+absl::Status WrongType(absl::string_view want) {
+  return absl::InvalidArgumentError(absl::StrCat("want ", want));
 }
 
-Setter String(std::string MonitorConfig::*field, std::string key) {
-  return [field, key](const Json& v, MonitorConfig* c) {
-    if (!v.is_string()) return WrongType(key, "a string");
-    c->*field = v.get<std::string>();
+absl::Status Read(const Json& v, std::string* out) {
+  if (!v.is_string()) return WrongType("a string");
+  *out = v.get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, bool* out) {
+  if (!v.is_boolean()) return WrongType("true or false");
+  *out = v.get<bool>();
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, std::vector<std::string>* out) {
+  if (!v.is_array()) return WrongType("an array of strings");
+  std::vector<std::string> values;
+  for (const Json& element : v) {
+    if (!element.is_string()) return WrongType("an array of strings");
+    values.push_back(element.get<std::string>());
+  }
+  *out = std::move(values);
+  return absl::OkStatus();
+}
+
+// Durations are strings in Go's syntax ("5s", "250ms", "1h30m"), as absl::ParseDuration reads.
+absl::Status Read(const Json& v, absl::Duration* out) {
+  absl::Duration d;
+  if (!v.is_string() || !absl::ParseDuration(v.get<std::string>(), &d)) {
+    return WrongType("a duration string such as \"5s\", \"250ms\" or \"1h\"");
+  }
+  if (d <= absl::ZeroDuration() || d == absl::InfiniteDuration()) {
+    return WrongType("a positive finite duration");
+  }
+  *out = d;
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, uint32_t* out) {
+  if (!v.is_number_unsigned() || v.get<uint64_t>() == 0 ||
+      v.get<uint64_t>() > std::numeric_limits<uint32_t>::max()) {
+    return WrongType("a positive integer below 2^32");
+  }
+  *out = static_cast<uint32_t>(v.get<uint64_t>());
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, double* out) {
+  if (!v.is_number() || !(v.get<double>() > 0)) return WrongType("a positive number");
+  *out = v.get<double>();
+  return absl::OkStatus();
+}
+
+absl::Status Read(const Json& v, StartAt* out) {
+  if (v.is_number_unsigned()) {
+    *out = StartAt{StartAt::Kind::kIndex, v.get<uint64_t>()};
     return absl::OkStatus();
+  }
+  if (!v.is_string()) return WrongType("\"beginning\", \"end\" or an entry index");
+  CAAWATCH_ASSIGN_OR_RETURN(*out, ParseStartAt(v.get<std::string>()));
+  return absl::OkStatus();
+}
+
+struct Field {
+  const char* key;
+  std::function<absl::Status(const Json&, MonitorConfig*)> read;
+};
+
+template <typename T>
+Field MakeField(const char* key, T MonitorConfig::*member) {
+  return Field{key, [member](const Json& v, MonitorConfig* c) { return Read(v, &(c->*member)); }};
+}
+
+// The one list of keys: ParseConfig accepts exactly these.
+std::vector<Field> Fields() {
+  using C = MonitorConfig;
+  return {
+      MakeField("data_dir", &C::data_dir),
+      MakeField("log_list", &C::log_list),
+      MakeField("watch", &C::watch),
+      MakeField("watchlist_file", &C::watchlist_file),
+      MakeField("dns_servers", &C::dns_servers),
+      MakeField("dnssec", &C::dnssec),
+      MakeField("trust_anchor_file", &C::trust_anchor_file),
+      MakeField("grpc_listen", &C::grpc_listen),
+      MakeField("grpc_tls_cert", &C::grpc_tls_cert),
+      MakeField("grpc_tls_key", &C::grpc_tls_key),
+      MakeField("grpc_client_ca", &C::grpc_client_ca),
+      MakeField("grpc_tokens_file", &C::grpc_tokens_file),
+      MakeField("start_at", &C::start_at),
+      MakeField("sth_poll_interval", &C::sth_poll_interval),
+      MakeField("caa_poll_interval", &C::caa_poll_interval),
+      MakeField("batch_size", &C::batch_size),
+      MakeField("max_requests_per_second", &C::max_requests_per_second),
+      MakeField("dns_timeout", &C::dns_timeout),
+      MakeField("log_filter", &C::log_filter),
   };
 }
 
-Setter Strings(std::vector<std::string> MonitorConfig::*field, std::string key) {
-  return [field, key](const Json& v, MonitorConfig* c) {
-    if (!v.is_array()) return WrongType(key, "an array of strings");
-    std::vector<std::string> out;
-    for (const Json& e : v) {
-      if (!e.is_string()) return WrongType(key, "an array of strings");
-      out.push_back(e.get<std::string>());
-    }
-    c->*field = std::move(out);
-    return absl::OkStatus();
-  };
-}
-
-Setter Duration(absl::Duration MonitorConfig::*field, std::string key) {
-  return [field, key](const Json& v, MonitorConfig* c) {
-    absl::Duration d;
-    if (!v.is_string() || !absl::ParseDuration(v.get<std::string>(), &d) || d <= absl::ZeroDuration()) {
-      return WrongType(key, "a positive duration such as \"5s\", \"1h\" or \"250ms\"");
-    }
-    c->*field = d;
-    return absl::OkStatus();
-  };
-}
-
-const std::map<std::string, Setter>& Setters() {
-  static const auto* const kSetters = new std::map<std::string, Setter>{
-      {"data_dir", String(&MonitorConfig::data_dir, "data_dir")},
-      {"log_list", String(&MonitorConfig::log_list, "log_list")},
-      {"watch", Strings(&MonitorConfig::watch, "watch")},
-      {"watchlist_file", String(&MonitorConfig::watchlist_file, "watchlist_file")},
-      {"dns_servers", Strings(&MonitorConfig::dns_servers, "dns_servers")},
-      {"dnssec",
-       [](const Json& v, MonitorConfig* c) {
-         if (!v.is_boolean()) return WrongType("dnssec", "true or false");
-         c->dnssec = v.get<bool>();
-         return absl::OkStatus();
-       }},
-      {"trust_anchor_file", String(&MonitorConfig::trust_anchor_file, "trust_anchor_file")},
-      {"dns_timeout", Duration(&MonitorConfig::dns_timeout, "dns_timeout")},
-      {"grpc_listen", String(&MonitorConfig::grpc_listen, "grpc_listen")},
-      {"grpc_tls_cert", String(&MonitorConfig::grpc_tls_cert, "grpc_tls_cert")},
-      {"grpc_tls_key", String(&MonitorConfig::grpc_tls_key, "grpc_tls_key")},
-      {"grpc_client_ca", String(&MonitorConfig::grpc_client_ca, "grpc_client_ca")},
-      {"grpc_tokens_file", String(&MonitorConfig::grpc_tokens_file, "grpc_tokens_file")},
-      {"start_at",
-       [](const Json& v, MonitorConfig* c) {
-         if (v.is_number_unsigned()) {
-           c->start_at = std::to_string(v.get<uint64_t>());
-         } else if (v.is_string()) {
-           c->start_at = v.get<std::string>();
-         } else {
-           return WrongType("start_at", "\"beginning\", \"end\" or an entry index");
-         }
-         return absl::OkStatus();
-       }},
-      {"sth_poll_interval", Duration(&MonitorConfig::sth_poll_interval, "sth_poll_interval")},
-      {"caa_poll_interval", Duration(&MonitorConfig::caa_poll_interval, "caa_poll_interval")},
-      {"batch_size",
-       [](const Json& v, MonitorConfig* c) {
-         if (!v.is_number_unsigned() || v.get<uint64_t>() == 0 || v.get<uint64_t>() > 100000) {
-           return WrongType("batch_size", "an integer in 1..100000");
-         }
-         c->batch_size = v.get<size_t>();
-         return absl::OkStatus();
-       }},
-      {"logs", Strings(&MonitorConfig::logs, "logs")},
-  };
-  return *kSetters;
+absl::StatusOr<Json> ParseJsonObject(absl::string_view text) {
+  Json json;
+  try {
+    json = Json::parse(text.begin(), text.end(), /*cb=*/nullptr, /*allow_exceptions=*/true,
+                       /*ignore_comments=*/true);
+  } catch (const Json::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("config: not JSON: ", e.what()));
+  }
+  if (!json.is_object()) return absl::InvalidArgumentError("config: not a JSON object");
+  return json;
 }
 
 }  // namespace
 
-absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json, MonitorConfig defaults) {
-  const Json doc = Json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return absl::InvalidArgumentError("config: not valid JSON");
-  if (!doc.is_object()) return absl::InvalidArgumentError("config: the top level must be an object");
+absl::StatusOr<StartAt> ParseStartAt(absl::string_view text) {
+  if (text == "beginning") return StartAt{StartAt::Kind::kBeginning, 0};
+  if (text == "end") return StartAt{StartAt::Kind::kEnd, 0};
+  uint64_t index = 0;
+  if (!text.empty() && text[0] != '+' && text[0] != '-' && absl::SimpleAtoi(text, &index)) {
+    return StartAt{StartAt::Kind::kIndex, index};
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("start_at \"", text, "\": want \"beginning\", \"end\" or an entry index"));
+}
+
+absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorConfig defaults) {
+  CAAWATCH_ASSIGN_OR_RETURN(const Json json, ParseJsonObject(json_text));
+  const std::vector<Field> fields = Fields();
   MonitorConfig config = std::move(defaults);
-  for (const auto& [key, value] : doc.items()) {
-    auto it = Setters().find(key);
-    if (it == Setters().end()) {
+  for (const auto& [key, value] : json.items()) {
+    const auto field = std::find_if(fields.begin(), fields.end(),
+                                    [&key = key](const Field& f) { return key == f.key; });
+    if (field == fields.end()) {
       return absl::InvalidArgumentError(absl::StrCat("config: unknown key \"", key, "\""));
     }
-    if (absl::Status s = it->second(value, &config); !s.ok()) return s;
+    CAAWATCH_RETURN_IF_ERROR(Annotate(field->read(value, &config), absl::StrCat("config: ", key)));
+  }
+  for (const std::string& entry : config.watch) {
+    CAAWATCH_RETURN_IF_ERROR(
+        Annotate(ParseWatchItem(entry).status(), absl::StrCat("config: watch: \"", entry, "\"")));
+  }
+  if (json.contains("data_dir") && config.data_dir.empty()) {
+    return absl::InvalidArgumentError("config: data_dir: empty");
+  }
+  if (config.grpc_tls_cert.empty() != config.grpc_tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "config: grpc_tls_cert and grpc_tls_key must be set together");
   }
   return config;
 }

@@ -1,8 +1,10 @@
-// The monitor's configuration: one JSON file, every key with a default, so that
-// `caawatch run --watch example.com` needs none. Flags override the file (cli/ applies them).
+// The monitor's configuration: one JSON object (SPEC §4 "Configuration"), every key optional.
+// Parsing only: the caller (cli/) computes environment-dependent defaults such as data_dir,
+// reads the file and applies command-line flags on top.
 #ifndef CAAWATCH_MONITOR_CONFIG_H_
 #define CAAWATCH_MONITOR_CONFIG_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,32 +14,51 @@
 
 namespace caawatch::monitor {
 
-struct MonitorConfig {
-  std::string data_dir;                    // Store directory; cli/ fills the XDG default.
-  std::string log_list;                    // "" = the list embedded at build time; file or URL.
-  std::vector<std::string> watch;          // Watchlist lines (same syntax as the file).
-  std::string watchlist_file;
-  std::vector<std::string> dns_servers;    // "HOST[:PORT]"; empty = the system resolver.
-  bool dnssec = true;
-  std::string trust_anchor_file;           // "" = the root trust anchor.
-  absl::Duration dns_timeout = absl::Seconds(5);
-  std::string grpc_listen = "127.0.0.1:7443";
-  std::string grpc_tls_cert;
-  std::string grpc_tls_key;
-  std::string grpc_client_ca;
-  std::vector<std::string> grpc_tokens;    // Filled from grpc_tokens_file; never logged.
-  std::string grpc_tokens_file;            // One bearer token a line.
-  std::string start_at = "beginning";      // "beginning" | "end" | an entry index.
-  absl::Duration sth_poll_interval = absl::Seconds(5);
-  absl::Duration caa_poll_interval = absl::Hours(1);
-  size_t batch_size = 1000;                // get-entries request size (logs may cap lower).
-  std::vector<std::string> logs;           // Only logs whose URL or description contains one.
+// Where to start a log that has no stored position (a restart always resumes).
+struct StartAt {
+  enum class Kind { kBeginning, kEnd, kIndex };
+  Kind kind = Kind::kBeginning;
+  uint64_t index = 0;  // Meaningful only for kIndex.
+  friend bool operator==(const StartAt&, const StartAt&) = default;
 };
 
-// Parses a JSON config over `defaults`. Durations are strings ("5s", "1h", "250ms").
-// kInvalidArgument naming the key for an unknown key (typos must not pass silently) or a value
-// of the wrong type.
-absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json, MonitorConfig defaults);
+// "beginning", "end" or a decimal entry index. kInvalidArgument otherwise.
+[[nodiscard]] absl::StatusOr<StartAt> ParseStartAt(absl::string_view text);
+
+// JSON keys are the field names. Defaults are those of `caawatch run` with no config file.
+struct MonitorConfig {
+  // State directory (RocksDB). No default here: cli/ passes
+  // "${XDG_DATA_HOME:-$HOME/.local/share}/caawatch", since this library reads no environment.
+  std::string data_dir;
+  std::string log_list;                  // File path or URL; "" = the embedded log list.
+  std::vector<std::string> watch;        // Watchlist entries in file syntax (".example.com").
+  std::string watchlist_file;            // certspotter-syntax file; "" = none.
+  std::vector<std::string> dns_servers;  // "HOST[:PORT]"; empty = the system resolver.
+  bool dnssec = true;                    // Validate with the root trust anchor.
+  std::string trust_anchor_file;         // DS/DNSKEY zone-file records; "" = built-in root.
+  std::string grpc_listen = "127.0.0.1:7443";
+  std::string grpc_tls_cert;  // PEM files; cert and key are set together or not.
+  std::string grpc_tls_key;
+  std::string grpc_client_ca;    // Set = require client certificates (mTLS).
+  std::string grpc_tokens_file;  // Bearer tokens, one a line; "" = none.
+  std::vector<std::string> grpc_tokens;  // Not a JSON key: cli/ reads grpc_tokens_file.
+  StartAt start_at;              // JSON: "beginning" | "end" | index (number).
+  absl::Duration sth_poll_interval = absl::Seconds(5);  // JSON: "5s", "250ms", "1h".
+  absl::Duration caa_poll_interval = absl::Hours(1);
+  uint32_t batch_size = 1000;           // Entries per get-entries request and commit.
+  double max_requests_per_second = 10;  // Per log.
+  absl::Duration dns_timeout = absl::Seconds(5);
+  std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
+};
+
+// Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep
+// their value in `defaults`. kInvalidArgument, naming the key, for an unknown key (so a typo
+// is never silently ignored), a value of the wrong JSON type, an unparsable duration, a
+// non-positive duration, batch size or request rate, a `watch` entry ParseWatchItem rejects, a
+// data_dir set to "", or a TLS cert without its key (or the reverse); kInvalidArgument also if the
+// text is not a JSON object.
+[[nodiscard]] absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text,
+                                                        MonitorConfig defaults);
 
 }  // namespace caawatch::monitor
 

@@ -51,7 +51,7 @@ std::vector<WatchHit> IssuanceEvaluator::Match(const Watchlist& watchlist,
                                                const std::vector<std::string>& names) {
   std::vector<WatchHit> hits;
   for (const std::string& name : names) {
-    for (const WatchMatch& m : watchlist.MatchName(name)) hits.push_back({name, m.item});
+    for (const Match& m : watchlist.MatchName(name)) hits.push_back({name, m.item});
   }
   return hits;
 }

@@ -16,18 +16,12 @@
 #include "ctlog/log_types.h"
 #include "ctlog/tailer.h"
 #include "monitor/alert_hub.h"
+#include "monitor/config.h"
 #include "monitor/issuance_evaluator.h"
 #include "monitor/watch_source.h"
 #include "store/finding_store.h"
 
 namespace caawatch::monitor {
-
-// Where to begin a log that has no stored position. A restart always resumes instead.
-struct StartAt {
-  enum class Kind { kBeginning, kEnd, kIndex };
-  Kind kind = Kind::kBeginning;
-  uint64_t index = 0;
-};
 
 struct LogWorkerOptions {
   absl::Duration poll_interval = absl::Seconds(5);

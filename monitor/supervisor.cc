@@ -73,21 +73,6 @@ absl::StatusOr<std::string> LoadLogListText(const std::string& source) {
   return text.str();
 }
 
-absl::StatusOr<StartAt> ParseStartAt(const std::string& text) {
-  StartAt start;
-  if (text.empty() || text == "beginning") return start;
-  if (text == "end") {
-    start.kind = StartAt::Kind::kEnd;
-    return start;
-  }
-  if (!absl::SimpleAtoi(text, &start.index)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("start_at must be beginning, end or an index, not '", text, "'"));
-  }
-  start.kind = StartAt::Kind::kIndex;
-  return start;
-}
-
 }  // namespace
 
 class SupervisorParts {
@@ -134,7 +119,6 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   CAAWATCH_ASSIGN_OR_RETURN(std::string list_text, LoadLogListText(config.log_list));
   absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(list_text);
   if (!logs.ok()) return Annotate(logs.status(), "log list");
-  CAAWATCH_ASSIGN_OR_RETURN(StartAt start_at, ParseStartAt(config.start_at));
   LogWorkerDeps deps;
   deps.store = parts->store.get();
   deps.evaluator = parts->evaluator.get();
@@ -145,11 +129,11 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   LogWorkerOptions worker_options;
   worker_options.poll_interval = config.sth_poll_interval;
   worker_options.batch_size = config.batch_size;
-  worker_options.start_at = start_at;
+  worker_options.start_at = config.start_at;
   for (const ctlog::LogInfo& log : *logs) {
     if (log.kind != ctlog::LogKind::kRfc6962 || !ctlog::IsTailable(log)) continue;
-    if (!config.logs.empty() &&
-        std::none_of(config.logs.begin(), config.logs.end(), [&](const std::string& want) {
+    if (!config.log_filter.empty() &&
+        std::none_of(config.log_filter.begin(), config.log_filter.end(), [&](const std::string& want) {
           return absl::StrContains(log.url, want) || absl::StrContains(log.description, want);
         })) {
       continue;

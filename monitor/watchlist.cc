@@ -1,77 +1,108 @@
 #include "monitor/watchlist.h"
 
 #include <algorithm>
+#include <utility>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/status_macros.h"
+#include "monitor/punycode.h"
 
 namespace caawatch::monitor {
 namespace {
 
-std::string Normalize(absl::string_view name) {
-  std::string out = absl::AsciiStrToLower(name);
-  while (!out.empty() && out.back() == '.') out.pop_back();
-  return out;
+constexpr size_t kMaxLabelLength = 63;    // RFC 1035 §2.3.4.
+constexpr size_t kMaxDomainLength = 253;  // 255 octets on the wire, without the root label.
+
+bool IsHostnameChar(char c) {
+  return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-' || c == '_';
 }
 
-std::string_view Parent(std::string_view name) {
-  const size_t dot = name.find('.');
-  return dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
+bool IsHostnameLabel(absl::string_view label) {
+  return !label.empty() && label.size() <= kMaxLabelLength &&
+         std::all_of(label.begin(), label.end(), IsHostnameChar);
 }
 
-absl::Status CheckDomain(absl::string_view domain) {
-  if (domain.size() > 253) return absl::InvalidArgumentError("name longer than 253 octets");
-  for (absl::string_view label : absl::StrSplit(domain, '.')) {
-    if (label.empty()) return absl::InvalidArgumentError("empty label");
-    if (label.size() > 63) return absl::InvalidArgumentError("label longer than 63 octets");
-    for (char c : label) {
-      const unsigned char u = static_cast<unsigned char>(c);
-      if (u >= 0x80) {
-        return absl::InvalidArgumentError(
-            "non-ASCII name: write internationalised names as A-labels (xn--...)");
-      }
-      if (!absl::ascii_isalnum(u) && c != '-' && c != '_') {
-        return absl::InvalidArgumentError(absl::StrCat("character '", std::string(1, c),
-                                                       "' is not allowed in a name"));
-      }
-    }
+// One label of a watched name or issuer domain: ASCII lowercased, non-ASCII to an A-label.
+absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw) {
+  std::string label = absl::AsciiStrToLower(raw);
+  if (std::any_of(label.begin(), label.end(), [](char c) { return (c & 0x80) != 0; })) {
+    absl::StatusOr<std::string> encoded = PunycodeEncode(label);
+    if (!encoded.ok()) return Annotate(encoded.status(), absl::StrCat("label \"", raw, "\""));
+    label = absl::StrCat("xn--", *encoded);
   }
-  return absl::OkStatus();
+  if (!IsHostnameLabel(label)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid label \"", raw, "\" (want 1-63 letters, digits, '-' or '_')"));
+  }
+  return label;
 }
 
-absl::StatusOr<WatchItem> ParseLine(absl::string_view line) {
-  std::vector<absl::string_view> fields = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
-  WatchItem item;
-  absl::string_view name = fields[0];
-  if (name == ".") {
-    item.subtree = true;
-  } else {
-    if (absl::ConsumePrefix(&name, ".")) item.subtree = true;
-    item.domain = Normalize(name);
-    if (absl::Status s = CheckDomain(item.domain); !s.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("'", fields[0], "': ", s.message()));
-    }
+absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw) {
+  absl::string_view name = raw;
+  absl::ConsumeSuffix(&name, ".");
+  std::vector<std::string> labels;
+  for (absl::string_view label : absl::StrSplit(name, '.')) {
+    absl::StatusOr<std::string> normalised = NormaliseLabel(label);
+    if (!normalised.ok()) return Annotate(normalised.status(), absl::StrCat("name \"", raw, "\""));
+    labels.push_back(*std::move(normalised));
   }
-  for (size_t i = 1; i < fields.size(); ++i) {
-    absl::string_view field = fields[i];
-    if (absl::ConsumePrefix(&field, "issuers=")) {
-      for (absl::string_view issuer : absl::StrSplit(field, ',', absl::SkipEmpty())) {
-        const std::string lower = Normalize(issuer);
-        if (absl::Status s = CheckDomain(lower); !s.ok()) {
-          return absl::InvalidArgumentError(absl::StrCat("issuer '", issuer, "': ", s.message()));
-        }
-        item.issuers.push_back(lower);
-      }
-    } else if (absl::StartsWith(field, "valid_at:")) {
-      continue;  // certspotter's legacy field; accepted for compatibility, has no effect here.
+  std::string domain = absl::StrJoin(labels, ".");
+  if (domain.size() > kMaxDomainLength) {
+    return absl::InvalidArgumentError(absl::StrCat("name \"", raw, "\" longer than 253 octets"));
+  }
+  return domain;
+}
+
+absl::StatusOr<std::vector<std::string>> ParseIssuers(absl::string_view list) {
+  std::vector<std::string> issuers;
+  for (absl::string_view raw : absl::StrSplit(list, ',')) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::string issuer, NormaliseDomain(raw));
+    if (!absl::c_linear_search(issuers, issuer)) issuers.push_back(std::move(issuer));
+  }
+  return issuers;
+}
+
+std::string NormaliseIssuer(absl::string_view raw) {
+  absl::ConsumeSuffix(&raw, ".");
+  return absl::AsciiStrToLower(raw);
+}
+
+// How a certificate label is compared with watched labels (certspotter's dnsLabelMatches).
+enum class LabelKind { kLiteral, kAny, kGlob };
+
+LabelKind Classify(absl::string_view label) {
+  if (label == "*" || label == "?") return LabelKind::kAny;
+  if (IsHostnameLabel(label)) return LabelKind::kLiteral;
+  const bool glob_chars_only =
+      !label.empty() && label.size() <= kMaxLabelLength &&
+      std::all_of(label.begin(), label.end(), [](char c) { return IsHostnameChar(c) || c == '*'; });
+  // Anything else is unparsable, and an unparsable label might be any label: fail safe.
+  return glob_chars_only ? LabelKind::kGlob : LabelKind::kAny;
+}
+
+// '*' matches any run of characters (possibly none) within the label.
+bool GlobMatches(absl::string_view pattern, absl::string_view label) {
+  size_t p = 0, l = 0, star = absl::string_view::npos, star_l = 0;
+  while (l < label.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_l = l;
+    } else if (p < pattern.size() && pattern[p] == label[l]) {
+      ++p, ++l;
+    } else if (star != absl::string_view::npos) {
+      p = star + 1;
+      l = ++star_l;
     } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown field '", field, "'"));
+      return false;
     }
   }
-  return item;
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
 }
 
 }  // namespace
@@ -82,20 +113,46 @@ std::string WatchItem::ToString() const {
   return out;
 }
 
+absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
+  std::vector<absl::string_view> fields =
+      absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
+  if (fields.empty()) return absl::InvalidArgumentError("empty watch entry");
+  WatchItem item;
+  absl::string_view name = fields[0];
+  if (name == ".") {
+    item.subtree = true;
+  } else {
+    item.subtree = absl::ConsumePrefix(&name, ".");
+    CAAWATCH_ASSIGN_OR_RETURN(item.domain, NormaliseDomain(name));
+  }
+  bool seen_issuers = false;
+  for (size_t i = 1; i < fields.size(); ++i) {
+    absl::string_view field = fields[i];
+    if (absl::StartsWith(field, "#")) break;             // A trailing comment.
+    if (absl::StartsWith(field, "valid_at:")) continue;  // certspotter's legacy field.
+    if (!absl::ConsumePrefix(&field, "issuers=") || seen_issuers) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown or repeated field \"", field, "\""));
+    }
+    seen_issuers = true;
+    absl::StatusOr<std::vector<std::string>> issuers = ParseIssuers(field);
+    if (!issuers.ok()) return Annotate(issuers.status(), "issuers=");
+    item.issuers = *std::move(issuers);
+  }
+  return item;
+}
+
 absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
   std::vector<WatchItem> items;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
-    if (const size_t hash = line.find('#'); hash != absl::string_view::npos) line = line.substr(0, hash);
     line = absl::StripAsciiWhitespace(line);
-    if (line.empty()) continue;
-    absl::StatusOr<WatchItem> item = ParseLine(line);
+    if (line.empty() || absl::StartsWith(line, "#")) continue;
+    absl::StatusOr<WatchItem> item = ParseWatchItem(line);
     if (!item.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("watchlist line ", line_number, ": ", item.status().message()));
+      return Annotate(item.status(), absl::StrCat("watchlist line ", line_number));
     }
-    items.push_back(std::move(*item));
+    items.push_back(*std::move(item));
   }
   return items;
 }
@@ -103,45 +160,111 @@ absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
 bool IssuerExpected(const WatchItem& item, absl::Span<const std::string> ca_identifiers) {
   if (item.issuers.empty()) return true;
   for (const std::string& id : ca_identifiers) {
-    if (std::find(item.issuers.begin(), item.issuers.end(), absl::AsciiStrToLower(id)) !=
-        item.issuers.end()) {
-      return true;
-    }
+    if (absl::c_linear_search(item.issuers, NormaliseIssuer(id))) return true;
   }
   return false;
 }
 
-Watchlist::Watchlist(std::vector<WatchItem> items) : items_(std::move(items)) {
+Watchlist::Watchlist(std::vector<WatchItem> items) : items_(std::move(items)) { Build(); }
+
+void Watchlist::Build() {
+  nodes_.push_back(Node{});
+  index_.emplace(absl::string_view(), 0);
+  std::vector<uint32_t> parent = {0};
+  std::vector<uint32_t> item_node(items_.size(), 0);
   for (size_t i = 0; i < items_.size(); ++i) {
-    const WatchItem& item = items_[i];
-    (item.subtree ? subtree_ : exact_)[item.domain].push_back(i);
-    if (!item.domain.empty()) children_[std::string(Parent(item.domain))].push_back(i);
+    const absl::string_view domain = items_[i].domain;
+    uint32_t node = 0;
+    // Every suffix of the domain gets a node, so wildcards can walk down through ancestors.
+    for (size_t end = domain.size(); end > 0;) {
+      const size_t dot = domain.rfind('.', end - 1);
+      const size_t start = dot == absl::string_view::npos ? 0 : dot + 1;
+      const auto [it, inserted] = index_.try_emplace(domain.substr(start), nodes_.size());
+      if (inserted) {
+        nodes_.push_back(Node{.domain = domain.substr(start)});
+        parent.push_back(node);
+      }
+      node = it->second;
+      end = start == 0 ? 0 : dot;
+    }
+    item_node[i] = node;
+  }
+  // Group children by parent and items by node (counting sort), as ranges of flat arrays.
+  auto group = [this](const std::vector<uint32_t>& owner, uint32_t Node::*begin,
+                      uint32_t Node::*end, std::vector<uint32_t>* flat, size_t first) {
+    for (size_t i = first; i < owner.size(); ++i) ++(nodes_[owner[i]].*end);
+    uint32_t offset = 0;
+    for (Node& n : nodes_) {
+      n.*begin = offset;
+      offset += n.*end;
+      n.*end = n.*begin;
+    }
+    flat->resize(offset);
+    for (size_t i = first; i < owner.size(); ++i) {
+      (*flat)[(nodes_[owner[i]].*end)++] = static_cast<uint32_t>(i);
+    }
+  };
+  group(parent, &Node::children_begin, &Node::children_end, &children_, 1);
+  group(item_node, &Node::items_begin, &Node::items_end, &item_refs_, 0);
+}
+
+void Watchlist::Collect(const Node& node, bool name_consumed, absl::string_view cert_name,
+                        std::vector<Match>* out) const {
+  for (uint32_t i = node.items_begin; i < node.items_end; ++i) {
+    const WatchItem& item = items_[item_refs_[i]];
+    if (name_consumed || item.subtree) out->push_back(Match{&item, std::string(cert_name)});
   }
 }
 
-std::vector<WatchMatch> Watchlist::MatchName(absl::string_view cert_name) const {
-  const std::string name = Normalize(cert_name);
-  std::vector<size_t> hits;
-  auto add = [&](const absl::flat_hash_map<std::string, std::vector<size_t>>& map,
-                 std::string_view key) {
-    auto it = map.find(key);
-    if (it != map.end()) hits.insert(hits.end(), it->second.begin(), it->second.end());
-  };
-  add(exact_, name);
-  // Subtree items at the name or any ancestor, up to "." (the empty domain).
-  for (std::string_view suffix = name;; suffix = Parent(suffix)) {
-    add(subtree_, suffix);
-    if (suffix.empty()) break;
+std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
+  std::vector<Match> out;
+  if (nodes_.empty()) return out;  // Only a moved-from Watchlist has no root.
+  std::string lowered;
+  if (std::any_of(cert_name.begin(), cert_name.end(), absl::ascii_isupper)) {
+    lowered = absl::AsciiStrToLower(cert_name);
+    cert_name = lowered;
   }
-  // A wildcard or redacted first label covers every direct child of the rest.
-  if (absl::StartsWith(name, "*.") || absl::StartsWith(name, "?.")) {
-    add(children_, std::string_view(name).substr(2));
+  absl::ConsumeSuffix(&cert_name, ".");
+
+  // The trie nodes whose watched name equals the certificate labels consumed so far.
+  std::vector<uint32_t> frontier = {0}, next;
+  bool labels_left = !cert_name.empty();
+  for (size_t end = cert_name.size(); labels_left && !frontier.empty();) {
+    const size_t dot = end == 0 ? absl::string_view::npos : cert_name.rfind('.', end - 1);
+    const size_t start = dot == absl::string_view::npos ? 0 : dot + 1;
+    const absl::string_view label = cert_name.substr(start, end - start);
+    const absl::string_view parent_suffix =
+        end == cert_name.size() ? absl::string_view() : cert_name.substr(end + 1);
+    const LabelKind kind = Classify(label);
+    next.clear();
+    for (uint32_t n : frontier) {
+      const Node& node = nodes_[n];
+      Collect(node, /*name_consumed=*/false, cert_name, &out);  // Subtree items above.
+      if (kind == LabelKind::kLiteral) {
+        // Without a wildcard so far, the child's name is a suffix of cert_name: no copy.
+        const auto it =
+            node.domain == parent_suffix
+                ? index_.find(cert_name.substr(start))
+                : index_.find(node.domain.empty() ? std::string(label)
+                                                  : absl::StrCat(label, ".", node.domain));
+        if (it != index_.end()) next.push_back(it->second);
+        continue;
+      }
+      const size_t strip = node.domain.empty() ? 0 : node.domain.size() + 1;
+      for (uint32_t c = node.children_begin; c < node.children_end; ++c) {
+        const absl::string_view child = nodes_[children_[c]].domain;
+        if (kind == LabelKind::kAny || GlobMatches(label, child.substr(0, child.size() - strip))) {
+          next.push_back(children_[c]);
+        }
+      }
+    }
+    frontier.swap(next);
+    labels_left = dot != absl::string_view::npos;
+    end = dot;
   }
-  std::sort(hits.begin(), hits.end());
-  hits.erase(std::unique(hits.begin(), hits.end()), hits.end());
-  std::vector<WatchMatch> out;
-  out.reserve(hits.size());
-  for (size_t i : hits) out.push_back(WatchMatch{&items_[i]});
+  if (!labels_left) {
+    for (uint32_t n : frontier) Collect(nodes_[n], /*name_consumed=*/true, cert_name, &out);
+  }
   return out;
 }
 

@@ -1,10 +1,10 @@
-// The watchlist: which certificate names concern the user. certspotter's syntax (one name a
-// line, `.example.com` for the name and everything below it, `.` for everything, `#`
-// comments) plus an optional `issuers=a.org,b.com` field (SPEC §2). Matching costs O(labels of
-// the certificate name), whatever the size of the list.
+// The watchlist: which certificate DNS names concern the user. certspotter's file syntax and
+// matching rules (ct-ecosystem.md B1), plus SPEC §2's `issuers=` field; lookups cost
+// O(labels of the name + matches), never O(size of the list).
 #ifndef CAAWATCH_MONITOR_WATCHLIST_H_
 #define CAAWATCH_MONITOR_WATCHLIST_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,48 +15,88 @@
 
 namespace caawatch::monitor {
 
+// One watchlist line. `domain` is lowercase ASCII (IDN labels as A-labels), without trailing
+// dot; empty only for the root item ".", which is always a subtree item.
 struct WatchItem {
-  std::string domain;                // Lowercase A-labels, no trailing dot; "" with subtree = ".".
-  bool subtree = false;              // The name and everything below it.
-  std::vector<std::string> issuers;  // Expected CAA identifiers; empty = any CA.
-  // Back in the file syntax: "example.com", ".example.com issuers=letsencrypt.org".
+  std::string domain;
+  bool subtree = false;              // ".example.com": the name and every name below it.
+  std::vector<std::string> issuers;  // Expected CAA issuer domains; empty = any issuer.
+
+  // Back in the file syntax: ".example.com issuers=a.org,b.com"; "." for the root item.
   std::string ToString() const;
+  friend bool operator==(const WatchItem&, const WatchItem&) = default;
 };
 
-// Parses a watchlist file. kInvalidArgument naming the line for a bad line (non-ASCII names
-// must be given as A-labels, "xn--...").
-absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text);
+// Parses one watchlist entry: a name, optionally preceded by "." (subtree; "." alone = every
+// name), then optional whitespace-separated fields: `issuers=a.org,b.com` and certspotter's
+// legacy `valid_at:...` (ignored). Case and one trailing dot are stripped; non-ASCII labels
+// are converted to A-labels with Punycode (no UTS #46 mapping: U-labels must already be
+// lowercase NFC). kInvalidArgument for an empty line, a malformed name (empty or over-long
+// label, characters other than letters, digits, '-', '_'; a '*' included: use ".name"), an
+// invalid issuer domain or an unknown field.
+[[nodiscard]] absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text);
 
-// Whether a CA with these CAA identifiers is among the item's expected issuers (always true
-// for an item without issuers=).
+// Parses a whole watchlist file: one entry per line, blank lines and lines starting with '#'
+// skipped. kInvalidArgument naming the 1-based line number of the first bad line.
+[[nodiscard]] absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text);
+
+// True if a certificate from a CA with CAA identifiers `ca_identifiers` is expected for
+// `item`: the item lists no issuers, or one of them is among `ca_identifiers` (compared
+// case-insensitively, trailing dot ignored). An unknown CA (no identifiers) is never expected
+// by an item that lists issuers.
 bool IssuerExpected(const WatchItem& item, absl::Span<const std::string> ca_identifiers);
 
-struct WatchMatch {
-  const WatchItem* item = nullptr;  // Owned by the Watchlist.
+// A watch item hit by one certificate name.
+struct Match {
+  const WatchItem* item;  // Points into the Watchlist's items(); valid while it lives.
+  // The certificate DNS name that hit (lowercased, trailing dot dropped), never the item's
+  // domain: it is the name CAA is evaluated for and what a finding reports in
+  // `watched_names`. The watch entry itself is `item`.
+  std::string watched_name;
 };
 
-// Immutable once built; safe to share between threads.
+// An immutable, indexed watchlist. Thread-safe for concurrent MatchName calls; the monitor
+// replaces the whole object (shared_ptr swap) when the list changes. Move-only: the index
+// holds views into the items.
 class Watchlist {
  public:
-  explicit Watchlist(std::vector<WatchItem> items);
+  // Precondition: items are normalised as ParseWatchItem returns them.
+  explicit Watchlist(std::vector<WatchItem> items = {});
+  Watchlist(Watchlist&&) = default;
+  Watchlist& operator=(Watchlist&&) = default;
   Watchlist(const Watchlist&) = delete;
   Watchlist& operator=(const Watchlist&) = delete;
 
-  // The items a certificate name concerns. `cert_name` is lowercased and loses trailing dots.
-  // A wildcard (`*.x`) or redacted (`?.x`) first label stands for any one label, so it hits the
-  // exact and subtree items directly below x as well as the subtree items at or above x.
-  std::vector<WatchMatch> MatchName(absl::string_view cert_name) const;
+  // The items that `cert_name`, a DNS name from a certificate, hits, certspotter's way:
+  // labels are compared from the right; the watched name must be fully consumed, and the
+  // certificate name too unless the item is a subtree item. A certificate label "*", "?"
+  // (redacted) or one that is not a valid hostname label (fail-safe for garbage) matches any
+  // single watched label; a label with '*' inside ("w*b") matches as a glob. So
+  // "*.example.com" hits "a.example.com", ".a.example.com" and ".example.com" but neither
+  // "example.com" nor "b.a.example.com". Items come in no particular order, each once.
+  std::vector<Match> MatchName(absl::string_view cert_name) const;
 
-  const std::vector<WatchItem>& items() const { return items_; }
+  bool Empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
+  const std::vector<WatchItem>& items() const { return items_; }
 
  private:
+  // A trie node for each watched domain and each of its ancestors (root = index 0), with
+  // children and items stored as ranges of the flat arrays below (compact for 1M names).
+  struct Node {
+    absl::string_view domain;  // Views into items_[*].domain; "" for the root.
+    uint32_t children_begin = 0, children_end = 0;
+    uint32_t items_begin = 0, items_end = 0;
+  };
+  void Build();
+  void Collect(const Node& node, bool name_consumed, absl::string_view cert_name,
+               std::vector<Match>* out) const;
+
   std::vector<WatchItem> items_;
-  absl::flat_hash_map<std::string, std::vector<size_t>> exact_;    // domain -> items.
-  absl::flat_hash_map<std::string, std::vector<size_t>> subtree_;  // domain -> items.
-  // parent domain -> items whose domain is a direct child of it (for wildcard names).
-  absl::flat_hash_map<std::string, std::vector<size_t>> children_;
+  std::vector<Node> nodes_;
+  std::vector<uint32_t> children_;                          // Node indices, grouped by parent.
+  std::vector<uint32_t> item_refs_;                         // Indices into items_, grouped by node.
+  absl::flat_hash_map<absl::string_view, uint32_t> index_;  // Domain -> node index.
 };
 
 }  // namespace caawatch::monitor
