@@ -125,10 +125,16 @@ void HttpServer::AcceptLoop() {
       close(fd);
       return;
     }
+    ++accepted_;
     Connection& c = connections_.emplace_back();
     c.fd = fd;
     c.thread = std::thread(&HttpServer::Serve, this, &c);
   }
+}
+
+uint64_t HttpServer::connections_accepted() const {
+  absl::MutexLock lock(&mu_);
+  return accepted_;
 }
 
 void HttpServer::ReapFinished() {

@@ -47,6 +47,8 @@ class HttpServer {
   // Closes the listener and every open connection, then joins all threads. Idempotent.
   void Stop();
   uint16_t port() const { return port_; }
+  // TCP connections accepted so far (keep-alive clients reuse one).
+  uint64_t connections_accepted() const;
 
  private:
   struct Connection {
@@ -66,9 +68,10 @@ class HttpServer {
   const uint16_t port_;
   std::thread acceptor_;
 
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::list<Connection> connections_ ABSL_GUARDED_BY(mu_);
+  uint64_t accepted_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace caawatch::fakes

@@ -51,6 +51,7 @@ class TestLogServer {
   void SetMisbehaviour(Misbehaviour misbehaviour);
   void SetBatchCap(uint64_t batch_cap);
   uint64_t requests_served() const;
+  uint64_t connections_accepted() const { return http_->connections_accepted(); }
 
   // A v3 log list (one operator, one usable RFC 6962 log: url, key, log_id, mmd 86400).
   std::string LogListJson() const;
