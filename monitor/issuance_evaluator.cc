@@ -47,11 +47,11 @@ IssuanceEvaluator::IssuanceEvaluator(const caa::IssuerMap* issuers, CaaObserver*
                                      caa::WindowOptions window_options)
     : issuers_(issuers), observer_(observer), window_options_(window_options) {}
 
-std::vector<WatchHit> IssuanceEvaluator::Match(const Watchlist& watchlist,
+std::vector<WatchHit> IssuanceEvaluator::FindHits(const Watchlist& watchlist,
                                                const std::vector<std::string>& names) {
   std::vector<WatchHit> hits;
   for (const std::string& name : names) {
-    for (const Match& m : watchlist.MatchName(name)) hits.push_back({name, m.item});
+    for (const monitor::Match& m : watchlist.MatchName(name)) hits.push_back({name, m.item});
   }
   return hits;
 }

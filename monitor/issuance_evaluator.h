@@ -35,7 +35,7 @@ class IssuanceEvaluator {
                     caa::WindowOptions window_options = {});
 
   // The watchlist hits of an entry; empty when it concerns nobody.
-  static std::vector<WatchHit> Match(const Watchlist& watchlist,
+  static std::vector<WatchHit> FindHits(const Watchlist& watchlist,
                                      const std::vector<std::string>& names);
 
   // Builds the finding for `entry` of `log` given its watchlist hits (non-empty). kUnavailable

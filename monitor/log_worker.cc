@@ -143,7 +143,7 @@ absl::Status LogWorker::ProcessBatch(const ctlog::Tailer::Batch& batch,
       continue;
     }
     const std::vector<WatchHit> hits =
-        IssuanceEvaluator::Match(*watchlist, CertificateNames(entry->identity));
+        IssuanceEvaluator::FindHits(*watchlist, CertificateNames(entry->identity));
     if (hits.empty()) continue;
     CAAWATCH_ASSIGN_OR_RETURN(store::FindingRecord finding,
                               deps_.evaluator->Evaluate(*entry, log_, hits, now));

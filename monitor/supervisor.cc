@@ -56,10 +56,11 @@ class OwningHttpLogClient final : public ctlog::LogClient {
 absl::StatusOr<std::string> LoadLogListText(const std::string& source) {
   if (source.empty()) return std::string(ctlog::EmbeddedLogListJson());
   if (absl::StartsWith(source, "http://") || absl::StartsWith(source, "https://")) {
-    ctlog::CurlHttpFetcher fetcher;
+    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
+                              ctlog::CurlHttpFetcher::Create());
     ctlog::FetchOptions options;
     options.timeout = absl::Seconds(30);
-    CAAWATCH_ASSIGN_OR_RETURN(ctlog::HttpResponse response, fetcher.Get(source, options));
+    CAAWATCH_ASSIGN_OR_RETURN(ctlog::HttpResponse response, fetcher->Get(source, options));
     if (response.status != 200) {
       return absl::UnavailableError(
           absl::StrCat("log list ", source, ": HTTP status ", response.status));
@@ -82,7 +83,7 @@ class SupervisorParts {
   const Logger* logger = nullptr;
   std::unique_ptr<store::FindingStore> store;
   std::unique_ptr<caa::CaaResolver> resolver;
-  caa::IssuerMap issuers;
+  std::unique_ptr<caa::IssuerMap> issuers;
   std::unique_ptr<CaaObserver> observer;
   std::unique_ptr<IssuanceEvaluator> evaluator;
   std::unique_ptr<WatchSource> watches;
@@ -110,9 +111,10 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   resolver_options.timeout = config.dns_timeout;
   CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options, clock));
   // The built-in CA map, extended by `caawatch issuers import`.
-  CAAWATCH_ASSIGN_OR_RETURN(parts->issuers, caa::LoadIssuerMap(config.data_dir));
+  CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(config.data_dir));
+  parts->issuers = std::make_unique<caa::IssuerMap>(std::move(issuers));
   parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock);
-  parts->evaluator = std::make_unique<IssuanceEvaluator>(&parts->issuers, parts->observer.get());
+  parts->evaluator = std::make_unique<IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
   parts->watches = std::make_unique<WatchSource>(std::move(static_watches), parts->store.get());
   CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
 
@@ -138,8 +140,9 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
         })) {
       continue;
     }
-    auto client =
-        std::make_unique<OwningHttpLogClient>(std::make_unique<ctlog::CurlHttpFetcher>(), log.url);
+    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
+                              ctlog::CurlHttpFetcher::Create());
+    auto client = std::make_unique<OwningHttpLogClient>(std::move(fetcher), log.url);
     parts->workers.push_back(
         std::make_unique<LogWorker>(log, std::move(client), deps, worker_options));
   }

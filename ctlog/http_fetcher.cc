@@ -1,0 +1,145 @@
+#include "ctlog/http_fetcher.h"
+
+#include <curl/curl.h>
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
+
+namespace caawatch::ctlog {
+namespace {
+
+constexpr char kUserAgent[] = "caawatch/0.1 (+https://github.com/caawatch)";
+
+// Everything one transfer's callbacks see. Headers are reset on every status line so that
+// only the final response of a redirect chain counts.
+struct Transfer {
+  size_t max_body_bytes = 0;
+  bool too_large = false;
+  std::string body;
+  std::string retry_after;
+  std::string date;
+  std::string etag;
+};
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  if (t->body.size() + n > t->max_body_bytes) {
+    t->too_large = true;
+    return 0;  // Anything but n aborts the transfer with CURLE_WRITE_ERROR.
+  }
+  t->body.append(data, n);
+  return n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  absl::string_view line(data, n);
+  if (absl::StartsWith(line, "HTTP/")) {
+    t->retry_after.clear();
+    t->date.clear();
+    t->etag.clear();
+    return n;
+  }
+  const size_t colon = line.find(':');
+  if (colon == absl::string_view::npos) return n;
+  const absl::string_view name = line.substr(0, colon);
+  const std::string value(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  if (absl::EqualsIgnoreCase(name, "Retry-After")) t->retry_after = value;
+  if (absl::EqualsIgnoreCase(name, "Date")) t->date = value;
+  if (absl::EqualsIgnoreCase(name, "ETag")) t->etag = value;
+  return n;
+}
+
+// Retry-After is delta-seconds or an IMF-fixdate; a date is only meaningful relative to the
+// server's own Date header, which keeps this free of the local clock.
+std::optional<absl::Duration> ParseRetryAfter(const std::string& value, const std::string& date) {
+  if (value.empty()) return std::nullopt;
+  uint64_t seconds = 0;
+  if (absl::SimpleAtoi(value, &seconds)) return absl::Seconds(static_cast<int64_t>(seconds));
+  constexpr char kImfFixdate[] = "%a, %d %b %Y %H:%M:%S GMT";
+  absl::Time until, server_now;
+  std::string error;
+  if (!absl::ParseTime(kImfFixdate, value, &until, &error) ||
+      !absl::ParseTime(kImfFixdate, date, &server_now, &error)) {
+    return std::nullopt;
+  }
+  return until > server_now ? until - server_now : absl::ZeroDuration();
+}
+
+}  // namespace
+
+CurlGlobal::CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
+
+void CurlHttpFetcher::EasyCleanup::operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+
+absl::StatusOr<std::unique_ptr<CurlHttpFetcher>> CurlHttpFetcher::Create() {
+  UniqueEasy handle(curl_easy_init());
+  if (handle == nullptr) return absl::InternalError("curl_easy_init failed");
+  return std::unique_ptr<CurlHttpFetcher>(new CurlHttpFetcher(std::move(handle)));
+}
+
+CurlHttpFetcher::~CurlHttpFetcher() = default;
+
+absl::StatusOr<HttpResponse> CurlHttpFetcher::Get(const std::string& url,
+                                                  const FetchOptions& options) {
+  CURL* h = handle_.get();
+  curl_easy_reset(h);  // Keeps the connection cache, drops the previous call's options.
+  Transfer t;
+  t.max_body_bytes = options.max_body_bytes;
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
+                                                                      &curl_slist_free_all);
+  if (!options.if_none_match.empty()) {
+    const std::string line = absl::StrCat("If-None-Match: ", options.if_none_match);
+    headers.reset(curl_slist_append(nullptr, line.c_str()));
+  }
+  const long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(options.timeout));
+  // Options that fail only for lack of a feature (HTTP/2, compression) are best effort.
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // Threads: never use SIGALRM for DNS timeouts.
+  curl_easy_setopt(h, CURLOPT_USERAGENT, kUserAgent);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+  curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms > 0 ? timeout_ms : 1L);
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  if (headers != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+
+  const CURLcode code = curl_easy_perform(h);
+  if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return absl::DataLossError(
+        absl::StrCat("GET ", url, ": response too large (limit ", options.max_body_bytes, ")"));
+  }
+  if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
+    return absl::InvalidArgumentError(absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));
+  }
+  if (code != CURLE_OK) {
+    return absl::UnavailableError(absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));
+  }
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  HttpResponse response;
+  response.status = static_cast<int>(status);
+  response.body = std::move(t.body);
+  response.retry_after = ParseRetryAfter(t.retry_after, t.date);
+  response.etag = std::move(t.etag);
+  return response;
+}
+
+}  // namespace caawatch::ctlog

@@ -1,0 +1,80 @@
+// HTTP GET as a dependency: the CT clients fetch through HttpFetcher, production uses libcurl.
+// The fetcher moves bytes only; it never interprets status codes (the log client does).
+#ifndef CAAWATCH_CTLOG_HTTP_FETCHER_H_
+#define CAAWATCH_CTLOG_HTTP_FETCHER_H_
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+typedef void CURL;  // As <curl/curl.h> declares it; keeps libcurl out of our headers.
+
+namespace caawatch::ctlog {
+
+struct HttpResponse {
+  int status = 0;  // Final status after redirects (e.g. 200, 429, 503).
+  std::string body;
+  // Retry-After (RFC 9110 §10.2.3) as a delay: delta-seconds, or an HTTP-date measured
+  // against the response's own Date header (so no clock is read here).
+  std::optional<absl::Duration> retry_after;
+  std::string etag;  // Empty when absent.
+};
+
+struct FetchOptions {
+  absl::Duration timeout = absl::Seconds(30);  // Whole transfer, connect included.
+  size_t max_body_bytes = size_t{64} << 20;    // Larger bodies fail with kDataLoss.
+  std::string if_none_match;                   // Sent as If-None-Match when non-empty.
+};
+
+class HttpFetcher {
+ public:
+  virtual ~HttpFetcher() = default;
+  // GETs `url`. Any HTTP status is a successful fetch. Errors: kUnavailable for transport
+  // failures and timeouts (retry later), kDataLoss "response too large" when the body exceeds
+  // options.max_body_bytes, kInvalidArgument for a URL the transport refuses.
+  [[nodiscard]] virtual absl::StatusOr<HttpResponse> Get(const std::string& url,
+                                                         const FetchOptions& options) = 0;
+};
+
+// libcurl's process-wide state. curl_global_init is not thread-safe: construct exactly one
+// CurlGlobal in main() before any thread starts and before any CurlHttpFetcher exists, and
+// keep it alive until every fetcher is gone. Not copyable or movable.
+class CurlGlobal {
+ public:
+  CurlGlobal();
+  ~CurlGlobal();
+  CurlGlobal(const CurlGlobal&) = delete;
+  CurlGlobal& operator=(const CurlGlobal&) = delete;
+};
+
+// One libcurl easy handle, reused across calls for keep-alive (and HTTP/2 over TLS when the
+// server offers it). Follows at most 3 redirects, http and https only. Thread-compatible:
+// one fetcher per thread.
+class CurlHttpFetcher final : public HttpFetcher {
+ public:
+  // kInternal if libcurl cannot allocate a handle.
+  static absl::StatusOr<std::unique_ptr<CurlHttpFetcher>> Create();
+  ~CurlHttpFetcher() override;
+  CurlHttpFetcher(const CurlHttpFetcher&) = delete;
+  CurlHttpFetcher& operator=(const CurlHttpFetcher&) = delete;
+
+  [[nodiscard]] absl::StatusOr<HttpResponse> Get(const std::string& url,
+                                                 const FetchOptions& options) override;
+
+ private:
+  struct EasyCleanup {
+    void operator()(CURL* handle) const;  // curl_easy_cleanup.
+  };
+  using UniqueEasy = std::unique_ptr<CURL, EasyCleanup>;
+  explicit CurlHttpFetcher(UniqueEasy handle) : handle_(std::move(handle)) {}
+  UniqueEasy handle_;
+};
+
+}  // namespace caawatch::ctlog
+
+#endif  // CAAWATCH_CTLOG_HTTP_FETCHER_H_
