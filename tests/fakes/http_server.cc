@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace caawatch::fakes {
 namespace {
@@ -183,10 +184,14 @@ bool HttpServer::ServeOne(int fd, std::string* buffer) {
   if (!ParseRequestLine(lines[0], &request, &http10)) return false;
   bool keep_alive = !http10;
   for (size_t i = 1; i < lines.size(); ++i) {
-    const std::string line = absl::AsciiStrToLower(lines[i]);
-    if (absl::StartsWith(line, "connection:") && absl::StrContains(line, "close")) {
+    const size_t colon = lines[i].find(':');
+    if (colon == absl::string_view::npos) continue;
+    const std::string name = absl::AsciiStrToLower(lines[i].substr(0, colon));
+    const std::string value(absl::StripAsciiWhitespace(lines[i].substr(colon + 1)));
+    if (name == "connection" && absl::StrContains(absl::AsciiStrToLower(value), "close")) {
       keep_alive = false;
     }
+    request.headers[name] = value;
   }
   HttpReply reply = handler_(request);
   if (reply.delay > absl::ZeroDuration()) {

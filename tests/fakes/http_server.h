@@ -21,8 +21,9 @@ namespace caawatch::fakes {
 
 struct HttpRequest {
   std::string method;
-  std::string path;                          // Without the query string.
-  std::map<std::string, std::string> query;  // Not percent-decoded.
+  std::string path;                            // Without the query string.
+  std::map<std::string, std::string> query;    // Not percent-decoded.
+  std::map<std::string, std::string> headers;  // Names lowercased; the last one wins.
 };
 
 struct HttpReply {

@@ -1,0 +1,130 @@
+// CurlHttpFetcher against a real HTTP server on 127.0.0.1: headers both ways, redirects,
+// limits. Status codes are passed through uninterpreted.
+#include "ctlog/http_fetcher.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/fakes/http_server.h"
+
+namespace caawatch::ctlog {
+namespace {
+
+using ::caawatch::fakes::HttpReply;
+using ::caawatch::fakes::HttpRequest;
+using ::testing::HasSubstr;
+
+class HttpFetcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fetcher = CurlHttpFetcher::Create();
+    ASSERT_TRUE(fetcher.ok()) << fetcher.status();
+    fetcher_ = *std::move(fetcher);
+  }
+
+  // Serves every request with `handler`, remembering the last request seen.
+  void Serve(std::function<HttpReply(const HttpRequest&)> handler) {
+    auto server = fakes::HttpServer::Start([this, handler](const HttpRequest& request) {
+      {
+        absl::MutexLock lock(&mu_);
+        last_request_ = request;
+      }
+      return handler(request);
+    });
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+
+  std::string Url(const std::string& path) const {
+    return absl::StrCat("http://127.0.0.1:", server_->port(), path);
+  }
+
+  HttpRequest LastRequest() {
+    absl::MutexLock lock(&mu_);
+    return last_request_;
+  }
+
+  CurlGlobal curl_global_;
+  std::unique_ptr<CurlHttpFetcher> fetcher_;
+  absl::Mutex mu_;
+  HttpRequest last_request_;
+  std::unique_ptr<fakes::HttpServer> server_;  // Last: stopped before the state above dies.
+};
+
+TEST_F(HttpFetcherTest, ReturnsStatusBodyAndEtagAndSendsUserAgentAndIfNoneMatch) {
+  Serve([](const HttpRequest&) {
+    HttpReply reply;
+    reply.status = 404;
+    reply.body = "nope";
+    reply.headers.emplace_back("ETag", "\"v2\"");
+    return reply;
+  });
+  FetchOptions options;
+  options.if_none_match = "\"v1\"";
+  absl::StatusOr<HttpResponse> response = fetcher_->Get(Url("/x"), options);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status, 404);
+  EXPECT_EQ(response->body, "nope");
+  EXPECT_EQ(response->etag, "\"v2\"");
+  EXPECT_EQ(response->retry_after, std::nullopt);
+  const HttpRequest request = LastRequest();
+  EXPECT_EQ(request.headers.at("user-agent"), "caawatch/0.1 (+https://github.com/caawatch)");
+  EXPECT_EQ(request.headers.at("if-none-match"), "\"v1\"");
+}
+
+TEST_F(HttpFetcherTest, RetryAfterAsHttpDateIsMeasuredFromTheServersDate) {
+  Serve([](const HttpRequest&) {
+    HttpReply reply;
+    reply.status = 503;
+    reply.headers.emplace_back("Date", "Sun, 06 Nov 1994 08:49:37 GMT");
+    reply.headers.emplace_back("Retry-After", "Sun, 06 Nov 1994 08:51:07 GMT");
+    return reply;
+  });
+  absl::StatusOr<HttpResponse> response = fetcher_->Get(Url("/"), FetchOptions());
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status, 503);
+  EXPECT_EQ(response->retry_after, absl::Seconds(90));
+}
+
+TEST_F(HttpFetcherTest, FollowsUpToThreeRedirectsButNoMore) {
+  Serve([this](const HttpRequest& request) {
+    HttpReply reply;
+    const int hop = request.path.size() > 1 ? std::stoi(request.path.substr(1)) : 0;
+    if (hop < 5) {
+      reply.status = 302;
+      reply.headers.emplace_back("Location", Url(absl::StrCat("/", hop + 1)));
+    }
+    reply.body = absl::StrCat("hop ", hop);
+    return reply;
+  });
+  absl::StatusOr<HttpResponse> three = fetcher_->Get(Url("/2"), FetchOptions());
+  ASSERT_TRUE(three.ok()) << three.status();
+  EXPECT_EQ(three->body, "hop 5");
+  EXPECT_FALSE(fetcher_->Get(Url("/0"), FetchOptions()).ok());
+}
+
+TEST_F(HttpFetcherTest, BodyOverTheLimitIsDataLoss) {
+  Serve([](const HttpRequest&) {
+    HttpReply reply;
+    reply.body = std::string(10000, 'x');
+    return reply;
+  });
+  FetchOptions options;
+  options.max_body_bytes = 9999;
+  absl::StatusOr<HttpResponse> response = fetcher_->Get(Url("/"), options);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(response.status().message(), HasSubstr("response too large"));
+  options.max_body_bytes = 10000;
+  EXPECT_TRUE(fetcher_->Get(Url("/"), options).ok());
+}
+
+TEST_F(HttpFetcherTest, NonHttpSchemeIsInvalidArgument) {
+  EXPECT_EQ(fetcher_->Get("file:///etc/passwd", FetchOptions()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace caawatch::ctlog
