@@ -36,11 +36,6 @@ forbidden  CAA 0 issue "pki.goog"
 allowed    CAA 0 issue "letsencrypt.org"
 )";
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v == nullptr ? "" : v;
-}
-
 int FreeTcpPort() {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -77,8 +72,7 @@ class EndToEndTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("caawatch_e2e_" + std::to_string(getpid()));
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    bin_ = Env("CAAWATCH_BINARY_DIR");
-    ASSERT_FALSE(bin_.empty()) << "run under ctest (CAAWATCH_BINARY_DIR)";
+    bin_ = CAAWATCH_BINARY_DIR;
     auto knot = testing::KnotServer::Start(dir_.string() + "/knot", {{"test", kZone}});
     ASSERT_TRUE(knot.ok()) << knot.status();
     knot_ = std::move(*knot);

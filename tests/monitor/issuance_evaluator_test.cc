@@ -56,7 +56,7 @@ class IssuanceEvaluatorTest : public ::testing::Test {
     auto items = ParseWatchlist(watch);
     EXPECT_TRUE(items.ok()) << items.status();
     watchlist_ = std::make_unique<Watchlist>(*items);
-    const auto hits = IssuanceEvaluator::Match(*watchlist_, CertificateNames(entry.identity));
+    const auto hits = IssuanceEvaluator::FindHits(*watchlist_, CertificateNames(entry.identity));
     EXPECT_FALSE(hits.empty());
     ctlog::LogInfo log;
     log.url = "https://log.test/";
