@@ -1,6 +1,7 @@
 // caawatch end to end, every part real and in its own process: the test CT log over HTTP (real
 // RFC 6962 wire format, signatures and Merkle tree), Knot DNS serving CAA, `caawatch run`, the
 // CLI reading the store, and a gRPC client subscribing to alerts.
+#include <grpcpp/grpcpp.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -17,7 +19,6 @@
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/fakes/dns/knot_server.h"
-#include <grpcpp/grpcpp.h>
 
 namespace caawatch {
 namespace {
@@ -27,12 +28,7 @@ using testing::Subprocess;
 
 // Zone "test.": forbidden.test lets only Google Trust Services issue, allowed.test only
 // Let's Encrypt.
-constexpr char kZone[] = R"($ORIGIN test.
-$TTL 300
-@          SOA ns.test. hostmaster.test. 1 3600 600 86400 300
-@          NS  ns.test.
-ns         A   127.0.0.1
-forbidden  CAA 0 issue "pki.goog"
+constexpr char kZone[] = R"(forbidden  CAA 0 issue "pki.goog"
 allowed    CAA 0 issue "letsencrypt.org"
 )";
 
@@ -73,7 +69,10 @@ class EndToEndTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     bin_ = CAAWATCH_BINARY_DIR;
-    auto knot = testing::KnotServer::Start(dir_.string() + "/knot", {{"test", kZone}});
+    fakes::KnotZone zone;
+    zone.origin = "test";
+    zone.records = kZone;
+    auto knot = fakes::KnotServer::Start({zone});
     ASSERT_TRUE(knot.ok()) << knot.status();
     knot_ = std::move(*knot);
   }
@@ -84,11 +83,19 @@ class EndToEndTest : public ::testing::Test {
     return args;
   }
   std::vector<std::string> RunArgs(bool once) {
-    std::vector<std::string> args = {"run",          "--data-dir",    data_dir(),
-                                     "--log-list",   loglist(),       "--dns-server",
+    std::vector<std::string> args = {"run",
+                                     "--data-dir",
+                                     data_dir(),
+                                     "--log-list",
+                                     loglist(),
+                                     "--dns-server",
                                      absl::StrCat("127.0.0.1:", knot_->port()),
-                                     "--dnssec",     "off",           "--watch",
-                                     ".forbidden.test", "--watch",    ".allowed.test"};
+                                     "--dnssec",
+                                     "off",
+                                     "--watch",
+                                     ".forbidden.test",
+                                     "--watch",
+                                     ".allowed.test"};
     if (once) args.push_back("--once");
     return Caawatch(args);
   }
@@ -103,25 +110,36 @@ class EndToEndTest : public ::testing::Test {
   // Starts the test log with noise and two planted certificates; returns once it serves.
   std::unique_ptr<Subprocess> StartLog(std::vector<std::string> extra) {
     std::vector<std::string> args = {bin_ + "/tests/fakes/caawatch_test_log",
-                                     "--loglist-out", loglist(), "--seed", "7", "--noise", "3000",
-                                     "--plant", "www.forbidden.test:letsencrypt",
-                                     "--plant", "www.allowed.test:letsencrypt"};
+                                     "--publish",
+                                     "--loglist-out",
+                                     loglist(),
+                                     "--seed",
+                                     "7",
+                                     "--noise",
+                                     "3000",
+                                     "--plant",
+                                     "www.forbidden.test:letsencrypt",
+                                     "--plant",
+                                     "www.allowed.test:letsencrypt"};
     args.insert(args.end(), extra.begin(), extra.end());
     auto log = std::make_unique<Subprocess>(args, dir_.string());
-    std::optional<std::string> ready = log->ReadLine(absl::Seconds(60));
-    EXPECT_TRUE(ready.has_value()) << log->Stderr();
+    for (std::optional<std::string> line; (line = log->ReadLine(absl::Seconds(120)));) {
+      if (absl::StartsWith(*line, "serving ")) return log;
+    }
+    ADD_FAILURE() << "the test log did not start: " << log->Stderr();
     return log;
   }
 
   std::filesystem::path dir_;
   std::string bin_;
-  std::unique_ptr<testing::KnotServer> knot_;
+  std::unique_ptr<fakes::KnotServer> knot_;
 };
 
 TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsProcessedTwice) {
   std::unique_ptr<Subprocess> log = StartLog({});
   // 1. One pass over the whole log.
-  CommandResult run = testing::RunCommand(RunArgs(/*once=*/true), dir_.string(), absl::Seconds(240));
+  CommandResult run =
+      testing::RunCommand(RunArgs(/*once=*/true), dir_.string(), absl::Seconds(240));
   ASSERT_EQ(run.exit_code, 0) << run.err;
 
   CommandResult findings = Cli({"findings", "--json"});
@@ -163,7 +181,8 @@ TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsPr
 }
 
 TEST_F(EndToEndTest, CertificateLoggedWhileRunningIsJudgedByCaaObservedBeforeAndStreamed) {
-  std::unique_ptr<Subprocess> log = StartLog({"--plant-on-signal", "api.forbidden.test:letsencrypt"});
+  std::unique_ptr<Subprocess> log =
+      StartLog({"--plant-on-signal", "api.forbidden.test:letsencrypt"});
   const int grpc_port = FreeTcpPort();
   std::vector<std::string> args = RunArgs(/*once=*/false);
   args.push_back("--grpc-listen");
@@ -172,7 +191,8 @@ TEST_F(EndToEndTest, CertificateLoggedWhileRunningIsJudgedByCaaObservedBeforeAnd
 
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
                                      grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(60)))
+  ASSERT_TRUE(
+      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(60)))
       << monitor.Stderr();
   auto stub = v1::Monitor::NewStub(channel);
   grpc::ClientContext context;

@@ -8,6 +8,7 @@
 //   --noise N            N noise certificates under noise.test from assorted CAs
 //   --plant NAME:CA      a precert/final pair for NAME from CA (letsencrypt|google|digicert|
 //                        unknown); repeatable
+//   --plant-on-signal NAME:CA  planted (precert/final pair) and published on the first SIGUSR1
 //   --publish            publish the initial entries at start (else the STH starts at size 0)
 //   --grow-every-ms N    every N ms add one noise certificate and publish everything pending
 //   --batch-cap N        get-entries cap (default 256)
@@ -40,6 +41,7 @@ struct Flags {
   uint64_t seed = 1;
   uint64_t noise = 0;
   std::vector<std::pair<std::string, CaBrand>> plants;
+  std::vector<std::pair<std::string, CaBrand>> plants_on_signal;
   bool publish = false;
   int64_t grow_every_ms = 0;
   uint64_t batch_cap = 256;
@@ -72,11 +74,11 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       ok = absl::SimpleAtoi(value, &flags.grow_every_ms) && flags.grow_every_ms >= 0;
     } else if (arg == "--batch-cap") {
       ok = absl::SimpleAtoi(value, &flags.batch_cap) && flags.batch_cap > 0;
-    } else if (arg == "--plant") {
+    } else if (arg == "--plant" || arg == "--plant-on-signal") {
       std::pair<std::string, std::string> parts = absl::StrSplit(value, absl::MaxSplits(':', 1));
       CAAWATCH_ASSIGN_OR_RETURN(const CaBrand brand, ParseCaBrand(parts.second));
       ok = !parts.first.empty();
-      flags.plants.emplace_back(parts.first, brand);
+      (arg == "--plant" ? flags.plants : flags.plants_on_signal).emplace_back(parts.first, brand);
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg));
     }
@@ -118,6 +120,19 @@ absl::Status AddNoise(TestLog* log, Issuers* issuers, absl::Time now) {
   return log->AddX509(cert, {chain.intermediate.der, chain.root.der}).status();
 }
 
+absl::Status Plant(const std::vector<std::pair<std::string, CaBrand>>& plants, TestLog* log,
+                   Issuers* issuers, absl::Time now) {
+  for (const auto& [name, brand] : plants) {
+    CAAWATCH_ASSIGN_OR_RETURN(
+        const PlantedEntries planted,
+        PlantCertificate(log, &issuers->factory, issuers->chains.at(brand), LeafFor(name, now)));
+    std::cout << "planted " << name << " ca=" << CaBrandName(brand)
+              << " precert_index=" << planted.precert_index
+              << " final_index=" << planted.final_index << std::endl;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Run(const Flags& flags, const sigset_t& signals) {
   RealClock clock;  // main() is where the wall clock enters.
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<TestLog> log, TestLog::Create(&clock, flags.seed));
@@ -131,15 +146,7 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   for (uint64_t i = 0; i < flags.noise; ++i) {
     CAAWATCH_RETURN_IF_ERROR(AddNoise(log.get(), &issuers, clock.Now()));
   }
-  for (const auto& [name, brand] : flags.plants) {
-    CAAWATCH_ASSIGN_OR_RETURN(
-        const PlantedEntries planted,
-        PlantCertificate(log.get(), &issuers.factory, issuers.chains.at(brand),
-                         LeafFor(name, clock.Now())));
-    std::cout << "planted " << name << " ca=" << CaBrandName(brand)
-              << " precert_index=" << planted.precert_index
-              << " final_index=" << planted.final_index << std::endl;
-  }
+  CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants, log.get(), &issuers, clock.Now()));
   if (flags.publish) CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
 
   TestLogServerOptions options;
@@ -156,6 +163,7 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   std::cout << "serving " << server->url() << " entries=" << log->appended_size()
             << " published=" << log->published_size() << std::endl;
 
+  bool planted_on_signal = false;
   while (true) {
     siginfo_t info;
     int sig;
@@ -168,7 +176,12 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
     if (sig == SIGTERM || sig == SIGINT) break;
     if (sig < 0 && errno != EAGAIN) continue;  // EINTR.
     if (sig < 0) CAAWATCH_RETURN_IF_ERROR(AddNoise(log.get(), &issuers, clock.Now()));
+    if (sig == SIGUSR1 && !planted_on_signal) {
+      CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants_on_signal, log.get(), &issuers, clock.Now()));
+      planted_on_signal = true;
+    }
     CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
+    std::cout << "published " << log->published_size() << std::endl;
   }
   std::cout << "stopping" << std::endl;
   return absl::OkStatus();
