@@ -1,0 +1,49 @@
+// RFC 6962 §3.4 MerkleTreeLeaf and §4.6 get-entries extra_data, decoded into a LogEntry with the
+// certificate's identities and its issuer.
+#ifndef CAAWATCH_CTLOG_LEAF_H_
+#define CAAWATCH_CTLOG_LEAF_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "ctlog/log_entry.h"
+#include "ctlog/log_types.h"
+#include "ctlog/sha256.h"
+
+namespace caawatch::ctlog {
+
+// A parsed MerkleTreeLeaf. The spans point into the leaf_input it was parsed from.
+struct MerkleTreeLeaf {
+  uint64_t timestamp_ms = 0;
+  EntryType type = EntryType::kX509;
+  Sha256Hash issuer_key_hash{};          // precert_entry only: SHA-256 of the issuer's SPKI.
+  absl::Span<const uint8_t> body;        // x509: the certificate; precert: the TBSCertificate.
+  absl::Span<const uint8_t> extensions;  // CtExtensions (empty in practice).
+};
+
+// RFC 6962 §3.4: version v1 (0), leaf_type timestamped_entry (0), then the TimestampedEntry;
+// nothing may follow. kDataLoss on any deviation (unknown version, leaf or entry type, an
+// empty or overrunning vector, trailing bytes).
+absl::StatusOr<MerkleTreeLeaf> ParseMerkleTreeLeaf(absl::Span<const uint8_t> leaf_input);
+
+// SHA-256(0x00 || leaf_input): the Merkle leaf hash (RFC 6962 §2.1).
+Sha256Hash MerkleLeafHash(absl::Span<const uint8_t> leaf_input);
+
+// Decodes one get-entries element at log position `index`.
+//  - kDataLoss only when leaf_input itself is malformed (the log served bad bytes).
+//  - extra_data: x509_entry -> certificate_chain; precert_entry -> PrecertChainEntry.
+//  - x509_entry: identity from the logged certificate. precert_entry: identity from the
+//    pre_certificate in extra_data (kept in certificate_der), except that tbs_sha256, the
+//    issuer DN/O/CN and the AKI come from the logged TBSCertificate (what the final certificate
+//    carries even when a Precertificate Signing Certificate signed the precertificate); without
+//    a pre_certificate, everything comes from the logged TBS and certificate_der stays empty.
+//  - chain: every chain certificate that parses; issuer: chain[0], or chain[1] when chain[0]
+//    is a Precertificate Signing Certificate.
+// Any damage below the leaf (bad certificate, bad extra_data, an issuer whose key does not
+// match issuer_key_hash) is reported in decode_error with the readable parts still filled.
+absl::StatusOr<LogEntry> DecodeLogEntry(uint64_t index, const RawEntry& raw);
+
+}  // namespace caawatch::ctlog
+
+#endif  // CAAWATCH_CTLOG_LEAF_H_
