@@ -81,8 +81,8 @@ absl::Status ReadTbs(Bytes der, TbsParts* parts) {
   if (!ReadLenientSequence(der, &outer, &outer_complete)) {
     return absl::DataLossError("not a DER SEQUENCE");
   }
-  DerTag first;
-  if (DerReader(outer.contents).PeekTag(&first) && first == kDerSequence) {
+  // Look at the first tag octet only: the TBS itself may be the truncated part.
+  if (!outer.contents.empty() && outer.contents[0] == 0x30) {
     if (!ReadLenientSequence(outer.contents, &parts->tbs, &parts->tbs_complete)) {
       return absl::DataLossError("malformed TBSCertificate");
     }
@@ -296,9 +296,8 @@ absl::string_view AsText(Bytes b) {
 absl::Status ReadSubjectAltName(const Extension& x, CertificateIdentity* id) {
   DerReader r(x.value.contents, 3);
   DerElement names, name;
-  if (!r.ReadExpected(kDerSequence, &names) || !r.empty()) {
-    return absl::DataLossError("malformed subjectAltName");
-  }
+  if (!r.ReadExpected(kDerSequence, &names)) return absl::DataLossError("malformed");
+  const bool trailing = !r.empty();  // Reported, but the names are still taken (as OpenSSL does).
   DerReader items = r.Enter(names);
   std::string bad_ip;
   while (!items.empty() && items.Read(&name)) {
@@ -317,6 +316,7 @@ absl::Status ReadSubjectAltName(const Extension& x, CertificateIdentity* id) {
   }
   if (!items.ok()) return absl::DataLossError("malformed GeneralName in subjectAltName");
   if (!bad_ip.empty()) return absl::DataLossError("iPAddress of bad size: " + bad_ip);
+  if (trailing) return absl::DataLossError("trailing data after GeneralNames");
   return absl::OkStatus();
 }
 

@@ -242,12 +242,23 @@ absl::StatusOr<absl::Time> DecodeDerTime(const DerElement& element) {
     ++pos;  // Fractional seconds are dropped: X.509 times are whole seconds.
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
   }
-  if (pos + 1 != s.size() || s[pos] != 'Z') return absl::DataLossError("time: not UTC ('Z')");
+  // DER says 'Z'; a "+hhmm"/"-hhmm" offset (BER, found in real old roots) is accepted too.
+  int offset_minutes = 0;
+  const bool zulu = pos + 1 == s.size() && s[pos] == 'Z';
+  if (!zulu && pos + 5 == s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh = 0, om = 0;
+    if (!Digits(s, pos + 1, 2, &oh) || !Digits(s, pos + 3, 2, &om) || oh > 23 || om > 59) {
+      return absl::DataLossError("time: bad offset");
+    }
+    offset_minutes = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
+  } else if (!zulu) {
+    return absl::DataLossError("time: no 'Z' or offset (local time is ambiguous)");
+  }
   const absl::CivilSecond civil(year, month, day, hour, minute, second);
   if (civil.month() != month || civil.day() != day || hour > 23 || minute > 59 || second > 59) {
     return absl::DataLossError("time: field out of range");
   }
-  return absl::FromCivil(civil, absl::UTCTimeZone());
+  return absl::FromCivil(civil, absl::UTCTimeZone()) - absl::Minutes(offset_minutes);
 }
 
 }  // namespace caawatch::ctlog

@@ -107,8 +107,9 @@ absl::StatusOr<std::string> OidToString(absl::Span<const uint8_t> contents);
 // byte sequence is passed through). kDataLoss for other tags or an odd-sized BMP/UCS-4 body.
 absl::StatusOr<std::string> DecodeDerString(const DerElement& element);
 
-// UTCTime (YYMMDDHHMM[SS]Z; YY < 50 is 20YY) or GeneralizedTime (YYYYMMDDHHMMSS[.f*]Z), UTC.
-// kDataLoss for anything else, including local times and offsets.
+// UTCTime (YYMMDDHHMM[SS]Z; YY < 50 is 20YY) or GeneralizedTime (YYYYMMDDHHMM[SS][.f*]Z).
+// A "+hhmm"/"-hhmm" offset instead of Z (BER, seen in old real roots) is applied. kDataLoss for
+// anything else, including a local time with neither Z nor offset.
 absl::StatusOr<absl::Time> DecodeDerTime(const DerElement& element);
 
 }  // namespace caawatch::ctlog

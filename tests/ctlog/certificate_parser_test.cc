@@ -1,0 +1,390 @@
+#include "ctlog/certificate_parser.h"
+
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
+#include "base/hex.h"
+#include "ctlog/der.h"
+#include "ctlog/pem.h"
+#include "ctlog/sha256.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace caawatch::ctlog {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using Bytes = std::vector<uint8_t>;
+
+std::string CorpusPath(const std::string& relative) {
+  const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
+  EXPECT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
+  return absl::StrCat(shared == nullptr ? "" : shared, "/corpus/", relative);
+}
+
+Bytes ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The first certificate of a corpus file (PEM or DER); fails the test if there is none.
+Bytes CorpusCert(const std::string& relative, size_t which = 0) {
+  const std::vector<Bytes> certs = CertificatesFromFileBytes(ReadFile(CorpusPath(relative)));
+  EXPECT_GT(certs.size(), which) << relative;
+  return certs.size() > which ? certs[which] : Bytes{};
+}
+
+// ---- The reference: OpenSSL ----
+
+struct X509Deleter {
+  void operator()(X509* x) const { X509_free(x); }
+};
+using UniqueX509 = std::unique_ptr<X509, X509Deleter>;
+
+UniqueX509 OpenSslParse(const Bytes& der) {
+  const unsigned char* p = der.data();
+  return UniqueX509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+}
+
+// The contract of certificate_parser.h, applied to OpenSSL's dNSNames.
+void AddExpectedName(std::string name, std::vector<std::string>* out) {
+  std::vector<std::string> candidates;
+  const size_t nul = name.find('\0');
+  if (nul != std::string::npos) {
+    candidates.push_back(absl::StrReplaceAll(name, {{std::string(1, '\0'), "\\000"}}));
+    candidates.push_back(name.substr(0, nul));
+  } else {
+    candidates.push_back(name);
+  }
+  for (std::string& c : candidates) {
+    absl::AsciiStrToLower(&c);
+    if (!c.empty() && c.back() == '.') c.pop_back();
+    if (!c.empty() && std::find(out->begin(), out->end(), c) == out->end()) out->push_back(c);
+  }
+}
+
+// nullopt when OpenSSL cannot decode the SAN extension (then there is nothing to compare).
+std::optional<std::vector<std::string>> OpenSslDnsNames(X509* x509) {
+  int critical = 0;
+  GENERAL_NAMES* names =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x509, NID_subject_alt_name, &critical, nullptr));
+  if (names == nullptr) {
+    if (critical == -1) return std::vector<std::string>{};
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+    if (name->type != GEN_DNS) continue;
+    const ASN1_STRING* s = name->d.dNSName;
+    AddExpectedName(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                                static_cast<size_t>(ASN1_STRING_length(s))),
+                    &out);
+  }
+  GENERAL_NAMES_free(names);
+  return out;
+}
+
+std::optional<absl::Time> OpenSslTime(const ASN1_TIME* t) {
+  struct tm tm = {};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
+  return absl::FromCivil(absl::CivilSecond(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                                           tm.tm_min, tm.tm_sec),
+                         absl::UTCTimeZone());
+}
+
+// Compares one certificate with OpenSSL; appends a line per disagreement.
+void CompareWithOpenSsl(const std::string& where, const Bytes& der, X509* x509,
+                        std::vector<std::string>* mismatches) {
+  const CertificateIdentity id = ParseCertificateIdentity(der);
+  const std::optional<std::vector<std::string>> names = OpenSslDnsNames(x509);
+  if (names.has_value() && *names != id.dns_names) {
+    mismatches->push_back(absl::StrCat(where, ": dNSNames openssl [", absl::StrJoin(*names, ","),
+                                       "] ours [", absl::StrJoin(id.dns_names, ","), "]"));
+  }
+  const std::optional<absl::Time> not_after = OpenSslTime(X509_get0_notAfter(x509));
+  if (not_after.has_value() && *not_after != id.not_after) {
+    mismatches->push_back(absl::StrCat(where, ": notAfter openssl ", FormatRfc3339(*not_after),
+                                       " ours ", FormatRfc3339(id.not_after)));
+  }
+  const bool poison = X509_get_ext_by_NID(x509, NID_ct_precert_poison, -1) >= 0;
+  if (poison != id.is_precertificate) mismatches->push_back(where + ": poison differs");
+  unsigned char* spki = nullptr;
+  const int spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x509), &spki);
+  absl::StatusOr<IssuerIdentity> issuer = ParseIssuerIdentity(der);
+  if (spki_len > 0 &&
+      (!issuer.ok() || issuer->spki_sha256 != Sha256(absl::MakeConstSpan(spki, spki_len)))) {
+    mismatches->push_back(where + ": SPKI hash differs");
+  }
+  OPENSSL_free(spki);
+}
+
+// Where we differ from OpenSSL on purpose.
+bool DivergesByDesign(const std::string& where) {
+  static constexpr const char* kFiles[] = {
+      // BER indefinite lengths: OpenSSL accepts them, our DER walker refuses (parse_error set).
+      "google-ct-python/asn1_indefinite_length_encoding.pem#0",
+      // GeneralizedTime with neither Z nor offset: a local time; OpenSSL assumes UTC, we refuse.
+      "zlint/generalizedNotZulu.pem#0",
+  };
+  return std::find(std::begin(kFiles), std::end(kFiles), where) != std::end(kFiles);
+}
+
+TEST(CertificateParserCorpusTest, AgreesWithOpenSslOnEveryCorpusCertificate) {
+  const std::filesystem::path root = CorpusPath("x509");
+  ASSERT_TRUE(std::filesystem::is_directory(root)) << root;
+  std::vector<std::string> mismatches;
+  int compared = 0, refused_by_openssl = 0;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(root)) {
+    const std::string ext = file.path().extension().string();
+    if (!file.is_regular_file() || (ext != ".pem" && ext != ".der" && ext != ".crt")) continue;
+    const std::vector<Bytes> certs = CertificatesFromFileBytes(ReadFile(file.path().string()));
+    for (size_t i = 0; i < certs.size(); ++i) {
+      const std::string where = absl::StrCat(file.path().lexically_relative(root).string(), "#", i);
+      UniqueX509 x509 = OpenSslParse(certs[i]);
+      if (x509 == nullptr) {  // OpenSSL refuses it: we must still not crash.
+        ++refused_by_openssl;
+        (void)ParseCertificateIdentity(certs[i]);
+        (void)ParseIssuerIdentity(certs[i]);
+        continue;
+      }
+      if (DivergesByDesign(where)) continue;
+      ++compared;
+      CompareWithOpenSsl(where, certs[i], x509.get(), &mismatches);
+    }
+  }
+  EXPECT_GT(compared, 4000);
+  EXPECT_GT(refused_by_openssl, 0);
+  EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " mismatches:\n"
+                                  << absl::StrJoin(mismatches.begin(),
+                                                   mismatches.begin() +
+                                                       std::min<size_t>(mismatches.size(), 40),
+                                                   "\n");
+}
+
+// ---- CT linking: precertificate and final certificate share tbs_sha256 ----
+
+TEST(CertificateParserTest, LetsEncryptPrecertAndFinalCertificateLinkByTbsHash) {
+  const CertificateIdentity precert =
+      ParseCertificateIdentity(CorpusCert("ct/letsencrypt-precert-final-pairs/good-precert.pem"));
+  const CertificateIdentity final_cert =
+      ParseCertificateIdentity(CorpusCert("ct/letsencrypt-precert-final-pairs/good-final.pem"));
+  EXPECT_TRUE(precert.is_precertificate);
+  EXPECT_FALSE(final_cert.is_precertificate);
+  EXPECT_EQ(precert.parse_error, "");
+  EXPECT_EQ(final_cert.parse_error, "");
+  EXPECT_EQ(precert.tbs_sha256, final_cert.tbs_sha256);
+  EXPECT_NE(precert.tbs_sha256, Sha256Hash{});
+  EXPECT_NE(precert.sha256, final_cert.sha256);
+}
+
+TEST(CertificateParserTest, DuplicateSerialIncidentPairDoesNotLink) {
+  const CertificateIdentity precert =
+      ParseCertificateIdentity(CorpusCert("ct/letsencrypt-precert-final-pairs/bad-precert.pem"));
+  const CertificateIdentity final_cert =
+      ParseCertificateIdentity(CorpusCert("ct/letsencrypt-precert-final-pairs/bad-final.pem"));
+  EXPECT_TRUE(precert.is_precertificate);
+  EXPECT_EQ(precert.serial_hex, final_cert.serial_hex);
+  EXPECT_NE(precert.tbs_sha256, final_cert.tbs_sha256);
+}
+
+TEST(CertificateParserTest, StrippedTbsEqualsCloudflareGolden) {
+  const Bytes golden =
+      ReadFile(CorpusPath("ct/cloudflare-azul/sct-validator/cloudflare-tbs-without-sct.der"));
+  ASSERT_FALSE(golden.empty());
+  absl::StatusOr<Bytes> tbs = TbsWithoutCtExtensions(
+      CorpusCert("ct/cloudflare-azul/sct-validator/cloudflare-com-cert.pem"));
+  ASSERT_TRUE(tbs.ok()) << tbs.status();
+  EXPECT_EQ(HexEncode(*tbs), HexEncode(golden));
+}
+
+TEST(CertificateParserTest, StrippedTbsEqualsPycaPrecertTbs) {
+  const Bytes golden = ReadFile(CorpusPath("x509/pyca/cryptography-scts-tbs-precert.der"));
+  ASSERT_FALSE(golden.empty());
+  absl::StatusOr<Bytes> tbs = TbsWithoutCtExtensions(CorpusCert("x509/pyca/cryptography-scts.pem"));
+  ASSERT_TRUE(tbs.ok()) << tbs.status();
+  EXPECT_EQ(HexEncode(*tbs), HexEncode(golden));
+}
+
+TEST(CertificateParserTest, GoogleComPrecertAndCertificateAgree) {
+  const CertificateIdentity precert =
+      ParseCertificateIdentity(CorpusCert("ct/rfc6962-argon2025/google-com-precert.pem"));
+  const CertificateIdentity cert =
+      ParseCertificateIdentity(CorpusCert("ct/rfc6962-argon2025/google-com-cert.pem"));
+  EXPECT_TRUE(precert.is_precertificate);
+  EXPECT_EQ(precert.tbs_sha256, cert.tbs_sha256);
+  EXPECT_EQ(precert.dns_names, cert.dns_names);
+  EXPECT_THAT(cert.dns_names, Contains("*.google.com"));
+  EXPECT_THAT(cert.common_names, ElementsAre("*.google.com"));
+  EXPECT_EQ(cert.issuer_dn, "C=US, O=Google Trust Services, CN=WR2");
+  EXPECT_EQ(cert.issuer_organization, "Google Trust Services");
+  EXPECT_EQ(cert.issuer_common_name, "WR2");
+  EXPECT_EQ(cert.subject_dn, "CN=*.google.com");
+  EXPECT_EQ(cert.serial_hex, "133392502140a8cf12801da61896855e");
+  EXPECT_EQ(cert.not_before,
+            absl::FromCivil(absl::CivilSecond(2025, 6, 2, 8, 35, 30), absl::UTCTimeZone()));
+  EXPECT_EQ(cert.authority_key_id.size(), 20u);
+  EXPECT_EQ(cert.parse_error, "");
+}
+
+// ---- Real-world oddities (google-ct-python, boringssl, pyca) ----
+
+TEST(CertificateParserTest, NameWithEmbeddedNulYieldsEscapedWholeNameAndPrefix) {
+  const CertificateIdentity id =
+      ParseCertificateIdentity(CorpusCert("x509/google-ct-python/null_chars.pem"));
+  EXPECT_THAT(id.dns_names, Contains("altnull.python.org\\000example.com"));
+  EXPECT_THAT(id.dns_names, Contains("altnull.python.org"));
+  for (const std::string& name : id.dns_names) EXPECT_EQ(name.find('\0'), std::string::npos);
+  for (const std::string& name : id.common_names) EXPECT_EQ(name.find('\0'), std::string::npos);
+  EXPECT_THAT(id.common_names, Contains("null.python.org"));
+}
+
+TEST(CertificateParserTest, EverySubjectCommonNameIsReportedInOrder) {
+  const CertificateIdentity id =
+      ParseCertificateIdentity(CorpusCert("x509/google-ct-python/multiple_cn.pem"));
+  EXPECT_THAT(id.common_names, ElementsAre("www.rd.io", "rdio.com", "rd.io", "api.rdio.com",
+                                           "api.rd.io", "www.rdio.com"));
+  EXPECT_THAT(id.subject_dn, HasSubstr("O=Rdio\\, Inc."));
+  EXPECT_EQ(id.issuer_organization, "COMODO CA Limited");
+}
+
+TEST(CertificateParserTest, IpAddressOfBadLengthIsSkippedAndReported) {
+  const CertificateIdentity id =
+      ParseCertificateIdentity(CorpusCert("x509/google-ct-python/invalid_ip.pem"));
+  EXPECT_TRUE(id.ip_addresses.empty());
+  EXPECT_THAT(id.parse_error, HasSubstr("iPAddress"));
+  EXPECT_THAT(id.common_names, ElementsAre("www.valu.va.gov"));
+}
+
+TEST(CertificateParserTest, BadUtf8SubjectStillYieldsTheOtherFields) {
+  const CertificateIdentity id =
+      ParseCertificateIdentity(CorpusCert("x509/google-ct-python/cert_bad_utf8_subject.pem"));
+  EXPECT_FALSE(id.issuer_dn.empty());
+  EXPECT_FALSE(id.serial_hex.empty());
+  EXPECT_NE(id.not_after, absl::InfinitePast());
+}
+
+TEST(CertificateParserTest, Utf8CommonNameIsConvertedAndOnlyAsciiIsLowercased) {
+  const CertificateIdentity id =
+      ParseCertificateIdentity(CorpusCert("x509/google-ct-python/cn_utf8.pem"));
+  ASSERT_EQ(id.common_names.size(), 1u);
+  EXPECT_EQ(id.common_names[0],
+            "\xc3\xb1"
+            "eco "
+            "\xc3\xb1\xc3\xbd\xc3\xa1\xc4\x9b\xc5\xa1\xc5\xbe\xc4\x9b\xc5\xa1\xc5\xbe\xc5\x99\xc4"
+            "\x9b\xc4\x8d\xc3\xad\xc4\x9b+"
+            "\xc5\xa1\xc4\x8d\xc3\xbd\xc3\xa1\xc3\xad\xc3\xa9\xc5\x99\xc3\xa1\xc3\xad\xc3\x9a");
+}
+
+TEST(CertificateParserTest, Utf8DnsNamesAreKeptAsBytes) {
+  const CertificateIdentity id = ParseCertificateIdentity(CorpusCert("x509/pyca/utf8-dnsname.pem"));
+  EXPECT_THAT(id.dns_names, Contains("biztos\xc3\xadt\xc3\xa1s.hu"));
+  EXPECT_THAT(id.dns_names, Contains("*.xn--biztosts-fza2j.hu"));
+}
+
+TEST(CertificateParserTest, ReadsCertificatesWithManyNames) {
+  for (const char* file : {"x509/boringssl/many_names1.pem", "x509/boringssl/many_names2.pem",
+                           "x509/boringssl/many_names3.pem"}) {
+    SCOPED_TRACE(file);
+    const Bytes der = CorpusCert(file);
+    const CertificateIdentity id = ParseCertificateIdentity(der);
+    UniqueX509 x509 = OpenSslParse(der);
+    ASSERT_NE(x509, nullptr);
+    EXPECT_EQ(OpenSslDnsNames(x509.get()), id.dns_names);
+  }
+  EXPECT_GT(ParseCertificateIdentity(CorpusCert("x509/boringssl/many_names1.pem")).dns_names.size(),
+            100u);
+}
+
+TEST(CertificateParserTest, IndefiniteLengthCertificateIsReportedNotTrusted) {
+  const CertificateIdentity id = ParseCertificateIdentity(
+      CorpusCert("x509/google-ct-python/asn1_indefinite_length_encoding.pem"));
+  EXPECT_FALSE(id.parse_error.empty());
+  EXPECT_EQ(id.tbs_sha256, Sha256Hash{});
+}
+
+TEST(CertificateParserTest, VersionOneCertificateWithoutExtensionsParsesCleanly) {
+  const CertificateIdentity id =
+      ParseCertificateIdentity(CorpusCert("x509/google-ct-python/v1_cert.pem"));
+  EXPECT_EQ(id.parse_error, "");
+  EXPECT_EQ(id.serial_hex, "70bae41d10d92934b638ca7b03ccbabf");
+  EXPECT_EQ(id.issuer_dn,
+            "C=US, O=VeriSign\\, Inc., OU=Class 3 Public Primary Certification Authority");
+  EXPECT_TRUE(id.dns_names.empty());
+}
+
+TEST(CertificateParserTest, TruncatedCertificateKeepsTheFieldsBeforeTheCut) {
+  const Bytes der = CorpusCert("ct/rfc6962-argon2025/google-com-cert.pem");
+  const CertificateIdentity whole = ParseCertificateIdentity(der);
+  const CertificateIdentity cut =
+      ParseCertificateIdentity(absl::MakeConstSpan(der).subspan(0, 400));
+  EXPECT_FALSE(cut.parse_error.empty());
+  EXPECT_EQ(cut.serial_hex, whole.serial_hex);
+  EXPECT_EQ(cut.issuer_dn, whole.issuer_dn);
+  EXPECT_EQ(cut.subject_dn, whole.subject_dn);
+  EXPECT_EQ(cut.tbs_sha256, Sha256Hash{});
+  DerReader outer(der);
+  DerElement cert, tbs;
+  ASSERT_TRUE(outer.ReadExpected(kDerSequence, &cert) &&
+              outer.Enter(cert).ReadExpected(kDerSequence, &tbs));
+  const size_t tbs_end = tbs.whole.data() + tbs.whole.size() - der.data();
+  for (size_t n = 0; n < tbs_end; n += 7) {  // Every cut inside the TBS: no crash, an error.
+    const CertificateIdentity id = ParseCertificateIdentity(absl::MakeConstSpan(der).subspan(0, n));
+    EXPECT_FALSE(id.parse_error.empty()) << n;
+  }
+}
+
+TEST(CertificateParserTest, BareTbsGivesTheSameIdentityAsItsCertificate) {
+  const Bytes der = CorpusCert("ct/rfc6962-argon2025/google-com-precert.pem");
+  absl::StatusOr<Bytes> tbs = TbsWithoutCtExtensions(der);
+  ASSERT_TRUE(tbs.ok());
+  const CertificateIdentity from_cert = ParseCertificateIdentity(der);
+  const CertificateIdentity from_tbs = ParseTbsCertificateIdentity(*tbs);
+  EXPECT_EQ(from_tbs.dns_names, from_cert.dns_names);
+  EXPECT_EQ(from_tbs.issuer_dn, from_cert.issuer_dn);
+  EXPECT_EQ(from_tbs.tbs_sha256, from_cert.tbs_sha256);
+  EXPECT_FALSE(from_tbs.is_precertificate);  // The poison is gone from the logged TBS.
+  EXPECT_EQ(from_tbs.sha256, Sha256Hash{});
+}
+
+TEST(ParseIssuerIdentityTest, ReadsGoogleWr2) {
+  const Bytes der = CorpusCert("ct/rfc6962-argon2025/google-com-chain.pem", 1);
+  absl::StatusOr<IssuerIdentity> issuer = ParseIssuerIdentity(der);
+  ASSERT_TRUE(issuer.ok()) << issuer.status();
+  EXPECT_EQ(issuer->common_name, "WR2");
+  EXPECT_EQ(issuer->organization, "Google Trust Services");
+  EXPECT_EQ(issuer->subject_dn, "C=US, O=Google Trust Services, CN=WR2");
+  EXPECT_FALSE(issuer->is_precert_signing_cert);
+  EXPECT_EQ(issuer->sha256, Sha256(der));
+  // The leaf's AKI names this CA's SKI.
+  const CertificateIdentity leaf =
+      ParseCertificateIdentity(CorpusCert("ct/rfc6962-argon2025/google-com-cert.pem"));
+  EXPECT_EQ(issuer->subject_key_id, leaf.authority_key_id);
+}
+
+TEST(ParseIssuerIdentityTest, RejectsGarbage) {
+  EXPECT_EQ(ParseIssuerIdentity(Bytes{0x30, 0x03, 0x02, 0x01, 0x01}).status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(ParseIssuerIdentity(Bytes{}).status().code(), absl::StatusCode::kDataLoss);
+}
+
+}  // namespace
+}  // namespace caawatch::ctlog
