@@ -18,6 +18,7 @@
 #include "base/hex.h"
 #include "base/status_macros.h"
 #include "ctlog/der.h"
+#include "ctlog/punycode.h"
 #include "ctlog/sha256.h"
 
 namespace caawatch::ctlog {
@@ -398,7 +399,13 @@ CertificateIdentity ParseIdentity(Bytes der) {
     NameFields subject;
     errors.Add(ReadName(*parts.subject, &subject), "subject");
     id.subject_dn = std::move(subject.dn);
-    for (const std::string& cn : subject.common_names) AddHostName(cn, &id.common_names);
+    for (const std::string& cn : subject.common_names) {
+      // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
+      const std::string lower = absl::AsciiStrToLower(cn);
+      const bool ascii = absl::c_all_of(lower, [](char c) { return absl::ascii_isascii(c); });
+      std::optional<std::string> a_labels = ascii ? std::nullopt : ToALabels(lower);
+      AddHostName(a_labels.has_value() ? *a_labels : cn, &id.common_names);
+    }
   }
   if (parts.extensions) ReadExtensions(*parts.extensions, &id, &errors);
   if (read.ok()) {

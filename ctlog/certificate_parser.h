@@ -26,8 +26,9 @@ namespace caawatch::ctlog {
 //    string we hand out ever carries a raw NUL), then the part before the first NUL, which
 //    is what a NUL-terminated verifier would have matched.
 //  - CN strings: UTF8String, PrintableString, IA5String, VisibleString, BMPString,
-//    UniversalString and TeletexString (as Latin-1) are converted to UTF-8. IDN U-labels in a
-//    CN are NOT converted to A-labels.
+//    UniversalString and TeletexString (as Latin-1) are converted to UTF-8. A CN that is a
+//    host name written with U-labels is converted to A-labels ("xn--..."; see punycode.h: no
+//    UTS #46 mapping); any other non-ASCII CN is kept as UTF-8. dNSNames are never converted.
 //  - iPAddress: 4 octets as dotted quad, 16 octets as RFC 5952 text; other sizes are skipped
 //    and reported in parse_error.
 //  - subject_dn / issuer_dn: attributes in certificate order, "C=US, O=Let's Encrypt, CN=R11";
