@@ -224,6 +224,28 @@ TEST(CertificateParserTest, StrippedTbsEqualsPycaPrecertTbs) {
   EXPECT_EQ(HexEncode(*tbs), HexEncode(golden));
 }
 
+TEST(CertificateParserTest, StrippingTheOnlyExtensionDropsTheExtensionsWrapper) {
+  const Bytes head = {0xa0, 0x03, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01, 0x30,
+                      0x00, 0x30, 0x00, 0x30, 0x00, 0x30, 0x00, 0x30, 0x00};
+  const Bytes poison = {0x30, 0x13, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79,
+                        0x02, 0x04, 0x03, 0x01, 0x01, 0xff, 0x04, 0x02, 0x05, 0x00};
+  Bytes tbs = {0x30, static_cast<uint8_t>(head.size() + 4 + poison.size())};
+  tbs.insert(tbs.end(), head.begin(), head.end());
+  tbs.insert(tbs.end(), {0xa3, static_cast<uint8_t>(poison.size() + 2), 0x30,
+                         static_cast<uint8_t>(poison.size())});
+  tbs.insert(tbs.end(), poison.begin(), poison.end());
+  Bytes expected = {0x30, static_cast<uint8_t>(head.size())};
+  expected.insert(expected.end(), head.begin(), head.end());
+
+  absl::StatusOr<Bytes> stripped = TbsWithoutCtExtensions(tbs);
+  ASSERT_TRUE(stripped.ok()) << stripped.status();
+  EXPECT_EQ(HexEncode(*stripped), HexEncode(expected));
+  const CertificateIdentity id = ParseTbsCertificateIdentity(tbs);
+  EXPECT_TRUE(id.is_precertificate);
+  EXPECT_EQ(id.serial_hex, "01");
+  EXPECT_EQ(id.tbs_sha256, Sha256(expected));
+}
+
 TEST(CertificateParserTest, GoogleComPrecertAndCertificateAgree) {
   const CertificateIdentity precert =
       ParseCertificateIdentity(CorpusCert("ct/rfc6962-argon2025/google-com-precert.pem"));
