@@ -111,6 +111,26 @@ std::optional<absl::Time> OpenSslTime(const ASN1_TIME* t) {
                          absl::UTCTimeZone());
 }
 
+// The first `nid` attribute of `name` as UTF-8; empty if absent or unconvertible.
+std::string OpenSslNameEntry(const X509_NAME* name, int nid) {
+  const int index = X509_NAME_get_index_by_NID(name, nid, -1);
+  if (index < 0) return "";
+  unsigned char* utf8 = nullptr;
+  const int length =
+      ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, index)));
+  if (length < 0) return "";
+  std::string out(reinterpret_cast<const char*>(utf8), static_cast<size_t>(length));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+std::string OpenSslSerialHex(X509* x509) {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(x509);
+  if (serial->type == V_ASN1_NEG_INTEGER) return "negative";
+  std::string hex = HexEncode(absl::MakeConstSpan(serial->data, serial->length));
+  return hex.empty() ? "00" : hex;
+}
+
 // Compares one certificate with OpenSSL; appends a line per disagreement.
 void CompareWithOpenSsl(const std::string& where, const Bytes& der, X509* x509,
                         std::vector<std::string>* mismatches) {
@@ -124,6 +144,19 @@ void CompareWithOpenSsl(const std::string& where, const Bytes& der, X509* x509,
   if (not_after.has_value() && *not_after != id.not_after) {
     mismatches->push_back(absl::StrCat(where, ": notAfter openssl ", FormatRfc3339(*not_after),
                                        " ours ", FormatRfc3339(id.not_after)));
+  }
+  const X509_NAME* issuer_name = X509_get_issuer_name(x509);
+  if (OpenSslNameEntry(issuer_name, NID_organizationName) != id.issuer_organization ||
+      OpenSslNameEntry(issuer_name, NID_commonName) != id.issuer_common_name) {
+    mismatches->push_back(absl::StrCat(where, ": issuer O/CN openssl [",
+                                       OpenSslNameEntry(issuer_name, NID_organizationName), "/",
+                                       OpenSslNameEntry(issuer_name, NID_commonName), "] ours [",
+                                       id.issuer_organization, "/", id.issuer_common_name, "]"));
+  }
+  const std::string serial = OpenSslSerialHex(x509);
+  if (serial != "negative" && serial != id.serial_hex) {
+    mismatches->push_back(
+        absl::StrCat(where, ": serial openssl ", serial, " ours ", id.serial_hex));
   }
   const bool poison = X509_get_ext_by_NID(x509, NID_ct_precert_poison, -1) >= 0;
   if (poison != id.is_precertificate) mismatches->push_back(where + ": poison differs");
