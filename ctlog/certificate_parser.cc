@@ -20,6 +20,7 @@
 #include "ctlog/der.h"
 #include "ctlog/punycode.h"
 #include "ctlog/sha256.h"
+#include "ctlog/x509_name.h"
 
 namespace caawatch::ctlog {
 namespace {
@@ -35,8 +36,6 @@ constexpr uint8_t kOidCtPoison[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x
 constexpr uint8_t kOidCtSctList[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02};
 constexpr uint8_t kOidCtPrecertSigning[] = {0x2b, 0x06, 0x01, 0x04, 0x01,
                                             0xd6, 0x79, 0x02, 0x04, 0x04};
-constexpr uint8_t kOidCommonName[] = {0x55, 0x04, 0x03};
-constexpr uint8_t kOidOrganization[] = {0x55, 0x04, 0x0a};
 
 bool IsOid(const DerElement& e, Bytes oid) {
   return e.tag == kDerOid && absl::c_equal(e.contents, oid);
@@ -186,95 +185,6 @@ absl::StatusOr<std::vector<uint8_t>> StripCtExtensions(const TbsParts& parts) {
   return out;
 }
 
-// ---- Names ----
-
-struct NameFields {
-  std::string dn;
-  std::string organization;  // First O.
-  std::string common_name;   // First CN.
-  std::vector<std::string> common_names;
-};
-
-const char* ShortName(Bytes oid) {
-  static constexpr struct {
-    uint8_t oid[10];
-    size_t size;
-    const char* name;
-  } kNames[] = {
-      {{0x55, 0x04, 0x03}, 3, "CN"},
-      {{0x55, 0x04, 0x06}, 3, "C"},
-      {{0x55, 0x04, 0x07}, 3, "L"},
-      {{0x55, 0x04, 0x08}, 3, "ST"},
-      {{0x55, 0x04, 0x09}, 3, "STREET"},
-      {{0x55, 0x04, 0x0a}, 3, "O"},
-      {{0x55, 0x04, 0x0b}, 3, "OU"},
-      {{0x55, 0x04, 0x05}, 3, "serialNumber"},
-      {{0x55, 0x04, 0x0f}, 3, "businessCategory"},
-      {{0x55, 0x04, 0x11}, 3, "postalCode"},
-      {{0x55, 0x04, 0x2a}, 3, "GN"},
-      {{0x55, 0x04, 0x04}, 3, "SN"},
-      {{0x55, 0x04, 0x61}, 3, "organizationIdentifier"},
-      {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01}, 9, "emailAddress"},
-      {{0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19}, 10, "DC"},
-      {{0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01}, 10, "UID"},
-  };
-  for (const auto& n : kNames) {
-    if (absl::c_equal(oid, Bytes(n.oid, n.size))) return n.name;
-  }
-  return nullptr;
-}
-
-// RFC 4514 §2.4 escaping of an attribute value.
-std::string EscapeDnValue(const std::string& value) {
-  std::string out;
-  for (size_t i = 0; i < value.size(); ++i) {
-    const char c = value[i];
-    const bool edge_space = c == ' ' && (i == 0 || i + 1 == value.size());
-    if (edge_space || (c == '#' && i == 0) ||
-        absl::string_view(",+\"\\<>;").find(c) != absl::string_view::npos) {
-      out.push_back('\\');
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
-absl::Status ReadName(const DerElement& name, NameFields* out) {
-  DerReader rdns(name.contents, 2);
-  std::vector<std::string> rdn_texts;
-  while (!rdns.empty()) {
-    DerElement rdn;
-    if (!rdns.ReadExpected(kDerSet, &rdn)) return absl::DataLossError("malformed RDN");
-    DerReader atvs = rdns.Enter(rdn);
-    std::vector<std::string> atv_texts;
-    while (!atvs.empty()) {
-      DerElement atv, type, value;
-      if (!atvs.ReadExpected(kDerSequence, &atv)) return absl::DataLossError("malformed AVA");
-      DerReader r = atvs.Enter(atv);
-      if (!r.ReadExpected(kDerOid, &type) || !r.Read(&value) || !r.empty()) {
-        return absl::DataLossError("malformed AVA");
-      }
-      const char* short_name = ShortName(type.contents);
-      absl::StatusOr<std::string> key =
-          short_name ? std::string(short_name) : OidToString(type.contents);
-      absl::StatusOr<std::string> text = DecodeDerString(value);
-      atv_texts.push_back(
-          absl::StrCat(key.ok() ? *key : "?", "=",
-                       text.ok() ? EscapeDnValue(*text) : "#" + HexEncode(value.whole)));
-      if (!text.ok()) continue;
-      if (IsOid(type, kOidCommonName)) {
-        if (out->common_names.empty()) out->common_name = *text;
-        out->common_names.push_back(*text);
-      } else if (IsOid(type, kOidOrganization) && out->organization.empty()) {
-        out->organization = *text;
-      }
-    }
-    rdn_texts.push_back(absl::StrJoin(atv_texts, " + "));
-  }
-  out->dn = absl::StrJoin(rdn_texts, ", ");
-  return absl::OkStatus();
-}
-
 // ---- Identity fields ----
 
 // Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names.
@@ -388,16 +298,16 @@ CertificateIdentity ParseIdentity(Bytes der) {
   errors.Add(read, "TBSCertificate");
   if (parts.serial) id.serial_hex = SerialHex(*parts.serial);
   if (parts.issuer) {
-    NameFields issuer;
-    errors.Add(ReadName(*parts.issuer, &issuer), "issuer");
+    X509NameFields issuer;
+    errors.Add(ReadX509Name(*parts.issuer, &issuer), "issuer");
     id.issuer_dn = std::move(issuer.dn);
     id.issuer_organization = std::move(issuer.organization);
     id.issuer_common_name = std::move(issuer.common_name);
   }
   if (parts.validity) ReadValidity(*parts.validity, &id, &errors);
   if (parts.subject) {
-    NameFields subject;
-    errors.Add(ReadName(*parts.subject, &subject), "subject");
+    X509NameFields subject;
+    errors.Add(ReadX509Name(*parts.subject, &subject), "subject");
     id.subject_dn = std::move(subject.dn);
     for (const std::string& cn : subject.common_names) {
       // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
@@ -441,8 +351,8 @@ absl::StatusOr<IssuerIdentity> ParseIssuerIdentity(absl::Span<const uint8_t> der
     return absl::DataLossError("issuer certificate: subject or SubjectPublicKeyInfo unreadable");
   }
   IssuerIdentity issuer;
-  NameFields subject;
-  CAAWATCH_RETURN_IF_ERROR(Annotate(ReadName(*parts.subject, &subject), "issuer subject"));
+  X509NameFields subject;
+  CAAWATCH_RETURN_IF_ERROR(Annotate(ReadX509Name(*parts.subject, &subject), "issuer subject"));
   issuer.subject_dn = std::move(subject.dn);
   issuer.organization = std::move(subject.organization);
   issuer.common_name = std::move(subject.common_name);
