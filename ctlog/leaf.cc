@@ -40,16 +40,18 @@ bool ReadExtraData(EntryType type, Bytes extra, Bytes* pre_certificate, std::vec
   return r.ReadLengthPrefixed(3, &list) && r.empty() && ReadCertificateList(list, chain);
 }
 
-// The parts of the logged TBS that describe the real issuance (see the header).
-void TakeFromLoggedTbs(Bytes tbs, CertificateIdentity* id) {
-  CertificateIdentity logged = ParseTbsCertificateIdentity(tbs);
-  id->tbs_sha256 = Sha256(tbs);
-  if (!logged.issuer_dn.empty()) {
-    id->issuer_dn = std::move(logged.issuer_dn);
-    id->issuer_organization = std::move(logged.issuer_organization);
-    id->issuer_common_name = std::move(logged.issuer_common_name);
+// A log could serve any extra_data (the Merkle tree only covers leaf_input), so the identity
+// comes from the logged TBS and the pre_certificate is only checked against it. Issuer and AKI
+// may differ legitimately (a Precertificate Signing Certificate), the rest may not.
+void CheckPreCertificate(Bytes pre_certificate, const CertificateIdentity& logged,
+                         std::vector<std::string>* errors) {
+  const CertificateIdentity precert = ParseCertificateIdentity(pre_certificate);
+  if (!precert.is_precertificate || precert.dns_names != logged.dns_names ||
+      precert.ip_addresses != logged.ip_addresses || precert.common_names != logged.common_names ||
+      precert.serial_hex != logged.serial_hex || precert.subject_dn != logged.subject_dn ||
+      precert.not_after != logged.not_after) {
+    errors->push_back("pre_certificate in extra_data does not match the logged TBSCertificate");
   }
-  if (!logged.authority_key_id.empty()) id->authority_key_id = std::move(logged.authority_key_id);
 }
 
 void DecodeChain(const std::vector<Bytes>& certs, LogEntry* entry,
@@ -122,13 +124,14 @@ absl::StatusOr<LogEntry> DecodeLogEntry(uint64_t index, const RawEntry& raw) {
   if (leaf->type == EntryType::kX509) {
     entry.certificate_der.assign(leaf->body.begin(), leaf->body.end());
     entry.identity = ParseCertificateIdentity(leaf->body);
-  } else if (!pre_certificate.empty()) {
-    entry.certificate_der.assign(pre_certificate.begin(), pre_certificate.end());
-    entry.identity = ParseCertificateIdentity(pre_certificate);
-    TakeFromLoggedTbs(leaf->body, &entry.identity);
   } else {
     entry.identity = ParseTbsCertificateIdentity(leaf->body);
     entry.identity.is_precertificate = true;
+    if (!pre_certificate.empty()) {
+      entry.certificate_der.assign(pre_certificate.begin(), pre_certificate.end());
+      entry.identity.sha256 = Sha256(pre_certificate);
+      CheckPreCertificate(pre_certificate, entry.identity, &errors);
+    }
   }
   if (!entry.identity.parse_error.empty()) {
     errors.push_back(absl::StrCat("certificate: ", entry.identity.parse_error));

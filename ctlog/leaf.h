@@ -33,11 +33,13 @@ Sha256Hash MerkleLeafHash(absl::Span<const uint8_t> leaf_input);
 // Decodes one get-entries element at log position `index`.
 //  - kDataLoss only when leaf_input itself is malformed (the log served bad bytes).
 //  - extra_data: x509_entry -> certificate_chain; precert_entry -> PrecertChainEntry.
-//  - x509_entry: identity from the logged certificate. precert_entry: identity from the
-//    pre_certificate in extra_data (kept in certificate_der), except that tbs_sha256, the
-//    issuer DN/O/CN and the AKI come from the logged TBSCertificate (what the final certificate
-//    carries even when a Precertificate Signing Certificate signed the precertificate); without
-//    a pre_certificate, everything comes from the logged TBS and certificate_der stays empty.
+//  - Identities come only from leaf_input, the part the Merkle tree authenticates: x509_entry
+//    from the logged certificate; precert_entry from the logged TBSCertificate (its issuer and
+//    AKI are those of the final certificate even when a Precertificate Signing Certificate
+//    signed the precertificate, and its tbs_sha256 equals the final certificate's), with
+//    is_precertificate set. The pre_certificate from extra_data is kept in certificate_der,
+//    gives identity.sha256 (zero without it) and is checked against the logged TBS (names,
+//    serial, subject, notAfter); a mismatch is a decode_error.
 //  - chain: every chain certificate that parses; issuer: chain[0], or chain[1] when chain[0]
 //    is a Precertificate Signing Certificate.
 // Any damage below the leaf (bad certificate, bad extra_data, an issuer whose key does not

@@ -140,6 +140,8 @@ TEST(DecodeLogEntryTest, DecodesRealArgonPrecertEntry) {
   EXPECT_THAT(entry->identity.dns_names, Contains("*.google.com"));
   EXPECT_EQ(entry->identity.issuer_common_name, "WR2");
   EXPECT_FALSE(entry->certificate_der.empty());
+  EXPECT_EQ(entry->identity.sha256, Sha256(entry->certificate_der));
+  EXPECT_EQ(entry->identity.parse_error, "");
   ASSERT_TRUE(entry->issuer.has_value());
   EXPECT_EQ(entry->issuer->common_name, "WR2");
   EXPECT_EQ(entry->issuer->organization, "Google Trust Services");
@@ -231,6 +233,23 @@ TEST(DecodeLogEntryTest, PrecertWithoutExtraDataIsReadFromTheLoggedTbs) {
   EXPECT_FALSE(entry->issuer.has_value());
   EXPECT_EQ(entry->identity.tbs_sha256,
             DecodeLogEntry(kArgonIndex, ArgonEntry())->identity.tbs_sha256);
+}
+
+TEST(DecodeLogEntryTest, PreCertificateThatDisagreesWithTheLoggedTbsIsReported) {
+  RawEntry raw = ArgonEntry();
+  const Bytes other = CorpusCerts("ct/letsencrypt-precert-final-pairs/good-precert.pem")[0];
+  // Swap the pre_certificate, keep the chain.
+  Bytes extra;
+  AppendVector(other, 3, &extra);
+  const size_t original =
+      (size_t{raw.extra_data[0]} << 16) | (raw.extra_data[1] << 8) | raw.extra_data[2];
+  extra.insert(extra.end(), raw.extra_data.begin() + 3 + original, raw.extra_data.end());
+  raw.extra_data = extra;
+  absl::StatusOr<LogEntry> entry = DecodeLogEntry(kArgonIndex, raw);
+  ASSERT_TRUE(entry.ok()) << entry.status();
+  EXPECT_THAT(entry->decode_error, HasSubstr("does not match the logged TBSCertificate"));
+  EXPECT_THAT(entry->identity.dns_names, Contains("*.google.com"));  // From the leaf.
+  EXPECT_EQ(entry->identity.sha256, Sha256(other));
 }
 
 TEST(DecodeLogEntryTest, IssuerKeyHashMismatchIsReported) {
