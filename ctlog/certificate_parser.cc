@@ -1,207 +1,378 @@
 #include "ctlog/certificate_parser.h"
 
 #include <arpa/inet.h>
-#include <openssl/asn1.h>
-#include <openssl/objects.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
+#include <sys/socket.h>
 
-#include <memory>
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "absl/algorithm/container.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "base/hex.h"
+#include "base/status_macros.h"
+#include "ctlog/der.h"
+#include "ctlog/punycode.h"
+#include "ctlog/sha256.h"
+#include "ctlog/x509_name.h"
 
 namespace caawatch::ctlog {
 namespace {
 
-template <auto FreeFn>
-struct OpenSslDeleter {
-  template <typename T>
-  void operator()(T* p) const {
-    FreeFn(p);
-  }
+using Bytes = absl::Span<const uint8_t>;
+
+// OID contents (no tag/length) of everything we look at.
+constexpr uint8_t kOidSubjectAltName[] = {0x55, 0x1d, 0x11};
+constexpr uint8_t kOidAuthorityKeyId[] = {0x55, 0x1d, 0x23};
+constexpr uint8_t kOidSubjectKeyId[] = {0x55, 0x1d, 0x0e};
+constexpr uint8_t kOidExtKeyUsage[] = {0x55, 0x1d, 0x25};
+constexpr uint8_t kOidCtPoison[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x03};
+constexpr uint8_t kOidCtSctList[] = {0x2b, 0x06, 0x01, 0x04, 0x01, 0xd6, 0x79, 0x02, 0x04, 0x02};
+constexpr uint8_t kOidCtPrecertSigning[] = {0x2b, 0x06, 0x01, 0x04, 0x01,
+                                            0xd6, 0x79, 0x02, 0x04, 0x04};
+
+bool IsOid(const DerElement& e, Bytes oid) {
+  return e.tag == kDerOid && absl::c_equal(e.contents, oid);
+}
+
+// The fields of a TBSCertificate (RFC 5280 §4.1), read in order until the first malformed one.
+struct TbsParts {
+  DerElement tbs;
+  bool tbs_complete = false;  // The TBS element was whole (not clipped by truncation).
+  std::optional<DerElement> serial, issuer, validity, subject, spki, extensions;
+  Bytes before_extensions;  // TBS contents up to the [3] wrapper.
 };
-using UniqueX509 = std::unique_ptr<X509, OpenSslDeleter<&X509_free>>;
-using UniqueNames = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter<&GENERAL_NAMES_free>>;
-using UniqueObject = std::unique_ptr<ASN1_OBJECT, OpenSslDeleter<&ASN1_OBJECT_free>>;
-using UniqueEku = std::unique_ptr<EXTENDED_KEY_USAGE, OpenSslDeleter<&EXTENDED_KEY_USAGE_free>>;
 
-constexpr char kPoisonOid[] = "1.3.6.1.4.1.11129.2.4.3";
-constexpr char kSctListOid[] = "1.3.6.1.4.1.11129.2.4.2";
-constexpr char kPrecertSigningEku[] = "1.3.6.1.4.1.11129.2.4.4";
-
-UniqueObject Oid(const char* dotted) { return UniqueObject(OBJ_txt2obj(dotted, /*no_name=*/1)); }
-
-UniqueX509 ParseX509(absl::Span<const uint8_t> der) {
-  const unsigned char* p = der.data();
-  UniqueX509 x509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  if (x509 != nullptr && p != der.data() + der.size()) return nullptr;  // Trailing bytes.
-  return x509;
+// A SEQUENCE at the front of `in`. When its length runs past the input (a truncated file), the
+// contents are clipped to what is there so the leading fields can still be read.
+bool ReadLenientSequence(Bytes in, DerElement* out, bool* complete) {
+  DerReader reader(in);
+  if (reader.ReadExpected(kDerSequence, out)) {
+    *complete = true;
+    return true;
+  }
+  *complete = false;
+  if (in.size() < 2 || in[0] != 0x30) return false;
+  size_t header = 2, length = in[1];
+  if (in[1] >= 0x80) {
+    const size_t n = in[1] & 0x7f;
+    if (n == 0 || n > 4 || in.size() < 2 + n) return false;
+    header += n;
+    length = 0;
+    for (size_t i = 0; i < n; ++i) length = (length << 8) | in[2 + i];
+  }
+  out->tag = kDerSequence;
+  out->whole = in;
+  out->contents = in.subspan(header, length);
+  return true;
 }
 
-std::string Utf8(const ASN1_STRING* s) {
-  unsigned char* out = nullptr;
-  const int n = ASN1_STRING_to_UTF8(&out, s);
-  if (n < 0) return std::string();
-  std::string text(reinterpret_cast<char*>(out), static_cast<size_t>(n));
-  OPENSSL_free(out);
-  return text;
+// Accepts a Certificate or a bare TBSCertificate (told apart by the first child: a TBS starts
+// with [0] version or the serial INTEGER, a Certificate with the TBS SEQUENCE).
+absl::Status ReadTbs(Bytes der, TbsParts* parts) {
+  DerElement outer;
+  bool outer_complete = false;
+  if (!ReadLenientSequence(der, &outer, &outer_complete)) {
+    return absl::DataLossError("not a DER SEQUENCE");
+  }
+  // Look at the first tag octet only: the TBS itself may be the truncated part.
+  if (!outer.contents.empty() && outer.contents[0] == 0x30) {
+    if (!ReadLenientSequence(outer.contents, &parts->tbs, &parts->tbs_complete)) {
+      return absl::DataLossError("malformed TBSCertificate");
+    }
+  } else {
+    parts->tbs = outer;
+    parts->tbs_complete = outer_complete;
+  }
+  DerReader t(parts->tbs.contents, 1);
+  DerElement e;
+  bool present = false;
+  if (!t.ReadOptional(ContextTag(0, true), &e, &present)) return absl::DataLossError("version");
+  const struct {
+    const char* name;
+    std::optional<DerElement>* field;
+    DerTag tag;
+  } kFields[] = {{"serialNumber", &parts->serial, kDerInteger},
+                 {"signature", nullptr, kDerSequence},
+                 {"issuer", &parts->issuer, kDerSequence},
+                 {"validity", &parts->validity, kDerSequence},
+                 {"subject", &parts->subject, kDerSequence},
+                 {"subjectPublicKeyInfo", &parts->spki, kDerSequence}};
+  for (const auto& f : kFields) {
+    if (!t.ReadExpected(f.tag, &e)) return absl::DataLossError(absl::StrCat("malformed ", f.name));
+    if (f.field != nullptr) *f.field = e;
+  }
+  if (!t.ReadOptional(ContextTag(1, false), &e, &present) ||
+      !t.ReadOptional(ContextTag(2, false), &e, &present)) {
+    return absl::DataLossError("malformed unique identifier");
+  }
+  const Bytes rest = t.rest();
+  if (!t.ReadOptional(ContextTag(3, true), &e, &present)) {
+    return absl::DataLossError("malformed extensions");
+  }
+  if (present) {
+    parts->extensions = e;
+    parts->before_extensions =
+        parts->tbs.contents.subspan(0, rest.data() - parts->tbs.contents.data());
+  }
+  if (!t.empty()) return absl::DataLossError("unexpected data at the end of TBSCertificate");
+  if (!parts->tbs_complete) return absl::DataLossError("truncated");
+  return absl::OkStatus();
 }
 
-// Adds a certificate name: lowercased, trailing dots dropped, NUL defence.
-void AddName(std::string name, std::vector<std::string>* out) {
-  auto add = [out](std::string n) {
-    n = absl::AsciiStrToLower(n);
-    while (!n.empty() && n.back() == '.') n.pop_back();
-    if (!n.empty() && std::find(out->begin(), out->end(), n) == out->end())
-      out->push_back(std::move(n));
-  };
-  const size_t nul = name.find('\0');
-  if (nul == std::string::npos) return add(std::move(name));
-  add(name.substr(0, nul));
-  std::string escaped;
-  for (char c : name) escaped += c == '\0' ? std::string("\\0") : std::string(1, c);
-  add(std::move(escaped));
+struct Extension {
+  DerElement oid;
+  DerElement value;  // extnValue OCTET STRING.
+  Bytes whole;
+};
+
+// Calls `fn` for each extension in the [3] wrapper; kDataLoss at the first malformed one.
+absl::Status ForEachExtension(const DerElement& wrapper,
+                              absl::FunctionRef<void(const Extension&)> fn) {
+  DerReader w(wrapper.contents, 2);
+  DerElement list;
+  if (!w.ReadExpected(kDerSequence, &list) || !w.empty()) {
+    return absl::DataLossError("malformed extension list");
+  }
+  DerReader items = w.Enter(list);
+  while (!items.empty()) {
+    DerElement ext, critical;
+    Extension x;
+    bool present = false;
+    if (!items.ReadExpected(kDerSequence, &ext)) return absl::DataLossError("malformed extension");
+    DerReader r = items.Enter(ext);
+    if (!r.ReadExpected(kDerOid, &x.oid) || !r.ReadOptional(kDerBoolean, &critical, &present) ||
+        !r.ReadExpected(kDerOctetString, &x.value) || !r.empty()) {
+      return absl::DataLossError("malformed extension");
+    }
+    x.whole = ext.whole;
+    fn(x);
+  }
+  return absl::OkStatus();
 }
 
-std::string NameEntry(const X509_NAME* name, int nid) {
-  const int i = X509_NAME_get_index_by_NID(name, nid, -1);
-  if (i < 0) return std::string();
-  return Utf8(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
-}
-
-// "C=US, O=Let's Encrypt, CN=R11": attributes in certificate order.
-std::string OneLine(const X509_NAME* name) {
-  std::vector<std::string> parts;
-  for (int i = 0; i < X509_NAME_entry_count(name); ++i) {
-    const X509_NAME_ENTRY* e = X509_NAME_get_entry(name, i);
-    const ASN1_OBJECT* obj = X509_NAME_ENTRY_get_object(e);
-    const int nid = OBJ_obj2nid(obj);
-    std::string key;
-    if (nid != NID_undef) {
-      key = OBJ_nid2sn(nid);
+absl::StatusOr<std::vector<uint8_t>> StripCtExtensions(const TbsParts& parts) {
+  if (!parts.extensions.has_value())
+    return std::vector<uint8_t>(parts.tbs.whole.begin(), parts.tbs.whole.end());
+  std::vector<uint8_t> kept;
+  bool removed = false;
+  CAAWATCH_RETURN_IF_ERROR(ForEachExtension(*parts.extensions, [&](const Extension& x) {
+    if (IsOid(x.oid, kOidCtPoison) || IsOid(x.oid, kOidCtSctList)) {
+      removed = true;
     } else {
-      char buf[80];
-      OBJ_obj2txt(buf, sizeof(buf), obj, 1);
-      key = buf;
+      kept.insert(kept.end(), x.whole.begin(), x.whole.end());
     }
-    parts.push_back(absl::StrCat(key, "=", Utf8(X509_NAME_ENTRY_get_data(e))));
+  }));
+  const Bytes original = parts.tbs.whole;
+  if (!removed) return std::vector<uint8_t>(original.begin(), original.end());
+  std::vector<uint8_t> contents(parts.before_extensions.begin(), parts.before_extensions.end());
+  if (!kept.empty()) {
+    std::vector<uint8_t> list;
+    AppendDerHeader(kDerSequence, kept.size(), &list);
+    list.insert(list.end(), kept.begin(), kept.end());
+    AppendDerHeader(ContextTag(3, true), list.size(), &contents);
+    contents.insert(contents.end(), list.begin(), list.end());
   }
-  return absl::StrJoin(parts, ", ");
-}
-
-absl::Time AsnTime(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return absl::InfinitePast();
-  return absl::FromCivil(absl::CivilSecond(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                                           tm.tm_min, tm.tm_sec),
-                         absl::UTCTimeZone());
-}
-
-std::string IpText(const ASN1_OCTET_STRING* ip) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  const int len = ASN1_STRING_length(ip);
-  const unsigned char* data = ASN1_STRING_get0_data(ip);
-  if (len == 4) return inet_ntop(AF_INET, data, buf, sizeof(buf)) ? buf : "";
-  if (len == 16) return inet_ntop(AF_INET6, data, buf, sizeof(buf)) ? buf : "";
-  return absl::StrCat("invalid:", HexEncode(absl::MakeConstSpan(data, static_cast<size_t>(len))));
-}
-
-// SHA-256 of the TBSCertificate re-encoded without the poison and SCT-list extensions.
-Sha256Hash TbsHashWithoutCtExtensions(X509* x509) {
-  for (const char* oid : {kPoisonOid, kSctListOid}) {
-    UniqueObject obj = Oid(oid);
-    for (int i; (i = X509_get_ext_by_OBJ(x509, obj.get(), -1)) >= 0;) {
-      X509_EXTENSION_free(X509_delete_ext(x509, i));
-    }
-  }
-  unsigned char* tbs = nullptr;
-  const int len = i2d_re_X509_tbs(x509, &tbs);
-  Sha256Hash out{};
-  if (len > 0) {
-    out = Sha256(absl::MakeConstSpan(tbs, static_cast<size_t>(len)));
-    OPENSSL_free(tbs);
-  }
+  std::vector<uint8_t> out;
+  AppendDerHeader(kDerSequence, contents.size(), &out);
+  out.insert(out.end(), contents.begin(), contents.end());
   return out;
+}
+
+// ---- Identity fields ----
+
+// Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names.
+void AddHostName(absl::string_view raw, std::vector<std::string>* out) {
+  auto add = [out](std::string name) {
+    absl::AsciiStrToLower(&name);
+    if (!name.empty() && name.back() == '.') name.pop_back();
+    if (!name.empty() && !absl::c_linear_search(*out, name)) out->push_back(std::move(name));
+  };
+  const size_t nul = raw.find('\0');
+  if (nul == absl::string_view::npos) return add(std::string(raw));
+  add(absl::StrReplaceAll(raw, {{absl::string_view("\0", 1), "\\000"}}));
+  add(std::string(raw.substr(0, nul)));
+}
+
+absl::string_view AsText(Bytes b) {
+  return absl::string_view(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+absl::Status ReadSubjectAltName(const Extension& x, CertificateIdentity* id) {
+  DerReader r(x.value.contents, 3);
+  DerElement names, name;
+  if (!r.ReadExpected(kDerSequence, &names)) return absl::DataLossError("malformed");
+  const bool trailing = !r.empty();  // Reported, but the names are still taken (as OpenSSL does).
+  DerReader items = r.Enter(names);
+  std::string bad_ip;
+  while (!items.empty() && items.Read(&name)) {
+    if (name.tag == ContextTag(2, false)) {
+      AddHostName(AsText(name.contents), &id->dns_names);
+    } else if (name.tag == ContextTag(7, false)) {
+      char text[INET6_ADDRSTRLEN] = {};
+      const int family = name.contents.size() == 4 ? AF_INET : AF_INET6;
+      if ((name.contents.size() == 4 || name.contents.size() == 16) &&
+          inet_ntop(family, name.contents.data(), text, sizeof(text)) != nullptr) {
+        if (!absl::c_linear_search(id->ip_addresses, text)) id->ip_addresses.push_back(text);
+      } else {
+        bad_ip = HexEncode(name.contents);
+      }
+    }
+  }
+  if (!items.ok()) return absl::DataLossError("malformed GeneralName in subjectAltName");
+  if (!bad_ip.empty()) return absl::DataLossError("iPAddress of bad size: " + bad_ip);
+  if (trailing) return absl::DataLossError("trailing data after GeneralNames");
+  return absl::OkStatus();
+}
+
+// keyIdentifier [0] IMPLICIT OCTET STRING inside AuthorityKeyIdentifier (RFC 5280 §4.2.1.1).
+absl::Status ReadAuthorityKeyId(const Extension& x, std::vector<uint8_t>* out) {
+  DerReader r(x.value.contents, 3);
+  DerElement aki, key_id;
+  bool present = false;
+  if (!r.ReadExpected(kDerSequence, &aki) || !r.empty() ||
+      !r.Enter(aki).ReadOptional(ContextTag(0, false), &key_id, &present)) {
+    return absl::DataLossError("malformed authorityKeyIdentifier");
+  }
+  if (present) out->assign(key_id.contents.begin(), key_id.contents.end());
+  return absl::OkStatus();
+}
+
+std::string SerialHex(const DerElement& serial) {
+  Bytes b = serial.contents;
+  if (b.size() > 1 && b[0] == 0 && (b[1] & 0x80) != 0) b.remove_prefix(1);
+  return HexEncode(b);
+}
+
+class ErrorList {
+ public:
+  void Add(const absl::Status& s, absl::string_view what) {
+    if (!s.ok()) errors_.push_back(absl::StrCat(what, ": ", s.message()));
+  }
+  std::string Joined() const { return absl::StrJoin(errors_, "; "); }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+void ReadValidity(const DerElement& validity, CertificateIdentity* id, ErrorList* errors) {
+  DerReader r(validity.contents, 2);
+  DerElement not_before, not_after;
+  if (!r.Read(&not_before) || !r.Read(&not_after) || !r.empty()) {
+    return errors->Add(absl::DataLossError("malformed"), "validity");
+  }
+  absl::StatusOr<absl::Time> t = DecodeDerTime(not_before);
+  if (t.ok()) id->not_before = *t;
+  errors->Add(t.status(), "notBefore");
+  t = DecodeDerTime(not_after);
+  if (t.ok()) id->not_after = *t;
+  errors->Add(t.status(), "notAfter");
+}
+
+void ReadExtensions(const DerElement& wrapper, CertificateIdentity* id, ErrorList* errors) {
+  errors->Add(ForEachExtension(wrapper,
+                               [&](const Extension& x) {
+                                 if (IsOid(x.oid, kOidSubjectAltName)) {
+                                   errors->Add(ReadSubjectAltName(x, id), "subjectAltName");
+                                 } else if (IsOid(x.oid, kOidAuthorityKeyId)) {
+                                   errors->Add(ReadAuthorityKeyId(x, &id->authority_key_id),
+                                               "authorityKeyIdentifier");
+                                 } else if (IsOid(x.oid, kOidCtPoison)) {
+                                   id->is_precertificate = true;
+                                 }
+                               }),
+              "extensions");
+}
+
+CertificateIdentity ParseIdentity(Bytes der) {
+  CertificateIdentity id;
+  ErrorList errors;
+  TbsParts parts;
+  const absl::Status read = ReadTbs(der, &parts);
+  errors.Add(read, "TBSCertificate");
+  if (parts.serial) id.serial_hex = SerialHex(*parts.serial);
+  if (parts.issuer) {
+    X509NameFields issuer;
+    errors.Add(ReadX509Name(*parts.issuer, &issuer), "issuer");
+    id.issuer_dn = std::move(issuer.dn);
+    id.issuer_organization = std::move(issuer.organization);
+    id.issuer_common_name = std::move(issuer.common_name);
+  }
+  if (parts.validity) ReadValidity(*parts.validity, &id, &errors);
+  if (parts.subject) {
+    X509NameFields subject;
+    errors.Add(ReadX509Name(*parts.subject, &subject), "subject");
+    id.subject_dn = std::move(subject.dn);
+    for (const std::string& cn : subject.common_names) {
+      // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
+      const std::string lower = absl::AsciiStrToLower(cn);
+      const bool ascii = absl::c_all_of(lower, [](char c) { return absl::ascii_isascii(c); });
+      std::optional<std::string> a_labels = ascii ? std::nullopt : ToALabels(lower);
+      AddHostName(a_labels.has_value() ? *a_labels : cn, &id.common_names);
+    }
+  }
+  if (parts.extensions) ReadExtensions(*parts.extensions, &id, &errors);
+  if (read.ok()) {
+    absl::StatusOr<std::vector<uint8_t>> tbs = StripCtExtensions(parts);
+    if (tbs.ok()) id.tbs_sha256 = Sha256(*tbs);
+  }
+  id.parse_error = errors.Joined();
+  return id;
 }
 
 }  // namespace
 
 CertificateIdentity ParseCertificateIdentity(absl::Span<const uint8_t> der) {
-  CertificateIdentity id;
+  CertificateIdentity id = ParseIdentity(der);
   id.sha256 = Sha256(der);
-  UniqueX509 x509 = ParseX509(der);
-  if (x509 == nullptr) {
-    id.parse_error = "not a DER X.509 certificate (or trailing bytes)";
-    return id;
-  }
-  UniqueNames names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(x509.get(), NID_subject_alt_name, nullptr, nullptr)));
-  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
-    if (gn->type == GEN_DNS) {
-      const ASN1_STRING* s = gn->d.dNSName;
-      AddName(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                          static_cast<size_t>(ASN1_STRING_length(s))),
-              &id.dns_names);
-    } else if (gn->type == GEN_IPADD) {
-      id.ip_addresses.push_back(IpText(gn->d.iPAddress));
-    }
-  }
-  const X509_NAME* subject = X509_get_subject_name(x509.get());
-  for (int i = -1; (i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) >= 0;) {
-    AddName(Utf8(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i))), &id.common_names);
-  }
-  const X509_NAME* issuer = X509_get_issuer_name(x509.get());
-  id.subject_dn = OneLine(subject);
-  id.issuer_dn = OneLine(issuer);
-  id.issuer_organization = NameEntry(issuer, NID_organizationName);
-  id.issuer_common_name = NameEntry(issuer, NID_commonName);
-  if (const ASN1_INTEGER* serial = X509_get0_serialNumber(x509.get())) {
-    id.serial_hex = HexEncode(absl::MakeConstSpan(ASN1_STRING_get0_data(serial),
-                                                  static_cast<size_t>(ASN1_STRING_length(serial))));
-  }
-  id.not_before = AsnTime(X509_get0_notBefore(x509.get()));
-  id.not_after = AsnTime(X509_get0_notAfter(x509.get()));
-  UniqueObject poison = Oid(kPoisonOid);
-  id.is_precertificate = X509_get_ext_by_OBJ(x509.get(), poison.get(), -1) >= 0;
-  if (const ASN1_OCTET_STRING* aki = X509_get0_authority_key_id(x509.get())) {
-    const unsigned char* d = ASN1_STRING_get0_data(aki);
-    id.authority_key_id.assign(d, d + ASN1_STRING_length(aki));
-  }
-  id.tbs_sha256 = TbsHashWithoutCtExtensions(x509.get());
   return id;
 }
 
+CertificateIdentity ParseTbsCertificateIdentity(absl::Span<const uint8_t> tbs_der) {
+  return ParseIdentity(tbs_der);
+}
+
+absl::StatusOr<std::vector<uint8_t>> TbsWithoutCtExtensions(absl::Span<const uint8_t> der) {
+  TbsParts parts;
+  CAAWATCH_RETURN_IF_ERROR(Annotate(ReadTbs(der, &parts), "TBSCertificate"));
+  return StripCtExtensions(parts);
+}
+
 absl::StatusOr<IssuerIdentity> ParseIssuerIdentity(absl::Span<const uint8_t> der) {
-  UniqueX509 x509 = ParseX509(der);
-  if (x509 == nullptr) return absl::DataLossError("issuer: not a DER X.509 certificate");
-  IssuerIdentity id;
-  const X509_NAME* subject = X509_get_subject_name(x509.get());
-  id.subject_dn = OneLine(subject);
-  id.organization = NameEntry(subject, NID_organizationName);
-  id.common_name = NameEntry(subject, NID_commonName);
-  unsigned char* spki = nullptr;
-  const int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x509.get()), &spki);
-  if (len > 0) {
-    id.spki_sha256 = Sha256(absl::MakeConstSpan(spki, static_cast<size_t>(len)));
-    OPENSSL_free(spki);
+  TbsParts parts;
+  (void)ReadTbs(der, &parts);  // Damage after the SPKI does not stop us identifying the CA.
+  if (!parts.subject || !parts.spki) {
+    return absl::DataLossError("issuer certificate: subject or SubjectPublicKeyInfo unreadable");
   }
-  if (const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(x509.get())) {
-    const unsigned char* d = ASN1_STRING_get0_data(ski);
-    id.subject_key_id.assign(d, d + ASN1_STRING_length(ski));
-  }
-  id.sha256 = Sha256(der);
-  UniqueEku eku(static_cast<EXTENDED_KEY_USAGE*>(
-      X509_get_ext_d2i(x509.get(), NID_ext_key_usage, nullptr, nullptr)));
-  UniqueObject psc = Oid(kPrecertSigningEku);
-  for (int i = 0; eku != nullptr && i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
-    if (OBJ_cmp(sk_ASN1_OBJECT_value(eku.get(), i), psc.get()) == 0)
-      id.is_precert_signing_cert = true;
-  }
-  return id;
+  IssuerIdentity issuer;
+  X509NameFields subject;
+  CAAWATCH_RETURN_IF_ERROR(Annotate(ReadX509Name(*parts.subject, &subject), "issuer subject"));
+  issuer.subject_dn = std::move(subject.dn);
+  issuer.organization = std::move(subject.organization);
+  issuer.common_name = std::move(subject.common_name);
+  issuer.spki_sha256 = Sha256(parts.spki->whole);
+  issuer.sha256 = Sha256(der);
+  if (!parts.extensions) return issuer;
+  (void)ForEachExtension(*parts.extensions, [&](const Extension& x) {
+    DerReader r(x.value.contents, 3);
+    DerElement e;
+    if (IsOid(x.oid, kOidSubjectKeyId) && r.ReadExpected(kDerOctetString, &e)) {
+      issuer.subject_key_id.assign(e.contents.begin(), e.contents.end());
+    } else if (IsOid(x.oid, kOidExtKeyUsage) && r.ReadExpected(kDerSequence, &e)) {
+      DerReader usages = r.Enter(e);
+      DerElement usage;
+      while (!usages.empty() && usages.Read(&usage)) {
+        if (IsOid(usage, kOidCtPrecertSigning)) issuer.is_precert_signing_cert = true;
+      }
+    }
+  });
+  return issuer;
 }
 
 }  // namespace caawatch::ctlog
