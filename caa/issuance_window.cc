@@ -35,7 +35,18 @@ States StatesIn(const std::vector<Observation>& history, absl::Time from, absl::
       after = &o;
     }
   }
-  if (!out.states.empty()) return out;
+  if (!out.states.empty()) {
+    // Unobserved stretches at either end of the range may have held the neighbouring state.
+    if (after != nullptr && out.states.back()->last_seen < to) {
+      out.states.push_back(after);
+      out.basis = StateBasis::kInterpolated;
+    }
+    if (before != nullptr && out.states.front()->first_seen > from) {
+      out.states.insert(out.states.begin(), before);
+      out.basis = StateBasis::kInterpolated;
+    }
+    return out;
+  }
   if (before != nullptr) {
     out.states.push_back(before);
     if (after != nullptr) out.states.push_back(after);
@@ -181,8 +192,7 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts, const st
 
 }  // namespace
 
-IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts,
-                                      const ObservationHistory& history,
+IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const ObservationHistory& history,
                                       const WindowOptions& options) {
   const std::vector<std::string> path = SearchNames(facts.dns_name);
   const std::string base = path.empty() ? std::string() : path.front();
@@ -220,11 +230,11 @@ IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts,
     if (retro) {
       out.retrospective = retro->verdict;
       out.decisive = *retro;
-      out.reason = absl::StrCat("no CAA observation covers the issuance window; evaluated against "
-                                "the state observed ",
-                                absl::FormatDuration(absl::Trunc(out.retrospective_delay,
-                                                                 absl::Seconds(1))),
-                                " after issuance: ", retro->reason);
+      out.reason = absl::StrCat(
+          "no CAA observation covers the issuance window; evaluated against "
+          "the state observed ",
+          absl::FormatDuration(absl::Trunc(out.retrospective_delay, absl::Seconds(1))),
+          " after issuance: ", retro->reason);
     } else {
       out.reason = "no CAA observation covers the issuance window, nor any later one";
     }

@@ -1,10 +1,9 @@
 #include "monitor/caa_observer.h"
 
-#include "caa/relevant_set.h"
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "base/status_macros.h"
+#include "caa/relevant_set.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -109,8 +108,8 @@ caa::Observation FromObservationRecord(const store::CaaObservationRecord& r) {
   return o;
 }
 
-CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::FindingStore* store,
-                         const Clock* clock, CaaObserverOptions options)
+CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::FindingStore* store, const Clock* clock,
+                         CaaObserverOptions options)
     : resolver_(resolver), store_(store), clock_(clock), options_(options) {}
 
 bool CaaObserver::RecentlyObserved(const std::string& query_name, absl::Time now) {
@@ -126,7 +125,8 @@ absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_nam
   caa::CaaAnswer answer = resolver_->Lookup(query_name);
   if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
   CAAWATCH_RETURN_IF_ERROR(
-      Annotate(store_->RecordCaaObservation(ToObservationRecord(answer)), "record CAA answer"));
+      Annotate(store_->RecordCaaObservation(ToObservationRecord(answer), options_.max_gap),
+               "record CAA answer"));
   return answer;
 }
 
@@ -140,8 +140,7 @@ absl::Status CaaObserver::ObservePath(const std::string& name) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<caa::Observation>> CaaObserver::History(
-    const std::string& query_name) {
+absl::StatusOr<std::vector<caa::Observation>> CaaObserver::History(const std::string& query_name) {
   CAAWATCH_ASSIGN_OR_RETURN(
       std::vector<store::CaaObservationRecord> records,
       store_->CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture()));

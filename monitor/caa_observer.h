@@ -25,6 +25,10 @@ struct CaaObserverOptions {
   // one domain costs one lookup per name.
   absl::Duration min_requery = absl::Seconds(30);
   size_t max_remembered_names = 200000;  // Bound on the recent-lookup memory.
+  // An unchanged answer seen again within this of the previous sighting extends that
+  // observation; after a longer silence (downtime, a missed poll) it starts a new one. Set it
+  // above the CAA poll interval.
+  absl::Duration max_gap = absl::Hours(2) + absl::Minutes(5);
 };
 
 class CaaObserver {

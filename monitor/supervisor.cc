@@ -94,10 +94,9 @@ class SupervisorParts {
 Supervisor::Supervisor(std::unique_ptr<SupervisorParts> parts) : parts_(std::move(parts)) {}
 Supervisor::~Supervisor() = default;
 
-absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConfig& config,
-                                                               std::vector<WatchItem> static_watches,
-                                                               const Clock* clock,
-                                                               const Logger* logger) {
+absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
+    const MonitorConfig& config, std::vector<WatchItem> static_watches, const Clock* clock,
+    const Logger* logger) {
   auto parts = std::make_unique<SupervisorParts>();
   parts->config = config;
   parts->clock = clock;
@@ -113,8 +112,13 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   // The built-in CA map, extended by `caawatch issuers import`.
   CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(config.data_dir));
   parts->issuers = std::make_unique<caa::IssuerMap>(std::move(issuers));
-  parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock);
-  parts->evaluator = std::make_unique<IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
+  CaaObserverOptions observer_options;
+  // Two missed polls make a gap; one late poll does not.
+  observer_options.max_gap = 2 * config.caa_poll_interval + absl::Minutes(5);
+  parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock,
+                                                  observer_options);
+  parts->evaluator =
+      std::make_unique<IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
   parts->watches = std::make_unique<WatchSource>(std::move(static_watches), parts->store.get());
   CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
 
@@ -135,9 +139,10 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   for (const ctlog::LogInfo& log : *logs) {
     if (log.kind != ctlog::LogKind::kRfc6962 || !ctlog::IsTailable(log)) continue;
     if (!config.log_filter.empty() &&
-        std::none_of(config.log_filter.begin(), config.log_filter.end(), [&](const std::string& want) {
-          return absl::StrContains(log.url, want) || absl::StrContains(log.description, want);
-        })) {
+        std::none_of(
+            config.log_filter.begin(), config.log_filter.end(), [&](const std::string& want) {
+              return absl::StrContains(log.url, want) || absl::StrContains(log.description, want);
+            })) {
       continue;
     }
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
@@ -201,9 +206,9 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
     if (first_error.ok()) first_error = results[i];
   }
   if (failed > 0) {
-    return absl::Status(first_error.code(),
-                        absl::StrCat(failed, " of ", results.size(),
-                                     " logs could not be processed; first: ", first_error.message()));
+    return absl::Status(first_error.code(), absl::StrCat(failed, " of ", results.size(),
+                                                         " logs could not be processed; first: ",
+                                                         first_error.message()));
   }
   return absl::OkStatus();
 }
@@ -230,8 +235,9 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   grpc_options.client_ca_file = parts_->config.grpc_client_ca;
   grpc_options.bearer_tokens = parts_->config.grpc_tokens;
   CAAWATCH_ASSIGN_OR_RETURN(GrpcServerHandle server, StartGrpcServer(grpc_options, &service));
-  parts_->logger->Log(LogLevel::kInfo, "grpc",
-                      absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
+  parts_->logger->Log(
+      LogLevel::kInfo, "grpc",
+      absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
   const absl::Status observed = ObserveWatchedNames();
   if (!observed.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "caa", std::string(observed.message()));

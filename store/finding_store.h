@@ -88,9 +88,11 @@ class FindingStore {
 
   // Records an answer seen at `observation.last_seen_ms`: when it equals the newest stored
   // observation for its query name (same outcome, records, alias chain, DNSSEC status and TTL)
-  // that one's last_seen is extended, otherwise a new observation starts.
-  [[nodiscard]] virtual absl::Status RecordCaaObservation(
-      const CaaObservationRecord& observation) = 0;
+  // and that one was last seen no more than `max_gap` before, its last_seen is extended;
+  // otherwise a new observation starts, so a gap in polling (downtime) stays visible as two
+  // observations rather than passing for "unchanged".
+  [[nodiscard]] virtual absl::Status RecordCaaObservation(const CaaObservationRecord& observation,
+                                                          absl::Duration max_gap) = 0;
   // Observations of `query_name` overlapping [from, to], oldest first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(
       const std::string& query_name, absl::Time from, absl::Time to) = 0;

@@ -352,7 +352,8 @@ absl::StatusOr<std::vector<WatchRecord>> RocksFindingStore::ListWatch() {
   return out;
 }
 
-absl::Status RocksFindingStore::RecordCaaObservation(const CaaObservationRecord& observation) {
+absl::Status RocksFindingStore::RecordCaaObservation(const CaaObservationRecord& observation,
+                                                     absl::Duration max_gap) {
   if (read_only_) return absl::FailedPreconditionError("store opened read-only");
   absl::MutexLock lock(&observation_mu_);
   const std::string prefix = observation.query_name() + std::string(1, '\0');
@@ -364,7 +365,9 @@ absl::Status RocksFindingStore::RecordCaaObservation(const CaaObservationRecord&
   if (it->Valid() && it->key().starts_with(prefix)) {
     CAAWATCH_ASSIGN_OR_RETURN(CaaObservationRecord newest,
                               Parse<CaaObservationRecord>(it->value().ToString(), "observation"));
-    if (SameAnswer(newest, observation)) {
+    const bool contiguous =
+        observation.first_seen_ms() - newest.last_seen_ms() <= absl::ToInt64Milliseconds(max_gap);
+    if (SameAnswer(newest, observation) && contiguous) {
       newest.set_last_seen_ms(std::max(newest.last_seen_ms(), observation.last_seen_ms()));
       return FromRocks(db_->Put(w, handles_[kCaaObs], it->key(), newest.SerializeAsString()),
                        "extend observation");

@@ -37,7 +37,8 @@ class RocksFindingStore final : public FindingStore {
   absl::Status PutWatch(const WatchRecord& entry) override;
   absl::StatusOr<bool> RemoveWatch(const std::string& name) override;
   absl::StatusOr<std::vector<WatchRecord>> ListWatch() override;
-  absl::Status RecordCaaObservation(const CaaObservationRecord& observation) override;
+  absl::Status RecordCaaObservation(const CaaObservationRecord& observation,
+                                    absl::Duration max_gap) override;
   absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(const std::string& query_name,
                                                                absl::Time from,
                                                                absl::Time to) override;

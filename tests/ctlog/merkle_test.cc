@@ -121,6 +121,35 @@ TEST(MerkleTest, AllTransparencyDevVectorsAgree) {
   EXPECT_GE(consistency, 90);
 }
 
+// Subtree inclusion vectors prove a leaf inside the subtree [start, end): the same check as an
+// inclusion proof in a tree of end - start leaves. (The subtree-consistency vectors prove a
+// subtree against a later tree, an operation RFC 6962 monitoring has no use for.)
+TEST(MerkleTest, SubtreeInclusionVectorsAgreeAsSmallerTrees) {
+  int count = 0;
+  const std::string dir = testing::CorpusPath("merkle/transparency-dev-merkle/subtreeinclusion");
+  ASSERT_TRUE(std::filesystem::exists(dir)) << dir;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!file.is_regular_file()) continue;
+    const std::string rel =
+        std::filesystem::relative(file.path(), testing::CorpusPath("")).string();
+    const nlohmann::json v = nlohmann::json::parse(ReadCorpus(rel));
+    const uint64_t start = v["start"], end = v["end"], index = v["leafIdx"];
+    bool well_formed = Is32Bytes(v["leafHash"]) && Is32Bytes(v["root"]);
+    const std::vector<Sha256Hash> proof = Hashes(v["proof"], &well_formed);
+    // A subtree must be aligned: start a multiple of the largest power of two >= end - start.
+    uint64_t span = 1;
+    while (start < end && span != 0 && span < end - start) span <<= 1;
+    absl::Status status = absl::DataLossError("malformed vector");
+    if (well_formed && start < end && span != 0 && start % span == 0 && index >= start) {
+      status = VerifyInclusion(HashFromBase64(v["leafHash"]), index - start, end - start, proof,
+                               HashFromBase64(v["root"]));
+    }
+    ++count;
+    EXPECT_EQ(status.ok(), !v.value("wantErr", false)) << rel << ": " << status;
+  }
+  EXPECT_GE(count, 90);
+}
+
 TEST(MerkleTest, RealArgonConsistencyProofVerifies) {
   const auto sth1 =
       nlohmann::json::parse(ReadCorpus("ct/rfc6962-argon2025/argon2025h1-get-sth-1425614114.json"));

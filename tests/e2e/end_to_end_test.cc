@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -221,6 +222,130 @@ TEST_F(EndToEndTest, CertificateLoggedWhileRunningIsJudgedByCaaObservedBeforeAnd
   std::optional<int> code = monitor.Wait(absl::Seconds(30));
   ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
   EXPECT_EQ(*code, 0) << monitor.Stderr();
+}
+
+TEST_F(EndToEndTest, CaaCheckCommandExitCodeAndJsonVerdictAgree) {
+  auto check = [&](const std::string& name, const std::string& issuer) {
+    return testing::RunCommand(
+        Caawatch({"caa", "check", name, "--issuer", issuer, "--dns-server",
+                  absl::StrCat("127.0.0.1:", knot_->port()), "--dnssec", "off", "--json"}),
+        dir_.string());
+  };
+  const CommandResult forbidden = check("www.forbidden.test", "letsencrypt.org");
+  EXPECT_EQ(forbidden.exit_code, 1) << forbidden.err;
+  const nlohmann::json f = nlohmann::json::parse(forbidden.out);
+  EXPECT_EQ(f["verdict"], "forbidden");
+  EXPECT_EQ(f["names"][0]["relevant_name"], "forbidden.test");
+  const CommandResult permitted = check("*.forbidden.test", "PKI.goog");
+  EXPECT_EQ(permitted.exit_code, 0) << permitted.err;
+  EXPECT_EQ(nlohmann::json::parse(permitted.out)["verdict"], "permitted");
+  const CommandResult no_caa = check("nothing-here.test", "letsencrypt.org");
+  EXPECT_EQ(no_caa.exit_code, 0) << no_caa.err;
+  // A server that does not answer: indeterminate, never permitted.
+  const CommandResult dead = testing::RunCommand(
+      Caawatch({"caa", "check", "www.forbidden.test", "--issuer", "letsencrypt.org", "--dns-server",
+                absl::StrCat("127.0.0.1:", FreeTcpPort()), "--dnssec", "off", "--json"}),
+      dir_.string());
+  EXPECT_EQ(dead.exit_code, 2) << dead.err;
+  EXPECT_EQ(nlohmann::json::parse(dead.out)["verdict"], "dns_indeterminate");
+}
+
+TEST_F(EndToEndTest, InspectPrintsTheIdentitiesOfEveryCertificateInAFile) {
+  const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
+  ASSERT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
+  const std::string pem = std::string(shared) + "/corpus/ct/rfc6962-argon2025/google-com-chain.pem";
+  const CommandResult inspect =
+      testing::RunCommand(Caawatch({"inspect", pem, "--json"}), dir_.string());
+  ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
+  const std::vector<nlohmann::json> certs = JsonLines(inspect.out);
+  ASSERT_GE(certs.size(), 2u);
+  for (const char* key : {"names", "common_names", "ip_addresses", "issuer", "subject",
+                          "not_before", "not_after", "sha256", "tbs_sha256", "precert"}) {
+    EXPECT_TRUE(certs[0].contains(key)) << key;
+  }
+  EXPECT_EQ(certs[0]["sha256"].get<std::string>().size(), 64u);
+  const CommandResult missing =
+      testing::RunCommand(Caawatch({"inspect", dir_.string() + "/nope.pem"}), dir_.string());
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("nope.pem"), std::string::npos);
+}
+
+// Crash consistency is a property of the design: SIGKILL at random moments during ingestion,
+// restart each time, and the findings equal those of an uninterrupted run, seq gapless.
+TEST_F(EndToEndTest, RepeatedSigkillDuringIngestionLosesNothingAndRepeatsNothing) {
+  std::vector<std::string> plants = {"--batch-cap", "16"};
+  constexpr int kPlanted = 300;
+  for (int i = 0; i < kPlanted; ++i) {
+    plants.push_back("--plant");
+    plants.push_back(
+        absl::StrCat("h", i, i % 2 == 0 ? ".forbidden.test" : ".allowed.test", ":letsencrypt"));
+  }
+  std::unique_ptr<Subprocess> log = StartLog(plants);
+
+  // The reference: one uninterrupted run into its own data directory.
+  const std::string reference_dir = dir_.string() + "/reference";
+  std::vector<std::string> reference_args = RunArgs(/*once=*/true);
+  reference_args[3] = reference_dir;  // --data-dir's value.
+  const absl::Time reference_start = absl::Now();
+  CommandResult reference = testing::RunCommand(reference_args, dir_.string(), absl::Seconds(300));
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  const absl::Duration reference_time = absl::Now() - reference_start;
+  CommandResult expected = testing::RunCommand(
+      Caawatch({"findings", "--json", "--data-dir", reference_dir}), dir_.string());
+  ASSERT_EQ(expected.exit_code, 0) << expected.err;
+
+  // Kill at random moments: each run lives a random fraction of a 25th of the reference run on
+  // average, so the ingestion is spread over at least 20 killed runs.
+  std::mt19937_64 random(20261129);
+  const int64_t slice_ms =
+      std::max<int64_t>(2 * absl::ToInt64Milliseconds(reference_time) / 25, 100);
+  int kills = 0;
+  int mid_ingestion = 0;
+  for (int attempt = 0; attempt < 100 && mid_ingestion < 25; ++attempt) {
+    Subprocess run(RunArgs(/*once=*/true), dir_.string());
+    absl::SleepFor(absl::Milliseconds(random() % slice_ms));
+    run.Signal(SIGKILL);
+    std::optional<int> code = run.Wait(absl::Seconds(30));
+    ASSERT_TRUE(code.has_value());
+    if (*code == 0) break;  // Finished before the kill: everything is ingested.
+    ASSERT_EQ(*code, 128 + SIGKILL) << run.Stderr();
+    ++kills;
+    // Count the kills that left the log part-way: those are the ones that test recovery.
+    const CommandResult status = Cli({"status", "--json"});
+    ASSERT_EQ(status.exit_code, 0) << status.err;
+    const std::vector<nlohmann::json> logs = JsonLines(status.out);
+    if (!logs.empty() && logs[0]["position"].get<uint64_t>() > 0 &&
+        logs[0]["position"] < logs[0]["tree_size"]) {
+      ++mid_ingestion;
+    }
+  }
+  EXPECT_GE(mid_ingestion, 20) << "of " << kills << " kills";
+  CommandResult last = testing::RunCommand(RunArgs(true), dir_.string(), absl::Seconds(300));
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  CommandResult actual = Cli({"findings", "--json"});
+  ASSERT_EQ(actual.exit_code, 0) << actual.err;
+
+  // Same findings in the same seq order; only the wall-clock fields may differ.
+  auto comparable = [](const std::string& text) {
+    std::vector<std::string> out;
+    for (nlohmann::json f : JsonLines(text)) {
+      f.erase("recorded_at");
+      f.erase("caa");
+      f.erase("reason");  // Quotes the delay between issuance and the CAA lookup.
+      out.push_back(f.dump());
+    }
+    return out;
+  };
+  const std::vector<std::string> want = comparable(expected.out);
+  const std::vector<std::string> got = comparable(actual.out);
+  ASSERT_EQ(want.size(), static_cast<size_t>(kPlanted) + 2);  // + the fixture's two plants.
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], want[i]) << "finding " << i;
+  const std::vector<nlohmann::json> findings = JsonLines(actual.out);
+  for (size_t i = 0; i < findings.size(); ++i) {
+    ASSERT_EQ(findings[i]["seq"], i + 1) << "seq has a gap or a duplicate at " << i;
+    EXPECT_EQ(findings[i]["entries"].size(), 2u) << findings[i].dump();
+  }
 }
 
 }  // namespace

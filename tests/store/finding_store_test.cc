@@ -168,14 +168,14 @@ TEST_F(FindingStoreTest, AnUnchangedCaaAnswerExtendsItsObservationAndAChangeStar
   o.mutable_records(0)->set_value("pki.goog");
   o.set_first_seen_ms(1000);
   o.set_last_seen_ms(1000);
-  ASSERT_TRUE(store_->RecordCaaObservation(o).ok());
+  ASSERT_TRUE(store_->RecordCaaObservation(o, absl::Seconds(10)).ok());
   o.set_first_seen_ms(2000);
   o.set_last_seen_ms(2000);
-  ASSERT_TRUE(store_->RecordCaaObservation(o).ok());
+  ASSERT_TRUE(store_->RecordCaaObservation(o, absl::Seconds(10)).ok());
   o.mutable_records(0)->set_value("letsencrypt.org");
   o.set_first_seen_ms(3000);
   o.set_last_seen_ms(3000);
-  ASSERT_TRUE(store_->RecordCaaObservation(o).ok());
+  ASSERT_TRUE(store_->RecordCaaObservation(o, absl::Seconds(10)).ok());
   auto history = store_->CaaHistory("example.com", absl::InfinitePast(), absl::InfiniteFuture());
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 2u);
@@ -187,6 +187,26 @@ TEST_F(FindingStoreTest, AnUnchangedCaaAnswerExtendsItsObservationAndAChangeStar
   EXPECT_EQ(
       store_->CaaHistory("example.com", absl::FromUnixMillis(2500), absl::InfiniteFuture())->size(),
       1u);
+}
+
+TEST_F(FindingStoreTest, AnUnchangedAnswerAfterAPollingGapStartsANewObservation) {
+  CaaObservationRecord o;
+  o.set_query_name("example.com");
+  o.set_outcome("noerror");
+  o.add_records()->set_tag("issue");
+  o.mutable_records(0)->set_value("pki.goog");
+  for (int64_t seen : {1000, 5000, 60000, 61000}) {  // 55 s unobserved between 5 s and 60 s.
+    o.set_first_seen_ms(seen);
+    o.set_last_seen_ms(seen);
+    ASSERT_TRUE(store_->RecordCaaObservation(o, absl::Seconds(10)).ok());
+  }
+  auto history = store_->CaaHistory("example.com", absl::InfinitePast(), absl::InfiniteFuture());
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].first_seen_ms(), 1000);
+  EXPECT_EQ((*history)[0].last_seen_ms(), 5000);
+  EXPECT_EQ((*history)[1].first_seen_ms(), 60000);
+  EXPECT_EQ((*history)[1].last_seen_ms(), 61000);
 }
 
 TEST_F(FindingStoreTest, ConcurrentCommitsGetUniqueGaplessSeqs) {
