@@ -1,7 +1,5 @@
 #include "ctlog/http_log_client.h"
 
-#include "ctlog/sth.h"
-
 #include <algorithm>
 #include <utility>
 
@@ -10,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
+#include "ctlog/http_status.h"
+#include "ctlog/sth.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::ctlog {
@@ -126,10 +126,14 @@ absl::StatusOr<InclusionProof> ParseInclusion(const std::string& body) {
 std::string QueryEscape(absl::string_view in) {
   std::string out;
   for (char c : in) {
-    if (c == '+') out += "%2B";
-    else if (c == '/') out += "%2F";
-    else if (c == '=') out += "%3D";
-    else out += c;
+    if (c == '+')
+      out += "%2B";
+    else if (c == '/')
+      out += "%2F";
+    else if (c == '=')
+      out += "%3D";
+    else
+      out += c;
   }
   return out;
 }
@@ -168,18 +172,7 @@ absl::StatusOr<std::string> HttpLogClient::Fetch(const std::string& path) {
   const std::string url = base_url_ + path;
   CAAWATCH_ASSIGN_OR_RETURN(HttpResponse response, fetcher_->Get(url, options_));
   last_retry_after_ = response.retry_after;
-  const int status = response.status;
-  if (status == 200) return std::move(response.body);
-  const std::string where = absl::StrCat("GET ", url, ": HTTP ", status);
-  if (status == 429 || (status >= 500 && status <= 599)) {
-    if (!response.retry_after.has_value()) return absl::UnavailableError(where);
-    return absl::UnavailableError(
-        absl::StrCat(where, " (Retry-After ", absl::FormatDuration(*response.retry_after), ")"));
-  }
-  if (status >= 400 && status <= 499) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", response.body.substr(0, 200)));
-  }
-  return absl::DataLossError(absl::StrCat(where, " unexpected"));
+  return BodyOfOkResponse(url, std::move(response));
 }
 
 absl::StatusOr<SignedTreeHead> HttpLogClient::GetSth() {

@@ -1,6 +1,5 @@
-// The per-log tailing step (no threads, no clock, no storage): fetches and verifies signed
-// tree heads, fetches entries in order, folds their leaf hashes into the collapsed tree and
-// checks the root whenever the tree reaches a signed size. Entries count as verified only then.
+// The tailing step (ctlog/log_tailer.h) for an RFC 6962 log: get-sth, then get-entries in
+// batches the log may shorten.
 #ifndef CAAWATCH_CTLOG_TAILER_H_
 #define CAAWATCH_CTLOG_TAILER_H_
 
@@ -10,33 +9,17 @@
 #include "absl/status/statusor.h"
 #include "ctlog/log_client.h"
 #include "ctlog/log_key.h"
+#include "ctlog/log_tailer.h"
 #include "ctlog/log_types.h"
-#include "ctlog/merkle.h"
 
 namespace caawatch::ctlog {
-
-struct TailerState {
-  uint64_t position = 0;       // Entries [0, position) fetched and folded into `tree`.
-  CollapsedTree tree;          // size() == position.
-  uint64_t verified_size = 0;  // The last size whose root matched a signed tree head.
-  Sha256Hash verified_root{};
-  CollapsedTree verified_tree;  // size() == verified_size: where to rewind on a mismatch.
-};
 
 struct TailerOptions {
   uint64_t max_batch = 1000;  // Entries asked per get-entries; logs may return fewer.
 };
 
-class Tailer {
+class Tailer final : public LogTailer {
  public:
-  enum class Verification { kPending, kVerified, kRootMismatch };
-  struct Batch {
-    uint64_t start = 0;
-    std::vector<RawEntry> entries;
-    Verification verification = Verification::kPending;
-    Sha256Hash computed_root{};  // kRootMismatch: what the entries hash to.
-  };
-
   // `client` is borrowed. kInvalidArgument if the log's key is unusable.
   static absl::StatusOr<Tailer> Create(const LogInfo& log, LogClient* client, TailerOptions options,
                                        TailerState state);
@@ -44,15 +27,15 @@ class Tailer {
   // get-sth, then: the signature verifies (else kDataLoss); the tree does not shrink below the
   // verified size (kDataLoss); a head of the verified size has the verified root (kDataLoss: a
   // fork). kUnavailable for transport errors.
-  [[nodiscard]] absl::StatusOr<SignedTreeHead> FetchSth();
+  [[nodiscard]] absl::StatusOr<SignedTreeHead> FetchSth() override;
 
   // Fetches the entries after `position` up to `sth.tree_size` (one request; the log decides
   // how many it returns, at least one), folds them in, and when the tree reaches
   // sth.tree_size compares roots: kVerified advances the verified state; kRootMismatch rewinds
   // to it. Precondition: position < sth.tree_size and sth was returned by FetchSth.
-  [[nodiscard]] absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth);
+  [[nodiscard]] absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override;
 
-  const TailerState& state() const { return state_; }
+  const TailerState& state() const override { return state_; }
 
  private:
   Tailer(LogKey key, LogClient* client, TailerOptions options, TailerState state)

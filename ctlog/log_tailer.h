@@ -1,0 +1,70 @@
+// The tailing step as one interface for every kind of CT log (RFC 6962 get-entries, static-ct-api
+// tiles): fetch and verify a signed tree head, fetch the next entries in order, fold their leaf
+// hashes into the collapsed tree and check the root whenever the tree reaches a signed size.
+// No threads, no clock, no storage; entries count as verified only once a root matched.
+#ifndef CAAWATCH_CTLOG_LOG_TAILER_H_
+#define CAAWATCH_CTLOG_LOG_TAILER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ctlog/log_types.h"
+#include "ctlog/merkle.h"
+
+namespace caawatch::ctlog {
+
+// What a caller persists to resume tailing; the same for every kind of log.
+struct TailerState {
+  uint64_t position = 0;       // Entries [0, position) fetched and folded into `tree`.
+  CollapsedTree tree;          // size() == position.
+  uint64_t verified_size = 0;  // The last size whose root matched a signed tree head.
+  Sha256Hash verified_root{};
+  CollapsedTree verified_tree;  // size() == verified_size: where to rewind on a mismatch.
+};
+
+class LogTailer {
+ public:
+  enum class Verification { kPending, kVerified, kRootMismatch };
+  struct Batch {
+    uint64_t start = 0;  // Log index of entries[0].
+    // RFC 6962 get-entries elements whatever the log's kind (ctlog/leaf.h decodes them).
+    std::vector<RawEntry> entries;
+    Verification verification = Verification::kPending;
+    Sha256Hash computed_root{};  // kRootMismatch: what the entries hash to.
+  };
+
+  virtual ~LogTailer() = default;
+
+  // Fetches the log's latest signed tree head and checks it: the signature verifies (else
+  // kDataLoss); the tree does not shrink below the verified size (kDataLoss); a head of the
+  // verified size has the verified root (kDataLoss: a fork); an empty tree has the empty root.
+  // kUnavailable for transport errors (retry later).
+  [[nodiscard]] virtual absl::StatusOr<SignedTreeHead> FetchSth() = 0;
+
+  // Fetches entries from position() on, never beyond `sth.tree_size`, folds them in, and when
+  // the tree reaches sth.tree_size compares roots: kVerified advances the verified state;
+  // kRootMismatch rewinds to it. At least one entry on success. Precondition: position <
+  // sth.tree_size (else kInvalidArgument) and sth came from FetchSth(). kDataLoss when the log
+  // serves malformed or missing data, kUnavailable for transport errors.
+  [[nodiscard]] virtual absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) = 0;
+
+  virtual const TailerState& state() const = 0;
+};
+
+// kInvalidArgument unless the trees have the sizes the positions say (a corrupt saved state).
+absl::Status CheckTailerState(const TailerState& state);
+
+// The checks of FetchSth() after the signature verified (see above), for every implementation.
+absl::Status CheckTreeHeadAgainstState(const TailerState& state, const SignedTreeHead& sth);
+
+// Folds batch->entries, which start at state->position, into state->tree. When the tree then
+// has sth.tree_size leaves, compares its root with sth.root_hash: on a match sets kVerified and
+// advances the verified state, else sets kRootMismatch and computed_root and rewinds the tree
+// to the verified state. Precondition: position + entries <= sth.tree_size.
+void FoldBatch(const SignedTreeHead& sth, TailerState* state, LogTailer::Batch* batch);
+
+}  // namespace caawatch::ctlog
+
+#endif  // CAAWATCH_CTLOG_LOG_TAILER_H_

@@ -1,0 +1,76 @@
+// Read side of a static-ct-api log (c2sp.org/static-ct-api "Monitoring APIs") over HttpFetcher:
+// the checkpoint, data and hash tiles, and issuer certificates (cached, checked against their
+// fingerprint). Verifies no signature and no tree: the tiled tailer does.
+#ifndef CAAWATCH_CTLOG_TILED_LOG_CLIENT_H_
+#define CAAWATCH_CTLOG_TILED_LOG_CLIENT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "ctlog/http_fetcher.h"
+#include "ctlog/sha256.h"
+#include "ctlog/tile.h"
+
+namespace caawatch::ctlog {
+
+struct TiledLogClientOptions {
+  absl::Duration timeout = absl::Seconds(30);  // Per request.
+  size_t max_data_tile_bytes = size_t{64} << 20;
+  size_t max_issuer_bytes = size_t{256} << 10;
+  size_t issuer_cache_entries = 1024;  // Oldest evicted first; a log has few issuers.
+};
+
+// Errors of every method:
+//   kUnavailable     transport failure or timeout, HTTP 429 or 5xx (message carries any
+//                    Retry-After; last_retry_after() returns it).
+//   kNotFound        HTTP 404: not (or no longer) served, e.g. a partial tile once the full
+//                    tile exists.
+//   kInvalidArgument any other 4xx.
+//   kDataLoss        a body over its size limit or malformed for its kind, an unexpected status.
+// Thread-compatible: one per tailing thread, like the fetcher it borrows.
+class TiledLogClient {
+ public:
+  // `fetcher` is borrowed and must outlive the client. `monitoring_prefix` is the log's
+  // monitoring URL ("https://mon.example/2026h1/"); a missing trailing '/' is added.
+  TiledLogClient(HttpFetcher* fetcher, std::string monitoring_prefix,
+                 TiledLogClientOptions options = {});
+
+  // <prefix>checkpoint, unparsed (at most kMaxCheckpointBytes).
+  [[nodiscard]] absl::StatusOr<std::string> GetCheckpoint();
+  // <prefix>tile/data/<N>[.p/<width>]: exactly `width` leaves (1..256; 256 is the full tile).
+  [[nodiscard]] absl::StatusOr<std::vector<TileLeaf>> GetDataTile(uint64_t index, uint64_t width);
+  // <prefix>tile/<level>/<N>[.p/<width>]: exactly `width` hashes.
+  [[nodiscard]] absl::StatusOr<std::vector<Sha256Hash>> GetHashTile(int level, uint64_t index,
+                                                                    uint64_t width);
+  // <prefix>issuer/<lowercase hex fingerprint>, from the cache when fetched before.
+  // kDataLoss when the body's SHA-256 is not `fingerprint`.
+  [[nodiscard]] absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> GetIssuer(
+      const Sha256Hash& fingerprint);
+
+  // The Retry-After of the most recent response, if it carried one (reset on every request).
+  std::optional<absl::Duration> last_retry_after() const { return last_retry_after_; }
+  const std::string& monitoring_prefix() const { return prefix_; }
+
+ private:
+  // GETs prefix_ + path with a body limit; the body of a 200, else the mapped error.
+  absl::StatusOr<std::string> Fetch(const std::string& path, size_t max_body_bytes);
+
+  HttpFetcher* fetcher_;
+  std::string prefix_;
+  TiledLogClientOptions options_;
+  std::optional<absl::Duration> last_retry_after_;
+  std::map<Sha256Hash, std::shared_ptr<const std::vector<uint8_t>>> issuers_;
+  std::deque<Sha256Hash> issuer_order_;  // Insertion order, for eviction.
+};
+
+}  // namespace caawatch::ctlog
+
+#endif  // CAAWATCH_CTLOG_TILED_LOG_CLIENT_H_

@@ -1,0 +1,85 @@
+#include "ctlog/tiled_tailer.h"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "ctlog/checkpoint.h"
+
+namespace caawatch::ctlog {
+
+absl::StatusOr<TiledTailer> TiledTailer::Create(const LogInfo& log, HttpFetcher* fetcher,
+                                                TiledLogClientOptions options, TailerState state) {
+  CAAWATCH_ASSIGN_OR_RETURN(LogKey key, LogKey::FromDer(log.key_der));
+  CAAWATCH_RETURN_IF_ERROR(CheckTailerState(state));
+  std::string origin = CheckpointOrigin(log.submission_url);
+  if (origin.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("log '", log.description, "': no submission URL to take the origin from"));
+  }
+  return TiledTailer(std::move(key), std::move(origin), TiledLogClient(fetcher, log.url, options),
+                     std::move(state));
+}
+
+absl::StatusOr<SignedTreeHead> TiledTailer::FetchSth() {
+  CAAWATCH_ASSIGN_OR_RETURN(const std::string note, client_.GetCheckpoint());
+  CAAWATCH_ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint, VerifyCheckpoint(note, key_, origin_));
+  CAAWATCH_RETURN_IF_ERROR(CheckTreeHeadAgainstState(state_, checkpoint.sth));
+  checkpoint_note_ = std::move(checkpoint.note);
+  return std::move(checkpoint.sth);
+}
+
+absl::StatusOr<std::vector<TileLeaf>> TiledTailer::FetchDataTile(uint64_t index, uint64_t width) {
+  absl::StatusOr<std::vector<TileLeaf>> leaves = client_.GetDataTile(index, width);
+  if (width < kTileWidth && absl::IsNotFound(leaves.status())) {
+    // The partial tile may be gone because the full one exists; entries past `width` are not
+    // covered by the checkpoint and are left for a later one.
+    leaves = client_.GetDataTile(index, kTileWidth);
+    if (leaves.ok()) leaves->resize(width);
+  }
+  if (absl::IsNotFound(leaves.status())) {
+    // Not (yet) served, e.g. a CDN behind the checkpoint: retry rather than accuse.
+    return absl::UnavailableError(leaves.status().message());
+  }
+  return leaves;
+}
+
+absl::StatusOr<RawEntry> TiledTailer::ToRawEntry(const TileLeaf& leaf) {
+  std::vector<std::shared_ptr<const std::vector<uint8_t>>> issuers;
+  std::vector<absl::Span<const uint8_t>> chain;
+  for (const Sha256Hash& fingerprint : leaf.chain) {
+    absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> issuer =
+        client_.GetIssuer(fingerprint);
+    if (absl::IsNotFound(issuer.status())) return absl::UnavailableError(issuer.status().message());
+    if (!issuer.ok()) return issuer.status();
+    issuers.push_back(*std::move(issuer));
+    chain.emplace_back(*issuers.back());
+  }
+  return TileLeafToRawEntry(leaf, chain);
+}
+
+absl::StatusOr<LogTailer::Batch> TiledTailer::FetchBatch(const SignedTreeHead& sth) {
+  if (state_.position >= sth.tree_size) {
+    return absl::InvalidArgumentError("FetchBatch: nothing to fetch below the tree size");
+  }
+  const uint64_t index = state_.position / kTileWidth;
+  const uint64_t offset = state_.position % kTileWidth;
+  const uint64_t width = std::min(kTileWidth, sth.tree_size - index * kTileWidth);
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<TileLeaf> leaves, FetchDataTile(index, width));
+  Batch batch;
+  batch.start = state_.position;
+  batch.entries.reserve(width - offset);
+  for (uint64_t i = offset; i < width; ++i) {
+    absl::StatusOr<RawEntry> raw = ToRawEntry(leaves[i]);
+    if (!raw.ok()) return Annotate(raw.status(), absl::StrCat("entry ", index * kTileWidth + i));
+    batch.entries.push_back(*std::move(raw));
+  }
+  FoldBatch(sth, &state_, &batch);
+  return batch;
+}
+
+}  // namespace caawatch::ctlog

@@ -1,0 +1,59 @@
+// The tailing step (ctlog/log_tailer.h) for a static-ct-api log: the checkpoint is the signed
+// tree head, and each batch is one data tile (or the part of it the checkpoint covers), its
+// TileLeafs turned into RFC 6962 get-entries elements with the issuers fetched by fingerprint.
+#ifndef CAAWATCH_CTLOG_TILED_TAILER_H_
+#define CAAWATCH_CTLOG_TILED_TAILER_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "ctlog/http_fetcher.h"
+#include "ctlog/log_key.h"
+#include "ctlog/log_tailer.h"
+#include "ctlog/log_types.h"
+#include "ctlog/tiled_log_client.h"
+
+namespace caawatch::ctlog {
+
+class TiledTailer final : public LogTailer {
+ public:
+  // `fetcher` is borrowed and must outlive the tailer; the log is read under log.url (the
+  // monitoring prefix) and its checkpoint origin comes from log.submission_url.
+  // kInvalidArgument if the key is unusable, there is no submission URL, or `state` is corrupt.
+  static absl::StatusOr<TiledTailer> Create(const LogInfo& log, HttpFetcher* fetcher,
+                                            TiledLogClientOptions options, TailerState state);
+
+  // GET checkpoint, verified as the log's (ctlog/checkpoint.h), then the LogTailer checks.
+  [[nodiscard]] absl::StatusOr<SignedTreeHead> FetchSth() override;
+
+  // The entries of data tile position/256 from `position` to min(end of tile, sth.tree_size).
+  // A full tile is read only when the checkpoint covers it; otherwise the partial tile of the
+  // covered width, and, when the log no longer serves that partial (tlog-tiles allows deleting
+  // it once the full tile exists), the full tile, of which only the covered part is used. So a
+  // partial tile is read once per checkpoint that ends inside it. kUnavailable when neither is
+  // served (404); kDataLoss for a malformed tile, or an issuer whose hash is wrong.
+  [[nodiscard]] absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override;
+
+  const TailerState& state() const override { return state_; }
+  // The note text of the checkpoint the last successful FetchSth() verified (empty before).
+  const std::string& checkpoint_note() const { return checkpoint_note_; }
+
+ private:
+  TiledTailer(LogKey key, std::string origin, TiledLogClient client, TailerState state)
+      : key_(std::move(key)),
+        origin_(std::move(origin)),
+        client_(std::move(client)),
+        state_(std::move(state)) {}
+  absl::StatusOr<std::vector<TileLeaf>> FetchDataTile(uint64_t index, uint64_t width);
+  absl::StatusOr<RawEntry> ToRawEntry(const TileLeaf& leaf);
+
+  LogKey key_;
+  std::string origin_;
+  TiledLogClient client_;
+  TailerState state_;
+  std::string checkpoint_note_;
+};
+
+}  // namespace caawatch::ctlog
+
+#endif  // CAAWATCH_CTLOG_TILED_TAILER_H_
