@@ -2,55 +2,22 @@
 // RFC 6962 wire format, signatures and Merkle tree), Knot DNS serving CAA, `caawatch run`, the
 // CLI reading the store, and a gRPC client subscribing to alerts.
 #include <grpcpp/grpcpp.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/subprocess.h"
-#include "tests/fakes/dns/knot_server.h"
 
 namespace caawatch {
 namespace {
 
 using testing::CommandResult;
+using testing::JsonLines;
 using testing::Subprocess;
-
-// Zone "test.": forbidden.test lets only Google Trust Services issue, allowed.test only
-// Let's Encrypt.
-constexpr char kZone[] = R"(forbidden  CAA 0 issue "pki.goog"
-allowed    CAA 0 issue "letsencrypt.org"
-)";
-
-int FreeTcpPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    out.push_back(nlohmann::json::parse(line));
-  }
-  return out;
-}
+using testing::TestLogOptions;
 
 const nlohmann::json* FindingFor(const std::vector<nlohmann::json>& findings,
                                  const std::string& name) {
@@ -62,84 +29,18 @@ const nlohmann::json* FindingFor(const std::vector<nlohmann::json>& findings,
   return nullptr;
 }
 
-class EndToEndTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("caawatch_e2e_" + std::to_string(getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    bin_ = CAAWATCH_BINARY_DIR;
-    fakes::KnotZone zone;
-    zone.origin = "test";
-    zone.records = kZone;
-    auto knot = fakes::KnotServer::Start({zone});
-    ASSERT_TRUE(knot.ok()) << knot.status();
-    knot_ = std::move(*knot);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+// The log: 3000 noise certificates and a planted pair, one forbidden, one permitted.
+TestLogOptions PlantedPair() {
+  return {.plants = {"--plant", "www.forbidden.test:letsencrypt", "--plant",
+                     "www.allowed.test:letsencrypt"}};
+}
 
-  std::vector<std::string> Caawatch(std::vector<std::string> args) {
-    args.insert(args.begin(), bin_ + "/cli/caawatch");
-    return args;
-  }
-  std::vector<std::string> RunArgs(bool once) {
-    std::vector<std::string> args = {"run",
-                                     "--data-dir",
-                                     data_dir(),
-                                     "--log-list",
-                                     loglist(),
-                                     "--dns-server",
-                                     absl::StrCat("127.0.0.1:", knot_->port()),
-                                     "--dnssec",
-                                     "off",
-                                     "--watch",
-                                     ".forbidden.test",
-                                     "--watch",
-                                     ".allowed.test"};
-    if (once) args.push_back("--once");
-    return Caawatch(args);
-  }
-  CommandResult Cli(std::vector<std::string> args) {
-    args.push_back("--data-dir");
-    args.push_back(data_dir());
-    return testing::RunCommand(Caawatch(args), dir_.string());
-  }
-  std::string data_dir() const { return dir_.string() + "/data"; }
-  std::string loglist() const { return dir_.string() + "/loglist.json"; }
-
-  // Starts the test log with noise and two planted certificates; returns once it serves.
-  std::unique_ptr<Subprocess> StartLog(std::vector<std::string> extra) {
-    std::vector<std::string> args = {bin_ + "/tests/fakes/caawatch_test_log",
-                                     "--publish",
-                                     "--loglist-out",
-                                     loglist(),
-                                     "--seed",
-                                     "7",
-                                     "--noise",
-                                     "3000",
-                                     "--plant",
-                                     "www.forbidden.test:letsencrypt",
-                                     "--plant",
-                                     "www.allowed.test:letsencrypt"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto log = std::make_unique<Subprocess>(args, dir_.string());
-    for (std::optional<std::string> line; (line = log->ReadLine(absl::Seconds(120)));) {
-      if (absl::StartsWith(*line, "serving ")) return log;
-    }
-    ADD_FAILURE() << "the test log did not start: " << log->Stderr();
-    return log;
-  }
-
-  std::filesystem::path dir_;
-  std::string bin_;
-  std::unique_ptr<fakes::KnotServer> knot_;
-};
+using EndToEndTest = testing::EndToEndFixture;
 
 TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsProcessedTwice) {
-  std::unique_ptr<Subprocess> log = StartLog({});
+  std::unique_ptr<Subprocess> log = StartLog(PlantedPair());
   // 1. One pass over the whole log.
-  CommandResult run =
-      testing::RunCommand(RunArgs(/*once=*/true), dir_.string(), absl::Seconds(240));
+  CommandResult run = testing::RunCommand(RunArgs({"--once"}), dir(), absl::Seconds(240));
   ASSERT_EQ(run.exit_code, 0) << run.err;
 
   CommandResult findings = Cli({"findings", "--json"});
@@ -173,7 +74,7 @@ TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsPr
   EXPECT_EQ(logs[0]["verified_size"], logs[0]["tree_size"]);
 
   // 2. A restart processes nothing twice.
-  CommandResult again = testing::RunCommand(RunArgs(true), dir_.string(), absl::Seconds(120));
+  CommandResult again = testing::RunCommand(RunArgs({"--once"}), dir(), absl::Seconds(120));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   CommandResult after = Cli({"findings", "--json"});
   EXPECT_EQ(JsonLines(after.out).size(), 2u) << after.out;
@@ -181,13 +82,12 @@ TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsPr
 }
 
 TEST_F(EndToEndTest, CertificateLoggedWhileRunningIsJudgedByCaaObservedBeforeAndStreamed) {
-  std::unique_ptr<Subprocess> log =
-      StartLog({"--plant-on-signal", "api.forbidden.test:letsencrypt"});
-  const int grpc_port = FreeTcpPort();
-  std::vector<std::string> args = RunArgs(/*once=*/false);
-  args.push_back("--grpc-listen");
-  args.push_back(absl::StrCat("127.0.0.1:", grpc_port));
-  Subprocess monitor(args, dir_.string());
+  TestLogOptions log_options = PlantedPair();
+  log_options.plants.push_back("--plant-on-signal");
+  log_options.plants.push_back("api.forbidden.test:letsencrypt");
+  std::unique_ptr<Subprocess> log = StartLog(log_options);
+  const int grpc_port = testing::FreeTcpPort();
+  Subprocess monitor(RunArgs({"--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
 
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
                                      grpc::InsecureChannelCredentials());
