@@ -2,56 +2,25 @@
 // RFC 6962 wire format, signatures and Merkle tree), Knot DNS serving CAA, `caawatch run`, the
 // CLI reading the store, and a gRPC client subscribing to alerts.
 #include <grpcpp/grpcpp.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <random>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
+#include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/subprocess.h"
-#include "tests/fakes/dns/knot_server.h"
 
 namespace caawatch {
 namespace {
 
 using testing::CommandResult;
+using testing::JsonLines;
 using testing::Subprocess;
-
-// Zone "test.": forbidden.test lets only Google Trust Services issue, allowed.test only
-// Let's Encrypt.
-constexpr char kZone[] = R"(forbidden  CAA 0 issue "pki.goog"
-allowed    CAA 0 issue "letsencrypt.org"
-)";
-
-int FreeTcpPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-    out.push_back(nlohmann::json::parse(line));
-  }
-  return out;
-}
+using testing::TestLogOptions;
 
 const nlohmann::json* FindingFor(const std::vector<nlohmann::json>& findings,
                                  const std::string& name) {
@@ -63,84 +32,18 @@ const nlohmann::json* FindingFor(const std::vector<nlohmann::json>& findings,
   return nullptr;
 }
 
-class EndToEndTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("caawatch_e2e_" + std::to_string(getpid()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    bin_ = CAAWATCH_BINARY_DIR;
-    fakes::KnotZone zone;
-    zone.origin = "test";
-    zone.records = kZone;
-    auto knot = fakes::KnotServer::Start({zone});
-    ASSERT_TRUE(knot.ok()) << knot.status();
-    knot_ = std::move(*knot);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+// The log: 3000 noise certificates and a planted pair, one forbidden, one permitted.
+TestLogOptions PlantedPair() {
+  return {.plants = {"--plant", "www.forbidden.test:letsencrypt", "--plant",
+                     "www.allowed.test:letsencrypt"}};
+}
 
-  std::vector<std::string> Caawatch(std::vector<std::string> args) {
-    args.insert(args.begin(), bin_ + "/cli/caawatch");
-    return args;
-  }
-  std::vector<std::string> RunArgs(bool once) {
-    std::vector<std::string> args = {"run",
-                                     "--data-dir",
-                                     data_dir(),
-                                     "--log-list",
-                                     loglist(),
-                                     "--dns-server",
-                                     absl::StrCat("127.0.0.1:", knot_->port()),
-                                     "--dnssec",
-                                     "off",
-                                     "--watch",
-                                     ".forbidden.test",
-                                     "--watch",
-                                     ".allowed.test"};
-    if (once) args.push_back("--once");
-    return Caawatch(args);
-  }
-  CommandResult Cli(std::vector<std::string> args) {
-    args.push_back("--data-dir");
-    args.push_back(data_dir());
-    return testing::RunCommand(Caawatch(args), dir_.string());
-  }
-  std::string data_dir() const { return dir_.string() + "/data"; }
-  std::string loglist() const { return dir_.string() + "/loglist.json"; }
-
-  // Starts the test log with noise and two planted certificates; returns once it serves.
-  std::unique_ptr<Subprocess> StartLog(std::vector<std::string> extra) {
-    std::vector<std::string> args = {bin_ + "/tests/fakes/caawatch_test_log",
-                                     "--publish",
-                                     "--loglist-out",
-                                     loglist(),
-                                     "--seed",
-                                     "7",
-                                     "--noise",
-                                     "3000",
-                                     "--plant",
-                                     "www.forbidden.test:letsencrypt",
-                                     "--plant",
-                                     "www.allowed.test:letsencrypt"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    auto log = std::make_unique<Subprocess>(args, dir_.string());
-    for (std::optional<std::string> line; (line = log->ReadLine(absl::Seconds(120)));) {
-      if (absl::StartsWith(*line, "serving ")) return log;
-    }
-    ADD_FAILURE() << "the test log did not start: " << log->Stderr();
-    return log;
-  }
-
-  std::filesystem::path dir_;
-  std::string bin_;
-  std::unique_ptr<fakes::KnotServer> knot_;
-};
+using EndToEndTest = testing::EndToEndFixture;
 
 TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsProcessedTwice) {
-  std::unique_ptr<Subprocess> log = StartLog({});
+  std::unique_ptr<Subprocess> log = StartLog(PlantedPair());
   // 1. One pass over the whole log.
-  CommandResult run =
-      testing::RunCommand(RunArgs(/*once=*/true), dir_.string(), absl::Seconds(240));
+  CommandResult run = testing::RunCommand(RunArgs({"--once"}), dir(), absl::Seconds(240));
   ASSERT_EQ(run.exit_code, 0) << run.err;
 
   CommandResult findings = Cli({"findings", "--json"});
@@ -174,7 +77,7 @@ TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsPr
   EXPECT_EQ(logs[0]["verified_size"], logs[0]["tree_size"]);
 
   // 2. A restart processes nothing twice.
-  CommandResult again = testing::RunCommand(RunArgs(true), dir_.string(), absl::Seconds(120));
+  CommandResult again = testing::RunCommand(RunArgs({"--once"}), dir(), absl::Seconds(120));
   ASSERT_EQ(again.exit_code, 0) << again.err;
   CommandResult after = Cli({"findings", "--json"});
   EXPECT_EQ(JsonLines(after.out).size(), 2u) << after.out;
@@ -182,13 +85,12 @@ TEST_F(EndToEndTest, ForbiddenIssuanceIsAlertedPermittedIsRecordedAndNothingIsPr
 }
 
 TEST_F(EndToEndTest, CertificateLoggedWhileRunningIsJudgedByCaaObservedBeforeAndStreamed) {
-  std::unique_ptr<Subprocess> log =
-      StartLog({"--plant-on-signal", "api.forbidden.test:letsencrypt"});
-  const int grpc_port = FreeTcpPort();
-  std::vector<std::string> args = RunArgs(/*once=*/false);
-  args.push_back("--grpc-listen");
-  args.push_back(absl::StrCat("127.0.0.1:", grpc_port));
-  Subprocess monitor(args, dir_.string());
+  TestLogOptions log_options = PlantedPair();
+  log_options.plants.push_back("--plant-on-signal");
+  log_options.plants.push_back("api.forbidden.test:letsencrypt");
+  std::unique_ptr<Subprocess> log = StartLog(log_options);
+  const int grpc_port = testing::FreeTcpPort();
+  Subprocess monitor(RunArgs({"--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
 
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
                                      grpc::InsecureChannelCredentials());
@@ -226,10 +128,9 @@ TEST_F(EndToEndTest, CertificateLoggedWhileRunningIsJudgedByCaaObservedBeforeAnd
 
 TEST_F(EndToEndTest, CaaCheckCommandExitCodeAndJsonVerdictAgree) {
   auto check = [&](const std::string& name, const std::string& issuer) {
-    return testing::RunCommand(
-        Caawatch({"caa", "check", name, "--issuer", issuer, "--dns-server",
-                  absl::StrCat("127.0.0.1:", knot_->port()), "--dnssec", "off", "--json"}),
-        dir_.string());
+    return testing::RunCommand({caawatch(), "caa", "check", name, "--issuer", issuer,
+                                "--dns-server", dns_server(), "--dnssec", "off", "--json"},
+                               dir());
   };
   const CommandResult forbidden = check("www.forbidden.test", "letsencrypt.org");
   EXPECT_EQ(forbidden.exit_code, 1) << forbidden.err;
@@ -243,9 +144,10 @@ TEST_F(EndToEndTest, CaaCheckCommandExitCodeAndJsonVerdictAgree) {
   EXPECT_EQ(no_caa.exit_code, 0) << no_caa.err;
   // A server that does not answer: indeterminate, never permitted.
   const CommandResult dead = testing::RunCommand(
-      Caawatch({"caa", "check", "www.forbidden.test", "--issuer", "letsencrypt.org", "--dns-server",
-                absl::StrCat("127.0.0.1:", FreeTcpPort()), "--dnssec", "off", "--json"}),
-      dir_.string());
+      {caawatch(), "caa", "check", "www.forbidden.test", "--issuer", "letsencrypt.org",
+       "--dns-server", absl::StrCat("127.0.0.1:", testing::FreeTcpPort()), "--dnssec", "off",
+       "--json"},
+      dir());
   EXPECT_EQ(dead.exit_code, 2) << dead.err;
   EXPECT_EQ(nlohmann::json::parse(dead.out)["verdict"], "dns_indeterminate");
 }
@@ -254,8 +156,7 @@ TEST_F(EndToEndTest, InspectPrintsTheIdentitiesOfEveryCertificateInAFile) {
   const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
   ASSERT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
   const std::string pem = std::string(shared) + "/corpus/ct/rfc6962-argon2025/google-com-chain.pem";
-  const CommandResult inspect =
-      testing::RunCommand(Caawatch({"inspect", pem, "--json"}), dir_.string());
+  const CommandResult inspect = testing::RunCommand({caawatch(), "inspect", pem, "--json"}, dir());
   ASSERT_EQ(inspect.exit_code, 0) << inspect.err;
   const std::vector<nlohmann::json> certs = JsonLines(inspect.out);
   ASSERT_GE(certs.size(), 2u);
@@ -265,7 +166,7 @@ TEST_F(EndToEndTest, InspectPrintsTheIdentitiesOfEveryCertificateInAFile) {
   }
   EXPECT_EQ(certs[0]["sha256"].get<std::string>().size(), 64u);
   const CommandResult missing =
-      testing::RunCommand(Caawatch({"inspect", dir_.string() + "/nope.pem"}), dir_.string());
+      testing::RunCommand({caawatch(), "inspect", dir() + "/nope.pem"}, dir());
   EXPECT_NE(missing.exit_code, 0);
   EXPECT_NE(missing.err.find("nope.pem"), std::string::npos);
 }
@@ -280,18 +181,18 @@ TEST_F(EndToEndTest, RepeatedSigkillDuringIngestionLosesNothingAndRepeatsNothing
     plants.push_back(
         absl::StrCat("h", i, i % 2 == 0 ? ".forbidden.test" : ".allowed.test", ":letsencrypt"));
   }
-  std::unique_ptr<Subprocess> log = StartLog(plants);
+  std::unique_ptr<Subprocess> log = StartLog({.plants = plants});
 
   // The reference: one uninterrupted run into its own data directory.
-  const std::string reference_dir = dir_.string() + "/reference";
-  std::vector<std::string> reference_args = RunArgs(/*once=*/true);
+  const std::string reference_dir = dir() + "/reference";
+  std::vector<std::string> reference_args = RunArgs({"--once"});
   reference_args[3] = reference_dir;  // --data-dir's value.
   const absl::Time reference_start = absl::Now();
-  CommandResult reference = testing::RunCommand(reference_args, dir_.string(), absl::Seconds(300));
+  CommandResult reference = testing::RunCommand(reference_args, dir(), absl::Seconds(300));
   ASSERT_EQ(reference.exit_code, 0) << reference.err;
   const absl::Duration reference_time = absl::Now() - reference_start;
   CommandResult expected = testing::RunCommand(
-      Caawatch({"findings", "--json", "--data-dir", reference_dir}), dir_.string());
+      {caawatch(), "findings", "--json", "--limit", "100000", "--data-dir", reference_dir}, dir());
   ASSERT_EQ(expected.exit_code, 0) << expected.err;
 
   // Kill at random moments: each run lives a random fraction of a 25th of the reference run on
@@ -302,7 +203,7 @@ TEST_F(EndToEndTest, RepeatedSigkillDuringIngestionLosesNothingAndRepeatsNothing
   int kills = 0;
   int mid_ingestion = 0;
   for (int attempt = 0; attempt < 100 && mid_ingestion < 25; ++attempt) {
-    Subprocess run(RunArgs(/*once=*/true), dir_.string());
+    Subprocess run(RunArgs({"--once"}), dir());
     absl::SleepFor(absl::Milliseconds(random() % slice_ms));
     run.Signal(SIGKILL);
     std::optional<int> code = run.Wait(absl::Seconds(30));
@@ -320,9 +221,9 @@ TEST_F(EndToEndTest, RepeatedSigkillDuringIngestionLosesNothingAndRepeatsNothing
     }
   }
   EXPECT_GE(mid_ingestion, 20) << "of " << kills << " kills";
-  CommandResult last = testing::RunCommand(RunArgs(true), dir_.string(), absl::Seconds(300));
+  CommandResult last = testing::RunCommand(RunArgs({"--once"}), dir(), absl::Seconds(300));
   ASSERT_EQ(last.exit_code, 0) << last.err;
-  CommandResult actual = Cli({"findings", "--json"});
+  CommandResult actual = Cli({"findings", "--json", "--limit", "100000"});
   ASSERT_EQ(actual.exit_code, 0) << actual.err;
 
   // Same findings in the same seq order; only the wall-clock fields may differ.
@@ -338,7 +239,7 @@ TEST_F(EndToEndTest, RepeatedSigkillDuringIngestionLosesNothingAndRepeatsNothing
   };
   const std::vector<std::string> want = comparable(expected.out);
   const std::vector<std::string> got = comparable(actual.out);
-  ASSERT_EQ(want.size(), static_cast<size_t>(kPlanted) + 2);  // + the fixture's two plants.
+  ASSERT_EQ(want.size(), static_cast<size_t>(kPlanted));
   ASSERT_EQ(got.size(), want.size());
   for (size_t i = 0; i < got.size(); ++i) ASSERT_EQ(got[i], want[i]) << "finding " << i;
   const std::vector<nlohmann::json> findings = JsonLines(actual.out);

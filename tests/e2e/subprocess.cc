@@ -12,7 +12,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 
 namespace caawatch::testing {
@@ -25,6 +28,19 @@ std::string ReadFileOrEmpty(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+std::optional<int64_t> ProcStatusNumber(pid_t pid, absl::string_view key) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  for (std::string line; std::getline(in, line);) {
+    absl::string_view rest = line;  // "VmRSS:    12345 kB", "Threads:  9"
+    if (!absl::ConsumePrefix(&rest, key) || !absl::ConsumePrefix(&rest, ":")) continue;
+    rest = absl::StripAsciiWhitespace(rest);
+    absl::ConsumeSuffix(&rest, " kB");
+    int64_t value = 0;
+    if (absl::SimpleAtoi(rest, &value)) return value;
+  }
+  return std::nullopt;
 }
 
 Subprocess::Subprocess(std::vector<std::string> argv, const std::string& log_dir) {

@@ -6,10 +6,12 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace caawatch::testing {
@@ -52,6 +54,10 @@ CommandResult RunCommand(std::vector<std::string> argv, const std::string& log_d
 
 // Reads a whole file ("" if missing).
 std::string ReadFileOrEmpty(const std::string& path);
+
+// The number on line `key` of /proc/PID/status, e.g. "VmRSS" (in KiB) or "Threads"; nullopt
+// if the process is gone or the line is missing.
+std::optional<int64_t> ProcStatusNumber(pid_t pid, absl::string_view key);
 
 }  // namespace caawatch::testing
 

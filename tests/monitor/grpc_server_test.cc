@@ -1,11 +1,6 @@
 // The server builder's security rules over real TLS: loopback-only plaintext, tokens checked
-// on a real channel with a certificate made here with OpenSSL.
+// on a real channel with a self-signed certificate made with OpenSSL (tests/fakes).
 #include "monitor/grpc_server.h"
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -23,6 +18,7 @@
 #include "monitor/alert_hub.h"
 #include "monitor/service.h"
 #include "store/finding_store.h"
+#include "tests/fakes/self_signed_tls.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -36,50 +32,11 @@ std::string MakeTempDir() {
   return mkdtemp(tmpl.data());
 }
 
-// A self-signed P-256 certificate for "localhost" and 127.0.0.1, made with OpenSSL.
-struct TestTls {
-  std::string cert_pem;
-  std::string key_pem;
-};
-
-TestTls MakeTestTls() {
-  TestTls tls;
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  X509* x509 = X509_new();
-  X509_set_version(x509, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x509), 1);
-  X509_gmtime_adj(X509_getm_notBefore(x509), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(x509), 3600);
-  X509_set_pubkey(x509, key);
-  X509_NAME* name = X509_get_subject_name(x509);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(x509, name);
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, x509, x509, nullptr, nullptr, 0);
-  X509_EXTENSION* san =
-      X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1");
-  X509_add_ext(x509, san, -1);
-  X509_EXTENSION_free(san);
-  X509_EXTENSION* bc = X509V3_EXT_conf_nid(nullptr, &ctx, NID_basic_constraints, "CA:FALSE");
-  X509_add_ext(x509, bc, -1);
-  X509_EXTENSION_free(bc);
-  X509_sign(x509, key, EVP_sha256());
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_X509(bio, x509);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio, &data);
-  tls.cert_pem.assign(data, len);
-  BIO_free(bio);
-  bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  len = BIO_get_mem_data(bio, &data);
-  tls.key_pem.assign(data, len);
-  BIO_free(bio);
-  X509_free(x509);
-  EVP_PKEY_free(key);
-  return tls;
+// A self-signed certificate for "localhost" and 127.0.0.1.
+fakes::SelfSignedTls MakeTestTls() {
+  absl::StatusOr<fakes::SelfSignedTls> tls = fakes::MakeSelfSignedTls("DNS:localhost,IP:127.0.0.1");
+  EXPECT_TRUE(tls.ok()) << tls.status();
+  return tls.value_or(fakes::SelfSignedTls{});
 }
 
 void WriteFile(const std::string& path, const std::string& content) {
@@ -118,7 +75,7 @@ TEST_F(GrpcServerSecurityTest, RefusesAnyAddressWithoutTlsAndToken) {
   EXPECT_EQ(plain.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(plain.status().message().find("0.0.0.0:0"), std::string::npos);
 
-  TestTls tls = MakeTestTls();
+  fakes::SelfSignedTls tls = MakeTestTls();
   WriteFile(dir_ + "/cert.pem", tls.cert_pem);
   WriteFile(dir_ + "/key.pem", tls.key_pem);
   options.tls_cert_file = dir_ + "/cert.pem";
@@ -147,7 +104,7 @@ TEST(GrpcServerAddressTest, KnowsLoopbackAddresses) {
 }
 
 TEST_F(GrpcServerSecurityTest, TokenProtectedServerAcceptsOnlyTheRightToken) {
-  TestTls tls = MakeTestTls();
+  fakes::SelfSignedTls tls = MakeTestTls();
   WriteFile(dir_ + "/cert.pem", tls.cert_pem);
   WriteFile(dir_ + "/key.pem", tls.key_pem);
   GrpcServerOptions options;

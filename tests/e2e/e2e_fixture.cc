@@ -1,0 +1,125 @@
+#include "tests/e2e/e2e_fixture.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+
+namespace caawatch::testing {
+namespace {
+
+constexpr char kZone[] = R"(forbidden  CAA 0 issue "pki.goog"
+allowed    CAA 0 issue "letsencrypt.org"
+)";
+
+}  // namespace
+
+int FreeTcpPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::vector<nlohmann::json> JsonLines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+std::vector<std::string> ForbiddenPlants(const std::string& flag, const std::string& prefix,
+                                         int count) {
+  std::vector<std::string> flags;
+  for (int i = 0; i < count; ++i) {
+    flags.push_back(flag);
+    flags.push_back(absl::StrCat(prefix, i, ".forbidden.test:letsencrypt"));
+  }
+  return flags;
+}
+
+void EndToEndFixture::SetUp() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "caawatch_e2e_XXXXXX").string();
+  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+  dir_ = tmpl;
+  bin_ = CAAWATCH_BINARY_DIR;
+  fakes::KnotZone zone;
+  zone.origin = "test";
+  zone.records = kZone;
+  auto knot = fakes::KnotServer::Start({zone});
+  ASSERT_TRUE(knot.ok()) << knot.status();
+  knot_ = std::move(*knot);
+}
+
+void EndToEndFixture::TearDown() { std::filesystem::remove_all(dir_); }
+
+std::unique_ptr<Subprocess> EndToEndFixture::StartLog(const TestLogOptions& options) {
+  std::vector<std::string> args = {bin_ + "/tests/fakes/caawatch_test_log",
+                                   "--publish",
+                                   "--loglist-out",
+                                   loglist(),
+                                   "--seed",
+                                   "7",
+                                   "--noise",
+                                   std::to_string(options.noise)};
+  args.insert(args.end(), options.plants.begin(), options.plants.end());
+  auto log = std::make_unique<Subprocess>(args, dir());
+  for (std::optional<std::string> line; (line = log->ReadLine(absl::Seconds(120)));) {
+    if (absl::StartsWith(*line, "serving ")) return log;
+  }
+  ADD_FAILURE() << "the test log did not start: " << log->Stderr();
+  return log;
+}
+
+std::vector<std::string> EndToEndFixture::RunArgs(const std::vector<std::string>& extra) const {
+  std::vector<std::string> args = {caawatch(),   "run",          "--data-dir",   data_dir(),
+                                   "--log-list", loglist(),      "--dns-server", dns_server(),
+                                   "--dnssec",   "off",          "--watch",      ".forbidden.test",
+                                   "--watch",    ".allowed.test"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+std::string EndToEndFixture::dns_server() const {
+  return absl::StrCat("127.0.0.1:", knot_->port());
+}
+
+CommandResult EndToEndFixture::Cli(std::vector<std::string> args) const {
+  args.insert(args.begin(), caawatch());
+  args.push_back("--data-dir");
+  args.push_back(data_dir());
+  return RunCommand(args, dir());
+}
+
+std::vector<uint64_t> EndToEndFixture::StoredAlertSeqs() const {
+  const CommandResult findings = Cli({"findings", "--json", "--limit", "100000"});
+  EXPECT_EQ(findings.exit_code, 0) << findings.err;
+  std::vector<uint64_t> seqs;
+  for (const nlohmann::json& f : JsonLines(findings.out)) {
+    if (f["severity"] == "critical" || f["severity"] == "warning") {
+      seqs.push_back(f["seq"].get<uint64_t>());
+    }
+  }
+  return seqs;
+}
+
+std::string EndToEndFixture::WriteFile(const std::string& name, const std::string& text) const {
+  const std::string path = dir() + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+}  // namespace caawatch::testing

@@ -1,0 +1,76 @@
+// The setup every end-to-end test shares: a private temp dir, Knot DNS serving the CAA zone
+// "test." (forbidden.test lets only Google Trust Services issue, allowed.test only Let's
+// Encrypt), and argv builders for the test CT log, `caawatch run` and the CLI, each run as its
+// own process.
+#ifndef CAAWATCH_TESTS_E2E_E2E_FIXTURE_H_
+#define CAAWATCH_TESTS_E2E_E2E_FIXTURE_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "tests/e2e/subprocess.h"
+#include "tests/fakes/dns/knot_server.h"
+
+namespace caawatch::testing {
+
+// A free TCP port on 127.0.0.1 at the time of the call.
+int FreeTcpPort();
+
+// One JSON value per non-empty line.
+std::vector<nlohmann::json> JsonLines(const std::string& text);
+
+// "--plant" (or "--plant-on-signal") flags for `count` certificates from Let's Encrypt named
+// "<prefix>0.forbidden.test", "<prefix>1.forbidden.test", ...: each becomes one alert.
+std::vector<std::string> ForbiddenPlants(const std::string& flag, const std::string& prefix,
+                                         int count);
+
+struct TestLogOptions {
+  uint64_t noise = 3000;  // Certificates under noise.test: they match no watched name.
+  // Flags as caawatch_test_log takes them, e.g. {"--plant", "www.forbidden.test:letsencrypt"}.
+  std::vector<std::string> plants;
+};
+
+class EndToEndFixture : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Starts caawatch_test_log (published at start, seed 7) writing its log list to loglist();
+  // returns once it serves (a test failure is added if it does not).
+  std::unique_ptr<Subprocess> StartLog(const TestLogOptions& options);
+
+  // argv of `caawatch run` against the test log and Knot (DNSSEC off), watching
+  // .forbidden.test and .allowed.test, with `extra` appended.
+  std::vector<std::string> RunArgs(const std::vector<std::string>& extra) const;
+
+  // Runs `caawatch ARGS --data-dir data_dir()` to completion.
+  CommandResult Cli(std::vector<std::string> args) const;
+
+  // The seqs of the stored alerts (critical and warning findings) in the order `caawatch
+  // findings --json` lists them; a test failure is added if the command fails.
+  std::vector<uint64_t> StoredAlertSeqs() const;
+
+  // Writes `text` to dir()/name and returns the path.
+  std::string WriteFile(const std::string& name, const std::string& text) const;
+
+  std::string dir() const { return dir_.string(); }
+  std::string data_dir() const { return dir() + "/data"; }
+  std::string loglist() const { return dir() + "/loglist.json"; }
+  std::string bin() const { return bin_; }
+  std::string caawatch() const { return bin_ + "/cli/caawatch"; }
+  std::string dns_server() const;  // The Knot server, as --dns-server takes it.
+
+ private:
+  std::filesystem::path dir_;
+  std::string bin_;
+  std::unique_ptr<fakes::KnotServer> knot_;
+};
+
+}  // namespace caawatch::testing
+
+#endif  // CAAWATCH_TESTS_E2E_E2E_FIXTURE_H_
