@@ -5,7 +5,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "ctlog/http_log_client.h"
 #include "ctlog/leaf.h"
+#include "ctlog/log_tailer_factory.h"
 #include "ctlog/start_state.h"
 #include "nlohmann/json.hpp"
 
@@ -33,11 +35,11 @@ void AddNodes(const ctlog::CollapsedTree& tree,
 
 }  // namespace
 
-LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::LogClient> client,
+LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fetcher,
                      LogWorkerDeps deps, LogWorkerOptions options)
     : log_(std::move(log)),
       log_id_(Bytes(log_.log_id)),
-      client_(std::move(client)),
+      fetcher_(std::move(fetcher)),
       deps_(deps),
       options_(options) {}
 
@@ -45,8 +47,8 @@ void LogWorker::Log(LogLevel level, absl::string_view message) const {
   if (deps_.logger != nullptr) deps_.logger->Log(level, log_.description, message);
 }
 
-absl::Status LogWorker::EnsureStarted() {
-  if (tailer_ != nullptr) return absl::OkStatus();
+// The stored position, or where --start-at says a log seen for the first time begins.
+absl::StatusOr<ctlog::TailerState> LogWorker::StartState() {
   ctlog::TailerState state;
   CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::LogStateRecord> stored,
                             deps_.store->LoadLogState(log_id_));
@@ -60,20 +62,32 @@ absl::Status LogWorker::EnsureStarted() {
     }
     CAAWATCH_ASSIGN_OR_RETURN(state.verified_tree, TreeFromRecord(stored->verified_size(),
                                                                   stored->verified_tree_nodes()));
-  } else if (options_.start_at.kind != StartAt::Kind::kBeginning) {
-    uint64_t position = options_.start_at.index;
-    if (options_.start_at.kind == StartAt::Kind::kEnd) {
-      CAAWATCH_ASSIGN_OR_RETURN(ctlog::SignedTreeHead sth, client_->GetSth());
-      position = sth.tree_size;
-    }
-    CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::StartStateAt(*client_, position));
-    Log(LogLevel::kInfo, absl::StrCat("starting at entry ", position));
+    return state;
   }
-  ctlog::TailerOptions tailer_options;
+  if (options_.start_at.kind == StartAt::Kind::kBeginning) return state;
+  if (log_.kind != ctlog::LogKind::kRfc6962) {
+    return absl::UnimplementedError(
+        "--start-at end|INDEX is not supported for tiled logs yet; use --start-at beginning or "
+        "exclude this log with log_filter");
+  }
+  ctlog::HttpLogClient client(fetcher_.get(), log_.url);
+  uint64_t position = options_.start_at.index;
+  if (options_.start_at.kind == StartAt::Kind::kEnd) {
+    CAAWATCH_ASSIGN_OR_RETURN(ctlog::SignedTreeHead sth, client.GetSth());
+    position = sth.tree_size;
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::StartStateAt(client, position));
+  Log(LogLevel::kInfo, absl::StrCat("starting at entry ", position));
+  return state;
+}
+
+absl::Status LogWorker::EnsureStarted() {
+  if (tailer_ != nullptr) return absl::OkStatus();
+  CAAWATCH_ASSIGN_OR_RETURN(ctlog::TailerState state, StartState());
+  ctlog::LogTailerOptions tailer_options;
   tailer_options.max_batch = options_.batch_size;
-  CAAWATCH_ASSIGN_OR_RETURN(ctlog::Tailer tailer,
-                            ctlog::Tailer::Create(log_, client_.get(), tailer_options, std::move(state)));
-  tailer_ = std::make_unique<ctlog::Tailer>(std::move(tailer));
+  CAAWATCH_ASSIGN_OR_RETURN(
+      tailer_, ctlog::CreateLogTailer(log_, fetcher_.get(), tailer_options, std::move(state)));
   return absl::OkStatus();
 }
 
@@ -129,7 +143,7 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
   return absl::OkStatus();
 }
 
-absl::Status LogWorker::ProcessBatch(const ctlog::Tailer::Batch& batch,
+absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
                                      const ctlog::SignedTreeHead& sth) {
   const std::shared_ptr<const Watchlist> watchlist = deps_.watches->Current();
   const absl::Time now = deps_.clock->Now();
@@ -182,7 +196,7 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
   ctlog::SignedTreeHead target = *sth;
   while (tailer_->state().position < target.tree_size && !stop.HasBeenNotified()) {
     if (target_size != 0 && tailer_->state().position >= target_size) break;
-    absl::StatusOr<ctlog::Tailer::Batch> batch = tailer_->FetchBatch(target);
+    absl::StatusOr<ctlog::LogTailer::Batch> batch = tailer_->FetchBatch(target);
     if (!batch.ok()) {
       if (absl::IsDataLoss(batch.status())) {
         CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(batch.status()));
@@ -191,12 +205,12 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
       }
       return batch.status();
     }
-    if (batch->verification == ctlog::Tailer::Verification::kRootMismatch) {
-      const absl::Status mismatch = absl::DataLossError(absl::StrCat(
-          "entries [", tailer_->state().verified_size, ", ", target.tree_size,
-          ") do not hash to the signed root of tree size ", target.tree_size, " (expected ",
-          absl::Base64Escape(Bytes(target.root_hash)), ", computed ",
-          absl::Base64Escape(Bytes(batch->computed_root)), ")"));
+    if (batch->verification == ctlog::LogTailer::Verification::kRootMismatch) {
+      const absl::Status mismatch = absl::DataLossError(
+          absl::StrCat("entries [", tailer_->state().verified_size, ", ", target.tree_size,
+                       ") do not hash to the signed root of tree size ", target.tree_size,
+                       " (expected ", absl::Base64Escape(Bytes(target.root_hash)), ", computed ",
+                       absl::Base64Escape(Bytes(batch->computed_root)), ")"));
       CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(mismatch));
       return mismatch;
     }
@@ -213,8 +227,8 @@ void LogWorker::Run(const absl::Notification& stop) {
       delay = options_.poll_interval;
     } else {
       delay = std::min(std::max(delay * 2, options_.poll_interval), options_.max_backoff);
-      Log(LogLevel::kWarning, absl::StrCat(status.message(), " (retrying in ",
-                                           absl::FormatDuration(delay), ")"));
+      Log(LogLevel::kWarning,
+          absl::StrCat(status.message(), " (retrying in ", absl::FormatDuration(delay), ")"));
     }
   }
 }

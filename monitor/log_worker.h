@@ -1,6 +1,7 @@
-// Tails one log: Tailer step -> decode -> watchlist match -> CAA evaluation -> one atomic
-// commit per batch (findings + log position) -> alert notification. Owns no thread: the
-// Supervisor runs Run() on one; tests drive CatchUp() directly.
+// Tails one log of either kind (RFC 6962 or static-ct-api, through ctlog::LogTailer): tailer step
+// -> decode -> watchlist match -> CAA evaluation -> one atomic commit per batch (findings + log
+// position) -> alert notification. Owns no thread: the Supervisor runs Run() on one; tests drive
+// CatchUp() directly.
 #ifndef CAAWATCH_MONITOR_LOG_WORKER_H_
 #define CAAWATCH_MONITOR_LOG_WORKER_H_
 
@@ -12,9 +13,9 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "ctlog/log_client.h"
+#include "ctlog/http_fetcher.h"
+#include "ctlog/log_tailer.h"
 #include "ctlog/log_types.h"
-#include "ctlog/tailer.h"
 #include "monitor/alert_hub.h"
 #include "monitor/config.h"
 #include "monitor/issuance_evaluator.h"
@@ -42,7 +43,8 @@ struct LogWorkerDeps {
 
 class LogWorker {
  public:
-  LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::LogClient> client, LogWorkerDeps deps,
+  // `fetcher` carries every request to this log (one connection pool per log).
+  LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fetcher, LogWorkerDeps deps,
             LogWorkerOptions options);
 
   // Processes every entry up to the tree size of a freshly fetched STH (or `target_size` if
@@ -60,17 +62,18 @@ class LogWorker {
 
  private:
   absl::Status EnsureStarted();
-  absl::Status ProcessBatch(const ctlog::Tailer::Batch& batch, const ctlog::SignedTreeHead& sth);
+  absl::StatusOr<ctlog::TailerState> StartState();
+  absl::Status ProcessBatch(const ctlog::LogTailer::Batch& batch, const ctlog::SignedTreeHead& sth);
   absl::Status RecordMisbehaviour(const absl::Status& evidence);
   store::LogStateRecord StateRecord(const ctlog::SignedTreeHead* sth) const;
   void Log(LogLevel level, absl::string_view message) const;
 
   const ctlog::LogInfo log_;
   const std::string log_id_;  // Raw 32 bytes.
-  std::unique_ptr<ctlog::LogClient> client_;
+  std::unique_ptr<ctlog::HttpFetcher> fetcher_;
   LogWorkerDeps deps_;
   LogWorkerOptions options_;
-  std::unique_ptr<ctlog::Tailer> tailer_;  // Created by EnsureStarted().
+  std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().
   uint64_t latest_tree_size_ = 0;
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;

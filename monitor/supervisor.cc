@@ -15,7 +15,6 @@
 #include "caa/unbound_resolver.h"
 #include "ctlog/embedded_log_list.h"
 #include "ctlog/http_fetcher.h"
-#include "ctlog/http_log_client.h"
 #include "ctlog/log_list.h"
 #include "monitor/alert_hub.h"
 #include "monitor/caa_check.h"
@@ -31,28 +30,6 @@ namespace caawatch::monitor {
 namespace {
 
 // A log client that owns its HTTP connection: one per log, so logs never share a socket.
-class OwningHttpLogClient final : public ctlog::LogClient {
- public:
-  OwningHttpLogClient(std::unique_ptr<ctlog::HttpFetcher> fetcher, const std::string& url)
-      : fetcher_(std::move(fetcher)), client_(fetcher_.get(), url) {}
-  absl::StatusOr<ctlog::SignedTreeHead> GetSth() override { return client_.GetSth(); }
-  absl::StatusOr<std::vector<ctlog::RawEntry>> GetEntries(uint64_t start, uint64_t end) override {
-    return client_.GetEntries(start, end);
-  }
-  absl::StatusOr<std::vector<ctlog::Sha256Hash>> GetConsistencyProof(uint64_t first,
-                                                                     uint64_t second) override {
-    return client_.GetConsistencyProof(first, second);
-  }
-  absl::StatusOr<ctlog::InclusionProof> GetProofByHash(const ctlog::Sha256Hash& leaf_hash,
-                                                       uint64_t tree_size) override {
-    return client_.GetProofByHash(leaf_hash, tree_size);
-  }
-
- private:
-  std::unique_ptr<ctlog::HttpFetcher> fetcher_;
-  ctlog::HttpLogClient client_;
-};
-
 absl::StatusOr<std::string> LoadLogListText(const std::string& source) {
   if (source.empty()) return std::string(ctlog::EmbeddedLogListJson());
   if (absl::StartsWith(source, "http://") || absl::StartsWith(source, "https://")) {
@@ -137,7 +114,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
   worker_options.batch_size = config.batch_size;
   worker_options.start_at = config.start_at;
   for (const ctlog::LogInfo& log : *logs) {
-    if (log.kind != ctlog::LogKind::kRfc6962 || !ctlog::IsTailable(log)) continue;
+    if (!ctlog::IsTailable(log)) continue;
     if (!config.log_filter.empty() &&
         std::none_of(
             config.log_filter.begin(), config.log_filter.end(), [&](const std::string& want) {
@@ -147,12 +124,11 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
     }
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                               ctlog::CurlHttpFetcher::Create());
-    auto client = std::make_unique<OwningHttpLogClient>(std::move(fetcher), log.url);
     parts->workers.push_back(
-        std::make_unique<LogWorker>(log, std::move(client), deps, worker_options));
+        std::make_unique<LogWorker>(log, std::move(fetcher), deps, worker_options));
   }
   if (parts->workers.empty()) {
-    return absl::InvalidArgumentError("the log list has no usable RFC 6962 log");
+    return absl::InvalidArgumentError("the log list has no usable log");
   }
   return absl::WrapUnique(new Supervisor(std::move(parts)));
 }

@@ -12,7 +12,6 @@
 #include "caa/issuer_map.h"
 #include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
-#include "ctlog/http_log_client.h"
 #include "ctlog/log_list.h"
 #include "gtest/gtest.h"
 #include "monitor/alert_hub.h"
@@ -28,29 +27,6 @@
 
 namespace caawatch::monitor {
 namespace {
-
-// Owns the fetcher the borrowed-fetcher HttpLogClient needs, so the worker can own both.
-class OwningClient final : public ctlog::LogClient {
- public:
-  OwningClient(std::unique_ptr<ctlog::HttpFetcher> fetcher, const std::string& url)
-      : fetcher_(std::move(fetcher)), client_(fetcher_.get(), url) {}
-  absl::StatusOr<ctlog::SignedTreeHead> GetSth() override { return client_.GetSth(); }
-  absl::StatusOr<std::vector<ctlog::RawEntry>> GetEntries(uint64_t a, uint64_t b) override {
-    return client_.GetEntries(a, b);
-  }
-  absl::StatusOr<std::vector<ctlog::Sha256Hash>> GetConsistencyProof(uint64_t a,
-                                                                     uint64_t b) override {
-    return client_.GetConsistencyProof(a, b);
-  }
-  absl::StatusOr<ctlog::InclusionProof> GetProofByHash(const ctlog::Sha256Hash& h,
-                                                       uint64_t size) override {
-    return client_.GetProofByHash(h, size);
-  }
-
- private:
-  std::unique_ptr<ctlog::HttpFetcher> fetcher_;
-  ctlog::HttpLogClient client_;
-};
 
 class CaaHistoryIntegrationTest : public ::testing::Test {
  protected:
@@ -123,9 +99,7 @@ class CaaHistoryIntegrationTest : public ::testing::Test {
     deps.alerts = &alerts_;
     deps.clock = &clock_;
     deps.logger = &logger_;
-    LogWorker worker((*logs)[0],
-                     std::make_unique<OwningClient>(std::move(*fetcher), (*logs)[0].url), deps,
-                     LogWorkerOptions{});
+    LogWorker worker((*logs)[0], std::move(*fetcher), deps, LogWorkerOptions{});
     absl::Notification stop;
     ASSERT_TRUE(worker.CatchUp(stop).ok());
   }
