@@ -1,6 +1,7 @@
 #include "monitor/watchlist.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -10,7 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
-#include "monitor/punycode.h"
+#include "ctlog/punycode.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -31,9 +32,12 @@ bool IsHostnameLabel(absl::string_view label) {
 absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw) {
   std::string label = absl::AsciiStrToLower(raw);
   if (std::any_of(label.begin(), label.end(), [](char c) { return (c & 0x80) != 0; })) {
-    absl::StatusOr<std::string> encoded = PunycodeEncode(label);
-    if (!encoded.ok()) return Annotate(encoded.status(), absl::StrCat("label \"", raw, "\""));
-    label = absl::StrCat("xn--", *encoded);
+    std::optional<std::string> encoded = ctlog::ToALabels(label);
+    if (!encoded.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("label \"", raw, "\" is not a valid UTF-8 host name label"));
+    }
+    label = *std::move(encoded);
   }
   if (!IsHostnameLabel(label)) {
     return absl::InvalidArgumentError(
