@@ -219,10 +219,14 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
   return absl::OkStatus();
 }
 
-void LogWorker::Run(const absl::Notification& stop) {
+absl::Status LogWorker::Run(const absl::Notification& stop) {
   absl::Duration delay = absl::ZeroDuration();
   while (!stop.WaitForNotificationWithTimeout(delay)) {
     const absl::Status status = CatchUp(stop);
+    if (absl::IsFailedPrecondition(status)) {
+      Log(LogLevel::kError, absl::StrCat("stopped tailing: ", status.message()));
+      return status;
+    }
     if (status.ok() || absl::IsDataLoss(status)) {
       delay = options_.poll_interval;
     } else {
@@ -231,6 +235,7 @@ void LogWorker::Run(const absl::Notification& stop) {
           absl::StrCat(status.message(), " (retrying in ", absl::FormatDuration(delay), ")"));
     }
   }
+  return absl::OkStatus();
 }
 
 }  // namespace caawatch::monitor

@@ -53,8 +53,10 @@ class LogWorker {
   // past unverified data. kFailedPrecondition: the store is unusable.
   [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
 
-  // CatchUp, then poll every poll_interval (backing off on errors) until `stop`.
-  void Run(const absl::Notification& stop);
+  // CatchUp, then poll every poll_interval (backing off on log and network errors) until
+  // `stop`: OK. Returns early with kFailedPrecondition when the store cannot be written (full
+  // disk, read-only directory): retrying cannot help and tailing further would outrun it.
+  [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
   const ctlog::LogInfo& log() const { return log_; }
   // Tree size of the latest STH seen, 0 before the first.

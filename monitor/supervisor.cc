@@ -220,13 +220,26 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   }
   std::vector<std::thread> threads;
   for (auto& worker : parts_->workers) {
-    threads.emplace_back([&stop, w = worker.get()] { w->Run(stop); });
+    threads.emplace_back([this, w = worker.get()] { Halt(w->Run(halt_)); });
   }
-  threads.emplace_back([this, &stop] { PollCaa(stop); });
-  stop.WaitForNotification();
+  threads.emplace_back([this] { PollCaa(halt_); });
+  while (!stop.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
+         !halt_.HasBeenNotified()) {
+  }
+  Halt(absl::OkStatus());
   for (std::thread& t : threads) t.join();
   server.server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
-  return absl::OkStatus();
+  absl::MutexLock lock(&halt_mu_);
+  return halt_reason_;
+}
+
+void Supervisor::Halt(absl::Status reason) {
+  absl::MutexLock lock(&halt_mu_);
+  // The first call decides: a worker's store error, or the outside stop (OK). Workers return OK
+  // only once halted, so their OK never halts the others.
+  if (halt_.HasBeenNotified()) return;
+  halt_reason_ = std::move(reason);
+  halt_.Notify();
 }
 
 }  // namespace caawatch::monitor

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -34,13 +35,21 @@ class Supervisor {
   // errors are retried a few times; a log that stays unreachable makes the result kUnavailable
   // (the others are still processed). No gRPC server is started.
   [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop);
-  // Tails until `stop` is notified, serving gRPC, then commits and returns.
+  // Tails until `stop` is notified, serving gRPC, then commits and returns OK. When the store
+  // cannot be written (full disk, read-only directory) every log stops and the store's error
+  // is returned: nothing past the last commit was acknowledged, so a restart loses nothing.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
  private:
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);
   absl::Status ObserveWatchedNames();
   void PollCaa(const absl::Notification& stop);
+  // Notifies `halt` once, with the reason when it is an error.
+  void Halt(absl::Status reason);
+
+  absl::Mutex halt_mu_;
+  absl::Notification halt_;
+  absl::Status halt_reason_ ABSL_GUARDED_BY(halt_mu_);
 
   std::unique_ptr<SupervisorParts> parts_;
 };

@@ -46,6 +46,10 @@ struct FindingQuery {
 
 struct OpenOptions {
   bool read_only = false;  // CLI readers open without locking out `run`.
+  // Writes are refused (kFailedPrecondition, saying how much is free) while the file system
+  // holding the store has less than this free: RocksDB is never driven into a full disk, where
+  // its error paths are not safe to rely on.
+  uint64_t min_free_bytes = uint64_t{64} << 20;
 };
 
 class FindingStore {

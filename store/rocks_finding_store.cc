@@ -1,6 +1,10 @@
 #include "store/rocks_finding_store.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "absl/memory/memory.h"
@@ -89,8 +93,29 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
 
 RocksFindingStore::RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
                                      std::vector<rocksdb::ColumnFamilyHandle*> handles,
-                                     bool read_only)
-    : db_(std::move(db)), handles_(std::move(handles)), read_only_(read_only) {}
+                                     std::string dir, const OpenOptions& options)
+    : db_(std::move(db)),
+      handles_(std::move(handles)),
+      read_only_(options.read_only),
+      dir_(std::move(dir)),
+      min_free_bytes_(options.min_free_bytes) {}
+
+absl::Status RocksFindingStore::CheckWritable() const {
+  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
+  struct statvfs fs;
+  if (statvfs(dir_.c_str(), &fs) != 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot check free space of ", dir_, ": ", strerror(errno)));
+  }
+  const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+  if (free_bytes < min_free_bytes_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no space left for the store: ", free_bytes >> 20, " MiB free on ", dir_,
+                     ", and caawatch keeps at least ", min_free_bytes_ >> 20,
+                     " MiB free; free some space and restart"));
+  }
+  return absl::OkStatus();
+}
 
 RocksFindingStore::~RocksFindingStore() {
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
@@ -118,8 +143,9 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
       options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &handles, &raw)
                         : rocksdb::DB::Open(db_options, dir, families, &handles, &raw);
   CAAWATCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open store ", dir)));
-  auto store = absl::WrapUnique(new RocksFindingStore(std::unique_ptr<rocksdb::DB>(raw),
-                                                      std::move(handles), options.read_only));
+  auto store = absl::WrapUnique(
+      new RocksFindingStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), dir, options));
+  if (!options.read_only) CAAWATCH_RETURN_IF_ERROR(store->CheckWritable());
   CAAWATCH_RETURN_IF_ERROR(store->LoadSchema());
   return std::unique_ptr<FindingStore>(std::move(store));
 }
@@ -173,7 +199,7 @@ absl::StatusOr<std::optional<FindingRecord>> RocksFindingStore::FindingAt(
 }
 
 absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
-  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
   absl::MutexLock lock(&commit_mu_);
   rocksdb::WriteBatch batch;
   CommitResult result;
@@ -324,6 +350,7 @@ absl::StatusOr<uint64_t> RocksFindingStore::LastSeq() {
 
 absl::Status RocksFindingStore::PutWatch(const WatchRecord& entry) {
   if (entry.name().empty()) return absl::InvalidArgumentError("watch entry without a name");
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
   rocksdb::WriteOptions w;
   w.sync = true;
   return FromRocks(db_->Put(w, handles_[kWatch], entry.name(), entry.SerializeAsString()),
@@ -335,6 +362,7 @@ absl::StatusOr<bool> RocksFindingStore::RemoveWatch(const std::string& name) {
   bool found = false;
   CAAWATCH_RETURN_IF_ERROR(Get(kWatch, name, &value, &found));
   if (!found) return false;
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
   rocksdb::WriteOptions w;
   w.sync = true;
   CAAWATCH_RETURN_IF_ERROR(FromRocks(db_->Delete(w, handles_[kWatch], name), "remove watch"));
@@ -354,7 +382,7 @@ absl::StatusOr<std::vector<WatchRecord>> RocksFindingStore::ListWatch() {
 
 absl::Status RocksFindingStore::RecordCaaObservation(const CaaObservationRecord& observation,
                                                      absl::Duration max_gap) {
-  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
   absl::MutexLock lock(&observation_mu_);
   const std::string prefix = observation.query_name() + std::string(1, '\0');
   std::unique_ptr<rocksdb::Iterator> it(

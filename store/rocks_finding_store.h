@@ -46,7 +46,8 @@ class RocksFindingStore final : public FindingStore {
  private:
   enum Family { kMeta, kFindings, kBySeq, kByName, kByHash, kCerts, kLogState, kWatch, kCaaObs };
   RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
-                    std::vector<rocksdb::ColumnFamilyHandle*> handles, bool read_only);
+                    std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string dir,
+                    const OpenOptions& options);
 
   absl::Status Get(Family family, const std::string& key, std::string* value, bool* found);
   template <typename Record>
@@ -57,7 +58,12 @@ class RocksFindingStore final : public FindingStore {
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  // OK when a write may go ahead: not read-only, and enough space free (OpenOptions).
+  absl::Status CheckWritable() const;
+
   const bool read_only_;
+  const std::string dir_;
+  const uint64_t min_free_bytes_;
   absl::Mutex commit_mu_;  // Serialises read-modify-write of findings and seq allocation.
   uint64_t next_seq_ ABSL_GUARDED_BY(commit_mu_) = 1;
   absl::Mutex observation_mu_;  // Serialises RecordCaaObservation's read-modify-write.

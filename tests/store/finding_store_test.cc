@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace caawatch::store {
@@ -228,6 +229,26 @@ TEST_F(FindingStoreTest, ConcurrentCommitsGetUniqueGaplessSeqs) {
   auto all = store_->ListFindings(q);
   ASSERT_EQ(all->size(), 100u);
   for (size_t i = 0; i < all->size(); ++i) EXPECT_EQ((*all)[i].seq(), i + 1);
+}
+
+TEST(FindingStoreSpaceTest, WritesAreRefusedWithTheFreeSpaceWhenTheDiskIsNearlyFull) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("caawatch_space_" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  {
+    auto created = FindingStore::Open(dir.string());
+    ASSERT_TRUE(created.ok()) << created.status();
+  }
+  OpenOptions options;
+  options.min_free_bytes = ~uint64_t{0};  // More than any disk has free.
+  auto refused = FindingStore::Open(dir.string(), options);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("MiB free on " + dir.string()));
+  // Readers need no space.
+  options.read_only = true;
+  EXPECT_TRUE(FindingStore::Open(dir.string(), options).ok());
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(FindingStoreTest, ReadOnlyOpenSeesCommittedDataWhileTheWriterIsOpen) {
