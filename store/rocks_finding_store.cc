@@ -137,6 +137,18 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
     cf.OptimizeForPointLookup(8);
     families.emplace_back(name, cf);
   }
+  if (options.read_only) {
+    // A first run killed while creating the store leaves it without all its families; a
+    // writer completes them, a reader can only say so.
+    std::vector<std::string> existing;
+    if (rocksdb::DB::ListColumnFamilies(db_options, dir, &existing).ok() &&
+        existing.size() < families.size()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the store in ", dir,
+                       " is not fully created yet (a first `caawatch run` was interrupted?); "
+                       "`caawatch run` completes it"));
+    }
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;  // RocksDB 7.8 (Debian 12) only has the DB** overload.
   const rocksdb::Status s =
