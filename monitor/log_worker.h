@@ -25,7 +25,7 @@
 namespace caawatch::monitor {
 
 struct LogWorkerOptions {
-  absl::Duration poll_interval = absl::Seconds(5);
+  absl::Duration poll_interval = absl::Seconds(1);
   absl::Duration max_backoff = absl::Minutes(5);
   size_t batch_size = 1000;
   StartAt start_at;

@@ -13,13 +13,11 @@
 
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/e2e/free_port.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/fakes/dns/knot_server.h"
 
 namespace caawatch::testing {
-
-// A free TCP port on 127.0.0.1 at the time of the call.
-int FreeTcpPort();
 
 // One JSON value per non-empty line.
 std::vector<nlohmann::json> JsonLines(const std::string& text);

@@ -9,6 +9,8 @@
 //   --plant NAME:CA      a precert/final pair for NAME from CA (letsencrypt|google|digicert|
 //                        unknown); repeatable
 //   --plant-on-signal NAME:CA  planted (precert/final pair) and published on the first SIGUSR1
+//   --plant-per-signal NAME:CA  planted and published on every SIGUSR1, '#' in NAME replaced by
+//                        the signal's number (1, 2, ...): a stream of new certificates
 //   --publish            publish the initial entries at start (else the STH starts at size 0)
 //   --grow-every-ms N    every N ms add one noise certificate and publish everything pending
 //   --batch-cap N        get-entries cap (default 256)
@@ -25,6 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "base/clock.h"
 #include "base/status_macros.h"
@@ -42,6 +45,7 @@ struct Flags {
   uint64_t noise = 0;
   std::vector<std::pair<std::string, CaBrand>> plants;
   std::vector<std::pair<std::string, CaBrand>> plants_on_signal;
+  std::vector<std::pair<std::string, CaBrand>> plants_per_signal;
   bool publish = false;
   int64_t grow_every_ms = 0;
   uint64_t batch_cap = 256;
@@ -74,11 +78,14 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       ok = absl::SimpleAtoi(value, &flags.grow_every_ms) && flags.grow_every_ms >= 0;
     } else if (arg == "--batch-cap") {
       ok = absl::SimpleAtoi(value, &flags.batch_cap) && flags.batch_cap > 0;
-    } else if (arg == "--plant" || arg == "--plant-on-signal") {
+    } else if (arg == "--plant" || arg == "--plant-on-signal" || arg == "--plant-per-signal") {
       std::pair<std::string, std::string> parts = absl::StrSplit(value, absl::MaxSplits(':', 1));
       CAAWATCH_ASSIGN_OR_RETURN(const CaBrand brand, ParseCaBrand(parts.second));
       ok = !parts.first.empty();
-      (arg == "--plant" ? flags.plants : flags.plants_on_signal).emplace_back(parts.first, brand);
+      (arg == "--plant"             ? flags.plants
+       : arg == "--plant-on-signal" ? flags.plants_on_signal
+                                    : flags.plants_per_signal)
+          .emplace_back(parts.first, brand);
     } else {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg));
     }
@@ -164,6 +171,7 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
             << " published=" << log->published_size() << std::endl;
 
   bool planted_on_signal = false;
+  uint64_t signals_received = 0;
   while (true) {
     siginfo_t info;
     int sig;
@@ -179,6 +187,14 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
     if (sig == SIGUSR1 && !planted_on_signal) {
       CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants_on_signal, log.get(), &issuers, clock.Now()));
       planted_on_signal = true;
+    }
+    if (sig == SIGUSR1) {
+      ++signals_received;
+      std::vector<std::pair<std::string, CaBrand>> numbered = flags.plants_per_signal;
+      for (auto& [name, brand] : numbered) {
+        name = absl::StrReplaceAll(name, {{"#", absl::StrCat(signals_received)}});
+      }
+      CAAWATCH_RETURN_IF_ERROR(Plant(numbered, log.get(), &issuers, clock.Now()));
     }
     CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
     std::cout << "published " << log->published_size() << std::endl;

@@ -28,7 +28,7 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_TRUE(config->dnssec);
   EXPECT_EQ(config->grpc_listen, "127.0.0.1:7443");
   EXPECT_EQ(config->start_at, StartAt{});
-  EXPECT_EQ(config->sth_poll_interval, absl::Seconds(5));
+  EXPECT_EQ(config->sth_poll_interval, absl::Seconds(1));
   EXPECT_EQ(config->caa_poll_interval, absl::Hours(1));
   EXPECT_EQ(config->batch_size, 1000u);
   EXPECT_EQ(config->max_requests_per_second, 10);
