@@ -38,6 +38,14 @@ std::string NameKey(absl::string_view name, uint64_t seq) {
   return ReversedName(name) + std::string(1, '\0') + BigEndian64(seq);
 }
 
+std::string VerdictKey(absl::string_view verdict, uint64_t seq) {
+  return std::string(verdict) + std::string(1, '\0') + BigEndian64(seq);
+}
+
+std::string TimeKey(int64_t recorded_ms, uint64_t seq) {
+  return BigEndian64(static_cast<uint64_t>(std::max<int64_t>(recorded_ms, 0))) + BigEndian64(seq);
+}
+
 std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms) {
   return std::string(query_name) + std::string(1, '\0') +
          BigEndian64(static_cast<uint64_t>(first_seen_ms));

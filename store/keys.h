@@ -20,6 +20,10 @@ std::string FindingKey(const FindingRecord& finding);
 std::string ReversedName(absl::string_view name);
 // by_name: reversed name + 0x00 + BE64(seq).
 std::string NameKey(absl::string_view name, uint64_t seq);
+// by_verdict: verdict + 0x00 + BE64(seq).
+std::string VerdictKey(absl::string_view verdict, uint64_t seq);
+// by_time: BE64(recorded_ms) + BE64(seq). recorded_ms never decreases along seq.
+std::string TimeKey(int64_t recorded_ms, uint64_t seq);
 // caa_obs: query name + 0x00 + BE64(first_seen_ms).
 std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms);
 

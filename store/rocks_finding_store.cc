@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <set>
 
 #include "absl/memory/memory.h"
@@ -19,8 +20,8 @@ namespace caawatch::store {
 namespace {
 
 const char* const kFamilyNames[] = {"default",  // == rocksdb::kDefaultColumnFamilyName
-                                    "findings", "by_seq",    "by_name", "by_hash",
-                                    "certs",    "log_state", "watch",   "caa_obs"};
+                                    "findings",  "by_seq", "by_name", "by_hash",    "certs",
+                                    "log_state", "watch",  "caa_obs", "by_verdict", "by_time"};
 constexpr char kSchemaKey[] = "schema_version";
 constexpr char kNextSeqKey[] = "next_seq";
 
@@ -166,24 +167,62 @@ absl::Status RocksFindingStore::LoadSchema() {
   std::string value;
   bool found = false;
   CAAWATCH_RETURN_IF_ERROR(Get(kMeta, kSchemaKey, &value, &found));
+  const bool created = !found;
+  int version = kSchemaVersion;
   if (found) {
-    int version = 0;
     if (!absl::SimpleAtoi(value, &version)) return absl::DataLossError("corrupt schema version");
     if (version > kSchemaVersion) {
       return absl::FailedPreconditionError(
           absl::StrCat("the store has schema version ", version, ", newer than this caawatch (",
                        kSchemaVersion, "): use a newer caawatch or another --data-dir"));
     }
-  } else if (!read_only_) {
+  }
+  CAAWATCH_RETURN_IF_ERROR(Get(kMeta, kNextSeqKey, &value, &found));
+  {
+    absl::MutexLock lock(&commit_mu_);
+    next_seq_ = found && value.size() == 8 ? ReadBigEndian64(value) : 1;
+  }
+  if (version < kSchemaVersion) {
+    if (read_only_) {
+      return absl::FailedPreconditionError(absl::StrCat("the store has schema version ", version,
+                                                        "; `caawatch run` migrates it to version ",
+                                                        kSchemaVersion, " on start"));
+    }
+    CAAWATCH_RETURN_IF_ERROR(MigrateFromVersion1());
+  }
+  if (!read_only_ && created) {
     rocksdb::WriteOptions w;
     w.sync = true;
     CAAWATCH_RETURN_IF_ERROR(FromRocks(
         db_->Put(w, handles_[kMeta], kSchemaKey, std::to_string(kSchemaVersion)), "write schema"));
   }
-  CAAWATCH_RETURN_IF_ERROR(Get(kMeta, kNextSeqKey, &value, &found));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kByTime]));
+  it->SeekToLast();
   absl::MutexLock lock(&commit_mu_);
-  next_seq_ = found && value.size() == 8 ? ReadBigEndian64(value) : 1;
-  return absl::OkStatus();
+  if (it->Valid() && it->key().size() == 16) {
+    last_recorded_ms_ = static_cast<int64_t>(ReadBigEndian64(it->key().ToString()));
+  }
+  return FromRocks(it->status(), "read by_time");
+}
+
+absl::Status RocksFindingStore::MigrateFromVersion1() {
+  rocksdb::WriteBatch batch;
+  int64_t recorded_ms = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kBySeq]));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(it->value().ToString()));
+    if (!f) return absl::DataLossError("by_seq points to a missing finding");
+    recorded_ms = std::max(recorded_ms, f->recorded_ms());
+    batch.Put(handles_[kByVerdict], VerdictKey(f->verdict(), f->seq()), "");
+    batch.Put(handles_[kByTime], TimeKey(recorded_ms, f->seq()), "");
+  }
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "migrate: scan findings"));
+  // The indexes and the new version land together: an interrupted migration is redone.
+  batch.Put(handles_[kMeta], kSchemaKey, std::to_string(kSchemaVersion));
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  return FromRocks(db_->Write(w, &batch), "migrate to schema version 2");
 }
 
 absl::Status RocksFindingStore::Get(Family family, const std::string& key, std::string* value,
@@ -216,6 +255,7 @@ absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
   rocksdb::WriteBatch batch;
   CommitResult result;
   uint64_t next = next_seq_;
+  int64_t recorded_ms = last_recorded_ms_;
   std::map<std::string, FindingRecord> pending;  // Findings written by this batch, by key.
   for (FindingRecord& f : request.findings) {
     const std::string key = FindingKey(f);
@@ -231,7 +271,12 @@ absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
       f = *existing;
     } else {
       f.set_seq(next++);
+      // Time never runs backwards along seq, so a time range is a seq range (by_time).
+      recorded_ms = std::max(recorded_ms, f.recorded_ms());
+      f.set_recorded_ms(recorded_ms);
       batch.Put(handles_[kBySeq], BigEndian64(f.seq()), key);
+      batch.Put(handles_[kByVerdict], VerdictKey(f.verdict(), f.seq()), "");
+      batch.Put(handles_[kByTime], TimeKey(f.recorded_ms(), f.seq()), "");
       std::set<std::string> names(f.names().begin(), f.names().end());
       names.insert(f.watched_names().begin(), f.watched_names().end());
       for (const std::string& n : names) batch.Put(handles_[kByName], NameKey(n, f.seq()), "");
@@ -253,6 +298,7 @@ absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
   w.sync = true;  // A committed position must survive power loss.
   CAAWATCH_RETURN_IF_ERROR(FromRocks(db_->Write(w, &batch), "commit"));
   next_seq_ = next;  // Only now: a failed write burns no seq.
+  last_recorded_ms_ = recorded_ms;
   return result;
 }
 
@@ -293,16 +339,87 @@ bool RocksFindingStore::Matches(const FindingRecord& f, const FindingQuery& q) {
   return true;
 }
 
+absl::StatusOr<uint64_t> RocksFindingStore::FirstSeqAtOrAfter(int64_t ms) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kByTime]));
+  it->Seek(BigEndian64(static_cast<uint64_t>(std::max<int64_t>(ms, 0))));
+  if (it->Valid() && it->key().size() == 16) {
+    return ReadBigEndian64(absl::string_view(it->key().data() + 8, 8));
+  }
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan by_time"));
+  absl::MutexLock lock(&commit_mu_);
+  return next_seq_;
+}
+
+absl::StatusOr<std::vector<uint64_t>> RocksFindingStore::SeqsWithVerdicts(const FindingQuery& q,
+                                                                          uint64_t lo,
+                                                                          uint64_t hi) {
+  std::vector<uint64_t> seqs;
+  for (const std::string& verdict : q.verdicts) {
+    const std::string first = VerdictKey(verdict, lo);
+    const std::string end = VerdictKey(verdict, hi);
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), handles_[kByVerdict]));
+    size_t taken = 0;
+    if (q.newest_first) {
+      it->SeekForPrev(end);
+      if (it->Valid() && it->key().compare(end) == 0) it->Prev();
+    } else {
+      it->Seek(first);
+    }
+    for (; it->Valid() && taken < q.limit; q.newest_first ? it->Prev() : it->Next()) {
+      const rocksdb::Slice key = it->key();
+      if (key.compare(first) < 0 || key.compare(end) >= 0) break;
+      seqs.push_back(ReadBigEndian64(absl::string_view(key.data() + key.size() - 8, 8)));
+      ++taken;
+    }
+    CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan by_verdict"));
+  }
+  if (q.newest_first) {
+    std::sort(seqs.begin(), seqs.end(), std::greater<>());
+  } else {
+    std::sort(seqs.begin(), seqs.end());
+  }
+  return seqs;
+}
+
 absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::ListFindings(const FindingQuery& q) {
+  // The indexes narrow the seq range and, for verdicts, the candidates; Matches() still checks
+  // every condition, so an index only ever saves work.
+  uint64_t lo = q.after_seq + 1;
+  uint64_t hi = UINT64_MAX;  // Exclusive.
+  if (q.since != absl::InfinitePast()) {
+    CAAWATCH_ASSIGN_OR_RETURN(const uint64_t first, FirstSeqAtOrAfter(Ms(q.since)));
+    lo = std::max(lo, first);
+  }
+  if (q.until != absl::InfiniteFuture()) {
+    CAAWATCH_ASSIGN_OR_RETURN(hi, FirstSeqAtOrAfter(Ms(q.until)));
+  }
   std::vector<FindingRecord> out;
+  if (lo >= hi) return out;
+  if (!q.verdicts.empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs, SeqsWithVerdicts(q, lo, hi));
+    for (uint64_t seq : seqs) {
+      if (out.size() >= q.limit) break;
+      std::string key;
+      bool found = false;
+      CAAWATCH_RETURN_IF_ERROR(Get(kBySeq, BigEndian64(seq), &key, &found));
+      if (!found) return absl::DataLossError("by_verdict points to a missing seq");
+      CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key));
+      if (!f) return absl::DataLossError("by_seq points to a missing finding");
+      if (Matches(*f, q)) out.push_back(std::move(*f));
+    }
+    return out;
+  }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kBySeq]));
   if (q.newest_first) {
-    it->SeekToLast();
+    it->SeekForPrev(BigEndian64(hi - 1));
   } else {
-    it->Seek(BigEndian64(q.after_seq + 1));
+    it->Seek(BigEndian64(lo));
   }
   for (; it->Valid() && out.size() < q.limit; q.newest_first ? it->Prev() : it->Next()) {
-    if (q.newest_first && ReadBigEndian64(it->key().ToString()) <= q.after_seq) break;
+    const uint64_t seq = ReadBigEndian64(it->key().ToString());
+    if (seq < lo || seq >= hi) break;
     CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(it->value().ToString()));
     if (!f) return absl::DataLossError("by_seq points to a missing finding");
     if (Matches(*f, q)) out.push_back(std::move(*f));

@@ -14,7 +14,7 @@
 
 namespace caawatch::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // The one place RocksDB statuses become absl ones.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
@@ -44,7 +44,19 @@ class RocksFindingStore final : public FindingStore {
                                                                absl::Time to) override;
 
  private:
-  enum Family { kMeta, kFindings, kBySeq, kByName, kByHash, kCerts, kLogState, kWatch, kCaaObs };
+  enum Family {
+    kMeta,
+    kFindings,
+    kBySeq,
+    kByName,
+    kByHash,
+    kCerts,
+    kLogState,
+    kWatch,
+    kCaaObs,
+    kByVerdict,
+    kByTime,
+  };
   RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
                     std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string dir,
                     const OpenOptions& options);
@@ -54,6 +66,14 @@ class RocksFindingStore final : public FindingStore {
   absl::StatusOr<std::optional<Record>> GetRecord(Family family, const std::string& key);
   absl::StatusOr<std::optional<FindingRecord>> FindingAt(const std::string& finding_key);
   absl::Status LoadSchema();
+  // Version 1 -> 2: builds by_verdict and by_time from the findings.
+  absl::Status MigrateFromVersion1();
+  // The first seq recorded at or after `ms` (next_seq when none): by_time turns a time range
+  // into a seq range.
+  absl::StatusOr<uint64_t> FirstSeqAtOrAfter(int64_t ms);
+  // Seqs in [lo, hi) with one of `verdicts`, at most `limit` per verdict, in query order.
+  absl::StatusOr<std::vector<uint64_t>> SeqsWithVerdicts(const FindingQuery& q, uint64_t lo,
+                                                         uint64_t hi);
   static bool Matches(const FindingRecord& f, const FindingQuery& query);
 
   std::unique_ptr<rocksdb::DB> db_;
@@ -66,6 +86,7 @@ class RocksFindingStore final : public FindingStore {
   const uint64_t min_free_bytes_;
   absl::Mutex commit_mu_;  // Serialises read-modify-write of findings and seq allocation.
   uint64_t next_seq_ ABSL_GUARDED_BY(commit_mu_) = 1;
+  int64_t last_recorded_ms_ ABSL_GUARDED_BY(commit_mu_) = 0;  // Of the newest finding.
   absl::Mutex observation_mu_;  // Serialises RecordCaaObservation's read-modify-write.
 };
 

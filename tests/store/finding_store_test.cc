@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 
 namespace caawatch::store {
 namespace {
@@ -144,6 +145,111 @@ TEST_F(FindingStoreTest, QueriesFilterBySeqVerdictTimeAndLog) {
   q.newest_first = true;
   q.limit = 1;
   EXPECT_EQ(store_->ListFindings(q)->at(0).seq(), 2u);
+}
+
+// 60 findings: every third forbidden, recorded a second apart (one committed late with an
+// earlier clock reading, as concurrent log workers can).
+std::vector<FindingRecord> Sixty() {
+  std::vector<FindingRecord> out;
+  for (int i = 0; i < 60; ++i) {
+    FindingRecord f = Cert(static_cast<char>(i), {absl::StrCat("n", i, ".example")}, "log-a",
+                           static_cast<uint64_t>(i + 1), false);
+    if (i % 3 == 0) f.set_verdict("forbidden");
+    if (i == 30) f.set_recorded_ms(1000);  // Would go back in time: clamped.
+    out.push_back(f);
+  }
+  return out;
+}
+
+TEST_F(FindingStoreTest, VerdictAndTimeQueriesPageThroughTheIndexesInSeqOrder) {
+  Commit(Sixty());
+  FindingQuery q;
+  q.verdicts = {"forbidden"};
+  q.limit = 7;
+  auto page = store_->ListFindings(q);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->size(), 7u);
+  EXPECT_EQ(page->front().seq(), 1u);
+  EXPECT_EQ(page->back().seq(), 19u);
+  q.after_seq = page->back().seq();  // The next page.
+  page = store_->ListFindings(q);
+  ASSERT_EQ(page->size(), 7u);
+  EXPECT_EQ(page->front().seq(), 22u);
+  q = FindingQuery{};
+  q.verdicts = {"forbidden", "permitted"};
+  q.newest_first = true;
+  q.limit = 3;
+  page = store_->ListFindings(q);
+  ASSERT_EQ(page->size(), 3u);
+  EXPECT_EQ(page->front().seq(), 60u);
+  EXPECT_EQ(page->back().seq(), 58u);
+
+  // Recorded times: finding i at (i+1) s, except seq 31, clamped to its predecessor's 30 s.
+  q = FindingQuery{};
+  q.since = absl::FromUnixSeconds(10);
+  q.until = absl::FromUnixSeconds(20);
+  page = store_->ListFindings(q);
+  ASSERT_EQ(page->size(), 10u);
+  EXPECT_EQ(page->front().seq(), 10u);
+  EXPECT_EQ(page->back().seq(), 19u);
+  q.since = absl::FromUnixSeconds(30);
+  q.until = absl::FromUnixSeconds(31);
+  page = store_->ListFindings(q);
+  ASSERT_EQ(page->size(), 2u);  // Seq 30 and the clamped seq 31.
+  EXPECT_EQ((*page)[1].recorded_ms(), 30000);
+  q.verdicts = {"forbidden"};
+  q.since = absl::FromUnixSeconds(50);
+  q.until = absl::InfiniteFuture();
+  page = store_->ListFindings(q);
+  ASSERT_EQ(page->size(), 3u);  // Seqs 52, 55 and 58.
+  EXPECT_EQ(page->front().seq(), 52u);
+  // Clamping holds across a reopen.
+  Reopen();
+  FindingRecord late = Cert('z', {"late.example"}, "log-a", 1, false);
+  Commit({late});
+  q = FindingQuery{};
+  q.after_seq = 60;
+  EXPECT_EQ(store_->ListFindings(q)->at(0).recorded_ms(), 60000);
+}
+
+TEST_F(FindingStoreTest, AVersion1StoreIsMigratedByAWriterAndRefusedByAReader) {
+  Commit(Sixty());
+  store_.reset();
+  {
+    // Turn the store back into version 1: no verdict or time index.
+    rocksdb::DBOptions options;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, dir_.string(), &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const std::string& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.string(), families, &handles, &db).ok());
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == "by_verdict" || names[i] == "by_time") {
+        ASSERT_TRUE(db->DropColumnFamily(handles[i]).ok());
+      }
+    }
+    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "schema_version", "1").ok());
+    for (rocksdb::ColumnFamilyHandle* h : handles)
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    delete db;
+  }
+  OpenOptions read_only;
+  read_only.read_only = true;
+  auto reader = FindingStore::Open(dir_.string(), read_only);
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kFailedPrecondition);
+  Reopen();  // A writer: migrates.
+  FindingQuery q;
+  q.verdicts = {"forbidden"};
+  q.limit = 100;
+  auto forbidden = store_->ListFindings(q);
+  ASSERT_TRUE(forbidden.ok()) << forbidden.status();
+  EXPECT_EQ(forbidden->size(), 20u);
+  q = FindingQuery{};
+  q.since = absl::FromUnixSeconds(59);
+  EXPECT_EQ(store_->ListFindings(q)->size(), 2u);
+  EXPECT_TRUE(FindingStore::Open(dir_.string(), read_only).ok());  // Readable once migrated.
 }
 
 TEST_F(FindingStoreTest, WatchlistEntriesCanBeAddedReplacedListedAndRemoved) {
