@@ -1,4 +1,4 @@
-// `caawatch inspect FILE`: decodes certificates, precertificates or CT leaves without a store.
+// `caawatch inspect FILE...`: decodes certificates, precertificates or CT leaves without a store.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -42,8 +42,10 @@ nlohmann::json ToJson(const Inspected& item) {
   };
   if (!id.parse_error.empty()) j["parse_error"] = id.parse_error;
   if (item.entry) {
-    j["entry_type"] = item.entry->type == ctlog::EntryType::kPrecert ? "precert_entry" : "x509_entry";
-    j["timestamp"] = FormatRfc3339(absl::FromUnixMillis(static_cast<int64_t>(item.entry->timestamp_ms)));
+    j["entry_type"] =
+        item.entry->type == ctlog::EntryType::kPrecert ? "precert_entry" : "x509_entry";
+    j["timestamp"] =
+        FormatRfc3339(absl::FromUnixMillis(static_cast<int64_t>(item.entry->timestamp_ms)));
     j["leaf_hash"] = HexEncode(item.entry->leaf_hash);
     if (item.entry->issuer) {
       j["issuing_ca"] = {{"subject", item.entry->issuer->subject_dn},
@@ -62,7 +64,8 @@ void PrintHuman(const Inspected& item) {
     std::printf("  common name: %s\n", absl::StrJoin(id.common_names, ", ").c_str());
   if (!id.ip_addresses.empty())
     std::printf("  ip:          %s\n", absl::StrJoin(id.ip_addresses, ", ").c_str());
-  std::printf("  subject:     %s\n  issuer:      %s\n", id.subject_dn.c_str(), id.issuer_dn.c_str());
+  std::printf("  subject:     %s\n  issuer:      %s\n", id.subject_dn.c_str(),
+              id.issuer_dn.c_str());
   std::printf("  validity:    %s .. %s\n", FormatRfc3339(id.not_before).c_str(),
               FormatRfc3339(id.not_after).c_str());
   std::printf("  sha256:      %s\n  tbs_sha256:  %s\n", HexEncode(id.sha256).c_str(),
@@ -70,7 +73,9 @@ void PrintHuman(const Inspected& item) {
   if (!id.parse_error.empty()) std::printf("  parse error: %s\n", id.parse_error.c_str());
 }
 
-std::vector<uint8_t> Bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+std::vector<uint8_t> Bytes(const std::string& s) {
+  return std::vector<uint8_t>(s.begin(), s.end());
+}
 
 // A get-entries response: {"entries":[{"leaf_input":..., "extra_data":...}]}.
 absl::StatusOr<std::vector<Inspected>> InspectEntriesJson(const std::string& text) {
@@ -125,39 +130,57 @@ absl::StatusOr<std::vector<Inspected>> Inspect(const std::string& content) {
       "not a PEM or DER certificate, a MerkleTreeLeaf, or a get-entries JSON response");
 }
 
-}  // namespace
-
-int InspectCommand(const Args& args) {
-  FlagParser parser("inspect", "FILE [--json]",
-                    "Decodes a PEM (several blocks allowed) or DER certificate or precertificate, "
-                    "a binary MerkleTreeLeaf, or a get-entries JSON response, and prints its "
-                    "identities, issuer, validity, SHA-256 and TBS hash. Needs no store.",
-                    {{"json", "", "print one JSON object per certificate"}});
-  auto prepared = Prepare(parser, args);
-  if (auto* code = std::get_if<int>(&prepared)) return *code;
-  CommandContext& ctx = std::get<CommandContext>(prepared);
-  if (ctx.flags.positional().size() != 1) {
-    return Fail(absl::InvalidArgumentError("inspect takes exactly one FILE (- for stdin)"), 2);
-  }
-  const std::string path = ctx.flags.positional()[0];
+// Reads `path` ("-" = stdin) and prints what it holds; false (after saying why) if it cannot.
+bool InspectFile(const CommandContext& ctx, const std::string& path, bool name_files) {
   std::ostringstream content;
   if (path == "-") {
     content << std::cin.rdbuf();
   } else {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return Fail(absl::NotFoundError(absl::StrCat("cannot read ", path)));
+    if (!in) {
+      Fail(absl::NotFoundError(absl::StrCat("cannot read ", path)));
+      return false;
+    }
     content << in.rdbuf();
   }
   absl::StatusOr<std::vector<Inspected>> items = Inspect(content.str());
-  if (!items.ok()) return Fail(Annotate(items.status(), path));
+  if (!items.ok()) {
+    Fail(Annotate(items.status(), path));
+    return false;
+  }
+  if (name_files && !ctx.json) std::printf("== %s\n", path.c_str());
   for (const Inspected& item : *items) {
     if (ctx.json) {
-      std::puts(ToJson(item).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      nlohmann::json j = ToJson(item);
+      j["file"] = path;
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
       PrintHuman(item);
     }
   }
-  return 0;
+  return true;
+}
+
+}  // namespace
+
+int InspectCommand(const Args& args) {
+  FlagParser parser("inspect", "FILE... [--json]",
+                    "Decodes each FILE: a PEM (several blocks allowed) or DER certificate or "
+                    "precertificate, a binary MerkleTreeLeaf, or a get-entries JSON response, and "
+                    "prints its identities, issuer, validity, SHA-256 and TBS hash. Needs no "
+                    "store. - reads stdin. A FILE that cannot be read or decoded is reported on "
+                    "stderr and makes the exit code 1; the others are still printed.",
+                    {{"json", "", "print one JSON object per certificate (with its \"file\")"}});
+  auto prepared = Prepare(parser, args);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  CommandContext& ctx = std::get<CommandContext>(prepared);
+  const std::vector<std::string>& paths = ctx.flags.positional();
+  if (paths.empty()) {
+    return Fail(absl::InvalidArgumentError("inspect takes one or more FILEs (- for stdin)"), 2);
+  }
+  bool all_ok = true;
+  for (const std::string& path : paths) all_ok &= InspectFile(ctx, path, paths.size() > 1);
+  return all_ok ? 0 : 1;
 }
 
 }  // namespace caawatch::cli

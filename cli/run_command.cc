@@ -14,6 +14,7 @@
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/static_watches.h"
 #include "monitor/supervisor.h"
 #include "monitor/watchlist.h"
 
@@ -28,7 +29,8 @@ std::vector<FlagSpec> RunFlags() {
   specs.push_back({"watch", "NAME", "watch NAME (.NAME for NAME and everything below)", true});
   specs.push_back({"watchlist", "FILE", "certspotter-style watchlist file"});
   specs.push_back({"grpc-listen", "ADDR", "gRPC address (default 127.0.0.1:7443)"});
-  specs.push_back({"start-at", "beginning|end|INDEX", "where to start logs with no stored position"});
+  specs.push_back(
+      {"start-at", "beginning|end|INDEX", "where to start logs with no stored position"});
   specs.push_back({"verbose", "", "log debug detail"});
   return specs;
 }
@@ -53,31 +55,14 @@ absl::Status ApplyFlags(const ParsedFlags& flags, monitor::MonitorConfig* config
   for (const std::string& w : flags.GetAll("watch")) config->watch.push_back(w);
   if (!config->grpc_tokens_file.empty()) {
     std::ifstream in(config->grpc_tokens_file);
-    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", config->grpc_tokens_file));
+    if (!in)
+      return absl::InvalidArgumentError(absl::StrCat("cannot read ", config->grpc_tokens_file));
     for (std::string line; std::getline(in, line);) {
       line = std::string(absl::StripAsciiWhitespace(line));
       if (!line.empty() && line[0] != '#') config->grpc_tokens.push_back(line);
     }
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<monitor::WatchItem>> StaticWatches(const monitor::MonitorConfig& config) {
-  std::string text;
-  for (const std::string& w : config.watch) absl::StrAppend(&text, w, "\n");
-  absl::StatusOr<std::vector<monitor::WatchItem>> parsed = monitor::ParseWatchlist(text);
-  if (!parsed.ok()) return Annotate(parsed.status(), "--watch");
-  std::vector<monitor::WatchItem> items = std::move(*parsed);
-  if (!config.watchlist_file.empty()) {
-    std::ifstream in(config.watchlist_file);
-    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
-    std::ostringstream file;
-    file << in.rdbuf();
-    absl::StatusOr<std::vector<monitor::WatchItem>> more = monitor::ParseWatchlist(file.str());
-    if (!more.ok()) return Annotate(more.status(), config.watchlist_file);
-    items.insert(items.end(), more->begin(), more->end());
-  }
-  return items;
 }
 
 // Turns SIGTERM/SIGINT into a notification. Signals are blocked in every thread (the mask is

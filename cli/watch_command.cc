@@ -1,5 +1,10 @@
-// `caawatch watch add|remove|list`: the stored watchlist. While `caawatch run` holds the store,
-// changes go through its gRPC service so they take effect without a restart.
+// `caawatch watch add|remove|list`: the watchlist kept in the store. While `caawatch run` holds
+// the store (RocksDB's lock), every action goes to that monitor's gRPC service instead, so a
+// change applies to the running monitor at once and `list` shows the list it has in force.
+#include <grpcpp/grpcpp.h>
+#include <sys/stat.h>
+
+#include <chrono>
 #include <cstdio>
 
 #include "absl/strings/ascii.h"
@@ -9,14 +14,18 @@
 #include "base/hex.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/static_watches.h"
 #include "cli/table.h"
 #include "monitor/watchlist.h"
 #include "nlohmann/json.hpp"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
-#include <grpcpp/grpcpp.h>
 
 namespace caawatch::cli {
 namespace {
+
+constexpr char kNotStored[] =
+    " is not in the stored watchlist (names given to `caawatch run` by --watch, --watchlist or "
+    "the configuration file are removed there, then `run` is restarted)";
 
 // Parses NAME with the watchlist syntax and the --issuer list into a store record.
 absl::StatusOr<store::WatchRecord> RecordFor(const std::string& name,
@@ -37,62 +46,146 @@ absl::StatusOr<store::WatchRecord> RecordFor(const std::string& name,
   return record;
 }
 
+v1::WatchEntry EntryFor(const store::WatchRecord& r) {
+  v1::WatchEntry entry;
+  entry.set_name(r.name());
+  for (const std::string& i : r.issuers()) entry.add_issuers(i);
+  entry.set_origin(v1::WATCH_STORED);
+  entry.set_added_at(FormatRfc3339(absl::FromUnixMillis(r.added_ms())));
+  return entry;
+}
+
 // The running monitor's service, for when it holds the store.
-int ViaGrpc(const CommandContext& ctx, const std::string& action, const store::WatchRecord& r) {
-  auto channel = grpc::CreateChannel(ctx.config.grpc_listen, grpc::InsecureChannelCredentials());
-  auto stub = v1::Monitor::NewStub(channel);
-  grpc::ClientContext call;
-  call.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  grpc::Status status;
-  if (action == "add") {
+class RunningMonitor {
+ public:
+  explicit RunningMonitor(const CommandContext& ctx)
+      : address_(ctx.config.grpc_listen),
+        stub_(v1::Monitor::NewStub(
+            grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()))) {}
+
+  absl::Status Add(const store::WatchRecord& r) {
     v1::AddWatchRequest request;
     request.mutable_entry()->set_name(r.name());
     for (const std::string& i : r.issuers()) request.mutable_entry()->add_issuers(i);
     v1::AddWatchResponse response;
-    status = stub->AddWatch(&call, request, &response);
-  } else {
+    grpc::ClientContext call;
+    return Check(stub_->AddWatch(Deadline(&call), request, &response));
+  }
+
+  absl::StatusOr<bool> Remove(const std::string& name) {
     v1::RemoveWatchRequest request;
-    request.set_name(r.name());
+    request.set_name(name);
     v1::RemoveWatchResponse response;
-    status = stub->RemoveWatch(&call, request, &response);
-    if (status.ok() && !response.removed()) {
-      return Fail(absl::NotFoundError(absl::StrCat(r.name(), " is not in the stored watchlist")));
+    grpc::ClientContext call;
+    if (absl::Status s = Check(stub_->RemoveWatch(Deadline(&call), request, &response)); !s.ok()) {
+      return s;
+    }
+    return response.removed();
+  }
+
+  absl::StatusOr<std::vector<v1::WatchEntry>> List() {
+    v1::ListWatchResponse response;
+    grpc::ClientContext call;
+    if (absl::Status s = Check(stub_->ListWatch(Deadline(&call), {}, &response)); !s.ok()) {
+      return s;
+    }
+    return std::vector<v1::WatchEntry>(response.entries().begin(), response.entries().end());
+  }
+
+ private:
+  static grpc::ClientContext* Deadline(grpc::ClientContext* call) {
+    call->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return call;
+  }
+  absl::Status Check(const grpc::Status& status) const {
+    if (status.ok()) return absl::OkStatus();
+    if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      return absl::InvalidArgumentError(status.error_message());
+    }
+    return absl::UnavailableError(
+        absl::StrCat("the store is in use by `caawatch run`, and its gRPC service at ", address_,
+                     " (--grpc-listen) did not answer: ", status.error_message()));
+  }
+
+  std::string address_;
+  std::unique_ptr<v1::Monitor::Stub> stub_;
+};
+
+// With no monitor running: the stored entries (none if there is no store yet) after those of
+// the configuration file.
+absl::StatusOr<std::vector<v1::WatchEntry>> ListLocal(const CommandContext& ctx,
+                                                      store::FindingStore* store) {
+  absl::StatusOr<std::vector<monitor::WatchItem>> fixed = StaticWatches(ctx.config);
+  if (!fixed.ok()) return fixed.status();
+  std::vector<v1::WatchEntry> entries;
+  for (const monitor::WatchItem& item : *fixed) {
+    v1::WatchEntry& entry = entries.emplace_back();
+    entry.set_name(item.subtree ? "." + item.domain : item.domain);
+    for (const std::string& i : item.issuers) entry.add_issuers(i);
+    entry.set_origin(v1::WATCH_STATIC);
+  }
+  if (store == nullptr) return entries;
+  absl::StatusOr<std::vector<store::WatchRecord>> stored = store->ListWatch();
+  if (!stored.ok()) return stored.status();
+  for (const store::WatchRecord& r : *stored) entries.push_back(EntryFor(r));
+  return entries;
+}
+
+int Print(const CommandContext& ctx, const std::vector<v1::WatchEntry>& entries) {
+  Table table({"NAME", "ORIGIN", "ISSUERS", "ADDED"});
+  for (const v1::WatchEntry& e : entries) {
+    const char* origin = e.origin() == v1::WATCH_STATIC ? "static" : "stored";
+    if (ctx.json) {
+      nlohmann::json j = {
+          {"name", e.name()},
+          {"origin", origin},
+          {"issuers", std::vector<std::string>(e.issuers().begin(), e.issuers().end())},
+          {"added_at", e.added_at().empty() ? nlohmann::json() : nlohmann::json(e.added_at())}};
+      std::puts(j.dump().c_str());
+    } else {
+      table.Add({e.name(), origin, absl::StrJoin(e.issuers(), ","), e.added_at()});
     }
   }
-  if (!status.ok()) {
-    return Fail(absl::UnavailableError(absl::StrCat(
-        "the store is in use by `caawatch run` and its gRPC service at ", ctx.config.grpc_listen,
-        " did not answer: ", status.error_message())));
+  if (ctx.json) return 0;
+  if (table.empty()) {
+    std::puts("the watchlist is empty");
+  } else {
+    table.Print(stdout);
   }
-  std::printf("%s %s (via the running monitor)\n", action == "add" ? "added" : "removed",
-              r.name().c_str());
   return 0;
 }
 
 int List(const CommandContext& ctx) {
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
-  if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<std::vector<store::WatchRecord>> entries = (*store)->ListWatch();
-  if (!entries.ok()) return Fail(entries.status());
-  Table table({"NAME", "ISSUERS", "ADDED"});
-  for (const store::WatchRecord& r : *entries) {
-    if (ctx.json) {
-      nlohmann::json j = {{"name", r.name()},
-                          {"issuers", std::vector<std::string>(r.issuers().begin(), r.issuers().end())},
-                          {"added_at", FormatRfc3339(absl::FromUnixMillis(r.added_ms()))}};
-      std::puts(j.dump().c_str());
-    } else {
-      table.Add({r.name(), absl::StrJoin(r.issuers(), ","),
-                 FormatRfc3339(absl::FromUnixMillis(r.added_ms()))});
-    }
+  struct stat st;
+  if (::stat(ctx.config.data_dir.c_str(), &st) != 0) {
+    absl::StatusOr<std::vector<v1::WatchEntry>> entries = ListLocal(ctx, nullptr);
+    return entries.ok() ? Print(ctx, *entries) : Fail(entries.status());
   }
-  if (!ctx.json) {
-    if (table.empty()) {
-      std::puts("the stored watchlist is empty");
-    } else {
-      table.Print(stdout);
-    }
+  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
+  absl::StatusOr<std::vector<v1::WatchEntry>> entries =
+      store.ok() ? ListLocal(ctx, store->get())
+      : absl::IsFailedPrecondition(store.status())
+          ? RunningMonitor(ctx).List()
+          : absl::StatusOr<std::vector<v1::WatchEntry>>(store.status());
+  return entries.ok() ? Print(ctx, *entries) : Fail(entries.status());
+}
+
+int Change(const CommandContext& ctx, const std::string& action, const store::WatchRecord& r) {
+  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
+  const bool via_monitor = !store.ok() && absl::IsFailedPrecondition(store.status());
+  if (!store.ok() && !via_monitor) return Fail(store.status());
+  const char* how = via_monitor ? " (in the running monitor)" : "";
+  if (action == "add") {
+    const absl::Status s = via_monitor ? RunningMonitor(ctx).Add(r) : (*store)->PutWatch(r);
+    if (!s.ok()) return Fail(s);
+    std::printf("added %s%s\n", r.name().c_str(), how);
+    return 0;
   }
+  absl::StatusOr<bool> removed =
+      via_monitor ? RunningMonitor(ctx).Remove(r.name()) : (*store)->RemoveWatch(r.name());
+  if (!removed.ok()) return Fail(removed.status());
+  if (!*removed) return Fail(absl::NotFoundError(absl::StrCat(r.name(), kNotStored)));
+  std::printf("removed %s%s\n", r.name().c_str(), how);
   return 0;
 }
 
@@ -101,41 +194,33 @@ int List(const CommandContext& ctx) {
 int WatchCommand(const Args& args) {
   std::vector<FlagSpec> specs = CommonFlags();
   specs.push_back({"issuer", "DOMAIN", "expected CAA identifier (repeatable; add only)", true});
-  specs.push_back({"grpc-listen", "ADDR", "address of a running monitor (default 127.0.0.1:7443)"});
-  FlagParser parser("watch", "add NAME [--issuer D]... | remove NAME | list",
-                    "Manages the watchlist kept in the store (in addition to --watch and "
-                    "--watchlist of `caawatch run`). NAME is example.com, or .example.com for "
-                    "the name and everything below it.",
-                    specs);
+  specs.push_back(
+      {"grpc-listen", "ADDR", "gRPC address of the running monitor (default 127.0.0.1:7443)"});
+  FlagParser parser(
+      "watch", "add NAME [--issuer D]... | remove NAME | list",
+      "Manages the watchlist kept in the store, in addition to the names `caawatch run` is given "
+      "by --watch, --watchlist or the configuration file. NAME is example.com, or .example.com "
+      "for the name and everything below it.\n\n"
+      "While `caawatch run` is running it holds the store, so add, remove and list go to its "
+      "gRPC service (--grpc-listen, as given to `run`): a change applies to the next batch of "
+      "every log, and the CAA of an added name is looked up at once, without a restart; `list` "
+      "then shows every entry in force, static and stored. With no monitor running they change "
+      "the store directly, and `list` shows the stored entries and those of the configuration "
+      "file.",
+      specs);
   auto prepared = Prepare(parser, args);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   if (ctx.flags.Has("grpc-listen")) ctx.config.grpc_listen = ctx.flags.Get("grpc-listen");
   const std::vector<std::string>& pos = ctx.flags.positional();
   if (pos.empty()) return Fail(absl::InvalidArgumentError("watch needs add, remove or list"), 2);
-  if (pos[0] == "list") return List(ctx);
+  if (pos[0] == "list" && pos.size() == 1) return List(ctx);
   if ((pos[0] != "add" && pos[0] != "remove") || pos.size() != 2) {
-    return Fail(absl::InvalidArgumentError("usage: caawatch watch add|remove NAME"), 2);
+    return Fail(absl::InvalidArgumentError("usage: caawatch watch add|remove NAME | list"), 2);
   }
   absl::StatusOr<store::WatchRecord> record = RecordFor(pos[1], ctx.flags.GetAll("issuer"));
   if (!record.ok()) return Fail(record.status(), 2);
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
-  if (!store.ok()) {
-    if (absl::IsFailedPrecondition(store.status())) return ViaGrpc(ctx, pos[0], *record);
-    return Fail(store.status());
-  }
-  if (pos[0] == "add") {
-    if (absl::Status s = (*store)->PutWatch(*record); !s.ok()) return Fail(s);
-    std::printf("added %s\n", record->name().c_str());
-    return 0;
-  }
-  absl::StatusOr<bool> removed = (*store)->RemoveWatch(record->name());
-  if (!removed.ok()) return Fail(removed.status());
-  if (!*removed) {
-    return Fail(absl::NotFoundError(absl::StrCat(record->name(), " is not in the stored watchlist")));
-  }
-  std::printf("removed %s\n", record->name().c_str());
-  return 0;
+  return Change(ctx, pos[0], *record);
 }
 
 }  // namespace caawatch::cli

@@ -51,7 +51,11 @@ absl::StatusOr<LogInfo> ParseLog(const Json& j, const std::string& operator_name
     log.mmd = absl::Seconds(j["mmd"].get<uint64_t>());
   log.state = LogState::kPending;
   if (j.contains("state") && j["state"].is_object() && !j["state"].empty()) {
-    const auto& [name, value] = *j["state"].items().begin();
+    // The first (only) member. Not `*j["state"].items().begin()`: that binds to a temporary
+    // iterator that dies at the end of the statement (ASan, log_json_fuzz).
+    const auto first = j["state"].begin();
+    const std::string name = first.key();
+    const Json& value = first.value();
     static const std::pair<const char*, LogState> kStates[] = {
         {"pending", LogState::kPending}, {"qualified", LogState::kQualified},
         {"usable", LogState::kUsable},   {"readonly", LogState::kReadOnly},

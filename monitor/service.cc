@@ -265,11 +265,21 @@ absl::Status MonitorService::DoRemoveWatch(const v1::RemoveWatchRequest& request
 }
 
 absl::Status MonitorService::FillListWatch(v1::ListWatchResponse* response) {
+  if (options_.static_watches != nullptr) {
+    for (const WatchItem& item : *options_.static_watches) {
+      v1::WatchEntry* entry = response->add_entries();
+      entry->set_name(item.subtree ? absl::StrCat(".", item.domain) : item.domain);
+      for (const std::string& issuer : item.issuers) entry->add_issuers(issuer);
+      entry->set_origin(v1::WATCH_STATIC);
+    }
+  }
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::WatchRecord> entries, options_.store->ListWatch());
   for (const store::WatchRecord& e : entries) {
     v1::WatchEntry* entry = response->add_entries();
     entry->set_name(e.name());
     for (const std::string& issuer : e.issuers()) entry->add_issuers(issuer);
+    entry->set_origin(v1::WATCH_STORED);
+    entry->set_added_at(FormatRfc3339(absl::FromUnixMillis(e.added_ms())));
   }
   return absl::OkStatus();
 }

@@ -6,12 +6,14 @@
 
 #include <cstddef>
 #include <functional>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "monitor/alert_hub.h"
+#include "monitor/watchlist.h"
 #include "store/finding_store.h"
 
 namespace caawatch::monitor {
@@ -32,8 +34,11 @@ struct MonitorServiceOptions {
   const Clock* clock = nullptr;            // Required (GetStatus lag, watch added_ms).
   CaaCheckBackend* caa_backend = nullptr;  // Optional: null makes CheckCaa UNIMPLEMENTED.
   std::function<void()> on_watch_changed;  // Optional: after AddWatch or a removing RemoveWatch.
-  const Logger* logger = nullptr;          // Optional.
-  size_t subscribe_page_size = 64;         // Alerts read per store read per subscriber.
+  // Optional: the monitor's fixed entries, listed by ListWatch as WATCH_STATIC; must outlive
+  // the server.
+  const std::vector<WatchItem>* static_watches = nullptr;
+  const Logger* logger = nullptr;   // Optional.
+  size_t subscribe_page_size = 64;  // Alerts read per store read per subscriber.
 };
 
 class MonitorService final : public caawatch::v1::Monitor::CallbackService {

@@ -5,10 +5,12 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/memory/memory.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "caa/issuer_map.h"
 #include "caa/issuer_store.h"
@@ -66,6 +68,13 @@ class SupervisorParts {
   std::unique_ptr<WatchSource> watches;
   AlertHub alerts;
   std::vector<std::unique_ptr<LogWorker>> workers;
+  // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
+  absl::Mutex poll_mu;
+  bool watches_changed ABSL_GUARDED_BY(poll_mu) = false;
+  bool stopping ABSL_GUARDED_BY(poll_mu) = false;
+  bool PollerShouldWake() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(poll_mu) {
+    return watches_changed || stopping;
+  }
 };
 
 Supervisor::Supervisor(std::unique_ptr<SupervisorParts> parts) : parts_(std::move(parts)) {}
@@ -133,26 +142,58 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
   return absl::WrapUnique(new Supervisor(std::move(parts)));
 }
 
-absl::Status Supervisor::ObserveWatchedNames() {
+absl::Status Supervisor::ObserveWatchedNames(const Watchlist* already_observed) {
+  absl::flat_hash_set<absl::string_view> skip;
+  if (already_observed != nullptr) {
+    for (const WatchItem& item : already_observed->items()) skip.insert(item.domain);
+  }
   const std::shared_ptr<const Watchlist> watchlist = parts_->watches->Current();
   for (const WatchItem& item : watchlist->items()) {
     if (item.domain.empty()) continue;  // "." watches everything: nothing to poll.
+    if (skip.contains(item.domain)) continue;
     CAAWATCH_RETURN_IF_ERROR(parts_->observer->ObservePath(item.domain));
   }
   return absl::OkStatus();
 }
 
-void Supervisor::PollCaa(const absl::Notification& stop) {
-  while (!stop.WaitForNotificationWithTimeout(parts_->config.caa_poll_interval)) {
-    const absl::Status status = ObserveWatchedNames();
+void Supervisor::WatchesChanged() {
+  const absl::Status status = parts_->watches->Reload();
+  if (!status.ok()) {
+    parts_->logger->Log(LogLevel::kError, "watch", std::string(status.message()));
+    return;
+  }
+  absl::MutexLock lock(&parts_->poll_mu);
+  parts_->watches_changed = true;
+}
+
+void Supervisor::PollCaa() {
+  // Run() observed the whole list before starting this thread.
+  std::shared_ptr<const Watchlist> observed = parts_->watches->Current();
+  absl::Time next_poll = absl::Now() + parts_->config.caa_poll_interval;
+  for (;;) {
+    {
+      SupervisorParts* p = parts_.get();
+      absl::MutexLock lock(&p->poll_mu);
+      p->poll_mu.AwaitWithDeadline(absl::Condition(p, &SupervisorParts::PollerShouldWake),
+                                   next_poll);
+      if (p->stopping) return;
+      p->watches_changed = false;
+    }
+    // A full poll when due; otherwise only the names added since the last look, so a name
+    // added while running has its CAA observed within seconds, before its certificates come.
+    const bool due = absl::Now() >= next_poll;
+    std::shared_ptr<const Watchlist> current = parts_->watches->Current();
+    const absl::Status status = ObserveWatchedNames(due ? nullptr : observed.get());
     if (!status.ok()) {
       parts_->logger->Log(LogLevel::kWarning, "caa", absl::StrCat("poll: ", status.message()));
     }
+    observed = std::move(current);
+    if (due) next_poll = absl::Now() + parts_->config.caa_poll_interval;
   }
 }
 
 absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
-  CAAWATCH_RETURN_IF_ERROR(ObserveWatchedNames());
+  CAAWATCH_RETURN_IF_ERROR(ObserveWatchedNames(nullptr));
   std::vector<absl::Status> results(parts_->workers.size());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < parts_->workers.size(); ++i) {
@@ -197,12 +238,8 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   service_options.clock = parts_->clock;
   service_options.caa_backend = &checker;
   service_options.logger = parts_->logger;
-  service_options.on_watch_changed = [this] {
-    const absl::Status status = parts_->watches->Reload();
-    if (!status.ok()) {
-      parts_->logger->Log(LogLevel::kError, "watch", std::string(status.message()));
-    }
-  };
+  service_options.static_watches = &parts_->watches->static_items();
+  service_options.on_watch_changed = [this] { WatchesChanged(); };
   MonitorService service(std::move(service_options));
   GrpcServerOptions grpc_options;
   grpc_options.listen = parts_->config.grpc_listen;
@@ -214,7 +251,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   parts_->logger->Log(
       LogLevel::kInfo, "grpc",
       absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
-  const absl::Status observed = ObserveWatchedNames();
+  const absl::Status observed = ObserveWatchedNames(nullptr);
   if (!observed.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "caa", std::string(observed.message()));
   }
@@ -222,11 +259,15 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   for (auto& worker : parts_->workers) {
     threads.emplace_back([this, w = worker.get()] { Halt(w->Run(halt_)); });
   }
-  threads.emplace_back([this] { PollCaa(halt_); });
+  threads.emplace_back([this] { PollCaa(); });
   while (!stop.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
          !halt_.HasBeenNotified()) {
   }
   Halt(absl::OkStatus());
+  {
+    absl::MutexLock lock(&parts_->poll_mu);
+    parts_->stopping = true;
+  }
   for (std::thread& t : threads) t.join();
   server.server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   absl::MutexLock lock(&halt_mu_);

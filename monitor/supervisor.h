@@ -35,15 +35,23 @@ class Supervisor {
   // errors are retried a few times; a log that stays unreachable makes the result kUnavailable
   // (the others are still processed). No gRPC server is started.
   [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop);
-  // Tails until `stop` is notified, serving gRPC, then commits and returns OK. When the store
-  // cannot be written (full disk, read-only directory) every log stops and the store's error
-  // is returned: nothing past the last commit was acknowledged, so a restart loses nothing.
+  // Tails until `stop` is notified, serving gRPC, then commits and returns OK. Watch changes
+  // made through gRPC (AddWatch/RemoveWatch) apply to the next batch of every log, and the CAA
+  // path of an added name is looked up within moments. When the store cannot be written (full
+  // disk, read-only directory) every log stops and the store's error is returned: nothing past
+  // the last commit was acknowledged, so a restart loses nothing.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
  private:
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);
-  absl::Status ObserveWatchedNames();
-  void PollCaa(const absl::Notification& stop);
+  // Looks up the CAA path of every watched name, skipping the domains of `already_observed`
+  // (may be null).
+  absl::Status ObserveWatchedNames(const Watchlist* already_observed);
+  // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names.
+  void WatchesChanged();
+  // Polls CAA of every watched name each caa_poll_interval, and of added names at once,
+  // until Run() sets `stopping`.
+  void PollCaa();
   // Notifies `halt` once, with the reason when it is an error.
   void Halt(absl::Status reason);
 

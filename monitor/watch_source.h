@@ -23,6 +23,8 @@ class WatchSource {
   [[nodiscard]] absl::Status Reload();
   // The current watchlist; callers keep the pointer for the duration of one batch.
   std::shared_ptr<const Watchlist> Current() const;
+  // The entries given at construction (flags, watchlist file, configuration).
+  const std::vector<WatchItem>& static_items() const { return static_items_; }
 
  private:
   const std::vector<WatchItem> static_items_;

@@ -1,6 +1,10 @@
 #include "monitor/watchlist.h"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
@@ -28,11 +32,56 @@ bool IsHostnameLabel(absl::string_view label) {
          std::all_of(label.begin(), label.end(), IsHostnameChar);
 }
 
-// One label of a watched name or issuer domain: ASCII lowercased, non-ASCII to an A-label.
+// Appends code point `c` to `out` as UTF-8.
+void AppendUtf8(wint_t c, std::string* out) {
+  if (c < 0x80) {
+    out->push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+// Lowercases every letter of the UTF-8 `text`, as certspotter's strings.ToLower does before
+// IDNA, so "BÜCHER" and "bücher" are one A-label. Uses glibc's Unicode tables through the
+// C.UTF-8 locale (libc-bin, always installed); text that is not UTF-8 is returned unchanged
+// for ToALabels to reject.
+std::string LowercaseUtf8(absl::string_view text) {
+  static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
+  if (kUtf8 == locale_t{}) return absl::AsciiStrToLower(text);
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = [&](size_t k) { return static_cast<uint8_t>(text[i + k]); };
+    const uint8_t lead = byte(0);
+    const size_t n = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+    if (n == 0 || i + n > text.size()) return std::string(text);
+    wint_t c = n == 1 ? lead : lead & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      if ((byte(k) & 0xC0) != 0x80) return std::string(text);
+      c = (c << 6) | (byte(k) & 0x3F);
+    }
+    static constexpr wint_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < kMin[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::string(text);
+    AppendUtf8(towlower_l(c, kUtf8), &out);
+    i += n;
+  }
+  return out;
+}
+
+// One label of a watched name or issuer domain: lowercased, non-ASCII to an A-label.
 absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw) {
   std::string label = absl::AsciiStrToLower(raw);
   if (std::any_of(label.begin(), label.end(), [](char c) { return (c & 0x80) != 0; })) {
-    std::optional<std::string> encoded = ctlog::ToALabels(label);
+    std::optional<std::string> encoded = ctlog::ToALabels(LowercaseUtf8(label));
     if (!encoded.has_value()) {
       return absl::InvalidArgumentError(
           absl::StrCat("label \"", raw, "\" is not a valid UTF-8 host name label"));
@@ -48,7 +97,8 @@ absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw) {
 
 absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw) {
   absl::string_view name = raw;
-  absl::ConsumeSuffix(&name, ".");
+  while (absl::ConsumeSuffix(&name, ".")) {
+  }  // Every trailing dot, as certspotter's TrimRight.
   std::vector<std::string> labels;
   for (absl::string_view label : absl::StrSplit(name, '.')) {
     absl::StatusOr<std::string> normalised = NormaliseLabel(label);

@@ -29,11 +29,11 @@ struct WatchItem {
 
 // Parses one watchlist entry: a name, optionally preceded by "." (subtree; "." alone = every
 // name), then optional whitespace-separated fields: `issuers=a.org,b.com` and certspotter's
-// legacy `valid_at:...` (ignored). Case and one trailing dot are stripped; non-ASCII labels
-// are converted to A-labels with Punycode (no UTS #46 mapping: U-labels must already be
-// lowercase NFC). kInvalidArgument for an empty line, a malformed name (empty or over-long
-// label, characters other than letters, digits, '-', '_'; a '*' included: use ".name"), an
-// invalid issuer domain or an unknown field.
+// legacy `valid_at:...` (ignored). Case (of every Unicode letter, as certspotter) and trailing
+// dots are stripped; non-ASCII labels are converted to A-labels with Punycode (no other UTS #46
+// mapping: U-labels must already be NFC). kInvalidArgument for an empty line, a malformed
+// name (empty or over-long label, characters other than letters, digits, '-', '_'; a '*'
+// included: use ".name"), an invalid issuer domain or an unknown field.
 [[nodiscard]] absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text);
 
 // Parses a whole watchlist file: one entry per line, blank lines and lines starting with '#'

@@ -25,6 +25,7 @@
 #include "ctlog/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/openssl_san.h"
 
 namespace caawatch::ctlog {
 namespace {
@@ -54,54 +55,9 @@ Bytes CorpusCert(const std::string& relative, size_t which = 0) {
 
 // ---- The reference: OpenSSL ----
 
-struct X509Deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-using UniqueX509 = std::unique_ptr<X509, X509Deleter>;
-
-UniqueX509 OpenSslParse(const Bytes& der) {
-  const unsigned char* p = der.data();
-  return UniqueX509(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-}
-
-// The contract of certificate_parser.h, applied to OpenSSL's dNSNames.
-void AddExpectedName(std::string name, std::vector<std::string>* out) {
-  std::vector<std::string> candidates;
-  const size_t nul = name.find('\0');
-  if (nul != std::string::npos) {
-    candidates.push_back(absl::StrReplaceAll(name, {{std::string(1, '\0'), "\\000"}}));
-    candidates.push_back(name.substr(0, nul));
-  } else {
-    candidates.push_back(name);
-  }
-  for (std::string& c : candidates) {
-    absl::AsciiStrToLower(&c);
-    if (!c.empty() && c.back() == '.') c.pop_back();
-    if (!c.empty() && std::find(out->begin(), out->end(), c) == out->end()) out->push_back(c);
-  }
-}
-
-// nullopt when OpenSSL cannot decode the SAN extension (then there is nothing to compare).
-std::optional<std::vector<std::string>> OpenSslDnsNames(X509* x509) {
-  int critical = 0;
-  GENERAL_NAMES* names =
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x509, NID_subject_alt_name, &critical, nullptr));
-  if (names == nullptr) {
-    if (critical == -1) return std::vector<std::string>{};
-    return std::nullopt;
-  }
-  std::vector<std::string> out;
-  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
-    if (name->type != GEN_DNS) continue;
-    const ASN1_STRING* s = name->d.dNSName;
-    AddExpectedName(std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                                static_cast<size_t>(ASN1_STRING_length(s))),
-                    &out);
-  }
-  GENERAL_NAMES_free(names);
-  return out;
-}
+using fakes::OpenSslDnsNames;
+using fakes::OpenSslParse;
+using fakes::UniqueX509;
 
 std::optional<absl::Time> OpenSslTime(const ASN1_TIME* t) {
   struct tm tm = {};
@@ -188,7 +144,10 @@ TEST(CertificateParserCorpusTest, AgreesWithOpenSslOnEveryCorpusCertificate) {
   int compared = 0, refused_by_openssl = 0;
   for (const auto& file : std::filesystem::recursive_directory_iterator(root)) {
     const std::string ext = file.path().extension().string();
-    if (!file.is_regular_file() || (ext != ".pem" && ext != ".der" && ext != ".crt")) continue;
+    if (!file.is_regular_file() ||
+        (ext != ".pem" && ext != ".der" && ext != ".crt" && ext != ".cert")) {
+      continue;
+    }
     const std::vector<Bytes> certs = CertificatesFromFileBytes(ReadFile(file.path().string()));
     for (size_t i = 0; i < certs.size(); ++i) {
       const std::string where = absl::StrCat(file.path().lexically_relative(root).string(), "#", i);
@@ -367,6 +326,47 @@ TEST(CertificateParserTest, ReadsCertificatesWithManyNames) {
   }
   EXPECT_GT(ParseCertificateIdentity(CorpusCert("x509/boringssl/many_names1.pem")).dns_names.size(),
             100u);
+}
+
+TEST(CertificateParserTest, MalformedSubjectAltNameIsFlaggedAndTheCommonNameStillRead) {
+  struct Case {
+    const char* file;
+    const char* common_name;
+  };
+  for (const Case& c :
+       {Case{"x509/boringssl/invalid_extension_leaf_subject_alt_name.pem", "www.example.com"},
+        Case{"x509/boringssl/invalid_extension_intermediate_subject_alt_name.pem",
+             "invalid extensions intermediate"},
+        Case{"x509/boringssl/invalid_extension_root_subject_alt_name.pem",
+             "invalid extensions root"}}) {
+    SCOPED_TRACE(c.file);
+    const Bytes der = CorpusCert(c.file);
+    const CertificateIdentity id = ParseCertificateIdentity(der);
+    EXPECT_THAT(id.parse_error, HasSubstr("subjectAltName"));
+    EXPECT_TRUE(id.dns_names.empty());
+    EXPECT_THAT(id.common_names, ElementsAre(c.common_name));
+    EXPECT_FALSE(id.serial_hex.empty());
+    UniqueX509 x509 = OpenSslParse(der);  // OpenSSL reads the certificate, not its SAN.
+    ASSERT_NE(x509, nullptr);
+    EXPECT_EQ(OpenSslDnsNames(x509.get()), std::nullopt);
+  }
+}
+
+TEST(CertificateParserTest, CertificateOpenSslRefusesStillYieldsItsNames) {
+  // A non-minimal INTEGER serial: not DER, so OpenSSL refuses the whole certificate.
+  const Bytes der = CorpusCert("x509/ct-go-invalid/xf-der-invalid-nonminimal-int.pem");
+  EXPECT_EQ(OpenSslParse(der), nullptr);
+  const CertificateIdentity id = ParseCertificateIdentity(der);
+  EXPECT_THAT(id.common_names, ElementsAre("*.google.com"));
+  EXPECT_THAT(id.subject_dn, HasSubstr("O=Google Inc"));
+  EXPECT_FALSE(id.issuer_dn.empty());
+}
+
+TEST(CertificateParserTest, NonPrintableCharacterInPrintableStringIsKept) {
+  const CertificateIdentity id =
+      ParseCertificateIdentity(CorpusCert("x509/ct-go-invalid/xf-subject-nonprintable.pem"));
+  EXPECT_THAT(id.subject_dn, HasSubstr("The @ character is not valid in a PrintableString"));
+  EXPECT_THAT(id.common_names, ElementsAre("*.google.com"));
 }
 
 TEST(CertificateParserTest, IndefiniteLengthCertificateIsReportedNotTrusted) {

@@ -70,11 +70,15 @@ std::unique_ptr<Subprocess> EndToEndFixture::StartLog(const TestLogOptions& opti
   return log;
 }
 
-std::vector<std::string> EndToEndFixture::RunArgs(const std::vector<std::string>& extra) const {
-  std::vector<std::string> args = {caawatch(),   "run",          "--data-dir",   data_dir(),
-                                   "--log-list", loglist(),      "--dns-server", dns_server(),
-                                   "--dnssec",   "off",          "--watch",      ".forbidden.test",
-                                   "--watch",    ".allowed.test"};
+std::vector<std::string> EndToEndFixture::RunArgs(const std::vector<std::string>& extra,
+                                                  const std::vector<std::string>& watches) const {
+  std::vector<std::string> args = {caawatch(),   "run",     "--data-dir",   data_dir(),
+                                   "--log-list", loglist(), "--dns-server", dns_server(),
+                                   "--dnssec",   "off"};
+  for (const std::string& w : watches) {
+    args.push_back("--watch");
+    args.push_back(w);
+  }
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }

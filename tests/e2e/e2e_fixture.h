@@ -42,9 +42,11 @@ class EndToEndFixture : public ::testing::Test {
   // returns once it serves (a test failure is added if it does not).
   std::unique_ptr<Subprocess> StartLog(const TestLogOptions& options);
 
-  // argv of `caawatch run` against the test log and Knot (DNSSEC off), watching
-  // .forbidden.test and .allowed.test, with `extra` appended.
-  std::vector<std::string> RunArgs(const std::vector<std::string>& extra) const;
+  // argv of `caawatch run` against the test log and Knot (DNSSEC off), watching `watches`
+  // (--watch each), with `extra` appended.
+  std::vector<std::string> RunArgs(const std::vector<std::string>& extra,
+                                   const std::vector<std::string>& watches = {
+                                       ".forbidden.test", ".allowed.test"}) const;
 
   // Runs `caawatch ARGS --data-dir data_dir()` to completion.
   CommandResult Cli(std::vector<std::string> args) const;

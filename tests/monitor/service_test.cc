@@ -56,6 +56,7 @@ class MonitorServiceTest : public ::testing::Test {
     options.clock = &clock_;
     options.caa_backend = caa_backend_;
     options.on_watch_changed = [this] { ++watch_changes_; };
+    options.static_watches = &static_watches_;
     options.subscribe_page_size = 4;  // Small pages: the tests cross page boundaries.
     service_ = std::make_unique<MonitorService>(options);
     StartServer("127.0.0.1:0");
@@ -123,6 +124,7 @@ class MonitorServiceTest : public ::testing::Test {
   FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   CaaCheckBackend* caa_backend_ = nullptr;
   int watch_changes_ = 0;
+  std::vector<WatchItem> static_watches_;
   std::unique_ptr<MonitorService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -378,6 +380,37 @@ TEST_F(MonitorServiceTest, WatchChangesReachTheStoreAndTheMonitor) {
   add.mutable_entry()->set_name("bad name");
   EXPECT_EQ(stub_->AddWatch(&bad_context, add, &added).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(MonitorServiceTest, ListWatchShowsStaticEntriesThenStoredOnesWithTheirOrigin) {
+  static_watches_ = {WatchItem{"example.net", true, {"pki.goog"}}, WatchItem{"", true, {}}};
+  grpc::ClientContext add_context;
+  v1::AddWatchRequest add;
+  add.mutable_entry()->set_name("www.example.com");
+  add.mutable_entry()->set_origin(v1::WATCH_STATIC);  // Ignored: added entries are stored.
+  v1::AddWatchResponse added;
+  ASSERT_TRUE(stub_->AddWatch(&add_context, add, &added).ok());
+
+  grpc::ClientContext list_context;
+  v1::ListWatchResponse list;
+  ASSERT_TRUE(stub_->ListWatch(&list_context, v1::ListWatchRequest(), &list).ok());
+  ASSERT_EQ(list.entries_size(), 3);
+  EXPECT_EQ(list.entries(0).name(), ".example.net");
+  EXPECT_EQ(list.entries(0).issuers(0), "pki.goog");
+  EXPECT_EQ(list.entries(0).origin(), v1::WATCH_STATIC);
+  EXPECT_EQ(list.entries(0).added_at(), "");
+  EXPECT_EQ(list.entries(1).name(), ".");
+  EXPECT_EQ(list.entries(2).name(), "www.example.com");
+  EXPECT_EQ(list.entries(2).origin(), v1::WATCH_STORED);
+  EXPECT_EQ(list.entries(2).added_at(), "2025-11-28T16:00:00Z");
+
+  // A static entry is not the store's to remove.
+  grpc::ClientContext remove_context;
+  v1::RemoveWatchRequest remove;
+  remove.set_name(".example.net");
+  v1::RemoveWatchResponse removed;
+  ASSERT_TRUE(stub_->RemoveWatch(&remove_context, remove, &removed).ok());
+  EXPECT_FALSE(removed.removed());
 }
 
 TEST_F(MonitorServiceTest, StatusReportsLastSeq) {

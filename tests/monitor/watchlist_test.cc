@@ -175,6 +175,59 @@ TEST(WatchlistTest, ParseReadsIssuersAndIgnoresCommentsBlankLinesAndLegacyFields
   EXPECT_EQ((*items)[1], Item("example.net", true));
 }
 
+// A file shaped like the template Debian's certspotter package installs as
+// /etc/certspotter/watchlist: only comments and blank lines, then the user's names below.
+TEST(WatchlistTest, ParseAcceptsACertspotterWatchlistFileAsIs) {
+  const std::string tmpl =
+      "# The DNS names to monitor, one per line.\n"
+      "\n"
+      "# A leading dot (\".example.com\") watches the domain and every name below it.\n"
+      "#\n"
+      "# Without the dot, only that one DNS name is watched.\n"
+      "#\n";
+  const absl::StatusOr<std::vector<WatchItem>> empty = ParseWatchlist(tmpl);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_THAT(*empty, IsEmpty());
+  const absl::StatusOr<std::vector<WatchItem>> items = ParseWatchlist(
+      tmpl + ".example.com\nwww.example.net\n.\nmail.example.org valid_at:2016-01-01\n");
+  ASSERT_TRUE(items.ok()) << items.status();
+  EXPECT_EQ(*items,
+            (std::vector<WatchItem>{Item("example.com", true), Item("www.example.net", false),
+                                    Item("", true), Item("mail.example.org", false)}));
+}
+
+// certspotter lowercases with strings.ToLower (every Unicode letter) before IDNA ToASCII, so
+// an upper-case U-label watches the same A-label as its lower-case form.
+TEST(WatchlistTest, ParseLowercasesNonAsciiLettersBeforePunycodeAsCertspotter) {
+  struct Case {
+    const char* line;
+    WatchItem want;
+  };
+  for (const Case& c : {
+           Case{"B\u00DCCHER.example", Item("xn--bcher-kva.example", false)},
+           Case{".\u00DCmlaut.DE", Item("xn--mlaut-jva.de", true)},
+           Case{"\u041F\u0420\u0418\u041C\u0415\u0420.\u0420\u0424",
+                Item("xn--e1afmkfd.xn--p1ai", false)},
+           Case{"\u0395\u039B\u039B\u0391\u0394\u0391.example",
+                Item("xn--mxaaic4aa.example", false)},
+       }) {
+    const absl::StatusOr<WatchItem> item = ParseWatchItem(c.line);
+    ASSERT_TRUE(item.ok()) << c.line << ": " << item.status();
+    EXPECT_EQ(*item, c.want) << c.line;
+  }
+  const Watchlist list = MustBuild("B\u00DCCHER.example\n");
+  EXPECT_THAT(HitItems(list, "xn--bcher-kva.example"),
+              UnorderedElementsAreArray({"xn--bcher-kva.example"}));
+}
+
+TEST(WatchlistTest, ParseStripsEveryTrailingDotAsCertspotter) {
+  const absl::StatusOr<std::vector<WatchItem>> items =
+      ParseWatchlist("example.com..\n.example.net...\n");
+  ASSERT_TRUE(items.ok()) << items.status();
+  EXPECT_EQ(*items,
+            (std::vector<WatchItem>{Item("example.com", false), Item("example.net", true)}));
+}
+
 TEST(WatchlistTest, ParseReportsTheLineNumberOfABadLine) {
   struct BadCase {
     std::string text;
@@ -188,6 +241,10 @@ TEST(WatchlistTest, ParseReportsTheLineNumberOfABadLine) {
            BadCase{"example.com issuers=a.org issuers=b.org", "line 1"},
            BadCase{"ok.example\nexa mple.com\n", "line 2"},
            BadCase{"\xC3.example", "line 1"},
+           BadCase{"\xE0\x81\xA1"
+                   "bc.example",
+                   "line 1"},                          // An overlong 'a': not UTF-8.
+           BadCase{"\xED\xA0\x80.example", "line 1"},  // A surrogate: not UTF-8.
            BadCase{std::string(64, 'a') + ".com", "line 1"},
            BadCase{"a-very-long-label-name-that-goes-on.example\nhttp://example.com/", "line 2"},
        }) {

@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Builds the seed corpus of each libFuzzer target from the shared corpus.
+
+usage: fuzz_seeds.py CORPUS_DIR OUT_DIR
+
+Writes OUT_DIR/<target>/<n> for every target in ctlog/fuzz and caa/fuzz, each input in the
+shape that target reads (see the comment at the top of each *_fuzz.cc). Fails if a target
+would get no seed, so a moved corpus cannot make the fuzz run silently weaker.
+"""
+import base64
+import json
+import pathlib
+import re
+import struct
+import sys
+
+PEM_BLOCK = re.compile(rb"-----BEGIN [A-Z0-9 ]+-----\s+(.*?)-----END [A-Z0-9 ]+-----", re.S)
+MAX_JSON_SEED = 64 * 1024  # Larger bodies slow every execution; the small ones cover the shapes.
+
+
+def der_blocks(path):
+    """DER of every PEM block in the file, or the file itself if it has none."""
+    data = path.read_bytes()
+    blocks = PEM_BLOCK.findall(data)
+    if not blocks:
+        return [data]
+    out = []
+    for b in blocks:
+        try:
+            out.append(base64.b64decode(b"".join(b.split()), validate=False))
+        except ValueError:
+            pass  # A deliberately broken PEM: the PEM reader's seeds still have it.
+    return out
+
+
+def der_seeds(corpus):
+    for path in sorted((corpus / "x509").rglob("*")) + sorted((corpus / "ct").rglob("*")):
+        if path.is_file() and path.suffix in (".pem", ".der", ".crt", ".cer", ".cert", ""):
+            yield from der_blocks(path)
+
+
+def leaf_seeds(corpus):
+    """get-entries elements as leaf_fuzz reads them: 2-octet leaf_input size, leaf, extra."""
+    for path in sorted((corpus / "ct").rglob("*get-entries*.json")):
+        for entry in json.loads(path.read_text())["entries"]:
+            leaf = base64.b64decode(entry["leaf_input"])
+            extra = base64.b64decode(entry["extra_data"])
+            yield struct.pack(">H", len(leaf)) + leaf + extra
+    for path in sorted((corpus / "ct").rglob("*.pem"))[:20]:  # The PEM reader sees it all.
+        yield path.read_bytes()
+
+
+def json_seeds(corpus):
+    paths = sorted((corpus / "ct").rglob("*.json")) + sorted((corpus / "loglist").glob("*.json"))
+    paths += sorted((corpus / "tiles").rglob("*.json"))
+    for path in paths:
+        if path.stat().st_size <= MAX_JSON_SEED:
+            yield path.read_bytes()
+
+
+def tile_seeds(corpus):
+    """tile_fuzz input: one octet (width - 1), then the tile; full tiles are 256 wide."""
+    for path in sorted((corpus / "tiles").rglob("tile/*/*")):
+        if path.is_file() and "names" not in path.parts:  # A full tile: 256 entries.
+            yield bytes([255]) + path.read_bytes()
+    for path in sorted((corpus / "tiles").rglob("tile/*/*.p/*")):  # Partial: width in the name.
+        if "names" not in path.parts:
+            yield bytes([int(path.name) - 1]) + path.read_bytes()
+
+
+def checkpoint_seeds(corpus):
+    for path in sorted((corpus / "tiles").rglob("*")):
+        if path.is_file() and (path.name.startswith("checkpoint") or path.suffix == ".checkpoint"):
+            yield path.read_bytes()
+
+
+def dns_name(name):
+    return b"".join(bytes([len(l)]) + l.encode() for l in name.split(".") if l) + b"\0"
+
+
+def dns_rr(owner, rtype, ttl, rdata):
+    return owner + struct.pack(">HHIH", rtype, 1, ttl, len(rdata)) + rdata
+
+
+def caa_rdata(flags, tag, value):
+    return bytes([flags, len(tag)]) + tag.encode() + value.encode()
+
+
+def dns_seeds(_corpus):
+    """Responses like the ones caawatch reads: CAA answers, a CNAME chain with compression
+    pointers, a negative answer with an SOA, an unknown critical property."""
+    def message(qname, answers, authorities, rcode=0):
+        header = struct.pack(">HHHHHH", 0x1234, 0x8180 | rcode, 1, len(answers),
+                             len(authorities), 0)
+        question = dns_name(qname) + struct.pack(">HH", 257, 1)
+        return header + question + b"".join(answers) + b"".join(authorities)
+
+    at_q = b"\xc0\x0c"  # A pointer to the question name.
+    yield message("example.com", [
+        dns_rr(at_q, 257, 3600, caa_rdata(0, "issue", "letsencrypt.org")),
+        dns_rr(at_q, 257, 3600, caa_rdata(0, "issuewild", "pki.goog; accounturi=https://a/1")),
+        dns_rr(at_q, 257, 3600, caa_rdata(0, "iodef", "mailto:sec@example.com")),
+    ], [])
+    yield message("www.example.com", [
+        dns_rr(at_q, 5, 300, b"\x03cdn\xc0\x10"),  # www.example.com -> cdn.example.com
+        dns_rr(b"\x03cdn\xc0\x10", 257, 300, caa_rdata(128, "tbs", "x")),
+    ], [])
+    soa = dns_name("ns.example.com") + dns_name("admin.example.com") + struct.pack(
+        ">IIIII", 1, 7200, 3600, 1209600, 300)
+    yield message("nothing.example.com", [], [dns_rr(b"\xc0\x14", 6, 900, soa)], rcode=3)
+    yield message("example.net", [dns_rr(at_q, 257, 60, caa_rdata(0, "issue", ";"))], [])
+
+
+TARGETS = {
+    "der_fuzz": der_seeds,
+    "leaf_fuzz": leaf_seeds,
+    "log_json_fuzz": json_seeds,
+    "tile_fuzz": tile_seeds,
+    "checkpoint_fuzz": checkpoint_seeds,
+    "dns_message_fuzz": dns_seeds,
+}
+
+
+def main():
+    corpus, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    for target, seeds in TARGETS.items():
+        directory = out / target
+        directory.mkdir(parents=True, exist_ok=True)
+        count = 0
+        for count, seed in enumerate(seeds(corpus), start=1):
+            (directory / f"{count:05d}").write_bytes(seed)
+        if count == 0:
+            sys.exit(f"fuzz_seeds: no seed for {target} under {corpus}")
+        print(f"{target}: {count} seeds")
+
+
+if __name__ == "__main__":
+    main()
