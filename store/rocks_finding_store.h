@@ -37,21 +37,44 @@ class RocksFindingStore final : public FindingStore {
   absl::Status PutWatch(const WatchRecord& entry) override;
   absl::StatusOr<bool> RemoveWatch(const std::string& name) override;
   absl::StatusOr<std::vector<WatchRecord>> ListWatch() override;
-  absl::Status RecordCaaObservation(const CaaObservationRecord& observation,
-                                    absl::Duration max_gap) override;
+  absl::StatusOr<std::vector<FindingRecord>> UpdateFindings(
+      std::vector<FindingUpdate> updates) override;
+  absl::StatusOr<std::vector<FindingRecord>> FindingsIssuedBetween(absl::Time from, absl::Time to,
+                                                                   size_t limit) override;
+  absl::StatusOr<std::vector<FindingRecord>> UnknownIssuerFindings(size_t limit) override;
+  absl::StatusOr<RecordedObservation> RecordCaaObservation(const CaaObservationRecord& observation,
+                                                           absl::Duration max_gap) override;
   absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(const std::string& query_name,
                                                                absl::Time from,
                                                                absl::Time to) override;
 
  private:
-  enum Family { kMeta, kFindings, kBySeq, kByName, kByHash, kCerts, kLogState, kWatch, kCaaObs };
+  enum Family {
+    kMeta,
+    kFindings,
+    kBySeq,
+    kByName,
+    kByHash,
+    kCerts,
+    kLogState,
+    kWatch,
+    kCaaObs,
+    kReeval,
+  };
   RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
                     std::vector<rocksdb::ColumnFamilyHandle*> handles, bool read_only);
 
   absl::Status Get(Family family, const std::string& key, std::string* value, bool* found);
   template <typename Record>
   absl::StatusOr<std::optional<Record>> GetRecord(Family family, const std::string& key);
-  absl::StatusOr<std::optional<FindingRecord>> FindingAt(const std::string& finding_key);
+  absl::StatusOr<std::optional<FindingRecord>> FindingAt(
+      const std::string& finding_key, const rocksdb::Snapshot* snapshot = nullptr);
+  // Findings named by the values of the reeval keys starting with `from` and below `to`.
+  absl::StatusOr<std::vector<FindingRecord>> FindingsByReevalRange(const std::string& from,
+                                                                   const std::string& to,
+                                                                   size_t limit);
+  // The reeval index entries a finding's current state calls for.
+  void PutReevalKeys(const FindingRecord& f, const std::string& key, rocksdb::WriteBatch* batch);
   absl::Status LoadSchema();
   static bool Matches(const FindingRecord& f, const FindingQuery& query);
 
