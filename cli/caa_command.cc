@@ -36,8 +36,8 @@ std::string RecordsText(const std::vector<caa::CaaRecord>& records) {
 
 absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& ctx) {
   caa::ResolverOptions options;
-  options.servers = ctx.flags.Has("dns-server") ? ctx.flags.GetAll("dns-server")
-                                                : ctx.config.dns_servers;
+  options.servers =
+      ctx.flags.Has("dns-server") ? ctx.flags.GetAll("dns-server") : ctx.config.dns_servers;
   options.dnssec = ctx.config.dnssec;
   if (ctx.flags.Has("dnssec")) {
     const std::string v = ctx.flags.Get("dnssec");
@@ -46,6 +46,8 @@ absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& c
   }
   options.trust_anchor_file = ctx.flags.Get("trust-anchor", ctx.config.trust_anchor_file);
   options.timeout = ctx.config.dns_timeout;
+  options.retries = ctx.config.dns_retries;
+  options.tcp_fallback = ctx.config.dns_tcp_fallback;
   return options;
 }
 
@@ -82,7 +84,8 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
   const std::string& overall = checked->verdict;
   const std::vector<monitor::NameCheck>& results = checked->names;
   if (ctx.json) {
-    nlohmann::json j = {{"verdict", overall}, {"issuers", issuers}, {"names", nlohmann::json::array()}};
+    nlohmann::json j = {
+        {"verdict", overall}, {"issuers", issuers}, {"names", nlohmann::json::array()}};
     if (*at) j["at"] = FormatRfc3339(**at);
     for (const monitor::NameCheck& r : results) {
       j["names"].push_back({{"name", r.name},

@@ -41,6 +41,9 @@ class Supervisor {
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);
   absl::Status ObserveWatchedNames();
   void PollCaa(const absl::Notification& stop);
+  // Re-evaluation of findings on late data; failures are logged and retried at the next call.
+  void ReevaluateUnknownIssuers();     // After the CA map changed (or may have, at start).
+  void ReevaluateOnNewObservations();  // After CAA answers changed.
 
   std::unique_ptr<SupervisorParts> parts_;
 };
