@@ -49,8 +49,8 @@ std::string IssuedKey(int64_t issued_ms, absl::string_view finding_key) {
 }
 
 std::string UnknownIssuerKey(const FindingRecord& finding, absl::string_view finding_key) {
-  const std::string& id =
-      finding.issuer().spki_sha256().empty() ? finding.issuer().dn() : finding.issuer().spki_sha256();
+  const std::string& id = finding.issuer().spki_sha256().empty() ? finding.issuer().dn()
+                                                                 : finding.issuer().spki_sha256();
   return "u" + id + std::string(1, '\0') + std::string(finding_key);
 }
 

@@ -15,9 +15,8 @@ namespace caawatch::store {
 namespace {
 
 const char* const kFamilyNames[] = {"default",  // == rocksdb::kDefaultColumnFamilyName
-                                    "findings", "by_seq",    "by_name", "by_hash",
-                                    "certs",    "log_state", "watch",   "caa_obs",
-                                    "reeval"};
+                                    "findings",  "by_seq", "by_name", "by_hash", "certs",
+                                    "log_state", "watch",  "caa_obs", "reeval"};
 constexpr size_t kFamilyCount = sizeof(kFamilyNames) / sizeof(kFamilyNames[0]);
 constexpr char kSchemaKey[] = "schema_version";
 constexpr char kNextSeqKey[] = "next_seq";
@@ -158,9 +157,8 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   std::set<std::string> present(std::begin(kFamilyNames), std::end(kFamilyNames));
   if (options.read_only) {
     std::vector<std::string> existing;
-    CAAWATCH_RETURN_IF_ERROR(
-        FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
-                  absl::StrCat("open store ", dir)));
+    CAAWATCH_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
+                                       absl::StrCat("open store ", dir)));
     present = std::set<std::string>(existing.begin(), existing.end());
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -505,8 +503,7 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsByReevalRa
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(snapshot.read_options(), handles_[kReeval]));
   std::set<std::string> seen;
-  for (it->Seek(from); it->Valid() && it->key().compare(to) < 0 && out.size() < limit;
-       it->Next()) {
+  for (it->Seek(from); it->Valid() && it->key().compare(to) < 0 && out.size() < limit; it->Next()) {
     const std::string key = it->value().ToString();
     if (!seen.insert(key).second) continue;
     CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key, snapshot.get()));
@@ -516,8 +513,9 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsByReevalRa
   return out;
 }
 
-absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsIssuedBetween(
-    absl::Time from, absl::Time to, size_t limit) {
+absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsIssuedBetween(absl::Time from,
+                                                                                    absl::Time to,
+                                                                                    size_t limit) {
   const int64_t lo = std::max<int64_t>(Ms(from), 0);
   const int64_t hi = Ms(to);
   if (hi < lo) return std::vector<FindingRecord>();
@@ -532,8 +530,7 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsIssuedBetw
   return out;
 }
 
-absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UnknownIssuerFindings(
-    size_t limit) {
+absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UnknownIssuerFindings(size_t limit) {
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<FindingRecord> found,
                             FindingsByReevalRange("u", "v", limit));
   std::vector<FindingRecord> out;

@@ -24,15 +24,16 @@ using ::caawatch::fakes::KnotZone;
 // 60 issue properties: about 2.7 kB, more than the 1232-octet EDNS buffer unbound offers.
 std::string BigRrset() {
   std::string out;
-  for (int i = 0; i < 60; ++i) out += absl::StrCat("big 300 CAA 0 issue \"ca", i, ".example.net\"\n");
+  for (int i = 0; i < 60; ++i)
+    out += absl::StrCat("big 300 CAA 0 issue \"ca", i, ".example.net\"\n");
   return out;
 }
 
 class DnsFaultResolverTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto server = KnotServer::Start(
-        {KnotZone{"fault.test", "@ 600 CAA 0 issue \"ca.test\"\n" + BigRrset()}});
+    auto server =
+        KnotServer::Start({KnotZone{"fault.test", "@ 600 CAA 0 issue \"ca.test\"\n" + BigRrset()}});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
   }
@@ -87,8 +88,8 @@ TEST_F(DnsFaultResolverTest, ServfailIsAFailureWithItsRcodeNotAnEmptyAnswer) {
 TEST_F(DnsFaultResolverTest, DroppedQueryTimesOutAfterTheConfiguredAttempts) {
   proxy_->SetFault("fault.test", DnsFault::kDrop);
   const auto start = std::chrono::steady_clock::now();
-  const CaaAnswer answer =
-      Resolver(absl::Milliseconds(300), /*retries=*/1, /*tcp_fallback=*/false)->Lookup("fault.test");
+  const CaaAnswer answer = Resolver(absl::Milliseconds(300), /*retries=*/1, /*tcp_fallback=*/false)
+                               ->Lookup("fault.test");
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(answer.outcome, LookupOutcome::kTimeout) << answer.error;
   EXPECT_FALSE(answer.is_answer());

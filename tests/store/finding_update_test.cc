@@ -86,8 +86,8 @@ class FindingUpdateTest : public ::testing::Test {
 
 TEST_F(FindingUpdateTest, AnUpdateInPlaceKeepsTheSeqAndTheOldEvaluationInTheHistory) {
   Commit({Cert('a', "a.example", 5000, "forbidden"), Cert('b', "b.example", 6000)});
-  auto applied = store_->UpdateFindings(
-      {Update('a', "permitted", "info", FindingUpdate::Alert::kKeepSeq)});
+  auto applied =
+      store_->UpdateFindings({Update('a', "permitted", "info", FindingUpdate::Alert::kKeepSeq)});
   ASSERT_TRUE(applied.ok()) << applied.status();
   ASSERT_EQ(applied->size(), 1u);
   auto stored = store_->FindByHash(Hash('a'));
@@ -108,8 +108,8 @@ TEST_F(FindingUpdateTest, AnUpdateInPlaceKeepsTheSeqAndTheOldEvaluationInTheHist
 TEST_F(FindingUpdateTest, AReAlertMovesTheFindingToANewSeqThatReadersSeeExactlyOnce) {
   Commit({Cert('a', "a.example", 5000, "unknown_issuer"), Cert('b', "b.example", 6000)});
   ASSERT_EQ(Alerts(0).size(), 1u);  // The unknown_issuer warning, seq 1.
-  auto applied = store_->UpdateFindings(
-      {Update('a', "forbidden", "critical", FindingUpdate::Alert::kNewSeq)});
+  auto applied =
+      store_->UpdateFindings({Update('a', "forbidden", "critical", FindingUpdate::Alert::kNewSeq)});
   ASSERT_TRUE(applied.ok()) << applied.status();
   ASSERT_EQ(applied->size(), 1u);
   EXPECT_EQ((*applied)[0].seq(), 3u);
@@ -153,20 +153,20 @@ TEST_F(FindingUpdateTest, AnUpdateComputedFromAStaleRevisionIsSkipped) {
   EXPECT_TRUE(stale->empty());
   EXPECT_EQ((*store_->FindByHash(Hash('a')))->verdict(), "no_data");
   EXPECT_EQ(*store_->LastSeq(), 1u);  // No seq was burnt.
-  EXPECT_TRUE(store_->UpdateFindings({Update('z', "forbidden", "critical",
-                                             FindingUpdate::Alert::kNewSeq)})
-                  ->empty());  // Unknown finding.
+  EXPECT_TRUE(
+      store_->UpdateFindings({Update('z', "forbidden", "critical", FindingUpdate::Alert::kNewSeq)})
+          ->empty());  // Unknown finding.
 }
 
 TEST_F(FindingUpdateTest, FindingsAreFoundByTheEndOfTheirWindowsWithinARange) {
-  Commit({Cert('a', "a.example", 1000), Cert('b', "b.example", 5000),
-          Cert('c', "c.example", 9000)});
+  Commit(
+      {Cert('a', "a.example", 1000), Cert('b', "b.example", 5000), Cert('c', "c.example", 9000)});
   // A precertificate logged earlier than the certificate moves the window end of 'c'.
   FindingRecord earlier = Cert('c', "c.example", 4000);
   earlier.mutable_entries(0)->set_index(77);
   Commit({earlier});
-  auto found = store_->FindingsIssuedBetween(absl::FromUnixMillis(3000),
-                                             absl::FromUnixMillis(6000), 100);
+  auto found =
+      store_->FindingsIssuedBetween(absl::FromUnixMillis(3000), absl::FromUnixMillis(6000), 100);
   ASSERT_TRUE(found.ok()) << found.status();
   ASSERT_EQ(found->size(), 2u);
   EXPECT_EQ((*found)[0].tbs_sha256(), Hash('c'));
@@ -184,10 +184,10 @@ TEST_F(FindingUpdateTest, UnknownIssuerFindingsAreListedUntilReEvaluatedToSometh
   auto unknown = store_->UnknownIssuerFindings(100);
   ASSERT_TRUE(unknown.ok()) << unknown.status();
   ASSERT_EQ(unknown->size(), 2u);
-  ASSERT_EQ(store_->UpdateFindings({Update('a', "permitted", "info",
-                                           FindingUpdate::Alert::kKeepSeq)})
-                ->size(),
-            1u);
+  ASSERT_EQ(
+      store_->UpdateFindings({Update('a', "permitted", "info", FindingUpdate::Alert::kKeepSeq)})
+          ->size(),
+      1u);
   unknown = store_->UnknownIssuerFindings(100);
   ASSERT_EQ(unknown->size(), 1u);
   EXPECT_EQ((*unknown)[0].tbs_sha256(), Hash('c'));
