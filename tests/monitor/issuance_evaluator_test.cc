@@ -13,8 +13,7 @@ namespace {
 
 using caa::CaaRecord;
 
-const absl::Time kStart =
-    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 0, 0, 0), absl::UTCTimeZone());
+const absl::Time kStart = absl::FromCivil(absl::CivilSecond(2026, 6, 1, 0, 0, 0), absl::UTCTimeZone());
 
 class IssuanceEvaluatorTest : public ::testing::Test {
  protected:
@@ -53,8 +52,7 @@ class IssuanceEvaluatorTest : public ::testing::Test {
     return e;
   }
 
-  store::FindingRecord Evaluate(const ctlog::LogEntry& entry,
-                                const std::string& watch = ".example.com") {
+  store::FindingRecord Evaluate(const ctlog::LogEntry& entry, const std::string& watch = ".example.com") {
     auto items = ParseWatchlist(watch);
     EXPECT_TRUE(items.ok()) << items.status();
     watchlist_ = std::make_unique<Watchlist>(*items);
