@@ -3,10 +3,13 @@
 #include <cstdio>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "caa/relevant_set.h"
 #include "caa/unbound_resolver.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -36,8 +39,8 @@ std::string RecordsText(const std::vector<caa::CaaRecord>& records) {
 
 absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& ctx) {
   caa::ResolverOptions options;
-  options.servers = ctx.flags.Has("dns-server") ? ctx.flags.GetAll("dns-server")
-                                                : ctx.config.dns_servers;
+  options.servers =
+      ctx.flags.Has("dns-server") ? ctx.flags.GetAll("dns-server") : ctx.config.dns_servers;
   options.dnssec = ctx.config.dnssec;
   if (ctx.flags.Has("dnssec")) {
     const std::string v = ctx.flags.Get("dnssec");
@@ -46,6 +49,8 @@ absl::StatusOr<caa::ResolverOptions> ResolverOptionsFrom(const CommandContext& c
   }
   options.trust_anchor_file = ctx.flags.Get("trust-anchor", ctx.config.trust_anchor_file);
   options.timeout = ctx.config.dns_timeout;
+  options.retries = ctx.config.dns_retries;
+  options.tcp_fallback = ctx.config.dns_tcp_fallback;
   return options;
 }
 
@@ -82,7 +87,8 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
   const std::string& overall = checked->verdict;
   const std::vector<monitor::NameCheck>& results = checked->names;
   if (ctx.json) {
-    nlohmann::json j = {{"verdict", overall}, {"issuers", issuers}, {"names", nlohmann::json::array()}};
+    nlohmann::json j = {
+        {"verdict", overall}, {"issuers", issuers}, {"names", nlohmann::json::array()}};
     if (*at) j["at"] = FormatRfc3339(**at);
     for (const monitor::NameCheck& r : results) {
       j["names"].push_back({{"name", r.name},
@@ -104,40 +110,53 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
   return monitor::CheckExitCode(overall);
 }
 
+// The stored observations of NAME and of every name its RFC 8659 search consults (parents up
+// to the TLD; "*.x" is searched from "x"), most specific first, each oldest first. Alias targets
+// are part of each answer (cname_chain), as the search reads them.
 int History(CommandContext& ctx, const std::vector<std::string>& names) {
   if (names.size() != 1) {
     return Fail(absl::InvalidArgumentError("caa history takes exactly one NAME"), 2);
   }
+  const std::vector<std::string> path = caa::SearchNames(names[0]);
+  if (path.empty()) {
+    return Fail(absl::InvalidArgumentError(absl::StrCat("'", names[0], "' is not a DNS name")), 2);
+  }
   absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  std::string name = absl::AsciiStrToLower(names[0]);
-  absl::StatusOr<std::vector<store::CaaObservationRecord>> history =
-      (*store)->CaaHistory(name, absl::InfinitePast(), absl::InfiniteFuture());
-  if (!history.ok()) return Fail(history.status());
-  Table table({"FIRST SEEN", "LAST SEEN", "OUTCOME", "DNSSEC", "TTL", "RECORDS"});
-  for (const store::CaaObservationRecord& r : *history) {
-    const caa::Observation o = monitor::FromObservationRecord(r);
-    if (ctx.json) {
-      nlohmann::json j = {{"query_name", r.query_name()},
-                          {"first_seen", FormatRfc3339(o.first_seen)},
-                          {"last_seen", FormatRfc3339(o.last_seen)},
-                          {"outcome", r.outcome()},
-                          {"rcode", r.rcode()},
-                          {"dnssec", r.dnssec()},
-                          {"ttl", r.ttl()},
-                          {"records", RecordsJson(o.answer.records)},
-                          {"cname_chain", o.answer.cname_chain},
-                          {"error", r.error()}};
-      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
-    } else {
-      table.Add({FormatRfc3339(o.first_seen), FormatRfc3339(o.last_seen), r.outcome(), r.dnssec(),
-                 std::to_string(r.ttl()),
-                 o.answer.records.empty() ? "(none)" : RecordsText(o.answer.records)});
+  Table table({"QUERY NAME", "FIRST SEEN", "LAST SEEN", "RCODE", "DNSSEC", "TTL", "RECORDS",
+               "CNAME CHAIN"});
+  for (const std::string& query_name : path) {
+    absl::StatusOr<std::vector<store::CaaObservationRecord>> history =
+        (*store)->CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture());
+    if (!history.ok()) return Fail(history.status());
+    for (const store::CaaObservationRecord& r : *history) {
+      const caa::Observation o = monitor::FromObservationRecord(r);
+      if (ctx.json) {
+        nlohmann::json j = {{"query_name", r.query_name()},
+                            {"first_seen", FormatRfc3339(o.first_seen)},
+                            {"last_seen", FormatRfc3339(o.last_seen)},
+                            {"outcome", r.outcome()},
+                            {"rcode", r.rcode()},
+                            {"dnssec", r.dnssec()},
+                            {"ttl", r.ttl()},
+                            {"records", RecordsJson(o.answer.records)},
+                            {"cname_chain", o.answer.cname_chain},
+                            {"error", r.error()},
+                            {"raw_answer", absl::Base64Escape(r.raw_answer())}};
+        std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+      } else {
+        table.Add(
+            {r.query_name(), FormatRfc3339(o.first_seen), FormatRfc3339(o.last_seen), r.outcome(),
+             r.dnssec(), std::to_string(r.ttl()),
+             o.answer.records.empty() ? "(none)" : RecordsText(o.answer.records),
+             o.answer.cname_chain.empty() ? "-" : absl::StrJoin(o.answer.cname_chain, " -> ")});
+      }
     }
   }
   if (!ctx.json) {
     if (table.empty()) {
-      std::printf("no CAA observations of %s\n", name.c_str());
+      std::printf("no CAA observations of %s or its search path (%s)\n", path.front().c_str(),
+                  absl::StrJoin(path, ", ").c_str());
     } else {
       table.Print(stdout);
     }
@@ -156,7 +175,9 @@ int CaaCommand(const Args& args) {
       "caa", "check NAME... --issuer DOMAIN... [--at TIME] | history NAME",
       "check: evaluates CAA for a certificate with these SAN names (\"*.example.com\" is a "
       "wildcard) from a CA recognising these identifiers. Exit 0 permitted, 1 forbidden, 2 "
-      "indeterminate.\nhistory: lists the stored CAA observations of NAME.",
+      "indeterminate.\nhistory: lists the stored CAA observations of NAME and of every name its "
+      "search consults (parents up to the TLD), with rcode, DNSSEC status, TTL, records and "
+      "CNAME chain; --json adds the raw answer (base64).",
       specs);
   auto prepared = Prepare(parser, args);
   if (auto* code = std::get_if<int>(&prepared)) return *code;

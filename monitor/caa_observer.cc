@@ -124,9 +124,19 @@ bool CaaObserver::RecentlyObserved(const std::string& query_name, absl::Time now
 absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_name) {
   caa::CaaAnswer answer = resolver_->Lookup(query_name);
   if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
-  CAAWATCH_RETURN_IF_ERROR(
-      Annotate(store_->RecordCaaObservation(ToObservationRecord(answer), options_.max_gap),
-               "record CAA answer"));
+  absl::StatusOr<store::RecordedObservation> recorded =
+      store_->RecordCaaObservation(ToObservationRecord(answer), options_.max_gap);
+  if (!recorded.ok()) return Annotate(recorded.status(), "record CAA answer");
+  if (recorded->kind == store::RecordedObservation::Kind::kStarted && options_.on_new_observation) {
+    NewObservation n;
+    n.query_name = answer.qname;
+    n.first_seen = answer.observed_at;
+    if (recorded->previous_last_seen_ms) {
+      n.previous_last_seen = absl::FromUnixMillis(*recorded->previous_last_seen_ms);
+    }
+    n.ttl = answer.ttl;
+    options_.on_new_observation(n);
+  }
   return answer;
 }
 

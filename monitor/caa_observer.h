@@ -4,6 +4,8 @@
 #ifndef CAAWATCH_MONITOR_CAA_OBSERVER_H_
 #define CAAWATCH_MONITOR_CAA_OBSERVER_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,15 @@
 
 namespace caawatch::monitor {
 
+// An answer that started a new observation (it differs from the name's previous one, or follows
+// a gap): late data that may change findings evaluated before it was seen.
+struct NewObservation {
+  std::string query_name;
+  absl::Time first_seen;
+  std::optional<absl::Time> previous_last_seen;  // Absent for a name's first observation.
+  uint32_t ttl = 0;                              // Authoritative TTL of the new answer.
+};
+
 struct CaaObserverOptions {
   // A name looked up less than this long ago is not asked again: a burst of certificates for
   // one domain costs one lookup per name.
@@ -29,6 +40,9 @@ struct CaaObserverOptions {
   // observation; after a longer silence (downtime, a missed poll) it starts a new one. Set it
   // above the CAA poll interval.
   absl::Duration max_gap = absl::Hours(2) + absl::Minutes(5);
+  // Called (on the observing thread, after the store write) for every new observation; must be
+  // cheap and must not call back into the observer. Empty: nobody is told.
+  std::function<void(const NewObservation&)> on_new_observation;
 };
 
 class CaaObserver {

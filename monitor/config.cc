@@ -66,6 +66,15 @@ absl::Status Read(const Json& v, uint32_t* out) {
   return absl::OkStatus();
 }
 
+// Small counts (retries): 0 to 10.
+absl::Status Read(const Json& v, int* out) {
+  if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 10) {
+    return WrongType("an integer from 0 to 10");
+  }
+  *out = static_cast<int>(v.get<int64_t>());
+  return absl::OkStatus();
+}
+
 absl::Status Read(const Json& v, double* out) {
   if (!v.is_number() || !(v.get<double>() > 0)) return WrongType("a positive number");
   *out = v.get<double>();
@@ -114,6 +123,9 @@ std::vector<Field> Fields() {
       MakeField("batch_size", &C::batch_size),
       MakeField("max_requests_per_second", &C::max_requests_per_second),
       MakeField("dns_timeout", &C::dns_timeout),
+      MakeField("dns_retries", &C::dns_retries),
+      MakeField("dns_tcp_fallback", &C::dns_tcp_fallback),
+      MakeField("reevaluate_interval", &C::reevaluate_interval),
       MakeField("log_filter", &C::log_filter),
   };
 }

@@ -39,26 +39,36 @@ struct MonitorConfig {
   std::string grpc_listen = "127.0.0.1:7443";
   std::string grpc_tls_cert;  // PEM files; cert and key are set together or not.
   std::string grpc_tls_key;
-  std::string grpc_client_ca;    // Set = require client certificates (mTLS).
-  std::string grpc_tokens_file;  // Bearer tokens, one a line; "" = none.
+  std::string grpc_client_ca;            // Set = require client certificates (mTLS).
+  std::string grpc_tokens_file;          // Bearer tokens, one a line; "" = none.
   std::vector<std::string> grpc_tokens;  // Not a JSON key: cli/ reads grpc_tokens_file.
-  StartAt start_at;              // JSON: "beginning" | "end" | index (number).
+  StartAt start_at;                      // JSON: "beginning" | "end" | index (number).
   // JSON: "5s", "250ms", "1h". One small request per log per second keeps alert latency under
   // two seconds (bench/alert_latency_bench) at a cost logs' rate limits easily allow.
   absl::Duration sth_poll_interval = absl::Seconds(1);
   absl::Duration caa_poll_interval = absl::Hours(1);
   uint32_t batch_size = 1000;           // Entries per get-entries request and commit.
   double max_requests_per_second = 10;  // Per log.
+  // DNS lookups (caa::ResolverOptions): one attempt waits at most dns_timeout; a timed-out
+  // attempt is retried dns_retries more times (0-10), over TCP when dns_tcp_fallback is true
+  // (a truncated UDP answer always goes to TCP). A lookup thus takes at most
+  // (1 + dns_retries) * dns_timeout, and a lookup that still fails is recorded as such and
+  // makes the evaluation dns_indeterminate, never permitted.
   absl::Duration dns_timeout = absl::Seconds(5);
+  int dns_retries = 1;
+  bool dns_tcp_fallback = true;
+  // How often the running monitor looks for late data: CAA answers that changed since findings
+  // were judged, and a CA map extended by `caawatch issuers import` (Reevaluator).
+  absl::Duration reevaluate_interval = absl::Seconds(30);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
 };
 
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep
 // their value in `defaults`. kInvalidArgument, naming the key, for an unknown key (so a typo
 // is never silently ignored), a value of the wrong JSON type, an unparsable duration, a
-// non-positive duration, batch size or request rate, a `watch` entry ParseWatchItem rejects, a
-// data_dir set to "", or a TLS cert without its key (or the reverse); kInvalidArgument also if the
-// text is not a JSON object.
+// non-positive duration, batch size or request rate, a dns_retries outside 0-10, a `watch` entry
+// ParseWatchItem rejects, a data_dir set to "", or a TLS cert without its key (or the reverse);
+// kInvalidArgument also if the text is not a JSON object.
 [[nodiscard]] absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text,
                                                         MonitorConfig defaults);
 

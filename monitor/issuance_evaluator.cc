@@ -7,23 +7,14 @@
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "monitor/verdict_order.h"
 
 namespace caawatch::monitor {
 namespace {
 
 // CAA became mandatory for publicly-trusted TLS CAs on this day (CA/B Forum ballot 187).
-const absl::Time kCaaMandatorySince = absl::FromCivil(absl::CivilDay(2017, 9, 8), absl::UTCTimeZone());
-
-// Worst first: the certificate verdict is the worst of its names' verdicts.
-int Rank(const std::string& verdict) {
-  static const char* const kOrder[] = {"forbidden",   "likely_forbidden",      "dns_indeterminate",
-                                       "no_data",     "permitted_conditional", "permitted",
-                                       "exempt"};
-  for (int i = 0; i < 7; ++i) {
-    if (verdict == kOrder[i]) return i;
-  }
-  return 7;
-}
+const absl::Time kCaaMandatorySince =
+    absl::FromCivil(absl::CivilDay(2017, 9, 8), absl::UTCTimeZone());
 
 bool IsCaaSubject(const std::string& name) {
   // CAA covers DNS names only; Onion names are exempt (BR §3.2.2.8).
@@ -45,10 +36,31 @@ std::vector<std::string> CertificateNames(const ctlog::CertificateIdentity& iden
 
 IssuanceEvaluator::IssuanceEvaluator(const caa::IssuerMap* issuers, CaaObserver* observer,
                                      caa::WindowOptions window_options)
+    : owned_issuers_(std::make_unique<IssuerSource>(*issuers)),
+      issuers_(owned_issuers_.get()),
+      observer_(observer),
+      window_options_(window_options) {}
+
+IssuanceEvaluator::IssuanceEvaluator(const IssuerSource* issuers, CaaObserver* observer,
+                                     caa::WindowOptions window_options)
     : issuers_(issuers), observer_(observer), window_options_(window_options) {}
 
+caa::IssuerFacts IssuanceEvaluator::IssuerFactsOf(const store::IssuerRecord& issuer) {
+  caa::IssuerFacts facts;
+  facts.organization = issuer.organization();
+  facts.common_name = issuer.common_name();
+  auto hex = [](const std::string& bytes) {
+    return bytes.empty() ? std::string()
+                         : HexEncode(absl::MakeConstSpan(
+                               reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  };
+  facts.spki_sha256_hex = hex(issuer.spki_sha256());
+  facts.subject_key_id_hex = hex(issuer.subject_key_id());
+  return facts;
+}
+
 std::vector<WatchHit> IssuanceEvaluator::FindHits(const Watchlist& watchlist,
-                                               const std::vector<std::string>& names) {
+                                                  const std::vector<std::string>& names) {
   std::vector<WatchHit> hits;
   for (const std::string& name : names) {
     for (const monitor::Match& m : watchlist.MatchName(name)) hits.push_back({name, m.item});
@@ -57,9 +69,7 @@ std::vector<WatchHit> IssuanceEvaluator::FindHits(const Watchlist& watchlist,
 }
 
 absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
-    const std::string& name, const std::vector<std::string>& identifiers,
-    const ctlog::LogEntry& entry) {
-  CAAWATCH_RETURN_IF_ERROR(observer_->ObservePath(name));
+    const std::string& name, const std::vector<std::string>& identifiers, const Timing& timing) {
   std::map<std::string, std::vector<caa::Observation>> histories;
   for (const std::string& q : caa::SearchNames(name)) {
     CAAWATCH_ASSIGN_OR_RETURN(histories[q], observer_->History(q));
@@ -67,8 +77,8 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
   caa::IssuanceFacts facts;
   facts.dns_name = name;
   facts.ca_identifiers = identifiers;
-  facts.earliest_timestamp = absl::FromUnixMillis(static_cast<int64_t>(entry.timestamp_ms));
-  facts.not_before = entry.identity.not_before;
+  facts.earliest_timestamp = timing.earliest_timestamp;
+  facts.not_before = timing.not_before;
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(
       facts, [&](const std::string& q) { return histories[q]; }, window_options_);
 
@@ -104,9 +114,10 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
   return r;
 }
 
-absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(
-    const ctlog::LogEntry& entry, const ctlog::LogInfo& log, const std::vector<WatchHit>& hits,
-    absl::Time now) {
+absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(const ctlog::LogEntry& entry,
+                                                                 const ctlog::LogInfo& log,
+                                                                 const std::vector<WatchHit>& hits,
+                                                                 absl::Time now) {
   store::FindingRecord f;
   f.set_kind("certificate");
   for (const std::string& n : CertificateNames(entry.identity)) f.add_names(n);
@@ -145,46 +156,97 @@ absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(
     issuer->set_dn(entry.issuer->subject_dn);
     issuer->set_spki_sha256(
         std::string(entry.issuer->spki_sha256.begin(), entry.issuer->spki_sha256.end()));
+    issuer->set_subject_key_id(
+        std::string(entry.issuer->subject_key_id.begin(), entry.issuer->subject_key_id.end()));
   } else {
     facts.organization = entry.identity.issuer_organization;
     facts.common_name = entry.identity.issuer_common_name;
     issuer->set_dn(entry.identity.issuer_dn);
   }
-  const std::optional<caa::CaIdentity> ca = issuers_->Lookup(facts);
+  issuer->set_organization(facts.organization);
+  issuer->set_common_name(facts.common_name);
+  const Timing timing{absl::FromUnixMillis(static_cast<int64_t>(entry.timestamp_ms)),
+                      entry.identity.not_before};
+  CAAWATCH_RETURN_IF_ERROR(Judge(facts, hits, timing, Lookups::kObserveNow, &f));
+  f.set_evaluated_ms(Ms(now));
+  return f;
+}
+
+absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Reevaluate(
+    const store::FindingRecord& stored, const std::vector<WatchHit>& hits, absl::Time now) {
+  store::FindingRecord f;
+  f.set_kind(stored.kind());
+  f.set_tbs_sha256(stored.tbs_sha256());
+  *f.mutable_watched_names() = stored.watched_names();
+  store::IssuerRecord* issuer = f.mutable_issuer();
+  issuer->set_dn(stored.issuer().dn());
+  issuer->set_spki_sha256(stored.issuer().spki_sha256());
+  issuer->set_subject_key_id(stored.issuer().subject_key_id());
+  issuer->set_organization(stored.issuer().organization());
+  issuer->set_common_name(stored.issuer().common_name());
+  int64_t earliest = 0;
+  for (const store::EntryRef& e : stored.entries()) {
+    if (earliest == 0 || e.timestamp_ms() < earliest) earliest = e.timestamp_ms();
+  }
+  const Timing timing{absl::FromUnixMillis(earliest), absl::FromUnixMillis(stored.not_before_ms())};
+  CAAWATCH_RETURN_IF_ERROR(
+      Judge(IssuerFactsOf(stored.issuer()), hits, timing, Lookups::kHistoryOnly, &f));
+  f.set_evaluated_ms(Ms(now));
+  return f;
+}
+
+absl::Status IssuanceEvaluator::Judge(const caa::IssuerFacts& facts,
+                                      const std::vector<WatchHit>& hits, const Timing& timing,
+                                      Lookups lookups, store::FindingRecord* f) {
+  store::IssuerRecord* issuer = f->mutable_issuer();
+  const std::shared_ptr<const caa::IssuerMap> map = issuers_->Current();
+  const std::optional<caa::CaIdentity> ca = map->Lookup(facts);
   std::vector<std::string> identifiers;
+  issuer->clear_ca_owner();
+  issuer->clear_caa_identifiers();
   if (ca) {
     issuer->set_ca_owner(ca->ca_owner);
     identifiers = ca->caa_identifiers;
     for (const std::string& id : identifiers) issuer->add_caa_identifiers(id);
   }
+  f->clear_unexpected_issuer_for();
   for (const WatchHit& h : hits) {
     if (!h.item->issuers.empty() && !IssuerExpected(*h.item, identifiers)) {
-      f.add_unexpected_issuer_for(h.item->ToString());
+      f->add_unexpected_issuer_for(h.item->ToString());
+    }
+  }
+  const std::vector<std::string> watched(f->watched_names().begin(), f->watched_names().end());
+  const bool exempt = timing.not_before < kCaaMandatorySince;
+  if (lookups == Lookups::kObserveNow && !exempt) {
+    // Also for an unknown issuer: the evidence must exist if the CA map learns it later.
+    for (const std::string& name : watched) {
+      if (IsCaaSubject(name)) CAAWATCH_RETURN_IF_ERROR(observer_->ObservePath(name));
     }
   }
 
   std::string verdict;
   bool retrospective_forbidden = false;
-  if (entry.identity.not_before < kCaaMandatorySince) {
+  f->clear_caa();
+  if (exempt) {
     verdict = "exempt";
-    f.set_reason("issued before CAA checking became mandatory (2017-09-08)");
+    f->set_reason("issued before CAA checking became mandatory (2017-09-08)");
   } else if (!ca) {
     verdict = "unknown_issuer";
-    f.set_reason(absl::StrCat("issuer '", issuer->dn(), "' maps to no CAA identifier"));
+    f->set_reason(absl::StrCat("issuer '", issuer->dn(), "' maps to no CAA identifier"));
   } else {
     verdict = "exempt";
-    f.set_reason("no watched DNS name is subject to CAA (IP or .onion only)");
+    f->set_reason("no watched DNS name is subject to CAA (IP or .onion only)");
     for (const std::string& name : watched) {
       if (!IsCaaSubject(name)) continue;
-      CAAWATCH_ASSIGN_OR_RETURN(store::CaaNameRecord r, EvaluateName(name, identifiers, entry));
+      CAAWATCH_ASSIGN_OR_RETURN(store::CaaNameRecord r, EvaluateName(name, identifiers, timing));
       if (r.verdict() == "no_data" && r.retrospective_verdict() == "forbidden") {
         retrospective_forbidden = true;
       }
-      if (Rank(r.verdict()) <= Rank(verdict)) {
+      if (VerdictRank(r.verdict()) <= VerdictRank(verdict)) {
         verdict = r.verdict();
-        f.set_reason(absl::StrCat(name, ": ", r.reason()));
+        f->set_reason(absl::StrCat(name, ": ", r.reason()));
       }
-      *f.add_caa() = std::move(r);
+      *f->add_caa() = std::move(r);
     }
   }
 
@@ -195,15 +257,15 @@ absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(
              verdict == "dns_indeterminate" || (verdict == "no_data" && retrospective_forbidden)) {
     severity = "warning";
   }
-  if (f.unexpected_issuer_for_size() > 0 && severity == "info") {
+  if (f->unexpected_issuer_for_size() > 0 && severity == "info") {
     verdict = "unexpected_issuer";
     severity = "warning";
-    f.set_reason(absl::StrCat("issuer not among the expected issuers of ",
-                              f.unexpected_issuer_for(0), "; CAA: ", f.reason()));
+    f->set_reason(absl::StrCat("issuer not among the expected issuers of ",
+                               f->unexpected_issuer_for(0), "; CAA: ", f->reason()));
   }
-  f.set_verdict(verdict);
-  f.set_severity(severity);
-  return f;
+  f->set_verdict(verdict);
+  f->set_severity(severity);
+  return absl::OkStatus();
 }
 
 }  // namespace caawatch::monitor

@@ -23,7 +23,9 @@
 #include "monitor/caa_observer.h"
 #include "monitor/grpc_server.h"
 #include "monitor/issuance_evaluator.h"
+#include "monitor/issuer_source.h"
 #include "monitor/log_worker.h"
+#include "monitor/reevaluator.h"
 #include "monitor/service.h"
 #include "monitor/watch_source.h"
 #include "store/finding_store.h"
@@ -62,9 +64,10 @@ class SupervisorParts {
   const Logger* logger = nullptr;
   std::unique_ptr<store::FindingStore> store;
   std::unique_ptr<caa::CaaResolver> resolver;
-  std::unique_ptr<caa::IssuerMap> issuers;
+  std::unique_ptr<IssuerSource> issuers;
   std::unique_ptr<CaaObserver> observer;
   std::unique_ptr<IssuanceEvaluator> evaluator;
+  std::unique_ptr<Reevaluator> reevaluator;
   std::unique_ptr<WatchSource> watches;
   AlertHub alerts;
   std::vector<std::unique_ptr<LogWorker>> workers;
@@ -94,19 +97,34 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
   resolver_options.dnssec = config.dnssec;
   resolver_options.trust_anchor_file = config.trust_anchor_file;
   resolver_options.timeout = config.dns_timeout;
+  resolver_options.retries = config.dns_retries;
+  resolver_options.tcp_fallback = config.dns_tcp_fallback;
   CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options, clock));
-  // The built-in CA map, extended by `caawatch issuers import`.
+  // The built-in CA map, extended by `caawatch issuers import` (re-read while running).
   CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(config.data_dir));
-  parts->issuers = std::make_unique<caa::IssuerMap>(std::move(issuers));
+  parts->issuers = std::make_unique<IssuerSource>(
+      std::move(issuers), [dir = config.data_dir] { return caa::LoadIssuerMap(dir); });
   CaaObserverOptions observer_options;
   // Two missed polls make a gap; one late poll does not.
   observer_options.max_gap = 2 * config.caa_poll_interval + absl::Minutes(5);
+  SupervisorParts* p = parts.get();
+  observer_options.on_new_observation = [p](const NewObservation& n) {
+    if (p->reevaluator != nullptr) p->reevaluator->Note(n);
+  };
   parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock,
                                                   observer_options);
   parts->evaluator =
       std::make_unique<IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
   parts->watches = std::make_unique<WatchSource>(std::move(static_watches), parts->store.get());
   CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
+  ReevaluatorDeps reevaluator_deps;
+  reevaluator_deps.store = parts->store.get();
+  reevaluator_deps.evaluator = parts->evaluator.get();
+  reevaluator_deps.watches = parts->watches.get();
+  reevaluator_deps.alerts = &parts->alerts;
+  reevaluator_deps.clock = clock;
+  reevaluator_deps.logger = logger;
+  parts->reevaluator = std::make_unique<Reevaluator>(reevaluator_deps);
 
   CAAWATCH_ASSIGN_OR_RETURN(std::string list_text, LoadLogListText(config.log_list));
   absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(list_text);
@@ -166,16 +184,32 @@ void Supervisor::WatchesChanged() {
   parts_->watches_changed = true;
 }
 
+void Supervisor::ReevaluateUnknownIssuers() {
+  absl::StatusOr<ReevaluationStats> stats = parts_->reevaluator->ReevaluateUnknownIssuers();
+  if (!stats.ok()) {
+    parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
+  }
+}
+
+void Supervisor::ReevaluateOnNewObservations() {
+  absl::StatusOr<ReevaluationStats> stats = parts_->reevaluator->RunPending();
+  if (!stats.ok()) {
+    parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
+  }
+}
+
 void Supervisor::PollCaa() {
   // Run() observed the whole list before starting this thread.
   std::shared_ptr<const Watchlist> observed = parts_->watches->Current();
   absl::Time next_poll = absl::Now() + parts_->config.caa_poll_interval;
   for (;;) {
+    // Wakes for an added watch, every reevaluate_interval for late data (new observations, a
+    // changed CA map), and when a CAA poll is due.
+    const absl::Time wake = std::min(next_poll, absl::Now() + parts_->config.reevaluate_interval);
     {
       SupervisorParts* p = parts_.get();
       absl::MutexLock lock(&p->poll_mu);
-      p->poll_mu.AwaitWithDeadline(absl::Condition(p, &SupervisorParts::PollerShouldWake),
-                                   next_poll);
+      p->poll_mu.AwaitWithDeadline(absl::Condition(p, &SupervisorParts::PollerShouldWake), wake);
       if (p->stopping) return;
       p->watches_changed = false;
     }
@@ -189,6 +223,12 @@ void Supervisor::PollCaa() {
     }
     observed = std::move(current);
     if (due) next_poll = absl::Now() + parts_->config.caa_poll_interval;
+    absl::StatusOr<bool> changed = parts_->issuers->Reload();
+    if (!changed.ok()) {
+      parts_->logger->Log(LogLevel::kWarning, "issuers", std::string(changed.status().message()));
+    }
+    if (changed.ok() && *changed) ReevaluateUnknownIssuers();
+    ReevaluateOnNewObservations();
   }
 }
 
@@ -213,6 +253,8 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
     });
   }
   for (std::thread& t : threads) t.join();
+  ReevaluateUnknownIssuers();
+  ReevaluateOnNewObservations();
   absl::Status first_error;
   int failed = 0;
   for (size_t i = 0; i < results.size(); ++i) {
@@ -255,6 +297,8 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   if (!observed.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "caa", std::string(observed.message()));
   }
+  // The CA map may have been extended while caawatch was not running.
+  ReevaluateUnknownIssuers();
   std::vector<std::thread> threads;
   for (auto& worker : parts_->workers) {
     threads.emplace_back([this, w = worker.get()] { Halt(w->Run(halt_)); });

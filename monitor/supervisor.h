@@ -58,6 +58,9 @@ class Supervisor {
   absl::Mutex halt_mu_;
   absl::Notification halt_;
   absl::Status halt_reason_ ABSL_GUARDED_BY(halt_mu_);
+  // Re-evaluation of findings on late data; failures are logged and retried at the next call.
+  void ReevaluateUnknownIssuers();     // After the CA map changed (or may have, at start).
+  void ReevaluateOnNewObservations();  // After CAA answers changed.
 
   std::unique_ptr<SupervisorParts> parts_;
 };

@@ -44,6 +44,31 @@ struct FindingQuery {
   bool newest_first = false;  // Default ascending seq.
 };
 
+// Replaces the evaluation of an existing certificate finding (re-evaluation on late data).
+struct FindingUpdate {
+  enum class Alert {
+    kKeepSeq,  // Stored in place; subscribers are not told.
+    kNewSeq,   // The finding moves to a new seq, so it is streamed again, once.
+  };
+  // Identifies the finding by tbs_sha256 and carries the new evaluation: verdict, severity,
+  // reason, caa, issuer, unexpected_issuer_for and evaluated_ms replace the stored ones;
+  // everything else (entries, hashes, names) stays as stored.
+  FindingRecord finding;
+  // history_size() of the stored version the new evaluation was computed from: if another
+  // update landed since, this one is skipped (the caller re-reads and re-evaluates).
+  int based_on_revision = 0;
+  Alert alert = Alert::kKeepSeq;
+  std::string because;  // Recorded in the superseded revision.
+};
+
+// What RecordCaaObservation did.
+struct RecordedObservation {
+  enum class Kind { kExtended, kStarted };
+  Kind kind = Kind::kStarted;
+  // kStarted: last_seen of the newest earlier observation of the name, if any.
+  std::optional<int64_t> previous_last_seen_ms;
+};
+
 struct OpenOptions {
   bool read_only = false;  // CLI readers open without locking out `run`.
   // Writes are refused (kFailedPrecondition, saying how much is free) while the file system
@@ -63,7 +88,8 @@ class FindingStore {
   // Atomic: the log state, every finding and certificate land together or not at all. A finding
   // whose key (tbs_sha256 for certificates, misbehaviour_key otherwise) already exists is
   // merged: entries are united by (log_id, index), empty hashes filled in; its seq and verdict
-  // stay. New findings get consecutive seqs after the last one.
+  // stay (only UpdateFindings changes a verdict). New findings get consecutive seqs after the
+  // last one (seqs are shared with re-alerts, see UpdateFindings).
   [[nodiscard]] virtual absl::StatusOr<CommitResult> Commit(CommitRequest request) = 0;
 
   [[nodiscard]] virtual absl::StatusOr<std::optional<LogStateRecord>> LoadLogState(
@@ -81,6 +107,23 @@ class FindingStore {
       const std::string& sha256) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> GetCertificateDer(
       const std::string& sha256) = 0;
+  // Applies `updates` in one atomic batch. Each applied update pushes the stored evaluation
+  // onto the finding's history (with its seq) and replaces it; with Alert::kNewSeq the finding
+  // gets the next seq, its old seq is retired from by_seq and by_name, and first_seq keeps the
+  // original. Returns the applied findings as stored (skipped ones are absent: unknown key,
+  // not a certificate finding, or a based_on_revision that no longer matches).
+  [[nodiscard]] virtual absl::StatusOr<std::vector<FindingRecord>> UpdateFindings(
+      std::vector<FindingUpdate> updates) = 0;
+  // Certificate findings whose earliest log timestamp (the end of their CAA windows) lies in
+  // [from, to], oldest first, at most `limit`. Served by an index: cost is proportional to the
+  // findings in the range, not to the store.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<FindingRecord>> FindingsIssuedBetween(
+      absl::Time from, absl::Time to, size_t limit) = 0;
+  // Findings whose current verdict is unknown_issuer, at most `limit`, by issuer (SPKI SHA-256,
+  // else DN). Served by an index holding only those findings.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<FindingRecord>> UnknownIssuerFindings(
+      size_t limit) = 0;
+
   // Highest seq assigned so far, 0 if none.
   [[nodiscard]] virtual absl::StatusOr<uint64_t> LastSeq() = 0;
 
@@ -95,8 +138,9 @@ class FindingStore {
   // and that one was last seen no more than `max_gap` before, its last_seen is extended;
   // otherwise a new observation starts, so a gap in polling (downtime) stays visible as two
   // observations rather than passing for "unchanged".
-  [[nodiscard]] virtual absl::Status RecordCaaObservation(const CaaObservationRecord& observation,
-                                                          absl::Duration max_gap) = 0;
+  // Says which happened, so that a new observation can trigger re-evaluation.
+  [[nodiscard]] virtual absl::StatusOr<RecordedObservation> RecordCaaObservation(
+      const CaaObservationRecord& observation, absl::Duration max_gap) = 0;
   // Observations of `query_name` overlapping [from, to], oldest first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(
       const std::string& query_name, absl::Time from, absl::Time to) = 0;

@@ -51,4 +51,23 @@ std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms) 
          BigEndian64(static_cast<uint64_t>(first_seen_ms));
 }
 
+std::string IssuedKey(int64_t issued_ms, absl::string_view finding_key) {
+  return "t" + BigEndian64(static_cast<uint64_t>(std::max<int64_t>(issued_ms, 0))) +
+         std::string(finding_key);
+}
+
+std::string UnknownIssuerKey(const FindingRecord& finding, absl::string_view finding_key) {
+  const std::string& id = finding.issuer().spki_sha256().empty() ? finding.issuer().dn()
+                                                                 : finding.issuer().spki_sha256();
+  return "u" + id + std::string(1, '\0') + std::string(finding_key);
+}
+
+int64_t IssuedMs(const FindingRecord& finding) {
+  int64_t earliest = 0;
+  for (const EntryRef& e : finding.entries()) {
+    if (earliest == 0 || e.timestamp_ms() < earliest) earliest = e.timestamp_ms();
+  }
+  return earliest;
+}
+
 }  // namespace caawatch::store

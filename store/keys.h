@@ -27,6 +27,15 @@ std::string TimeKey(int64_t recorded_ms, uint64_t seq);
 // caa_obs: query name + 0x00 + BE64(first_seen_ms).
 std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms);
 
+// reeval: 't' + BE64(issued_ms) + finding key: certificate findings by the end of their CAA
+// windows (earliest log timestamp).
+std::string IssuedKey(int64_t issued_ms, absl::string_view finding_key);
+// reeval: 'u' + issuer id (spki_sha256, else SHA-less DN bytes) + 0x00 + finding key: findings
+// whose verdict is unknown_issuer.
+std::string UnknownIssuerKey(const FindingRecord& finding, absl::string_view finding_key);
+// The earliest entry timestamp of a certificate finding (0 without entries).
+int64_t IssuedMs(const FindingRecord& finding);
+
 }  // namespace caawatch::store
 
 #endif  // CAAWATCH_STORE_KEYS_H_

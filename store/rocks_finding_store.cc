@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "store/keys.h"
@@ -20,8 +21,13 @@ namespace caawatch::store {
 namespace {
 
 const char* const kFamilyNames[] = {"default",  // == rocksdb::kDefaultColumnFamilyName
-                                    "findings",  "by_seq", "by_name", "by_hash",    "certs",
-                                    "log_state", "watch",  "caa_obs", "by_verdict", "by_time"};
+                                    "findings", "by_seq",     "by_name", "by_hash",
+                                    "certs",    "log_state",  "watch",   "caa_obs",
+                                    "reeval",   "by_verdict", "by_time"};
+constexpr size_t kFamilyCount = sizeof(kFamilyNames) / sizeof(kFamilyNames[0]);
+// What a reader needs: every family of schema version 1. Later ones may be missing from a store
+// no writer has opened since (LoadSchema then refuses, or they read as empty).
+constexpr size_t kVersion1Families = 9;
 constexpr char kSchemaKey[] = "schema_version";
 constexpr char kNextSeqKey[] = "next_seq";
 
@@ -77,6 +83,50 @@ bool Merge(const FindingRecord& incoming, FindingRecord* existing) {
   return changed;
 }
 
+// A consistent view for reads that follow an index to the records it names: a finding moved
+// to a new seq by UpdateFindings is seen at its old seq or its new one, never both or neither.
+class ScopedSnapshot {
+ public:
+  explicit ScopedSnapshot(rocksdb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~ScopedSnapshot() { db_->ReleaseSnapshot(snapshot_); }
+  ScopedSnapshot(const ScopedSnapshot&) = delete;
+  ScopedSnapshot& operator=(const ScopedSnapshot&) = delete;
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+  rocksdb::ReadOptions read_options() const {
+    rocksdb::ReadOptions r;
+    r.snapshot = snapshot_;
+    return r;
+  }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+// Moves the current evaluation of `stored` into its history and installs `update`'s.
+void Supersede(const FindingUpdate& update, FindingRecord* stored) {
+  FindingRevisionRecord* old = stored->add_history();
+  old->set_seq(stored->seq());
+  old->set_verdict(stored->verdict());
+  old->set_severity(stored->severity());
+  old->set_reason(stored->reason());
+  *old->mutable_caa() = stored->caa();
+  *old->mutable_issuer() = stored->issuer();
+  *old->mutable_unexpected_issuer_for() = stored->unexpected_issuer_for();
+  old->set_evaluated_ms(stored->evaluated_ms() != 0 ? stored->evaluated_ms()
+                                                    : stored->recorded_ms());
+  old->set_superseded_ms(update.finding.evaluated_ms());
+  old->set_superseded_because(update.because);
+  const FindingRecord& n = update.finding;
+  stored->set_verdict(n.verdict());
+  stored->set_severity(n.severity());
+  stored->set_reason(n.reason());
+  *stored->mutable_caa() = n.caa();
+  *stored->mutable_issuer() = n.issuer();
+  *stored->mutable_unexpected_issuer_for() = n.unexpected_issuer_for();
+  stored->set_evaluated_ms(n.evaluated_ms());
+}
+
 }  // namespace
 
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
@@ -120,6 +170,7 @@ absl::Status RocksFindingStore::CheckWritable() const {
 
 RocksFindingStore::~RocksFindingStore() {
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (h == nullptr) continue;
     const rocksdb::Status ignored = db_->DestroyColumnFamilyHandle(h);
     (void)ignored;  // Closing: nothing left to report to.
   }
@@ -132,30 +183,49 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
   db_options.max_manifest_file_size = 64 << 20;
+  // A reader cannot create column families: one added by a newer caawatch (reeval) may be
+  // missing from a store no writer has opened since; it reads as empty.
+  std::set<std::string> present(std::begin(kFamilyNames), std::end(kFamilyNames));
+  if (options.read_only) {
+    std::vector<std::string> existing;
+    CAAWATCH_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
+                                       absl::StrCat("open store ", dir)));
+    present = std::set<std::string>(existing.begin(), existing.end());
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kFamilyNames) {
+    if (!present.count(name)) continue;
     rocksdb::ColumnFamilyOptions cf;
     cf.OptimizeForPointLookup(8);
     families.emplace_back(name, cf);
   }
-  if (options.read_only) {
-    // A first run killed while creating the store leaves it without all its families; a
-    // writer completes them, a reader can only say so.
-    std::vector<std::string> existing;
-    if (rocksdb::DB::ListColumnFamilies(db_options, dir, &existing).ok() &&
-        existing.size() < families.size()) {
+  for (size_t i = 0; i < kVersion1Families; ++i) {
+    if (!present.count(kFamilyNames[i])) {
+      // A first run killed while creating the store; a writer completes it.
       return absl::FailedPreconditionError(
           absl::StrCat("the store in ", dir,
                        " is not fully created yet (a first `caawatch run` was interrupted?); "
                        "`caawatch run` completes it"));
     }
   }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
   rocksdb::DB* raw = nullptr;  // RocksDB 7.8 (Debian 12) only has the DB** overload.
-  const rocksdb::Status s =
-      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &handles, &raw)
-                        : rocksdb::DB::Open(db_options, dir, families, &handles, &raw);
+  rocksdb::Status s;
+  for (int attempt = 0;; ++attempt) {
+    s = options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &opened, &raw)
+                          : rocksdb::DB::Open(db_options, dir, families, &opened, &raw);
+    // A reader can race the running writer's compaction: the manifest it read names a file
+    // the writer has just deleted. A fresh read of the manifest does not.
+    const bool raced = options.read_only && (s.IsCorruption() || s.IsIOError()) &&
+                       absl::StrContains(s.ToString(), "No such file");
+    if (!raced || attempt == 4) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
   CAAWATCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open store ", dir)));
+  std::vector<rocksdb::ColumnFamilyHandle*> handles(kFamilyCount, nullptr);
+  for (size_t i = 0, j = 0; i < kFamilyCount; ++i) {
+    if (present.count(kFamilyNames[i])) handles[i] = opened[j++];
+  }
   auto store = absl::WrapUnique(
       new RocksFindingStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), dir, options));
   if (!options.read_only) CAAWATCH_RETURN_IF_ERROR(store->CheckWritable());
@@ -216,6 +286,7 @@ absl::Status RocksFindingStore::MigrateFromVersion1() {
     recorded_ms = std::max(recorded_ms, f->recorded_ms());
     batch.Put(handles_[kByVerdict], VerdictKey(f->verdict(), f->seq()), "");
     batch.Put(handles_[kByTime], TimeKey(recorded_ms, f->seq()), "");
+    PutReevalKeys(*f, it->value().ToString(), &batch);
   }
   CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "migrate: scan findings"));
   // The indexes and the new version land together: an interrupted migration is redone.
@@ -245,8 +316,25 @@ absl::StatusOr<std::optional<Record>> RocksFindingStore::GetRecord(Family family
 }
 
 absl::StatusOr<std::optional<FindingRecord>> RocksFindingStore::FindingAt(
-    const std::string& finding_key) {
-  return GetRecord<FindingRecord>(kFindings, finding_key);
+    const std::string& finding_key, const rocksdb::Snapshot* snapshot) {
+  if (snapshot == nullptr) return GetRecord<FindingRecord>(kFindings, finding_key);
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::string value;
+  const rocksdb::Status s = db_->Get(read, handles_[kFindings], finding_key, &value);
+  if (s.IsNotFound()) return std::optional<FindingRecord>();
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(s, "findings"));
+  CAAWATCH_ASSIGN_OR_RETURN(FindingRecord f, Parse<FindingRecord>(value, "findings"));
+  return std::optional<FindingRecord>(std::move(f));
+}
+
+void RocksFindingStore::PutReevalKeys(const FindingRecord& f, const std::string& key,
+                                      rocksdb::WriteBatch* batch) {
+  if (f.kind() == "log_misbehaviour") return;
+  batch->Put(handles_[kReeval], IssuedKey(IssuedMs(f), key), key);
+  if (f.verdict() == "unknown_issuer") {
+    batch->Put(handles_[kReeval], UnknownIssuerKey(f, key), key);
+  }
 }
 
 absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
@@ -266,10 +354,14 @@ absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
       CAAWATCH_ASSIGN_OR_RETURN(existing, FindingAt(key));
     }
     if (existing) {
+      const int64_t issued_before = IssuedMs(*existing);
       if (!Merge(f, &*existing)) continue;
       result.updated.push_back(*existing);
       f = *existing;
+      // An earlier entry moves the window end; the stale index entry is filtered on read.
+      if (IssuedMs(f) != issued_before) PutReevalKeys(f, key, &batch);
     } else {
+      PutReevalKeys(f, key, &batch);
       f.set_seq(next++);
       // Time never runs backwards along seq, so a time range is a seq range (by_time).
       recorded_ms = std::max(recorded_ms, f.recorded_ms());
@@ -351,15 +443,15 @@ absl::StatusOr<uint64_t> RocksFindingStore::FirstSeqAtOrAfter(int64_t ms) {
   return next_seq_;
 }
 
-absl::StatusOr<std::vector<uint64_t>> RocksFindingStore::SeqsWithVerdicts(const FindingQuery& q,
-                                                                          uint64_t lo,
-                                                                          uint64_t hi) {
+absl::StatusOr<std::vector<uint64_t>> RocksFindingStore::SeqsWithVerdicts(
+    const FindingQuery& q, uint64_t lo, uint64_t hi, const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
   std::vector<uint64_t> seqs;
   for (const std::string& verdict : q.verdicts) {
     const std::string first = VerdictKey(verdict, lo);
     const std::string end = VerdictKey(verdict, hi);
-    std::unique_ptr<rocksdb::Iterator> it(
-        db_->NewIterator(rocksdb::ReadOptions(), handles_[kByVerdict]));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, handles_[kByVerdict]));
     size_t taken = 0;
     if (q.newest_first) {
       it->SeekForPrev(end);
@@ -397,21 +489,26 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::ListFindings(const
   }
   std::vector<FindingRecord> out;
   if (lo >= hi) return out;
+  const ScopedSnapshot snapshot(db_.get());
   if (!q.verdicts.empty()) {
-    CAAWATCH_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs, SeqsWithVerdicts(q, lo, hi));
+    CAAWATCH_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs,
+                              SeqsWithVerdicts(q, lo, hi, snapshot.get()));
     for (uint64_t seq : seqs) {
       if (out.size() >= q.limit) break;
       std::string key;
-      bool found = false;
-      CAAWATCH_RETURN_IF_ERROR(Get(kBySeq, BigEndian64(seq), &key, &found));
-      if (!found) return absl::DataLossError("by_verdict points to a missing seq");
-      CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key));
+      const rocksdb::Status got =
+          db_->Get(snapshot.read_options(), handles_[kBySeq], BigEndian64(seq), &key);
+      if (got.IsNotFound()) continue;  // Retired by a re-alert.
+      CAAWATCH_RETURN_IF_ERROR(FromRocks(got, "by_seq"));
+      CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key, snapshot.get()));
       if (!f) return absl::DataLossError("by_seq points to a missing finding");
+      if (f->seq() != seq) continue;
       if (Matches(*f, q)) out.push_back(std::move(*f));
     }
     return out;
   }
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kBySeq]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snapshot.read_options(), handles_[kBySeq]));
   if (q.newest_first) {
     it->SeekForPrev(BigEndian64(hi - 1));
   } else {
@@ -420,8 +517,10 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::ListFindings(const
   for (; it->Valid() && out.size() < q.limit; q.newest_first ? it->Prev() : it->Next()) {
     const uint64_t seq = ReadBigEndian64(it->key().ToString());
     if (seq < lo || seq >= hi) break;
-    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(it->value().ToString()));
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f,
+                              FindingAt(it->value().ToString(), snapshot.get()));
     if (!f) return absl::DataLossError("by_seq points to a missing finding");
+    if (f->seq() != ReadBigEndian64(it->key().ToString())) continue;  // Retired seq.
     if (Matches(*f, q)) out.push_back(std::move(*f));
   }
   CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan findings"));
@@ -432,8 +531,9 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsForName(
     const std::string& name, bool subtree, const FindingQuery& q) {
   const std::string prefix = ReversedName(name);
   std::set<uint64_t, std::greater<>> seqs;
+  const ScopedSnapshot snapshot(db_.get());
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handles_[kByName]));
+      db_->NewIterator(snapshot.read_options(), handles_[kByName]));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const rocksdb::Slice key = it->key();
     const char next = key.size() > prefix.size() ? key[prefix.size()] : '\x01';
@@ -446,11 +546,12 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsForName(
   for (uint64_t seq : seqs) {
     if (out.size() >= q.limit) break;
     std::string key;
-    bool found = false;
-    CAAWATCH_RETURN_IF_ERROR(Get(kBySeq, BigEndian64(seq), &key, &found));
-    if (!found) continue;
-    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key));
-    if (f && Matches(*f, q)) out.push_back(std::move(*f));
+    const rocksdb::Status s =
+        db_->Get(snapshot.read_options(), handles_[kBySeq], BigEndian64(seq), &key);
+    if (s.IsNotFound()) continue;
+    CAAWATCH_RETURN_IF_ERROR(FromRocks(s, "by_seq"));
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key, snapshot.get()));
+    if (f && f->seq() == seq && Matches(*f, q)) out.push_back(std::move(*f));
   }
   return out;
 }
@@ -509,8 +610,118 @@ absl::StatusOr<std::vector<WatchRecord>> RocksFindingStore::ListWatch() {
   return out;
 }
 
-absl::Status RocksFindingStore::RecordCaaObservation(const CaaObservationRecord& observation,
-                                                     absl::Duration max_gap) {
+absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UpdateFindings(
+    std::vector<FindingUpdate> updates) {
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
+  absl::MutexLock lock(&commit_mu_);
+  rocksdb::WriteBatch batch;
+  uint64_t next = next_seq_;
+  int64_t recorded_ms = last_recorded_ms_;
+  std::map<std::string, FindingRecord> pending;  // Updated by this batch, by key.
+  std::vector<std::string> order;
+  for (const FindingUpdate& u : updates) {
+    if (u.finding.tbs_sha256().empty()) continue;
+    const std::string key = "c" + u.finding.tbs_sha256();
+    std::optional<FindingRecord> stored;
+    if (auto it = pending.find(key); it != pending.end()) {
+      stored = it->second;
+    } else {
+      CAAWATCH_ASSIGN_OR_RETURN(stored, FindingAt(key));
+    }
+    if (!stored || stored->kind() == "log_misbehaviour" ||
+        stored->history_size() != u.based_on_revision) {
+      continue;
+    }
+    if (stored->verdict() == "unknown_issuer") {
+      batch.Delete(handles_[kReeval], UnknownIssuerKey(*stored, key));
+    }
+    batch.Delete(handles_[kByVerdict], VerdictKey(stored->verdict(), stored->seq()));
+    Supersede(u, &*stored);
+    if (u.alert == FindingUpdate::Alert::kNewSeq) {
+      const uint64_t old_seq = stored->seq();
+      if (stored->first_seq() == 0) stored->set_first_seq(old_seq);
+      stored->set_seq(next++);
+      // The re-alert is recorded now: by_time keeps time in seq order.
+      batch.Delete(handles_[kByTime], TimeKey(stored->recorded_ms(), old_seq));
+      recorded_ms = std::max(recorded_ms, u.finding.evaluated_ms());
+      stored->set_recorded_ms(recorded_ms);
+      batch.Put(handles_[kByTime], TimeKey(stored->recorded_ms(), stored->seq()), "");
+      batch.Delete(handles_[kBySeq], BigEndian64(old_seq));
+      batch.Put(handles_[kBySeq], BigEndian64(stored->seq()), key);
+      std::set<std::string> names(stored->names().begin(), stored->names().end());
+      names.insert(stored->watched_names().begin(), stored->watched_names().end());
+      for (const std::string& n : names) {
+        batch.Delete(handles_[kByName], NameKey(n, old_seq));
+        batch.Put(handles_[kByName], NameKey(n, stored->seq()), "");
+      }
+    }
+    if (stored->verdict() == "unknown_issuer") {
+      batch.Put(handles_[kReeval], UnknownIssuerKey(*stored, key), key);
+    }
+    batch.Put(handles_[kByVerdict], VerdictKey(stored->verdict(), stored->seq()), "");
+    batch.Put(handles_[kFindings], key, stored->SerializeAsString());
+    if (!pending.count(key)) order.push_back(key);
+    pending[key] = *std::move(stored);
+  }
+  if (pending.empty()) return std::vector<FindingRecord>();
+  batch.Put(handles_[kMeta], kNextSeqKey, BigEndian64(next));
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(db_->Write(w, &batch), "update findings"));
+  next_seq_ = next;
+  last_recorded_ms_ = recorded_ms;
+  std::vector<FindingRecord> out;
+  for (const std::string& key : order) out.push_back(std::move(pending[key]));
+  return out;
+}
+
+absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsByReevalRange(
+    const std::string& from, const std::string& to, size_t limit) {
+  std::vector<FindingRecord> out;
+  if (handles_[kReeval] == nullptr) return out;  // A store no writer has upgraded yet.
+  const ScopedSnapshot snapshot(db_.get());
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(snapshot.read_options(), handles_[kReeval]));
+  std::set<std::string> seen;
+  for (it->Seek(from); it->Valid() && it->key().compare(to) < 0 && out.size() < limit; it->Next()) {
+    const std::string key = it->value().ToString();
+    if (!seen.insert(key).second) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key, snapshot.get()));
+    if (f) out.push_back(*std::move(f));
+  }
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan reeval"));
+  return out;
+}
+
+absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsIssuedBetween(absl::Time from,
+                                                                                    absl::Time to,
+                                                                                    size_t limit) {
+  const int64_t lo = std::max<int64_t>(Ms(from), 0);
+  const int64_t hi = Ms(to);
+  if (hi < lo) return std::vector<FindingRecord>();
+  const std::string end = hi == INT64_MAX ? std::string("u") : IssuedKey(hi + 1, "");
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<FindingRecord> found,
+                            FindingsByReevalRange(IssuedKey(lo, ""), end, limit));
+  // Index entries left behind when an earlier entry moved a finding's window end.
+  std::vector<FindingRecord> out;
+  for (FindingRecord& f : found) {
+    if (IssuedMs(f) >= lo && IssuedMs(f) <= hi) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UnknownIssuerFindings(size_t limit) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<FindingRecord> found,
+                            FindingsByReevalRange("u", "v", limit));
+  std::vector<FindingRecord> out;
+  for (FindingRecord& f : found) {
+    if (f.verdict() == "unknown_issuer") out.push_back(std::move(f));
+  }
+  return out;
+}
+
+absl::StatusOr<RecordedObservation> RocksFindingStore::RecordCaaObservation(
+    const CaaObservationRecord& observation, absl::Duration max_gap) {
   CAAWATCH_RETURN_IF_ERROR(CheckWritable());
   absl::MutexLock lock(&observation_mu_);
   const std::string prefix = observation.query_name() + std::string(1, '\0');
@@ -519,6 +730,7 @@ absl::Status RocksFindingStore::RecordCaaObservation(const CaaObservationRecord&
   it->SeekForPrev(prefix + std::string(8, '\xff'));
   rocksdb::WriteOptions w;
   w.sync = true;
+  RecordedObservation recorded;
   if (it->Valid() && it->key().starts_with(prefix)) {
     CAAWATCH_ASSIGN_OR_RETURN(CaaObservationRecord newest,
                               Parse<CaaObservationRecord>(it->value().ToString(), "observation"));
@@ -526,15 +738,21 @@ absl::Status RocksFindingStore::RecordCaaObservation(const CaaObservationRecord&
         observation.first_seen_ms() - newest.last_seen_ms() <= absl::ToInt64Milliseconds(max_gap);
     if (SameAnswer(newest, observation) && contiguous) {
       newest.set_last_seen_ms(std::max(newest.last_seen_ms(), observation.last_seen_ms()));
-      return FromRocks(db_->Put(w, handles_[kCaaObs], it->key(), newest.SerializeAsString()),
-                       "extend observation");
+      CAAWATCH_RETURN_IF_ERROR(
+          FromRocks(db_->Put(w, handles_[kCaaObs], it->key(), newest.SerializeAsString()),
+                    "extend observation"));
+      recorded.kind = RecordedObservation::Kind::kExtended;
+      return recorded;
     }
+    recorded.previous_last_seen_ms = newest.last_seen_ms();
   }
   CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
-  return FromRocks(db_->Put(w, handles_[kCaaObs],
-                            ObservationKey(observation.query_name(), observation.first_seen_ms()),
-                            observation.SerializeAsString()),
-                   "record observation");
+  CAAWATCH_RETURN_IF_ERROR(
+      FromRocks(db_->Put(w, handles_[kCaaObs],
+                         ObservationKey(observation.query_name(), observation.first_seen_ms()),
+                         observation.SerializeAsString()),
+                "record observation"));
+  return recorded;
 }
 
 absl::StatusOr<std::vector<CaaObservationRecord>> RocksFindingStore::CaaHistory(

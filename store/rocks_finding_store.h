@@ -37,8 +37,13 @@ class RocksFindingStore final : public FindingStore {
   absl::Status PutWatch(const WatchRecord& entry) override;
   absl::StatusOr<bool> RemoveWatch(const std::string& name) override;
   absl::StatusOr<std::vector<WatchRecord>> ListWatch() override;
-  absl::Status RecordCaaObservation(const CaaObservationRecord& observation,
-                                    absl::Duration max_gap) override;
+  absl::StatusOr<std::vector<FindingRecord>> UpdateFindings(
+      std::vector<FindingUpdate> updates) override;
+  absl::StatusOr<std::vector<FindingRecord>> FindingsIssuedBetween(absl::Time from, absl::Time to,
+                                                                   size_t limit) override;
+  absl::StatusOr<std::vector<FindingRecord>> UnknownIssuerFindings(size_t limit) override;
+  absl::StatusOr<RecordedObservation> RecordCaaObservation(const CaaObservationRecord& observation,
+                                                           absl::Duration max_gap) override;
   absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(const std::string& query_name,
                                                                absl::Time from,
                                                                absl::Time to) override;
@@ -54,6 +59,7 @@ class RocksFindingStore final : public FindingStore {
     kLogState,
     kWatch,
     kCaaObs,
+    kReeval,
     kByVerdict,
     kByTime,
   };
@@ -64,16 +70,24 @@ class RocksFindingStore final : public FindingStore {
   absl::Status Get(Family family, const std::string& key, std::string* value, bool* found);
   template <typename Record>
   absl::StatusOr<std::optional<Record>> GetRecord(Family family, const std::string& key);
-  absl::StatusOr<std::optional<FindingRecord>> FindingAt(const std::string& finding_key);
+  absl::StatusOr<std::optional<FindingRecord>> FindingAt(
+      const std::string& finding_key, const rocksdb::Snapshot* snapshot = nullptr);
+  // Findings named by the values of the reeval keys starting with `from` and below `to`.
+  absl::StatusOr<std::vector<FindingRecord>> FindingsByReevalRange(const std::string& from,
+                                                                   const std::string& to,
+                                                                   size_t limit);
+  // The reeval index entries a finding's current state calls for.
+  void PutReevalKeys(const FindingRecord& f, const std::string& key, rocksdb::WriteBatch* batch);
   absl::Status LoadSchema();
-  // Version 1 -> 2: builds by_verdict and by_time from the findings.
+  // Version 1 -> 2: builds by_verdict, by_time and reeval from the findings.
   absl::Status MigrateFromVersion1();
   // The first seq recorded at or after `ms` (next_seq when none): by_time turns a time range
   // into a seq range.
   absl::StatusOr<uint64_t> FirstSeqAtOrAfter(int64_t ms);
   // Seqs in [lo, hi) with one of `verdicts`, at most `limit` per verdict, in query order.
   absl::StatusOr<std::vector<uint64_t>> SeqsWithVerdicts(const FindingQuery& q, uint64_t lo,
-                                                         uint64_t hi);
+                                                         uint64_t hi,
+                                                         const rocksdb::Snapshot* snapshot);
   static bool Matches(const FindingRecord& f, const FindingQuery& query);
 
   std::unique_ptr<rocksdb::DB> db_;

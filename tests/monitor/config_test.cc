@@ -33,6 +33,9 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_EQ(config->batch_size, 1000u);
   EXPECT_EQ(config->max_requests_per_second, 10);
   EXPECT_EQ(config->dns_timeout, absl::Seconds(5));
+  EXPECT_EQ(config->dns_retries, 1);
+  EXPECT_TRUE(config->dns_tcp_fallback);
+  EXPECT_EQ(config->reevaluate_interval, absl::Seconds(30));
   EXPECT_THAT(config->log_filter, IsEmpty());
 }
 
@@ -57,6 +60,9 @@ TEST(ConfigTest, EveryKeyIsParsed) {
     "batch_size": 256,
     "max_requests_per_second": 2.5,
     "dns_timeout": "3s",
+    "dns_retries": 0,
+    "dns_tcp_fallback": false,
+    "reevaluate_interval": "2m",
     "log_filter": ["https://ct.example/2025h1/"]
   })",
                                                            Defaults());
@@ -79,6 +85,9 @@ TEST(ConfigTest, EveryKeyIsParsed) {
   EXPECT_EQ(config->batch_size, 256u);
   EXPECT_EQ(config->max_requests_per_second, 2.5);
   EXPECT_EQ(config->dns_timeout, absl::Seconds(3));
+  EXPECT_EQ(config->dns_retries, 0);
+  EXPECT_FALSE(config->dns_tcp_fallback);
+  EXPECT_EQ(config->reevaluate_interval, absl::Minutes(2));
   EXPECT_THAT(config->log_filter, ElementsAre("https://ct.example/2025h1/"));
 }
 
@@ -120,6 +129,11 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"sth_poll_interval": 5})", "sth_poll_interval"},
            BadCase{R"({"caa_poll_interval": "1 hour"})", "caa_poll_interval"},
            BadCase{R"({"dns_timeout": "-1s"})", "dns_timeout"},
+           BadCase{R"({"dns_retries": -1})", "dns_retries"},
+           BadCase{R"({"dns_retries": 11})", "dns_retries"},
+           BadCase{R"({"dns_retries": "2"})", "dns_retries"},
+           BadCase{R"({"dns_tcp_fallback": 1})", "dns_tcp_fallback"},
+           BadCase{R"({"reevaluate_interval": "0s"})", "reevaluate_interval"},
            BadCase{R"({"start_at": "middle"})", "start_at"},
            BadCase{R"({"start_at": -3})", "start_at"},
            BadCase{R"({"grpc_tls_cert": "server.pem"})", "grpc_tls_key"},

@@ -249,7 +249,8 @@ TEST_F(FindingStoreTest, AVersion1StoreIsMigratedByAWriterAndRefusedByAReader) {
   q = FindingQuery{};
   q.since = absl::FromUnixSeconds(59);
   EXPECT_EQ(store_->ListFindings(q)->size(), 2u);
-  EXPECT_TRUE(FindingStore::Open(dir_.string(), read_only).ok());  // Readable once migrated.
+  auto migrated = FindingStore::Open(dir_.string(), read_only);  // Readable once migrated.
+  EXPECT_TRUE(migrated.ok()) << migrated.status();
 }
 
 TEST_F(FindingStoreTest, WatchlistEntriesCanBeAddedReplacedListedAndRemoved) {

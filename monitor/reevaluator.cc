@@ -1,0 +1,197 @@
+#include "monitor/reevaluator.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/status_macros.h"
+#include "caa/relevant_set.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "monitor/verdict_order.h"
+
+namespace caawatch::monitor {
+namespace {
+
+// Whether a finding's evaluation reads `query_name`: it lies on the RFC 8659 search path of
+// one of its evaluated names.
+bool ReadsName(const store::FindingRecord& f, const std::string& query_name) {
+  for (const store::CaaNameRecord& c : f.caa()) {
+    const std::vector<std::string> path = caa::SearchNames(c.name());
+    if (std::find(path.begin(), path.end(), query_name) != path.end()) return true;
+  }
+  return false;
+}
+
+// Whether two evaluations say the same thing. Observation evidence alone (a last_seen that
+// grew) is no reason to store a new revision.
+bool SameEvaluation(const store::FindingRecord& a, const store::FindingRecord& b) {
+  if (a.verdict() != b.verdict() || a.severity() != b.severity() || a.reason() != b.reason() ||
+      a.issuer().ca_owner() != b.issuer().ca_owner() || a.caa_size() != b.caa_size()) {
+    return false;
+  }
+  for (int i = 0; i < a.caa_size(); ++i) {
+    const store::CaaNameRecord& x = a.caa(i);
+    const store::CaaNameRecord& y = b.caa(i);
+    if (x.name() != y.name() || x.verdict() != y.verdict() || x.basis() != y.basis() ||
+        x.relevant_name() != y.relevant_name() || x.reason() != y.reason() ||
+        x.retrospective_verdict() != y.retrospective_verdict() ||
+        x.records_size() != y.records_size()) {
+      return false;
+    }
+    for (int r = 0; r < x.records_size(); ++r) {
+      if (!google::protobuf::util::MessageDifferencer::Equals(x.records(r), y.records(r))) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Reevaluator::Reevaluator(ReevaluatorDeps deps, ReevaluatorOptions options)
+    : deps_(deps), options_(options) {}
+
+void Reevaluator::Note(const NewObservation& observation) {
+  const absl::Duration ttl = std::min(absl::Seconds(observation.ttl), options_.max_ttl);
+  const absl::Duration reach = std::max(options_.min_check_validity, ttl) + options_.slack;
+  Range range{observation.first_seen - reach, observation.first_seen};
+  if (observation.previous_last_seen) {
+    range.from = std::max(range.from, *observation.previous_last_seen);
+  }
+  absl::MutexLock lock(&mu_);
+  auto merge = [&range](Range* into) {
+    into->from = std::min(into->from, range.from);
+    into->to = std::max(into->to, range.to);
+  };
+  if (overflow_) return merge(&*overflow_);
+  auto it = pending_.find(observation.query_name);
+  if (it != pending_.end()) return merge(&it->second);
+  if (pending_.size() < options_.max_pending_names) {
+    pending_.emplace(observation.query_name, range);
+    return;
+  }
+  // Too many names at once: judge everything in the united time range instead.
+  overflow_ = range;
+  for (const auto& entry : pending_) {
+    overflow_->from = std::min(overflow_->from, entry.second.from);
+    overflow_->to = std::max(overflow_->to, entry.second.to);
+  }
+  pending_.clear();
+}
+
+absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
+  std::map<std::string, Range> pending;
+  std::optional<Range> overflow;
+  {
+    absl::MutexLock lock(&mu_);
+    pending.swap(pending_);
+    overflow.swap(overflow_);
+  }
+  // Every affected finding once, however many of the names it reads were noted.
+  std::map<std::string, store::FindingRecord> affected;
+  std::map<std::string, std::set<std::string>> names_by_finding;
+  auto collect = [&](const std::string& name, const Range& range) -> absl::Status {
+    CAAWATCH_ASSIGN_OR_RETURN(
+        std::vector<store::FindingRecord> found,
+        deps_.store->FindingsIssuedBetween(range.from, range.to, options_.max_findings_per_run));
+    for (store::FindingRecord& f : found) {
+      if (!name.empty() && !ReadsName(f, name)) continue;
+      names_by_finding[f.tbs_sha256()].insert(name.empty() ? "several names" : name);
+      affected.emplace(f.tbs_sha256(), std::move(f));
+    }
+    return absl::OkStatus();
+  };
+  absl::Status status;
+  if (overflow) status = collect("", *overflow);
+  for (const auto& [name, range] : pending) {
+    if (!status.ok()) break;
+    status = collect(name, range);
+  }
+  ReevaluationStats stats;
+  for (const auto& [tbs, finding] : affected) {
+    if (!status.ok()) break;
+    status =
+        Apply({finding},
+              absl::StrCat("new CAA observation of ", absl::StrJoin(names_by_finding[tbs], ", ")),
+              &stats);
+  }
+  if (!status.ok()) {
+    // Keep the notes: the next run retries them.
+    absl::MutexLock lock(&mu_);
+    for (const auto& [name, range] : pending) {
+      auto [it, inserted] = pending_.emplace(name, range);
+      if (!inserted) {
+        it->second.from = std::min(it->second.from, range.from);
+        it->second.to = std::max(it->second.to, range.to);
+      }
+    }
+    if (overflow && !overflow_) overflow_ = overflow;
+    return status;
+  }
+  return stats;
+}
+
+absl::StatusOr<ReevaluationStats> Reevaluator::ReevaluateUnknownIssuers() {
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> unknown,
+                            deps_.store->UnknownIssuerFindings(options_.max_findings_per_run));
+  const std::shared_ptr<const caa::IssuerMap> map = deps_.evaluator->issuers().Current();
+  std::vector<store::FindingRecord> known_now;
+  for (store::FindingRecord& f : unknown) {
+    if (map->Lookup(IssuanceEvaluator::IssuerFactsOf(f.issuer())))
+      known_now.push_back(std::move(f));
+  }
+  ReevaluationStats stats;
+  CAAWATCH_RETURN_IF_ERROR(Apply(known_now, "CA identifier map updated", &stats));
+  return stats;
+}
+
+absl::Status Reevaluator::Apply(const std::vector<store::FindingRecord>& candidates,
+                                const std::string& because, ReevaluationStats* stats) {
+  const std::shared_ptr<const Watchlist> watchlist = deps_.watches->Current();
+  const absl::Time now = deps_.clock->Now();
+  std::vector<store::FindingUpdate> updates;
+  for (const store::FindingRecord& stored : candidates) {
+    if (stored.kind() != "certificate" || stored.verdict() == "exempt") continue;
+    ++stats->examined;
+    const std::vector<std::string> names(stored.names().begin(), stored.names().end());
+    CAAWATCH_ASSIGN_OR_RETURN(
+        store::FindingRecord fresh,
+        deps_.evaluator->Reevaluate(stored, IssuanceEvaluator::FindHits(*watchlist, names), now));
+    if (SameEvaluation(fresh, stored)) continue;
+    store::FindingUpdate u;
+    u.alert =
+        DeservesNewAlert({fresh.verdict(), fresh.severity()}, {stored.verdict(), stored.severity()})
+            ? store::FindingUpdate::Alert::kNewSeq
+            : store::FindingUpdate::Alert::kKeepSeq;
+    u.based_on_revision = stored.history_size();
+    u.because = because;
+    u.finding = std::move(fresh);
+    updates.push_back(std::move(u));
+  }
+  if (updates.empty()) return absl::OkStatus();
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> applied,
+                            deps_.store->UpdateFindings(std::move(updates)));
+  uint64_t last_new_seq = 0;
+  for (const store::FindingRecord& f : applied) {
+    ++stats->changed;
+    const store::FindingRevisionRecord& old = f.history(f.history_size() - 1);
+    const bool realerted = old.seq() != f.seq();
+    if (realerted) {
+      ++stats->realerted;
+      last_new_seq = std::max(last_new_seq, f.seq());
+    }
+    if (deps_.logger != nullptr) {
+      deps_.logger->Log(realerted ? LogLevel::kWarning : LogLevel::kInfo, "reevaluate",
+                        absl::StrCat("finding ", f.first_seq() != 0 ? f.first_seq() : f.seq(), ": ",
+                                     old.verdict(), " -> ", f.verdict(), " (", because,
+                                     realerted ? absl::StrCat("; new alert ", f.seq()) : "", ")"));
+    }
+  }
+  if (last_new_seq != 0) deps_.alerts->Publish(last_new_seq);
+  return absl::OkStatus();
+}
+
+}  // namespace caawatch::monitor

@@ -1,0 +1,195 @@
+// A monitor pipeline for integration tests: Knot DNS (changeable with knsupdate) behind a DNS
+// fault proxy, libunbound, RocksDB in a temp dir, a test CT log served over HTTP and tailed by a
+// LogWorker, the re-evaluator, and a FakeClock shared by the log and the observer.
+#ifndef CAAWATCH_TESTS_MONITOR_PIPELINE_FIXTURE_H_
+#define CAAWATCH_TESTS_MONITOR_PIPELINE_FIXTURE_H_
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/notification.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "caa/issuer_map.h"
+#include "caa/issuer_store.h"
+#include "caa/unbound_resolver.h"
+#include "ctlog/http_fetcher.h"
+#include "ctlog/log_list.h"
+#include "gtest/gtest.h"
+#include "monitor/alert_hub.h"
+#include "monitor/caa_observer.h"
+#include "monitor/issuance_evaluator.h"
+#include "monitor/issuer_source.h"
+#include "monitor/log_worker.h"
+#include "monitor/reevaluator.h"
+#include "monitor/watch_source.h"
+#include "monitor/watchlist.h"
+#include "store/finding_store.h"
+#include "tests/fakes/dns/dns_fault_proxy.h"
+#include "tests/fakes/dns/knot_server.h"
+#include "tests/fakes/test_log_server.h"
+#include "tests/fakes/test_population.h"
+
+namespace caawatch::monitor {
+
+// Watches ".shop.test"; names are looked up through proxy_, which tests give faults.
+class PipelineFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("caawatch_reeval_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    data_dir_ = (dir_ / "data").string();
+  }
+
+  // Starts everything with `records` as the zone's (relative to "test"), certificates from a
+  // CA of `brand`, and DNS through a fault proxy in front of Knot.
+  void Start(const std::string& records, fakes::CaBrand brand,
+             caa::ResolverOptions resolver_options = {}) {
+    fakes::KnotZone zone;
+    zone.origin = "test";
+    zone.records = records;
+    zone.allow_updates = true;
+    auto knot = fakes::KnotServer::Start({zone});
+    ASSERT_TRUE(knot.ok()) << knot.status();
+    knot_ = std::move(*knot);
+    auto proxy = fakes::DnsFaultProxy::Start(knot_->port());
+    ASSERT_TRUE(proxy.ok()) << proxy.status();
+    proxy_ = std::move(*proxy);
+
+    resolver_options.servers = {proxy_->address()};
+    resolver_options.dnssec = false;
+    auto resolver = caa::UnboundResolver::Create(resolver_options, &clock_);
+    ASSERT_TRUE(resolver.ok()) << resolver.status();
+    resolver_ = std::move(*resolver);
+    auto store = store::FindingStore::Open(data_dir_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto issuers = caa::LoadIssuerMap(data_dir_);
+    ASSERT_TRUE(issuers.ok()) << issuers.status();
+    issuers_ = std::make_unique<IssuerSource>(*std::move(issuers),
+                                              [this] { return caa::LoadIssuerMap(data_dir_); });
+    CaaObserverOptions observer_options;
+    observer_options.on_new_observation = [this](const NewObservation& n) {
+      reevaluator_->Note(n);
+    };
+    observer_ =
+        std::make_unique<CaaObserver>(resolver_.get(), store_.get(), &clock_, observer_options);
+    evaluator_ = std::make_unique<IssuanceEvaluator>(issuers_.get(), observer_.get());
+    auto watch = ParseWatchItem(".shop.test");
+    ASSERT_TRUE(watch.ok()) << watch.status();
+    watches_ = std::make_unique<WatchSource>(std::vector<WatchItem>{*watch}, store_.get());
+    ReevaluatorDeps deps;
+    deps.store = store_.get();
+    deps.evaluator = evaluator_.get();
+    deps.watches = watches_.get();
+    deps.alerts = &alerts_;
+    deps.clock = &clock_;
+    deps.logger = &logger_;
+    reevaluator_ = std::make_unique<Reevaluator>(deps);
+    alerts_.Subscribe([this](uint64_t seq) { published_.push_back(seq); });
+
+    auto log = fakes::TestLog::Create(&clock_, /*seed=*/7);
+    ASSERT_TRUE(log.ok()) << log.status();
+    log_ = std::move(*log);
+    auto chain = fakes::MakeCaChain(&factory_, brand, clock_.Now());
+    ASSERT_TRUE(chain.ok()) << chain.status();
+    chain_ = std::move(*chain);
+    log_->AddRoot(chain_.root.der);
+    auto server = fakes::TestLogServer::Start(log_.get());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+  }
+
+  void TearDown() override {
+    reevaluator_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Poll() { ASSERT_TRUE(observer_->ObservePath("shop.test").ok()); }
+
+  void Plant(const std::string& name) {
+    ASSERT_TRUE(
+        fakes::PlantCertificate(log_.get(), &factory_, chain_, fakes::LeafFor(name, clock_.Now()))
+            .ok());
+  }
+
+  void Ingest() {
+    ASSERT_TRUE(log_->PublishSth().ok());
+    auto logs = ctlog::ParseLogList(server_->LogListJson());
+    ASSERT_TRUE(logs.ok()) << logs.status();
+    auto fetcher = ctlog::CurlHttpFetcher::Create();
+    ASSERT_TRUE(fetcher.ok()) << fetcher.status();
+    LogWorkerDeps deps;
+    deps.store = store_.get();
+    deps.evaluator = evaluator_.get();
+    deps.watches = watches_.get();
+    deps.alerts = &alerts_;
+    deps.clock = &clock_;
+    deps.logger = &logger_;
+    LogWorker worker((*logs)[0], std::move(*fetcher), deps, LogWorkerOptions{});
+    absl::Notification stop;
+    ASSERT_TRUE(worker.CatchUp(stop).ok());
+  }
+
+  void ChangeShopCaa(const std::string& issuer) {
+    ASSERT_TRUE(knot_
+                    ->Update("test",
+                             "update delete shop.test. CAA\n"
+                             "update add shop.test. 60 CAA 0 issue \"" +
+                                 issuer + "\"\n")
+                    .ok());
+  }
+
+  // What a Subscribe stream that already read up to `*cursor` receives next: the alerts
+  // (critical and warning findings) with a higher seq, in seq order. Advances the cursor.
+  std::vector<store::FindingRecord> Drain(uint64_t* cursor) {
+    store::FindingQuery q;
+    q.after_seq = *cursor;
+    q.severities = {"critical", "warning"};
+    auto page = store_->ListFindings(q);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) return {};
+    for (const store::FindingRecord& f : *page) *cursor = std::max(*cursor, f.seq());
+    return *page;
+  }
+
+  store::FindingRecord FindingFor(const std::string& name) {
+    auto found = store_->FindingsForName(name, /*subtree=*/false, store::FindingQuery{});
+    EXPECT_TRUE(found.ok()) << found.status();
+    EXPECT_EQ(found->size(), 1u) << name;
+    return found->empty() ? store::FindingRecord() : found->front();
+  }
+
+  std::filesystem::path dir_;
+  std::string data_dir_;
+  FakeClock clock_{absl::FromUnixSeconds(1790000000)};  // 2026-09-21.
+  Logger logger_;
+  std::unique_ptr<fakes::KnotServer> knot_;
+  std::unique_ptr<fakes::DnsFaultProxy> proxy_;
+  std::unique_ptr<caa::CaaResolver> resolver_;
+  std::unique_ptr<store::FindingStore> store_;
+  std::unique_ptr<IssuerSource> issuers_;
+  std::unique_ptr<CaaObserver> observer_;
+  std::unique_ptr<IssuanceEvaluator> evaluator_;
+  std::unique_ptr<WatchSource> watches_;
+  std::unique_ptr<Reevaluator> reevaluator_;
+  AlertHub alerts_;
+  std::vector<uint64_t> published_;
+  fakes::CertificateFactory factory_{7};
+  fakes::CaChain chain_;
+  std::unique_ptr<fakes::TestLog> log_;
+  std::unique_ptr<fakes::TestLogServer> server_;
+};
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_TESTS_MONITOR_PIPELINE_FIXTURE_H_
