@@ -59,9 +59,7 @@ v1::WatchEntry EntryFor(const store::WatchRecord& r) {
 class RunningMonitor {
  public:
   explicit RunningMonitor(const CommandContext& ctx)
-      : address_(ctx.config.grpc_listen),
-        stub_(v1::Monitor::NewStub(
-            grpc::CreateChannel(address_, grpc::InsecureChannelCredentials()))) {}
+      : address_(ctx.config.grpc_listen), stub_(v1::Monitor::NewStub(Channel(address_))) {}
 
   absl::Status Add(const store::WatchRecord& r) {
     v1::AddWatchRequest request;
@@ -93,6 +91,12 @@ class RunningMonitor {
   }
 
  private:
+  // A watchlist of a million names lists as tens of MB: no 4 MB receive limit here.
+  static std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);
+    return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  }
   static grpc::ClientContext* Deadline(grpc::ClientContext* call) {
     call->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     return call;

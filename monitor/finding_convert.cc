@@ -157,6 +157,18 @@ v1::Finding ToApiFinding(const store::FindingRecord& record) {
   f.set_decode_error(record.decode_error());
   f.set_evidence(record.evidence());
   for (const std::string& w : record.unexpected_issuer_for()) f.add_unexpected_issuer_for(w);
+  f.set_first_seq(record.first_seq());
+  f.set_evaluated_at(FormatMillis(record.evaluated_ms()));
+  for (const store::FindingRevisionRecord& r : record.history()) {
+    v1::FindingRevision* h = f.add_history();
+    h->set_seq(r.seq());
+    h->set_verdict(VerdictFromName(r.verdict()).value_or(v1::VERDICT_UNSPECIFIED));
+    h->set_severity(SeverityFromName(r.severity()).value_or(v1::SEVERITY_UNSPECIFIED));
+    h->set_reason(r.reason());
+    h->set_evaluated_at(FormatMillis(r.evaluated_ms()));
+    h->set_superseded_at(FormatMillis(r.superseded_ms()));
+    h->set_superseded_because(r.superseded_because());
+  }
   return f;
 }
 

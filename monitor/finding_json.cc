@@ -98,6 +98,22 @@ json FindingJsonValue(const v1::Finding& f) {
   if (f.unexpected_issuer_for_size() > 0) {
     out["unexpected_issuer_for"] = StringArray(f.unexpected_issuer_for());
   }
+  // Re-evaluated findings: when, where the finding was first listed, and what it said before.
+  if (f.history_size() > 0) {
+    out["evaluated_at"] = StringOrNull(f.evaluated_at());
+    out["first_seq"] = f.first_seq() != 0 ? f.first_seq() : f.seq();
+    json history = json::array();
+    for (const v1::FindingRevision& r : f.history()) {
+      history.push_back({{"seq", r.seq()},
+                         {"verdict", StringOrNull(VerdictName(r.verdict()))},
+                         {"severity", StringOrNull(SeverityName(r.severity()))},
+                         {"reason", StringOrNull(r.reason())},
+                         {"evaluated_at", StringOrNull(r.evaluated_at())},
+                         {"superseded_at", StringOrNull(r.superseded_at())},
+                         {"superseded_because", StringOrNull(r.superseded_because())}});
+    }
+    out["history"] = std::move(history);
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@ WatchSource::WatchSource(std::vector<WatchItem> static_items, store::FindingStor
       current_(std::make_shared<const Watchlist>(static_items_)) {}
 
 absl::Status WatchSource::Reload() {
+  absl::MutexLock reload_lock(&reload_mu_);
   std::vector<WatchItem> items = static_items_;
   if (store_ != nullptr) {
     CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::WatchRecord> records, store_->ListWatch());

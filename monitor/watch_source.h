@@ -19,7 +19,8 @@ class WatchSource {
   // `store` is borrowed and may be null (static entries only).
   WatchSource(std::vector<WatchItem> static_items, store::FindingStore* store);
 
-  // Rebuilds the watchlist from the static entries and the store.
+  // Rebuilds the watchlist from the static entries and the store. Concurrent calls are
+  // serialised, so the list in force is never older than the last Reload() to return.
   [[nodiscard]] absl::Status Reload();
   // The current watchlist; callers keep the pointer for the duration of one batch.
   std::shared_ptr<const Watchlist> Current() const;
@@ -29,6 +30,7 @@ class WatchSource {
  private:
   const std::vector<WatchItem> static_items_;
   store::FindingStore* const store_;
+  absl::Mutex reload_mu_;  // Held across a whole Reload(): a slow one cannot undo a later one.
   mutable absl::Mutex mu_;
   std::shared_ptr<const Watchlist> current_ ABSL_GUARDED_BY(mu_);
 };

@@ -96,6 +96,8 @@ class FindingStore {
       const std::string& log_id) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::vector<LogStateRecord>> ListLogStates() = 0;
 
+  // Findings in seq order (each at its current seq: a re-alerted finding is listed once, at
+  // its new seq), read from one consistent snapshot.
   [[nodiscard]] virtual absl::StatusOr<std::vector<FindingRecord>> ListFindings(
       const FindingQuery& query) = 0;
   // Findings whose names include `name` (or, with `subtree`, any name at or below it), newest

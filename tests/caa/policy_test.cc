@@ -370,6 +370,41 @@ TEST(EvaluateNameTest, BoulderCaaCheckingFixturesWithMonitorSemantics) {
   });
 }
 
+// caa-rules.md §6.1 "Deviations": where Boulder is stricter than RFC 8659/8657, a monitor must
+// not be (a CA may refuse more than the RFC requires; a certificate it issued anyway under the
+// RFC's rules was not mis-issued). One row per deviation the monitor does not copy; NXDOMAIN at
+// a TLD is FindRelevantSetTest.NonexistentTldIsNoneButFlagged.
+TEST(EvaluateNameTest, BoulderDeviationsFromTheRfcAreNotCopied) {
+  const std::string le = "letsencrypt.org";
+  ExpectRows({
+      {"flag value 1 on an unknown tag is a reserved bit, not critical (Boulder: critical)",
+       {{1, "foo", "bar"}, {0, "issue", le}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"flag value 1 on an unknown tag alone restricts nothing (Boulder: forbidden)",
+       {{1, "foo", "bar"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      {"hyphen inside a parameter tag is valid ABNF (Boulder: malformed, forbidden)",
+       {{0, "issue", le + "; policy-id=ev"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"issuer domain in another case matches (Boulder: exact string, forbidden)",
+       {{0, "issue", "LetsEncrypt.ORG"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+      // Where Boulder is as strict as the RFC allows, the monitor agrees.
+      {"two validationmethods parameters are unsatisfiable (as Boulder)",
+       {{0, "issue", le + "; validationmethods=dns-01; validationmethods=http-01"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"empty value authorises nobody (as Boulder)",
+       {{0, "issue", ""}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+  });
+}
+
 NameEvaluation Named(std::string name, NameVerdict verdict) {
   NameEvaluation e;
   e.name = std::move(name);

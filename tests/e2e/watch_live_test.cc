@@ -94,7 +94,7 @@ TEST_F(WatchLiveTest, AddAndRemoveApplyToTheRunningMonitorAndListShowsTheListInF
   bool observed = false;
   for (const absl::Time deadline = absl::Now() + absl::Seconds(30);
        !observed && absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(200))) {
-    const CommandResult history = Cli({"caa", "history", "forbidden.test", "--json"});
+    const CommandResult history = Cli({"caa", "history", "new.forbidden.test", "--json"});
     observed = history.exit_code == 0 && !JsonLines(history.out).empty();
   }
   ASSERT_TRUE(observed) << "the CAA of an added name was not looked up: " << monitor.Stderr();

@@ -163,6 +163,31 @@ TEST(FindingJsonTest, InvalidUtf8InCertificateNamesDoesNotThrow) {
   EXPECT_NE(line.find("example.com"), std::string::npos);
 }
 
+TEST(FindingJsonTest, ReevaluatedFindingShowsItsFirstSeqAndSupersededVerdicts) {
+  store::FindingRecord r = FullRecord();
+  EXPECT_FALSE(json::parse(FindingToJson(ToApiFinding(r))).contains("history"));
+  r.set_first_seq(7);
+  r.set_evaluated_ms(kMs + 5000);
+  store::FindingRevisionRecord* old = r.add_history();
+  old->set_seq(7);
+  old->set_verdict("unknown_issuer");
+  old->set_severity("warning");
+  old->set_reason("issuer maps to no CAA identifier");
+  old->set_evaluated_ms(kMs);
+  old->set_superseded_ms(kMs + 5000);
+  old->set_superseded_because("CA identifier map updated");
+  const json j = json::parse(FindingToJson(ToApiFinding(r)));
+  EXPECT_EQ(j["seq"], 42);
+  EXPECT_EQ(j["first_seq"], 7);
+  EXPECT_EQ(j["evaluated_at"], "2025-11-28T16:00:05Z");
+  ASSERT_EQ(j["history"].size(), 1u);
+  EXPECT_EQ(j["history"][0]["seq"], 7);
+  EXPECT_EQ(j["history"][0]["verdict"], "unknown_issuer");
+  EXPECT_EQ(j["history"][0]["severity"], "warning");
+  EXPECT_EQ(j["history"][0]["evaluated_at"], "2025-11-28T16:00:00Z");
+  EXPECT_EQ(j["history"][0]["superseded_because"], "CA identifier map updated");
+}
+
 TEST(FindingJsonTest, AlertPrintsAsItsFindingWithTheAlertSeq) {
   v1::Alert alert = ToApiAlert(FullRecord());
   json j = json::parse(AlertToJson(alert));
