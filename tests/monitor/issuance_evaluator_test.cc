@@ -4,7 +4,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
+#include "ctlog/leaf.h"
+#include "ctlog/pem.h"
 #include "gtest/gtest.h"
 #include "tests/monitor/fake_caa_resolver.h"
 
@@ -13,7 +17,8 @@ namespace {
 
 using caa::CaaRecord;
 
-const absl::Time kStart = absl::FromCivil(absl::CivilSecond(2026, 6, 1, 0, 0, 0), absl::UTCTimeZone());
+const absl::Time kStart =
+    absl::FromCivil(absl::CivilSecond(2026, 6, 1, 0, 0, 0), absl::UTCTimeZone());
 
 class IssuanceEvaluatorTest : public ::testing::Test {
  protected:
@@ -52,7 +57,8 @@ class IssuanceEvaluatorTest : public ::testing::Test {
     return e;
   }
 
-  store::FindingRecord Evaluate(const ctlog::LogEntry& entry, const std::string& watch = ".example.com") {
+  store::FindingRecord Evaluate(const ctlog::LogEntry& entry,
+                                const std::string& watch = ".example.com") {
     auto items = ParseWatchlist(watch);
     EXPECT_TRUE(items.ok()) << items.status();
     watchlist_ = std::make_unique<Watchlist>(*items);
@@ -155,6 +161,41 @@ TEST_F(IssuanceEvaluatorTest, ABurstOfCertificatesForOneDomainLooksEachNameUpOnc
   resolver_.Set("example.com", {CaaRecord{0, "issue", "letsencrypt.org"}});
   for (int i = 0; i < 5; ++i) Evaluate(Entry("www.example.com", clock_.Now()));
   EXPECT_EQ(resolver_.lookups(), 3);  // www.example.com, example.com, com.
+}
+
+// A certificate whose SAN extension cannot be read is not dropped: the parts that could be read
+// (here the subject CN) are matched, and the finding says the certificate was malformed.
+TEST_F(IssuanceEvaluatorTest, CertificateWithAnUnreadableSanIsAFindingFlaggedMalformed) {
+  const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
+  ASSERT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
+  std::ifstream in(
+      std::string(shared) + "/corpus/x509/boringssl/invalid_extension_leaf_subject_alt_name.pem",
+      std::ios::binary);
+  ASSERT_TRUE(in.good());
+  const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::vector<std::vector<uint8_t>> certs = ctlog::PemCertificates(pem);
+  ASSERT_EQ(certs.size(), 1u);
+  // An RFC 6962 x509_entry for it: MerkleTreeLeaf v1, timestamped_entry, no chain.
+  const std::vector<uint8_t>& der = certs[0];
+  ctlog::RawEntry raw;
+  raw.leaf_input = {0, 0};
+  const uint64_t ms = static_cast<uint64_t>(absl::ToUnixMillis(kStart));
+  for (int i = 7; i >= 0; --i) raw.leaf_input.push_back(static_cast<uint8_t>(ms >> (8 * i)));
+  raw.leaf_input.insert(raw.leaf_input.end(), {0, 0});  // x509_entry.
+  for (int i = 2; i >= 0; --i)
+    raw.leaf_input.push_back(static_cast<uint8_t>(der.size() >> (8 * i)));
+  raw.leaf_input.insert(raw.leaf_input.end(), der.begin(), der.end());
+  raw.leaf_input.insert(raw.leaf_input.end(), {0, 0});  // No extensions.
+  raw.extra_data = {0, 0, 0};                           // Empty certificate_chain.
+  absl::StatusOr<ctlog::LogEntry> entry = ctlog::DecodeLogEntry(3, raw);
+  ASSERT_TRUE(entry.ok()) << entry.status();
+  EXPECT_NE(entry->decode_error.find("subjectAltName"), std::string::npos) << entry->decode_error;
+
+  resolver_.Set("example.com", {CaaRecord{0, "issue", "pki.goog"}});
+  const store::FindingRecord f = Evaluate(*entry, "www.example.com");
+  ASSERT_EQ(f.watched_names_size(), 1);
+  EXPECT_EQ(f.watched_names(0), "www.example.com");
+  EXPECT_NE(f.decode_error().find("subjectAltName"), std::string::npos) << f.DebugString();
 }
 
 }  // namespace
