@@ -180,8 +180,7 @@ TEST_F(MonitorServiceTest, AReAlertedFindingIsStreamedOnceMoreAtItsNewSeqAndOnly
   update.finding.set_verdict("forbidden");
   update.finding.set_severity("critical");
   update.alert = store::FindingUpdate::Alert::kNewSeq;
-  absl::StatusOr<std::vector<store::FindingRecord>> applied =
-      store_->UpdateFindings({update});
+  absl::StatusOr<std::vector<store::FindingRecord>> applied = store_->UpdateFindings({update});
   ASSERT_TRUE(applied.ok() && applied->size() == 1u);
   const uint64_t realert = (*applied)[0].seq();
   hub_.Publish(realert);
