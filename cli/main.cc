@@ -16,7 +16,7 @@ commands:
   cert SHA256         one certificate: names, issuer, log entries, verdict, CAA evidence
   inspect FILE        decode a PEM/DER certificate, precertificate or CT leaf
   caa check NAME...   evaluate CAA for names and issuer identifiers (live or --at TIME)
-  caa history NAME    stored CAA observations for NAME
+  caa history NAME    stored CAA observations for NAME and its search path
   watch add|remove|list   manage the stored watchlist
   status              per log: position, verified size, lag, last error
   subscribe           stream alerts from a running monitor as JSON lines

@@ -171,6 +171,10 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
     CAAWATCH_RETURN_IF_ERROR(
         Annotate(ParseWatchItem(entry).status(), absl::StrCat("config: watch: \"", entry, "\"")));
   }
+  // A lookup blocks the log worker that asked: one attempt must stay short.
+  if (config.dns_timeout > absl::Seconds(60)) {
+    return absl::InvalidArgumentError("config: dns_timeout: at most 60s");
+  }
   if (json.contains("data_dir") && config.data_dir.empty()) {
     return absl::InvalidArgumentError("config: data_dir: empty");
   }

@@ -49,7 +49,7 @@ struct MonitorConfig {
   absl::Duration caa_poll_interval = absl::Hours(1);
   uint32_t batch_size = 1000;           // Entries per get-entries request and commit.
   double max_requests_per_second = 10;  // Per log.
-  // DNS lookups (caa::ResolverOptions): one attempt waits at most dns_timeout; a timed-out
+  // DNS lookups (caa::ResolverOptions): one attempt waits at most dns_timeout (<= 60s); a timed-out
   // attempt is retried dns_retries more times (0-10), over TCP when dns_tcp_fallback is true
   // (a truncated UDP answer always goes to TCP). A lookup thus takes at most
   // (1 + dns_retries) * dns_timeout, and a lookup that still fails is recorded as such and
@@ -66,7 +66,8 @@ struct MonitorConfig {
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep
 // their value in `defaults`. kInvalidArgument, naming the key, for an unknown key (so a typo
 // is never silently ignored), a value of the wrong JSON type, an unparsable duration, a
-// non-positive duration, batch size or request rate, a dns_retries outside 0-10, a `watch` entry
+// non-positive duration, batch size or request rate, a dns_retries outside 0-10, a dns_timeout
+// over 60s, a `watch` entry
 // ParseWatchItem rejects, a data_dir set to "", or a TLS cert without its key (or the reverse);
 // kInvalidArgument also if the text is not a JSON object.
 [[nodiscard]] absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text,

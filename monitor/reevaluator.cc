@@ -97,8 +97,19 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
     CAAWATCH_ASSIGN_OR_RETURN(
         std::vector<store::FindingRecord> found,
         deps_.store->FindingsIssuedBetween(range.from, range.to, options_.max_findings_per_run));
+    if (found.size() >= options_.max_findings_per_run && deps_.logger != nullptr) {
+      deps_.logger->Log(LogLevel::kWarning, "reevaluate",
+                        absl::StrCat("more than ", options_.max_findings_per_run,
+                                     " findings in the range of a new observation of ",
+                                     name.empty() ? "several names" : name,
+                                     "; only the oldest are judged again"));
+    }
     for (store::FindingRecord& f : found) {
       if (!name.empty() && !ReadsName(f, name)) continue;
+      // Memory stays bounded: one run judges at most max_findings_per_run findings.
+      if (affected.size() >= options_.max_findings_per_run && !affected.count(f.tbs_sha256())) {
+        continue;
+      }
       names_by_finding[f.tbs_sha256()].insert(name.empty() ? "several names" : name);
       affected.emplace(f.tbs_sha256(), std::move(f));
     }

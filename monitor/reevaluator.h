@@ -31,8 +31,10 @@ struct ReevaluatorOptions {
   absl::Duration min_check_validity = absl::Hours(8);
   absl::Duration max_ttl = absl::Hours(24 * 7);
   absl::Duration slack = absl::Hours(1);
-  size_t max_findings_per_run = 10000;  // Candidates read per trigger.
-  size_t max_pending_names = 10000;     // Beyond this, notes collapse into one time range.
+  // Candidates read per noted name, and findings judged per run (beyond it, the oldest win and
+  // a warning is logged).
+  size_t max_findings_per_run = 10000;
+  size_t max_pending_names = 10000;  // Beyond this, notes collapse into one time range.
 };
 
 // Borrowed; all must outlive the re-evaluator.

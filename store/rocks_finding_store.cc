@@ -183,14 +183,17 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
   db_options.max_manifest_file_size = 64 << 20;
-  // A reader cannot create column families: one added by a newer caawatch (reeval) may be
-  // missing from a store no writer has opened since; it reads as empty.
+  // A reader cannot create column families: `reeval`, added after schema version 1 was first
+  // released, may be missing from a store no writer has opened since; it then reads as empty.
+  // Any other missing family (a store whose creation was cut short) fails the open as before.
   std::set<std::string> present(std::begin(kFamilyNames), std::end(kFamilyNames));
   if (options.read_only) {
     std::vector<std::string> existing;
     CAAWATCH_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
                                        absl::StrCat("open store ", dir)));
-    present = std::set<std::string>(existing.begin(), existing.end());
+    if (std::find(existing.begin(), existing.end(), kFamilyNames[kReeval]) == existing.end()) {
+      present.erase(kFamilyNames[kReeval]);
+    }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kFamilyNames) {

@@ -82,6 +82,8 @@ TEST_F(DnsFaultResolverTest, ServfailIsAFailureWithItsRcodeNotAnEmptyAnswer) {
   EXPECT_EQ(answer.rcode, 2);
   EXPECT_FALSE(answer.is_answer());
   EXPECT_TRUE(answer.records.empty());
+  EXPECT_FALSE(answer.raw_answer.empty());  // The failure's own response is evidence too.
+  EXPECT_EQ(answer.dnssec, DnssecStatus::kIndeterminate);
   EXPECT_GE(proxy_->Queries("fault.test").udp, 1);
 }
 

@@ -129,6 +129,7 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"sth_poll_interval": 5})", "sth_poll_interval"},
            BadCase{R"({"caa_poll_interval": "1 hour"})", "caa_poll_interval"},
            BadCase{R"({"dns_timeout": "-1s"})", "dns_timeout"},
+           BadCase{R"({"dns_timeout": "2m"})", "dns_timeout"},
            BadCase{R"({"dns_retries": -1})", "dns_retries"},
            BadCase{R"({"dns_retries": 11})", "dns_retries"},
            BadCase{R"({"dns_retries": "2"})", "dns_retries"},

@@ -161,6 +161,51 @@ TEST_F(MonitorServiceTest, ResumingAfterSeqGivesNoDuplicatesAndNoGaps) {
   context.TryCancel();
 }
 
+// Re-evaluation on late data (store::FindingStore::UpdateFindings): a finding whose verdict got
+// worse moves to a new seq; a live stream gets it once more, a stream starting over gets it once.
+TEST_F(MonitorServiceTest, AReAlertedFindingIsStreamedOnceMoreAtItsNewSeqAndOnlyThere) {
+  const uint64_t unknown = AddFinding({.verdict = "unknown_issuer", .severity = "warning"});
+  const uint64_t other = AddFinding({});
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> live =
+      stub_->Subscribe(&context, v1::SubscribeRequest());
+  EXPECT_EQ(ReadSeqs(live.get(), 2), (std::vector<uint64_t>{unknown, other}));
+
+  store::FindingQuery query;
+  query.after_seq = unknown - 1;
+  query.limit = 1;
+  absl::StatusOr<std::vector<store::FindingRecord>> stored = store_->ListFindings(query);
+  ASSERT_TRUE(stored.ok() && stored->size() == 1u);
+  store::FindingUpdate update;
+  update.finding.set_tbs_sha256((*stored)[0].tbs_sha256());
+  update.finding.set_verdict("forbidden");
+  update.finding.set_severity("critical");
+  update.alert = store::FindingUpdate::Alert::kNewSeq;
+  absl::StatusOr<std::vector<store::FindingRecord>> applied = store_->UpdateFindings({update});
+  ASSERT_TRUE(applied.ok() && applied->size() == 1u);
+  const uint64_t realert = (*applied)[0].seq();
+  hub_.Publish(realert);
+  const uint64_t later = AddFinding({});
+
+  v1::Alert alert;
+  ASSERT_TRUE(live->Read(&alert));
+  EXPECT_EQ(alert.seq(), realert);
+  EXPECT_EQ(alert.finding().verdict(), v1::FORBIDDEN);
+  EXPECT_EQ(alert.finding().first_seq(), unknown);
+  ASSERT_EQ(alert.finding().history_size(), 1);
+  EXPECT_EQ(alert.finding().history(0).verdict(), v1::UNKNOWN_ISSUER);
+  EXPECT_EQ(ReadSeqs(live.get(), 1), (std::vector<uint64_t>{later}));
+  context.TryCancel();
+
+  grpc::ClientContext fresh_context;
+  fresh_context.set_deadline(Deadline());
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> fresh =
+      stub_->Subscribe(&fresh_context, v1::SubscribeRequest());
+  EXPECT_EQ(ReadSeqs(fresh.get(), 3), (std::vector<uint64_t>{other, realert, later}));
+  fresh_context.TryCancel();
+}
+
 TEST_F(MonitorServiceTest, InfoFindingsAreNotAlerts) {
   for (int i = 0; i < 9; ++i) AddFinding({.verdict = "permitted", .severity = "info"});
   uint64_t alert = AddFinding({.verdict = "unknown_issuer", .severity = "warning"});
