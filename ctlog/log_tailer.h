@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "ctlog/log_types.h"
@@ -21,6 +22,9 @@ struct TailerState {
   CollapsedTree tree;          // size() == position.
   uint64_t verified_size = 0;  // The last size whose root matched a signed tree head.
   Sha256Hash verified_root{};
+  // Timestamp of the signed head that verified_size was verified against; 0 if unknown (states
+  // saved before it was kept, or a start position trusted on first use).
+  uint64_t verified_timestamp_ms = 0;
   CollapsedTree verified_tree;  // size() == verified_size: where to rewind on a mismatch.
 };
 
@@ -38,10 +42,15 @@ class LogTailer {
   virtual ~LogTailer() = default;
 
   // Fetches the log's latest signed tree head and checks it: the signature verifies (else
-  // kDataLoss); the tree does not shrink below the verified size (kDataLoss); a head of the
-  // verified size has the verified root (kDataLoss: a fork); an empty tree has the empty root.
-  // kUnavailable for transport errors (retry later).
+  // kDataLoss, kBadSignature evidence), then Audit() does. kUnavailable for transport errors
+  // (retry later). Every kDataLoss carries ctlog/misbehaviour.h evidence when the head parsed.
   [[nodiscard]] virtual absl::StatusOr<SignedTreeHead> FetchSth() = 0;
+
+  // Checks a signed head of this log against the verified state (AuditTreeHead below), fetching
+  // the consistency proof it needs: get-sth-consistency for RFC 6962 logs, computed from the hash
+  // tiles for static-ct-api logs. Also used for heads seen earlier, once the verified size moved.
+  // kDataLoss with evidence for misbehaviour; kUnavailable when the proof cannot be fetched.
+  [[nodiscard]] virtual absl::Status Audit(const SignedTreeHead& head) = 0;
 
   // Fetches entries from position() on, never beyond `sth.tree_size`, folds them in, and when
   // the tree reaches sth.tree_size compares roots: kVerified advances the verified state;
@@ -56,8 +65,22 @@ class LogTailer {
 // kInvalidArgument unless the trees have the sizes the positions say (a corrupt saved state).
 absl::Status CheckTailerState(const TailerState& state);
 
-// The checks of FetchSth() after the signature verified (see above), for every implementation.
-absl::Status CheckTreeHeadAgainstState(const TailerState& state, const SignedTreeHead& sth);
+// PROOF(m, D[n]) for 0 < m < n, from wherever the log offers it.
+using ConsistencyProver =
+    absl::FunctionRef<absl::StatusOr<std::vector<Sha256Hash>>(uint64_t m, uint64_t n)>;
+
+// The audit of a head whose signature verified, against the verified head V of `state`
+// (nothing to check while verified_size is 0, except that an empty tree has the empty root):
+//   same size: the roots are equal, else kFork;
+//   larger: PROOF(V.size, head.size) links V's root to head's, else kInconsistent;
+//   smaller: PROOF(head.size, V.size) links head's root to V's, else kInconsistent; a smaller
+//     head that is not older than V (timestamp > V's) means the log went back: kShrank.
+//     An older, consistent smaller head is a stale copy (a cache) and is fine;
+//   larger but signed before V: kShrank too (the log signed a smaller tree later).
+// Each failure is kDataLoss with Misbehaviour evidence (MisbehaviourError); errors from `prove`
+// pass through (kUnavailable: retry).
+absl::Status AuditTreeHead(const TailerState& state, const SignedTreeHead& head,
+                           ConsistencyProver prove);
 
 // Folds batch->entries, which start at state->position, into state->tree. When the tree then
 // has sth.tree_size leaves, compares its root with sth.root_hash: on a match sets kVerified and
