@@ -43,4 +43,8 @@ std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms) 
          BigEndian64(static_cast<uint64_t>(first_seen_ms));
 }
 
+std::string TreeHeadKey(absl::string_view log_id, uint64_t tree_size, absl::string_view root) {
+  return std::string(log_id) + BigEndian64(tree_size) + std::string(root);
+}
+
 }  // namespace caawatch::store

@@ -23,6 +23,9 @@ std::string NameKey(absl::string_view name, uint64_t seq);
 // caa_obs: query name + 0x00 + BE64(first_seen_ms).
 std::string ObservationKey(absl::string_view query_name, int64_t first_seen_ms);
 
+// tree_heads: log ID (32 bytes) + BE64(tree_size) + root hash (32 bytes).
+std::string TreeHeadKey(absl::string_view log_id, uint64_t tree_size, absl::string_view root);
+
 }  // namespace caawatch::store
 
 #endif  // CAAWATCH_STORE_KEYS_H_

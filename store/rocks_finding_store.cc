@@ -15,8 +15,8 @@ namespace caawatch::store {
 namespace {
 
 const char* const kFamilyNames[] = {"default",  // == rocksdb::kDefaultColumnFamilyName
-                                    "findings", "by_seq",    "by_name", "by_hash",
-                                    "certs",    "log_state", "watch",   "caa_obs"};
+                                    "findings",  "by_seq", "by_name", "by_hash",   "certs",
+                                    "log_state", "watch",  "caa_obs", "tree_heads"};
 constexpr char kSchemaKey[] = "schema_version";
 constexpr char kNextSeqKey[] = "next_seq";
 
@@ -94,6 +94,7 @@ RocksFindingStore::RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
 
 RocksFindingStore::~RocksFindingStore() {
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (h == nullptr) continue;
     const rocksdb::Status ignored = db_->DestroyColumnFamilyHandle(h);
     (void)ignored;  // Closing: nothing left to report to.
   }
@@ -106,18 +107,33 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
   db_options.max_manifest_file_size = 64 << 20;
+  // A reader opens the families that exist: a store last written by an older caawatch lacks the
+  // newer ones, which then read as empty.
+  std::vector<std::string> existing;
+  if (options.read_only) {
+    const rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
+    CAAWATCH_RETURN_IF_ERROR(FromRocks(listed, absl::StrCat("open store ", dir)));
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (const char* name : kFamilyNames) {
+  std::vector<size_t> family_index;  // families[i] is Family family_index[i].
+  for (size_t i = 0; i < std::size(kFamilyNames); ++i) {
+    if (options.read_only &&
+        std::find(existing.begin(), existing.end(), kFamilyNames[i]) == existing.end()) {
+      continue;
+    }
     rocksdb::ColumnFamilyOptions cf;
     cf.OptimizeForPointLookup(8);
-    families.emplace_back(name, cf);
+    families.emplace_back(kFamilyNames[i], cf);
+    family_index.push_back(i);
   }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
   rocksdb::DB* raw = nullptr;  // RocksDB 7.8 (Debian 12) only has the DB** overload.
   const rocksdb::Status s =
-      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &handles, &raw)
-                        : rocksdb::DB::Open(db_options, dir, families, &handles, &raw);
+      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &opened, &raw)
+                        : rocksdb::DB::Open(db_options, dir, families, &opened, &raw);
   CAAWATCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open store ", dir)));
+  std::vector<rocksdb::ColumnFamilyHandle*> handles(std::size(kFamilyNames), nullptr);
+  for (size_t i = 0; i < opened.size(); ++i) handles[family_index[i]] = opened[i];
   auto store = absl::WrapUnique(new RocksFindingStore(std::unique_ptr<rocksdb::DB>(raw),
                                                       std::move(handles), options.read_only));
   CAAWATCH_RETURN_IF_ERROR(store->LoadSchema());
@@ -150,6 +166,8 @@ absl::Status RocksFindingStore::LoadSchema() {
 
 absl::Status RocksFindingStore::Get(Family family, const std::string& key, std::string* value,
                                     bool* found) {
+  *found = false;
+  if (handles_[family] == nullptr) return absl::OkStatus();  // Absent family: empty.
   const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[family], key, value);
   *found = s.ok();
   if (s.IsNotFound()) return absl::OkStatus();
@@ -392,6 +410,40 @@ absl::StatusOr<std::vector<CaaObservationRecord>> RocksFindingStore::CaaHistory(
     if (r.first_seen_ms() <= Ms(to) && r.last_seen_ms() >= Ms(from)) out.push_back(std::move(r));
   }
   CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+  return out;
+}
+
+absl::Status RocksFindingStore::PutTreeHead(const TreeHeadRecord& head) {
+  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
+  if (head.log_id().size() != 32 || head.root_hash().size() != 32) {
+    return absl::InvalidArgumentError("tree head needs a 32-byte log ID and root hash");
+  }
+  rocksdb::WriteOptions w;
+  w.sync = true;  // Evidence: it must survive a crash like a committed position.
+  return FromRocks(db_->Put(w, handles_[kTreeHeads],
+                            TreeHeadKey(head.log_id(), head.tree_size(), head.root_hash()),
+                            head.SerializeAsString()),
+                   "put tree head");
+}
+
+absl::StatusOr<std::optional<TreeHeadRecord>> RocksFindingStore::GetTreeHead(
+    const std::string& log_id, uint64_t tree_size, const std::string& root_hash) {
+  return GetRecord<TreeHeadRecord>(kTreeHeads, TreeHeadKey(log_id, tree_size, root_hash));
+}
+
+absl::StatusOr<std::vector<TreeHeadRecord>> RocksFindingStore::ListTreeHeads(
+    const std::string& log_id, size_t limit) {
+  std::vector<TreeHeadRecord> out;
+  if (handles_[kTreeHeads] == nullptr || log_id.size() != 32) return out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kTreeHeads]));
+  for (it->Seek(log_id); it->Valid() && it->key().starts_with(log_id) && out.size() < limit;
+       it->Next()) {
+    CAAWATCH_ASSIGN_OR_RETURN(TreeHeadRecord r,
+                              Parse<TreeHeadRecord>(it->value().ToString(), "tree head"));
+    out.push_back(std::move(r));
+  }
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan tree heads"));
   return out;
 }
 
