@@ -83,6 +83,21 @@ absl::Status AuditTreeHead(const TailerState& state, const SignedTreeHead& head,
                 head, state, std::move(proof));
 }
 
+absl::Status CheckTreeHeadAge(const SignedTreeHead& newest, absl::Duration mmd, absl::Time now,
+                              absl::Duration tolerance) {
+  const absl::Time signed_at = absl::FromUnixMillis(static_cast<int64_t>(newest.timestamp_ms));
+  const absl::Duration age = now - signed_at;
+  if (age <= mmd + tolerance) return absl::OkStatus();
+  Misbehaviour m;
+  m.kind = MisbehaviourKind::kStale;
+  m.message = absl::StrCat("the newest tree head (size ", newest.tree_size, ", signed ",
+                           absl::FormatTime(signed_at, absl::UTCTimeZone()), ") is ",
+                           absl::FormatDuration(absl::Trunc(age, absl::Seconds(1))),
+                           " old, more than the MMD of ", absl::FormatDuration(mmd));
+  m.head = newest;
+  return MisbehaviourError(m);
+}
+
 void FoldBatch(const SignedTreeHead& sth, TailerState* state, LogTailer::Batch* batch) {
   for (const RawEntry& e : batch->entries) state->tree.Append(HashLeaf(e.leaf_input));
   state->position += batch->entries.size();

@@ -6,11 +6,13 @@
 #define CAAWATCH_CTLOG_LOG_TAILER_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ctlog/log_types.h"
 #include "ctlog/merkle.h"
 
@@ -60,6 +62,9 @@ class LogTailer {
   [[nodiscard]] virtual absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) = 0;
 
   virtual const TailerState& state() const = 0;
+  // Tiled logs: the signed note of the last head FetchSth() accepted, as served (evidence kept
+  // with the head). Empty for RFC 6962 logs, whose head is the STH itself.
+  virtual std::string LastCheckpointNote() const { return {}; }
 };
 
 // kInvalidArgument unless the trees have the sizes the positions say (a corrupt saved state).
@@ -81,6 +86,14 @@ using ConsistencyProver =
 // pass through (kUnavailable: retry).
 absl::Status AuditTreeHead(const TailerState& state, const SignedTreeHead& head,
                            ConsistencyProver prove);
+
+// RFC 6962 §3.5: "Each log MUST produce on demand a Signed Tree Head that is no older than the
+// Maximum Merge Delay." `newest` is the newest head the log served (its latest answer, or an
+// earlier newer one); it is stale when `now` - its timestamp exceeds `mmd` + `tolerance` (our
+// clock skew and polling delay). kDataLoss with kStale evidence then, else OK. The tree itself
+// may still be fine: the caller records the finding and keeps tailing verified data.
+absl::Status CheckTreeHeadAge(const SignedTreeHead& newest, absl::Duration mmd, absl::Time now,
+                              absl::Duration tolerance);
 
 // Folds batch->entries, which start at state->position, into state->tree. When the tree then
 // has sth.tree_size leaves, compares its root with sth.root_hash: on a match sets kVerified and

@@ -42,6 +42,7 @@ class TiledTailer final : public LogTailer {
   const TailerState& state() const override { return state_; }
   // The note text of the checkpoint the last successful FetchSth() verified (empty before).
   const std::string& checkpoint_note() const { return checkpoint_note_; }
+  std::string LastCheckpointNote() const override { return checkpoint_note_; }
 
  private:
   TiledTailer(LogKey key, std::string origin, TiledLogClient client, TailerState state)

@@ -19,6 +19,7 @@
 #include "monitor/alert_hub.h"
 #include "monitor/config.h"
 #include "monitor/issuance_evaluator.h"
+#include "monitor/tree_head_ledger.h"
 #include "monitor/watch_source.h"
 #include "store/finding_store.h"
 
@@ -29,6 +30,9 @@ struct LogWorkerOptions {
   absl::Duration max_backoff = absl::Minutes(5);
   size_t batch_size = 1000;
   StartAt start_at;
+  // A head older than the log's MMD plus this (clock skew, polling delay) is a `stale`
+  // log_misbehaviour finding (ctlog::CheckTreeHeadAge).
+  absl::Duration mmd_tolerance = absl::Minutes(10);
 };
 
 // Everything a worker uses but does not own; all must outlive it.
@@ -48,9 +52,12 @@ class LogWorker {
             LogWorkerOptions options);
 
   // Processes every entry up to the tree size of a freshly fetched STH (or `target_size` if
-  // smaller and non-zero). OK: caught up. kUnavailable: transient, retry later. kDataLoss: the
-  // log misbehaved; the evidence is committed as a finding and the position did not advance
-  // past unverified data. kFailedPrecondition: the store is unusable.
+  // smaller and non-zero). Every head is kept in the store and audited (TreeHeadLedger); a head
+  // older than the MMD allows is recorded as a `stale` finding without stopping the tailing.
+  // OK: caught up. kUnavailable: transient, retry later. kDataLoss: the log misbehaved; the
+  // evidence (ctlog::Misbehaviour: both heads, the proof) is committed as a finding, once per
+  // event, and the position did not advance past unverified data. kFailedPrecondition: the
+  // store is unusable.
   [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
 
   // CatchUp, then poll every poll_interval (backing off on errors) until `stop`.
@@ -65,6 +72,10 @@ class LogWorker {
   absl::StatusOr<ctlog::TailerState> StartState();
   absl::Status ProcessBatch(const ctlog::LogTailer::Batch& batch, const ctlog::SignedTreeHead& sth);
   absl::Status RecordMisbehaviour(const absl::Status& evidence);
+  // Records DataLoss as misbehaviour, keeps other errors as last_error_; returns `status`.
+  absl::Status Fail(const absl::Status& status);
+  absl::Status CheckAge(const ctlog::SignedTreeHead& head);
+  absl::Status AuditPendingHeads();
   store::LogStateRecord StateRecord(const ctlog::SignedTreeHead* sth) const;
   void Log(LogLevel level, absl::string_view message) const;
 
@@ -74,6 +85,8 @@ class LogWorker {
   LogWorkerDeps deps_;
   LogWorkerOptions options_;
   std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().
+  TreeHeadLedger ledger_;
+  ctlog::SignedTreeHead newest_sth_;  // By timestamp: the one the MMD rule applies to.
   uint64_t latest_tree_size_ = 0;
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;
