@@ -30,7 +30,9 @@ struct MonitorConfig {
   // State directory (RocksDB). No default here: cli/ passes
   // "${XDG_DATA_HOME:-$HOME/.local/share}/caawatch", since this library reads no environment.
   std::string data_dir;
-  std::string log_list;                  // File path or URL; "" = the embedded log list.
+  std::string log_list;  // File path or URL; "" = the embedded log list.
+  // How often a log list URL is fetched again (If-None-Match), by `run` (not `run --once`).
+  absl::Duration log_list_refresh_interval = absl::Hours(1);
   std::vector<std::string> watch;        // Watchlist entries in file syntax (".example.com").
   std::string watchlist_file;            // certspotter-syntax file; "" = none.
   std::vector<std::string> dns_servers;  // "HOST[:PORT]"; empty = the system resolver.
@@ -39,10 +41,10 @@ struct MonitorConfig {
   std::string grpc_listen = "127.0.0.1:7443";
   std::string grpc_tls_cert;  // PEM files; cert and key are set together or not.
   std::string grpc_tls_key;
-  std::string grpc_client_ca;    // Set = require client certificates (mTLS).
-  std::string grpc_tokens_file;  // Bearer tokens, one a line; "" = none.
+  std::string grpc_client_ca;            // Set = require client certificates (mTLS).
+  std::string grpc_tokens_file;          // Bearer tokens, one a line; "" = none.
   std::vector<std::string> grpc_tokens;  // Not a JSON key: cli/ reads grpc_tokens_file.
-  StartAt start_at;              // JSON: "beginning" | "end" | index (number).
+  StartAt start_at;                      // JSON: "beginning" | "end" | index (number).
   absl::Duration sth_poll_interval = absl::Seconds(5);  // JSON: "5s", "250ms", "1h".
   absl::Duration caa_poll_interval = absl::Hours(1);
   uint32_t batch_size = 1000;           // Entries per get-entries request and commit.

@@ -260,6 +260,8 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
 
 absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
   CAAWATCH_RETURN_IF_ERROR(EnsureStarted());
+  verified_size_ = tailer_->state().verified_size;
+  if (finished()) return absl::OkStatus();
   absl::StatusOr<ctlog::SignedTreeHead> sth = tailer_->FetchSth();
   if (!sth.ok()) return Fail(sth.status());
   // Kept before anything is done with it (certspotter saves its STHs first, too).
@@ -270,6 +272,9 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
     latest_sth_ = *sth;
     latest_tree_size_ = sth->tree_size;
   }
+  uint64_t unset = 0;
+  if (finishing_) final_size_.compare_exchange_strong(unset, latest_tree_size_);
+  if (finishing_ && (target_size == 0 || final_size_ < target_size)) target_size = final_size_;
   CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
   const ctlog::SignedTreeHead target = latest_sth_;
   while (tailer_->state().position < target.tree_size && !stop.HasBeenNotified()) {
@@ -295,6 +300,7 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
       return Fail(ctlog::MisbehaviourError(m));
     }
     CAAWATCH_RETURN_IF_ERROR(ProcessBatch(*batch, target));
+    verified_size_ = tailer_->state().verified_size;
     if (batch->verification == ctlog::LogTailer::Verification::kVerified) {
       CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
     }
@@ -302,9 +308,18 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
   return absl::OkStatus();
 }
 
+void LogWorker::Finish(uint64_t final_size) {
+  final_size_ = final_size;
+  finishing_ = true;
+}
+
+bool LogWorker::finished() const {
+  return finishing_ && final_size_ > 0 && verified_size_ >= final_size_;
+}
+
 void LogWorker::Run(const absl::Notification& stop) {
   absl::Duration delay = absl::ZeroDuration();
-  while (!stop.WaitForNotificationWithTimeout(delay)) {
+  while (!finished() && !stop.WaitForNotificationWithTimeout(delay)) {
     const absl::Status status = CatchUp(stop);
     if (status.ok() || absl::IsDataLoss(status)) {
       delay = options_.poll_interval;

@@ -5,6 +5,7 @@
 #ifndef CAAWATCH_MONITOR_LOG_WORKER_H_
 #define CAAWATCH_MONITOR_LOG_WORKER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -60,8 +61,15 @@ class LogWorker {
   // store is unusable.
   [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
 
-  // CatchUp, then poll every poll_interval (backing off on errors) until `stop`.
+  // CatchUp, then poll every poll_interval (backing off on errors) until `stop`, or until the
+  // log is finished (Finish()).
   void Run(const absl::Notification& stop);
+
+  // The log stopped growing (read-only or retired in the log list): tail it up to `final_size`,
+  // or, when 0, up to the tree size of the next head fetched, then Run() returns. Thread-safe.
+  void Finish(uint64_t final_size);
+  // Finish() was called and every entry up to the final size is verified. Thread-safe.
+  bool finished() const;
 
   const ctlog::LogInfo& log() const { return log_; }
   // Tree size of the latest STH seen, 0 before the first.
@@ -90,6 +98,9 @@ class LogWorker {
   uint64_t latest_tree_size_ = 0;
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;
+  std::atomic<bool> finishing_{false};
+  std::atomic<uint64_t> final_size_{0};     // 0 with finishing_: the next head's size.
+  std::atomic<uint64_t> verified_size_{0};  // Mirror of the tailer's, for finished().
 };
 
 }  // namespace caawatch::monitor

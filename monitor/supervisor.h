@@ -4,6 +4,7 @@
 #ifndef CAAWATCH_MONITOR_SUPERVISOR_H_
 #define CAAWATCH_MONITOR_SUPERVISOR_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 namespace caawatch::monitor {
 
 class SupervisorParts;  // Everything built from the configuration (supervisor.cc).
+struct RunningLog;      // A worker on its thread (supervisor.cc).
 
 class Supervisor {
  public:
@@ -34,13 +36,18 @@ class Supervisor {
   // errors are retried a few times; a log that stays unreachable makes the result kUnavailable
   // (the others are still processed). No gRPC server is started.
   [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop);
-  // Tails until `stop` is notified, serving gRPC, then commits and returns.
+  // Tails until `stop` is notified, serving gRPC, then commits and returns. A log list given as
+  // a URL is fetched again every log_list_refresh_interval (If-None-Match): logs that appear
+  // are tailed, logs that become read-only or retired are finished up to their final size,
+  // logs that leave the list or are rejected stop; no restart needed.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
  private:
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);
   absl::Status ObserveWatchedNames();
   void PollCaa(const absl::Notification& stop);
+  void StartLog(RunningLog* log);
+  void RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog>>* running);
 
   std::unique_ptr<SupervisorParts> parts_;
 };
