@@ -44,7 +44,16 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
       fetcher_(std::move(fetcher)),
       deps_(deps),
       options_(options),
-      ledger_(log_id_, deps.store, deps.clock) {}
+      ledger_(log_id_, deps.store, deps.clock) {
+  if (deps_.pacing_clock != nullptr) {
+    uint64_t seed = 0;
+    for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
+    auto paced = std::make_unique<PacedFetcher>(std::move(fetcher_), options_.pacing,
+                                                deps_.pacing_clock, seed);
+    paced_ = paced.get();
+    fetcher_ = std::move(paced);
+  }
+}
 
 void LogWorker::Log(LogLevel level, absl::string_view message) const {
   if (deps_.logger != nullptr) deps_.logger->Log(level, log_.description, message);
@@ -259,6 +268,7 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
 }
 
 absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
+  if (paced_ != nullptr) paced_->SetStop(&stop);
   CAAWATCH_RETURN_IF_ERROR(EnsureStarted());
   verified_size_ = tailer_->state().verified_size;
   if (finished()) return absl::OkStatus();

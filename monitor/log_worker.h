@@ -20,6 +20,7 @@
 #include "monitor/alert_hub.h"
 #include "monitor/config.h"
 #include "monitor/issuance_evaluator.h"
+#include "monitor/paced_fetcher.h"
 #include "monitor/tree_head_ledger.h"
 #include "monitor/watch_source.h"
 #include "store/finding_store.h"
@@ -34,6 +35,7 @@ struct LogWorkerOptions {
   // A head older than the log's MMD plus this (clock skew, polling delay) is a `stale`
   // log_misbehaviour finding (ctlog::CheckTreeHeadAge).
   absl::Duration mmd_tolerance = absl::Minutes(10);
+  PacingOptions pacing;  // Applied when LogWorkerDeps::pacing_clock is set.
 };
 
 // Everything a worker uses but does not own; all must outlive it.
@@ -44,11 +46,14 @@ struct LogWorkerDeps {
   AlertHub* alerts = nullptr;
   const Clock* clock = nullptr;
   const Logger* logger = nullptr;
+  // Real time for request pacing (PacedFetcher); null = requests are not paced or retried here.
+  const Clock* pacing_clock = nullptr;
 };
 
 class LogWorker {
  public:
-  // `fetcher` carries every request to this log (one connection pool per log).
+  // `fetcher` carries every request to this log (one connection pool per log), paced and
+  // retried (PacedFetcher) when deps.pacing_clock is set.
   LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fetcher, LogWorkerDeps deps,
             LogWorkerOptions options);
 
@@ -90,6 +95,7 @@ class LogWorker {
   const ctlog::LogInfo log_;
   const std::string log_id_;  // Raw 32 bytes.
   std::unique_ptr<ctlog::HttpFetcher> fetcher_;
+  PacedFetcher* paced_ = nullptr;  // fetcher_ when pacing, else null.
   LogWorkerDeps deps_;
   LogWorkerOptions options_;
   std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().

@@ -139,6 +139,8 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
   worker_options.poll_interval = config.sth_poll_interval;
   worker_options.batch_size = config.batch_size;
   worker_options.start_at = config.start_at;
+  worker_options.pacing.max_requests_per_second = config.max_requests_per_second;
+  deps.pacing_clock = clock;
   for (const ctlog::LogInfo& log : logs) {
     if (!Wanted(config, log)) continue;
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<LogWorker> worker, parts->NewWorker(log));
