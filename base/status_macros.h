@@ -7,15 +7,21 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace caawatch {
 
-// Returns `status` with "context: " prefixed to its message; OK stays OK.
+// Returns `status` with "context: " prefixed to its message and its payloads kept (they carry
+// evidence, e.g. ctlog/misbehaviour.h); OK stays OK.
 inline absl::Status Annotate(const absl::Status& status, absl::string_view context) {
   if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat(context, ": ", status.message()));
+  absl::Status annotated(status.code(), absl::StrCat(context, ": ", status.message()));
+  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
+    annotated.SetPayload(type_url, payload);
+  });
+  return annotated;
 }
 
 }  // namespace caawatch
@@ -23,9 +29,9 @@ inline absl::Status Annotate(const absl::Status& status, absl::string_view conte
 #define CAAWATCH_STATUS_CONCAT_INNER_(a, b) a##b
 #define CAAWATCH_STATUS_CONCAT_(a, b) CAAWATCH_STATUS_CONCAT_INNER_(a, b)
 
-#define CAAWATCH_RETURN_IF_ERROR(expr)                 \
-  do {                                                 \
-    const ::absl::Status caawatch_status_ = (expr);    \
+#define CAAWATCH_RETURN_IF_ERROR(expr)                   \
+  do {                                                   \
+    const ::absl::Status caawatch_status_ = (expr);      \
     if (!caawatch_status_.ok()) return caawatch_status_; \
   } while (0)
 

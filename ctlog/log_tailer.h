@@ -6,10 +6,13 @@
 #define CAAWATCH_CTLOG_LOG_TAILER_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ctlog/log_types.h"
 #include "ctlog/merkle.h"
 
@@ -21,6 +24,9 @@ struct TailerState {
   CollapsedTree tree;          // size() == position.
   uint64_t verified_size = 0;  // The last size whose root matched a signed tree head.
   Sha256Hash verified_root{};
+  // Timestamp of the signed head that verified_size was verified against; 0 if unknown (states
+  // saved before it was kept, or a start position trusted on first use).
+  uint64_t verified_timestamp_ms = 0;
   CollapsedTree verified_tree;  // size() == verified_size: where to rewind on a mismatch.
 };
 
@@ -38,10 +44,15 @@ class LogTailer {
   virtual ~LogTailer() = default;
 
   // Fetches the log's latest signed tree head and checks it: the signature verifies (else
-  // kDataLoss); the tree does not shrink below the verified size (kDataLoss); a head of the
-  // verified size has the verified root (kDataLoss: a fork); an empty tree has the empty root.
-  // kUnavailable for transport errors (retry later).
+  // kDataLoss, kBadSignature evidence), then Audit() does. kUnavailable for transport errors
+  // (retry later). Every kDataLoss carries ctlog/misbehaviour.h evidence when the head parsed.
   [[nodiscard]] virtual absl::StatusOr<SignedTreeHead> FetchSth() = 0;
+
+  // Checks a signed head of this log against the verified state (AuditTreeHead below), fetching
+  // the consistency proof it needs: get-sth-consistency for RFC 6962 logs, computed from the hash
+  // tiles for static-ct-api logs. Also used for heads seen earlier, once the verified size moved.
+  // kDataLoss with evidence for misbehaviour; kUnavailable when the proof cannot be fetched.
+  [[nodiscard]] virtual absl::Status Audit(const SignedTreeHead& head) = 0;
 
   // Fetches entries from position() on, never beyond `sth.tree_size`, folds them in, and when
   // the tree reaches sth.tree_size compares roots: kVerified advances the verified state;
@@ -51,13 +62,38 @@ class LogTailer {
   [[nodiscard]] virtual absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) = 0;
 
   virtual const TailerState& state() const = 0;
+  // Tiled logs: the signed note of the last head FetchSth() accepted, as served (evidence kept
+  // with the head). Empty for RFC 6962 logs, whose head is the STH itself.
+  virtual std::string LastCheckpointNote() const { return {}; }
 };
 
 // kInvalidArgument unless the trees have the sizes the positions say (a corrupt saved state).
 absl::Status CheckTailerState(const TailerState& state);
 
-// The checks of FetchSth() after the signature verified (see above), for every implementation.
-absl::Status CheckTreeHeadAgainstState(const TailerState& state, const SignedTreeHead& sth);
+// PROOF(m, D[n]) for 0 < m < n, from wherever the log offers it.
+using ConsistencyProver =
+    absl::FunctionRef<absl::StatusOr<std::vector<Sha256Hash>>(uint64_t m, uint64_t n)>;
+
+// The audit of a head whose signature verified, against the verified head V of `state`
+// (nothing to check while verified_size is 0, except that an empty tree has the empty root):
+//   same size: the roots are equal, else kFork;
+//   larger: PROOF(V.size, head.size) links V's root to head's, else kInconsistent;
+//   smaller: PROOF(head.size, V.size) links head's root to V's, else kInconsistent; a smaller
+//     head that is not older than V (timestamp > V's) means the log went back: kShrank.
+//     An older, consistent smaller head is a stale copy (a cache) and is fine;
+//   larger but signed before V: kShrank too (the log signed a smaller tree later).
+// Each failure is kDataLoss with Misbehaviour evidence (MisbehaviourError); errors from `prove`
+// pass through (kUnavailable: retry).
+absl::Status AuditTreeHead(const TailerState& state, const SignedTreeHead& head,
+                           ConsistencyProver prove);
+
+// RFC 6962 §3.5: "Each log MUST produce on demand a Signed Tree Head that is no older than the
+// Maximum Merge Delay." `newest` is the newest head the log served (its latest answer, or an
+// earlier newer one); it is stale when `now` - its timestamp exceeds `mmd` + `tolerance` (our
+// clock skew and polling delay). kDataLoss with kStale evidence then, else OK. The tree itself
+// may still be fine: the caller records the finding and keeps tailing verified data.
+absl::Status CheckTreeHeadAge(const SignedTreeHead& newest, absl::Duration mmd, absl::Time now,
+                              absl::Duration tolerance);
 
 // Folds batch->entries, which start at state->position, into state->tree. When the tree then
 // has sth.tree_size leaves, compares its root with sth.root_hash: on a match sets kVerified and

@@ -22,6 +22,7 @@ class HttpRfc6962Tailer final : public LogTailer {
     return absl::OkStatus();
   }
   absl::StatusOr<SignedTreeHead> FetchSth() override { return tailer_->FetchSth(); }
+  absl::Status Audit(const SignedTreeHead& head) override { return tailer_->Audit(head); }
   absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override {
     return tailer_->FetchBatch(sth);
   }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "ctlog/misbehaviour.h"
 #include "ctlog/sth.h"
 
 namespace caawatch::ctlog {
@@ -15,9 +16,20 @@ absl::StatusOr<Tailer> Tailer::Create(const LogInfo& log, LogClient* client, Tai
 
 absl::StatusOr<SignedTreeHead> Tailer::FetchSth() {
   CAAWATCH_ASSIGN_OR_RETURN(SignedTreeHead sth, client_->GetSth());
-  CAAWATCH_RETURN_IF_ERROR(VerifySth(key_, sth));
-  CAAWATCH_RETURN_IF_ERROR(CheckTreeHeadAgainstState(state_, sth));
+  CAAWATCH_RETURN_IF_ERROR(Audit(sth));
   return sth;
+}
+
+absl::Status Tailer::Audit(const SignedTreeHead& head) {
+  if (const absl::Status signed_ok = VerifySth(key_, head); !signed_ok.ok()) {
+    Misbehaviour m;
+    m.kind = MisbehaviourKind::kBadSignature;
+    m.message = absl::StrCat("tree head of size ", head.tree_size, ": ", signed_ok.message());
+    m.head = head;
+    return MisbehaviourError(m);
+  }
+  return AuditTreeHead(
+      state_, head, [this](uint64_t m, uint64_t n) { return client_->GetConsistencyProof(m, n); });
 }
 
 absl::StatusOr<Tailer::Batch> Tailer::FetchBatch(const SignedTreeHead& sth) {

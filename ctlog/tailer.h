@@ -24,10 +24,11 @@ class Tailer final : public LogTailer {
   static absl::StatusOr<Tailer> Create(const LogInfo& log, LogClient* client, TailerOptions options,
                                        TailerState state);
 
-  // get-sth, then: the signature verifies (else kDataLoss); the tree does not shrink below the
-  // verified size (kDataLoss); a head of the verified size has the verified root (kDataLoss: a
-  // fork). kUnavailable for transport errors.
+  // get-sth, then Audit(). kUnavailable for transport errors.
   [[nodiscard]] absl::StatusOr<SignedTreeHead> FetchSth() override;
+  // The signature verifies (else kDataLoss, kBadSignature), then AuditTreeHead with
+  // get-sth-consistency proofs.
+  [[nodiscard]] absl::Status Audit(const SignedTreeHead& head) override;
 
   // Fetches the entries after `position` up to `sth.tree_size` (one request; the log decides
   // how many it returns, at least one), folds them in, and when the tree reaches

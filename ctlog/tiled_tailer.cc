@@ -9,6 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "ctlog/checkpoint.h"
+#include "ctlog/misbehaviour.h"
+#include "ctlog/sth.h"
+#include "ctlog/tile_hashes.h"
 
 namespace caawatch::ctlog {
 
@@ -27,10 +30,49 @@ absl::StatusOr<TiledTailer> TiledTailer::Create(const LogInfo& log, HttpFetcher*
 
 absl::StatusOr<SignedTreeHead> TiledTailer::FetchSth() {
   CAAWATCH_ASSIGN_OR_RETURN(const std::string note, client_.GetCheckpoint());
-  CAAWATCH_ASSIGN_OR_RETURN(VerifiedCheckpoint checkpoint, VerifyCheckpoint(note, key_, origin_));
-  CAAWATCH_RETURN_IF_ERROR(CheckTreeHeadAgainstState(state_, checkpoint.sth));
-  checkpoint_note_ = std::move(checkpoint.note);
-  return std::move(checkpoint.sth);
+  absl::StatusOr<VerifiedCheckpoint> checkpoint = VerifyCheckpoint(note, key_, origin_);
+  if (!checkpoint.ok()) {
+    // A note that parses but whose signature does not verify is evidence; garbage is not a head.
+    absl::StatusOr<Checkpoint> parsed = ParseCheckpoint(note);
+    if (!absl::IsDataLoss(checkpoint.status()) || !parsed.ok()) return checkpoint.status();
+    Misbehaviour m;
+    m.kind = MisbehaviourKind::kBadSignature;
+    m.message = absl::StrCat("checkpoint: ", checkpoint.status().message());
+    m.head.tree_size = parsed->tree_size;
+    m.head.root_hash = parsed->root_hash;
+    m.checkpoint_note = note;
+    return MisbehaviourError(m);
+  }
+  absl::Status audited = AuditTreeHead(checkpoint->sth);
+  if (!audited.ok()) {
+    if (std::optional<Misbehaviour> m = MisbehaviourOf(audited)) {
+      m->checkpoint_note = note;
+      return MisbehaviourError(*m);
+    }
+    return audited;
+  }
+  checkpoint_note_ = std::move(checkpoint->note);
+  return std::move(checkpoint->sth);
+}
+
+absl::Status TiledTailer::Audit(const SignedTreeHead& head) {
+  if (const absl::Status signed_ok = VerifySth(key_, head); !signed_ok.ok()) {
+    Misbehaviour m;
+    m.kind = MisbehaviourKind::kBadSignature;
+    m.message = absl::StrCat("checkpoint of size ", head.tree_size, ": ", signed_ok.message());
+    m.head = head;
+    return MisbehaviourError(m);
+  }
+  return AuditTreeHead(head);
+}
+
+absl::Status TiledTailer::AuditTreeHead(const SignedTreeHead& head) {
+  // The proof comes from the hash tiles of the larger tree: those of a static log are the
+  // log's own statement of its tree, so a proof computed from them is as good as one it served.
+  return ctlog::AuditTreeHead(state_, head, [this](uint64_t m, uint64_t n) {
+    TileHashReader reader(&client_, n);
+    return reader.ConsistencyProof(m);
+  });
 }
 
 absl::StatusOr<std::vector<TileLeaf>> TiledTailer::FetchDataTile(uint64_t index, uint64_t width) {

@@ -23,8 +23,13 @@ class TiledTailer final : public LogTailer {
   static absl::StatusOr<TiledTailer> Create(const LogInfo& log, HttpFetcher* fetcher,
                                             TiledLogClientOptions options, TailerState state);
 
-  // GET checkpoint, verified as the log's (ctlog/checkpoint.h), then the LogTailer checks.
+  // GET checkpoint, verified as the log's (ctlog/checkpoint.h; a parsable note whose signature
+  // fails is kBadSignature evidence), then the LogTailer audit with proofs from the hash tiles.
+  // Evidence carries the note as served.
   [[nodiscard]] absl::StatusOr<SignedTreeHead> FetchSth() override;
+  // The head's RFC6962NoteSignature (kept as the STH signature) verifies, then AuditTreeHead with
+  // the consistency proof computed from the hash tiles of the larger of the two trees.
+  [[nodiscard]] absl::Status Audit(const SignedTreeHead& head) override;
 
   // The entries of data tile position/256 from `position` to min(end of tile, sth.tree_size).
   // A full tile is read only when the checkpoint covers it; otherwise the partial tile of the
@@ -37,6 +42,7 @@ class TiledTailer final : public LogTailer {
   const TailerState& state() const override { return state_; }
   // The note text of the checkpoint the last successful FetchSth() verified (empty before).
   const std::string& checkpoint_note() const { return checkpoint_note_; }
+  std::string LastCheckpointNote() const override { return checkpoint_note_; }
 
  private:
   TiledTailer(LogKey key, std::string origin, TiledLogClient client, TailerState state)
@@ -46,6 +52,7 @@ class TiledTailer final : public LogTailer {
         state_(std::move(state)) {}
   absl::StatusOr<std::vector<TileLeaf>> FetchDataTile(uint64_t index, uint64_t width);
   absl::StatusOr<RawEntry> ToRawEntry(const TileLeaf& leaf);
+  absl::Status AuditTreeHead(const SignedTreeHead& head);
 
   LogKey key_;
   std::string origin_;

@@ -41,11 +41,11 @@ absl::StatusOr<NameCheck> CaaChecker::CheckLive(const std::string& name,
   if (resolver_ == nullptr) return absl::FailedPreconditionError("no resolver for live checks");
   const std::vector<std::string> path = caa::SearchNames(name);
   if (path.empty()) return absl::InvalidArgumentError(absl::StrCat("not a DNS name: '", name, "'"));
-  const caa::RelevantSet set =
-      caa::FindRelevantSet(path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
+  const caa::RelevantSet set = caa::FindRelevantSet(
+      path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
   const caa::NameEvaluation eval = caa::EvaluateName(name, set, issuers);
-  return NameCheck{name, LiveVerdictName(eval.verdict), set.relevant_name, set.records, "live",
-                   eval.reason};
+  return NameCheck{
+      name, LiveVerdictName(eval.verdict), set.relevant_name, set.records, "live", eval.reason};
 }
 
 absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
@@ -66,8 +66,12 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
     return out;
   });
   CAAWATCH_RETURN_IF_ERROR(error);
-  return NameCheck{name, caa::IssuanceVerdictName(eval.verdict), eval.decisive.relevant.relevant_name,
-                   eval.decisive.relevant.records, eval.basis, eval.reason};
+  return NameCheck{name,
+                   caa::IssuanceVerdictName(eval.verdict),
+                   eval.decisive.relevant.relevant_name,
+                   eval.decisive.relevant.records,
+                   eval.basis,
+                   eval.reason};
 }
 
 absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::string>& names,
@@ -81,8 +85,8 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
   result.verdict = "permitted";
   for (const std::string& raw : names) {
     const std::string name = absl::AsciiStrToLower(raw);
-    CAAWATCH_ASSIGN_OR_RETURN(NameCheck check, at ? CheckAt(name, lower_issuers, *at)
-                                                  : CheckLive(name, lower_issuers));
+    CAAWATCH_ASSIGN_OR_RETURN(
+        NameCheck check, at ? CheckAt(name, lower_issuers, *at) : CheckLive(name, lower_issuers));
     if (Rank(check.verdict) < Rank(result.verdict)) result.verdict = check.verdict;
     result.names.push_back(std::move(check));
   }

@@ -21,12 +21,12 @@ struct NameCheck {
   std::string verdict;        // SPEC §2 name.
   std::string relevant_name;  // Where the relevant set was found; empty if none.
   std::vector<caa::CaaRecord> records;
-  std::string basis;          // "live", or the history basis ("observed", ...).
+  std::string basis;  // "live", or the history basis ("observed", ...).
   std::string reason;
 };
 
 struct CaaCheckResult {
-  std::string verdict;        // The worst of the names' verdicts.
+  std::string verdict;  // The worst of the names' verdicts.
   std::vector<NameCheck> names;
 };
 

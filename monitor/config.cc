@@ -107,6 +107,7 @@ std::vector<Field> Fields() {
   return {
       MakeField("data_dir", &C::data_dir),
       MakeField("log_list", &C::log_list),
+      MakeField("log_list_refresh_interval", &C::log_list_refresh_interval),
       MakeField("watch", &C::watch),
       MakeField("watchlist_file", &C::watchlist_file),
       MakeField("dns_servers", &C::dns_servers),

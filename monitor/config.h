@@ -30,7 +30,9 @@ struct MonitorConfig {
   // State directory (RocksDB). No default here: cli/ passes
   // "${XDG_DATA_HOME:-$HOME/.local/share}/caawatch", since this library reads no environment.
   std::string data_dir;
-  std::string log_list;                  // File path or URL; "" = the embedded log list.
+  std::string log_list;  // File path or URL; "" = the embedded log list.
+  // How often a log list URL is fetched again (If-None-Match), by `run` (not `run --once`).
+  absl::Duration log_list_refresh_interval = absl::Hours(1);
   std::vector<std::string> watch;        // Watchlist entries in file syntax (".example.com").
   std::string watchlist_file;            // certspotter-syntax file; "" = none.
   std::vector<std::string> dns_servers;  // "HOST[:PORT]"; empty = the system resolver.

@@ -8,7 +8,9 @@
 #include "ctlog/http_log_client.h"
 #include "ctlog/leaf.h"
 #include "ctlog/log_tailer_factory.h"
+#include "ctlog/misbehaviour.h"
 #include "ctlog/start_state.h"
+#include "ctlog/tiled_start_state.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::monitor {
@@ -41,7 +43,17 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
       log_id_(Bytes(log_.log_id)),
       fetcher_(std::move(fetcher)),
       deps_(deps),
-      options_(options) {}
+      options_(options),
+      ledger_(log_id_, deps.store, deps.clock) {
+  if (deps_.pacing_clock != nullptr) {
+    uint64_t seed = 0;
+    for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
+    auto paced = std::make_unique<PacedFetcher>(std::move(fetcher_), options_.pacing,
+                                                deps_.pacing_clock, seed);
+    paced_ = paced.get();
+    fetcher_ = std::move(paced);
+  }
+}
 
 void LogWorker::Log(LogLevel level, absl::string_view message) const {
   if (deps_.logger != nullptr) deps_.logger->Log(level, log_.description, message);
@@ -62,13 +74,17 @@ absl::StatusOr<ctlog::TailerState> LogWorker::StartState() {
     }
     CAAWATCH_ASSIGN_OR_RETURN(state.verified_tree, TreeFromRecord(stored->verified_size(),
                                                                   stored->verified_tree_nodes()));
+    state.verified_timestamp_ms = static_cast<uint64_t>(stored->verified_sth_timestamp_ms());
     return state;
   }
   if (options_.start_at.kind == StartAt::Kind::kBeginning) return state;
-  if (log_.kind != ctlog::LogKind::kRfc6962) {
-    return absl::UnimplementedError(
-        "--start-at end|INDEX is not supported for tiled logs yet; use --start-at beginning or "
-        "exclude this log with log_filter");
+  if (log_.kind == ctlog::LogKind::kStaticCtApi) {
+    // The edge comes from the hash tiles, proven against the checkpoint.
+    std::optional<uint64_t> position;
+    if (options_.start_at.kind == StartAt::Kind::kIndex) position = options_.start_at.index;
+    CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::TiledStartStateAt(log_, fetcher_.get(), position));
+    Log(LogLevel::kInfo, absl::StrCat("starting at entry ", state.position));
+    return state;
   }
   ctlog::HttpLogClient client(fetcher_.get(), log_.url);
   uint64_t position = options_.start_at.index;
@@ -84,10 +100,25 @@ absl::StatusOr<ctlog::TailerState> LogWorker::StartState() {
 absl::Status LogWorker::EnsureStarted() {
   if (tailer_ != nullptr) return absl::OkStatus();
   CAAWATCH_ASSIGN_OR_RETURN(ctlog::TailerState state, StartState());
+  CAAWATCH_RETURN_IF_ERROR(ledger_.Load());
   ctlog::LogTailerOptions tailer_options;
   tailer_options.max_batch = options_.batch_size;
+  const bool skipped = state.position > 0;
   CAAWATCH_ASSIGN_OR_RETURN(
       tailer_, ctlog::CreateLogTailer(log_, fetcher_.get(), tailer_options, std::move(state)));
+  CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::LogStateRecord> stored,
+                            deps_.store->LoadLogState(log_id_));
+  if (skipped && !stored) {
+    // A start position chosen by --start-at is kept at once: a restart before the next entry
+    // must resume there, not at a later end (which would skip what was logged meanwhile).
+    store::CommitRequest request;
+    request.log_state = StateRecord(nullptr);
+    absl::StatusOr<store::CommitResult> committed = deps_.store->Commit(std::move(request));
+    if (!committed.ok()) {
+      tailer_.reset();
+      return committed.status();
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -101,6 +132,7 @@ store::LogStateRecord LogWorker::StateRecord(const ctlog::SignedTreeHead* sth) c
   AddNodes(s.tree, r.mutable_tree_nodes());
   r.set_verified_size(s.verified_size);
   r.set_verified_root(Bytes(s.verified_root));
+  r.set_verified_sth_timestamp_ms(static_cast<int64_t>(s.verified_timestamp_ms));
   AddNodes(s.verified_tree, r.mutable_verified_tree_nodes());
   if (sth != nullptr) {
     r.set_tree_size(sth->tree_size);
@@ -113,23 +145,44 @@ store::LogStateRecord LogWorker::StateRecord(const ctlog::SignedTreeHead* sth) c
   return r;
 }
 
+// The finding for a kDataLoss status: with ctlog::Misbehaviour evidence when the status carries
+// it (keyed by the event, so it is alerted once), else keyed by the message.
 absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
-  store::FindingRecord f;
-  f.set_kind("log_misbehaviour");
-  f.set_verdict("log_misbehaviour");
-  f.set_severity("critical");
-  f.set_reason(std::string(evidence.message()));
-  f.set_recorded_ms(absl::ToUnixMillis(deps_.clock->Now()));
-  f.set_misbehaviour_key(Bytes(ctlog::Sha256(absl::StrCat(log_id_, evidence.message()))));
-  nlohmann::json j = {{"log_url", log_.url},
-                      {"log_id", absl::Base64Escape(log_id_)},
-                      {"log", log_.description},
-                      {"error", std::string(evidence.message())}};
-  if (latest_tree_size_ > 0) {
+  const std::optional<ctlog::Misbehaviour> m = ctlog::MisbehaviourOf(evidence);
+  nlohmann::json j = nlohmann::json::object();
+  std::string key = absl::StrCat(log_id_, evidence.message());
+  if (m) {
+    CAAWATCH_RETURN_IF_ERROR(ledger_.Reject(*m));
+    j = nlohmann::json::parse(ctlog::MisbehaviourJson(*m));
+    key = absl::StrCat(log_id_, ctlog::MisbehaviourDedupeKey(*m));
+    if (m->against) {
+      // The verified head's own signature, from when it was served.
+      CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::TreeHeadRecord> stored,
+                                ledger_.Find(m->against->tree_size, m->against->root_hash));
+      if (stored) {
+        j["against"]["timestamp"] = stored->timestamp_ms();
+        j["against"]["tree_head_signature"] = absl::Base64Escape(stored->signature());
+        if (!stored->checkpoint_note().empty())
+          j["against"]["checkpoint"] = stored->checkpoint_note();
+      }
+    }
+  } else if (latest_tree_size_ > 0) {
     j["latest_sth"] = {{"tree_size", latest_sth_.tree_size},
                        {"timestamp", latest_sth_.timestamp_ms},
                        {"root_hash", absl::Base64Escape(Bytes(latest_sth_.root_hash))}};
   }
+  j["log_url"] = log_.url;
+  j["log_id"] = absl::Base64Escape(log_id_);
+  j["log"] = log_.description;
+  j["error"] = std::string(evidence.message());
+  store::FindingRecord f;
+  f.set_kind("log_misbehaviour");
+  f.set_verdict("log_misbehaviour");
+  // A stale head is a broken promise of freshness, not of the tree's integrity.
+  f.set_severity(m && m->kind == ctlog::MisbehaviourKind::kStale ? "warning" : "critical");
+  f.set_reason(std::string(evidence.message()));
+  f.set_recorded_ms(absl::ToUnixMillis(deps_.clock->Now()));
+  f.set_misbehaviour_key(Bytes(ctlog::Sha256(key)));
   f.set_evidence(j.dump());
   last_error_ = std::string(evidence.message());
   store::CommitRequest request;
@@ -139,6 +192,40 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
   if (!result.created.empty()) {
     Log(LogLevel::kError, absl::StrCat("log misbehaviour: ", evidence.message()));
     deps_.alerts->Publish(result.created.back().seq());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::Fail(const absl::Status& status) {
+  if (absl::IsDataLoss(status)) {
+    CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(status));
+  } else {
+    last_error_ = std::string(status.message());
+  }
+  return status;
+}
+
+// RFC 6962 §3.5 freshness, applied to the newest head the log has served.
+absl::Status LogWorker::CheckAge(const ctlog::SignedTreeHead& head) {
+  if (head.timestamp_ms >= newest_sth_.timestamp_ms) newest_sth_ = head;
+  const absl::Status age =
+      ctlog::CheckTreeHeadAge(newest_sth_, log_.mmd, deps_.clock->Now(), options_.mmd_tolerance);
+  if (age.ok()) return absl::OkStatus();
+  return RecordMisbehaviour(age);  // Recorded; the tree itself is fine, tailing goes on.
+}
+
+// Heads seen while larger than the verified tree, now that it has reached them.
+absl::Status LogWorker::AuditPendingHeads() {
+  absl::StatusOr<std::vector<absl::Status>> found = ledger_.AuditPending(tailer_.get());
+  if (!found.ok()) {
+    if (absl::IsUnavailable(found.status())) {  // Audited at the next verified size.
+      Log(LogLevel::kWarning, absl::StrCat("audit of earlier heads: ", found.status().message()));
+      return absl::OkStatus();
+    }
+    return found.status();
+  }
+  for (const absl::Status& misbehaviour : *found) {
+    CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(misbehaviour));
   }
   return absl::OkStatus();
 }
@@ -181,47 +268,68 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
 }
 
 absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
+  if (paced_ != nullptr) paced_->SetStop(&stop);
   CAAWATCH_RETURN_IF_ERROR(EnsureStarted());
+  verified_size_ = tailer_->state().verified_size;
+  if (finished()) return absl::OkStatus();
   absl::StatusOr<ctlog::SignedTreeHead> sth = tailer_->FetchSth();
-  if (!sth.ok()) {
-    if (absl::IsDataLoss(sth.status())) {
-      CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(sth.status()));
-    } else {
-      last_error_ = std::string(sth.status().message());
-    }
-    return sth.status();
+  if (!sth.ok()) return Fail(sth.status());
+  // Kept before anything is done with it (certspotter saves its STHs first, too).
+  CAAWATCH_RETURN_IF_ERROR(
+      ledger_.Accept(*sth, tailer_->LastCheckpointNote(), tailer_->state().verified_size));
+  CAAWATCH_RETURN_IF_ERROR(CheckAge(*sth));
+  if (sth->tree_size >= latest_tree_size_) {  // An older, smaller copy is no target.
+    latest_sth_ = *sth;
+    latest_tree_size_ = sth->tree_size;
   }
-  latest_sth_ = *sth;
-  latest_tree_size_ = sth->tree_size;
-  ctlog::SignedTreeHead target = *sth;
+  uint64_t unset = 0;
+  if (finishing_) final_size_.compare_exchange_strong(unset, latest_tree_size_);
+  if (finishing_ && (target_size == 0 || final_size_ < target_size)) target_size = final_size_;
+  CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
+  const ctlog::SignedTreeHead target = latest_sth_;
   while (tailer_->state().position < target.tree_size && !stop.HasBeenNotified()) {
     if (target_size != 0 && tailer_->state().position >= target_size) break;
     absl::StatusOr<ctlog::LogTailer::Batch> batch = tailer_->FetchBatch(target);
-    if (!batch.ok()) {
-      if (absl::IsDataLoss(batch.status())) {
-        CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(batch.status()));
-      } else {
-        last_error_ = std::string(batch.status().message());
-      }
-      return batch.status();
-    }
+    if (!batch.ok()) return Fail(batch.status());
     if (batch->verification == ctlog::LogTailer::Verification::kRootMismatch) {
-      const absl::Status mismatch = absl::DataLossError(
-          absl::StrCat("entries [", tailer_->state().verified_size, ", ", target.tree_size,
-                       ") do not hash to the signed root of tree size ", target.tree_size,
-                       " (expected ", absl::Base64Escape(Bytes(target.root_hash)), ", computed ",
-                       absl::Base64Escape(Bytes(batch->computed_root)), ")"));
-      CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(mismatch));
-      return mismatch;
+      const ctlog::TailerState& state = tailer_->state();
+      ctlog::Misbehaviour m;
+      m.kind = ctlog::MisbehaviourKind::kRootMismatch;
+      m.message = absl::StrCat("entries [", state.verified_size, ", ", target.tree_size,
+                               ") do not hash to the signed root of tree size ", target.tree_size,
+                               " (expected ", absl::Base64Escape(Bytes(target.root_hash)),
+                               ", computed ", absl::Base64Escape(Bytes(batch->computed_root)), ")");
+      m.head = target;
+      m.computed_root = batch->computed_root;
+      if (state.verified_size > 0) {
+        m.against.emplace();
+        m.against->tree_size = state.verified_size;
+        m.against->root_hash = state.verified_root;
+        m.against->timestamp_ms = state.verified_timestamp_ms;
+      }
+      return Fail(ctlog::MisbehaviourError(m));
     }
     CAAWATCH_RETURN_IF_ERROR(ProcessBatch(*batch, target));
+    verified_size_ = tailer_->state().verified_size;
+    if (batch->verification == ctlog::LogTailer::Verification::kVerified) {
+      CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
+    }
   }
   return absl::OkStatus();
 }
 
+void LogWorker::Finish(uint64_t final_size) {
+  final_size_ = final_size;
+  finishing_ = true;
+}
+
+bool LogWorker::finished() const {
+  return finishing_ && final_size_ > 0 && verified_size_ >= final_size_;
+}
+
 absl::Status LogWorker::Run(const absl::Notification& stop) {
   absl::Duration delay = absl::ZeroDuration();
-  while (!stop.WaitForNotificationWithTimeout(delay)) {
+  while (!finished() && !stop.WaitForNotificationWithTimeout(delay)) {
     const absl::Status status = CatchUp(stop);
     if (absl::IsFailedPrecondition(status)) {
       Log(LogLevel::kError, absl::StrCat("stopped tailing: ", status.message()));

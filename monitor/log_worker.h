@@ -5,6 +5,7 @@
 #ifndef CAAWATCH_MONITOR_LOG_WORKER_H_
 #define CAAWATCH_MONITOR_LOG_WORKER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,8 @@
 #include "monitor/alert_hub.h"
 #include "monitor/config.h"
 #include "monitor/issuance_evaluator.h"
+#include "monitor/paced_fetcher.h"
+#include "monitor/tree_head_ledger.h"
 #include "monitor/watch_source.h"
 #include "store/finding_store.h"
 
@@ -29,6 +32,10 @@ struct LogWorkerOptions {
   absl::Duration max_backoff = absl::Minutes(5);
   size_t batch_size = 1000;
   StartAt start_at;
+  // A head older than the log's MMD plus this (clock skew, polling delay) is a `stale`
+  // log_misbehaviour finding (ctlog::CheckTreeHeadAge).
+  absl::Duration mmd_tolerance = absl::Minutes(10);
+  PacingOptions pacing;  // Applied when LogWorkerDeps::pacing_clock is set.
 };
 
 // Everything a worker uses but does not own; all must outlive it.
@@ -39,24 +46,37 @@ struct LogWorkerDeps {
   AlertHub* alerts = nullptr;
   const Clock* clock = nullptr;
   const Logger* logger = nullptr;
+  // Real time for request pacing (PacedFetcher); null = requests are not paced or retried here.
+  const Clock* pacing_clock = nullptr;
 };
 
 class LogWorker {
  public:
-  // `fetcher` carries every request to this log (one connection pool per log).
+  // `fetcher` carries every request to this log (one connection pool per log), paced and
+  // retried (PacedFetcher) when deps.pacing_clock is set.
   LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fetcher, LogWorkerDeps deps,
             LogWorkerOptions options);
 
   // Processes every entry up to the tree size of a freshly fetched STH (or `target_size` if
-  // smaller and non-zero). OK: caught up. kUnavailable: transient, retry later. kDataLoss: the
-  // log misbehaved; the evidence is committed as a finding and the position did not advance
-  // past unverified data. kFailedPrecondition: the store is unusable.
+  // smaller and non-zero). Every head is kept in the store and audited (TreeHeadLedger); a head
+  // older than the MMD allows is recorded as a `stale` finding without stopping the tailing.
+  // OK: caught up. kUnavailable: transient, retry later. kDataLoss: the log misbehaved; the
+  // evidence (ctlog::Misbehaviour: both heads, the proof) is committed as a finding, once per
+  // event, and the position did not advance past unverified data. kFailedPrecondition: the
+  // store is unusable.
   [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
 
   // CatchUp, then poll every poll_interval (backing off on log and network errors) until
-  // `stop`: OK. Returns early with kFailedPrecondition when the store cannot be written (full
-  // disk, read-only directory): retrying cannot help and tailing further would outrun it.
+  // `stop` or until the log is finished (Finish()): OK. Returns early with kFailedPrecondition
+  // when the store cannot be written (full disk, read-only directory): retrying cannot help and
+  // tailing further would outrun it.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
+
+  // The log stopped growing (read-only or retired in the log list): tail it up to `final_size`,
+  // or, when 0, up to the tree size of the next head fetched, then Run() returns. Thread-safe.
+  void Finish(uint64_t final_size);
+  // Finish() was called and every entry up to the final size is verified. Thread-safe.
+  bool finished() const;
 
   const ctlog::LogInfo& log() const { return log_; }
   // Tree size of the latest STH seen, 0 before the first.
@@ -67,18 +87,28 @@ class LogWorker {
   absl::StatusOr<ctlog::TailerState> StartState();
   absl::Status ProcessBatch(const ctlog::LogTailer::Batch& batch, const ctlog::SignedTreeHead& sth);
   absl::Status RecordMisbehaviour(const absl::Status& evidence);
+  // Records DataLoss as misbehaviour, keeps other errors as last_error_; returns `status`.
+  absl::Status Fail(const absl::Status& status);
+  absl::Status CheckAge(const ctlog::SignedTreeHead& head);
+  absl::Status AuditPendingHeads();
   store::LogStateRecord StateRecord(const ctlog::SignedTreeHead* sth) const;
   void Log(LogLevel level, absl::string_view message) const;
 
   const ctlog::LogInfo log_;
   const std::string log_id_;  // Raw 32 bytes.
   std::unique_ptr<ctlog::HttpFetcher> fetcher_;
+  PacedFetcher* paced_ = nullptr;  // fetcher_ when pacing, else null.
   LogWorkerDeps deps_;
   LogWorkerOptions options_;
   std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().
+  TreeHeadLedger ledger_;
+  ctlog::SignedTreeHead newest_sth_;  // By timestamp: the one the MMD rule applies to.
   uint64_t latest_tree_size_ = 0;
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;
+  std::atomic<bool> finishing_{false};
+  std::atomic<uint64_t> final_size_{0};     // 0 with finishing_: the next head's size.
+  std::atomic<uint64_t> verified_size_{0};  // Mirror of the tailer's, for finished().
 };
 
 }  // namespace caawatch::monitor

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -15,7 +17,6 @@
 #include "caa/issuer_map.h"
 #include "caa/issuer_store.h"
 #include "caa/unbound_resolver.h"
-#include "ctlog/embedded_log_list.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
 #include "monitor/alert_hub.h"
@@ -24,6 +25,7 @@
 #include "monitor/grpc_server.h"
 #include "monitor/issuance_evaluator.h"
 #include "monitor/issuer_source.h"
+#include "monitor/log_list_source.h"
 #include "monitor/log_worker.h"
 #include "monitor/reevaluator.h"
 #include "monitor/service.h"
@@ -33,32 +35,42 @@
 namespace caawatch::monitor {
 namespace {
 
-// A log client that owns its HTTP connection: one per log, so logs never share a socket.
-absl::StatusOr<std::string> LoadLogListText(const std::string& source) {
-  if (source.empty()) return std::string(ctlog::EmbeddedLogListJson());
-  if (absl::StartsWith(source, "http://") || absl::StartsWith(source, "https://")) {
-    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
-                              ctlog::CurlHttpFetcher::Create());
-    ctlog::FetchOptions options;
-    options.timeout = absl::Seconds(30);
-    CAAWATCH_ASSIGN_OR_RETURN(ctlog::HttpResponse response, fetcher->Get(source, options));
-    if (response.status != 200) {
-      return absl::UnavailableError(
-          absl::StrCat("log list ", source, ": HTTP status ", response.status));
-    }
-    return response.body;
-  }
-  std::ifstream in(source, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read log list ", source));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+// Whether `log` is tailed when it first appears: tailable by its state, and chosen by log_filter.
+bool Wanted(const MonitorConfig& config, const ctlog::LogInfo& log) {
+  if (!ctlog::IsTailable(log)) return false;
+  return config.log_filter.empty() ||
+         std::any_of(config.log_filter.begin(), config.log_filter.end(), [&](const std::string& f) {
+           return absl::StrContains(log.url, f) || absl::StrContains(log.description, f);
+         });
+}
+
+std::string LogKey(const ctlog::LogInfo& log) {
+  return std::string(log.log_id.begin(), log.log_id.end());
+}
+
+// The log no longer grows: read-only (up to its final tree head) or retired (up to what it
+// serves now). Temporal intervals need nothing: a shard past its interval stops growing by
+// itself and is followed to its end like any other log.
+bool Frozen(const ctlog::LogInfo& log) {
+  return log.state == ctlog::LogState::kReadOnly || log.state == ctlog::LogState::kRetired;
 }
 
 }  // namespace
 
 class SupervisorParts {
  public:
+  // A worker for `log` with its own connection (logs never share a socket); a read-only log
+  // with a final tree head is finished there.
+  absl::StatusOr<std::unique_ptr<LogWorker>> NewWorker(const ctlog::LogInfo& log) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
+                              ctlog::CurlHttpFetcher::Create());
+    auto worker = std::make_unique<LogWorker>(log, std::move(fetcher), deps, worker_options);
+    if (log.state == ctlog::LogState::kReadOnly && log.final_tree_size > 0) {
+      worker->Finish(log.final_tree_size);
+    }
+    return worker;
+  }
+
   MonitorConfig config;
   const Clock* clock = nullptr;
   const Logger* logger = nullptr;
@@ -70,7 +82,10 @@ class SupervisorParts {
   std::unique_ptr<Reevaluator> reevaluator;
   std::unique_ptr<WatchSource> watches;
   AlertHub alerts;
-  std::vector<std::unique_ptr<LogWorker>> workers;
+  LogWorkerDeps deps;
+  LogWorkerOptions worker_options;
+  std::unique_ptr<LogListSource> log_list;
+  std::vector<std::unique_ptr<LogWorker>> workers;  // Built from the list at start.
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
   absl::Mutex poll_mu;
   bool watches_changed ABSL_GUARDED_BY(poll_mu) = false;
@@ -78,6 +93,14 @@ class SupervisorParts {
   bool PollerShouldWake() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(poll_mu) {
     return watches_changed || stopping;
   }
+};
+
+// A worker running on its own thread under Run(), with its own stop.
+struct RunningLog {
+  ctlog::LogInfo info;
+  std::unique_ptr<LogWorker> worker;
+  absl::Notification stop;
+  std::thread thread;
 };
 
 Supervisor::Supervisor(std::unique_ptr<SupervisorParts> parts) : parts_(std::move(parts)) {}
@@ -126,33 +149,29 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
   reevaluator_deps.logger = logger;
   parts->reevaluator = std::make_unique<Reevaluator>(reevaluator_deps);
 
-  CAAWATCH_ASSIGN_OR_RETURN(std::string list_text, LoadLogListText(config.log_list));
-  absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(list_text);
-  if (!logs.ok()) return Annotate(logs.status(), "log list");
-  LogWorkerDeps deps;
+  std::unique_ptr<ctlog::HttpFetcher> list_fetcher;
+  if (LogListSource::IsUrl(config.log_list)) {
+    CAAWATCH_ASSIGN_OR_RETURN(list_fetcher, ctlog::CurlHttpFetcher::Create());
+  }
+  parts->log_list = std::make_unique<LogListSource>(config.log_list, std::move(list_fetcher));
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::LogInfo> logs, parts->log_list->Load());
+  LogWorkerDeps& deps = parts->deps;
   deps.store = parts->store.get();
   deps.evaluator = parts->evaluator.get();
   deps.watches = parts->watches.get();
   deps.alerts = &parts->alerts;
   deps.clock = clock;
   deps.logger = logger;
-  LogWorkerOptions worker_options;
+  LogWorkerOptions& worker_options = parts->worker_options;
   worker_options.poll_interval = config.sth_poll_interval;
   worker_options.batch_size = config.batch_size;
   worker_options.start_at = config.start_at;
-  for (const ctlog::LogInfo& log : *logs) {
-    if (!ctlog::IsTailable(log)) continue;
-    if (!config.log_filter.empty() &&
-        std::none_of(
-            config.log_filter.begin(), config.log_filter.end(), [&](const std::string& want) {
-              return absl::StrContains(log.url, want) || absl::StrContains(log.description, want);
-            })) {
-      continue;
-    }
-    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
-                              ctlog::CurlHttpFetcher::Create());
-    parts->workers.push_back(
-        std::make_unique<LogWorker>(log, std::move(fetcher), deps, worker_options));
+  worker_options.pacing.max_requests_per_second = config.max_requests_per_second;
+  deps.pacing_clock = clock;
+  for (const ctlog::LogInfo& log : logs) {
+    if (!Wanted(config, log)) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<LogWorker> worker, parts->NewWorker(log));
+    parts->workers.push_back(std::move(worker));
   }
   if (parts->workers.empty()) {
     return absl::InvalidArgumentError("the log list has no usable log");
@@ -272,6 +291,69 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
   return absl::OkStatus();
 }
 
+void Supervisor::StartLog(RunningLog* log) {
+  // A store error stops every log (Halt); a finished or stopped log just ends.
+  log->thread = std::thread([this, log] {
+    absl::Status status = log->worker->Run(log->stop);
+    if (!status.ok()) Halt(std::move(status));
+  });
+}
+
+// Applies a changed log list: new logs start, logs that stopped growing are finished, logs that
+// left the list (or were rejected) stop. A list that cannot be fetched leaves everything as is.
+void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog>>* running) {
+  const Logger& logger = *parts_->logger;
+  absl::StatusOr<std::optional<std::vector<ctlog::LogInfo>>> refreshed =
+      parts_->log_list->Refresh();
+  if (!refreshed.ok()) {
+    logger.Log(LogLevel::kWarning, "loglist", std::string(refreshed.status().message()));
+    return;
+  }
+  if (!refreshed->has_value()) return;  // Unchanged (304) or not a URL.
+  std::set<std::string> listed;
+  for (const ctlog::LogInfo& log : **refreshed) {
+    const std::string id = LogKey(log);
+    listed.insert(id);
+    auto it = running->find(id);
+    if (it != running->end()) {
+      RunningLog& r = *it->second;
+      if (Frozen(log) && !Frozen(r.info)) {
+        logger.Log(LogLevel::kInfo, log.description,
+                   absl::StrCat("now ", ctlog::LogStateName(log.state), ": finishing"));
+        r.worker->Finish(log.state == ctlog::LogState::kReadOnly ? log.final_tree_size : 0);
+      }
+      r.info = log;
+      continue;
+    }
+    if (!Wanted(parts_->config, log)) continue;
+    absl::StatusOr<std::unique_ptr<LogWorker>> worker = parts_->NewWorker(log);
+    if (!worker.ok()) {
+      logger.Log(LogLevel::kError, log.description, std::string(worker.status().message()));
+      continue;
+    }
+    logger.Log(LogLevel::kInfo, log.description, "new in the log list: tailing");
+    auto r = std::make_unique<RunningLog>();
+    r->info = log;
+    r->worker = *std::move(worker);
+    StartLog(r.get());
+    running->emplace(id, std::move(r));
+  }
+  for (auto it = running->begin(); it != running->end();) {
+    RunningLog& r = *it->second;
+    const bool gone = !listed.contains(it->first) || r.info.state == ctlog::LogState::kRejected;
+    if (gone) {
+      logger.Log(LogLevel::kInfo, r.info.description, "left the log list: stopped");
+      r.stop.Notify();
+    }
+    if (gone || r.worker->finished()) {  // A finished worker's Run() has returned.
+      r.thread.join();
+      it = running->erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 absl::Status Supervisor::Run(const absl::Notification& stop) {
   CaaChecker checker(parts_->resolver.get(), parts_->store.get());
   MonitorServiceOptions service_options;
@@ -299,20 +381,31 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   }
   // The CA map may have been extended while caawatch was not running.
   ReevaluateUnknownIssuers();
-  std::vector<std::thread> threads;
+  std::map<std::string, std::unique_ptr<RunningLog>> running;
   for (auto& worker : parts_->workers) {
-    threads.emplace_back([this, w = worker.get()] { Halt(w->Run(halt_)); });
+    auto log = std::make_unique<RunningLog>();
+    log->info = worker->log();
+    log->worker = std::move(worker);
+    StartLog(log.get());
+    running.emplace(LogKey(log->info), std::move(log));
   }
-  threads.emplace_back([this] { PollCaa(); });
+  parts_->workers.clear();
+  std::thread caa_poller([this] { PollCaa(); });
+  absl::Time next_refresh = absl::Now() + parts_->config.log_list_refresh_interval;
   while (!stop.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
          !halt_.HasBeenNotified()) {
+    if (absl::Now() < next_refresh) continue;
+    RefreshLogList(&running);
+    next_refresh = absl::Now() + parts_->config.log_list_refresh_interval;
   }
   Halt(absl::OkStatus());
+  for (auto& [id, log] : running) log->stop.Notify();
   {
     absl::MutexLock lock(&parts_->poll_mu);
     parts_->stopping = true;
   }
-  for (std::thread& t : threads) t.join();
+  for (auto& [id, log] : running) log->thread.join();
+  caa_poller.join();
   server.server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
   absl::MutexLock lock(&halt_mu_);
   return halt_reason_;

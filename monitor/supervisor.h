@@ -4,6 +4,7 @@
 #ifndef CAAWATCH_MONITOR_SUPERVISOR_H_
 #define CAAWATCH_MONITOR_SUPERVISOR_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 namespace caawatch::monitor {
 
 class SupervisorParts;  // Everything built from the configuration (supervisor.cc).
+struct RunningLog;      // A worker on its thread (supervisor.cc).
 
 class Supervisor {
  public:
@@ -37,9 +39,12 @@ class Supervisor {
   [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop);
   // Tails until `stop` is notified, serving gRPC, then commits and returns OK. Watch changes
   // made through gRPC (AddWatch/RemoveWatch) apply to the next batch of every log, and the CAA
-  // path of an added name is looked up within moments. When the store cannot be written (full
-  // disk, read-only directory) every log stops and the store's error is returned: nothing past
-  // the last commit was acknowledged, so a restart loses nothing.
+  // path of an added name is looked up within moments. A log list given as a URL is fetched
+  // again every log_list_refresh_interval (If-None-Match): logs that appear are tailed, logs
+  // that become read-only or retired are finished up to their final size, logs that leave the
+  // list or are rejected stop; no restart needed. When the store cannot be written (full disk,
+  // read-only directory) every log stops and the store's error is returned: nothing past the
+  // last commit was acknowledged, so a restart loses nothing.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
  private:
@@ -61,6 +66,9 @@ class Supervisor {
   // Re-evaluation of findings on late data; failures are logged and retried at the next call.
   void ReevaluateUnknownIssuers();     // After the CA map changed (or may have, at start).
   void ReevaluateOnNewObservations();  // After CAA answers changed.
+  // Runs `log`'s worker on its own thread; a store error halts every log.
+  void StartLog(RunningLog* log);
+  void RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog>>* running);
 
   std::unique_ptr<SupervisorParts> parts_;
 };

@@ -143,6 +143,14 @@ class FindingStore {
   // Says which happened, so that a new observation can trigger re-evaluation.
   [[nodiscard]] virtual absl::StatusOr<RecordedObservation> RecordCaaObservation(
       const CaaObservationRecord& observation, absl::Duration max_gap) = 0;
+  // Tree heads (SCHEMA.md `tree_heads`). PutTreeHead replaces the record of the same log, size
+  // and root (kInvalidArgument without a 32-byte log ID and root).
+  [[nodiscard]] virtual absl::Status PutTreeHead(const TreeHeadRecord& head) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::optional<TreeHeadRecord>> GetTreeHead(
+      const std::string& log_id, uint64_t tree_size, const std::string& root_hash) = 0;
+  // Every head of the log, by tree size then root; at most `limit`.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<TreeHeadRecord>> ListTreeHeads(
+      const std::string& log_id, size_t limit = 100000) = 0;
   // Observations of `query_name` overlapping [from, to], oldest first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(
       const std::string& query_name, absl::Time from, absl::Time to) = 0;

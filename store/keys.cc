@@ -70,4 +70,8 @@ int64_t IssuedMs(const FindingRecord& finding) {
   return earliest;
 }
 
+std::string TreeHeadKey(absl::string_view log_id, uint64_t tree_size, absl::string_view root) {
+  return std::string(log_id) + BigEndian64(tree_size) + std::string(root);
+}
+
 }  // namespace caawatch::store

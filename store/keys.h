@@ -35,6 +35,8 @@ std::string IssuedKey(int64_t issued_ms, absl::string_view finding_key);
 std::string UnknownIssuerKey(const FindingRecord& finding, absl::string_view finding_key);
 // The earliest entry timestamp of a certificate finding (0 without entries).
 int64_t IssuedMs(const FindingRecord& finding);
+// tree_heads: log ID (32 bytes) + BE64(tree_size) + root hash (32 bytes).
+std::string TreeHeadKey(absl::string_view log_id, uint64_t tree_size, absl::string_view root);
 
 }  // namespace caawatch::store
 

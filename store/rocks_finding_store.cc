@@ -23,7 +23,7 @@ namespace {
 const char* const kFamilyNames[] = {"default",  // == rocksdb::kDefaultColumnFamilyName
                                     "findings", "by_seq",     "by_name", "by_hash",
                                     "certs",    "log_state",  "watch",   "caa_obs",
-                                    "reeval",   "by_verdict", "by_time"};
+                                    "reeval",   "by_verdict", "by_time", "tree_heads"};
 constexpr size_t kFamilyCount = sizeof(kFamilyNames) / sizeof(kFamilyNames[0]);
 // What a reader needs: every family of schema version 1. Later ones may be missing from a store
 // no writer has opened since (LoadSchema then refuses, or they read as empty).
@@ -183,16 +183,23 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
   db_options.max_manifest_file_size = 64 << 20;
-  // A reader cannot create column families: `reeval`, added after schema version 1 was first
-  // released, may be missing from a store no writer has opened since; it then reads as empty.
-  // Any other missing family (a store whose creation was cut short) fails the open as before.
+  // A reader cannot create column families: those added after schema version 1 may be missing
+  // from a store no writer has opened since; they then read as empty (or LoadSchema refuses).
+  // A missing version-1 family (a store whose creation was cut short) fails the open.
   std::set<std::string> present(std::begin(kFamilyNames), std::end(kFamilyNames));
   if (options.read_only) {
     std::vector<std::string> existing;
     CAAWATCH_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
                                        absl::StrCat("open store ", dir)));
-    if (std::find(existing.begin(), existing.end(), kFamilyNames[kReeval]) == existing.end()) {
-      present.erase(kFamilyNames[kReeval]);
+    for (size_t i = 0; i < kFamilyCount; ++i) {
+      if (std::find(existing.begin(), existing.end(), kFamilyNames[i]) != existing.end()) continue;
+      if (i < kVersion1Families) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("the store in ", dir,
+                         " is not fully created yet (a first `caawatch run` was interrupted?); "
+                         "`caawatch run` completes it"));
+      }
+      present.erase(kFamilyNames[i]);
     }
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
@@ -201,15 +208,6 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
     rocksdb::ColumnFamilyOptions cf;
     cf.OptimizeForPointLookup(8);
     families.emplace_back(name, cf);
-  }
-  for (size_t i = 0; i < kVersion1Families; ++i) {
-    if (!present.count(kFamilyNames[i])) {
-      // A first run killed while creating the store; a writer completes it.
-      return absl::FailedPreconditionError(
-          absl::StrCat("the store in ", dir,
-                       " is not fully created yet (a first `caawatch run` was interrupted?); "
-                       "`caawatch run` completes it"));
-    }
   }
   std::vector<rocksdb::ColumnFamilyHandle*> opened;
   rocksdb::DB* raw = nullptr;  // RocksDB 7.8 (Debian 12) only has the DB** overload.
@@ -269,6 +267,7 @@ absl::Status RocksFindingStore::LoadSchema() {
     CAAWATCH_RETURN_IF_ERROR(FromRocks(
         db_->Put(w, handles_[kMeta], kSchemaKey, std::to_string(kSchemaVersion)), "write schema"));
   }
+  if (handles_[kByTime] == nullptr) return absl::OkStatus();  // A reader of an older store.
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[kByTime]));
   it->SeekToLast();
@@ -301,6 +300,8 @@ absl::Status RocksFindingStore::MigrateFromVersion1() {
 
 absl::Status RocksFindingStore::Get(Family family, const std::string& key, std::string* value,
                                     bool* found) {
+  *found = false;
+  if (handles_[family] == nullptr) return absl::OkStatus();  // Absent family: empty.
   const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[family], key, value);
   *found = s.ok();
   if (s.IsNotFound()) return absl::OkStatus();
@@ -483,17 +484,19 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::ListFindings(const
   // every condition, so an index only ever saves work.
   uint64_t lo = q.after_seq + 1;
   uint64_t hi = UINT64_MAX;  // Exclusive.
-  if (q.since != absl::InfinitePast()) {
+  // Without the indexes (a reader of a store no writer has migrated), Matches() does it all.
+  const bool indexed = handles_[kByTime] != nullptr && handles_[kByVerdict] != nullptr;
+  if (indexed && q.since != absl::InfinitePast()) {
     CAAWATCH_ASSIGN_OR_RETURN(const uint64_t first, FirstSeqAtOrAfter(Ms(q.since)));
     lo = std::max(lo, first);
   }
-  if (q.until != absl::InfiniteFuture()) {
+  if (indexed && q.until != absl::InfiniteFuture()) {
     CAAWATCH_ASSIGN_OR_RETURN(hi, FirstSeqAtOrAfter(Ms(q.until)));
   }
   std::vector<FindingRecord> out;
   if (lo >= hi) return out;
   const ScopedSnapshot snapshot(db_.get());
-  if (!q.verdicts.empty()) {
+  if (indexed && !q.verdicts.empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs,
                               SeqsWithVerdicts(q, lo, hi, snapshot.get()));
     for (uint64_t seq : seqs) {
@@ -770,6 +773,40 @@ absl::StatusOr<std::vector<CaaObservationRecord>> RocksFindingStore::CaaHistory(
     if (r.first_seen_ms() <= Ms(to) && r.last_seen_ms() >= Ms(from)) out.push_back(std::move(r));
   }
   CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+  return out;
+}
+
+absl::Status RocksFindingStore::PutTreeHead(const TreeHeadRecord& head) {
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
+  if (head.log_id().size() != 32 || head.root_hash().size() != 32) {
+    return absl::InvalidArgumentError("tree head needs a 32-byte log ID and root hash");
+  }
+  rocksdb::WriteOptions w;
+  w.sync = true;  // Evidence: it must survive a crash like a committed position.
+  return FromRocks(db_->Put(w, handles_[kTreeHeads],
+                            TreeHeadKey(head.log_id(), head.tree_size(), head.root_hash()),
+                            head.SerializeAsString()),
+                   "put tree head");
+}
+
+absl::StatusOr<std::optional<TreeHeadRecord>> RocksFindingStore::GetTreeHead(
+    const std::string& log_id, uint64_t tree_size, const std::string& root_hash) {
+  return GetRecord<TreeHeadRecord>(kTreeHeads, TreeHeadKey(log_id, tree_size, root_hash));
+}
+
+absl::StatusOr<std::vector<TreeHeadRecord>> RocksFindingStore::ListTreeHeads(
+    const std::string& log_id, size_t limit) {
+  std::vector<TreeHeadRecord> out;
+  if (handles_[kTreeHeads] == nullptr || log_id.size() != 32) return out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kTreeHeads]));
+  for (it->Seek(log_id); it->Valid() && it->key().starts_with(log_id) && out.size() < limit;
+       it->Next()) {
+    CAAWATCH_ASSIGN_OR_RETURN(TreeHeadRecord r,
+                              Parse<TreeHeadRecord>(it->value().ToString(), "tree head"));
+    out.push_back(std::move(r));
+  }
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan tree heads"));
   return out;
 }
 

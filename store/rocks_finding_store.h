@@ -47,6 +47,12 @@ class RocksFindingStore final : public FindingStore {
   absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(const std::string& query_name,
                                                                absl::Time from,
                                                                absl::Time to) override;
+  absl::Status PutTreeHead(const TreeHeadRecord& head) override;
+  absl::StatusOr<std::optional<TreeHeadRecord>> GetTreeHead(const std::string& log_id,
+                                                            uint64_t tree_size,
+                                                            const std::string& root_hash) override;
+  absl::StatusOr<std::vector<TreeHeadRecord>> ListTreeHeads(const std::string& log_id,
+                                                            size_t limit) override;
 
  private:
   enum Family {
@@ -62,6 +68,7 @@ class RocksFindingStore final : public FindingStore {
     kReeval,
     kByVerdict,
     kByTime,
+    kTreeHeads,
   };
   RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
                     std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string dir,
@@ -91,6 +98,8 @@ class RocksFindingStore final : public FindingStore {
   static bool Matches(const FindingRecord& f, const FindingQuery& query);
 
   std::unique_ptr<rocksdb::DB> db_;
+  // By Family. Read-only opens of a store written by an older caawatch may lack a family: its
+  // handle is null and it reads as empty.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   // OK when a write may go ahead: not read-only, and enough space free (OpenOptions).
   absl::Status CheckWritable() const;

@@ -7,8 +7,11 @@
 #include <openssl/x509.h>
 
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "ctlog/misbehaviour.h"
 #include "ctlog/sth.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/reference_merkle.h"
 
 namespace caawatch::ctlog {
 namespace {
@@ -37,12 +40,15 @@ class MemoryLog final : public LogClient {
       entries_.push_back(RawEntry{{leaf.begin(), leaf.end()}, {}});
     }
   }
-  SignedTreeHead Sign(uint64_t size) {
+  // A head over the first `size` entries, timestamped by default as if signed when it had them.
+  SignedTreeHead Sign(uint64_t size, uint64_t timestamp_ms = 0) {
     CollapsedTree tree;
-    for (uint64_t i = 0; i < size; ++i) tree.Append(HashLeaf(entries_[i].leaf_input));
+    signed_leaves_.clear();  // Consistency proofs come from the tree the log last signed.
+    for (const RawEntry& e : entries_) signed_leaves_.push_back(HashLeaf(e.leaf_input));
+    for (uint64_t i = 0; i < size; ++i) tree.Append(signed_leaves_[i]);
     SignedTreeHead sth;
     sth.tree_size = size;
-    sth.timestamp_ms = 1700000000000 + size;
+    sth.timestamp_ms = timestamp_ms != 0 ? timestamp_ms : 1700000000000 + size;
     sth.root_hash = tree.Root();
     const std::vector<uint8_t> input = TreeHeadSignatureInput(sth);
     EVP_MD_CTX* md = EVP_MD_CTX_new();
@@ -65,8 +71,11 @@ class MemoryLog final : public LogClient {
     end = std::min({end, start + batch_cap_ - 1, static_cast<uint64_t>(entries_.size()) - 1});
     return std::vector<RawEntry>(entries_.begin() + start, entries_.begin() + end + 1);
   }
-  absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(uint64_t, uint64_t) override {
-    return absl::UnimplementedError("not needed");
+  absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(uint64_t first,
+                                                              uint64_t second) override {
+    ++consistency_calls_;
+    return fakes::ReferenceConsistencyProof(first,
+                                            absl::MakeConstSpan(signed_leaves_).subspan(0, second));
   }
   absl::StatusOr<InclusionProof> GetProofByHash(const Sha256Hash&, uint64_t) override {
     return absl::UnimplementedError("not needed");
@@ -77,6 +86,8 @@ class MemoryLog final : public LogClient {
   std::vector<RawEntry> entries_;
   uint64_t batch_cap_ = 1000;
   int get_entries_calls_ = 0;
+  int consistency_calls_ = 0;
+  std::vector<Sha256Hash> signed_leaves_;
 
  private:
   EVP_PKEY* key_ = nullptr;
@@ -132,24 +143,122 @@ TEST(TailerTest, EntriesThatDoNotHashToTheSignedRootRewindToTheVerifiedTree) {
   EXPECT_EQ(tailer.state().verified_size, 10u);
 }
 
-TEST(TailerTest, BadSignatureShrinkingTreeAndForkAreDataLoss) {
-  MemoryLog log;
+// The misbehaviour evidence `status` carries; fails the test when there is none.
+Misbehaviour EvidenceOf(const absl::Status& status) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  std::optional<Misbehaviour> m = MisbehaviourOf(status);
+  EXPECT_TRUE(m.has_value()) << status;
+  return m.value_or(Misbehaviour{});
+}
+
+// A tailer that verified the first 8 entries of `log` (signed at ...008).
+Tailer VerifiedAt8(MemoryLog& log) {
   log.Add(8);
   log.next_sth_ = log.Sign(8);
   Tailer tailer = MakeTailer(log);
   Tailer::Verification last;
   Drain(tailer, &last);
+  EXPECT_EQ(tailer.state().verified_size, 8u);
+  EXPECT_EQ(tailer.state().verified_timestamp_ms, 1700000000008u);
+  return tailer;
+}
+
+TEST(TailerTest, ABadSignatureIsEvidenceCarryingTheHeadAsServed) {
+  MemoryLog log;
+  Tailer tailer = VerifiedAt8(log);
   SignedTreeHead bad = log.Sign(8);
   bad.signature.back() ^= 1;
   log.next_sth_ = bad;
-  EXPECT_EQ(tailer.FetchSth().status().code(), absl::StatusCode::kDataLoss);
-  log.next_sth_ = log.Sign(5);
-  EXPECT_EQ(tailer.FetchSth().status().code(), absl::StatusCode::kDataLoss);
+  const Misbehaviour m = EvidenceOf(tailer.FetchSth().status());
+  EXPECT_EQ(m.kind, MisbehaviourKind::kBadSignature);
+  EXPECT_EQ(m.head.signature, bad.signature);
+  // The evidence survives Annotate, which the layers above add.
+  EXPECT_TRUE(MisbehaviourOf(Annotate(tailer.FetchSth().status(), "log x")).has_value());
+}
+
+TEST(TailerTest, ALargerConsistentHeadIsCheckedWithAConsistencyProofAndAccepted) {
+  MemoryLog log;
+  Tailer tailer = VerifiedAt8(log);
+  log.Add(5);
+  log.next_sth_ = log.Sign(13);
+  EXPECT_TRUE(tailer.FetchSth().ok());
+  EXPECT_EQ(log.consistency_calls_, 1);
+}
+
+TEST(TailerTest, ALargerHeadOfAnotherHistoryIsInconsistentWithTheProofAsEvidence) {
+  MemoryLog log;
+  Tailer tailer = VerifiedAt8(log);
+  log.entries_[2].leaf_input[0] ^= 1;  // The log rewrote history, then grew.
+  log.Add(5);
+  log.next_sth_ = log.Sign(13);
+  const Misbehaviour m = EvidenceOf(tailer.FetchSth().status());
+  EXPECT_EQ(m.kind, MisbehaviourKind::kInconsistent);
+  EXPECT_EQ(m.head.tree_size, 13u);
+  ASSERT_TRUE(m.against.has_value());
+  EXPECT_EQ(m.against->tree_size, 8u);
+  EXPECT_EQ(m.against->root_hash, tailer.state().verified_root);
+  EXPECT_FALSE(m.proof.empty());
+  EXPECT_EQ(tailer.state().verified_size, 8u);  // Nothing advanced.
+}
+
+TEST(TailerTest, AnOlderSmallerHeadIsProvenAPrefixAndIsNotMisbehaviour) {
+  MemoryLog log;
+  Tailer tailer = VerifiedAt8(log);
+  log.next_sth_ = log.Sign(5);  // Signed before the head of 8: a stale cached copy.
+  EXPECT_TRUE(tailer.FetchSth().ok());
+  EXPECT_EQ(log.consistency_calls_, 1);
+  log.entries_[2].leaf_input[0] ^= 1;
+  log.next_sth_ = log.Sign(5);  // An older head of another history: a fork below our size.
+  EXPECT_EQ(EvidenceOf(tailer.FetchSth().status()).kind, MisbehaviourKind::kInconsistent);
+}
+
+TEST(TailerTest, ASmallerHeadSignedAfterTheVerifiedOneIsAShrinkingTree) {
+  MemoryLog log;
+  Tailer tailer = VerifiedAt8(log);
+  log.next_sth_ = log.Sign(5, 1700000000100);
+  const Misbehaviour m = EvidenceOf(tailer.FetchSth().status());
+  EXPECT_EQ(m.kind, MisbehaviourKind::kShrank);
+  EXPECT_NE(m.message.find("shrank"), std::string::npos);
+  log.Add(4);
+  log.next_sth_ = log.Sign(12, 1700000000001);  // Larger, but signed before the head of 8.
+  EXPECT_EQ(EvidenceOf(tailer.FetchSth().status()).kind, MisbehaviourKind::kShrank);
+}
+
+TEST(TailerTest, AnotherRootAtTheVerifiedSizeIsAFork) {
+  MemoryLog log;
+  Tailer tailer = VerifiedAt8(log);
   log.entries_[2].leaf_input[0] ^= 1;  // A different tree of the same size, properly signed.
   log.next_sth_ = log.Sign(8);
-  absl::Status fork = tailer.FetchSth().status();
-  EXPECT_EQ(fork.code(), absl::StatusCode::kDataLoss);
+  const absl::Status fork = tailer.FetchSth().status();
   EXPECT_NE(fork.message().find("fork"), absl::string_view::npos);
+  const Misbehaviour m = EvidenceOf(fork);
+  EXPECT_EQ(m.kind, MisbehaviourKind::kFork);
+  EXPECT_EQ(m.head.root_hash, log.next_sth_.root_hash);
+  EXPECT_EQ(m.against->root_hash, tailer.state().verified_root);
+  // The same event twice has one dedupe key; another event another.
+  EXPECT_EQ(MisbehaviourDedupeKey(m),
+            MisbehaviourDedupeKey(EvidenceOf(tailer.FetchSth().status())));
+  log.entries_[3].leaf_input[0] ^= 1;
+  log.next_sth_ = log.Sign(8);
+  EXPECT_NE(MisbehaviourDedupeKey(m),
+            MisbehaviourDedupeKey(EvidenceOf(tailer.FetchSth().status())));
+}
+
+TEST(TailerTest, AuditChecksAHeadSeenEarlierAgainstTheNewVerifiedHead) {
+  MemoryLog log;
+  Tailer tailer = VerifiedAt8(log);
+  log.Add(4);
+  const SignedTreeHead seen_at_12 = log.Sign(12);
+  log.Add(4);
+  log.next_sth_ = log.Sign(16);
+  Tailer::Verification last;
+  Drain(tailer, &last);
+  ASSERT_EQ(tailer.state().verified_size, 16u);
+  EXPECT_TRUE(tailer.Audit(seen_at_12).ok());
+  SignedTreeHead forged = seen_at_12;
+  forged.root_hash[0] ^= 1;
+  forged.signature = log.Sign(8).signature;
+  EXPECT_EQ(EvidenceOf(tailer.Audit(forged)).kind, MisbehaviourKind::kBadSignature);
 }
 
 TEST(TailerTest, ResumesFromASavedStateAndKeepsVerifying) {

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "base/hex.h"
 #include "ctlog/log_tailer_factory.h"
+#include "ctlog/misbehaviour.h"
 #include "ctlog/tailer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -156,7 +157,14 @@ TEST_F(TiledTailerTest,
   EXPECT_EQ(tailer.state().verified_root, log_.log().RootAt(300));
 }
 
-TEST_F(TiledTailerTest, BadShrunkAndForkedCheckpointsAreDataLoss) {
+Misbehaviour EvidenceOf(const absl::Status& status) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  std::optional<Misbehaviour> m = MisbehaviourOf(status);
+  EXPECT_TRUE(m.has_value()) << status;
+  return m.value_or(Misbehaviour{});
+}
+
+TEST_F(TiledTailerTest, CheckpointsAreAuditedAgainstTheVerifiedTreeWithProofsFromTheHashTiles) {
   fakes::StaticCtFilesOptions options;
   options.origin = "tiled.caawatch.test/log";
   log_.Grow(150);
@@ -168,16 +176,32 @@ TEST_F(TiledTailerTest, BadShrunkAndForkedCheckpointsAreDataLoss) {
   TiledTailer tailer = MakeTailer();
   Drain(tailer);
   ASSERT_EQ(tailer.state().verified_size, 320u);
+  const uint64_t verified_ms = tailer.state().verified_timestamp_ms;
   auto serve = [&](const std::string& note) {
     std::ofstream(TilePath("checkpoint"), std::ios::trunc) << note;
   };
-  serve(*old_note);  // Correctly signed, but smaller than what was verified.
-  EXPECT_THAT(tailer.FetchSth().status().message(), HasSubstr("the log shrank"));
+  // Correctly signed, smaller and older than what was verified: a stale copy, proven a prefix.
+  serve(*old_note);
+  EXPECT_TRUE(tailer.FetchSth().ok());
+  // Smaller, but signed after the verified head: the log went back.
+  auto shrunk = log_.log().SignTreeHead(300, verified_ms + 1000, log_.log().RootAt(300));
+  ASSERT_TRUE(shrunk.ok());
+  serve(fakes::SignedCheckpointNote(log_.log(), *shrunk, options));
+  Misbehaviour m = EvidenceOf(tailer.FetchSth().status());
+  EXPECT_EQ(m.kind, MisbehaviourKind::kShrank);
+  EXPECT_THAT(m.checkpoint_note, HasSubstr("\n300\n"));
+  // Older and smaller, but not a prefix of the verified tree.
+  auto other = log_.log().SignTreeHead(300, 1, log_.log().RootAt(299));
+  ASSERT_TRUE(other.ok());
+  serve(fakes::SignedCheckpointNote(log_.log(), *other, options));
+  EXPECT_EQ(EvidenceOf(tailer.FetchSth().status()).kind, MisbehaviourKind::kInconsistent);
   // Correctly signed, the verified size, another root.
-  auto forked = log_.log().SignTreeHead(320, 1, log_.log().RootAt(319));
+  auto forked = log_.log().SignTreeHead(320, verified_ms, log_.log().RootAt(319));
   ASSERT_TRUE(forked.ok());
   serve(fakes::SignedCheckpointNote(log_.log(), *forked, options));
-  EXPECT_THAT(tailer.FetchSth().status().message(), HasSubstr("fork"));
+  m = EvidenceOf(tailer.FetchSth().status());
+  EXPECT_EQ(m.kind, MisbehaviourKind::kFork);
+  EXPECT_THAT(m.message, HasSubstr("fork"));
   serve("garbage");
   EXPECT_EQ(tailer.FetchSth().status().code(), absl::StatusCode::kDataLoss);
   auto current = fakes::StaticCtCheckpoint(log_.log(), options);
@@ -185,10 +209,24 @@ TEST_F(TiledTailerTest, BadShrunkAndForkedCheckpointsAreDataLoss) {
   std::string tampered = *current;
   tampered[tampered.find("\n320\n") + 3] = '1';  // Claims 321 under the signature of 320.
   serve(tampered);
-  EXPECT_EQ(tailer.FetchSth().status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(EvidenceOf(tailer.FetchSth().status()).kind, MisbehaviourKind::kBadSignature);
   serve(*current);
   EXPECT_TRUE(tailer.FetchSth().ok());
   EXPECT_EQ(tailer.state().verified_size, 320u);
+  // The log grows: the new checkpoint is proven consistent from the hash tiles...
+  log_.Grow(100);
+  log_.Publish();
+  const int hash_tiles_before = fetcher_.requests("tile/0/001");
+  EXPECT_TRUE(tailer.FetchSth().ok());
+  EXPECT_GT(fetcher_.requests("tile/0/001"), hash_tiles_before);
+  // ...and a larger checkpoint whose root the tiles do not lead to is inconsistent.
+  auto bigger = log_.log().SignTreeHead(520, verified_ms + 5000, log_.log().RootAt(519));
+  ASSERT_TRUE(bigger.ok());
+  serve(fakes::SignedCheckpointNote(log_.log(), *bigger, options));
+  m = EvidenceOf(tailer.FetchSth().status());
+  EXPECT_EQ(m.kind, MisbehaviourKind::kInconsistent);
+  EXPECT_EQ(m.against->tree_size, 320u);
+  EXPECT_FALSE(m.proof.empty());
 }
 
 TEST_F(TiledTailerTest, IssuersAreFetchedOnceAndMustHashToTheirFingerprint) {

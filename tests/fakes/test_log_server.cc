@@ -86,6 +86,11 @@ void TestLogServer::SetBatchCap(uint64_t batch_cap) {
   batch_cap_ = batch_cap;
 }
 
+void TestLogServer::ServeSth(std::optional<ctlog::SignedTreeHead> sth) {
+  absl::MutexLock lock(&mu_);
+  served_sth_ = std::move(sth);
+}
+
 uint64_t TestLogServer::requests_served() const {
   absl::MutexLock lock(&mu_);
   return requests_;
@@ -126,6 +131,7 @@ HttpReply TestLogServer::GetSth() {
   Misbehaviour misbehaviour;
   {
     absl::MutexLock lock(&mu_);
+    if (served_sth_) return JsonReply(SthJson(*served_sth_));
     misbehaviour = misbehaviour_;
   }
   ctlog::SignedTreeHead sth = log_->LatestSth();

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -49,6 +50,9 @@ class TestLogServer {
 
   void InjectFault(Fault fault, int count);
   void SetMisbehaviour(Misbehaviour misbehaviour);
+  // Serves `sth` from get-sth (any head the test signed: a fork, a shrunk or inconsistent tree)
+  // until called with nullopt; takes precedence over SetMisbehaviour.
+  void ServeSth(std::optional<ctlog::SignedTreeHead> sth);
   void SetBatchCap(uint64_t batch_cap);
   uint64_t requests_served() const;
   uint64_t connections_accepted() const { return http_->connections_accepted(); }
@@ -75,6 +79,7 @@ class TestLogServer {
   Fault fault_ ABSL_GUARDED_BY(mu_) = Fault::kServerError;
   int fault_count_ ABSL_GUARDED_BY(mu_) = 0;
   Misbehaviour misbehaviour_ ABSL_GUARDED_BY(mu_) = Misbehaviour::kNone;
+  std::optional<ctlog::SignedTreeHead> served_sth_ ABSL_GUARDED_BY(mu_);
   uint64_t requests_ ABSL_GUARDED_BY(mu_) = 0;
 
   std::unique_ptr<HttpServer> http_;  // Last: stopped before the state above goes away.

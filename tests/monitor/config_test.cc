@@ -30,6 +30,7 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_EQ(config->start_at, StartAt{});
   EXPECT_EQ(config->sth_poll_interval, absl::Seconds(1));
   EXPECT_EQ(config->caa_poll_interval, absl::Hours(1));
+  EXPECT_EQ(config->log_list_refresh_interval, absl::Hours(1));
   EXPECT_EQ(config->batch_size, 1000u);
   EXPECT_EQ(config->max_requests_per_second, 10);
   EXPECT_EQ(config->dns_timeout, absl::Seconds(5));
@@ -57,6 +58,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
     "start_at": "end",
     "sth_poll_interval": "250ms",
     "caa_poll_interval": "1h30m",
+    "log_list_refresh_interval": "1s",
     "batch_size": 256,
     "max_requests_per_second": 2.5,
     "dns_timeout": "3s",
@@ -82,6 +84,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
   EXPECT_EQ(config->start_at, (StartAt{StartAt::Kind::kEnd, 0}));
   EXPECT_EQ(config->sth_poll_interval, absl::Milliseconds(250));
   EXPECT_EQ(config->caa_poll_interval, absl::Minutes(90));
+  EXPECT_EQ(config->log_list_refresh_interval, absl::Seconds(1));
   EXPECT_EQ(config->batch_size, 256u);
   EXPECT_EQ(config->max_requests_per_second, 2.5);
   EXPECT_EQ(config->dns_timeout, absl::Seconds(3));

@@ -383,5 +383,67 @@ TEST_F(FindingStoreTest, MissingStoreIsNotCreatedByAReader) {
   EXPECT_FALSE(std::filesystem::exists(dir_ / "nothing-here" / "CURRENT"));
 }
 
+TreeHeadRecord Head(uint64_t size, char root, const std::string& log = Hash('L')) {
+  TreeHeadRecord h;
+  h.set_log_id(log);
+  h.set_tree_size(size);
+  h.set_root_hash(Hash(root));
+  h.set_signature("sig");
+  h.set_audit("pending");
+  return h;
+}
+
+TEST_F(FindingStoreTest, TreeHeadsAreKeptPerLogSizeAndRootInSizeOrderAcrossReopen) {
+  ASSERT_TRUE(store_->PutTreeHead(Head(20, 'x')).ok());
+  ASSERT_TRUE(store_->PutTreeHead(Head(3, 'y')).ok());
+  ASSERT_TRUE(store_->PutTreeHead(Head(20, 'z')).ok());  // A fork: both kept.
+  ASSERT_TRUE(store_->PutTreeHead(Head(7, 'y', Hash('M'))).ok());
+  TreeHeadRecord again = Head(20, 'x');
+  again.set_audit("consistent");
+  ASSERT_TRUE(store_->PutTreeHead(again).ok());  // Same head: replaced, not added.
+  Reopen();
+  auto heads = store_->ListTreeHeads(Hash('L'));
+  ASSERT_TRUE(heads.ok()) << heads.status();
+  ASSERT_EQ(heads->size(), 3u);
+  EXPECT_EQ((*heads)[0].tree_size(), 3u);
+  EXPECT_EQ((*heads)[1].root_hash(), Hash('x'));
+  EXPECT_EQ((*heads)[1].audit(), "consistent");
+  EXPECT_EQ((*heads)[2].root_hash(), Hash('z'));
+  auto one = store_->GetTreeHead(Hash('M'), 7, Hash('y'));
+  ASSERT_TRUE(one.ok() && one->has_value());
+  EXPECT_EQ((*one)->signature(), "sig");
+  EXPECT_FALSE(store_->GetTreeHead(Hash('M'), 8, Hash('y'))->has_value());
+  EXPECT_EQ(store_->PutTreeHead(Head(1, 'a', "short")).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(FindingStoreTest, AReaderOpensAStoreWrittenBeforeTreeHeadsExistedAndSeesNone) {
+  store_.reset();
+  std::filesystem::remove_all(dir_);
+  {  // The column families of the first schema, as an older caawatch created them.
+    rocksdb::DBOptions options;
+    options.create_if_missing = true;
+    options.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "findings", "by_seq", "by_name", "by_hash", "certs",
+                             "log_state", "watch", "caa_obs"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, dir_.string(), families, &handles, &db).ok());
+    const std::unique_ptr<rocksdb::DB> owned(db);
+    for (auto* h : handles) ASSERT_TRUE(owned->DestroyColumnFamilyHandle(h).ok());
+  }
+  OpenOptions ro;
+  ro.read_only = true;
+  auto reader = FindingStore::Open(dir_.string(), ro);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_TRUE((*reader)->ListTreeHeads(Hash('L'))->empty());
+  EXPECT_FALSE((*reader)->GetTreeHead(Hash('L'), 1, Hash('x'))->has_value());
+  reader->reset();
+  Reopen();  // A writer adds the family.
+  EXPECT_TRUE(store_->PutTreeHead(Head(1, 'x')).ok());
+}
+
 }  // namespace
 }  // namespace caawatch::store
