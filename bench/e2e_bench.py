@@ -14,7 +14,7 @@ NXDOMAIN from a local knotd (a root zone with nothing in it), then alternates, r
   run --once     `caawatch run --once` end to end (with that CAA poll).
   prepoll        `caawatch run --once` on an empty log: startup plus the CAA poll alone.
 
-CPU seconds and peak RSS come from wait4() rusage of each child (ru_maxrss is VmHWM).
+CPU seconds come from wait4() rusage of each child, peak RSS from its VmHWM (polled).
 Needs: certspotter (`apt-get install -y certspotter`, Debian 0.16), nginx, knotd, and a build of
 caawatch, caawatch_test_log and tail_bench. Not part of the test suite.
 
@@ -33,6 +33,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 SUFFIXES = ["com", "net", "org", "de", "co.uk", "io", "dev", "fr", "com.br", "jp", "nl", "app"]
@@ -160,6 +161,22 @@ def run_child(argv, stdout=subprocess.PIPE, done_marker=None):
     proc = subprocess.Popen(argv, stdout=stdout,
                             stderr=subprocess.PIPE if done_marker else err_file, text=True)
     wall, seen = None, False
+    # wait4's ru_maxrss counts the forked (vfork'd) parent's pages before exec; VmHWM of the
+    # exec'd image is what we want, read every 20 ms until the child exits.
+    peak = [0]
+    def poll_hwm():
+        while True:  # Never proc.poll(): it would reap the child before wait4.
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    m = re.search(r"VmHWM:\s+(\d+)", f.read())
+            except OSError:
+                return
+            if not m:
+                return  # A zombie: its memory is gone.
+            peak[0] = max(peak[0], int(m.group(1)))
+            time.sleep(0.02)
+    poller = threading.Thread(target=poll_hwm, daemon=True)
+    poller.start()
     if done_marker:
         for line in proc.stderr:
             err_file.write(line)
@@ -169,6 +186,8 @@ def run_child(argv, stdout=subprocess.PIPE, done_marker=None):
                 break
         err_file.write(proc.stderr.read())
     out = proc.stdout.read() if proc.stdout else ""
+    # Reap with waitid(WNOWAIT) first so the poller sees the process until the very end.
+    os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
     _, status, usage = os.wait4(proc.pid, 0)
     if wall is None:
         wall = time.monotonic() - start
@@ -177,7 +196,7 @@ def run_child(argv, stdout=subprocess.PIPE, done_marker=None):
     err_file.close()
     if (done_marker is None and status != 0) or (done_marker and not seen):
         sys.exit(f"{argv[0]} failed:\n{err[-3000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out
+    return wall, usage.ru_utime + usage.ru_stime, peak[0], out
 
 
 def main():
