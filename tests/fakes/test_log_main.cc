@@ -162,48 +162,57 @@ absl::Status Plant(const std::vector<std::pair<std::string, CaBrand>>& plants, T
   return absl::OkStatus();
 }
 
-// Appends flags.realistic entries and reports what was generated (sizes, names, time).
-absl::Status AddRealistic(const Flags& flags, TestLog* log, Issuers* issuers, const Clock& clock) {
-  std::vector<const CaChain*> chains;
-  for (const auto& [brand, chain] : issuers->chains) chains.push_back(&chain);
-  const absl::Time start = clock.Now();
-  const uint64_t before = log->appended_size();
-  // Workers with their own factory and population (own keys, names and serials) sign in
-  // parallel; the CA keys are only read. The entry order interleaves nondeterministically.
-  const int workers = std::max(1, flags.gen_threads);
+// Generators that sign in parallel, each with its own factory and population (own keys,
+// names and serials); the CA keys are only read. Entry order interleaves nondeterministically.
+struct Generators {
   std::vector<std::unique_ptr<CertificateFactory>> factories;
-  std::vector<std::unique_ptr<RealisticPopulation>> populations;
+  std::vector<std::unique_ptr<RealisticPopulation>> populations;  // Use the factories above.
+};
+
+absl::StatusOr<Generators> GenerateInParallel(const Flags& flags, const Issuers& issuers,
+                                              TestLog* log, const Clock& clock) {
+  std::vector<const CaChain*> chains;
+  for (const auto& [brand, chain] : issuers.chains) chains.push_back(&chain);
+  const int workers = std::max(1, flags.gen_threads);
+  Generators g;
   for (int i = 0; i < workers; ++i) {
-    factories.push_back(std::make_unique<CertificateFactory>(flags.seed * 1000 + 100 + i));
+    g.factories.push_back(std::make_unique<CertificateFactory>(flags.seed * 1000 + 100 + i));
     RealisticMix mix;
     mix.seed = flags.seed * 1000 + i;
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<RealisticPopulation> population,
-                              RealisticPopulation::Create(factories.back().get(), chains, mix));
-    populations.push_back(std::move(population));
+                              RealisticPopulation::Create(g.factories.back().get(), chains, mix));
+    g.populations.push_back(std::move(population));
   }
   std::vector<absl::Status> results(workers);
-  {
-    std::vector<std::thread> threads;
-    for (int i = 0; i < workers; ++i) {
-      const uint64_t share = flags.realistic / workers + (i == 0 ? flags.realistic % workers : 0);
-      threads.emplace_back(
-          [&, i, share] { results[i] = populations[i]->AppendExactly(log, share, clock.Now()); });
-    }
-    for (std::thread& t : threads) t.join();
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) {
+    const uint64_t share = flags.realistic / workers + (i == 0 ? flags.realistic % workers : 0);
+    threads.emplace_back(
+        [&, i, share] { results[i] = g.populations[i]->AppendExactly(log, share, clock.Now()); });
   }
+  for (std::thread& t : threads) t.join();
   for (const absl::Status& r : results) CAAWATCH_RETURN_IF_ERROR(r);
+  return g;
+}
+
+// Appends and publishes flags.realistic entries; reports what was generated (sizes, names,
+// time) and writes the sampled names to --names-out.
+absl::Status AddRealistic(const Flags& flags, TestLog* log, const Issuers& issuers,
+                          const Clock& clock) {
+  const absl::Time start = clock.Now();
+  const uint64_t before = log->appended_size();
+  CAAWATCH_ASSIGN_OR_RETURN(const Generators g, GenerateInParallel(flags, issuers, log, clock));
   const uint64_t added = log->appended_size() - before;
-  CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());  // Realistic entries are published.
+  CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::RawEntry> entries,
                             log->GetEntries(before, before + added - 1, added));
-  uint64_t leaf_bytes = 0, extra_bytes = 0;
+  uint64_t leaf_bytes = 0, extra_bytes = 0, certificates = 0, san_names = 0;
   for (const ctlog::RawEntry& e : entries) {
     leaf_bytes += e.leaf_input.size();
     extra_bytes += e.extra_data.size();
   }
-  uint64_t certificates = 0, san_names = 0;
   std::string names;
-  for (const auto& population : populations) {
+  for (const auto& population : g.populations) {
     certificates += population->certificates();
     san_names += population->san_names();
     for (const std::string& n : population->sampled_names()) absl::StrAppend(&names, n, "\n");
@@ -269,8 +278,7 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   for (uint64_t i = 0; i < flags.noise; ++i) {
     CAAWATCH_RETURN_IF_ERROR(AddNoise(log.get(), &issuers, clock.Now()));
   }
-  if (flags.realistic > 0)
-    CAAWATCH_RETURN_IF_ERROR(AddRealistic(flags, log.get(), &issuers, clock));
+  if (flags.realistic > 0) CAAWATCH_RETURN_IF_ERROR(AddRealistic(flags, log.get(), issuers, clock));
   CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants, log.get(), &issuers, clock.Now()));
   if (flags.publish) CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
   std::unique_ptr<NginxServer> nginx;
