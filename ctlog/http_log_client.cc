@@ -1,6 +1,7 @@
 #include "ctlog/http_log_client.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -8,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "base/status_macros.h"
+#include "ctlog/get_entries_json.h"
 #include "ctlog/http_status.h"
 #include "ctlog/sth.h"
 #include "nlohmann/json.hpp"
@@ -83,6 +85,11 @@ absl::StatusOr<Sha256Hash> ToHash(const std::vector<uint8_t>& bytes) {
 
 // RFC 6962 §4.6: {"entries": [{"leaf_input": b64, "extra_data": b64}, ...]}.
 absl::StatusOr<std::vector<RawEntry>> ParseEntries(const std::string& body) {
+  // The common case without a DOM (half the CPU of tailing went to it); this parser below
+  // takes everything else and gives the verdict.
+  if (std::optional<std::vector<RawEntry>> fast = ScanGetEntriesJson(body)) {
+    return *std::move(fast);
+  }
   CAAWATCH_ASSIGN_OR_RETURN(const Json json, ParseJsonObject(body));
   auto it = json.find("entries");
   if (it == json.end() || !it->is_array()) return absl::DataLossError("missing \"entries\"");

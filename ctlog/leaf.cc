@@ -98,11 +98,7 @@ absl::StatusOr<MerkleTreeLeaf> ParseMerkleTreeLeaf(absl::Span<const uint8_t> lea
 }
 
 Sha256Hash MerkleLeafHash(absl::Span<const uint8_t> leaf_input) {
-  std::vector<uint8_t> prefixed;
-  prefixed.reserve(leaf_input.size() + 1);
-  prefixed.push_back(0x00);
-  prefixed.insert(prefixed.end(), leaf_input.begin(), leaf_input.end());
-  return Sha256(prefixed);
+  return Sha256WithPrefix(0x00, leaf_input);
 }
 
 absl::StatusOr<LogEntry> DecodeLogEntry(uint64_t index, const RawEntry& raw) {

@@ -8,24 +8,14 @@
 
 namespace caawatch::ctlog {
 
-Sha256Hash HashLeaf(absl::Span<const uint8_t> leaf) {
-  // One-shot SHA-256 over a copy: cheaper than an EVP context per leaf.
-  std::vector<uint8_t> buffer(leaf.size() + 1);
-  buffer[0] = 0x00;
-  std::copy(leaf.begin(), leaf.end(), buffer.begin() + 1);
-  Sha256Hash out;
-  SHA256(buffer.data(), buffer.size(), out.data());
-  return out;
-}
+Sha256Hash HashLeaf(absl::Span<const uint8_t> leaf) { return Sha256WithPrefix(0x00, leaf); }
 
 Sha256Hash HashChildren(const Sha256Hash& left, const Sha256Hash& right) {
   uint8_t buffer[65];
   buffer[0] = 0x01;
   std::copy(left.begin(), left.end(), buffer + 1);
   std::copy(right.begin(), right.end(), buffer + 33);
-  Sha256Hash out;
-  SHA256(buffer, sizeof(buffer), out.data());
-  return out;
+  return Sha256(absl::MakeConstSpan(buffer, sizeof(buffer)));
 }
 
 Sha256Hash EmptyRoot() { return Sha256(absl::string_view()); }

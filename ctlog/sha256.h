@@ -14,6 +14,9 @@ using Sha256Hash = std::array<uint8_t, 32>;
 
 Sha256Hash Sha256(absl::Span<const uint8_t> data);
 Sha256Hash Sha256(absl::string_view data);
+// SHA-256(prefix || data) without copying `data`: RFC 6962 §2.1 leaf (0x00) and node (0x01)
+// hashes.
+Sha256Hash Sha256WithPrefix(uint8_t prefix, absl::Span<const uint8_t> data);
 
 }  // namespace caawatch::ctlog
 

@@ -135,6 +135,12 @@ absl::StatusOr<std::vector<uint8_t>> MakeLeafWith(const CertParams& p, const Lea
     CAAWATCH_RETURN_IF_ERROR(
         AddConfExtension(cert.get(), issuer, NID_subject_alt_name, absl::StrJoin(entries, ",")));
   }
+  for (const auto& [nid, value] : spec.extra_extensions) {
+    CAAWATCH_RETURN_IF_ERROR(AddConfExtension(cert.get(), issuer, nid, value));
+  }
+  for (const auto& [oid, value] : spec.raw_extensions) {
+    CAAWATCH_RETURN_IF_ERROR(AddRawExtension(cert.get(), oid.c_str(), false, value));
+  }
   if (last_ext_oid != nullptr) {
     CAAWATCH_RETURN_IF_ERROR(AddRawExtension(cert.get(), last_ext_oid, critical, last_ext_value));
   }
@@ -234,9 +240,15 @@ absl::StatusOr<TestCa> CertificateFactory::MakeIntermediate(const TestCa& issuer
   return MakeCa(p, std::move(key));
 }
 
+absl::StatusOr<UniqueEvpPkey> CertificateFactory::KeyFor(const LeafSpec& spec) {
+  if (spec.subject_key == nullptr) return NextKey();
+  if (EVP_PKEY_up_ref(spec.subject_key) != 1) return OpenSslError("EVP_PKEY_up_ref");
+  return UniqueEvpPkey(spec.subject_key);
+}
+
 absl::StatusOr<std::vector<uint8_t>> CertificateFactory::MakeLeaf(const TestCa& issuer,
                                                                   const LeafSpec& spec) {
-  CAAWATCH_ASSIGN_OR_RETURN(UniqueEvpPkey key, NextKey());
+  CAAWATCH_ASSIGN_OR_RETURN(UniqueEvpPkey key, KeyFor(spec));
   const DistinguishedName subject{"", spec.common_name};
   const CertParams p{&subject,     key.get(),       issuer.cert.get(), issuer.key.get(),
                      NextSerial(), spec.not_before, spec.not_after};
@@ -245,7 +257,7 @@ absl::StatusOr<std::vector<uint8_t>> CertificateFactory::MakeLeaf(const TestCa& 
 
 absl::StatusOr<PrecertPair> CertificateFactory::MakePrecertPair(const TestCa& issuer,
                                                                 const LeafSpec& spec) {
-  CAAWATCH_ASSIGN_OR_RETURN(UniqueEvpPkey key, NextKey());
+  CAAWATCH_ASSIGN_OR_RETURN(UniqueEvpPkey key, KeyFor(spec));
   const DistinguishedName subject{"", spec.common_name};
   const CertParams p{&subject,     key.get(),       issuer.cert.get(), issuer.key.get(),
                      NextSerial(), spec.not_before, spec.not_after};

@@ -14,14 +14,24 @@
 //   --publish            publish the initial entries at start (else the STH starts at size 0)
 //   --grow-every-ms N    every N ms add one noise certificate and publish everything pending
 //   --batch-cap N        get-entries cap (default 256)
+//   --realistic N        N more entries of a realistic mix (tests/fakes/realistic_population.h),
+//                        published at once, their get-entries JSON encoded up front; prints
+//                        generation figures
+//   --gen-threads N      threads generating the realistic entries (default 2)
+//   --names-out FILE     with --realistic: a sample of names present in the log, one per line
+//   --tiles-dir DIR      also publish the log as static-ct-api files under DIR/log/ (at start
+//                        only) and serve DIR with nginx (no gzip)
+//   --tiled-loglist-out FILE  with --tiles-dir: a v3 log list naming that tiled log
 #include <signal.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -31,6 +41,10 @@
 #include "absl/strings/str_split.h"
 #include "base/clock.h"
 #include "base/status_macros.h"
+#include "nlohmann/json.hpp"
+#include "tests/fakes/nginx_server.h"
+#include "tests/fakes/realistic_population.h"
+#include "tests/fakes/static_ct_files.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
 
@@ -49,6 +63,11 @@ struct Flags {
   bool publish = false;
   int64_t grow_every_ms = 0;
   uint64_t batch_cap = 256;
+  uint64_t realistic = 0;
+  int gen_threads = 2;
+  std::string names_out;
+  std::string tiles_dir;
+  std::string tiled_loglist_out;
 };
 
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
@@ -76,6 +95,16 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       ok = absl::SimpleAtoi(value, &flags.noise);
     } else if (arg == "--grow-every-ms") {
       ok = absl::SimpleAtoi(value, &flags.grow_every_ms) && flags.grow_every_ms >= 0;
+    } else if (arg == "--realistic") {
+      ok = absl::SimpleAtoi(value, &flags.realistic);
+    } else if (arg == "--gen-threads") {
+      ok = absl::SimpleAtoi(value, &flags.gen_threads) && flags.gen_threads > 0;
+    } else if (arg == "--names-out") {
+      flags.names_out = value;
+    } else if (arg == "--tiles-dir") {
+      flags.tiles_dir = value;
+    } else if (arg == "--tiled-loglist-out") {
+      flags.tiled_loglist_out = value;
     } else if (arg == "--batch-cap") {
       ok = absl::SimpleAtoi(value, &flags.batch_cap) && flags.batch_cap > 0;
     } else if (arg == "--plant" || arg == "--plant-on-signal" || arg == "--plant-per-signal") {
@@ -140,6 +169,109 @@ absl::Status Plant(const std::vector<std::pair<std::string, CaBrand>>& plants, T
   return absl::OkStatus();
 }
 
+// Generators that sign in parallel, each with its own factory and population (own keys,
+// names and serials); the CA keys are only read. Entry order interleaves nondeterministically.
+struct Generators {
+  std::vector<std::unique_ptr<CertificateFactory>> factories;
+  std::vector<std::unique_ptr<RealisticPopulation>> populations;  // Use the factories above.
+};
+
+absl::StatusOr<Generators> GenerateInParallel(const Flags& flags, const Issuers& issuers,
+                                              TestLog* log, const Clock& clock) {
+  std::vector<const CaChain*> chains;
+  for (const auto& [brand, chain] : issuers.chains) chains.push_back(&chain);
+  const int workers = std::max(1, flags.gen_threads);
+  Generators g;
+  for (int i = 0; i < workers; ++i) {
+    g.factories.push_back(std::make_unique<CertificateFactory>(flags.seed * 1000 + 100 + i));
+    RealisticMix mix;
+    mix.seed = flags.seed * 1000 + i;
+    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<RealisticPopulation> population,
+                              RealisticPopulation::Create(g.factories.back().get(), chains, mix));
+    g.populations.push_back(std::move(population));
+  }
+  std::vector<absl::Status> results(workers);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < workers; ++i) {
+    const uint64_t share = flags.realistic / workers + (i == 0 ? flags.realistic % workers : 0);
+    threads.emplace_back(
+        [&, i, share] { results[i] = g.populations[i]->AppendExactly(log, share, clock.Now()); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const absl::Status& r : results) CAAWATCH_RETURN_IF_ERROR(r);
+  return g;
+}
+
+// Appends and publishes flags.realistic entries; reports what was generated (sizes, names,
+// time) and writes the sampled names to --names-out.
+absl::Status AddRealistic(const Flags& flags, TestLog* log, const Issuers& issuers,
+                          const Clock& clock) {
+  const absl::Time start = clock.Now();
+  const uint64_t before = log->appended_size();
+  CAAWATCH_ASSIGN_OR_RETURN(const Generators g, GenerateInParallel(flags, issuers, log, clock));
+  const uint64_t added = log->appended_size() - before;
+  CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::RawEntry> entries,
+                            log->GetEntries(before, before + added - 1, added));
+  uint64_t leaf_bytes = 0, extra_bytes = 0, certificates = 0, san_names = 0;
+  for (const ctlog::RawEntry& e : entries) {
+    leaf_bytes += e.leaf_input.size();
+    extra_bytes += e.extra_data.size();
+  }
+  std::string names;
+  for (const auto& population : g.populations) {
+    certificates += population->certificates();
+    san_names += population->san_names();
+    for (const std::string& n : population->sampled_names()) absl::StrAppend(&names, n, "\n");
+  }
+  std::cout << "realistic entries=" << added << " certificates=" << certificates
+            << " mean_sans=" << static_cast<double>(san_names) / static_cast<double>(certificates)
+            << " mean_leaf_input_bytes=" << leaf_bytes / added
+            << " mean_extra_data_bytes=" << extra_bytes / added
+            << " seconds=" << absl::ToDoubleSeconds(clock.Now() - start) << std::endl;
+  if (flags.names_out.empty()) return absl::OkStatus();
+  return WriteAtomically(flags.names_out, names);
+}
+
+// A v3 log list with the tiled log served by nginx (submission prefix as the origin says).
+std::string TiledLogListJson(const TestLog& log, const std::string& monitoring_url) {
+  nlohmann::json entry = {{"description", "caawatch tiled test log"},
+                          {"log_id", Base64Encode(log.log_id())},
+                          {"key", Base64Encode(log.public_key_der())},
+                          {"monitoring_url", monitoring_url},
+                          {"submission_url", "https://tiled.caawatch.test/log/"},
+                          {"mmd", 60},
+                          {"state", {{"usable", {{"timestamp", "2026-01-01T00:00:00Z"}}}}}};
+  nlohmann::json list = {
+      {"version", "1.0"},
+      {"log_list_timestamp", "2026-01-01T00:00:00Z"},
+      {"operators", nlohmann::json::array({{{"name", "caawatch tiled test operator"},
+                                            {"email", nlohmann::json::array({"ct@caawatch.test"})},
+                                            {"logs", nlohmann::json::array()},
+                                            {"tiled_logs", nlohmann::json::array({entry})}}})}};
+  return list.dump(2);
+}
+
+// Writes the published log as static-ct-api files and serves them with nginx.
+absl::StatusOr<std::unique_ptr<NginxServer>> ServeTiles(const Flags& flags, const TestLog& log) {
+  const std::string root = std::filesystem::absolute(flags.tiles_dir).string();
+  const std::string dir = root + "/log";
+  std::filesystem::create_directories(dir);
+  StaticCtFilesOptions options;
+  options.origin = "tiled.caawatch.test/log";
+  CAAWATCH_RETURN_IF_ERROR(WriteStaticCtFiles(log, dir, options));
+  NginxOptions nginx_options;
+  nginx_options.gzip = false;
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<NginxServer> nginx,
+                            NginxServer::Start(root, root + "/nginx", nginx_options));
+  std::cout << "tiles " << nginx->url() << "log/" << std::endl;
+  if (!flags.tiled_loglist_out.empty()) {
+    CAAWATCH_RETURN_IF_ERROR(
+        WriteAtomically(flags.tiled_loglist_out, TiledLogListJson(log, nginx->url() + "log/")));
+  }
+  return nginx;
+}
+
 absl::Status Run(const Flags& flags, const sigset_t& signals) {
   RealClock clock;  // main() is where the wall clock enters.
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<TestLog> log, TestLog::Create(&clock, flags.seed));
@@ -153,8 +285,13 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   for (uint64_t i = 0; i < flags.noise; ++i) {
     CAAWATCH_RETURN_IF_ERROR(AddNoise(log.get(), &issuers, clock.Now()));
   }
+  if (flags.realistic > 0) CAAWATCH_RETURN_IF_ERROR(AddRealistic(flags, log.get(), issuers, clock));
   CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants, log.get(), &issuers, clock.Now()));
   if (flags.publish) CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
+  std::unique_ptr<NginxServer> nginx;
+  if (!flags.tiles_dir.empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(nginx, ServeTiles(flags, *log));
+  }
 
   TestLogServerOptions options;
   options.port = flags.port;
@@ -166,6 +303,12 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   }
   if (!flags.port_file.empty()) {
     CAAWATCH_RETURN_IF_ERROR(WriteAtomically(flags.port_file, absl::StrCat(server->port(), "\n")));
+  }
+  if (flags.realistic > 0) {
+    const absl::Time start = clock.Now();
+    server->PrepareEntries();
+    std::cout << "encoded get-entries JSON in " << absl::ToDoubleSeconds(clock.Now() - start)
+              << " s" << std::endl;
   }
   std::cout << "serving " << server->url() << " entries=" << log->appended_size()
             << " published=" << log->published_size() << std::endl;

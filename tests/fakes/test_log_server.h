@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -55,6 +56,9 @@ class TestLogServer {
   void ServeSth(std::optional<ctlog::SignedTreeHead> sth);
   void SetBatchCap(uint64_t batch_cap);
   uint64_t requests_served() const;
+  // Encodes every published entry's get-entries JSON now (otherwise done on first request and
+  // kept: entries never change), so that serving costs only a copy. For benchmarks.
+  void PrepareEntries();
   uint64_t connections_accepted() const { return http_->connections_accepted(); }
 
   // A v3 log list (one operator, one usable RFC 6962 log: url, key, log_id, mmd 86400).
@@ -70,6 +74,8 @@ class TestLogServer {
   HttpReply GetEntries(const HttpRequest& request);
   HttpReply GetConsistency(const HttpRequest& request);
   HttpReply GetRoots();
+  // Encodes entries [encoded, end) into entry_json_; kInvalidArgument past the published size.
+  absl::Status EncodeEntriesUpTo(uint64_t end) ABSL_EXCLUSIVE_LOCKS_REQUIRED(cache_mu_);
 
   TestLog* const log_;
   const absl::Duration fault_delay_;
@@ -81,6 +87,9 @@ class TestLogServer {
   Misbehaviour misbehaviour_ ABSL_GUARDED_BY(mu_) = Misbehaviour::kNone;
   std::optional<ctlog::SignedTreeHead> served_sth_ ABSL_GUARDED_BY(mu_);
   uint64_t requests_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Mutex cache_mu_;
+  // {"leaf_input":"...","extra_data":"..."} of entries [0, size()).
+  std::vector<std::string> entry_json_ ABSL_GUARDED_BY(cache_mu_);
 
   std::unique_ptr<HttpServer> http_;  // Last: stopped before the state above goes away.
 };

@@ -1,0 +1,28 @@
+// RFC 6962 §4.6 get-entries responses read without building a JSON document: one pass over the
+// body, base64 decoded straight into the entries. Handles the plain form logs emit; anything
+// else (escapes inside strings, malformed JSON, bad base64) is left to the full parser in
+// http_log_client.cc, which also words the errors.
+#ifndef CAAWATCH_CTLOG_GET_ENTRIES_JSON_H_
+#define CAAWATCH_CTLOG_GET_ENTRIES_JSON_H_
+
+#include <optional>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "ctlog/log_types.h"
+
+namespace caawatch::ctlog {
+
+// {"entries": [{"leaf_input": b64, "extra_data": b64, ...}, ...], ...}: the entries, when
+// `body` is valid JSON of that shape with strict RFC 4648 §4 base64 (padding required, no
+// whitespace) and no escape sequence in any string. Other members are skipped; for repeated
+// keys the last wins, as in the full parser. nullopt otherwise: the caller must then parse the
+// body with a full JSON parser, which accepts or rejects it with a reason.
+std::optional<std::vector<RawEntry>> ScanGetEntriesJson(absl::string_view body);
+
+// Strict RFC 4648 §4 base64 (as above) appended to `out`; false on any invalid input.
+bool AppendBase64Decoded(absl::string_view in, std::vector<uint8_t>* out);
+
+}  // namespace caawatch::ctlog
+
+#endif  // CAAWATCH_CTLOG_GET_ENTRIES_JSON_H_
