@@ -197,10 +197,15 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
 }
 
 absl::Status LogWorker::Fail(const absl::Status& status) {
-  if (absl::IsDataLoss(status)) {
+  if (absl::IsDataLoss(status) && ctlog::MisbehaviourOf(status).has_value()) {
     CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(status));
-  } else {
-    last_error_ = std::string(status.message());
+    return status;
+  }
+  last_error_ = std::string(status.message());
+  if (absl::IsDataLoss(status)) {
+    // An answer that does not parse (truncated, garbled by a proxy) proves nothing against the
+    // log: only signed evidence makes a misbehaviour finding. Retried like a transport error.
+    return absl::UnavailableError(absl::StrCat("malformed answer: ", status.message()));
   }
   return status;
 }
