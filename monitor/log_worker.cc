@@ -336,6 +336,7 @@ absl::Status LogWorker::Run(const absl::Notification& stop) {
   absl::Duration delay = absl::ZeroDuration();
   while (!finished() && !stop.WaitForNotificationWithTimeout(delay)) {
     const absl::Status status = CatchUp(stop);
+    if (stop.HasBeenNotified()) break;  // A request cut short by the stop is no error.
     if (absl::IsFailedPrecondition(status)) {
       Log(LogLevel::kError, absl::StrCat("stopped tailing: ", status.message()));
       return status;
