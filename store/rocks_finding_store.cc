@@ -152,17 +152,15 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
   db_options.max_manifest_file_size = 64 << 20;
-  // A reader cannot create column families: `reeval`, added after schema version 1 was first
-  // released, may be missing from a store no writer has opened since; it then reads as empty.
-  // Any other missing family (a store whose creation was cut short) fails the open as before.
+  // A reader cannot create column families. One may be missing when the store was written
+  // before it existed (reeval), or when a writer was killed while creating the store (they are
+  // created one by one): either way it holds nothing, so it reads as empty.
   std::set<std::string> present(std::begin(kFamilyNames), std::end(kFamilyNames));
   if (options.read_only) {
     std::vector<std::string> existing;
     CAAWATCH_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
                                        absl::StrCat("open store ", dir)));
-    if (std::find(existing.begin(), existing.end(), kFamilyNames[kReeval]) == existing.end()) {
-      present.erase(kFamilyNames[kReeval]);
-    }
+    present = std::set<std::string>(existing.begin(), existing.end());
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (const char* name : kFamilyNames) {
@@ -213,10 +211,21 @@ absl::Status RocksFindingStore::LoadSchema() {
 
 absl::Status RocksFindingStore::Get(Family family, const std::string& key, std::string* value,
                                     bool* found) {
-  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[family], key, value);
+  const rocksdb::Status s = DbGet(family, rocksdb::ReadOptions(), key, value);
   *found = s.ok();
   if (s.IsNotFound()) return absl::OkStatus();
   return FromRocks(s, kFamilyNames[family]);
+}
+
+rocksdb::Iterator* RocksFindingStore::NewIterator(Family family, const rocksdb::ReadOptions& read) {
+  if (handles_[family] == nullptr) return rocksdb::NewEmptyIterator();
+  return db_->NewIterator(read, handles_[family]);
+}
+
+rocksdb::Status RocksFindingStore::DbGet(Family family, const rocksdb::ReadOptions& read,
+                                         const std::string& key, std::string* value) {
+  if (handles_[family] == nullptr) return rocksdb::Status::NotFound();
+  return db_->Get(read, handles_[family], key, value);
 }
 
 template <typename Record>
@@ -236,7 +245,7 @@ absl::StatusOr<std::optional<FindingRecord>> RocksFindingStore::FindingAt(
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
   std::string value;
-  const rocksdb::Status s = db_->Get(read, handles_[kFindings], finding_key, &value);
+  const rocksdb::Status s = DbGet(kFindings, read, finding_key, &value);
   if (s.IsNotFound()) return std::optional<FindingRecord>();
   CAAWATCH_RETURN_IF_ERROR(FromRocks(s, "findings"));
   CAAWATCH_ASSIGN_OR_RETURN(FindingRecord f, Parse<FindingRecord>(value, "findings"));
@@ -309,8 +318,7 @@ absl::StatusOr<std::optional<LogStateRecord>> RocksFindingStore::LoadLogState(
 
 absl::StatusOr<std::vector<LogStateRecord>> RocksFindingStore::ListLogStates() {
   std::vector<LogStateRecord> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handles_[kLogState]));
+  std::unique_ptr<rocksdb::Iterator> it(NewIterator(kLogState, rocksdb::ReadOptions()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     CAAWATCH_ASSIGN_OR_RETURN(LogStateRecord r,
                               Parse<LogStateRecord>(it->value().ToString(), "log state"));
@@ -342,8 +350,7 @@ bool RocksFindingStore::Matches(const FindingRecord& f, const FindingQuery& q) {
 absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::ListFindings(const FindingQuery& q) {
   std::vector<FindingRecord> out;
   const ScopedSnapshot snapshot(db_.get());
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snapshot.read_options(), handles_[kBySeq]));
+  std::unique_ptr<rocksdb::Iterator> it(NewIterator(kBySeq, snapshot.read_options()));
   if (q.newest_first) {
     it->SeekToLast();
   } else {
@@ -366,8 +373,7 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsForName(
   const std::string prefix = ReversedName(name);
   std::set<uint64_t, std::greater<>> seqs;
   const ScopedSnapshot snapshot(db_.get());
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snapshot.read_options(), handles_[kByName]));
+  std::unique_ptr<rocksdb::Iterator> it(NewIterator(kByName, snapshot.read_options()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const rocksdb::Slice key = it->key();
     const char next = key.size() > prefix.size() ? key[prefix.size()] : '\x01';
@@ -380,8 +386,7 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsForName(
   for (uint64_t seq : seqs) {
     if (out.size() >= q.limit) break;
     std::string key;
-    const rocksdb::Status s =
-        db_->Get(snapshot.read_options(), handles_[kBySeq], BigEndian64(seq), &key);
+    const rocksdb::Status s = DbGet(kBySeq, snapshot.read_options(), BigEndian64(seq), &key);
     if (s.IsNotFound()) continue;
     CAAWATCH_RETURN_IF_ERROR(FromRocks(s, "by_seq"));
     CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key, snapshot.get()));
@@ -413,6 +418,7 @@ absl::StatusOr<uint64_t> RocksFindingStore::LastSeq() {
 }
 
 absl::Status RocksFindingStore::PutWatch(const WatchRecord& entry) {
+  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
   if (entry.name().empty()) return absl::InvalidArgumentError("watch entry without a name");
   rocksdb::WriteOptions w;
   w.sync = true;
@@ -421,6 +427,7 @@ absl::Status RocksFindingStore::PutWatch(const WatchRecord& entry) {
 }
 
 absl::StatusOr<bool> RocksFindingStore::RemoveWatch(const std::string& name) {
+  if (read_only_) return absl::FailedPreconditionError("store opened read-only");
   std::string value;
   bool found = false;
   CAAWATCH_RETURN_IF_ERROR(Get(kWatch, name, &value, &found));
@@ -433,7 +440,7 @@ absl::StatusOr<bool> RocksFindingStore::RemoveWatch(const std::string& name) {
 
 absl::StatusOr<std::vector<WatchRecord>> RocksFindingStore::ListWatch() {
   std::vector<WatchRecord> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kWatch]));
+  std::unique_ptr<rocksdb::Iterator> it(NewIterator(kWatch, rocksdb::ReadOptions()));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     CAAWATCH_ASSIGN_OR_RETURN(WatchRecord r, Parse<WatchRecord>(it->value().ToString(), "watch"));
     out.push_back(std::move(r));
@@ -501,10 +508,8 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UpdateFindings(
 absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::FindingsByReevalRange(
     const std::string& from, const std::string& to, size_t limit) {
   std::vector<FindingRecord> out;
-  if (handles_[kReeval] == nullptr) return out;  // A store no writer has upgraded yet.
   const ScopedSnapshot snapshot(db_.get());
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(snapshot.read_options(), handles_[kReeval]));
+  std::unique_ptr<rocksdb::Iterator> it(NewIterator(kReeval, snapshot.read_options()));
   std::set<std::string> seen;
   for (it->Seek(from); it->Valid() && it->key().compare(to) < 0 && out.size() < limit; it->Next()) {
     const std::string key = it->value().ToString();
@@ -548,8 +553,7 @@ absl::StatusOr<RecordedObservation> RocksFindingStore::RecordCaaObservation(
   if (read_only_) return absl::FailedPreconditionError("store opened read-only");
   absl::MutexLock lock(&observation_mu_);
   const std::string prefix = observation.query_name() + std::string(1, '\0');
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handles_[kCaaObs]));
+  std::unique_ptr<rocksdb::Iterator> it(NewIterator(kCaaObs, rocksdb::ReadOptions()));
   it->SeekForPrev(prefix + std::string(8, '\xff'));
   rocksdb::WriteOptions w;
   w.sync = true;
@@ -582,8 +586,7 @@ absl::StatusOr<std::vector<CaaObservationRecord>> RocksFindingStore::CaaHistory(
     const std::string& query_name, absl::Time from, absl::Time to) {
   const std::string prefix = query_name + std::string(1, '\0');
   std::vector<CaaObservationRecord> out;
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_->NewIterator(rocksdb::ReadOptions(), handles_[kCaaObs]));
+  std::unique_ptr<rocksdb::Iterator> it(NewIterator(kCaaObs, rocksdb::ReadOptions()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     CAAWATCH_ASSIGN_OR_RETURN(CaaObservationRecord r,
                               Parse<CaaObservationRecord>(it->value().ToString(), "observation"));

@@ -65,6 +65,10 @@ class RocksFindingStore final : public FindingStore {
                     std::vector<rocksdb::ColumnFamilyHandle*> handles, bool read_only);
 
   absl::Status Get(Family family, const std::string& key, std::string* value, bool* found);
+  // Reads through a family that a read-only open may lack (it then reads as empty).
+  rocksdb::Iterator* NewIterator(Family family, const rocksdb::ReadOptions& read);
+  rocksdb::Status DbGet(Family family, const rocksdb::ReadOptions& read, const std::string& key,
+                        std::string* value);
   template <typename Record>
   absl::StatusOr<std::optional<Record>> GetRecord(Family family, const std::string& key);
   absl::StatusOr<std::optional<FindingRecord>> FindingAt(

@@ -217,11 +217,13 @@ TEST_F(FindingUpdateTest, RecordingAnObservationSaysWhetherItStartedANewOne) {
   EXPECT_EQ(changed->previous_last_seen_ms, 2000);
 }
 
-TEST_F(FindingUpdateTest, AReaderOpensAStoreWrittenBeforeTheReevalIndexExisted) {
+// A store written before the reeval index existed, or one whose creation was cut short (a writer
+// killed while it created the column families one by one), lacks families: they read as empty.
+TEST_F(FindingUpdateTest, AReaderOpensAStoreLackingColumnFamiliesAndReadsThemAsEmpty) {
   Commit({Cert('a', "a.example", 1000)});
   store_.reset();
   {
-    // Drop the column family, as a store written by an older caawatch lacks it.
+    // Drop two families, as an older or half-created store lacks them.
     rocksdb::DB* raw = nullptr;
     std::vector<rocksdb::ColumnFamilyDescriptor> families;
     std::vector<std::string> names;
@@ -232,7 +234,7 @@ TEST_F(FindingUpdateTest, AReaderOpensAStoreWrittenBeforeTheReevalIndexExisted) 
         rocksdb::DB::Open(rocksdb::DBOptions(), dir_.string(), families, &handles, &raw).ok());
     std::unique_ptr<rocksdb::DB> db(raw);
     for (rocksdb::ColumnFamilyHandle* h : handles) {
-      if (h->GetName() == "reeval") {
+      if (h->GetName() == "reeval" || h->GetName() == "caa_obs") {
         ASSERT_TRUE(db->DropColumnFamily(h).ok());
       }
       ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
@@ -244,6 +246,10 @@ TEST_F(FindingUpdateTest, AReaderOpensAStoreWrittenBeforeTheReevalIndexExisted) 
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_EQ((*reader)->ListFindings(FindingQuery{})->size(), 1u);
   EXPECT_TRUE((*reader)->UnknownIssuerFindings(10)->empty());
+  auto history = (*reader)->CaaHistory("a.example", absl::InfinitePast(), absl::InfiniteFuture());
+  ASSERT_TRUE(history.ok()) << history.status();
+  EXPECT_TRUE(history->empty());
+  EXPECT_EQ((*reader)->PutWatch(WatchRecord()).code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace
