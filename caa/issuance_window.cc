@@ -20,8 +20,8 @@ struct States {
 
 // The states `query_name` can have had in [from, to]. Observations overlapping the range are
 // certain; a gap between two observations means either side's state may have held; a name first
-// observed only after the range counts as empty throughout only if that first answer is empty
-// (its own records unobserved: the parents decide).
+// observed only after the range counts as empty throughout only if its first answer (failed
+// lookups skipped) is empty (its own records unobserved: the parents decide).
 States StatesIn(const std::vector<Observation>& history, absl::Time from, absl::Time to) {
   States out;
   const Observation* before = nullptr;
@@ -53,8 +53,17 @@ States StatesIn(const std::vector<Observation>& history, absl::Time from, absl::
     out.basis = StateBasis::kInterpolated;
     return out;
   }
-  if (after != nullptr && after->answer.is_answer() && after->answer.records.empty()) {
-    out.states.push_back(after);
+  // A failed lookup after the range says nothing about the name's state in it; the first
+  // answer after it does (it may come late: re-evaluation picks it up).
+  const Observation* first_answer = nullptr;
+  for (const Observation& o : history) {
+    if (o.first_seen > to && o.answer.is_answer()) {
+      first_answer = &o;
+      break;
+    }
+  }
+  if (first_answer != nullptr && first_answer->answer.records.empty()) {
+    out.states.push_back(first_answer);
     out.basis = StateBasis::kAncestorBased;
     return out;
   }
@@ -165,13 +174,20 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts, const st
   std::map<std::string, const CaaAnswer*> first_after;
   absl::Time latest = t;
   for (const std::string& q : path) {
+    // The first answer at or after t; a failed lookup only if no answer followed it.
+    const Observation* chosen = nullptr;
     for (const Observation& o : (*h)[q]) {
-      if (o.last_seen >= t) {
-        first_after[q] = &o.answer;
-        latest = std::max(latest, o.first_seen);
-        used->push_back(&o);
+      if (o.last_seen < t) continue;
+      if (chosen == nullptr) chosen = &o;
+      if (o.answer.is_answer()) {
+        chosen = &o;
         break;
       }
+    }
+    if (chosen != nullptr) {
+      first_after[q] = &chosen->answer;
+      latest = std::max(latest, chosen->first_seen);
+      used->push_back(chosen);
     }
   }
   bool missing = false;

@@ -33,15 +33,15 @@ enum class IssuanceVerdict {
 };
 
 struct IssuanceFacts {
-  std::string dns_name;                      // As in the certificate; "*.x" is a wildcard.
-  std::vector<std::string> ca_identifiers;   // Lowercase CAA identifiers of the issuing CA.
-  absl::Time earliest_timestamp;             // Earliest SCT or log entry timestamp.
+  std::string dns_name;                     // As in the certificate; "*.x" is a wildcard.
+  std::vector<std::string> ca_identifiers;  // Lowercase CAA identifiers of the issuing CA.
+  absl::Time earliest_timestamp;            // Earliest SCT or log entry timestamp.
   absl::Time not_before;
 };
 
 struct IssuanceEvaluation {
   IssuanceVerdict verdict = IssuanceVerdict::kNoData;
-  absl::Time window_start;                   // Narrow window [start, end].
+  absl::Time window_start;  // Narrow window [start, end].
   absl::Time window_end;
   absl::Time wide_window_start;
   // "observed": states seen inside the window; "interpolated": a gap between two observations
@@ -50,25 +50,25 @@ struct IssuanceEvaluation {
   std::string reason;
   // The evaluation that decided the verdict (for no_data: the retrospective one).
   NameEvaluation decisive;
-  // no_data only: the evaluation against the first observations after issuance.
+  // no_data only: the evaluation against the first answers after issuance (a failed lookup
+  // counts only when no answer followed it).
   std::optional<NameVerdict> retrospective;
   absl::Duration retrospective_delay = absl::ZeroDuration();
-  std::vector<Observation> used;             // Observations consulted, for evidence.
+  std::vector<Observation> used;  // Observations consulted, for evidence.
 };
 
 struct WindowOptions {
-  absl::Duration min_check_validity = absl::Hours(8);   // BR §3.2.2.8: max(8 h, TTL).
-  absl::Duration not_before_slack = absl::Hours(48);    // BR §7.1.2.7.
-  absl::Duration max_ttl = absl::Hours(24 * 7);         // Absurd TTLs are capped.
-  size_t max_combinations = 256;                        // Bound on states enumerated.
+  absl::Duration min_check_validity = absl::Hours(8);  // BR §3.2.2.8: max(8 h, TTL).
+  absl::Duration not_before_slack = absl::Hours(48);   // BR §7.1.2.7.
+  absl::Duration max_ttl = absl::Hours(24 * 7);        // Absurd TTLs are capped.
+  size_t max_combinations = 256;                       // Bound on states enumerated.
 };
 
 // History of one query name, oldest first. Must return every observation overlapping the time
 // range asked (the evaluator asks wide ranges and filters itself).
 using ObservationHistory = std::function<std::vector<Observation>(const std::string& query_name)>;
 
-IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts,
-                                      const ObservationHistory& history,
+IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const ObservationHistory& history,
                                       const WindowOptions& options = {});
 
 const char* IssuanceVerdictName(IssuanceVerdict verdict);

@@ -131,9 +131,6 @@ absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_nam
     NewObservation n;
     n.query_name = answer.qname;
     n.first_seen = answer.observed_at;
-    if (recorded->previous_last_seen_ms) {
-      n.previous_last_seen = absl::FromUnixMillis(*recorded->previous_last_seen_ms);
-    }
     n.ttl = answer.ttl;
     options_.on_new_observation(n);
   }

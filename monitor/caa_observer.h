@@ -27,8 +27,7 @@ namespace caawatch::monitor {
 struct NewObservation {
   std::string query_name;
   absl::Time first_seen;
-  std::optional<absl::Time> previous_last_seen;  // Absent for a name's first observation.
-  uint32_t ttl = 0;                              // Authoritative TTL of the new answer.
+  uint32_t ttl = 0;  // Authoritative TTL of the new answer.
 };
 
 struct CaaObserverOptions {

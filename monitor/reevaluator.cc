@@ -57,10 +57,9 @@ Reevaluator::Reevaluator(ReevaluatorDeps deps, ReevaluatorOptions options)
 void Reevaluator::Note(const NewObservation& observation) {
   const absl::Duration ttl = std::min(absl::Seconds(observation.ttl), options_.max_ttl);
   const absl::Duration reach = std::max(options_.min_check_validity, ttl) + options_.slack;
-  Range range{observation.first_seen - reach, observation.first_seen};
-  if (observation.previous_last_seen) {
-    range.from = std::max(range.from, *observation.previous_last_seen);
-  }
+  // Not bounded below by the previous observation: when that one was a failed lookup made
+  // after a finding's issuance, the finding's evaluation waits for exactly this answer.
+  const Range range{observation.first_seen - reach, observation.first_seen};
   absl::MutexLock lock(&mu_);
   auto merge = [&range](Range* into) {
     into->from = std::min(into->from, range.from);

@@ -25,9 +25,11 @@
 namespace caawatch::monitor {
 
 struct ReevaluatorOptions {
-  // A new observation of a name at F, after its previous one ended at L, can change only the
-  // findings whose windows end in [L, F] (they were judged by interpolation or retrospectively
-  // across that stretch); at most max(min_check_validity, TTL) + slack before F.
+  // A new observation of a name at F can change only findings judged before F whose windows
+  // end before F (judged by interpolation, by their parents, or retrospectively across the
+  // stretch it ends); only those whose windows end at most max(min_check_validity, TTL) + slack
+  // before F are judged again (findings are looked up immediately on arrival, so the stretch
+  // between a finding and the next observation of its names is short).
   absl::Duration min_check_validity = absl::Hours(8);
   absl::Duration max_ttl = absl::Hours(24 * 7);
   absl::Duration slack = absl::Hours(1);

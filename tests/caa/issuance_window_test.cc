@@ -63,7 +63,8 @@ TEST(IssuanceWindowTest, ForbidsWhenTheRestrictionHeldThroughoutTheWindow) {
 
 TEST(IssuanceWindowTest, PermitsWhenCaaAppearedInsideTheWindow) {
   History h;
-  h.Add(Obs(Answer("example.com", {}), kT - absl::Hours(24 * 30), kT - absl::Hours(2) - absl::Minutes(1)));
+  h.Add(Obs(Answer("example.com", {}), kT - absl::Hours(24 * 30),
+            kT - absl::Hours(2) - absl::Minutes(1)));
   h.Add(Obs(Answer("example.com", {"pki.goog"}), kT - absl::Hours(2), kNow));
   h.EmptyAroundExample(kT - absl::Hours(24 * 30), kNow);
   EXPECT_EQ(Evaluate(h).verdict, IssuanceVerdict::kPermitted);
@@ -71,7 +72,8 @@ TEST(IssuanceWindowTest, PermitsWhenCaaAppearedInsideTheWindow) {
 
 TEST(IssuanceWindowTest, PermitsWhenTheStateAtIssuancePermits) {
   History h;
-  h.Add(Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(24 * 30), kT + absl::Hours(1)));
+  h.Add(Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(24 * 30),
+            kT + absl::Hours(1)));
   h.Add(Obs(Answer("example.com", {";"}), kT + absl::Hours(1) + absl::Minutes(1), kNow));
   h.EmptyAroundExample(kT - absl::Hours(24 * 30), kNow);
   EXPECT_EQ(Evaluate(h).verdict, IssuanceVerdict::kPermitted);
@@ -80,7 +82,8 @@ TEST(IssuanceWindowTest, PermitsWhenTheStateAtIssuancePermits) {
 TEST(IssuanceWindowTest, PermitsWhenTheWholeNarrowWindowPermits) {
   History h;
   h.Add(Obs(Answer("example.com", {"pki.goog"}), kT - absl::Hours(24 * 30), kT - absl::Hours(10)));
-  h.Add(Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(10) + absl::Minutes(1), kNow));
+  h.Add(Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(10) + absl::Minutes(1),
+            kNow));
   h.EmptyAroundExample(kT - absl::Hours(24 * 30), kNow);
   EXPECT_EQ(Evaluate(h).verdict, IssuanceVerdict::kPermitted);
 }
@@ -97,7 +100,8 @@ TEST(IssuanceWindowTest, PermitsWhenAnUnobservedChangeMayHaveHappenedBeforeIssua
 
 TEST(IssuanceWindowTest, LikelyForbiddenWhenOnlyTheWideWindowHasAPermissiveState) {
   History h;
-  h.Add(Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(56), kT - absl::Hours(55)));
+  h.Add(
+      Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(56), kT - absl::Hours(55)));
   h.Add(Obs(Answer("example.com", {"pki.goog"}), kT - absl::Hours(55) + absl::Minutes(1), kNow));
   h.EmptyAroundExample(kT - absl::Hours(24 * 30), kNow);
   EXPECT_EQ(Evaluate(h, kT - absl::Hours(47)).verdict, IssuanceVerdict::kLikelyForbidden);
@@ -105,7 +109,8 @@ TEST(IssuanceWindowTest, LikelyForbiddenWhenOnlyTheWideWindowHasAPermissiveState
 
 TEST(IssuanceWindowTest, ForbiddenWhenThePermissiveStateIsBeyondTheWideWindow) {
   History h;
-  h.Add(Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(70), kT - absl::Hours(69)));
+  h.Add(
+      Obs(Answer("example.com", {"letsencrypt.org"}), kT - absl::Hours(70), kT - absl::Hours(69)));
   h.Add(Obs(Answer("example.com", {"pki.goog"}), kT - absl::Hours(69) + absl::Minutes(1), kNow));
   h.EmptyAroundExample(kT - absl::Hours(24 * 30), kNow);
   // notBefore T - 1 h: the wide window starts at T - 1 h - 48 h - 9 h = T - 58 h.
@@ -144,6 +149,36 @@ TEST(IssuanceWindowTest, NewSubdomainFirstSeenEmptyIsJudgedByItsParents) {
   const IssuanceEvaluation e = Evaluate(h);
   EXPECT_EQ(e.verdict, IssuanceVerdict::kForbidden);
   EXPECT_EQ(e.basis, "ancestor_based");
+}
+
+// Late data: a lookup that failed after issuance says nothing about the state at issuance; the
+// first answer after it decides, even when it arrives later (re-evaluation).
+TEST(IssuanceWindowTest, AFailedLookupAfterIssuanceGivesWayToTheFirstLaterAnswer) {
+  CaaAnswer servfail = Answer("www.example.com", {});
+  servfail.outcome = LookupOutcome::kServFail;
+  servfail.rcode = 2;
+  History h;
+  h.Add(Obs(servfail, kT + absl::Minutes(1), kT + absl::Minutes(1)));  // Looked up on arrival.
+  h.Add(Obs(Answer("example.com", {"pki.goog"}), kT - absl::Hours(24 * 30), kNow));
+  h.Add(Obs(Answer("com", {}), kT - absl::Hours(24 * 30), kNow));
+  const IssuanceEvaluation before = Evaluate(h);
+  EXPECT_EQ(before.verdict, IssuanceVerdict::kNoData);
+  ASSERT_TRUE(before.retrospective.has_value());
+  EXPECT_EQ(*before.retrospective, NameVerdict::kIndeterminate);
+
+  History later = h;
+  later.Add(Obs(Answer("www.example.com", {}), kT + absl::Hours(1), kNow));  // Empty: parents.
+  const IssuanceEvaluation after = Evaluate(later);
+  EXPECT_EQ(after.verdict, IssuanceVerdict::kForbidden);
+  EXPECT_EQ(after.basis, "ancestor_based");
+
+  History own = h;  // The first answer has records of its own: retrospective, judged by them.
+  own.Add(Obs(Answer("www.example.com", {"sectigo.com"}), kT + absl::Hours(1), kNow));
+  const IssuanceEvaluation retro = Evaluate(own);
+  EXPECT_EQ(retro.verdict, IssuanceVerdict::kNoData);
+  ASSERT_TRUE(retro.retrospective.has_value());
+  EXPECT_EQ(*retro.retrospective, NameVerdict::kForbidden);
+  EXPECT_EQ(retro.decisive.relevant.relevant_name, "www.example.com");
 }
 
 TEST(IssuanceWindowTest, WildcardSearchesFromTheParentAndUsesTheLongerTtl) {

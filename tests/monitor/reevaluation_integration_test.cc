@@ -143,5 +143,40 @@ TEST_F(ReevaluationIntegrationTest, ALaterObservationThatKeepsTheVerdictIsStored
   EXPECT_EQ(reevaluator_->RunPending()->examined, 0u);
 }
 
+TEST_F(ReevaluationIntegrationTest, ANoDataFindingIsReAlertedWhenItsNameFirstAnswersLate) {
+  ASSERT_NO_FATAL_FAILURE(
+      Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
+  Poll();
+  clock_.Advance(absl::Hours(1));
+  Plant("www.shop.test");
+  clock_.Advance(absl::Minutes(5));
+  // The lookup on arrival fails for the certificate's own name: nothing to judge it by yet.
+  proxy_->SetFault("www.shop.test", fakes::DnsFault::kServFail);
+  Ingest();
+  uint64_t live = 0;
+  EXPECT_TRUE(Drain(&live).empty());  // no_data without a forbidding retrospective: info.
+  const store::FindingRecord before = FindingFor("www.shop.test");
+  EXPECT_EQ(before.verdict(), "no_data") << before.DebugString();
+  EXPECT_EQ(before.severity(), "info");
+
+  // The next lookup answers: www.shop.test has no CAA of its own, so shop.test's applies.
+  proxy_->ClearFaults();
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE(observer_->ObservePath("www.shop.test").ok());
+  auto stats = reevaluator_->RunPending();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->realerted, 1u);
+  std::vector<store::FindingRecord> alerts = Drain(&live);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].verdict(), "forbidden") << alerts[0].DebugString();
+  EXPECT_EQ(alerts[0].caa(0).basis(), "ancestor_based");
+  EXPECT_EQ(alerts[0].history(0).verdict(), "no_data");
+  // Seen again, unchanged: nothing more.
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE(observer_->ObservePath("www.shop.test").ok());
+  EXPECT_EQ(reevaluator_->RunPending()->realerted, 0u);
+  EXPECT_TRUE(Drain(&live).empty());
+}
+
 }  // namespace
 }  // namespace caawatch::monitor
