@@ -17,18 +17,8 @@ TEST_F(FaultyLogTest, InjectedFaultsDelayTheLogButLoseAndRepeatNothing) {
   ASSERT_TRUE(log_->PublishSth().ok());
   server_->SetBatchCap(7);
 
-  auto logs = ctlog::ParseLogList(server_->LogListJson());
-  ASSERT_TRUE(logs.ok()) << logs.status();
-  auto fetcher = ctlog::CurlHttpFetcher::Create();
-  ASSERT_TRUE(fetcher.ok()) << fetcher.status();
-  LogWorkerDeps deps;
-  deps.store = store_.get();
-  deps.evaluator = evaluator_.get();
-  deps.watches = watches_.get();
-  deps.alerts = &alerts_;
-  deps.clock = &clock_;
-  deps.logger = &logger_;
-  LogWorker worker((*logs)[0], std::move(*fetcher), deps, LogWorkerOptions{});
+  std::unique_ptr<LogWorker> worker = NewWorker();
+  ASSERT_NE(worker, nullptr);
 
   const fakes::Fault faults[] = {fakes::Fault::kTooManyRequests, fakes::Fault::kServerError,
                                  fakes::Fault::kTruncatedBody, fakes::Fault::kDelay};
@@ -37,7 +27,7 @@ TEST_F(FaultyLogTest, InjectedFaultsDelayTheLogButLoseAndRepeatNothing) {
   bool done = false;
   for (int round = 0; round < 60 && !done; ++round) {
     server_->InjectFault(faults[round % 4], 1 + round % 2);
-    const absl::Status status = worker.CatchUp(stop);
+    const absl::Status status = worker->CatchUp(stop);
     if (status.ok()) {
       auto states = store_->ListLogStates();
       ASSERT_TRUE(states.ok());

@@ -122,12 +122,13 @@ class PipelineFixture : public ::testing::Test {
             .ok());
   }
 
-  void Ingest() {
-    ASSERT_TRUE(log_->PublishSth().ok());
+  // A LogWorker over the test log, reading it through the real curl fetcher.
+  std::unique_ptr<LogWorker> NewWorker() {
     auto logs = ctlog::ParseLogList(server_->LogListJson());
-    ASSERT_TRUE(logs.ok()) << logs.status();
+    EXPECT_TRUE(logs.ok()) << logs.status();
     auto fetcher = ctlog::CurlHttpFetcher::Create();
-    ASSERT_TRUE(fetcher.ok()) << fetcher.status();
+    EXPECT_TRUE(fetcher.ok()) << fetcher.status();
+    if (!logs.ok() || !fetcher.ok()) return nullptr;
     LogWorkerDeps deps;
     deps.store = store_.get();
     deps.evaluator = evaluator_.get();
@@ -135,9 +136,16 @@ class PipelineFixture : public ::testing::Test {
     deps.alerts = &alerts_;
     deps.clock = &clock_;
     deps.logger = &logger_;
-    LogWorker worker((*logs)[0], std::move(*fetcher), deps, LogWorkerOptions{});
+    return std::make_unique<LogWorker>((*logs)[0], std::move(*fetcher), deps, LogWorkerOptions{});
+  }
+
+  // Publishes everything planted and runs one log worker over it.
+  void Ingest() {
+    ASSERT_TRUE(log_->PublishSth().ok());
+    std::unique_ptr<LogWorker> worker = NewWorker();
+    ASSERT_NE(worker, nullptr);
     absl::Notification stop;
-    ASSERT_TRUE(worker.CatchUp(stop).ok());
+    ASSERT_TRUE(worker->CatchUp(stop).ok());
   }
 
   void ChangeShopCaa(const std::string& issuer) {
