@@ -98,6 +98,10 @@ absl::StatusOr<DerElement> ParseDerElement(absl::Span<const uint8_t> input);
 // numbers of 31 and above use the multi-byte form.
 void AppendDerHeader(DerTag tag, size_t length, std::vector<uint8_t>* out);
 
+// Appends code point `cp` to `out` as UTF-8; a surrogate or a value above U+10FFFF becomes
+// U+FFFD.
+void AppendUtf8(uint32_t cp, std::string* out);
+
 // "1.2.840.113549" from OID contents; kDataLoss on empty contents or a truncated/non-minimal arc.
 absl::StatusOr<std::string> OidToString(absl::Span<const uint8_t> contents);
 

@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
+#include "ctlog/der.h"
 #include "ctlog/punycode.h"
 
 namespace caawatch::monitor {
@@ -30,25 +31,6 @@ bool IsHostnameChar(char c) {
 bool IsHostnameLabel(absl::string_view label) {
   return !label.empty() && label.size() <= kMaxLabelLength &&
          std::all_of(label.begin(), label.end(), IsHostnameChar);
-}
-
-// Appends code point `c` to `out` as UTF-8.
-void AppendUtf8(wint_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 }
 
 // Lowercases every letter of the UTF-8 `text`, as certspotter's strings.ToLower does before
@@ -71,7 +53,7 @@ std::string LowercaseUtf8(absl::string_view text) {
     }
     static constexpr wint_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
     if (c < kMin[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::string(text);
-    AppendUtf8(towlower_l(c, kUtf8), &out);
+    ctlog::AppendUtf8(static_cast<uint32_t>(towlower_l(c, kUtf8)), &out);
     i += n;
   }
   return out;
