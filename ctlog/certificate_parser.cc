@@ -275,6 +275,16 @@ void ReadValidity(const DerElement& validity, CertificateIdentity* id, ErrorList
   errors->Add(t.status(), "notAfter");
 }
 
+void AddCommonNames(const X509NameFields& subject, std::vector<std::string>* out) {
+  for (const std::string& cn : subject.common_names) {
+    // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
+    const std::string lower = absl::AsciiStrToLower(cn);
+    const bool ascii = absl::c_all_of(lower, [](char c) { return absl::ascii_isascii(c); });
+    std::optional<std::string> a_labels = ascii ? std::nullopt : ToALabels(lower);
+    AddHostName(a_labels.has_value() ? *a_labels : cn, out);
+  }
+}
+
 void ReadExtensions(const DerElement& wrapper, CertificateIdentity* id, ErrorList* errors) {
   errors->Add(ForEachExtension(wrapper,
                                [&](const Extension& x) {
@@ -309,13 +319,7 @@ CertificateIdentity ParseIdentity(Bytes der) {
     X509NameFields subject;
     errors.Add(ReadX509Name(*parts.subject, &subject), "subject");
     id.subject_dn = std::move(subject.dn);
-    for (const std::string& cn : subject.common_names) {
-      // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
-      const std::string lower = absl::AsciiStrToLower(cn);
-      const bool ascii = absl::c_all_of(lower, [](char c) { return absl::ascii_isascii(c); });
-      std::optional<std::string> a_labels = ascii ? std::nullopt : ToALabels(lower);
-      AddHostName(a_labels.has_value() ? *a_labels : cn, &id.common_names);
-    }
+    AddCommonNames(subject, &id.common_names);
   }
   if (parts.extensions) ReadExtensions(*parts.extensions, &id, &errors);
   if (read.ok()) {
@@ -336,6 +340,31 @@ CertificateIdentity ParseCertificateIdentity(absl::Span<const uint8_t> der) {
 
 CertificateIdentity ParseTbsCertificateIdentity(absl::Span<const uint8_t> tbs_der) {
   return ParseIdentity(tbs_der);
+}
+
+std::vector<std::string> MatchNames(const CertificateIdentity& identity) {
+  std::vector<std::string> names = identity.dns_names;
+  for (const std::string& cn : identity.common_names) {
+    if (!absl::c_linear_search(names, cn)) names.push_back(cn);
+  }
+  return names;
+}
+
+std::vector<std::string> ReadMatchNames(absl::Span<const uint8_t> der) {
+  TbsParts parts;
+  (void)ReadTbs(der, &parts);  // Whatever was read before the damage still counts.
+  CertificateIdentity id;
+  if (parts.subject) {
+    X509NameFields subject;
+    (void)ReadX509Name(*parts.subject, &subject);
+    AddCommonNames(subject, &id.common_names);
+  }
+  if (parts.extensions) {
+    (void)ForEachExtension(*parts.extensions, [&](const Extension& x) {
+      if (IsOid(x.oid, kOidSubjectAltName)) (void)ReadSubjectAltName(x, &id);
+    });
+  }
+  return MatchNames(id);
 }
 
 absl::StatusOr<std::vector<uint8_t>> TbsWithoutCtExtensions(absl::Span<const uint8_t> der) {

@@ -5,6 +5,7 @@
 #define CAAWATCH_CTLOG_CERTIFICATE_PARSER_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -41,6 +42,15 @@ CertificateIdentity ParseCertificateIdentity(absl::Span<const uint8_t> der);
 // Same as ParseCertificateIdentity for a bare DER TBSCertificate (the body of a precert_entry).
 // `sha256` stays all zero (there is no certificate); tbs_sha256 is computed as usual.
 CertificateIdentity ParseTbsCertificateIdentity(absl::Span<const uint8_t> tbs_der);
+
+// The DNS names a watchlist is matched against: the SAN dNSNames, then the subject CNs not
+// already among them.
+std::vector<std::string> MatchNames(const CertificateIdentity& identity);
+
+// MatchNames(ParseCertificateIdentity(der)) for a certificate or a bare TBSCertificate, with
+// nothing else decoded or hashed: the per-entry cost of tailing, the full parse being only
+// needed for the entries that match.
+std::vector<std::string> ReadMatchNames(absl::Span<const uint8_t> der);
 
 // The DER TBSCertificate of `der` (a certificate, or a bare TBSCertificate when `der` is one)
 // with the CT poison (1.3.6.1.4.1.11129.2.4.3) and the embedded SCT list

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/status_macros.h"
 #include "ctlog/certificate_parser.h"
 #include "ctlog/tls_reader.h"
 
@@ -99,6 +100,11 @@ absl::StatusOr<MerkleTreeLeaf> ParseMerkleTreeLeaf(absl::Span<const uint8_t> lea
 
 Sha256Hash MerkleLeafHash(absl::Span<const uint8_t> leaf_input) {
   return Sha256WithPrefix(0x00, leaf_input);
+}
+
+absl::StatusOr<std::vector<std::string>> ReadLeafMatchNames(absl::Span<const uint8_t> leaf_input) {
+  CAAWATCH_ASSIGN_OR_RETURN(const MerkleTreeLeaf leaf, ParseMerkleTreeLeaf(leaf_input));
+  return ReadMatchNames(leaf.body);
 }
 
 absl::StatusOr<LogEntry> DecodeLogEntry(uint64_t index, const RawEntry& raw) {

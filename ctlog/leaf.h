@@ -4,6 +4,8 @@
 #define CAAWATCH_CTLOG_LEAF_H_
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -29,6 +31,11 @@ absl::StatusOr<MerkleTreeLeaf> ParseMerkleTreeLeaf(absl::Span<const uint8_t> lea
 
 // SHA-256(0x00 || leaf_input): the Merkle leaf hash (RFC 6962 §2.1).
 Sha256Hash MerkleLeafHash(absl::Span<const uint8_t> leaf_input);
+
+// The names to match (ReadMatchNames) of the certificate or TBSCertificate in `leaf_input`, the
+// part the Merkle tree authenticates, with nothing else decoded: the same names DecodeLogEntry
+// gives. kDataLoss when leaf_input is malformed, as DecodeLogEntry.
+absl::StatusOr<std::vector<std::string>> ReadLeafMatchNames(absl::Span<const uint8_t> leaf_input);
 
 // Decodes one get-entries element at log position `index`.
 //  - kDataLoss only when leaf_input itself is malformed (the log served bad bytes).

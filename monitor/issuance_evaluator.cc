@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "ctlog/certificate_parser.h"
 #include "monitor/verdict_order.h"
 
 namespace caawatch::monitor {
@@ -25,14 +26,6 @@ bool IsCaaSubject(const std::string& name) {
 int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
 
 }  // namespace
-
-std::vector<std::string> CertificateNames(const ctlog::CertificateIdentity& identity) {
-  std::vector<std::string> names = identity.dns_names;
-  for (const std::string& cn : identity.common_names) {
-    if (std::find(names.begin(), names.end(), cn) == names.end()) names.push_back(cn);
-  }
-  return names;
-}
 
 IssuanceEvaluator::IssuanceEvaluator(const caa::IssuerMap* issuers, CaaObserver* observer,
                                      caa::WindowOptions window_options)
@@ -120,7 +113,7 @@ absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(const ctlog::Lo
                                                                  absl::Time now) {
   store::FindingRecord f;
   f.set_kind("certificate");
-  for (const std::string& n : CertificateNames(entry.identity)) f.add_names(n);
+  for (const std::string& n : ctlog::MatchNames(entry.identity)) f.add_names(n);
   std::set<std::string> watched;
   for (const WatchHit& h : hits) watched.insert(h.cert_name);
   for (const std::string& n : watched) f.add_watched_names(n);

@@ -28,9 +28,6 @@ struct WatchHit {
   const WatchItem* item = nullptr;  // Owned by the Watchlist the hit came from.
 };
 
-// Every name of an entry worth matching: SAN dNSNames, then subject CNs not already among them.
-std::vector<std::string> CertificateNames(const ctlog::CertificateIdentity& identity);
-
 class IssuanceEvaluator {
  public:
   // Borrowed pointers; must outlive the evaluator. This form evaluates with a fixed copy of

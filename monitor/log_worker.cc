@@ -242,21 +242,25 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
   store::CommitRequest request;
   for (size_t i = 0; i < batch.entries.size(); ++i) {
     const uint64_t index = batch.start + i;
-    absl::StatusOr<ctlog::LogEntry> entry = ctlog::DecodeLogEntry(index, batch.entries[i]);
-    if (!entry.ok()) {
+    // Most entries match nothing: only their names are read; the full decode (hashes, chain,
+    // issuer) is for the few that do.
+    absl::StatusOr<std::vector<std::string>> names =
+        ctlog::ReadLeafMatchNames(batch.entries[i].leaf_input);
+    if (!names.ok()) {
       // The leaf itself is unreadable: there are no names to match. Its hash is in the tree.
-      Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", entry.status().message()));
+      Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", names.status().message()));
       continue;
     }
-    const std::vector<WatchHit> hits =
-        IssuanceEvaluator::FindHits(*watchlist, CertificateNames(entry->identity));
+    const std::vector<WatchHit> hits = IssuanceEvaluator::FindHits(*watchlist, *names);
     if (hits.empty()) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(const ctlog::LogEntry entry,
+                              ctlog::DecodeLogEntry(index, batch.entries[i]));
     CAAWATCH_ASSIGN_OR_RETURN(store::FindingRecord finding,
-                              deps_.evaluator->Evaluate(*entry, log_, hits, now));
-    if (!entry->certificate_der.empty()) {
+                              deps_.evaluator->Evaluate(entry, log_, hits, now));
+    if (!entry.certificate_der.empty()) {
       request.certificates.emplace_back(
-          Bytes(entry->identity.sha256),
-          std::string(entry->certificate_der.begin(), entry->certificate_der.end()));
+          Bytes(entry.identity.sha256),
+          std::string(entry.certificate_der.begin(), entry.certificate_der.end()));
     }
     request.findings.push_back(std::move(finding));
   }

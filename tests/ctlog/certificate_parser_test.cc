@@ -172,6 +172,48 @@ TEST(CertificateParserCorpusTest, AgreesWithOpenSslOnEveryCorpusCertificate) {
                                                    "\n");
 }
 
+// The tailing path reads only the names of an entry and fully parses only those that match, so
+// a name the quick read misses or invents would be a missed or a false finding.
+TEST(CertificateParserCorpusTest, QuickNameReadAgreesWithTheFullParseOnEveryCorpusCertificate) {
+  const std::filesystem::path root = CorpusPath("x509");
+  ASSERT_TRUE(std::filesystem::is_directory(root)) << root;
+  std::vector<std::string> mismatches;
+  int compared = 0, with_errors = 0;
+  for (const auto& file : std::filesystem::recursive_directory_iterator(root)) {
+    if (!file.is_regular_file()) continue;
+    const std::vector<Bytes> certs = CertificatesFromFileBytes(ReadFile(file.path().string()));
+    for (size_t i = 0; i < certs.size(); ++i) {
+      const std::string where = absl::StrCat(file.path().lexically_relative(root).string(), "#", i);
+      // Whole, and cut short inside the TBS (damaged entries must keep their readable names).
+      for (const size_t cut : {certs[i].size(), certs[i].size() / 2, certs[i].size() * 3 / 4}) {
+        const Bytes der(certs[i].begin(), certs[i].begin() + cut);
+        const CertificateIdentity full = ParseCertificateIdentity(der);
+        if (!full.parse_error.empty()) ++with_errors;
+        ++compared;
+        if (ReadMatchNames(der) != MatchNames(full)) {
+          mismatches.push_back(absl::StrCat(where, " (", cut, " bytes): quick [",
+                                            absl::StrJoin(ReadMatchNames(der), ","), "] full [",
+                                            absl::StrJoin(MatchNames(full), ","), "]"));
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 12000);
+  EXPECT_GT(with_errors, 4000);
+  EXPECT_TRUE(mismatches.empty()) << mismatches.size() << " mismatches:\n"
+                                  << absl::StrJoin(mismatches.begin(),
+                                                   mismatches.begin() +
+                                                       std::min<size_t>(mismatches.size(), 40),
+                                                   "\n");
+}
+
+TEST(CertificateParserTest, MatchNamesAreTheSanNamesThenTheOtherCommonNames) {
+  CertificateIdentity id;
+  id.dns_names = {"b.example", "a.example"};
+  id.common_names = {"a.example", "c.example"};
+  EXPECT_THAT(MatchNames(id), ElementsAre("b.example", "a.example", "c.example"));
+}
+
 // ---- CT linking: precertificate and final certificate share tbs_sha256 ----
 
 TEST(CertificateParserTest, LetsEncryptPrecertAndFinalCertificateLinkByTbsHash) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "ctlog/certificate_parser.h"
 #include "ctlog/leaf.h"
 #include "ctlog/pem.h"
 #include "gtest/gtest.h"
@@ -62,7 +63,7 @@ class IssuanceEvaluatorTest : public ::testing::Test {
     auto items = ParseWatchlist(watch);
     EXPECT_TRUE(items.ok()) << items.status();
     watchlist_ = std::make_unique<Watchlist>(*items);
-    const auto hits = IssuanceEvaluator::FindHits(*watchlist_, CertificateNames(entry.identity));
+    const auto hits = IssuanceEvaluator::FindHits(*watchlist_, ctlog::MatchNames(entry.identity));
     EXPECT_FALSE(hits.empty());
     ctlog::LogInfo log;
     log.url = "https://log.test/";
