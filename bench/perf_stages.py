@@ -24,9 +24,10 @@ PIPELINE = [
     ("Merkle fold", ["FoldBatch", "CollapsedTree"]),
     ("decode: chain certificates (ParseIssuerIdentity)", ["ParseIssuerIdentity"]),
     ("decode: precert check (CheckPreCertificate)", ["CheckPreCertificate"]),
+    ("names of every entry (ReadLeafMatchNames)", ["ReadLeafMatchNames", "ReadMatchNames"]),
     ("decode: leaf/TBS identity (DER walk, names)", ["DecodeLogEntry", "ParseCertificateIdentity",
                                                      "ParseTbsCertificateIdentity"]),
-    ("matching (FindHits, CertificateNames)", ["FindHits", "CertificateNames", "MatchName"]),
+    ("matching (FindHits)", ["FindHits", "MatchName"]),
     ("CAA evaluation of hits", ["IssuanceEvaluator::Evaluate", "CaaObserver"]),
     ("store (RocksDB commit)", ["rocksdb", "FindingStore", "Commit"]),
 ]
