@@ -167,6 +167,10 @@ auto ParseCaught(Parse parse, const std::string& body, absl::string_view what)
   }
 }
 
+std::string EntriesPath(uint64_t start_inclusive, uint64_t end_inclusive) {
+  return absl::StrCat("ct/v1/get-entries?start=", start_inclusive, "&end=", end_inclusive);
+}
+
 }  // namespace
 
 HttpLogClient::HttpLogClient(HttpFetcher* fetcher, std::string base_url, FetchOptions options)
@@ -187,15 +191,12 @@ absl::StatusOr<SignedTreeHead> HttpLogClient::GetSth() {
   return ParseSthJson(body);
 }
 
-absl::StatusOr<std::vector<RawEntry>> HttpLogClient::GetEntries(uint64_t start_inclusive,
-                                                                uint64_t end_inclusive) {
-  if (start_inclusive > end_inclusive) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("get-entries: start ", start_inclusive, " > end ", end_inclusive));
-  }
-  CAAWATCH_ASSIGN_OR_RETURN(
-      const std::string body,
-      Fetch(absl::StrCat("ct/v1/get-entries?start=", start_inclusive, "&end=", end_inclusive)));
+absl::StatusOr<std::vector<RawEntry>> HttpLogClient::Entries(
+    uint64_t start_inclusive, uint64_t end_inclusive, const std::string& url,
+    absl::StatusOr<HttpResponse> response) {
+  if (!response.ok()) return response.status();
+  last_retry_after_ = response->retry_after;
+  CAAWATCH_ASSIGN_OR_RETURN(const std::string body, BodyOfOkResponse(url, *std::move(response)));
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<RawEntry> entries,
                             ParseCaught(ParseEntries, body, "get-entries"));
   // A log may cap a batch, but zero entries would stall the caller and extra ones would be
@@ -206,6 +207,41 @@ absl::StatusOr<std::vector<RawEntry>> HttpLogClient::GetEntries(uint64_t start_i
                                             "]: log returned ", entries.size(), " entries"));
   }
   return entries;
+}
+
+absl::StatusOr<std::vector<RawEntry>> HttpLogClient::GetEntries(uint64_t start_inclusive,
+                                                                uint64_t end_inclusive) {
+  std::vector<absl::StatusOr<std::vector<RawEntry>>> one =
+      GetEntriesRanges({{start_inclusive, end_inclusive}});
+  return std::move(one[0]);
+}
+
+std::vector<absl::StatusOr<std::vector<RawEntry>>> HttpLogClient::GetEntriesRanges(
+    const std::vector<std::pair<uint64_t, uint64_t>>& ranges) {
+  last_retry_after_.reset();
+  std::vector<absl::StatusOr<std::vector<RawEntry>>> out(ranges.size(),
+                                                         absl::InternalError("not requested"));
+  std::vector<std::string> urls;
+  std::vector<size_t> requested;  // Index into `ranges` of each url.
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const auto [start, end] = ranges[i];
+    if (start > end) {
+      out[i] =
+          absl::InvalidArgumentError(absl::StrCat("get-entries: start ", start, " > end ", end));
+      continue;
+    }
+    urls.push_back(base_url_ + EntriesPath(start, end));
+    requested.push_back(i);
+  }
+  if (urls.empty()) return out;
+  std::vector<absl::StatusOr<HttpResponse>> responses =
+      urls.size() == 1 ? std::vector<absl::StatusOr<HttpResponse>>{fetcher_->Get(urls[0], options_)}
+                       : fetcher_->GetAll(urls, options_);
+  for (size_t k = 0; k < urls.size(); ++k) {
+    const auto [start, end] = ranges[requested[k]];
+    out[requested[k]] = Entries(start, end, urls[k], std::move(responses[k]));
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<Sha256Hash>> HttpLogClient::GetConsistencyProof(uint64_t first,

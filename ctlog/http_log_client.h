@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -32,6 +33,9 @@ class HttpLogClient final : public LogClient {
   [[nodiscard]] absl::StatusOr<SignedTreeHead> GetSth() override;
   [[nodiscard]] absl::StatusOr<std::vector<RawEntry>> GetEntries(uint64_t start_inclusive,
                                                                  uint64_t end_inclusive) override;
+  // Through the fetcher's GetAll: all requests in flight at once.
+  [[nodiscard]] std::vector<absl::StatusOr<std::vector<RawEntry>>> GetEntriesRanges(
+      const std::vector<std::pair<uint64_t, uint64_t>>& ranges) override;
   // first == second returns an empty proof without a request.
   [[nodiscard]] absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(
       uint64_t first, uint64_t second) override;
@@ -45,6 +49,10 @@ class HttpLogClient final : public LogClient {
  private:
   // GETs base_url_ + path and returns the body of a 200 response, else the mapped error.
   absl::StatusOr<std::string> Fetch(const std::string& path);
+  // The entries of the answer to the get-entries request `url` for [start, end].
+  absl::StatusOr<std::vector<RawEntry>> Entries(uint64_t start_inclusive, uint64_t end_inclusive,
+                                                const std::string& url,
+                                                absl::StatusOr<HttpResponse> response);
 
   HttpFetcher* fetcher_;
   std::string base_url_;

@@ -6,6 +6,7 @@
 #define CAAWATCH_CTLOG_LOG_CLIENT_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +29,15 @@ class LogClient {
   // cap batches), never zero and never more: either is kDataLoss.
   [[nodiscard]] virtual absl::StatusOr<std::vector<RawEntry>> GetEntries(
       uint64_t start_inclusive, uint64_t end_inclusive) = 0;
+  // GetEntries for each range (inclusive bounds), with several requests in flight where the
+  // client can; each outcome as GetEntries gives it, in the order of `ranges`. This default
+  // asks one after the other.
+  [[nodiscard]] virtual std::vector<absl::StatusOr<std::vector<RawEntry>>> GetEntriesRanges(
+      const std::vector<std::pair<uint64_t, uint64_t>>& ranges) {
+    std::vector<absl::StatusOr<std::vector<RawEntry>>> out;
+    for (const auto& [start, end] : ranges) out.push_back(GetEntries(start, end));
+    return out;
+  }
   // §4.4 get-sth-consistency. Requires 0 < first <= second.
   [[nodiscard]] virtual absl::StatusOr<std::vector<Sha256Hash>> GetConsistencyProof(
       uint64_t first, uint64_t second) = 0;

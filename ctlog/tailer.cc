@@ -36,13 +36,36 @@ absl::StatusOr<Tailer::Batch> Tailer::FetchBatch(const SignedTreeHead& sth) {
   if (state_.position >= sth.tree_size) {
     return absl::InvalidArgumentError("FetchBatch: nothing to fetch below the tree size");
   }
-  const uint64_t last = std::min(sth.tree_size, state_.position + options_.max_batch) - 1;
+  std::vector<std::pair<uint64_t, uint64_t>> ranges;
+  for (uint64_t start = state_.position;
+       start < sth.tree_size && ranges.size() < std::max<size_t>(options_.max_in_flight, 1);
+       start += batch_) {
+    ranges.emplace_back(start, std::min(sth.tree_size, start + batch_) - 1);
+  }
+  std::vector<absl::StatusOr<std::vector<RawEntry>>> answers = client_->GetEntriesRanges(ranges);
   Batch batch;
   batch.start = state_.position;
-  CAAWATCH_ASSIGN_OR_RETURN(batch.entries, client_->GetEntries(state_.position, last));
-  if (batch.entries.empty() || batch.entries.size() > last - state_.position + 1) {
-    return absl::DataLossError(absl::StrCat("get-entries ", state_.position, "-", last,
-                                            " returned ", batch.entries.size(), " entries"));
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    if (!answers[i].ok()) {
+      if (i == 0) return answers[i].status();
+      break;  // What came before is good; the next call asks again from here.
+    }
+    const uint64_t asked = ranges[i].second - ranges[i].first + 1;
+    std::vector<RawEntry>& got = *answers[i];
+    if (got.empty() || got.size() > asked) {
+      return absl::DataLossError(absl::StrCat("get-entries ", ranges[i].first, "-",
+                                              ranges[i].second, " returned ", got.size(),
+                                              " entries"));
+    }
+    batch.entries.insert(batch.entries.end(), std::make_move_iterator(got.begin()),
+                         std::make_move_iterator(got.end()));
+    if (got.size() < asked) {
+      // Later ranges started at the wrong place. A short answer to a full-size request is the
+      // log's cap: ask for what it serves from then on. (A range cut by the tree size can be
+      // short for other reasons, e.g. a cache behind the head: no lesson from it.)
+      if (asked == batch_) batch_ = got.size();
+      break;
+    }
   }
   FoldBatch(sth, &state_, &batch);
   return batch;

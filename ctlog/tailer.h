@@ -3,6 +3,7 @@
 #ifndef CAAWATCH_CTLOG_TAILER_H_
 #define CAAWATCH_CTLOG_TAILER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -16,6 +17,9 @@ namespace caawatch::ctlog {
 
 struct TailerOptions {
   uint64_t max_batch = 1000;  // Entries asked per get-entries; logs may return fewer.
+  // get-entries requests in flight at once (LogClient::GetEntriesRanges), for consecutive
+  // ranges of the batch size the log has shown it serves.
+  size_t max_in_flight = 4;
 };
 
 class Tailer final : public LogTailer {
@@ -30,8 +34,10 @@ class Tailer final : public LogTailer {
   // get-sth-consistency proofs.
   [[nodiscard]] absl::Status Audit(const SignedTreeHead& head) override;
 
-  // Fetches the entries after `position` up to `sth.tree_size` (one request; the log decides
-  // how many it returns, at least one), folds them in, and when the tree reaches
+  // Fetches the entries after `position` up to `sth.tree_size` (up to max_in_flight requests
+  // for consecutive ranges; the log decides how many each returns, and entries after a short
+  // answer are dropped and asked again with the smaller batch size the log has shown; at least
+  // one entry), folds them in, and when the tree reaches
   // sth.tree_size compares roots: kVerified advances the verified state; kRootMismatch rewinds
   // to it. Precondition: position < sth.tree_size and sth was returned by FetchSth.
   [[nodiscard]] absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override;
@@ -40,10 +46,15 @@ class Tailer final : public LogTailer {
 
  private:
   Tailer(LogKey key, LogClient* client, TailerOptions options, TailerState state)
-      : key_(std::move(key)), client_(client), options_(options), state_(std::move(state)) {}
+      : key_(std::move(key)),
+        client_(client),
+        options_(options),
+        batch_(std::max<uint64_t>(options.max_batch, 1)),
+        state_(std::move(state)) {}
   LogKey key_;
   LogClient* client_;
   TailerOptions options_;
+  uint64_t batch_;  // Entries per request: max_batch, or less once the log answered with less.
   TailerState state_;
 };
 

@@ -1,6 +1,7 @@
 #include "monitor/log_worker.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,7 @@
 #include "ctlog/misbehaviour.h"
 #include "ctlog/start_state.h"
 #include "ctlog/tiled_start_state.h"
+#include "monitor/batch_prefetcher.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::monitor {
@@ -112,7 +114,7 @@ absl::Status LogWorker::EnsureStarted() {
     // A start position chosen by --start-at is kept at once: a restart before the next entry
     // must resume there, not at a later end (which would skip what was logged meanwhile).
     store::CommitRequest request;
-    request.log_state = StateRecord(nullptr);
+    request.log_state = StateRecord(tailer_->state(), nullptr);
     absl::StatusOr<store::CommitResult> committed = deps_.store->Commit(std::move(request));
     if (!committed.ok()) {
       tailer_.reset();
@@ -122,8 +124,8 @@ absl::Status LogWorker::EnsureStarted() {
   return absl::OkStatus();
 }
 
-store::LogStateRecord LogWorker::StateRecord(const ctlog::SignedTreeHead* sth) const {
-  const ctlog::TailerState& s = tailer_->state();
+store::LogStateRecord LogWorker::StateRecord(const ctlog::TailerState& s,
+                                             const ctlog::SignedTreeHead* sth) const {
   store::LogStateRecord r;
   r.set_log_id(log_id_);
   r.set_url(log_.url);
@@ -186,7 +188,7 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
   f.set_evidence(j.dump());
   last_error_ = std::string(evidence.message());
   store::CommitRequest request;
-  request.log_state = StateRecord(latest_tree_size_ > 0 ? &latest_sth_ : nullptr);
+  request.log_state = StateRecord(tailer_->state(), latest_tree_size_ > 0 ? &latest_sth_ : nullptr);
   request.findings.push_back(std::move(f));
   CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
   if (!result.created.empty()) {
@@ -236,7 +238,8 @@ absl::Status LogWorker::AuditPendingHeads() {
 }
 
 absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
-                                     const ctlog::SignedTreeHead& sth) {
+                                     const ctlog::TailerState& state_after,
+                                     const ctlog::SignedTreeHead& sth, bool sync) {
   const std::shared_ptr<const Watchlist> watchlist = deps_.watches->Current();
   const absl::Time now = deps_.clock->Now();
   store::CommitRequest request;
@@ -265,7 +268,8 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
     request.findings.push_back(std::move(finding));
   }
   last_error_.clear();
-  request.log_state = StateRecord(&sth);
+  request.log_state = StateRecord(state_after, &sth);
+  request.sync = sync;
   CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
   for (const store::FindingRecord& f : result.created) {
     Log(f.severity() == "info" ? LogLevel::kInfo : LogLevel::kWarning,
@@ -274,6 +278,27 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
   }
   if (!result.created.empty()) deps_.alerts->Publish(result.created.back().seq());
   return absl::OkStatus();
+}
+
+absl::Status LogWorker::RootMismatch(const ctlog::SignedTreeHead& target,
+                                     const PrefetchedBatch& fetched) const {
+  const ctlog::TailerState& state = fetched.state_after;  // Rewound to the verified state.
+  ctlog::Misbehaviour m;
+  m.kind = ctlog::MisbehaviourKind::kRootMismatch;
+  m.message =
+      absl::StrCat("entries [", state.verified_size, ", ", target.tree_size,
+                   ") do not hash to the signed root of tree size ", target.tree_size,
+                   " (expected ", absl::Base64Escape(Bytes(target.root_hash)), ", computed ",
+                   absl::Base64Escape(Bytes(fetched.batch.computed_root)), ")");
+  m.head = target;
+  m.computed_root = fetched.batch.computed_root;
+  if (state.verified_size > 0) {
+    m.against.emplace();
+    m.against->tree_size = state.verified_size;
+    m.against->root_hash = state.verified_root;
+    m.against->timestamp_ms = state.verified_timestamp_ms;
+  }
+  return ctlog::MisbehaviourError(m);
 }
 
 absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
@@ -296,34 +321,43 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
   if (finishing_ && (target_size == 0 || final_size_ < target_size)) target_size = final_size_;
   CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
   const ctlog::SignedTreeHead target = latest_sth_;
-  while (tailer_->state().position < target.tree_size && !stop.HasBeenNotified()) {
-    if (target_size != 0 && tailer_->state().position >= target_size) break;
-    absl::StatusOr<ctlog::LogTailer::Batch> batch = tailer_->FetchBatch(target);
-    if (!batch.ok()) return Fail(batch.status());
-    if (batch->verification == ctlog::LogTailer::Verification::kRootMismatch) {
-      const ctlog::TailerState& state = tailer_->state();
-      ctlog::Misbehaviour m;
-      m.kind = ctlog::MisbehaviourKind::kRootMismatch;
-      m.message = absl::StrCat("entries [", state.verified_size, ", ", target.tree_size,
-                               ") do not hash to the signed root of tree size ", target.tree_size,
-                               " (expected ", absl::Base64Escape(Bytes(target.root_hash)),
-                               ", computed ", absl::Base64Escape(Bytes(batch->computed_root)), ")");
-      m.head = target;
-      m.computed_root = batch->computed_root;
-      if (state.verified_size > 0) {
-        m.against.emplace();
-        m.against->tree_size = state.verified_size;
-        m.against->root_hash = state.verified_root;
-        m.against->timestamp_ms = state.verified_timestamp_ms;
-      }
-      return Fail(ctlog::MisbehaviourError(m));
-    }
-    CAAWATCH_RETURN_IF_ERROR(ProcessBatch(*batch, target));
-    verified_size_ = tailer_->state().verified_size;
-    if (batch->verification == ctlog::LogTailer::Verification::kVerified) {
-      CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
-    }
+  const uint64_t position = tailer_->state().position;
+  if (position >= target.tree_size || (target_size != 0 && position >= target_size)) {
+    return absl::OkStatus();
   }
+  absl::Status fetch_error, process_error;
+  bool verified = false;
+  BatchPrefetcher prefetcher(tailer_.get(), target, target_size, options_.prefetch_batches, &stop);
+  while (std::optional<PrefetchedBatch> next = prefetcher.Next()) {
+    const PrefetchedBatch& fetched = *next;
+    if (fetched.batch.verification == ctlog::LogTailer::Verification::kRootMismatch) {
+      fetch_error = RootMismatch(target, fetched);
+      break;
+    }
+    const uint64_t position = fetched.state_after.position;
+    const bool last = position >= target.tree_size || (target_size != 0 && position >= target_size);
+    // Positions are synced at least once a second and when caught up (CommitRequest::sync):
+    // one fsync per batch would cap a fast log at the disk's sync rate.
+    const absl::Time now = absl::Now();
+    const bool sync = last || now - last_position_sync_ >= absl::Seconds(1);
+    if (sync) last_position_sync_ = now;
+    process_error = ProcessBatch(fetched.batch, fetched.state_after, target, sync);
+    if (!process_error.ok()) break;
+    verified_size_ = fetched.state_after.verified_size;
+    verified |= fetched.batch.verification == ctlog::LogTailer::Verification::kVerified;
+    if (stop.HasBeenNotified()) break;
+  }
+  if (fetch_error.ok() && process_error.ok() && !stop.HasBeenNotified()) {
+    fetch_error = prefetcher.error();  // Comes after every batch fetched before it.
+  }
+  if (!prefetcher.Finish()) {
+    // Batches fetched ahead were not committed: the tailer must resume from the stored state.
+    tailer_.reset();
+    return process_error;
+  }
+  CAAWATCH_RETURN_IF_ERROR(process_error);
+  if (!fetch_error.ok()) return Fail(fetch_error);
+  if (verified) CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
   return absl::OkStatus();
 }
 

@@ -1,7 +1,8 @@
 // Tails one log of either kind (RFC 6962 or static-ct-api, through ctlog::LogTailer): tailer step
 // -> decode -> watchlist match -> CAA evaluation -> one atomic commit per batch (findings + log
-// position) -> alert notification. Owns no thread: the Supervisor runs Run() on one; tests drive
-// CatchUp() directly.
+// position) -> alert notification. Run() runs on the caller's thread (the Supervisor gives each
+// log one; tests drive CatchUp() directly); each CatchUp fetches on a second thread of its own,
+// a few batches ahead (BatchPrefetcher).
 #ifndef CAAWATCH_MONITOR_LOG_WORKER_H_
 #define CAAWATCH_MONITOR_LOG_WORKER_H_
 
@@ -18,6 +19,7 @@
 #include "ctlog/log_tailer.h"
 #include "ctlog/log_types.h"
 #include "monitor/alert_hub.h"
+#include "monitor/batch_prefetcher.h"
 #include "monitor/config.h"
 #include "monitor/issuance_evaluator.h"
 #include "monitor/paced_fetcher.h"
@@ -31,6 +33,8 @@ struct LogWorkerOptions {
   absl::Duration poll_interval = absl::Seconds(1);
   absl::Duration max_backoff = absl::Minutes(5);
   size_t batch_size = 1000;
+  // Batches fetched ahead of the one being matched and committed (BatchPrefetcher).
+  size_t prefetch_batches = 2;
   StartAt start_at;
   // A head older than the log's MMD plus this (clock skew, polling delay) is a `stale`
   // log_misbehaviour finding (ctlog::CheckTreeHeadAge).
@@ -85,13 +89,21 @@ class LogWorker {
  private:
   absl::Status EnsureStarted();
   absl::StatusOr<ctlog::TailerState> StartState();
-  absl::Status ProcessBatch(const ctlog::LogTailer::Batch& batch, const ctlog::SignedTreeHead& sth);
+  // Matches, evaluates and commits `batch` with the tailer state after it; `sync`: see
+  // store::CommitRequest::sync.
+  absl::Status ProcessBatch(const ctlog::LogTailer::Batch& batch,
+                            const ctlog::TailerState& state_after, const ctlog::SignedTreeHead& sth,
+                            bool sync);
+  // The kRootMismatch evidence for a batch that completed `target` and did not match its root.
+  absl::Status RootMismatch(const ctlog::SignedTreeHead& target,
+                            const PrefetchedBatch& fetched) const;
   absl::Status RecordMisbehaviour(const absl::Status& evidence);
   // Records DataLoss as misbehaviour, keeps other errors as last_error_; returns `status`.
   absl::Status Fail(const absl::Status& status);
   absl::Status CheckAge(const ctlog::SignedTreeHead& head);
   absl::Status AuditPendingHeads();
-  store::LogStateRecord StateRecord(const ctlog::SignedTreeHead* sth) const;
+  store::LogStateRecord StateRecord(const ctlog::TailerState& state,
+                                    const ctlog::SignedTreeHead* sth) const;
   void Log(LogLevel level, absl::string_view message) const;
 
   const ctlog::LogInfo log_;
@@ -106,6 +118,7 @@ class LogWorker {
   uint64_t latest_tree_size_ = 0;
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;
+  absl::Time last_position_sync_ = absl::InfinitePast();
   std::atomic<bool> finishing_{false};
   std::atomic<uint64_t> final_size_{0};     // 0 with finishing_: the next head's size.
   std::atomic<uint64_t> verified_size_{0};  // Mirror of the tailer's, for finished().

@@ -26,18 +26,31 @@ absl::Duration PacedFetcher::Backoff(int attempt) {
   return base / 2 + base / 2 * unit(jitter_);
 }
 
-absl::StatusOr<ctlog::HttpResponse> PacedFetcher::Get(const std::string& url,
-                                                      const ctlog::FetchOptions& options) {
+namespace {
+
+bool Retryable(const absl::StatusOr<ctlog::HttpResponse>& response) {
+  return response.ok() ? response->status == 429 || response->status >= 500
+                       : absl::IsUnavailable(response.status()) ||
+                             absl::IsDeadlineExceeded(response.status());
+}
+
+}  // namespace
+
+// Spaces request starts; `requests` starting together take their share of the rate at once.
+bool PacedFetcher::WaitForTurn(size_t requests) {
+  if (!Wait(next_allowed_ - clock_->Now())) return false;
+  if (options_.max_requests_per_second > 0) {
+    next_allowed_ = clock_->Now() + absl::Seconds(1) * static_cast<double>(requests) /
+                                        options_.max_requests_per_second;
+  }
+  return true;
+}
+
+absl::StatusOr<ctlog::HttpResponse> PacedFetcher::Retry(
+    const std::string& url, const ctlog::FetchOptions& options,
+    absl::StatusOr<ctlog::HttpResponse> response) {
   for (int attempt = 0;; ++attempt) {
-    if (!Wait(next_allowed_ - clock_->Now())) return absl::UnavailableError("stopping");
-    if (options_.max_requests_per_second > 0) {
-      next_allowed_ = clock_->Now() + absl::Seconds(1) / options_.max_requests_per_second;
-    }
-    absl::StatusOr<ctlog::HttpResponse> response = inner_->Get(url, options);
-    const bool retryable = response.ok() ? response->status == 429 || response->status >= 500
-                                         : absl::IsUnavailable(response.status()) ||
-                                               absl::IsDeadlineExceeded(response.status());
-    if (!retryable) return response;
+    if (!Retryable(response)) return response;
     absl::Duration delay = Backoff(attempt);
     if (response.ok() && response->retry_after) {
       delay = std::min(*response->retry_after, options_.max_retry_after);
@@ -45,8 +58,28 @@ absl::StatusOr<ctlog::HttpResponse> PacedFetcher::Get(const std::string& url,
     }
     if (attempt + 1 >= options_.max_attempts) return response;
     ++retries_;
-    if (!Wait(delay)) return absl::UnavailableError("stopping");
+    if (!Wait(delay) || !WaitForTurn(1)) return absl::UnavailableError("stopping");
+    response = inner_->Get(url, options);
   }
+}
+
+absl::StatusOr<ctlog::HttpResponse> PacedFetcher::Get(const std::string& url,
+                                                      const ctlog::FetchOptions& options) {
+  if (!WaitForTurn(1)) return absl::UnavailableError("stopping");
+  return Retry(url, options, inner_->Get(url, options));
+}
+
+std::vector<absl::StatusOr<ctlog::HttpResponse>> PacedFetcher::GetAll(
+    const std::vector<std::string>& urls, const ctlog::FetchOptions& options) {
+  if (!WaitForTurn(urls.size())) {
+    return std::vector<absl::StatusOr<ctlog::HttpResponse>>(urls.size(),
+                                                            absl::UnavailableError("stopping"));
+  }
+  std::vector<absl::StatusOr<ctlog::HttpResponse>> responses = inner_->GetAll(urls, options);
+  for (size_t i = 0; i < urls.size(); ++i) {
+    responses[i] = Retry(urls[i], options, std::move(responses[i]));
+  }
+  return responses;
 }
 
 }  // namespace caawatch::monitor

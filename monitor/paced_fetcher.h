@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
@@ -44,10 +45,20 @@ class PacedFetcher final : public ctlog::HttpFetcher {
   [[nodiscard]] absl::StatusOr<ctlog::HttpResponse> Get(
       const std::string& url, const ctlog::FetchOptions& options) override;
 
+  // All at once through the inner fetcher's GetAll, counted as urls.size() requests for the
+  // rate; each failed one is then retried alone as Get retries.
+  [[nodiscard]] std::vector<absl::StatusOr<ctlog::HttpResponse>> GetAll(
+      const std::vector<std::string>& urls, const ctlog::FetchOptions& options) override;
+
   int retries() const { return retries_; }
 
  private:
   bool Wait(absl::Duration d);  // False when stopped.
+  bool WaitForTurn(size_t requests);
+  // The retries of a request whose first answer was `response`.
+  absl::StatusOr<ctlog::HttpResponse> Retry(const std::string& url,
+                                            const ctlog::FetchOptions& options,
+                                            absl::StatusOr<ctlog::HttpResponse> response);
   absl::Duration Backoff(int attempt);
 
   std::unique_ptr<ctlog::HttpFetcher> inner_;

@@ -24,6 +24,11 @@ struct CommitRequest {
   std::vector<FindingRecord> findings;      // seq is ignored on input.
   // DER of matched certificates, keyed by their SHA-256 (deduplicated by the store).
   std::vector<std::pair<std::string, std::string>> certificates;
+  // False for a commit that only advances log_state: it is written without waiting for the
+  // disk. A crash of the process keeps it; a power cut may take it back, and the entries are
+  // then read again. A commit that creates or changes a finding is always synced (its alert
+  // goes out once Commit returns), and syncing makes every earlier commit durable too.
+  bool sync = true;
 };
 
 struct CommitResult {

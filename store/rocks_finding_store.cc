@@ -391,7 +391,9 @@ absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
   }
   batch.Put(handles_[kMeta], kNextSeqKey, BigEndian64(next));
   rocksdb::WriteOptions w;
-  w.sync = true;  // A committed position must survive power loss.
+  // A committed finding must survive power loss; a position may fall back (see CommitRequest).
+  w.sync = request.sync || !result.created.empty() || !result.updated.empty() ||
+           !request.certificates.empty();
   CAAWATCH_RETURN_IF_ERROR(FromRocks(db_->Write(w, &batch), "commit"));
   next_seq_ = next;  // Only now: a failed write burns no seq.
   last_recorded_ms_ = recorded_ms;

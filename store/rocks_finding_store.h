@@ -1,5 +1,6 @@
 // The RocksDB implementation of FindingStore (layout: SCHEMA.md). One database, one column
-// family per record kind; every Commit is one synced WriteBatch.
+// family per record kind; every Commit is one WriteBatch, synced unless it
+// only moves a log position (CommitRequest::sync).
 #ifndef CAAWATCH_STORE_ROCKS_FINDING_STORE_H_
 #define CAAWATCH_STORE_ROCKS_FINDING_STORE_H_
 

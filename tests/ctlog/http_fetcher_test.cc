@@ -3,6 +3,8 @@
 #include "ctlog/http_fetcher.h"
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -124,6 +126,60 @@ TEST_F(HttpFetcherTest, BodyOverTheLimitIsDataLoss) {
 TEST_F(HttpFetcherTest, NonHttpSchemeIsInvalidArgument) {
   EXPECT_EQ(fetcher_->Get("file:///etc/passwd", FetchOptions()).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Each of the three requests is answered only once all three have arrived: one after the other
+// they would all time out.
+TEST_F(HttpFetcherTest, GetAllHasEveryRequestInFlightAtOnceAndAnswersInOrder) {
+  absl::Mutex arrived_mu;
+  int arrived = 0;
+  Serve([&](const HttpRequest& request) {
+    absl::MutexLock lock(&arrived_mu);
+    ++arrived;
+    HttpReply reply;
+    if (!arrived_mu.AwaitWithTimeout(absl::Condition(
+                                         +[](int* n) { return *n >= 3; }, &arrived),
+                                     absl::Seconds(5))) {
+      reply.status = 504;
+    }
+    reply.body = request.path;
+    return reply;
+  });
+  FetchOptions options;
+  options.timeout = absl::Seconds(10);
+  const std::vector<std::string> paths = {"/c", "/a", "/b"};
+  for (int round = 0; round < 2; ++round) {  // The handles are reused.
+    {
+      absl::MutexLock lock(&arrived_mu);
+      arrived = 0;
+    }
+    std::vector<absl::StatusOr<HttpResponse>> got =
+        fetcher_->GetAll({Url("/c"), Url("/a"), Url("/b")}, options);
+    ASSERT_EQ(got.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+      ASSERT_TRUE(got[i].ok()) << got[i].status();
+      EXPECT_EQ(got[i]->status, 200) << i;
+      EXPECT_EQ(got[i]->body, paths[i]);
+    }
+  }
+}
+
+TEST_F(HttpFetcherTest, GetAllReportsEachFailureInItsOwnPlace) {
+  Serve([](const HttpRequest& request) {
+    HttpReply reply;
+    reply.body = std::string(request.path == "/big" ? 5000 : 10, 'x');
+    return reply;
+  });
+  FetchOptions options;
+  options.max_body_bytes = 1000;
+  std::vector<absl::StatusOr<HttpResponse>> got =
+      fetcher_->GetAll({Url("/small"), Url("/big"), "file:///etc/passwd", Url("/small")}, options);
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_TRUE(got[0].ok());
+  EXPECT_EQ(got[1].status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(got[2].status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(got[3].ok());
+  EXPECT_EQ(got[3]->body, std::string(10, 'x'));
 }
 
 }  // namespace

@@ -6,15 +6,23 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "ctlog/misbehaviour.h"
 #include "ctlog/sth.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/reference_merkle.h"
 
 namespace caawatch::ctlog {
 namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
 
 // A log in memory: entries, a P-256 key, signed STHs, and switches for misbehaviour.
 class MemoryLog final : public LogClient {
@@ -67,6 +75,11 @@ class MemoryLog final : public LogClient {
   absl::StatusOr<SignedTreeHead> GetSth() override { return next_sth_; }
   absl::StatusOr<std::vector<RawEntry>> GetEntries(uint64_t start, uint64_t end) override {
     ++get_entries_calls_;
+    asked_.emplace_back(start, end);
+    if (fail_once_at_ && *fail_once_at_ == start) {
+      fail_once_at_.reset();
+      return absl::UnavailableError("503");
+    }
     if (start >= entries_.size()) return std::vector<RawEntry>{};
     end = std::min({end, start + batch_cap_ - 1, static_cast<uint64_t>(entries_.size()) - 1});
     return std::vector<RawEntry>(entries_.begin() + start, entries_.begin() + end + 1);
@@ -85,6 +98,8 @@ class MemoryLog final : public LogClient {
   SignedTreeHead next_sth_;
   std::vector<RawEntry> entries_;
   uint64_t batch_cap_ = 1000;
+  std::optional<uint64_t> fail_once_at_;  // get-entries starting there fails once.
+  std::vector<std::pair<uint64_t, uint64_t>> asked_;
   int get_entries_calls_ = 0;
   int consistency_calls_ = 0;
   std::vector<Sha256Hash> signed_leaves_;
@@ -93,8 +108,10 @@ class MemoryLog final : public LogClient {
   EVP_PKEY* key_ = nullptr;
 };
 
-Tailer MakeTailer(MemoryLog& log, TailerState state = {}, uint64_t max_batch = 1000) {
-  auto t = Tailer::Create(log.info_, &log, TailerOptions{max_batch}, std::move(state));
+Tailer MakeTailer(MemoryLog& log, TailerState state = {}, uint64_t max_batch = 1000,
+                  size_t max_in_flight = 4) {
+  auto t =
+      Tailer::Create(log.info_, &log, TailerOptions{max_batch, max_in_flight}, std::move(state));
   EXPECT_TRUE(t.ok()) << t.status();
   return std::move(*t);
 }
@@ -265,7 +282,7 @@ TEST(TailerTest, ResumesFromASavedStateAndKeepsVerifying) {
   MemoryLog log;
   log.Add(300);
   log.next_sth_ = log.Sign(300);
-  Tailer first = MakeTailer(log, {}, 100);
+  Tailer first = MakeTailer(log, {}, 100, /*max_in_flight=*/1);
   auto sth = first.FetchSth();
   ASSERT_TRUE(sth.ok());
   ASSERT_TRUE(first.FetchBatch(*sth).ok());  // Stops after one batch, like a crash.
@@ -277,6 +294,73 @@ TEST(TailerTest, ResumesFromASavedStateAndKeepsVerifying) {
   Tailer::Verification last;
   EXPECT_EQ(Drain(second, &last), 200u);
   EXPECT_EQ(last, Tailer::Verification::kVerified);
+}
+
+TEST(TailerTest, SeveralConsecutiveRangesAreAskedAtOnceAndJoinedInOrder) {
+  MemoryLog log;
+  log.Add(1000);
+  log.next_sth_ = log.Sign(1000);
+  Tailer tailer = MakeTailer(log, {}, 100, 4);
+  auto sth = tailer.FetchSth();
+  ASSERT_TRUE(sth.ok());
+  auto batch = tailer.FetchBatch(*sth);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_THAT(log.asked_, ElementsAre(Pair(0, 99), Pair(100, 199), Pair(200, 299), Pair(300, 399)));
+  ASSERT_EQ(batch->entries.size(), 400u);
+  for (size_t i = 0; i < 400; ++i)
+    EXPECT_EQ(batch->entries[i].leaf_input, log.entries_[i].leaf_input);
+  Tailer::Verification last;
+  EXPECT_EQ(Drain(tailer, &last), 600u);
+  EXPECT_EQ(last, Tailer::Verification::kVerified);
+}
+
+TEST(TailerTest, AFailedRangeKeepsTheEntriesBeforeItAndIsAskedAgain) {
+  MemoryLog log;
+  log.Add(1000);
+  log.next_sth_ = log.Sign(1000);
+  log.fail_once_at_ = 200;
+  Tailer tailer = MakeTailer(log, {}, 100, 4);
+  auto sth = tailer.FetchSth();
+  ASSERT_TRUE(sth.ok());
+  auto batch = tailer.FetchBatch(*sth);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_EQ(batch->entries.size(), 200u);  // [300, 399] came after the gap: dropped.
+  EXPECT_EQ(tailer.state().position, 200u);
+  Tailer::Verification last;
+  EXPECT_EQ(Drain(tailer, &last), 800u);
+  EXPECT_EQ(last, Tailer::Verification::kVerified);
+  EXPECT_THAT(log.asked_[4], Pair(200, 299));
+}
+
+TEST(TailerTest, TheFirstRangeFailingFailsTheBatchAndMovesNothing) {
+  MemoryLog log;
+  log.Add(300);
+  log.next_sth_ = log.Sign(300);
+  log.fail_once_at_ = 0;
+  Tailer tailer = MakeTailer(log, {}, 100, 4);
+  auto sth = tailer.FetchSth();
+  ASSERT_TRUE(sth.ok());
+  EXPECT_TRUE(absl::IsUnavailable(tailer.FetchBatch(*sth).status()));
+  EXPECT_EQ(tailer.state().position, 0u);
+}
+
+TEST(TailerTest, ALogsBatchCapShapesTheLaterRequests) {
+  MemoryLog log;
+  log.Add(1000);
+  log.batch_cap_ = 64;
+  log.next_sth_ = log.Sign(1000);
+  Tailer tailer = MakeTailer(log, {}, 100, 4);
+  auto sth = tailer.FetchSth();
+  ASSERT_TRUE(sth.ok());
+  auto first = tailer.FetchBatch(*sth);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->entries.size(), 64u);  // The rest started at the wrong place.
+  log.asked_.clear();
+  auto second = tailer.FetchBatch(*sth);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->entries.size(), 256u);
+  EXPECT_THAT(log.asked_,
+              ElementsAre(Pair(64, 127), Pair(128, 191), Pair(192, 255), Pair(256, 319)));
 }
 
 TEST(TailerTest, ALogReturningNothingOrTooMuchIsDataLoss) {

@@ -3,6 +3,9 @@
 // real (the waits are what is tested), kept to about a second per test.
 #include "monitor/paced_fetcher.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/synchronization/notification.h"
 #include "base/clock.h"
 #include "gtest/gtest.h"
@@ -69,6 +72,26 @@ TEST_F(PacedFetcherTest, RequestsAreSpacedByTheRateLimit) {
   const absl::Time start = absl::Now();
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(fetcher->Get(SthUrl(), {}).ok());
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(450));
+}
+
+TEST_F(PacedFetcherTest, GetAllRetriesEachFailedRequestAndCountsEveryRequestForTheRate) {
+  PacingOptions options;
+  options.initial_backoff = absl::Milliseconds(20);
+  options.max_requests_per_second = 10;
+  auto fetcher = Make(options);
+  server_->InjectFault(fakes::Fault::kServerError, 1);  // One of the three gets a 500.
+  const absl::Time start = absl::Now();
+  std::vector<absl::StatusOr<ctlog::HttpResponse>> got =
+      fetcher->GetAll({SthUrl(), SthUrl(), SthUrl()}, {});
+  ASSERT_EQ(got.size(), 3u);
+  for (const auto& response : got) {
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->status, 200);
+  }
+  EXPECT_EQ(fetcher->retries(), 1);
+  // Three requests and a retry at 10/s: the next request may start 0.4 s after the first.
+  ASSERT_TRUE(fetcher->Get(SthUrl(), {}).ok());
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(350));
 }
 
 TEST_F(PacedFetcherTest, AStopEndsAWaitAtOnce) {

@@ -123,7 +123,7 @@ class PipelineFixture : public ::testing::Test {
   }
 
   // A LogWorker over the test log, reading it through the real curl fetcher.
-  std::unique_ptr<LogWorker> NewWorker() {
+  std::unique_ptr<LogWorker> NewWorker(LogWorkerOptions options = {}) {
     auto logs = ctlog::ParseLogList(server_->LogListJson());
     EXPECT_TRUE(logs.ok()) << logs.status();
     auto fetcher = ctlog::CurlHttpFetcher::Create();
@@ -136,7 +136,7 @@ class PipelineFixture : public ::testing::Test {
     deps.alerts = &alerts_;
     deps.clock = &clock_;
     deps.logger = &logger_;
-    return std::make_unique<LogWorker>((*logs)[0], std::move(*fetcher), deps, LogWorkerOptions{});
+    return std::make_unique<LogWorker>((*logs)[0], std::move(*fetcher), deps, options);
   }
 
   // Publishes everything planted and runs one log worker over it.
