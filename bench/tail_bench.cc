@@ -24,6 +24,7 @@
 #include "base/status_macros.h"
 #include "caa/issuer_store.h"
 #include "caa/unbound_resolver.h"
+#include "base/allocator_tuning.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
 #include "monitor/alert_hub.h"
@@ -138,6 +139,7 @@ absl::Status Run(const Flags& flags) {
 }  // namespace caawatch::bench
 
 int main(int argc, char** argv) {
+  caawatch::TuneAllocatorForLargeBuffers();  // As caawatch's main does.
   caawatch::bench::Flags flags;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];

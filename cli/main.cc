@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "base/allocator_tuning.h"
 #include "ctlog/http_fetcher.h"
 
 namespace {
@@ -32,7 +33,8 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  // curl's global state must be set up once, before any thread exists.
+  // Process-wide set-up, once, before any thread exists: malloc tuning and curl's global state.
+  caawatch::TuneAllocatorForLargeBuffers();
   caawatch::ctlog::CurlGlobal curl;
   const std::string command = argv[1];
   const caawatch::cli::Args args(argv + 2, argv + argc);

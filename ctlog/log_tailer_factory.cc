@@ -39,13 +39,15 @@ absl::StatusOr<std::unique_ptr<LogTailer>> CreateLogTailer(const LogInfo& log, H
                                                            LogTailerOptions options,
                                                            TailerState state) {
   if (log.kind == LogKind::kStaticCtApi) {
-    CAAWATCH_ASSIGN_OR_RETURN(TiledTailer tailer,
-                              TiledTailer::Create(log, fetcher, options.tiled, std::move(state)));
+    CAAWATCH_ASSIGN_OR_RETURN(
+        TiledTailer tailer,
+        TiledTailer::Create(log, fetcher, options.tiled, std::move(state), options.max_in_flight));
     return std::make_unique<TiledTailer>(std::move(tailer));
   }
   auto tailer = std::make_unique<HttpRfc6962Tailer>(
       std::make_unique<HttpLogClient>(fetcher, log.url, options.rfc6962_fetch));
-  CAAWATCH_RETURN_IF_ERROR(tailer->Start(log, TailerOptions{options.max_batch}, std::move(state)));
+  CAAWATCH_RETURN_IF_ERROR(tailer->Start(
+      log, TailerOptions{options.max_batch, options.max_in_flight}, std::move(state)));
   return tailer;
 }
 

@@ -3,6 +3,7 @@
 #ifndef CAAWATCH_CTLOG_LOG_TAILER_FACTORY_H_
 #define CAAWATCH_CTLOG_LOG_TAILER_FACTORY_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 
@@ -16,6 +17,7 @@ namespace caawatch::ctlog {
 
 struct LogTailerOptions {
   uint64_t max_batch = 1000;   // RFC 6962: entries asked per get-entries. Tiled: one tile.
+  size_t max_in_flight = 4;    // Requests at once: get-entries ranges, or data tiles.
   FetchOptions rfc6962_fetch;  // RFC 6962 requests (timeout, body limit).
   TiledLogClientOptions tiled;
 };

@@ -30,23 +30,50 @@ absl::StatusOr<std::string> TiledLogClient::Fetch(const std::string& path, size_
   FetchOptions fetch;
   fetch.timeout = options_.timeout;
   fetch.max_body_bytes = max_body_bytes;
-  CAAWATCH_ASSIGN_OR_RETURN(HttpResponse response, fetcher_->Get(url, fetch));
-  last_retry_after_ = response.retry_after;
+  return BodyOf(url, fetcher_->Get(url, fetch));
+}
+
+absl::StatusOr<std::string> TiledLogClient::BodyOf(const std::string& url,
+                                                   absl::StatusOr<HttpResponse> response) {
+  if (!response.ok()) return response.status();
+  last_retry_after_ = response->retry_after;
   // 404 has a meaning here (tlog-tiles: partial tiles may disappear), unlike in RFC 6962.
-  if (response.status == 404) return absl::NotFoundError(absl::StrCat("GET ", url, ": HTTP 404"));
-  return BodyOfOkResponse(url, std::move(response));
+  if (response->status == 404) return absl::NotFoundError(absl::StrCat("GET ", url, ": HTTP 404"));
+  return BodyOfOkResponse(url, *std::move(response));
 }
 
 absl::StatusOr<std::string> TiledLogClient::GetCheckpoint() {
   return Fetch("checkpoint", kMaxCheckpointBytes);
 }
 
-absl::StatusOr<std::vector<TileLeaf>> TiledLogClient::GetDataTile(uint64_t index, uint64_t width) {
-  const std::string path = DataTilePath(index, width);
-  CAAWATCH_ASSIGN_OR_RETURN(const std::string body, Fetch(path, options_.max_data_tile_bytes));
-  absl::StatusOr<std::vector<TileLeaf>> leaves = ParseDataTile(AsBytes(body), width);
-  if (!leaves.ok()) return Annotate(leaves.status(), prefix_ + path);
+absl::StatusOr<std::vector<TileLeaf>> TiledLogClient::DataTileOf(uint64_t index, uint64_t width,
+                                                                 absl::StatusOr<std::string> body) {
+  if (!body.ok()) return body.status();
+  absl::StatusOr<std::vector<TileLeaf>> leaves = ParseDataTile(AsBytes(*body), width);
+  if (!leaves.ok()) return Annotate(leaves.status(), prefix_ + DataTilePath(index, width));
   return leaves;
+}
+
+absl::StatusOr<std::vector<TileLeaf>> TiledLogClient::GetDataTile(uint64_t index, uint64_t width) {
+  return DataTileOf(index, width, Fetch(DataTilePath(index, width), options_.max_data_tile_bytes));
+}
+
+std::vector<absl::StatusOr<std::vector<TileLeaf>>> TiledLogClient::GetDataTiles(
+    const std::vector<std::pair<uint64_t, uint64_t>>& tiles) {
+  if (tiles.size() == 1) return {GetDataTile(tiles[0].first, tiles[0].second)};
+  last_retry_after_.reset();
+  std::vector<std::string> urls;
+  for (const auto& [index, width] : tiles) urls.push_back(prefix_ + DataTilePath(index, width));
+  FetchOptions fetch;
+  fetch.timeout = options_.timeout;
+  fetch.max_body_bytes = options_.max_data_tile_bytes;
+  std::vector<absl::StatusOr<HttpResponse>> responses = fetcher_->GetAll(urls, fetch);
+  std::vector<absl::StatusOr<std::vector<TileLeaf>>> out;
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    out.push_back(
+        DataTileOf(tiles[i].first, tiles[i].second, BodyOf(urls[i], std::move(responses[i]))));
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<Sha256Hash>> TiledLogClient::GetHashTile(int level, uint64_t index,

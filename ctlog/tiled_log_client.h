@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +48,10 @@ class TiledLogClient {
   [[nodiscard]] absl::StatusOr<std::string> GetCheckpoint();
   // <prefix>tile/data/<N>[.p/<width>]: exactly `width` leaves (1..256; 256 is the full tile).
   [[nodiscard]] absl::StatusOr<std::vector<TileLeaf>> GetDataTile(uint64_t index, uint64_t width);
+  // GetDataTile for each (index, width), all requests in flight at once (HttpFetcher::GetAll);
+  // outcomes in the order asked.
+  [[nodiscard]] std::vector<absl::StatusOr<std::vector<TileLeaf>>> GetDataTiles(
+      const std::vector<std::pair<uint64_t, uint64_t>>& tiles);
   // <prefix>tile/<level>/<N>[.p/<width>]: exactly `width` hashes.
   [[nodiscard]] absl::StatusOr<std::vector<Sha256Hash>> GetHashTile(int level, uint64_t index,
                                                                     uint64_t width);
@@ -62,6 +67,10 @@ class TiledLogClient {
  private:
   // GETs prefix_ + path with a body limit; the body of a 200, else the mapped error.
   absl::StatusOr<std::string> Fetch(const std::string& path, size_t max_body_bytes);
+  // The body of `response` to GET `url` if it is a 200, else the mapped error.
+  absl::StatusOr<std::string> BodyOf(const std::string& url, absl::StatusOr<HttpResponse> response);
+  absl::StatusOr<std::vector<TileLeaf>> DataTileOf(uint64_t index, uint64_t width,
+                                                   absl::StatusOr<std::string> body);
 
   HttpFetcher* fetcher_;
   std::string prefix_;

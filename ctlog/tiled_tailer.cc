@@ -16,7 +16,8 @@
 namespace caawatch::ctlog {
 
 absl::StatusOr<TiledTailer> TiledTailer::Create(const LogInfo& log, HttpFetcher* fetcher,
-                                                TiledLogClientOptions options, TailerState state) {
+                                                TiledLogClientOptions options, TailerState state,
+                                                size_t max_in_flight) {
   CAAWATCH_ASSIGN_OR_RETURN(LogKey key, LogKey::FromDer(log.key_der));
   CAAWATCH_RETURN_IF_ERROR(CheckTailerState(state));
   std::string origin = CheckpointOrigin(log.submission_url);
@@ -25,7 +26,7 @@ absl::StatusOr<TiledTailer> TiledTailer::Create(const LogInfo& log, HttpFetcher*
         absl::StrCat("log '", log.description, "': no submission URL to take the origin from"));
   }
   return TiledTailer(std::move(key), std::move(origin), TiledLogClient(fetcher, log.url, options),
-                     std::move(state));
+                     std::move(state), max_in_flight);
 }
 
 absl::StatusOr<SignedTreeHead> TiledTailer::FetchSth() {
@@ -75,8 +76,8 @@ absl::Status TiledTailer::AuditTreeHead(const SignedTreeHead& head) {
   });
 }
 
-absl::StatusOr<std::vector<TileLeaf>> TiledTailer::FetchDataTile(uint64_t index, uint64_t width) {
-  absl::StatusOr<std::vector<TileLeaf>> leaves = client_.GetDataTile(index, width);
+absl::StatusOr<std::vector<TileLeaf>> TiledTailer::DataTile(
+    uint64_t index, uint64_t width, absl::StatusOr<std::vector<TileLeaf>> leaves) {
   if (width < kTileWidth && absl::IsNotFound(leaves.status())) {
     // The partial tile may be gone because the full one exists; entries past `width` are not
     // covered by the checkpoint and are left for a later one.
@@ -104,21 +105,43 @@ absl::StatusOr<RawEntry> TiledTailer::ToRawEntry(const TileLeaf& leaf) {
   return TileLeafToRawEntry(leaf, chain);
 }
 
+// The entries of one tile from state_.position (or the tile's start) on, chains resolved.
+absl::StatusOr<std::vector<RawEntry>> TiledTailer::TileEntries(
+    std::pair<uint64_t, uint64_t> tile, absl::StatusOr<std::vector<TileLeaf>> fetched) {
+  const auto [index, width] = tile;
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<TileLeaf> leaves,
+                            DataTile(index, width, std::move(fetched)));
+  const uint64_t first = std::max(state_.position, index * kTileWidth) - index * kTileWidth;
+  std::vector<RawEntry> entries;
+  entries.reserve(width - first);
+  for (uint64_t i = first; i < width; ++i) {
+    absl::StatusOr<RawEntry> raw = ToRawEntry(leaves[i]);
+    if (!raw.ok()) return Annotate(raw.status(), absl::StrCat("entry ", index * kTileWidth + i));
+    entries.push_back(*std::move(raw));
+  }
+  return entries;
+}
+
 absl::StatusOr<LogTailer::Batch> TiledTailer::FetchBatch(const SignedTreeHead& sth) {
   if (state_.position >= sth.tree_size) {
     return absl::InvalidArgumentError("FetchBatch: nothing to fetch below the tree size");
   }
-  const uint64_t index = state_.position / kTileWidth;
-  const uint64_t offset = state_.position % kTileWidth;
-  const uint64_t width = std::min(kTileWidth, sth.tree_size - index * kTileWidth);
-  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<TileLeaf> leaves, FetchDataTile(index, width));
+  std::vector<std::pair<uint64_t, uint64_t>> tiles;  // (index, width), in log order.
+  for (uint64_t index = state_.position / kTileWidth;
+       index * kTileWidth < sth.tree_size && tiles.size() < max_in_flight_; ++index) {
+    tiles.emplace_back(index, std::min(kTileWidth, sth.tree_size - index * kTileWidth));
+  }
+  std::vector<absl::StatusOr<std::vector<TileLeaf>>> fetched = client_.GetDataTiles(tiles);
   Batch batch;
   batch.start = state_.position;
-  batch.entries.reserve(width - offset);
-  for (uint64_t i = offset; i < width; ++i) {
-    absl::StatusOr<RawEntry> raw = ToRawEntry(leaves[i]);
-    if (!raw.ok()) return Annotate(raw.status(), absl::StrCat("entry ", index * kTileWidth + i));
-    batch.entries.push_back(*std::move(raw));
+  for (size_t t = 0; t < tiles.size(); ++t) {
+    absl::StatusOr<std::vector<RawEntry>> entries = TileEntries(tiles[t], std::move(fetched[t]));
+    if (!entries.ok()) {
+      if (t == 0) return entries.status();
+      break;  // The tiles before it are good; the next call starts with this one.
+    }
+    batch.entries.insert(batch.entries.end(), std::make_move_iterator(entries->begin()),
+                         std::make_move_iterator(entries->end()));
   }
   FoldBatch(sth, &state_, &batch);
   return batch;

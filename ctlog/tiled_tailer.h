@@ -5,6 +5,7 @@
 #define CAAWATCH_CTLOG_TILED_TAILER_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "ctlog/http_fetcher.h"
@@ -20,8 +21,10 @@ class TiledTailer final : public LogTailer {
   // `fetcher` is borrowed and must outlive the tailer; the log is read under log.url (the
   // monitoring prefix) and its checkpoint origin comes from log.submission_url.
   // kInvalidArgument if the key is unusable, there is no submission URL, or `state` is corrupt.
+  // FetchBatch asks for up to `max_in_flight` data tiles at once.
   static absl::StatusOr<TiledTailer> Create(const LogInfo& log, HttpFetcher* fetcher,
-                                            TiledLogClientOptions options, TailerState state);
+                                            TiledLogClientOptions options, TailerState state,
+                                            size_t max_in_flight = 4);
 
   // GET checkpoint, verified as the log's (ctlog/checkpoint.h; a parsable note whose signature
   // fails is kBadSignature evidence), then the LogTailer audit with proofs from the hash tiles.
@@ -31,12 +34,13 @@ class TiledTailer final : public LogTailer {
   // the consistency proof computed from the hash tiles of the larger of the two trees.
   [[nodiscard]] absl::Status Audit(const SignedTreeHead& head) override;
 
-  // The entries of data tile position/256 from `position` to min(end of tile, sth.tree_size).
-  // A full tile is read only when the checkpoint covers it; otherwise the partial tile of the
-  // covered width, and, when the log no longer serves that partial (tlog-tiles allows deleting
-  // it once the full tile exists), the full tile, of which only the covered part is used. So a
-  // partial tile is read once per checkpoint that ends inside it. kUnavailable when neither is
-  // served (404); kDataLoss for a malformed tile, or an issuer whose hash is wrong.
+  // The entries of data tile position/256 from `position` to min(end of tile, sth.tree_size),
+  // and of the tiles after it, up to max_in_flight tiles fetched at once (those after a tile
+  // that failed are dropped). A full tile is read only when the checkpoint covers it; otherwise the
+  // partial tile of the covered width, and, when the log no longer serves that partial (tlog-tiles
+  // allows deleting it once the full tile exists), the full tile, of which only the covered part is
+  // used. So a partial tile is read once per checkpoint that ends inside it. kUnavailable when
+  // neither is served (404); kDataLoss for a malformed tile, or an issuer whose hash is wrong.
   [[nodiscard]] absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override;
 
   const TailerState& state() const override { return state_; }
@@ -45,19 +49,27 @@ class TiledTailer final : public LogTailer {
   std::string LastCheckpointNote() const override { return checkpoint_note_; }
 
  private:
-  TiledTailer(LogKey key, std::string origin, TiledLogClient client, TailerState state)
+  TiledTailer(LogKey key, std::string origin, TiledLogClient client, TailerState state,
+              size_t max_in_flight)
       : key_(std::move(key)),
         origin_(std::move(origin)),
         client_(std::move(client)),
-        state_(std::move(state)) {}
-  absl::StatusOr<std::vector<TileLeaf>> FetchDataTile(uint64_t index, uint64_t width);
+        state_(std::move(state)),
+        max_in_flight_(std::max<size_t>(max_in_flight, 1)) {}
+  // A data tile's leaves from the answer to its request (`fetched`), falling back to the full
+  // tile when a partial one is no longer served.
+  absl::StatusOr<std::vector<TileLeaf>> DataTile(uint64_t index, uint64_t width,
+                                                 absl::StatusOr<std::vector<TileLeaf>> fetched);
   absl::StatusOr<RawEntry> ToRawEntry(const TileLeaf& leaf);
+  absl::StatusOr<std::vector<RawEntry>> TileEntries(std::pair<uint64_t, uint64_t> tile,
+                                                    absl::StatusOr<std::vector<TileLeaf>> fetched);
   absl::Status AuditTreeHead(const SignedTreeHead& head);
 
   LogKey key_;
   std::string origin_;
   TiledLogClient client_;
   TailerState state_;
+  size_t max_in_flight_;
   std::string checkpoint_note_;
 };
 

@@ -25,8 +25,10 @@ constexpr char kMonitoringUrl[] = "https://mon.tiled.caawatch.test/log/";
 
 class TiledTailerTest : public ::testing::Test {
  protected:
-  TiledTailer MakeTailer(TailerState state = {}) {
-    auto tailer = TiledTailer::Create(log_.Info(kMonitoringUrl), &fetcher_, {}, std::move(state));
+  // One data tile per FetchBatch unless told otherwise, so tests can follow tile by tile.
+  TiledTailer MakeTailer(TailerState state = {}, size_t max_in_flight = 1) {
+    auto tailer = TiledTailer::Create(log_.Info(kMonitoringUrl), &fetcher_, {}, std::move(state),
+                                      max_in_flight);
     EXPECT_TRUE(tailer.ok()) << tailer.status();
     return *std::move(tailer);
   }
@@ -75,6 +77,63 @@ TEST_F(TiledTailerTest, ServesExactlyTheEntriesAnRfc6962LogWouldAndVerifiesThem)
     }
   }
   EXPECT_THAT(tailer.checkpoint_note(), HasSubstr("tiled.caawatch.test/log\n600\n"));
+}
+
+TEST_F(TiledTailerTest, SeveralTilesAtOnceJoinInOrderIncludingTheFullTileBehindAGonePartial) {
+  log_.Grow(300);  // 600 entries: tiles 000 and 001 full, 002 partial (88).
+  log_.Publish();
+  TiledTailer tailer = MakeTailer({}, /*max_in_flight=*/3);
+  const std::vector<LogTailer::Batch> batches = Drain(tailer);
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].entries.size(), 600u);
+  EXPECT_EQ(batches[0].verification, LogTailer::Verification::kVerified);
+  EXPECT_EQ(fetcher_.requests("tile/data/000"), 1);
+  EXPECT_EQ(fetcher_.requests("tile/data/001"), 1);
+  EXPECT_EQ(fetcher_.requests("tile/data/002.p/88"), 1);
+  const std::vector<RawEntry> expected = log_.PublishedEntries();
+  for (size_t i = 0; i < 600; ++i)
+    ASSERT_EQ(batches[0].entries[i].leaf_input, expected[i].leaf_input);
+
+  // Grown past tile 002 with its partials deleted, and a checkpoint ending in tile 004.
+  log_.Grow(250);
+  fakes::StaticCtFilesOptions options;
+  options.remove_partials_of_full_tiles = true;
+  log_.Publish(options);
+  TailerState at_512;  // A tailer that stopped after tile 001 resumes in tile 002.
+  {
+    TiledTailer first = MakeTailer();
+    auto sth = first.FetchSth();
+    ASSERT_TRUE(sth.ok());
+    ASSERT_TRUE(first.FetchBatch(*sth).ok());
+    ASSERT_TRUE(first.FetchBatch(*sth).ok());
+    at_512 = first.state();
+  }
+  TiledTailer resumed = MakeTailer(at_512, 3);
+  const std::vector<LogTailer::Batch> rest = Drain(resumed);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].start, 512u);
+  EXPECT_EQ(rest[0].entries.size(), 1100u - 512u);
+  EXPECT_EQ(rest[0].verification, LogTailer::Verification::kVerified);
+}
+
+TEST_F(TiledTailerTest, ATileThatFailsKeepsTheTilesBeforeItAndIsAskedAgain) {
+  log_.Grow(400);  // 800 entries: tiles 000-002 full, 003 partial (32).
+  log_.Publish();
+  std::filesystem::rename(TilePath("tile/data/001"), TilePath("tile/data/001.away"));
+  TiledTailer tailer = MakeTailer({}, 4);
+  auto sth = tailer.FetchSth();
+  ASSERT_TRUE(sth.ok());
+  auto batch = tailer.FetchBatch(*sth);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_EQ(batch->entries.size(), 256u);  // Tiles 002 and 003 came after the gap.
+  EXPECT_TRUE(absl::IsUnavailable(tailer.FetchBatch(*sth).status()));  // 001 first: an error.
+  EXPECT_EQ(tailer.state().position, 256u);
+  std::filesystem::rename(TilePath("tile/data/001.away"), TilePath("tile/data/001"));
+  auto rest = tailer.FetchBatch(*sth);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(rest->start, 256u);
+  EXPECT_EQ(rest->entries.size(), 800u - 256u);
+  EXPECT_EQ(rest->verification, LogTailer::Verification::kVerified);
 }
 
 TEST_F(TiledTailerTest, ReadsAPartialTileOnceForTheCoveredTailAndAgainOnlyWhenTheCheckpointMoves) {
@@ -293,14 +352,16 @@ TEST_F(TiledTailerTest, FetchBatchAtTheTreeSizeIsInvalidAndACorruptStateIsRefuse
 TEST_F(TiledTailerTest, TheFactoryPicksTheTailerByKindAndResumesFromAnotherTailersState) {
   log_.Grow(200);
   log_.Publish();
-  auto tiled = CreateLogTailer(log_.Info(kMonitoringUrl), &fetcher_, {}, {});
+  LogTailerOptions one_tile;
+  one_tile.max_in_flight = 1;
+  auto tiled = CreateLogTailer(log_.Info(kMonitoringUrl), &fetcher_, one_tile, {});
   ASSERT_TRUE(tiled.ok()) << tiled.status();
   EXPECT_NE(dynamic_cast<TiledTailer*>(tiled->get()), nullptr);
   auto sth = (*tiled)->FetchSth();
   ASSERT_TRUE(sth.ok());
   ASSERT_TRUE((*tiled)->FetchBatch(*sth).ok());
   // A saved state carries over to a new tailer of the same log.
-  auto resumed = CreateLogTailer(log_.Info(kMonitoringUrl), &fetcher_, {}, (*tiled)->state());
+  auto resumed = CreateLogTailer(log_.Info(kMonitoringUrl), &fetcher_, one_tile, (*tiled)->state());
   ASSERT_TRUE(resumed.ok());
   const std::vector<LogTailer::Batch> rest = Drain(**resumed);
   ASSERT_FALSE(rest.empty());

@@ -1,0 +1,12 @@
+#include "base/allocator_tuning.h"
+
+#include <malloc.h>
+
+namespace caawatch {
+
+void TuneAllocatorForLargeBuffers() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
+}
+
+}  // namespace caawatch
