@@ -76,7 +76,7 @@ absl::Status Read(const Json& v, int* out) {
 }
 
 absl::Status Read(const Json& v, double* out) {
-  if (!v.is_number() || !(v.get<double>() > 0)) return WrongType("a positive number");
+  if (!v.is_number() || !(v.get<double>() >= 0)) return WrongType("a number >= 0");
   *out = v.get<double>();
   return absl::OkStatus();
 }

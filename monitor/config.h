@@ -49,8 +49,10 @@ struct MonitorConfig {
   // two seconds (bench/alert_latency_bench) at a cost logs' rate limits easily allow.
   absl::Duration sth_poll_interval = absl::Seconds(1);
   absl::Duration caa_poll_interval = absl::Hours(1);
-  uint32_t batch_size = 1000;           // Entries per get-entries request and commit.
-  double max_requests_per_second = 10;  // Per log.
+  uint32_t batch_size = 1000;  // Entries per get-entries request and commit.
+  // Per log; 0 = no limit (a log on your own network, a benchmark). Requests in flight at
+  // once count one each.
+  double max_requests_per_second = 10;
   // DNS lookups (caa::ResolverOptions): one attempt waits at most dns_timeout (<= 60s); a timed-out
   // attempt is retried dns_retries more times (0-10), over TCP when dns_tcp_fallback is true
   // (a truncated UDP answer always goes to TCP). A lookup thus takes at most

@@ -94,6 +94,13 @@ TEST(ConfigTest, EveryKeyIsParsed) {
   EXPECT_THAT(config->log_filter, ElementsAre("https://ct.example/2025h1/"));
 }
 
+TEST(ConfigTest, ZeroRequestsPerSecondMeansNoLimit) {
+  absl::StatusOr<MonitorConfig> config =
+      ParseConfig(R"({"max_requests_per_second": 0})", Defaults());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->max_requests_per_second, 0);
+}
+
 TEST(ConfigTest, StartAtTakesAnIndexAsNumberOrString) {
   const StartAt index{StartAt::Kind::kIndex, 123456789012};
   EXPECT_EQ(ParseConfig(R"({"start_at": 123456789012})", Defaults())->start_at, index);
@@ -128,7 +135,7 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"batch_size": 0})", "batch_size"},
            BadCase{R"({"batch_size": -5})", "batch_size"},
            BadCase{R"({"batch_size": 1.5})", "batch_size"},
-           BadCase{R"({"max_requests_per_second": 0})", "max_requests_per_second"},
+           BadCase{R"({"max_requests_per_second": -1})", "max_requests_per_second"},
            BadCase{R"({"sth_poll_interval": 5})", "sth_poll_interval"},
            BadCase{R"({"caa_poll_interval": "1 hour"})", "caa_poll_interval"},
            BadCase{R"({"dns_timeout": "-1s"})", "dns_timeout"},
