@@ -275,8 +275,8 @@ void ReadValidity(const DerElement& validity, CertificateIdentity* id, ErrorList
   errors->Add(t.status(), "notAfter");
 }
 
-void AddCommonNames(const X509NameFields& subject, std::vector<std::string>* out) {
-  for (const std::string& cn : subject.common_names) {
+void AddCommonNames(const std::vector<std::string>& common_names, std::vector<std::string>* out) {
+  for (const std::string& cn : common_names) {
     // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
     const std::string lower = absl::AsciiStrToLower(cn);
     const bool ascii = absl::c_all_of(lower, [](char c) { return absl::ascii_isascii(c); });
@@ -319,7 +319,7 @@ CertificateIdentity ParseIdentity(Bytes der) {
     X509NameFields subject;
     errors.Add(ReadX509Name(*parts.subject, &subject), "subject");
     id.subject_dn = std::move(subject.dn);
-    AddCommonNames(subject, &id.common_names);
+    AddCommonNames(subject.common_names, &id.common_names);
   }
   if (parts.extensions) ReadExtensions(*parts.extensions, &id, &errors);
   if (read.ok()) {
@@ -355,9 +355,9 @@ std::vector<std::string> ReadMatchNames(absl::Span<const uint8_t> der) {
   (void)ReadTbs(der, &parts);  // Whatever was read before the damage still counts.
   CertificateIdentity id;
   if (parts.subject) {
-    X509NameFields subject;
-    (void)ReadX509Name(*parts.subject, &subject);
-    AddCommonNames(subject, &id.common_names);
+    std::vector<std::string> common_names;
+    ReadX509CommonNames(*parts.subject, &common_names);
+    AddCommonNames(common_names, &id.common_names);
   }
   if (parts.extensions) {
     (void)ForEachExtension(*parts.extensions, [&](const Extension& x) {

@@ -22,11 +22,27 @@ bool IsOid(const DerElement& e, Bytes oid) {
   return e.tag == kDerOid && absl::c_equal(e.contents, oid);
 }
 
-// Keeps the DN read so far, then reports where the Name broke.
-absl::Status Malformed(absl::string_view what, const std::vector<std::string>& rdn_texts,
-                       X509NameFields* out) {
-  out->dn = absl::StrJoin(rdn_texts, ", ");
-  return absl::DataLossError(absl::StrCat("malformed ", what));
+// Walks a Name: on_ava(type, value) for every attribute in order, on_rdn_end() after each
+// RDN; kDataLoss at the first malformed RDN or AVA, with everything before it delivered.
+template <typename OnAva, typename OnRdnEnd>
+absl::Status WalkName(const DerElement& name, OnAva on_ava, OnRdnEnd on_rdn_end) {
+  DerReader rdns(name.contents, 2);
+  while (!rdns.empty()) {
+    DerElement rdn;
+    if (!rdns.ReadExpected(kDerSet, &rdn)) return absl::DataLossError("malformed RDN");
+    DerReader atvs = rdns.Enter(rdn);
+    while (!atvs.empty()) {
+      DerElement atv, type, value;
+      if (!atvs.ReadExpected(kDerSequence, &atv)) return absl::DataLossError("malformed AVA");
+      DerReader r = atvs.Enter(atv);
+      if (!r.ReadExpected(kDerOid, &type) || !r.Read(&value) || !r.empty()) {
+        return absl::DataLossError("malformed AVA");
+      }
+      on_ava(type, value);
+    }
+    on_rdn_end();
+  }
+  return absl::OkStatus();
 }
 
 const char* ShortName(Bytes oid) {
@@ -76,39 +92,42 @@ std::string EscapeDnValue(const std::string& value) {
 }  // namespace
 
 absl::Status ReadX509Name(const DerElement& name, X509NameFields* out) {
-  DerReader rdns(name.contents, 2);
-  std::vector<std::string> rdn_texts;
-  while (!rdns.empty()) {
-    DerElement rdn;
-    if (!rdns.ReadExpected(kDerSet, &rdn)) return Malformed("RDN", rdn_texts, out);
-    DerReader atvs = rdns.Enter(rdn);
-    std::vector<std::string> atv_texts;
-    while (!atvs.empty()) {
-      DerElement atv, type, value;
-      if (!atvs.ReadExpected(kDerSequence, &atv)) return Malformed("AVA", rdn_texts, out);
-      DerReader r = atvs.Enter(atv);
-      if (!r.ReadExpected(kDerOid, &type) || !r.Read(&value) || !r.empty()) {
-        return Malformed("AVA", rdn_texts, out);
-      }
-      const char* short_name = ShortName(type.contents);
-      absl::StatusOr<std::string> key =
-          short_name ? std::string(short_name) : OidToString(type.contents);
-      absl::StatusOr<std::string> text = DecodeDerString(value);
-      atv_texts.push_back(
-          absl::StrCat(key.ok() ? *key : "?", "=",
-                       text.ok() ? EscapeDnValue(*text) : "#" + HexEncode(value.whole)));
-      if (!text.ok()) continue;
-      if (IsOid(type, kOidCommonName)) {
-        if (out->common_names.empty()) out->common_name = *text;
-        out->common_names.push_back(*text);
-      } else if (IsOid(type, kOidOrganization) && out->organization.empty()) {
-        out->organization = *text;
-      }
-    }
-    rdn_texts.push_back(absl::StrJoin(atv_texts, " + "));
-  }
-  out->dn = absl::StrJoin(rdn_texts, ", ");
-  return absl::OkStatus();
+  std::vector<std::string> rdn_texts, atv_texts;
+  const absl::Status walked = WalkName(
+      name,
+      [&](const DerElement& type, const DerElement& value) {
+        const char* short_name = ShortName(type.contents);
+        absl::StatusOr<std::string> key =
+            short_name ? std::string(short_name) : OidToString(type.contents);
+        absl::StatusOr<std::string> text = DecodeDerString(value);
+        atv_texts.push_back(
+            absl::StrCat(key.ok() ? *key : "?", "=",
+                         text.ok() ? EscapeDnValue(*text) : "#" + HexEncode(value.whole)));
+        if (!text.ok()) return;
+        if (IsOid(type, kOidCommonName)) {
+          if (out->common_names.empty()) out->common_name = *text;
+          out->common_names.push_back(*text);
+        } else if (IsOid(type, kOidOrganization) && out->organization.empty()) {
+          out->organization = *text;
+        }
+      },
+      [&] {
+        rdn_texts.push_back(absl::StrJoin(atv_texts, " + "));
+        atv_texts.clear();
+      });
+  out->dn = absl::StrJoin(rdn_texts, ", ");  // On a malformed Name: the RDNs before the damage.
+  return walked;
+}
+
+void ReadX509CommonNames(const DerElement& name, std::vector<std::string>* out) {
+  (void)WalkName(
+      name,
+      [&](const DerElement& type, const DerElement& value) {
+        if (!IsOid(type, kOidCommonName)) return;
+        absl::StatusOr<std::string> text = DecodeDerString(value);
+        if (text.ok()) out->push_back(*std::move(text));
+      },
+      [] {});
 }
 
 }  // namespace caawatch::ctlog

@@ -25,6 +25,9 @@ struct X509NameFields {
 // malformed RDN or attribute; `out` then holds what came before it.
 [[nodiscard]] absl::Status ReadX509Name(const DerElement& name, X509NameFields* out);
 
+// Appends the common_names ReadX509Name would give, and builds nothing else.
+void ReadX509CommonNames(const DerElement& name, std::vector<std::string>* out);
+
 }  // namespace caawatch::ctlog
 
 #endif  // CAAWATCH_CTLOG_X509_NAME_H_
