@@ -83,6 +83,15 @@ absl::Status AuditTreeHead(const TailerState& state, const SignedTreeHead& head,
                 head, state, std::move(proof));
 }
 
+absl::Status BadSignatureError(const SignedTreeHead& head, absl::string_view what,
+                               const absl::Status& why) {
+  Misbehaviour m;
+  m.kind = MisbehaviourKind::kBadSignature;
+  m.message = absl::StrCat(what, " of size ", head.tree_size, ": ", why.message());
+  m.head = head;
+  return MisbehaviourError(m);
+}
+
 absl::Status CheckTreeHeadAge(const SignedTreeHead& newest, absl::Duration mmd, absl::Time now,
                               absl::Duration tolerance) {
   const absl::Time signed_at = absl::FromUnixMillis(static_cast<int64_t>(newest.timestamp_ms));

@@ -12,6 +12,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ctlog/log_types.h"
 #include "ctlog/merkle.h"
@@ -86,6 +87,11 @@ using ConsistencyProver =
 // pass through (kUnavailable: retry).
 absl::Status AuditTreeHead(const TailerState& state, const SignedTreeHead& head,
                            ConsistencyProver prove);
+
+// kDataLoss with kBadSignature evidence for `head`, whose signature did not verify (`why`);
+// `what` names the head in the message ("tree head", "checkpoint").
+absl::Status BadSignatureError(const SignedTreeHead& head, absl::string_view what,
+                               const absl::Status& why);
 
 // RFC 6962 §3.5: "Each log MUST produce on demand a Signed Tree Head that is no older than the
 // Maximum Merge Delay." `newest` is the newest head the log served (its latest answer, or an

@@ -22,11 +22,7 @@ absl::StatusOr<SignedTreeHead> Tailer::FetchSth() {
 
 absl::Status Tailer::Audit(const SignedTreeHead& head) {
   if (const absl::Status signed_ok = VerifySth(key_, head); !signed_ok.ok()) {
-    Misbehaviour m;
-    m.kind = MisbehaviourKind::kBadSignature;
-    m.message = absl::StrCat("tree head of size ", head.tree_size, ": ", signed_ok.message());
-    m.head = head;
-    return MisbehaviourError(m);
+    return BadSignatureError(head, "tree head", signed_ok);
   }
   return AuditTreeHead(
       state_, head, [this](uint64_t m, uint64_t n) { return client_->GetConsistencyProof(m, n); });

@@ -58,11 +58,7 @@ absl::StatusOr<SignedTreeHead> TiledTailer::FetchSth() {
 
 absl::Status TiledTailer::Audit(const SignedTreeHead& head) {
   if (const absl::Status signed_ok = VerifySth(key_, head); !signed_ok.ok()) {
-    Misbehaviour m;
-    m.kind = MisbehaviourKind::kBadSignature;
-    m.message = absl::StrCat("checkpoint of size ", head.tree_size, ": ", signed_ok.message());
-    m.head = head;
-    return MisbehaviourError(m);
+    return BadSignatureError(head, "checkpoint", signed_ok);
   }
   return AuditTreeHead(head);
 }
