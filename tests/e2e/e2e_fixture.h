@@ -31,6 +31,15 @@ struct TestLogOptions {
   uint64_t noise = 3000;  // Certificates under noise.test: they match no watched name.
   // Flags as caawatch_test_log takes them, e.g. {"--plant", "www.forbidden.test:letsencrypt"}.
   std::vector<std::string> plants;
+  uint64_t seed = 7;             // Its keys: logs started with different seeds are different logs.
+  std::string loglist_out = "";  // Where its log list goes; "" = loglist().
+};
+
+// One log of a combined log list: the list file one test log wrote, and the description to give
+// its log (so that logs and log messages can be told apart).
+struct ListedLog {
+  std::string list;
+  std::string description;
 };
 
 class EndToEndFixture : public ::testing::Test {
@@ -41,6 +50,9 @@ class EndToEndFixture : public ::testing::Test {
   // Starts caawatch_test_log (published at start, seed 7) writing its log list to loglist();
   // returns once it serves (a test failure is added if it does not).
   std::unique_ptr<Subprocess> StartLog(const TestLogOptions& options);
+
+  // Writes loglist(): one operator with the logs (RFC 6962 and tiled) of every list, in order.
+  void CombineLogLists(const std::vector<ListedLog>& logs) const;
 
   // argv of `caawatch run` against the test log and Knot (DNSSEC off), watching `watches`
   // (--watch each), with `extra` appended.
