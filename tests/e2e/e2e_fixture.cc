@@ -116,6 +116,19 @@ CommandResult EndToEndFixture::Cli(std::vector<std::string> args) const {
   return RunCommand(args, dir());
 }
 
+bool CaughtUp(const nlohmann::json& log) {
+  return log.is_object() && log["tree_size"].get<uint64_t>() > 0 &&
+         log["position"] == log["tree_size"];
+}
+
+std::map<std::string, nlohmann::json> EndToEndFixture::LogsByDescription() const {
+  const CommandResult status = Cli({"status", "--json"});
+  std::map<std::string, nlohmann::json> logs;
+  if (status.exit_code != 0) return logs;
+  for (const nlohmann::json& log : JsonLines(status.out)) logs[log["description"]] = log;
+  return logs;
+}
+
 std::vector<uint64_t> EndToEndFixture::StoredAlertSeqs() const {
   const CommandResult findings = Cli({"findings", "--json", "--limit", "100000"});
   EXPECT_EQ(findings.exit_code, 0) << findings.err;

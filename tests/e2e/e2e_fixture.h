@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ struct ListedLog {
   std::string description;
 };
 
+// Whether `log` (a line of `caawatch status --json`) is read up to a non-empty tree head.
+bool CaughtUp(const nlohmann::json& log);
+
 class EndToEndFixture : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -62,6 +66,9 @@ class EndToEndFixture : public ::testing::Test {
 
   // Runs `caawatch ARGS --data-dir data_dir()` to completion.
   CommandResult Cli(std::vector<std::string> args) const;
+
+  // `caawatch status --json` by log description; empty while there is no store.
+  std::map<std::string, nlohmann::json> LogsByDescription() const;
 
   // The seqs of the stored alerts (critical and warning findings) in the order `caawatch
   // findings --json` lists them; a test failure is added if the command fails.

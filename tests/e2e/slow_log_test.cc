@@ -23,6 +23,7 @@
 namespace caawatch {
 namespace {
 
+using testing::CaughtUp;
 using testing::CommandResult;
 using testing::JsonLines;
 using testing::Subprocess;
@@ -43,15 +44,6 @@ class SlowLogTest : public testing::EndToEndFixture {
     return StartLog(options);
   }
 
-  // `caawatch status --json` by log description.
-  std::map<std::string, nlohmann::json> StatusByDescription() const {
-    const CommandResult status = Cli({"status", "--json"});
-    std::map<std::string, nlohmann::json> out;
-    if (status.exit_code != 0) return out;  // No store yet.
-    for (const nlohmann::json& log : JsonLines(status.out)) out[log["description"]] = log;
-    return out;
-  }
-
   // The watched names of the stored findings.
   std::vector<std::string> FindingNames() const {
     const CommandResult findings = Cli({"findings", "--json"});
@@ -63,11 +55,6 @@ class SlowLogTest : public testing::EndToEndFixture {
 
 bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-bool Complete(const nlohmann::json& log) {
-  return log.is_object() && log["tree_size"].get<uint64_t>() > 0 &&
-         log["position"] == log["tree_size"];
 }
 
 TEST_F(SlowLogTest, HealthyLogIsAlertedPromptlyWhileAnotherLogIsSlowAndAThirdHangs) {
@@ -120,10 +107,10 @@ TEST_F(SlowLogTest, HealthyLogIsAlertedPromptlyWhileAnotherLogIsSlowAndAThirdHan
   EXPECT_EQ(alert.finding().watched_names(0), "slow.forbidden.test");
   context.TryCancel();
 
-  std::map<std::string, nlohmann::json> logs = StatusByDescription();
-  EXPECT_TRUE(Complete(logs["healthy log"])) << logs["healthy log"].dump();
-  EXPECT_TRUE(Complete(logs["slow log"])) << logs["slow log"].dump();
-  EXPECT_FALSE(Complete(logs["hung log"])) << logs["hung log"].dump();
+  std::map<std::string, nlohmann::json> logs = LogsByDescription();
+  EXPECT_TRUE(CaughtUp(logs["healthy log"])) << logs["healthy log"].dump();
+  EXPECT_TRUE(CaughtUp(logs["slow log"])) << logs["slow log"].dump();
+  EXPECT_FALSE(CaughtUp(logs["hung log"])) << logs["hung log"].dump();
 
   // The hung log's request is cut when it goes away; caawatch then stops cleanly.
   hung->Signal(SIGTERM);
@@ -148,23 +135,23 @@ TEST_F(SlowLogTest, RunOnceFinishesTheHealthyLogWithoutWaitingForTheSlowOne) {
   // certificate recorded while the slow log has not answered yet.
   std::map<std::string, nlohmann::json> logs;
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (!Complete(logs["healthy log"]) && absl::Now() < deadline && once.running()) {
+  while (!CaughtUp(logs["healthy log"]) && absl::Now() < deadline && once.running()) {
     absl::SleepFor(absl::Milliseconds(100));
-    logs = StatusByDescription();
+    logs = LogsByDescription();
   }
-  ASSERT_TRUE(Complete(logs["healthy log"])) << once.Stderr();
+  ASSERT_TRUE(CaughtUp(logs["healthy log"])) << once.Stderr();
   const std::vector<std::string> names = FindingNames();
   EXPECT_TRUE(Contains(names, "early.forbidden.test"));
   EXPECT_FALSE(Contains(names, "slow.forbidden.test"))
       << "the healthy log was finished only after the slow one";
-  EXPECT_FALSE(Complete(logs["slow log"])) << logs["slow log"].dump();
+  EXPECT_FALSE(CaughtUp(logs["slow log"])) << logs["slow log"].dump();
 
   // The run then finishes the slow log too and succeeds.
   std::optional<int> code = once.Wait(absl::Seconds(120));
   ASSERT_TRUE(code.has_value()) << "run --once did not finish";
   EXPECT_EQ(*code, 0) << once.Stderr();
-  logs = StatusByDescription();
-  EXPECT_TRUE(Complete(logs["slow log"])) << logs["slow log"].dump();
+  logs = LogsByDescription();
+  EXPECT_TRUE(CaughtUp(logs["slow log"])) << logs["slow log"].dump();
   EXPECT_TRUE(Contains(FindingNames(), "slow.forbidden.test"));
 }
 
