@@ -112,7 +112,9 @@ TEST_F(SlowLogTest, HealthyLogIsAlertedPromptlyWhileAnotherLogIsSlowAndAThirdHan
   EXPECT_TRUE(CaughtUp(logs["slow log"])) << logs["slow log"].dump();
   EXPECT_FALSE(CaughtUp(logs["hung log"])) << logs["hung log"].dump();
 
-  // The hung log's request is cut when it goes away; caawatch then stops cleanly.
+  // The hung log goes away first, which cuts caawatch's request to it: a request in flight is not
+  // interrupted by SIGTERM (ctlog::CurlHttpFetcher has no stop), so caawatch would otherwise
+  // take until curl's 30 s timeout to stop.
   hung->Signal(SIGTERM);
   monitor.Signal(SIGTERM);
   std::optional<int> code = monitor.Wait(absl::Seconds(30));
