@@ -56,9 +56,9 @@ std::unique_ptr<Subprocess> EndToEndFixture::StartLog(const TestLogOptions& opti
   std::vector<std::string> args = {bin_ + "/tests/fakes/caawatch_test_log",
                                    "--publish",
                                    "--loglist-out",
-                                   loglist(),
+                                   options.loglist_out.empty() ? loglist() : options.loglist_out,
                                    "--seed",
-                                   "7",
+                                   std::to_string(options.seed),
                                    "--noise",
                                    std::to_string(options.noise)};
   args.insert(args.end(), options.plants.begin(), options.plants.end());
@@ -68,6 +68,28 @@ std::unique_ptr<Subprocess> EndToEndFixture::StartLog(const TestLogOptions& opti
   }
   ADD_FAILURE() << "the test log did not start: " << log->Stderr();
   return log;
+}
+
+void EndToEndFixture::CombineLogLists(const std::vector<ListedLog>& logs) const {
+  nlohmann::json combined = {{"logs", nlohmann::json::array()},
+                             {"tiled_logs", nlohmann::json::array()}};
+  nlohmann::json list;
+  for (const ListedLog& listed : logs) {
+    list = nlohmann::json::parse(std::ifstream(listed.list));
+    for (const nlohmann::json& op : list["operators"]) {
+      for (const char* kind : {"logs", "tiled_logs"}) {
+        for (nlohmann::json log : op.value(kind, nlohmann::json::array())) {
+          log["description"] = listed.description;
+          combined[kind].push_back(std::move(log));
+        }
+      }
+    }
+  }
+  // The last list's header (version, timestamp) and operator name and email, with every log.
+  nlohmann::json op = list["operators"][0];
+  for (const char* kind : {"logs", "tiled_logs"}) op[kind] = combined[kind];
+  list["operators"] = nlohmann::json::array({op});
+  std::ofstream(loglist()) << list.dump(2);
 }
 
 std::vector<std::string> EndToEndFixture::RunArgs(const std::vector<std::string>& extra,
@@ -92,6 +114,19 @@ CommandResult EndToEndFixture::Cli(std::vector<std::string> args) const {
   args.push_back("--data-dir");
   args.push_back(data_dir());
   return RunCommand(args, dir());
+}
+
+bool CaughtUp(const nlohmann::json& log) {
+  return log.is_object() && log["tree_size"].get<uint64_t>() > 0 &&
+         log["position"] == log["tree_size"];
+}
+
+std::map<std::string, nlohmann::json> EndToEndFixture::LogsByDescription() const {
+  const CommandResult status = Cli({"status", "--json"});
+  std::map<std::string, nlohmann::json> logs;
+  if (status.exit_code != 0) return logs;
+  for (const nlohmann::json& log : JsonLines(status.out)) logs[log["description"]] = log;
+  return logs;
 }
 
 std::vector<uint64_t> EndToEndFixture::StoredAlertSeqs() const {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,7 +32,19 @@ struct TestLogOptions {
   uint64_t noise = 3000;  // Certificates under noise.test: they match no watched name.
   // Flags as caawatch_test_log takes them, e.g. {"--plant", "www.forbidden.test:letsencrypt"}.
   std::vector<std::string> plants;
+  uint64_t seed = 7;             // Its keys: logs started with different seeds are different logs.
+  std::string loglist_out = "";  // Where its log list goes; "" = loglist().
 };
+
+// One log of a combined log list: the list file one test log wrote, and the description to give
+// its log (so that logs and log messages can be told apart).
+struct ListedLog {
+  std::string list;
+  std::string description;
+};
+
+// Whether `log` (a line of `caawatch status --json`) is read up to a non-empty tree head.
+bool CaughtUp(const nlohmann::json& log);
 
 class EndToEndFixture : public ::testing::Test {
  protected:
@@ -42,6 +55,9 @@ class EndToEndFixture : public ::testing::Test {
   // returns once it serves (a test failure is added if it does not).
   std::unique_ptr<Subprocess> StartLog(const TestLogOptions& options);
 
+  // Writes loglist(): one operator with the logs (RFC 6962 and tiled) of every list, in order.
+  void CombineLogLists(const std::vector<ListedLog>& logs) const;
+
   // argv of `caawatch run` against the test log and Knot (DNSSEC off), watching `watches`
   // (--watch each), with `extra` appended.
   std::vector<std::string> RunArgs(const std::vector<std::string>& extra,
@@ -50,6 +66,9 @@ class EndToEndFixture : public ::testing::Test {
 
   // Runs `caawatch ARGS --data-dir data_dir()` to completion.
   CommandResult Cli(std::vector<std::string> args) const;
+
+  // `caawatch status --json` by log description; empty while there is no store.
+  std::map<std::string, nlohmann::json> LogsByDescription() const;
 
   // The seqs of the stored alerts (critical and warning findings) in the order `caawatch
   // findings --json` lists them; a test failure is added if the command fails.

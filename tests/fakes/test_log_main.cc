@@ -14,13 +14,16 @@
 //   --publish            publish the initial entries at start (else the STH starts at size 0)
 //   --grow-every-ms N    every N ms add one noise certificate and publish everything pending
 //   --batch-cap N        get-entries cap (default 256)
+//   --delay-ms N         every RFC 6962 answer is sent N ms late: a slow log, or with a large N
+//                        one that accepts connections and never answers in time
 //   --realistic N        N more entries of a realistic mix (tests/fakes/realistic_population.h),
 //                        published at once, their get-entries JSON encoded up front; prints
 //                        generation figures
 //   --gen-threads N      threads generating the realistic entries (default 2)
 //   --names-out FILE     with --realistic: a sample of names present in the log, one per line
-//   --tiles-dir DIR      also publish the log as static-ct-api files under DIR/log/ (at start
-//                        only) and serve DIR with nginx (no gzip)
+//   --tiles-dir DIR      also publish the log as static-ct-api files under DIR/log/, at start
+//                        and at every later publication (tiles first, checkpoint last), and
+//                        serve DIR with nginx (no gzip)
 //   --tiled-loglist-out FILE  with --tiles-dir: a v3 log list naming that tiled log
 #include <signal.h>
 
@@ -28,6 +31,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -63,6 +67,7 @@ struct Flags {
   bool publish = false;
   int64_t grow_every_ms = 0;
   uint64_t batch_cap = 256;
+  int64_t delay_ms = 0;
   uint64_t realistic = 0;
   int gen_threads = 2;
   std::string names_out;
@@ -105,6 +110,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       flags.tiles_dir = value;
     } else if (arg == "--tiled-loglist-out") {
       flags.tiled_loglist_out = value;
+    } else if (arg == "--delay-ms") {
+      ok = absl::SimpleAtoi(value, &flags.delay_ms) && flags.delay_ms >= 0;
     } else if (arg == "--batch-cap") {
       ok = absl::SimpleAtoi(value, &flags.batch_cap) && flags.batch_cap > 0;
     } else if (arg == "--plant" || arg == "--plant-on-signal" || arg == "--plant-per-signal") {
@@ -252,14 +259,19 @@ std::string TiledLogListJson(const TestLog& log, const std::string& monitoring_u
   return list.dump(2);
 }
 
-// Writes the published log as static-ct-api files and serves them with nginx.
-absl::StatusOr<std::unique_ptr<NginxServer>> ServeTiles(const Flags& flags, const TestLog& log) {
-  const std::string root = std::filesystem::absolute(flags.tiles_dir).string();
-  const std::string dir = root + "/log";
+// Writes (or rewrites, after the log grew) the published log as static-ct-api files.
+absl::Status WriteTiles(const Flags& flags, const TestLog& log) {
+  const std::string dir = std::filesystem::absolute(flags.tiles_dir).string() + "/log";
   std::filesystem::create_directories(dir);
   StaticCtFilesOptions options;
   options.origin = "tiled.caawatch.test/log";
-  CAAWATCH_RETURN_IF_ERROR(WriteStaticCtFiles(log, dir, options));
+  return WriteStaticCtFiles(log, dir, options);
+}
+
+// Writes the published log as static-ct-api files and serves them with nginx.
+absl::StatusOr<std::unique_ptr<NginxServer>> ServeTiles(const Flags& flags, const TestLog& log) {
+  const std::string root = std::filesystem::absolute(flags.tiles_dir).string();
+  CAAWATCH_RETURN_IF_ERROR(WriteTiles(flags, log));
   NginxOptions nginx_options;
   nginx_options.gzip = false;
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<NginxServer> nginx,
@@ -296,8 +308,11 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   TestLogServerOptions options;
   options.port = flags.port;
   options.batch_cap = flags.batch_cap;
+  options.fault_delay = absl::Milliseconds(flags.delay_ms);
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<TestLogServer> server,
                             TestLogServer::Start(log.get(), options));
+  // Every answer, for as long as this process lives, is the delayed kind of fault.
+  if (flags.delay_ms > 0) server->InjectFault(Fault::kDelay, std::numeric_limits<int>::max());
   if (!flags.loglist_out.empty()) {
     CAAWATCH_RETURN_IF_ERROR(WriteAtomically(flags.loglist_out, server->LogListJson()));
   }
@@ -340,6 +355,9 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
       CAAWATCH_RETURN_IF_ERROR(Plant(numbered, log.get(), &issuers, clock.Now()));
     }
     CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
+    // The tiled copy grows with the log, so that a tiled reader sees it grow too; "published"
+    // is printed once both copies show the new size.
+    if (nginx != nullptr) CAAWATCH_RETURN_IF_ERROR(WriteTiles(flags, *log));
     std::cout << "published " << log->published_size() << std::endl;
   }
   std::cout << "stopping" << std::endl;
