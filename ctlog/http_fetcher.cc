@@ -21,6 +21,7 @@ constexpr char kUserAgent[] = "caawatch/0.1 (+https://github.com/caawatch)";
 // Everything one transfer's callbacks see. Headers are reset on every status line so that
 // only the final response of a redirect chain counts.
 struct Transfer {
+  const absl::Notification* stop = nullptr;
   size_t max_body_bytes = 0;
   bool too_large = false;
   std::string body;
@@ -71,6 +72,12 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Called by libcurl during a transfer, at least about once a second even when no byte moves.
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* t = static_cast<const Transfer*>(user);
+  return t->stop != nullptr && t->stop->HasBeenNotified() ? 1 : 0;  // Non-zero aborts.
+}
+
 // Retry-After is delta-seconds or an IMF-fixdate; a date is only meaningful relative to the
 // server's own Date header, which keeps this free of the local clock.
 std::optional<absl::Duration> ParseRetryAfter(const std::string& value, const std::string& date) {
@@ -90,9 +97,11 @@ std::optional<absl::Duration> ParseRetryAfter(const std::string& value, const st
 using UniqueHeaders = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 // Sets up `h` for one GET into `t`; the returned list must outlive the transfer.
-UniqueHeaders Prepare(CURL* h, const std::string& url, const FetchOptions& options, Transfer* t) {
+UniqueHeaders Prepare(CURL* h, const std::string& url, const FetchOptions& options,
+                      const absl::Notification* stop, Transfer* t) {
   curl_easy_reset(h);  // Keeps the connection cache, drops the previous call's options.
   t->max_body_bytes = options.max_body_bytes;
+  t->stop = stop;
   UniqueHeaders headers(nullptr, &curl_slist_free_all);
   if (!options.if_none_match.empty()) {
     const std::string line = absl::StrCat("If-None-Match: ", options.if_none_match);
@@ -118,6 +127,11 @@ UniqueHeaders Prepare(CURL* h, const std::string& url, const FetchOptions& optio
   curl_easy_setopt(h, CURLOPT_WRITEDATA, t);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, t);
+  if (stop != nullptr) {
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, t);
+  }
   if (headers != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   return headers;
 }
@@ -128,6 +142,9 @@ absl::StatusOr<HttpResponse> Outcome(CURL* h, const std::string& url, const Fetc
   if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
     return absl::DataLossError(
         absl::StrCat("GET ", url, ": response too large (limit ", options.max_body_bytes, ")"));
+  }
+  if (code == CURLE_ABORTED_BY_CALLBACK) {
+    return absl::UnavailableError(absl::StrCat("GET ", url, ": stopping"));
   }
   if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
     return absl::InvalidArgumentError(absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));
@@ -173,7 +190,7 @@ absl::StatusOr<HttpResponse> CurlHttpFetcher::Get(const std::string& url,
                                                   const FetchOptions& options) {
   CURL* h = handle_.get();
   Transfer t;
-  const UniqueHeaders headers = Prepare(h, url, options, &t);
+  const UniqueHeaders headers = Prepare(h, url, options, stop_, &t);
   return Outcome(h, url, options, curl_easy_perform(h), &t);
 }
 
@@ -199,7 +216,7 @@ std::vector<absl::StatusOr<HttpResponse>> CurlHttpFetcher::GetAll(
   std::vector<bool> done(urls.size(), false);
   for (size_t i = 0; i < urls.size(); ++i) {
     CURL* h = multi_handles_[i].get();
-    headers.push_back(Prepare(h, urls[i], options, &transfers[i]));
+    headers.push_back(Prepare(h, urls[i], options, stop_, &transfers[i]));
     curl_easy_setopt(h, CURLOPT_PRIVATE, reinterpret_cast<void*>(i));
     if (curl_multi_add_handle(multi_.get(), h) != CURLM_OK) {
       out[i] = absl::InternalError("curl_multi_add_handle failed");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 
 typedef void CURL;  // As <curl/curl.h> declares them; keeps libcurl out of our headers.
@@ -46,6 +47,10 @@ class HttpFetcher {
   // after the other.
   [[nodiscard]] virtual std::vector<absl::StatusOr<HttpResponse>> GetAll(
       const std::vector<std::string>& urls, const FetchOptions& options);
+  // Once `stop` (borrowed; null = never) is notified, requests in flight end within about a
+  // second with kUnavailable "stopping" instead of waiting for their answer or timeout. Set it
+  // before requests start, from the thread that made them or before that thread started.
+  virtual void SetStop(const absl::Notification* stop) { (void)stop; }
 };
 
 // libcurl's process-wide state. curl_global_init is not thread-safe: construct exactly one
@@ -76,6 +81,7 @@ class CurlHttpFetcher final : public HttpFetcher {
   // server offers it, else parallel keep-alive connections, reused across calls.
   [[nodiscard]] std::vector<absl::StatusOr<HttpResponse>> GetAll(
       const std::vector<std::string>& urls, const FetchOptions& options) override;
+  void SetStop(const absl::Notification* stop) override { stop_ = stop; }
 
  private:
   struct EasyCleanup {
@@ -89,6 +95,7 @@ class CurlHttpFetcher final : public HttpFetcher {
   UniqueEasy handle_;
   std::unique_ptr<CURLM, MultiCleanup> multi_;  // Created by the first GetAll.
   std::vector<UniqueEasy> multi_handles_;       // One per request in flight, kept for reuse.
+  const absl::Notification* stop_ = nullptr;
 };
 
 }  // namespace caawatch::ctlog

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -52,7 +53,6 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
     for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
     auto paced = std::make_unique<PacedFetcher>(std::move(fetcher_), options_.pacing,
                                                 deps_.pacing_clock, seed);
-    paced_ = paced.get();
     fetcher_ = std::move(paced);
   }
 }
@@ -302,7 +302,9 @@ absl::Status LogWorker::RootMismatch(const ctlog::SignedTreeHead& target,
 }
 
 absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
-  if (paced_ != nullptr) paced_->SetStop(&stop);
+  fetcher_->SetStop(&stop);
+  // `stop` may not outlive this call; the fetcher is only used inside it.
+  absl::Cleanup forget_stop = [this] { fetcher_->SetStop(nullptr); };
   CAAWATCH_RETURN_IF_ERROR(EnsureStarted());
   verified_size_ = tailer_->state().verified_size;
   if (finished()) return absl::OkStatus();

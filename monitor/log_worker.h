@@ -109,7 +109,6 @@ class LogWorker {
   const ctlog::LogInfo log_;
   const std::string log_id_;  // Raw 32 bytes.
   std::unique_ptr<ctlog::HttpFetcher> fetcher_;
-  PacedFetcher* paced_ = nullptr;  // fetcher_ when pacing, else null.
   LogWorkerDeps deps_;
   LogWorkerOptions options_;
   std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().

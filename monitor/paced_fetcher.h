@@ -37,7 +37,10 @@ class PacedFetcher final : public ctlog::HttpFetcher {
 
   // Waits end early once `stop` (borrowed; null = never) is notified: the request then fails
   // with kUnavailable so that the worker can return.
-  void SetStop(const absl::Notification* stop) { stop_ = stop; }
+  void SetStop(const absl::Notification* stop) override {
+    stop_ = stop;
+    inner_->SetStop(stop);
+  }
 
   // Waits for its turn, then GETs; a 429 or 5xx answer or a kUnavailable failure is retried
   // after the server's Retry-After or the backoff, up to max_attempts; the last answer or error

@@ -4,10 +4,12 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/http_server.h"
@@ -180,6 +182,30 @@ TEST_F(HttpFetcherTest, GetAllReportsEachFailureInItsOwnPlace) {
   EXPECT_EQ(got[2].status().code(), absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(got[3].ok());
   EXPECT_EQ(got[3]->body, std::string(10, 'x'));
+}
+
+// A log that never answers must not hold a stopping monitor until the request times out.
+TEST_F(HttpFetcherTest, AStopEndsRequestsInFlightWithinAboutASecond) {
+  Serve([](const HttpRequest&) {
+    HttpReply reply;
+    reply.delay = absl::Seconds(20);
+    return reply;
+  });
+  absl::Notification stop;
+  fetcher_->SetStop(&stop);
+  std::thread stopper([&stop] {
+    absl::SleepFor(absl::Milliseconds(300));
+    stop.Notify();
+  });
+  const absl::Time start = absl::Now();
+  const absl::StatusOr<HttpResponse> one = fetcher_->Get(Url("/"), FetchOptions());
+  const std::vector<absl::StatusOr<HttpResponse>> all =
+      fetcher_->GetAll({Url("/a"), Url("/b")}, FetchOptions());
+  stopper.join();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));  // Not the 20 s answer, nor the 30 s timeout.
+  EXPECT_TRUE(absl::IsUnavailable(one.status())) << one.status();
+  EXPECT_THAT(one.status().message(), HasSubstr("stopping"));
+  for (const auto& r : all) EXPECT_TRUE(absl::IsUnavailable(r.status())) << r.status();
 }
 
 }  // namespace
