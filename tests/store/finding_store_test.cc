@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "tests/store/store_fixture.h"
 
 namespace caawatch::store {
 namespace {
@@ -37,40 +38,7 @@ FindingRecord Cert(char tbs, std::vector<std::string> names, const std::string& 
   return f;
 }
 
-class FindingStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("store_test_", getpid(), "_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto s = FindingStore::Open(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
-  }
-  CommitResult Commit(std::vector<FindingRecord> findings, uint64_t position = 0) {
-    CommitRequest r;
-    r.findings = std::move(findings);
-    LogStateRecord state;
-    state.set_log_id("log-a");
-    state.set_position(position);
-    r.log_state = state;
-    auto result = store_->Commit(std::move(r));
-    EXPECT_TRUE(result.ok()) << result.status();
-    return result.ok() ? *result : CommitResult{};
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<FindingStore> store_;
-};
+using FindingStoreTest = StoreFixture;
 
 TEST_F(FindingStoreTest, CommittedFindingsAndPositionSurviveReopenWithGaplessSeqs) {
   Commit({Cert('a', {"a.example.com"}, "log-a", 1, false),

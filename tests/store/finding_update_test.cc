@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "store/finding_store.h"
+#include "tests/store/store_fixture.h"
 
 namespace caawatch::store {
 namespace {
@@ -47,30 +48,8 @@ FindingUpdate Update(char tbs, const std::string& verdict, const std::string& se
   return u;
 }
 
-class FindingUpdateTest : public ::testing::Test {
+class FindingUpdateTest : public StoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("store_update_test_", getpid(), "_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  void Reopen() {
-    store_.reset();
-    auto s = FindingStore::Open(dir_.string());
-    ASSERT_TRUE(s.ok()) << s.status();
-    store_ = std::move(*s);
-  }
-  void Commit(std::vector<FindingRecord> findings) {
-    CommitRequest r;
-    r.findings = std::move(findings);
-    ASSERT_TRUE(store_->Commit(std::move(r)).ok());
-  }
   std::vector<FindingRecord> Alerts(uint64_t after_seq) {
     FindingQuery q;
     q.after_seq = after_seq;
@@ -79,9 +58,6 @@ class FindingUpdateTest : public ::testing::Test {
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? *page : std::vector<FindingRecord>{};
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<FindingStore> store_;
 };
 
 TEST_F(FindingUpdateTest, AnUpdateInPlaceKeepsTheSeqAndTheOldEvaluationInTheHistory) {
