@@ -88,14 +88,24 @@ absl::StatusOr<std::vector<Sha256Hash>> TiledLogClient::GetHashTile(int level, u
 absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> TiledLogClient::GetIssuer(
     const Sha256Hash& fingerprint) {
   if (auto it = issuers_.find(fingerprint); it != issuers_.end()) return it->second;
-  const std::string hex = HexEncode(fingerprint);
-  CAAWATCH_ASSIGN_OR_RETURN(const std::string body,
-                            Fetch(absl::StrCat("issuer/", hex), options_.max_issuer_bytes));
-  if (Sha256(body) != fingerprint) {
-    return absl::DataLossError(
-        absl::StrCat("GET ", prefix_, "issuer/", hex, ": the certificate has another SHA-256"));
+  std::shared_ptr<const std::vector<uint8_t>> der;
+  if (options_.issuer_store != nullptr) {
+    std::optional<std::vector<uint8_t>> kept = options_.issuer_store->Find(fingerprint);
+    if (kept && Sha256(*kept) == fingerprint) {
+      der = std::make_shared<const std::vector<uint8_t>>(*std::move(kept));
+    }
   }
-  auto der = std::make_shared<const std::vector<uint8_t>>(body.begin(), body.end());
+  if (der == nullptr) {
+    const std::string hex = HexEncode(fingerprint);
+    CAAWATCH_ASSIGN_OR_RETURN(const std::string body,
+                              Fetch(absl::StrCat("issuer/", hex), options_.max_issuer_bytes));
+    if (Sha256(body) != fingerprint) {
+      return absl::DataLossError(
+          absl::StrCat("GET ", prefix_, "issuer/", hex, ": the certificate has another SHA-256"));
+    }
+    der = std::make_shared<const std::vector<uint8_t>>(body.begin(), body.end());
+    if (options_.issuer_store != nullptr) options_.issuer_store->Keep(fingerprint, *der);
+  }
   if (options_.issuer_cache_entries == 0) return der;
   if (issuers_.size() >= options_.issuer_cache_entries) {
     issuers_.erase(issuer_order_.front());

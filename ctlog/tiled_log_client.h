@@ -22,11 +22,24 @@
 
 namespace caawatch::ctlog {
 
+// Where issuer certificates fetched from tiled logs are kept across restarts (the monitor's
+// store), so that each is fetched once. Called from the tailing thread; must be thread-safe if
+// shared between logs. A failure to keep or find one only costs a request.
+class IssuerCertificateCache {
+ public:
+  virtual ~IssuerCertificateCache() = default;
+  // The DER whose SHA-256 is `fingerprint`, if kept.
+  virtual std::optional<std::vector<uint8_t>> Find(const Sha256Hash& fingerprint) = 0;
+  virtual void Keep(const Sha256Hash& fingerprint, const std::vector<uint8_t>& der) = 0;
+};
+
 struct TiledLogClientOptions {
   absl::Duration timeout = absl::Seconds(30);  // Per request.
   size_t max_data_tile_bytes = size_t{64} << 20;
   size_t max_issuer_bytes = size_t{256} << 10;
   size_t issuer_cache_entries = 1024;  // Oldest evicted first; a log has few issuers.
+  // Borrowed, may be null: consulted before fetching an issuer, told of each one fetched.
+  IssuerCertificateCache* issuer_store = nullptr;
 };
 
 // Errors of every method:
@@ -55,7 +68,8 @@ class TiledLogClient {
   // <prefix>tile/<level>/<N>[.p/<width>]: exactly `width` hashes.
   [[nodiscard]] absl::StatusOr<std::vector<Sha256Hash>> GetHashTile(int level, uint64_t index,
                                                                     uint64_t width);
-  // <prefix>issuer/<lowercase hex fingerprint>, from the cache when fetched before.
+  // <prefix>issuer/<lowercase hex fingerprint>, from memory or options.issuer_store when
+  // fetched before (a kept certificate is checked against its fingerprint too).
   // kDataLoss when the body's SHA-256 is not `fingerprint`.
   [[nodiscard]] absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> GetIssuer(
       const Sha256Hash& fingerprint);

@@ -47,7 +47,8 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
       fetcher_(std::move(fetcher)),
       deps_(deps),
       options_(options),
-      ledger_(log_id_, deps.store, deps.clock) {
+      ledger_(log_id_, deps.store, deps.clock),
+      issuer_certificates_(deps.store) {
   if (deps_.pacing_clock != nullptr) {
     uint64_t seed = 0;
     for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
@@ -105,6 +106,7 @@ absl::Status LogWorker::EnsureStarted() {
   CAAWATCH_RETURN_IF_ERROR(ledger_.Load());
   ctlog::LogTailerOptions tailer_options;
   tailer_options.max_batch = options_.batch_size;
+  tailer_options.tiled.issuer_store = &issuer_certificates_;
   const bool skipped = state.position > 0;
   CAAWATCH_ASSIGN_OR_RETURN(
       tailer_, ctlog::CreateLogTailer(log_, fetcher_.get(), tailer_options, std::move(state)));

@@ -23,6 +23,7 @@
 #include "monitor/config.h"
 #include "monitor/issuance_evaluator.h"
 #include "monitor/paced_fetcher.h"
+#include "monitor/stored_issuer_certificates.h"
 #include "monitor/tree_head_ledger.h"
 #include "monitor/watch_source.h"
 #include "store/finding_store.h"
@@ -114,7 +115,8 @@ class LogWorker {
   LogWorkerOptions options_;
   std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().
   TreeHeadLedger ledger_;
-  ctlog::SignedTreeHead newest_sth_;  // By timestamp: the one the MMD rule applies to.
+  StoredIssuerCertificates issuer_certificates_;  // Tiled logs' issuers, kept across restarts.
+  ctlog::SignedTreeHead newest_sth_;              // By timestamp: the one the MMD rule applies to.
   uint64_t latest_tree_size_ = 0;
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 
 #include "base/hex.h"
 #include "ctlog/merkle.h"
@@ -111,6 +113,52 @@ TEST_F(TiledLogClientTest, IssuersAreCachedWithinTheBoundAndCheckedAgainstTheirF
                              log_.dir() + "/issuer/" + HexEncode(unknown));
   auto wrong = client.GetIssuer(unknown);
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kDataLoss);
+}
+
+// What a monitor's store does for the client: keeps issuers across restarts.
+class MemoryIssuerStore final : public IssuerCertificateCache {
+ public:
+  std::optional<std::vector<uint8_t>> Find(const Sha256Hash& fingerprint) override {
+    auto it = kept_.find(fingerprint);
+    if (it == kept_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Keep(const Sha256Hash& fingerprint, const std::vector<uint8_t>& der) override {
+    kept_[fingerprint] = der;
+  }
+  std::map<Sha256Hash, std::vector<uint8_t>> kept_;
+};
+
+TEST_F(TiledLogClientTest, AnIssuerKeptAcrossRestartsIsFetchedOnceAndCheckedWhenFound) {
+  std::vector<Sha256Hash> fingerprints;
+  for (const auto& file : std::filesystem::directory_iterator(log_.dir() + "/issuer")) {
+    auto bytes = HexDecode(file.path().filename().string());
+    ASSERT_TRUE(bytes.ok());
+    Sha256Hash h;
+    std::copy(bytes->begin(), bytes->end(), h.begin());
+    fingerprints.push_back(h);
+  }
+  ASSERT_FALSE(fingerprints.empty());
+  const std::string path = "issuer/" + HexEncode(fingerprints[0]);
+  MemoryIssuerStore store;
+  TiledLogClientOptions options;
+  options.issuer_store = &store;
+  {
+    TiledLogClient before_restart(&fetcher_, kPrefix, options);
+    ASSERT_TRUE(before_restart.GetIssuer(fingerprints[0]).ok());
+  }
+  ASSERT_EQ(store.kept_.count(fingerprints[0]), 1u);
+  TiledLogClient after_restart(&fetcher_, kPrefix, options);
+  auto issuer = after_restart.GetIssuer(fingerprints[0]);
+  ASSERT_TRUE(issuer.ok()) << issuer.status();
+  EXPECT_EQ(Sha256(**issuer), fingerprints[0]);
+  EXPECT_EQ(fetcher_.requests(path), 1);
+  // A damaged copy in the store is not believed: fetched again, and kept again.
+  store.kept_[fingerprints[0]][10] ^= 1;
+  TiledLogClient with_damage(&fetcher_, kPrefix, options);
+  ASSERT_TRUE(with_damage.GetIssuer(fingerprints[0]).ok());
+  EXPECT_EQ(fetcher_.requests(path), 2);
+  EXPECT_EQ(Sha256(store.kept_[fingerprints[0]]), fingerprints[0]);
 }
 
 }  // namespace
