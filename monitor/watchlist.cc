@@ -33,6 +33,21 @@ bool IsHostnameLabel(absl::string_view label) {
          std::all_of(label.begin(), label.end(), IsHostnameChar);
 }
 
+// Which characters a label of a parsed name may hold.
+enum class LabelSyntax {
+  kHostname,     // Letters, digits, '-', '_': issuer domains.
+  kWatchedName,  // Also '*', as a literal character: certspotter's IDNA ToASCII (Punycode
+                 // profile, no validation) keeps it, so "*.example.com" is a watch entry whose
+                 // first label is the literal "*" (ct-ecosystem.md B1; see ParseWatchItem).
+};
+
+bool IsLabelOf(LabelSyntax syntax, absl::string_view label) {
+  if (syntax == LabelSyntax::kHostname) return IsHostnameLabel(label);
+  return !label.empty() && label.size() <= kMaxLabelLength &&
+         std::all_of(label.begin(), label.end(),
+                     [](char c) { return IsHostnameChar(c) || c == '*'; });
+}
+
 // Lowercases every letter of the UTF-8 `text`, as certspotter's strings.ToLower does before
 // IDNA, so "BÜCHER" and "bücher" are one A-label. Uses glibc's Unicode tables through the
 // C.UTF-8 locale (libc-bin, always installed); text that is not UTF-8 is returned unchanged
@@ -60,7 +75,7 @@ std::string LowercaseUtf8(absl::string_view text) {
 }
 
 // One label of a watched name or issuer domain: lowercased, non-ASCII to an A-label.
-absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw) {
+absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw, LabelSyntax syntax) {
   std::string label = absl::AsciiStrToLower(raw);
   if (std::any_of(label.begin(), label.end(), [](char c) { return (c & 0x80) != 0; })) {
     std::optional<std::string> encoded = ctlog::ToALabels(LowercaseUtf8(label));
@@ -70,20 +85,21 @@ absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw) {
     }
     label = *std::move(encoded);
   }
-  if (!IsHostnameLabel(label)) {
+  if (!IsLabelOf(syntax, label)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("invalid label \"", raw, "\" (want 1-63 letters, digits, '-' or '_')"));
+        absl::StrCat("invalid label \"", raw, "\" (want 1-63 letters, digits, '-' or '_'",
+                     syntax == LabelSyntax::kWatchedName ? ", or a literal '*')" : ")"));
   }
   return label;
 }
 
-absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw) {
+absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, LabelSyntax syntax) {
   absl::string_view name = raw;
   while (absl::ConsumeSuffix(&name, ".")) {
   }  // Every trailing dot, as certspotter's TrimRight.
   std::vector<std::string> labels;
   for (absl::string_view label : absl::StrSplit(name, '.')) {
-    absl::StatusOr<std::string> normalised = NormaliseLabel(label);
+    absl::StatusOr<std::string> normalised = NormaliseLabel(label, syntax);
     if (!normalised.ok()) return Annotate(normalised.status(), absl::StrCat("name \"", raw, "\""));
     labels.push_back(*std::move(normalised));
   }
@@ -97,7 +113,7 @@ absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw) {
 absl::StatusOr<std::vector<std::string>> ParseIssuers(absl::string_view list) {
   std::vector<std::string> issuers;
   for (absl::string_view raw : absl::StrSplit(list, ',')) {
-    CAAWATCH_ASSIGN_OR_RETURN(std::string issuer, NormaliseDomain(raw));
+    CAAWATCH_ASSIGN_OR_RETURN(std::string issuer, NormaliseDomain(raw, LabelSyntax::kHostname));
     if (!absl::c_linear_search(issuers, issuer)) issuers.push_back(std::move(issuer));
   }
   return issuers;
@@ -159,7 +175,7 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
     item.subtree = true;
   } else {
     item.subtree = absl::ConsumePrefix(&name, ".");
-    CAAWATCH_ASSIGN_OR_RETURN(item.domain, NormaliseDomain(name));
+    CAAWATCH_ASSIGN_OR_RETURN(item.domain, NormaliseDomain(name, LabelSyntax::kWatchedName));
   }
   bool seen_issuers = false;
   for (size_t i = 1; i < fields.size(); ++i) {

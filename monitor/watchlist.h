@@ -31,9 +31,13 @@ struct WatchItem {
 // name), then optional whitespace-separated fields: `issuers=a.org,b.com` and certspotter's
 // legacy `valid_at:...` (ignored). Case (of every Unicode letter, as certspotter) and trailing
 // dots are stripped; non-ASCII labels are converted to A-labels with Punycode (no other UTS #46
-// mapping: U-labels must already be NFC). kInvalidArgument for an empty line, a malformed
-// name (empty or over-long label, characters other than letters, digits, '-', '_'; a '*'
-// included: use ".name"), an invalid issuer domain or an unknown field.
+// mapping: U-labels must already be NFC). A '*' in a watched name is a literal character, as
+// in certspotter (its IDNA ToASCII keeps it): "*.example.com" watches the certificate name
+// "*.example.com" itself (a wildcard certificate for example.com's children; also "?" and
+// unparsable first labels, which match any label) and never "www.example.com" or
+// "example.com": ".example.com" watches those. kInvalidArgument for an empty line, a malformed
+// name (empty or over-long label, characters other than letters, digits, '-', '_' and '*'),
+// an invalid issuer domain or an unknown field.
 [[nodiscard]] absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text);
 
 // Parses a whole watchlist file: one entry per line, blank lines and lines starting with '#'

@@ -121,7 +121,7 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"dnssec": "yes"})", "dnssec"},
            BadCase{R"({"watch": ".example.com"})", "watch"},
            BadCase{R"({"watch": [".example.com", 7]})", "watch"},
-           BadCase{R"({"watch": ["*.example.com"]})", "watch"},
+           BadCase{R"({"watch": ["bad!name.example.com"]})", "watch"},
            BadCase{R"({"data_dir": 5})", "data_dir"},
            BadCase{R"({"data_dir": ""})", "data_dir"},
            BadCase{R"({"batch_size": "1000"})", "batch_size"},

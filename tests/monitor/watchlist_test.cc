@@ -114,6 +114,33 @@ INSTANTIATE_TEST_SUITE_P(
                   ".\n.example.com\nwww.example.com\nexample.com issuers=pki.goog",
                   "www.example.com",
                   {".", ".example.com", "www.example.com"}},
+        // certspotter's "*.example.com" line: the '*' is a literal label, hit only by a
+        // certificate label that matches any label ('*', '?', unparsable) or a glob matching
+        // the literal '*'.
+        MatchCase{
+            "StarItemHitsWildcardCertificate", "*.example.com", "*.example.com", {"*.example.com"}},
+        MatchCase{"StarItemHitsRedactedLabel", "*.example.com", "?.example.com", {"*.example.com"}},
+        MatchCase{"StarItemHitsUnparsableLabel",
+                  "*.example.com",
+                  "bad label!.example.com",
+                  {"*.example.com"}},
+        MatchCase{"StarItemHitsAllStarGlob", "*.example.com", "**.example.com", {"*.example.com"}},
+        MatchCase{"StarItemMissesChildName", "*.example.com", "www.example.com", {}},
+        MatchCase{"StarItemMissesOtherGlob", "*.example.com", "w*.example.com", {}},
+        MatchCase{"StarItemMissesParent", "*.example.com", "example.com", {}},
+        MatchCase{"StarItemMissesGrandchild", "*.example.com", "a.*.example.com", {}},
+        MatchCase{"StarSubtreeItemHitsBelowTheStar",
+                  ".*.example.com",
+                  "a.*.example.com",
+                  {".*.example.com"}},
+        MatchCase{"StarSubtreeItemHitsTheWildcard",
+                  ".*.example.com",
+                  "*.example.com",
+                  {".*.example.com"}},
+        MatchCase{"StarSubtreeItemMissesChildName", ".*.example.com", "www.example.com", {}},
+        MatchCase{
+            "StarInsideLabelIsLiteral", "w*b.example.com", "w*b.example.com", {"w*b.example.com"}},
+        MatchCase{"StarInsideLabelMissesGlobbedName", "w*b.example.com", "web.example.com", {}},
         MatchCase{"DuplicateDomainsAreBothReturned",
                   "example.com\nexample.com issuers=pki.goog",
                   "example.com",
@@ -220,6 +247,26 @@ TEST(WatchlistTest, ParseLowercasesNonAsciiLettersBeforePunycodeAsCertspotter) {
               UnorderedElementsAreArray({"xn--bcher-kva.example"}));
 }
 
+// certspotter keeps a '*' through IDNA ToASCII (Punycode profile: no validation), so a line
+// such as "*.example.com" is an exact entry with a literal "*" label (ct-ecosystem.md B1).
+TEST(WatchlistTest, ParseKeepsStarAsALiteralLabelAsCertspotter) {
+  struct Case {
+    const char* line;
+    WatchItem want;
+  };
+  for (const Case& c : {
+           Case{"*.Example.COM.", Item("*.example.com", false)},
+           Case{".*.example.com", Item("*.example.com", true)},
+           Case{"*", Item("*", false)},
+           Case{"w*b.example.com issuers=pki.goog", Item("w*b.example.com", false, {"pki.goog"})},
+       }) {
+    const absl::StatusOr<WatchItem> item = ParseWatchItem(c.line);
+    ASSERT_TRUE(item.ok()) << c.line << ": " << item.status();
+    EXPECT_EQ(*item, c.want) << c.line;
+    EXPECT_EQ(ParseWatchItem(item->ToString()).value(), c.want) << "round trip of " << c.line;
+  }
+}
+
 TEST(WatchlistTest, ParseStripsEveryTrailingDotAsCertspotter) {
   const absl::StatusOr<std::vector<WatchItem>> items =
       ParseWatchlist("example.com..\n.example.net...\n");
@@ -235,7 +282,7 @@ TEST(WatchlistTest, ParseReportsTheLineNumberOfABadLine) {
   };
   for (const BadCase& c : {
            BadCase{"example.com\n\nbad..name\n", "line 3"},
-           BadCase{"*.example.com", "line 1"},
+           BadCase{"example.com issuers=*.pki.goog", "line 1"},  // '*' only in watched names.
            BadCase{"# c\nexample.com foo=bar", "line 2"},
            BadCase{"example.com issuers=", "line 1"},
            BadCase{"example.com issuers=a.org issuers=b.org", "line 1"},
@@ -298,7 +345,7 @@ TEST(WatchlistTest, IndexAgreesWithCertspottersLinearMatchOnRandomNames) {
     for (std::string& part : parts) part = pick(labels);
     return absl::StrJoin(parts, ".");
   };
-  const std::vector<std::string> watched_labels = {"a", "b", "ab", "ba", "c"};
+  const std::vector<std::string> watched_labels = {"a", "b", "ab", "ba", "c", "*"};
   const std::vector<std::string> cert_labels = {"a", "b", "ab", "ba", "c",
                                                 "d", "*", "?",  "a*", "bad!"};
   std::vector<WatchItem> items;
