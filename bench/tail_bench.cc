@@ -75,7 +75,7 @@ struct Parts {
   monitor::AlertHub alerts;
 };
 
-absl::Status Build(const Flags& flags, std::vector<monitor::WatchItem> items, Parts* parts) {
+absl::Status Build(const Flags& flags, monitor::Watchlist items, Parts* parts) {
   CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::FindingStore::Open(flags.data_dir));
   caa::ResolverOptions resolver_options;
   resolver_options.servers = {flags.dns_server};
@@ -94,10 +94,15 @@ absl::Status Build(const Flags& flags, std::vector<monitor::WatchItem> items, Pa
 
 absl::Status Run(const Flags& flags) {
   const absl::Time t0 = absl::Now();
-  CAAWATCH_ASSIGN_OR_RETURN(const std::string watch_text, ReadFile(flags.watchlist));
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<monitor::WatchItem> items,
-                            monitor::ParseWatchlist(watch_text));
+  monitor::Watchlist::Builder builder;
+  {
+    // As `caawatch run` (cli/static_watches.cc): indexed as parsed, the text freed at once.
+    CAAWATCH_ASSIGN_OR_RETURN(const std::string watch_text, ReadFile(flags.watchlist));
+    CAAWATCH_RETURN_IF_ERROR(builder.AddText(watch_text));
+  }
+  monitor::Watchlist items = std::move(builder).Build();
   const size_t watched = items.size();
+  const size_t watchlist_bytes = items.MemoryBytes();
   Parts parts;
   CAAWATCH_RETURN_IF_ERROR(Build(flags, std::move(items), &parts));
   CAAWATCH_ASSIGN_OR_RETURN(const std::string list_text, ReadFile(flags.log_list));
@@ -125,9 +130,10 @@ absl::Status Run(const Flags& flags) {
   }
   const double tail_s = absl::ToDoubleSeconds(absl::Now() - t1);
   const double tail_cpu = CpuSeconds() - cpu0;
-  std::cout << "{\"watched\":" << watched << ",\"entries\":" << entries
-            << ",\"setup_s\":" << setup_s << ",\"setup_peak_rss_kib\":" << setup_rss
-            << ",\"tail_s\":" << tail_s << ",\"tail_cpu_s\":" << tail_cpu
+  std::cout << "{\"watched\":" << watched << ",\"watchlist_bytes\":" << watchlist_bytes
+            << ",\"entries\":" << entries << ",\"setup_s\":" << setup_s
+            << ",\"setup_peak_rss_kib\":" << setup_rss << ",\"tail_s\":" << tail_s
+            << ",\"tail_cpu_s\":" << tail_cpu
             << ",\"entries_per_s\":" << static_cast<double>(entries) / tail_s
             << ",\"cpu_us_per_entry\":" << 1e6 * tail_cpu / static_cast<double>(entries)
             << ",\"peak_rss_kib\":" << PeakRssKib() << "}" << std::endl;

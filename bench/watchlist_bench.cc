@@ -65,6 +65,7 @@ struct Fixture {
   int64_t rss_delta_bytes = 0;
   // The control: every suffix of every watched domain in a bare hash set, as the index holds
   // them, without the trie. Built after the RSS measurement.
+  std::vector<std::string> domains;  // What `suffixes` views.
   absl::flat_hash_set<absl::string_view> suffixes;
 };
 
@@ -74,14 +75,15 @@ struct Fixture {
 std::vector<std::string> MakeQueries(const Watchlist& list, NameGenerator* gen) {
   std::vector<std::string> queries;
   for (int i = 0; i < 10000; ++i) {
-    const WatchItem& item = list.items()[gen->Index(list.size())];
+    const WatchEntry item = list.entry(gen->Index(list.size()));
+    const std::string domain = item.domain();
     const double kind = gen->Uniform();
     if (kind < 0.80) {
       queries.push_back(gen->Chance(0.5) ? gen->Name() : absl::StrCat("www.", gen->Name()));
     } else if (kind < 0.95) {
-      queries.push_back(item.subtree ? absl::StrCat(gen->Label(), ".", item.domain) : item.domain);
+      queries.push_back(item.subtree() ? absl::StrCat(gen->Label(), ".", domain) : domain);
     } else {
-      queries.push_back(absl::StrCat("*.", gen->Chance(0.5) ? item.domain : gen->Registered()));
+      queries.push_back(absl::StrCat("*.", gen->Chance(0.5) ? domain : gen->Registered()));
     }
   }
   return queries;
@@ -92,15 +94,16 @@ std::unique_ptr<Fixture> MakeFixture(int64_t names) {
   NameGenerator gen(/*seed=*/names);
   const int64_t before = ResidentBytes();
   {
-    std::vector<WatchItem> items;
-    items.reserve(names);
-    for (int64_t i = 0; i < names; ++i) items.push_back(WatchItem{gen.Name(), gen.Chance(0.5), {}});
-    fixture->list = std::make_unique<Watchlist>(std::move(items));
+    Watchlist::Builder builder;  // As `caawatch run` loads a watchlist file: one entry at a time.
+    for (int64_t i = 0; i < names; ++i) builder.Add(WatchItem{gen.Name(), gen.Chance(0.5), {}});
+    fixture->list = std::make_unique<Watchlist>(std::move(builder).Build());
   }
   fixture->rss_delta_bytes = ResidentBytes() - before;
   fixture->queries = MakeQueries(*fixture->list, &gen);
-  for (const WatchItem& item : fixture->list->items()) {
-    const absl::string_view domain = item.domain;
+  fixture->domains.reserve(fixture->list->size());
+  for (size_t i = 0; i < fixture->list->size(); ++i) {
+    const absl::string_view domain =
+        fixture->domains.emplace_back(fixture->list->entry(i).domain());
     for (size_t dot = 0; dot != absl::string_view::npos; dot = domain.find('.', dot + 1)) {
       fixture->suffixes.insert(domain.substr(dot == 0 ? 0 : dot + 1));
     }
@@ -121,6 +124,7 @@ void BM_MatchName(benchmark::State& state, const Fixture* fixture) {
   state.counters["hits_per_query"] =
       benchmark::Counter(static_cast<double>(hits), benchmark::Counter::kAvgIterations);
   state.counters["rss_delta_MiB"] = static_cast<double>(fixture->rss_delta_bytes) / (1 << 20);
+  state.counters["index_MiB"] = static_cast<double>(fixture->list->MemoryBytes()) / (1 << 20);
 }
 
 // The floor any hash-of-suffixes matcher pays: the same queries, one hash lookup per label

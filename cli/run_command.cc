@@ -107,10 +107,10 @@ int RunCommand(const Args& args) {
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   if (absl::Status s = ApplyFlags(ctx.flags, &ctx.config); !s.ok()) return Fail(s, 2);
-  absl::StatusOr<std::vector<monitor::WatchItem>> watches = StaticWatches(ctx.config);
+  absl::StatusOr<monitor::Watchlist> watches = StaticWatches(ctx.config);
   if (!watches.ok()) return Fail(watches.status(), 2);
   const Logger logger(ctx.flags.Has("verbose") ? LogLevel::kDebug : LogLevel::kInfo);
-  if (watches->empty()) {
+  if (watches->Empty()) {
     logger.Log(LogLevel::kWarning, "run",
                "no names watched yet: add some with --watch NAME, --watchlist FILE or "
                "`caawatch watch add NAME`; logs are still tailed and verified");

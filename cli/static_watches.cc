@@ -3,29 +3,29 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
 namespace caawatch::cli {
 
-absl::StatusOr<std::vector<monitor::WatchItem>> StaticWatches(
-    const monitor::MonitorConfig& config) {
+absl::StatusOr<monitor::Watchlist> StaticWatches(const monitor::MonitorConfig& config) {
   std::string text;
   for (const std::string& w : config.watch) absl::StrAppend(&text, w, "\n");
-  absl::StatusOr<std::vector<monitor::WatchItem>> parsed = monitor::ParseWatchlist(text);
-  if (!parsed.ok()) return Annotate(parsed.status(), "--watch");
-  std::vector<monitor::WatchItem> items = std::move(*parsed);
+  monitor::Watchlist::Builder builder;
+  CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(text), "--watch"));
   if (!config.watchlist_file.empty()) {
     std::ifstream in(config.watchlist_file);
     if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
     std::ostringstream file;
     file << in.rdbuf();
-    absl::StatusOr<std::vector<monitor::WatchItem>> more = monitor::ParseWatchlist(file.str());
-    if (!more.ok()) return Annotate(more.status(), config.watchlist_file);
-    items.insert(items.end(), more->begin(), more->end());
+    // The text is released when this scope ends, before the caller builds anything else.
+    const std::string_view view = file.view();
+    CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(absl::string_view(view.data(), view.size())),
+                                      config.watchlist_file));
   }
-  return items;
+  return std::move(builder).Build();
 }
 
 }  // namespace caawatch::cli

@@ -3,17 +3,16 @@
 #ifndef CAAWATCH_CLI_STATIC_WATCHES_H_
 #define CAAWATCH_CLI_STATIC_WATCHES_H_
 
-#include <vector>
-
 #include "absl/status/statusor.h"
 #include "monitor/config.h"
 #include "monitor/watchlist.h"
 
 namespace caawatch::cli {
 
-// Parses config.watch, then config.watchlist_file if set. kInvalidArgument naming the source
-// (and line) of a bad entry or an unreadable file.
-absl::StatusOr<std::vector<monitor::WatchItem>> StaticWatches(const monitor::MonitorConfig& config);
+// Parses config.watch, then config.watchlist_file if set, straight into the index (a
+// million-line file is never held as parsed entries). kInvalidArgument naming the source (and
+// line) of a bad entry or an unreadable file.
+absl::StatusOr<monitor::Watchlist> StaticWatches(const monitor::MonitorConfig& config);
 
 }  // namespace caawatch::cli
 

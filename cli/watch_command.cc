@@ -119,13 +119,14 @@ class RunningMonitor {
 // the configuration file.
 absl::StatusOr<std::vector<v1::WatchEntry>> ListLocal(const CommandContext& ctx,
                                                       store::FindingStore* store) {
-  absl::StatusOr<std::vector<monitor::WatchItem>> fixed = StaticWatches(ctx.config);
+  absl::StatusOr<monitor::Watchlist> fixed = StaticWatches(ctx.config);
   if (!fixed.ok()) return fixed.status();
   std::vector<v1::WatchEntry> entries;
-  for (const monitor::WatchItem& item : *fixed) {
+  for (size_t n = 0; n < fixed->size(); ++n) {
+    const monitor::WatchEntry item = fixed->entry(n);
     v1::WatchEntry& entry = entries.emplace_back();
-    entry.set_name(item.subtree ? "." + item.domain : item.domain);
-    for (const std::string& i : item.issuers) entry.add_issuers(i);
+    entry.set_name(item.subtree() ? "." + item.domain() : item.domain());
+    for (const std::string& i : item.issuers()) entry.add_issuers(i);
     entry.set_origin(v1::WATCH_STATIC);
   }
   if (store == nullptr) return entries;

@@ -211,8 +211,8 @@ absl::Status IssuanceEvaluator::Judge(const caa::IssuerFacts& facts,
   }
   f->clear_unexpected_issuer_for();
   for (const WatchHit& h : hits) {
-    if (!h.item->issuers.empty() && !IssuerExpected(*h.item, identifiers)) {
-      f->add_unexpected_issuer_for(h.item->ToString());
+    if (!h.item.issuers().empty() && !IssuerExpected(h.item.issuers(), identifiers)) {
+      f->add_unexpected_issuer_for(h.item.ToString());
     }
   }
   const std::vector<std::string> watched(f->watched_names().begin(), f->watched_names().end());

@@ -25,7 +25,7 @@ namespace caawatch::monitor {
 // One watchlist hit: a certificate name and the watch entry it falls under.
 struct WatchHit {
   std::string cert_name;
-  const WatchItem* item = nullptr;  // Owned by the Watchlist the hit came from.
+  WatchEntry item;  // Refers to the Watchlist the hit came from.
 };
 
 // Every name of an entry worth matching: SAN dNSNames, then subject CNs not already among them.

@@ -266,10 +266,11 @@ absl::Status MonitorService::DoRemoveWatch(const v1::RemoveWatchRequest& request
 
 absl::Status MonitorService::FillListWatch(v1::ListWatchResponse* response) {
   if (options_.static_watches != nullptr) {
-    for (const WatchItem& item : *options_.static_watches) {
+    for (size_t i = 0; i < options_.static_watches->size(); ++i) {
+      const WatchEntry item = options_.static_watches->entry(i);
       v1::WatchEntry* entry = response->add_entries();
-      entry->set_name(item.subtree ? absl::StrCat(".", item.domain) : item.domain);
-      for (const std::string& issuer : item.issuers) entry->add_issuers(issuer);
+      entry->set_name(item.subtree() ? absl::StrCat(".", item.domain()) : item.domain());
+      for (const std::string& issuer : item.issuers()) entry->add_issuers(issuer);
       entry->set_origin(v1::WATCH_STATIC);
     }
   }

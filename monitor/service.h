@@ -36,7 +36,7 @@ struct MonitorServiceOptions {
   std::function<void()> on_watch_changed;  // Optional: after AddWatch or a removing RemoveWatch.
   // Optional: the monitor's fixed entries, listed by ListWatch as WATCH_STATIC; must outlive
   // the server.
-  const std::vector<WatchItem>* static_watches = nullptr;
+  const Watchlist* static_watches = nullptr;
   const Logger* logger = nullptr;   // Optional.
   size_t subscribe_page_size = 64;  // Alerts read per store read per subscriber.
 };

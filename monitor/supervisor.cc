@@ -7,11 +7,11 @@
 #include <sstream>
 #include <thread>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/memory/memory.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "caa/issuer_map.h"
@@ -106,9 +106,10 @@ struct RunningLog {
 Supervisor::Supervisor(std::unique_ptr<SupervisorParts> parts) : parts_(std::move(parts)) {}
 Supervisor::~Supervisor() = default;
 
-absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
-    const MonitorConfig& config, std::vector<WatchItem> static_watches, const Clock* clock,
-    const Logger* logger) {
+absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConfig& config,
+                                                               Watchlist static_watches,
+                                                               const Clock* clock,
+                                                               const Logger* logger) {
   auto parts = std::make_unique<SupervisorParts>();
   parts->config = config;
   parts->clock = clock;
@@ -140,6 +141,15 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
       std::make_unique<IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
   parts->watches = std::make_unique<WatchSource>(std::move(static_watches), parts->store.get());
   CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
+  {
+    const std::shared_ptr<const Watchlist> list = parts->watches->Current();
+    logger->Log(
+        LogLevel::kInfo, "watch",
+        absl::StrCat(list->size(), " watch entries (", parts->watches->static_list().size(),
+                     " static), ", list->search_name_count() - 1,
+                     " names on their CAA search paths, ",
+                     absl::StrFormat("%.1f", list->MemoryBytes() / 1048576.0), " MiB of index"));
+  }
   ReevaluatorDeps reevaluator_deps;
   reevaluator_deps.store = parts->store.get();
   reevaluator_deps.evaluator = parts->evaluator.get();
@@ -180,15 +190,12 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(
 }
 
 absl::Status Supervisor::ObserveWatchedNames(const Watchlist* already_observed) {
-  absl::flat_hash_set<absl::string_view> skip;
-  if (already_observed != nullptr) {
-    for (const WatchItem& item : already_observed->items()) skip.insert(item.domain);
-  }
   const std::shared_ptr<const Watchlist> watchlist = parts_->watches->Current();
-  for (const WatchItem& item : watchlist->items()) {
-    if (item.domain.empty()) continue;  // "." watches everything: nothing to poll.
-    if (skip.contains(item.domain)) continue;
-    CAAWATCH_RETURN_IF_ERROR(parts_->observer->ObservePath(item.domain));
+  for (size_t i = 0; i < watchlist->size(); ++i) {
+    const std::string domain = watchlist->entry(i).domain();
+    if (domain.empty()) continue;  // "." watches everything: nothing to poll.
+    if (already_observed != nullptr && already_observed->HasSearchName(domain)) continue;
+    CAAWATCH_RETURN_IF_ERROR(parts_->observer->ObservePath(domain));
   }
   return absl::OkStatus();
 }
@@ -362,7 +369,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   service_options.clock = parts_->clock;
   service_options.caa_backend = &checker;
   service_options.logger = parts_->logger;
-  service_options.static_watches = &parts_->watches->static_items();
+  service_options.static_watches = &parts_->watches->static_list();
   service_options.on_watch_changed = [this] { WatchesChanged(); };
   MonitorService service(std::move(service_options));
   GrpcServerOptions grpc_options;

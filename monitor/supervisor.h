@@ -29,7 +29,7 @@ class Supervisor {
   // log list, bad DNS server...), kFailedPrecondition for an unusable store. `clock` and
   // `logger` are borrowed.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Supervisor>> Create(
-      const MonitorConfig& config, std::vector<WatchItem> static_watches, const Clock* clock,
+      const MonitorConfig& config, Watchlist static_watches, const Clock* clock,
       const Logger* logger);
   ~Supervisor();
 
@@ -49,8 +49,8 @@ class Supervisor {
 
  private:
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);
-  // Looks up the CAA path of every watched name, skipping the domains of `already_observed`
-  // (may be null).
+  // Looks up the CAA path of every watched name, skipping the names already on the search
+  // paths of `already_observed` (may be null).
   absl::Status ObserveWatchedNames(const Watchlist* already_observed);
   // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names.
   void WatchesChanged();

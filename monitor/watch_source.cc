@@ -4,25 +4,30 @@
 
 namespace caawatch::monitor {
 
-WatchSource::WatchSource(std::vector<WatchItem> static_items, store::FindingStore* store)
-    : static_items_(std::move(static_items)),
+WatchSource::WatchSource(Watchlist static_list, store::FindingStore* store)
+    : static_list_(std::make_shared<const Watchlist>(std::move(static_list))),
       store_(store),
-      current_(std::make_shared<const Watchlist>(static_items_)) {}
+      current_(static_list_) {}
 
 absl::Status WatchSource::Reload() {
   absl::MutexLock reload_lock(&reload_mu_);
-  std::vector<WatchItem> items = static_items_;
+  std::vector<store::WatchRecord> records;
   if (store_ != nullptr) {
-    CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::WatchRecord> records, store_->ListWatch());
+    CAAWATCH_ASSIGN_OR_RETURN(records, store_->ListWatch());
+  }
+  std::shared_ptr<const Watchlist> next = static_list_;
+  if (!records.empty()) {
+    Watchlist::Builder builder;
+    for (size_t i = 0; i < static_list_->size(); ++i) builder.Add(static_list_->entry(i).ToItem());
     for (const store::WatchRecord& r : records) {
       CAAWATCH_ASSIGN_OR_RETURN(std::vector<WatchItem> parsed, ParseWatchlist(r.name()));
       for (WatchItem& item : parsed) {
         item.issuers.assign(r.issuers().begin(), r.issuers().end());
-        items.push_back(std::move(item));
+        builder.Add(item);
       }
     }
+    next = std::make_shared<const Watchlist>(std::move(builder).Build());
   }
-  auto next = std::make_shared<const Watchlist>(std::move(items));
   absl::MutexLock lock(&mu_);
   current_ = std::move(next);
   return absl::OkStatus();

@@ -17,18 +17,21 @@ namespace caawatch::monitor {
 class WatchSource {
  public:
   // `store` is borrowed and may be null (static entries only).
-  WatchSource(std::vector<WatchItem> static_items, store::FindingStore* store);
+  WatchSource(Watchlist static_list, store::FindingStore* store);
+  WatchSource(const std::vector<WatchItem>& static_items, store::FindingStore* store)
+      : WatchSource(Watchlist(static_items), store) {}
 
   // Rebuilds the watchlist from the static entries and the store. Concurrent calls are
-  // serialised, so the list in force is never older than the last Reload() to return.
+  // serialised, so the list in force is never older than the last Reload() to return. With no
+  // stored entries the static list itself is in force: a long static list is held once.
   [[nodiscard]] absl::Status Reload();
   // The current watchlist; callers keep the pointer for the duration of one batch.
   std::shared_ptr<const Watchlist> Current() const;
   // The entries given at construction (flags, watchlist file, configuration).
-  const std::vector<WatchItem>& static_items() const { return static_items_; }
+  const Watchlist& static_list() const { return *static_list_; }
 
  private:
-  const std::vector<WatchItem> static_items_;
+  const std::shared_ptr<const Watchlist> static_list_;
   store::FindingStore* const store_;
   absl::Mutex reload_mu_;  // Held across a whole Reload(): a slow one cannot undo a later one.
   mutable absl::Mutex mu_;

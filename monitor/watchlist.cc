@@ -124,6 +124,9 @@ std::string NormaliseIssuer(absl::string_view raw) {
   return absl::AsciiStrToLower(raw);
 }
 
+// In an entry's packed issuer-list id: the entry is a subtree item.
+constexpr uint32_t kSubtreeBit = uint32_t{1} << 31;
+
 // How a certificate label is compared with watched labels (certspotter's dnsLabelMatches).
 enum class LabelKind { kLiteral, kAny, kGlob };
 
@@ -193,8 +196,7 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
   return item;
 }
 
-absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
-  std::vector<WatchItem> items;
+absl::Status ForEachWatchItem(absl::string_view text, absl::FunctionRef<void(WatchItem)> fn) {
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
@@ -204,73 +206,115 @@ absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
     if (!item.ok()) {
       return Annotate(item.status(), absl::StrCat("watchlist line ", line_number));
     }
-    items.push_back(*std::move(item));
+    fn(*std::move(item));
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
+  std::vector<WatchItem> items;
+  CAAWATCH_RETURN_IF_ERROR(
+      ForEachWatchItem(text, [&](WatchItem item) { items.push_back(std::move(item)); }));
   return items;
 }
 
-bool IssuerExpected(const WatchItem& item, absl::Span<const std::string> ca_identifiers) {
-  if (item.issuers.empty()) return true;
+bool IssuerExpected(absl::Span<const std::string> expected,
+                    absl::Span<const std::string> ca_identifiers) {
+  if (expected.empty()) return true;
   for (const std::string& id : ca_identifiers) {
-    if (absl::c_linear_search(item.issuers, NormaliseIssuer(id))) return true;
+    if (absl::c_linear_search(expected, NormaliseIssuer(id))) return true;
   }
   return false;
 }
 
-Watchlist::Watchlist(std::vector<WatchItem> items) : items_(std::move(items)) { Build(); }
+std::string WatchEntry::domain() const { return list_->trie_.Domain(list_->items_[index_].first); }
 
-void Watchlist::Build() {
-  nodes_.push_back(Node{});
-  index_.emplace(absl::string_view(), 0);
-  std::vector<uint32_t> parent = {0};
-  std::vector<uint32_t> item_node(items_.size(), 0);
-  for (size_t i = 0; i < items_.size(); ++i) {
-    const absl::string_view domain = items_[i].domain;
-    uint32_t node = 0;
-    // Every suffix of the domain gets a node, so wildcards can walk down through ancestors.
-    for (size_t end = domain.size(); end > 0;) {
-      const size_t dot = domain.rfind('.', end - 1);
-      const size_t start = dot == absl::string_view::npos ? 0 : dot + 1;
-      const auto [it, inserted] = index_.try_emplace(domain.substr(start), nodes_.size());
-      if (inserted) {
-        nodes_.push_back(Node{.domain = domain.substr(start)});
-        parent.push_back(node);
-      }
-      node = it->second;
-      end = start == 0 ? 0 : dot;
-    }
-    item_node[i] = node;
-  }
-  // Group children by parent and items by node (counting sort), as ranges of flat arrays.
-  auto group = [this](const std::vector<uint32_t>& owner, uint32_t Node::*begin,
-                      uint32_t Node::*end, std::vector<uint32_t>* flat, size_t first) {
-    for (size_t i = first; i < owner.size(); ++i) ++(nodes_[owner[i]].*end);
-    uint32_t offset = 0;
-    for (Node& n : nodes_) {
-      n.*begin = offset;
-      offset += n.*end;
-      n.*end = n.*begin;
-    }
-    flat->resize(offset);
-    for (size_t i = first; i < owner.size(); ++i) {
-      (*flat)[(nodes_[owner[i]].*end)++] = static_cast<uint32_t>(i);
-    }
-  };
-  group(parent, &Node::children_begin, &Node::children_end, &children_, 1);
-  group(item_node, &Node::items_begin, &Node::items_end, &item_refs_, 0);
+bool WatchEntry::subtree() const { return (list_->items_[index_].second & kSubtreeBit) != 0; }
+
+absl::Span<const std::string> WatchEntry::issuers() const {
+  return list_->issuer_lists_[list_->items_[index_].second & ~kSubtreeBit];
 }
 
-void Watchlist::Collect(const Node& node, bool name_consumed, absl::string_view cert_name,
+WatchItem WatchEntry::ToItem() const {
+  const absl::Span<const std::string> expected = issuers();
+  return WatchItem{domain(), subtree(), std::vector<std::string>(expected.begin(), expected.end())};
+}
+
+std::string WatchEntry::ToString() const { return ToItem().ToString(); }
+
+void Watchlist::Builder::Add(const WatchItem& item) {
+  const uint32_t node = trie_.Insert(item.domain);
+  // Most entries list no issuers, and those that do mostly share a few lists: one copy each.
+  const auto [it, inserted] =
+      issuer_ids_.try_emplace(item.issuers, static_cast<uint32_t>(issuer_lists_.size()));
+  if (inserted) issuer_lists_.push_back(item.issuers);
+  items_.emplace_back(node, it->second | (item.subtree ? kSubtreeBit : 0));
+}
+
+absl::Status Watchlist::Builder::AddText(absl::string_view text) {
+  return ForEachWatchItem(text, [this](WatchItem item) { Add(item); });
+}
+
+Watchlist Watchlist::Builder::Build() && {
+  items_.shrink_to_fit();
+  return Watchlist(std::move(trie_), std::move(items_), std::move(issuer_lists_));
+}
+
+Watchlist::Watchlist(const std::vector<WatchItem>& items) {
+  Builder builder;
+  for (const WatchItem& item : items) builder.Add(item);
+  *this = std::move(builder).Build();
+}
+
+Watchlist::Watchlist(LabelTrie trie, std::vector<std::pair<uint32_t, uint32_t>> items,
+                     std::vector<std::vector<std::string>> issuer_lists)
+    : trie_(std::move(trie)), items_(std::move(items)), issuer_lists_(std::move(issuer_lists)) {
+  trie_.Freeze();
+  // Entries grouped by trie node (a counting sort), so a node's entries are one range.
+  item_begin_.assign(trie_.size() + 1, 0);
+  for (const auto& [node, bits] : items_) ++item_begin_[node + 1];
+  for (size_t n = 1; n < item_begin_.size(); ++n) item_begin_[n] += item_begin_[n - 1];
+  item_refs_.resize(items_.size());
+  std::vector<uint32_t> next(item_begin_.begin(), item_begin_.end() - 1);
+  for (uint32_t i = 0; i < items_.size(); ++i) item_refs_[next[items_[i].first]++] = i;
+}
+
+std::string Watchlist::SearchName(size_t i) const {
+  for (uint32_t n = static_cast<uint32_t>(i); n != LabelTrie::kRoot; n = trie_.Parent(n)) {
+    if (absl::StrContains(trie_.Label(n), '*')) return std::string();
+  }
+  return trie_.Domain(static_cast<uint32_t>(i));
+}
+
+bool Watchlist::HasSearchName(absl::string_view name) const {
+  const uint32_t node = trie_.Find(name);
+  return node != LabelTrie::kAbsent && node != LabelTrie::kRoot;
+}
+
+size_t Watchlist::MemoryBytes() const {
+  size_t bytes = trie_.MemoryBytes() + sizeof(items_[0]) * items_.capacity() +
+                 sizeof(uint32_t) * (item_begin_.capacity() + item_refs_.capacity()) +
+                 sizeof(issuer_lists_[0]) * issuer_lists_.capacity();
+  for (const std::vector<std::string>& list : issuer_lists_) {
+    bytes += sizeof(std::string) * list.capacity();
+    for (const std::string& issuer : list) bytes += issuer.capacity() > 15 ? issuer.capacity() : 0;
+  }
+  return bytes;
+}
+
+void Watchlist::Collect(uint32_t node, bool name_consumed, absl::string_view cert_name,
                         std::vector<Match>* out) const {
-  for (uint32_t i = node.items_begin; i < node.items_end; ++i) {
-    const WatchItem& item = items_[item_refs_[i]];
-    if (name_consumed || item.subtree) out->push_back(Match{&item, std::string(cert_name)});
+  for (uint32_t r = item_begin_[node]; r < item_begin_[node + 1]; ++r) {
+    const uint32_t i = item_refs_[r];
+    if (name_consumed || (items_[i].second & kSubtreeBit) != 0) {
+      out->push_back(Match{entry(i), std::string(cert_name)});
+    }
   }
 }
 
 std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
   std::vector<Match> out;
-  if (nodes_.empty()) return out;  // Only a moved-from Watchlist has no root.
+  if (item_begin_.empty()) return out;  // Only a moved-from Watchlist has no index.
   std::string lowered;
   if (std::any_of(cert_name.begin(), cert_name.end(), absl::ascii_isupper)) {
     lowered = absl::AsciiStrToLower(cert_name);
@@ -279,34 +323,24 @@ std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
   absl::ConsumeSuffix(&cert_name, ".");
 
   // The trie nodes whose watched name equals the certificate labels consumed so far.
-  std::vector<uint32_t> frontier = {0}, next;
+  std::vector<uint32_t> frontier = {LabelTrie::kRoot}, next;
   bool labels_left = !cert_name.empty();
   for (size_t end = cert_name.size(); labels_left && !frontier.empty();) {
     const size_t dot = end == 0 ? absl::string_view::npos : cert_name.rfind('.', end - 1);
     const size_t start = dot == absl::string_view::npos ? 0 : dot + 1;
     const absl::string_view label = cert_name.substr(start, end - start);
-    const absl::string_view parent_suffix =
-        end == cert_name.size() ? absl::string_view() : cert_name.substr(end + 1);
     const LabelKind kind = Classify(label);
     next.clear();
     for (uint32_t n : frontier) {
-      const Node& node = nodes_[n];
-      Collect(node, /*name_consumed=*/false, cert_name, &out);  // Subtree items above.
+      Collect(n, /*name_consumed=*/false, cert_name, &out);  // Subtree items above.
       if (kind == LabelKind::kLiteral) {
-        // Without a wildcard so far, the child's name is a suffix of cert_name: no copy.
-        const auto it =
-            node.domain == parent_suffix
-                ? index_.find(cert_name.substr(start))
-                : index_.find(node.domain.empty() ? std::string(label)
-                                                  : absl::StrCat(label, ".", node.domain));
-        if (it != index_.end()) next.push_back(it->second);
+        const uint32_t child = trie_.Child(n, label);
+        if (child != LabelTrie::kAbsent) next.push_back(child);
         continue;
       }
-      const size_t strip = node.domain.empty() ? 0 : node.domain.size() + 1;
-      for (uint32_t c = node.children_begin; c < node.children_end; ++c) {
-        const absl::string_view child = nodes_[children_[c]].domain;
-        if (kind == LabelKind::kAny || GlobMatches(label, child.substr(0, child.size() - strip))) {
-          next.push_back(children_[c]);
+      for (uint32_t child : trie_.Children(n)) {
+        if (kind == LabelKind::kAny || GlobMatches(label, trie_.Label(child))) {
+          next.push_back(child);
         }
       }
     }
@@ -315,7 +349,7 @@ std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
     end = dot;
   }
   if (!labels_left) {
-    for (uint32_t n : frontier) Collect(nodes_[n], /*name_consumed=*/true, cert_name, &out);
+    for (uint32_t n : frontier) Collect(n, /*name_consumed=*/true, cert_name, &out);
   }
   return out;
 }

@@ -6,12 +6,16 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "monitor/label_trie.h"
 
 namespace caawatch::monitor {
 
@@ -44,28 +48,81 @@ struct WatchItem {
 // skipped. kInvalidArgument naming the 1-based line number of the first bad line.
 [[nodiscard]] absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text);
 
-// True if a certificate from a CA with CAA identifiers `ca_identifiers` is expected for
-// `item`: the item lists no issuers, or one of them is among `ca_identifiers` (compared
-// case-insensitively, trailing dot ignored). An unknown CA (no identifiers) is never expected
-// by an item that lists issuers.
-bool IssuerExpected(const WatchItem& item, absl::Span<const std::string> ca_identifiers);
+// Calls `fn` with each entry of a watchlist file (ParseWatchlist's syntax) in order, without
+// holding them all: a million-line file is indexed as it is read. kInvalidArgument naming the
+// 1-based line number of the first bad line; `fn` has then seen the lines before it.
+[[nodiscard]] absl::Status ForEachWatchItem(absl::string_view text,
+                                            absl::FunctionRef<void(WatchItem)> fn);
 
-// A watch item hit by one certificate name.
+// True if a certificate from a CA with CAA identifiers `ca_identifiers` is expected for an
+// entry listing `expected` issuers: it lists none, or one of them is among `ca_identifiers`
+// (compared case-insensitively, trailing dot ignored). An unknown CA (no identifiers) is never
+// expected by an entry that lists issuers.
+bool IssuerExpected(absl::Span<const std::string> expected,
+                    absl::Span<const std::string> ca_identifiers);
+inline bool IssuerExpected(const WatchItem& item, absl::Span<const std::string> ca_identifiers) {
+  return IssuerExpected(item.issuers, ca_identifiers);
+}
+
+class Watchlist;
+
+// One entry of a Watchlist, by position; valid while the Watchlist lives. The list stores its
+// entries compactly (a trie node and an interned issuer list each), so the name is rebuilt on
+// request.
+class WatchEntry {
+ public:
+  std::string domain() const;  // As WatchItem::domain.
+  bool subtree() const;
+  absl::Span<const std::string> issuers() const;  // Empty = any issuer.
+  std::string ToString() const;                   // As WatchItem::ToString.
+  WatchItem ToItem() const;
+  size_t index() const { return index_; }  // Position in the list (Watchlist::entry).
+  friend bool operator==(const WatchEntry&, const WatchEntry&) = default;
+
+ private:
+  friend class Watchlist;
+  WatchEntry(const Watchlist* list, uint32_t index) : list_(list), index_(index) {}
+  const Watchlist* list_;
+  uint32_t index_;
+};
+
+// A watch entry hit by one certificate name.
 struct Match {
-  const WatchItem* item;  // Points into the Watchlist's items(); valid while it lives.
+  WatchEntry item;
   // The certificate DNS name that hit (lowercased, trailing dot dropped), never the item's
   // domain: it is the name CAA is evaluated for and what a finding reports in
   // `watched_names`. The watch entry itself is `item`.
   std::string watched_name;
 };
 
-// An immutable, indexed watchlist. Thread-safe for concurrent MatchName calls; the monitor
-// replaces the whole object (shared_ptr swap) when the list changes. Move-only: the index
-// holds views into the items.
+// An immutable, indexed watchlist. Thread-safe for concurrent reads; the monitor replaces the
+// whole object (shared_ptr swap) when the list changes. Move-only; entries and matches refer
+// to the list, so it must not move while they are in use. Memory is about 40 bytes per watched
+// name (MemoryBytes), against ~200 for strings in a hash map: a million names fit in 40 MiB.
 class Watchlist {
  public:
+  // Adds entries one at a time, so a long list never exists twice (parsed and indexed).
+  class Builder {
+   public:
+    Builder() = default;
+    // Precondition: `item` is normalised as ParseWatchItem returns it.
+    void Add(const WatchItem& item);
+    // Adds every entry of a watchlist file; errors as ForEachWatchItem (entries before the bad
+    // line stay added).
+    [[nodiscard]] absl::Status AddText(absl::string_view text);
+    size_t size() const { return items_.size(); }
+    Watchlist Build() &&;
+
+   private:
+    LabelTrie trie_;
+    std::vector<std::pair<uint32_t, uint32_t>> items_;  // As Watchlist::items_.
+    std::vector<std::vector<std::string>> issuer_lists_ = {{}};
+    absl::flat_hash_map<std::vector<std::string>, uint32_t> issuer_ids_ = {{{}, 0}};
+  };
+
+  Watchlist() : Watchlist(std::vector<WatchItem>{}) {}
   // Precondition: items are normalised as ParseWatchItem returns them.
-  explicit Watchlist(std::vector<WatchItem> items = {});
+  explicit Watchlist(const std::vector<WatchItem>& items);
   Watchlist(Watchlist&&) = default;
   Watchlist& operator=(Watchlist&&) = default;
   Watchlist(const Watchlist&) = delete;
@@ -77,30 +134,41 @@ class Watchlist {
   // (redacted) or one that is not a valid hostname label (fail-safe for garbage) matches any
   // single watched label; a label with '*' inside ("w*b") matches as a glob. So
   // "*.example.com" hits "a.example.com", ".a.example.com" and ".example.com" but neither
-  // "example.com" nor "b.a.example.com". Items come in no particular order, each once.
+  // "example.com" nor "b.a.example.com". Items come in no particular order, each once. Costs
+  // one hash probe per label (plus the children walked for a wildcard label), whatever the
+  // size of the list.
   std::vector<Match> MatchName(absl::string_view cert_name) const;
 
   bool Empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
-  const std::vector<WatchItem>& items() const { return items_; }
+  // Precondition: i < size(). Entries keep the order they were added in.
+  WatchEntry entry(size_t i) const { return WatchEntry(this, static_cast<uint32_t>(i)); }
+
+  // The names whose CAA a poll looks up: every watched domain and each of its parents up to
+  // the TLD (RFC 8659 §3 search paths), each once, numbered [0, search_name_count()).
+  // SearchName(i) is empty for a number that stands for no DNS name (the root, or a name with
+  // a literal '*' label: the search for "*.x" starts at "x", which is numbered too).
+  size_t search_name_count() const { return trie_.size(); }
+  std::string SearchName(size_t i) const;
+  // Whether `name` is one of the search names (lowercase, no trailing dot).
+  bool HasSearchName(absl::string_view name) const;
+
+  // Heap bytes held by the index and the entries.
+  size_t MemoryBytes() const;
 
  private:
-  // A trie node for each watched domain and each of its ancestors (root = index 0), with
-  // children and items stored as ranges of the flat arrays below (compact for 1M names).
-  struct Node {
-    absl::string_view domain;  // Views into items_[*].domain; "" for the root.
-    uint32_t children_begin = 0, children_end = 0;
-    uint32_t items_begin = 0, items_end = 0;
-  };
-  void Build();
-  void Collect(const Node& node, bool name_consumed, absl::string_view cert_name,
+  friend class WatchEntry;
+  Watchlist(LabelTrie trie, std::vector<std::pair<uint32_t, uint32_t>> items,
+            std::vector<std::vector<std::string>> issuer_lists);
+  void Collect(uint32_t node, bool name_consumed, absl::string_view cert_name,
                std::vector<Match>* out) const;
 
-  std::vector<WatchItem> items_;
-  std::vector<Node> nodes_;
-  std::vector<uint32_t> children_;                          // Node indices, grouped by parent.
-  std::vector<uint32_t> item_refs_;                         // Indices into items_, grouped by node.
-  absl::flat_hash_map<absl::string_view, uint32_t> index_;  // Domain -> node index.
+  LabelTrie trie_;  // Every watched domain and each of its ancestors.
+  // Per entry: its trie node, and its issuer list id with the top bit set for subtree items.
+  std::vector<std::pair<uint32_t, uint32_t>> items_;
+  std::vector<std::vector<std::string>> issuer_lists_;  // Interned; [0] is the empty list.
+  std::vector<uint32_t> item_begin_;  // Node n's entries are item_refs_[b[n], b[n+1]).
+  std::vector<uint32_t> item_refs_;
 };
 
 }  // namespace caawatch::monitor

@@ -124,7 +124,7 @@ class MonitorServiceTest : public ::testing::Test {
   FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   CaaCheckBackend* caa_backend_ = nullptr;
   int watch_changes_ = 0;
-  std::vector<WatchItem> static_watches_;
+  Watchlist static_watches_;
   std::unique_ptr<MonitorService> service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
@@ -428,7 +428,8 @@ TEST_F(MonitorServiceTest, WatchChangesReachTheStoreAndTheMonitor) {
 }
 
 TEST_F(MonitorServiceTest, ListWatchShowsStaticEntriesThenStoredOnesWithTheirOrigin) {
-  static_watches_ = {WatchItem{"example.net", true, {"pki.goog"}}, WatchItem{"", true, {}}};
+  static_watches_ =
+      Watchlist({WatchItem{"example.net", true, {"pki.goog"}}, WatchItem{"", true, {}}});
   grpc::ClientContext add_context;
   v1::AddWatchRequest add;
   add.mutable_entry()->set_name("www.example.com");

@@ -43,7 +43,8 @@ class WatchSourceTest : public ::testing::Test {
   // The items of the current list in file syntax.
   static std::vector<std::string> Listed(const WatchSource& source) {
     std::vector<std::string> out;
-    for (const WatchItem& item : source.Current()->items()) out.push_back(item.ToString());
+    const std::shared_ptr<const Watchlist> list = source.Current();
+    for (size_t i = 0; i < list->size(); ++i) out.push_back(list->entry(i).ToString());
     return out;
   }
 
@@ -67,7 +68,7 @@ TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
 }
 
 TEST_F(WatchSourceTest, ABadStoredEntryFailsTheReloadAndKeepsTheListInForce) {
-  WatchSource source({}, store_.get());
+  WatchSource source(Watchlist(), store_.get());
   Put("good.example");
   ASSERT_TRUE(source.Reload().ok());
   Put("bad name!");
@@ -78,7 +79,7 @@ TEST_F(WatchSourceTest, ABadStoredEntryFailsTheReloadAndKeepsTheListInForce) {
 // Reloads racing with changes: once the changes and the reloads that follow them are done,
 // the list in force holds every change (a slow reload never swaps in an older list).
 TEST_F(WatchSourceTest, ConcurrentReloadsEndWithTheLatestStore) {
-  WatchSource source({}, store_.get());
+  WatchSource source(Watchlist(), store_.get());
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {

@@ -28,7 +28,7 @@ Watchlist MustBuild(const std::string& text) {
 
 std::vector<std::string> HitItems(const Watchlist& list, absl::string_view cert_name) {
   std::vector<std::string> hits;
-  for (const Match& m : list.MatchName(cert_name)) hits.push_back(m.item->ToString());
+  for (const Match& m : list.MatchName(cert_name)) hits.push_back(m.item.ToString());
   return hits;
 }
 
@@ -152,7 +152,7 @@ TEST(WatchlistTest, MatchReportsTheNormalisedCertificateName) {
   const std::vector<Match> matches = list.MatchName("WWW.Example.com.");
   ASSERT_EQ(matches.size(), 1u);
   EXPECT_EQ(matches[0].watched_name, "www.example.com");
-  EXPECT_EQ(matches[0].item, &list.items()[0]);
+  EXPECT_EQ(matches[0].item, list.entry(0));
 }
 
 TEST(WatchlistTest, EmptyWatchlistMatchesNothing) {
