@@ -10,8 +10,8 @@ NXDOMAIN from a local knotd (a root zone with nothing in it), then alternates, r
                  index 0 (its default for a new log); done when it logs "finished downloading
                  entries" (after processing, see monitor.go), then SIGTERM.
   tail           build/bench/tail_bench: caawatch's tailing phase (every part of `run --once`
-                 but the CAA poll of every watched name before tailing).
-  run --once     `caawatch run --once` end to end (with that CAA poll).
+                 but the CAA poll of every watched name, which runs alongside).
+  run --once     `caawatch run --once` end to end (tailing and the CAA poll together).
   prepoll        `caawatch run --once` on an empty log: startup plus the CAA poll alone.
 
 CPU seconds come from wait4() rusage of each child, peak RSS from its VmHWM (polled).

@@ -1,9 +1,9 @@
 // tail_bench: the tailing phase of `caawatch run --once`, alone. Wires the parts the Supervisor
 // wires (RocksDB store, unbound resolver, issuer map, CAA observer, evaluator, watchlist, one
 // LogWorker per log with a curl fetcher) and times LogWorker::CatchUp over every log of the
-// list. What it leaves out is the Supervisor's CAA poll of every watched name before tailing,
-// which costs one DNS round trip and one store write per name and is measured separately by
-// bench/e2e_bench.py (an empty log). Prints one JSON line of figures on stdout.
+// list. What it leaves out is the Supervisor's CAA poll of every watched name, which runs
+// alongside the tailing and is measured separately by bench/e2e_bench.py (an empty log).
+// Prints one JSON line of figures on stdout.
 //
 //   tail_bench --log-list FILE --watchlist FILE --data-dir DIR --dns-server HOST:PORT
 #include <sys/resource.h>

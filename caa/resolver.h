@@ -3,7 +3,9 @@
 #define CAAWATCH_CAA_RESOLVER_H_
 
 #include <string>
+#include <vector>
 
+#include "absl/types/span.h"
 #include "caa/caa_answer.h"
 
 namespace caawatch::caa {
@@ -20,6 +22,15 @@ class CaaResolver {
   // saying why for the non-answers. A CNAME at `qname` is followed; `records` are those at the
   // end of the chain.
   virtual CaaAnswer Lookup(const std::string& qname) = 0;
+
+  // Lookup of every name, answers in the same order. Implementations may run the queries
+  // concurrently (a poll of a million names); this default asks one at a time.
+  virtual std::vector<CaaAnswer> LookupMany(absl::Span<const std::string> qnames) {
+    std::vector<CaaAnswer> answers;
+    answers.reserve(qnames.size());
+    for (const std::string& qname : qnames) answers.push_back(Lookup(qname));
+    return answers;
+  }
 };
 
 }  // namespace caawatch::caa

@@ -8,7 +8,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <fstream>
+#include <memory>
 #include <optional>
 
 #include "absl/memory/memory.h"
@@ -104,6 +106,10 @@ absl::StatusOr<UniqueUbCtx> NewContext(const ResolverOptions& options,
   // Report the TTL the server sent, not one adjusted by unbound's min/max TTL clamps.
   CAAWATCH_RETURN_IF_ERROR(
       UbStatus(ub_ctx_set_option(c, "serve-original-ttl:", "yes"), "serve-original-ttl"));
+  // A context may serve many names (LookupMany): a name's answer must come from its own query,
+  // not from a parent's NXDOMAIN cached by another name's (RFC 8020).
+  CAAWATCH_RETURN_IF_ERROR(
+      UbStatus(ub_ctx_set_option(c, "harden-below-nxdomain:", "no"), "harden-below-nxdomain"));
   if (tcp) CAAWATCH_RETURN_IF_ERROR(UbStatus(ub_ctx_set_option(c, "tcp-upstream:", "yes"), "tcp"));
   if (options.dnssec) {
     CAAWATCH_RETURN_IF_ERROR(
@@ -288,6 +294,101 @@ CaaAnswer UnboundResolver::Lookup(const std::string& qname) {
   }
   answer.observed_at = clock_->Now();
   return answer;
+}
+
+std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string> qnames) {
+  std::vector<CaaAnswer> answers(qnames.size());
+  std::vector<size_t> pending(qnames.size());
+  for (size_t i = 0; i < qnames.size(); ++i) {
+    answers[i].qname = NormalizeName(qnames[i]);
+    pending[i] = i;
+  }
+  for (int attempt = 0; attempt <= options_.retries && !pending.empty(); ++attempt) {
+    const bool tcp = options_.tcp_fallback && attempt > 0;  // Only reached after a timeout.
+    pending = ResolveRound(pending, tcp, &answers);
+  }
+  for (size_t i : pending) {
+    answers[i].outcome = LookupOutcome::kTimeout;
+    answers[i].error = absl::StrCat("no answer within ", absl::FormatDuration(options_.timeout));
+    answers[i].observed_at = clock_->Now();
+  }
+  return answers;
+}
+
+std::vector<size_t> UnboundResolver::ResolveRound(const std::vector<size_t>& pending, bool tcp,
+                                                  std::vector<CaaAnswer>* answers) {
+  struct Query {
+    size_t index;
+    int async_id = 0;
+    std::chrono::steady_clock::time_point deadline;  // Transport timeout, not domain time.
+    Attempt attempt;
+  };
+  const auto fail = [&](size_t index, const absl::Status& status) {
+    (*answers)[index].outcome = LookupOutcome::kOtherError;
+    (*answers)[index].error = std::string(status.message());
+    (*answers)[index].observed_at = clock_->Now();
+  };
+  absl::StatusOr<UniqueUbCtx> ctx = NewContext(options_, forwarders_, tcp);
+  if (!ctx.ok()) {
+    for (size_t i : pending) fail(i, ctx.status());
+    return {};
+  }
+  std::vector<size_t> timed_out;
+  std::deque<std::unique_ptr<Query>> in_flight;  // In start order, so by deadline too.
+  size_t next = 0;
+  while (next < pending.size() || !in_flight.empty()) {
+    while (next < pending.size() &&
+           in_flight.size() < static_cast<size_t>(options_.max_in_flight)) {
+      auto query = std::make_unique<Query>();
+      query->index = pending[next++];
+      query->deadline =
+          std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(options_.timeout);
+      const std::string& qname = (*answers)[query->index].qname;
+      const int err = ub_resolve_async(ctx->get(), qname.c_str(), kDnsTypeCaa, kDnsClassIn,
+                                       &query->attempt, OnResult, &query->async_id);
+      if (err != 0) {
+        fail(query->index, UbStatus(err, "ub_resolve_async"));
+        continue;
+      }
+      in_flight.push_back(std::move(query));
+    }
+    if (in_flight.empty()) continue;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        in_flight.front()->deadline - std::chrono::steady_clock::now());
+    pollfd pfd{ub_fd(ctx->get()), POLLIN, 0};
+    const int ready = poll(&pfd, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
+    if (ready < 0 && errno != EINTR) {
+      for (const auto& q : in_flight) fail(q->index, absl::InternalError(std::strerror(errno)));
+      return timed_out;  // The context's destructor cancels what is outstanding.
+    }
+    if (ready > 0) {
+      if (const absl::Status s = UbStatus(ub_process(ctx->get()), "ub_process"); !s.ok()) {
+        for (const auto& q : in_flight) fail(q->index, s);
+        return timed_out;
+      }
+    }
+    const auto now = std::chrono::steady_clock::now();
+    for (auto it = in_flight.begin(); it != in_flight.end();) {
+      Query& q = **it;
+      CaaAnswer& answer = (*answers)[q.index];
+      if (q.attempt.done) {
+        if (q.attempt.err != 0) {
+          fail(q.index, UbStatus(q.attempt.err, "resolve"));
+        } else {
+          FillAnswer(*q.attempt.result, options_.dnssec, &answer);
+          answer.observed_at = clock_->Now();
+        }
+      } else if (now >= q.deadline) {
+        ub_cancel(ctx->get(), q.async_id);  // No callback comes after this.
+        timed_out.push_back(q.index);
+      } else {
+        ++it;
+        continue;
+      }
+      it = in_flight.erase(it);
+    }
+  }
+  return timed_out;
 }
 
 }  // namespace caawatch::caa

@@ -115,10 +115,24 @@ CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::FindingStore* store,
 bool CaaObserver::RecentlyObserved(const std::string& query_name, absl::Time now) {
   absl::MutexLock lock(&mu_);
   auto it = last_lookup_.find(query_name);
-  if (it != last_lookup_.end() && now - it->second < options_.min_requery) return true;
+  return it != last_lookup_.end() && now - it->second < options_.min_requery;
+}
+
+// Only once the answer is in the store: a caller that skips a recent name reads its history
+// next, and must find the answer there, not one still being looked up by another thread.
+void CaaObserver::NoteObserved(const std::string& query_name, absl::Time when) {
+  absl::MutexLock lock(&mu_);
   if (last_lookup_.size() >= options_.max_remembered_names) last_lookup_.clear();
-  last_lookup_[query_name] = now;
-  return false;
+  last_lookup_[query_name] = when;
+}
+
+void CaaObserver::Announce(const caa::CaaAnswer& answer) const {
+  if (!options_.on_new_observation) return;
+  NewObservation n;
+  n.query_name = answer.qname;
+  n.first_seen = answer.observed_at;
+  n.ttl = answer.ttl;
+  options_.on_new_observation(n);
 }
 
 absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_name) {
@@ -127,14 +141,31 @@ absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_nam
   absl::StatusOr<store::RecordedObservation> recorded =
       store_->RecordCaaObservation(ToObservationRecord(answer), options_.max_gap);
   if (!recorded.ok()) return Annotate(recorded.status(), "record CAA answer");
-  if (recorded->kind == store::RecordedObservation::Kind::kStarted && options_.on_new_observation) {
-    NewObservation n;
-    n.query_name = answer.qname;
-    n.first_seen = answer.observed_at;
-    n.ttl = answer.ttl;
-    options_.on_new_observation(n);
-  }
+  if (recorded->kind == store::RecordedObservation::Kind::kStarted) Announce(answer);
   return answer;
+}
+
+absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
+    absl::Span<const std::string> query_names) {
+  std::vector<caa::CaaAnswer> answers = resolver_->LookupMany(query_names);
+  std::vector<store::CaaObservationRecord> records;
+  records.reserve(answers.size());
+  BatchResult result;
+  for (caa::CaaAnswer& answer : answers) {
+    if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
+    if (!answer.is_answer()) ++result.failures;
+    records.push_back(ToObservationRecord(answer));
+  }
+  absl::StatusOr<std::vector<store::RecordedObservation>> recorded =
+      store_->RecordCaaObservations(records, options_.max_gap);
+  if (!recorded.ok()) return Annotate(recorded.status(), "record CAA answers");
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if ((*recorded)[i].kind == store::RecordedObservation::Kind::kStarted) {
+      ++result.started;
+      Announce(answers[i]);
+    }
+  }
+  return result;
 }
 
 absl::Status CaaObserver::ObservePath(const std::string& name) {
@@ -142,7 +173,8 @@ absl::Status CaaObserver::ObservePath(const std::string& name) {
   for (const std::string& q : caa::SearchNames(name)) {
     if (RecentlyObserved(q, now)) continue;
     CAAWATCH_ASSIGN_OR_RETURN(caa::CaaAnswer answer, Observe(q));
-    (void)answer;  // Recorded; the evaluation reads the history.
+    NoteObserved(q, now);  // Recorded; the evaluation reads the history.
+    (void)answer;
   }
   return absl::OkStatus();
 }

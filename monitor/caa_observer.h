@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "base/clock.h"
 #include "caa/caa_answer.h"
 #include "caa/issuance_window.h"
@@ -58,9 +59,20 @@ class CaaObserver {
       const std::string& query_name);
   // Looks up one name now, records it, and returns the answer.
   [[nodiscard]] absl::StatusOr<caa::CaaAnswer> Observe(const std::string& query_name);
+  // Looks up every name (distinct, as caa::SearchNames gives them) concurrently and records
+  // every answer in one store write; for a poll. DNS failures are recorded like answers and
+  // counted in the result; errors only when the store fails (then nothing of the batch is
+  // recorded). Ignores and leaves min_requery's memory alone: a poll asks every name anyway.
+  struct BatchResult {
+    size_t failures = 0;  // Answers that are not answers (SERVFAIL, timeout, bogus...).
+    size_t started = 0;   // New observations (changed answers, or first sightings).
+  };
+  [[nodiscard]] absl::StatusOr<BatchResult> ObserveMany(absl::Span<const std::string> query_names);
 
  private:
   bool RecentlyObserved(const std::string& query_name, absl::Time now);
+  void NoteObserved(const std::string& query_name, absl::Time when);
+  void Announce(const caa::CaaAnswer& answer) const;
 
   caa::CaaResolver* const resolver_;
   store::FindingStore* const store_;

@@ -22,6 +22,7 @@
 #include "monitor/alert_hub.h"
 #include "monitor/caa_check.h"
 #include "monitor/caa_observer.h"
+#include "monitor/caa_poll.h"
 #include "monitor/grpc_server.h"
 #include "monitor/issuance_evaluator.h"
 #include "monitor/issuer_source.h"
@@ -189,15 +190,14 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   return absl::WrapUnique(new Supervisor(std::move(parts)));
 }
 
-absl::Status Supervisor::ObserveWatchedNames(const Watchlist* already_observed) {
+absl::Status Supervisor::ObserveWatchedNames(const Watchlist* already_observed,
+                                             std::function<bool()> stop) {
   const std::shared_ptr<const Watchlist> watchlist = parts_->watches->Current();
-  for (size_t i = 0; i < watchlist->size(); ++i) {
-    const std::string domain = watchlist->entry(i).domain();
-    if (domain.empty()) continue;  // "." watches everything: nothing to poll.
-    if (already_observed != nullptr && already_observed->HasSearchName(domain)) continue;
-    CAAWATCH_RETURN_IF_ERROR(parts_->observer->ObservePath(domain));
-  }
-  return absl::OkStatus();
+  CaaPollOptions options;
+  options.stop = std::move(stop);
+  return PollWatchlistCaa(*watchlist, already_observed, parts_->observer.get(), parts_->logger,
+                          options)
+      .status();
 }
 
 void Supervisor::WatchesChanged() {
@@ -225,15 +225,22 @@ void Supervisor::ReevaluateOnNewObservations() {
 }
 
 void Supervisor::PollCaa() {
-  // Run() observed the whole list before starting this thread.
+  SupervisorParts* p = parts_.get();
+  const auto stopping = [p] {
+    absl::MutexLock lock(&p->poll_mu);
+    return p->stopping;
+  };
   std::shared_ptr<const Watchlist> observed = parts_->watches->Current();
+  const absl::Status first = ObserveWatchedNames(nullptr, stopping);
+  if (!first.ok()) {
+    parts_->logger->Log(LogLevel::kWarning, "caa", absl::StrCat("poll: ", first.message()));
+  }
   absl::Time next_poll = absl::Now() + parts_->config.caa_poll_interval;
   for (;;) {
     // Wakes for an added watch, every reevaluate_interval for late data (new observations, a
     // changed CA map), and when a CAA poll is due.
     const absl::Time wake = std::min(next_poll, absl::Now() + parts_->config.reevaluate_interval);
     {
-      SupervisorParts* p = parts_.get();
       absl::MutexLock lock(&p->poll_mu);
       p->poll_mu.AwaitWithDeadline(absl::Condition(p, &SupervisorParts::PollerShouldWake), wake);
       if (p->stopping) return;
@@ -243,7 +250,7 @@ void Supervisor::PollCaa() {
     // added while running has its CAA observed within seconds, before its certificates come.
     const bool due = absl::Now() >= next_poll;
     std::shared_ptr<const Watchlist> current = parts_->watches->Current();
-    const absl::Status status = ObserveWatchedNames(due ? nullptr : observed.get());
+    const absl::Status status = ObserveWatchedNames(due ? nullptr : observed.get(), stopping);
     if (!status.ok()) {
       parts_->logger->Log(LogLevel::kWarning, "caa", absl::StrCat("poll: ", status.message()));
     }
@@ -259,7 +266,10 @@ void Supervisor::PollCaa() {
 }
 
 absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
-  CAAWATCH_RETURN_IF_ERROR(ObserveWatchedNames(nullptr));
+  // Alongside the logs, not before them (see the header); joined before anything returns.
+  absl::Status polled;
+  std::thread poller(
+      [&] { polled = ObserveWatchedNames(nullptr, [&stop] { return stop.HasBeenNotified(); }); });
   std::vector<absl::Status> results(parts_->workers.size());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < parts_->workers.size(); ++i) {
@@ -279,6 +289,8 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
     });
   }
   for (std::thread& t : threads) t.join();
+  poller.join();
+  CAAWATCH_RETURN_IF_ERROR(Annotate(polled, "CAA poll of the watched names"));
   ReevaluateUnknownIssuers();
   ReevaluateOnNewObservations();
   absl::Status first_error;
@@ -382,10 +394,6 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   parts_->logger->Log(
       LogLevel::kInfo, "grpc",
       absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
-  const absl::Status observed = ObserveWatchedNames(nullptr);
-  if (!observed.ok()) {
-    parts_->logger->Log(LogLevel::kWarning, "caa", std::string(observed.message()));
-  }
   // The CA map may have been extended while caawatch was not running.
   ReevaluateUnknownIssuers();
   std::map<std::string, std::unique_ptr<RunningLog>> running;

@@ -4,6 +4,7 @@
 #ifndef CAAWATCH_MONITOR_SUPERVISOR_H_
 #define CAAWATCH_MONITOR_SUPERVISOR_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,7 +36,12 @@ class Supervisor {
 
   // Processes every log up to the tree size it has when this starts, then returns. Transient
   // errors are retried a few times; a log that stays unreachable makes the result kUnavailable
-  // (the others are still processed). No gRPC server is started.
+  // (the others are still processed). No gRPC server is started. The CAA poll of every
+  // watched name runs alongside the logs and is complete when this returns (it is the history
+  // the next run judges new certificates against); it does not have to come first, because
+  // every entry processed here was logged before the start, and each one that hits the
+  // watchlist has the CAA of its names looked up before it is evaluated (IssuanceEvaluator).
+  // A store error during the poll makes the result that error.
   [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop);
   // Tails until `stop` is notified, serving gRPC, then commits and returns OK. Watch changes
   // made through gRPC (AddWatch/RemoveWatch) apply to the next batch of every log, and the CAA
@@ -49,13 +55,15 @@ class Supervisor {
 
  private:
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);
-  // Looks up the CAA path of every watched name, skipping the names already on the search
-  // paths of `already_observed` (may be null).
-  absl::Status ObserveWatchedNames(const Watchlist* already_observed);
+  // Looks up the CAA path of every watched name (PollWatchlistCaa), skipping the names already on
+  // the search paths of `already_observed` (may be null), until `stop` says so.
+  absl::Status ObserveWatchedNames(const Watchlist* already_observed, std::function<bool()> stop);
   // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names.
   void WatchesChanged();
-  // Polls CAA of every watched name each caa_poll_interval, and of added names at once,
-  // until Run() sets `stopping`.
+  // Polls CAA of every watched name at once (alongside the log workers: a poll of a million
+  // names takes minutes, and each certificate that hits the watchlist has its names looked up
+  // when it is evaluated), then each caa_poll_interval, and of added names at once, until
+  // Run() sets `stopping`.
   void PollCaa();
   // Notifies `halt` once, with the reason when it is an error.
   void Halt(absl::Status reason);

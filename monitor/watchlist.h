@@ -97,8 +97,9 @@ struct Match {
 
 // An immutable, indexed watchlist. Thread-safe for concurrent reads; the monitor replaces the
 // whole object (shared_ptr swap) when the list changes. Move-only; entries and matches refer
-// to the list, so it must not move while they are in use. Memory is about 40 bytes per watched
-// name (MemoryBytes), against ~200 for strings in a hash map: a million names fit in 40 MiB.
+// to the list, so it must not move while they are in use. Memory is about 50-65 bytes per
+// watched name (MemoryBytes), against ~200 for strings in a hash map: a million names take
+// 50-62 MiB (bench/README.md).
 class Watchlist {
  public:
   // Adds entries one at a time, so a long list never exists twice (parsed and indexed).

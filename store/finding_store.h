@@ -148,6 +148,11 @@ class FindingStore {
   // Says which happened, so that a new observation can trigger re-evaluation.
   [[nodiscard]] virtual absl::StatusOr<RecordedObservation> RecordCaaObservation(
       const CaaObservationRecord& observation, absl::Duration max_gap) = 0;
+  // RecordCaaObservation for many answers in one atomic, synced write (all land or none): a
+  // poll of a million names costs one fsync per batch, not one per name. Results are in the
+  // order of `observations`. kInvalidArgument if two of them share a query name.
+  [[nodiscard]] virtual absl::StatusOr<std::vector<RecordedObservation>> RecordCaaObservations(
+      const std::vector<CaaObservationRecord>& observations, absl::Duration max_gap) = 0;
   // Tree heads (SCHEMA.md `tree_heads`). PutTreeHead replaces the record of the same log, size
   // and root (kInvalidArgument without a 32-byte log ID and root).
   [[nodiscard]] virtual absl::Status PutTreeHead(const TreeHeadRecord& head) = 0;

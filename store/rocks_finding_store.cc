@@ -183,6 +183,10 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
   db_options.max_manifest_file_size = 64 << 20;
+  // One bound on the memtables of every family together (RocksDB's default is 64 MiB per
+  // family, two of them while one flushes): a CAA poll of a million names writes ~200 MiB of
+  // observations, which would otherwise sit in memory up to 128 MiB at a time.
+  db_options.db_write_buffer_size = 32 << 20;
   // A reader cannot create column families: those added after schema version 1 may be missing
   // from a store no writer has opened since; they then read as empty (or LoadSchema refuses).
   // A missing version-1 family (a store whose creation was cut short) fails the open.
@@ -730,37 +734,60 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UnknownIssuerFindi
 
 absl::StatusOr<RecordedObservation> RocksFindingStore::RecordCaaObservation(
     const CaaObservationRecord& observation, absl::Duration max_gap) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<RecordedObservation> recorded,
+                            RecordCaaObservations({observation}, max_gap));
+  return recorded.front();
+}
+
+absl::StatusOr<std::vector<RecordedObservation>> RocksFindingStore::RecordCaaObservations(
+    const std::vector<CaaObservationRecord>& observations, absl::Duration max_gap) {
   CAAWATCH_RETURN_IF_ERROR(CheckWritable());
+  {
+    // Each name's newest observation is read before the batch is written: a name twice in one
+    // batch would be planned against a stale newest.
+    std::set<absl::string_view> names;
+    for (const CaaObservationRecord& o : observations) {
+      if (!names.insert(o.query_name()).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("query name ", o.query_name(), " twice in one batch of observations"));
+      }
+    }
+  }
   absl::MutexLock lock(&observation_mu_);
-  const std::string prefix = observation.query_name() + std::string(1, '\0');
+  rocksdb::WriteBatch batch;
+  std::vector<RecordedObservation> out(observations.size());
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[kCaaObs]));
-  it->SeekForPrev(prefix + std::string(8, '\xff'));
+  for (size_t i = 0; i < observations.size(); ++i) {
+    const CaaObservationRecord& observation = observations[i];
+    const std::string prefix = observation.query_name() + std::string(1, '\0');
+    it->SeekForPrev(prefix + std::string(8, '\xff'));
+    if (it->Valid() && it->key().starts_with(prefix)) {
+      CAAWATCH_ASSIGN_OR_RETURN(CaaObservationRecord newest,
+                                Parse<CaaObservationRecord>(it->value().ToString(), "observation"));
+      const bool contiguous =
+          observation.first_seen_ms() - newest.last_seen_ms() <= absl::ToInt64Milliseconds(max_gap);
+      if (SameAnswer(newest, observation) && contiguous) {
+        newest.set_last_seen_ms(std::max(newest.last_seen_ms(), observation.last_seen_ms()));
+        CAAWATCH_RETURN_IF_ERROR(
+            FromRocks(batch.Put(handles_[kCaaObs], it->key(), newest.SerializeAsString()),
+                      "extend observation"));
+        out[i].kind = RecordedObservation::Kind::kExtended;
+        continue;
+      }
+      out[i].previous_last_seen_ms = newest.last_seen_ms();
+    }
+    CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
+    CAAWATCH_RETURN_IF_ERROR(
+        FromRocks(batch.Put(handles_[kCaaObs],
+                            ObservationKey(observation.query_name(), observation.first_seen_ms()),
+                            observation.SerializeAsString()),
+                  "record observation"));
+  }
   rocksdb::WriteOptions w;
   w.sync = true;
-  RecordedObservation recorded;
-  if (it->Valid() && it->key().starts_with(prefix)) {
-    CAAWATCH_ASSIGN_OR_RETURN(CaaObservationRecord newest,
-                              Parse<CaaObservationRecord>(it->value().ToString(), "observation"));
-    const bool contiguous =
-        observation.first_seen_ms() - newest.last_seen_ms() <= absl::ToInt64Milliseconds(max_gap);
-    if (SameAnswer(newest, observation) && contiguous) {
-      newest.set_last_seen_ms(std::max(newest.last_seen_ms(), observation.last_seen_ms()));
-      CAAWATCH_RETURN_IF_ERROR(
-          FromRocks(db_->Put(w, handles_[kCaaObs], it->key(), newest.SerializeAsString()),
-                    "extend observation"));
-      recorded.kind = RecordedObservation::Kind::kExtended;
-      return recorded;
-    }
-    recorded.previous_last_seen_ms = newest.last_seen_ms();
-  }
-  CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
-  CAAWATCH_RETURN_IF_ERROR(
-      FromRocks(db_->Put(w, handles_[kCaaObs],
-                         ObservationKey(observation.query_name(), observation.first_seen_ms()),
-                         observation.SerializeAsString()),
-                "record observation"));
-  return recorded;
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(db_->Write(w, &batch), "record observations"));
+  return out;
 }
 
 absl::StatusOr<std::vector<CaaObservationRecord>> RocksFindingStore::CaaHistory(

@@ -43,6 +43,8 @@ class RocksFindingStore final : public FindingStore {
   absl::StatusOr<std::vector<FindingRecord>> FindingsIssuedBetween(absl::Time from, absl::Time to,
                                                                    size_t limit) override;
   absl::StatusOr<std::vector<FindingRecord>> UnknownIssuerFindings(size_t limit) override;
+  absl::StatusOr<std::vector<RecordedObservation>> RecordCaaObservations(
+      const std::vector<CaaObservationRecord>& observations, absl::Duration max_gap) override;
   absl::StatusOr<RecordedObservation> RecordCaaObservation(const CaaObservationRecord& observation,
                                                            absl::Duration max_gap) override;
   absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(const std::string& query_name,

@@ -29,11 +29,22 @@ std::string BigRrset() {
   return out;
 }
 
+// n0 ... n249, each with its own issuer, and every third one without CAA (an empty answer).
+constexpr int kManyNames = 250;
+std::string ManyNames() {
+  std::string out;
+  for (int i = 0; i < kManyNames; ++i) {
+    out += i % 3 == 2 ? absl::StrCat("n", i, " 300 TXT \"no caa\"\n")
+                      : absl::StrCat("n", i, " 300 CAA 0 issue \"ca", i, ".example.net\"\n");
+  }
+  return out;
+}
+
 class DnsFaultResolverTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto server =
-        KnotServer::Start({KnotZone{"fault.test", "@ 600 CAA 0 issue \"ca.test\"\n" + BigRrset()}});
+    auto server = KnotServer::Start(
+        {KnotZone{"fault.test", "@ 600 CAA 0 issue \"ca.test\"\n" + BigRrset() + ManyNames()}});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = server->release();
   }
@@ -124,6 +135,59 @@ TEST_F(DnsFaultResolverTest, RrsetLargerThanAUdpAnswerIsReadWholeOverTcp) {
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_EQ(answer.records.size(), 60u);
   EXPECT_GE(proxy_->Queries("big.fault.test").tcp, 1);  // Knot truncated it over UDP.
+}
+
+// A poll's batch: more names than queries allowed in flight at once, with a SERVFAIL and a
+// dropped query among them; every name gets its own answer, in order, and the failures are
+// outcomes that stop nothing else.
+TEST_F(DnsFaultResolverTest, LookupManyAnswersEveryNameInOrderWithFailuresInTheirPlace) {
+  proxy_->SetFault("n7.fault.test", DnsFault::kServFail);
+  proxy_->SetFault("n13.fault.test", DnsFault::kDrop);
+  std::vector<std::string> names;
+  for (int i = 0; i < kManyNames; ++i) names.push_back(absl::StrCat("N", i, ".fault.test."));
+  names.push_back("missing.fault.test");
+  ResolverOptions options;
+  options.servers = {proxy_->address()};
+  options.dnssec = false;
+  options.timeout = absl::Milliseconds(500);
+  options.retries = 1;
+  options.tcp_fallback = false;
+  options.max_in_flight = 20;
+  auto resolver = UnboundResolver::Create(options, &clock_);
+  ASSERT_TRUE(resolver.ok()) << resolver.status();
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<CaaAnswer> answers = (*resolver)->LookupMany(names);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(answers.size(), names.size());
+  for (int i = 0; i < kManyNames; ++i) {
+    const CaaAnswer& a = answers[i];
+    EXPECT_EQ(a.qname, absl::StrCat("n", i, ".fault.test"));
+    EXPECT_EQ(a.observed_at, clock_.Now()) << a.qname;
+    if (i == 7) {
+      EXPECT_EQ(a.outcome, LookupOutcome::kServFail) << a.error;
+    } else if (i == 13) {
+      EXPECT_EQ(a.outcome, LookupOutcome::kTimeout) << a.error;
+    } else if (i % 3 == 2) {
+      EXPECT_EQ(a.outcome, LookupOutcome::kNoError) << a.qname << ": " << a.error;
+      EXPECT_TRUE(a.records.empty()) << a.qname;
+      EXPECT_EQ(a.ttl, 300u) << a.qname;  // The negative TTL: SOA minimum.
+    } else {
+      EXPECT_EQ(a.outcome, LookupOutcome::kNoError) << a.qname << ": " << a.error;
+      ASSERT_EQ(a.records.size(), 1u) << a.qname;
+      EXPECT_EQ(a.records[0].value, absl::StrCat("ca", i, ".example.net"));
+      EXPECT_EQ(a.ttl, 300u) << a.qname;
+    }
+    if (i != 7 && i != 13) {  // unbound itself retransmits those two.
+      EXPECT_EQ(proxy_->Queries(absl::StrCat("n", i, ".fault.test")).udp, 1) << i;
+    }
+  }
+  EXPECT_EQ(answers.back().outcome, LookupOutcome::kNxDomain);
+  // The dropped query's two timeouts bound the batch: the others did not wait in line.
+  EXPECT_LT(elapsed, std::chrono::milliseconds(2500));
+}
+
+TEST_F(DnsFaultResolverTest, LookupManyOfNothingAsksNothing) {
+  EXPECT_TRUE(Resolver(absl::Seconds(1), 0, false)->LookupMany({}).empty());
 }
 
 }  // namespace

@@ -367,6 +367,23 @@ TEST(WatchlistTest, IndexAgreesWithCertspottersLinearMatchOnRandomNames) {
   EXPECT_GT(hits, 1000u);  // The names are dense enough to exercise every rule.
 }
 
+// What a CAA poll looks up: each watched domain and each parent, once; the search for a
+// literal "*" entry starts below the star (RFC 8659 §3 and SPEC §3 for wildcard names).
+TEST(WatchlistTest, SearchNamesAreEveryWatchedDomainAndEachParentOnce) {
+  const Watchlist list = MustBuild(
+      "a.example.com\n.b.example.com\nexample.com issuers=pki.goog\n*.c.example.org\n.\n");
+  std::vector<std::string> names;
+  for (size_t i = 0; i < list.search_name_count(); ++i) {
+    if (std::string name = list.SearchName(i); !name.empty()) names.push_back(std::move(name));
+  }
+  EXPECT_THAT(names, UnorderedElementsAreArray({"a.example.com", "b.example.com", "example.com",
+                                                "com", "c.example.org", "example.org", "org"}));
+  EXPECT_TRUE(list.HasSearchName("example.com"));
+  EXPECT_TRUE(list.HasSearchName("c.example.org"));
+  EXPECT_FALSE(list.HasSearchName("x.example.com"));
+  EXPECT_FALSE(list.HasSearchName(""));
+}
+
 TEST(WatchlistTest, MillionNamesAreIndexedAndQueriedCorrectly) {
   constexpr int kNames = 1'000'000;
   std::vector<WatchItem> items;

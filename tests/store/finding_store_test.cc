@@ -285,6 +285,63 @@ TEST_F(FindingStoreTest, AnUnchangedAnswerAfterAPollingGapStartsANewObservation)
   EXPECT_EQ((*history)[1].last_seen_ms(), 61000);
 }
 
+// A poll's batch: each answer is judged against its own name's newest observation, as one
+// RecordCaaObservation would be, and all of them land in one write.
+TEST_F(FindingStoreTest, ABatchOfObservationsExtendsOrStartsEachNameAsSingleRecordsWould) {
+  auto observation = [](const std::string& name, const std::string& value, int64_t seen) {
+    CaaObservationRecord o;
+    o.set_query_name(name);
+    o.set_outcome("noerror");
+    o.add_records()->set_tag("issue");
+    o.mutable_records(0)->set_value(value);
+    o.set_first_seen_ms(seen);
+    o.set_last_seen_ms(seen);
+    return o;
+  };
+  ASSERT_TRUE(
+      store_->RecordCaaObservation(observation("same.example", "ca.test", 1000), absl::Seconds(10))
+          .ok());
+  ASSERT_TRUE(
+      store_
+          ->RecordCaaObservation(observation("changed.example", "ca.test", 1000), absl::Seconds(10))
+          .ok());
+  const absl::StatusOr<std::vector<RecordedObservation>> recorded =
+      store_->RecordCaaObservations({observation("same.example", "ca.test", 2000),
+                                     observation("changed.example", "pki.goog", 2000),
+                                     observation("new.example", "ca.test", 2000)},
+                                    absl::Seconds(10));
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_EQ(recorded->size(), 3u);
+  EXPECT_EQ((*recorded)[0].kind, RecordedObservation::Kind::kExtended);
+  EXPECT_EQ((*recorded)[1].kind, RecordedObservation::Kind::kStarted);
+  EXPECT_EQ((*recorded)[1].previous_last_seen_ms, 1000);
+  EXPECT_EQ((*recorded)[2].kind, RecordedObservation::Kind::kStarted);
+  EXPECT_FALSE((*recorded)[2].previous_last_seen_ms.has_value());
+  const auto history = [this](const std::string& name) {
+    return *store_->CaaHistory(name, absl::InfinitePast(), absl::InfiniteFuture());
+  };
+  ASSERT_EQ(history("same.example").size(), 1u);
+  EXPECT_EQ(history("same.example")[0].last_seen_ms(), 2000);
+  ASSERT_EQ(history("changed.example").size(), 2u);
+  EXPECT_EQ(history("changed.example")[1].records(0).value(), "pki.goog");
+  ASSERT_EQ(history("new.example").size(), 1u);
+}
+
+TEST_F(FindingStoreTest, ABatchNamingOneNameTwiceIsRefusedWhole) {
+  CaaObservationRecord a;
+  a.set_query_name("twice.example");
+  a.set_outcome("nxdomain");
+  a.set_first_seen_ms(1000);
+  a.set_last_seen_ms(1000);
+  CaaObservationRecord other = a;
+  other.set_query_name("other.example");
+  const absl::StatusOr<std::vector<RecordedObservation>> recorded =
+      store_->RecordCaaObservations({other, a, a}, absl::Seconds(10));
+  EXPECT_EQ(recorded.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(
+      store_->CaaHistory("other.example", absl::InfinitePast(), absl::InfiniteFuture())->empty());
+}
+
 TEST_F(FindingStoreTest, ConcurrentCommitsGetUniqueGaplessSeqs) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

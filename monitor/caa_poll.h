@@ -1,0 +1,47 @@
+// One CAA poll of a watchlist (SPEC §3): every watched name and every name on its search path,
+// each once, looked up many at a time and recorded a batch per store write, with progress
+// logged, so that a poll of a million names takes minutes and never holds up the tailing.
+#ifndef CAAWATCH_MONITOR_CAA_POLL_H_
+#define CAAWATCH_MONITOR_CAA_POLL_H_
+
+#include <cstddef>
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/log.h"
+#include "monitor/caa_observer.h"
+#include "monitor/watchlist.h"
+
+namespace caawatch::monitor {
+
+struct CaaPollOptions {
+  // Names looked up together (the resolver runs them concurrently) and recorded in one store
+  // write. Bounds the memory of a poll: one batch of names and answers at a time.
+  size_t batch_size = 1000;
+  // Progress is logged every this many names (and at the end when the poll logged any).
+  size_t progress_every = 100000;
+  // Checked between batches: true ends the poll early (shutdown).
+  std::function<bool()> stop;
+};
+
+struct CaaPollStats {
+  size_t names = 0;             // Looked up and recorded.
+  size_t failures = 0;          // Among them, lookups that got no answer (recorded as such).
+  size_t new_observations = 0;  // Answers that started an observation.
+  bool stopped = false;         // Ended early by `stop`.
+  absl::Duration elapsed;
+};
+
+// Polls the search names of `list` (Watchlist::SearchName), except those that are also search
+// names of `already_observed` (may be null: all of them). `logger` may be null. Errors only
+// when the store fails; the batches recorded before stay recorded.
+[[nodiscard]] absl::StatusOr<CaaPollStats> PollWatchlistCaa(const Watchlist& list,
+                                                            const Watchlist* already_observed,
+                                                            CaaObserver* observer,
+                                                            const Logger* logger,
+                                                            const CaaPollOptions& options = {});
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_CAA_POLL_H_

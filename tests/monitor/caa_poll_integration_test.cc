@@ -1,0 +1,202 @@
+// The CAA poll of a watchlist against a real Knot server behind the DNS fault proxy, with
+// libunbound and RocksDB: every watched name and each parent looked up once, every answer
+// recorded, failures recorded as such without holding up the other names.
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/clock.h"
+#include "caa/unbound_resolver.h"
+#include "gtest/gtest.h"
+#include "monitor/caa_observer.h"
+#include "monitor/caa_poll.h"
+#include "monitor/watchlist.h"
+#include "store/finding_store.h"
+#include "tests/fakes/dns/dns_fault_proxy.h"
+#include "tests/fakes/dns/knot_server.h"
+
+namespace caawatch::monitor {
+namespace {
+
+using ::caawatch::fakes::DnsFault;
+using ::caawatch::fakes::DnsFaultProxy;
+using ::caawatch::fakes::KnotServer;
+using ::caawatch::fakes::KnotZone;
+
+constexpr int kHosts = 300;
+
+// poll.test allows ca.test; h0 ... h299 below it, every tenth with CAA of its own.
+std::string PollZone() {
+  std::string out = "@ 600 CAA 0 issue \"ca.test\"\n";
+  for (int i = 0; i < kHosts; ++i) {
+    out += i % 10 == 0 ? absl::StrCat("h", i, " 300 CAA 0 issue \"own", i, ".test\"\n")
+                       : absl::StrCat("h", i, " 300 A 192.0.2.1\n");
+  }
+  return out;
+}
+
+// h0 ... h299 under poll.test, every other one a subtree entry, and certspotter's
+// "*.wild.poll.test" (its search starts at wild.poll.test).
+Watchlist HostList(int first = 0, int count = kHosts) {
+  Watchlist::Builder builder;
+  for (int i = first; i < first + count; ++i) {
+    builder.Add(WatchItem{absl::StrCat("h", i, ".poll.test"), i % 2 == 1, {}});
+  }
+  builder.Add(WatchItem{"*.wild.poll.test", false, {}});
+  return std::move(builder).Build();
+}
+
+class CaaPollIntegrationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto server = KnotServer::Start({KnotZone{"poll.test", PollZone()}});
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = server->release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           absl::StrCat("caa_poll_test_", getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto proxy = DnsFaultProxy::Start(server_->port());
+    ASSERT_TRUE(proxy.ok()) << proxy.status();
+    proxy_ = std::move(*proxy);
+    auto store = store::FindingStore::Open(dir_.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    caa::ResolverOptions options;
+    options.servers = {proxy_->address()};
+    options.dnssec = false;
+    options.timeout = absl::Milliseconds(500);
+    options.retries = 0;
+    options.max_in_flight = 32;
+    auto resolver = caa::UnboundResolver::Create(options, &clock_);
+    ASSERT_TRUE(resolver.ok()) << resolver.status();
+    resolver_ = std::move(*resolver);
+    observer_ = std::make_unique<CaaObserver>(resolver_.get(), store_.get(), &clock_);
+  }
+  void TearDown() override {
+    observer_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::vector<store::CaaObservationRecord> History(const std::string& name) {
+    auto history = store_->CaaHistory(name, absl::InfinitePast(), absl::InfiniteFuture());
+    EXPECT_TRUE(history.ok()) << history.status();
+    return history.ok() ? *history : std::vector<store::CaaObservationRecord>{};
+  }
+
+  static KnotServer* server_;
+  std::filesystem::path dir_;
+  std::unique_ptr<DnsFaultProxy> proxy_;
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  std::unique_ptr<store::FindingStore> store_;
+  std::unique_ptr<caa::UnboundResolver> resolver_;
+  std::unique_ptr<CaaObserver> observer_;
+};
+
+KnotServer* CaaPollIntegrationTest::server_ = nullptr;
+
+TEST_F(CaaPollIntegrationTest, EveryWatchedNameAndEachParentIsLookedUpOnceAndRecorded) {
+  CaaPollOptions options;
+  options.batch_size = 64;  // Several batches, the last one partial.
+  const absl::StatusOr<CaaPollStats> stats =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  // h0..h299, poll.test, test and wild.poll.test; not the literal "*.wild.poll.test".
+  EXPECT_EQ(stats->names, static_cast<size_t>(kHosts + 3));
+  EXPECT_EQ(stats->failures, 1u);  // "test": not this server's zone (REFUSED, so SERVFAIL).
+  EXPECT_EQ(History("test").at(0).outcome(), "servfail");
+  EXPECT_EQ(stats->new_observations, static_cast<size_t>(kHosts + 3));
+  EXPECT_FALSE(stats->stopped);
+  // The parent shared by 300 names is asked once per poll, as is each name.
+  EXPECT_EQ(proxy_->Queries("poll.test").udp, 1);
+  EXPECT_EQ(proxy_->Queries("wild.poll.test").udp, 1);
+  EXPECT_EQ(proxy_->Queries("*.wild.poll.test").udp, 0);
+  for (int i = 0; i < kHosts; ++i) {
+    const std::string name = absl::StrCat("h", i, ".poll.test");
+    EXPECT_EQ(proxy_->Queries(name).udp, 1) << name;
+    const std::vector<store::CaaObservationRecord> history = History(name);
+    ASSERT_EQ(history.size(), 1u) << name;
+    EXPECT_EQ(history[0].outcome(), "noerror") << name;
+    EXPECT_EQ(history[0].first_seen_ms(), absl::ToUnixMillis(clock_.Now()));
+    if (i % 10 == 0) {
+      ASSERT_EQ(history[0].records_size(), 1) << name;
+      EXPECT_EQ(history[0].records(0).value(), absl::StrCat("own", i, ".test"));
+    } else {
+      EXPECT_EQ(history[0].records_size(), 0) << name;
+    }
+  }
+  const std::vector<store::CaaObservationRecord> apex = History("poll.test");
+  ASSERT_EQ(apex.size(), 1u);
+  ASSERT_EQ(apex[0].records_size(), 1);
+  EXPECT_EQ(apex[0].records(0).value(), "ca.test");
+  EXPECT_EQ(History("wild.poll.test").at(0).outcome(), "nxdomain");
+
+  // The next poll finds the same answers: each observation is extended, none started.
+  clock_.Advance(absl::Hours(1));
+  const absl::StatusOr<CaaPollStats> again =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->new_observations, 0u);
+  const std::vector<store::CaaObservationRecord> h3 = History("h3.poll.test");
+  ASSERT_EQ(h3.size(), 1u);
+  EXPECT_EQ(h3[0].last_seen_ms(), absl::ToUnixMillis(clock_.Now()));
+}
+
+TEST_F(CaaPollIntegrationTest, FailedLookupsAreRecordedAsSuchAndTheOtherNamesStillAnswered) {
+  proxy_->SetFault("h3.poll.test", DnsFault::kServFail);
+  proxy_->SetFault("h4.poll.test", DnsFault::kDrop);
+  const absl::StatusOr<CaaPollStats> stats =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->names, static_cast<size_t>(kHosts + 3));
+  EXPECT_EQ(stats->failures, 3u);  // With "test", which this server does not serve.
+  ASSERT_EQ(History("h3.poll.test").size(), 1u);
+  EXPECT_EQ(History("h3.poll.test")[0].outcome(), "servfail");
+  ASSERT_EQ(History("h4.poll.test").size(), 1u);
+  EXPECT_EQ(History("h4.poll.test")[0].outcome(), "timeout");
+  for (int i : {0, 2, 5, 299}) {
+    const std::vector<store::CaaObservationRecord> history =
+        History(absl::StrCat("h", i, ".poll.test"));
+    ASSERT_EQ(history.size(), 1u) << i;
+    EXPECT_EQ(history[0].outcome(), "noerror") << i;
+  }
+}
+
+TEST_F(CaaPollIntegrationTest, NamesAlreadyOnTheOldListsSearchPathsAreNotAskedAgain) {
+  const Watchlist old_list = HostList(0, 100);
+  const Watchlist new_list = HostList(0, 120);  // 20 names added.
+  const absl::StatusOr<CaaPollStats> stats =
+      PollWatchlistCaa(new_list, &old_list, observer_.get(), nullptr);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->names, 20u);
+  EXPECT_EQ(proxy_->Queries("poll.test").udp, 0);
+  EXPECT_EQ(proxy_->Queries("h99.poll.test").udp, 0);
+  EXPECT_EQ(proxy_->Queries("h100.poll.test").udp, 1);
+  EXPECT_EQ(proxy_->Queries("h119.poll.test").udp, 1);
+}
+
+TEST_F(CaaPollIntegrationTest, StopEndsThePollAfterTheBatchInHand) {
+  CaaPollOptions options;
+  options.batch_size = 50;
+  int batches = 0;
+  options.stop = [&batches] { return ++batches >= 2; };
+  const absl::StatusOr<CaaPollStats> stats =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_TRUE(stats->stopped);
+  EXPECT_EQ(stats->names, 100u);  // Two whole batches recorded, nothing after.
+}
+
+}  // namespace
+}  // namespace caawatch::monitor
