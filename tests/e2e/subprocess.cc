@@ -68,8 +68,12 @@ Subprocess::Subprocess(std::vector<std::string> argv, const std::string& log_dir
 
 Subprocess::~Subprocess() {
   if (running()) {
-    kill(pid_, SIGKILL);
-    Wait(absl::Seconds(10));
+    // SIGTERM first: a test log stops the nginx it started (a SIGKILL would orphan it).
+    kill(pid_, SIGTERM);
+    if (!Wait(absl::Seconds(5)).has_value()) {
+      kill(pid_, SIGKILL);
+      Wait(absl::Seconds(10));
+    }
   }
   if (stdout_fd_ >= 0) close(stdout_fd_);
 }

@@ -1,6 +1,6 @@
 // A child process for end-to-end tests: started with argv, stdout read through a pipe (line by
-// line, with deadlines), stderr captured to a file, waited for with a deadline, killed
-// (SIGKILL) in the destructor if still running.
+// line, with deadlines), stderr captured to a file, waited for with a deadline, stopped in the
+// destructor if still running (SIGTERM, then SIGKILL after 5 s).
 #ifndef CAAWATCH_TESTS_E2E_SUBPROCESS_H_
 #define CAAWATCH_TESTS_E2E_SUBPROCESS_H_
 
