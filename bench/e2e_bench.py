@@ -264,6 +264,7 @@ def main():
                 plan.append(("caawatch tail", "rfc6962", n))
             if n in parse(a.run_once_names):
                 plan.append(("caawatch run --once", "rfc6962", n))
+                plan.append(("caawatch run --once", "tiled", n))
                 plan.append(("caawatch prepoll", "empty", n))
             if n in parse(a.tiled_names):
                 plan.append(("caawatch tail", "tiled", n))

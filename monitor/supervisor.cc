@@ -235,6 +235,7 @@ void Supervisor::PollCaa() {
   if (!first.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "caa", absl::StrCat("poll: ", first.message()));
   }
+  initial_poll_done_.Notify();
   absl::Time next_poll = absl::Now() + parts_->config.caa_poll_interval;
   for (;;) {
     // Wakes for an added watch, every reevaluate_interval for late data (new observations, a
@@ -396,16 +397,25 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
       absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
   // The CA map may have been extended while caawatch was not running.
   ReevaluateUnknownIssuers();
-  std::map<std::string, std::unique_ptr<RunningLog>> running;
-  for (auto& worker : parts_->workers) {
-    auto log = std::make_unique<RunningLog>();
-    log->info = worker->log();
-    log->worker = std::move(worker);
-    StartLog(log.get());
-    running.emplace(LogKey(log->info), std::move(log));
-  }
-  parts_->workers.clear();
+  // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so
+  // that a certificate logged after start is judged against CAA observed before its issuance.
+  // The poll is concurrent and batched (a million names take about a minute, with progress
+  // logged); a stop ends the wait.
   std::thread caa_poller([this] { PollCaa(); });
+  while (!initial_poll_done_.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
+         !stop.HasBeenNotified()) {
+  }
+  std::map<std::string, std::unique_ptr<RunningLog>> running;
+  if (!stop.HasBeenNotified()) {
+    for (auto& worker : parts_->workers) {
+      auto log = std::make_unique<RunningLog>();
+      log->info = worker->log();
+      log->worker = std::move(worker);
+      StartLog(log.get());
+      running.emplace(LogKey(log->info), std::move(log));
+    }
+    parts_->workers.clear();
+  }
   absl::Time next_refresh = absl::Now() + parts_->config.log_list_refresh_interval;
   while (!stop.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
          !halt_.HasBeenNotified()) {

@@ -60,16 +60,15 @@ class Supervisor {
   absl::Status ObserveWatchedNames(const Watchlist* already_observed, std::function<bool()> stop);
   // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names.
   void WatchesChanged();
-  // Polls CAA of every watched name at once (alongside the log workers: a poll of a million
-  // names takes minutes, and each certificate that hits the watchlist has its names looked up
-  // when it is evaluated), then each caa_poll_interval, and of added names at once, until
-  // Run() sets `stopping`.
+  // Polls CAA of every watched name at once, then notifies initial_poll_done_, then polls each
+  // caa_poll_interval, and added names at once, until Run() sets `stopping`.
   void PollCaa();
   // Notifies `halt` once, with the reason when it is an error.
   void Halt(absl::Status reason);
 
   absl::Mutex halt_mu_;
   absl::Notification halt_;
+  absl::Notification initial_poll_done_;  // PollCaa's first full poll ended (or was stopped).
   absl::Status halt_reason_ ABSL_GUARDED_BY(halt_mu_);
   // Re-evaluation of findings on late data; failures are logged and retried at the next call.
   void ReevaluateUnknownIssuers();     // After the CA map changed (or may have, at start).
