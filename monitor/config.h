@@ -70,10 +70,9 @@ struct MonitorConfig {
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep
 // their value in `defaults`. kInvalidArgument, naming the key, for an unknown key (so a typo
 // is never silently ignored), a value of the wrong JSON type, an unparsable duration, a
-// non-positive duration, batch size or request rate, a dns_retries outside 0-10, a dns_timeout
-// over 60s, a `watch` entry
-// ParseWatchItem rejects, a data_dir set to "", or a TLS cert without its key (or the reverse);
-// kInvalidArgument also if the text is not a JSON object.
+// non-positive duration or batch size, a negative request rate, a dns_retries outside 0-10, a
+// dns_timeout over 60s, a `watch` entry ParseWatchItem rejects, a data_dir set to "", or a TLS cert
+// without its key (or the reverse); kInvalidArgument also if the text is not a JSON object.
 [[nodiscard]] absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text,
                                                         MonitorConfig defaults);
 
