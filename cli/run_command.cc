@@ -73,18 +73,19 @@ class SignalWatcher {
     sigemptyset(&set_);
     sigaddset(&set_, SIGTERM);
     sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGUSR2);  // Sent by the destructor: the wait ends at once, not at a tick.
     pthread_sigmask(SIG_BLOCK, &set_, nullptr);
     thread_ = std::thread([this] {
       const timespec tick{0, 200 * 1000 * 1000};
       while (!done_.load()) {
-        if (sigtimedwait(&set_, nullptr, &tick) > 0) {
-          if (!stop_->HasBeenNotified()) stop_->Notify();
-        }
+        const int sig = sigtimedwait(&set_, nullptr, &tick);
+        if ((sig == SIGTERM || sig == SIGINT) && !stop_->HasBeenNotified()) stop_->Notify();
       }
     });
   }
   ~SignalWatcher() {
     done_.store(true);
+    pthread_kill(thread_.native_handle(), SIGUSR2);
     thread_.join();
   }
 

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -88,8 +89,9 @@ absl::StatusOr<std::vector<TileLeaf>> TiledTailer::DataTile(
 }
 
 absl::StatusOr<RawEntry> TiledTailer::ToRawEntry(const TileLeaf& leaf) {
-  std::vector<std::shared_ptr<const std::vector<uint8_t>>> issuers;
-  std::vector<absl::Span<const uint8_t>> chain;
+  // Chains are short (one or two issuers): no allocation for them per entry.
+  absl::InlinedVector<std::shared_ptr<const std::vector<uint8_t>>, 4> issuers;
+  absl::InlinedVector<absl::Span<const uint8_t>, 4> chain;
   for (const Sha256Hash& fingerprint : leaf.chain) {
     absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> issuer =
         client_.GetIssuer(fingerprint);
