@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 
@@ -9,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "grpcpp/grpcpp.h"
 
 namespace caawatch::testing {
 namespace {
@@ -139,6 +141,17 @@ std::vector<uint64_t> EndToEndFixture::StoredAlertSeqs() const {
     }
   }
   return seqs;
+}
+
+std::unique_ptr<v1::Monitor::Stub> EndToEndFixture::ConnectMonitor(int port,
+                                                                   Subprocess& monitor) const {
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials());
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(60))) {
+    ADD_FAILURE() << "caawatch run did not serve gRPC on port " << port << ": " << monitor.Stderr();
+    return nullptr;
+  }
+  return v1::Monitor::NewStub(channel);
 }
 
 std::string EndToEndFixture::WriteFile(const std::string& name, const std::string& text) const {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "caawatch/v1/monitor.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/free_port.h"
@@ -76,6 +77,10 @@ class EndToEndFixture : public ::testing::Test {
 
   // Writes `text` to dir()/name and returns the path.
   std::string WriteFile(const std::string& name, const std::string& text) const;
+  // A Monitor stub on `caawatch run` (`monitor`) serving gRPC on 127.0.0.1:`port`, once it
+  // accepts connections; null, with a test failure showing its stderr, if it does not within
+  // 60 s.
+  std::unique_ptr<v1::Monitor::Stub> ConnectMonitor(int port, Subprocess& monitor) const;
 
   std::string dir() const { return dir_.string(); }
   std::string data_dir() const { return dir() + "/data"; }

@@ -66,12 +66,8 @@ TEST_F(GrowingLogTest, TiledAndRfc6962LogsThatGrowAreFollowedWithinOnePollingInt
   const int grpc_port = testing::FreeTcpPort();
   Subprocess monitor(
       RunArgs({"--config", config, "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
-                                     grpc::InsecureChannelCredentials());
-  ASSERT_TRUE(
-      channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(60)))
-      << monitor.Stderr();
-  auto stub = v1::Monitor::NewStub(channel);
+  std::unique_ptr<v1::Monitor::Stub> stub = ConnectMonitor(grpc_port, monitor);
+  ASSERT_NE(stub, nullptr);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   auto reader = stub->Subscribe(&context, v1::SubscribeRequest());
