@@ -2,6 +2,7 @@
 #ifndef CAAWATCH_CAA_RESOLVER_H_
 #define CAAWATCH_CAA_RESOLVER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,25 @@ class CaaResolver {
   virtual CaaAnswer Lookup(const std::string& qname) = 0;
 
   // Lookup of every name, answers in the same order. Implementations may run the queries
-  // concurrently (a poll of a million names); this default asks one at a time.
-  virtual std::vector<CaaAnswer> LookupMany(absl::Span<const std::string> qnames) {
+  // concurrently (a poll of a million names); this default asks one at a time. Once
+  // `cancelled` (may be empty) returns true — asked at least every 200 ms while waiting — it
+  // returns early, and the names it got no answer for are kOtherError "cancelled": a caller
+  // that cancels should discard the batch rather than record those as failed lookups.
+  virtual std::vector<CaaAnswer> LookupMany(absl::Span<const std::string> qnames,
+                                            const std::function<bool()>& cancelled = {}) {
     std::vector<CaaAnswer> answers;
     answers.reserve(qnames.size());
-    for (const std::string& qname : qnames) answers.push_back(Lookup(qname));
+    for (const std::string& qname : qnames) {
+      if (cancelled && cancelled()) {
+        CaaAnswer answer;
+        answer.qname = qname;
+        answer.outcome = LookupOutcome::kOtherError;
+        answer.error = "cancelled";
+        answers.push_back(std::move(answer));
+        continue;
+      }
+      answers.push_back(Lookup(qname));
+    }
     return answers;
   }
 };

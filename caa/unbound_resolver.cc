@@ -296,7 +296,14 @@ CaaAnswer UnboundResolver::Lookup(const std::string& qname) {
   return answer;
 }
 
-std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string> qnames) {
+void UnboundResolver::MarkCancelled(size_t index, std::vector<CaaAnswer>* answers) const {
+  (*answers)[index].outcome = LookupOutcome::kOtherError;
+  (*answers)[index].error = "cancelled";
+  (*answers)[index].observed_at = clock_->Now();
+}
+
+std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string> qnames,
+                                                   const std::function<bool()>& cancelled) {
   std::vector<CaaAnswer> answers(qnames.size());
   std::vector<size_t> pending(qnames.size());
   for (size_t i = 0; i < qnames.size(); ++i) {
@@ -305,7 +312,7 @@ std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string>
   }
   for (int attempt = 0; attempt <= options_.retries && !pending.empty(); ++attempt) {
     const bool tcp = options_.tcp_fallback && attempt > 0;  // Only reached after a timeout.
-    pending = ResolveRound(pending, tcp, &answers);
+    pending = ResolveRound(pending, tcp, cancelled, &answers);
   }
   for (size_t i : pending) {
     answers[i].outcome = LookupOutcome::kTimeout;
@@ -316,6 +323,7 @@ std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string>
 }
 
 std::vector<size_t> UnboundResolver::ResolveRound(const std::vector<size_t>& pending, bool tcp,
+                                                  const std::function<bool()>& cancelled,
                                                   std::vector<CaaAnswer>* answers) {
   struct Query {
     size_t index;
@@ -353,8 +361,19 @@ std::vector<size_t> UnboundResolver::ResolveRound(const std::vector<size_t>& pen
       in_flight.push_back(std::move(query));
     }
     if (in_flight.empty()) continue;
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        in_flight.front()->deadline - std::chrono::steady_clock::now());
+    if (cancelled && cancelled()) {
+      for (const auto& q : in_flight) {
+        ub_cancel(ctx->get(), q->async_id);
+        MarkCancelled(q->index, answers);
+      }
+      for (; next < pending.size(); ++next) MarkCancelled(pending[next], answers);
+      return {};
+    }
+    // Waits for the first deadline, but wakes at least every 200 ms to see a cancellation.
+    const auto left = std::min<std::chrono::milliseconds>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(in_flight.front()->deadline -
+                                                              std::chrono::steady_clock::now()),
+        std::chrono::milliseconds(200));
     pollfd pfd{ub_fd(ctx->get()), POLLIN, 0};
     const int ready = poll(&pfd, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
     if (ready < 0 && errno != EINTR) {

@@ -3,6 +3,7 @@
 #ifndef CAAWATCH_CAA_UNBOUND_RESOLVER_H_
 #define CAAWATCH_CAA_UNBOUND_RESOLVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,12 +68,17 @@ class UnboundResolver final : public CaaResolver {
   // parent's NXDOMAIN (harden-below-nxdomain off); with DNSSEC on, libunbound's aggressive
   // NSEC (RFC 8198, which ub_ctx_set_option cannot turn off) may answer a name from another
   // name's validated denial of the same batch: a secure NXDOMAIN all the same.
-  std::vector<CaaAnswer> LookupMany(absl::Span<const std::string> qnames) override;
+  std::vector<CaaAnswer> LookupMany(absl::Span<const std::string> qnames,
+                                    const std::function<bool()>& cancelled = {}) override;
 
  private:
   // One attempt at the names `pending` (indices into `answers`); returns those that timed out.
+  // When `cancelled` turns true, the outstanding queries are cancelled and every name not yet
+  // answered is marked so (MarkCancelled); nothing is returned to retry.
   std::vector<size_t> ResolveRound(const std::vector<size_t>& pending, bool tcp,
+                                   const std::function<bool()>& cancelled,
                                    std::vector<CaaAnswer>* answers);
+  void MarkCancelled(size_t index, std::vector<CaaAnswer>* answers) const;
 
   UnboundResolver(ResolverOptions options, std::vector<std::string> forwarders, const Clock* clock)
       : options_(std::move(options)), forwarders_(std::move(forwarders)), clock_(clock) {}

@@ -146,8 +146,9 @@ absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_nam
 }
 
 absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
-    absl::Span<const std::string> query_names) {
-  std::vector<caa::CaaAnswer> answers = resolver_->LookupMany(query_names);
+    absl::Span<const std::string> query_names, const std::function<bool()>& cancelled) {
+  std::vector<caa::CaaAnswer> answers = resolver_->LookupMany(query_names, cancelled);
+  if (cancelled && cancelled()) return absl::CancelledError("CAA lookups cancelled");
   std::vector<store::CaaObservationRecord> records;
   records.reserve(answers.size());
   BatchResult result;

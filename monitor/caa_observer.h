@@ -67,7 +67,10 @@ class CaaObserver {
     size_t failures = 0;  // Answers that are not answers (SERVFAIL, timeout, bogus...).
     size_t started = 0;   // New observations (changed answers, or first sightings).
   };
-  [[nodiscard]] absl::StatusOr<BatchResult> ObserveMany(absl::Span<const std::string> query_names);
+  // kCancelled, recording nothing, when `cancelled` (may be empty) turned true during the
+  // lookups (caa::CaaResolver::LookupMany): a stop does not wait for a batch of timeouts.
+  [[nodiscard]] absl::StatusOr<BatchResult> ObserveMany(
+      absl::Span<const std::string> query_names, const std::function<bool()>& cancelled = {});
 
  private:
   bool RecentlyObserved(const std::string& query_name, absl::Time now);

@@ -40,7 +40,8 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const Watchlist& list,
   batch.reserve(options.batch_size);
   const auto flush = [&]() -> absl::Status {
     if (batch.empty()) return absl::OkStatus();
-    CAAWATCH_ASSIGN_OR_RETURN(const CaaObserver::BatchResult result, observer->ObserveMany(batch));
+    CAAWATCH_ASSIGN_OR_RETURN(const CaaObserver::BatchResult result,
+                              observer->ObserveMany(batch, options.stop));
     stats.names += batch.size();
     stats.failures += result.failures;
     stats.new_observations += result.started;
@@ -58,13 +59,18 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const Watchlist& list,
     if (already_observed != nullptr && already_observed->HasSearchName(name)) continue;
     batch.push_back(std::move(name));
     if (batch.size() < options.batch_size) continue;
-    CAAWATCH_RETURN_IF_ERROR(flush());
-    if (options.stop && options.stop()) {
+    const absl::Status flushed = flush();
+    if (!absl::IsCancelled(flushed)) CAAWATCH_RETURN_IF_ERROR(flushed);
+    if (absl::IsCancelled(flushed) || (options.stop && options.stop())) {
       stats.stopped = true;
       break;
     }
   }
-  if (!stats.stopped) CAAWATCH_RETURN_IF_ERROR(flush());
+  if (!stats.stopped) {
+    const absl::Status flushed = flush();
+    stats.stopped = absl::IsCancelled(flushed);
+    if (!stats.stopped) CAAWATCH_RETURN_IF_ERROR(flushed);
+  }
   stats.elapsed = absl::Now() - start;
   if (long_poll) LogProgress(logger, stats, total, stats.stopped ? "stopped" : "done");
   return stats;

@@ -21,7 +21,8 @@ struct CaaPollOptions {
   size_t batch_size = 1000;
   // Progress is logged every this many names (and at the end when the poll logged any).
   size_t progress_every = 100000;
-  // Checked between batches: true ends the poll early (shutdown).
+  // True ends the poll early (shutdown): checked between batches and, at least every 200 ms,
+  // while a batch's lookups wait; a batch cut short is discarded, not recorded.
   std::function<bool()> stop;
 };
 

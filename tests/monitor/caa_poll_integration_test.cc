@@ -187,15 +187,45 @@ TEST_F(CaaPollIntegrationTest, NamesAlreadyOnTheOldListsSearchPathsAreNotAskedAg
 }
 
 TEST_F(CaaPollIntegrationTest, StopEndsThePollAfterTheBatchInHand) {
+  const Watchlist list = HostList();
+  std::string second_batch_name;  // The 60th name asked: in the second batch of 50.
+  for (size_t i = 0, asked = 0; i < list.search_name_count(); ++i) {
+    std::string name = list.SearchName(i);
+    if (!name.empty() && ++asked == 60) {
+      second_batch_name = std::move(name);
+      break;
+    }
+  }
+  ASSERT_FALSE(second_batch_name.empty());
   CaaPollOptions options;
   options.batch_size = 50;
-  int batches = 0;
-  options.stop = [&batches] { return ++batches >= 2; };
+  options.stop = [&] { return !History(second_batch_name).empty(); };
   const absl::StatusOr<CaaPollStats> stats =
-      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+      PollWatchlistCaa(list, nullptr, observer_.get(), nullptr, options);
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_TRUE(stats->stopped);
   EXPECT_EQ(stats->names, 100u);  // Two whole batches recorded, nothing after.
+}
+
+// A stop must not wait for a batch of timeouts: every query is dropped and would take
+// (1 + retries) x timeout to give up.
+TEST_F(CaaPollIntegrationTest, AStopCutsABatchWhoseLookupsAreStillWaitingAndRecordsNothing) {
+  for (int i = 0; i < kHosts; ++i) {
+    proxy_->SetFault(absl::StrCat("h", i, ".poll.test"), DnsFault::kDrop);
+  }
+  CaaPollOptions options;
+  options.batch_size = 200;
+  const absl::Time stop_at = absl::Now() + absl::Milliseconds(300);
+  options.stop = [stop_at] { return absl::Now() >= stop_at; };
+  const absl::Time start = absl::Now();
+  const absl::StatusOr<CaaPollStats> stats =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_TRUE(stats->stopped);
+  EXPECT_EQ(stats->names, 0u);
+  EXPECT_TRUE(History("h0.poll.test").empty()) << "a cancelled lookup was recorded as failed";
+  EXPECT_TRUE(History("poll.test").empty()) << "a batch cut short was recorded in part";
 }
 
 }  // namespace
