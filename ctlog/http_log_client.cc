@@ -234,9 +234,7 @@ std::vector<absl::StatusOr<std::vector<RawEntry>>> HttpLogClient::GetEntriesRang
     requested.push_back(i);
   }
   if (urls.empty()) return out;
-  std::vector<absl::StatusOr<HttpResponse>> responses =
-      urls.size() == 1 ? std::vector<absl::StatusOr<HttpResponse>>{fetcher_->Get(urls[0], options_)}
-                       : fetcher_->GetAll(urls, options_);
+  std::vector<absl::StatusOr<HttpResponse>> responses = fetcher_->GetAll(urls, options_);
   for (size_t k = 0; k < urls.size(); ++k) {
     const auto [start, end] = ranges[requested[k]];
     out[requested[k]] = Entries(start, end, urls[k], std::move(responses[k]));

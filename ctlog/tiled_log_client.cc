@@ -60,7 +60,6 @@ absl::StatusOr<std::vector<TileLeaf>> TiledLogClient::GetDataTile(uint64_t index
 
 std::vector<absl::StatusOr<std::vector<TileLeaf>>> TiledLogClient::GetDataTiles(
     const std::vector<std::pair<uint64_t, uint64_t>>& tiles) {
-  if (tiles.size() == 1) return {GetDataTile(tiles[0].first, tiles[0].second)};
   last_retry_after_.reset();
   std::vector<std::string> urls;
   for (const auto& [index, width] : tiles) urls.push_back(prefix_ + DataTilePath(index, width));
