@@ -28,6 +28,19 @@ class TiledLogClientTest : public ::testing::Test {
     log_.Grow(300);  // 600 entries.
     log_.Publish();
   }
+  // The fingerprints of the issuers the log serves, from the names of its issuer/ files.
+  std::vector<Sha256Hash> IssuerFingerprints() const {
+    std::vector<Sha256Hash> fingerprints;
+    for (const auto& file : std::filesystem::directory_iterator(log_.dir() + "/issuer")) {
+      auto bytes = HexDecode(file.path().filename().string());
+      EXPECT_TRUE(bytes.ok() && bytes->size() == 32) << file.path();
+      if (!bytes.ok() || bytes->size() != 32) continue;
+      Sha256Hash h;
+      std::copy(bytes->begin(), bytes->end(), h.begin());
+      fingerprints.push_back(h);
+    }
+    return fingerprints;
+  }
   testing::StaticCtTestLog log_;
   fakes::DirectoryFetcher fetcher_{kPrefix, log_.dir()};
   TiledLogClient client_{&fetcher_, "https://mon.tiled.caawatch.test/log"};
@@ -85,14 +98,7 @@ TEST_F(TiledLogClientTest, OversizedBodiesAreRefused) {
 }
 
 TEST_F(TiledLogClientTest, IssuersAreCachedWithinTheBoundAndCheckedAgainstTheirFingerprint) {
-  std::vector<Sha256Hash> fingerprints;
-  for (const auto& file : std::filesystem::directory_iterator(log_.dir() + "/issuer")) {
-    auto bytes = HexDecode(file.path().filename().string());
-    ASSERT_TRUE(bytes.ok());
-    Sha256Hash h;
-    std::copy(bytes->begin(), bytes->end(), h.begin());
-    fingerprints.push_back(h);
-  }
+  const std::vector<Sha256Hash> fingerprints = IssuerFingerprints();
   ASSERT_EQ(fingerprints.size(), 2u);
   TiledLogClientOptions one;
   one.issuer_cache_entries = 1;
@@ -130,14 +136,7 @@ class MemoryIssuerStore final : public IssuerCertificateCache {
 };
 
 TEST_F(TiledLogClientTest, AnIssuerKeptAcrossRestartsIsFetchedOnceAndCheckedWhenFound) {
-  std::vector<Sha256Hash> fingerprints;
-  for (const auto& file : std::filesystem::directory_iterator(log_.dir() + "/issuer")) {
-    auto bytes = HexDecode(file.path().filename().string());
-    ASSERT_TRUE(bytes.ok());
-    Sha256Hash h;
-    std::copy(bytes->begin(), bytes->end(), h.begin());
-    fingerprints.push_back(h);
-  }
+  const std::vector<Sha256Hash> fingerprints = IssuerFingerprints();
   ASSERT_FALSE(fingerprints.empty());
   const std::string path = "issuer/" + HexEncode(fingerprints[0]);
   MemoryIssuerStore store;
