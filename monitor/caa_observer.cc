@@ -152,8 +152,10 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
   std::vector<store::CaaObservationRecord> records;
   records.reserve(answers.size());
   BatchResult result;
+  result.answered.reserve(answers.size());
   for (caa::CaaAnswer& answer : answers) {
     if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
+    result.answered.push_back(answer.is_answer());
     if (!answer.is_answer()) ++result.failures;
     records.push_back(ToObservationRecord(answer));
   }

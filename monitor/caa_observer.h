@@ -64,8 +64,9 @@ class CaaObserver {
   // counted in the result; errors only when the store fails (then nothing of the batch is
   // recorded). Ignores and leaves min_requery's memory alone: a poll asks every name anyway.
   struct BatchResult {
-    size_t failures = 0;  // Answers that are not answers (SERVFAIL, timeout, bogus...).
-    size_t started = 0;   // New observations (changed answers, or first sightings).
+    size_t failures = 0;         // Answers that are not answers (SERVFAIL, timeout, bogus...).
+    size_t started = 0;          // New observations (changed answers, or first sightings).
+    std::vector<bool> answered;  // Per query name: got an answer (not a failure).
   };
   // kCancelled, recording nothing, when `cancelled` (may be empty) turned true during the
   // lookups (caa::CaaResolver::LookupMany): a stop does not wait for a batch of timeouts.

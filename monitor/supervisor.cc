@@ -190,14 +190,32 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   return absl::WrapUnique(new Supervisor(std::move(parts)));
 }
 
-absl::Status Supervisor::ObserveWatchedNames(const Watchlist* already_observed,
-                                             std::function<bool()> stop) {
+absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(const Watchlist* already_observed,
+                                                               std::function<bool()> stop) {
   const std::shared_ptr<const Watchlist> watchlist = parts_->watches->Current();
+  const absl::Duration interval = parts_->config.caa_poll_interval;
   CaaPollOptions options;
   options.stop = std::move(stop);
-  return PollWatchlistCaa(*watchlist, already_observed, parts_->observer.get(), parts_->logger,
-                          options)
-      .status();
+  options.ledger = parts_->store.get();
+  options.clock = parts_->clock;
+  // A name answered a little less than an interval ago is polled now rather than on its own a
+  // few minutes later: the grace keeps the names of one poll together in the next.
+  options.fresh_for = interval - std::min(interval / 10, absl::Minutes(10));
+  CAAWATCH_ASSIGN_OR_RETURN(const CaaPollStats stats,
+                            PollWatchlistCaa(*watchlist, already_observed, parts_->observer.get(),
+                                             parts_->logger, options));
+  if (stats.skipped_fresh > 0 && stats.names == 0) {
+    parts_->logger->Log(
+        LogLevel::kInfo, "caa",
+        absl::StrFormat("poll: all %d names were answered within the poll interval (%s); next "
+                        "poll due at %s",
+                        stats.skipped_fresh, absl::FormatDuration(interval),
+                        absl::FormatTime(absl::RFC3339_sec, stats.oldest_skipped + interval,
+                                         absl::UTCTimeZone())));
+  }
+  // The skipped names are due one interval after their last answer.
+  const absl::Time now = parts_->clock->Now();
+  return std::min(now, stats.oldest_skipped) + interval - now;
 }
 
 void Supervisor::WatchesChanged() {
@@ -231,12 +249,13 @@ void Supervisor::PollCaa() {
     return p->stopping;
   };
   std::shared_ptr<const Watchlist> observed = parts_->watches->Current();
-  const absl::Status first = ObserveWatchedNames(nullptr, stopping);
+  absl::StatusOr<absl::Duration> first = ObserveWatchedNames(nullptr, stopping);
   if (!first.ok()) {
-    parts_->logger->Log(LogLevel::kWarning, "caa", absl::StrCat("poll: ", first.message()));
+    parts_->logger->Log(LogLevel::kWarning, "caa",
+                        absl::StrCat("poll: ", first.status().message()));
   }
   initial_poll_done_.Notify();
-  absl::Time next_poll = absl::Now() + parts_->config.caa_poll_interval;
+  absl::Time next_poll = absl::Now() + (first.ok() ? *first : parts_->config.caa_poll_interval);
   for (;;) {
     // Wakes for an added watch, every reevaluate_interval for late data (new observations, a
     // changed CA map), and when a CAA poll is due.
@@ -251,12 +270,16 @@ void Supervisor::PollCaa() {
     // added while running has its CAA observed within seconds, before its certificates come.
     const bool due = absl::Now() >= next_poll;
     std::shared_ptr<const Watchlist> current = parts_->watches->Current();
-    const absl::Status status = ObserveWatchedNames(due ? nullptr : observed.get(), stopping);
-    if (!status.ok()) {
-      parts_->logger->Log(LogLevel::kWarning, "caa", absl::StrCat("poll: ", status.message()));
+    const absl::StatusOr<absl::Duration> polled =
+        ObserveWatchedNames(due ? nullptr : observed.get(), stopping);
+    if (!polled.ok()) {
+      parts_->logger->Log(LogLevel::kWarning, "caa",
+                          absl::StrCat("poll: ", polled.status().message()));
     }
     observed = std::move(current);
-    if (due) next_poll = absl::Now() + parts_->config.caa_poll_interval;
+    if (due) {
+      next_poll = absl::Now() + (polled.ok() ? *polled : parts_->config.caa_poll_interval);
+    }
     absl::StatusOr<bool> changed = parts_->issuers->Reload();
     if (!changed.ok()) {
       parts_->logger->Log(LogLevel::kWarning, "issuers", std::string(changed.status().message()));
@@ -269,8 +292,9 @@ void Supervisor::PollCaa() {
 absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
   // Alongside the logs, not before them (see the header); joined before anything returns.
   absl::Status polled;
-  std::thread poller(
-      [&] { polled = ObserveWatchedNames(nullptr, [&stop] { return stop.HasBeenNotified(); }); });
+  std::thread poller([&] {
+    polled = ObserveWatchedNames(nullptr, [&stop] { return stop.HasBeenNotified(); }).status();
+  });
   std::vector<absl::Status> results(parts_->workers.size());
   std::vector<std::thread> threads;
   for (size_t i = 0; i < parts_->workers.size(); ++i) {

@@ -38,8 +38,9 @@ class Supervisor {
   // errors are retried a few times; a log that stays unreachable makes the result kUnavailable
   // (the others are still processed). No gRPC server is started. The CAA poll of every
   // watched name runs alongside the logs and is complete when this returns (it is the history
-  // the next run judges new certificates against); it does not have to come first, because
-  // every entry processed here was logged before the start, and each one that hits the
+  // the next run judges new certificates against), leaving out the names answered within the
+  // poll interval (a run from cron polls when polls are due); it does not have to come first,
+  // because every entry processed here was logged before the start, and each one that hits the
   // watchlist has the CAA of its names looked up before it is evaluated (IssuanceEvaluator).
   // A store error during the poll makes the result that error.
   [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop);
@@ -56,8 +57,11 @@ class Supervisor {
  private:
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);
   // Looks up the CAA path of every watched name (PollWatchlistCaa), skipping the names already on
-  // the search paths of `already_observed` (may be null), until `stop` says so.
-  absl::Status ObserveWatchedNames(const Watchlist* already_observed, std::function<bool()> stop);
+  // the search paths of `already_observed` (may be null) and those answered within the poll
+  // interval (the store's poll ledger), until `stop` says so. Returns how long until the next
+  // full poll is due: one interval after the oldest answer it skipped, else one interval.
+  absl::StatusOr<absl::Duration> ObserveWatchedNames(const Watchlist* already_observed,
+                                                     std::function<bool()> stop);
   // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names.
   void WatchesChanged();
   // Polls CAA of every watched name at once, then notifies initial_poll_done_, then polls each

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "store/records.pb.h"
 
 namespace caawatch::store {
@@ -72,6 +73,12 @@ struct RecordedObservation {
   Kind kind = Kind::kStarted;
   // kStarted: last_seen of the newest earlier observation of the name, if any.
   std::optional<int64_t> previous_last_seen_ms;
+};
+
+// Names a CAA poll answered at one time, as the poller's 64-bit name hashes.
+struct CaaPolled {
+  absl::Time polled_at;
+  std::vector<uint64_t> name_hashes;
 };
 
 struct OpenOptions {
@@ -161,6 +168,14 @@ class FindingStore {
   // Every head of the log, by tree size then root; at most `limit`.
   [[nodiscard]] virtual absl::StatusOr<std::vector<TreeHeadRecord>> ListTreeHeads(
       const std::string& log_id, size_t limit = 100000) = 0;
+  // CAA poll ledger (SCHEMA.md `caa_polled`): which names a poll got answers for, and when, so
+  // that a restart polls only the names that are due. RecordCaaPolled does not sync (losing a
+  // record costs a repeated lookup, nothing else). CaaPolledSince lists the records polled at or
+  // after `since`, oldest first.
+  [[nodiscard]] virtual absl::Status RecordCaaPolled(absl::Time polled_at,
+                                                     absl::Span<const uint64_t> name_hashes) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::vector<CaaPolled>> CaaPolledSince(absl::Time since) = 0;
+  [[nodiscard]] virtual absl::Status ForgetCaaPolledBefore(absl::Time before) = 0;
   // Observations of `query_name` overlapping [from, to], oldest first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(
       const std::string& query_name, absl::Time from, absl::Time to) = 0;

@@ -74,4 +74,8 @@ std::string TreeHeadKey(absl::string_view log_id, uint64_t tree_size, absl::stri
   return std::string(log_id) + BigEndian64(tree_size) + std::string(root);
 }
 
+std::string CaaPolledKey(int64_t polled_ms, uint64_t first_name_hash) {
+  return BigEndian64(static_cast<uint64_t>(polled_ms)) + BigEndian64(first_name_hash);
+}
+
 }  // namespace caawatch::store

@@ -37,6 +37,8 @@ std::string UnknownIssuerKey(const FindingRecord& finding, absl::string_view fin
 int64_t IssuedMs(const FindingRecord& finding);
 // tree_heads: log ID (32 bytes) + BE64(tree_size) + root hash (32 bytes).
 std::string TreeHeadKey(absl::string_view log_id, uint64_t tree_size, absl::string_view root);
+// caa_polled: BE64(polled_ms) + BE64(first name hash of the record).
+std::string CaaPolledKey(int64_t polled_ms, uint64_t first_name_hash);
 
 }  // namespace caawatch::store
 

@@ -21,9 +21,9 @@ namespace caawatch::store {
 namespace {
 
 const char* const kFamilyNames[] = {"default",  // == rocksdb::kDefaultColumnFamilyName
-                                    "findings", "by_seq",     "by_name", "by_hash",
-                                    "certs",    "log_state",  "watch",   "caa_obs",
-                                    "reeval",   "by_verdict", "by_time", "tree_heads"};
+                                    "findings",  "by_seq",     "by_name",   "by_hash", "certs",
+                                    "log_state", "watch",      "caa_obs",   "reeval",  "by_verdict",
+                                    "by_time",   "tree_heads", "caa_polled"};
 constexpr size_t kFamilyCount = sizeof(kFamilyNames) / sizeof(kFamilyNames[0]);
 // What a reader needs: every family of schema version 1. Later ones may be missing from a store
 // no writer has opened since (LoadSchema then refuses, or they read as empty).
@@ -837,6 +837,49 @@ absl::StatusOr<std::vector<TreeHeadRecord>> RocksFindingStore::ListTreeHeads(
   }
   CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan tree heads"));
   return out;
+}
+
+absl::Status RocksFindingStore::RecordCaaPolled(absl::Time polled_at,
+                                                absl::Span<const uint64_t> name_hashes) {
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
+  if (name_hashes.empty()) return absl::OkStatus();
+  CaaPolledRecord record;
+  record.mutable_name_hashes()->Add(name_hashes.begin(), name_hashes.end());
+  // Not synced: a crash that takes the record back only makes the next start poll these names
+  // again. The observations it stands for were synced before it.
+  return FromRocks(
+      db_->Put(rocksdb::WriteOptions(), handles_[kCaaPolled],
+               CaaPolledKey(Ms(polled_at), name_hashes.front()), record.SerializeAsString()),
+      "record CAA poll");
+}
+
+absl::StatusOr<std::vector<CaaPolled>> RocksFindingStore::CaaPolledSince(absl::Time since) {
+  std::vector<CaaPolled> out;
+  if (handles_[kCaaPolled] == nullptr) return out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), handles_[kCaaPolled]));
+  for (it->Seek(BigEndian64(static_cast<uint64_t>(std::max<int64_t>(Ms(since), 0)))); it->Valid();
+       it->Next()) {
+    if (it->key().size() < 8) return absl::DataLossError("corrupt CAA poll key");
+    CAAWATCH_ASSIGN_OR_RETURN(CaaPolledRecord r,
+                              Parse<CaaPolledRecord>(it->value().ToString(), "CAA poll record"));
+    CaaPolled polled;
+    polled.polled_at = absl::FromUnixMillis(
+        static_cast<int64_t>(ReadBigEndian64(absl::string_view(it->key().data(), 8))));
+    polled.name_hashes.assign(r.name_hashes().begin(), r.name_hashes().end());
+    out.push_back(std::move(polled));
+  }
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan CAA polls"));
+  return out;
+}
+
+absl::Status RocksFindingStore::ForgetCaaPolledBefore(absl::Time before) {
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
+  const int64_t end = Ms(before);
+  if (end <= 0) return absl::OkStatus();
+  return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), handles_[kCaaPolled], BigEndian64(0),
+                                    BigEndian64(static_cast<uint64_t>(end))),
+                   "forget CAA polls");
 }
 
 }  // namespace caawatch::store

@@ -56,6 +56,10 @@ class RocksFindingStore final : public FindingStore {
                                                             const std::string& root_hash) override;
   absl::StatusOr<std::vector<TreeHeadRecord>> ListTreeHeads(const std::string& log_id,
                                                             size_t limit) override;
+  absl::Status RecordCaaPolled(absl::Time polled_at,
+                               absl::Span<const uint64_t> name_hashes) override;
+  absl::StatusOr<std::vector<CaaPolled>> CaaPolledSince(absl::Time since) override;
+  absl::Status ForgetCaaPolledBefore(absl::Time before) override;
 
  private:
   enum Family {
@@ -72,6 +76,7 @@ class RocksFindingStore final : public FindingStore {
     kByVerdict,
     kByTime,
     kTreeHeads,
+    kCaaPolled,
   };
   RocksFindingStore(std::unique_ptr<rocksdb::DB> db,
                     std::vector<rocksdb::ColumnFamilyHandle*> handles, std::string dir,

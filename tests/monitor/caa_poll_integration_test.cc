@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "monitor/caa_observer.h"
 #include "monitor/caa_poll.h"
+#include "monitor/caa_poll_ledger.h"
 #include "monitor/watchlist.h"
 #include "store/finding_store.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
@@ -199,6 +200,7 @@ TEST_F(CaaPollIntegrationTest, StopEndsThePollAfterTheBatchInHand) {
   ASSERT_FALSE(second_batch_name.empty());
   CaaPollOptions options;
   options.batch_size = 50;
+  options.concurrency = 1;  // Batches one after the other, so "after" is well defined.
   options.stop = [&] { return !History(second_batch_name).empty(); };
   const absl::StatusOr<CaaPollStats> stats =
       PollWatchlistCaa(list, nullptr, observer_.get(), nullptr, options);
@@ -226,6 +228,88 @@ TEST_F(CaaPollIntegrationTest, AStopCutsABatchWhoseLookupsAreStillWaitingAndReco
   EXPECT_EQ(stats->names, 0u);
   EXPECT_TRUE(History("h0.poll.test").empty()) << "a cancelled lookup was recorded as failed";
   EXPECT_TRUE(History("poll.test").empty()) << "a batch cut short was recorded in part";
+}
+
+TEST_F(CaaPollIntegrationTest, ConcurrentBatchesAskEveryNameOnceAndRecordEveryAnswer) {
+  CaaPollOptions options;
+  options.batch_size = 7;  // 44 batches over 4 threads.
+  options.concurrency = 4;
+  const absl::StatusOr<CaaPollStats> stats =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->names, static_cast<size_t>(kHosts + 3));
+  EXPECT_EQ(stats->new_observations, static_cast<size_t>(kHosts + 3));
+  for (int i = 0; i < kHosts; ++i) {
+    const std::string name = absl::StrCat("h", i, ".poll.test");
+    EXPECT_EQ(proxy_->Queries(name).udp, 1) << name;
+    EXPECT_EQ(History(name).size(), 1u) << name;
+  }
+  EXPECT_EQ(proxy_->Queries("poll.test").udp, 1);
+}
+
+// The poll ledger: a restart within the poll interval asks nothing again, a name whose last
+// answer is older is asked, and a name whose lookup failed is asked at the next poll.
+TEST_F(CaaPollIntegrationTest, NamesAnsweredWithinTheIntervalAreSkippedUntilTheyAreDue) {
+  proxy_->SetFault("h4.poll.test", DnsFault::kDrop);
+  CaaPollOptions options;
+  options.batch_size = 64;
+  options.ledger = store_.get();
+  options.clock = &clock_;
+  options.fresh_for = absl::Minutes(54);
+  const absl::Time first_poll = clock_.Now();
+  const absl::StatusOr<CaaPollStats> first =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->names, static_cast<size_t>(kHosts + 3));
+  EXPECT_EQ(first->skipped_fresh, 0u);
+  EXPECT_EQ(first->oldest_skipped, absl::InfiniteFuture());
+  proxy_->ClearFaults();
+  const int h4_asked = proxy_->Queries("h4.poll.test").udp;  // unbound resent the dropped query.
+
+  // 30 minutes later (a restart): only the failures are asked again, h4 and "test".
+  clock_.Advance(absl::Minutes(30));
+  const absl::StatusOr<CaaPollStats> restart =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(restart.ok()) << restart.status();
+  EXPECT_EQ(restart->names, 2u);
+  EXPECT_EQ(restart->skipped_fresh, static_cast<size_t>(kHosts + 1));
+  EXPECT_EQ(restart->oldest_skipped, first_poll);
+  EXPECT_EQ(proxy_->Queries("h3.poll.test").udp, 1);
+  EXPECT_EQ(proxy_->Queries("poll.test").udp, 1);
+  EXPECT_EQ(proxy_->Queries("h4.poll.test").udp, h4_asked + 1);
+  ASSERT_EQ(History("h4.poll.test").size(), 2u);  // The timeout, then the answer.
+  EXPECT_EQ(History("h4.poll.test")[1].outcome(), "noerror");
+
+  // A name that was not asked at the first poll (added to the list) is asked.
+  const absl::StatusOr<CaaPollStats> added =
+      PollWatchlistCaa(HostList(0, kHosts + 1), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_EQ(added->names, 2u);  // h300 and "test" (this server refuses it: never answered).
+  EXPECT_EQ(proxy_->Queries(absl::StrCat("h", kHosts, ".poll.test")).udp, 1);
+
+  // Past fresh_for after the first poll, its names are due; h4 (answered at the restart) not.
+  clock_.Advance(absl::Minutes(25));
+  const absl::StatusOr<CaaPollStats> due =
+      PollWatchlistCaa(HostList(), nullptr, observer_.get(), nullptr, options);
+  ASSERT_TRUE(due.ok()) << due.status();
+  EXPECT_EQ(due->skipped_fresh, 1u);  // h4.
+  EXPECT_EQ(due->names, static_cast<size_t>(kHosts + 2));
+  EXPECT_EQ(proxy_->Queries("h3.poll.test").udp, 2);
+  EXPECT_EQ(proxy_->Queries("h4.poll.test").udp, h4_asked + 1);
+  // The ledger forgets what is older than fresh_for: only this poll and the restart's are kept.
+  const absl::StatusOr<std::vector<store::CaaPolled>> kept =
+      store_->CaaPolledSince(absl::InfinitePast());
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  for (const store::CaaPolled& record : *kept) {
+    EXPECT_GE(record.polled_at, clock_.Now() - options.fresh_for);
+  }
+}
+
+TEST(PolledNameHashTest, IsFnv1a64SoThatTheLedgerReadsTheSameAcrossBuilds) {
+  // Reference values of the FNV-1a 64-bit hash (the FNV authors' test vectors).
+  EXPECT_EQ(PolledNameHash(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(PolledNameHash("a"), 0xaf63dc4c8601ec8cULL);
+  EXPECT_EQ(PolledNameHash("foobar"), 0x85944171f73967e8ULL);
 }
 
 }  // namespace

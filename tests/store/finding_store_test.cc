@@ -465,9 +465,35 @@ TEST_F(FindingStoreTest, AReaderOpensAStoreWrittenBeforeTreeHeadsExistedAndSeesN
   ASSERT_TRUE(reader.ok()) << reader.status();
   EXPECT_TRUE((*reader)->ListTreeHeads(Hash('L'))->empty());
   EXPECT_FALSE((*reader)->GetTreeHead(Hash('L'), 1, Hash('x'))->has_value());
+  EXPECT_TRUE((*reader)->CaaPolledSince(absl::InfinitePast())->empty());
   reader->reset();
-  Reopen();  // A writer adds the family.
+  Reopen();  // A writer adds the families.
   EXPECT_TRUE(store_->PutTreeHead(Head(1, 'x')).ok());
+  EXPECT_TRUE(store_->RecordCaaPolled(absl::FromUnixSeconds(1), {7}).ok());
+}
+
+TEST_F(FindingStoreTest, CaaPollRecordsAreListedFromATimeOnAndForgottenBeforeIt) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  ASSERT_TRUE(store_->RecordCaaPolled(t0, {1, 2, 3}).ok());
+  ASSERT_TRUE(store_->RecordCaaPolled(t0, {4}).ok());  // Same time, another batch: both kept.
+  ASSERT_TRUE(store_->RecordCaaPolled(t0 + absl::Minutes(10), {2, 5}).ok());
+  ASSERT_TRUE(store_->RecordCaaPolled(t0 + absl::Minutes(20), {}).ok());  // Nothing to keep.
+  Reopen();
+  auto all = store_->CaaPolledSince(absl::InfinitePast());
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].polled_at, t0);
+  EXPECT_EQ((*all)[2].polled_at, t0 + absl::Minutes(10));
+  EXPECT_EQ((*all)[2].name_hashes, (std::vector<uint64_t>{2, 5}));
+  auto later = store_->CaaPolledSince(t0 + absl::Minutes(1));
+  ASSERT_TRUE(later.ok()) << later.status();
+  ASSERT_EQ(later->size(), 1u);
+  EXPECT_EQ((*later)[0].name_hashes, (std::vector<uint64_t>{2, 5}));
+  ASSERT_TRUE(store_->ForgetCaaPolledBefore(t0 + absl::Minutes(10)).ok());
+  auto kept = store_->CaaPolledSince(absl::InfinitePast());
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_EQ((*kept)[0].polled_at, t0 + absl::Minutes(10));
 }
 
 }  // namespace
