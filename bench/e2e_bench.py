@@ -13,6 +13,10 @@ NXDOMAIN from a local knotd (a root zone with nothing in it), then alternates, r
                  but the CAA poll of every watched name, which runs alongside).
   run --once     `caawatch run --once` end to end (tailing and the CAA poll together).
   prepoll        `caawatch run --once` on an empty log: startup plus the CAA poll alone.
+  run --once, poll not due
+                 `caawatch run --once` on a copy of the store the prepoll left (its CAA poll
+                 ledger shows every name answered minutes ago): a restart, or `run --once` from
+                 cron, within the CAA poll interval of the last poll.
 
 CPU seconds come from wait4() rusage of each child, peak RSS from its VmHWM (polled).
 Needs: certspotter (`apt-get install -y certspotter`, Debian 0.16), nginx, knotd, and a build of
@@ -208,7 +212,7 @@ def main():
     ap.add_argument("--names", default="1000,10000,100000,1000000")
     ap.add_argument("--tiled-names", default="1000,1000000")
     ap.add_argument("--certspotter-names", default="1000,10000")
-    ap.add_argument("--run-once-names", default="1000", help="caawatch run --once end to end")
+    ap.add_argument("--run-once-names", default="1000,100000,1000000", help="caawatch run --once end to end")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     build = os.path.abspath(a.build)
@@ -266,6 +270,8 @@ def main():
                 plan.append(("caawatch run --once", "rfc6962", n))
                 plan.append(("caawatch run --once", "tiled", n))
                 plan.append(("caawatch prepoll", "empty", n))
+                plan.append(("caawatch run --once, poll not due", "rfc6962", n))
+                plan.append(("caawatch run --once, poll not due", "tiled", n))
             if n in parse(a.tiled_names):
                 plan.append(("caawatch tail", "tiled", n))
         results = {}
@@ -273,8 +279,13 @@ def main():
             for tool, log_kind, n in plan:
                 d = os.path.join(a.work, "state")
                 shutil.rmtree(d, ignore_errors=True)
-                os.makedirs(d)
+                polled = os.path.join(a.work, f"polled-{n}")  # The store a prepoll left.
+                if tool.endswith("poll not due"):
+                    shutil.copytree(polled, d)
+                else:
+                    os.makedirs(d)
                 lists = {"rfc6962": rfc_list, "tiled": tiled_list, "empty": empty_list}
+                dns_cpu = None  # knotd's CPU during a caawatch run (it answers the CAA poll).
                 if tool == "certspotter":
                     wall, cpu, rss, _ = run_child(
                         ["certspotter", "-logs", rfc_list, "-state_dir", d, "-watchlist",
@@ -288,17 +299,23 @@ def main():
                     figures = json.loads(out.strip().splitlines()[-1])
                     wall, cpu, entries = figures["tail_s"], figures["tail_cpu_s"], size
                 else:
+                    knot_cpu0 = cpu_of(knot.pid)
                     wall, cpu, rss, _ = run_child(
                         [f"{build}/cli/caawatch", "run", "--once", "--data-dir", d, "--log-list",
                          lists[log_kind], "--watchlist", watchlists[n], "--dns-server", dns,
                          "--dnssec", "off", "--config", no_rate_limit],
                         stdout=subprocess.DEVNULL)
                     entries = 0 if log_kind == "empty" else size
+                    dns_cpu = cpu_of(knot.pid) - knot_cpu0
+                    if tool == "caawatch prepoll":
+                        shutil.rmtree(polled, ignore_errors=True)
+                        shutil.copytree(d, polled)
                 key = (tool, log_kind, n)
                 results.setdefault(key, []).append((wall, cpu, rss, entries))
                 rate = f"{entries / wall:>10,.0f} entries/s" if entries else " " * 21
-                print(f"round {r + 1} {tool:20} {log_kind:8} {n:>9,} names: {wall:7.2f} s "
-                      f"{rate} {cpu:7.2f} CPU s  {rss / 1024:7.1f} MiB peak", flush=True)
+                dns = f"  knotd {dns_cpu:6.2f} CPU s" if dns_cpu is not None else ""
+                print(f"round {r + 1} {tool:34} {log_kind:8} {n:>9,} names: {wall:7.2f} s "
+                      f"{rate} {cpu:7.2f} CPU s  {rss / 1024:7.1f} MiB peak{dns}", flush=True)
         report(results, size, parse(a.certspotter_names))
         with open(os.path.join(a.work, "results.json"), "w") as f:
             json.dump([{"tool": k[0], "log": k[1], "names": k[2], "runs": v}
@@ -329,7 +346,7 @@ def report(results, size, cs_names):
     print("\nratios, caawatch / certspotter entries/s (same log, same run, alternating):")
     for n in cs_names:
         cs = med.get(("certspotter", "rfc6962", n))
-        for tool in ("caawatch tail", "caawatch run --once"):
+        for tool in ("caawatch tail", "caawatch run --once", "caawatch run --once, poll not due"):
             cw = med.get((tool, "rfc6962", n))
             if cs and cw:
                 print(f"  {n:>7,} names: {tool}: {cs[0] / cw[0]:.2f}x")

@@ -27,12 +27,15 @@ void LogProgress(const Logger* logger, const CaaPollStats& stats, size_t total,
     skipped =
         absl::StrFormat(", %d skipped (answered within the poll interval)", stats.skipped_fresh);
   }
+  const std::string rate =
+      stats.names > 0 && seconds > 0
+          ? absl::StrFormat(" (%.0f names/s)", static_cast<double>(stats.names) / seconds)
+          : "";
   logger->Log(LogLevel::kInfo, "caa",
-              absl::StrFormat("poll %s: %d of at most %d names in %.1f s (%.0f names/s), %d "
-                              "without an answer, %d new observations%s",
-                              what, stats.names, total, seconds,
-                              seconds > 0 ? static_cast<double>(stats.names) / seconds : 0.0,
-                              stats.failures, stats.new_observations, skipped));
+              absl::StrFormat("poll %s: %d of at most %d names in %.1f s%s, %d without an "
+                              "answer, %d new observations%s",
+                              what, stats.names, total, seconds, rate, stats.failures,
+                              stats.new_observations, skipped));
 }
 
 // The poll's shared state: hands out batches in watchlist order and adds up the results.
