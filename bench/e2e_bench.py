@@ -313,9 +313,9 @@ def main():
                 key = (tool, log_kind, n)
                 results.setdefault(key, []).append((wall, cpu, rss, entries))
                 rate = f"{entries / wall:>10,.0f} entries/s" if entries else " " * 21
-                dns = f"  knotd {dns_cpu:6.2f} CPU s" if dns_cpu is not None else ""
+                knotd_note = f"  knotd {dns_cpu:6.2f} CPU s" if dns_cpu is not None else ""
                 print(f"round {r + 1} {tool:34} {log_kind:8} {n:>9,} names: {wall:7.2f} s "
-                      f"{rate} {cpu:7.2f} CPU s  {rss / 1024:7.1f} MiB peak{dns}", flush=True)
+                      f"{rate} {cpu:7.2f} CPU s  {rss / 1024:7.1f} MiB peak{knotd_note}", flush=True)
         report(results, size, parse(a.certspotter_names))
         with open(os.path.join(a.work, "results.json"), "w") as f:
             json.dump([{"tool": k[0], "log": k[1], "names": k[2], "runs": v}
