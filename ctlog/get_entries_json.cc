@@ -1,24 +1,14 @@
 #include "ctlog/get_entries_json.h"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <utility>
+
+#include "ctlog/base64.h"
 
 namespace caawatch::ctlog {
 namespace {
-
-constexpr uint8_t kInvalid = 0xff;
-
-constexpr std::array<uint8_t, 256> MakeBase64Table() {
-  std::array<uint8_t, 256> table{};
-  for (uint8_t& v : table) v = kInvalid;
-  const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (int i = 0; i < 64; ++i) table[static_cast<uint8_t>(alphabet[i])] = static_cast<uint8_t>(i);
-  return table;
-}
-constexpr std::array<uint8_t, 256> kBase64 = MakeBase64Table();
 
 // A cursor over the body. Every Parse* returns false for input this fast path does not take.
 class Scanner {
@@ -177,43 +167,6 @@ class Scanner {
 };
 
 }  // namespace
-
-bool AppendBase64Decoded(absl::string_view in, std::vector<uint8_t>* out) {
-  if (in.size() % 4 != 0) return false;
-  if (in.empty()) return true;
-  const size_t pad = (in.back() == '=') + (in[in.size() - 2] == '=');
-  if (pad == 1 && in[in.size() - 2] == '=') return false;  // "x==y"-like padding.
-  const size_t base = out->size();
-  out->resize(base + in.size() / 4 * 3);
-  uint8_t* dst = out->data() + base;
-  const auto* src = reinterpret_cast<const unsigned char*>(in.data());
-  const size_t full_groups = in.size() / 4 - 1;  // The last group may be padded.
-  uint8_t bad = 0;
-  for (size_t g = 0; g < full_groups; ++g, src += 4, dst += 3) {
-    const uint8_t a = kBase64[src[0]], b = kBase64[src[1]], c = kBase64[src[2]],
-                  d = kBase64[src[3]];
-    bad |= (a | b | c | d) & 0x80;
-    const uint32_t v = (uint32_t{a} << 18) | (uint32_t{b} << 12) | (uint32_t{c} << 6) | d;
-    dst[0] = static_cast<uint8_t>(v >> 16);
-    dst[1] = static_cast<uint8_t>(v >> 8);
-    dst[2] = static_cast<uint8_t>(v);
-  }
-  uint32_t v = 0;
-  for (size_t j = 0; j < 4 - pad; ++j) {
-    const uint8_t x = kBase64[src[j]];
-    bad |= x & 0x80;
-    v |= uint32_t{x} << (18 - 6 * j);
-  }
-  if (bad != 0) {
-    out->resize(base);
-    return false;
-  }
-  dst[0] = static_cast<uint8_t>(v >> 16);
-  if (pad < 2) dst[1] = static_cast<uint8_t>(v >> 8);
-  if (pad < 1) dst[2] = static_cast<uint8_t>(v);
-  out->resize(out->size() - pad);
-  return true;
-}
 
 std::optional<std::vector<RawEntry>> ScanGetEntriesJson(absl::string_view body) {
   std::vector<RawEntry> entries;

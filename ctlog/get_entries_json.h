@@ -20,9 +20,6 @@ namespace caawatch::ctlog {
 // body with a full JSON parser, which accepts or rejects it with a reason.
 std::optional<std::vector<RawEntry>> ScanGetEntriesJson(absl::string_view body);
 
-// Strict RFC 4648 §4 base64 (as above) appended to `out`; false on any invalid input.
-bool AppendBase64Decoded(absl::string_view in, std::vector<uint8_t>* out);
-
 }  // namespace caawatch::ctlog
 
 #endif  // CAAWATCH_CTLOG_GET_ENTRIES_JSON_H_

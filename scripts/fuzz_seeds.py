@@ -50,6 +50,17 @@ def leaf_seeds(corpus):
         yield path.read_bytes()
 
 
+def base64_seeds(corpus):
+    """The leaf_input and extra_data strings of real get-entries responses, as logs send them."""
+    for path in sorted((corpus / "ct").rglob("*get-entries*.json")):
+        for entry in json.loads(path.read_text())["entries"][:50]:
+            yield entry["leaf_input"].encode()
+            yield entry["extra_data"].encode()
+    for path in sorted((corpus / "x509").rglob("*.pem"))[:30]:  # Certificates, one line each.
+        body = [l for l in path.read_text(errors="replace").splitlines() if not l.startswith("-")]
+        yield "".join(body).encode()
+
+
 def json_seeds(corpus):
     paths = sorted((corpus / "ct").rglob("*.json")) + sorted((corpus / "loglist").glob("*.json"))
     paths += sorted((corpus / "tiles").rglob("*.json"))
@@ -112,6 +123,7 @@ def dns_seeds(_corpus):
 
 
 TARGETS = {
+    "base64_fuzz": base64_seeds,
     "der_fuzz": der_seeds,
     "leaf_fuzz": leaf_seeds,
     "log_json_fuzz": json_seeds,

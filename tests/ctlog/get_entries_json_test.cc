@@ -1,50 +1,14 @@
 #include "ctlog/get_entries_json.h"
 
-#include <random>
 #include <string>
 #include <vector>
 
-#include "absl/strings/escaping.h"
 #include "gtest/gtest.h"
 
 namespace caawatch::ctlog {
 namespace {
 
 std::vector<uint8_t> Bytes(absl::string_view s) { return std::vector<uint8_t>(s.begin(), s.end()); }
-
-std::optional<std::vector<uint8_t>> Decode(absl::string_view b64) {
-  std::vector<uint8_t> out = {0xaa};  // Appends after what is there.
-  if (!AppendBase64Decoded(b64, &out)) return std::nullopt;
-  out.erase(out.begin());
-  return out;
-}
-
-TEST(Base64Test, DecodesTheRfc4648Vectors) {
-  EXPECT_EQ(Decode(""), Bytes(""));
-  EXPECT_EQ(Decode("Zg=="), Bytes("f"));
-  EXPECT_EQ(Decode("Zm8="), Bytes("fo"));
-  EXPECT_EQ(Decode("Zm9v"), Bytes("foo"));
-  EXPECT_EQ(Decode("Zm9vYg=="), Bytes("foob"));
-  EXPECT_EQ(Decode("Zm9vYmE="), Bytes("fooba"));
-  EXPECT_EQ(Decode("Zm9vYmFy"), Bytes("foobar"));
-  EXPECT_EQ(Decode("+/+/"), std::vector<uint8_t>({0xfb, 0xff, 0xbf}));
-}
-
-TEST(Base64Test, RejectsWhatTheStrictDecoderRejects) {
-  for (const char* bad : {"Zg", "Zg=", "Zm9vY", "Zg=a", "Z===", "====", "Zm9v\nYmFy", "Zm 9v",
-                          "Zm9-", "Zm9_", "Zg==Zm9v", "=Zm9"}) {
-    EXPECT_EQ(Decode(bad), std::nullopt) << bad;
-  }
-}
-
-TEST(Base64Test, RoundTripsRandomBytesOfEveryLengthModuloThree) {
-  std::mt19937 rng(7);
-  for (size_t len = 0; len < 200; ++len) {
-    std::string raw(len, '\0');
-    for (char& c : raw) c = static_cast<char>(rng());
-    EXPECT_EQ(Decode(absl::Base64Escape(raw)), Bytes(raw)) << len;
-  }
-}
 
 TEST(ScanGetEntriesJsonTest, ReadsEntriesAndSkipsOtherMembers) {
   const auto entries = ScanGetEntriesJson(
