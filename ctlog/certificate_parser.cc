@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -188,11 +189,37 @@ absl::StatusOr<std::vector<uint8_t>> StripCtExtensions(const TbsParts& parts) {
 // ---- Identity fields ----
 
 // Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names.
+// Removes repeated names, keeping each first occurrence in place: linear for the usual handful,
+// hashed for certificates with hundreds of SANs (a pairwise search there was quadratic).
+void RemoveRepeatedNames(std::vector<std::string>* names) {
+  constexpr size_t kLinearUpTo = 16;
+  std::vector<bool> repeated(names->size());
+  if (names->size() <= kLinearUpTo) {
+    for (size_t i = 1; i < names->size(); ++i) {
+      repeated[i] =
+          std::find(names->begin(), names->begin() + i, (*names)[i]) != names->begin() + i;
+    }
+  } else {
+    absl::flat_hash_set<absl::string_view> seen;  // Views: nothing moves in this pass.
+    seen.reserve(names->size());
+    for (size_t i = 0; i < names->size(); ++i) repeated[i] = !seen.insert((*names)[i]).second;
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < names->size(); ++i) {
+    if (repeated[i]) continue;
+    if (kept != i) (*names)[kept] = std::move((*names)[i]);
+    ++kept;
+  }
+  names->resize(kept);
+}
+
+// Appends the lowercased name (and its variants when it holds a NUL) without looking for
+// repeats: the caller removes them once it has read every name (RemoveRepeatedNames).
 void AddHostName(absl::string_view raw, std::vector<std::string>* out) {
   auto add = [out](std::string name) {
     absl::AsciiStrToLower(&name);
     if (!name.empty() && name.back() == '.') name.pop_back();
-    if (!name.empty() && !absl::c_linear_search(*out, name)) out->push_back(std::move(name));
+    if (!name.empty()) out->push_back(std::move(name));
   };
   const size_t nul = raw.find('\0');
   if (nul == absl::string_view::npos) return add(std::string(raw));
@@ -204,7 +231,7 @@ absl::string_view AsText(Bytes b) {
   return absl::string_view(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-absl::Status ReadSubjectAltName(const Extension& x, CertificateIdentity* id) {
+absl::Status ReadGeneralNames(const Extension& x, CertificateIdentity* id) {
   DerReader r(x.value.contents, 3);
   DerElement names, name;
   if (!r.ReadExpected(kDerSequence, &names)) return absl::DataLossError("malformed");
@@ -275,6 +302,12 @@ void ReadValidity(const DerElement& validity, CertificateIdentity* id, ErrorList
   errors->Add(t.status(), "notAfter");
 }
 
+absl::Status ReadSubjectAltName(const Extension& x, CertificateIdentity* id) {
+  const absl::Status read = ReadGeneralNames(x, id);
+  RemoveRepeatedNames(&id->dns_names);  // Whatever was read before any damage.
+  return read;
+}
+
 void AddCommonNames(const std::vector<std::string>& common_names, std::vector<std::string>* out) {
   for (const std::string& cn : common_names) {
     // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
@@ -283,6 +316,7 @@ void AddCommonNames(const std::vector<std::string>& common_names, std::vector<st
     std::optional<std::string> a_labels = ascii ? std::nullopt : ToALabels(lower);
     AddHostName(a_labels.has_value() ? *a_labels : cn, out);
   }
+  RemoveRepeatedNames(out);
 }
 
 void ReadExtensions(const DerElement& wrapper, CertificateIdentity* id, ErrorList* errors) {
@@ -342,12 +376,23 @@ CertificateIdentity ParseTbsCertificateIdentity(absl::Span<const uint8_t> tbs_de
   return ParseIdentity(tbs_der);
 }
 
-std::vector<std::string> MatchNames(const CertificateIdentity& identity) {
-  std::vector<std::string> names = identity.dns_names;
-  for (const std::string& cn : identity.common_names) {
-    if (!absl::c_linear_search(names, cn)) names.push_back(cn);
+namespace {
+
+std::vector<std::string> JoinMatchNames(std::vector<std::string> dns_names,
+                                        const std::vector<std::string>& common_names) {
+  const size_t sans = dns_names.size();
+  for (const std::string& cn : common_names) {
+    if (std::find(dns_names.begin(), dns_names.begin() + sans, cn) == dns_names.begin() + sans) {
+      dns_names.push_back(cn);  // The CNs are distinct already.
+    }
   }
-  return names;
+  return dns_names;
+}
+
+}  // namespace
+
+std::vector<std::string> MatchNames(const CertificateIdentity& identity) {
+  return JoinMatchNames(identity.dns_names, identity.common_names);
 }
 
 std::vector<std::string> ReadMatchNames(absl::Span<const uint8_t> der) {
@@ -364,7 +409,7 @@ std::vector<std::string> ReadMatchNames(absl::Span<const uint8_t> der) {
       if (IsOid(x.oid, kOidSubjectAltName)) (void)ReadSubjectAltName(x, &id);
     });
   }
-  return MatchNames(id);
+  return JoinMatchNames(std::move(id.dns_names), id.common_names);
 }
 
 absl::StatusOr<std::vector<uint8_t>> TbsWithoutCtExtensions(absl::Span<const uint8_t> der) {

@@ -25,6 +25,7 @@
 #include "ctlog/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/certificate_factory.h"
 #include "tests/fakes/openssl_san.h"
 
 namespace caawatch::ctlog {
@@ -212,6 +213,36 @@ TEST(CertificateParserTest, MatchNamesAreTheSanNamesThenTheOtherCommonNames) {
   id.dns_names = {"b.example", "a.example"};
   id.common_names = {"a.example", "c.example"};
   EXPECT_THAT(MatchNames(id), ElementsAre("b.example", "a.example", "c.example"));
+}
+
+// Repeats (in any case, with or without the root dot) are dropped, each name kept where it
+// first appears, in the few-names path and in the hashed one for long SAN lists; the quick
+// name read agrees.
+TEST(CertificateParserTest, RepeatedNamesAreKeptOnceInFirstOccurrenceOrder) {
+  fakes::CertificateFactory factory(3);
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  auto root = factory.MakeRoot({"Test", "Root"}, now - absl::Hours(24), now + absl::Hours(24));
+  ASSERT_TRUE(root.ok()) << root.status();
+  for (const int distinct : {3, 16, 17, 300}) {
+    SCOPED_TRACE(distinct);
+    fakes::LeafSpec spec;
+    spec.not_before = now - absl::Hours(1);
+    spec.not_after = now + absl::Hours(1);
+    std::vector<std::string> want;
+    for (int i = 0; i < distinct; ++i) {
+      want.push_back(absl::StrCat("n", i, ".example.test"));
+      spec.dns_names.push_back(want.back());
+      if (i % 2 == 1) spec.dns_names.push_back(absl::StrCat("N", i - 1, ".Example.TEST."));
+      if (i % 3 == 2) spec.dns_names.push_back(want.front());
+    }
+    spec.common_name = want[distinct / 2];  // Also a SAN: not added again.
+    auto der = factory.MakeLeaf(*root, spec);
+    ASSERT_TRUE(der.ok()) << der.status();
+    const CertificateIdentity id = ParseCertificateIdentity(*der);
+    EXPECT_EQ(id.dns_names, want);
+    EXPECT_EQ(MatchNames(id), want);
+    EXPECT_EQ(ReadMatchNames(*der), want);
+  }
 }
 
 // ---- CT linking: precertificate and final certificate share tbs_sha256 ----
