@@ -8,8 +8,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <deque>
 #include <fstream>
+#include <iterator>
+#include <list>
 #include <memory>
 #include <optional>
 
@@ -242,6 +243,8 @@ void FillAnswer(const ub_result& result, bool dnssec, CaaAnswer* answer) {
 absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
     const ResolverOptions& options, const Clock* clock) {
   if (options.retries < 0) return absl::InvalidArgumentError("retries must be >= 0");
+  if (options.max_in_flight < 1) return absl::InvalidArgumentError("max_in_flight must be >= 1");
+  if (options.contexts < 1) return absl::InvalidArgumentError("contexts must be >= 1");
   if (options.timeout <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("timeout must be positive");
   }
@@ -322,89 +325,135 @@ std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string>
   return answers;
 }
 
+namespace {
+
+// One query of a LookupMany round. Its callback moves it to the round's `finished` list, so a
+// wakeup costs what was answered, not what is outstanding.
+struct RoundQuery {
+  size_t index;    // Into the answers.
+  size_t context;  // Into the round's contexts.
+  int async_id = 0;
+  std::chrono::steady_clock::time_point deadline;  // Transport timeout, not domain time.
+  std::list<RoundQuery>::iterator self;            // Its place in the in-flight list.
+  std::vector<RoundQuery*>* finished;
+  int err = 0;
+  UniqueUbResult result;
+};
+
+void OnRoundResult(void* arg, int err, ub_result* result) {
+  auto* query = static_cast<RoundQuery*>(arg);
+  query->err = err;
+  query->result.reset(result);
+  query->finished->push_back(query);
+}
+
+}  // namespace
+
 std::vector<size_t> UnboundResolver::ResolveRound(const std::vector<size_t>& pending, bool tcp,
                                                   const std::function<bool()>& cancelled,
                                                   std::vector<CaaAnswer>* answers) {
-  struct Query {
-    size_t index;
-    int async_id = 0;
-    std::chrono::steady_clock::time_point deadline;  // Transport timeout, not domain time.
-    Attempt attempt;
-  };
   const auto fail = [&](size_t index, const absl::Status& status) {
     (*answers)[index].outcome = LookupOutcome::kOtherError;
     (*answers)[index].error = std::string(status.message());
     (*answers)[index].observed_at = clock_->Now();
   };
-  absl::StatusOr<UniqueUbCtx> ctx = NewContext(options_, forwarders_, tcp);
-  if (!ctx.ok()) {
-    for (size_t i : pending) fail(i, ctx.status());
-    return {};
+  // Each context has its own libunbound worker thread, so several use several cores; a small
+  // round gets one (more would cost a context and a thread for little).
+  const size_t window = static_cast<size_t>(options_.max_in_flight);
+  const size_t context_count = std::clamp<size_t>((pending.size() + window - 1) / window, 1,
+                                                  static_cast<size_t>(options_.contexts));
+  std::vector<UniqueUbCtx> contexts;
+  for (size_t c = 0; c < context_count; ++c) {
+    absl::StatusOr<UniqueUbCtx> ctx = NewContext(options_, forwarders_, tcp);
+    if (!ctx.ok()) {
+      for (size_t i : pending) fail(i, ctx.status());
+      return {};
+    }
+    contexts.push_back(*std::move(ctx));
   }
+  std::vector<size_t> load(context_count, 0);  // Queries in flight per context.
+  std::vector<pollfd> fds(context_count);
+  for (size_t c = 0; c < context_count; ++c) fds[c] = {ub_fd(contexts[c].get()), POLLIN, 0};
+  std::list<RoundQuery> in_flight;  // In start order, so by deadline too.
+  std::vector<RoundQuery*> finished;
   std::vector<size_t> timed_out;
-  std::deque<std::unique_ptr<Query>> in_flight;  // In start order, so by deadline too.
+  // Every exit goes through here: cancels what is still outstanding (no callback comes after
+  // ub_cancel) before the contexts are deleted.
+  const auto abandon = [&](const absl::Status& why) {
+    for (RoundQuery& q : in_flight) {
+      ub_cancel(contexts[q.context].get(), q.async_id);
+      if (why.ok()) {
+        MarkCancelled(q.index, answers);
+      } else {
+        fail(q.index, why);
+      }
+    }
+  };
   size_t next = 0;
   while (next < pending.size() || !in_flight.empty()) {
-    while (next < pending.size() &&
-           in_flight.size() < static_cast<size_t>(options_.max_in_flight)) {
-      auto query = std::make_unique<Query>();
-      query->index = pending[next++];
-      query->deadline =
-          std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(options_.timeout);
-      const std::string& qname = (*answers)[query->index].qname;
-      const int err = ub_resolve_async(ctx->get(), qname.c_str(), kDnsTypeCaa, kDnsClassIn,
-                                       &query->attempt, OnResult, &query->async_id);
-      if (err != 0) {
-        fail(query->index, UbStatus(err, "ub_resolve_async"));
-        continue;
+    for (size_t c = 0; c < context_count; ++c) {
+      while (next < pending.size() && load[c] < window) {
+        RoundQuery& q = in_flight.emplace_back();
+        q.index = pending[next++];
+        q.context = c;
+        q.deadline =
+            std::chrono::steady_clock::now() + absl::ToChronoMilliseconds(options_.timeout);
+        q.self = std::prev(in_flight.end());
+        q.finished = &finished;
+        const std::string& qname = (*answers)[q.index].qname;
+        const int err = ub_resolve_async(contexts[c].get(), qname.c_str(), kDnsTypeCaa, kDnsClassIn,
+                                         &q, OnRoundResult, &q.async_id);
+        if (err != 0) {
+          fail(q.index, UbStatus(err, "ub_resolve_async"));
+          in_flight.pop_back();
+          continue;
+        }
+        ++load[c];
       }
-      in_flight.push_back(std::move(query));
     }
     if (in_flight.empty()) continue;
     if (cancelled && cancelled()) {
-      for (const auto& q : in_flight) {
-        ub_cancel(ctx->get(), q->async_id);
-        MarkCancelled(q->index, answers);
-      }
+      abandon(absl::OkStatus());
       for (; next < pending.size(); ++next) MarkCancelled(pending[next], answers);
       return {};
     }
     // Waits for the first deadline, but wakes at least every 200 ms to see a cancellation.
     const auto left = std::min<std::chrono::milliseconds>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(in_flight.front()->deadline -
+        std::chrono::duration_cast<std::chrono::milliseconds>(in_flight.front().deadline -
                                                               std::chrono::steady_clock::now()),
         std::chrono::milliseconds(200));
-    pollfd pfd{ub_fd(ctx->get()), POLLIN, 0};
-    const int ready = poll(&pfd, 1, static_cast<int>(std::max<int64_t>(left.count(), 0)));
+    const int ready =
+        poll(fds.data(), fds.size(), static_cast<int>(std::max<int64_t>(left.count(), 0)));
     if (ready < 0 && errno != EINTR) {
-      for (const auto& q : in_flight) fail(q->index, absl::InternalError(std::strerror(errno)));
-      return timed_out;  // The context's destructor cancels what is outstanding.
+      abandon(absl::InternalError(std::strerror(errno)));
+      return timed_out;
     }
-    if (ready > 0) {
-      if (const absl::Status s = UbStatus(ub_process(ctx->get()), "ub_process"); !s.ok()) {
-        for (const auto& q : in_flight) fail(q->index, s);
+    for (size_t c = 0; ready > 0 && c < context_count; ++c) {
+      if ((fds[c].revents & POLLIN) == 0) continue;
+      if (const absl::Status s = UbStatus(ub_process(contexts[c].get()), "ub_process"); !s.ok()) {
+        abandon(s);
         return timed_out;
       }
     }
-    const auto now = std::chrono::steady_clock::now();
-    for (auto it = in_flight.begin(); it != in_flight.end();) {
-      Query& q = **it;
-      CaaAnswer& answer = (*answers)[q.index];
-      if (q.attempt.done) {
-        if (q.attempt.err != 0) {
-          fail(q.index, UbStatus(q.attempt.err, "resolve"));
-        } else {
-          FillAnswer(*q.attempt.result, options_.dnssec, &answer);
-          answer.observed_at = clock_->Now();
-        }
-      } else if (now >= q.deadline) {
-        ub_cancel(ctx->get(), q.async_id);  // No callback comes after this.
-        timed_out.push_back(q.index);
+    for (RoundQuery* q : finished) {
+      if (q->err != 0) {
+        fail(q->index, UbStatus(q->err, "resolve"));
       } else {
-        ++it;
-        continue;
+        CaaAnswer& answer = (*answers)[q->index];
+        FillAnswer(*q->result, options_.dnssec, &answer);
+        answer.observed_at = clock_->Now();
       }
-      it = in_flight.erase(it);
+      --load[q->context];
+      in_flight.erase(q->self);
+    }
+    finished.clear();
+    const auto now = std::chrono::steady_clock::now();
+    while (!in_flight.empty() && now >= in_flight.front().deadline) {
+      RoundQuery& q = in_flight.front();
+      ub_cancel(contexts[q.context].get(), q.async_id);  // No callback comes after this.
+      timed_out.push_back(q.index);
+      --load[q.context];
+      in_flight.pop_front();
     }
   }
   return timed_out;

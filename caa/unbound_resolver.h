@@ -38,6 +38,10 @@ struct ResolverOptions {
   // LookupMany: queries outstanding at once in one context (unbound's own limit per thread is
   // 1024).
   int max_in_flight = 100;
+  // LookupMany: contexts a round's queries are spread over, each with its own libunbound
+  // worker thread (sending, receiving, validating), so a large batch uses several cores. A
+  // round of at most max_in_flight names uses one.
+  int contexts = 2;
   // Retries after a timeout go over TCP (a server dropping UDP may still answer TCP).
   // Truncated UDP answers are always retried over TCP by unbound itself. Note: if the TCP
   // connection is refused, unbound reports its own SERVFAIL (kServFail), not kTimeout.
@@ -54,20 +58,21 @@ struct ResolverOptions {
 class UnboundResolver final : public CaaResolver {
  public:
   // kInvalidArgument: a malformed server, a negative retry count, a non-positive timeout,
-  // or a trust anchor file that is unreadable or that libunbound cannot parse.
-  // `clock` (borrowed, must outlive the resolver) stamps CaaAnswer::observed_at.
+  // max_in_flight or contexts, or a trust anchor file that is unreadable or that libunbound cannot
+  // parse. `clock` (borrowed, must outlive the resolver) stamps CaaAnswer::observed_at.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<UnboundResolver>> Create(
       const ResolverOptions& options, const Clock* clock);
 
   CaaAnswer Lookup(const std::string& qname) override;
-  // Up to max_in_flight queries at once in one fresh context per attempt, each with its own
-  // timeout, and the timed-out ones retried (over TCP with tcp_fallback) like Lookup's. The
-  // context lives for one call, so what unbound caches is shared by distinct names of one
-  // batch only, for seconds: the DNSKEY chain, and a CNAME target's RRset (its TTL served as
-  // received, serve-original-ttl). Each name's own answer is fetched, not inferred from a
-  // parent's NXDOMAIN (harden-below-nxdomain off); with DNSSEC on, libunbound's aggressive
-  // NSEC (RFC 8198, which ub_ctx_set_option cannot turn off) may answer a name from another
-  // name's validated denial of the same batch: a secure NXDOMAIN all the same.
+  // Spread over up to `contexts` fresh contexts per attempt, up to max_in_flight queries at
+  // once in each, each query with its own timeout, and the timed-out ones retried (over TCP
+  // with tcp_fallback) like Lookup's. The contexts live for one call, so what unbound caches
+  // is shared by distinct names of one batch (in one context) only, for seconds: the DNSKEY chain,
+  // and a CNAME target's RRset (its TTL served as received, serve-original-ttl). Each name's own
+  // answer is fetched, not inferred from a parent's NXDOMAIN (harden-below-nxdomain off); with
+  // DNSSEC on, libunbound's aggressive NSEC (RFC 8198, which ub_ctx_set_option cannot turn off) may
+  // answer a name from another name's validated denial of the same batch: a secure NXDOMAIN all the
+  // same.
   std::vector<CaaAnswer> LookupMany(absl::Span<const std::string> qnames,
                                     const std::function<bool()>& cancelled = {}) override;
 

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <numeric>
 #include <set>
 
 #include "absl/memory/memory.h"
@@ -15,6 +16,7 @@
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "rocksdb/slice_transform.h"
 #include "store/keys.h"
 
 namespace caawatch::store {
@@ -30,6 +32,26 @@ constexpr size_t kFamilyCount = sizeof(kFamilyNames) / sizeof(kFamilyNames[0]);
 constexpr size_t kVersion1Families = 9;
 constexpr char kSchemaKey[] = "schema_version";
 constexpr char kNextSeqKey[] = "next_seq";
+
+// caa_obs keys are query name + 0x00 + BE64(first_seen_ms); their prefix is the name with its
+// 0x00, so a prefix Bloom filter answers "has this name any observation" without a seek
+// (RecordCaaObservations: in a fresh poll nearly every name has none). The name is written into
+// every SST and must never change. SSTs written before it existed (or under another name) carry
+// no prefix filter, and RocksDB then seeks them as before; older caawatch versions ignore it.
+class QueryNamePrefix final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "caawatch.caa_obs.QueryName.v1"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), Terminator(key) + 1);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return Terminator(key) < key.size(); }
+
+ private:
+  static size_t Terminator(const rocksdb::Slice& key) {
+    const void* zero = std::memchr(key.data(), '\0', key.size());
+    return zero == nullptr ? key.size() : static_cast<const char*>(zero) - key.data();
+  }
+};
 
 int64_t Ms(absl::Time t) {
   if (t == absl::InfinitePast()) return INT64_MIN;
@@ -211,6 +233,11 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
     if (!present.count(name)) continue;
     rocksdb::ColumnFamilyOptions cf;
     cf.OptimizeForPointLookup(8);
+    // Every caa_obs read stays within one name (a seek to the name's prefix), as prefix
+    // seek mode requires; a scan across names would need ReadOptions::total_order_seek.
+    if (absl::string_view(name) == "caa_obs") {
+      cf.prefix_extractor = std::make_shared<QueryNamePrefix>();
+    }
     families.emplace_back(name, cf);
   }
   std::vector<rocksdb::ColumnFamilyHandle*> opened;
@@ -742,23 +769,29 @@ absl::StatusOr<RecordedObservation> RocksFindingStore::RecordCaaObservation(
 absl::StatusOr<std::vector<RecordedObservation>> RocksFindingStore::RecordCaaObservations(
     const std::vector<CaaObservationRecord>& observations, absl::Duration max_gap) {
   CAAWATCH_RETURN_IF_ERROR(CheckWritable());
-  {
-    // Each name's newest observation is read before the batch is written: a name twice in one
-    // batch would be planned against a stale newest.
-    std::set<absl::string_view> names;
-    for (const CaaObservationRecord& o : observations) {
-      if (!names.insert(o.query_name()).second) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("query name ", o.query_name(), " twice in one batch of observations"));
-      }
+  // Names in key order: one iterator then moves forward through the family (blocks it has just
+  // read serve the next name), and a name twice in the batch, which would be planned against a
+  // stale newest, sits next to itself.
+  std::vector<size_t> order(observations.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return observations[a].query_name() < observations[b].query_name();
+  });
+  for (size_t i = 1; i < order.size(); ++i) {
+    const std::string& name = observations[order[i]].query_name();
+    if (name == observations[order[i - 1]].query_name()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("query name ", name, " twice in one batch of observations"));
     }
   }
   absl::MutexLock lock(&observation_mu_);
   rocksdb::WriteBatch batch;
   std::vector<RecordedObservation> out(observations.size());
+  // Prefix seek mode (the family's QueryNamePrefix): a name without observations is answered
+  // by the memtable's and the SSTs' prefix filters, and the seek stays within the name.
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), handles_[kCaaObs]));
-  for (size_t i = 0; i < observations.size(); ++i) {
+  for (size_t i : order) {
     const CaaObservationRecord& observation = observations[i];
     const std::string prefix = observation.query_name() + std::string(1, '\0');
     it->SeekForPrev(prefix + std::string(8, '\xff'));

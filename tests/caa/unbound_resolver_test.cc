@@ -221,6 +221,28 @@ TEST_F(UnboundResolverTest, ConcurrentLookupsFromSeveralThreadsAllAnswer) {
   }
 }
 
+// A batch spread over several contexts (each with its own libunbound worker thread) keeps
+// every name's own answer, in order, DNSSEC statuses included.
+TEST_F(UnboundResolverTest, LookupManyOverSeveralContextsAnswersEachNameInItsPlace) {
+  ResolverOptions options = KnotOptions();
+  options.max_in_flight = 1;
+  options.contexts = 3;
+  const std::vector<std::string> names = {"signed.test", "broken.test", "example.test",
+                                          "missing.signed.test", "alias.example.test"};
+  const std::vector<CaaAnswer> answers = NewResolver(options)->LookupMany(names);
+  ASSERT_EQ(answers.size(), names.size());
+  for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(answers[i].qname, names[i]);
+  EXPECT_EQ(answers[0].dnssec, DnssecStatus::kSecure) << answers[0].error;
+  EXPECT_THAT(answers[0].records, ElementsAre(Caa(0, "issue", "signed.test")));
+  EXPECT_EQ(answers[1].outcome, LookupOutcome::kBogus);
+  EXPECT_EQ(answers[2].dnssec, DnssecStatus::kInsecure);
+  EXPECT_EQ(answers[2].records.size(), 2u);
+  EXPECT_EQ(answers[3].outcome, LookupOutcome::kNxDomain);
+  EXPECT_EQ(answers[3].dnssec, DnssecStatus::kSecure);
+  EXPECT_THAT(answers[4].cname_chain, ElementsAre("target.example.test"));
+  for (const CaaAnswer& answer : answers) EXPECT_EQ(answer.observed_at, kNow);
+}
+
 // Binds UDP and TCP on a free port and never answers: queries go unanswered.
 class BlackholeServer {
  public:
@@ -291,6 +313,67 @@ TEST(UnboundResolverTimeoutTest, PortWithNothingListeningTimesOutWithinTheConfig
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
 }
 
+ResolverOptions BlackholeOptions(const BlackholeServer& blackhole) {
+  ResolverOptions options;
+  options.servers = {blackhole.address()};
+  options.dnssec = false;
+  options.retries = 0;
+  options.tcp_fallback = false;
+  return options;
+}
+
+// Four names that time out, one query in flight per context: over four contexts they wait
+// side by side (one timeout), where one context would wait for them in turn (four).
+TEST(UnboundResolverTimeoutTest, LookupManyWaitsForTheContextsSideBySide) {
+  BlackholeServer blackhole;
+  FakeClock clock(kNow);
+  ResolverOptions options = BlackholeOptions(blackhole);
+  options.timeout = absl::Milliseconds(400);
+  options.max_in_flight = 1;
+  options.contexts = 4;
+  absl::StatusOr<std::unique_ptr<UnboundResolver>> resolver =
+      UnboundResolver::Create(options, &clock);
+  ASSERT_TRUE(resolver.ok()) << resolver.status();
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<CaaAnswer> answers =
+      (*resolver)->LookupMany({"a.example.test", "b.example.test", "c.example.test", "d.test"});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(answers.size(), 4u);
+  for (const CaaAnswer& answer : answers) {
+    EXPECT_EQ(answer.outcome, LookupOutcome::kTimeout) << answer.qname << ": " << answer.error;
+  }
+  EXPECT_GE(elapsed, std::chrono::milliseconds(400));
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1200));  // In turn: 4 x 400 ms.
+}
+
+// A cancel while every context waits for a silent server: LookupMany asks again within 200 ms,
+// cancels what is outstanding in every context and marks every name, asked or not, cancelled.
+TEST(UnboundResolverTimeoutTest, LookupManyCancelledWhileWaitingStopsEveryContextPromptly) {
+  BlackholeServer blackhole;
+  FakeClock clock(kNow);
+  ResolverOptions options = BlackholeOptions(blackhole);
+  options.timeout = absl::Seconds(10);
+  options.max_in_flight = 50;
+  options.contexts = 3;
+  absl::StatusOr<std::unique_ptr<UnboundResolver>> resolver =
+      UnboundResolver::Create(options, &clock);
+  ASSERT_TRUE(resolver.ok()) << resolver.status();
+  std::vector<std::string> names;
+  for (int i = 0; i < 400; ++i) names.push_back("n" + std::to_string(i) + ".example.test");
+  int asked = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<CaaAnswer> answers =
+      (*resolver)->LookupMany(names, [&asked] { return ++asked > 1; });  // The second ask.
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(asked, 2);
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1000));  // One 200 ms wait, plus slack.
+  ASSERT_EQ(answers.size(), names.size());
+  for (const CaaAnswer& answer : answers) {
+    EXPECT_EQ(answer.outcome, LookupOutcome::kOtherError) << answer.qname;
+    EXPECT_EQ(answer.error, "cancelled") << answer.qname;
+  }
+}
+
 TEST(UnboundResolverCreateTest, RejectsMalformedConfiguration) {
   FakeClock clock(kNow);
   struct Case {
@@ -319,6 +402,12 @@ TEST(UnboundResolverCreateTest, RejectsMalformedConfiguration) {
   ResolverOptions negative_retries = base;
   negative_retries.retries = -1;
   cases.push_back({"negative retries", negative_retries});
+  ResolverOptions no_window = base;
+  no_window.max_in_flight = 0;
+  cases.push_back({"no query in flight", no_window});
+  ResolverOptions no_contexts = base;
+  no_contexts.contexts = 0;
+  cases.push_back({"no context", no_contexts});
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     EXPECT_EQ(UnboundResolver::Create(c.options, &clock).status().code(),
