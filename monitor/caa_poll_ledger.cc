@@ -1,7 +1,5 @@
 #include "monitor/caa_poll_ledger.h"
 
-#include <algorithm>
-
 #include "base/status_macros.h"
 
 namespace caawatch::monitor {
@@ -21,26 +19,16 @@ absl::StatusOr<CaaPollLedger> CaaPollLedger::Load(store::FindingStore* store, ab
   size_t total = 0;
   for (const store::CaaPolled& r : records) total += r.name_hashes.size();
   ledger.polled_.reserve(total);
-  for (const store::CaaPolled& r : records) {
+  for (const store::CaaPolled& r : records) {  // Oldest first: a later record overwrites.
     const int64_t ms = absl::ToUnixMillis(r.polled_at);
-    for (const uint64_t hash : r.name_hashes) ledger.polled_.emplace_back(hash, ms);
+    for (const uint64_t hash : r.name_hashes) ledger.polled_.insert_or_assign(hash, ms);
   }
-  // Newest first within a hash, then keep the first of each.
-  std::sort(ledger.polled_.begin(), ledger.polled_.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second > b.second;
-  });
-  ledger.polled_.erase(std::unique(ledger.polled_.begin(), ledger.polled_.end(),
-                                   [](const auto& a, const auto& b) { return a.first == b.first; }),
-                       ledger.polled_.end());
-  ledger.polled_.shrink_to_fit();
   return ledger;
 }
 
 std::optional<absl::Time> CaaPollLedger::PolledAt(absl::string_view query_name) const {
-  const uint64_t hash = PolledNameHash(query_name);
-  const auto it = std::lower_bound(polled_.begin(), polled_.end(), hash,
-                                   [](const auto& entry, uint64_t h) { return entry.first < h; });
-  if (it == polled_.end() || it->first != hash) return std::nullopt;
+  const auto it = polled_.find(PolledNameHash(query_name));
+  if (it == polled_.end()) return std::nullopt;
   return absl::FromUnixMillis(it->second);
 }
 

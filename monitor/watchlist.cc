@@ -179,8 +179,15 @@ std::string WatchItem::ToString() const {
 }
 
 absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
-  std::vector<absl::string_view> fields =
-      absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
+  // Most lines are one name: split only when there is something to split (a million-line
+  // watchlist is read at every start).
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::vector<absl::string_view> fields;
+  if (std::none_of(text.begin(), text.end(), is_space)) {
+    if (!text.empty()) fields.push_back(text);
+  } else {
+    fields = absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
+  }
   if (fields.empty()) return absl::InvalidArgumentError("empty watch entry");
   WatchItem item;
   absl::string_view name = fields[0];
