@@ -1,5 +1,6 @@
 #include "monitor/caa_observer.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "base/status_macros.h"
@@ -180,6 +181,28 @@ absl::Status CaaObserver::ObservePath(const std::string& name) {
     (void)answer;
   }
   return absl::OkStatus();
+}
+
+absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
+  constexpr size_t kRound = 1000;
+  const absl::Time now = clock_->Now();
+  absl::flat_hash_set<std::string> asked;
+  std::vector<std::string> round;
+  const auto flush = [&]() -> absl::Status {
+    if (round.empty()) return absl::OkStatus();
+    CAAWATCH_RETURN_IF_ERROR(ObserveMany(round).status());
+    for (const std::string& q : round) NoteObserved(q, now);  // Recorded: History finds them.
+    round.clear();
+    return absl::OkStatus();
+  };
+  for (const std::string& name : names) {
+    for (std::string& q : caa::SearchNames(name)) {
+      if (RecentlyObserved(q, now) || !asked.insert(q).second) continue;
+      round.push_back(std::move(q));
+      if (round.size() == kRound) CAAWATCH_RETURN_IF_ERROR(flush());
+    }
+  }
+  return flush();
 }
 
 absl::StatusOr<std::vector<caa::Observation>> CaaObserver::History(const std::string& query_name) {

@@ -54,6 +54,11 @@ class CaaObserver {
   // Looks up `name` ("*.x" searches from "x") and each parent up to the TLD, recording every
   // answer. Errors only when the store fails; DNS failures are recorded as observations.
   [[nodiscard]] absl::Status ObservePath(const std::string& name);
+  // ObservePath for many names at once: every search name not looked up within min_requery is
+  // asked concurrently (LookupMany, up to 1,000 a round) and recorded a round per store write;
+  // ObservePath calls for these names then find them observed. A batch of log entries with
+  // many hits costs one round of lookups, not one lookup after another.
+  [[nodiscard]] absl::Status ObservePaths(absl::Span<const std::string> names);
   // The stored observations of one query name, oldest first.
   [[nodiscard]] absl::StatusOr<std::vector<caa::Observation>> History(
       const std::string& query_name);

@@ -107,6 +107,18 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
   return r;
 }
 
+absl::Status IssuanceEvaluator::ObserveAhead(absl::Span<const EntryHits> entries) {
+  std::vector<std::string> names;
+  for (const EntryHits& e : entries) {
+    // As Evaluate: no lookups for an entry exempt from CAA, none for IP or .onion names.
+    if (e.entry->identity.not_before < kCaaMandatorySince) continue;
+    for (const WatchHit& h : *e.hits) {
+      if (IsCaaSubject(h.cert_name)) names.push_back(h.cert_name);
+    }
+  }
+  return observer_->ObservePaths(names);
+}
+
 absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(const ctlog::LogEntry& entry,
                                                                  const ctlog::LogInfo& log,
                                                                  const std::vector<WatchHit>& hits,

@@ -245,6 +245,11 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
   const std::shared_ptr<const Watchlist> watchlist = deps_.watches->Current();
   const absl::Time now = deps_.clock->Now();
   store::CommitRequest request;
+  struct Hit {
+    ctlog::LogEntry entry;
+    std::vector<WatchHit> hits;
+  };
+  std::vector<Hit> matched;
   for (size_t i = 0; i < batch.entries.size(); ++i) {
     const uint64_t index = batch.start + i;
     // Most entries match nothing: only their names are read; the full decode (hashes, chain,
@@ -256,12 +261,21 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
       Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", names.status().message()));
       continue;
     }
-    const std::vector<WatchHit> hits = IssuanceEvaluator::FindHits(*watchlist, *names);
+    std::vector<WatchHit> hits = IssuanceEvaluator::FindHits(*watchlist, *names);
     if (hits.empty()) continue;
-    CAAWATCH_ASSIGN_OR_RETURN(const ctlog::LogEntry entry,
+    CAAWATCH_ASSIGN_OR_RETURN(ctlog::LogEntry entry,
                               ctlog::DecodeLogEntry(index, batch.entries[i]));
+    matched.push_back(Hit{std::move(entry), std::move(hits)});
+  }
+  // The CAA of every hit's names, asked all at once before the hits are judged one by one.
+  std::vector<IssuanceEvaluator::EntryHits> ahead;
+  ahead.reserve(matched.size());
+  for (const Hit& m : matched) ahead.push_back({&m.entry, &m.hits});
+  CAAWATCH_RETURN_IF_ERROR(deps_.evaluator->ObserveAhead(ahead));
+  for (const Hit& m : matched) {
+    const ctlog::LogEntry& entry = m.entry;
     CAAWATCH_ASSIGN_OR_RETURN(store::FindingRecord finding,
-                              deps_.evaluator->Evaluate(entry, log_, hits, now));
+                              deps_.evaluator->Evaluate(entry, log_, m.hits, now));
     if (!entry.certificate_der.empty()) {
       request.certificates.emplace_back(
           Bytes(entry.identity.sha256),

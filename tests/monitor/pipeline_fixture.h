@@ -68,7 +68,7 @@ class PipelineFixture : public ::testing::Test {
     resolver_options.dnssec = false;
     auto resolver = caa::UnboundResolver::Create(resolver_options, &clock_);
     ASSERT_TRUE(resolver.ok()) << resolver.status();
-    resolver_ = std::move(*resolver);
+    resolver_ = WrapResolver(std::move(*resolver));
     auto store = store::FindingStore::Open(data_dir_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
@@ -106,6 +106,11 @@ class PipelineFixture : public ::testing::Test {
     auto server = fakes::TestLogServer::Start(log_.get());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
+  }
+
+  // The resolver the observer uses: the real one, or a test's wrapper around it.
+  virtual std::unique_ptr<caa::CaaResolver> WrapResolver(std::unique_ptr<caa::CaaResolver> real) {
+    return real;
   }
 
   void TearDown() override {
