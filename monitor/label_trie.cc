@@ -54,6 +54,18 @@ void LabelTrie::Place(uint32_t node, size_t hash) {
   tags_[s] = Tag(hash);
 }
 
+void LabelTrie::Reserve(size_t nodes, size_t label_bytes) {
+  labels_.reserve(label_bytes);
+  label_begin_.reserve(nodes + 1);
+  parent_.reserve(nodes);
+  size_t slots = slots_.size();
+  while (4 * nodes > 3 * slots) slots *= 2;  // Insert's load limit: then it never grows.
+  if (slots == slots_.size()) return;
+  slots_.assign(slots, kAbsent);
+  tags_.assign(slots, 0);
+  for (uint32_t n = 1; n < size(); ++n) Place(n, Hash(parent_[n], Label(n)));
+}
+
 void LabelTrie::Grow() {
   slots_.assign(slots_.size() * 2, kAbsent);
   tags_.assign(tags_.size() * 2, 0);

@@ -26,6 +26,9 @@ class LabelTrie {
   // The node of `domain` (labels separated by '.', no trailing dot; "" is the root), created
   // with every missing ancestor. Node ids are dense and stable. Precondition: not Frozen().
   uint32_t Insert(absl::string_view domain);
+  // Room for `nodes` nodes and `label_bytes` of labels without rehashing (a large watchlist
+  // file: the table is otherwise doubled and rebuilt some twenty times).
+  void Reserve(size_t nodes, size_t label_bytes);
   // Ends insertion and lays out every node's children for Children(); frees build slack.
   void Freeze();
   bool Frozen() const { return !child_begin_.empty(); }

@@ -107,6 +107,20 @@ absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, LabelSyntax s
   absl::string_view name = raw;
   while (absl::ConsumeSuffix(&name, ".")) {
   }  // Every trailing dot, as certspotter's TrimRight.
+  // The common case, an ASCII name of valid labels, in one string; anything else label by
+  // label below, which also words the error.
+  if (std::none_of(name.begin(), name.end(), [](char c) { return (c & 0x80) != 0; })) {
+    std::string domain = absl::AsciiStrToLower(name);
+    bool valid = domain.size() <= kMaxDomainLength;
+    for (size_t start = 0; valid;) {
+      const size_t dot = domain.find('.', start);
+      const size_t end = dot == std::string::npos ? domain.size() : dot;
+      valid = IsLabelOf(syntax, absl::string_view(domain).substr(start, end - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    if (valid) return domain;
+  }
   std::vector<std::string> labels;
   for (absl::string_view label : absl::StrSplit(name, '.')) {
     absl::StatusOr<std::string> normalised = NormaliseLabel(label, syntax);
@@ -269,6 +283,10 @@ void Watchlist::Builder::Add(const WatchItem& item) {
 }
 
 absl::Status Watchlist::Builder::AddText(absl::string_view text) {
+  // About one new node per line (parents are shared), and no more label bytes than the text.
+  const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  trie_.Reserve(trie_.size() + lines + lines / 8, text.size());
+  items_.reserve(items_.size() + lines);
   return ForEachWatchItem(text, [this](WatchItem item) { Add(item); });
 }
 
