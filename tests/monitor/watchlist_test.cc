@@ -404,5 +404,28 @@ TEST(WatchlistTest, MillionNamesAreIndexedAndQueriedCorrectly) {
   EXPECT_EQ(list.MatchName("*.zone7.com").size(), 1000u);
 }
 
+// A file read after items were added (the trie is resized with nodes in it), mixing ASCII names
+// in any case, IDNs and a bad line: the same list as the items parsed one by one.
+TEST(WatchlistTest, TextAddedAfterItemsIndexesEveryNameOnce) {
+  Watchlist::Builder builder;
+  builder.Add(Item("first.example", false));
+  std::string text;
+  for (int i = 0; i < 5000; ++i) absl::StrAppend(&text, "Host", i, ".Zone", i % 50, ".EXAMPLE.\n");
+  text +=
+      ".b\xc3\xbc"
+      "cher.example\n";
+  ASSERT_TRUE(builder.AddText(text).ok());
+  EXPECT_FALSE(builder.AddText("ok.example\nbad..example\n").ok());
+  const Watchlist list = std::move(builder).Build();
+  EXPECT_EQ(list.size(),
+            5003u);  // first, 5000 hosts, the IDN; ok.example came before the bad line.
+  EXPECT_THAT(HitItems(list, "host4999.zone49.example"),
+              UnorderedElementsAreArray({"host4999.zone49.example"}));
+  EXPECT_THAT(HitItems(list, "first.example"), UnorderedElementsAreArray({"first.example"}));
+  EXPECT_THAT(HitItems(list, "www.xn--bcher-kva.example"),
+              UnorderedElementsAreArray({".xn--bcher-kva.example"}));
+  EXPECT_THAT(HitItems(list, "host5000.zone0.example"), IsEmpty());
+}
+
 }  // namespace
 }  // namespace caawatch::monitor
