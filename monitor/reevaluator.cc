@@ -1,6 +1,7 @@
 #include "monitor/reevaluator.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 #include <utility>
 
@@ -10,19 +11,10 @@
 #include "caa/relevant_set.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "monitor/verdict_order.h"
+#include "store/keys.h"
 
 namespace caawatch::monitor {
 namespace {
-
-// Whether a finding's evaluation reads `query_name`: it lies on the RFC 8659 search path of
-// one of its evaluated names.
-bool ReadsName(const store::FindingRecord& f, const std::string& query_name) {
-  for (const store::CaaNameRecord& c : f.caa()) {
-    const std::vector<std::string> path = caa::SearchNames(c.name());
-    if (std::find(path.begin(), path.end(), query_name) != path.end()) return true;
-  }
-  return false;
-}
 
 // Whether two evaluations say the same thing. Observation evidence alone (a last_seen that
 // grew) is no reason to store a new revision.
@@ -92,33 +84,67 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
   // Every affected finding once, however many of the names it reads were noted.
   std::map<std::string, store::FindingRecord> affected;
   std::map<std::string, std::set<std::string>> names_by_finding;
-  auto collect = [&](const std::string& name, const Range& range) -> absl::Status {
+  // Reads the findings issued in [from, to] once and keeps those for which `reads` names noted
+  // names that affect them.
+  auto collect = [&](const Range& range, absl::string_view what,
+                     const std::function<std::set<std::string>(const store::FindingRecord&)>& reads)
+      -> absl::Status {
     CAAWATCH_ASSIGN_OR_RETURN(
         std::vector<store::FindingRecord> found,
         deps_.store->FindingsIssuedBetween(range.from, range.to, options_.max_findings_per_run));
     if (found.size() >= options_.max_findings_per_run && deps_.logger != nullptr) {
       deps_.logger->Log(LogLevel::kWarning, "reevaluate",
                         absl::StrCat("more than ", options_.max_findings_per_run,
-                                     " findings in the range of a new observation of ",
-                                     name.empty() ? "several names" : name,
+                                     " findings in the range of a new observation of ", what,
                                      "; only the oldest are judged again"));
     }
     for (store::FindingRecord& f : found) {
-      if (!name.empty() && !ReadsName(f, name)) continue;
+      const std::set<std::string> names = reads(f);
+      if (names.empty()) continue;
       // Memory stays bounded: one run judges at most max_findings_per_run findings.
       if (affected.size() >= options_.max_findings_per_run && !affected.count(f.tbs_sha256())) {
         continue;
       }
-      names_by_finding[f.tbs_sha256()].insert(name.empty() ? "several names" : name);
+      names_by_finding[f.tbs_sha256()].insert(names.begin(), names.end());
       affected.emplace(f.tbs_sha256(), std::move(f));
     }
     return absl::OkStatus();
   };
   absl::Status status;
-  if (overflow) status = collect("", *overflow);
-  for (const auto& [name, range] : pending) {
-    if (!status.ok()) break;
-    status = collect(name, range);
+  if (overflow) {
+    status = collect(*overflow, "several names", [](const store::FindingRecord&) {
+      return std::set<std::string>{"several names"};
+    });
+  }
+  // The noted names' ranges, merged where they overlap: each stretch of time is read once
+  // however many names were noted in it (a batch of first sightings notes hundreds at once),
+  // and a finding is kept when it reads a name noted for a range holding its issuance.
+  std::vector<std::pair<Range, std::string>> by_time;
+  for (const auto& [name, range] : pending) by_time.emplace_back(range, name);
+  std::sort(by_time.begin(), by_time.end(),
+            [](const auto& a, const auto& b) { return a.first.from < b.first.from; });
+  for (size_t i = 0; i < by_time.size() && status.ok();) {
+    Range stretch = by_time[i].first;
+    size_t end = i + 1;
+    while (end < by_time.size() && by_time[end].first.from <= stretch.to) {
+      stretch.to = std::max(stretch.to, by_time[end].first.to);
+      ++end;
+    }
+    const std::string what = end - i == 1 ? by_time[i].second : "several names";
+    status = collect(stretch, what, [&](const store::FindingRecord& f) {
+      const absl::Time issued = absl::FromUnixMillis(store::IssuedMs(f));
+      std::set<std::string> names;
+      for (const store::CaaNameRecord& c : f.caa()) {
+        for (std::string& q : caa::SearchNames(c.name())) {
+          const auto it = pending.find(q);
+          if (it != pending.end() && issued >= it->second.from && issued <= it->second.to) {
+            names.insert(std::move(q));
+          }
+        }
+      }
+      return names;
+    });
+    i = end;
   }
   ReevaluationStats stats;
   for (const auto& [tbs, finding] : affected) {
