@@ -16,7 +16,11 @@ NXDOMAIN from a local knotd (a root zone with nothing in it), then alternates, r
   run --once, poll not due
                  `caawatch run --once` on a copy of the store the prepoll left (its CAA poll
                  ledger shows every name answered minutes ago): a restart, or `run --once` from
-                 cron, within the CAA poll interval of the last poll.
+                 cron, within the CAA poll interval of the last poll. On the empty log it is
+                 the fixed start-up alone (reading the watchlist, the store, the poll ledger).
+  busy           certspotter and `caawatch run --once` watching one subtree that many entries
+                 hit (--busy-watch, default .com.br: ~7% of the entries), so that the cost per
+                 matching certificate (decode, CAA lookups, evaluation, store) shows.
 
 CPU seconds come from wait4() rusage of each child, peak RSS from its VmHWM (polled).
 Needs: certspotter (`apt-get install -y certspotter`, Debian 0.16), nginx, knotd, and a build of
@@ -213,6 +217,8 @@ def main():
     ap.add_argument("--tiled-names", default="1000,1000000")
     ap.add_argument("--certspotter-names", default="1000,10000")
     ap.add_argument("--run-once-names", default="1000,100000,1000000", help="caawatch run --once end to end")
+    ap.add_argument("--busy-watch", default=".com.br",
+                    help="a watch item many entries hit; empty: no busy runs")
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     build = os.path.abspath(a.build)
@@ -259,6 +265,10 @@ def main():
         sizes = set(parse(a.names) + parse(a.tiled_names) + parse(a.certspotter_names) +
                     parse(a.run_once_names))
         watchlists = write_watchlists(a.work, sizes, hits)
+        if a.busy_watch:
+            watchlists["busy"] = os.path.join(a.work, "watchlist-busy")
+            with open(watchlists["busy"], "w") as f:
+                f.write(a.busy_watch + "\n")
 
         plan = []  # Alternating: certspotter next to caawatch at the same size.
         for n in sorted(sizes):
@@ -272,8 +282,12 @@ def main():
                 plan.append(("caawatch prepoll", "empty", n))
                 plan.append(("caawatch run --once, poll not due", "rfc6962", n))
                 plan.append(("caawatch run --once, poll not due", "tiled", n))
+                plan.append(("caawatch run --once, poll not due", "empty", n))
             if n in parse(a.tiled_names):
                 plan.append(("caawatch tail", "tiled", n))
+        if a.busy_watch:
+            plan.append(("certspotter", "rfc6962", "busy"))
+            plan.append(("caawatch run --once", "rfc6962", "busy"))
         results = {}
         for r in range(a.rounds):
             for tool, log_kind, n in plan:
@@ -314,9 +328,10 @@ def main():
                 results.setdefault(key, []).append((wall, cpu, rss, entries))
                 rate = f"{entries / wall:>10,.0f} entries/s" if entries else " " * 21
                 knotd_note = f"  knotd {dns_cpu:6.2f} CPU s" if dns_cpu is not None else ""
-                print(f"round {r + 1} {tool:34} {log_kind:8} {n:>9,} names: {wall:7.2f} s "
+                label = f"{n:>9,} names" if isinstance(n, int) else f"{a.busy_watch:>15}"
+                print(f"round {r + 1} {tool:34} {log_kind:8} {label}: {wall:7.2f} s "
                       f"{rate} {cpu:7.2f} CPU s  {rss / 1024:7.1f} MiB peak{knotd_note}", flush=True)
-        report(results, size, parse(a.certspotter_names))
+        report(results, size, parse(a.certspotter_names), a.busy_watch)
         with open(os.path.join(a.work, "results.json"), "w") as f:
             json.dump([{"tool": k[0], "log": k[1], "names": k[2], "runs": v}
                        for k, v in results.items()], f, indent=1)
@@ -326,7 +341,7 @@ def main():
             c.wait()
 
 
-def report(results, size, cs_names):
+def report(results, size, cs_names, busy_watch):
     print("\nmedians over rounds (entries/s = entries / wall; CPU per entry = child CPU / entries)")
     print(f"| tool | log | watched names | entries/s | CPU us/entry | cores | peak RSS MiB |")
     print("|---|---|---:|---:|---:|---:|---:|")
@@ -337,19 +352,27 @@ def report(results, size, cs_names):
         rss = max(r[2] for r in runs) / 1024
         entries = runs[0][3]
         med[(tool, log, n)] = (wall, entries)
+        label = f"{n:,}" if isinstance(n, int) else busy_watch
         if entries:
-            print(f"| {tool} | {log} | {n:,} | {entries / wall:,.0f} | {1e6 * cpu / entries:.1f} "
+            print(f"| {tool} | {log} | {label} | {entries / wall:,.0f} | {1e6 * cpu / entries:.1f} "
                   f"| {cpu / wall:.2f} | {rss:.0f} |")
         else:
-            print(f"| {tool} | {log} | {n:,} | ({wall:.2f} s, {1e6 * cpu / n:.0f} us CPU per "
+            print(f"| {tool} | {log} | {label} | ({wall:.2f} s, {1e6 * cpu / n:.1f} us CPU per "
                   f"name) | | {cpu / wall:.2f} | {rss:.0f} |")
     print("\nratios, caawatch / certspotter entries/s (same log, same run, alternating):")
-    for n in cs_names:
+    for n in cs_names + (["busy"] if busy_watch else []):
         cs = med.get(("certspotter", "rfc6962", n))
+        label = f"{n:>7,} names" if isinstance(n, int) else busy_watch
         for tool in ("caawatch tail", "caawatch run --once", "caawatch run --once, poll not due"):
             cw = med.get((tool, "rfc6962", n))
             if cs and cw:
-                print(f"  {n:>7,} names: {tool}: {cs[0] / cw[0]:.2f}x")
+                print(f"  {label}: {tool}: {cs[0] / cw[0]:.2f}x")
+    print("\nrun --once, poll not due, without its fixed start-up (the same run on the empty log):")
+    for (tool, log, n), (wall, entries) in sorted(med.items(), key=str):
+        startup = med.get(("caawatch run --once, poll not due", "empty", n))
+        if tool.endswith("poll not due") and entries and startup and wall > startup[0]:
+            print(f"  {log:8} {n:>9,} names: start-up {startup[0]:.2f} s, then "
+                  f"{entries / (wall - startup[0]):,.0f} entries/s")
 
 
 if __name__ == "__main__":
