@@ -170,8 +170,26 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const Watchlist& list,
   // Wall time for the progress figures only; the observations carry the clock's time.
   const absl::Time start = absl::Now();
   std::optional<CaaPollLedger> ledger;
+  // A whole-watchlist poll can be skipped at once when the last complete one covered the same
+  // search names within fresh_for; otherwise the ledger is checked name by name.
+  const bool whole_list = options.ledger != nullptr && already_observed == nullptr;
+  Watchlist::SearchNamesDigest digest;
+  absl::Time clock_start;
   if (options.ledger != nullptr) {
-    const absl::Time fresh_since = options.clock->Now() - options.fresh_for;
+    clock_start = options.clock->Now();
+    const absl::Time fresh_since = clock_start - options.fresh_for;
+    if (whole_list) {
+      digest = list.DigestSearchNames();
+      CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::CaaPollPass> pass,
+                                options.ledger->LastCaaPollPass());
+      if (pass && pass->fingerprint == digest.fingerprint && pass->started_at >= fresh_since) {
+        CaaPollStats stats;
+        stats.skipped_fresh = digest.names;
+        stats.oldest_skipped = pass->started_at;
+        stats.elapsed = absl::Now() - start;
+        return stats;
+      }
+    }
     CAAWATCH_RETURN_IF_ERROR(options.ledger->ForgetCaaPolledBefore(fresh_since));
     CAAWATCH_ASSIGN_OR_RETURN(ledger, CaaPollLedger::Load(options.ledger, fresh_since));
   }
@@ -182,7 +200,14 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const Watchlist& list,
   }
   PollBatches(&run, observer, options, start);
   for (std::thread& t : helpers) t.join();
-  return run.Finish(start);
+  CAAWATCH_ASSIGN_OR_RETURN(const CaaPollStats stats, run.Finish(start));
+  if (whole_list && !stats.stopped && stats.failures == 0) {
+    // Every search name now has an answer at or after the earlier of this poll's start and
+    // the oldest answer it skipped.
+    CAAWATCH_RETURN_IF_ERROR(options.ledger->RecordCaaPollPass(
+        {digest.fingerprint, std::min(clock_start, stats.oldest_skipped)}));
+  }
+  return stats;
 }
 
 }  // namespace caawatch::monitor

@@ -1,17 +1,11 @@
 #include "monitor/caa_poll_ledger.h"
 
 #include "base/status_macros.h"
+#include "monitor/fnv1a.h"
 
 namespace caawatch::monitor {
 
-uint64_t PolledNameHash(absl::string_view query_name) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char c : query_name) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
+uint64_t PolledNameHash(absl::string_view query_name) { return Fnv1a64(query_name); }
 
 absl::StatusOr<CaaPollLedger> CaaPollLedger::Load(store::FindingStore* store, absl::Time since) {
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::CaaPolled> records, store->CaaPolledSince(since));

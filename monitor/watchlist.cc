@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -18,6 +19,7 @@
 #include "base/status_macros.h"
 #include "ctlog/der.h"
 #include "ctlog/punycode.h"
+#include "monitor/fnv1a.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -319,6 +321,28 @@ std::string Watchlist::SearchName(size_t i) const {
     if (absl::StrContains(trie_.Label(n), '*')) return std::string();
   }
   return trie_.Domain(static_cast<uint32_t>(i));
+}
+
+Watchlist::SearchNamesDigest Watchlist::DigestSearchNames() const {
+  // Per node, FNV-1a of its labels from the root (".com.example.www"), continued from its
+  // parent's (a parent is always numbered before its children); the set's fingerprint is the
+  // sum of the finalised node hashes, which no order changes.
+  std::vector<uint64_t> path_hash(trie_.size(), kFnv1aOffset);
+  std::vector<bool> starred(trie_.size(), false);
+  SearchNamesDigest digest;
+  for (uint32_t n = 1; n < trie_.size(); ++n) {
+    const uint32_t parent = trie_.Parent(n);
+    const absl::string_view label = trie_.Label(n);
+    path_hash[n] = Fnv1a64(label, Fnv1a64(".", path_hash[parent]));
+    starred[n] = starred[parent] || absl::StrContains(label, '*');
+    if (starred[n]) continue;
+    uint64_t h = path_hash[n];  // splitmix64's finaliser, so that sums of close values spread.
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    digest.fingerprint += h ^ (h >> 31);
+    ++digest.names;
+  }
+  return digest;
 }
 
 bool Watchlist::HasSearchName(absl::string_view name) const {

@@ -153,6 +153,15 @@ class Watchlist {
   std::string SearchName(size_t i) const;
   // Whether `name` is one of the search names (lowercase, no trailing dot).
   bool HasSearchName(absl::string_view name) const;
+  // The set of search names (those SearchName gives, not the empty ones) in 64 bits: equal for
+  // two watchlists with the same search names whatever their order or items, different
+  // otherwise but for a 2^-64 chance. For the CAA poll to recognise a watchlist it polled
+  // completely; O(search_name_count()).
+  struct SearchNamesDigest {
+    uint64_t fingerprint = 0;
+    size_t names = 0;
+  };
+  SearchNamesDigest DigestSearchNames() const;
 
   // Heap bytes held by the index and the entries.
   size_t MemoryBytes() const;

@@ -81,6 +81,13 @@ struct CaaPolled {
   std::vector<uint64_t> name_hashes;
 };
 
+// A CAA poll that answered every search name of a watchlist (Watchlist::DigestSearchNames),
+// each at or after `started_at`.
+struct CaaPollPass {
+  uint64_t fingerprint = 0;
+  absl::Time started_at;
+};
+
 struct OpenOptions {
   bool read_only = false;  // CLI readers open without locking out `run`.
   // Writes are refused (kFailedPrecondition, saying how much is free) while the file system
@@ -176,6 +183,11 @@ class FindingStore {
                                                      absl::Span<const uint64_t> name_hashes) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::vector<CaaPolled>> CaaPolledSince(absl::Time since) = 0;
   [[nodiscard]] virtual absl::Status ForgetCaaPolledBefore(absl::Time before) = 0;
+  // The last complete poll of a whole watchlist (one record, replaced; not synced, a hint like
+  // the ledger): a start whose watchlist has the same fingerprint within the interval skips
+  // the per-name check.
+  [[nodiscard]] virtual absl::Status RecordCaaPollPass(const CaaPollPass& pass) = 0;
+  [[nodiscard]] virtual absl::StatusOr<std::optional<CaaPollPass>> LastCaaPollPass() = 0;
   // Observations of `query_name` overlapping [from, to], oldest first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<CaaObservationRecord>> CaaHistory(
       const std::string& query_name, absl::Time from, absl::Time to) = 0;

@@ -32,6 +32,7 @@ constexpr size_t kFamilyCount = sizeof(kFamilyNames) / sizeof(kFamilyNames[0]);
 constexpr size_t kVersion1Families = 9;
 constexpr char kSchemaKey[] = "schema_version";
 constexpr char kNextSeqKey[] = "next_seq";
+constexpr char kCaaPollPassKey[] = "caa_poll_pass";
 
 // caa_obs keys are query name + 0x00 + BE64(first_seen_ms); their prefix is the name with its
 // 0x00, so a prefix Bloom filter answers "has this name any observation" without a seek
@@ -913,6 +914,27 @@ absl::Status RocksFindingStore::ForgetCaaPolledBefore(absl::Time before) {
   return FromRocks(db_->DeleteRange(rocksdb::WriteOptions(), handles_[kCaaPolled], BigEndian64(0),
                                     BigEndian64(static_cast<uint64_t>(end))),
                    "forget CAA polls");
+}
+
+absl::Status RocksFindingStore::RecordCaaPollPass(const CaaPollPass& pass) {
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
+  return FromRocks(db_->Put(rocksdb::WriteOptions(), handles_[kMeta], kCaaPollPassKey,
+                            BigEndian64(pass.fingerprint) +
+                                BigEndian64(static_cast<uint64_t>(Ms(pass.started_at)))),
+                   "record CAA poll pass");
+}
+
+absl::StatusOr<std::optional<CaaPollPass>> RocksFindingStore::LastCaaPollPass() {
+  std::string value;
+  bool found = false;
+  CAAWATCH_RETURN_IF_ERROR(Get(kMeta, kCaaPollPassKey, &value, &found));
+  if (!found) return std::nullopt;
+  if (value.size() != 16) return absl::DataLossError("corrupt CAA poll pass record");
+  CaaPollPass pass;
+  pass.fingerprint = ReadBigEndian64(value);
+  pass.started_at = absl::FromUnixMillis(
+      static_cast<int64_t>(ReadBigEndian64(absl::string_view(value).substr(8))));
+  return pass;
 }
 
 }  // namespace caawatch::store

@@ -60,6 +60,8 @@ class RocksFindingStore final : public FindingStore {
                                absl::Span<const uint64_t> name_hashes) override;
   absl::StatusOr<std::vector<CaaPolled>> CaaPolledSince(absl::Time since) override;
   absl::Status ForgetCaaPolledBefore(absl::Time before) override;
+  absl::Status RecordCaaPollPass(const CaaPollPass& pass) override;
+  absl::StatusOr<std::optional<CaaPollPass>> LastCaaPollPass() override;
 
  private:
   enum Family {

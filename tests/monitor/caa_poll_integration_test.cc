@@ -305,6 +305,81 @@ TEST_F(CaaPollIntegrationTest, NamesAnsweredWithinTheIntervalAreSkippedUntilThey
   }
 }
 
+// A poll that answered every search name of the list records the pass: a start with the same
+// search names within fresh_for skips them without the ledger; another list, a failed name or
+// an expired pass does not. Its own Knot serving "test" itself, so that every name answers.
+TEST(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
+  auto server = KnotServer::Start({KnotZone{"test", "poll 600 CAA 0 issue \"ca.test\"\n"}});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto proxy = DnsFaultProxy::Start((*server)->port());
+  ASSERT_TRUE(proxy.ok()) << proxy.status();
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("caa_poll_pass_test_", getpid());
+  std::filesystem::remove_all(dir);
+  auto store = store::FindingStore::Open(dir.string());
+  ASSERT_TRUE(store.ok()) << store.status();
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  caa::ResolverOptions resolver_options;
+  resolver_options.servers = {(*proxy)->address()};
+  resolver_options.dnssec = false;
+  resolver_options.timeout = absl::Milliseconds(500);
+  resolver_options.retries = 0;
+  auto resolver = caa::UnboundResolver::Create(resolver_options, &clock);
+  ASSERT_TRUE(resolver.ok()) << resolver.status();
+  CaaObserver observer(resolver->get(), store->get(), &clock);
+  CaaPollOptions options;
+  options.ledger = store->get();
+  options.clock = &clock;
+  options.fresh_for = absl::Minutes(54);
+  const auto hosts = [](int count) {
+    Watchlist::Builder builder;
+    for (int i = 0; i < count; ++i)
+      builder.Add(WatchItem{absl::StrCat("h", i, ".poll.test"), false, {}});
+    return std::move(builder).Build();
+  };
+  const auto poll = [&](const Watchlist& list) {
+    absl::StatusOr<CaaPollStats> stats =
+        PollWatchlistCaa(list, nullptr, &observer, nullptr, options);
+    EXPECT_TRUE(stats.ok()) << stats.status();
+    return stats.ok() ? *stats : CaaPollStats{};
+  };
+
+  // A failed name: no pass.
+  (*proxy)->SetFault("h3.poll.test", DnsFault::kServFail);
+  EXPECT_EQ(poll(hosts(20)).failures, 1u);
+  EXPECT_FALSE((*store)->LastCaaPollPass()->has_value());
+  (*proxy)->ClearFaults();
+
+  // Every name answers (h3 again, the rest skipped by the ledger): the pass is recorded from
+  // the oldest skipped answer.
+  const absl::Time first_answers = clock.Now();
+  clock.Advance(absl::Minutes(5));
+  const CaaPollStats complete = poll(hosts(20));
+  EXPECT_EQ(complete.names, 1u);
+  EXPECT_EQ(complete.failures, 0u);
+  auto pass = (*store)->LastCaaPollPass();
+  ASSERT_TRUE(pass.ok() && pass->has_value());
+  EXPECT_EQ((*pass)->started_at, first_answers);
+
+  // The same search names (the ledger emptied, so only the pass can say so): nothing asked.
+  ASSERT_TRUE((*store)->ForgetCaaPolledBefore(absl::InfiniteFuture()).ok());
+  const int asked = (*proxy)->Queries("h7.poll.test").udp;
+  clock.Advance(absl::Minutes(10));
+  const CaaPollStats again = poll(hosts(20));
+  EXPECT_EQ(again.names, 0u);
+  EXPECT_EQ(again.skipped_fresh, 22u);  // h0..h19, poll.test, test.
+  EXPECT_EQ(again.oldest_skipped, first_answers);
+  EXPECT_EQ((*proxy)->Queries("h7.poll.test").udp, asked);
+
+  // Another list (one name more): not the pass's; with no ledger left every name is asked.
+  EXPECT_EQ(poll(hosts(21)).names, 23u);
+  // And after fresh_for the pass has expired too.
+  clock.Advance(absl::Hours(1));
+  EXPECT_EQ(poll(hosts(21)).names, 23u);
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(PolledNameHashTest, IsFnv1a64SoThatTheLedgerReadsTheSameAcrossBuilds) {
   // Reference values of the FNV-1a 64-bit hash (the FNV authors' test vectors).
   EXPECT_EQ(PolledNameHash(""), 0xcbf29ce484222325ULL);

@@ -404,6 +404,24 @@ TEST(WatchlistTest, MillionNamesAreIndexedAndQueriedCorrectly) {
   EXPECT_EQ(list.MatchName("*.zone7.com").size(), 1000u);
 }
 
+TEST(WatchlistTest, SearchNameDigestDependsOnTheSetOfSearchNamesOnly) {
+  const Watchlist a({Item("www.example.com", false), Item("shop.example.net", true)});
+  // Other order, other item kinds and issuers, a name whose search names are already there.
+  const Watchlist b({Item("shop.example.net", false, {"pki.goog"}), Item("example.com", true),
+                     Item("www.example.com", true)});
+  const Watchlist c({Item("www.example.com", false), Item("shop.example.org", true)});
+  const Watchlist starred({Item("www.example.com", false), Item("shop.example.net", true),
+                           Item("*.example.com", false)});
+  EXPECT_EQ(a.DigestSearchNames().fingerprint, b.DigestSearchNames().fingerprint);
+  EXPECT_NE(a.DigestSearchNames().fingerprint, c.DigestSearchNames().fingerprint);
+  // www.example.com, example.com, com, shop.example.net, example.net, net.
+  EXPECT_EQ(a.DigestSearchNames().names, 6u);
+  // "*.example.com" is no search name: it changes neither count nor fingerprint.
+  EXPECT_EQ(starred.DigestSearchNames().names, 6u);
+  EXPECT_EQ(starred.DigestSearchNames().fingerprint, a.DigestSearchNames().fingerprint);
+  EXPECT_EQ(Watchlist().DigestSearchNames().names, 0u);
+}
+
 // A file read after items were added (the trie is resized with nodes in it), mixing ASCII names
 // in any case, IDNs and a bad line: the same list as the items parsed one by one.
 TEST(WatchlistTest, TextAddedAfterItemsIndexesEveryNameOnce) {
