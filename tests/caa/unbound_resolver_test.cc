@@ -313,13 +313,22 @@ TEST(UnboundResolverTimeoutTest, PortWithNothingListeningTimesOutWithinTheConfig
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
 }
 
-ResolverOptions BlackholeOptions(const BlackholeServer& blackhole) {
+// A resolver asking only `blackhole`, no retries, no TCP: every name times out after `timeout`.
+std::unique_ptr<UnboundResolver> BlackholeResolver(const BlackholeServer& blackhole,
+                                                   const Clock* clock, absl::Duration timeout,
+                                                   int max_in_flight, int contexts) {
   ResolverOptions options;
   options.servers = {blackhole.address()};
   options.dnssec = false;
   options.retries = 0;
   options.tcp_fallback = false;
-  return options;
+  options.timeout = timeout;
+  options.max_in_flight = max_in_flight;
+  options.contexts = contexts;
+  absl::StatusOr<std::unique_ptr<UnboundResolver>> resolver =
+      UnboundResolver::Create(options, clock);
+  EXPECT_TRUE(resolver.ok()) << resolver.status();
+  return resolver.ok() ? *std::move(resolver) : nullptr;
 }
 
 // Four names that time out, one query in flight per context: over four contexts they wait
@@ -327,16 +336,13 @@ ResolverOptions BlackholeOptions(const BlackholeServer& blackhole) {
 TEST(UnboundResolverTimeoutTest, LookupManyWaitsForTheContextsSideBySide) {
   BlackholeServer blackhole;
   FakeClock clock(kNow);
-  ResolverOptions options = BlackholeOptions(blackhole);
-  options.timeout = absl::Milliseconds(400);
-  options.max_in_flight = 1;
-  options.contexts = 4;
-  absl::StatusOr<std::unique_ptr<UnboundResolver>> resolver =
-      UnboundResolver::Create(options, &clock);
-  ASSERT_TRUE(resolver.ok()) << resolver.status();
+  const std::unique_ptr<UnboundResolver> resolver =
+      BlackholeResolver(blackhole, &clock, absl::Milliseconds(400), /*max_in_flight=*/1,
+                        /*contexts=*/4);
+  ASSERT_NE(resolver, nullptr);
   const auto start = std::chrono::steady_clock::now();
   const std::vector<CaaAnswer> answers =
-      (*resolver)->LookupMany({"a.example.test", "b.example.test", "c.example.test", "d.test"});
+      resolver->LookupMany({"a.example.test", "b.example.test", "c.example.test", "d.test"});
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(answers.size(), 4u);
   for (const CaaAnswer& answer : answers) {
@@ -351,19 +357,16 @@ TEST(UnboundResolverTimeoutTest, LookupManyWaitsForTheContextsSideBySide) {
 TEST(UnboundResolverTimeoutTest, LookupManyCancelledWhileWaitingStopsEveryContextPromptly) {
   BlackholeServer blackhole;
   FakeClock clock(kNow);
-  ResolverOptions options = BlackholeOptions(blackhole);
-  options.timeout = absl::Seconds(10);
-  options.max_in_flight = 50;
-  options.contexts = 3;
-  absl::StatusOr<std::unique_ptr<UnboundResolver>> resolver =
-      UnboundResolver::Create(options, &clock);
-  ASSERT_TRUE(resolver.ok()) << resolver.status();
+  const std::unique_ptr<UnboundResolver> resolver =
+      BlackholeResolver(blackhole, &clock, absl::Seconds(10), /*max_in_flight=*/50,
+                        /*contexts=*/3);
+  ASSERT_NE(resolver, nullptr);
   std::vector<std::string> names;
   for (int i = 0; i < 400; ++i) names.push_back("n" + std::to_string(i) + ".example.test");
   int asked = 0;
   const auto start = std::chrono::steady_clock::now();
   const std::vector<CaaAnswer> answers =
-      (*resolver)->LookupMany(names, [&asked] { return ++asked > 1; });  // The second ask.
+      resolver->LookupMany(names, [&asked] { return ++asked > 1; });  // The second ask.
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(asked, 2);
   EXPECT_LT(elapsed, std::chrono::milliseconds(1000));  // One 200 ms wait, plus slack.
