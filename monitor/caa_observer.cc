@@ -136,16 +136,6 @@ void CaaObserver::Announce(const caa::CaaAnswer& answer) const {
   options_.on_new_observation(n);
 }
 
-absl::StatusOr<caa::CaaAnswer> CaaObserver::Observe(const std::string& query_name) {
-  caa::CaaAnswer answer = resolver_->Lookup(query_name);
-  if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
-  absl::StatusOr<store::RecordedObservation> recorded =
-      store_->RecordCaaObservation(ToObservationRecord(answer), options_.max_gap);
-  if (!recorded.ok()) return Annotate(recorded.status(), "record CAA answer");
-  if (recorded->kind == store::RecordedObservation::Kind::kStarted) Announce(answer);
-  return answer;
-}
-
 absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
     absl::Span<const std::string> query_names, const std::function<bool()>& cancelled) {
   std::vector<caa::CaaAnswer> answers = resolver_->LookupMany(query_names, cancelled);
@@ -172,16 +162,7 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
   return result;
 }
 
-absl::Status CaaObserver::ObservePath(const std::string& name) {
-  const absl::Time now = clock_->Now();
-  for (const std::string& q : caa::SearchNames(name)) {
-    if (RecentlyObserved(q, now)) continue;
-    CAAWATCH_ASSIGN_OR_RETURN(caa::CaaAnswer answer, Observe(q));
-    NoteObserved(q, now);  // Recorded; the evaluation reads the history.
-    (void)answer;
-  }
-  return absl::OkStatus();
-}
+absl::Status CaaObserver::ObservePath(const std::string& name) { return ObservePaths({name}); }
 
 absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
   constexpr size_t kRound = 1000;

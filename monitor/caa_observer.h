@@ -51,8 +51,9 @@ class CaaObserver {
   CaaObserver(caa::CaaResolver* resolver, store::FindingStore* store, const Clock* clock,
               CaaObserverOptions options = {});
 
-  // Looks up `name` ("*.x" searches from "x") and each parent up to the TLD, recording every
-  // answer. Errors only when the store fails; DNS failures are recorded as observations.
+  // Looks up `name` ("*.x" searches from "x") and each parent up to the TLD, except those
+  // looked up within min_requery, recording every answer: ObservePaths of one name. Errors only
+  // when the store fails; DNS failures are recorded as observations.
   [[nodiscard]] absl::Status ObservePath(const std::string& name);
   // ObservePath for many names at once: every search name not looked up within min_requery is
   // asked concurrently (LookupMany, up to 1,000 a round) and recorded a round per store write;
@@ -62,8 +63,6 @@ class CaaObserver {
   // The stored observations of one query name, oldest first.
   [[nodiscard]] absl::StatusOr<std::vector<caa::Observation>> History(
       const std::string& query_name);
-  // Looks up one name now, records it, and returns the answer.
-  [[nodiscard]] absl::StatusOr<caa::CaaAnswer> Observe(const std::string& query_name);
   // Looks up every name (distinct, as caa::SearchNames gives them) concurrently and records
   // every answer in one store write; for a poll. DNS failures are recorded like answers and
   // counted in the result; errors only when the store fails (then nothing of the batch is

@@ -1,7 +1,6 @@
 #include "monitor/caa_poll.h"
 
 #include <algorithm>
-#include <atomic>
 #include <optional>
 #include <string>
 #include <thread>
