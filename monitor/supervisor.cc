@@ -248,14 +248,18 @@ void Supervisor::PollCaa() {
     absl::MutexLock lock(&p->poll_mu);
     return p->stopping;
   };
-  std::shared_ptr<const Watchlist> observed = parts_->watches->Current();
-  absl::StatusOr<absl::Duration> first = ObserveWatchedNames(nullptr, stopping);
-  if (!first.ok()) {
+  // Polls, and says when the next full poll is due; a failed poll (the store) is logged and
+  // tried again one interval later.
+  const auto poll = [&](const Watchlist* already_observed) {
+    const absl::StatusOr<absl::Duration> due_in = ObserveWatchedNames(already_observed, stopping);
+    if (due_in.ok()) return absl::Now() + *due_in;
     parts_->logger->Log(LogLevel::kWarning, "caa",
-                        absl::StrCat("poll: ", first.status().message()));
-  }
+                        absl::StrCat("poll: ", due_in.status().message()));
+    return absl::Now() + parts_->config.caa_poll_interval;
+  };
+  std::shared_ptr<const Watchlist> observed = parts_->watches->Current();
+  absl::Time next_poll = poll(nullptr);
   initial_poll_done_.Notify();
-  absl::Time next_poll = absl::Now() + (first.ok() ? *first : parts_->config.caa_poll_interval);
   for (;;) {
     // Wakes for an added watch, every reevaluate_interval for late data (new observations, a
     // changed CA map), and when a CAA poll is due.
@@ -270,16 +274,9 @@ void Supervisor::PollCaa() {
     // added while running has its CAA observed within seconds, before its certificates come.
     const bool due = absl::Now() >= next_poll;
     std::shared_ptr<const Watchlist> current = parts_->watches->Current();
-    const absl::StatusOr<absl::Duration> polled =
-        ObserveWatchedNames(due ? nullptr : observed.get(), stopping);
-    if (!polled.ok()) {
-      parts_->logger->Log(LogLevel::kWarning, "caa",
-                          absl::StrCat("poll: ", polled.status().message()));
-    }
+    const absl::Time polled_due = poll(due ? nullptr : observed.get());
     observed = std::move(current);
-    if (due) {
-      next_poll = absl::Now() + (polled.ok() ? *polled : parts_->config.caa_poll_interval);
-    }
+    if (due) next_poll = polled_due;
     absl::StatusOr<bool> changed = parts_->issuers->Reload();
     if (!changed.ok()) {
       parts_->logger->Log(LogLevel::kWarning, "issuers", std::string(changed.status().message()));
