@@ -188,7 +188,6 @@ absl::StatusOr<std::vector<uint8_t>> StripCtExtensions(const TbsParts& parts) {
 
 // ---- Identity fields ----
 
-// Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names.
 // Removes repeated names, keeping each first occurrence in place: linear for the usual handful,
 // hashed for certificates with hundreds of SANs (a pairwise search there was quadratic).
 void RemoveRepeatedNames(std::vector<std::string>* names) {
@@ -213,8 +212,9 @@ void RemoveRepeatedNames(std::vector<std::string>* names) {
   names->resize(kept);
 }
 
-// Appends the lowercased name (and its variants when it holds a NUL) without looking for
-// repeats: the caller removes them once it has read every name (RemoveRepeatedNames).
+// Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names without
+// looking for repeats: the caller removes them once it has read every name
+// (RemoveRepeatedNames).
 void AddHostName(absl::string_view raw, std::vector<std::string>* out) {
   auto add = [out](std::string name) {
     absl::AsciiStrToLower(&name);
