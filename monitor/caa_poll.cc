@@ -188,8 +188,10 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const Watchlist& list,
         stats.elapsed = absl::Now() - start;
         return stats;
       }
+      // Housekeeping once per full poll, not at every added watch (each delete leaves a range
+      // tombstone); Load reads only what is fresh either way.
+      CAAWATCH_RETURN_IF_ERROR(options.ledger->ForgetCaaPolledBefore(fresh_since));
     }
-    CAAWATCH_RETURN_IF_ERROR(options.ledger->ForgetCaaPolledBefore(fresh_since));
     CAAWATCH_ASSIGN_OR_RETURN(ledger, CaaPollLedger::Load(options.ledger, fresh_since));
   }
   PollRun run(list, already_observed, ledger ? &*ledger : nullptr, logger, options);

@@ -32,7 +32,8 @@ struct CaaPollOptions {
   std::function<bool()> stop;
   // The poll ledger. Null: every name is polled and nothing is recorded. Otherwise the names
   // answered less than `fresh_for` before `clock`'s now are skipped, every batch's answered
-  // names are recorded with the clock's time, and older ledger records are deleted.
+  // names are recorded with the clock's time, and a poll of the whole list (no
+  // `already_observed`) deletes the older ledger records.
   store::FindingStore* ledger = nullptr;
   const Clock* clock = nullptr;  // Required with a ledger.
   absl::Duration fresh_for = absl::ZeroDuration();
