@@ -229,19 +229,65 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
   return item;
 }
 
-absl::Status ForEachWatchItem(absl::string_view text, absl::FunctionRef<void(WatchItem)> fn) {
+namespace {
+
+// The common line, one ASCII name and nothing else ("www.Example.com", ".example.com."): its
+// domain lowercased into `domain` in one pass, as ParseWatchItem would give it, and true. False
+// for anything else (fields, IDNs, the root ".", a bad name), which ParseWatchItem then reads
+// and words the error of. A million-line watchlist is read at every start.
+bool ParsePlainName(absl::string_view line, std::string* domain, bool* subtree) {
+  *subtree = absl::ConsumePrefix(&line, ".");
+  while (absl::ConsumeSuffix(&line, ".")) {
+  }
+  if (line.empty() || line.size() > kMaxDomainLength) return false;
+  domain->resize(line.size());
+  size_t label_length = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '.') {
+      if (label_length == 0) return false;
+      label_length = 0;
+    } else if (!(IsHostnameChar(c) || c == '*') || ++label_length > kMaxLabelLength) {
+      return false;
+    }
+    (*domain)[i] = c;
+  }
+  return true;
+}
+
+// ForEachWatchItem, with plain names (ParsePlainName) given to `plain` without a WatchItem.
+template <typename PlainFn, typename ItemFn>
+absl::Status ReadWatchlist(absl::string_view text, PlainFn plain, ItemFn item_fn) {
   int line_number = 0;
+  std::string domain;
+  bool subtree = false;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
-    if (line.empty() || absl::StartsWith(line, "#")) continue;
+    if (line.empty() || line.front() == '#') continue;
+    if (ParsePlainName(line, &domain, &subtree)) {
+      plain(domain, subtree);
+      continue;
+    }
     absl::StatusOr<WatchItem> item = ParseWatchItem(line);
     if (!item.ok()) {
       return Annotate(item.status(), absl::StrCat("watchlist line ", line_number));
     }
-    fn(*std::move(item));
+    item_fn(*std::move(item));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ForEachWatchItem(absl::string_view text, absl::FunctionRef<void(WatchItem)> fn) {
+  return ReadWatchlist(
+      text,
+      [&](const std::string& domain, bool subtree) {
+        fn(WatchItem{domain, subtree, {}});
+      },
+      fn);
 }
 
 absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
@@ -289,7 +335,13 @@ absl::Status Watchlist::Builder::AddText(absl::string_view text) {
   const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
   trie_.Reserve(trie_.size() + lines + lines / 8, text.size());
   items_.reserve(items_.size() + lines);
-  return ForEachWatchItem(text, [this](WatchItem item) { Add(item); });
+  return ReadWatchlist(
+      text,
+      [this](const std::string& domain, bool subtree) {
+        // Issuer list 0 is the empty one: no lookup of the interned lists.
+        items_.emplace_back(trie_.Insert(domain), subtree ? kSubtreeBit : 0);
+      },
+      [this](const WatchItem& item) { Add(item); });
 }
 
 Watchlist Watchlist::Builder::Build() && {

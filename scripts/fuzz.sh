@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz) under ASan and
-# UBSan, seeded from the shared corpus; fails on any crash, sanitizer report, leak or timeout.
+# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz, monitor/fuzz) under
+# ASan and UBSan, seeded from the shared corpus; fails on any crash, sanitizer report, leak or timeout.
 # CI runs it after the tests (.ci/run). Builds with clang-14 into ./build-fuzz (ccache helps).
 #   FUZZ_SECONDS   time per target (default 20)
 #   CAAWATCH_SHARED_DIR   where corpus/ is (default ../shared beside the clone, else /work/shared)
@@ -17,7 +17,7 @@ fi
 [[ -d "$shared/corpus" ]] || { echo "fuzz.sh: no corpus at $shared/corpus" >&2; exit 1; }
 
 targets=(ctlog/fuzz/base64_fuzz ctlog/fuzz/der_fuzz ctlog/fuzz/leaf_fuzz ctlog/fuzz/tile_fuzz ctlog/fuzz/checkpoint_fuzz
-         ctlog/fuzz/log_json_fuzz caa/fuzz/dns_message_fuzz)
+         ctlog/fuzz/log_json_fuzz caa/fuzz/dns_message_fuzz monitor/fuzz/watchlist_fuzz)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAAWATCH_FUZZ=ON >/dev/null

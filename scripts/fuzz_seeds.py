@@ -3,9 +3,9 @@
 
 usage: fuzz_seeds.py CORPUS_DIR OUT_DIR
 
-Writes OUT_DIR/<target>/<n> for every target in ctlog/fuzz and caa/fuzz, each input in the
-shape that target reads (see the comment at the top of each *_fuzz.cc). Fails if a target
-would get no seed, so a moved corpus cannot make the fuzz run silently weaker.
+Writes OUT_DIR/<target>/<n> for every target in ctlog/fuzz, caa/fuzz and monitor/fuzz, each
+input in the shape that target reads (see the comment at the top of each *_fuzz.cc). Fails if a
+target would get no seed, so a moved corpus cannot make the fuzz run silently weaker.
 """
 import base64
 import json
@@ -122,6 +122,14 @@ def dns_seeds(_corpus):
     yield message("example.net", [dns_rr(at_q, 257, 60, caa_rdata(0, "issue", ";"))], [])
 
 
+def watchlist_seeds(_corpus):
+    """Watchlist files as users write them: certspotter's syntax plus `issuers=`."""
+    yield b"example.com\n.example.org\n# a comment\n\nWWW.Example.NET.\n"
+    yield b".example.com issuers=letsencrypt.org,pki.goog\nshop.example valid_at:2024-01-01\n"
+    yield ".b\u00fccher.example\n*.example.com\n.\n".encode()
+    yield b"a.example\tissuers=digicert.com # trailing comment\r\nbad..example\n"
+
+
 TARGETS = {
     "base64_fuzz": base64_seeds,
     "der_fuzz": der_seeds,
@@ -130,6 +138,7 @@ TARGETS = {
     "tile_fuzz": tile_seeds,
     "checkpoint_fuzz": checkpoint_seeds,
     "dns_message_fuzz": dns_seeds,
+    "watchlist_fuzz": watchlist_seeds,
 }
 
 

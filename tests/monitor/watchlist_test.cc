@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -443,6 +444,74 @@ TEST(WatchlistTest, TextAddedAfterItemsIndexesEveryNameOnce) {
   EXPECT_THAT(HitItems(list, "www.xn--bcher-kva.example"),
               UnorderedElementsAreArray({".xn--bcher-kva.example"}));
   EXPECT_THAT(HitItems(list, "host5000.zone0.example"), IsEmpty());
+}
+
+// A watchlist line read through the file reader (which takes plain names on a fast path) gives
+// what ParseWatchItem gives for it: the same entry, or an error with its message. Random lines
+// are built from pieces that sit on every edge of the fast path: case, '*', '_', 62-64 octet
+// labels, names of 252-254 octets, leading and repeated trailing dots, empty labels, fields,
+// comments, inner whitespace, non-ASCII and control octets.
+TEST(WatchlistTest, FileReaderAgreesWithParseWatchItemOnEveryLine) {
+  const std::vector<std::string> pieces = {"a",
+                                           "Z",
+                                           "x1",
+                                           "-",
+                                           "_",
+                                           "*",
+                                           ".",
+                                           "..",
+                                           "com",
+                                           "EXAMPLE",
+                                           std::string(62, 'q'),
+                                           std::string(63, 'r'),
+                                           std::string(64, 's'),
+                                           std::string(125, 't'),
+                                           " ",
+                                           "\t",
+                                           "\v",
+                                           "#",
+                                           " issuers=letsencrypt.org",
+                                           " valid_at:1",
+                                           "b\xc3\xbc",
+                                           "\xff",
+                                           "\x01",
+                                           "?"};
+  std::mt19937 rng(7);
+  std::vector<WatchItem> reference_items;
+  std::string valid_text;
+  for (int i = 0; i < 20000; ++i) {
+    std::string line;
+    const int count = 1 + static_cast<int>(rng() % 6);
+    for (int k = 0; k < count; ++k) line += pieces[rng() % pieces.size()];
+    if (rng() % 4 == 0) line = "." + line;
+    const absl::string_view stripped = absl::StripAsciiWhitespace(line);
+    const absl::StatusOr<std::vector<WatchItem>> read = ParseWatchlist(line);
+    if (stripped.empty() || stripped.front() == '#') {
+      ASSERT_TRUE(read.ok() && read->empty()) << "line: " << line;
+      continue;
+    }
+    const absl::StatusOr<WatchItem> reference = ParseWatchItem(stripped);
+    ASSERT_EQ(read.ok(), reference.ok()) << "line: " << line;
+    if (!reference.ok()) {
+      EXPECT_THAT(read.status().message(), HasSubstr(reference.status().message()));
+      EXPECT_THAT(read.status().message(), HasSubstr("watchlist line 1"));
+      continue;
+    }
+    ASSERT_EQ(read->size(), 1u);
+    EXPECT_EQ(read->front(), *reference) << "line: " << line;
+    reference_items.push_back(*reference);
+    absl::StrAppend(&valid_text, line, "\n");
+  }
+  ASSERT_GT(reference_items.size(), 2000u);  // Enough plain names and fields both.
+  Watchlist::Builder builder;
+  ASSERT_TRUE(builder.AddText(valid_text).ok());
+  const Watchlist from_text = std::move(builder).Build();
+  const Watchlist from_items(reference_items);
+  ASSERT_EQ(from_text.size(), from_items.size());
+  for (size_t i = 0; i < from_items.size(); ++i) {
+    EXPECT_EQ(from_text.entry(i).ToItem(), from_items.entry(i).ToItem());
+  }
+  EXPECT_EQ(from_text.DigestSearchNames().fingerprint, from_items.DigestSearchNames().fingerprint);
 }
 
 }  // namespace
