@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -434,7 +435,8 @@ std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
   absl::ConsumeSuffix(&cert_name, ".");
 
   // The trie nodes whose watched name equals the certificate labels consumed so far.
-  std::vector<uint32_t> frontier = {LabelTrie::kRoot}, next;
+  // Inline: most names reach one node or none, and this runs for every certificate name.
+  absl::InlinedVector<uint32_t, 8> frontier = {LabelTrie::kRoot}, next;
   bool labels_left = !cert_name.empty();
   for (size_t end = cert_name.size(); labels_left && !frontier.empty();) {
     const size_t dot = end == 0 ? absl::string_view::npos : cert_name.rfind('.', end - 1);
