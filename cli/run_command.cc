@@ -108,10 +108,10 @@ int RunCommand(const Args& args) {
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   if (absl::Status s = ApplyFlags(ctx.flags, &ctx.config); !s.ok()) return Fail(s, 2);
-  absl::StatusOr<monitor::Watchlist> watches = StaticWatches(ctx.config);
-  if (!watches.ok()) return Fail(watches.status(), 2);
   const Logger logger(ctx.flags.Has("verbose") ? LogLevel::kDebug : LogLevel::kInfo);
-  if (watches->Empty()) {
+  absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
+  if (!watches.ok()) return Fail(watches.status(), 2);
+  if (watches->list.Empty()) {
     logger.Log(LogLevel::kWarning, "run",
                "no names watched yet: add some with --watch NAME, --watchlist FILE or "
                "`caawatch watch add NAME`; logs are still tailed and verified");
@@ -123,8 +123,9 @@ int RunCommand(const Args& args) {
   absl::StatusOr<std::unique_ptr<store::FindingStore>> probe = OpenStoreForWriting(ctx);
   if (!probe.ok()) return Fail(probe.status());
   probe->reset();
+  SaveRunWatchesIndex(ctx.config, *watches, logger);
   absl::StatusOr<std::unique_ptr<monitor::Supervisor>> supervisor =
-      monitor::Supervisor::Create(ctx.config, std::move(*watches), &clock, &logger);
+      monitor::Supervisor::Create(ctx.config, std::move(watches->list), &clock, &logger);
   if (!supervisor.ok()) return Fail(supervisor.status());
   logger.Log(LogLevel::kInfo, "run", absl::StrCat("store at ", ctx.config.data_dir));
   const absl::Status status =

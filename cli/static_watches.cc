@@ -1,31 +1,97 @@
 #include "cli/static_watches.h"
 
-#include <fstream>
-#include <sstream>
+#include <cstdio>
+#include <memory>
 #include <string>
-#include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/status_macros.h"
+#include "monitor/watchlist_index_file.h"
 
 namespace caawatch::cli {
+namespace {
+
+// What the list is built from: the --watch names a line each, and the watchlist file's bytes.
+struct WatchTexts {
+  std::string flags;
+  std::string file;
+};
+
+absl::StatusOr<WatchTexts> ReadWatchTexts(const monitor::MonitorConfig& config) {
+  WatchTexts texts;
+  for (const std::string& w : config.watch) absl::StrAppend(&texts.flags, w, "\n");
+  if (config.watchlist_file.empty()) return texts;
+  const std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(config.watchlist_file.c_str(), "rb"),
+                                                 &std::fclose);
+  if (in == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
+  }
+  char chunk[1 << 16];
+  for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, in.get())) > 0;) {
+    texts.file.append(chunk, n);
+  }
+  if (std::ferror(in.get())) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
+  }
+  return texts;
+}
+
+absl::StatusOr<monitor::Watchlist> Build(const monitor::MonitorConfig& config,
+                                         const WatchTexts& texts) {
+  monitor::Watchlist::Builder builder;
+  CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(texts.flags), "--watch"));
+  CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(texts.file), config.watchlist_file));
+  return std::move(builder).Build();
+}
+
+}  // namespace
 
 absl::StatusOr<monitor::Watchlist> StaticWatches(const monitor::MonitorConfig& config) {
-  std::string text;
-  for (const std::string& w : config.watch) absl::StrAppend(&text, w, "\n");
-  monitor::Watchlist::Builder builder;
-  CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(text), "--watch"));
+  CAAWATCH_ASSIGN_OR_RETURN(const WatchTexts texts, ReadWatchTexts(config));
+  return Build(config, texts);
+}
+
+absl::StatusOr<RunWatches> StaticWatchesForRun(const monitor::MonitorConfig& config,
+                                               const Logger& logger) {
+  CAAWATCH_ASSIGN_OR_RETURN(WatchTexts texts, ReadWatchTexts(config));
+  RunWatches watches;
+  // Names given as flags alone are few: reading them costs less than an index would.
   if (!config.watchlist_file.empty()) {
-    std::ifstream in(config.watchlist_file);
-    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
-    std::ostringstream file;
-    file << in.rdbuf();
-    // The text is released when this scope ends, before the caller builds anything else.
-    const std::string_view view = file.view();
-    CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(absl::string_view(view.data(), view.size())),
-                                      config.watchlist_file));
+    watches.index_key = monitor::WatchlistIndexKey({texts.flags, texts.file});
   }
-  return std::move(builder).Build();
+  if (watches.index_key.has_value()) {
+    const std::string path = monitor::WatchlistIndexPath(config.data_dir);
+    absl::StatusOr<monitor::Watchlist> saved =
+        monitor::LoadWatchlistIndex(path, *watches.index_key);
+    if (saved.ok()) {
+      logger.Log(LogLevel::kInfo, "watch",
+                 absl::StrCat("read the index of ", saved->size(), " watch entries from ", path,
+                              " (built from the same watchlist)"));
+      watches.list = *std::move(saved);
+      watches.index_key.reset();  // Nothing to save.
+      return watches;
+    }
+    if (!absl::IsNotFound(saved.status())) {
+      logger.Log(absl::IsDataLoss(saved.status()) ? LogLevel::kWarning : LogLevel::kInfo, "watch",
+                 absl::StrCat(saved.status().message(), "; reading the watchlist again"));
+    }
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(watches.list, Build(config, texts));
+  return watches;
+}
+
+void SaveRunWatchesIndex(const monitor::MonitorConfig& config, const RunWatches& watches,
+                         const Logger& logger) {
+  if (!watches.index_key.has_value()) return;
+  const std::string path = monitor::WatchlistIndexPath(config.data_dir);
+  const absl::Status saved = monitor::SaveWatchlistIndex(path, *watches.index_key, watches.list);
+  if (!saved.ok()) {
+    logger.Log(LogLevel::kWarning, "watch",
+               absl::StrCat("cannot save the watchlist index (the next start reads the "
+                            "watchlist again): ",
+                            saved.message()));
+  }
 }
 
 }  // namespace caawatch::cli

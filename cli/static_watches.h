@@ -3,7 +3,11 @@
 #ifndef CAAWATCH_CLI_STATIC_WATCHES_H_
 #define CAAWATCH_CLI_STATIC_WATCHES_H_
 
+#include <cstdint>
+#include <optional>
+
 #include "absl/status/statusor.h"
+#include "base/log.h"
 #include "monitor/config.h"
 #include "monitor/watchlist.h"
 
@@ -13,6 +17,21 @@ namespace caawatch::cli {
 // million-line file is never held as parsed entries). kInvalidArgument naming the source (and
 // line) of a bad entry or an unreadable file.
 absl::StatusOr<monitor::Watchlist> StaticWatches(const monitor::MonitorConfig& config);
+
+// StaticWatches for `caawatch run`: with a watchlist file, the index saved in the data
+// directory (monitor/watchlist_index_file.h) is read instead when it was built from the same
+// text; a saved index that cannot be used is logged and the text is read.
+struct RunWatches {
+  monitor::Watchlist list;
+  // Set when `list` was built from the text and should be saved (SaveRunWatchesIndex).
+  std::optional<uint64_t> index_key;
+};
+absl::StatusOr<RunWatches> StaticWatchesForRun(const monitor::MonitorConfig& config,
+                                               const Logger& logger);
+// Saves a list built by StaticWatchesForRun for the next start; once the data directory exists.
+// A failure is logged: the next start reads the text again.
+void SaveRunWatchesIndex(const monitor::MonitorConfig& config, const RunWatches& watches,
+                         const Logger& logger);
 
 }  // namespace caawatch::cli
 

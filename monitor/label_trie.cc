@@ -1,9 +1,12 @@
 #include "monitor/label_trie.h"
 
 #include <algorithm>
+#include <random>
 #include <utility>
 
-#include "absl/hash/hash.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "monitor/mum_hash.h"
 
 namespace caawatch::monitor {
 
@@ -14,10 +17,14 @@ uint8_t Tag(size_t hash) { return static_cast<uint8_t>(0x80 | (hash >> (8 * size
 
 }  // namespace
 
-LabelTrie::LabelTrie() : label_begin_{0, 0}, parent_{kAbsent}, slots_(16, kAbsent), tags_(16, 0) {}
+LabelTrie::LabelTrie() : label_begin_{0, 0}, parent_{kAbsent}, slots_(16, kAbsent), tags_(16, 0) {
+  std::random_device random;
+  seed_ = uint64_t{random()} << 32 | random();
+}
 
 size_t LabelTrie::Hash(uint32_t parent, absl::string_view label) const {
-  return absl::HashOf(parent, label);
+  // Stable across processes for a given seed, unlike absl::Hash, so a saved table stays valid.
+  return MumHash64(label, seed_ ^ (uint64_t{parent} * 0x9e3779b97f4a7c15ULL));
 }
 
 absl::string_view LabelTrie::Label(uint32_t node) const {
@@ -122,6 +129,73 @@ std::string LabelTrie::Domain(uint32_t node) const {
     out.append(label.data(), label.size());
   }
   return out;
+}
+
+void LabelTrie::Encode(FlatWriter* out) const {
+  out->Count(seed_);
+  out->Bytes(labels_);
+  out->Array(label_begin_);
+  out->Array(parent_);
+  out->Array(slots_);
+  out->Array(tags_);
+  out->Array(child_begin_);
+  out->Array(children_);
+}
+
+absl::StatusOr<LabelTrie> LabelTrie::Decode(FlatReader* in) {
+  LabelTrie t;
+  if (!in->Count(&t.seed_) || !in->Bytes(&t.labels_) || !in->Array(&t.label_begin_) ||
+      !in->Array(&t.parent_) || !in->Array(&t.slots_) || !in->Array(&t.tags_) ||
+      !in->Array(&t.child_begin_) || !in->Array(&t.children_)) {
+    return absl::DataLossError("label trie: truncated");
+  }
+  const auto bad = [](absl::string_view what) {
+    return absl::DataLossError(absl::StrCat("label trie: ", what));
+  };
+  // Nodes: the root first, every other node after its parent, each with a label.
+  const size_t n = t.parent_.size();
+  if (n == 0 || n >= kAbsent || t.parent_[0] != kAbsent) return bad("no root");
+  if (t.label_begin_.size() != n + 1 || t.label_begin_[0] != 0 || t.label_begin_[1] != 0 ||
+      t.label_begin_[n] != t.labels_.size()) {
+    return bad("label offsets do not match the labels");
+  }
+  for (uint32_t i = 1; i < n; ++i) {
+    if (t.parent_[i] >= i) return bad("a node comes before its parent");
+    if (t.label_begin_[i + 1] <= t.label_begin_[i]) return bad("an empty or misplaced label");
+  }
+  // The table: a power of two long, with a free slot (Child stops at one), each node once.
+  const size_t slots = t.slots_.size();
+  if (slots < 16 || (slots & (slots - 1)) != 0 || t.tags_.size() != slots || n - 1 >= slots) {
+    return bad("hash table of the wrong size");
+  }
+  std::vector<bool> seen(n, false);
+  for (size_t s = 0; s < slots; ++s) {
+    const uint32_t node = t.slots_[s];
+    if ((t.tags_[s] == 0) != (node == kAbsent)) return bad("hash table tags do not match");
+    if (node == kAbsent) continue;
+    if (node == kRoot || node >= n || seen[node]) return bad("hash table holds a wrong node");
+    seen[node] = true;
+  }
+  if (std::count(seen.begin(), seen.end(), true) != static_cast<ptrdiff_t>(n - 1)) {
+    return bad("hash table misses a node");
+  }
+  // Children grouped by parent, each node once.
+  if (t.child_begin_.size() != n + 1 || t.child_begin_[0] != 0 ||
+      t.child_begin_[n] != t.children_.size() || t.children_.size() != n - 1 ||
+      !std::is_sorted(t.child_begin_.begin(), t.child_begin_.end())) {
+    return bad("child offsets do not match the nodes");
+  }
+  seen.assign(n, false);
+  for (uint32_t p = 0; p < n; ++p) {
+    for (uint32_t k = t.child_begin_[p]; k < t.child_begin_[p + 1]; ++k) {
+      const uint32_t child = t.children_[k];
+      if (child == kRoot || child >= n || seen[child] || t.parent_[child] != p) {
+        return bad("a child listed under the wrong parent");
+      }
+      seen[child] = true;
+    }
+  }
+  return t;
 }
 
 size_t LabelTrie::MemoryBytes() const {

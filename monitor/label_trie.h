@@ -9,8 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "monitor/flat_arrays.h"
 
 namespace caawatch::monitor {
 
@@ -19,6 +21,8 @@ class LabelTrie {
   static constexpr uint32_t kRoot = 0;  // The empty name; every other node descends from it.
   static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
 
+  // A trie with the root alone, hashing under a random seed (so that nobody can choose names
+  // that collide), which Encode keeps.
   LabelTrie();
   LabelTrie(LabelTrie&&) = default;
   LabelTrie& operator=(LabelTrie&&) = default;
@@ -45,6 +49,12 @@ class LabelTrie {
   std::string Domain(uint32_t node) const;
 
   size_t size() const { return parent_.size(); }  // Nodes, the root included.
+
+  // The whole trie, hash table included, for Decode in another process. Precondition: Frozen().
+  void Encode(FlatWriter* out) const;
+  // A frozen trie from what Encode wrote. kDataLoss for anything else that does not describe a
+  // trie: every array is checked, so the result is safe to use whatever the input.
+  [[nodiscard]] static absl::StatusOr<LabelTrie> Decode(FlatReader* in);
   // Heap bytes held (capacities, not sizes): what the trie costs in memory.
   size_t MemoryBytes() const;
 
@@ -53,6 +63,7 @@ class LabelTrie {
   void Place(uint32_t node, size_t hash);
   void Grow();
 
+  uint64_t seed_;                      // Of Hash.
   std::string labels_;                 // Every node's label, back to back.
   std::vector<uint32_t> label_begin_;  // Node i's label is [label_begin_[i], label_begin_[i+1]).
   std::vector<uint32_t> parent_;

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -412,6 +413,73 @@ size_t Watchlist::MemoryBytes() const {
     for (const std::string& issuer : list) bytes += issuer.capacity() > 15 ? issuer.capacity() : 0;
   }
   return bytes;
+}
+
+void Watchlist::Encode(FlatWriter* out) const {
+  trie_.Encode(out);
+  std::vector<uint32_t> nodes(items_.size()), bits(items_.size());
+  for (size_t i = 0; i < items_.size(); ++i) std::tie(nodes[i], bits[i]) = items_[i];
+  out->Array(nodes);
+  out->Array(bits);
+  out->Count(issuer_lists_.size());
+  for (const std::vector<std::string>& list : issuer_lists_) {
+    out->Count(list.size());
+    for (const std::string& issuer : list) out->Bytes(issuer);
+  }
+  out->Array(item_begin_);
+  out->Array(item_refs_);
+}
+
+absl::StatusOr<Watchlist> Watchlist::Decode(FlatReader* in) {
+  const auto bad = [](absl::string_view what) {
+    return absl::DataLossError(absl::StrCat("watchlist: ", what));
+  };
+  Watchlist list;
+  CAAWATCH_ASSIGN_OR_RETURN(list.trie_, LabelTrie::Decode(in));
+  std::vector<uint32_t> nodes, bits;
+  uint64_t lists = 0;
+  if (!in->Array(&nodes) || !in->Array(&bits) || !in->Count(&lists) ||
+      lists > in->remaining() / sizeof(uint64_t)) {
+    return bad("truncated");
+  }
+  list.issuer_lists_.resize(lists);
+  for (std::vector<std::string>& issuers : list.issuer_lists_) {
+    uint64_t count = 0;
+    if (!in->Count(&count) || count > in->remaining() / sizeof(uint64_t)) return bad("truncated");
+    issuers.resize(count);
+    for (std::string& issuer : issuers) {
+      if (!in->Bytes(&issuer)) return bad("truncated");
+    }
+  }
+  if (!in->Array(&list.item_begin_) || !in->Array(&list.item_refs_)) return bad("truncated");
+  // Entries: a node of the trie and an interned issuer list each; list 0 is the empty one.
+  if (nodes.size() != bits.size() || nodes.size() >= kSubtreeBit) return bad("entry arrays differ");
+  if (list.issuer_lists_.empty() || !list.issuer_lists_[0].empty()) return bad("no empty list 0");
+  list.items_.resize(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i] >= list.trie_.size() || (bits[i] & ~kSubtreeBit) >= list.issuer_lists_.size()) {
+      return bad("an entry refers to nothing");
+    }
+    list.items_[i] = {nodes[i], bits[i]};
+  }
+  // Entries grouped by node, each once.
+  const size_t n = list.trie_.size();
+  if (list.item_begin_.size() != n + 1 || list.item_begin_[0] != 0 ||
+      list.item_begin_[n] != list.items_.size() || list.item_refs_.size() != list.items_.size() ||
+      !std::is_sorted(list.item_begin_.begin(), list.item_begin_.end())) {
+    return bad("entry offsets do not match the entries");
+  }
+  std::vector<bool> seen(list.items_.size(), false);
+  for (uint32_t node = 0; node < n; ++node) {
+    for (uint32_t r = list.item_begin_[node]; r < list.item_begin_[node + 1]; ++r) {
+      const uint32_t i = list.item_refs_[r];
+      if (i >= list.items_.size() || seen[i] || list.items_[i].first != node) {
+        return bad("an entry listed under the wrong node");
+      }
+      seen[i] = true;
+    }
+  }
+  return list;
 }
 
 void Watchlist::Collect(uint32_t node, bool name_consumed, absl::string_view cert_name,

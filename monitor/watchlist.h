@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "monitor/flat_arrays.h"
 #include "monitor/label_trie.h"
 
 namespace caawatch::monitor {
@@ -165,6 +166,12 @@ class Watchlist {
 
   // Heap bytes held by the index and the entries.
   size_t MemoryBytes() const;
+
+  // The whole list, index included, for Decode in another process (WatchlistIndexFile).
+  void Encode(FlatWriter* out) const;
+  // A list from what Encode wrote. kDataLoss for anything else that does not describe a list:
+  // every array is checked, so the result is safe to use whatever the input.
+  [[nodiscard]] static absl::StatusOr<Watchlist> Decode(FlatReader* in);
 
  private:
   friend class WatchEntry;

@@ -130,6 +130,14 @@ def watchlist_seeds(_corpus):
     yield b"a.example\tissuers=digicert.com # trailing comment\r\nbad..example\n"
 
 
+def watchlist_index_seeds(corpus):
+    """watchlist_index_fuzz input: a watchlist, then a 0 octet and changes to its encoding
+    (a 32-bit offset and an octet to xor there, each)."""
+    for n, text in enumerate(watchlist_seeds(corpus)):
+        yield text
+        yield text + b"\0" + struct.pack("<IB", 8 + 97 * n, 0x40) + struct.pack("<IB", 301, 1)
+
+
 TARGETS = {
     "base64_fuzz": base64_seeds,
     "der_fuzz": der_seeds,
@@ -139,6 +147,7 @@ TARGETS = {
     "checkpoint_fuzz": checkpoint_seeds,
     "dns_message_fuzz": dns_seeds,
     "watchlist_fuzz": watchlist_seeds,
+    "watchlist_index_fuzz": watchlist_index_seeds,
 }
 
 
