@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/algorithm/container.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -18,6 +17,7 @@
 #include "absl/strings/str_replace.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "ctlog/certificate_names.h"
 #include "ctlog/der.h"
 #include "ctlog/punycode.h"
 #include "ctlog/sha256.h"
@@ -188,50 +188,34 @@ absl::StatusOr<std::vector<uint8_t>> StripCtExtensions(const TbsParts& parts) {
 
 // ---- Identity fields ----
 
-// Removes repeated names, keeping each first occurrence in place: linear for the usual handful,
-// hashed for certificates with hundreds of SANs (a pairwise search there was quadratic).
-void RemoveRepeatedNames(std::vector<std::string>* names) {
-  constexpr size_t kLinearUpTo = 16;
-  std::vector<bool> repeated(names->size());
-  if (names->size() <= kLinearUpTo) {
-    for (size_t i = 1; i < names->size(); ++i) {
-      repeated[i] =
-          std::find(names->begin(), names->begin() + i, (*names)[i]) != names->begin() + i;
-    }
-  } else {
-    absl::flat_hash_set<absl::string_view> seen;  // Views: nothing moves in this pass.
-    seen.reserve(names->size());
-    for (size_t i = 0; i < names->size(); ++i) repeated[i] = !seen.insert((*names)[i]).second;
-  }
-  size_t kept = 0;
-  for (size_t i = 0; i < names->size(); ++i) {
-    if (repeated[i]) continue;
-    if (kept != i) (*names)[kept] = std::move((*names)[i]);
-    ++kept;
-  }
-  names->resize(kept);
-}
-
-// Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names without
-// looking for repeats: the caller removes them once it has read every name
-// (RemoveRepeatedNames).
-void AddHostName(absl::string_view raw, std::vector<std::string>* out) {
-  auto add = [out](std::string name) {
-    absl::AsciiStrToLower(&name);
-    if (!name.empty() && name.back() == '.') name.pop_back();
-    if (!name.empty()) out->push_back(std::move(name));
-  };
-  const size_t nul = raw.find('\0');
-  if (nul == absl::string_view::npos) return add(std::string(raw));
-  add(absl::StrReplaceAll(raw, {{absl::string_view("\0", 1), "\\000"}}));
-  add(std::string(raw.substr(0, nul)));
-}
-
 absl::string_view AsText(Bytes b) {
   return absl::string_view(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-absl::Status ReadGeneralNames(const Extension& x, CertificateIdentity* id) {
+// Lowercased, one trailing dot dropped; skipped when empty. `name` must live as long as `out`
+// (see CertificateNames::Add): a name already in that form, as nearly all are, is not copied.
+void AddNormalizedName(absl::string_view name, CertificateNames* out) {
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.empty()) return;
+  const bool lower = absl::c_none_of(name, [](char c) { return absl::ascii_isupper(c); });
+  out->Add(lower ? name : out->Keep(absl::AsciiStrToLower(name)));
+}
+
+// Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names without
+// looking for repeats: the caller removes them once it has read every name
+// (CertificateNames::RemoveRepeats). `raw` must live as long as `out`.
+void AddHostName(absl::string_view raw, CertificateNames* out) {
+  const size_t nul = raw.find('\0');
+  if (nul == absl::string_view::npos) return AddNormalizedName(raw, out);
+  AddNormalizedName(out->Keep(absl::StrReplaceAll(raw, {{absl::string_view("\0", 1), "\\000"}})),
+                    out);
+  AddNormalizedName(raw.substr(0, nul), out);
+}
+
+// The dNSNames of a subjectAltName into `dns_names`, and its iPAddresses into `ip_addresses`
+// unless that is null.
+absl::Status ReadGeneralNames(const Extension& x, CertificateNames* dns_names,
+                              std::vector<std::string>* ip_addresses) {
   DerReader r(x.value.contents, 3);
   DerElement names, name;
   if (!r.ReadExpected(kDerSequence, &names)) return absl::DataLossError("malformed");
@@ -240,13 +224,15 @@ absl::Status ReadGeneralNames(const Extension& x, CertificateIdentity* id) {
   std::string bad_ip;
   while (!items.empty() && items.Read(&name)) {
     if (name.tag == ContextTag(2, false)) {
-      AddHostName(AsText(name.contents), &id->dns_names);
+      AddHostName(AsText(name.contents), dns_names);
     } else if (name.tag == ContextTag(7, false)) {
       char text[INET6_ADDRSTRLEN] = {};
       const int family = name.contents.size() == 4 ? AF_INET : AF_INET6;
       if ((name.contents.size() == 4 || name.contents.size() == 16) &&
           inet_ntop(family, name.contents.data(), text, sizeof(text)) != nullptr) {
-        if (!absl::c_linear_search(id->ip_addresses, text)) id->ip_addresses.push_back(text);
+        if (ip_addresses != nullptr && !absl::c_linear_search(*ip_addresses, text)) {
+          ip_addresses->push_back(text);
+        }
       } else {
         bad_ip = HexEncode(name.contents);
       }
@@ -302,28 +288,24 @@ void ReadValidity(const DerElement& validity, CertificateIdentity* id, ErrorList
   errors->Add(t.status(), "notAfter");
 }
 
-absl::Status ReadSubjectAltName(const Extension& x, CertificateIdentity* id) {
-  const absl::Status read = ReadGeneralNames(x, id);
-  RemoveRepeatedNames(&id->dns_names);  // Whatever was read before any damage.
-  return read;
-}
-
-void AddCommonNames(const std::vector<std::string>& common_names, std::vector<std::string>* out) {
-  for (const std::string& cn : common_names) {
-    // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
-    const std::string lower = absl::AsciiStrToLower(cn);
-    const bool ascii = absl::c_all_of(lower, [](char c) { return absl::ascii_isascii(c); });
-    std::optional<std::string> a_labels = ascii ? std::nullopt : ToALabels(lower);
-    AddHostName(a_labels.has_value() ? *a_labels : cn, out);
+// A CN as a host name. `cn` must live as long as `out`.
+void AddCommonName(absl::string_view cn, CertificateNames* out) {
+  // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
+  if (!absl::c_all_of(cn, [](char c) { return absl::ascii_isascii(c); })) {
+    if (std::optional<std::string> a_labels = ToALabels(absl::AsciiStrToLower(cn))) {
+      return AddHostName(out->Keep(*std::move(a_labels)), out);
+    }
   }
-  RemoveRepeatedNames(out);
+  AddHostName(cn, out);
 }
 
 void ReadExtensions(const DerElement& wrapper, CertificateIdentity* id, ErrorList* errors) {
+  CertificateNames dns_names;  // Views into `wrapper`, copied out below.
   errors->Add(ForEachExtension(wrapper,
                                [&](const Extension& x) {
                                  if (IsOid(x.oid, kOidSubjectAltName)) {
-                                   errors->Add(ReadSubjectAltName(x, id), "subjectAltName");
+                                   errors->Add(ReadGeneralNames(x, &dns_names, &id->ip_addresses),
+                                               "subjectAltName");
                                  } else if (IsOid(x.oid, kOidAuthorityKeyId)) {
                                    errors->Add(ReadAuthorityKeyId(x, &id->authority_key_id),
                                                "authorityKeyIdentifier");
@@ -332,6 +314,8 @@ void ReadExtensions(const DerElement& wrapper, CertificateIdentity* id, ErrorLis
                                  }
                                }),
               "extensions");
+  dns_names.RemoveRepeats();  // Whatever was read before any damage.
+  id->dns_names = dns_names.ToStrings();
 }
 
 CertificateIdentity ParseIdentity(Bytes der) {
@@ -353,7 +337,10 @@ CertificateIdentity ParseIdentity(Bytes der) {
     X509NameFields subject;
     errors.Add(ReadX509Name(*parts.subject, &subject), "subject");
     id.subject_dn = std::move(subject.dn);
-    AddCommonNames(subject.common_names, &id.common_names);
+    CertificateNames common_names;  // Views into subject.common_names, copied out below.
+    for (const std::string& cn : subject.common_names) AddCommonName(cn, &common_names);
+    common_names.RemoveRepeats();
+    id.common_names = common_names.ToStrings();
   }
   if (parts.extensions) ReadExtensions(*parts.extensions, &id, &errors);
   if (read.ok()) {
@@ -395,21 +382,28 @@ std::vector<std::string> MatchNames(const CertificateIdentity& identity) {
   return JoinMatchNames(identity.dns_names, identity.common_names);
 }
 
-std::vector<std::string> ReadMatchNames(absl::Span<const uint8_t> der) {
+CertificateNames ReadMatchNames(absl::Span<const uint8_t> der) {
   TbsParts parts;
   (void)ReadTbs(der, &parts);  // Whatever was read before the damage still counts.
-  CertificateIdentity id;
-  if (parts.subject) {
-    std::vector<std::string> common_names;
-    ReadX509CommonNames(*parts.subject, &common_names);
-    AddCommonNames(common_names, &id.common_names);
-  }
+  // MatchNames' order: the dNSNames, then the CNs; a repeat of an earlier name is dropped.
+  CertificateNames names;
   if (parts.extensions) {
     (void)ForEachExtension(*parts.extensions, [&](const Extension& x) {
-      if (IsOid(x.oid, kOidSubjectAltName)) (void)ReadSubjectAltName(x, &id);
+      if (IsOid(x.oid, kOidSubjectAltName)) (void)ReadGeneralNames(x, &names, nullptr);
     });
   }
-  return JoinMatchNames(std::move(id.dns_names), id.common_names);
+  if (parts.subject) {
+    ForEachX509CommonName(*parts.subject, [&](const DerElement& value) {
+      // Nearly every CN is stored as ASCII or UTF-8, and is read in place; others are converted.
+      if (const std::optional<absl::string_view> text = DerStringView(value)) {
+        return AddCommonName(*text, &names);
+      }
+      absl::StatusOr<std::string> converted = DecodeDerString(value);
+      if (converted.ok()) AddCommonName(names.Keep(*std::move(converted)), &names);
+    });
+  }
+  names.RemoveRepeats();
+  return names;
 }
 
 absl::StatusOr<std::vector<uint8_t>> TbsWithoutCtExtensions(absl::Span<const uint8_t> der) {

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "ctlog/certificate_identity.h"
+#include "ctlog/certificate_names.h"
 
 namespace caawatch::ctlog {
 
@@ -49,8 +50,9 @@ std::vector<std::string> MatchNames(const CertificateIdentity& identity);
 
 // MatchNames(ParseCertificateIdentity(der)) for a certificate or a bare TBSCertificate, with
 // nothing else decoded or hashed: the per-entry cost of tailing, the full parse being only
-// needed for the entries that match.
-std::vector<std::string> ReadMatchNames(absl::Span<const uint8_t> der);
+// needed for the entries that match. The names are views into `der` where it holds them as
+// given (CertificateNames): keep `der` while they are used.
+CertificateNames ReadMatchNames(absl::Span<const uint8_t> der);
 
 // The DER TBSCertificate of `der` (a certificate, or a bare TBSCertificate when `der` is one)
 // with the CT poison (1.3.6.1.4.1.11129.2.4.3) and the embedded SCT list

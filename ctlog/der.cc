@@ -191,18 +191,28 @@ absl::StatusOr<std::string> OidToString(absl::Span<const uint8_t> contents) {
   return out;
 }
 
-absl::StatusOr<std::string> DecodeDerString(const DerElement& element) {
-  if (element.tag.cls != DerClass::kUniversal || element.tag.constructed) {
-    return absl::DataLossError("DER string: not a primitive universal string");
-  }
-  const absl::Span<const uint8_t> c = element.contents;
+std::optional<absl::string_view> DerStringView(const DerElement& element) {
+  if (element.tag.cls != DerClass::kUniversal || element.tag.constructed) return std::nullopt;
   switch (element.tag.number) {
     case 12:  // UTF8String
     case 18:  // NumericString
     case 19:  // PrintableString
     case 22:  // IA5String
     case 26:  // VisibleString
-      return std::string(c.begin(), c.end());
+      return absl::string_view(reinterpret_cast<const char*>(element.contents.data()),
+                               element.contents.size());
+    default:
+      return std::nullopt;
+  }
+}
+
+absl::StatusOr<std::string> DecodeDerString(const DerElement& element) {
+  if (element.tag.cls != DerClass::kUniversal || element.tag.constructed) {
+    return absl::DataLossError("DER string: not a primitive universal string");
+  }
+  if (std::optional<absl::string_view> text = DerStringView(element)) return std::string(*text);
+  const absl::Span<const uint8_t> c = element.contents;
+  switch (element.tag.number) {
     case 20: {  // TeletexString: in practice Latin-1.
       std::string out;
       for (uint8_t b : c) AppendUtf8(b, &out);

@@ -6,10 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 
@@ -110,6 +112,10 @@ absl::StatusOr<std::string> OidToString(absl::Span<const uint8_t> contents);
 // BMPString (UCS-2) and UniversalString (UCS-4) are converted. UTF-8 is not validated (a bad
 // byte sequence is passed through). kDataLoss for other tags or an odd-sized BMP/UCS-4 body.
 absl::StatusOr<std::string> DecodeDerString(const DerElement& element);
+// The text of a string element that DecodeDerString copies unchanged (UTF8String,
+// NumericString, PrintableString, IA5String, VisibleString), as a view of its contents; nullopt
+// for every other element.
+std::optional<absl::string_view> DerStringView(const DerElement& element);
 
 // UTCTime (YYMMDDHHMM[SS]Z; YY < 50 is 20YY) or GeneralizedTime (YYYYMMDDHHMM[SS][.f*]Z).
 // A "+hhmm"/"-hhmm" offset instead of Z (BER, seen in old real roots) is applied. kDataLoss for

@@ -102,7 +102,7 @@ Sha256Hash MerkleLeafHash(absl::Span<const uint8_t> leaf_input) {
   return Sha256WithPrefix(0x00, leaf_input);
 }
 
-absl::StatusOr<std::vector<std::string>> ReadLeafMatchNames(absl::Span<const uint8_t> leaf_input) {
+absl::StatusOr<CertificateNames> ReadLeafMatchNames(absl::Span<const uint8_t> leaf_input) {
   CAAWATCH_ASSIGN_OR_RETURN(const MerkleTreeLeaf leaf, ParseMerkleTreeLeaf(leaf_input));
   return ReadMatchNames(leaf.body);
 }

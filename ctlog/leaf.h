@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "ctlog/certificate_names.h"
 #include "ctlog/log_entry.h"
 #include "ctlog/log_types.h"
 #include "ctlog/sha256.h"
@@ -34,8 +35,8 @@ Sha256Hash MerkleLeafHash(absl::Span<const uint8_t> leaf_input);
 
 // The names to match (ReadMatchNames) of the certificate or TBSCertificate in `leaf_input`, the
 // part the Merkle tree authenticates, with nothing else decoded: the same names DecodeLogEntry
-// gives. kDataLoss when leaf_input is malformed, as DecodeLogEntry.
-absl::StatusOr<std::vector<std::string>> ReadLeafMatchNames(absl::Span<const uint8_t> leaf_input);
+// gives, as views into `leaf_input`. kDataLoss when leaf_input is malformed, as DecodeLogEntry.
+absl::StatusOr<CertificateNames> ReadLeafMatchNames(absl::Span<const uint8_t> leaf_input);
 
 // Decodes one get-entries element at log position `index`.
 //  - kDataLoss only when leaf_input itself is malformed (the log served bad bytes).

@@ -1,10 +1,13 @@
 #include "ctlog/tile.h"
 
 #include <algorithm>
+#include <memory>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/status_macros.h"
 #include "ctlog/tls_reader.h"
 
 namespace caawatch::ctlog {
@@ -35,24 +38,21 @@ bool ReadTimestampedEntry(Bytes tile, TlsReader& r, TileLeaf* leaf) {
   }
   leaf->type = entry_type == 0 ? EntryType::kX509 : EntryType::kPrecert;
   // The TimestampedEntry is exactly the bytes just consumed.
-  const Bytes consumed = tile.subspan(tile.size() - before, before - r.remaining());
-  leaf->timestamped_entry.assign(consumed.begin(), consumed.end());
+  leaf->timestamped_entry = tile.subspan(tile.size() - before, before - r.remaining());
   return true;
 }
 
 bool ReadTileLeaf(Bytes tile, TlsReader& r, TileLeaf* leaf) {
-  Bytes pre_certificate, chain;
+  Bytes chain;
   if (!ReadTimestampedEntry(tile, r, leaf)) return false;
   if (leaf->type == EntryType::kPrecert &&
-      (!r.ReadLengthPrefixed(3, &pre_certificate) || pre_certificate.empty())) {
+      (!r.ReadLengthPrefixed(3, &leaf->pre_certificate) || leaf->pre_certificate.empty())) {
     return false;
   }
   if (!r.ReadLengthPrefixed(2, &chain) || chain.size() % 32 != 0) return false;
-  leaf->pre_certificate.assign(pre_certificate.begin(), pre_certificate.end());
-  for (size_t i = 0; i < chain.size(); i += 32) {
-    Sha256Hash fingerprint;
-    std::copy(chain.begin() + i, chain.begin() + i + 32, fingerprint.begin());
-    leaf->chain.push_back(fingerprint);
+  leaf->chain.resize(chain.size() / 32);
+  for (size_t i = 0; i < leaf->chain.size(); ++i) {
+    std::copy(chain.begin() + 32 * i, chain.begin() + 32 * (i + 1), leaf->chain[i].begin());
   }
   return true;
 }
@@ -109,6 +109,7 @@ absl::StatusOr<std::vector<TileLeaf>> ParseDataTile(absl::Span<const uint8_t> da
   }
   TlsReader r(data);
   std::vector<TileLeaf> leaves;
+  leaves.reserve(width);
   while (!r.empty()) {
     if (leaves.size() == width) {
       return absl::DataLossError(absl::StrCat("data tile: bytes after ", width, " entries"));
@@ -124,6 +125,17 @@ absl::StatusOr<std::vector<TileLeaf>> ParseDataTile(absl::Span<const uint8_t> da
         absl::StrCat("data tile: ", leaves.size(), " entries, expected ", width));
   }
   return leaves;
+}
+
+absl::StatusOr<DataTile> DataTile::Parse(std::string bytes, uint64_t width) {
+  auto kept = std::make_unique<const std::string>(std::move(bytes));
+  const Bytes data(reinterpret_cast<const uint8_t*>(kept->data()), kept->size());
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<TileLeaf> leaves, ParseDataTile(data, width));
+  return DataTile(std::move(kept), std::move(leaves));
+}
+
+void DataTile::Truncate(size_t width) {
+  if (width < leaves_.size()) leaves_.resize(width);
 }
 
 std::vector<uint8_t> TileLeafMerkleTreeLeaf(const TileLeaf& leaf) {

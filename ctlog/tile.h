@@ -6,9 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "ctlog/log_entry.h"
@@ -32,13 +35,15 @@ std::string DataTilePath(uint64_t index, uint64_t width);
 absl::StatusOr<std::vector<Sha256Hash>> ParseHashTile(absl::Span<const uint8_t> data,
                                                       uint64_t width);
 
-// One static-ct-api TileLeaf, owning its bytes.
+// One static-ct-api TileLeaf. The spans point into the data tile it was parsed from.
 struct TileLeaf {
   uint64_t timestamp_ms = 0;
   EntryType type = EntryType::kX509;
-  std::vector<uint8_t> timestamped_entry;  // RFC 6962 §3.4 TimestampedEntry, as logged.
-  std::vector<uint8_t> pre_certificate;    // precert_entry only.
-  std::vector<Sha256Hash> chain;           // SHA-256 of each issuer certificate, issuer first.
+  absl::Span<const uint8_t> timestamped_entry;  // RFC 6962 §3.4 TimestampedEntry, as logged.
+  absl::Span<const uint8_t> pre_certificate;    // precert_entry only.
+  // SHA-256 of each issuer certificate, issuer first. Chains hold an intermediate or two (and
+  // maybe a root): inline, so that a tile's leaves cost no allocation each.
+  absl::InlinedVector<Sha256Hash, 3> chain;
 };
 
 // Parses a data tile that must hold exactly `width` TileLeaf structs:
@@ -51,8 +56,30 @@ struct TileLeaf {
 //     Fingerprint certificate_chain<0..2^16-1>;         // opaque Fingerprint[32]
 //   } TileLeaf;
 // kDataLoss on any deviation: unknown entry type, empty or overrunning vectors, a chain length
-// not a multiple of 32, fewer or more leaves than `width`, trailing bytes.
+// not a multiple of 32, fewer or more leaves than `width`, trailing bytes. The leaves point into
+// `data`. kInvalidArgument unless 1 <= width <= 256.
 absl::StatusOr<std::vector<TileLeaf>> ParseDataTile(absl::Span<const uint8_t> data, uint64_t width);
+
+// A data tile as served: its bytes and its leaves, which point into them.
+class DataTile {
+ public:
+  // ParseDataTile of `bytes`, which the tile keeps.
+  static absl::StatusOr<DataTile> Parse(std::string bytes, uint64_t width);
+
+  // Valid as long as the tile, moves included.
+  absl::Span<const TileLeaf> leaves() const { return leaves_; }
+  // Keeps the first `width` leaves only (a full tile read in place of a partial one).
+  void Truncate(size_t width);
+
+ private:
+  DataTile(std::unique_ptr<const std::string> bytes, std::vector<TileLeaf> leaves)
+      : bytes_(std::move(bytes)), leaves_(std::move(leaves)) {}
+
+  // On the heap so that moving the tile moves no byte: a std::string's own move may copy its
+  // characters (the short-string buffer) and leave the leaves pointing at the old place.
+  std::unique_ptr<const std::string> bytes_;
+  std::vector<TileLeaf> leaves_;
+};
 
 // The RFC 6962 MerkleTreeLeaf of a TileLeaf: version v1 (0), leaf_type timestamped_entry (0),
 // then the TimestampedEntry. Its leaf hash is the one in the log's Merkle tree.

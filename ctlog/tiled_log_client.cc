@@ -46,19 +46,19 @@ absl::StatusOr<std::string> TiledLogClient::GetCheckpoint() {
   return Fetch("checkpoint", kMaxCheckpointBytes);
 }
 
-absl::StatusOr<std::vector<TileLeaf>> TiledLogClient::DataTileOf(uint64_t index, uint64_t width,
-                                                                 absl::StatusOr<std::string> body) {
+absl::StatusOr<DataTile> TiledLogClient::DataTileOf(uint64_t index, uint64_t width,
+                                                    absl::StatusOr<std::string> body) {
   if (!body.ok()) return body.status();
-  absl::StatusOr<std::vector<TileLeaf>> leaves = ParseDataTile(AsBytes(*body), width);
-  if (!leaves.ok()) return Annotate(leaves.status(), prefix_ + DataTilePath(index, width));
-  return leaves;
+  absl::StatusOr<DataTile> tile = DataTile::Parse(*std::move(body), width);
+  if (!tile.ok()) return Annotate(tile.status(), prefix_ + DataTilePath(index, width));
+  return tile;
 }
 
-absl::StatusOr<std::vector<TileLeaf>> TiledLogClient::GetDataTile(uint64_t index, uint64_t width) {
+absl::StatusOr<DataTile> TiledLogClient::GetDataTile(uint64_t index, uint64_t width) {
   return DataTileOf(index, width, Fetch(DataTilePath(index, width), options_.max_data_tile_bytes));
 }
 
-std::vector<absl::StatusOr<std::vector<TileLeaf>>> TiledLogClient::GetDataTiles(
+std::vector<absl::StatusOr<DataTile>> TiledLogClient::GetDataTiles(
     const std::vector<std::pair<uint64_t, uint64_t>>& tiles) {
   last_retry_after_.reset();
   std::vector<std::string> urls;
@@ -67,7 +67,8 @@ std::vector<absl::StatusOr<std::vector<TileLeaf>>> TiledLogClient::GetDataTiles(
   fetch.timeout = options_.timeout;
   fetch.max_body_bytes = options_.max_data_tile_bytes;
   std::vector<absl::StatusOr<HttpResponse>> responses = fetcher_->GetAll(urls, fetch);
-  std::vector<absl::StatusOr<std::vector<TileLeaf>>> out;
+  std::vector<absl::StatusOr<DataTile>> out;
+  out.reserve(tiles.size());
   for (size_t i = 0; i < tiles.size(); ++i) {
     out.push_back(
         DataTileOf(tiles[i].first, tiles[i].second, BodyOf(urls[i], std::move(responses[i]))));

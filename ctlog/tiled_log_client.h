@@ -60,10 +60,10 @@ class TiledLogClient {
   // <prefix>checkpoint, unparsed (at most kMaxCheckpointBytes).
   [[nodiscard]] absl::StatusOr<std::string> GetCheckpoint();
   // <prefix>tile/data/<N>[.p/<width>]: exactly `width` leaves (1..256; 256 is the full tile).
-  [[nodiscard]] absl::StatusOr<std::vector<TileLeaf>> GetDataTile(uint64_t index, uint64_t width);
+  [[nodiscard]] absl::StatusOr<DataTile> GetDataTile(uint64_t index, uint64_t width);
   // GetDataTile for each (index, width), all requests in flight at once (HttpFetcher::GetAll);
   // outcomes in the order asked.
-  [[nodiscard]] std::vector<absl::StatusOr<std::vector<TileLeaf>>> GetDataTiles(
+  [[nodiscard]] std::vector<absl::StatusOr<DataTile>> GetDataTiles(
       const std::vector<std::pair<uint64_t, uint64_t>>& tiles);
   // <prefix>tile/<level>/<N>[.p/<width>]: exactly `width` hashes.
   [[nodiscard]] absl::StatusOr<std::vector<Sha256Hash>> GetHashTile(int level, uint64_t index,
@@ -83,8 +83,8 @@ class TiledLogClient {
   absl::StatusOr<std::string> Fetch(const std::string& path, size_t max_body_bytes);
   // The body of `response` to GET `url` if it is a 200, else the mapped error.
   absl::StatusOr<std::string> BodyOf(const std::string& url, absl::StatusOr<HttpResponse> response);
-  absl::StatusOr<std::vector<TileLeaf>> DataTileOf(uint64_t index, uint64_t width,
-                                                   absl::StatusOr<std::string> body);
+  absl::StatusOr<DataTile> DataTileOf(uint64_t index, uint64_t width,
+                                      absl::StatusOr<std::string> body);
 
   HttpFetcher* fetcher_;
   std::string prefix_;

@@ -73,47 +73,52 @@ absl::Status TiledTailer::AuditTreeHead(const SignedTreeHead& head) {
   });
 }
 
-absl::StatusOr<std::vector<TileLeaf>> TiledTailer::DataTile(
-    uint64_t index, uint64_t width, absl::StatusOr<std::vector<TileLeaf>> leaves) {
-  if (width < kTileWidth && absl::IsNotFound(leaves.status())) {
+absl::StatusOr<DataTile> TiledTailer::ServedTile(uint64_t index, uint64_t width,
+                                                 absl::StatusOr<DataTile> tile) {
+  if (width < kTileWidth && absl::IsNotFound(tile.status())) {
     // The partial tile may be gone because the full one exists; entries past `width` are not
     // covered by the checkpoint and are left for a later one.
-    leaves = client_.GetDataTile(index, kTileWidth);
-    if (leaves.ok()) leaves->resize(width);
+    tile = client_.GetDataTile(index, kTileWidth);
+    if (tile.ok()) tile->Truncate(width);
   }
-  if (absl::IsNotFound(leaves.status())) {
+  if (absl::IsNotFound(tile.status())) {
     // Not (yet) served, e.g. a CDN behind the checkpoint: retry rather than accuse.
-    return absl::UnavailableError(leaves.status().message());
+    return absl::UnavailableError(tile.status().message());
   }
-  return leaves;
+  return tile;
 }
 
-absl::StatusOr<RawEntry> TiledTailer::ToRawEntry(const TileLeaf& leaf) {
+absl::StatusOr<RawEntry> TiledTailer::ToRawEntry(const TileLeaf& leaf, TileIssuers* issuers) {
   // Chains are short (one or two issuers): no allocation for them per entry.
-  absl::InlinedVector<std::shared_ptr<const std::vector<uint8_t>>, 4> issuers;
   absl::InlinedVector<absl::Span<const uint8_t>, 4> chain;
   for (const Sha256Hash& fingerprint : leaf.chain) {
-    absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> issuer =
-        client_.GetIssuer(fingerprint);
-    if (absl::IsNotFound(issuer.status())) return absl::UnavailableError(issuer.status().message());
-    if (!issuer.ok()) return issuer.status();
-    issuers.push_back(*std::move(issuer));
-    chain.emplace_back(*issuers.back());
+    auto it = issuers->find(fingerprint);
+    if (it == issuers->end()) {
+      absl::StatusOr<std::shared_ptr<const std::vector<uint8_t>>> issuer =
+          client_.GetIssuer(fingerprint);
+      if (absl::IsNotFound(issuer.status())) {
+        return absl::UnavailableError(issuer.status().message());
+      }
+      if (!issuer.ok()) return issuer.status();
+      it = issuers->emplace(fingerprint, *std::move(issuer)).first;
+    }
+    chain.emplace_back(*it->second);
   }
   return TileLeafToRawEntry(leaf, chain);
 }
 
 // The entries of one tile from state_.position (or the tile's start) on, chains resolved.
-absl::StatusOr<std::vector<RawEntry>> TiledTailer::TileEntries(
-    std::pair<uint64_t, uint64_t> tile, absl::StatusOr<std::vector<TileLeaf>> fetched) {
+absl::StatusOr<std::vector<RawEntry>> TiledTailer::TileEntries(std::pair<uint64_t, uint64_t> tile,
+                                                               absl::StatusOr<DataTile> fetched) {
   const auto [index, width] = tile;
-  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<TileLeaf> leaves,
-                            DataTile(index, width, std::move(fetched)));
+  CAAWATCH_ASSIGN_OR_RETURN(const DataTile served, ServedTile(index, width, std::move(fetched)));
+  const absl::Span<const TileLeaf> leaves = served.leaves();
   const uint64_t first = std::max(state_.position, index * kTileWidth) - index * kTileWidth;
+  TileIssuers issuers;
   std::vector<RawEntry> entries;
   entries.reserve(width - first);
   for (uint64_t i = first; i < width; ++i) {
-    absl::StatusOr<RawEntry> raw = ToRawEntry(leaves[i]);
+    absl::StatusOr<RawEntry> raw = ToRawEntry(leaves[i], &issuers);
     if (!raw.ok()) return Annotate(raw.status(), absl::StrCat("entry ", index * kTileWidth + i));
     entries.push_back(*std::move(raw));
   }
@@ -129,9 +134,10 @@ absl::StatusOr<LogTailer::Batch> TiledTailer::FetchBatch(const SignedTreeHead& s
        index * kTileWidth < sth.tree_size && tiles.size() < max_in_flight_; ++index) {
     tiles.emplace_back(index, std::min(kTileWidth, sth.tree_size - index * kTileWidth));
   }
-  std::vector<absl::StatusOr<std::vector<TileLeaf>>> fetched = client_.GetDataTiles(tiles);
+  std::vector<absl::StatusOr<DataTile>> fetched = client_.GetDataTiles(tiles);
   Batch batch;
   batch.start = state_.position;
+  batch.entries.reserve(tiles.back().first * kTileWidth + tiles.back().second - state_.position);
   for (size_t t = 0; t < tiles.size(); ++t) {
     absl::StatusOr<std::vector<RawEntry>> entries = TileEntries(tiles[t], std::move(fetched[t]));
     if (!entries.ok()) {

@@ -4,14 +4,20 @@
 #ifndef CAAWATCH_CTLOG_TILED_TAILER_H_
 #define CAAWATCH_CTLOG_TILED_TAILER_H_
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_key.h"
 #include "ctlog/log_tailer.h"
 #include "ctlog/log_types.h"
+#include "ctlog/sha256.h"
+#include "ctlog/tile.h"
 #include "ctlog/tiled_log_client.h"
 
 namespace caawatch::ctlog {
@@ -56,13 +62,17 @@ class TiledTailer final : public LogTailer {
         client_(std::move(client)),
         state_(std::move(state)),
         max_in_flight_(std::max<size_t>(max_in_flight, 1)) {}
-  // A data tile's leaves from the answer to its request (`fetched`), falling back to the full
-  // tile when a partial one is no longer served.
-  absl::StatusOr<std::vector<TileLeaf>> DataTile(uint64_t index, uint64_t width,
-                                                 absl::StatusOr<std::vector<TileLeaf>> fetched);
-  absl::StatusOr<RawEntry> ToRawEntry(const TileLeaf& leaf);
+  // The issuer certificates of one tile's leaves by fingerprint, each looked up once per tile
+  // (a tile names the same few again and again) and held while its entries are built.
+  using TileIssuers = absl::flat_hash_map<Sha256Hash, std::shared_ptr<const std::vector<uint8_t>>>;
+
+  // A data tile from the answer to its request (`fetched`), falling back to the full tile when a
+  // partial one is no longer served.
+  absl::StatusOr<DataTile> ServedTile(uint64_t index, uint64_t width,
+                                      absl::StatusOr<DataTile> fetched);
+  absl::StatusOr<RawEntry> ToRawEntry(const TileLeaf& leaf, TileIssuers* issuers);
   absl::StatusOr<std::vector<RawEntry>> TileEntries(std::pair<uint64_t, uint64_t> tile,
-                                                    absl::StatusOr<std::vector<TileLeaf>> fetched);
+                                                    absl::StatusOr<DataTile> fetched);
   absl::Status AuditTreeHead(const SignedTreeHead& head);
 
   LogKey key_;

@@ -119,13 +119,12 @@ absl::Status ReadX509Name(const DerElement& name, X509NameFields* out) {
   return walked;
 }
 
-void ReadX509CommonNames(const DerElement& name, std::vector<std::string>* out) {
+void ForEachX509CommonName(const DerElement& name,
+                           absl::FunctionRef<void(const DerElement& value)> fn) {
   (void)WalkName(
       name,
       [&](const DerElement& type, const DerElement& value) {
-        if (!IsOid(type, kOidCommonName)) return;
-        absl::StatusOr<std::string> text = DecodeDerString(value);
-        if (text.ok()) out->push_back(*std::move(text));
+        if (IsOid(type, kOidCommonName)) fn(value);
       },
       [] {});
 }

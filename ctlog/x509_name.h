@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "ctlog/der.h"
 
@@ -25,8 +26,10 @@ struct X509NameFields {
 // malformed RDN or attribute; `out` then holds what came before it.
 [[nodiscard]] absl::Status ReadX509Name(const DerElement& name, X509NameFields* out);
 
-// Appends the common_names ReadX509Name would give, and builds nothing else.
-void ReadX509CommonNames(const DerElement& name, std::vector<std::string>* out);
+// Calls `fn` with the value of each CN attribute, in order and undecoded (DecodeDerString gives
+// the common_names ReadX509Name would), and builds nothing else. Stops quietly at a malformed RDN.
+void ForEachX509CommonName(const DerElement& name,
+                           absl::FunctionRef<void(const DerElement& value)> fn);
 
 }  // namespace caawatch::ctlog
 

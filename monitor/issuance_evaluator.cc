@@ -53,12 +53,20 @@ caa::IssuerFacts IssuanceEvaluator::IssuerFactsOf(const store::IssuerRecord& iss
 }
 
 std::vector<WatchHit> IssuanceEvaluator::FindHits(const Watchlist& watchlist,
-                                                  const std::vector<std::string>& names) {
+                                                  absl::Span<const absl::string_view> names) {
   std::vector<WatchHit> hits;
-  for (const std::string& name : names) {
-    for (const monitor::Match& m : watchlist.MatchName(name)) hits.push_back({name, m.item});
+  for (const absl::string_view name : names) {
+    for (const monitor::Match& m : watchlist.MatchName(name)) {
+      hits.push_back({std::string(name), m.item});
+    }
   }
   return hits;
+}
+
+std::vector<WatchHit> IssuanceEvaluator::FindHits(const Watchlist& watchlist,
+                                                  const std::vector<std::string>& names) {
+  const std::vector<absl::string_view> views(names.begin(), names.end());
+  return FindHits(watchlist, views);
 }
 
 absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(

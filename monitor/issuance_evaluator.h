@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "caa/issuance_window.h"
@@ -39,7 +40,9 @@ class IssuanceEvaluator {
   IssuanceEvaluator(const IssuerSource* issuers, CaaObserver* observer,
                     caa::WindowOptions window_options = {});
 
-  // The watchlist hits of an entry; empty when it concerns nobody.
+  // The watchlist hits of an entry's names; empty when it concerns nobody.
+  static std::vector<WatchHit> FindHits(const Watchlist& watchlist,
+                                        absl::Span<const absl::string_view> names);
   static std::vector<WatchHit> FindHits(const Watchlist& watchlist,
                                         const std::vector<std::string>& names);
 

@@ -254,14 +254,14 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
     const uint64_t index = batch.start + i;
     // Most entries match nothing: only their names are read; the full decode (hashes, chain,
     // issuer) is for the few that do.
-    absl::StatusOr<std::vector<std::string>> names =
+    const absl::StatusOr<ctlog::CertificateNames> names =
         ctlog::ReadLeafMatchNames(batch.entries[i].leaf_input);
     if (!names.ok()) {
       // The leaf itself is unreadable: there are no names to match. Its hash is in the tree.
       Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", names.status().message()));
       continue;
     }
-    std::vector<WatchHit> hits = IssuanceEvaluator::FindHits(*watchlist, *names);
+    std::vector<WatchHit> hits = IssuanceEvaluator::FindHits(*watchlist, names->names());
     if (hits.empty()) continue;
     CAAWATCH_ASSIGN_OR_RETURN(ctlog::LogEntry entry,
                               ctlog::DecodeLogEntry(index, batch.entries[i]));

@@ -61,7 +61,8 @@ TEST(TileTest, NavigliLeafHashesMatchTheLevelZeroHashTiles) {
   CollapsedTree tree;
   for (int n = 0; n < 4; ++n) {
     SCOPED_TRACE(n);
-    auto leaves = ParseDataTile(ReadTile(DataTilePath(n, 256)), 256);
+    const std::vector<uint8_t> tile_bytes = ReadTile(DataTilePath(n, 256));
+    auto leaves = ParseDataTile(tile_bytes, 256);
     ASSERT_TRUE(leaves.ok()) << leaves.status();
     auto hashes = ParseHashTile(ReadTile(HashTilePath(0, n, 256)), 256);
     ASSERT_TRUE(hashes.ok()) << hashes.status();
@@ -79,9 +80,11 @@ TEST(TileTest, NavigliLeafHashesMatchTheLevelZeroHashTiles) {
 }
 
 TEST(TileTest, NavigliPartialTileIsThePrefixOfTheFullOneAndGivesTheRootOf778) {
-  auto partial = ParseDataTile(ReadTile(DataTilePath(3, 10)), 10);
+  const std::vector<uint8_t> partial_bytes = ReadTile(DataTilePath(3, 10));
+  auto partial = ParseDataTile(partial_bytes, 10);
   ASSERT_TRUE(partial.ok()) << partial.status();
-  auto full = ParseDataTile(ReadTile(DataTilePath(3, 256)), 256);
+  const std::vector<uint8_t> full_bytes = ReadTile(DataTilePath(3, 256));
+  auto full = ParseDataTile(full_bytes, 256);
   ASSERT_TRUE(full.ok()) << full.status();
   auto partial_hashes = ParseHashTile(ReadTile(HashTilePath(0, 3, 10)), 10);
   ASSERT_TRUE(partial_hashes.ok()) << partial_hashes.status();
@@ -107,7 +110,8 @@ TEST(TileTest, NavigliEntriesDecodeAsStagingPrecertificatesThroughTheRfc6962Deco
   ASSERT_FALSE(issuers.empty());
   size_t decoded = 0;
   for (int n = 0; n < 4; ++n) {
-    auto leaves = ParseDataTile(ReadTile(DataTilePath(n, 256)), 256);
+    const std::vector<uint8_t> tile_bytes = ReadTile(DataTilePath(n, 256));
+    auto leaves = ParseDataTile(tile_bytes, 256);
     ASSERT_TRUE(leaves.ok()) << leaves.status();
     for (size_t i = 0; i < leaves->size(); ++i) {
       const uint64_t index = n * 256 + i;
@@ -165,8 +169,27 @@ TEST(TileTest, TruncatedGarbageAndMiscountedTilesAreDataLoss) {
             absl::StatusCode::kDataLoss);
 }
 
+TEST(TileTest, DataTileLeavesStayValidWhenTheTileIsMovedOrTruncated) {
+  const std::string bytes = ReadCorpus(std::string(kNavigli) + DataTilePath(3, 256));
+  auto parsed = DataTile::Parse(bytes, 256);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  DataTile tile = *std::move(parsed);
+  tile.Truncate(10);
+  const std::vector<uint8_t> copy = ReadTile(DataTilePath(3, 256));
+  auto want = ParseDataTile(copy, 256);
+  ASSERT_TRUE(want.ok()) << want.status();
+  ASSERT_EQ(tile.leaves().size(), 10u);
+  for (size_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(tile.leaves()[i].timestamped_entry, (*want)[i].timestamped_entry);
+    EXPECT_EQ(tile.leaves()[i].pre_certificate, (*want)[i].pre_certificate);
+    EXPECT_EQ(tile.leaves()[i].chain, (*want)[i].chain);
+  }
+  EXPECT_EQ(DataTile::Parse(bytes, 255).status().code(), absl::StatusCode::kDataLoss);
+}
+
 TEST(TileTest, IssuerCountMustMatchTheChain) {
-  auto leaves = ParseDataTile(ReadTile(DataTilePath(3, 10)), 10);
+  const std::vector<uint8_t> tile_bytes = ReadTile(DataTilePath(3, 10));
+  auto leaves = ParseDataTile(tile_bytes, 10);
   ASSERT_TRUE(leaves.ok());
   EXPECT_EQ(TileLeafToRawEntry((*leaves)[0], {}).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -83,7 +83,7 @@ TEST_F(TiledLogClientTest, StatusesMapToTheCodesCallersReactTo) {
   EXPECT_EQ(client_.GetDataTile(2, 87).status().code(), absl::StatusCode::kDataLoss);
   auto ok = client_.GetDataTile(2, 88);
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ(ok->size(), 88u);
+  EXPECT_EQ(ok->leaves().size(), 88u);
 }
 
 TEST_F(TiledLogClientTest, OversizedBodiesAreRefused) {
