@@ -145,7 +145,9 @@ absl::Status Run(const Flags& flags) {
 }  // namespace caawatch::bench
 
 int main(int argc, char** argv) {
-  caawatch::TuneAllocatorForLargeBuffers();  // As caawatch's main does.
+  // glibc malloc, tuned. caawatch itself runs on tcmalloc (cli/CMakeLists.txt): to measure with
+  // it, run this with LD_PRELOAD=libtcmalloc_minimal.so.4.
+  caawatch::TuneAllocatorForLargeBuffers();
   caawatch::bench::Flags flags;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];

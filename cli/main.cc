@@ -3,7 +3,6 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "base/allocator_tuning.h"
 #include "ctlog/http_fetcher.h"
 
 namespace {
@@ -33,8 +32,8 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  // Process-wide set-up, once, before any thread exists: malloc tuning and curl's global state.
-  caawatch::TuneAllocatorForLargeBuffers();
+  // Process-wide set-up, once, before any thread exists: curl's global state. (malloc needs
+  // none: it is tcmalloc's, linked in by cli/CMakeLists.txt.)
   caawatch::ctlog::CurlGlobal curl;
   const std::string command = argv[1];
   const caawatch::cli::Args args(argv + 2, argv + argc);
