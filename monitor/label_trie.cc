@@ -131,6 +131,17 @@ std::string LabelTrie::Domain(uint32_t node) const {
   return out;
 }
 
+LabelTrie LabelTrie::ThawedCopy() const {
+  LabelTrie copy;
+  copy.seed_ = seed_;  // The table's places depend on it.
+  copy.labels_ = labels_;
+  copy.label_begin_ = label_begin_;
+  copy.parent_ = parent_;
+  copy.slots_ = slots_;
+  copy.tags_ = tags_;
+  return copy;
+}
+
 void LabelTrie::Encode(FlatWriter* out) const {
   out->Count(seed_);
   out->Bytes(labels_);

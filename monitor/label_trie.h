@@ -50,6 +50,9 @@ class LabelTrie {
 
   size_t size() const { return parent_.size(); }  // Nodes, the root included.
 
+  // A copy that takes inserts: the same nodes, numbers and table, without Freeze()'s layout.
+  LabelTrie ThawedCopy() const;
+
   // The whole trie, hash table included, for Decode in another process. Precondition: Frozen().
   void Encode(FlatWriter* out) const;
   // A frozen trie from what Encode wrote. kDataLoss for anything else that does not describe a

@@ -17,8 +17,7 @@ absl::Status WatchSource::Reload() {
   }
   std::shared_ptr<const Watchlist> next = static_list_;
   if (!records.empty()) {
-    Watchlist::Builder builder;
-    for (size_t i = 0; i < static_list_->size(); ++i) builder.Add(static_list_->entry(i).ToItem());
+    Watchlist::Builder builder(*static_list_);
     for (const store::WatchRecord& r : records) {
       CAAWATCH_ASSIGN_OR_RETURN(std::vector<WatchItem> parsed, ParseWatchlist(r.name()));
       for (WatchItem& item : parsed) {

@@ -323,6 +323,14 @@ WatchItem WatchEntry::ToItem() const {
 
 std::string WatchEntry::ToString() const { return ToItem().ToString(); }
 
+Watchlist::Builder::Builder(const Watchlist& base)
+    : trie_(base.trie_.ThawedCopy()), items_(base.items_), issuer_lists_(base.issuer_lists_) {
+  issuer_ids_.clear();
+  for (size_t i = 0; i < issuer_lists_.size(); ++i) {
+    issuer_ids_.emplace(issuer_lists_[i], static_cast<uint32_t>(i));
+  }
+}
+
 void Watchlist::Builder::Add(const WatchItem& item) {
   const uint32_t node = trie_.Insert(item.domain);
   // Most entries list no issuers, and those that do mostly share a few lists: one copy each.

@@ -107,6 +107,9 @@ class Watchlist {
   class Builder {
    public:
     Builder() = default;
+    // Starts from every entry of `base`, in order, copied rather than parsed and indexed again
+    // (WatchSource puts the store's entries after a static list of maybe a million names).
+    explicit Builder(const Watchlist& base);
     // Precondition: `item` is normalised as ParseWatchItem returns it.
     void Add(const WatchItem& item);
     // Adds every entry of a watchlist file; errors as ForEachWatchItem (entries before the bad

@@ -514,5 +514,43 @@ TEST(WatchlistTest, FileReaderAgreesWithParseWatchItemOnEveryLine) {
   EXPECT_EQ(from_text.DigestSearchNames().fingerprint, from_items.DigestSearchNames().fingerprint);
 }
 
+// A builder started from a list holds that list's entries, in order, and takes more: the same
+// list as one built from every item, with the base list itself unchanged.
+TEST(WatchlistTest, BuilderFromAListContinuesIt) {
+  std::vector<WatchItem> base_items = {Item("example.com", true), Item("www.example.org", false),
+                                       Item("shop.example.com", false, {"letsencrypt.org"}),
+                                       Item("", true)};
+  for (int i = 0; i < 3000; ++i) {
+    base_items.push_back(
+        Item(absl::StrCat("host", i, ".zone", i % 40, ".example"), i % 3 == 0,
+             i % 7 == 0 ? std::vector<std::string>{"pki.goog"} : std::vector<std::string>{}));
+  }
+  const Watchlist base(base_items);
+  const std::vector<WatchItem> more = {
+      Item("mail.example.org", false), Item("host5.zone5.example", false, {"pki.goog"}),
+      Item("new.zone7.example", true, {"digicert.com", "letsencrypt.org"}),
+      Item("example.net", false, {"letsencrypt.org"})};
+  Watchlist::Builder builder(base);
+  for (const WatchItem& item : more) builder.Add(item);
+  const Watchlist continued = std::move(builder).Build();
+
+  std::vector<WatchItem> all = base_items;
+  all.insert(all.end(), more.begin(), more.end());
+  const Watchlist rebuilt(all);
+  ASSERT_EQ(continued.size(), rebuilt.size());
+  for (size_t i = 0; i < rebuilt.size(); ++i) {
+    ASSERT_EQ(continued.entry(i).ToItem(), rebuilt.entry(i).ToItem()) << i;
+  }
+  EXPECT_EQ(continued.DigestSearchNames().fingerprint, rebuilt.DigestSearchNames().fingerprint);
+  for (const std::string name :
+       {"a.new.zone7.example", "mail.example.org", "host5.zone5.example", "x.host3.zone3.example",
+        "example.net", "www.example.com", "nothing.example"}) {
+    EXPECT_THAT(HitItems(continued, name), UnorderedElementsAreArray(HitItems(rebuilt, name)))
+        << name;
+  }
+  EXPECT_EQ(base.size(), base_items.size());
+  EXPECT_THAT(HitItems(base, "mail.example.org"), UnorderedElementsAreArray({"."}));
+}
+
 }  // namespace
 }  // namespace caawatch::monitor
