@@ -107,24 +107,34 @@ absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw, LabelSyntax sy
   return label;
 }
 
+// The common case of a name (trailing dots stripped): ASCII labels of 1-63 valid characters
+// (IsLabelOf), in any case, at most 253 octets in all. Lowercased into `out` in one pass, and
+// true; false for anything else, which NormaliseDomain reads label by label and words the
+// error of. A million-line watchlist is read at every start.
+bool LowercasePlainName(absl::string_view name, LabelSyntax syntax, std::string* out) {
+  if (name.empty() || name.size() > kMaxDomainLength) return false;
+  out->resize(name.size());
+  size_t label_length = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '.') {
+      if (label_length == 0) return false;
+      label_length = 0;
+    } else if (!(IsHostnameChar(c) || (c == '*' && syntax == LabelSyntax::kWatchedName)) ||
+               ++label_length > kMaxLabelLength) {
+      return false;
+    }
+    (*out)[i] = c;
+  }
+  return label_length > 0;
+}
+
 absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, LabelSyntax syntax) {
   absl::string_view name = raw;
   while (absl::ConsumeSuffix(&name, ".")) {
   }  // Every trailing dot, as certspotter's TrimRight.
-  // The common case, an ASCII name of valid labels, in one string; anything else label by
-  // label below, which also words the error.
-  if (std::none_of(name.begin(), name.end(), [](char c) { return (c & 0x80) != 0; })) {
-    std::string domain = absl::AsciiStrToLower(name);
-    bool valid = domain.size() <= kMaxDomainLength;
-    for (size_t start = 0; valid;) {
-      const size_t dot = domain.find('.', start);
-      const size_t end = dot == std::string::npos ? domain.size() : dot;
-      valid = IsLabelOf(syntax, absl::string_view(domain).substr(start, end - start));
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    if (valid) return domain;
-  }
+  if (std::string plain; LowercasePlainName(name, syntax, &plain)) return plain;
   std::vector<std::string> labels;
   for (absl::string_view label : absl::StrSplit(name, '.')) {
     absl::StatusOr<std::string> normalised = NormaliseLabel(label, syntax);
@@ -234,28 +244,13 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
 namespace {
 
 // The common line, one ASCII name and nothing else ("www.Example.com", ".example.com."): its
-// domain lowercased into `domain` in one pass, as ParseWatchItem would give it, and true. False
-// for anything else (fields, IDNs, the root ".", a bad name), which ParseWatchItem then reads
-// and words the error of. A million-line watchlist is read at every start.
+// domain as ParseWatchItem would give it, without a WatchItem, and true. False for anything
+// else (fields, IDNs, the root ".", a bad name), which ParseWatchItem then reads.
 bool ParsePlainName(absl::string_view line, std::string* domain, bool* subtree) {
   *subtree = absl::ConsumePrefix(&line, ".");
   while (absl::ConsumeSuffix(&line, ".")) {
   }
-  if (line.empty() || line.size() > kMaxDomainLength) return false;
-  domain->resize(line.size());
-  size_t label_length = 0;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c == '.') {
-      if (label_length == 0) return false;
-      label_length = 0;
-    } else if (!(IsHostnameChar(c) || c == '*') || ++label_length > kMaxLabelLength) {
-      return false;
-    }
-    (*domain)[i] = c;
-  }
-  return true;
+  return LowercasePlainName(line, LabelSyntax::kWatchedName, domain);
 }
 
 // ForEachWatchItem, with plain names (ParsePlainName) given to `plain` without a WatchItem.
