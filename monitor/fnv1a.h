@@ -1,5 +1,6 @@
 // 64-bit FNV-1a: a stable hash of names, the same in every build and run, for what the store
-// keeps across runs (the CAA poll ledger) — not for hash tables, which use absl::Hash.
+// keeps across runs (the CAA poll ledger, the watchlist's search-name digest) — not for hash
+// tables, which use absl::Hash, or MumHash64 for the one that is saved (LabelTrie).
 #ifndef CAAWATCH_MONITOR_FNV1A_H_
 #define CAAWATCH_MONITOR_FNV1A_H_
 

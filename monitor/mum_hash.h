@@ -31,7 +31,8 @@ inline uint64_t Load64(const char* p) {
 }  // namespace mum_internal
 
 // The hash of `bytes` under `seed`. Long inputs run four independent lanes (6-7 GB/s here,
-// the speed of memory); short ones, such as DNS labels, take one multiply per 8 octets and one to finish.
+// the speed of memory); short ones, such as DNS labels, take one multiply per 8 octets and one to
+// finish.
 inline uint64_t MumHash64(absl::string_view bytes, uint64_t seed) {
   using mum_internal::kPrimes;
   using mum_internal::Load64;
