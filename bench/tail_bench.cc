@@ -19,21 +19,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "base/allocator_tuning.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "caa/issuer_store.h"
 #include "caa/unbound_resolver.h"
-#include "base/allocator_tuning.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
-#include "monitor/alert_hub.h"
-#include "monitor/caa_observer.h"
-#include "monitor/issuance_evaluator.h"
-#include "monitor/log_worker.h"
-#include "monitor/watch_source.h"
-#include "monitor/watchlist.h"
+#include "judge/alert_hub.h"
+#include "judge/caa_observer.h"
+#include "judge/issuance_evaluator.h"
+#include "judge/watch_source.h"
 #include "store/finding_store.h"
+#include "tail/log_worker.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::bench {
 namespace {
@@ -70,13 +70,13 @@ struct Parts {
   std::unique_ptr<store::FindingStore> store;
   std::unique_ptr<caa::CaaResolver> resolver;
   std::unique_ptr<caa::IssuerMap> issuers;
-  std::unique_ptr<monitor::CaaObserver> observer;
-  std::unique_ptr<monitor::IssuanceEvaluator> evaluator;
-  std::unique_ptr<monitor::WatchSource> watches;
-  monitor::AlertHub alerts;
+  std::unique_ptr<judge::CaaObserver> observer;
+  std::unique_ptr<judge::IssuanceEvaluator> evaluator;
+  std::unique_ptr<judge::WatchSource> watches;
+  judge::AlertHub alerts;
 };
 
-absl::Status Build(const Flags& flags, monitor::Watchlist items, Parts* parts) {
+absl::Status Build(const Flags& flags, watch::Watchlist items, Parts* parts) {
   CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::FindingStore::Open(flags.data_dir));
   caa::ResolverOptions resolver_options;
   resolver_options.servers = {flags.dns_server};
@@ -85,23 +85,23 @@ absl::Status Build(const Flags& flags, monitor::Watchlist items, Parts* parts) {
                             caa::UnboundResolver::Create(resolver_options, &parts->clock));
   CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(flags.data_dir));
   parts->issuers = std::make_unique<caa::IssuerMap>(std::move(issuers));
-  parts->observer = std::make_unique<monitor::CaaObserver>(parts->resolver.get(),
-                                                           parts->store.get(), &parts->clock);
+  parts->observer = std::make_unique<judge::CaaObserver>(parts->resolver.get(), parts->store.get(),
+                                                         &parts->clock);
   parts->evaluator =
-      std::make_unique<monitor::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
-  parts->watches = std::make_unique<monitor::WatchSource>(std::move(items), parts->store.get());
+      std::make_unique<judge::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
+  parts->watches = std::make_unique<judge::WatchSource>(std::move(items), parts->store.get());
   return parts->watches->Reload();
 }
 
 absl::Status Run(const Flags& flags) {
   const absl::Time t0 = absl::Now();
-  monitor::Watchlist::Builder builder;
+  watch::Watchlist::Builder builder;
   {
     // As `caawatch run` (cli/static_watches.cc): indexed as parsed, the text freed at once.
     CAAWATCH_ASSIGN_OR_RETURN(const std::string watch_text, ReadFile(flags.watchlist));
     CAAWATCH_RETURN_IF_ERROR(builder.AddText(watch_text));
   }
-  monitor::Watchlist items = std::move(builder).Build();
+  watch::Watchlist items = std::move(builder).Build();
   const size_t watched = items.size();
   const size_t watchlist_bytes = items.MemoryBytes();
   Parts parts;
@@ -111,7 +111,7 @@ absl::Status Run(const Flags& flags) {
   const double setup_s = absl::ToDoubleSeconds(absl::Now() - t0);
   const long setup_rss = PeakRssKib();
 
-  monitor::LogWorkerDeps deps;
+  tail::LogWorkerDeps deps;
   deps.store = parts.store.get();
   deps.evaluator = parts.evaluator.get();
   deps.watches = parts.watches.get();
@@ -125,7 +125,7 @@ absl::Status Run(const Flags& flags) {
   for (const ctlog::LogInfo& log : logs) {
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                               ctlog::CurlHttpFetcher::Create());
-    monitor::LogWorker worker(log, std::move(fetcher), deps, monitor::LogWorkerOptions());
+    tail::LogWorker worker(log, std::move(fetcher), deps, tail::LogWorkerOptions());
     CAAWATCH_RETURN_IF_ERROR(worker.CatchUp(stop));
     entries += worker.latest_tree_size();
   }

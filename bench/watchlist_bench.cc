@@ -13,9 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
-#include "monitor/watchlist.h"
+#include "watch/watchlist.h"
 
-namespace caawatch::monitor {
+namespace caawatch::watch {
 namespace {
 
 // VmRSS of this process in bytes, from /proc/self/status; 0 if unreadable.
@@ -149,19 +149,19 @@ void BM_SuffixLookupFloor(benchmark::State& state, const Fixture* fixture) {
 }
 
 }  // namespace
-}  // namespace caawatch::monitor
+}  // namespace caawatch::watch
 
 // Fixtures are built once, before any timing, and outlive the benchmarks that borrow them.
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  std::vector<std::unique_ptr<caawatch::monitor::Fixture>> fixtures;
+  std::vector<std::unique_ptr<caawatch::watch::Fixture>> fixtures;
   for (int64_t names : {10, 1000, 100000, 1000000}) {
-    fixtures.push_back(caawatch::monitor::MakeFixture(names));
+    fixtures.push_back(caawatch::watch::MakeFixture(names));
     benchmark::RegisterBenchmark(absl::StrCat("BM_MatchName/", names).c_str(),
-                                 caawatch::monitor::BM_MatchName, fixtures.back().get());
+                                 caawatch::watch::BM_MatchName, fixtures.back().get());
     benchmark::RegisterBenchmark(absl::StrCat("BM_SuffixLookupFloor/", names).c_str(),
-                                 caawatch::monitor::BM_SuffixLookupFloor, fixtures.back().get());
+                                 caawatch::watch::BM_SuffixLookupFloor, fixtures.back().get());
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

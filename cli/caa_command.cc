@@ -14,8 +14,8 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/table.h"
-#include "monitor/caa_check.h"
-#include "monitor/caa_observer.h"
+#include "judge/caa_check.h"
+#include "judge/caa_observer.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
@@ -81,16 +81,16 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
     if (!created.ok()) return Fail(created.status(), 2);
     resolver = std::move(*created);
   }
-  monitor::CaaChecker checker(resolver.get(), store.get());
-  absl::StatusOr<monitor::CaaCheckResult> checked = checker.CheckNames(names, issuers, *at);
+  judge::CaaChecker checker(resolver.get(), store.get());
+  absl::StatusOr<judge::CaaCheckResult> checked = checker.CheckNames(names, issuers, *at);
   if (!checked.ok()) return Fail(checked.status(), 2);
   const std::string& overall = checked->verdict;
-  const std::vector<monitor::NameCheck>& results = checked->names;
+  const std::vector<judge::NameCheck>& results = checked->names;
   if (ctx.json) {
     nlohmann::json j = {
         {"verdict", overall}, {"issuers", issuers}, {"names", nlohmann::json::array()}};
     if (*at) j["at"] = FormatRfc3339(**at);
-    for (const monitor::NameCheck& r : results) {
+    for (const judge::NameCheck& r : results) {
       j["names"].push_back({{"name", r.name},
                             {"verdict", r.verdict},
                             {"relevant_name", r.relevant_name},
@@ -100,14 +100,14 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
     }
     std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
-    for (const monitor::NameCheck& r : results) {
+    for (const judge::NameCheck& r : results) {
       std::printf("%s: %s\n  relevant set: %s\n  records: %s\n  %s\n", r.name.c_str(),
                   r.verdict.c_str(), r.relevant_name.empty() ? "(none)" : r.relevant_name.c_str(),
                   r.records.empty() ? "(none)" : RecordsText(r.records).c_str(), r.reason.c_str());
     }
     std::printf("verdict: %s\n", overall.c_str());
   }
-  return monitor::CheckExitCode(overall);
+  return judge::CheckExitCode(overall);
 }
 
 // The stored observations of NAME and of every name its RFC 8659 search consults (parents up
@@ -130,7 +130,7 @@ int History(CommandContext& ctx, const std::vector<std::string>& names) {
         (*store)->CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture());
     if (!history.ok()) return Fail(history.status());
     for (const store::CaaObservationRecord& r : *history) {
-      const caa::Observation o = monitor::FromObservationRecord(r);
+      const caa::Observation o = judge::FromObservationRecord(r);
       if (ctx.json) {
         nlohmann::json j = {{"query_name", r.query_name()},
                             {"first_seen", FormatRfc3339(o.first_seen)},

@@ -6,8 +6,8 @@
 #include "base/hex.h"
 #include "cli/commands.h"
 #include "cli/context.h"
-#include "monitor/finding_convert.h"
-#include "monitor/finding_json.h"
+#include "cli/finding_json.h"
+#include "server/finding_convert.h"
 
 namespace caawatch::cli {
 namespace {
@@ -26,9 +26,12 @@ void PrintHuman(const store::FindingRecord& f) {
   std::printf("  watched:  %s\n", absl::StrJoin(f.watched_names(), ", ").c_str());
   std::printf("  issuer:   %s [%s: %s]\n", f.issuer().dn().c_str(), f.issuer().ca_owner().c_str(),
               absl::StrJoin(f.issuer().caa_identifiers(), ", ").c_str());
-  std::printf("  validity: %s .. %s\n", FormatRfc3339(absl::FromUnixMillis(f.not_before_ms())).c_str(),
+  std::printf("  validity: %s .. %s\n",
+              FormatRfc3339(absl::FromUnixMillis(f.not_before_ms())).c_str(),
               FormatRfc3339(absl::FromUnixMillis(f.not_after_ms())).c_str());
-  std::printf("  tbs:      %s\n", HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
+  std::printf(
+      "  tbs:      %s\n",
+      HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
   for (const store::EntryRef& e : f.entries()) {
     std::printf("  entry:    %s #%llu at %s (%s)\n", e.log_url().c_str(),
                 static_cast<unsigned long long>(e.index()),
@@ -37,8 +40,8 @@ void PrintHuman(const store::FindingRecord& f) {
   }
   for (const store::CaaNameRecord& c : f.caa()) {
     std::printf("  caa %s: %s, relevant set at '%s' (%d records), basis %s, dnssec %s\n    %s\n",
-                c.name().c_str(), c.verdict().c_str(), c.relevant_name().c_str(),
-                c.records_size(), c.basis().c_str(), c.dnssec().c_str(), c.reason().c_str());
+                c.name().c_str(), c.verdict().c_str(), c.relevant_name().c_str(), c.records_size(),
+                c.basis().c_str(), c.dnssec().c_str(), c.reason().c_str());
   }
   std::printf("  reason:   %s\n", f.reason().c_str());
 }
@@ -81,7 +84,7 @@ int CertCommand(const Args& args) {
     return Fail(absl::NotFoundError("the certificate's DER is not stored"));
   }
   if (ctx.json) {
-    std::puts(monitor::FindingToJson(monitor::ToApiFinding(**finding)).c_str());
+    std::puts(cli::FindingToJson(server::ToApiFinding(**finding)).c_str());
   } else {
     PrintHuman(**finding);
   }

@@ -11,9 +11,9 @@
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/finding_json.h"
 #include "cli/table.h"
-#include "monitor/finding_convert.h"
-#include "monitor/finding_json.h"
+#include "server/finding_convert.h"
 
 namespace caawatch::cli {
 namespace {
@@ -37,7 +37,7 @@ absl::StatusOr<store::FindingQuery> QueryFromFlags(const ParsedFlags& flags) {
   if (limit) query.limit = *limit;
   for (const std::string& v : flags.GetAll("verdict")) {
     for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
-      if (!monitor::VerdictFromName(std::string(part)).ok()) {
+      if (!server::VerdictFromName(std::string(part)).ok()) {
         return absl::InvalidArgumentError(absl::StrCat("--verdict: unknown verdict '", part, "'"));
       }
       query.verdicts.emplace_back(part);
@@ -49,7 +49,7 @@ absl::StatusOr<store::FindingQuery> QueryFromFlags(const ParsedFlags& flags) {
 void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json) {
   if (json) {
     for (const store::FindingRecord& f : findings) {
-      std::puts(monitor::FindingToJson(monitor::ToApiFinding(f)).c_str());
+      std::puts(cli::FindingToJson(server::ToApiFinding(f)).c_str());
     }
     return;
   }
@@ -78,8 +78,8 @@ int FindingsCommand(const Args& args) {
   std::vector<FlagSpec> specs = QueryFlags();
   specs.push_back({"log", "LOG_ID", "only findings with an entry in this log (base64 log ID)"});
   specs.push_back({"after", "SEQ", "only findings with seq > SEQ"});
-  FlagParser parser("findings", "[flags]",
-                    "Lists stored findings, oldest first (seq order).", specs);
+  FlagParser parser("findings", "[flags]", "Lists stored findings, oldest first (seq order).",
+                    specs);
   auto prepared = Prepare(parser, args);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);

@@ -16,7 +16,7 @@
 #include "cli/context.h"
 #include "cli/static_watches.h"
 #include "monitor/supervisor.h"
-#include "monitor/watchlist.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::cli {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "monitor/watchlist_index_file.h"
+#include "watch/watchlist_index_file.h"
 
 namespace caawatch::cli {
 namespace {
@@ -36,9 +36,9 @@ absl::StatusOr<WatchTexts> ReadWatchTexts(const monitor::MonitorConfig& config) 
   return texts;
 }
 
-absl::StatusOr<monitor::Watchlist> Build(const monitor::MonitorConfig& config,
-                                         const WatchTexts& texts) {
-  monitor::Watchlist::Builder builder;
+absl::StatusOr<watch::Watchlist> Build(const monitor::MonitorConfig& config,
+                                       const WatchTexts& texts) {
+  watch::Watchlist::Builder builder;
   CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(texts.flags), "--watch"));
   CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(texts.file), config.watchlist_file));
   return std::move(builder).Build();
@@ -46,7 +46,7 @@ absl::StatusOr<monitor::Watchlist> Build(const monitor::MonitorConfig& config,
 
 }  // namespace
 
-absl::StatusOr<monitor::Watchlist> StaticWatches(const monitor::MonitorConfig& config) {
+absl::StatusOr<watch::Watchlist> StaticWatches(const monitor::MonitorConfig& config) {
   CAAWATCH_ASSIGN_OR_RETURN(const WatchTexts texts, ReadWatchTexts(config));
   return Build(config, texts);
 }
@@ -57,12 +57,11 @@ absl::StatusOr<RunWatches> StaticWatchesForRun(const monitor::MonitorConfig& con
   RunWatches watches;
   // Names given as flags alone are few: reading them costs less than an index would.
   if (!config.watchlist_file.empty()) {
-    watches.index_key = monitor::WatchlistIndexKey({texts.flags, texts.file});
+    watches.index_key = watch::WatchlistIndexKey({texts.flags, texts.file});
   }
   if (watches.index_key.has_value()) {
-    const std::string path = monitor::WatchlistIndexPath(config.data_dir);
-    absl::StatusOr<monitor::Watchlist> saved =
-        monitor::LoadWatchlistIndex(path, *watches.index_key);
+    const std::string path = watch::WatchlistIndexPath(config.data_dir);
+    absl::StatusOr<watch::Watchlist> saved = watch::LoadWatchlistIndex(path, *watches.index_key);
     if (saved.ok()) {
       logger.Log(LogLevel::kInfo, "watch",
                  absl::StrCat("read the index of ", saved->size(), " watch entries from ", path,
@@ -83,8 +82,8 @@ absl::StatusOr<RunWatches> StaticWatchesForRun(const monitor::MonitorConfig& con
 void SaveRunWatchesIndex(const monitor::MonitorConfig& config, const RunWatches& watches,
                          const Logger& logger) {
   if (!watches.index_key.has_value()) return;
-  const std::string path = monitor::WatchlistIndexPath(config.data_dir);
-  const absl::Status saved = monitor::SaveWatchlistIndex(path, *watches.index_key, watches.list);
+  const std::string path = watch::WatchlistIndexPath(config.data_dir);
+  const absl::Status saved = watch::SaveWatchlistIndex(path, *watches.index_key, watches.list);
   if (!saved.ok()) {
     logger.Log(LogLevel::kWarning, "watch",
                absl::StrCat("cannot save the watchlist index (the next start reads the "

@@ -9,20 +9,20 @@
 #include "absl/status/statusor.h"
 #include "base/log.h"
 #include "monitor/config.h"
-#include "monitor/watchlist.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::cli {
 
 // Parses config.watch, then config.watchlist_file if set, straight into the index (a
 // million-line file is never held as parsed entries). kInvalidArgument naming the source (and
 // line) of a bad entry or an unreadable file.
-absl::StatusOr<monitor::Watchlist> StaticWatches(const monitor::MonitorConfig& config);
+absl::StatusOr<watch::Watchlist> StaticWatches(const monitor::MonitorConfig& config);
 
 // StaticWatches for `caawatch run`: with a watchlist file, the index saved in the data
 // directory (monitor/watchlist_index_file.h) is read instead when it was built from the same
 // text; a saved index that cannot be used is logged and the text is read.
 struct RunWatches {
-  monitor::Watchlist list;
+  watch::Watchlist list;
   // Set when `list` was built from the text and should be saved (SaveRunWatchesIndex).
   std::optional<uint64_t> index_key;
 };

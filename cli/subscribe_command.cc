@@ -11,11 +11,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cli/alert_subscriber.h"
 #include "cli/commands.h"
 #include "cli/context.h"
-#include "monitor/alert_subscriber.h"
-#include "monitor/finding_convert.h"
-#include "monitor/finding_json.h"
+#include "cli/finding_json.h"
+#include "server/finding_convert.h"
 
 namespace caawatch::cli {
 namespace {
@@ -32,7 +32,8 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
 
 int SubscribeCommand(const Args& args) {
   std::vector<FlagSpec> specs = CommonFlags();
-  specs.push_back({"server", "ADDR", "the monitor's gRPC address (default: grpc_listen, 127.0.0.1:7443)"});
+  specs.push_back(
+      {"server", "ADDR", "the monitor's gRPC address (default: grpc_listen, 127.0.0.1:7443)"});
   specs.push_back({"after", "SEQ", "resume after this seq (default 0: the whole backlog)"});
   specs.push_back({"name", "NAME", "only alerts for watched names at or below NAME", true});
   specs.push_back({"verdict", "VERDICT", "only these verdicts (repeatable)", true});
@@ -46,13 +47,15 @@ int SubscribeCommand(const Args& args) {
   auto prepared = Prepare(parser, args);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
-  monitor::AlertSubscriberOptions options;
+  cli::AlertSubscriberOptions options;
   options.target = ctx.flags.Get("server", ctx.config.grpc_listen);
   options.names = ctx.flags.GetAll("name");
   for (const std::string& v : ctx.flags.GetAll("verdict")) {
     for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
-      absl::StatusOr<v1::Verdict> verdict = monitor::VerdictFromName(part);
-      if (!verdict.ok()) return Fail(absl::InvalidArgumentError(absl::StrCat("--verdict: unknown verdict '", part, "'")), 2);
+      absl::StatusOr<v1::Verdict> verdict = server::VerdictFromName(part);
+      if (!verdict.ok())
+        return Fail(
+            absl::InvalidArgumentError(absl::StrCat("--verdict: unknown verdict '", part, "'")), 2);
       options.verdicts.push_back(*verdict);
     }
   }
@@ -68,8 +71,8 @@ int SubscribeCommand(const Args& args) {
   }
   absl::StatusOr<std::optional<uint64_t>> after = ctx.flags.GetUint("after");
   if (!after.ok()) return Fail(after.status(), 2);
-  absl::StatusOr<std::unique_ptr<monitor::AlertSubscriber>> subscriber =
-      monitor::AlertSubscriber::Create(options);
+  absl::StatusOr<std::unique_ptr<cli::AlertSubscriber>> subscriber =
+      cli::AlertSubscriber::Create(options);
   if (!subscriber.ok()) return Fail(subscriber.status(), 2);
 
   // SIGINT/SIGTERM stop the stream; a watcher thread turns the signal into Stop().
@@ -86,7 +89,7 @@ int SubscribeCommand(const Args& args) {
     }
   });
   const absl::Status status = (*subscriber)->Run(after->value_or(0), [](const v1::Alert& alert) {
-    std::puts(monitor::AlertToJson(alert).c_str());
+    std::puts(cli::AlertToJson(alert).c_str());
     std::fflush(stdout);
   });
   done.store(true);

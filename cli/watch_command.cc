@@ -16,9 +16,9 @@
 #include "cli/context.h"
 #include "cli/static_watches.h"
 #include "cli/table.h"
-#include "monitor/watchlist.h"
 #include "nlohmann/json.hpp"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::cli {
 namespace {
@@ -30,11 +30,11 @@ constexpr char kNotStored[] =
 // Parses NAME with the watchlist syntax and the --issuer list into a store record.
 absl::StatusOr<store::WatchRecord> RecordFor(const std::string& name,
                                              const std::vector<std::string>& issuers) {
-  absl::StatusOr<std::vector<monitor::WatchItem>> items = monitor::ParseWatchlist(name);
+  absl::StatusOr<std::vector<watch::WatchItem>> items = watch::ParseWatchlist(name);
   if (!items.ok()) return items.status();
   if (items->size() != 1) return absl::InvalidArgumentError("give exactly one NAME");
   store::WatchRecord record;
-  const monitor::WatchItem& item = items->front();
+  const watch::WatchItem& item = items->front();
   record.set_name(item.subtree ? "." + item.domain : item.domain);
   for (const std::string& i : issuers) {
     for (absl::string_view part : absl::StrSplit(i, ',', absl::SkipEmpty())) {
@@ -119,11 +119,11 @@ class RunningMonitor {
 // the configuration file.
 absl::StatusOr<std::vector<v1::WatchEntry>> ListLocal(const CommandContext& ctx,
                                                       store::FindingStore* store) {
-  absl::StatusOr<monitor::Watchlist> fixed = StaticWatches(ctx.config);
+  absl::StatusOr<watch::Watchlist> fixed = StaticWatches(ctx.config);
   if (!fixed.ok()) return fixed.status();
   std::vector<v1::WatchEntry> entries;
   for (size_t n = 0; n < fixed->size(); ++n) {
-    const monitor::WatchEntry item = fixed->entry(n);
+    const watch::WatchEntry item = fixed->entry(n);
     v1::WatchEntry& entry = entries.emplace_back();
     entry.set_name(item.subtree() ? "." + item.domain() : item.domain());
     for (const std::string& i : item.issuers()) entry.add_issuers(i);

@@ -9,8 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
-#include "monitor/watchlist.h"
 #include "nlohmann/json.hpp"
+#include "watch/watchlist.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -145,17 +145,6 @@ absl::StatusOr<Json> ParseJsonObject(absl::string_view text) {
 
 }  // namespace
 
-absl::StatusOr<StartAt> ParseStartAt(absl::string_view text) {
-  if (text == "beginning") return StartAt{StartAt::Kind::kBeginning, 0};
-  if (text == "end") return StartAt{StartAt::Kind::kEnd, 0};
-  uint64_t index = 0;
-  if (!text.empty() && text[0] != '+' && text[0] != '-' && absl::SimpleAtoi(text, &index)) {
-    return StartAt{StartAt::Kind::kIndex, index};
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("start_at \"", text, "\": want \"beginning\", \"end\" or an entry index"));
-}
-
 absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorConfig defaults) {
   CAAWATCH_ASSIGN_OR_RETURN(const Json json, ParseJsonObject(json_text));
   const std::vector<Field> fields = Fields();
@@ -169,8 +158,8 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
     CAAWATCH_RETURN_IF_ERROR(Annotate(field->read(value, &config), absl::StrCat("config: ", key)));
   }
   for (const std::string& entry : config.watch) {
-    CAAWATCH_RETURN_IF_ERROR(
-        Annotate(ParseWatchItem(entry).status(), absl::StrCat("config: watch: \"", entry, "\"")));
+    CAAWATCH_RETURN_IF_ERROR(Annotate(watch::ParseWatchItem(entry).status(),
+                                      absl::StrCat("config: watch: \"", entry, "\"")));
   }
   // A lookup blocks the log worker that asked: one attempt must stay short.
   if (config.dns_timeout > absl::Seconds(60)) {

@@ -11,19 +11,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "tail/start_at.h"
 
 namespace caawatch::monitor {
 
-// Where to start a log that has no stored position (a restart always resumes).
-struct StartAt {
-  enum class Kind { kBeginning, kEnd, kIndex };
-  Kind kind = Kind::kBeginning;
-  uint64_t index = 0;  // Meaningful only for kIndex.
-  friend bool operator==(const StartAt&, const StartAt&) = default;
-};
-
-// "beginning", "end" or a decimal entry index. kInvalidArgument otherwise.
-[[nodiscard]] absl::StatusOr<StartAt> ParseStartAt(absl::string_view text);
+// Where a log with no stored position starts: tail's type, named here for the configuration.
+using tail::ParseStartAt;
+using tail::StartAt;
 
 // JSON keys are the field names. Defaults are those of `caawatch run` with no config file.
 struct MonitorConfig {

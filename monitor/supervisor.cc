@@ -19,19 +19,20 @@
 #include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
-#include "monitor/alert_hub.h"
-#include "monitor/caa_check.h"
-#include "monitor/caa_observer.h"
-#include "monitor/caa_poll.h"
-#include "monitor/grpc_server.h"
-#include "monitor/issuance_evaluator.h"
-#include "monitor/issuer_source.h"
-#include "monitor/log_list_source.h"
-#include "monitor/log_worker.h"
-#include "monitor/reevaluator.h"
-#include "monitor/service.h"
-#include "monitor/watch_source.h"
+#include "judge/alert_hub.h"
+#include "judge/caa_check.h"
+#include "judge/caa_observer.h"
+#include "judge/caa_poll.h"
+#include "judge/issuance_evaluator.h"
+#include "judge/issuer_source.h"
+#include "judge/reevaluator.h"
+#include "judge/watch_source.h"
+#include "server/caa_check_service.h"
+#include "server/grpc_server.h"
+#include "server/service.h"
 #include "store/finding_store.h"
+#include "tail/log_list_source.h"
+#include "tail/log_worker.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -62,10 +63,10 @@ class SupervisorParts {
  public:
   // A worker for `log` with its own connection (logs never share a socket); a read-only log
   // with a final tree head is finished there.
-  absl::StatusOr<std::unique_ptr<LogWorker>> NewWorker(const ctlog::LogInfo& log) {
+  absl::StatusOr<std::unique_ptr<tail::LogWorker>> NewWorker(const ctlog::LogInfo& log) {
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                               ctlog::CurlHttpFetcher::Create());
-    auto worker = std::make_unique<LogWorker>(log, std::move(fetcher), deps, worker_options);
+    auto worker = std::make_unique<tail::LogWorker>(log, std::move(fetcher), deps, worker_options);
     if (log.state == ctlog::LogState::kReadOnly && log.final_tree_size > 0) {
       worker->Finish(log.final_tree_size);
     }
@@ -77,16 +78,16 @@ class SupervisorParts {
   const Logger* logger = nullptr;
   std::unique_ptr<store::FindingStore> store;
   std::unique_ptr<caa::CaaResolver> resolver;
-  std::unique_ptr<IssuerSource> issuers;
-  std::unique_ptr<CaaObserver> observer;
-  std::unique_ptr<IssuanceEvaluator> evaluator;
-  std::unique_ptr<Reevaluator> reevaluator;
-  std::unique_ptr<WatchSource> watches;
-  AlertHub alerts;
-  LogWorkerDeps deps;
-  LogWorkerOptions worker_options;
-  std::unique_ptr<LogListSource> log_list;
-  std::vector<std::unique_ptr<LogWorker>> workers;  // Built from the list at start.
+  std::unique_ptr<judge::IssuerSource> issuers;
+  std::unique_ptr<judge::CaaObserver> observer;
+  std::unique_ptr<judge::IssuanceEvaluator> evaluator;
+  std::unique_ptr<judge::Reevaluator> reevaluator;
+  std::unique_ptr<judge::WatchSource> watches;
+  judge::AlertHub alerts;
+  tail::LogWorkerDeps deps;
+  tail::LogWorkerOptions worker_options;
+  std::unique_ptr<tail::LogListSource> log_list;
+  std::vector<std::unique_ptr<tail::LogWorker>> workers;  // Built from the list at start.
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
   absl::Mutex poll_mu;
   bool watches_changed ABSL_GUARDED_BY(poll_mu) = false;
@@ -99,7 +100,7 @@ class SupervisorParts {
 // A worker running on its own thread under Run(), with its own stop.
 struct RunningLog {
   ctlog::LogInfo info;
-  std::unique_ptr<LogWorker> worker;
+  std::unique_ptr<tail::LogWorker> worker;
   absl::Notification stop;
   std::thread thread;
 };
@@ -108,7 +109,7 @@ Supervisor::Supervisor(std::unique_ptr<SupervisorParts> parts) : parts_(std::mov
 Supervisor::~Supervisor() = default;
 
 absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConfig& config,
-                                                               Watchlist static_watches,
+                                                               watch::Watchlist static_watches,
                                                                const Clock* clock,
                                                                const Logger* logger) {
   auto parts = std::make_unique<SupervisorParts>();
@@ -127,23 +128,24 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options, clock));
   // The built-in CA map, extended by `caawatch issuers import` (re-read while running).
   CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(config.data_dir));
-  parts->issuers = std::make_unique<IssuerSource>(
+  parts->issuers = std::make_unique<judge::IssuerSource>(
       std::move(issuers), [dir = config.data_dir] { return caa::LoadIssuerMap(dir); });
-  CaaObserverOptions observer_options;
+  judge::CaaObserverOptions observer_options;
   // Two missed polls make a gap; one late poll does not.
   observer_options.max_gap = 2 * config.caa_poll_interval + absl::Minutes(5);
   SupervisorParts* p = parts.get();
-  observer_options.on_new_observation = [p](const NewObservation& n) {
+  observer_options.on_new_observation = [p](const judge::NewObservation& n) {
     if (p->reevaluator != nullptr) p->reevaluator->Note(n);
   };
-  parts->observer = std::make_unique<CaaObserver>(parts->resolver.get(), parts->store.get(), clock,
-                                                  observer_options);
+  parts->observer = std::make_unique<judge::CaaObserver>(parts->resolver.get(), parts->store.get(),
+                                                         clock, observer_options);
   parts->evaluator =
-      std::make_unique<IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
-  parts->watches = std::make_unique<WatchSource>(std::move(static_watches), parts->store.get());
+      std::make_unique<judge::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
+  parts->watches =
+      std::make_unique<judge::WatchSource>(std::move(static_watches), parts->store.get());
   CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
   {
-    const std::shared_ptr<const Watchlist> list = parts->watches->Current();
+    const std::shared_ptr<const watch::Watchlist> list = parts->watches->Current();
     logger->Log(
         LogLevel::kInfo, "watch",
         absl::StrCat(list->size(), " watch entries (", parts->watches->static_list().size(),
@@ -151,29 +153,29 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
                      " names on their CAA search paths, ",
                      absl::StrFormat("%.1f", list->MemoryBytes() / 1048576.0), " MiB of index"));
   }
-  ReevaluatorDeps reevaluator_deps;
+  judge::ReevaluatorDeps reevaluator_deps;
   reevaluator_deps.store = parts->store.get();
   reevaluator_deps.evaluator = parts->evaluator.get();
   reevaluator_deps.watches = parts->watches.get();
   reevaluator_deps.alerts = &parts->alerts;
   reevaluator_deps.clock = clock;
   reevaluator_deps.logger = logger;
-  parts->reevaluator = std::make_unique<Reevaluator>(reevaluator_deps);
+  parts->reevaluator = std::make_unique<judge::Reevaluator>(reevaluator_deps);
 
   std::unique_ptr<ctlog::HttpFetcher> list_fetcher;
-  if (LogListSource::IsUrl(config.log_list)) {
+  if (tail::LogListSource::IsUrl(config.log_list)) {
     CAAWATCH_ASSIGN_OR_RETURN(list_fetcher, ctlog::CurlHttpFetcher::Create());
   }
-  parts->log_list = std::make_unique<LogListSource>(config.log_list, std::move(list_fetcher));
+  parts->log_list = std::make_unique<tail::LogListSource>(config.log_list, std::move(list_fetcher));
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::LogInfo> logs, parts->log_list->Load());
-  LogWorkerDeps& deps = parts->deps;
+  tail::LogWorkerDeps& deps = parts->deps;
   deps.store = parts->store.get();
   deps.evaluator = parts->evaluator.get();
   deps.watches = parts->watches.get();
   deps.alerts = &parts->alerts;
   deps.clock = clock;
   deps.logger = logger;
-  LogWorkerOptions& worker_options = parts->worker_options;
+  tail::LogWorkerOptions& worker_options = parts->worker_options;
   worker_options.poll_interval = config.sth_poll_interval;
   worker_options.batch_size = config.batch_size;
   worker_options.start_at = config.start_at;
@@ -181,7 +183,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   deps.pacing_clock = clock;
   for (const ctlog::LogInfo& log : logs) {
     if (!Wanted(config, log)) continue;
-    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<LogWorker> worker, parts->NewWorker(log));
+    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<tail::LogWorker> worker, parts->NewWorker(log));
     parts->workers.push_back(std::move(worker));
   }
   if (parts->workers.empty()) {
@@ -190,20 +192,21 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   return absl::WrapUnique(new Supervisor(std::move(parts)));
 }
 
-absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(const Watchlist* already_observed,
-                                                               std::function<bool()> stop) {
-  const std::shared_ptr<const Watchlist> watchlist = parts_->watches->Current();
+absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
+    const watch::Watchlist* already_observed, std::function<bool()> stop) {
+  const std::shared_ptr<const watch::Watchlist> watchlist = parts_->watches->Current();
   const absl::Duration interval = parts_->config.caa_poll_interval;
-  CaaPollOptions options;
+  judge::CaaPollOptions options;
   options.stop = std::move(stop);
   options.ledger = parts_->store.get();
   options.clock = parts_->clock;
   // A name answered a little less than an interval ago is polled now rather than on its own a
   // few minutes later: the grace keeps the names of one poll together in the next.
   options.fresh_for = interval - std::min(interval / 10, absl::Minutes(10));
-  CAAWATCH_ASSIGN_OR_RETURN(const CaaPollStats stats,
-                            PollWatchlistCaa(*watchlist, already_observed, parts_->observer.get(),
-                                             parts_->logger, options));
+  CAAWATCH_ASSIGN_OR_RETURN(
+      const judge::CaaPollStats stats,
+      judge::PollWatchlistCaa(*watchlist, already_observed, parts_->observer.get(), parts_->logger,
+                              options));
   if (stats.skipped_fresh > 0 && stats.names == 0) {
     parts_->logger->Log(
         LogLevel::kInfo, "caa",
@@ -229,14 +232,14 @@ void Supervisor::WatchesChanged() {
 }
 
 void Supervisor::ReevaluateUnknownIssuers() {
-  absl::StatusOr<ReevaluationStats> stats = parts_->reevaluator->ReevaluateUnknownIssuers();
+  absl::StatusOr<judge::ReevaluationStats> stats = parts_->reevaluator->ReevaluateUnknownIssuers();
   if (!stats.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
   }
 }
 
 void Supervisor::ReevaluateOnNewObservations() {
-  absl::StatusOr<ReevaluationStats> stats = parts_->reevaluator->RunPending();
+  absl::StatusOr<judge::ReevaluationStats> stats = parts_->reevaluator->RunPending();
   if (!stats.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
   }
@@ -250,14 +253,14 @@ void Supervisor::PollCaa() {
   };
   // Polls, and says when the next full poll is due; a failed poll (the store) is logged and
   // tried again one interval later.
-  const auto poll = [&](const Watchlist* already_observed) {
+  const auto poll = [&](const watch::Watchlist* already_observed) {
     const absl::StatusOr<absl::Duration> due_in = ObserveWatchedNames(already_observed, stopping);
     if (due_in.ok()) return absl::Now() + *due_in;
     parts_->logger->Log(LogLevel::kWarning, "caa",
                         absl::StrCat("poll: ", due_in.status().message()));
     return absl::Now() + parts_->config.caa_poll_interval;
   };
-  std::shared_ptr<const Watchlist> observed = parts_->watches->Current();
+  std::shared_ptr<const watch::Watchlist> observed = parts_->watches->Current();
   absl::Time next_poll = poll(nullptr);
   initial_poll_done_.Notify();
   for (;;) {
@@ -273,7 +276,7 @@ void Supervisor::PollCaa() {
     // A full poll when due; otherwise only the names added since the last look, so a name
     // added while running has its CAA observed within seconds, before its certificates come.
     const bool due = absl::Now() >= next_poll;
-    std::shared_ptr<const Watchlist> current = parts_->watches->Current();
+    std::shared_ptr<const watch::Watchlist> current = parts_->watches->Current();
     const absl::Time polled_due = poll(due ? nullptr : observed.get());
     observed = std::move(current);
     if (due) next_poll = polled_due;
@@ -296,7 +299,7 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
   std::vector<std::thread> threads;
   for (size_t i = 0; i < parts_->workers.size(); ++i) {
     threads.emplace_back([&, i] {
-      LogWorker& worker = *parts_->workers[i];
+      tail::LogWorker& worker = *parts_->workers[i];
       absl::Duration backoff = absl::Seconds(1);
       for (int attempt = 0; attempt < 4 && !stop.HasBeenNotified(); ++attempt) {
         // The target is the tree size at the first successful get-sth: a log that grows
@@ -367,7 +370,7 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
       continue;
     }
     if (!Wanted(parts_->config, log)) continue;
-    absl::StatusOr<std::unique_ptr<LogWorker>> worker = parts_->NewWorker(log);
+    absl::StatusOr<std::unique_ptr<tail::LogWorker>> worker = parts_->NewWorker(log);
     if (!worker.ok()) {
       logger.Log(LogLevel::kError, log.description, std::string(worker.status().message()));
       continue;
@@ -396,23 +399,25 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
 }
 
 absl::Status Supervisor::Run(const absl::Notification& stop) {
-  CaaChecker checker(parts_->resolver.get(), parts_->store.get());
-  MonitorServiceOptions service_options;
+  judge::CaaChecker checker(parts_->resolver.get(), parts_->store.get());
+  server::CaaCheckService caa_service(&checker);
+  server::MonitorServiceOptions service_options;
   service_options.store = parts_->store.get();
   service_options.hub = &parts_->alerts;
   service_options.clock = parts_->clock;
-  service_options.caa_backend = &checker;
+  service_options.caa_backend = &caa_service;
   service_options.logger = parts_->logger;
   service_options.static_watches = &parts_->watches->static_list();
   service_options.on_watch_changed = [this] { WatchesChanged(); };
-  MonitorService service(std::move(service_options));
-  GrpcServerOptions grpc_options;
+  server::MonitorService service(std::move(service_options));
+  server::GrpcServerOptions grpc_options;
   grpc_options.listen = parts_->config.grpc_listen;
   grpc_options.tls_cert_file = parts_->config.grpc_tls_cert;
   grpc_options.tls_key_file = parts_->config.grpc_tls_key;
   grpc_options.client_ca_file = parts_->config.grpc_client_ca;
   grpc_options.bearer_tokens = parts_->config.grpc_tokens;
-  CAAWATCH_ASSIGN_OR_RETURN(GrpcServerHandle server, StartGrpcServer(grpc_options, &service));
+  CAAWATCH_ASSIGN_OR_RETURN(server::GrpcServerHandle server,
+                            server::StartGrpcServer(grpc_options, &service));
   parts_->logger->Log(
       LogLevel::kInfo, "grpc",
       absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));

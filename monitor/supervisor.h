@@ -17,7 +17,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "monitor/config.h"
-#include "monitor/watchlist.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::monitor {
 
@@ -30,7 +30,7 @@ class Supervisor {
   // log list, bad DNS server...), kFailedPrecondition for an unusable store. `clock` and
   // `logger` are borrowed.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Supervisor>> Create(
-      const MonitorConfig& config, Watchlist static_watches, const Clock* clock,
+      const MonitorConfig& config, watch::Watchlist static_watches, const Clock* clock,
       const Logger* logger);
   ~Supervisor();
 
@@ -60,7 +60,7 @@ class Supervisor {
   // the search paths of `already_observed` (may be null) and those answered within the poll
   // interval (the store's poll ledger), until `stop` says so. Returns how long until the next
   // full poll is due: one interval after the oldest answer it skipped, else one interval.
-  absl::StatusOr<absl::Duration> ObserveWatchedNames(const Watchlist* already_observed,
+  absl::StatusOr<absl::Duration> ObserveWatchedNames(const watch::Watchlist* already_observed,
                                                      std::function<bool()> stop);
   // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names.
   void WatchesChanged();

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz, monitor/fuzz) under
+# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz, watch/fuzz) under
 # ASan and UBSan, seeded from the shared corpus; fails on any crash, sanitizer report, leak or timeout.
 # CI runs it after the tests (.ci/run). Builds with clang-14 into ./build-fuzz (ccache helps).
 #   FUZZ_SECONDS   time per target (default 20)
-#   CAAWATCH_SHARED_DIR   where corpus/ is (default ../shared beside the clone, else /work/shared)
+#   CAAWATCH_SHARED_DIR   where corpus/ is (default ../shared beside the clone)
 # A crashing input is left in build-fuzz/artifacts/<target>/; reproduce it with
 #   build-fuzz/<folder>/fuzz/<target> build-fuzz/artifacts/<target>/crash-...
 set -euo pipefail
@@ -12,13 +12,13 @@ cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-20}"
 shared="${CAAWATCH_SHARED_DIR:-}"
 if [[ -z "$shared" ]]; then
-  if [[ -d ../shared/corpus ]]; then shared=../shared; else shared=/work/shared; fi
+  shared=../shared
 fi
 [[ -d "$shared/corpus" ]] || { echo "fuzz.sh: no corpus at $shared/corpus" >&2; exit 1; }
 
 targets=(ctlog/fuzz/base64_fuzz ctlog/fuzz/der_fuzz ctlog/fuzz/leaf_fuzz ctlog/fuzz/tile_fuzz ctlog/fuzz/checkpoint_fuzz
-         ctlog/fuzz/log_json_fuzz caa/fuzz/dns_message_fuzz monitor/fuzz/watchlist_fuzz
-         monitor/fuzz/watchlist_index_fuzz)
+         ctlog/fuzz/log_json_fuzz caa/fuzz/dns_message_fuzz watch/fuzz/watchlist_fuzz
+         watch/fuzz/watchlist_index_fuzz)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAAWATCH_FUZZ=ON >/dev/null

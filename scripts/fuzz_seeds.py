@@ -3,7 +3,7 @@
 
 usage: fuzz_seeds.py CORPUS_DIR OUT_DIR
 
-Writes OUT_DIR/<target>/<n> for every target in ctlog/fuzz, caa/fuzz and monitor/fuzz, each
+Writes OUT_DIR/<target>/<n> for every target in ctlog/fuzz, caa/fuzz and watch/fuzz, each
 input in the shape that target reads (see the comment at the top of each *_fuzz.cc). Fails if a
 target would get no seed, so a moved corpus cannot make the fuzz run silently weaker.
 """

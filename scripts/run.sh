@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Quick start: installs what is missing, builds, and runs `caawatch run` with the given flags
-# on the embedded defaults (log list built in, system resolver, DNSSEC on, gRPC on loopback).
+# Quick start: installs what is missing, builds the `caawatch` program, and runs `caawatch run`
+# with the given flags on the embedded defaults (log list built in, system resolver, DNSSEC on,
+# gRPC on loopback).
 #   scripts/run.sh --watch example.com
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+CAAWATCH_TARGETS=caawatch scripts/build.sh
 exec build/cli/caawatch run "$@"

@@ -21,19 +21,19 @@
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
 #include "gtest/gtest.h"
-#include "monitor/alert_hub.h"
-#include "monitor/caa_observer.h"
-#include "monitor/issuance_evaluator.h"
-#include "monitor/issuer_source.h"
-#include "monitor/log_worker.h"
-#include "monitor/reevaluator.h"
-#include "monitor/watch_source.h"
-#include "monitor/watchlist.h"
+#include "judge/alert_hub.h"
+#include "judge/caa_observer.h"
+#include "judge/issuance_evaluator.h"
+#include "judge/issuer_source.h"
+#include "judge/reevaluator.h"
+#include "judge/watch_source.h"
 #include "store/finding_store.h"
+#include "tail/log_worker.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
 #include "tests/fakes/dns/knot_server.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::monitor {
 
@@ -74,26 +74,27 @@ class PipelineFixture : public ::testing::Test {
     store_ = std::move(*store);
     auto issuers = caa::LoadIssuerMap(data_dir_);
     ASSERT_TRUE(issuers.ok()) << issuers.status();
-    issuers_ = std::make_unique<IssuerSource>(*std::move(issuers),
-                                              [this] { return caa::LoadIssuerMap(data_dir_); });
-    CaaObserverOptions observer_options;
-    observer_options.on_new_observation = [this](const NewObservation& n) {
+    issuers_ = std::make_unique<judge::IssuerSource>(
+        *std::move(issuers), [this] { return caa::LoadIssuerMap(data_dir_); });
+    judge::CaaObserverOptions observer_options;
+    observer_options.on_new_observation = [this](const judge::NewObservation& n) {
       reevaluator_->Note(n);
     };
-    observer_ =
-        std::make_unique<CaaObserver>(resolver_.get(), store_.get(), &clock_, observer_options);
-    evaluator_ = std::make_unique<IssuanceEvaluator>(issuers_.get(), observer_.get());
-    auto watch = ParseWatchItem(".shop.test");
+    observer_ = std::make_unique<judge::CaaObserver>(resolver_.get(), store_.get(), &clock_,
+                                                     observer_options);
+    evaluator_ = std::make_unique<judge::IssuanceEvaluator>(issuers_.get(), observer_.get());
+    auto watch = watch::ParseWatchItem(".shop.test");
     ASSERT_TRUE(watch.ok()) << watch.status();
-    watches_ = std::make_unique<WatchSource>(std::vector<WatchItem>{*watch}, store_.get());
-    ReevaluatorDeps deps;
+    watches_ =
+        std::make_unique<judge::WatchSource>(std::vector<watch::WatchItem>{*watch}, store_.get());
+    judge::ReevaluatorDeps deps;
     deps.store = store_.get();
     deps.evaluator = evaluator_.get();
     deps.watches = watches_.get();
     deps.alerts = &alerts_;
     deps.clock = &clock_;
     deps.logger = &logger_;
-    reevaluator_ = std::make_unique<Reevaluator>(deps);
+    reevaluator_ = std::make_unique<judge::Reevaluator>(deps);
     alerts_.Subscribe([this](uint64_t seq) { published_.push_back(seq); });
 
     auto log = fakes::TestLog::Create(&clock_, /*seed=*/7);
@@ -128,26 +129,26 @@ class PipelineFixture : public ::testing::Test {
   }
 
   // A LogWorker over the test log, reading it through the real curl fetcher.
-  std::unique_ptr<LogWorker> NewWorker(LogWorkerOptions options = {}) {
+  std::unique_ptr<tail::LogWorker> NewWorker(tail::LogWorkerOptions options = {}) {
     auto logs = ctlog::ParseLogList(server_->LogListJson());
     EXPECT_TRUE(logs.ok()) << logs.status();
     auto fetcher = ctlog::CurlHttpFetcher::Create();
     EXPECT_TRUE(fetcher.ok()) << fetcher.status();
     if (!logs.ok() || !fetcher.ok()) return nullptr;
-    LogWorkerDeps deps;
+    tail::LogWorkerDeps deps;
     deps.store = store_.get();
     deps.evaluator = evaluator_.get();
     deps.watches = watches_.get();
     deps.alerts = &alerts_;
     deps.clock = &clock_;
     deps.logger = &logger_;
-    return std::make_unique<LogWorker>((*logs)[0], std::move(*fetcher), deps, options);
+    return std::make_unique<tail::LogWorker>((*logs)[0], std::move(*fetcher), deps, options);
   }
 
   // Publishes everything planted and runs one log worker over it.
   void Ingest() {
     ASSERT_TRUE(log_->PublishSth().ok());
-    std::unique_ptr<LogWorker> worker = NewWorker();
+    std::unique_ptr<tail::LogWorker> worker = NewWorker();
     ASSERT_NE(worker, nullptr);
     absl::Notification stop;
     ASSERT_TRUE(worker->CatchUp(stop).ok());
@@ -190,12 +191,12 @@ class PipelineFixture : public ::testing::Test {
   std::unique_ptr<fakes::DnsFaultProxy> proxy_;
   std::unique_ptr<caa::CaaResolver> resolver_;
   std::unique_ptr<store::FindingStore> store_;
-  std::unique_ptr<IssuerSource> issuers_;
-  std::unique_ptr<CaaObserver> observer_;
-  std::unique_ptr<IssuanceEvaluator> evaluator_;
-  std::unique_ptr<WatchSource> watches_;
-  std::unique_ptr<Reevaluator> reevaluator_;
-  AlertHub alerts_;
+  std::unique_ptr<judge::IssuerSource> issuers_;
+  std::unique_ptr<judge::CaaObserver> observer_;
+  std::unique_ptr<judge::IssuanceEvaluator> evaluator_;
+  std::unique_ptr<judge::WatchSource> watches_;
+  std::unique_ptr<judge::Reevaluator> reevaluator_;
+  judge::AlertHub alerts_;
   std::vector<uint64_t> published_;
   fakes::CertificateFactory factory_{7};
   fakes::CaChain chain_;

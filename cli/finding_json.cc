@@ -1,0 +1,131 @@
+#include "cli/finding_json.h"
+
+#include "server/finding_convert.h"
+
+namespace caawatch::cli {
+namespace {
+
+using nlohmann::json;
+
+// Empty strings mean "not known" throughout the API; JSON says so with null.
+json StringOrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
+
+json StringArray(const google::protobuf::RepeatedPtrField<std::string>& values) {
+  json out = json::array();
+  for (const std::string& v : values) out.push_back(v);
+  return out;
+}
+
+json RecordsJson(const google::protobuf::RepeatedPtrField<v1::CaaRecord>& records) {
+  json out = json::array();
+  for (const v1::CaaRecord& r : records) {
+    out.push_back({{"flags", r.flags()}, {"tag", r.tag()}, {"value", r.value()}});
+  }
+  return out;
+}
+
+json ObservationJson(const v1::CaaObservation& o) {
+  return {{"query_name", o.query_name()},
+          {"first_seen", StringOrNull(o.first_seen())},
+          {"last_seen", StringOrNull(o.last_seen())},
+          {"rcode", StringOrNull(o.rcode())},
+          {"dnssec", StringOrNull(o.dnssec())},
+          {"ttl", o.ttl()},
+          {"records", RecordsJson(o.records())},
+          {"cname_chain", StringArray(o.cname_chain())}};
+}
+
+json EntryJson(const v1::LogEntryRef& e) {
+  return {{"log_id", e.log_id()},
+          {"log_url", StringOrNull(e.log_url())},
+          {"index", e.index()},
+          {"timestamp", StringOrNull(e.timestamp())},
+          {"type", e.type()}};
+}
+
+json EvidenceJson(const std::string& evidence) {
+  json parsed = json::parse(evidence, nullptr, /*allow_exceptions=*/false);
+  if (parsed.is_discarded()) return evidence;
+  return parsed;
+}
+
+}  // namespace
+
+json CaaEvaluationJsonValue(const v1::CaaEvaluation& c) {
+  json observations = json::array();
+  for (const v1::CaaObservation& o : c.observations()) observations.push_back(ObservationJson(o));
+  return {{"name", c.name()},
+          {"relevant_name", StringOrNull(c.relevant_name())},
+          {"records", RecordsJson(c.records())},
+          {"window",
+           {{"start", StringOrNull(c.window_start())}, {"end", StringOrNull(c.window_end())}}},
+          {"observations", std::move(observations)},
+          {"dnssec", StringOrNull(c.dnssec())},
+          {"basis", StringOrNull(c.basis())},
+          {"reason", StringOrNull(c.reason())},
+          {"verdict", StringOrNull(server::VerdictName(c.verdict()))}};
+}
+
+json FindingJsonValue(const v1::Finding& f) {
+  json entries = json::array();
+  for (const v1::LogEntryRef& e : f.entries()) entries.push_back(EntryJson(e));
+  json caa = json::array();
+  for (const v1::CaaEvaluation& c : f.caa()) caa.push_back(CaaEvaluationJsonValue(c));
+  json out = {
+      {"seq", f.seq()},
+      {"kind", f.kind()},
+      {"verdict", StringOrNull(server::VerdictName(f.verdict()))},
+      {"severity", StringOrNull(server::SeverityName(f.severity()))},
+      {"names", StringArray(f.names())},
+      {"watched_names", StringArray(f.watched_names())},
+      {"issuer",
+       {{"dn", StringOrNull(f.issuer().dn())},
+        {"ca_owner", StringOrNull(f.issuer().ca_owner())},
+        {"caa_identifiers", StringArray(f.issuer().caa_identifiers())},
+        {"spki_sha256", StringOrNull(f.issuer().spki_sha256())}}},
+      {"cert_sha256", StringOrNull(f.cert_sha256())},
+      {"precert_sha256", StringOrNull(f.precert_sha256())},
+      {"tbs_sha256", StringOrNull(f.tbs_sha256())},
+      {"not_before", StringOrNull(f.not_before())},
+      {"not_after", StringOrNull(f.not_after())},
+      {"entries", std::move(entries)},
+      {"caa", std::move(caa)},
+      {"reason", StringOrNull(f.reason())},
+      {"recorded_at", StringOrNull(f.recorded_at())},
+  };
+  if (!f.decode_error().empty()) out["decode_error"] = f.decode_error();
+  if (!f.evidence().empty()) out["evidence"] = EvidenceJson(f.evidence());
+  if (f.unexpected_issuer_for_size() > 0) {
+    out["unexpected_issuer_for"] = StringArray(f.unexpected_issuer_for());
+  }
+  // Re-evaluated findings: when, where the finding was first listed, and what it said before.
+  if (f.history_size() > 0) {
+    out["evaluated_at"] = StringOrNull(f.evaluated_at());
+    out["first_seq"] = f.first_seq() != 0 ? f.first_seq() : f.seq();
+    json history = json::array();
+    for (const v1::FindingRevision& r : f.history()) {
+      history.push_back({{"seq", r.seq()},
+                         {"verdict", StringOrNull(server::VerdictName(r.verdict()))},
+                         {"severity", StringOrNull(server::SeverityName(r.severity()))},
+                         {"reason", StringOrNull(r.reason())},
+                         {"evaluated_at", StringOrNull(r.evaluated_at())},
+                         {"superseded_at", StringOrNull(r.superseded_at())},
+                         {"superseded_because", StringOrNull(r.superseded_because())}});
+    }
+    out["history"] = std::move(history);
+  }
+  return out;
+}
+
+std::string FindingToJson(const v1::Finding& finding) {
+  // replace: certificate names and DNs come from untrusted bytes; dump must not throw on them.
+  return FindingJsonValue(finding).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string AlertToJson(const v1::Alert& alert) {
+  nlohmann::json value = FindingJsonValue(alert.finding());
+  value["seq"] = alert.seq();
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace caawatch::cli

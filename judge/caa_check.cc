@@ -1,0 +1,95 @@
+#include "judge/caa_check.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/hex.h"
+#include "base/status_macros.h"
+#include "caa/issuance_window.h"
+#include "caa/policy.h"
+#include "caa/relevant_set.h"
+#include "judge/caa_observer.h"
+
+namespace caawatch::judge {
+namespace {
+
+// Worst first.
+int Rank(const std::string& v) {
+  static const char* const kOrder[] = {"forbidden", "likely_forbidden",      "dns_indeterminate",
+                                       "no_data",   "permitted_conditional", "permitted"};
+  for (int i = 0; i < 6; ++i) {
+    if (v == kOrder[i]) return i;
+  }
+  return 6;
+}
+
+std::string LiveVerdictName(caa::NameVerdict v) {
+  return v == caa::NameVerdict::kIndeterminate ? "dns_indeterminate"
+                                               : std::string(caa::NameVerdictName(v));
+}
+
+}  // namespace
+
+int CheckExitCode(const std::string& verdict) {
+  if (verdict == "permitted" || verdict == "permitted_conditional") return 0;
+  if (verdict == "forbidden" || verdict == "likely_forbidden") return 1;
+  return 2;
+}
+
+absl::StatusOr<NameCheck> CaaChecker::CheckLive(const std::string& name,
+                                                const std::vector<std::string>& issuers) {
+  if (resolver_ == nullptr) return absl::FailedPreconditionError("no resolver for live checks");
+  const std::vector<std::string> path = caa::SearchNames(name);
+  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat("not a DNS name: '", name, "'"));
+  const caa::RelevantSet set = caa::FindRelevantSet(
+      path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
+  const caa::NameEvaluation eval = caa::EvaluateName(name, set, issuers);
+  return NameCheck{
+      name, LiveVerdictName(eval.verdict), set.relevant_name, set.records, "live", eval.reason};
+}
+
+absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
+                                              const std::vector<std::string>& issuers,
+                                              absl::Time at) {
+  if (store_ == nullptr) return absl::FailedPreconditionError("no store for checks at a time");
+  absl::Status error;
+  caa::IssuanceFacts facts{name, issuers, at, at};
+  const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
+    std::vector<caa::Observation> out;
+    absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
+        store_->CaaHistory(q, absl::InfinitePast(), absl::InfiniteFuture());
+    if (!records.ok()) {
+      error = records.status();
+      return out;
+    }
+    for (const store::CaaObservationRecord& r : *records) out.push_back(FromObservationRecord(r));
+    return out;
+  });
+  CAAWATCH_RETURN_IF_ERROR(error);
+  return NameCheck{name,
+                   caa::IssuanceVerdictName(eval.verdict),
+                   eval.decisive.relevant.relevant_name,
+                   eval.decisive.relevant.records,
+                   eval.basis,
+                   eval.reason};
+}
+
+absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::string>& names,
+                                                      const std::vector<std::string>& issuers,
+                                                      std::optional<absl::Time> at) {
+  if (names.empty()) return absl::InvalidArgumentError("no names to check");
+  if (issuers.empty()) return absl::InvalidArgumentError("no issuer identifiers to check");
+  std::vector<std::string> lower_issuers;
+  for (const std::string& i : issuers) lower_issuers.push_back(absl::AsciiStrToLower(i));
+  CaaCheckResult result;
+  result.verdict = "permitted";
+  for (const std::string& raw : names) {
+    const std::string name = absl::AsciiStrToLower(raw);
+    CAAWATCH_ASSIGN_OR_RETURN(
+        NameCheck check, at ? CheckAt(name, lower_issuers, *at) : CheckLive(name, lower_issuers));
+    if (Rank(check.verdict) < Rank(result.verdict)) result.verdict = check.verdict;
+    result.names.push_back(std::move(check));
+  }
+  return result;
+}
+
+}  // namespace caawatch::judge

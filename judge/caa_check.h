@@ -1,0 +1,60 @@
+// On-demand CAA checks (`caawatch caa check`, gRPC CheckCaa): evaluates names for a set of CA
+// identifiers, live through the resolver or at a past time against the stored history.
+#ifndef CAAWATCH_JUDGE_CAA_CHECK_H_
+#define CAAWATCH_JUDGE_CAA_CHECK_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caa/caa_answer.h"
+#include "caa/resolver.h"
+#include "store/finding_store.h"
+
+namespace caawatch::judge {
+
+struct NameCheck {
+  std::string name;
+  std::string verdict;        // SPEC §2 name.
+  std::string relevant_name;  // Where the relevant set was found; empty if none.
+  std::vector<caa::CaaRecord> records;
+  std::string basis;  // "live", or the history basis ("observed", ...).
+  std::string reason;
+};
+
+struct CaaCheckResult {
+  std::string verdict;  // The worst of the names' verdicts.
+  std::vector<NameCheck> names;
+};
+
+// `caa check`'s exit code: 0 permitted or permitted_conditional, 1 forbidden or
+// likely_forbidden, 2 anything indeterminate (dns_indeterminate, no_data).
+int CheckExitCode(const std::string& verdict);
+
+class CaaChecker {
+ public:
+  // Either may be null: no resolver means live checks fail with kFailedPrecondition, no store
+  // means checks `at` a time do.
+  CaaChecker(caa::CaaResolver* resolver, store::FindingStore* store)
+      : resolver_(resolver), store_(store) {}
+
+  // Names as in a certificate ("*.example.com" is a wildcard); identifiers lowercase.
+  [[nodiscard]] absl::StatusOr<CaaCheckResult> CheckNames(const std::vector<std::string>& names,
+                                                          const std::vector<std::string>& issuers,
+                                                          std::optional<absl::Time> at);
+
+ private:
+  absl::StatusOr<NameCheck> CheckLive(const std::string& name,
+                                      const std::vector<std::string>& issuers);
+  absl::StatusOr<NameCheck> CheckAt(const std::string& name,
+                                    const std::vector<std::string>& issuers, absl::Time at);
+
+  caa::CaaResolver* const resolver_;
+  store::FindingStore* const store_;
+};
+
+}  // namespace caawatch::judge
+
+#endif  // CAAWATCH_JUDGE_CAA_CHECK_H_

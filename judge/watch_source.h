@@ -1,0 +1,43 @@
+// The watchlist in force: the static entries (flags, watchlist file, config) united with the
+// store's entries (`caawatch watch add`), swapped atomically on Reload() so a running monitor
+// picks up changes without a restart. Thread-safe.
+#ifndef CAAWATCH_JUDGE_WATCH_SOURCE_H_
+#define CAAWATCH_JUDGE_WATCH_SOURCE_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "store/finding_store.h"
+#include "watch/watchlist.h"
+
+namespace caawatch::judge {
+
+class WatchSource {
+ public:
+  // `store` is borrowed and may be null (static entries only).
+  WatchSource(watch::Watchlist static_list, store::FindingStore* store);
+  WatchSource(const std::vector<watch::WatchItem>& static_items, store::FindingStore* store)
+      : WatchSource(watch::Watchlist(static_items), store) {}
+
+  // Rebuilds the watchlist from the static entries and the store. Concurrent calls are
+  // serialised, so the list in force is never older than the last Reload() to return. With no
+  // stored entries the static list itself is in force: a long static list is held once.
+  [[nodiscard]] absl::Status Reload();
+  // The current watchlist; callers keep the pointer for the duration of one batch.
+  std::shared_ptr<const watch::Watchlist> Current() const;
+  // The entries given at construction (flags, watchlist file, configuration).
+  const watch::Watchlist& static_list() const { return *static_list_; }
+
+ private:
+  const std::shared_ptr<const watch::Watchlist> static_list_;
+  store::FindingStore* const store_;
+  absl::Mutex reload_mu_;  // Held across a whole Reload(): a slow one cannot undo a later one.
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const watch::Watchlist> current_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace caawatch::judge
+
+#endif  // CAAWATCH_JUDGE_WATCH_SOURCE_H_

@@ -1,0 +1,182 @@
+#include "server/finding_convert.h"
+
+#include <array>
+#include <utility>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "base/hex.h"
+
+namespace caawatch::server {
+namespace {
+
+constexpr std::array<std::pair<v1::Verdict, absl::string_view>, 10> kVerdictNames = {{
+    {v1::FORBIDDEN, "forbidden"},
+    {v1::LIKELY_FORBIDDEN, "likely_forbidden"},
+    {v1::UNKNOWN_ISSUER, "unknown_issuer"},
+    {v1::DNS_INDETERMINATE, "dns_indeterminate"},
+    {v1::PERMITTED, "permitted"},
+    {v1::PERMITTED_CONDITIONAL, "permitted_conditional"},
+    {v1::NO_DATA, "no_data"},
+    {v1::EXEMPT, "exempt"},
+    {v1::UNEXPECTED_ISSUER, "unexpected_issuer"},
+    {v1::LOG_MISBEHAVIOUR, "log_misbehaviour"},
+}};
+
+constexpr std::array<std::pair<v1::Severity, absl::string_view>, 3> kSeverityNames = {{
+    {v1::INFO, "info"},
+    {v1::WARNING, "warning"},
+    {v1::CRITICAL, "critical"},
+}};
+
+std::string Hex(const std::string& bytes) {
+  return HexEncode(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+}
+
+// The store keeps the numeric rcode and a word for outcomes that have no rcode (timeout,
+// bogus); the API shows one word.
+std::string RcodeWord(const store::CaaObservationRecord& obs) {
+  if (!obs.outcome().empty()) return obs.outcome();
+  switch (obs.rcode()) {
+    case 0:
+      return "noerror";
+    case 2:
+      return "servfail";
+    case 3:
+      return "nxdomain";
+    case 5:
+      return "refused";
+    default:
+      return absl::StrCat("rcode", obs.rcode());
+  }
+}
+
+void FillRecords(const google::protobuf::RepeatedPtrField<store::CaaRecordPb>& in,
+                 google::protobuf::RepeatedPtrField<v1::CaaRecord>* out) {
+  for (const store::CaaRecordPb& r : in) {
+    v1::CaaRecord* rec = out->Add();
+    rec->set_flags(r.flags());
+    rec->set_tag(r.tag());
+    rec->set_value(r.value());
+  }
+}
+
+void FillObservation(const store::CaaObservationRecord& in, v1::CaaObservation* out) {
+  out->set_query_name(in.query_name());
+  out->set_first_seen(FormatMillis(in.first_seen_ms()));
+  out->set_last_seen(FormatMillis(in.last_seen_ms()));
+  out->set_rcode(RcodeWord(in));
+  out->set_dnssec(in.dnssec());
+  out->set_ttl(in.ttl());
+  FillRecords(in.records(), out->mutable_records());
+  for (const std::string& c : in.cname_chain()) out->add_cname_chain(c);
+}
+
+void FillEvaluation(const store::CaaNameRecord& in, v1::CaaEvaluation* out) {
+  out->set_name(in.name());
+  out->set_relevant_name(in.relevant_name());
+  FillRecords(in.records(), out->mutable_records());
+  out->set_window_start(FormatMillis(in.window_start_ms()));
+  out->set_window_end(FormatMillis(in.window_end_ms()));
+  for (const store::CaaObservationRecord& o : in.observations()) {
+    FillObservation(o, out->add_observations());
+  }
+  out->set_dnssec(in.dnssec());
+  out->set_basis(in.basis());
+  out->set_reason(in.reason());
+  out->set_verdict(VerdictFromName(in.verdict()).value_or(v1::VERDICT_UNSPECIFIED));
+}
+
+void FillEntry(const store::EntryRef& in, v1::LogEntryRef* out) {
+  out->set_log_id(absl::Base64Escape(in.log_id()));
+  out->set_log_url(in.log_url());
+  out->set_index(in.index());
+  out->set_timestamp(FormatMillis(in.timestamp_ms()));
+  out->set_type(in.precert() ? "precert_entry" : "x509_entry");
+}
+
+}  // namespace
+
+std::string FormatMillis(int64_t epoch_ms) {
+  if (epoch_ms == 0) return "";
+  return FormatRfc3339(absl::FromUnixMillis(epoch_ms));
+}
+
+std::string VerdictName(v1::Verdict verdict) {
+  for (const auto& [v, name] : kVerdictNames) {
+    if (v == verdict) return std::string(name);
+  }
+  return "";
+}
+
+absl::StatusOr<v1::Verdict> VerdictFromName(absl::string_view name) {
+  for (const auto& [v, n] : kVerdictNames) {
+    if (n == name) return v;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown verdict \"", name, "\""));
+}
+
+std::string SeverityName(v1::Severity severity) {
+  for (const auto& [s, name] : kSeverityNames) {
+    if (s == severity) return std::string(name);
+  }
+  return "";
+}
+
+absl::StatusOr<v1::Severity> SeverityFromName(absl::string_view name) {
+  for (const auto& [s, n] : kSeverityNames) {
+    if (n == name) return s;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("unknown severity \"", name, "\""));
+}
+
+v1::Finding ToApiFinding(const store::FindingRecord& record) {
+  v1::Finding f;
+  f.set_seq(record.seq());
+  f.set_kind(record.kind());
+  f.set_verdict(VerdictFromName(record.verdict()).value_or(v1::VERDICT_UNSPECIFIED));
+  f.set_severity(SeverityFromName(record.severity()).value_or(v1::SEVERITY_UNSPECIFIED));
+  for (const std::string& n : record.names()) f.add_names(n);
+  for (const std::string& n : record.watched_names()) f.add_watched_names(n);
+  v1::Issuer* issuer = f.mutable_issuer();
+  issuer->set_dn(record.issuer().dn());
+  issuer->set_ca_owner(record.issuer().ca_owner());
+  for (const std::string& id : record.issuer().caa_identifiers()) issuer->add_caa_identifiers(id);
+  issuer->set_spki_sha256(Hex(record.issuer().spki_sha256()));
+  f.set_cert_sha256(Hex(record.cert_sha256()));
+  f.set_precert_sha256(Hex(record.precert_sha256()));
+  f.set_tbs_sha256(Hex(record.tbs_sha256()));
+  f.set_not_before(FormatMillis(record.not_before_ms()));
+  f.set_not_after(FormatMillis(record.not_after_ms()));
+  for (const store::EntryRef& e : record.entries()) FillEntry(e, f.add_entries());
+  for (const store::CaaNameRecord& c : record.caa()) FillEvaluation(c, f.add_caa());
+  f.set_reason(record.reason());
+  f.set_recorded_at(FormatMillis(record.recorded_ms()));
+  f.set_decode_error(record.decode_error());
+  f.set_evidence(record.evidence());
+  for (const std::string& w : record.unexpected_issuer_for()) f.add_unexpected_issuer_for(w);
+  f.set_first_seq(record.first_seq());
+  f.set_evaluated_at(FormatMillis(record.evaluated_ms()));
+  for (const store::FindingRevisionRecord& r : record.history()) {
+    v1::FindingRevision* h = f.add_history();
+    h->set_seq(r.seq());
+    h->set_verdict(VerdictFromName(r.verdict()).value_or(v1::VERDICT_UNSPECIFIED));
+    h->set_severity(SeverityFromName(r.severity()).value_or(v1::SEVERITY_UNSPECIFIED));
+    h->set_reason(r.reason());
+    h->set_evaluated_at(FormatMillis(r.evaluated_ms()));
+    h->set_superseded_at(FormatMillis(r.superseded_ms()));
+    h->set_superseded_because(r.superseded_because());
+  }
+  return f;
+}
+
+v1::Alert ToApiAlert(const store::FindingRecord& record) {
+  v1::Alert alert;
+  alert.set_seq(record.seq());
+  *alert.mutable_finding() = ToApiFinding(record);
+  return alert;
+}
+
+}  // namespace caawatch::server

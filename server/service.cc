@@ -1,0 +1,295 @@
+#include "server/service.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "base/hex.h"
+#include "base/status_macros.h"
+#include "server/alert_stream.h"
+#include "server/finding_convert.h"
+
+namespace caawatch::server {
+namespace {
+
+constexpr uint32_t kDefaultPageSize = 100;
+constexpr uint32_t kMaxPageSize = 1000;
+constexpr size_t kNameScanPages = 10;
+
+// Subscribe's answer to a bad request: finish at once with the reason.
+class FailedStream final : public grpc::ServerWriteReactor<v1::Alert> {
+ public:
+  explicit FailedStream(grpc::Status status) { Finish(std::move(status)); }
+  void OnDone() override { delete this; }
+};
+
+grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
+                                      const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+std::string Pem(const std::string& der) {
+  std::string b64 = absl::Base64Escape(der);
+  std::string pem = "-----BEGIN CERTIFICATE-----\n";
+  for (size_t i = 0; i < b64.size(); i += 64) absl::StrAppend(&pem, b64.substr(i, 64), "\n");
+  absl::StrAppend(&pem, "-----END CERTIFICATE-----\n");
+  return pem;
+}
+
+absl::StatusOr<store::FindingQuery> QueryFromRequest(const v1::ListFindingsRequest& request) {
+  store::FindingQuery query;
+  if (!request.page_token().empty() && !absl::SimpleAtoi(request.page_token(), &query.after_seq)) {
+    return absl::InvalidArgumentError("bad page_token: not one returned by ListFindings");
+  }
+  for (int v : request.verdicts()) {
+    std::string name = VerdictName(static_cast<v1::Verdict>(v));
+    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("bad verdict ", v));
+    query.verdicts.push_back(std::move(name));
+  }
+  if (!request.since().empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(query.since, ParseRfc3339(request.since()));
+  }
+  if (!request.until().empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(query.until, ParseRfc3339(request.until()));
+  }
+  if (!request.log_id().empty() && !absl::Base64Unescape(request.log_id(), &query.log_id)) {
+    return absl::InvalidArgumentError("bad log_id: not base64");
+  }
+  return query;
+}
+
+bool HasName(const store::FindingRecord& record, absl::string_view name, bool subtree) {
+  for (const std::string& n : record.names()) {
+    absl::StatusOr<std::string> normalized = NormalizeName(n);
+    if (!normalized.ok()) continue;
+    if (subtree ? NameIsUnder(*normalized, name) : *normalized == name) return true;
+  }
+  return false;
+}
+
+// A watch entry as stored: "example.com" or ".example.com" (subtree), lowercase.
+absl::StatusOr<std::string> WatchName(absl::string_view name) {
+  bool subtree = !name.empty() && name.front() == '.';
+  CAAWATCH_ASSIGN_OR_RETURN(std::string normalized, NormalizeName(name));
+  if (normalized.find('*') != std::string::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad watch name \"", name, "\": use a leading dot to watch a subtree, not *"));
+  }
+  return subtree ? absl::StrCat(".", normalized) : normalized;
+}
+
+}  // namespace
+
+MonitorService::MonitorService(MonitorServiceOptions options) : options_(std::move(options)) {}
+
+grpc::ServerWriteReactor<v1::Alert>* MonitorService::Subscribe(
+    grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
+  absl::StatusOr<AlertFilter> filter = MakeAlertFilter(*request);
+  if (!filter.ok()) return new FailedStream(ToGrpcStatus(filter.status()));
+  AlertStreamOptions stream_options{options_.store, options_.hub,
+                                    std::max<size_t>(options_.subscribe_page_size, 1)};
+  return new AlertStream(stream_options, *std::move(filter), request->after_seq());
+}
+
+grpc::ServerUnaryReactor* MonitorService::ListFindings(grpc::CallbackServerContext* context,
+                                                       const v1::ListFindingsRequest* request,
+                                                       v1::ListFindingsResponse* response) {
+  return FinishUnary(context, FillListFindings(*request, response));
+}
+
+grpc::ServerUnaryReactor* MonitorService::GetCertificate(grpc::CallbackServerContext* context,
+                                                         const v1::GetCertificateRequest* request,
+                                                         v1::GetCertificateResponse* response) {
+  return FinishUnary(context, FillGetCertificate(*request, response));
+}
+
+grpc::ServerUnaryReactor* MonitorService::GetStatus(grpc::CallbackServerContext* context,
+                                                    const v1::GetStatusRequest* request,
+                                                    v1::GetStatusResponse* response) {
+  return FinishUnary(context, FillGetStatus(response));
+}
+
+grpc::ServerUnaryReactor* MonitorService::CheckCaa(grpc::CallbackServerContext* context,
+                                                   const v1::CheckCaaRequest* request,
+                                                   v1::CheckCaaResponse* response) {
+  return FinishUnary(context, FillCheckCaa(*request, response));
+}
+
+grpc::ServerUnaryReactor* MonitorService::AddWatch(grpc::CallbackServerContext* context,
+                                                   const v1::AddWatchRequest* request,
+                                                   v1::AddWatchResponse* response) {
+  return FinishUnary(context, DoAddWatch(*request));
+}
+
+grpc::ServerUnaryReactor* MonitorService::RemoveWatch(grpc::CallbackServerContext* context,
+                                                      const v1::RemoveWatchRequest* request,
+                                                      v1::RemoveWatchResponse* response) {
+  return FinishUnary(context, DoRemoveWatch(*request, response));
+}
+
+grpc::ServerUnaryReactor* MonitorService::ListWatch(grpc::CallbackServerContext* context,
+                                                    const v1::ListWatchRequest* request,
+                                                    v1::ListWatchResponse* response) {
+  return FinishUnary(context, FillListWatch(response));
+}
+
+absl::Status MonitorService::FillListFindings(const v1::ListFindingsRequest& request,
+                                              v1::ListFindingsResponse* response) {
+  const size_t page_size =
+      request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
+  CAAWATCH_ASSIGN_OR_RETURN(store::FindingQuery query, QueryFromRequest(request));
+  query.limit = page_size;
+  std::string name;
+  if (!request.name().empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(name, NormalizeName(request.name()));
+  }
+  // Ascending seq pages; a name filter is applied here so that page tokens stay plain seqs.
+  size_t scanned = 0;
+  while (true) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page,
+                              options_.store->ListFindings(query));
+    for (const store::FindingRecord& record : page) {
+      query.after_seq = record.seq();
+      if (!name.empty() && !HasName(record, name, request.subtree())) continue;
+      *response->add_findings() = ToApiFinding(record);
+      if (static_cast<size_t>(response->findings_size()) == page_size) {
+        response->set_next_page_token(absl::StrCat(record.seq()));
+        return absl::OkStatus();
+      }
+    }
+    scanned += page.size();
+    if (page.size() < query.limit) return absl::OkStatus();  // The end of the store.
+    if (scanned >= kNameScanPages * page_size) {
+      response->set_next_page_token(absl::StrCat(query.after_seq));
+      return absl::OkStatus();
+    }
+  }
+}
+
+absl::Status MonitorService::FillGetCertificate(const v1::GetCertificateRequest& request,
+                                                v1::GetCertificateResponse* response) {
+  if (request.sha256().size() != 64) {
+    return absl::InvalidArgumentError("sha256 must be 64 hex digits");
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<uint8_t> hash, HexDecode(request.sha256()));
+  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::FindingRecord> record,
+                            options_.store->FindByHash(std::string(hash.begin(), hash.end())));
+  if (!record.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no finding for ", request.sha256()));
+  }
+  *response->mutable_finding() = ToApiFinding(*record);
+  // The final certificate when we saw it, else the precertificate.
+  for (const std::string* key : {&record->cert_sha256(), &record->precert_sha256()}) {
+    if (key->empty()) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<std::string> der,
+                              options_.store->GetCertificateDer(*key));
+    if (der.has_value()) {
+      response->set_pem(Pem(*der));
+      break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::LogStateRecord> states,
+                            options_.store->ListLogStates());
+  const absl::Time now = options_.clock->Now();
+  for (const store::LogStateRecord& s : states) {
+    v1::LogStatus* log = response->add_logs();
+    log->set_log_id(absl::Base64Escape(s.log_id()));
+    log->set_url(s.url());
+    log->set_description(s.description());
+    log->set_position(s.position());
+    log->set_verified_size(s.verified_size());
+    log->set_tree_size(s.tree_size());
+    const bool behind = s.position() < s.tree_size();
+    log->set_lag_entries(behind ? s.tree_size() - s.position() : 0);
+    // Behind: how old the newest tree head is whose entries we have all processed.
+    if (behind && s.verified_sth_timestamp_ms() > 0) {
+      log->set_lag_seconds(
+          absl::ToInt64Seconds(now - absl::FromUnixMillis(s.verified_sth_timestamp_ms())));
+    }
+    log->set_last_error(s.last_error());
+    log->set_last_sth_time(FormatMillis(s.latest_sth_timestamp_ms()));
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(uint64_t last_seq, options_.store->LastSeq());
+  response->set_last_seq(last_seq);
+  return absl::OkStatus();
+}
+
+absl::Status MonitorService::FillCheckCaa(const v1::CheckCaaRequest& request,
+                                          v1::CheckCaaResponse* response) {
+  if (options_.caa_backend == nullptr) {
+    return absl::UnimplementedError("CheckCaa is not available on this server (no resolver)");
+  }
+  if (request.names().empty()) return absl::InvalidArgumentError("names is empty");
+  if (request.issuer_domains().empty()) {
+    return absl::InvalidArgumentError("issuer_domains is empty");
+  }
+  for (const std::string& name : request.names()) {
+    CAAWATCH_RETURN_IF_ERROR(NormalizeName(name).status());
+  }
+  if (!request.at().empty()) CAAWATCH_RETURN_IF_ERROR(ParseRfc3339(request.at()).status());
+  CAAWATCH_ASSIGN_OR_RETURN(*response, options_.caa_backend->Check(request));
+  return absl::OkStatus();
+}
+
+absl::Status MonitorService::DoAddWatch(const v1::AddWatchRequest& request) {
+  store::WatchRecord record;
+  CAAWATCH_ASSIGN_OR_RETURN(*record.mutable_name(), WatchName(request.entry().name()));
+  for (const std::string& issuer : request.entry().issuers()) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::string normalized, NormalizeName(issuer));
+    record.add_issuers(normalized);
+  }
+  record.set_added_ms(absl::ToUnixMillis(options_.clock->Now()));
+  CAAWATCH_RETURN_IF_ERROR(options_.store->PutWatch(record));
+  WatchChanged();
+  return absl::OkStatus();
+}
+
+absl::Status MonitorService::DoRemoveWatch(const v1::RemoveWatchRequest& request,
+                                           v1::RemoveWatchResponse* response) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::string name, WatchName(request.name()));
+  CAAWATCH_ASSIGN_OR_RETURN(bool removed, options_.store->RemoveWatch(name));
+  response->set_removed(removed);
+  if (removed) WatchChanged();
+  return absl::OkStatus();
+}
+
+absl::Status MonitorService::FillListWatch(v1::ListWatchResponse* response) {
+  if (options_.static_watches != nullptr) {
+    for (size_t i = 0; i < options_.static_watches->size(); ++i) {
+      const watch::WatchEntry item = options_.static_watches->entry(i);
+      v1::WatchEntry* entry = response->add_entries();
+      entry->set_name(item.subtree() ? absl::StrCat(".", item.domain()) : item.domain());
+      for (const std::string& issuer : item.issuers()) entry->add_issuers(issuer);
+      entry->set_origin(v1::WATCH_STATIC);
+    }
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::WatchRecord> entries, options_.store->ListWatch());
+  for (const store::WatchRecord& e : entries) {
+    v1::WatchEntry* entry = response->add_entries();
+    entry->set_name(e.name());
+    for (const std::string& issuer : e.issuers()) entry->add_issuers(issuer);
+    entry->set_origin(v1::WATCH_STORED);
+    entry->set_added_at(FormatRfc3339(absl::FromUnixMillis(e.added_ms())));
+  }
+  return absl::OkStatus();
+}
+
+void MonitorService::WatchChanged() {
+  if (options_.logger != nullptr) {
+    options_.logger->Log(LogLevel::kInfo, "grpc", "watchlist changed");
+  }
+  if (options_.on_watch_changed) options_.on_watch_changed();
+}
+
+}  // namespace caawatch::server

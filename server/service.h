@@ -1,0 +1,98 @@
+// caawatch.v1.Monitor on the gRPC callback API (SPEC §4): Subscribe streams alerts from the
+// store through AlertStream; the unary methods read or change the store and finish inline.
+// Bad requests finish with INVALID_ARGUMENT and a reason; store errors keep their code.
+#ifndef CAAWATCH_SERVER_SERVICE_H_
+#define CAAWATCH_SERVER_SERVICE_H_
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "caawatch/v1/monitor.grpc.pb.h"
+#include "judge/alert_hub.h"
+#include "store/finding_store.h"
+#include "watch/watchlist.h"
+
+namespace caawatch::server {
+
+// Live or historical CAA evaluation for CheckCaa (implemented where the resolver lives).
+// Called on a gRPC callback thread: implementations must bound their time (resolver
+// timeouts), since the thread is held while they run.
+class CaaCheckBackend {
+ public:
+  virtual ~CaaCheckBackend() = default;
+  [[nodiscard]] virtual absl::StatusOr<caawatch::v1::CheckCaaResponse> Check(
+      const caawatch::v1::CheckCaaRequest& request) = 0;
+};
+
+struct MonitorServiceOptions {
+  store::FindingStore* store = nullptr;    // Required; must outlive the server.
+  judge::AlertHub* hub = nullptr;          // Required; must outlive the server.
+  const Clock* clock = nullptr;            // Required (GetStatus lag, watch added_ms).
+  CaaCheckBackend* caa_backend = nullptr;  // Optional: null makes CheckCaa UNIMPLEMENTED.
+  std::function<void()> on_watch_changed;  // Optional: after AddWatch or a removing RemoveWatch.
+  // Optional: the monitor's fixed entries, listed by ListWatch as WATCH_STATIC; must outlive
+  // the server.
+  const watch::Watchlist* static_watches = nullptr;
+  const Logger* logger = nullptr;   // Optional.
+  size_t subscribe_page_size = 64;  // Alerts read per store read per subscriber.
+};
+
+class MonitorService final : public caawatch::v1::Monitor::CallbackService {
+ public:
+  // Precondition: store, hub and clock are non-null.
+  explicit MonitorService(MonitorServiceOptions options);
+
+  grpc::ServerWriteReactor<caawatch::v1::Alert>* Subscribe(
+      grpc::CallbackServerContext* context, const caawatch::v1::SubscribeRequest* request) override;
+  // page_size: default 100, at most 1000 (larger values are clamped); page_token: the last seq
+  // of the previous page, as returned in next_page_token (empty when no more). With `name`,
+  // one call scans at most 10 pages' worth of findings, so a page may be short or empty and
+  // still carry a next_page_token.
+  grpc::ServerUnaryReactor* ListFindings(grpc::CallbackServerContext* context,
+                                         const caawatch::v1::ListFindingsRequest* request,
+                                         caawatch::v1::ListFindingsResponse* response) override;
+  // sha256: 64 hex digits of the certificate, precertificate or TBS hash. NOT_FOUND if unknown.
+  grpc::ServerUnaryReactor* GetCertificate(grpc::CallbackServerContext* context,
+                                           const caawatch::v1::GetCertificateRequest* request,
+                                           caawatch::v1::GetCertificateResponse* response) override;
+  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
+                                      const caawatch::v1::GetStatusRequest* request,
+                                      caawatch::v1::GetStatusResponse* response) override;
+  grpc::ServerUnaryReactor* CheckCaa(grpc::CallbackServerContext* context,
+                                     const caawatch::v1::CheckCaaRequest* request,
+                                     caawatch::v1::CheckCaaResponse* response) override;
+  grpc::ServerUnaryReactor* AddWatch(grpc::CallbackServerContext* context,
+                                     const caawatch::v1::AddWatchRequest* request,
+                                     caawatch::v1::AddWatchResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveWatch(grpc::CallbackServerContext* context,
+                                        const caawatch::v1::RemoveWatchRequest* request,
+                                        caawatch::v1::RemoveWatchResponse* response) override;
+  grpc::ServerUnaryReactor* ListWatch(grpc::CallbackServerContext* context,
+                                      const caawatch::v1::ListWatchRequest* request,
+                                      caawatch::v1::ListWatchResponse* response) override;
+
+ private:
+  // The unary bodies, plain functions of request -> response.
+  absl::Status FillListFindings(const caawatch::v1::ListFindingsRequest& request,
+                                caawatch::v1::ListFindingsResponse* response);
+  absl::Status FillGetCertificate(const caawatch::v1::GetCertificateRequest& request,
+                                  caawatch::v1::GetCertificateResponse* response);
+  absl::Status FillGetStatus(caawatch::v1::GetStatusResponse* response);
+  absl::Status FillCheckCaa(const caawatch::v1::CheckCaaRequest& request,
+                            caawatch::v1::CheckCaaResponse* response);
+  absl::Status DoAddWatch(const caawatch::v1::AddWatchRequest& request);
+  absl::Status DoRemoveWatch(const caawatch::v1::RemoveWatchRequest& request,
+                             caawatch::v1::RemoveWatchResponse* response);
+  absl::Status FillListWatch(caawatch::v1::ListWatchResponse* response);
+  void WatchChanged();
+
+  const MonitorServiceOptions options_;
+};
+
+}  // namespace caawatch::server
+
+#endif  // CAAWATCH_SERVER_SERVICE_H_

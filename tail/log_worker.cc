@@ -1,0 +1,412 @@
+#include "tail/log_worker.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "ctlog/http_log_client.h"
+#include "ctlog/leaf.h"
+#include "ctlog/log_tailer_factory.h"
+#include "ctlog/misbehaviour.h"
+#include "ctlog/start_state.h"
+#include "ctlog/tiled_start_state.h"
+#include "nlohmann/json.hpp"
+#include "tail/batch_prefetcher.h"
+
+namespace caawatch::tail {
+namespace {
+
+std::string Bytes(const ctlog::Sha256Hash& h) { return std::string(h.begin(), h.end()); }
+
+absl::StatusOr<ctlog::CollapsedTree> TreeFromRecord(
+    uint64_t size, const google::protobuf::RepeatedPtrField<std::string>& nodes) {
+  std::vector<ctlog::Sha256Hash> hashes;
+  for (const std::string& n : nodes) {
+    if (n.size() != 32) return absl::DataLossError("stored tree node is not 32 bytes");
+    ctlog::Sha256Hash h;
+    std::copy(n.begin(), n.end(), h.begin());
+    hashes.push_back(h);
+  }
+  return ctlog::CollapsedTree::FromNodes(size, std::move(hashes));
+}
+
+void AddNodes(const ctlog::CollapsedTree& tree,
+              google::protobuf::RepeatedPtrField<std::string>* out) {
+  for (const ctlog::Sha256Hash& h : tree.nodes()) out->Add(Bytes(h));
+}
+
+}  // namespace
+
+LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fetcher,
+                     LogWorkerDeps deps, LogWorkerOptions options)
+    : log_(std::move(log)),
+      log_id_(Bytes(log_.log_id)),
+      fetcher_(std::move(fetcher)),
+      deps_(deps),
+      options_(options),
+      ledger_(log_id_, deps.store, deps.clock),
+      issuer_certificates_(deps.store) {
+  if (deps_.pacing_clock != nullptr) {
+    uint64_t seed = 0;
+    for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
+    auto paced = std::make_unique<PacedFetcher>(std::move(fetcher_), options_.pacing,
+                                                deps_.pacing_clock, seed);
+    fetcher_ = std::move(paced);
+  }
+}
+
+void LogWorker::Log(LogLevel level, absl::string_view message) const {
+  if (deps_.logger != nullptr) deps_.logger->Log(level, log_.description, message);
+}
+
+// The stored position, or where --start-at says a log seen for the first time begins.
+absl::StatusOr<ctlog::TailerState> LogWorker::StartState() {
+  ctlog::TailerState state;
+  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::LogStateRecord> stored,
+                            deps_.store->LoadLogState(log_id_));
+  if (stored) {
+    state.position = stored->position();
+    CAAWATCH_ASSIGN_OR_RETURN(state.tree, TreeFromRecord(stored->position(), stored->tree_nodes()));
+    state.verified_size = stored->verified_size();
+    if (stored->verified_root().size() == 32) {
+      std::copy(stored->verified_root().begin(), stored->verified_root().end(),
+                state.verified_root.begin());
+    }
+    CAAWATCH_ASSIGN_OR_RETURN(state.verified_tree, TreeFromRecord(stored->verified_size(),
+                                                                  stored->verified_tree_nodes()));
+    state.verified_timestamp_ms = static_cast<uint64_t>(stored->verified_sth_timestamp_ms());
+    return state;
+  }
+  if (options_.start_at.kind == StartAt::Kind::kBeginning) return state;
+  if (log_.kind == ctlog::LogKind::kStaticCtApi) {
+    // The edge comes from the hash tiles, proven against the checkpoint.
+    std::optional<uint64_t> position;
+    if (options_.start_at.kind == StartAt::Kind::kIndex) position = options_.start_at.index;
+    CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::TiledStartStateAt(log_, fetcher_.get(), position));
+    Log(LogLevel::kInfo, absl::StrCat("starting at entry ", state.position));
+    return state;
+  }
+  ctlog::HttpLogClient client(fetcher_.get(), log_.url);
+  uint64_t position = options_.start_at.index;
+  if (options_.start_at.kind == StartAt::Kind::kEnd) {
+    CAAWATCH_ASSIGN_OR_RETURN(ctlog::SignedTreeHead sth, client.GetSth());
+    position = sth.tree_size;
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::StartStateAt(client, position));
+  Log(LogLevel::kInfo, absl::StrCat("starting at entry ", position));
+  return state;
+}
+
+absl::Status LogWorker::EnsureStarted() {
+  if (tailer_ != nullptr) return absl::OkStatus();
+  CAAWATCH_ASSIGN_OR_RETURN(ctlog::TailerState state, StartState());
+  CAAWATCH_RETURN_IF_ERROR(ledger_.Load());
+  ctlog::LogTailerOptions tailer_options;
+  tailer_options.max_batch = options_.batch_size;
+  tailer_options.tiled.issuer_store = &issuer_certificates_;
+  const bool skipped = state.position > 0;
+  CAAWATCH_ASSIGN_OR_RETURN(
+      tailer_, ctlog::CreateLogTailer(log_, fetcher_.get(), tailer_options, std::move(state)));
+  CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::LogStateRecord> stored,
+                            deps_.store->LoadLogState(log_id_));
+  if (skipped && !stored) {
+    // A start position chosen by --start-at is kept at once: a restart before the next entry
+    // must resume there, not at a later end (which would skip what was logged meanwhile).
+    store::CommitRequest request;
+    request.log_state = StateRecord(tailer_->state(), nullptr);
+    absl::StatusOr<store::CommitResult> committed = deps_.store->Commit(std::move(request));
+    if (!committed.ok()) {
+      tailer_.reset();
+      return committed.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
+store::LogStateRecord LogWorker::StateRecord(const ctlog::TailerState& s,
+                                             const ctlog::SignedTreeHead* sth) const {
+  store::LogStateRecord r;
+  r.set_log_id(log_id_);
+  r.set_url(log_.url);
+  r.set_description(log_.description);
+  r.set_position(s.position);
+  AddNodes(s.tree, r.mutable_tree_nodes());
+  r.set_verified_size(s.verified_size);
+  r.set_verified_root(Bytes(s.verified_root));
+  r.set_verified_sth_timestamp_ms(static_cast<int64_t>(s.verified_timestamp_ms));
+  AddNodes(s.verified_tree, r.mutable_verified_tree_nodes());
+  if (sth != nullptr) {
+    r.set_tree_size(sth->tree_size);
+    r.set_latest_sth_timestamp_ms(static_cast<int64_t>(sth->timestamp_ms));
+    r.set_latest_sth_root(Bytes(sth->root_hash));
+    r.set_latest_sth_signature(std::string(sth->signature.begin(), sth->signature.end()));
+  }
+  r.set_last_error(last_error_);
+  r.set_updated_ms(absl::ToUnixMillis(deps_.clock->Now()));
+  return r;
+}
+
+// The finding for a kDataLoss status: with ctlog::Misbehaviour evidence when the status carries
+// it (keyed by the event, so it is alerted once), else keyed by the message.
+absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
+  const std::optional<ctlog::Misbehaviour> m = ctlog::MisbehaviourOf(evidence);
+  nlohmann::json j = nlohmann::json::object();
+  std::string key = absl::StrCat(log_id_, evidence.message());
+  if (m) {
+    CAAWATCH_RETURN_IF_ERROR(ledger_.Reject(*m));
+    j = nlohmann::json::parse(ctlog::MisbehaviourJson(*m));
+    key = absl::StrCat(log_id_, ctlog::MisbehaviourDedupeKey(*m));
+    if (m->against) {
+      // The verified head's own signature, from when it was served.
+      CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::TreeHeadRecord> stored,
+                                ledger_.Find(m->against->tree_size, m->against->root_hash));
+      if (stored) {
+        j["against"]["timestamp"] = stored->timestamp_ms();
+        j["against"]["tree_head_signature"] = absl::Base64Escape(stored->signature());
+        if (!stored->checkpoint_note().empty())
+          j["against"]["checkpoint"] = stored->checkpoint_note();
+      }
+    }
+  } else if (latest_tree_size_ > 0) {
+    j["latest_sth"] = {{"tree_size", latest_sth_.tree_size},
+                       {"timestamp", latest_sth_.timestamp_ms},
+                       {"root_hash", absl::Base64Escape(Bytes(latest_sth_.root_hash))}};
+  }
+  j["log_url"] = log_.url;
+  j["log_id"] = absl::Base64Escape(log_id_);
+  j["log"] = log_.description;
+  j["error"] = std::string(evidence.message());
+  store::FindingRecord f;
+  f.set_kind("log_misbehaviour");
+  f.set_verdict("log_misbehaviour");
+  // A stale head is a broken promise of freshness, not of the tree's integrity.
+  f.set_severity(m && m->kind == ctlog::MisbehaviourKind::kStale ? "warning" : "critical");
+  f.set_reason(std::string(evidence.message()));
+  f.set_recorded_ms(absl::ToUnixMillis(deps_.clock->Now()));
+  f.set_misbehaviour_key(Bytes(ctlog::Sha256(key)));
+  f.set_evidence(j.dump());
+  last_error_ = std::string(evidence.message());
+  store::CommitRequest request;
+  request.log_state = StateRecord(tailer_->state(), latest_tree_size_ > 0 ? &latest_sth_ : nullptr);
+  request.findings.push_back(std::move(f));
+  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
+  if (!result.created.empty()) {
+    Log(LogLevel::kError, absl::StrCat("log misbehaviour: ", evidence.message()));
+    deps_.alerts->Publish(result.created.back().seq());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::Fail(const absl::Status& status) {
+  if (absl::IsDataLoss(status) && ctlog::MisbehaviourOf(status).has_value()) {
+    CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(status));
+    return status;
+  }
+  last_error_ = std::string(status.message());
+  if (absl::IsDataLoss(status)) {
+    // An answer that does not parse (truncated, garbled by a proxy) proves nothing against the
+    // log: only signed evidence makes a misbehaviour finding. Retried like a transport error.
+    return absl::UnavailableError(absl::StrCat("malformed answer: ", status.message()));
+  }
+  return status;
+}
+
+// RFC 6962 §3.5 freshness, applied to the newest head the log has served.
+absl::Status LogWorker::CheckAge(const ctlog::SignedTreeHead& head) {
+  if (head.timestamp_ms >= newest_sth_.timestamp_ms) newest_sth_ = head;
+  const absl::Status age =
+      ctlog::CheckTreeHeadAge(newest_sth_, log_.mmd, deps_.clock->Now(), options_.mmd_tolerance);
+  if (age.ok()) return absl::OkStatus();
+  return RecordMisbehaviour(age);  // Recorded; the tree itself is fine, tailing goes on.
+}
+
+// Heads seen while larger than the verified tree, now that it has reached them.
+absl::Status LogWorker::AuditPendingHeads() {
+  absl::StatusOr<std::vector<absl::Status>> found = ledger_.AuditPending(tailer_.get());
+  if (!found.ok()) {
+    if (absl::IsUnavailable(found.status())) {  // Audited at the next verified size.
+      Log(LogLevel::kWarning, absl::StrCat("audit of earlier heads: ", found.status().message()));
+      return absl::OkStatus();
+    }
+    return found.status();
+  }
+  for (const absl::Status& misbehaviour : *found) {
+    CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(misbehaviour));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
+                                     const ctlog::TailerState& state_after,
+                                     const ctlog::SignedTreeHead& sth, bool sync) {
+  const std::shared_ptr<const watch::Watchlist> watchlist = deps_.watches->Current();
+  const absl::Time now = deps_.clock->Now();
+  store::CommitRequest request;
+  struct Hit {
+    ctlog::LogEntry entry;
+    std::vector<judge::WatchHit> hits;
+  };
+  std::vector<Hit> matched;
+  for (size_t i = 0; i < batch.entries.size(); ++i) {
+    const uint64_t index = batch.start + i;
+    // Most entries match nothing: only their names are read; the full decode (hashes, chain,
+    // issuer) is for the few that do.
+    const absl::StatusOr<ctlog::CertificateNames> names =
+        ctlog::ReadLeafMatchNames(batch.entries[i].leaf_input);
+    if (!names.ok()) {
+      // The leaf itself is unreadable: there are no names to match. Its hash is in the tree.
+      Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", names.status().message()));
+      continue;
+    }
+    std::vector<judge::WatchHit> hits =
+        judge::IssuanceEvaluator::FindHits(*watchlist, names->names());
+    if (hits.empty()) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(ctlog::LogEntry entry,
+                              ctlog::DecodeLogEntry(index, batch.entries[i]));
+    matched.push_back(Hit{std::move(entry), std::move(hits)});
+  }
+  // The CAA of every hit's names, asked all at once before the hits are judged one by one.
+  std::vector<judge::IssuanceEvaluator::EntryHits> ahead;
+  ahead.reserve(matched.size());
+  for (const Hit& m : matched) ahead.push_back({&m.entry, &m.hits});
+  CAAWATCH_RETURN_IF_ERROR(deps_.evaluator->ObserveAhead(ahead));
+  for (const Hit& m : matched) {
+    const ctlog::LogEntry& entry = m.entry;
+    CAAWATCH_ASSIGN_OR_RETURN(store::FindingRecord finding,
+                              deps_.evaluator->Evaluate(entry, log_, m.hits, now));
+    if (!entry.certificate_der.empty()) {
+      request.certificates.emplace_back(
+          Bytes(entry.identity.sha256),
+          std::string(entry.certificate_der.begin(), entry.certificate_der.end()));
+    }
+    request.findings.push_back(std::move(finding));
+  }
+  last_error_.clear();
+  request.log_state = StateRecord(state_after, &sth);
+  request.sync = sync;
+  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
+  for (const store::FindingRecord& f : result.created) {
+    Log(f.severity() == "info" ? LogLevel::kInfo : LogLevel::kWarning,
+        absl::StrCat("finding ", f.seq(), " ", f.verdict(), ": ",
+                     f.watched_names_size() > 0 ? f.watched_names(0) : "", " — ", f.reason()));
+  }
+  if (!result.created.empty()) deps_.alerts->Publish(result.created.back().seq());
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::RootMismatch(const ctlog::SignedTreeHead& target,
+                                     const PrefetchedBatch& fetched) const {
+  const ctlog::TailerState& state = fetched.state_after;  // Rewound to the verified state.
+  ctlog::Misbehaviour m;
+  m.kind = ctlog::MisbehaviourKind::kRootMismatch;
+  m.message =
+      absl::StrCat("entries [", state.verified_size, ", ", target.tree_size,
+                   ") do not hash to the signed root of tree size ", target.tree_size,
+                   " (expected ", absl::Base64Escape(Bytes(target.root_hash)), ", computed ",
+                   absl::Base64Escape(Bytes(fetched.batch.computed_root)), ")");
+  m.head = target;
+  m.computed_root = fetched.batch.computed_root;
+  if (state.verified_size > 0) {
+    m.against.emplace();
+    m.against->tree_size = state.verified_size;
+    m.against->root_hash = state.verified_root;
+    m.against->timestamp_ms = state.verified_timestamp_ms;
+  }
+  return ctlog::MisbehaviourError(m);
+}
+
+absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
+  fetcher_->SetStop(&stop);
+  // `stop` may not outlive this call; the fetcher is only used inside it.
+  absl::Cleanup forget_stop = [this] { fetcher_->SetStop(nullptr); };
+  CAAWATCH_RETURN_IF_ERROR(EnsureStarted());
+  verified_size_ = tailer_->state().verified_size;
+  if (finished()) return absl::OkStatus();
+  absl::StatusOr<ctlog::SignedTreeHead> sth = tailer_->FetchSth();
+  if (!sth.ok()) return Fail(sth.status());
+  // Kept before anything is done with it (certspotter saves its STHs first, too).
+  CAAWATCH_RETURN_IF_ERROR(
+      ledger_.Accept(*sth, tailer_->LastCheckpointNote(), tailer_->state().verified_size));
+  CAAWATCH_RETURN_IF_ERROR(CheckAge(*sth));
+  if (sth->tree_size >= latest_tree_size_) {  // An older, smaller copy is no target.
+    latest_sth_ = *sth;
+    latest_tree_size_ = sth->tree_size;
+  }
+  uint64_t unset = 0;
+  if (finishing_) final_size_.compare_exchange_strong(unset, latest_tree_size_);
+  if (finishing_ && (target_size == 0 || final_size_ < target_size)) target_size = final_size_;
+  CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
+  const ctlog::SignedTreeHead target = latest_sth_;
+  const uint64_t position = tailer_->state().position;
+  if (position >= target.tree_size || (target_size != 0 && position >= target_size)) {
+    return absl::OkStatus();
+  }
+  absl::Status fetch_error, process_error;
+  bool verified = false;
+  BatchPrefetcher prefetcher(tailer_.get(), target, target_size, options_.prefetch_batches, &stop);
+  while (std::optional<PrefetchedBatch> next = prefetcher.Next()) {
+    const PrefetchedBatch& fetched = *next;
+    if (fetched.batch.verification == ctlog::LogTailer::Verification::kRootMismatch) {
+      fetch_error = RootMismatch(target, fetched);
+      break;
+    }
+    const uint64_t position = fetched.state_after.position;
+    const bool last = position >= target.tree_size || (target_size != 0 && position >= target_size);
+    // Positions are synced at least once a second and when caught up (CommitRequest::sync):
+    // one fsync per batch would cap a fast log at the disk's sync rate.
+    const absl::Time now = absl::Now();
+    const bool sync = last || now - last_position_sync_ >= absl::Seconds(1);
+    if (sync) last_position_sync_ = now;
+    process_error = ProcessBatch(fetched.batch, fetched.state_after, target, sync);
+    if (!process_error.ok()) break;
+    verified_size_ = fetched.state_after.verified_size;
+    verified |= fetched.batch.verification == ctlog::LogTailer::Verification::kVerified;
+    if (stop.HasBeenNotified()) break;
+  }
+  if (fetch_error.ok() && process_error.ok() && !stop.HasBeenNotified()) {
+    fetch_error = prefetcher.error();  // Comes after every batch fetched before it.
+  }
+  if (!prefetcher.Finish()) {
+    // Batches fetched ahead were not committed: the tailer must resume from the stored state.
+    tailer_.reset();
+    return process_error;
+  }
+  CAAWATCH_RETURN_IF_ERROR(process_error);
+  if (!fetch_error.ok()) return Fail(fetch_error);
+  if (verified) CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
+  return absl::OkStatus();
+}
+
+void LogWorker::Finish(uint64_t final_size) {
+  final_size_ = final_size;
+  finishing_ = true;
+}
+
+bool LogWorker::finished() const {
+  return finishing_ && final_size_ > 0 && verified_size_ >= final_size_;
+}
+
+absl::Status LogWorker::Run(const absl::Notification& stop) {
+  absl::Duration delay = absl::ZeroDuration();
+  while (!finished() && !stop.WaitForNotificationWithTimeout(delay)) {
+    const absl::Status status = CatchUp(stop);
+    if (stop.HasBeenNotified()) break;  // A request cut short by the stop is no error.
+    if (absl::IsFailedPrecondition(status)) {
+      Log(LogLevel::kError, absl::StrCat("stopped tailing: ", status.message()));
+      return status;
+    }
+    if (status.ok() || absl::IsDataLoss(status)) {
+      delay = options_.poll_interval;
+    } else {
+      delay = std::min(std::max(delay * 2, options_.poll_interval), options_.max_backoff);
+      Log(LogLevel::kWarning,
+          absl::StrCat(status.message(), " (retrying in ", absl::FormatDuration(delay), ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace caawatch::tail

@@ -1,0 +1,131 @@
+// Tails one log of either kind (RFC 6962 or static-ct-api, through ctlog::LogTailer): tailer step
+// -> decode -> watchlist match -> CAA evaluation -> one atomic commit per batch (findings + log
+// position) -> alert notification. Run() runs on the caller's thread (the Supervisor gives each
+// log one; tests drive CatchUp() directly); each CatchUp fetches on a second thread of its own,
+// a few batches ahead (BatchPrefetcher).
+#ifndef CAAWATCH_TAIL_LOG_WORKER_H_
+#define CAAWATCH_TAIL_LOG_WORKER_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "ctlog/http_fetcher.h"
+#include "ctlog/log_tailer.h"
+#include "ctlog/log_types.h"
+#include "judge/alert_hub.h"
+#include "judge/issuance_evaluator.h"
+#include "judge/watch_source.h"
+#include "store/finding_store.h"
+#include "tail/batch_prefetcher.h"
+#include "tail/paced_fetcher.h"
+#include "tail/start_at.h"
+#include "tail/stored_issuer_certificates.h"
+#include "tail/tree_head_ledger.h"
+
+namespace caawatch::tail {
+
+struct LogWorkerOptions {
+  absl::Duration poll_interval = absl::Seconds(1);
+  absl::Duration max_backoff = absl::Minutes(5);
+  size_t batch_size = 1000;
+  // Batches fetched ahead of the one being matched and committed (BatchPrefetcher). One is as
+  // fast as two in tail_bench and holds less memory (a batch is up to max_in_flight requests).
+  size_t prefetch_batches = 1;
+  StartAt start_at;
+  // A head older than the log's MMD plus this (clock skew, polling delay) is a `stale`
+  // log_misbehaviour finding (ctlog::CheckTreeHeadAge).
+  absl::Duration mmd_tolerance = absl::Minutes(10);
+  PacingOptions pacing;  // Applied when LogWorkerDeps::pacing_clock is set.
+};
+
+// Everything a worker uses but does not own; all must outlive it.
+struct LogWorkerDeps {
+  store::FindingStore* store = nullptr;
+  judge::IssuanceEvaluator* evaluator = nullptr;
+  const judge::WatchSource* watches = nullptr;
+  judge::AlertHub* alerts = nullptr;
+  const Clock* clock = nullptr;
+  const Logger* logger = nullptr;
+  // Real time for request pacing (PacedFetcher); null = requests are not paced or retried here.
+  const Clock* pacing_clock = nullptr;
+};
+
+class LogWorker {
+ public:
+  // `fetcher` carries every request to this log (one connection pool per log), paced and
+  // retried (PacedFetcher) when deps.pacing_clock is set.
+  LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fetcher, LogWorkerDeps deps,
+            LogWorkerOptions options);
+
+  // Processes every entry up to the tree size of a freshly fetched STH (or `target_size` if
+  // smaller and non-zero). Every head is kept in the store and audited (TreeHeadLedger); a head
+  // older than the MMD allows is recorded as a `stale` finding without stopping the tailing.
+  // OK: caught up. kUnavailable: transient, retry later. kDataLoss: the log misbehaved; the
+  // evidence (ctlog::Misbehaviour: both heads, the proof) is committed as a finding, once per
+  // event, and the position did not advance past unverified data. kFailedPrecondition: the
+  // store is unusable.
+  [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
+
+  // CatchUp, then poll every poll_interval (backing off on log and network errors) until
+  // `stop` or until the log is finished (Finish()): OK. Returns early with kFailedPrecondition
+  // when the store cannot be written (full disk, read-only directory): retrying cannot help and
+  // tailing further would outrun it.
+  [[nodiscard]] absl::Status Run(const absl::Notification& stop);
+
+  // The log stopped growing (read-only or retired in the log list): tail it up to `final_size`,
+  // or, when 0, up to the tree size of the next head fetched, then Run() returns. Thread-safe.
+  void Finish(uint64_t final_size);
+  // Finish() was called and every entry up to the final size is verified. Thread-safe.
+  bool finished() const;
+
+  const ctlog::LogInfo& log() const { return log_; }
+  // Tree size of the latest STH seen, 0 before the first.
+  uint64_t latest_tree_size() const { return latest_tree_size_; }
+
+ private:
+  absl::Status EnsureStarted();
+  absl::StatusOr<ctlog::TailerState> StartState();
+  // Matches, evaluates and commits `batch` with the tailer state after it; `sync`: see
+  // store::CommitRequest::sync.
+  absl::Status ProcessBatch(const ctlog::LogTailer::Batch& batch,
+                            const ctlog::TailerState& state_after, const ctlog::SignedTreeHead& sth,
+                            bool sync);
+  // The kRootMismatch evidence for a batch that completed `target` and did not match its root.
+  absl::Status RootMismatch(const ctlog::SignedTreeHead& target,
+                            const PrefetchedBatch& fetched) const;
+  absl::Status RecordMisbehaviour(const absl::Status& evidence);
+  // Records DataLoss as misbehaviour, keeps other errors as last_error_; returns `status`.
+  absl::Status Fail(const absl::Status& status);
+  absl::Status CheckAge(const ctlog::SignedTreeHead& head);
+  absl::Status AuditPendingHeads();
+  store::LogStateRecord StateRecord(const ctlog::TailerState& state,
+                                    const ctlog::SignedTreeHead* sth) const;
+  void Log(LogLevel level, absl::string_view message) const;
+
+  const ctlog::LogInfo log_;
+  const std::string log_id_;  // Raw 32 bytes.
+  std::unique_ptr<ctlog::HttpFetcher> fetcher_;
+  LogWorkerDeps deps_;
+  LogWorkerOptions options_;
+  std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().
+  TreeHeadLedger ledger_;
+  StoredIssuerCertificates issuer_certificates_;  // Tiled logs' issuers, kept across restarts.
+  ctlog::SignedTreeHead newest_sth_;              // By timestamp: the one the MMD rule applies to.
+  uint64_t latest_tree_size_ = 0;
+  ctlog::SignedTreeHead latest_sth_;
+  std::string last_error_;
+  absl::Time last_position_sync_ = absl::InfinitePast();
+  std::atomic<bool> finishing_{false};
+  std::atomic<uint64_t> final_size_{0};     // 0 with finishing_: the next head's size.
+  std::atomic<uint64_t> verified_size_{0};  // Mirror of the tailer's, for finished().
+};
+
+}  // namespace caawatch::tail
+
+#endif  // CAAWATCH_TAIL_LOG_WORKER_H_

@@ -1,0 +1,97 @@
+#include "judge/watch_source.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "store/finding_store.h"
+
+namespace caawatch::judge {
+namespace {
+
+using ::testing::UnorderedElementsAre;
+
+class WatchSourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "watch_source_test_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    absl::StatusOr<std::unique_ptr<store::FindingStore>> store = store::FindingStore::Open(dir_);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Put(const std::string& name) {
+    store::WatchRecord record;
+    record.set_name(name);
+    ASSERT_TRUE(store_->PutWatch(record).ok());
+  }
+
+  // The items of the current list in file syntax.
+  static std::vector<std::string> Listed(const WatchSource& source) {
+    std::vector<std::string> out;
+    const std::shared_ptr<const watch::Watchlist> list = source.Current();
+    for (size_t i = 0; i < list->size(); ++i) out.push_back(list->entry(i).ToString());
+    return out;
+  }
+
+  std::string dir_;
+  std::unique_ptr<store::FindingStore> store_;
+};
+
+TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
+  WatchSource source({watch::WatchItem{"example.com", true, {}}}, store_.get());
+  EXPECT_THAT(Listed(source), UnorderedElementsAre(".example.com"));
+  Put("www.example.net");
+  Put(".example.org");
+  EXPECT_THAT(Listed(source), UnorderedElementsAre(".example.com"));  // Until reloaded.
+  ASSERT_TRUE(source.Reload().ok());
+  EXPECT_THAT(Listed(source),
+              UnorderedElementsAre(".example.com", "www.example.net", ".example.org"));
+  ASSERT_TRUE(store_->RemoveWatch("www.example.net").ok());
+  ASSERT_TRUE(source.Reload().ok());
+  EXPECT_THAT(Listed(source), UnorderedElementsAre(".example.com", ".example.org"));
+  EXPECT_EQ(source.Current()->MatchName("a.example.org").size(), 1u);
+}
+
+TEST_F(WatchSourceTest, ABadStoredEntryFailsTheReloadAndKeepsTheListInForce) {
+  WatchSource source(watch::Watchlist(), store_.get());
+  Put("good.example");
+  ASSERT_TRUE(source.Reload().ok());
+  Put("bad name!");
+  EXPECT_EQ(source.Reload().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Listed(source), UnorderedElementsAre("good.example"));
+}
+
+// Reloads racing with changes: once the changes and the reloads that follow them are done,
+// the list in force holds every change (a slow reload never swaps in an older list).
+TEST_F(WatchSourceTest, ConcurrentReloadsEndWithTheLatestStore) {
+  WatchSource source(watch::Watchlist(), store_.get());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        Put(absl::StrCat("n", t, "-", i, ".example"));
+        EXPECT_TRUE(source.Reload().ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(source.Current()->size(), 100u);
+}
+
+}  // namespace
+}  // namespace caawatch::judge

@@ -1,0 +1,351 @@
+// LogWorker auditing against the real RFC 6962 test log over HTTP and static-ct-api files, with
+// RocksDB on disk: every head is kept, each kind of misbehaviour becomes one log_misbehaviour
+// finding with its evidence (alerted once), and the position never passes unverified data.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "caa/issuer_map.h"
+#include "ctlog/http_fetcher.h"
+#include "ctlog/log_list.h"
+#include "gtest/gtest.h"
+#include "judge/alert_hub.h"
+#include "judge/caa_observer.h"
+#include "judge/issuance_evaluator.h"
+#include "judge/watch_source.h"
+#include "nlohmann/json.hpp"
+#include "store/finding_store.h"
+#include "tail/log_worker.h"
+#include "tests/ctlog/static_ct_fixture.h"
+#include "tests/fakes/directory_fetcher.h"
+#include "tests/fakes/test_log_server.h"
+#include "tests/fakes/test_population.h"
+#include "tests/judge/fake_caa_resolver.h"
+#include "watch/watchlist.h"
+
+namespace caawatch::tail {
+namespace {
+
+using Json = nlohmann::json;
+
+class LogWorkerAuditTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           absl::StrCat("caawatch_audit_", getpid(), "_",
+                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto store = store::FindingStore::Open(dir_.string());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    auto issuers = caa::IssuerMap::BuiltIn();
+    ASSERT_TRUE(issuers.ok());
+    issuers_ = std::make_unique<caa::IssuerMap>(std::move(*issuers));
+    observer_ = std::make_unique<judge::CaaObserver>(&resolver_, store_.get(), &clock_);
+    evaluator_ = std::make_unique<judge::IssuanceEvaluator>(issuers_.get(), observer_.get());
+    auto watch = watch::ParseWatchItem(".audit.test");
+    ASSERT_TRUE(watch.ok());
+    watches_ =
+        std::make_unique<judge::WatchSource>(std::vector<watch::WatchItem>{*watch}, store_.get());
+    auto log = fakes::TestLog::Create(&clock_, /*seed=*/9);
+    ASSERT_TRUE(log.ok());
+    log_ = std::move(*log);
+    auto chain = fakes::MakeCaChain(&factory_, fakes::CaBrand::kLetsEncrypt, clock_.Now());
+    ASSERT_TRUE(chain.ok());
+    chain_ = std::move(*chain);
+    auto server = fakes::TestLogServer::Start(log_.get());
+    ASSERT_TRUE(server.ok());
+    server_ = std::move(*server);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Grow(int pairs) {
+    for (int i = 0; i < pairs; ++i) {
+      ASSERT_TRUE(fakes::PlantCertificate(
+                      log_.get(), &factory_, chain_,
+                      fakes::LeafFor(absl::StrCat("h", n_++, ".audit.test"), clock_.Now()))
+                      .ok());
+    }
+    clock_.Advance(absl::Seconds(1));
+    ASSERT_TRUE(log_->PublishSth().ok());
+  }
+
+  LogWorkerDeps Deps() {
+    LogWorkerDeps deps;
+    deps.store = store_.get();
+    deps.evaluator = evaluator_.get();
+    deps.watches = watches_.get();
+    deps.alerts = &alerts_;
+    deps.clock = &clock_;
+    deps.logger = &logger_;
+    return deps;
+  }
+  std::unique_ptr<LogWorker> Worker(LogWorkerOptions options = {}) {
+    auto logs = ctlog::ParseLogList(server_->LogListJson());
+    EXPECT_TRUE(logs.ok()) << logs.status();
+    auto fetcher = ctlog::CurlHttpFetcher::Create();
+    EXPECT_TRUE(fetcher.ok());
+    return std::make_unique<LogWorker>((*logs)[0], std::move(*fetcher), Deps(), options);
+  }
+
+  std::vector<store::FindingRecord> Misbehaviours() {
+    store::FindingQuery q;
+    q.verdicts = {"log_misbehaviour"};
+    auto found = store_->ListFindings(q);
+    EXPECT_TRUE(found.ok()) << found.status();
+    return found.ok() ? *found : std::vector<store::FindingRecord>{};
+  }
+  // The single misbehaviour finding's evidence; fails unless there is exactly one.
+  Json OnlyEvidence() {
+    const auto found = Misbehaviours();
+    EXPECT_EQ(found.size(), 1u);
+    return found.empty() ? Json() : Json::parse(found[0].evidence());
+  }
+  store::LogStateRecord State() {
+    auto state = store_->LoadLogState(std::string(log_->log_id().begin(), log_->log_id().end()));
+    EXPECT_TRUE(state.ok() && state->has_value());
+    return state.ok() && state->has_value() ? **state : store::LogStateRecord();
+  }
+  std::string LogId() const { return std::string(log_->log_id().begin(), log_->log_id().end()); }
+
+  std::filesystem::path dir_;
+  FakeClock clock_{absl::FromUnixSeconds(1790000000)};
+  Logger logger_{LogLevel::kError};
+  std::unique_ptr<store::FindingStore> store_;
+  testing::FakeCaaResolver resolver_{&clock_};
+  std::unique_ptr<caa::IssuerMap> issuers_;
+  std::unique_ptr<judge::CaaObserver> observer_;
+  std::unique_ptr<judge::IssuanceEvaluator> evaluator_;
+  std::unique_ptr<judge::WatchSource> watches_;
+  judge::AlertHub alerts_;
+  fakes::CertificateFactory factory_{9};
+  fakes::CaChain chain_;
+  std::unique_ptr<fakes::TestLog> log_;
+  std::unique_ptr<fakes::TestLogServer> server_;
+  absl::Notification stop_;
+  int n_ = 0;
+};
+
+TEST_F(LogWorkerAuditTest, EveryDistinctHeadIsKeptWithItsSignatureAndIdenticalOnesOnce) {
+  auto worker = Worker();
+  Grow(3);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());  // The same head again: not stored twice.
+  Grow(2);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  auto heads = store_->ListTreeHeads(LogId());
+  ASSERT_TRUE(heads.ok());
+  ASSERT_EQ(heads->size(), 2u);
+  EXPECT_EQ((*heads)[0].tree_size(), 6u);
+  EXPECT_EQ((*heads)[1].tree_size(), 10u);
+  const ctlog::SignedTreeHead latest = log_->LatestSth();
+  EXPECT_EQ((*heads)[1].signature(), std::string(latest.signature.begin(), latest.signature.end()));
+  EXPECT_EQ((*heads)[1].audit(), "consistent");  // Verified by the entries since.
+  EXPECT_TRUE(Misbehaviours().empty());
+  EXPECT_EQ(State().verified_size(), 10u);
+}
+
+TEST_F(LogWorkerAuditTest, AForkAtTheVerifiedSizeIsOneCriticalFindingWithBothSignedHeads) {
+  auto worker = Worker();
+  Grow(3);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  const uint64_t seq_before = *store_->LastSeq();
+  server_->SetMisbehaviour(fakes::Misbehaviour::kWrongRootSth);
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);  // Seen again...
+  const Json evidence = OnlyEvidence();                                   // ...alerted once.
+  EXPECT_EQ(*store_->LastSeq(), seq_before + 1);
+  EXPECT_EQ(evidence["kind"], "fork");
+  EXPECT_EQ(evidence["head"]["tree_size"], 6);
+  EXPECT_EQ(evidence["against"]["tree_size"], 6);
+  EXPECT_FALSE(evidence["head"]["tree_head_signature"].get<std::string>().empty());
+  EXPECT_FALSE(evidence["against"]["tree_head_signature"].get<std::string>().empty());
+  EXPECT_EQ(Misbehaviours()[0].severity(), "critical");
+  auto heads = store_->ListTreeHeads(LogId());
+  ASSERT_EQ(heads->size(), 2u);  // The forged head is kept as evidence.
+  EXPECT_EQ((*heads)[0].audit() == "misbehaviour" || (*heads)[1].audit() == "misbehaviour", true);
+}
+
+TEST_F(LogWorkerAuditTest, AnInconsistentLargerHeadIsFoundByTheConsistencyProofAndNothingAdvances) {
+  auto worker = Worker();
+  Grow(3);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  Grow(3);
+  server_->SetMisbehaviour(fakes::Misbehaviour::kWrongRootSth);  // Size 12, root of no tree.
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
+  const Json evidence = OnlyEvidence();
+  EXPECT_EQ(evidence["kind"], "inconsistent");
+  EXPECT_EQ(evidence["head"]["tree_size"], 12);
+  EXPECT_EQ(evidence["against"]["tree_size"], 6);
+  EXPECT_FALSE(evidence["consistency"].empty());
+  EXPECT_EQ(State().position(), 6u);
+  EXPECT_EQ(State().verified_size(), 6u);
+  server_->SetMisbehaviour(fakes::Misbehaviour::kNone);  // The log is honest again: resumes.
+  EXPECT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(State().verified_size(), 12u);
+}
+
+TEST_F(LogWorkerAuditTest, ASmallerHeadSignedLaterIsAShrinkingTreeButAnOlderCopyIsNot) {
+  auto worker = Worker();
+  Grow(2);
+  const ctlog::SignedTreeHead at4 = log_->LatestSth();
+  Grow(2);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  server_->ServeSth(at4);  // A stale cached answer: consistent, older. Fine.
+  EXPECT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_TRUE(Misbehaviours().empty());
+  auto shrunk = log_->SignTreeHead(4, log_->LatestSth().timestamp_ms + 1000, log_->RootAt(4));
+  ASSERT_TRUE(shrunk.ok());
+  server_->ServeSth(*shrunk);
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(OnlyEvidence()["kind"], "shrank");
+}
+
+TEST_F(LogWorkerAuditTest, ABadSignatureIsRecordedWithTheHeadAsServed) {
+  auto worker = Worker();
+  Grow(2);
+  server_->SetMisbehaviour(fakes::Misbehaviour::kBadSignatureSth);
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
+  const Json evidence = OnlyEvidence();
+  EXPECT_EQ(evidence["kind"], "bad_signature");
+  EXPECT_EQ(evidence["head"]["tree_size"], 4);
+  EXPECT_EQ(State().position(), 0u);
+}
+
+TEST_F(LogWorkerAuditTest, EntriesThatDoNotHashToTheSignedRootAreARootMismatchAndNotCommitted) {
+  auto worker = Worker();
+  Grow(2);
+  server_->SetMisbehaviour(fakes::Misbehaviour::kWrongRootSth);  // Nothing verified to compare.
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
+  const Json evidence = OnlyEvidence();
+  EXPECT_EQ(evidence["kind"], "root_mismatch");
+  EXPECT_TRUE(evidence.contains("computed_root"));
+  EXPECT_EQ(State().position(), 0u);
+  EXPECT_EQ(State().verified_size(), 0u);
+}
+
+TEST_F(LogWorkerAuditTest, AHeadOlderThanTheMmdIsOneStaleWarningAndTailingGoesOn) {
+  auto worker = Worker();
+  Grow(2);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  clock_.Advance(absl::Hours(24) + absl::Minutes(11));  // MMD 24 h, tolerance 10 min.
+  EXPECT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_TRUE(worker->CatchUp(stop_).ok());
+  const auto found = Misbehaviours();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].severity(), "warning");
+  EXPECT_EQ(Json::parse(found[0].evidence())["kind"], "stale");
+  Grow(1);  // A fresh head: no new finding, and its entries are read.
+  EXPECT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(Misbehaviours().size(), 1u);
+  EXPECT_EQ(State().verified_size(), 6u);
+}
+
+TEST_F(LogWorkerAuditTest, AHeadSeenBeforeTheTreeReachedItIsAuditedOnceItDoesAcrossARestart) {
+  Grow(2);
+  {
+    auto worker = Worker();
+    ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  }
+  // A correctly signed head of size 6 that no honest tree has, kept pending as if it had been
+  // seen (and provisionally accepted) while the verified tree was 4.
+  auto forged = log_->SignTreeHead(6, log_->LatestSth().timestamp_ms + 1, log_->RootAt(4));
+  ASSERT_TRUE(forged.ok());
+  store::TreeHeadRecord pending;
+  pending.set_log_id(LogId());
+  pending.set_tree_size(6);
+  pending.set_root_hash(std::string(forged->root_hash.begin(), forged->root_hash.end()));
+  pending.set_timestamp_ms(forged->timestamp_ms);
+  pending.set_signature(std::string(forged->signature.begin(), forged->signature.end()));
+  pending.set_audit("pending");
+  ASSERT_TRUE(store_->PutTreeHead(pending).ok());
+  Grow(3);  // The honest log reaches 10; the worker verifies it and then audits the head of 6.
+  auto worker = Worker();
+  EXPECT_TRUE(worker->CatchUp(stop_).ok());
+  const Json evidence = OnlyEvidence();
+  EXPECT_EQ(evidence["kind"], "inconsistent");
+  EXPECT_EQ(evidence["head"]["tree_size"], 6);
+  EXPECT_EQ(evidence["against"]["tree_size"], 10);
+  auto stored = store_->GetTreeHead(LogId(), 6, pending.root_hash());
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->audit(), "misbehaviour");
+}
+
+// static-ct-api through the same worker: start positions from the hash tiles, a forked
+// checkpoint with the note as evidence.
+class TiledLogWorkerTest : public LogWorkerAuditTest {
+ protected:
+  static constexpr char kMonitoringUrl[] = "https://mon.tiled.caawatch.test/log/";
+  std::unique_ptr<LogWorker> TiledWorker(LogWorkerOptions options = {}) {
+    return std::make_unique<LogWorker>(
+        tiled_.Info(kMonitoringUrl),
+        std::make_unique<fakes::DirectoryFetcher>(kMonitoringUrl, tiled_.dir()), Deps(), options);
+  }
+  std::string TiledId() {
+    return std::string(tiled_.log().log_id().begin(), tiled_.log().log_id().end());
+  }
+  store::LogStateRecord TiledState() {
+    auto state = store_->LoadLogState(TiledId());
+    EXPECT_TRUE(state.ok() && state->has_value());
+    return state.ok() && state->has_value() ? **state : store::LogStateRecord();
+  }
+  ::caawatch::testing::StaticCtTestLog tiled_;
+};
+
+TEST_F(TiledLogWorkerTest, StartAtEndBeginsAtTheCheckpointAndReadsOnlyWhatFollows) {
+  tiled_.Grow(150);
+  tiled_.Publish();
+  LogWorkerOptions options;
+  options.start_at.kind = StartAt::Kind::kEnd;
+  auto worker = TiledWorker(options);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(TiledState().position(), 300u);
+  tiled_.Grow(5);
+  tiled_.Publish();
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(TiledState().verified_size(), 310u);
+}
+
+TEST_F(TiledLogWorkerTest, StartAtAnIndexBeginsThereAndVerifiesTheRest) {
+  tiled_.Grow(150);
+  tiled_.Publish();
+  LogWorkerOptions options;
+  options.start_at.kind = StartAt::Kind::kIndex;
+  options.start_at.index = 123;
+  auto worker = TiledWorker(options);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(TiledState().verified_size(), 300u);
+  EXPECT_TRUE(Misbehaviours().empty());
+}
+
+TEST_F(TiledLogWorkerTest, AForkedCheckpointIsOneFindingCarryingTheNoteAsServed) {
+  tiled_.Grow(150);
+  tiled_.Publish();
+  auto worker = TiledWorker();
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  auto forked = tiled_.log().SignTreeHead(300, tiled_.log().LatestSth().timestamp_ms,
+                                          tiled_.log().RootAt(299));
+  ASSERT_TRUE(forked.ok());
+  fakes::StaticCtFilesOptions options;
+  options.origin = "tiled.caawatch.test/log";
+  std::ofstream(tiled_.dir() + "/checkpoint", std::ios::trunc)
+      << fakes::SignedCheckpointNote(tiled_.log(), *forked, options);
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
+  const Json evidence = OnlyEvidence();
+  EXPECT_EQ(evidence["kind"], "fork");
+  EXPECT_NE(evidence["checkpoint"].get<std::string>().find("\n300\n"), std::string::npos);
+  EXPECT_NE(evidence["against"]["checkpoint"].get<std::string>().find("\n300\n"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace caawatch::tail

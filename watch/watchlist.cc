@@ -1,0 +1,541 @@
+#include "watch/watchlist.h"
+
+#include <locale.h>
+#include <wctype.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "base/status_macros.h"
+#include "ctlog/der.h"
+#include "ctlog/punycode.h"
+#include "watch/fnv1a.h"
+
+namespace caawatch::watch {
+namespace {
+
+constexpr size_t kMaxLabelLength = 63;    // RFC 1035 §2.3.4.
+constexpr size_t kMaxDomainLength = 253;  // 255 octets on the wire, without the root label.
+
+constexpr std::array<bool, 256> MakeHostnameChars() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  }
+  return table;
+}
+constexpr std::array<bool, 256> kHostnameChars = MakeHostnameChars();
+
+// Every certificate label is checked on the matching path: a table, inlined (a function passed
+// to std::all_of was called through a pointer per character).
+inline bool IsHostnameChar(char c) { return kHostnameChars[static_cast<unsigned char>(c)]; }
+
+bool IsHostnameLabel(absl::string_view label) {
+  return !label.empty() && label.size() <= kMaxLabelLength &&
+         std::all_of(label.begin(), label.end(), [](char c) { return IsHostnameChar(c); });
+}
+
+// Which characters a label of a parsed name may hold.
+enum class LabelSyntax {
+  kHostname,     // Letters, digits, '-', '_': issuer domains.
+  kWatchedName,  // Also '*', as a literal character: certspotter's IDNA ToASCII (Punycode
+                 // profile, no validation) keeps it, so "*.example.com" is a watch entry whose
+                 // first label is the literal "*" (ct-ecosystem.md B1; see ParseWatchItem).
+};
+
+bool IsLabelOf(LabelSyntax syntax, absl::string_view label) {
+  if (syntax == LabelSyntax::kHostname) return IsHostnameLabel(label);
+  return !label.empty() && label.size() <= kMaxLabelLength &&
+         std::all_of(label.begin(), label.end(),
+                     [](char c) { return IsHostnameChar(c) || c == '*'; });
+}
+
+// Lowercases every letter of the UTF-8 `text`, as certspotter's strings.ToLower does before
+// IDNA, so "BÜCHER" and "bücher" are one A-label. Uses glibc's Unicode tables through the
+// C.UTF-8 locale (libc-bin, always installed); text that is not UTF-8 is returned unchanged
+// for ToALabels to reject.
+std::string LowercaseUtf8(absl::string_view text) {
+  static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
+  if (kUtf8 == locale_t{}) return absl::AsciiStrToLower(text);
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = [&](size_t k) { return static_cast<uint8_t>(text[i + k]); };
+    const uint8_t lead = byte(0);
+    const size_t n = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+    if (n == 0 || i + n > text.size()) return std::string(text);
+    wint_t c = n == 1 ? lead : lead & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      if ((byte(k) & 0xC0) != 0x80) return std::string(text);
+      c = (c << 6) | (byte(k) & 0x3F);
+    }
+    static constexpr wint_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < kMin[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::string(text);
+    ctlog::AppendUtf8(static_cast<uint32_t>(towlower_l(c, kUtf8)), &out);
+    i += n;
+  }
+  return out;
+}
+
+// One label of a watched name or issuer domain: lowercased, non-ASCII to an A-label.
+absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw, LabelSyntax syntax) {
+  std::string label = absl::AsciiStrToLower(raw);
+  if (std::any_of(label.begin(), label.end(), [](char c) { return (c & 0x80) != 0; })) {
+    std::optional<std::string> encoded = ctlog::ToALabels(LowercaseUtf8(label));
+    if (!encoded.has_value()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("label \"", raw, "\" is not a valid UTF-8 host name label"));
+    }
+    label = *std::move(encoded);
+  }
+  if (!IsLabelOf(syntax, label)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid label \"", raw, "\" (want 1-63 letters, digits, '-' or '_'",
+                     syntax == LabelSyntax::kWatchedName ? ", or a literal '*')" : ")"));
+  }
+  return label;
+}
+
+// The common case of a name (trailing dots stripped): ASCII labels of 1-63 valid characters
+// (IsLabelOf), in any case, at most 253 octets in all. Lowercased into `out` in one pass, and
+// true; false for anything else, which NormaliseDomain reads label by label and words the
+// error of. A million-line watchlist is read at every start.
+bool LowercasePlainName(absl::string_view name, LabelSyntax syntax, std::string* out) {
+  if (name.empty() || name.size() > kMaxDomainLength) return false;
+  out->resize(name.size());
+  size_t label_length = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '.') {
+      if (label_length == 0) return false;
+      label_length = 0;
+    } else if (!(IsHostnameChar(c) || (c == '*' && syntax == LabelSyntax::kWatchedName)) ||
+               ++label_length > kMaxLabelLength) {
+      return false;
+    }
+    (*out)[i] = c;
+  }
+  return label_length > 0;
+}
+
+absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, LabelSyntax syntax) {
+  absl::string_view name = raw;
+  while (absl::ConsumeSuffix(&name, ".")) {
+  }  // Every trailing dot, as certspotter's TrimRight.
+  if (std::string plain; LowercasePlainName(name, syntax, &plain)) return plain;
+  std::vector<std::string> labels;
+  for (absl::string_view label : absl::StrSplit(name, '.')) {
+    absl::StatusOr<std::string> normalised = NormaliseLabel(label, syntax);
+    if (!normalised.ok()) return Annotate(normalised.status(), absl::StrCat("name \"", raw, "\""));
+    labels.push_back(*std::move(normalised));
+  }
+  std::string domain = absl::StrJoin(labels, ".");
+  if (domain.size() > kMaxDomainLength) {
+    return absl::InvalidArgumentError(absl::StrCat("name \"", raw, "\" longer than 253 octets"));
+  }
+  return domain;
+}
+
+absl::StatusOr<std::vector<std::string>> ParseIssuers(absl::string_view list) {
+  std::vector<std::string> issuers;
+  for (absl::string_view raw : absl::StrSplit(list, ',')) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::string issuer, NormaliseDomain(raw, LabelSyntax::kHostname));
+    if (!absl::c_linear_search(issuers, issuer)) issuers.push_back(std::move(issuer));
+  }
+  return issuers;
+}
+
+std::string NormaliseIssuer(absl::string_view raw) {
+  absl::ConsumeSuffix(&raw, ".");
+  return absl::AsciiStrToLower(raw);
+}
+
+// In an entry's packed issuer-list id: the entry is a subtree item.
+constexpr uint32_t kSubtreeBit = uint32_t{1} << 31;
+
+// How a certificate label is compared with watched labels (certspotter's dnsLabelMatches).
+enum class LabelKind { kLiteral, kAny, kGlob };
+
+LabelKind Classify(absl::string_view label) {
+  if (label == "*" || label == "?") return LabelKind::kAny;
+  if (IsHostnameLabel(label)) return LabelKind::kLiteral;
+  const bool glob_chars_only =
+      !label.empty() && label.size() <= kMaxLabelLength &&
+      std::all_of(label.begin(), label.end(), [](char c) { return IsHostnameChar(c) || c == '*'; });
+  // Anything else is unparsable, and an unparsable label might be any label: fail safe.
+  return glob_chars_only ? LabelKind::kGlob : LabelKind::kAny;
+}
+
+// '*' matches any run of characters (possibly none) within the label.
+bool GlobMatches(absl::string_view pattern, absl::string_view label) {
+  size_t p = 0, l = 0, star = absl::string_view::npos, star_l = 0;
+  while (l < label.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      star_l = l;
+    } else if (p < pattern.size() && pattern[p] == label[l]) {
+      ++p, ++l;
+    } else if (star != absl::string_view::npos) {
+      p = star + 1;
+      l = ++star_l;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace
+
+std::string WatchItem::ToString() const {
+  std::string out = subtree ? absl::StrCat(".", domain) : domain;
+  if (!issuers.empty()) absl::StrAppend(&out, " issuers=", absl::StrJoin(issuers, ","));
+  return out;
+}
+
+absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
+  // Most lines are one name: split only when there is something to split (a million-line
+  // watchlist is read at every start).
+  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::vector<absl::string_view> fields;
+  if (std::none_of(text.begin(), text.end(), is_space)) {
+    if (!text.empty()) fields.push_back(text);
+  } else {
+    fields = absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
+  }
+  if (fields.empty()) return absl::InvalidArgumentError("empty watch entry");
+  WatchItem item;
+  absl::string_view name = fields[0];
+  if (name == ".") {
+    item.subtree = true;
+  } else {
+    item.subtree = absl::ConsumePrefix(&name, ".");
+    CAAWATCH_ASSIGN_OR_RETURN(item.domain, NormaliseDomain(name, LabelSyntax::kWatchedName));
+  }
+  bool seen_issuers = false;
+  for (size_t i = 1; i < fields.size(); ++i) {
+    absl::string_view field = fields[i];
+    if (absl::StartsWith(field, "#")) break;             // A trailing comment.
+    if (absl::StartsWith(field, "valid_at:")) continue;  // certspotter's legacy field.
+    if (!absl::ConsumePrefix(&field, "issuers=") || seen_issuers) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown or repeated field \"", field, "\""));
+    }
+    seen_issuers = true;
+    absl::StatusOr<std::vector<std::string>> issuers = ParseIssuers(field);
+    if (!issuers.ok()) return Annotate(issuers.status(), "issuers=");
+    item.issuers = *std::move(issuers);
+  }
+  return item;
+}
+
+namespace {
+
+// The common line, one ASCII name and nothing else ("www.Example.com", ".example.com."): its
+// domain as ParseWatchItem would give it, without a WatchItem, and true. False for anything
+// else (fields, IDNs, the root ".", a bad name), which ParseWatchItem then reads.
+bool ParsePlainName(absl::string_view line, std::string* domain, bool* subtree) {
+  *subtree = absl::ConsumePrefix(&line, ".");
+  while (absl::ConsumeSuffix(&line, ".")) {
+  }
+  return LowercasePlainName(line, LabelSyntax::kWatchedName, domain);
+}
+
+// ForEachWatchItem, with plain names (ParsePlainName) given to `plain` without a WatchItem.
+template <typename PlainFn, typename ItemFn>
+absl::Status ReadWatchlist(absl::string_view text, PlainFn plain, ItemFn item_fn) {
+  int line_number = 0;
+  std::string domain;
+  bool subtree = false;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line.front() == '#') continue;
+    if (ParsePlainName(line, &domain, &subtree)) {
+      plain(domain, subtree);
+      continue;
+    }
+    absl::StatusOr<WatchItem> item = ParseWatchItem(line);
+    if (!item.ok()) {
+      return Annotate(item.status(), absl::StrCat("watchlist line ", line_number));
+    }
+    item_fn(*std::move(item));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ForEachWatchItem(absl::string_view text, absl::FunctionRef<void(WatchItem)> fn) {
+  return ReadWatchlist(
+      text,
+      [&](const std::string& domain, bool subtree) {
+        fn(WatchItem{domain, subtree, {}});
+      },
+      fn);
+}
+
+absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
+  std::vector<WatchItem> items;
+  CAAWATCH_RETURN_IF_ERROR(
+      ForEachWatchItem(text, [&](WatchItem item) { items.push_back(std::move(item)); }));
+  return items;
+}
+
+bool IssuerExpected(absl::Span<const std::string> expected,
+                    absl::Span<const std::string> ca_identifiers) {
+  if (expected.empty()) return true;
+  for (const std::string& id : ca_identifiers) {
+    if (absl::c_linear_search(expected, NormaliseIssuer(id))) return true;
+  }
+  return false;
+}
+
+std::string WatchEntry::domain() const { return list_->trie_.Domain(list_->items_[index_].first); }
+
+bool WatchEntry::subtree() const { return (list_->items_[index_].second & kSubtreeBit) != 0; }
+
+absl::Span<const std::string> WatchEntry::issuers() const {
+  return list_->issuer_lists_[list_->items_[index_].second & ~kSubtreeBit];
+}
+
+WatchItem WatchEntry::ToItem() const {
+  const absl::Span<const std::string> expected = issuers();
+  return WatchItem{domain(), subtree(), std::vector<std::string>(expected.begin(), expected.end())};
+}
+
+std::string WatchEntry::ToString() const { return ToItem().ToString(); }
+
+Watchlist::Builder::Builder(const Watchlist& base)
+    : trie_(base.trie_.ThawedCopy()), items_(base.items_), issuer_lists_(base.issuer_lists_) {
+  issuer_ids_.clear();
+  for (size_t i = 0; i < issuer_lists_.size(); ++i) {
+    issuer_ids_.emplace(issuer_lists_[i], static_cast<uint32_t>(i));
+  }
+}
+
+void Watchlist::Builder::Add(const WatchItem& item) {
+  const uint32_t node = trie_.Insert(item.domain);
+  // Most entries list no issuers, and those that do mostly share a few lists: one copy each.
+  const auto [it, inserted] =
+      issuer_ids_.try_emplace(item.issuers, static_cast<uint32_t>(issuer_lists_.size()));
+  if (inserted) issuer_lists_.push_back(item.issuers);
+  items_.emplace_back(node, it->second | (item.subtree ? kSubtreeBit : 0));
+}
+
+absl::Status Watchlist::Builder::AddText(absl::string_view text) {
+  // About one new node per line (parents are shared), and no more label bytes than the text.
+  const size_t lines = static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+  trie_.Reserve(trie_.size() + lines + lines / 8, text.size());
+  items_.reserve(items_.size() + lines);
+  return ReadWatchlist(
+      text,
+      [this](const std::string& domain, bool subtree) {
+        // Issuer list 0 is the empty one: no lookup of the interned lists.
+        items_.emplace_back(trie_.Insert(domain), subtree ? kSubtreeBit : 0);
+      },
+      [this](const WatchItem& item) { Add(item); });
+}
+
+Watchlist Watchlist::Builder::Build() && {
+  items_.shrink_to_fit();
+  return Watchlist(std::move(trie_), std::move(items_), std::move(issuer_lists_));
+}
+
+Watchlist::Watchlist(const std::vector<WatchItem>& items) {
+  Builder builder;
+  for (const WatchItem& item : items) builder.Add(item);
+  *this = std::move(builder).Build();
+}
+
+Watchlist::Watchlist(LabelTrie trie, std::vector<std::pair<uint32_t, uint32_t>> items,
+                     std::vector<std::vector<std::string>> issuer_lists)
+    : trie_(std::move(trie)), items_(std::move(items)), issuer_lists_(std::move(issuer_lists)) {
+  trie_.Freeze();
+  // Entries grouped by trie node (a counting sort), so a node's entries are one range.
+  item_begin_.assign(trie_.size() + 1, 0);
+  for (const auto& [node, bits] : items_) ++item_begin_[node + 1];
+  for (size_t n = 1; n < item_begin_.size(); ++n) item_begin_[n] += item_begin_[n - 1];
+  item_refs_.resize(items_.size());
+  std::vector<uint32_t> next(item_begin_.begin(), item_begin_.end() - 1);
+  for (uint32_t i = 0; i < items_.size(); ++i) item_refs_[next[items_[i].first]++] = i;
+}
+
+std::string Watchlist::SearchName(size_t i) const {
+  for (uint32_t n = static_cast<uint32_t>(i); n != LabelTrie::kRoot; n = trie_.Parent(n)) {
+    if (absl::StrContains(trie_.Label(n), '*')) return std::string();
+  }
+  return trie_.Domain(static_cast<uint32_t>(i));
+}
+
+Watchlist::SearchNamesDigest Watchlist::DigestSearchNames() const {
+  // Per node, FNV-1a of its labels from the root (".com.example.www"), continued from its
+  // parent's (a parent is always numbered before its children); the set's fingerprint is the
+  // sum of the finalised node hashes, which no order changes.
+  std::vector<uint64_t> path_hash(trie_.size(), kFnv1aOffset);
+  std::vector<bool> starred(trie_.size(), false);
+  SearchNamesDigest digest;
+  for (uint32_t n = 1; n < trie_.size(); ++n) {
+    const uint32_t parent = trie_.Parent(n);
+    const absl::string_view label = trie_.Label(n);
+    path_hash[n] = Fnv1a64(label, Fnv1a64(".", path_hash[parent]));
+    starred[n] = starred[parent] || absl::StrContains(label, '*');
+    if (starred[n]) continue;
+    uint64_t h = path_hash[n];  // splitmix64's finaliser, so that sums of close values spread.
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+    digest.fingerprint += h ^ (h >> 31);
+    ++digest.names;
+  }
+  return digest;
+}
+
+bool Watchlist::HasSearchName(absl::string_view name) const {
+  const uint32_t node = trie_.Find(name);
+  return node != LabelTrie::kAbsent && node != LabelTrie::kRoot;
+}
+
+size_t Watchlist::MemoryBytes() const {
+  size_t bytes = trie_.MemoryBytes() + sizeof(items_[0]) * items_.capacity() +
+                 sizeof(uint32_t) * (item_begin_.capacity() + item_refs_.capacity()) +
+                 sizeof(issuer_lists_[0]) * issuer_lists_.capacity();
+  for (const std::vector<std::string>& list : issuer_lists_) {
+    bytes += sizeof(std::string) * list.capacity();
+    for (const std::string& issuer : list) bytes += issuer.capacity() > 15 ? issuer.capacity() : 0;
+  }
+  return bytes;
+}
+
+void Watchlist::Encode(FlatWriter* out) const {
+  trie_.Encode(out);
+  std::vector<uint32_t> nodes(items_.size()), bits(items_.size());
+  for (size_t i = 0; i < items_.size(); ++i) std::tie(nodes[i], bits[i]) = items_[i];
+  out->Array(nodes);
+  out->Array(bits);
+  out->Count(issuer_lists_.size());
+  for (const std::vector<std::string>& list : issuer_lists_) {
+    out->Count(list.size());
+    for (const std::string& issuer : list) out->Bytes(issuer);
+  }
+  out->Array(item_begin_);
+  out->Array(item_refs_);
+}
+
+absl::StatusOr<Watchlist> Watchlist::Decode(FlatReader* in) {
+  const auto bad = [](absl::string_view what) {
+    return absl::DataLossError(absl::StrCat("watchlist: ", what));
+  };
+  Watchlist list;
+  CAAWATCH_ASSIGN_OR_RETURN(list.trie_, LabelTrie::Decode(in));
+  std::vector<uint32_t> nodes, bits;
+  uint64_t lists = 0;
+  if (!in->Array(&nodes) || !in->Array(&bits) || !in->Count(&lists) ||
+      lists > in->remaining() / sizeof(uint64_t)) {
+    return bad("truncated");
+  }
+  list.issuer_lists_.resize(lists);
+  for (std::vector<std::string>& issuers : list.issuer_lists_) {
+    uint64_t count = 0;
+    if (!in->Count(&count) || count > in->remaining() / sizeof(uint64_t)) return bad("truncated");
+    issuers.resize(count);
+    for (std::string& issuer : issuers) {
+      if (!in->Bytes(&issuer)) return bad("truncated");
+    }
+  }
+  if (!in->Array(&list.item_begin_) || !in->Array(&list.item_refs_)) return bad("truncated");
+  // Entries: a node of the trie and an interned issuer list each; list 0 is the empty one.
+  if (nodes.size() != bits.size() || nodes.size() >= kSubtreeBit) return bad("entry arrays differ");
+  if (list.issuer_lists_.empty() || !list.issuer_lists_[0].empty()) return bad("no empty list 0");
+  list.items_.resize(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i] >= list.trie_.size() || (bits[i] & ~kSubtreeBit) >= list.issuer_lists_.size()) {
+      return bad("an entry refers to nothing");
+    }
+    list.items_[i] = {nodes[i], bits[i]};
+  }
+  // Entries grouped by node, each once.
+  const size_t n = list.trie_.size();
+  if (list.item_begin_.size() != n + 1 || list.item_begin_[0] != 0 ||
+      list.item_begin_[n] != list.items_.size() || list.item_refs_.size() != list.items_.size() ||
+      !std::is_sorted(list.item_begin_.begin(), list.item_begin_.end())) {
+    return bad("entry offsets do not match the entries");
+  }
+  std::vector<bool> seen(list.items_.size(), false);
+  for (uint32_t node = 0; node < n; ++node) {
+    for (uint32_t r = list.item_begin_[node]; r < list.item_begin_[node + 1]; ++r) {
+      const uint32_t i = list.item_refs_[r];
+      if (i >= list.items_.size() || seen[i] || list.items_[i].first != node) {
+        return bad("an entry listed under the wrong node");
+      }
+      seen[i] = true;
+    }
+  }
+  return list;
+}
+
+void Watchlist::Collect(uint32_t node, bool name_consumed, absl::string_view cert_name,
+                        std::vector<Match>* out) const {
+  for (uint32_t r = item_begin_[node]; r < item_begin_[node + 1]; ++r) {
+    const uint32_t i = item_refs_[r];
+    if (name_consumed || (items_[i].second & kSubtreeBit) != 0) {
+      out->push_back(Match{entry(i), std::string(cert_name)});
+    }
+  }
+}
+
+std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
+  std::vector<Match> out;
+  if (item_begin_.empty()) return out;  // Only a moved-from Watchlist has no index.
+  std::string lowered;
+  if (std::any_of(cert_name.begin(), cert_name.end(), absl::ascii_isupper)) {
+    lowered = absl::AsciiStrToLower(cert_name);
+    cert_name = lowered;
+  }
+  absl::ConsumeSuffix(&cert_name, ".");
+
+  // The trie nodes whose watched name equals the certificate labels consumed so far.
+  // Inline: most names reach one node or none, and this runs for every certificate name.
+  absl::InlinedVector<uint32_t, 8> frontier = {LabelTrie::kRoot}, next;
+  bool labels_left = !cert_name.empty();
+  for (size_t end = cert_name.size(); labels_left && !frontier.empty();) {
+    const size_t dot = end == 0 ? absl::string_view::npos : cert_name.rfind('.', end - 1);
+    const size_t start = dot == absl::string_view::npos ? 0 : dot + 1;
+    const absl::string_view label = cert_name.substr(start, end - start);
+    const LabelKind kind = Classify(label);
+    next.clear();
+    for (uint32_t n : frontier) {
+      Collect(n, /*name_consumed=*/false, cert_name, &out);  // Subtree items above.
+      if (kind == LabelKind::kLiteral) {
+        const uint32_t child = trie_.Child(n, label);
+        if (child != LabelTrie::kAbsent) next.push_back(child);
+        continue;
+      }
+      for (uint32_t child : trie_.Children(n)) {
+        if (kind == LabelKind::kAny || GlobMatches(label, trie_.Label(child))) {
+          next.push_back(child);
+        }
+      }
+    }
+    frontier.swap(next);
+    labels_left = dot != absl::string_view::npos;
+    end = dot;
+  }
+  if (!labels_left) {
+    for (uint32_t n : frontier) Collect(n, /*name_consumed=*/true, cert_name, &out);
+  }
+  return out;
+}
+
+}  // namespace caawatch::watch
