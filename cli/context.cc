@@ -1,7 +1,5 @@
 #include "cli/context.h"
 
-#include <sys/stat.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -10,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "cli/data_dir.h"
 
 namespace caawatch::cli {
 namespace {
@@ -71,31 +70,23 @@ std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& 
 
 absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForReading(
     const CommandContext& context) {
-  struct stat st;
-  const std::string& dir = context.config.data_dir;
-  if (::stat(dir.c_str(), &st) != 0) {
-    return absl::NotFoundError(absl::StrCat("no store at ", dir,
-                                            " (run `caawatch run` first, or pass --data-dir)"));
-  }
   store::OpenOptions options;
   options.read_only = true;
-  return store::FindingStore::Open(dir, options);
+  return store::FindingStore::Open(context.config.data_dir, options);
 }
 
 absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForWriting(
-    const CommandContext& context) {
+    const CommandContext& context, const Logger* logger) {
   const std::string& dir = context.config.data_dir;
-  // mkdir -p: the data directory's parents may not exist on a fresh machine.
-  for (size_t pos = dir.find('/', 1); pos != std::string::npos; pos = dir.find('/', pos + 1)) {
-    ::mkdir(dir.substr(0, pos).c_str(), 0700);
+  if (const std::string notice = PrepareDataDir(dir); !notice.empty()) {
+    if (logger != nullptr) {
+      logger->Log(LogLevel::kWarning, "store", notice);
+    } else {
+      std::fprintf(stderr, "caawatch: warning: %s\n", notice.c_str());
+    }
   }
-  ::mkdir(dir.c_str(), 0700);
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = store::FindingStore::Open(dir);
-  if (!store.ok() && absl::StrContains(store.status().message(), "lock")) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the store at ", dir, " is in use by a running `caawatch run`: ", store.status().message()));
-  }
-  return store;
+  // The store's errors say what they are (locked, damaged, read-only, permission denied).
+  return store::FindingStore::Open(dir);
 }
 
 }  // namespace caawatch::cli

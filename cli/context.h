@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "base/log.h"
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "monitor/config.h"
@@ -28,11 +29,14 @@ struct CommandContext {
 std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& args);
 
 // Opens the store of `context` for reading while `caawatch run` may hold it for writing.
-// kNotFound with a clear message if there is no store yet.
+// kNotFound with a clear message if there is no store yet; other errors as FindingStore::Open.
 absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForReading(
     const CommandContext& context);
+// Opens (creating it if needed) the store for writing, after making the data directory private
+// (cli/data_dir.h; what was changed goes to `logger`, else to stderr). kUnavailable only when
+// another process holds the store (FindingStore::Open).
 absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForWriting(
-    const CommandContext& context);
+    const CommandContext& context, const Logger* logger = nullptr);
 
 // Prints "caawatch: <message>" to stderr and returns `exit_code`.
 int Fail(const absl::Status& status, int exit_code = 1);

@@ -16,6 +16,7 @@
 #include "cli/context.h"
 #include "cli/static_watches.h"
 #include "monitor/supervisor.h"
+#include "store/wal_recovery.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::cli {
@@ -120,7 +121,16 @@ int RunCommand(const Args& args) {
   SignalWatcher signals(&stop);
   RealClock clock;
   // Create the data directory like a writer would, with a clear error if that fails.
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> probe = OpenStoreForWriting(ctx);
+  absl::StatusOr<std::unique_ptr<store::FindingStore>> probe = OpenStoreForWriting(ctx, &logger);
+  if (!probe.ok() && absl::IsDataLoss(probe.status())) {
+    // A damaged write-ahead log: roll back to the last intact write and say what was lost;
+    // tailing from the kept positions reads it again. Any other damage stops here.
+    absl::StatusOr<store::WalLoss> loss = store::RecoverDamagedWal(ctx.config.data_dir);
+    if (!loss.ok()) return Fail(probe.status());
+    logger.Log(LogLevel::kWarning, "store", probe.status().message());
+    logger.Log(LogLevel::kWarning, "store", loss->Describe());
+    probe = OpenStoreForWriting(ctx, &logger);
+  }
   if (!probe.ok()) return Fail(probe.status());
   probe->reset();
   SaveRunWatchesIndex(ctx.config, *watches, logger);

@@ -58,8 +58,11 @@ v1::WatchEntry EntryFor(const store::WatchRecord& r) {
 // The running monitor's service, for when it holds the store.
 class RunningMonitor {
  public:
-  explicit RunningMonitor(const CommandContext& ctx)
-      : address_(ctx.config.grpc_listen), stub_(v1::Monitor::NewStub(Channel(address_))) {}
+  // `locked`: the store's kUnavailable open error, which names the process holding it.
+  RunningMonitor(const CommandContext& ctx, const absl::Status& locked)
+      : address_(ctx.config.grpc_listen),
+        locked_(locked.message()),
+        stub_(v1::Monitor::NewStub(Channel(address_))) {}
 
   absl::Status Add(const store::WatchRecord& r) {
     v1::AddWatchRequest request;
@@ -106,12 +109,13 @@ class RunningMonitor {
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
       return absl::InvalidArgumentError(status.error_message());
     }
-    return absl::UnavailableError(
-        absl::StrCat("the store is in use by `caawatch run`, and its gRPC service at ", address_,
-                     " (--grpc-listen) did not answer: ", status.error_message()));
+    return absl::UnavailableError(absl::StrCat(locked_, ", and no `caawatch run` answered at ",
+                                               address_,
+                                               " (--grpc-listen): ", status.error_message()));
   }
 
   std::string address_;
+  std::string locked_;
   std::unique_ptr<v1::Monitor::Stub> stub_;
 };
 
@@ -169,25 +173,27 @@ int List(const CommandContext& ctx) {
   absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
   absl::StatusOr<std::vector<v1::WatchEntry>> entries =
       store.ok() ? ListLocal(ctx, store->get())
-      : absl::IsFailedPrecondition(store.status())
-          ? RunningMonitor(ctx).List()
+      : absl::IsUnavailable(store.status())
+          ? RunningMonitor(ctx, store.status()).List()
           : absl::StatusOr<std::vector<v1::WatchEntry>>(store.status());
   return entries.ok() ? Print(ctx, *entries) : Fail(entries.status());
 }
 
 int Change(const CommandContext& ctx, const std::string& action, const store::WatchRecord& r) {
   absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
-  const bool via_monitor = !store.ok() && absl::IsFailedPrecondition(store.status());
+  // Locked: another process holds the store, normally `caawatch run`, which takes the change.
+  const bool via_monitor = !store.ok() && absl::IsUnavailable(store.status());
   if (!store.ok() && !via_monitor) return Fail(store.status());
   const char* how = via_monitor ? " (in the running monitor)" : "";
   if (action == "add") {
-    const absl::Status s = via_monitor ? RunningMonitor(ctx).Add(r) : (*store)->PutWatch(r);
+    const absl::Status s =
+        via_monitor ? RunningMonitor(ctx, store.status()).Add(r) : (*store)->PutWatch(r);
     if (!s.ok()) return Fail(s);
     std::printf("added %s%s\n", r.name().c_str(), how);
     return 0;
   }
-  absl::StatusOr<bool> removed =
-      via_monitor ? RunningMonitor(ctx).Remove(r.name()) : (*store)->RemoveWatch(r.name());
+  absl::StatusOr<bool> removed = via_monitor ? RunningMonitor(ctx, store.status()).Remove(r.name())
+                                             : (*store)->RemoveWatch(r.name());
   if (!removed.ok()) return Fail(removed.status());
   if (!*removed) return Fail(absl::NotFoundError(absl::StrCat(r.name(), kNotStored)));
   std::printf("removed %s%s\n", r.name().c_str(), how);

@@ -1,7 +1,8 @@
 // The caawatch store: findings, log positions, the watchlist and CAA observations in RocksDB.
 // Layout and encoding: SCHEMA.md. Thread-safe; all methods may be called concurrently.
 // Errors: kDataLoss for corruption, kFailedPrecondition for a newer schema or a read-only or
-// full disk, kInvalidArgument for bad arguments, kUnavailable for a busy database.
+// full disk, kInvalidArgument for bad arguments, kUnavailable for a busy database (from Open:
+// a store locked by another process).
 #ifndef CAAWATCH_STORE_FINDING_STORE_H_
 #define CAAWATCH_STORE_FINDING_STORE_H_
 
@@ -88,8 +89,24 @@ struct CaaPollPass {
   absl::Time started_at;
 };
 
+// What Open does when the write-ahead log is damaged (not merely cut short by a crash, which
+// every mode accepts).
+enum class WalDamage {
+  kFail,  // kDataLoss, saying so: nothing is rolled back silently.
+  // Keeps every write before the first damaged record and drops the rest (RocksDB's
+  // point-in-time recovery): a consistent, older store. Writers only (RecoverDamagedWal).
+  kKeepIntactPrefix,
+  // Skips the damaged records and applies the rest: not consistent, only read to learn what a
+  // kKeepIntactPrefix open dropped. Readers only.
+  kSkipDamagedRecords,
+};
+
 struct OpenOptions {
   bool read_only = false;  // CLI readers open without locking out `run`.
+  WalDamage on_wal_damage = WalDamage::kFail;
+  // A writer never gives new findings a seq below this: seqs a lost write had handed out were
+  // alerted already, and a finding found again must reach subscribers as new.
+  uint64_t min_next_seq = 0;
   // Writes are refused (kFailedPrecondition, saying how much is free) while the file system
   // holding the store has less than this free: RocksDB is never driven into a full disk, where
   // its error paths are not safe to rely on.
@@ -98,8 +115,11 @@ struct OpenOptions {
 
 class FindingStore {
  public:
-  // Opens or creates the store in `dir`. kFailedPrecondition if the schema is newer than this
-  // build, or the directory is unusable (with the reason).
+  // Opens or creates the store in `dir` (a reader: kNotFound if there is none). Failures say
+  // what they are (store/open_failure.h): kUnavailable only when another process holds the
+  // store's lock; kDataLoss for a damaged store (corrupt tables, a damaged write-ahead log under
+  // WalDamage::kFail, a missing CURRENT file); kFailedPrecondition if the schema is newer than
+  // this build, or for a read-only file system, a permission denied, a full disk.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<FindingStore>> Open(const std::string& dir,
                                                                           OpenOptions options = {});
   virtual ~FindingStore() = default;

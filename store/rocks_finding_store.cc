@@ -18,6 +18,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "rocksdb/slice_transform.h"
 #include "store/keys.h"
+#include "store/open_failure.h"
 
 namespace caawatch::store {
 namespace {
@@ -53,6 +54,42 @@ class QueryNamePrefix final : public rocksdb::SliceTransform {
     return zero == nullptr ? key.size() : static_cast<const char*>(zero) - key.data();
   }
 };
+
+rocksdb::WALRecoveryMode RecoveryMode(WalDamage on_damage) {
+  switch (on_damage) {
+    case WalDamage::kFail:
+      // A record cut short at the end of a log is a crash during a write, never reported
+      // as written; anything else damaged fails the open (RocksDB's default, point-in-time,
+      // would drop everything after it without a word).
+      return rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+    case WalDamage::kKeepIntactPrefix:
+      return rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+    case WalDamage::kSkipDamagedRecords:
+      return rocksdb::WALRecoveryMode::kSkipAnyCorruptedRecords;
+  }
+  return rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+}
+
+// Whether the store opens, read-only, when RocksDB keeps what precedes a damaged WAL record.
+bool IntactPrefixOpens(rocksdb::DBOptions db_options, const std::string& dir,
+                       const std::vector<rocksdb::ColumnFamilyDescriptor>& families) {
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  std::vector<std::string> existing;  // A writer asks for families it would create.
+  if (!rocksdb::DB::ListColumnFamilies(db_options, dir, &existing).ok()) return false;
+  std::vector<rocksdb::ColumnFamilyDescriptor> present;
+  for (const rocksdb::ColumnFamilyDescriptor& f : families) {
+    if (std::find(existing.begin(), existing.end(), f.name) != existing.end()) present.push_back(f);
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
+  rocksdb::DB* raw = nullptr;
+  if (!rocksdb::DB::OpenForReadOnly(db_options, dir, present, &opened, &raw).ok()) return false;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (rocksdb::ColumnFamilyHandle* h : opened) {
+    const rocksdb::Status ignored = db->DestroyColumnFamilyHandle(h);
+    (void)ignored;  // A probe: closing it has nothing to report.
+  }
+  return true;
+}
 
 int64_t Ms(absl::Time t) {
   if (t == absl::InfinitePast()) return INT64_MIN;
@@ -201,7 +238,9 @@ RocksFindingStore::~RocksFindingStore() {
 
 absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std::string& dir,
                                                                       OpenOptions options) {
+  CAAWATCH_RETURN_IF_ERROR(CheckStoreFiles(dir, options.read_only));
   rocksdb::DBOptions db_options;
+  db_options.wal_recovery_mode = RecoveryMode(options.on_wal_damage);
   db_options.create_if_missing = !options.read_only;
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
@@ -216,8 +255,10 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
   std::set<std::string> present(std::begin(kFamilyNames), std::end(kFamilyNames));
   if (options.read_only) {
     std::vector<std::string> existing;
-    CAAWATCH_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
-                                       absl::StrCat("open store ", dir)));
+    if (rocksdb::Status listed = rocksdb::DB::ListColumnFamilies(db_options, dir, &existing);
+        !listed.ok()) {
+      return DescribeOpenFailure(dir, listed, /*read_only=*/true, /*wal_only=*/false);
+    }
     for (size_t i = 0; i < kFamilyCount; ++i) {
       if (std::find(existing.begin(), existing.end(), kFamilyNames[i]) != existing.end()) continue;
       if (i < kVersion1Families) {
@@ -254,7 +295,12 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
     if (!raced || attempt == 4) break;
     absl::SleepFor(absl::Milliseconds(50));
   }
-  CAAWATCH_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open store ", dir)));
+  if (!s.ok()) {
+    // Damage that a point-in-time recovery gets past is confined to the write-ahead log.
+    const bool wal_only = s.IsCorruption() && options.on_wal_damage == WalDamage::kFail &&
+                          IntactPrefixOpens(db_options, dir, families);
+    return DescribeOpenFailure(dir, s, options.read_only, wal_only);
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles(kFamilyCount, nullptr);
   for (size_t i = 0, j = 0; i < kFamilyCount; ++i) {
     if (present.count(kFamilyNames[i])) handles[i] = opened[j++];
@@ -263,6 +309,7 @@ absl::StatusOr<std::unique_ptr<FindingStore>> RocksFindingStore::Open(const std:
       new RocksFindingStore(std::unique_ptr<rocksdb::DB>(raw), std::move(handles), dir, options));
   if (!options.read_only) CAAWATCH_RETURN_IF_ERROR(store->CheckWritable());
   CAAWATCH_RETURN_IF_ERROR(store->LoadSchema());
+  if (!options.read_only) CAAWATCH_RETURN_IF_ERROR(store->RaiseNextSeq(options.min_next_seq));
   return std::unique_ptr<FindingStore>(std::move(store));
 }
 
@@ -308,6 +355,17 @@ absl::Status RocksFindingStore::LoadSchema() {
     last_recorded_ms_ = static_cast<int64_t>(ReadBigEndian64(it->key().ToString()));
   }
   return FromRocks(it->status(), "read by_time");
+}
+
+absl::Status RocksFindingStore::RaiseNextSeq(uint64_t min_next_seq) {
+  absl::MutexLock lock(&commit_mu_);
+  if (next_seq_ >= min_next_seq) return absl::OkStatus();
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  CAAWATCH_RETURN_IF_ERROR(FromRocks(
+      db_->Put(w, handles_[kMeta], kNextSeqKey, BigEndian64(min_next_seq)), "raise next seq"));
+  next_seq_ = min_next_seq;
+  return absl::OkStatus();
 }
 
 absl::Status RocksFindingStore::MigrateFromVersion1() {

@@ -96,6 +96,8 @@ class RocksFindingStore final : public FindingStore {
   // The reeval index entries a finding's current state calls for.
   void PutReevalKeys(const FindingRecord& f, const std::string& key, rocksdb::WriteBatch* batch);
   absl::Status LoadSchema();
+  // OpenOptions::min_next_seq: written (synced) when above the stored next seq.
+  absl::Status RaiseNextSeq(uint64_t min_next_seq);
   // Version 1 -> 2: builds by_verdict, by_time and reeval from the findings.
   absl::Status MigrateFromVersion1();
   // The first seq recorded at or after `ms` (next_seq when none): by_time turns a time range
