@@ -48,34 +48,6 @@ bool IsIpAddress(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// "IP", "IP:PORT", "[IPv6]", "[IPv6]:PORT" or a bare IPv6 address -> unbound's "IP@PORT".
-absl::StatusOr<std::string> ToForwarder(absl::string_view server) {
-  std::string host(server);
-  std::string port = "53";
-  if (absl::ConsumePrefix(&server, "[")) {
-    const size_t close = server.find(']');
-    if (close == absl::string_view::npos) return absl::InvalidArgumentError("unclosed '['");
-    host = std::string(server.substr(0, close));
-    absl::string_view rest = server.substr(close + 1);
-    if (!rest.empty() && !absl::ConsumePrefix(&rest, ":")) {
-      return absl::InvalidArgumentError("junk after ']'");
-    }
-    if (!rest.empty()) port = std::string(rest);
-  } else if (std::count(server.begin(), server.end(), ':') == 1) {
-    const size_t colon = server.find(':');
-    host = std::string(server.substr(0, colon));
-    port = std::string(server.substr(colon + 1));
-  }
-  int port_number = 0;
-  if (!absl::SimpleAtoi(port, &port_number) || port_number < 1 || port_number > 65535) {
-    return absl::InvalidArgumentError(absl::StrCat("bad port '", port, "'"));
-  }
-  if (!IsIpAddress(host)) {
-    return absl::InvalidArgumentError(absl::StrCat("'", host, "' is not an IP address"));
-  }
-  return absl::StrCat(host, "@", port_number);
-}
-
 std::string NormalizeName(absl::string_view qname) {
   absl::ConsumeSuffix(&qname, ".");
   return absl::AsciiStrToLower(qname);
@@ -240,6 +212,33 @@ void FillAnswer(const ub_result& result, bool dnssec, CaaAnswer* answer) {
 
 }  // namespace
 
+absl::StatusOr<std::string> UnboundForwarder(absl::string_view server) {
+  std::string host(server);
+  std::string port = "53";
+  if (absl::ConsumePrefix(&server, "[")) {
+    const size_t close = server.find(']');
+    if (close == absl::string_view::npos) return absl::InvalidArgumentError("unclosed '['");
+    host = std::string(server.substr(0, close));
+    absl::string_view rest = server.substr(close + 1);
+    if (!rest.empty() && !absl::ConsumePrefix(&rest, ":")) {
+      return absl::InvalidArgumentError("junk after ']'");
+    }
+    if (!rest.empty()) port = std::string(rest);
+  } else if (std::count(server.begin(), server.end(), ':') == 1) {
+    const size_t colon = server.find(':');
+    host = std::string(server.substr(0, colon));
+    port = std::string(server.substr(colon + 1));
+  }
+  int port_number = 0;
+  if (!absl::SimpleAtoi(port, &port_number) || port_number < 1 || port_number > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("bad port '", port, "'"));
+  }
+  if (!IsIpAddress(host)) {
+    return absl::InvalidArgumentError(absl::StrCat("'", host, "' is not an IP address"));
+  }
+  return absl::StrCat(host, "@", port_number);
+}
+
 absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
     const ResolverOptions& options, const Clock* clock) {
   if (options.retries < 0) return absl::InvalidArgumentError("retries must be >= 0");
@@ -250,7 +249,7 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
   }
   std::vector<std::string> forwarders;
   for (const std::string& server : options.servers) {
-    absl::StatusOr<std::string> forwarder = ToForwarder(server);
+    absl::StatusOr<std::string> forwarder = UnboundForwarder(server);
     if (!forwarder.ok()) return Annotate(forwarder.status(), "server '" + server + "'");
     forwarders.push_back(*std::move(forwarder));
   }

@@ -55,6 +55,11 @@ struct ResolverOptions {
 // The built-in local zones of the special-use TLDs (test., invalid., example., internal.,
 // local., home.arpa.) are made transparent, so those names are resolved upstream like any
 // other (libunbound 1.17 ignores "nodefault" given through ub_ctx_set_option).
+// A DNS server as given to --dns-server ("IP", "IP:PORT", "[IPv6]", "[IPv6]:PORT" or a bare
+// IPv6 address; port 53 by default) as unbound's forwarder "IP@PORT". kInvalidArgument for a
+// name, a bad port or junk.
+[[nodiscard]] absl::StatusOr<std::string> UnboundForwarder(absl::string_view server);
+
 class UnboundResolver final : public CaaResolver {
  public:
   // kInvalidArgument: a malformed server, a negative retry count, a non-positive timeout,

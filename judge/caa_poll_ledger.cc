@@ -1,11 +1,11 @@
 #include "judge/caa_poll_ledger.h"
 
 #include "base/status_macros.h"
-#include "watch/fnv1a.h"
+#include "watch/stable_hash.h"
 
 namespace caawatch::judge {
 
-uint64_t PolledNameHash(absl::string_view query_name) { return watch::Fnv1a64(query_name); }
+uint64_t PolledNameHash(absl::string_view query_name) { return watch::StableHash64(query_name); }
 
 absl::StatusOr<CaaPollLedger> CaaPollLedger::Load(store::FindingStore* store, absl::Time since) {
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::CaaPolled> records, store->CaaPolledSince(since));

@@ -16,7 +16,9 @@
 
 namespace caawatch::judge {
 
-// The ledger's key for a query name: 64-bit FNV-1a, stable across builds and runs. A collision
+// The ledger's key for a query name: watch::StableHash64, stable across builds and runs. (Until
+// the redesign it was FNV-1a: the records of an older build match no name, so those names are
+// polled again once and their records expire.) A collision
 // (about one in 10^7 among a million names) makes one name skip one poll: its history has a
 // longer gap, which max_gap and the evaluation already account for.
 uint64_t PolledNameHash(absl::string_view query_name);

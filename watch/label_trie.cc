@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "watch/mum_hash.h"
+#include "watch/stable_hash.h"
 
 namespace caawatch::watch {
 
@@ -24,7 +24,7 @@ LabelTrie::LabelTrie() : label_begin_{0, 0}, parent_{kAbsent}, slots_(16, kAbsen
 
 size_t LabelTrie::Hash(uint32_t parent, absl::string_view label) const {
   // Stable across processes for a given seed, unlike absl::Hash, so a saved table stays valid.
-  return MumHash64(label, seed_ ^ (uint64_t{parent} * 0x9e3779b97f4a7c15ULL));
+  return StableHash64(label, seed_ ^ (uint64_t{parent} * 0x9e3779b97f4a7c15ULL));
 }
 
 absl::string_view LabelTrie::Label(uint32_t node) const {

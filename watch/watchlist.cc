@@ -21,7 +21,7 @@
 #include "base/status_macros.h"
 #include "ctlog/der.h"
 #include "ctlog/punycode.h"
-#include "watch/fnv1a.h"
+#include "watch/stable_hash.h"
 
 namespace caawatch::watch {
 namespace {
@@ -381,16 +381,16 @@ std::string Watchlist::SearchName(size_t i) const {
 }
 
 Watchlist::SearchNamesDigest Watchlist::DigestSearchNames() const {
-  // Per node, FNV-1a of its labels from the root (".com.example.www"), continued from its
-  // parent's (a parent is always numbered before its children); the set's fingerprint is the
-  // sum of the finalised node hashes, which no order changes.
-  std::vector<uint64_t> path_hash(trie_.size(), kFnv1aOffset);
+  // Per node, the hash of its label continued from its parent's (a parent is always numbered
+  // before its children), so a node's hash stands for its whole name; the set's fingerprint is
+  // the sum of the finalised node hashes, which no order changes.
+  std::vector<uint64_t> path_hash(trie_.size(), 0);
   std::vector<bool> starred(trie_.size(), false);
   SearchNamesDigest digest;
   for (uint32_t n = 1; n < trie_.size(); ++n) {
     const uint32_t parent = trie_.Parent(n);
     const absl::string_view label = trie_.Label(n);
-    path_hash[n] = Fnv1a64(label, Fnv1a64(".", path_hash[parent]));
+    path_hash[n] = StableHash64(label, path_hash[parent]);
     starred[n] = starred[parent] || absl::StrContains(label, '*');
     if (starred[n]) continue;
     uint64_t h = path_hash[n];  // splitmix64's finaliser, so that sums of close values spread.

@@ -13,13 +13,13 @@
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
 #include "watch/flat_arrays.h"
-#include "watch/mum_hash.h"
+#include "watch/stable_hash.h"
 
 namespace caawatch::watch {
 namespace {
 
 // The format, its version in the magic: a file of another version is not read.
-constexpr absl::string_view kMagic = "caawatch watchlist index 1\n";
+constexpr absl::string_view kMagic = "caawatch watchlist index 2\n";
 constexpr uint32_t kByteOrder = 0x01020304;  // Arrays are saved in the machine's order.
 constexpr uint64_t kChecksumSeed = 0x5c0ffee5caa1d3a5ULL;
 
@@ -117,8 +117,8 @@ std::string WatchlistIndexPath(const std::string& data_dir) {
 std::optional<uint64_t> WatchlistIndexKey(absl::Span<const absl::string_view> texts) {
   const std::optional<std::string> build = ProgramBuildId();
   if (!build.has_value()) return std::nullopt;
-  uint64_t key = MumHash64(*build, texts.size());
-  for (absl::string_view text : texts) key = MumHash64(text, key);
+  uint64_t key = StableHash64(*build, texts.size());
+  for (absl::string_view text : texts) key = StableHash64(text, key);
   return key;
 }
 
@@ -157,7 +157,7 @@ absl::StatusOr<Watchlist> LoadWatchlistIndex(const std::string& path, uint64_t k
     return absl::DataLossError(absl::StrCat(path, " shrank while read"));
   }
   rest = bytes;
-  if (MumHash64(rest, kChecksumSeed) != header.payload_checksum) {
+  if (StableHash64(rest, kChecksumSeed) != header.payload_checksum) {
     return absl::DataLossError(absl::StrCat(path, " is damaged (checksum mismatch)"));
   }
   FlatReader reader(rest);
@@ -174,7 +174,7 @@ absl::Status SaveWatchlistIndex(const std::string& path, uint64_t key, const Wat
   payload.reserve(list.MemoryBytes() + 4096);
   FlatWriter writer(&payload);
   list.Encode(&writer);
-  const Header header = {kByteOrder, 0, key, payload.size(), MumHash64(payload, kChecksumSeed)};
+  const Header header = {kByteOrder, 0, key, payload.size(), StableHash64(payload, kChecksumSeed)};
   const std::string temporary = absl::StrCat(path, ".tmp-", getpid());
   const int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("cannot create", temporary);

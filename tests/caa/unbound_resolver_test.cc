@@ -12,8 +12,10 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "caa/dns_message.h"
@@ -419,12 +421,35 @@ TEST(UnboundResolverCreateTest, RejectsMalformedConfiguration) {
   std::remove(garbage_anchor.c_str());
 }
 
-TEST(UnboundResolverCreateTest, AcceptsServerForms) {
+TEST(UnboundResolverCreateTest, EachServerFormBecomesTheForwarderItNames) {
+  const std::pair<const char*, const char*> kForms[] = {
+      {"127.0.0.1", "127.0.0.1@53"},
+      {"127.0.0.1:5353", "127.0.0.1@5353"},
+      {"::1", "::1@53"},
+      {"[::1]:5300", "::1@5300"},
+      {"[2001:db8::1]", "2001:db8::1@53"},
+      {"2001:db8::53", "2001:db8::53@53"},
+  };
+  for (const auto& [given, forwarder] : kForms) {
+    EXPECT_EQ(UnboundForwarder(given).value_or("error"), forwarder) << given;
+  }
   FakeClock clock(kNow);
   ResolverOptions options;
   options.dnssec = false;
-  options.servers = {"127.0.0.1", "127.0.0.1:5353", "::1", "[::1]:53", "[2001:db8::1]"};
+  for (const auto& [given, forwarder] : kForms) options.servers.push_back(given);
   EXPECT_TRUE(UnboundResolver::Create(options, &clock).ok());
+}
+
+TEST_F(UnboundResolverTest, TheConfiguredServerIsTheOneAsked) {
+  // The same server named with a port that nobody serves fails; with its own port, it answers.
+  ResolverOptions wrong = KnotOptions();
+  wrong.servers = {absl::StrCat("127.0.0.1:", server_->port() == 1 ? 2 : 1)};
+  wrong.timeout = absl::Milliseconds(300);
+  wrong.retries = 0;
+  EXPECT_FALSE(NewResolver(wrong)->Lookup("example.test").is_answer());
+  ResolverOptions right = KnotOptions();
+  right.servers = {absl::StrCat("127.0.0.1:", server_->port())};
+  EXPECT_TRUE(NewResolver(right)->Lookup("example.test").is_answer());
 }
 
 }  // namespace

@@ -52,11 +52,18 @@ TEST(AlertHubTest, UnsubscribeWaitsForACallbackInProgress) {
   });
   std::thread publisher([&hub] { hub.Publish(1); });
   entered.WaitForNotification();
+  absl::Notification unsubscribing, unsubscribed;
   std::atomic<bool> finished_when_unsubscribed{false};
   std::thread unsubscriber([&] {
+    unsubscribing.Notify();
     hub.Unsubscribe(id);
     finished_when_unsubscribed = callback_finished.load();
+    unsubscribed.Notify();
   });
+  // The callback is held: an Unsubscribe that did not wait for it would return now. (The wait
+  // bounds how long a wrong hub has to show it; a right one never returns before the release.)
+  unsubscribing.WaitForNotification();
+  EXPECT_FALSE(unsubscribed.WaitForNotificationWithTimeout(absl::Milliseconds(300)));
   release.Notify();
   unsubscriber.join();
   publisher.join();

@@ -380,11 +380,40 @@ TEST(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(PolledNameHashTest, IsFnv1a64SoThatTheLedgerReadsTheSameAcrossBuilds) {
-  // Reference values of the FNV-1a 64-bit hash (the FNV authors' test vectors).
-  EXPECT_EQ(PolledNameHash(""), 0xcbf29ce484222325ULL);
-  EXPECT_EQ(PolledNameHash("a"), 0xaf63dc4c8601ec8cULL);
-  EXPECT_EQ(PolledNameHash("foobar"), 0x85944171f73967e8ULL);
+TEST(PolledNameHashTest, IsXxh3SoThatTheLedgerReadsTheSameAcrossBuilds) {
+  // XXH3_64bits with seed 0: the empty input is xxHash's published sanity value; the others
+  // were computed once and pinned, so that a change of hash shows here, not as a silent re-poll.
+  EXPECT_EQ(PolledNameHash(""), 0x2d06800538d394c2ULL);
+  EXPECT_EQ(PolledNameHash("a"), 0xe6c632b61e964e1fULL);
+  EXPECT_EQ(PolledNameHash("example.com"), 0x8b66107e8045bb73ULL);
+}
+
+// What a build before the change of hash wrote: the ledger keyed by 64-bit FNV-1a.
+uint64_t OldFnv1a64(absl::string_view bytes) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : bytes) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+TEST(CaaPollLedgerMigrationTest, AnOlderBuildsRecordsMakeNoNameSkipItsPoll) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / absl::StrCat("caa_poll_ledger_old_", getpid());
+  std::filesystem::remove_all(dir);
+  auto store = store::FindingStore::Open(dir.string());
+  ASSERT_TRUE(store.ok()) << store.status();
+  const absl::Time polled = absl::FromUnixSeconds(1'800'000'000);
+  ASSERT_TRUE((*store)->RecordCaaPolled(polled, {OldFnv1a64("example.com")}).ok());
+  ASSERT_TRUE((*store)->RecordCaaPolled(polled, {PolledNameHash("shop.example.com")}).ok());
+
+  auto ledger = CaaPollLedger::Load(store->get(), polled - absl::Hours(1));
+  ASSERT_TRUE(ledger.ok()) << ledger.status();
+  EXPECT_EQ(ledger->PolledAt("example.com"), std::nullopt);  // Asked again, not skipped.
+  EXPECT_EQ(ledger->PolledAt("shop.example.com"), polled);
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
