@@ -40,6 +40,9 @@ using HostileInputTest = testing::EndToEndFixture;
 // An error message that quotes a hostile input must stay short whatever the input's size.
 constexpr size_t kMaxMessageBytes = 1024;
 
+// The start of a message that may be huge (before the fix), for a failure to show.
+std::string Head(const std::string& text) { return text.substr(0, 300); }
+
 // A 64-octet label: one more than RFC 1035 allows.
 const std::string kLongLabel(64, 'x');
 
@@ -50,6 +53,17 @@ std::vector<std::string> Listed(const CommandResult& list) {
     out.push_back(absl::StrCat(e["name"].get<std::string>(), " ", e["origin"].get<std::string>()));
   }
   return out;
+}
+
+// Whether `caawatch caa history NAME --json` shows a lookup of NAME itself: the running monitor
+// had NAME in its list in force (the history also shows the name's parents, which the static
+// entries' search paths share).
+bool LookedUp(const CommandResult& history, const std::string& name) {
+  if (history.exit_code != 0) return false;
+  for (const nlohmann::json& o : JsonLines(history.out)) {
+    if (o["query_name"] == name || o["query_name"] == name + ".") return true;
+  }
+  return false;
 }
 
 // AddWatch on the default, unauthenticated loopback listener: its answer.
@@ -93,8 +107,8 @@ TEST_F(HostileInputTest, AddWatchRefusesWhatWouldNotLoadAndLaterChangesStillAppl
   bool observed = false;
   for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
        !observed && absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(200))) {
-    const CommandResult history = Cli({"caa", "history", "late.forbidden.test", "--json"});
-    observed = history.exit_code == 0 && !JsonLines(history.out).empty();
+    observed =
+        LookedUp(Cli({"caa", "history", "late.forbidden.test", "--json"}), "late.forbidden.test");
   }
   EXPECT_TRUE(observed) << "an entry added after refused ones is not in force: "
                         << monitor.Stderr();
@@ -139,8 +153,8 @@ TEST_F(HostileInputTest, AStoredEntryThatNoLongerParsesIsReportedSkippedAndRemov
   bool observed = false;
   for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
        !observed && absl::Now() < deadline; absl::SleepFor(absl::Milliseconds(200))) {
-    const CommandResult history = Cli({"caa", "history", "ok.forbidden.test", "--json"});
-    observed = history.exit_code == 0 && !JsonLines(history.out).empty();
+    observed =
+        LookedUp(Cli({"caa", "history", "ok.forbidden.test", "--json"}), "ok.forbidden.test");
   }
   EXPECT_TRUE(observed) << monitor.Stderr();
   EXPECT_THAT(monitor.Stderr(), HasSubstr("stored watch entry \"a..b.com\" skipped"));
@@ -253,8 +267,8 @@ TEST_F(HostileInputTest, EveryFileReadIsBoundedAndEndsWithAClearError) {
     const CommandResult result = RunLimited(caawatch(), c.args, dir());
     EXPECT_NE(result.exit_code, 0) << what;
     EXPECT_NE(result.exit_code, -1) << what << ": did not end";
-    EXPECT_LT(result.exit_code, 128) << what << ": killed by a signal: " << result.err;
-    EXPECT_THAT(result.err, HasSubstr(c.message)) << what;
+    EXPECT_LT(result.exit_code, 128) << what << ": killed by a signal: " << Head(result.err);
+    EXPECT_TRUE(absl::StrContains(result.err, c.message)) << what << ": " << Head(result.err);
     EXPECT_LT(absl::Now() - start, absl::Seconds(30)) << what;
   }
 }
@@ -265,14 +279,14 @@ TEST_F(HostileInputTest, AHugeLineOrValueMakesAShortMessage) {
   const CommandResult line = testing::RunCommand(
       {caawatch(), "run", "--data-dir", data_dir(), "--watchlist", watchlist}, dir());
   EXPECT_EQ(line.exit_code, 2);
-  EXPECT_THAT(line.err, HasSubstr("line 2 longer than 4096 bytes"));
-  EXPECT_LT(line.err.size(), kMaxMessageBytes) << line.err.substr(0, 300);
+  EXPECT_TRUE(absl::StrContains(line.err, "line 2 longer than 4096 bytes")) << Head(line.err);
+  EXPECT_LT(line.err.size(), kMaxMessageBytes) << Head(line.err);
 
   // A config file of 10 MB is not read; values of 3 MB are quoted cut short.
   const CommandResult huge_config =
       Cli({"watch", "list", "--config", WriteFile("huge.json", R"({"start_at": ")" + big + "\"}")});
   EXPECT_EQ(huge_config.exit_code, 2);
-  EXPECT_THAT(huge_config.err, HasSubstr("larger than 4 MiB"));
+  EXPECT_TRUE(absl::StrContains(huge_config.err, "larger than 4 MiB")) << Head(huge_config.err);
   const std::string value(3 << 20, 'a');
   for (const std::string& json :
        {absl::StrCat(R"({"start_at": ")", value, R"("})"),
@@ -282,9 +296,9 @@ TEST_F(HostileInputTest, AHugeLineOrValueMakesAShortMessage) {
     const std::string config = WriteFile("config.json", json);
     const CommandResult result = Cli({"watch", "list", "--config", config});
     EXPECT_EQ(result.exit_code, 2) << json.substr(0, 40);
-    EXPECT_THAT(result.err, HasSubstr("\"aaaa")) << json.substr(0, 40);
+    EXPECT_TRUE(absl::StrContains(result.err, "\"aaaa")) << json.substr(0, 40);
     EXPECT_LT(result.err.size(), kMaxMessageBytes)
-        << json.substr(0, 40) << ": " << result.err.substr(0, 300);
+        << json.substr(0, 40) << ": " << Head(result.err);
   }
 }
 
