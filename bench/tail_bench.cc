@@ -90,7 +90,7 @@ absl::Status Build(const Flags& flags, watch::Watchlist items, Parts* parts) {
   parts->evaluator =
       std::make_unique<judge::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
   parts->watches = std::make_unique<judge::WatchSource>(std::move(items), parts->store.get());
-  return parts->watches->Reload();
+  return parts->watches->Reload().status();
 }
 
 absl::Status Run(const Flags& flags) {

@@ -2,11 +2,11 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/bounded_file.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "cli/data_dir.h"
 
@@ -24,18 +24,16 @@ std::string DefaultDataDir() {
   return "caawatch-data";
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+// A configuration is a page of JSON; its `watch` list may hold some thousands of names (a long
+// list belongs in a watchlist file).
+constexpr size_t kMaxConfigFileBytes = size_t{4} << 20;
 
 }  // namespace
 
 int Fail(const absl::Status& status, int exit_code) {
-  std::fprintf(stderr, "caawatch: %s\n", std::string(status.message()).c_str());
+  // Every byte of the message: a NUL inside must not cut it (inputs are quoted escaped anyway).
+  const std::string line = absl::StrCat("caawatch: ", status.message(), "\n");
+  std::fwrite(line.data(), 1, line.size(), stderr);
   return exit_code;
 }
 
@@ -54,11 +52,12 @@ std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& 
   monitor::MonitorConfig defaults;
   defaults.data_dir = DefaultDataDir();
   if (context.flags.Has("config")) {
-    absl::StatusOr<std::string> text = ReadFile(context.flags.Get("config"));
+    absl::StatusOr<std::string> text =
+        ReadBoundedFile(context.flags.Get("config"), kMaxConfigFileBytes, "--config");
     if (!text.ok()) return Fail(text.status(), 2);
     absl::StatusOr<monitor::MonitorConfig> config = monitor::ParseConfig(*text, defaults);
     if (!config.ok()) {
-      return Fail(Annotate(config.status(), context.flags.Get("config")), 2);
+      return Fail(Annotate(config.status(), QuoteInput(context.flags.Get("config"))), 2);
     }
     context.config = std::move(*config);
   } else {

@@ -4,12 +4,12 @@
 
 #include <atomic>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "base/bounded_file.h"
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
@@ -21,6 +21,9 @@
 
 namespace caawatch::cli {
 namespace {
+
+// Bearer tokens a line each: a few dozen bytes per token.
+constexpr size_t kMaxTokensFileBytes = size_t{1} << 20;
 
 std::vector<FlagSpec> RunFlags() {
   std::vector<FlagSpec> specs = CommonFlags();
@@ -55,12 +58,12 @@ absl::Status ApplyFlags(const ParsedFlags& flags, monitor::MonitorConfig* config
   if (flags.Has("watchlist")) config->watchlist_file = flags.Get("watchlist");
   for (const std::string& w : flags.GetAll("watch")) config->watch.push_back(w);
   if (!config->grpc_tokens_file.empty()) {
-    std::ifstream in(config->grpc_tokens_file);
-    if (!in)
-      return absl::InvalidArgumentError(absl::StrCat("cannot read ", config->grpc_tokens_file));
-    for (std::string line; std::getline(in, line);) {
-      line = std::string(absl::StripAsciiWhitespace(line));
-      if (!line.empty() && line[0] != '#') config->grpc_tokens.push_back(line);
+    CAAWATCH_ASSIGN_OR_RETURN(
+        const std::string text,
+        ReadBoundedFile(config->grpc_tokens_file, kMaxTokensFileBytes, "grpc_tokens_file"));
+    for (absl::string_view line : absl::StrSplit(text, '\n')) {
+      line = absl::StripAsciiWhitespace(line);
+      if (!line.empty() && line[0] != '#') config->grpc_tokens.emplace_back(line);
     }
   }
   return absl::OkStatus();

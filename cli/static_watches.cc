@@ -5,6 +5,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/bounded_file.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "watch/watchlist_index_file.h"
 
@@ -17,22 +19,23 @@ struct WatchTexts {
   std::string file;
 };
 
+// A million names, the most we support and measure, are about 15 MB of text: room for
+// issuers= lists and comments, and a bound on what a wrong path (/dev/zero, a disk image) costs.
+constexpr size_t kMaxWatchlistFileBytes = size_t{256} << 20;
+
 absl::StatusOr<WatchTexts> ReadWatchTexts(const monitor::MonitorConfig& config) {
   WatchTexts texts;
-  for (const std::string& w : config.watch) absl::StrAppend(&texts.flags, w, "\n");
+  for (const std::string& w : config.watch) {
+    // Joined a line each below: a newline inside would make two entries of one.
+    if (w.find('\n') != std::string::npos) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--watch ", QuoteInput(w), ": one entry, without a newline"));
+    }
+    absl::StrAppend(&texts.flags, w, "\n");
+  }
   if (config.watchlist_file.empty()) return texts;
-  const std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(config.watchlist_file.c_str(), "rb"),
-                                                 &std::fclose);
-  if (in == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
-  }
-  char chunk[1 << 16];
-  for (size_t n; (n = std::fread(chunk, 1, sizeof chunk, in.get())) > 0;) {
-    texts.file.append(chunk, n);
-  }
-  if (std::ferror(in.get())) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", config.watchlist_file));
-  }
+  CAAWATCH_ASSIGN_OR_RETURN(
+      texts.file, ReadBoundedFile(config.watchlist_file, kMaxWatchlistFileBytes, "watchlist"));
   return texts;
 }
 
@@ -40,7 +43,8 @@ absl::StatusOr<watch::Watchlist> Build(const monitor::MonitorConfig& config,
                                        const WatchTexts& texts) {
   watch::Watchlist::Builder builder;
   CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(texts.flags), "--watch"));
-  CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(texts.file), config.watchlist_file));
+  CAAWATCH_RETURN_IF_ERROR(
+      Annotate(builder.AddText(texts.file), QuoteInput(config.watchlist_file)));
   return std::move(builder).Build();
 }
 

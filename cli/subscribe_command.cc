@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/alert_subscriber.h"
+#include "base/bounded_file.h"
+#include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/finding_json.h"
@@ -20,12 +22,13 @@
 namespace caawatch::cli {
 namespace {
 
+// A CA certificate or a bearer token is a few KiB.
+constexpr size_t kMaxSecretFileBytes = size_t{1} << 20;
+
 absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read ", path));
-  std::ostringstream out;
-  out << in.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(out.str()));
+  CAAWATCH_ASSIGN_OR_RETURN(const std::string text,
+                            ReadBoundedFile(path, kMaxSecretFileBytes, "file"));
+  return std::string(absl::StripAsciiWhitespace(text));
 }
 
 }  // namespace

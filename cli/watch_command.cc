@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
+#include "base/quoted_input.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/static_watches.h"
@@ -27,21 +28,15 @@ constexpr char kNotStored[] =
     " is not in the stored watchlist (names given to `caawatch run` by --watch, --watchlist or "
     "the configuration file are removed there, then `run` is restarted)";
 
-// Parses NAME with the watchlist syntax and the --issuer list into a store record.
+// Parses NAME with the watchlist syntax and the --issuer list into a store record: the check
+// gRPC AddWatch and the reload of stored entries make too (watch::ParseWatchEntry).
 absl::StatusOr<store::WatchRecord> RecordFor(const std::string& name,
                                              const std::vector<std::string>& issuers) {
-  absl::StatusOr<std::vector<watch::WatchItem>> items = watch::ParseWatchlist(name);
-  if (!items.ok()) return items.status();
-  if (items->size() != 1) return absl::InvalidArgumentError("give exactly one NAME");
+  absl::StatusOr<watch::WatchItem> item = watch::ParseWatchEntry(name, issuers);
+  if (!item.ok()) return item.status();
   store::WatchRecord record;
-  const watch::WatchItem& item = items->front();
-  record.set_name(item.subtree ? "." + item.domain : item.domain);
-  for (const std::string& i : issuers) {
-    for (absl::string_view part : absl::StrSplit(i, ',', absl::SkipEmpty())) {
-      record.add_issuers(absl::AsciiStrToLower(part));
-    }
-  }
-  for (const std::string& i : item.issuers) record.add_issuers(i);
+  record.set_name(item->Name());
+  for (const std::string& i : item->issuers) record.add_issuers(i);
   record.set_added_ms(absl::ToUnixMillis(absl::Now()));
   return record;
 }
@@ -179,7 +174,10 @@ int List(const CommandContext& ctx) {
   return entries.ok() ? Print(ctx, *entries) : Fail(entries.status());
 }
 
-int Change(const CommandContext& ctx, const std::string& action, const store::WatchRecord& r) {
+// `bad_name`: why r.name() does not parse, for a `remove` of an entry stored by an older
+// caawatch under a name that no longer parses; it is removed by its exact name, if stored.
+int Change(const CommandContext& ctx, const std::string& action, const store::WatchRecord& r,
+           const absl::Status& bad_name = absl::OkStatus()) {
   absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
   // Locked: another process holds the store, normally `caawatch run`, which takes the change.
   const bool via_monitor = !store.ok() && absl::IsUnavailable(store.status());
@@ -192,11 +190,15 @@ int Change(const CommandContext& ctx, const std::string& action, const store::Wa
     std::printf("added %s%s\n", r.name().c_str(), how);
     return 0;
   }
-  absl::StatusOr<bool> removed = via_monitor ? RunningMonitor(ctx, store.status()).Remove(r.name())
-                                             : (*store)->RemoveWatch(r.name());
-  if (!removed.ok()) return Fail(removed.status());
-  if (!*removed) return Fail(absl::NotFoundError(absl::StrCat(r.name(), kNotStored)));
-  std::printf("removed %s%s\n", r.name().c_str(), how);
+  absl::StatusOr<bool> removed =
+      via_monitor ? RunningMonitor(ctx, store.status()).Remove(r.name())
+                  : (*store)->RemoveWatch(r.name());
+  if (!removed.ok()) return Fail(removed.status(), bad_name.ok() ? 1 : 2);
+  if (!*removed && !bad_name.ok()) return Fail(bad_name, 2);
+  // An unparsed name is quoted, escaped.
+  const std::string shown = bad_name.ok() ? r.name() : QuoteInput(r.name());
+  if (!*removed) return Fail(absl::NotFoundError(absl::StrCat(shown, kNotStored)));
+  std::printf("removed %s%s\n", shown.c_str(), how);
   return 0;
 }
 
@@ -230,6 +232,11 @@ int WatchCommand(const Args& args) {
     return Fail(absl::InvalidArgumentError("usage: caawatch watch add|remove NAME | list"), 2);
   }
   absl::StatusOr<store::WatchRecord> record = RecordFor(pos[1], ctx.flags.GetAll("issuer"));
+  if (!record.ok() && pos[0] == "remove") {
+    store::WatchRecord stored;
+    stored.set_name(pos[1]);
+    return Change(ctx, pos[0], stored, record.status());
+  }
   if (!record.ok()) return Fail(record.status(), 2);
   return Change(ctx, pos[0], *record);
 }

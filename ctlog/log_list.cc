@@ -1,9 +1,11 @@
 #include "ctlog/log_list.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
+#include "base/quoted_input.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::ctlog {
@@ -103,6 +105,28 @@ absl::StatusOr<std::vector<LogInfo>> ParseLogList(absl::string_view json) {
     }
   }
   return logs;
+}
+
+std::vector<std::string> MergeRepeatedLogs(std::vector<LogInfo>* logs) {
+  std::vector<std::string> messages;
+  absl::flat_hash_map<std::string, size_t> first;  // log_id -> index of its first listing.
+  std::vector<LogInfo> kept;
+  kept.reserve(logs->size());
+  for (LogInfo& log : *logs) {
+    const auto [it, inserted] =
+        first.try_emplace(std::string(log.log_id.begin(), log.log_id.end()), kept.size());
+    if (inserted) {
+      kept.push_back(std::move(log));
+      continue;
+    }
+    const LogInfo& kept_log = kept[it->second];
+    messages.push_back(absl::StrCat(
+        "log list: log ", QuoteInput(log.description), " (", QuoteInput(log.url),
+        ") has the log_id of the log listed before it, ", QuoteInput(kept_log.description), " (",
+        QuoteInput(kept_log.url), "): the later listing is ignored"));
+  }
+  *logs = std::move(kept);
+  return messages;
 }
 
 bool IsTailable(const LogInfo& log) {

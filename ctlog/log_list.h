@@ -3,6 +3,7 @@
 #ifndef CAAWATCH_CTLOG_LOG_LIST_H_
 #define CAAWATCH_CTLOG_LOG_LIST_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -18,6 +19,11 @@ absl::StatusOr<std::vector<LogInfo>> ParseLogList(absl::string_view json);
 // Whether caawatch tails the log: usable, qualified and read-only logs (read-only logs up to
 // their final size). Pending, rejected and retired logs are not tailed.
 bool IsTailable(const LogInfo& log);
+
+// Keeps the first listing of each log (by log_id) and drops the later ones, whatever their URL
+// or state: one log is tailed by one worker. Returns a message per dropped listing, naming the
+// log (descriptions quoted escaped), for the caller to warn with.
+std::vector<std::string> MergeRepeatedLogs(std::vector<LogInfo>* logs);
 
 const char* LogStateName(LogState state);
 

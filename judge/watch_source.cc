@@ -1,5 +1,7 @@
 #include "judge/watch_source.h"
 
+#include "absl/strings/str_cat.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 
 namespace caawatch::judge {
@@ -9,28 +11,33 @@ WatchSource::WatchSource(watch::Watchlist static_list, store::FindingStore* stor
       store_(store),
       current_(static_list_) {}
 
-absl::Status WatchSource::Reload() {
+absl::StatusOr<std::vector<std::string>> WatchSource::Reload() {
   absl::MutexLock reload_lock(&reload_mu_);
   std::vector<store::WatchRecord> records;
   if (store_ != nullptr) {
     CAAWATCH_ASSIGN_OR_RETURN(records, store_->ListWatch());
   }
   std::shared_ptr<const watch::Watchlist> next = static_list_;
+  std::vector<std::string> skipped;
   if (!records.empty()) {
     watch::Watchlist::Builder builder(*static_list_);
     for (const store::WatchRecord& r : records) {
-      CAAWATCH_ASSIGN_OR_RETURN(std::vector<watch::WatchItem> parsed,
-                                watch::ParseWatchlist(r.name()));
-      for (watch::WatchItem& item : parsed) {
-        item.issuers.assign(r.issuers().begin(), r.issuers().end());
-        builder.Add(item);
+      // The name as stored, with the stored issuers: the check every new entry passes.
+      absl::StatusOr<watch::WatchItem> item = watch::ParseWatchEntry(
+          r.name(), std::vector<std::string>(r.issuers().begin(), r.issuers().end()));
+      if (!item.ok()) {
+        skipped.push_back(absl::StrCat("stored watch entry ", QuoteInput(r.name()),
+                                       " skipped: ", item.status().message(),
+                                       " (`caawatch watch remove` removes it)"));
+        continue;
       }
+      builder.Add(*item);
     }
     next = std::make_shared<const watch::Watchlist>(std::move(builder).Build());
   }
   absl::MutexLock lock(&mu_);
   current_ = std::move(next);
-  return absl::OkStatus();
+  return skipped;
 }
 
 std::shared_ptr<const watch::Watchlist> WatchSource::Current() const {

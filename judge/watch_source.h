@@ -5,9 +5,10 @@
 #define CAAWATCH_JUDGE_WATCH_SOURCE_H_
 
 #include <memory>
+#include <string>
 #include <vector>
 
-#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "store/finding_store.h"
 #include "watch/watchlist.h"
@@ -24,7 +25,10 @@ class WatchSource {
   // Rebuilds the watchlist from the static entries and the store. Concurrent calls are
   // serialised, so the list in force is never older than the last Reload() to return. With no
   // stored entries the static list itself is in force: a long static list is held once.
-  [[nodiscard]] absl::Status Reload();
+  // A stored entry that does not pass ParseWatchEntry (stored by an older caawatch, or by hand)
+  // is left out, never fatal: the result says why, one message per entry, for the caller to
+  // report; the entry stays in the store until removed. Errors: the store's only.
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> Reload();
   // The current watchlist; callers keep the pointer for the duration of one batch.
   std::shared_ptr<const watch::Watchlist> Current() const;
   // The entries given at construction (flags, watchlist file, configuration).

@@ -6,8 +6,10 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 #include "watch/watchlist.h"
@@ -17,12 +19,24 @@ namespace {
 
 using Json = nlohmann::json;
 
+// The library's own words in a parse error ("parse error at line 1, column 9: syntax error
+// while parsing value - invalid literal") are kept up to this many bytes.
+constexpr size_t kMaxJsonReason = 200;
+
 absl::Status WrongType(absl::string_view want) {
   return absl::InvalidArgumentError(absl::StrCat("want ", want));
 }
 
+// No value is meant to hold a NUL byte, and in a path or a name one would cut it short
+// ("/etc/passwd\u0000.txt" opens /etc/passwd): refused, whatever the key.
+absl::Status CheckNoNul(const std::string& value) {
+  if (value.find('\0') == std::string::npos) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("holds a NUL byte: ", QuoteInput(value)));
+}
+
 absl::Status Read(const Json& v, std::string* out) {
   if (!v.is_string()) return WrongType("a string");
+  CAAWATCH_RETURN_IF_ERROR(CheckNoNul(v.get_ref<const std::string&>()));
   *out = v.get<std::string>();
   return absl::OkStatus();
 }
@@ -38,6 +52,7 @@ absl::Status Read(const Json& v, std::vector<std::string>* out) {
   std::vector<std::string> values;
   for (const Json& element : v) {
     if (!element.is_string()) return WrongType("an array of strings");
+    CAAWATCH_RETURN_IF_ERROR(CheckNoNul(element.get_ref<const std::string&>()));
     values.push_back(element.get<std::string>());
   }
   *out = std::move(values);
@@ -137,7 +152,19 @@ absl::StatusOr<Json> ParseJsonObject(absl::string_view text) {
     json = Json::parse(text.begin(), text.end(), /*cb=*/nullptr, /*allow_exceptions=*/true,
                        /*ignore_comments=*/true);
   } catch (const Json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("config: not JSON: ", e.what()));
+    // nlohmann's message ends with the token it stopped at, which may be a whole long string.
+    absl::string_view what = e.what();
+    if (const size_t id_end = what.find("] "); id_end != absl::string_view::npos) {
+      what.remove_prefix(id_end + 2);  // "[json.exception.parse_error.101] ".
+    }
+    constexpr absl::string_view kLastRead = "; last read: ";
+    const size_t last_read = what.find(kLastRead);
+    if (last_read == absl::string_view::npos) {
+      return absl::InvalidArgumentError(absl::StrCat("config: not JSON: ", QuoteInput(what)));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: not JSON: ", absl::CHexEscape(what.substr(0, std::min(last_read, kMaxJsonReason))),
+        kLastRead, QuoteInput(what.substr(last_read + kLastRead.size()))));
   }
   if (!json.is_object()) return absl::InvalidArgumentError("config: not a JSON object");
   return json;
@@ -153,13 +180,13 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
     const auto field = std::find_if(fields.begin(), fields.end(),
                                     [&key = key](const Field& f) { return key == f.key; });
     if (field == fields.end()) {
-      return absl::InvalidArgumentError(absl::StrCat("config: unknown key \"", key, "\""));
+      return absl::InvalidArgumentError(absl::StrCat("config: unknown key ", QuoteInput(key)));
     }
     CAAWATCH_RETURN_IF_ERROR(Annotate(field->read(value, &config), absl::StrCat("config: ", key)));
   }
   for (const std::string& entry : config.watch) {
     CAAWATCH_RETURN_IF_ERROR(Annotate(watch::ParseWatchItem(entry).status(),
-                                      absl::StrCat("config: watch: \"", entry, "\"")));
+                                      absl::StrCat("config: watch: ", QuoteInput(entry))));
   }
   // A lookup blocks the log worker that asked: one attempt must stay short.
   if (config.dns_timeout > absl::Seconds(60)) {

@@ -95,6 +95,13 @@ class SupervisorParts {
   bool PollerShouldWake() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(poll_mu) {
     return watches_changed || stopping;
   }
+
+  // Reloads the watchlist in force; each stored entry it had to leave out is a warning.
+  absl::Status ReloadWatches() {
+    CAAWATCH_ASSIGN_OR_RETURN(const std::vector<std::string> skipped, watches->Reload());
+    for (const std::string& message : skipped) logger->Log(LogLevel::kWarning, "watch", message);
+    return absl::OkStatus();
+  }
 };
 
 // A worker running on its own thread under Run(), with its own stop.
@@ -141,9 +148,8 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
                                                          clock, observer_options);
   parts->evaluator =
       std::make_unique<judge::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
-  parts->watches =
-      std::make_unique<judge::WatchSource>(std::move(static_watches), parts->store.get());
-  CAAWATCH_RETURN_IF_ERROR(Annotate(parts->watches->Reload(), "load the stored watchlist"));
+  parts->watches = std::make_unique<judge::WatchSource>(std::move(static_watches), parts->store.get());
+  CAAWATCH_RETURN_IF_ERROR(Annotate(parts->ReloadWatches(), "load the stored watchlist"));
   {
     const std::shared_ptr<const watch::Watchlist> list = parts->watches->Current();
     logger->Log(
@@ -166,7 +172,8 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   if (tail::LogListSource::IsUrl(config.log_list)) {
     CAAWATCH_ASSIGN_OR_RETURN(list_fetcher, ctlog::CurlHttpFetcher::Create());
   }
-  parts->log_list = std::make_unique<tail::LogListSource>(config.log_list, std::move(list_fetcher));
+  parts->log_list =
+      std::make_unique<tail::LogListSource>(config.log_list, std::move(list_fetcher), logger);
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::LogInfo> logs, parts->log_list->Load());
   tail::LogWorkerDeps& deps = parts->deps;
   deps.store = parts->store.get();
@@ -221,14 +228,15 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
   return std::min(now, stats.oldest_skipped) + interval - now;
 }
 
-void Supervisor::WatchesChanged() {
-  const absl::Status status = parts_->watches->Reload();
+absl::Status Supervisor::WatchesChanged() {
+  const absl::Status status = parts_->ReloadWatches();
   if (!status.ok()) {
     parts_->logger->Log(LogLevel::kError, "watch", std::string(status.message()));
-    return;
+    return status;
   }
   absl::MutexLock lock(&parts_->poll_mu);
   parts_->watches_changed = true;
+  return absl::OkStatus();
 }
 
 void Supervisor::ReevaluateUnknownIssuers() {
@@ -408,7 +416,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   service_options.caa_backend = &caa_service;
   service_options.logger = parts_->logger;
   service_options.static_watches = &parts_->watches->static_list();
-  service_options.on_watch_changed = [this] { WatchesChanged(); };
+  service_options.on_watch_changed = [this] { return WatchesChanged(); };
   server::MonitorService service(std::move(service_options));
   server::GrpcServerOptions grpc_options;
   grpc_options.listen = parts_->config.grpc_listen;
@@ -434,6 +442,9 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   std::map<std::string, std::unique_ptr<RunningLog>> running;
   if (!stop.HasBeenNotified()) {
     for (auto& worker : parts_->workers) {
+      // LogListSource merges a log listed twice; a second worker would race the first on the
+      // log's stored state (and its running thread must never be dropped unjoined).
+      if (running.contains(LogKey(worker->log()))) continue;
       auto log = std::make_unique<RunningLog>();
       log->info = worker->log();
       log->worker = std::move(worker);

@@ -62,8 +62,9 @@ class Supervisor {
   // full poll is due: one interval after the oldest answer it skipped, else one interval.
   absl::StatusOr<absl::Duration> ObserveWatchedNames(const watch::Watchlist* already_observed,
                                                      std::function<bool()> stop);
-  // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names.
-  void WatchesChanged();
+  // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names. A
+  // store error is logged and returned, for the gRPC caller to see the change is not in force.
+  absl::Status WatchesChanged();
   // Polls CAA of every watched name at once, then notifies initial_poll_done_, then polls each
   // caa_poll_interval, and added names at once, until Run() sets `stopping`.
   void PollCaa();

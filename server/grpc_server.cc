@@ -12,6 +12,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/bounded_file.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "ctlog/sha256.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -23,14 +25,15 @@
 namespace caawatch::server {
 namespace {
 
+// A certificate chain or a key is a few KiB.
+constexpr size_t kMaxPemFileBytes = size_t{1} << 20;
+
 absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  if (!in || buffer.str().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", what, " ", path));
+  CAAWATCH_ASSIGN_OR_RETURN(std::string pem, ReadBoundedFile(path, kMaxPemFileBytes, what));
+  if (pem.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " ", QuoteInput(path), ": empty"));
   }
-  return buffer.str();
+  return pem;
 }
 
 // Checks "authorization: Bearer T" against the configured tokens. Compares SHA-256 digests

@@ -74,15 +74,12 @@ bool HasName(const store::FindingRecord& record, absl::string_view name, bool su
   return false;
 }
 
-// A watch entry as stored: "example.com" or ".example.com" (subtree), lowercase.
-absl::StatusOr<std::string> WatchName(absl::string_view name) {
-  bool subtree = !name.empty() && name.front() == '.';
-  CAAWATCH_ASSIGN_OR_RETURN(std::string normalized, NormalizeName(name));
-  if (normalized.find('*') != std::string::npos) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad watch name \"", name, "\": use a leading dot to watch a subtree, not *"));
-  }
-  return subtree ? absl::StrCat(".", normalized) : normalized;
+// A watch entry as stored: "example.com" or ".example.com" (subtree), normalised.
+absl::StatusOr<watch::WatchItem> ParseRequestEntry(const v1::WatchEntry& entry) {
+  absl::StatusOr<watch::WatchItem> item = watch::ParseWatchEntry(
+      entry.name(), std::vector<std::string>(entry.issuers().begin(), entry.issuers().end()));
+  if (!item.ok()) return Annotate(item.status(), "bad watch entry");
+  return item;
 }
 
 }  // namespace
@@ -243,24 +240,28 @@ absl::Status MonitorService::FillCheckCaa(const v1::CheckCaaRequest& request,
 }
 
 absl::Status MonitorService::DoAddWatch(const v1::AddWatchRequest& request) {
+  // Checked as the file and the CLI check an entry: what is stored always loads again.
+  CAAWATCH_ASSIGN_OR_RETURN(const watch::WatchItem item, ParseRequestEntry(request.entry()));
   store::WatchRecord record;
-  CAAWATCH_ASSIGN_OR_RETURN(*record.mutable_name(), WatchName(request.entry().name()));
-  for (const std::string& issuer : request.entry().issuers()) {
-    CAAWATCH_ASSIGN_OR_RETURN(std::string normalized, NormalizeName(issuer));
-    record.add_issuers(normalized);
-  }
+  record.set_name(item.Name());
+  for (const std::string& issuer : item.issuers) record.add_issuers(issuer);
   record.set_added_ms(absl::ToUnixMillis(options_.clock->Now()));
   CAAWATCH_RETURN_IF_ERROR(options_.store->PutWatch(record));
-  WatchChanged();
-  return absl::OkStatus();
+  return WatchChanged();
 }
 
 absl::Status MonitorService::DoRemoveWatch(const v1::RemoveWatchRequest& request,
                                            v1::RemoveWatchResponse* response) {
-  CAAWATCH_ASSIGN_OR_RETURN(std::string name, WatchName(request.name()));
+  v1::WatchEntry entry;
+  entry.set_name(request.name());
+  absl::StatusOr<watch::WatchItem> item = ParseRequestEntry(entry);
+  // A name that no longer parses may still be stored (an older caawatch checked less): it is
+  // removed by its exact stored name.
+  const std::string name = item.ok() ? item->Name() : request.name();
   CAAWATCH_ASSIGN_OR_RETURN(bool removed, options_.store->RemoveWatch(name));
+  if (!removed && !item.ok()) return item.status();
   response->set_removed(removed);
-  if (removed) WatchChanged();
+  if (removed) return WatchChanged();
   return absl::OkStatus();
 }
 
@@ -285,11 +286,12 @@ absl::Status MonitorService::FillListWatch(v1::ListWatchResponse* response) {
   return absl::OkStatus();
 }
 
-void MonitorService::WatchChanged() {
+absl::Status MonitorService::WatchChanged() {
   if (options_.logger != nullptr) {
     options_.logger->Log(LogLevel::kInfo, "grpc", "watchlist changed");
   }
-  if (options_.on_watch_changed) options_.on_watch_changed();
+  if (!options_.on_watch_changed) return absl::OkStatus();
+  return Annotate(options_.on_watch_changed(), "stored, but the running monitor did not reload");
 }
 
 }  // namespace caawatch::server

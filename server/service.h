@@ -33,7 +33,9 @@ struct MonitorServiceOptions {
   judge::AlertHub* hub = nullptr;          // Required; must outlive the server.
   const Clock* clock = nullptr;            // Required (GetStatus lag, watch added_ms).
   CaaCheckBackend* caa_backend = nullptr;  // Optional: null makes CheckCaa UNIMPLEMENTED.
-  std::function<void()> on_watch_changed;  // Optional: after AddWatch or a removing RemoveWatch.
+  // Optional: after AddWatch or a removing RemoveWatch, puts the change in force; an error is
+  // the call's answer (the change is stored but not in force).
+  std::function<absl::Status()> on_watch_changed;
   // Optional: the monitor's fixed entries, listed by ListWatch as WATCH_STATIC; must outlive
   // the server.
   const watch::Watchlist* static_watches = nullptr;
@@ -65,9 +67,14 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   grpc::ServerUnaryReactor* CheckCaa(grpc::CallbackServerContext* context,
                                      const caawatch::v1::CheckCaaRequest* request,
                                      caawatch::v1::CheckCaaResponse* response) override;
+  // The entry passes ParseWatchEntry (the watchlist file's syntax: ".example.com" for a
+  // subtree, a '*' is a literal character) before it is stored; INVALID_ARGUMENT otherwise,
+  // with the input quoted escaped. The stored name is the normalised one.
   grpc::ServerUnaryReactor* AddWatch(grpc::CallbackServerContext* context,
                                      const caawatch::v1::AddWatchRequest* request,
                                      caawatch::v1::AddWatchResponse* response) override;
+  // `name` is normalised as AddWatch does; a name that does not parse is still removed when a
+  // stored entry has exactly that name (one stored by an older caawatch), else INVALID_ARGUMENT.
   grpc::ServerUnaryReactor* RemoveWatch(grpc::CallbackServerContext* context,
                                         const caawatch::v1::RemoveWatchRequest* request,
                                         caawatch::v1::RemoveWatchResponse* response) override;
@@ -88,7 +95,7 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   absl::Status DoRemoveWatch(const caawatch::v1::RemoveWatchRequest& request,
                              caawatch::v1::RemoveWatchResponse* response);
   absl::Status FillListWatch(caawatch::v1::ListWatchResponse* response);
-  void WatchChanged();
+  absl::Status WatchChanged();
 
   const MonitorServiceOptions options_;
 };

@@ -1,18 +1,17 @@
 #include "tail/log_list_source.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/bounded_file.h"
 #include "base/status_macros.h"
 #include "ctlog/embedded_log_list.h"
 #include "ctlog/log_list.h"
 
 namespace caawatch::tail {
 
-LogListSource::LogListSource(std::string source, std::unique_ptr<ctlog::HttpFetcher> fetcher)
-    : source_(std::move(source)), fetcher_(std::move(fetcher)) {}
+LogListSource::LogListSource(std::string source, std::unique_ptr<ctlog::HttpFetcher> fetcher,
+                             const Logger* logger)
+    : source_(std::move(source)), fetcher_(std::move(fetcher)), logger_(logger) {}
 
 bool LogListSource::IsUrl(const std::string& source) {
   return absl::StartsWith(source, "http://") || absl::StartsWith(source, "https://");
@@ -23,7 +22,7 @@ absl::StatusOr<std::optional<std::string>> LogListSource::Fetch() {
   if (fetcher_ == nullptr) return absl::InternalError("log list URL without a fetcher");
   ctlog::FetchOptions options;
   options.timeout = absl::Seconds(30);
-  options.max_body_bytes = size_t{16} << 20;  // Chrome's list is ~100 KiB.
+  options.max_body_bytes = kMaxLogListBytes;
   options.if_none_match = etag_;
   CAAWATCH_ASSIGN_OR_RETURN(ctlog::HttpResponse response, fetcher_->Get(source_, options));
   if (response.status == 304 && !etag_.empty()) return std::optional<std::string>();
@@ -44,14 +43,17 @@ absl::StatusOr<std::vector<ctlog::LogInfo>> LogListSource::Load() {
     CAAWATCH_ASSIGN_OR_RETURN(std::optional<std::string> fetched, Fetch());
     text = fetched.value_or("");
   } else {
-    std::ifstream in(source_, std::ios::binary);
-    if (!in) return absl::InvalidArgumentError(absl::StrCat("cannot read log list ", source_));
-    std::ostringstream read;
-    read << in.rdbuf();
-    text = read.str();
+    CAAWATCH_ASSIGN_OR_RETURN(text, ReadBoundedFile(source_, kMaxLogListBytes, "log list"));
   }
+  return Parse(text);
+}
+
+absl::StatusOr<std::vector<ctlog::LogInfo>> LogListSource::Parse(absl::string_view text) const {
   absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(text);
   if (!logs.ok()) return Annotate(logs.status(), "log list");
+  for (const std::string& message : ctlog::MergeRepeatedLogs(&*logs)) {
+    if (logger_ != nullptr) logger_->Log(LogLevel::kWarning, "loglist", message);
+  }
   return logs;
 }
 
@@ -59,9 +61,8 @@ absl::StatusOr<std::optional<std::vector<ctlog::LogInfo>>> LogListSource::Refres
   if (!IsUrl(source_)) return std::optional<std::vector<ctlog::LogInfo>>();
   CAAWATCH_ASSIGN_OR_RETURN(std::optional<std::string> fetched, Fetch());
   if (!fetched) return std::optional<std::vector<ctlog::LogInfo>>();
-  absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(*fetched);
-  if (!logs.ok()) return Annotate(logs.status(), "log list");
-  return std::optional<std::vector<ctlog::LogInfo>>(*std::move(logs));
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<ctlog::LogInfo> logs, Parse(*fetched));
+  return std::optional<std::vector<ctlog::LogInfo>>(std::move(logs));
 }
 
 }  // namespace caawatch::tail

@@ -9,21 +9,29 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/log.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_types.h"
 
 namespace caawatch::tail {
 
+// Chrome's list is ~100 KiB; a file or an answer over this is not a log list.
+inline constexpr size_t kMaxLogListBytes = size_t{16} << 20;
+
 class LogListSource {
  public:
   // `source`: "" (embedded), a file path, or an http:// or https:// URL. `fetcher` is used for
-  // URLs only (may be null otherwise).
-  LogListSource(std::string source, std::unique_ptr<ctlog::HttpFetcher> fetcher);
+  // URLs only (may be null otherwise). `logger` (borrowed, may be null) hears of a log listed
+  // twice.
+  LogListSource(std::string source, std::unique_ptr<ctlog::HttpFetcher> fetcher,
+                const Logger* logger = nullptr);
 
   static bool IsUrl(const std::string& source);
 
-  // Reads and parses the list. kInvalidArgument for an unreadable file or a malformed list,
-  // kUnavailable when the URL cannot be fetched (or answers other than 200).
+  // Reads and parses the list; a log listed twice is kept once (ctlog::MergeRepeatedLogs), with
+  // a warning. kInvalidArgument for an unreadable file (a file over kMaxLogListBytes, or not a
+  // regular file, included) or a malformed list, kUnavailable when the URL cannot be fetched
+  // (or answers other than 200).
   [[nodiscard]] absl::StatusOr<std::vector<ctlog::LogInfo>> Load();
   // URL sources: fetches the list again with the ETag of the last answer; nullopt when the
   // server says it is unchanged (304) or the source is not a URL. Errors as Load().
@@ -31,9 +39,11 @@ class LogListSource {
 
  private:
   absl::StatusOr<std::optional<std::string>> Fetch();
+  absl::StatusOr<std::vector<ctlog::LogInfo>> Parse(absl::string_view text) const;
 
   const std::string source_;
   std::unique_ptr<ctlog::HttpFetcher> fetcher_;
+  const Logger* const logger_;
   std::string etag_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/quoted_input.h"
 
 namespace caawatch::tail {
 
@@ -12,8 +13,8 @@ absl::StatusOr<StartAt> ParseStartAt(absl::string_view text) {
   if (!text.empty() && text[0] != '+' && text[0] != '-' && absl::SimpleAtoi(text, &index)) {
     return StartAt{StartAt::Kind::kIndex, index};
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("start_at \"", text, "\": want \"beginning\", \"end\" or an entry index"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "start_at ", QuoteInput(text), ": want \"beginning\", \"end\" or an entry index"));
 }
 
 }  // namespace caawatch::tail

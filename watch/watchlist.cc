@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "ctlog/der.h"
 #include "ctlog/punycode.h"
@@ -95,13 +96,13 @@ absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw, LabelSyntax sy
     std::optional<std::string> encoded = ctlog::ToALabels(LowercaseUtf8(label));
     if (!encoded.has_value()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("label \"", raw, "\" is not a valid UTF-8 host name label"));
+          absl::StrCat("label ", QuoteInput(raw), " is not a valid UTF-8 host name label"));
     }
     label = *std::move(encoded);
   }
   if (!IsLabelOf(syntax, label)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("invalid label \"", raw, "\" (want 1-63 letters, digits, '-' or '_'",
+        absl::StrCat("invalid label ", QuoteInput(raw), " (want 1-63 letters, digits, '-' or '_'",
                      syntax == LabelSyntax::kWatchedName ? ", or a literal '*')" : ")"));
   }
   return label;
@@ -138,12 +139,14 @@ absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, LabelSyntax s
   std::vector<std::string> labels;
   for (absl::string_view label : absl::StrSplit(name, '.')) {
     absl::StatusOr<std::string> normalised = NormaliseLabel(label, syntax);
-    if (!normalised.ok()) return Annotate(normalised.status(), absl::StrCat("name \"", raw, "\""));
+    if (!normalised.ok())
+      return Annotate(normalised.status(), absl::StrCat("name ", QuoteInput(raw)));
     labels.push_back(*std::move(normalised));
   }
   std::string domain = absl::StrJoin(labels, ".");
   if (domain.size() > kMaxDomainLength) {
-    return absl::InvalidArgumentError(absl::StrCat("name \"", raw, "\" longer than 253 octets"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("name ", QuoteInput(raw), " longer than 253 octets"));
   }
   return domain;
 }
@@ -200,13 +203,19 @@ bool GlobMatches(absl::string_view pattern, absl::string_view label) {
 
 }  // namespace
 
+std::string WatchItem::Name() const { return subtree ? absl::StrCat(".", domain) : domain; }
+
 std::string WatchItem::ToString() const {
-  std::string out = subtree ? absl::StrCat(".", domain) : domain;
+  std::string out = Name();
   if (!issuers.empty()) absl::StrAppend(&out, " issuers=", absl::StrJoin(issuers, ","));
   return out;
 }
 
 absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
+  if (text.size() > kMaxWatchEntryBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("watch entry ", QuoteInput(text),
+                                                   " longer than ", kMaxWatchEntryBytes, " bytes"));
+  }
   // Most lines are one name: split only when there is something to split (a million-line
   // watchlist is read at every start).
   const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -231,7 +240,8 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
     if (absl::StartsWith(field, "#")) break;             // A trailing comment.
     if (absl::StartsWith(field, "valid_at:")) continue;  // certspotter's legacy field.
     if (!absl::ConsumePrefix(&field, "issuers=") || seen_issuers) {
-      return absl::InvalidArgumentError(absl::StrCat("unknown or repeated field \"", field, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown or repeated field ", QuoteInput(fields[i])));
     }
     seen_issuers = true;
     absl::StatusOr<std::vector<std::string>> issuers = ParseIssuers(field);
@@ -261,6 +271,11 @@ absl::Status ReadWatchlist(absl::string_view text, PlainFn plain, ItemFn item_fn
   bool subtree = false;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
+    if (line.size() > kMaxWatchEntryBytes) {  // Comments too: the file is not a blob store.
+      return absl::InvalidArgumentError(absl::StrCat("watchlist line ", line_number,
+                                                     " longer than ", kMaxWatchEntryBytes,
+                                                     " bytes (", QuoteInput(line), ")"));
+    }
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') continue;
     if (ParsePlainName(line, &domain, &subtree)) {
@@ -292,6 +307,27 @@ absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
   CAAWATCH_RETURN_IF_ERROR(
       ForEachWatchItem(text, [&](WatchItem item) { items.push_back(std::move(item)); }));
   return items;
+}
+
+absl::StatusOr<WatchItem> ParseWatchEntry(absl::string_view name,
+                                          absl::Span<const std::string> issuers) {
+  CAAWATCH_ASSIGN_OR_RETURN(WatchItem item, ParseWatchItem(name));
+  for (const std::string& list : issuers) {
+    if (list.size() > kMaxWatchEntryBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "issuer list ", QuoteInput(list), " longer than ", kMaxWatchEntryBytes, " bytes"));
+    }
+    absl::StatusOr<std::vector<std::string>> parsed = ParseIssuers(list);
+    if (!parsed.ok()) return Annotate(parsed.status(), "issuer");
+    for (std::string& issuer : *parsed) {
+      if (!absl::c_linear_search(item.issuers, issuer)) item.issuers.push_back(std::move(issuer));
+    }
+    if (item.issuers.size() > kMaxIssuersPerEntry) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("more than ", kMaxIssuersPerEntry, " issuers for one watch entry"));
+    }
+  }
+  return item;
 }
 
 bool IssuerExpected(absl::Span<const std::string> expected,

@@ -29,6 +29,8 @@ struct WatchItem {
 
   // Back in the file syntax: ".example.com issuers=a.org,b.com"; "." for the root item.
   std::string ToString() const;
+  // ToString without the issuers (".example.com", "."): the key of a stored entry.
+  std::string Name() const;
   friend bool operator==(const WatchItem&, const WatchItem&) = default;
 };
 
@@ -42,11 +44,28 @@ struct WatchItem {
 // unparsable first labels, which match any label) and never "www.example.com" or
 // "example.com": ".example.com" watches those. kInvalidArgument for an empty line, a malformed
 // name (empty or over-long label, characters other than letters, digits, '-', '_' and '*'),
-// an invalid issuer domain or an unknown field.
+// an invalid issuer domain, an unknown field, or a text over kMaxWatchEntryBytes. Messages quote
+// the input escaped and cut short (base/quoted_input.h).
 [[nodiscard]] absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text);
 
+// The longest watch entry, and the longest watchlist line (comments included): a name is at most
+// 253 octets (about 1 KB as U-labels), so a few KB leave room for any real `issuers=` list.
+inline constexpr size_t kMaxWatchEntryBytes = 4096;
+// The most issuers one entry lists.
+inline constexpr size_t kMaxIssuersPerEntry = 100;
+
+// The one check of a watch entry given in parts, wherever it comes from (`caawatch watch add
+// NAME --issuer D`, gRPC AddWatch, a stored entry read back), so that nothing is stored that
+// would not load: `name` as ParseWatchItem takes it, and each of `issuers` an issuer domain or
+// a comma-separated list of them, added (once each) to the name's own `issuers=`.
+// kInvalidArgument as ParseWatchItem, for a bad issuer domain, or for more than
+// kMaxIssuersPerEntry issuers.
+[[nodiscard]] absl::StatusOr<WatchItem> ParseWatchEntry(absl::string_view name,
+                                                        absl::Span<const std::string> issuers);
+
 // Parses a whole watchlist file: one entry per line, blank lines and lines starting with '#'
-// skipped. kInvalidArgument naming the 1-based line number of the first bad line.
+// skipped. kInvalidArgument naming the 1-based line number of the first bad line (or of the
+// first line over kMaxWatchEntryBytes).
 [[nodiscard]] absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text);
 
 // Calls `fn` with each entry of a watchlist file (ParseWatchlist's syntax) in order, without

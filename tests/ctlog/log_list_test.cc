@@ -2,6 +2,7 @@
 // kinds are read.
 #include "ctlog/log_list.h"
 
+#include "base/quoted_input.h"
 #include "ctlog/embedded_log_list.h"
 #include "ctlog/sth.h"
 #include "tests/ctlog/corpus.h"
@@ -62,6 +63,28 @@ TEST(LogListTest, ALogIdThatIsNotTheKeyHashIsRejected) {
   EXPECT_EQ(ParseLogList(list).status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(ParseLogList("{}").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ParseLogList("not json").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// A log listed twice would get two workers racing on one stored position.
+TEST(LogListTest, ALogListedTwiceIsKeptOnceWithAMessageNamingBothListings) {
+  auto logs = ParseLogList(EmbeddedLogListJson());
+  ASSERT_TRUE(logs.ok()) << logs.status();
+  ASSERT_GE(logs->size(), 2u);
+  const size_t count = logs->size();
+  std::vector<LogInfo> listed = *logs;
+  LogInfo again = listed[0];
+  again.description = "again\x1b[2J";
+  listed.push_back(again);
+  const LogInfo second = listed[1];
+  listed.insert(listed.begin() + 1, second);
+  const std::vector<std::string> messages = MergeRepeatedLogs(&listed);
+  ASSERT_EQ(listed.size(), count);
+  for (size_t i = 0; i < count; ++i) EXPECT_EQ(listed[i].log_id, (*logs)[i].log_id);
+  EXPECT_EQ(listed[0].description, (*logs)[0].description);  // The first listing wins.
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_NE(messages[1].find("\"again\\x1b[2J\""), std::string::npos) << messages[1];
+  EXPECT_NE(messages[1].find(QuoteInput((*logs)[0].description)), std::string::npos)
+      << messages[1];
 }
 
 }  // namespace

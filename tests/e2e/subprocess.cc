@@ -152,6 +152,10 @@ CommandResult RunCommand(std::vector<std::string> argv, const std::string& log_d
   }
   std::optional<int> code = p.Wait(std::max(deadline - absl::Now(), absl::Seconds(1)));
   result.exit_code = code ? *code : -1;
+  if (!code) {  // Past the deadline: stopped first, or reading the rest of stdout never ends.
+    p.Signal(SIGKILL);
+    p.Wait(absl::Seconds(10));
+  }
   absl::StrAppend(&result.out, p.Stdout());
   result.err = p.Stderr();
   return result;

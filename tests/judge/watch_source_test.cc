@@ -67,13 +67,23 @@ TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
   EXPECT_EQ(source.Current()->MatchName("a.example.org").size(), 1u);
 }
 
-TEST_F(WatchSourceTest, ABadStoredEntryFailsTheReloadAndKeepsTheListInForce) {
+// An entry stored by an older caawatch that checked less: one bad entry must not stop the
+// others (nor a start); it is reported, and stays in the store until removed.
+TEST_F(WatchSourceTest, ABadStoredEntryIsSkippedAndReportedAndTheOthersApply) {
   WatchSource source(watch::Watchlist(), store_.get());
   Put("good.example");
-  ASSERT_TRUE(source.Reload().ok());
-  Put("bad name!");
-  EXPECT_EQ(source.Reload().code(), absl::StatusCode::kInvalidArgument);
+  Put("a..b.com");
+  Put(std::string(64, 'x') + ".com");
+  absl::StatusOr<std::vector<std::string>> skipped = source.Reload();
+  ASSERT_TRUE(skipped.ok()) << skipped.status();
+  ASSERT_EQ(skipped->size(), 2u);
+  EXPECT_THAT((*skipped)[0], ::testing::HasSubstr("\"a..b.com\""));
+  EXPECT_THAT((*skipped)[1], ::testing::HasSubstr("\"" + std::string(64, 'x') + ".com\""));
   EXPECT_THAT(Listed(source), UnorderedElementsAre("good.example"));
+  ASSERT_TRUE(store_->RemoveWatch("a..b.com").ok());
+  skipped = source.Reload();
+  ASSERT_TRUE(skipped.ok()) << skipped.status();
+  EXPECT_EQ(skipped->size(), 1u);
 }
 
 // Reloads racing with changes: once the changes and the reloads that follow them are done,

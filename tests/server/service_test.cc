@@ -55,7 +55,10 @@ class MonitorServiceTest : public ::testing::Test {
     options.hub = &hub_;
     options.clock = &clock_;
     options.caa_backend = caa_backend_;
-    options.on_watch_changed = [this] { ++watch_changes_; };
+    options.on_watch_changed = [this] {
+      ++watch_changes_;
+      return absl::OkStatus();
+    };
     options.static_watches = &static_watches_;
     options.subscribe_page_size = 4;  // Small pages: the tests cross page boundaries.
     service_ = std::make_unique<MonitorService>(options);
