@@ -1,5 +1,8 @@
 #include "cli/finding_json.h"
 
+#include <string>
+#include <vector>
+
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -36,11 +39,28 @@ json ObservationJson(const v1::CaaObservation& o) {
 }
 
 json EntryJson(const v1::LogEntryRef& e) {
-  return {{"log_id", e.log_id()},
-          {"log_url", StringOrNull(e.log_url())},
-          {"index", e.index()},
-          {"timestamp", StringOrNull(e.timestamp())},
-          {"type", e.type()}};
+  json out = {{"log_id", e.log_id()},
+              {"log_url", StringOrNull(e.log_url())},
+              {"index", e.index()},
+              {"timestamp", StringOrNull(e.timestamp())},
+              {"type", e.type()}};
+  if (!e.has_inclusion()) return out;
+  const v1::InclusionProof& p = e.inclusion();
+  json proof = {{"leaf_hash", p.leaf_hash()},
+                {"tree_size", p.tree_size()},
+                {"root_hash", p.root_hash()},
+                {"sth_timestamp", StringOrNull(p.sth_timestamp())},
+                {"method", p.method()}};
+  if (p.method() == "root") proof["from_size"] = p.from_size();
+  if (p.method() == "consistency") {
+    proof["prefix_size"] = p.prefix_size();
+    proof["prefix_nodes"] =
+        std::vector<std::string>(p.prefix_nodes().begin(), p.prefix_nodes().end());
+    proof["consistency_proof"] =
+        std::vector<std::string>(p.consistency_proof().begin(), p.consistency_proof().end());
+  }
+  out["inclusion"] = std::move(proof);
+  return out;
 }
 
 json EvidenceJson(const std::string& evidence) {

@@ -62,6 +62,13 @@ class LogTailer {
   // serves malformed or missing data, kUnavailable for transport errors.
   [[nodiscard]] virtual absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) = 0;
 
+  // PROOF(m, D[n]) for 0 < m < n <= a verified head's size, from wherever the log offers it
+  // (get-sth-consistency, or the hash tiles of the tree of size n). Nothing is checked here: the
+  // caller verifies it against signed roots. A monitor uses it to prove a prefix of the entries
+  // it read (the collapsed tree at m) is in a signed tree before it trusts them (issue 15).
+  [[nodiscard]] virtual absl::StatusOr<std::vector<Sha256Hash>> ConsistencyProof(uint64_t m,
+                                                                                 uint64_t n) = 0;
+
   virtual const TailerState& state() const = 0;
   // Tiled logs: the signed note of the last head FetchSth() accepted, as served (evidence kept
   // with the head). Empty for RFC 6962 logs, whose head is the STH itself.

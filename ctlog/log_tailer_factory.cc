@@ -26,6 +26,9 @@ class HttpRfc6962Tailer final : public LogTailer {
   absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override {
     return tailer_->FetchBatch(sth);
   }
+  absl::StatusOr<std::vector<Sha256Hash>> ConsistencyProof(uint64_t m, uint64_t n) override {
+    return tailer_->ConsistencyProof(m, n);
+  }
   const TailerState& state() const override { return tailer_->state(); }
 
  private:

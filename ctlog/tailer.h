@@ -42,6 +42,12 @@ class Tailer final : public LogTailer {
   // to it. Precondition: position < sth.tree_size and sth was returned by FetchSth.
   [[nodiscard]] absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override;
 
+  // get-sth-consistency.
+  [[nodiscard]] absl::StatusOr<std::vector<Sha256Hash>> ConsistencyProof(uint64_t m,
+                                                                         uint64_t n) override {
+    return client_->GetConsistencyProof(m, n);
+  }
+
   const TailerState& state() const override { return state_; }
 
  private:

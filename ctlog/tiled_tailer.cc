@@ -73,6 +73,11 @@ absl::Status TiledTailer::AuditTreeHead(const SignedTreeHead& head) {
   });
 }
 
+absl::StatusOr<std::vector<Sha256Hash>> TiledTailer::ConsistencyProof(uint64_t m, uint64_t n) {
+  TileHashReader reader(&client_, n);
+  return reader.ConsistencyProof(m);
+}
+
 absl::StatusOr<DataTile> TiledTailer::ServedTile(uint64_t index, uint64_t width,
                                                  absl::StatusOr<DataTile> tile) {
   if (width < kTileWidth && absl::IsNotFound(tile.status())) {

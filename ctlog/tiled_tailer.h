@@ -49,6 +49,10 @@ class TiledTailer final : public LogTailer {
   // neither is served (404); kDataLoss for a malformed tile, or an issuer whose hash is wrong.
   [[nodiscard]] absl::StatusOr<Batch> FetchBatch(const SignedTreeHead& sth) override;
 
+  // Computed from the hash tiles of the tree of size n.
+  [[nodiscard]] absl::StatusOr<std::vector<Sha256Hash>> ConsistencyProof(uint64_t m,
+                                                                         uint64_t n) override;
+
   const TailerState& state() const override { return state_; }
   // The note text of the checkpoint the last successful FetchSth() verified (empty before).
   const std::string& checkpoint_note() const { return checkpoint_note_; }

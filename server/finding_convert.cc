@@ -95,6 +95,20 @@ void FillEntry(const store::EntryRef& in, v1::LogEntryRef* out) {
   out->set_index(in.index());
   out->set_timestamp(FormatMillis(in.timestamp_ms()));
   out->set_type(in.precert() ? "precert_entry" : "x509_entry");
+  if (!in.has_inclusion()) return;
+  const store::InclusionRecord& p = in.inclusion();
+  v1::InclusionProof* proof = out->mutable_inclusion();
+  proof->set_leaf_hash(absl::Base64Escape(p.leaf_hash()));
+  proof->set_tree_size(p.tree_size());
+  proof->set_root_hash(absl::Base64Escape(p.root_hash()));
+  proof->set_sth_timestamp(FormatMillis(static_cast<int64_t>(p.sth_timestamp_ms())));
+  proof->set_method(p.method());
+  proof->set_from_size(p.from_size());
+  proof->set_prefix_size(p.prefix_size());
+  for (const std::string& n : p.prefix_nodes()) proof->add_prefix_nodes(absl::Base64Escape(n));
+  for (const std::string& h : p.consistency_proof()) {
+    proof->add_consistency_proof(absl::Base64Escape(h));
+  }
 }
 
 }  // namespace

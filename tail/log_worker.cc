@@ -151,7 +151,9 @@ store::LogStateRecord LogWorker::StateRecord(const ctlog::TailerState& s,
 
 // The finding for a kDataLoss status: with ctlog::Misbehaviour evidence when the status carries
 // it (keyed by the event, so it is alerted once), else keyed by the message.
-absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
+absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence,
+                                           const nlohmann::json& unproven,
+                                           const ctlog::TailerState* state) {
   const std::optional<ctlog::Misbehaviour> m = ctlog::MisbehaviourOf(evidence);
   nlohmann::json j = nlohmann::json::object();
   std::string key = absl::StrCat(log_id_, evidence.message());
@@ -179,18 +181,26 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
   j["log_id"] = absl::Base64Escape(log_id_);
   j["log"] = log_.description;
   j["error"] = std::string(evidence.message());
+  std::string reason(evidence.message());
+  if (unproven.is_array() && !unproven.empty()) {
+    // Watched entries among those that failed: their findings were never kept or alerted.
+    j["unproven_entries"] = unproven;
+    absl::StrAppend(&reason, "; ", unproven.size(),
+                    " watched entries among them are not in the signed tree and were not kept");
+  }
   store::FindingRecord f;
   f.set_kind("log_misbehaviour");
   f.set_verdict("log_misbehaviour");
   // A stale head is a broken promise of freshness, not of the tree's integrity.
   f.set_severity(m && m->kind == ctlog::MisbehaviourKind::kStale ? "warning" : "critical");
-  f.set_reason(std::string(evidence.message()));
+  f.set_reason(reason);
   f.set_recorded_ms(absl::ToUnixMillis(deps_.clock->Now()));
   f.set_misbehaviour_key(Bytes(ctlog::Sha256(key)));
   f.set_evidence(j.dump());
   last_error_ = std::string(evidence.message());
   store::CommitRequest request;
-  request.log_state = StateRecord(tailer_->state(), latest_tree_size_ > 0 ? &latest_sth_ : nullptr);
+  request.log_state = StateRecord(state != nullptr ? *state : tailer_->state(),
+                                  latest_tree_size_ > 0 ? &latest_sth_ : nullptr);
   request.findings.push_back(std::move(f));
   CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
   if (!result.created.empty()) {
@@ -200,9 +210,10 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence) {
   return absl::OkStatus();
 }
 
-absl::Status LogWorker::Fail(const absl::Status& status) {
+absl::Status LogWorker::Fail(const absl::Status& status, const nlohmann::json& unproven,
+                             const ctlog::TailerState* state) {
   if (absl::IsDataLoss(status) && ctlog::MisbehaviourOf(status).has_value()) {
-    CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(status));
+    CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(status, unproven, state));
     return status;
   }
   last_error_ = std::string(status.message());
@@ -239,12 +250,9 @@ absl::Status LogWorker::AuditPendingHeads() {
   return absl::OkStatus();
 }
 
-absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
-                                     const ctlog::TailerState& state_after,
-                                     const ctlog::SignedTreeHead& sth, bool sync) {
+absl::Status LogWorker::JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFindings* held) {
   const std::shared_ptr<const watch::Watchlist> watchlist = deps_.watches->Current();
   const absl::Time now = deps_.clock->Now();
-  store::CommitRequest request;
   struct Hit {
     ctlog::LogEntry entry;
     std::vector<judge::WatchHit> hits;
@@ -277,13 +285,20 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
     const ctlog::LogEntry& entry = m.entry;
     CAAWATCH_ASSIGN_OR_RETURN(store::FindingRecord finding,
                               deps_.evaluator->Evaluate(entry, log_, m.hits, now));
+    std::pair<std::string, std::string> certificate;
     if (!entry.certificate_der.empty()) {
-      request.certificates.emplace_back(
-          Bytes(entry.identity.sha256),
-          std::string(entry.certificate_der.begin(), entry.certificate_der.end()));
+      certificate = {Bytes(entry.identity.sha256),
+                     std::string(entry.certificate_der.begin(), entry.certificate_der.end())};
     }
-    request.findings.push_back(std::move(finding));
+    held->Add(std::move(finding), entry.leaf_hash, std::move(certificate));
   }
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::Commit(HeldFindings* held, const ctlog::TailerState& state_after,
+                               const ctlog::SignedTreeHead& sth, bool sync) {
+  store::CommitRequest request;
+  held->MoveInto(&request);
   last_error_.clear();
   request.log_state = StateRecord(state_after, &sth);
   request.sync = sync;
@@ -295,6 +310,36 @@ absl::Status LogWorker::ProcessBatch(const ctlog::LogTailer::Batch& batch,
   }
   if (!result.created.empty()) deps_.alerts->Publish(result.created.back().seq());
   return absl::OkStatus();
+}
+
+absl::Status LogWorker::ProveAndCommit(const ctlog::TailerState& state,
+                                       const ctlog::SignedTreeHead& target, HeldFindings* held) {
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::Sha256Hash> proof,
+                            tailer_->ConsistencyProof(state.position, target.tree_size));
+  const ctlog::Sha256Hash prefix_root = state.tree.Root();
+  const absl::Status consistent = ctlog::VerifyConsistency(state.position, target.tree_size,
+                                                           prefix_root, target.root_hash, proof);
+  if (consistent.ok()) {
+    held->ProvenByConsistency(target, state.tree, proof);
+    return Commit(held, state, target, /*sync=*/true);
+  }
+  ctlog::Misbehaviour m;
+  m.kind = ctlog::MisbehaviourKind::kRootMismatch;
+  m.message = absl::StrCat(
+      "entries [", state.verified_size, ", ", state.position,
+      ") are not a prefix of the signed tree of size ", target.tree_size, ": they hash to ",
+      absl::Base64Escape(Bytes(prefix_root)), " and the consistency proof to root ",
+      absl::Base64Escape(Bytes(target.root_hash)), " fails (", consistent.message(), ")");
+  m.head = target;
+  m.computed_root = prefix_root;
+  m.proof = proof;
+  if (state.verified_size > 0) {
+    m.against.emplace();
+    m.against->tree_size = state.verified_size;
+    m.against->root_hash = state.verified_root;
+    m.against->timestamp_ms = state.verified_timestamp_ms;
+  }
+  return ctlog::MisbehaviourError(m);
 }
 
 absl::Status LogWorker::RootMismatch(const ctlog::SignedTreeHead& target,
@@ -340,42 +385,105 @@ absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_
   if (finishing_ && (target_size == 0 || final_size_ < target_size)) target_size = final_size_;
   CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
   const ctlog::SignedTreeHead target = latest_sth_;
-  const uint64_t position = tailer_->state().position;
-  if (position >= target.tree_size || (target_size != 0 && position >= target_size)) {
+  for (bool again = true; again;) {
+    again = false;
+    CAAWATCH_RETURN_IF_ERROR(TailTo(stop, target, target_size, &again));
+    if (stop.HasBeenNotified()) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LogWorker::TailTo(const absl::Notification& stop, const ctlog::SignedTreeHead& target,
+                               uint64_t target_size, bool* again) {
+  CAAWATCH_RETURN_IF_ERROR(EnsureStarted());  // Again after a pass that proved what it held.
+  if (tailer_->state().position >= target.tree_size ||
+      (target_size != 0 && tailer_->state().position >= target_size)) {
     return absl::OkStatus();
   }
   absl::Status fetch_error, process_error;
   bool verified = false;
+  // Findings are held until their entries are proven in `target` (issue 15): by the root when
+  // the tree reaches target's size, or by a consistency proof when too many are held. Nothing
+  // is committed after a held batch (not even a position) before they are, so a restart reads
+  // them again.
+  HeldFindings held;
+  ctlog::TailerState held_state;  // The state after the last batch judged while holding.
+  ctlog::TailerState committed = tailer_->state();
+  const uint64_t from_size = committed.verified_size;  // What a root match folds from.
+  bool prove_held = false;
+  nlohmann::json unproven;
   BatchPrefetcher prefetcher(tailer_.get(), target, target_size, options_.prefetch_batches, &stop);
   while (std::optional<PrefetchedBatch> next = prefetcher.Next()) {
     const PrefetchedBatch& fetched = *next;
     if (fetched.batch.verification == ctlog::LogTailer::Verification::kRootMismatch) {
       fetch_error = RootMismatch(target, fetched);
+      unproven = held.TakeUnproven(fetch_error.message());
       break;
     }
     const uint64_t position = fetched.state_after.position;
     const bool last = position >= target.tree_size || (target_size != 0 && position >= target_size);
+    process_error = JudgeBatch(fetched.batch, &held);
+    if (!process_error.ok()) break;
+    const bool batch_verified =
+        fetched.batch.verification == ctlog::LogTailer::Verification::kVerified;
+    if (!held.empty() && !batch_verified) {
+      held_state = fetched.state_after;
+      if (held.size() >= options_.max_held_findings && !last) {
+        prove_held = true;
+        break;
+      }
+      if (last) break;  // Stopped short of target (target_size): proven in a later pass.
+      if (stop.HasBeenNotified()) break;
+      continue;
+    }
+    if (batch_verified) held.ProvenByRoot(from_size, target);
     // Positions are synced at least once a second and when caught up (CommitRequest::sync):
     // one fsync per batch would cap a fast log at the disk's sync rate.
     const absl::Time now = absl::Now();
     const bool sync = last || now - last_position_sync_ >= absl::Seconds(1);
     if (sync) last_position_sync_ = now;
-    process_error = ProcessBatch(fetched.batch, fetched.state_after, target, sync);
+    process_error = Commit(&held, fetched.state_after, target, sync);
     if (!process_error.ok()) break;
+    committed = fetched.state_after;
     verified_size_ = fetched.state_after.verified_size;
-    verified |= fetched.batch.verification == ctlog::LogTailer::Verification::kVerified;
+    verified |= batch_verified;
     if (stop.HasBeenNotified()) break;
   }
-  if (fetch_error.ok() && process_error.ok() && !stop.HasBeenNotified()) {
+  if (fetch_error.ok() && process_error.ok() && !prove_held && !stop.HasBeenNotified()) {
     fetch_error = prefetcher.error();  // Comes after every batch fetched before it.
   }
-  if (!prefetcher.Finish()) {
-    // Batches fetched ahead were not committed: the tailer must resume from the stored state.
+  const bool in_step = prefetcher.Finish();  // The tailer is ours again.
+  if (fetch_error.ok() && process_error.ok() && (prove_held || !held.empty()) &&
+      !stop.HasBeenNotified()) {
+    // Too many held, or the pass ended short of target's size: one consistency proof from
+    // what was read to target proves them all.
+    const absl::Status proved = ProveAndCommit(held_state, target, &held);
+    if (proved.ok()) {
+      *again = prove_held;
+    } else if (ctlog::MisbehaviourOf(proved).has_value()) {
+      unproven = held.TakeUnproven(proved.message());
+      const absl::Status recorded = RecordMisbehaviour(proved, unproven, &committed);
+      tailer_.reset();  // It read past what is committed.
+      CAAWATCH_RETURN_IF_ERROR(recorded);
+      return proved;
+    } else {
+      fetch_error = proved;  // Not proven now (transport): read again later.
+    }
+    const absl::Status result =
+        fetch_error.ok() ? absl::OkStatus() : Fail(fetch_error, nlohmann::json(), &committed);
+    tailer_.reset();  // It read past what is committed: resume from the store.
+    return result;
+  }
+  if (!in_step || !held.empty()) {
+    // Batches fetched ahead, or held and not proven, were not committed: the tailer must resume
+    // from the stored state.
+    absl::Status result = process_error;
+    if (result.ok() && !fetch_error.ok()) result = Fail(fetch_error, unproven, &committed);
     tailer_.reset();
-    return process_error;
+    return result;
   }
   CAAWATCH_RETURN_IF_ERROR(process_error);
-  if (!fetch_error.ok()) return Fail(fetch_error);
+  if (!fetch_error.ok()) return Fail(fetch_error, unproven);
   if (verified) CAAWATCH_RETURN_IF_ERROR(AuditPendingHeads());
   return absl::OkStatus();
 }

@@ -1,8 +1,10 @@
 // Tails one log of either kind (RFC 6962 or static-ct-api, through ctlog::LogTailer): tailer step
 // -> decode -> watchlist match -> CAA evaluation -> one atomic commit per batch (findings + log
-// position) -> alert notification. Run() runs on the caller's thread (the Supervisor gives each
-// log one; tests drive CatchUp() directly); each CatchUp fetches on a second thread of its own,
-// a few batches ahead (BatchPrefetcher).
+// position) -> alert notification. A certificate finding is committed and alerted only once its
+// entry is proven to be in a signed tree head (issue 15): until then it is held (HeldFindings).
+// Run() runs on the caller's thread (the Supervisor gives each log one; tests drive CatchUp()
+// directly); each CatchUp fetches on a second thread of its own, a few batches ahead
+// (BatchPrefetcher).
 #ifndef CAAWATCH_TAIL_LOG_WORKER_H_
 #define CAAWATCH_TAIL_LOG_WORKER_H_
 
@@ -21,12 +23,14 @@
 #include "judge/alert_hub.h"
 #include "judge/issuance_evaluator.h"
 #include "judge/watch_source.h"
-#include "store/finding_store.h"
 #include "tail/batch_prefetcher.h"
+#include "tail/held_findings.h"
 #include "tail/paced_fetcher.h"
-#include "tail/start_at.h"
 #include "tail/stored_issuer_certificates.h"
 #include "tail/tree_head_ledger.h"
+#include "nlohmann/json.hpp"
+#include "store/finding_store.h"
+#include "tail/start_at.h"
 
 namespace caawatch::tail {
 
@@ -42,6 +46,11 @@ struct LogWorkerOptions {
   // log_misbehaviour finding (ctlog::CheckTreeHeadAge).
   absl::Duration mmd_tolerance = absl::Minutes(10);
   PacingOptions pacing;  // Applied when LogWorkerDeps::pacing_clock is set.
+  // Findings held while their entries are not yet proven in a signed tree (a long catch-up to a
+  // far head verifies its root only at the end). Reaching this many, the worker proves the
+  // entries read so far with one consistency proof to the head and commits them: held memory
+  // (a finding and its certificate, a few KiB) stays bounded.
+  size_t max_held_findings = 4096;
 };
 
 // Everything a worker uses but does not own; all must outlive it.
@@ -64,7 +73,10 @@ class LogWorker {
             LogWorkerOptions options);
 
   // Processes every entry up to the tree size of a freshly fetched STH (or `target_size` if
-  // smaller and non-zero). Every head is kept in the store and audited (TreeHeadLedger); a head
+  // smaller and non-zero). A watched entry's finding is committed (and alerted) only with the
+  // proof that the entry is in that signed head; an entry that is not (the entries do not hash
+  // to its root) is evidence in the kDataLoss finding below, never a certificate finding. Every
+  // head is kept in the store and audited (TreeHeadLedger); a head
   // older than the MMD allows is recorded as a `stale` finding without stopping the tailing.
   // OK: caught up. kUnavailable: transient, retry later. kDataLoss: the log misbehaved; the
   // evidence (ctlog::Misbehaviour: both heads, the proof) is committed as a finding, once per
@@ -91,17 +103,32 @@ class LogWorker {
  private:
   absl::Status EnsureStarted();
   absl::StatusOr<ctlog::TailerState> StartState();
-  // Matches, evaluates and commits `batch` with the tailer state after it; `sync`: see
-  // store::CommitRequest::sync.
-  absl::Status ProcessBatch(const ctlog::LogTailer::Batch& batch,
-                            const ctlog::TailerState& state_after, const ctlog::SignedTreeHead& sth,
-                            bool sync);
+  // One pass of CatchUp towards `target`; sets *again when it stopped early to prove and commit
+  // the findings it held (max_held_findings) and the rest is still to be read.
+  absl::Status TailTo(const absl::Notification& stop, const ctlog::SignedTreeHead& target,
+                      uint64_t target_size, bool* again);
+  // Matches and evaluates `batch`, adding the findings to `held` (not committed).
+  absl::Status JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFindings* held);
+  // Commits the findings of `held` (proven by now) with the tailer state `state_after`; `sync`:
+  // see store::CommitRequest::sync.
+  absl::Status Commit(HeldFindings* held, const ctlog::TailerState& state_after,
+                      const ctlog::SignedTreeHead& sth, bool sync);
+  // Proves the entries of `state` (the state after the last batch judged, below target) with a
+  // consistency proof from its tree to `target`, then commits `held` with it. kDataLoss with
+  // evidence when the proof does not verify.
+  absl::Status ProveAndCommit(const ctlog::TailerState& state, const ctlog::SignedTreeHead& target,
+                              HeldFindings* held);
   // The kRootMismatch evidence for a batch that completed `target` and did not match its root.
   absl::Status RootMismatch(const ctlog::SignedTreeHead& target,
                             const PrefetchedBatch& fetched) const;
-  absl::Status RecordMisbehaviour(const absl::Status& evidence);
+  // `unproven`: the entries whose findings were not kept because of it (HeldFindings); `state`:
+  // the log state to record with it (null: the tailer's).
+  absl::Status RecordMisbehaviour(const absl::Status& evidence,
+                                  const nlohmann::json& unproven = nlohmann::json(),
+                                  const ctlog::TailerState* state = nullptr);
   // Records DataLoss as misbehaviour, keeps other errors as last_error_; returns `status`.
-  absl::Status Fail(const absl::Status& status);
+  absl::Status Fail(const absl::Status& status, const nlohmann::json& unproven = nlohmann::json(),
+                    const ctlog::TailerState* state = nullptr);
   absl::Status CheckAge(const ctlog::SignedTreeHead& head);
   absl::Status AuditPendingHeads();
   store::LogStateRecord StateRecord(const ctlog::TailerState& state,

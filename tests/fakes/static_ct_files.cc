@@ -178,6 +178,9 @@ absl::Status WriteStaticCtFiles(const TestLog& log, const std::string& dir,
   }
   std::vector<Sha256Hash> leaf_hashes;
   for (const ctlog::RawEntry& e : entries) leaf_hashes.push_back(ReferenceLeafHash(e.leaf_input));
+  for (const auto& [index, forged] : options.forged_entries) {
+    if (index < entries.size()) entries[index] = forged;  // After the honest hashes were taken.
+  }
   CAAWATCH_RETURN_IF_ERROR(WriteDataTiles(entries, dir, options));
   CAAWATCH_RETURN_IF_ERROR(WriteHashTiles(std::move(leaf_hashes), dir, options));
   CAAWATCH_ASSIGN_OR_RETURN(const std::string note, StaticCtCheckpoint(log, options));

@@ -6,6 +6,8 @@
 #ifndef CAAWATCH_TESTS_FAKES_STATIC_CT_FILES_H_
 #define CAAWATCH_TESTS_FAKES_STATIC_CT_FILES_H_
 
+#include <cstdint>
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,6 +23,9 @@ struct StaticCtFilesOptions {
   bool add_foreign_signature = true;
   // Delete partial tiles (data and hash) whose full tile now exists, as tlog-tiles allows.
   bool remove_partials_of_full_tiles = false;
+  // A hostile log (issue 15): the data tiles carry these entries in place of the log's at
+  // those indexes, while the hash tiles and the checkpoint stay those of the honest tree.
+  std::map<uint64_t, ctlog::RawEntry> forged_entries;
 };
 
 // Writes (or rewrites, after the log grew) the files under `dir`, the checkpoint last, so a

@@ -25,6 +25,11 @@
 //                        and at every later publication (tiles first, checkpoint last), and
 //                        serve DIR with nginx (no gzip)
 //   --tiled-loglist-out FILE  with --tiles-dir: a v3 log list naming that tiled log
+//   --forge-entry INDEX:NAME:CA  a hostile log (issue 15): get-entries answers, and the data
+//                        tiles with --tiles-dir, carry a certificate for NAME from CA in place
+//                        of entry INDEX, while the signed tree heads, consistency proofs and
+//                        hash tiles stay honest; until SIGUSR2, which makes every answer honest
+//                        again (prints "honest")
 #include <signal.h>
 
 #include <cstdio>
@@ -33,6 +38,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -73,6 +79,8 @@ struct Flags {
   std::string names_out;
   std::string tiles_dir;
   std::string tiled_loglist_out;
+  std::optional<uint64_t> forge_index;
+  std::pair<std::string, CaBrand> forge_plant;
 };
 
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
@@ -114,6 +122,15 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       ok = absl::SimpleAtoi(value, &flags.delay_ms) && flags.delay_ms >= 0;
     } else if (arg == "--batch-cap") {
       ok = absl::SimpleAtoi(value, &flags.batch_cap) && flags.batch_cap > 0;
+    } else if (arg == "--forge-entry") {
+      std::vector<std::string> parts = absl::StrSplit(value, absl::MaxSplits(':', 2));
+      uint64_t index = 0;
+      ok = parts.size() == 3 && absl::SimpleAtoi(parts[0], &index) && !parts[1].empty();
+      if (ok) {
+        CAAWATCH_ASSIGN_OR_RETURN(const CaBrand brand, ParseCaBrand(parts[2]));
+        flags.forge_index = index;
+        flags.forge_plant = {parts[1], brand};
+      }
     } else if (arg == "--plant" || arg == "--plant-on-signal" || arg == "--plant-per-signal") {
       std::pair<std::string, std::string> parts = absl::StrSplit(value, absl::MaxSplits(':', 1));
       CAAWATCH_ASSIGN_OR_RETURN(const CaBrand brand, ParseCaBrand(parts.second));
@@ -259,19 +276,37 @@ std::string TiledLogListJson(const TestLog& log, const std::string& monitoring_u
   return list.dump(2);
 }
 
-// Writes (or rewrites, after the log grew) the published log as static-ct-api files.
-absl::Status WriteTiles(const Flags& flags, const TestLog& log) {
+// The get-entries element of an x509_entry for `name` from `chain` that is in no tree of `log`
+// (--forge-entry): logged by a scratch log of its own.
+absl::StatusOr<ctlog::RawEntry> ForgedEntry(const std::string& name, const CaChain& chain,
+                                            CertificateFactory* factory, const Clock& clock) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<TestLog> scratch, TestLog::Create(&clock, 999));
+  CAAWATCH_ASSIGN_OR_RETURN(const Der cert,
+                            factory->MakeLeaf(chain.intermediate, LeafFor(name, clock.Now())));
+  CAAWATCH_RETURN_IF_ERROR(
+      scratch->AddX509(cert, {chain.intermediate.der, chain.root.der}).status());
+  CAAWATCH_RETURN_IF_ERROR(scratch->PublishSth().status());
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<ctlog::RawEntry> entries, scratch->GetEntries(0, 0, 1));
+  return std::move(entries[0]);
+}
+
+// Writes (or rewrites, after the log grew) the published log as static-ct-api files, with
+// `forged` in its data tiles.
+absl::Status WriteTiles(const Flags& flags, const TestLog& log,
+                        const std::map<uint64_t, ctlog::RawEntry>& forged) {
   const std::string dir = std::filesystem::absolute(flags.tiles_dir).string() + "/log";
   std::filesystem::create_directories(dir);
   StaticCtFilesOptions options;
   options.origin = "tiled.caawatch.test/log";
+  options.forged_entries = forged;
   return WriteStaticCtFiles(log, dir, options);
 }
 
 // Writes the published log as static-ct-api files and serves them with nginx.
-absl::StatusOr<std::unique_ptr<NginxServer>> ServeTiles(const Flags& flags, const TestLog& log) {
+absl::StatusOr<std::unique_ptr<NginxServer>> ServeTiles(
+    const Flags& flags, const TestLog& log, const std::map<uint64_t, ctlog::RawEntry>& forged) {
   const std::string root = std::filesystem::absolute(flags.tiles_dir).string();
-  CAAWATCH_RETURN_IF_ERROR(WriteTiles(flags, log));
+  CAAWATCH_RETURN_IF_ERROR(WriteTiles(flags, log, forged));
   NginxOptions nginx_options;
   nginx_options.gzip = false;
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<NginxServer> nginx,
@@ -300,9 +335,18 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   if (flags.realistic > 0) CAAWATCH_RETURN_IF_ERROR(AddRealistic(flags, log.get(), issuers, clock));
   CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants, log.get(), &issuers, clock.Now()));
   if (flags.publish) CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
+  std::map<uint64_t, ctlog::RawEntry> forged;  // Served until SIGUSR2.
+  if (flags.forge_index) {
+    CAAWATCH_ASSIGN_OR_RETURN(
+        forged[*flags.forge_index],
+        ForgedEntry(flags.forge_plant.first, issuers.chains.at(flags.forge_plant.second),
+                    &issuers.factory, clock));
+    std::cout << "forged " << flags.forge_plant.first << " at index " << *flags.forge_index
+              << std::endl;
+  }
   std::unique_ptr<NginxServer> nginx;
   if (!flags.tiles_dir.empty()) {
-    CAAWATCH_ASSIGN_OR_RETURN(nginx, ServeTiles(flags, *log));
+    CAAWATCH_ASSIGN_OR_RETURN(nginx, ServeTiles(flags, *log, forged));
   }
 
   TestLogServerOptions options;
@@ -313,6 +357,7 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
                             TestLogServer::Start(log.get(), options));
   // Every answer, for as long as this process lives, is the delayed kind of fault.
   if (flags.delay_ms > 0) server->InjectFault(Fault::kDelay, std::numeric_limits<int>::max());
+  if (!forged.empty()) server->ForgeEntry(*forged.begin());
   if (!flags.loglist_out.empty()) {
     CAAWATCH_RETURN_IF_ERROR(WriteAtomically(flags.loglist_out, server->LogListJson()));
   }
@@ -341,6 +386,13 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
     }
     if (sig == SIGTERM || sig == SIGINT) break;
     if (sig < 0 && errno != EAGAIN) continue;  // EINTR.
+    if (sig == SIGUSR2) {
+      forged.clear();
+      server->ForgeEntry(std::nullopt);
+      if (nginx != nullptr) CAAWATCH_RETURN_IF_ERROR(WriteTiles(flags, *log, forged));
+      std::cout << "honest" << std::endl;
+      continue;
+    }
     if (sig < 0) CAAWATCH_RETURN_IF_ERROR(AddNoise(log.get(), &issuers, clock.Now()));
     if (sig == SIGUSR1 && !planted_on_signal) {
       CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants_on_signal, log.get(), &issuers, clock.Now()));
@@ -357,7 +409,7 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
     CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
     // The tiled copy grows with the log, so that a tiled reader sees it grow too; "published"
     // is printed once both copies show the new size.
-    if (nginx != nullptr) CAAWATCH_RETURN_IF_ERROR(WriteTiles(flags, *log));
+    if (nginx != nullptr) CAAWATCH_RETURN_IF_ERROR(WriteTiles(flags, *log, forged));
     std::cout << "published " << log->published_size() << std::endl;
   }
   std::cout << "stopping" << std::endl;
@@ -374,6 +426,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGUSR1);
+  sigaddset(&signals, SIGUSR2);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   absl::StatusOr<caawatch::fakes::Flags> flags = caawatch::fakes::ParseFlags(argc, argv);
   if (!flags.ok()) {

@@ -46,6 +46,11 @@ Json SthJson(const ctlog::SignedTreeHead& sth) {
 
 }  // namespace
 
+std::string EntryJson(const ctlog::RawEntry& e) {
+  return absl::StrCat(R"({"leaf_input":")", Base64Encode(e.leaf_input), R"(","extra_data":")",
+                      Base64Encode(e.extra_data), R"("})");
+}
+
 std::string Base64Encode(absl::Span<const uint8_t> data) {
   std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data.data(),
@@ -91,6 +96,15 @@ void TestLogServer::SetBatchCap(uint64_t batch_cap) {
 void TestLogServer::ServeSth(std::optional<ctlog::SignedTreeHead> sth) {
   absl::MutexLock lock(&mu_);
   served_sth_ = std::move(sth);
+}
+
+void TestLogServer::ForgeEntry(std::optional<std::pair<uint64_t, ctlog::RawEntry>> forged) {
+  absl::MutexLock lock(&mu_);
+  if (!forged) {
+    forged_.reset();
+    return;
+  }
+  forged_.emplace(forged->first, EntryJson(forged->second));
 }
 
 uint64_t TestLogServer::requests_served() const {
@@ -159,10 +173,7 @@ absl::Status TestLogServer::EncodeEntriesUpTo(uint64_t end) {
   if (end <= start) return absl::OkStatus();
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::RawEntry> entries,
                             log_->GetEntries(start, end - 1, end - start));
-  for (const ctlog::RawEntry& e : entries) {
-    entry_json_.push_back(absl::StrCat(R"({"leaf_input":")", Base64Encode(e.leaf_input),
-                                       R"(","extra_data":")", Base64Encode(e.extra_data), R"("})"));
-  }
+  for (const ctlog::RawEntry& e : entries) entry_json_.push_back(EntryJson(e));
   return absl::OkStatus();
 }
 
@@ -173,9 +184,11 @@ HttpReply TestLogServer::GetEntries(const HttpRequest& request) {
     return ErrorReply(400, "need start and end");
   }
   uint64_t cap;
+  std::optional<std::pair<uint64_t, std::string>> forged;
   {
     absl::MutexLock lock(&mu_);
     cap = batch_cap_;
+    forged = forged_;
   }
   const uint64_t size = log_->published_size();
   if (start > end || start >= size) {
@@ -194,7 +207,7 @@ HttpReply TestLogServer::GetEntries(const HttpRequest& request) {
   reply.body = R"({"entries":[)";
   for (uint64_t i = start; i <= last; ++i) {
     if (i != start) reply.body.push_back(',');
-    reply.body += entry_json_[i];
+    reply.body += forged && forged->first == i ? forged->second : entry_json_[i];
   }
   reply.body += "]}";
   return reply;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -55,6 +56,10 @@ class TestLogServer {
   // until called with nullopt; takes precedence over SetMisbehaviour.
   void ServeSth(std::optional<ctlog::SignedTreeHead> sth);
   void SetBatchCap(uint64_t batch_cap);
+  // A hostile log, or anyone on the path of an http:// log URL (issue 15): get-entries answers
+  // carry `entry` in place of the log's entry at `index`, while get-sth and the consistency
+  // proofs stay those of the honest tree. Until called with nullopt.
+  void ForgeEntry(std::optional<std::pair<uint64_t, ctlog::RawEntry>> forged);
   uint64_t requests_served() const;
   // Encodes every published entry's get-entries JSON now (otherwise done on first request and
   // kept: entries never change), so that serving costs only a copy. For benchmarks.
@@ -86,6 +91,8 @@ class TestLogServer {
   int fault_count_ ABSL_GUARDED_BY(mu_) = 0;
   Misbehaviour misbehaviour_ ABSL_GUARDED_BY(mu_) = Misbehaviour::kNone;
   std::optional<ctlog::SignedTreeHead> served_sth_ ABSL_GUARDED_BY(mu_);
+  // The index and get-entries JSON of a forged entry (ForgeEntry).
+  std::optional<std::pair<uint64_t, std::string>> forged_ ABSL_GUARDED_BY(mu_);
   uint64_t requests_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Mutex cache_mu_;
   // {"leaf_input":"...","extra_data":"..."} of entries [0, size()).
@@ -93,6 +100,9 @@ class TestLogServer {
 
   std::unique_ptr<HttpServer> http_;  // Last: stopped before the state above goes away.
 };
+
+// One get-entries element: {"leaf_input":"...","extra_data":"..."}.
+std::string EntryJson(const ctlog::RawEntry& entry);
 
 // Standard base64 with padding (RFC 4648 §4).
 std::string Base64Encode(absl::Span<const uint8_t> data);

@@ -78,6 +78,29 @@ TEST_F(FindingStoreTest, PrecertificateAndFinalCertificateAreOneFinding) {
   EXPECT_EQ(store_->ListFindings(FindingQuery{})->size(), 1u);
 }
 
+// Stores written before entries kept their inclusion proof (issue 15) hold EntryRefs without one:
+// they read as before, and a later entry of the same certificate merges in with its proof.
+TEST_F(FindingStoreTest, EntriesStoredWithoutAnInclusionProofReadAndMergeWithProvenOnes) {
+  ASSERT_EQ(Commit({Cert('a', {"www.example.com"}, "log-a", 10, true)}).created.size(), 1u);
+  Reopen();
+  FindingRecord proven = Cert('a', {"www.example.com"}, "log-b", 99, false);
+  InclusionRecord* inclusion = proven.mutable_entries(0)->mutable_inclusion();
+  inclusion->set_leaf_hash(Hash('l'));
+  inclusion->set_tree_size(100);
+  inclusion->set_root_hash(Hash('r'));
+  inclusion->set_method("root");
+  ASSERT_EQ(Commit({proven}).updated.size(), 1u);
+  Reopen();
+  auto all = store_->ListFindings(FindingQuery{});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  ASSERT_EQ((*all)[0].entries_size(), 2);
+  EXPECT_FALSE((*all)[0].entries(0).has_inclusion());
+  ASSERT_TRUE((*all)[0].entries(1).has_inclusion());
+  EXPECT_EQ((*all)[0].entries(1).inclusion().tree_size(), 100u);
+  EXPECT_EQ((*all)[0].entries(1).inclusion().leaf_hash(), Hash('l'));
+}
+
 TEST_F(FindingStoreTest, NameIndexSeparatesExactNamesFromSubtrees) {
   Commit({Cert('a', {"example.com"}, "l", 1, false), Cert('c', {"a.example.com"}, "l", 2, false),
           Cert('e', {"badexample.com"}, "l", 3, false),
