@@ -29,9 +29,14 @@ void PrintHuman(const store::FindingRecord& f) {
   std::printf("  validity: %s .. %s\n",
               FormatRfc3339(absl::FromUnixMillis(f.not_before_ms())).c_str(),
               FormatRfc3339(absl::FromUnixMillis(f.not_after_ms())).c_str());
-  std::printf(
-      "  tbs:      %s\n",
-      HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
+  std::printf("  tbs:      %s\n", HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
+  if (f.kind() == "malformed_cert") {
+    // No TBS hash: the entry's leaf hash identifies it, and the parse error says why.
+    std::printf(
+        "  leaf:     %s\n",
+        HexEncode(std::vector<uint8_t>(f.leaf_hash().begin(), f.leaf_hash().end())).c_str());
+    std::printf("  parse error: %s\n", f.decode_error().c_str());
+  }
   for (const store::EntryRef& e : f.entries()) {
     std::printf("  entry:    %s #%llu at %s (%s)\n", e.log_url().c_str(),
                 static_cast<unsigned long long>(e.index()),
@@ -53,7 +58,8 @@ int CertCommand(const Args& args) {
   specs.push_back({"pem", "", "print the stored certificate (or precertificate) as PEM"});
   FlagParser parser("cert", "SHA256 [flags]",
                     "Shows the finding of one certificate, found by the SHA-256 of the "
-                    "certificate, the precertificate or the TBS (hex).",
+                    "certificate, the precertificate or the TBS (hex), or, for a malformed "
+                    "certificate, by its log entry's leaf hash.",
                     specs);
   auto prepared = Prepare(parser, args);
   if (auto* code = std::get_if<int>(&prepared)) return *code;

@@ -114,6 +114,11 @@ json FindingJsonValue(const v1::Finding& f) {
       {"recorded_at", StringOrNull(f.recorded_at())},
   };
   if (!f.decode_error().empty()) out["decode_error"] = f.decode_error();
+  // certspotter's malformed_cert fields: the entry's leaf hash and what could not be parsed.
+  if (f.kind() == "malformed_cert") {
+    out["leaf_hash"] = StringOrNull(f.leaf_hash());
+    out["parse_error"] = StringOrNull(f.decode_error());
+  }
   if (!f.evidence().empty()) out["evidence"] = EvidenceJson(f.evidence());
   if (f.unexpected_issuer_for_size() > 0) {
     out["unexpected_issuer_for"] = StringArray(f.unexpected_issuer_for());

@@ -37,7 +37,8 @@ nlohmann::json ToJson(const Inspected& item) {
       {"not_before", FormatRfc3339(id.not_before)},
       {"not_after", FormatRfc3339(id.not_after)},
       {"sha256", HexEncode(id.sha256)},
-      {"tbs_sha256", HexEncode(id.tbs_sha256)},
+      // A TBS hash that could not be computed is none (null), not a hash of nothing.
+      {"tbs_sha256", id.tbs_error.empty() ? nlohmann::json(HexEncode(id.tbs_sha256)) : nullptr},
       {"precert", id.is_precertificate},
   };
   if (!id.parse_error.empty()) j["parse_error"] = id.parse_error;
@@ -69,7 +70,7 @@ void PrintHuman(const Inspected& item) {
   std::printf("  validity:    %s .. %s\n", FormatRfc3339(id.not_before).c_str(),
               FormatRfc3339(id.not_after).c_str());
   std::printf("  sha256:      %s\n  tbs_sha256:  %s\n", HexEncode(id.sha256).c_str(),
-              HexEncode(id.tbs_sha256).c_str());
+              id.tbs_error.empty() ? HexEncode(id.tbs_sha256).c_str() : "none (malformed)");
   if (!id.parse_error.empty()) std::printf("  parse error: %s\n", id.parse_error.c_str());
 }
 

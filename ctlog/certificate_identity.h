@@ -31,6 +31,9 @@ struct CertificateIdentity {
   // SHA-256 of the DER TBSCertificate with the poison and SCT-list extensions removed: the
   // same for a precertificate and its final certificate.
   Sha256Hash tbs_sha256{};
+  // Why tbs_sha256 could not be computed (the TBSCertificate or its extension list is not
+  // well-formed DER); it is then all zero and identifies nothing. Empty when it was computed.
+  std::string tbs_error;
   // Empty when every field above was read; otherwise why some could not be (the fields that
   // could be read are still filled).
   std::string parse_error;

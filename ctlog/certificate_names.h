@@ -35,11 +35,17 @@ class CertificateNames {
   // Removes repeated names, keeping each first occurrence in place.
   void RemoveRepeats();
 
+  // False when the certificate was damaged where names are kept, so that it may carry names
+  // this list lacks: whether it concerns a watcher cannot be told from the list alone.
+  bool complete() const { return complete_; }
+  void MarkIncomplete() { complete_ = false; }
+
  private:
   // Inline: a certificate has a handful of names. Most have no kept copy, and an empty
   // forward_list allocates nothing; its nodes never move, so views into them survive moves.
   absl::InlinedVector<absl::string_view, 4> names_;
   std::forward_list<std::string> kept_;
+  bool complete_ = true;
 };
 
 }  // namespace caawatch::ctlog

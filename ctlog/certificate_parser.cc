@@ -345,7 +345,13 @@ CertificateIdentity ParseIdentity(Bytes der) {
   if (parts.extensions) ReadExtensions(*parts.extensions, &id, &errors);
   if (read.ok()) {
     absl::StatusOr<std::vector<uint8_t>> tbs = StripCtExtensions(parts);
-    if (tbs.ok()) id.tbs_sha256 = Sha256(*tbs);
+    if (tbs.ok()) {
+      id.tbs_sha256 = Sha256(*tbs);
+    } else {
+      id.tbs_error = absl::StrCat("TBSCertificate: ", tbs.status().message());
+    }
+  } else {
+    id.tbs_error = absl::StrCat("TBSCertificate: ", read.message());
   }
   id.parse_error = errors.Joined();
   return id;
@@ -384,24 +390,33 @@ std::vector<std::string> MatchNames(const CertificateIdentity& identity) {
 
 CertificateNames ReadMatchNames(absl::Span<const uint8_t> der) {
   TbsParts parts;
-  (void)ReadTbs(der, &parts);  // Whatever was read before the damage still counts.
+  // Whatever was read before the damage still counts; the damage makes the list incomplete.
+  bool complete = ReadTbs(der, &parts).ok();
   // MatchNames' order: the dNSNames, then the CNs; a repeat of an earlier name is dropped.
   CertificateNames names;
   if (parts.extensions) {
-    (void)ForEachExtension(*parts.extensions, [&](const Extension& x) {
-      if (IsOid(x.oid, kOidSubjectAltName)) (void)ReadGeneralNames(x, &names, nullptr);
+    bool san_read = true;
+    const absl::Status extensions = ForEachExtension(*parts.extensions, [&](const Extension& x) {
+      if (IsOid(x.oid, kOidSubjectAltName) && !ReadGeneralNames(x, &names, nullptr).ok()) {
+        san_read = false;
+      }
     });
+    complete = complete && extensions.ok() && san_read;
   }
   if (parts.subject) {
-    ForEachX509CommonName(*parts.subject, [&](const DerElement& value) {
-      // Nearly every CN is stored as ASCII or UTF-8, and is read in place; others are converted.
-      if (const std::optional<absl::string_view> text = DerStringView(value)) {
-        return AddCommonName(*text, &names);
-      }
-      absl::StatusOr<std::string> converted = DecodeDerString(value);
-      if (converted.ok()) AddCommonName(names.Keep(*std::move(converted)), &names);
-    });
+    const absl::Status subject =
+        ForEachX509CommonName(*parts.subject, [&](const DerElement& value) {
+          // Nearly every CN is stored as ASCII or UTF-8, and is read in place; others are
+          // converted.
+          if (const std::optional<absl::string_view> text = DerStringView(value)) {
+            return AddCommonName(*text, &names);
+          }
+          absl::StatusOr<std::string> converted = DecodeDerString(value);
+          if (converted.ok()) AddCommonName(names.Keep(*std::move(converted)), &names);
+        });
+    complete = complete && subject.ok();
   }
+  if (!complete) names.MarkIncomplete();
   names.RemoveRepeats();
   return names;
 }

@@ -37,7 +37,8 @@ namespace caawatch::ctlog {
 //    multi-valued RDNs joined by " + "; RFC 4514 special characters backslash-escaped; an
 //    unknown attribute type is written as its dotted OID, a non-string value as "#" + hex DER.
 //  - serial_hex: lowercase hex of the INTEGER contents with a sign-padding 0x00 removed.
-//  - tbs_sha256: see TbsWithoutCtExtensions; all zero if the TBSCertificate is malformed.
+//  - tbs_sha256: see TbsWithoutCtExtensions; all zero if the TBSCertificate is malformed, and
+//    tbs_error then says why (such a hash is no key: see certificate_identity.h).
 CertificateIdentity ParseCertificateIdentity(absl::Span<const uint8_t> der);
 
 // Same as ParseCertificateIdentity for a bare DER TBSCertificate (the body of a precert_entry).
@@ -51,7 +52,9 @@ std::vector<std::string> MatchNames(const CertificateIdentity& identity);
 // MatchNames(ParseCertificateIdentity(der)) for a certificate or a bare TBSCertificate, with
 // nothing else decoded or hashed: the per-entry cost of tailing, the full parse being only
 // needed for the entries that match. The names are views into `der` where it holds them as
-// given (CertificateNames): keep `der` while they are used.
+// given (CertificateNames): keep `der` while they are used. The list is marked incomplete
+// (CertificateNames::complete) when damage may hide names: a malformed TBSCertificate,
+// extension list, subjectAltName or subject.
 CertificateNames ReadMatchNames(absl::Span<const uint8_t> der);
 
 // The DER TBSCertificate of `der` (a certificate, or a bare TBSCertificate when `der` is one)

@@ -119,9 +119,9 @@ absl::Status ReadX509Name(const DerElement& name, X509NameFields* out) {
   return walked;
 }
 
-void ForEachX509CommonName(const DerElement& name,
-                           absl::FunctionRef<void(const DerElement& value)> fn) {
-  (void)WalkName(
+absl::Status ForEachX509CommonName(const DerElement& name,
+                                   absl::FunctionRef<void(const DerElement& value)> fn) {
+  return WalkName(
       name,
       [&](const DerElement& type, const DerElement& value) {
         if (IsOid(type, kOidCommonName)) fn(value);

@@ -27,9 +27,10 @@ struct X509NameFields {
 [[nodiscard]] absl::Status ReadX509Name(const DerElement& name, X509NameFields* out);
 
 // Calls `fn` with the value of each CN attribute, in order and undecoded (DecodeDerString gives
-// the common_names ReadX509Name would), and builds nothing else. Stops quietly at a malformed RDN.
-void ForEachX509CommonName(const DerElement& name,
-                           absl::FunctionRef<void(const DerElement& value)> fn);
+// the common_names ReadX509Name would), and builds nothing else. Stops at a malformed RDN or
+// attribute and returns kDataLoss (a CN after it may be missed), as ReadX509Name.
+absl::Status ForEachX509CommonName(const DerElement& name,
+                                   absl::FunctionRef<void(const DerElement& value)> fn);
 
 }  // namespace caawatch::ctlog
 

@@ -11,7 +11,7 @@
 namespace caawatch::server {
 namespace {
 
-constexpr std::array<std::pair<v1::Verdict, absl::string_view>, 10> kVerdictNames = {{
+constexpr std::array<std::pair<v1::Verdict, absl::string_view>, 11> kVerdictNames = {{
     {v1::FORBIDDEN, "forbidden"},
     {v1::LIKELY_FORBIDDEN, "likely_forbidden"},
     {v1::UNKNOWN_ISSUER, "unknown_issuer"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<v1::Verdict, absl::string_view>, 10> kVerdictName
     {v1::EXEMPT, "exempt"},
     {v1::UNEXPECTED_ISSUER, "unexpected_issuer"},
     {v1::LOG_MISBEHAVIOUR, "log_misbehaviour"},
+    {v1::MALFORMED_CERT, "malformed_cert"},
 }};
 
 constexpr std::array<std::pair<v1::Severity, absl::string_view>, 3> kSeverityNames = {{
@@ -162,6 +163,7 @@ v1::Finding ToApiFinding(const store::FindingRecord& record) {
   f.set_cert_sha256(Hex(record.cert_sha256()));
   f.set_precert_sha256(Hex(record.precert_sha256()));
   f.set_tbs_sha256(Hex(record.tbs_sha256()));
+  f.set_leaf_hash(Hex(record.leaf_hash()));
   f.set_not_before(FormatMillis(record.not_before_ms()));
   f.set_not_after(FormatMillis(record.not_after_ms()));
   for (const store::EntryRef& e : record.entries()) FillEntry(e, f.add_entries());

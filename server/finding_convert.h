@@ -26,9 +26,9 @@ v1::Alert ToApiAlert(const store::FindingRecord& record);
 
 // SPEC §2 verdict names: "forbidden", "likely_forbidden", "unknown_issuer",
 // "dns_indeterminate", "permitted", "permitted_conditional", "no_data", "exempt",
-// "unexpected_issuer", "log_misbehaviour". VerdictName returns "" for VERDICT_UNSPECIFIED and
-// values outside the enum; VerdictFromName is case-sensitive and returns kInvalidArgument for
-// anything else (including "").
+// "unexpected_issuer", "log_misbehaviour", "malformed_cert". VerdictName returns "" for
+// VERDICT_UNSPECIFIED and values outside the enum; VerdictFromName is case-sensitive and returns
+// kInvalidArgument for anything else (including "").
 std::string VerdictName(v1::Verdict verdict);
 [[nodiscard]] absl::StatusOr<v1::Verdict> VerdictFromName(absl::string_view name);
 

@@ -125,7 +125,8 @@ class FindingStore {
   virtual ~FindingStore() = default;
 
   // Atomic: the log state, every finding and certificate land together or not at all. A finding
-  // whose key (tbs_sha256 for certificates, misbehaviour_key otherwise) already exists is
+  // whose key (tbs_sha256 for certificates, leaf_hash for malformed_cert, misbehaviour_key for
+  // log_misbehaviour) already exists is
   // merged: entries are united by (log_id, index), empty hashes filled in; its seq and verdict
   // stay (only UpdateFindings changes a verdict). New findings get consecutive seqs after the
   // last one (seqs are shared with re-alerts, see UpdateFindings).
@@ -143,7 +144,8 @@ class FindingStore {
   // first.
   [[nodiscard]] virtual absl::StatusOr<std::vector<FindingRecord>> FindingsForName(
       const std::string& name, bool subtree, const FindingQuery& query) = 0;
-  // By certificate, precertificate or TBS SHA-256 (raw 32 bytes).
+  // By certificate, precertificate or TBS SHA-256 (raw 32 bytes), or by the leaf hash of a
+  // malformed_cert finding.
   [[nodiscard]] virtual absl::StatusOr<std::optional<FindingRecord>> FindByHash(
       const std::string& sha256) = 0;
   [[nodiscard]] virtual absl::StatusOr<std::optional<std::string>> GetCertificateDer(

@@ -24,8 +24,9 @@ uint64_t ReadBigEndian64(absl::string_view bytes) {
 }
 
 std::string FindingKey(const FindingRecord& finding) {
-  return finding.kind() == "log_misbehaviour" ? "m" + finding.misbehaviour_key()
-                                              : "c" + finding.tbs_sha256();
+  if (finding.kind() == "log_misbehaviour") return "m" + finding.misbehaviour_key();
+  if (finding.kind() == "malformed_cert") return "l" + finding.leaf_hash();
+  return "c" + finding.tbs_sha256();
 }
 
 std::string ReversedName(absl::string_view name) {

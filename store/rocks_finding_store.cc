@@ -424,7 +424,8 @@ absl::StatusOr<std::optional<FindingRecord>> RocksFindingStore::FindingAt(
 
 void RocksFindingStore::PutReevalKeys(const FindingRecord& f, const std::string& key,
                                       rocksdb::WriteBatch* batch) {
-  if (f.kind() == "log_misbehaviour") return;
+  // Only certificate findings are judged on CAA, so only they are judged again.
+  if (f.kind() == "log_misbehaviour" || f.kind() == "malformed_cert") return;
   batch->Put(handles_[kReeval], IssuedKey(IssuedMs(f), key), key);
   if (f.verdict() == "unknown_issuer") {
     batch->Put(handles_[kReeval], UnknownIssuerKey(f, key), key);
@@ -468,7 +469,8 @@ absl::StatusOr<CommitResult> RocksFindingStore::Commit(CommitRequest request) {
       for (const std::string& n : names) batch.Put(handles_[kByName], NameKey(n, f.seq()), "");
       result.created.push_back(f);
     }
-    for (const std::string& h : {f.cert_sha256(), f.precert_sha256(), f.tbs_sha256()}) {
+    for (const std::string& h :
+         {f.cert_sha256(), f.precert_sha256(), f.tbs_sha256(), f.leaf_hash()}) {
       if (!h.empty()) batch.Put(handles_[kByHash], h, key);
     }
     batch.Put(handles_[kFindings], key, f.SerializeAsString());

@@ -13,8 +13,9 @@
 #include "ctlog/misbehaviour.h"
 #include "ctlog/start_state.h"
 #include "ctlog/tiled_start_state.h"
-#include "nlohmann/json.hpp"
 #include "tail/batch_prefetcher.h"
+#include "tail/malformed_entry.h"
+#include "nlohmann/json.hpp"
 
 namespace caawatch::tail {
 namespace {
@@ -256,37 +257,55 @@ absl::Status LogWorker::JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFin
   struct Hit {
     ctlog::LogEntry entry;
     std::vector<judge::WatchHit> hits;
+    // A malformed_cert finding, decided while classifying: it is not judged on CAA.
+    std::optional<store::FindingRecord> malformed;
   };
   std::vector<Hit> matched;
   for (size_t i = 0; i < batch.entries.size(); ++i) {
     const uint64_t index = batch.start + i;
     // Most entries match nothing: only their names are read; the full decode (hashes, chain,
-    // issuer) is for the few that do.
+    // issuer) is for the few that do, and for the few whose damage may hide a name.
     const absl::StatusOr<ctlog::CertificateNames> names =
         ctlog::ReadLeafMatchNames(batch.entries[i].leaf_input);
     if (!names.ok()) {
-      // The leaf itself is unreadable: there are no names to match. Its hash is in the tree.
+      // The leaf itself is unreadable: there are no names to match, but its hash is in the tree.
       Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", names.status().message()));
+      matched.push_back(
+          Hit{{},
+              {},
+              UnreadableLeafFinding(index, batch.entries[i], names.status().message(), log_, now)});
       continue;
     }
     std::vector<judge::WatchHit> hits =
         judge::IssuanceEvaluator::FindHits(*watchlist, names->names());
-    if (hits.empty()) continue;
+    if (hits.empty() && names->complete()) continue;
     CAAWATCH_ASSIGN_OR_RETURN(ctlog::LogEntry entry,
                               ctlog::DecodeLogEntry(index, batch.entries[i]));
-    matched.push_back(Hit{std::move(entry), std::move(hits)});
+    std::optional<store::FindingRecord> malformed;
+    if (hits.empty() || IsMalformedCertificate(entry)) {
+      // No TBS hash to key it by, or damage that may hide a watched name: a finding of its own.
+      malformed = MalformedCertFinding(entry, log_, hits, now);
+    }
+    matched.push_back(Hit{std::move(entry), std::move(hits), std::move(malformed)});
   }
   // The CAA of every hit's names, asked all at once before the hits are judged one by one.
   std::vector<judge::IssuanceEvaluator::EntryHits> ahead;
   ahead.reserve(matched.size());
-  for (const Hit& m : matched) ahead.push_back({&m.entry, &m.hits});
-  CAAWATCH_RETURN_IF_ERROR(deps_.evaluator->ObserveAhead(ahead));
   for (const Hit& m : matched) {
+    if (!m.malformed) ahead.push_back({&m.entry, &m.hits});
+  }
+  CAAWATCH_RETURN_IF_ERROR(deps_.evaluator->ObserveAhead(ahead));
+  for (Hit& m : matched) {
     const ctlog::LogEntry& entry = m.entry;
-    CAAWATCH_ASSIGN_OR_RETURN(store::FindingRecord finding,
-                              deps_.evaluator->Evaluate(entry, log_, m.hits, now));
+    store::FindingRecord finding;
+    if (m.malformed) {
+      finding = *std::move(m.malformed);
+    } else {
+      CAAWATCH_ASSIGN_OR_RETURN(finding, deps_.evaluator->Evaluate(entry, log_, m.hits, now));
+    }
+    // The DER of what concerns a watched name only (SCHEMA.md "Retention").
     std::pair<std::string, std::string> certificate;
-    if (!entry.certificate_der.empty()) {
+    if (!m.hits.empty() && !entry.certificate_der.empty()) {
       certificate = {Bytes(entry.identity.sha256),
                      std::string(entry.certificate_der.begin(), entry.certificate_der.end())};
     }

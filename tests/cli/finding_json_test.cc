@@ -89,7 +89,7 @@ TEST(FindingConvertTest, ConvertsHashesTimesNamesAndEntryTypes) {
 }
 
 TEST(FindingConvertTest, VerdictNamesRoundTripAndRejectUnknownNames) {
-  for (int v = v1::FORBIDDEN; v <= v1::LOG_MISBEHAVIOUR; ++v) {
+  for (int v = v1::FORBIDDEN; v <= v1::MALFORMED_CERT; ++v) {
     std::string name = server::VerdictName(static_cast<v1::Verdict>(v));
     ASSERT_FALSE(name.empty());
     EXPECT_EQ(server::VerdictFromName(name).value(), v);
@@ -155,6 +155,26 @@ TEST(FindingJsonTest, AddsDecodeErrorAndEvidenceOnlyWhenSet) {
   EXPECT_EQ(j["decode_error"], "bad SAN extension");
   EXPECT_EQ(j["verdict"], "log_misbehaviour");
   EXPECT_FALSE(json::parse(FindingToJson(server::ToApiFinding(FullRecord()))).contains("evidence"));
+}
+
+// certspotter's malformed_cert event carries LEAF_HASH and PARSE_ERROR: the JSON does too, and
+// has no TBS hash to show.
+TEST(FindingJsonTest, MalformedCertificateShowsItsLeafHashAndParseError) {
+  store::FindingRecord r;
+  r.set_seq(4);
+  r.set_kind("malformed_cert");
+  r.set_verdict("malformed_cert");
+  r.set_severity("warning");
+  r.set_leaf_hash(std::string(32, '\xab'));
+  r.set_decode_error("certificate: TBSCertificate: truncated");
+  json j = json::parse(FindingToJson(server::ToApiFinding(r)));
+  EXPECT_EQ(j["verdict"], "malformed_cert");
+  std::string hex;
+  for (int i = 0; i < 32; ++i) hex += "ab";
+  EXPECT_EQ(j["leaf_hash"], hex);
+  EXPECT_EQ(j["parse_error"], "certificate: TBSCertificate: truncated");
+  EXPECT_TRUE(j["tbs_sha256"].is_null());
+  EXPECT_FALSE(json::parse(FindingToJson(server::ToApiFinding(FullRecord()))).contains("leaf_hash"));
 }
 
 TEST(FindingJsonTest, InvalidUtf8InCertificateNamesDoesNotThrow) {

@@ -191,11 +191,22 @@ TEST(CertificateParserCorpusTest, QuickNameReadAgreesWithTheFullParseOnEveryCorp
         const CertificateIdentity full = ParseCertificateIdentity(der);
         if (!full.parse_error.empty()) ++with_errors;
         ++compared;
-        const std::vector<std::string> quick = ReadMatchNames(der).ToStrings();
+        const CertificateNames read = ReadMatchNames(der);
+        const std::vector<std::string> quick = read.ToStrings();
         if (quick != MatchNames(full)) {
           mismatches.push_back(absl::StrCat(where, " (", cut, " bytes): quick [",
                                             absl::StrJoin(quick, ","), "] full [",
                                             absl::StrJoin(MatchNames(full), ","), "]"));
+        }
+        // Tailing skips an entry that matches nothing only when its name list is complete: a
+        // certificate without a TBS hash must never pass for one.
+        if (!full.tbs_error.empty() && read.complete()) {
+          mismatches.push_back(absl::StrCat(where, " (", cut, " bytes): no TBS hash (",
+                                            full.tbs_error, ") but the names read as complete"));
+        }
+        if (full.tbs_error.empty() != (full.tbs_sha256 != Sha256Hash{})) {
+          mismatches.push_back(absl::StrCat(where, " (", cut, " bytes): tbs_error '",
+                                            full.tbs_error, "' disagrees with tbs_sha256"));
         }
       }
     }
@@ -448,6 +459,7 @@ TEST(CertificateParserTest, IndefiniteLengthCertificateIsReportedNotTrusted) {
       CorpusCert("x509/google-ct-python/asn1_indefinite_length_encoding.pem"));
   EXPECT_FALSE(id.parse_error.empty());
   EXPECT_EQ(id.tbs_sha256, Sha256Hash{});
+  EXPECT_FALSE(id.tbs_error.empty());  // A zero hash says nothing; tbs_error says it is none.
 }
 
 TEST(CertificateParserTest, VersionOneCertificateWithoutExtensionsParsesCleanly) {
@@ -470,6 +482,13 @@ TEST(CertificateParserTest, TruncatedCertificateKeepsTheFieldsBeforeTheCut) {
   EXPECT_EQ(cut.issuer_dn, whole.issuer_dn);
   EXPECT_EQ(cut.subject_dn, whole.subject_dn);
   EXPECT_EQ(cut.tbs_sha256, Sha256Hash{});
+  EXPECT_THAT(cut.tbs_error, HasSubstr("TBSCertificate"));
+  EXPECT_TRUE(whole.tbs_error.empty()) << whole.tbs_error;
+  // The quick name read keeps the CN before the cut and says the list may lack names.
+  const CertificateNames quick = ReadMatchNames(absl::MakeConstSpan(der).subspan(0, 400));
+  EXPECT_FALSE(quick.complete());
+  EXPECT_EQ(quick.ToStrings(), MatchNames(cut));
+  EXPECT_TRUE(ReadMatchNames(der).complete());
   DerReader outer(der);
   DerElement cert, tbs;
   ASSERT_TRUE(outer.ReadExpected(kDerSequence, &cert) &&

@@ -11,6 +11,9 @@
 //   --plant-on-signal NAME:CA  planted (precert/final pair) and published on the first SIGUSR1
 //   --plant-per-signal NAME:CA  planted and published on every SIGUSR1, '#' in NAME replaced by
 //                        the signal's number (1, 2, ...): a stream of new certificates
+//   --plant-truncated NAME:CA  an x509_entry of a certificate for NAME from CA cut short inside
+//                        its TBSCertificate (CN still readable, no TBS hash); repeatable
+//   --plant-garbage N    N x509_entries whose certificate is garbage from the first byte
 //   --publish            publish the initial entries at start (else the STH starts at size 0)
 //   --grow-every-ms N    every N ms add one noise certificate and publish everything pending
 //   --batch-cap N        get-entries cap (default 256)
@@ -52,6 +55,7 @@
 #include "base/clock.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
+#include "tests/fakes/damaged_certificates.h"
 #include "tests/fakes/nginx_server.h"
 #include "tests/fakes/realistic_population.h"
 #include "tests/fakes/static_ct_files.h"
@@ -70,6 +74,8 @@ struct Flags {
   std::vector<std::pair<std::string, CaBrand>> plants;
   std::vector<std::pair<std::string, CaBrand>> plants_on_signal;
   std::vector<std::pair<std::string, CaBrand>> plants_per_signal;
+  std::vector<std::pair<std::string, CaBrand>> plants_truncated;
+  uint64_t plant_garbage = 0;
   bool publish = false;
   int64_t grow_every_ms = 0;
   uint64_t batch_cap = 256;
@@ -131,12 +137,16 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
         flags.forge_index = index;
         flags.forge_plant = {parts[1], brand};
       }
-    } else if (arg == "--plant" || arg == "--plant-on-signal" || arg == "--plant-per-signal") {
+    } else if (arg == "--plant-garbage") {
+      ok = absl::SimpleAtoi(value, &flags.plant_garbage);
+    } else if (arg == "--plant" || arg == "--plant-on-signal" || arg == "--plant-per-signal" ||
+               arg == "--plant-truncated") {
       std::pair<std::string, std::string> parts = absl::StrSplit(value, absl::MaxSplits(':', 1));
       CAAWATCH_ASSIGN_OR_RETURN(const CaBrand brand, ParseCaBrand(parts.second));
       ok = !parts.first.empty();
       (arg == "--plant"             ? flags.plants
        : arg == "--plant-on-signal" ? flags.plants_on_signal
+       : arg == "--plant-truncated" ? flags.plants_truncated
                                     : flags.plants_per_signal)
           .emplace_back(parts.first, brand);
     } else {
@@ -189,6 +199,26 @@ absl::Status Plant(const std::vector<std::pair<std::string, CaBrand>>& plants, T
     std::cout << "planted " << name << " ca=" << CaBrandName(brand)
               << " precert_index=" << planted.precert_index
               << " final_index=" << planted.final_index << std::endl;
+  }
+  return absl::OkStatus();
+}
+
+// Damaged certificates in the signed tree (damaged_certificates.h): cut short, then garbage.
+absl::Status PlantDamaged(const Flags& flags, TestLog* log, Issuers* issuers, absl::Time now) {
+  for (const auto& [name, brand] : flags.plants_truncated) {
+    const CaChain& chain = issuers->chains.at(brand);
+    CAAWATCH_ASSIGN_OR_RETURN(const Der cert,
+                              issuers->factory.MakeLeaf(chain.intermediate, LeafFor(name, now)));
+    CAAWATCH_ASSIGN_OR_RETURN(const Der cut, TruncatedInsideTbs(cert));
+    CAAWATCH_ASSIGN_OR_RETURN(const uint64_t index,
+                              log->AddX509(cut, {chain.intermediate.der, chain.root.der}));
+    std::cout << "planted truncated " << name << " ca=" << CaBrandName(brand) << " index=" << index
+              << std::endl;
+  }
+  for (uint64_t i = 0; i < flags.plant_garbage; ++i) {
+    CAAWATCH_ASSIGN_OR_RETURN(const uint64_t index,
+                              log->AddX509(GarbageDer(flags.seed * 1000 + i, 700), {}));
+    std::cout << "planted garbage index=" << index << std::endl;
   }
   return absl::OkStatus();
 }
@@ -334,6 +364,7 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   }
   if (flags.realistic > 0) CAAWATCH_RETURN_IF_ERROR(AddRealistic(flags, log.get(), issuers, clock));
   CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants, log.get(), &issuers, clock.Now()));
+  CAAWATCH_RETURN_IF_ERROR(PlantDamaged(flags, log.get(), &issuers, clock.Now()));
   if (flags.publish) CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
   std::map<uint64_t, ctlog::RawEntry> forged;  // Served until SIGUSR2.
   if (flags.forge_index) {

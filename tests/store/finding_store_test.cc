@@ -40,6 +40,46 @@ FindingRecord Cert(char tbs, std::vector<std::string> names, const std::string& 
 
 using FindingStoreTest = StoreFixture;
 
+// A certificate with no TBS hash (issue 15): keyed by its entry's leaf hash.
+FindingRecord Malformed(char leaf, std::vector<std::string> names, uint64_t index) {
+  FindingRecord f;
+  f.set_kind("malformed_cert");
+  f.set_verdict("malformed_cert");
+  f.set_severity("warning");
+  f.set_leaf_hash(Hash(leaf));
+  for (auto& n : names) {
+    f.add_names(n);
+    f.add_watched_names(n);
+  }
+  EntryRef* e = f.add_entries();
+  e->set_log_id("log-a");
+  e->set_index(index);
+  f.set_recorded_ms(1000 * index);
+  return f;
+}
+
+TEST_F(FindingStoreTest, MalformedCertificatesWithoutTbsHashNeverMerge) {
+  const CommitResult first =
+      Commit({Malformed('p', {"a.example.com"}, 1), Malformed('q', {"b.example.com"}, 2),
+              Cert('a', {"c.example.com"}, "log-a", 3, false)});
+  ASSERT_EQ(first.created.size(), 3u);
+  for (const char* name : {"a.example.com", "b.example.com"}) {
+    auto own = store_->FindingsForName(name, false, FindingQuery{});
+    ASSERT_TRUE(own.ok());
+    ASSERT_EQ(own->size(), 1u) << name;
+    EXPECT_EQ((*own)[0].kind(), "malformed_cert");
+  }
+  auto by_leaf = store_->FindByHash(Hash('q'));
+  ASSERT_TRUE(by_leaf.ok() && by_leaf->has_value());
+  EXPECT_EQ((*by_leaf)->watched_names(0), "b.example.com");
+  // The same entry again is the same finding; it is not judged again on CAA.
+  EXPECT_TRUE(Commit({Malformed('p', {"a.example.com"}, 1)}).created.empty());
+  auto issued = store_->FindingsIssuedBetween(absl::InfinitePast(), absl::InfiniteFuture(), 10);
+  ASSERT_TRUE(issued.ok());
+  ASSERT_EQ(issued->size(), 1u);
+  EXPECT_EQ((*issued)[0].kind(), "certificate");
+}
+
 TEST_F(FindingStoreTest, CommittedFindingsAndPositionSurviveReopenWithGaplessSeqs) {
   Commit({Cert('a', {"a.example.com"}, "log-a", 1, false),
           Cert('c', {"c.example.com"}, "log-a", 2, false)},
