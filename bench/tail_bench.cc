@@ -90,7 +90,7 @@ absl::Status Build(const Flags& flags, monitor::Watchlist items, Parts* parts) {
   parts->evaluator =
       std::make_unique<monitor::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
   parts->watches = std::make_unique<monitor::WatchSource>(std::move(items), parts->store.get());
-  return parts->watches->Reload();
+  return parts->watches->Reload().status();  // The stored watchlist is empty here.
 }
 
 absl::Status Run(const Flags& flags) {
