@@ -6,7 +6,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
+#include "base/bounded_file.h"
 #include "base/hex.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -131,22 +133,35 @@ absl::StatusOr<std::vector<Inspected>> Inspect(const std::string& content) {
       "not a PEM or DER certificate, a MerkleTreeLeaf, or a get-entries JSON response");
 }
 
+// A certificate is a few KiB; a get-entries response of 1,000 entries a few MB.
+constexpr size_t kMaxInspectedBytes = size_t{64} << 20;
+
+// Standard input up to kMaxInspectedBytes: a pipe from /dev/zero ends with an error.
+absl::StatusOr<std::string> ReadBoundedStdin() {
+  std::string text;
+  char chunk[1 << 16];
+  while (std::cin.read(chunk, sizeof chunk) || std::cin.gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(std::cin.gcount()));
+    if (text.size() > kMaxInspectedBytes) {
+      return absl::InvalidArgumentError(absl::StrCat("inspect: standard input larger than ",
+                                                     FormatByteCount(kMaxInspectedBytes),
+                                                     ", the most read"));
+    }
+  }
+  return text;
+}
+
 // Reads `path` ("-" = stdin) and prints what it holds; false (after saying why) if it cannot.
 bool InspectFile(const CommandContext& ctx, const std::string& path, bool name_files) {
-  std::ostringstream content;
-  if (path == "-") {
-    content << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      Fail(absl::NotFoundError(absl::StrCat("cannot read ", path)));
-      return false;
-    }
-    content << in.rdbuf();
+  absl::StatusOr<std::string> content =
+      path == "-" ? ReadBoundedStdin() : ReadBoundedFile(path, kMaxInspectedBytes, "inspect");
+  if (!content.ok()) {
+    Fail(content.status());
+    return false;
   }
-  absl::StatusOr<std::vector<Inspected>> items = Inspect(content.str());
+  absl::StatusOr<std::vector<Inspected>> items = Inspect(*content);
   if (!items.ok()) {
-    Fail(Annotate(items.status(), path));
+    Fail(Annotate(items.status(), QuoteInput(path)));
     return false;
   }
   if (name_files && !ctx.json) std::printf("== %s\n", path.c_str());

@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/bounded_file.h"
 #include "base/status_macros.h"
 #include "caa/ccadb_import.h"
 #include "caa/issuer_map.h"
@@ -24,12 +25,11 @@
 namespace caawatch::cli {
 namespace {
 
+// CCADB's largest report (every certificate record) is tens of MB.
+constexpr size_t kMaxImportFileBytes = size_t{256} << 20;
+
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return ReadBoundedFile(path, kMaxImportFileBytes, "issuers import");
 }
 
 std::string Dump(const nlohmann::json& json) {

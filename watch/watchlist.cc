@@ -139,8 +139,9 @@ absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, LabelSyntax s
   std::vector<std::string> labels;
   for (absl::string_view label : absl::StrSplit(name, '.')) {
     absl::StatusOr<std::string> normalised = NormaliseLabel(label, syntax);
-    if (!normalised.ok())
+    if (!normalised.ok()) {
       return Annotate(normalised.status(), absl::StrCat("name ", QuoteInput(raw)));
+    }
     labels.push_back(*std::move(normalised));
   }
   std::string domain = absl::StrJoin(labels, ".");
@@ -246,6 +247,10 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
     seen_issuers = true;
     absl::StatusOr<std::vector<std::string>> issuers = ParseIssuers(field);
     if (!issuers.ok()) return Annotate(issuers.status(), "issuers=");
+    if (issuers->size() > kMaxIssuersPerEntry) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("issuers=: more than ", kMaxIssuersPerEntry, " issuers"));
+    }
     item.issuers = *std::move(issuers);
   }
   return item;

@@ -44,7 +44,8 @@ struct WatchItem {
 // unparsable first labels, which match any label) and never "www.example.com" or
 // "example.com": ".example.com" watches those. kInvalidArgument for an empty line, a malformed
 // name (empty or over-long label, characters other than letters, digits, '-', '_' and '*'),
-// an invalid issuer domain, an unknown field, or a text over kMaxWatchEntryBytes. Messages quote
+// an invalid issuer domain or more than kMaxIssuersPerEntry of them, an unknown field, or a text
+// over kMaxWatchEntryBytes. Messages quote
 // the input escaped and cut short (base/quoted_input.h).
 [[nodiscard]] absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text);
 

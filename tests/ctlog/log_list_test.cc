@@ -83,8 +83,7 @@ TEST(LogListTest, ALogListedTwiceIsKeptOnceWithAMessageNamingBothListings) {
   EXPECT_EQ(listed[0].description, (*logs)[0].description);  // The first listing wins.
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_NE(messages[1].find("\"again\\x1b[2J\""), std::string::npos) << messages[1];
-  EXPECT_NE(messages[1].find(QuoteInput((*logs)[0].description)), std::string::npos)
-      << messages[1];
+  EXPECT_NE(messages[1].find(QuoteInput((*logs)[0].description)), std::string::npos) << messages[1];
 }
 
 }  // namespace

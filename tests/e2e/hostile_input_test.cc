@@ -258,6 +258,8 @@ TEST_F(HostileInputTest, EveryFileReadIsBoundedAndEndsWithAClearError) {
            {{"run", data, "--watchlist", huge}, "larger than 256 MiB"},
            {{"watch", "list", data, "--config", "/dev/zero"}, "not a regular file"},
            {{"watch", "list", data, "--config", fifo}, "not a regular file"},
+           {{"inspect", "/dev/zero"}, "not a regular file"},
+           {{"issuers", "import", data, "/dev/zero"}, "not a regular file"},
            {{"run", data, "--log-list", "/dev/zero", "--watch", "x.test", "--dns-server",
              dns_server(), "--dnssec", "off"},
             "not a regular file"},
@@ -271,6 +273,15 @@ TEST_F(HostileInputTest, EveryFileReadIsBoundedAndEndsWithAClearError) {
     EXPECT_TRUE(absl::StrContains(result.err, c.message)) << what << ": " << Head(result.err);
     EXPECT_LT(absl::Now() - start, absl::Seconds(30)) << what;
   }
+}
+
+TEST_F(HostileInputTest, StandardInputIsReadUpToACap) {
+  const CommandResult result = testing::RunCommand(
+      {"/bin/sh", "-c", "ulimit -v 4194304 && exec \"$0\" inspect - < /dev/zero", caawatch()},
+      dir(), absl::Seconds(60));
+  EXPECT_EQ(result.exit_code, 1) << Head(result.err);
+  EXPECT_TRUE(absl::StrContains(result.err, "standard input larger than 64 MiB"))
+      << Head(result.err);
 }
 
 TEST_F(HostileInputTest, AHugeLineOrValueMakesAShortMessage) {
