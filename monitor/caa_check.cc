@@ -76,7 +76,8 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
 
 absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::string>& names,
                                                       const std::vector<std::string>& issuers,
-                                                      std::optional<absl::Time> at) {
+                                                      std::optional<absl::Time> at,
+                                                      const std::function<bool()>& out_of_time) {
   if (names.empty()) return absl::InvalidArgumentError("no names to check");
   if (issuers.empty()) return absl::InvalidArgumentError("no issuer identifiers to check");
   std::vector<std::string> lower_issuers;
@@ -84,6 +85,12 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
   CaaCheckResult result;
   result.verdict = "permitted";
   for (const std::string& raw : names) {
+    if (out_of_time && out_of_time()) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("CAA check out of time (limit ", absl::FormatDuration(kCheckCaaTimeLimit),
+                       " or the caller's deadline) after ", result.names.size(), " of ",
+                       names.size(), " names: ask for fewer names at once"));
+    }
     const std::string name = absl::AsciiStrToLower(raw);
     CAAWATCH_ASSIGN_OR_RETURN(
         NameCheck check, at ? CheckAt(name, lower_issuers, *at) : CheckLive(name, lower_issuers));
@@ -94,7 +101,7 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
 }
 
 absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaChecker::Check(
-    const caawatch::v1::CheckCaaRequest& request) {
+    const caawatch::v1::CheckCaaRequest& request, const std::function<bool()>& out_of_time) {
   std::optional<absl::Time> at;
   if (!request.at().empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(absl::Time t, ParseRfc3339(request.at()));
@@ -103,7 +110,7 @@ absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaChecker::Check(
   const std::vector<std::string> names(request.names().begin(), request.names().end());
   const std::vector<std::string> issuers(request.issuer_domains().begin(),
                                          request.issuer_domains().end());
-  CAAWATCH_ASSIGN_OR_RETURN(CaaCheckResult result, CheckNames(names, issuers, at));
+  CAAWATCH_ASSIGN_OR_RETURN(CaaCheckResult result, CheckNames(names, issuers, at, out_of_time));
   caawatch::v1::CheckCaaResponse response;
   CAAWATCH_ASSIGN_OR_RETURN(caawatch::v1::Verdict overall, VerdictFromName(result.verdict));
   response.set_verdict(overall);

@@ -3,6 +3,7 @@
 #ifndef CAAWATCH_MONITOR_CAA_CHECK_H_
 #define CAAWATCH_MONITOR_CAA_CHECK_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,11 +43,14 @@ class CaaChecker final : public CaaCheckBackend {
       : resolver_(resolver), store_(store) {}
 
   // Names as in a certificate ("*.example.com" is a wildcard); identifiers lowercase.
-  [[nodiscard]] absl::StatusOr<CaaCheckResult> CheckNames(const std::vector<std::string>& names,
-                                                          const std::vector<std::string>& issuers,
-                                                          std::optional<absl::Time> at);
+  // kDeadlineExceeded, saying how far it got, when `out_of_time` (empty = never) says so
+  // before a name.
+  [[nodiscard]] absl::StatusOr<CaaCheckResult> CheckNames(
+      const std::vector<std::string>& names, const std::vector<std::string>& issuers,
+      std::optional<absl::Time> at, const std::function<bool()>& out_of_time = {});
   [[nodiscard]] absl::StatusOr<caawatch::v1::CheckCaaResponse> Check(
-      const caawatch::v1::CheckCaaRequest& request) override;
+      const caawatch::v1::CheckCaaRequest& request,
+      const std::function<bool()>& out_of_time) override;
 
  private:
   absl::StatusOr<NameCheck> CheckLive(const std::string& name,
