@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/bounded_file.h"
@@ -33,6 +34,8 @@ std::vector<FlagSpec> RunFlags() {
   specs.push_back({"watch", "NAME", "watch NAME (.NAME for NAME and everything below)", true});
   specs.push_back({"watchlist", "FILE", "certspotter-style watchlist file"});
   specs.push_back({"grpc-listen", "ADDR", "gRPC address (default 127.0.0.1:7443)"});
+  specs.push_back({"grpc-max-subscribers", "N",
+                   "Subscribe streams open at once, more are refused (default 1024)"});
   specs.push_back(
       {"start-at", "beginning|end|INDEX", "where to start logs with no stored position"});
   specs.push_back({"verbose", "", "log debug detail"});
@@ -50,6 +53,13 @@ absl::Status ApplyFlags(const ParsedFlags& flags, monitor::MonitorConfig* config
   }
   if (flags.Has("trust-anchor")) config->trust_anchor_file = flags.Get("trust-anchor");
   if (flags.Has("grpc-listen")) config->grpc_listen = flags.Get("grpc-listen");
+  if (flags.Has("grpc-max-subscribers")) {
+    uint32_t max = 0;
+    if (!absl::SimpleAtoi(flags.Get("grpc-max-subscribers"), &max) || max == 0) {
+      return absl::InvalidArgumentError("--grpc-max-subscribers must be a positive integer");
+    }
+    config->grpc_max_subscribers = max;
+  }
   if (flags.Has("start-at")) {
     absl::StatusOr<monitor::StartAt> start = monitor::ParseStartAt(flags.Get("start-at"));
     if (!start.ok()) return Annotate(start.status(), "--start-at");

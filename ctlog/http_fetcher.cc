@@ -42,6 +42,11 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     // One allocation for a body of megabytes instead of a copy at every doubling. A
     // Content-Length over the limit was refused by CURLOPT_MAXFILESIZE before any byte came.
     t->body.reserve(std::min(t->content_length, t->max_body_bytes));
+  } else if (t->body.size() + n > t->body.capacity()) {
+    // Without a length (chunked, or compressed: the length is the encoded one), grow by
+    // doubling but never past the limit, which the body cannot exceed.
+    t->body.reserve(
+        std::min(std::max(2 * t->body.capacity(), t->body.size() + n), t->max_body_bytes));
   }
   t->body.append(data, n);
   return n;
@@ -94,6 +99,8 @@ std::optional<absl::Duration> ParseRetryAfter(const std::string& value, const st
   return until > server_now ? until - server_now : absl::ZeroDuration();
 }
 
+bool IsHttps(absl::string_view url) { return absl::StartsWithIgnoreCase(url, "https://"); }
+
 using UniqueHeaders = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 
 // Sets up `h` for one GET into `t`; the returned list must outlive the transfer.
@@ -113,7 +120,9 @@ UniqueHeaders Prepare(CURL* h, const std::string& url, const FetchOptions& optio
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // Threads: never use SIGALRM for DNS timeouts.
   curl_easy_setopt(h, CURLOPT_USERAGENT, kUserAgent);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  // What was asked over TLS is never answered in the clear (an upgrade to https is fine).
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, IsHttps(url) ? "https" : "http,https");
+  if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
@@ -145,6 +154,11 @@ absl::StatusOr<HttpResponse> Outcome(CURL* h, const std::string& url, const Fetc
   }
   if (code == CURLE_ABORTED_BY_CALLBACK) {
     return absl::UnavailableError(absl::StrCat("GET ", url, ": stopping"));
+  }
+  if (code == CURLE_UNSUPPORTED_PROTOCOL && IsHttps(url)) {
+    // The https URL itself is supported: what curl refused is where it was redirected to.
+    return absl::InvalidArgumentError(
+        absl::StrCat("GET ", url, ": refused a redirect from https to a non-https URL"));
   }
   if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
     return absl::InvalidArgumentError(absl::StrCat("GET ", url, ": ", curl_easy_strerror(code)));

@@ -32,6 +32,7 @@ struct FetchOptions {
   absl::Duration timeout = absl::Seconds(30);  // Whole transfer, connect included.
   size_t max_body_bytes = size_t{64} << 20;    // Larger bodies fail with kDataLoss.
   std::string if_none_match;                   // Sent as If-None-Match when non-empty.
+  std::string ca_file;  // PEM roots that verify https servers; empty = the system's store.
 };
 
 class HttpFetcher {
@@ -39,7 +40,8 @@ class HttpFetcher {
   virtual ~HttpFetcher() = default;
   // GETs `url`. Any HTTP status is a successful fetch. Errors: kUnavailable for transport
   // failures and timeouts (retry later), kDataLoss "response too large" when the body exceeds
-  // options.max_body_bytes, kInvalidArgument for a URL the transport refuses.
+  // options.max_body_bytes, kInvalidArgument for a URL the transport refuses and for a
+  // redirect from https to anything but https.
   [[nodiscard]] virtual absl::StatusOr<HttpResponse> Get(const std::string& url,
                                                          const FetchOptions& options) = 0;
   // GETs every url, concurrently where the fetcher can (several requests in flight to one
@@ -65,8 +67,10 @@ class CurlGlobal {
 };
 
 // One libcurl easy handle, reused across calls for keep-alive (and HTTP/2 over TLS when the
-// server offers it). Follows at most 3 redirects, http and https only. Thread-compatible:
-// one fetcher per thread.
+// server offers it). Follows at most 3 redirects, http and https only, and from an https URL
+// https only: a downgrade would let anyone on the path answer. Bodies are counted decoded
+// (after Content-Encoding), so max_body_bytes also caps a compressed response's expansion.
+// Thread-compatible: one fetcher per thread.
 class CurlHttpFetcher final : public HttpFetcher {
  public:
   // kInternal if libcurl cannot allocate a handle.

@@ -19,6 +19,17 @@ namespace {
 
 using Json = nlohmann::json;
 
+// What a log may send, sized from real logs so that a hostile one cannot make a response cost
+// more. A get-entries entry is a leaf plus its chain in base64, a few KB; the largest real one
+// in the corpus (an Argon2025h2 precertificate with a three-certificate chain) is 13.5 KB of
+// JSON, so 20 KiB an entry on average leaves room for longer chains: a 1000-entry answer may
+// take 20 MiB (decoded: the fetcher counts bytes after Content-Encoding), not 64 MiB.
+constexpr size_t kMaxBytesPerEntry = size_t{20} << 10;
+constexpr size_t kEntriesEnvelopeBytes = size_t{4} << 10;
+// get-sth, get-sth-consistency and get-proof-by-hash answer a few hashes: 64 levels of
+// base64 SHA-256 are 3 KiB.
+constexpr size_t kMaxSmallResponseBytes = size_t{64} << 10;
+
 // Strict RFC 4648 §4 base64 (padding required, no whitespace), as CT logs emit.
 // TODO(integrator): dedupe with ctlog/sth.h's parser once both land.
 absl::StatusOr<std::vector<uint8_t>> DecodeBase64(absl::string_view in) {
@@ -181,7 +192,9 @@ HttpLogClient::HttpLogClient(HttpFetcher* fetcher, std::string base_url, FetchOp
 absl::StatusOr<std::string> HttpLogClient::Fetch(const std::string& path) {
   last_retry_after_.reset();
   const std::string url = base_url_ + path;
-  CAAWATCH_ASSIGN_OR_RETURN(HttpResponse response, fetcher_->Get(url, options_));
+  FetchOptions options = options_;
+  options.max_body_bytes = std::min(options.max_body_bytes, kMaxSmallResponseBytes);
+  CAAWATCH_ASSIGN_OR_RETURN(HttpResponse response, fetcher_->Get(url, options));
   last_retry_after_ = response.retry_after;
   return BodyOfOkResponse(url, std::move(response));
 }
@@ -223,6 +236,7 @@ std::vector<absl::StatusOr<std::vector<RawEntry>>> HttpLogClient::GetEntriesRang
                                                          absl::InternalError("not requested"));
   std::vector<std::string> urls;
   std::vector<size_t> requested;  // Index into `ranges` of each url.
+  uint64_t most_asked = 0;
   for (size_t i = 0; i < ranges.size(); ++i) {
     const auto [start, end] = ranges[i];
     if (start > end) {
@@ -232,9 +246,14 @@ std::vector<absl::StatusOr<std::vector<RawEntry>>> HttpLogClient::GetEntriesRang
     }
     urls.push_back(base_url_ + EntriesPath(start, end));
     requested.push_back(i);
+    most_asked = std::max(most_asked, end - start + 1);
   }
   if (urls.empty()) return out;
-  std::vector<absl::StatusOr<HttpResponse>> responses = fetcher_->GetAll(urls, options_);
+  FetchOptions options = options_;
+  // Ranges are batch-sized (at most 2^32 entries): no overflow.
+  options.max_body_bytes = static_cast<size_t>(std::min<uint64_t>(
+      options.max_body_bytes, most_asked * kMaxBytesPerEntry + kEntriesEnvelopeBytes));
+  std::vector<absl::StatusOr<HttpResponse>> responses = fetcher_->GetAll(urls, options);
   for (size_t k = 0; k < urls.size(); ++k) {
     const auto [start, end] = ranges[requested[k]];
     out[requested[k]] = Entries(start, end, urls[k], std::move(responses[k]));

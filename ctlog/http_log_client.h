@@ -22,7 +22,9 @@ namespace caawatch::ctlog {
 //                    Retry-After and last_retry_after() returns it.
 //   kInvalidArgument the log refused the request (HTTP 4xx other than 429), or bad arguments.
 //   kDataLoss        malformed JSON or base64, wrong hash sizes, an unexpected status code,
-//                    an empty or oversized get-entries batch, a body over the size limit.
+//                    an empty or oversized get-entries batch, a body over the size limit:
+//                    20 KiB per entry asked for get-entries, 64 KiB for the other calls
+//                    (both within FetchOptions::max_body_bytes).
 // Thread-compatible: one per tailing thread, like the fetcher it borrows.
 class HttpLogClient final : public LogClient {
  public:

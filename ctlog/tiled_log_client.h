@@ -35,7 +35,9 @@ class IssuerCertificateCache {
 
 struct TiledLogClientOptions {
   absl::Duration timeout = absl::Seconds(30);  // Per request.
-  size_t max_data_tile_bytes = size_t{64} << 20;
+  // A data tile holds at most 256 entries, each a certificate or precertificate and its
+  // chain's fingerprints (a few KB, never the chain itself): 8 MiB (decoded) is 32 KiB each.
+  size_t max_data_tile_bytes = size_t{8} << 20;
   size_t max_issuer_bytes = size_t{256} << 10;
   size_t issuer_cache_entries = 1024;  // Oldest evicted first; a log has few issuers.
   // Borrowed, may be null: consulted before fetching an issuer, told of each one fetched.

@@ -75,7 +75,8 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
 
 absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::string>& names,
                                                       const std::vector<std::string>& issuers,
-                                                      std::optional<absl::Time> at) {
+                                                      std::optional<absl::Time> at,
+                                                      const std::function<bool()>& out_of_time) {
   if (names.empty()) return absl::InvalidArgumentError("no names to check");
   if (issuers.empty()) return absl::InvalidArgumentError("no issuer identifiers to check");
   std::vector<std::string> lower_issuers;
@@ -83,6 +84,11 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
   CaaCheckResult result;
   result.verdict = "permitted";
   for (const std::string& raw : names) {
+    if (out_of_time && out_of_time()) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("CAA check out of time after ", result.names.size(), " of ", names.size(),
+                       " names: ask for fewer names at once"));
+    }
     const std::string name = absl::AsciiStrToLower(raw);
     CAAWATCH_ASSIGN_OR_RETURN(
         NameCheck check, at ? CheckAt(name, lower_issuers, *at) : CheckLive(name, lower_issuers));

@@ -3,6 +3,7 @@
 #ifndef CAAWATCH_JUDGE_CAA_CHECK_H_
 #define CAAWATCH_JUDGE_CAA_CHECK_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,9 +42,11 @@ class CaaChecker {
       : resolver_(resolver), store_(store) {}
 
   // Names as in a certificate ("*.example.com" is a wildcard); identifiers lowercase.
-  [[nodiscard]] absl::StatusOr<CaaCheckResult> CheckNames(const std::vector<std::string>& names,
-                                                          const std::vector<std::string>& issuers,
-                                                          std::optional<absl::Time> at);
+  // kDeadlineExceeded, saying how far it got, when `out_of_time` (empty = never) says so
+  // before a name.
+  [[nodiscard]] absl::StatusOr<CaaCheckResult> CheckNames(
+      const std::vector<std::string>& names, const std::vector<std::string>& issuers,
+      std::optional<absl::Time> at, const std::function<bool()>& out_of_time = {});
 
  private:
   absl::StatusOr<NameCheck> CheckLive(const std::string& name,

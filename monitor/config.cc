@@ -133,6 +133,7 @@ std::vector<Field> Fields() {
       MakeField("grpc_tls_key", &C::grpc_tls_key),
       MakeField("grpc_client_ca", &C::grpc_client_ca),
       MakeField("grpc_tokens_file", &C::grpc_tokens_file),
+      MakeField("grpc_max_subscribers", &C::grpc_max_subscribers),
       MakeField("start_at", &C::start_at),
       MakeField("sth_poll_interval", &C::sth_poll_interval),
       MakeField("caa_poll_interval", &C::caa_poll_interval),

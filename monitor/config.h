@@ -59,6 +59,9 @@ struct MonitorConfig {
   // were judged, and a CA map extended by `caawatch issuers import` (Reevaluator).
   absl::Duration reevaluate_interval = absl::Seconds(30);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
+  // Subscribe streams open at once; one more gets RESOURCE_EXHAUSTED. An idle stream holds a
+  // few alerts and its connection (tests/e2e/idle_subscribers_test.cc measures the cost).
+  uint32_t grpc_max_subscribers = 1024;
 };
 
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep

@@ -85,8 +85,12 @@ bool AlertMatches(const AlertFilter& filter, const store::FindingRecord& record)
   return false;
 }
 
-AlertStream::AlertStream(const AlertStreamOptions& options, AlertFilter filter, uint64_t after_seq)
-    : options_(options), filter_(std::move(filter)), scanned_seq_(after_seq) {
+AlertStream::AlertStream(const AlertStreamOptions& options, AlertFilter filter, uint64_t after_seq,
+                         std::unique_ptr<StreamSlot> slot)
+    : slot_(std::move(slot)),
+      options_(options),
+      filter_(std::move(filter)),
+      scanned_seq_(after_seq) {
   subscription_ = options_.hub->Subscribe([this](uint64_t) { Poke(); });
   grpc::Alarm* alarm = nullptr;
   {

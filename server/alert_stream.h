@@ -19,6 +19,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 #include "judge/alert_hub.h"
+#include "server/stream_slots.h"
 #include "store/finding_store.h"
 
 namespace caawatch::server {
@@ -48,14 +49,16 @@ bool AlertMatches(const AlertFilter& filter, const store::FindingRecord& record)
 struct AlertStreamOptions {
   store::FindingStore* store = nullptr;  // Must outlive the stream.
   judge::AlertHub* hub = nullptr;        // Must outlive the stream.
-  size_t page_size = 64;                 // Alerts read (and held) per store read.
+  size_t page_size = 4;                  // Alerts read (and held) per store read.
 };
 
 // Created by the Subscribe handler with `new`; deletes itself once gRPC called OnDone and its
 // wake-up alarm (if armed) has fired or been cancelled. Memory: at most one page of alerts.
+// Holds `slot` (may be null) until it is deleted, so that the slot is freed with its memory.
 class AlertStream final : public grpc::ServerWriteReactor<caawatch::v1::Alert> {
  public:
-  AlertStream(const AlertStreamOptions& options, AlertFilter filter, uint64_t after_seq);
+  AlertStream(const AlertStreamOptions& options, AlertFilter filter, uint64_t after_seq,
+              std::unique_ptr<StreamSlot> slot);
   AlertStream(const AlertStream&) = delete;
   AlertStream& operator=(const AlertStream&) = delete;
 
@@ -79,6 +82,8 @@ class AlertStream final : public grpc::ServerWriteReactor<caawatch::v1::Alert> {
   // Drops one of the references (gRPC's OnDone, the armed alarm); deletes at zero.
   void Release();
 
+  // First, so destroyed last: the slot's release hook sees the stream's memory freed.
+  const std::unique_ptr<StreamSlot> slot_;
   const AlertStreamOptions options_;
   const AlertFilter filter_;
   judge::AlertHub::SubscriptionId subscription_ = 0;

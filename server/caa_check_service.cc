@@ -11,7 +11,7 @@
 namespace caawatch::server {
 
 absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaCheckService::Check(
-    const caawatch::v1::CheckCaaRequest& request) {
+    const caawatch::v1::CheckCaaRequest& request, const std::function<bool()>& out_of_time) {
   std::optional<absl::Time> at;
   if (!request.at().empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(absl::Time t, ParseRfc3339(request.at()));
@@ -20,7 +20,7 @@ absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaCheckService::Check(
   const std::vector<std::string> names(request.names().begin(), request.names().end());
   const std::vector<std::string> issuers(request.issuer_domains().begin(),
                                          request.issuer_domains().end());
-  CAAWATCH_ASSIGN_OR_RETURN(judge::CaaCheckResult result, checker_->CheckNames(names, issuers, at));
+  CAAWATCH_ASSIGN_OR_RETURN(judge::CaaCheckResult result, checker_->CheckNames(names, issuers, at, out_of_time));
   caawatch::v1::CheckCaaResponse response;
   CAAWATCH_ASSIGN_OR_RETURN(caawatch::v1::Verdict overall, VerdictFromName(result.verdict));
   response.set_verdict(overall);

@@ -2,6 +2,8 @@
 #ifndef CAAWATCH_SERVER_CAA_CHECK_SERVICE_H_
 #define CAAWATCH_SERVER_CAA_CHECK_SERVICE_H_
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "caawatch/v1/monitor.pb.h"
 #include "judge/caa_check.h"
@@ -14,9 +16,11 @@ class CaaCheckService final : public CaaCheckBackend {
   // `checker` is borrowed and must outlive this object.
   explicit CaaCheckService(judge::CaaChecker* checker) : checker_(checker) {}
 
-  // kInvalidArgument for an unparseable `at`; otherwise the checker's errors.
+  // kInvalidArgument for an unparseable `at`; kDeadlineExceeded when `out_of_time` says so
+  // before a name; otherwise the checker's errors.
   [[nodiscard]] absl::StatusOr<caawatch::v1::CheckCaaResponse> Check(
-      const caawatch::v1::CheckCaaRequest& request) override;
+      const caawatch::v1::CheckCaaRequest& request,
+      const std::function<bool()>& out_of_time) override;
 
  private:
   judge::CaaChecker* const checker_;

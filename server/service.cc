@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,15 +85,24 @@ absl::StatusOr<watch::WatchItem> ParseRequestEntry(const v1::WatchEntry& entry) 
 
 }  // namespace
 
-MonitorService::MonitorService(MonitorServiceOptions options) : options_(std::move(options)) {}
+MonitorService::MonitorService(MonitorServiceOptions options)
+    : options_(std::move(options)),
+      stream_slots_(options_.max_subscribers, options_.on_streams_freed, options_.clock) {}
 
 grpc::ServerWriteReactor<v1::Alert>* MonitorService::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
   absl::StatusOr<AlertFilter> filter = MakeAlertFilter(*request);
   if (!filter.ok()) return new FailedStream(ToGrpcStatus(filter.status()));
+  std::unique_ptr<StreamSlot> slot = stream_slots_.TryAcquire();
+  if (slot == nullptr) {
+    return new FailedStream(
+        grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                     absl::StrCat("too many Subscribe streams: all ", stream_slots_.max(),
+                                  " allowed are open (grpc_max_subscribers); retry later")));
+  }
   AlertStreamOptions stream_options{options_.store, options_.hub,
                                     std::max<size_t>(options_.subscribe_page_size, 1)};
-  return new AlertStream(stream_options, *std::move(filter), request->after_seq());
+  return new AlertStream(stream_options, *std::move(filter), request->after_seq(), std::move(slot));
 }
 
 grpc::ServerUnaryReactor* MonitorService::ListFindings(grpc::CallbackServerContext* context,
@@ -116,7 +126,13 @@ grpc::ServerUnaryReactor* MonitorService::GetStatus(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* MonitorService::CheckCaa(grpc::CallbackServerContext* context,
                                                    const v1::CheckCaaRequest* request,
                                                    v1::CheckCaaResponse* response) {
-  return FinishUnary(context, FillCheckCaa(*request, response));
+  // The caller's deadline counts too: past it, nobody waits for the answer.
+  const absl::Time deadline =
+      std::min(options_.clock->Now() + kCheckCaaTimeLimit, absl::FromChrono(context->deadline()));
+  const std::function<bool()> out_of_time = [this, context, deadline] {
+    return context->IsCancelled() || options_.clock->Now() >= deadline;
+  };
+  return FinishUnary(context, FillCheckCaa(*request, out_of_time, response));
 }
 
 grpc::ServerUnaryReactor* MonitorService::AddWatch(grpc::CallbackServerContext* context,
@@ -223,11 +239,17 @@ absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
 }
 
 absl::Status MonitorService::FillCheckCaa(const v1::CheckCaaRequest& request,
+                                          const std::function<bool()>& out_of_time,
                                           v1::CheckCaaResponse* response) {
   if (options_.caa_backend == nullptr) {
     return absl::UnimplementedError("CheckCaa is not available on this server (no resolver)");
   }
   if (request.names().empty()) return absl::InvalidArgumentError("names is empty");
+  if (request.names_size() > kMaxCheckCaaNames) {
+    return absl::InvalidArgumentError(absl::StrCat("more than ", kMaxCheckCaaNames, " names (",
+                                                   request.names_size(),
+                                                   "): split them over several calls"));
+  }
   if (request.issuer_domains().empty()) {
     return absl::InvalidArgumentError("issuer_domains is empty");
   }
@@ -235,7 +257,7 @@ absl::Status MonitorService::FillCheckCaa(const v1::CheckCaaRequest& request,
     CAAWATCH_RETURN_IF_ERROR(NormalizeName(name).status());
   }
   if (!request.at().empty()) CAAWATCH_RETURN_IF_ERROR(ParseRfc3339(request.at()).status());
-  CAAWATCH_ASSIGN_OR_RETURN(*response, options_.caa_backend->Check(request));
+  CAAWATCH_ASSIGN_OR_RETURN(*response, options_.caa_backend->Check(request, out_of_time));
   return absl::OkStatus();
 }
 

@@ -9,24 +9,32 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "judge/alert_hub.h"
-#include "store/finding_store.h"
+#include "server/stream_slots.h"
 #include "watch/watchlist.h"
+#include "store/finding_store.h"
 
 namespace caawatch::server {
 
 // Live or historical CAA evaluation for CheckCaa (implemented where the resolver lives).
 // Called on a gRPC callback thread: implementations must bound their time (resolver
-// timeouts), since the thread is held while they run.
+// timeouts), since the thread is held while they run, and return kDeadlineExceeded once
+// `out_of_time()` says so (checked between names: one name's lookups may finish first).
 class CaaCheckBackend {
  public:
   virtual ~CaaCheckBackend() = default;
   [[nodiscard]] virtual absl::StatusOr<caawatch::v1::CheckCaaResponse> Check(
-      const caawatch::v1::CheckCaaRequest& request) = 0;
+      const caawatch::v1::CheckCaaRequest& request, const std::function<bool()>& out_of_time) = 0;
 };
+
+// CheckCaa's bounds: names per call (Let's Encrypt, the largest CA, puts at most 100 in a
+// certificate) and the time one call may hold a gRPC thread in DNS lookups.
+inline constexpr int kMaxCheckCaaNames = 100;
+inline constexpr absl::Duration kCheckCaaTimeLimit = absl::Seconds(20);
 
 struct MonitorServiceOptions {
   store::FindingStore* store = nullptr;    // Required; must outlive the server.
@@ -39,8 +47,14 @@ struct MonitorServiceOptions {
   // Optional: the monitor's fixed entries, listed by ListWatch as WATCH_STATIC; must outlive
   // the server.
   const watch::Watchlist* static_watches = nullptr;
-  const Logger* logger = nullptr;   // Optional.
-  size_t subscribe_page_size = 64;  // Alerts read per store read per subscriber.
+  const Logger* logger = nullptr;  // Optional.
+  // Alerts read per store read per subscriber, and held by an idle one: 64 cost 1,000 idle
+  // subscribers +226-304 MiB, 4 cost +48 MiB (tests/e2e/idle_subscribers_test.cc).
+  size_t subscribe_page_size = 4;
+  // Subscribe streams open at once; one more is refused with RESOURCE_EXHAUSTED.
+  size_t max_subscribers = 1024;
+  // Optional: gives freed memory back to the system (ReleaseFreeMemory) after streams end.
+  std::function<void()> on_streams_freed;
 };
 
 class MonitorService final : public caawatch::v1::Monitor::CallbackService {
@@ -48,6 +62,7 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   // Precondition: store, hub and clock are non-null.
   explicit MonitorService(MonitorServiceOptions options);
 
+  // RESOURCE_EXHAUSTED while max_subscribers streams are open.
   grpc::ServerWriteReactor<caawatch::v1::Alert>* Subscribe(
       grpc::CallbackServerContext* context, const caawatch::v1::SubscribeRequest* request) override;
   // page_size: default 100, at most 1000 (larger values are clamped); page_token: the last seq
@@ -64,6 +79,8 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
                                       const caawatch::v1::GetStatusRequest* request,
                                       caawatch::v1::GetStatusResponse* response) override;
+  // INVALID_ARGUMENT for more than kMaxCheckCaaNames names; DEADLINE_EXCEEDED when the checks
+  // take longer than kCheckCaaTimeLimit (or the caller's deadline, or it cancelled).
   grpc::ServerUnaryReactor* CheckCaa(grpc::CallbackServerContext* context,
                                      const caawatch::v1::CheckCaaRequest* request,
                                      caawatch::v1::CheckCaaResponse* response) override;
@@ -90,6 +107,7 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
                                   caawatch::v1::GetCertificateResponse* response);
   absl::Status FillGetStatus(caawatch::v1::GetStatusResponse* response);
   absl::Status FillCheckCaa(const caawatch::v1::CheckCaaRequest& request,
+                            const std::function<bool()>& out_of_time,
                             caawatch::v1::CheckCaaResponse* response);
   absl::Status DoAddWatch(const caawatch::v1::AddWatchRequest& request);
   absl::Status DoRemoveWatch(const caawatch::v1::RemoveWatchRequest& request,
@@ -98,6 +116,7 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   absl::Status WatchChanged();
 
   const MonitorServiceOptions options_;
+  StreamSlots stream_slots_;
 };
 
 }  // namespace caawatch::server

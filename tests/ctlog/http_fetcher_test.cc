@@ -2,6 +2,9 @@
 // limits. Status codes are passed through uninterpreted.
 #include "ctlog/http_fetcher.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -13,6 +16,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/http_server.h"
+#include "tests/fakes/nginx_server.h"
+#include "tests/fakes/self_signed_tls.h"
 
 namespace caawatch::ctlog {
 namespace {
@@ -108,6 +113,55 @@ TEST_F(HttpFetcherTest, FollowsUpToThreeRedirectsButNoMore) {
   ASSERT_TRUE(three.ok()) << three.status();
   EXPECT_EQ(three->body, "hop 5");
   EXPECT_FALSE(fetcher_->Get(Url("/0"), FetchOptions()).ok());
+}
+
+// A real TLS server (nginx, self-signed certificate the fetcher is told to trust) whose
+// redirects go to plain http (this fixture's server) or stay on https.
+TEST_F(HttpFetcherTest, RefusesARedirectFromHttpsToHttpButFollowsOneToHttps) {
+  Serve([](const HttpRequest&) {
+    HttpReply reply;
+    reply.body = "served in the clear";
+    return reply;
+  });
+  std::string dir_template = ::testing::TempDir() + "/fetcher_tls_XXXXXX";
+  ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
+  const std::filesystem::path dir = dir_template;
+  absl::StatusOr<fakes::SelfSignedTls> tls = fakes::MakeSelfSignedTls("IP:127.0.0.1");
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  std::ofstream(dir / "cert.pem") << tls->cert_pem;
+  std::ofstream(dir / "key.pem") << tls->key_pem;
+  std::filesystem::create_directories(dir / "root");
+  std::ofstream(dir / "root" / "ok") << "served over tls";
+  fakes::NginxOptions options;
+  options.tls_cert_file = (dir / "cert.pem").string();
+  options.tls_key_file = (dir / "key.pem").string();
+  options.server_directives =
+      absl::StrCat("    location = /down { return 302 ", Url("/clear"), "; }\n",
+                   "    location = /same { return 302 $scheme://$host:$server_port/ok; }\n");
+  absl::StatusOr<std::unique_ptr<fakes::NginxServer>> nginx =
+      fakes::NginxServer::Start((dir / "root").string(), (dir / "nginx").string(), options);
+  ASSERT_TRUE(nginx.ok()) << nginx.status();
+  FetchOptions fetch;
+  fetch.ca_file = options.tls_cert_file;
+
+  absl::StatusOr<HttpResponse> down = fetcher_->Get((*nginx)->url() + "down", fetch);
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kInvalidArgument)
+      << (down.ok() ? down->body : down.status().ToString());
+  EXPECT_THAT(down.status().message(), HasSubstr("refused a redirect from https"));
+  EXPECT_EQ(server_->connections_accepted(), 0u) << "the http server was asked";
+  // The same through the multi interface (get-entries' path).
+  for (const absl::StatusOr<HttpResponse>& each :
+       fetcher_->GetAll({(*nginx)->url() + "down", (*nginx)->url() + "down"}, fetch)) {
+    EXPECT_EQ(each.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(server_->connections_accepted(), 0u) << "the http server was asked";
+
+  absl::StatusOr<HttpResponse> same = fetcher_->Get((*nginx)->url() + "same", fetch);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(same->status, 200);
+  EXPECT_EQ(same->body, "served over tls");
+  nginx->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(HttpFetcherTest, BodyOverTheLimitIsDataLoss) {

@@ -69,8 +69,14 @@ std::string Config(const std::string& root, const std::string& work, uint16_t po
     absl::StrAppend(&conf, "  ", temp, "_temp_path ", work, "/tmp/", temp, ";\n");
   }
   if (options.gzip) conf += "  gzip on;\n  gzip_min_length 1;\n  gzip_types *;\n";
-  absl::StrAppend(&conf, "  server {\n    listen 127.0.0.1:", port, ";\n    root ", root,
-                  ";\n    location / { }\n  }\n}\n");
+  const bool tls = !options.tls_cert_file.empty() && !options.tls_key_file.empty();
+  absl::StrAppend(&conf, "  server {\n    listen 127.0.0.1:", port, tls ? " ssl" : "",
+                  ";\n    root ", root, ";\n    location / { }\n");
+  if (tls) {
+    absl::StrAppend(&conf, "    ssl_certificate ", options.tls_cert_file,
+                    ";\n    ssl_certificate_key ", options.tls_key_file, ";\n");
+  }
+  absl::StrAppend(&conf, options.server_directives, "\n  }\n}\n");
   return conf;
 }
 
@@ -112,7 +118,8 @@ absl::StatusOr<std::unique_ptr<NginxServer>> NginxServer::Start(const std::strin
     std::ofstream(fs::path(work_dir) / "nginx.conf", std::ios::trunc)
         << Config(fs::absolute(root_dir).string(), fs::absolute(work_dir).string(), port, options);
     CAAWATCH_ASSIGN_OR_RETURN(const pid_t pid, Spawn(options.binary, work_dir));
-    std::unique_ptr<NginxServer> server(new NginxServer(pid, port));
+    std::unique_ptr<NginxServer> server(new NginxServer(
+        pid, port, !options.tls_cert_file.empty() && !options.tls_key_file.empty()));
     // Waiting for a child process to listen: poll, bounded.
     const absl::Time deadline = absl::Now() + absl::Seconds(20);
     while (absl::Now() < deadline) {
@@ -137,6 +144,8 @@ NginxServer::~NginxServer() {
   waitpid(pid_, &status, 0);
 }
 
-std::string NginxServer::url() const { return absl::StrCat("http://127.0.0.1:", port_, "/"); }
+std::string NginxServer::url() const {
+  return absl::StrCat(tls_ ? "https" : "http", "://127.0.0.1:", port_, "/");
+}
 
 }  // namespace caawatch::fakes

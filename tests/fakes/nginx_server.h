@@ -17,6 +17,11 @@ namespace caawatch::fakes {
 struct NginxOptions {
   std::string binary = "nginx";  // Looked up in PATH, then /usr/sbin.
   bool gzip = true;              // Compress every answer (static-ct-api: clients must accept).
+  // Both set: serve https with this PEM certificate chain and key instead of http.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Added to the server block, e.g. "location = /old { return 302 http://...; }".
+  std::string server_directives;
 };
 
 class NginxServer {
@@ -32,12 +37,13 @@ class NginxServer {
   NginxServer& operator=(const NginxServer&) = delete;
 
   uint16_t port() const { return port_; }
-  std::string url() const;  // "http://127.0.0.1:PORT/"
+  std::string url() const;  // "http://127.0.0.1:PORT/" ("https://" with TLS)
 
  private:
-  NginxServer(pid_t pid, uint16_t port) : pid_(pid), port_(port) {}
+  NginxServer(pid_t pid, uint16_t port, bool tls) : pid_(pid), port_(port), tls_(tls) {}
   pid_t pid_;
   uint16_t port_;
+  bool tls_;
 };
 
 }  // namespace caawatch::fakes

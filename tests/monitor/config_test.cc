@@ -38,6 +38,7 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_TRUE(config->dns_tcp_fallback);
   EXPECT_EQ(config->reevaluate_interval, absl::Seconds(30));
   EXPECT_THAT(config->log_filter, IsEmpty());
+  EXPECT_EQ(config->grpc_max_subscribers, 1024u);
 }
 
 TEST(ConfigTest, EveryKeyIsParsed) {
@@ -55,6 +56,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
     "grpc_tls_key": "server.key",
     "grpc_client_ca": "clients.pem",
     "grpc_tokens_file": "tokens",
+    "grpc_max_subscribers": 50,
     "start_at": "end",
     "sth_poll_interval": "250ms",
     "caa_poll_interval": "1h30m",
@@ -81,6 +83,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
   EXPECT_EQ(config->grpc_tls_key, "server.key");
   EXPECT_EQ(config->grpc_client_ca, "clients.pem");
   EXPECT_EQ(config->grpc_tokens_file, "tokens");
+  EXPECT_EQ(config->grpc_max_subscribers, 50u);
   EXPECT_EQ(config->start_at, (StartAt{StartAt::Kind::kEnd, 0}));
   EXPECT_EQ(config->sth_poll_interval, absl::Milliseconds(250));
   EXPECT_EQ(config->caa_poll_interval, absl::Minutes(90));
@@ -145,6 +148,7 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"dns_retries": "2"})", "dns_retries"},
            BadCase{R"({"dns_tcp_fallback": 1})", "dns_tcp_fallback"},
            BadCase{R"({"reevaluate_interval": "0s"})", "reevaluate_interval"},
+           BadCase{R"({"grpc_max_subscribers": 0})", "grpc_max_subscribers"},
            BadCase{R"({"start_at": "middle"})", "start_at"},
            BadCase{R"({"start_at": -3})", "start_at"},
            BadCase{R"({"grpc_tls_cert": "server.pem"})", "grpc_tls_key"},

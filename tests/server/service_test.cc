@@ -508,7 +508,8 @@ TEST_F(MonitorServiceTest, CheckCaaWithoutABackendIsUnimplemented) {
 // A backend that answers from a table, as the resolver-backed one answers from DNS.
 class TableCaaBackend final : public CaaCheckBackend {
  public:
-  absl::StatusOr<v1::CheckCaaResponse> Check(const v1::CheckCaaRequest& request) override {
+  absl::StatusOr<v1::CheckCaaResponse> Check(const v1::CheckCaaRequest& request,
+                                             const std::function<bool()>&) override {
     v1::CheckCaaResponse response;
     response.set_verdict(request.issuer_domains(0) == "letsencrypt.org" ? v1::PERMITTED
                                                                         : v1::FORBIDDEN);

@@ -1,0 +1,16 @@
+// Gives the heap's free pages back to the system, whichever malloc the program runs on.
+#ifndef CAAWATCH_BASE_RELEASE_FREE_MEMORY_H_
+#define CAAWATCH_BASE_RELEASE_FREE_MEMORY_H_
+
+namespace caawatch {
+
+// Returns the free pages the allocator keeps for reuse to the system, so that memory a burst
+// used (a thousand gRPC streams that ended, oversized log responses) leaves the process's RSS.
+// tcmalloc (what caawatch links) keeps freed spans until then; glibc is trimmed instead. Costs
+// a walk of the free lists and an madvise per span: call it after bursts, not per allocation.
+// Thread-safe.
+void ReleaseFreeMemory();
+
+}  // namespace caawatch
+
+#endif  // CAAWATCH_BASE_RELEASE_FREE_MEMORY_H_

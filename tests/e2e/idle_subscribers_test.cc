@@ -1,0 +1,252 @@
+// Idle Subscribe streams against `caawatch run` on a store of many alerts (issue 15): a
+// thousand subscribers that ask from seq 0 and then stop reading cost a bounded amount of
+// memory (each stream holds a page, not the backlog), one more than grpc_max_subscribers is
+// refused with RESOURCE_EXHAUSTED, and the memory goes back to the system once they leave.
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "ctlog/sha256.h"
+#include "gtest/gtest.h"
+#include "proto/caawatch/v1/monitor.grpc.pb.h"
+#include "store/finding_store.h"
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/subprocess.h"
+
+namespace caawatch {
+namespace {
+
+using testing::Subprocess;
+
+constexpr int kStoredAlerts = 10'000;
+constexpr int kSubscribers = 1000;
+constexpr int64_t kMaxExtraKib = 100 * 1024;    // Issue 15: +100 MB for 1,000 idle streams.
+constexpr int64_t kMaxLeftOverKib = 40 * 1024;  // What may stay once they have all left.
+
+std::string Bytes(const ctlog::Sha256Hash& h) { return std::string(h.begin(), h.end()); }
+
+// A forbidden finding as the monitor stores one: names, issuer, hashes, a log entry and the
+// CAA evidence of its names (about 2 KB serialized, as real alerts are).
+store::FindingRecord StoredAlert(int i) {
+  store::FindingRecord r;
+  r.set_kind("certificate");
+  r.set_verdict("forbidden");
+  r.set_severity("critical");
+  const std::string name = absl::StrCat("host", i, ".shop.forbidden.test");
+  for (const std::string& n : {name, absl::StrCat("www.", name), absl::StrCat("api.", name)}) {
+    r.add_names(n);
+  }
+  r.add_watched_names(".forbidden.test");
+  store::IssuerRecord* issuer = r.mutable_issuer();
+  issuer->set_dn("CN=R11,O=Let's Encrypt,C=US");
+  issuer->set_ca_owner("Internet Security Research Group");
+  issuer->add_caa_identifiers("letsencrypt.org");
+  issuer->set_organization("Let's Encrypt");
+  issuer->set_common_name("R11");
+  issuer->set_spki_sha256(Bytes(ctlog::Sha256("R11 key")));
+  r.set_tbs_sha256(Bytes(ctlog::Sha256(absl::StrCat("tbs", i))));
+  r.set_cert_sha256(Bytes(ctlog::Sha256(absl::StrCat("cert", i))));
+  r.set_precert_sha256(Bytes(ctlog::Sha256(absl::StrCat("precert", i))));
+  r.set_not_before_ms(1'790'000'000'000 + i);
+  r.set_not_after_ms(1'797'776'000'000 + i);
+  store::EntryRef* entry = r.add_entries();
+  entry->set_log_id(Bytes(ctlog::Sha256("a log")));
+  entry->set_log_url("https://ct.example.net/2026h2/");
+  entry->set_index(900'000'000 + i);
+  entry->set_timestamp_ms(1'790'000'000'000 + i);
+  entry->set_precert(true);
+  for (int n = 0; n < r.names_size(); ++n) {
+    store::CaaNameRecord* caa = r.add_caa();
+    caa->set_name(r.names(n));
+    caa->set_relevant_name("forbidden.test");
+    store::CaaRecordPb* record = caa->add_records();
+    record->set_tag("issue");
+    record->set_value("pki.goog");
+    caa->set_window_start_ms(1'789'971'200'000 + i);
+    caa->set_window_end_ms(1'790'000'000'000 + i);
+    store::CaaObservationRecord* seen = caa->add_observations();
+    seen->set_query_name("forbidden.test");
+    caa->set_dnssec("insecure");
+    caa->set_basis("observed");
+    caa->set_reason("CAA at forbidden.test allows only pki.goog; letsencrypt.org is not listed");
+    caa->set_verdict("forbidden");
+  }
+  r.set_reason("every CAA state in effect when the CA checked forbade letsencrypt.org");
+  r.set_recorded_ms(1'790'000'100'000 + i);
+  r.set_evaluated_ms(1'790'000'100'000 + i);
+  return r;
+}
+
+// Writes kStoredAlerts alerts into a new store in `dir`, as `caawatch run` would have.
+void FillStore(const std::string& dir) {
+  absl::StatusOr<std::unique_ptr<store::FindingStore>> opened = store::FindingStore::Open(dir);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  for (int i = 0; i < kStoredAlerts;) {
+    store::CommitRequest request;
+    for (int end = i + 1000; i < end; ++i) request.findings.push_back(StoredAlert(i));
+    absl::StatusOr<store::CommitResult> done = (*opened)->Commit(std::move(request));
+    ASSERT_TRUE(done.ok()) << done.status();
+  }
+}
+
+// Counts subscribers that got their first alert, and streams that ended. Thread-safe.
+class Tally {
+ public:
+  void FirstAlert() {
+    absl::MutexLock lock(&mu_);
+    ++first_alerts_;
+  }
+  void Done(grpc::StatusCode code) {
+    absl::MutexLock lock(&mu_);
+    ++ended_[code];
+    ++ended_total_;
+  }
+  bool AwaitFirstAlerts(int n, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return first_alerts_ >= n; };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  }
+  bool AwaitEnded(int n, absl::Duration timeout) {
+    absl::MutexLock lock(&mu_);
+    auto reached = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return ended_total_ >= n; };
+    return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+  }
+  int first_alerts() const {
+    absl::MutexLock lock(&mu_);
+    return first_alerts_;
+  }
+  std::map<grpc::StatusCode, int> ended() const {
+    absl::MutexLock lock(&mu_);
+    return ended_;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  int first_alerts_ ABSL_GUARDED_BY(mu_) = 0;
+  int ended_total_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<grpc::StatusCode, int> ended_ ABSL_GUARDED_BY(mu_);
+};
+
+// Subscribes from seq 0 on its own connection, reads the first alert and then nothing more: the
+// server may only send what HTTP/2 flow control lets through and must hold the rest itself.
+class IdleSubscriber final : public grpc::ClientReadReactor<v1::Alert> {
+ public:
+  IdleSubscriber(const std::string& target, Tally* tally) : tally_(tally) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // No connection shared with another.
+    stub_ = v1::Monitor::NewStub(
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+    stub_->async()->Subscribe(&context_, &request_, this);
+    StartRead(&alert_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (ok) tally_->FirstAlert();  // And no StartRead: idle from now on.
+  }
+  void OnDone(const grpc::Status& status) override { tally_->Done(status.error_code()); }
+  void Cancel() { context_.TryCancel(); }
+
+ private:
+  Tally* const tally_;
+  std::unique_ptr<v1::Monitor::Stub> stub_;
+  grpc::ClientContext context_;
+  v1::SubscribeRequest request_;
+  v1::Alert alert_;
+};
+
+int64_t RssKib(const Subprocess& process) {
+  const std::optional<int64_t> value = testing::ProcStatusNumber(process.pid(), "VmRSS");
+  EXPECT_TRUE(value.has_value()) << "cannot read VmRSS of " << process.pid();
+  return value.value_or(0);
+}
+
+using IdleSubscribersTest = testing::EndToEndFixture;
+
+TEST_F(IdleSubscribersTest, ThousandIdleStreamsFromSeqZeroAreCappedBoundedAndGiveMemoryBack) {
+  ASSERT_NO_FATAL_FAILURE(FillStore(data_dir()));
+  std::unique_ptr<Subprocess> log = StartLog({.noise = 10, .plants = {}});
+  const int port = testing::FreeTcpPort();
+  const std::string target = absl::StrCat("127.0.0.1:", port);
+  Subprocess monitor(
+      RunArgs({"--grpc-listen", target, "--grpc-max-subscribers", std::to_string(kSubscribers)}),
+      dir());
+  std::unique_ptr<v1::Monitor::Stub> stub = ConnectMonitor(port, monitor);
+  ASSERT_NE(stub, nullptr);
+  // The baseline once the small log is read and the first CAA poll is done, so that only the
+  // streams change the RSS from here on.
+  for (absl::Time deadline = absl::Now() + absl::Seconds(60);; absl::SleepFor(absl::Seconds(1))) {
+    std::map<std::string, nlohmann::json> logs = LogsByDescription();
+    if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
+    ASSERT_LT(absl::Now(), deadline) << "the test log was not read; " << monitor.Stderr();
+  }
+  const int64_t rss_before = RssKib(monitor);
+
+  Tally tally;
+  std::vector<std::unique_ptr<IdleSubscriber>> subscribers;
+  for (int i = 0; i < kSubscribers; ++i) {
+    subscribers.push_back(std::make_unique<IdleSubscriber>(target, &tally));
+  }
+  ASSERT_TRUE(tally.AwaitFirstAlerts(kSubscribers, absl::Seconds(120)))
+      << tally.first_alerts() << " of " << kSubscribers
+      << " subscribers got their first alert, RSS " << RssKib(monitor) << " KiB; "
+      << monitor.Stderr();
+
+  // One stream over the cap is refused at once, saying why.
+  ASSERT_TRUE(tally.ended().empty()) << "streams ended before the test cancelled them";
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    auto reader = stub->Subscribe(&context, v1::SubscribeRequest());
+    v1::Alert alert;
+    EXPECT_FALSE(reader->Read(&alert)) << "a stream over the cap was served";
+    const grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+    EXPECT_TRUE(absl::StrContains(status.error_message(), "grpc_max_subscribers"))
+        << status.error_message();
+  }
+
+  // Let every stream push what flow control allows and fill what it holds.
+  absl::SleepFor(absl::Seconds(3));
+  const int64_t rss_idle = RssKib(monitor);
+  std::cout << "caawatch run VmRSS: " << rss_before << " KiB before, " << rss_idle << " KiB with "
+            << kSubscribers << " idle subscribers from seq 0 on " << kStoredAlerts << " alerts (+"
+            << (rss_idle - rss_before) / 1024 << " MiB)" << std::endl;
+  RecordProperty("rss_kib_before", static_cast<int>(rss_before));
+  RecordProperty("rss_kib_idle_subscribers", static_cast<int>(rss_idle));
+  EXPECT_LT(rss_idle - rss_before, kMaxExtraKib);
+
+  for (auto& s : subscribers) s->Cancel();
+  ASSERT_TRUE(tally.AwaitEnded(kSubscribers, absl::Seconds(60)));
+  subscribers.clear();  // Closes every channel and its connection.
+  // The monitor gives freed memory back within its release interval (10 s).
+  int64_t rss_after = RssKib(monitor);
+  for (absl::Time deadline = absl::Now() + absl::Seconds(30);
+       rss_after - rss_before >= kMaxLeftOverKib && absl::Now() < deadline;
+       rss_after = RssKib(monitor)) {
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  std::cout << "caawatch run VmRSS after the subscribers left: " << rss_after << " KiB (+"
+            << (rss_after - rss_before) / 1024 << " MiB)" << std::endl;
+  RecordProperty("rss_kib_after_cancel", static_cast<int>(rss_after));
+  EXPECT_LT(rss_after - rss_before, kMaxLeftOverKib);
+
+  // The slots were freed: a new subscriber is served from seq 0 again.
+  {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    auto reader = stub->Subscribe(&context, v1::SubscribeRequest());
+    v1::Alert alert;
+    ASSERT_TRUE(reader->Read(&alert)) << reader->Finish().error_message();
+    EXPECT_EQ(alert.seq(), 1u);
+    context.TryCancel();
+  }
+  monitor.Signal(SIGTERM);
+  EXPECT_EQ(monitor.Wait(absl::Seconds(30)), 0) << monitor.Stderr();
+}
+
+}  // namespace
+}  // namespace caawatch
