@@ -190,9 +190,8 @@ int Change(const CommandContext& ctx, const std::string& action, const store::Wa
     std::printf("added %s%s\n", r.name().c_str(), how);
     return 0;
   }
-  absl::StatusOr<bool> removed =
-      via_monitor ? RunningMonitor(ctx, store.status()).Remove(r.name())
-                  : (*store)->RemoveWatch(r.name());
+  absl::StatusOr<bool> removed = via_monitor ? RunningMonitor(ctx, store.status()).Remove(r.name())
+                                             : (*store)->RemoveWatch(r.name());
   if (!removed.ok()) return Fail(removed.status(), bad_name.ok() ? 1 : 2);
   if (!*removed && !bad_name.ok()) return Fail(bad_name, 2);
   // An unparsed name is quoted, escaped.

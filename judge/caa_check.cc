@@ -85,9 +85,9 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
   result.verdict = "permitted";
   for (const std::string& raw : names) {
     if (out_of_time && out_of_time()) {
-      return absl::DeadlineExceededError(
-          absl::StrCat("CAA check out of time after ", result.names.size(), " of ", names.size(),
-                       " names: ask for fewer names at once"));
+      return absl::DeadlineExceededError(absl::StrCat("CAA check out of time after ",
+                                                      result.names.size(), " of ", names.size(),
+                                                      " names: ask for fewer names at once"));
     }
     const std::string name = absl::AsciiStrToLower(raw);
     CAAWATCH_ASSIGN_OR_RETURN(

@@ -138,6 +138,7 @@ std::vector<Field> Fields() {
       MakeField("sth_poll_interval", &C::sth_poll_interval),
       MakeField("caa_poll_interval", &C::caa_poll_interval),
       MakeField("batch_size", &C::batch_size),
+      MakeField("max_held_findings", &C::max_held_findings),
       MakeField("max_requests_per_second", &C::max_requests_per_second),
       MakeField("dns_timeout", &C::dns_timeout),
       MakeField("dns_retries", &C::dns_retries),

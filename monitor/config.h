@@ -44,6 +44,10 @@ struct MonitorConfig {
   absl::Duration sth_poll_interval = absl::Seconds(1);
   absl::Duration caa_poll_interval = absl::Hours(1);
   uint32_t batch_size = 1000;  // Entries per get-entries request and commit.
+  // Findings a log's worker holds while their entries are not yet proven in a signed head
+  // (issue 15); reaching it, one consistency proof proves and commits them. Lower commits more
+  // often while catching up, at a request per proof.
+  uint32_t max_held_findings = 4096;
   // Per log; 0 = no limit (a log on your own network, a benchmark). Requests in flight at
   // once count one each.
   double max_requests_per_second = 10;

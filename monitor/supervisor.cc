@@ -154,7 +154,8 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
                                                          clock, observer_options);
   parts->evaluator =
       std::make_unique<judge::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
-  parts->watches = std::make_unique<judge::WatchSource>(std::move(static_watches), parts->store.get());
+  parts->watches =
+      std::make_unique<judge::WatchSource>(std::move(static_watches), parts->store.get());
   CAAWATCH_RETURN_IF_ERROR(Annotate(parts->ReloadWatches(), "load the stored watchlist"));
   {
     const std::shared_ptr<const watch::Watchlist> list = parts->watches->Current();
@@ -191,6 +192,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   tail::LogWorkerOptions& worker_options = parts->worker_options;
   worker_options.poll_interval = config.sth_poll_interval;
   worker_options.batch_size = config.batch_size;
+  worker_options.max_held_findings = std::max<uint32_t>(config.max_held_findings, 1);
   worker_options.start_at = config.start_at;
   worker_options.pacing.max_requests_per_second = config.max_requests_per_second;
   deps.pacing_clock = clock;

@@ -20,7 +20,8 @@ absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaCheckService::Check(
   const std::vector<std::string> names(request.names().begin(), request.names().end());
   const std::vector<std::string> issuers(request.issuer_domains().begin(),
                                          request.issuer_domains().end());
-  CAAWATCH_ASSIGN_OR_RETURN(judge::CaaCheckResult result, checker_->CheckNames(names, issuers, at, out_of_time));
+  CAAWATCH_ASSIGN_OR_RETURN(judge::CaaCheckResult result,
+                            checker_->CheckNames(names, issuers, at, out_of_time));
   caawatch::v1::CheckCaaResponse response;
   CAAWATCH_ASSIGN_OR_RETURN(caawatch::v1::Verdict overall, VerdictFromName(result.verdict));
   response.set_verdict(overall);

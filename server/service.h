@@ -15,8 +15,8 @@
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "judge/alert_hub.h"
 #include "server/stream_slots.h"
-#include "watch/watchlist.h"
 #include "store/finding_store.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::server {
 

@@ -13,6 +13,7 @@ std::string Bytes(const ctlog::Sha256Hash& h) { return std::string(h.begin(), h.
 
 void HeldFindings::Add(store::FindingRecord finding, const ctlog::Sha256Hash& leaf_hash,
                        std::pair<std::string, std::string> certificate) {
+  bytes_ += finding.ByteSizeLong() + certificate.first.size() + certificate.second.size();
   held_.push_back(Held{std::move(finding), leaf_hash});
   if (!certificate.first.empty()) certificates_.push_back(std::move(certificate));
 }
@@ -55,6 +56,7 @@ void HeldFindings::MoveInto(store::CommitRequest* request) {
   for (auto& c : certificates_) request->certificates.push_back(std::move(c));
   held_.clear();
   certificates_.clear();
+  bytes_ = 0;
 }
 
 nlohmann::json HeldFindings::TakeUnproven(absl::string_view failed) {
@@ -73,6 +75,7 @@ nlohmann::json HeldFindings::TakeUnproven(absl::string_view failed) {
   }
   held_.clear();
   certificates_.clear();
+  bytes_ = 0;
   return out;
 }
 

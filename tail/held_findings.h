@@ -29,6 +29,8 @@ class HeldFindings {
 
   bool empty() const { return held_.empty(); }
   size_t size() const { return held_.size(); }
+  // The encoded size of what is held (findings and certificates), for the worker's byte cap.
+  size_t bytes() const { return bytes_; }
 
   // The entries [from_size, head.tree_size), folded into the verified tree of from_size, hash to
   // head's root: every held entry is in that tree.
@@ -58,6 +60,7 @@ class HeldFindings {
 
   std::vector<Held> held_;
   std::vector<std::pair<std::string, std::string>> certificates_;
+  size_t bytes_ = 0;
 };
 
 }  // namespace caawatch::tail

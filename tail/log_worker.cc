@@ -13,9 +13,9 @@
 #include "ctlog/misbehaviour.h"
 #include "ctlog/start_state.h"
 #include "ctlog/tiled_start_state.h"
+#include "nlohmann/json.hpp"
 #include "tail/batch_prefetcher.h"
 #include "tail/malformed_entry.h"
-#include "nlohmann/json.hpp"
 
 namespace caawatch::tail {
 namespace {
@@ -447,7 +447,8 @@ absl::Status LogWorker::TailTo(const absl::Notification& stop, const ctlog::Sign
         fetched.batch.verification == ctlog::LogTailer::Verification::kVerified;
     if (!held.empty() && !batch_verified) {
       held_state = fetched.state_after;
-      if (held.size() >= options_.max_held_findings && !last) {
+      if ((held.size() >= options_.max_held_findings || held.bytes() >= options_.max_held_bytes) &&
+          !last) {
         prove_held = true;
         break;
       }

@@ -23,14 +23,14 @@
 #include "judge/alert_hub.h"
 #include "judge/issuance_evaluator.h"
 #include "judge/watch_source.h"
+#include "nlohmann/json.hpp"
+#include "store/finding_store.h"
 #include "tail/batch_prefetcher.h"
 #include "tail/held_findings.h"
 #include "tail/paced_fetcher.h"
+#include "tail/start_at.h"
 #include "tail/stored_issuer_certificates.h"
 #include "tail/tree_head_ledger.h"
-#include "nlohmann/json.hpp"
-#include "store/finding_store.h"
-#include "tail/start_at.h"
 
 namespace caawatch::tail {
 
@@ -51,6 +51,10 @@ struct LogWorkerOptions {
   // entries read so far with one consistency proof to the head and commits them: held memory
   // (a finding and its certificate, a few KiB) stays bounded.
   size_t max_held_findings = 4096;
+  // The same, in bytes of held findings and certificates: a busy subtree's findings carry ~45 KiB
+  // of CAA evidence each, so 4096 of them held 180 MiB (bench/README.md). One consistency proof
+  // per 16 MiB costs a request per ~400 such findings.
+  size_t max_held_bytes = size_t{16} << 20;
 };
 
 // Everything a worker uses but does not own; all must outlive it.

@@ -32,6 +32,7 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_EQ(config->caa_poll_interval, absl::Hours(1));
   EXPECT_EQ(config->log_list_refresh_interval, absl::Hours(1));
   EXPECT_EQ(config->batch_size, 1000u);
+  EXPECT_EQ(config->max_held_findings, 4096u);
   EXPECT_EQ(config->max_requests_per_second, 10);
   EXPECT_EQ(config->dns_timeout, absl::Seconds(5));
   EXPECT_EQ(config->dns_retries, 1);
@@ -62,6 +63,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
     "caa_poll_interval": "1h30m",
     "log_list_refresh_interval": "1s",
     "batch_size": 256,
+    "max_held_findings": 64,
     "max_requests_per_second": 2.5,
     "dns_timeout": "3s",
     "dns_retries": 0,
@@ -89,6 +91,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
   EXPECT_EQ(config->caa_poll_interval, absl::Minutes(90));
   EXPECT_EQ(config->log_list_refresh_interval, absl::Seconds(1));
   EXPECT_EQ(config->batch_size, 256u);
+  EXPECT_EQ(config->max_held_findings, 64u);
   EXPECT_EQ(config->max_requests_per_second, 2.5);
   EXPECT_EQ(config->dns_timeout, absl::Seconds(3));
   EXPECT_EQ(config->dns_retries, 0);

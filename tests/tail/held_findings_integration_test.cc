@@ -100,6 +100,24 @@ TEST_F(HeldFindingsTest, TooManyHeldFindingsAreProvenByAConsistencyProofAndKeepI
   EXPECT_GT(by_consistency, 0) << "every batch waited for the root";
 }
 
+TEST_F(HeldFindingsTest, HeldBytesAreCappedAsWellAsHeldFindings) {
+  // No count cap to reach: the bytes of one finding and its certificate are already too many, so
+  // entries are proven and committed before the head's root, as with the count.
+  options_.max_held_findings = 1'000'000;
+  options_.max_held_bytes = 1;
+  std::unique_ptr<LogWorker> worker = NewWorker(options_);
+  ASSERT_NE(worker, nullptr);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  int by_consistency = 0;
+  for (const store::FindingRecord& f : AllFindings()) {
+    for (const store::EntryRef& e : f.entries()) {
+      ASSERT_TRUE(e.has_inclusion());
+      by_consistency += e.inclusion().method() == "consistency";
+    }
+  }
+  EXPECT_GT(by_consistency, 0) << "the byte cap held every finding until the root";
+}
+
 TEST_F(HeldFindingsTest, AForgedEntryFailsTheConsistencyProofAndIsEvidenceNotAFinding) {
   server_->ForgeEntry(std::make_pair(uint64_t{2}, ForgedEntry("forged.shop.test")));
   std::unique_ptr<LogWorker> worker = NewWorker(options_);
