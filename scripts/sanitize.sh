@@ -18,4 +18,5 @@ cmake --build build-asan -j"$(nproc)" --target "${targets[@]}" caawatch_test_log
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd build-asan
-ctest --output-on-failure -j"$(nproc)" --timeout 600 -LE '^e2e_test$'
+# e2e_test is not built here: leave out its tests and the placeholder ctest makes for it.
+ctest --output-on-failure -j"$(nproc)" --timeout 600 -LE '^e2e_test$' -E '^e2e_test_NOT_BUILT$'
