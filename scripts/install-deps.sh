@@ -11,8 +11,9 @@ packages=(
   libunbound-dev libevent-dev dns-root-data libxxhash-dev
   # caawatch's malloc (tcmalloc_minimal; cli/CMakeLists.txt says why)
   libgoogle-perftools-dev
-  # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client
-  libgtest-dev libgmock-dev libbenchmark-dev knot knot-dnsutils nginx-light
+  # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client, zlib (a
+  # hostile log's gzip bomb)
+  libgtest-dev libgmock-dev libbenchmark-dev knot knot-dnsutils nginx-light zlib1g-dev
   python3 python3-grpcio python3-protobuf
   # fuzzing and formatting
   clang-14 libclang-rt-14-dev clang-format-14
