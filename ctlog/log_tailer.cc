@@ -21,9 +21,8 @@ absl::Status CheckTailerState(const TailerState& state) {
   return absl::OkStatus();
 }
 
-namespace {
-
-SignedTreeHead VerifiedHead(const TailerState& state) {
+std::optional<SignedTreeHead> VerifiedHead(const TailerState& state) {
+  if (state.verified_size == 0) return std::nullopt;
   SignedTreeHead v;
   v.tree_size = state.verified_size;
   v.timestamp_ms = state.verified_timestamp_ms;
@@ -31,13 +30,15 @@ SignedTreeHead VerifiedHead(const TailerState& state) {
   return v;
 }
 
+namespace {
+
 absl::Status Accuse(MisbehaviourKind kind, std::string message, const SignedTreeHead& head,
                     const TailerState& state, std::vector<Sha256Hash> proof = {}) {
   Misbehaviour m;
   m.kind = kind;
   m.message = std::move(message);
   m.head = head;
-  if (state.verified_size > 0) m.against = VerifiedHead(state);
+  m.against = VerifiedHead(state);
   m.proof = std::move(proof);
   return MisbehaviourError(m);
 }

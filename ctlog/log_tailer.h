@@ -6,6 +6,7 @@
 #define CAAWATCH_CTLOG_LOG_TAILER_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ struct TailerState {
   uint64_t verified_timestamp_ms = 0;
   CollapsedTree verified_tree;  // size() == verified_size: where to rewind on a mismatch.
 };
+
+// The head `state` verified (size, root, timestamp; no signature), against which misbehaviour
+// is judged (Misbehaviour::against); none before anything was verified.
+std::optional<SignedTreeHead> VerifiedHead(const TailerState& state);
 
 class LogTailer {
  public:

@@ -352,12 +352,7 @@ absl::Status LogWorker::ProveAndCommit(const ctlog::TailerState& state,
   m.head = target;
   m.computed_root = prefix_root;
   m.proof = proof;
-  if (state.verified_size > 0) {
-    m.against.emplace();
-    m.against->tree_size = state.verified_size;
-    m.against->root_hash = state.verified_root;
-    m.against->timestamp_ms = state.verified_timestamp_ms;
-  }
+  m.against = ctlog::VerifiedHead(state);
   return ctlog::MisbehaviourError(m);
 }
 
@@ -373,12 +368,7 @@ absl::Status LogWorker::RootMismatch(const ctlog::SignedTreeHead& target,
                    absl::Base64Escape(Bytes(fetched.batch.computed_root)), ")");
   m.head = target;
   m.computed_root = fetched.batch.computed_root;
-  if (state.verified_size > 0) {
-    m.against.emplace();
-    m.against->tree_size = state.verified_size;
-    m.against->root_hash = state.verified_root;
-    m.against->timestamp_ms = state.verified_timestamp_ms;
-  }
+  m.against = ctlog::VerifiedHead(state);
   return ctlog::MisbehaviourError(m);
 }
 
