@@ -270,8 +270,12 @@ absl::Status LogWorker::JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFin
     if (!names.ok()) {
       // The leaf itself is unreadable: there are no names to match, but its hash is in the tree.
       Log(LogLevel::kWarning, absl::StrCat("entry ", index, ": ", names.status().message()));
+      // Its leaf hash still keys its proof of inclusion, or its evidence if unproven.
+      ctlog::LogEntry unreadable;
+      unreadable.index = index;
+      unreadable.leaf_hash = ctlog::MerkleLeafHash(batch.entries[i].leaf_input);
       matched.push_back(
-          Hit{{},
+          Hit{std::move(unreadable),
               {},
               UnreadableLeafFinding(index, batch.entries[i], names.status().message(), log_, now)});
       continue;

@@ -10,6 +10,7 @@
 
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -146,6 +147,38 @@ TEST_F(MalformedCertTest, DamagedCertificatesNeitherMergeNorVanish) {
   std::optional<int> code = monitor.Wait(absl::Seconds(30));
   ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
   EXPECT_EQ(*code, 0) << monitor.Stderr();
+}
+
+// An entry whose MerkleTreeLeaf itself cannot be parsed names nobody readable, but it is in the
+// signed tree: its finding is keyed by its leaf hash, and the proof kept with it is the proof of
+// that leaf (the evidence bundle checks it against the head), never of a hash of nothing.
+TEST_F(MalformedCertTest, UnreadableLeafIsProvenByItsOwnLeafHash) {
+  std::unique_ptr<Subprocess> log = StartLog(
+      {.noise = 40,
+       .plants = {"--plant-truncated", "a.forbidden.test:letsencrypt", "--plant-unreadable", "2"}});
+  CommandResult run = testing::RunCommand(RunArgs({"--once"}), dir(), absl::Seconds(240));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("MerkleTreeLeaf: malformed"), std::string::npos) << run.err;
+
+  CommandResult listed = Cli({"findings", "--verdict", "malformed_cert", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const std::vector<nlohmann::json> malformed = JsonLines(listed.out);
+  ASSERT_EQ(malformed.size(), 3u) << listed.out;  // One cut short, two unreadable leaves.
+  std::set<std::string> leaf_hashes;
+  int unreadable = 0;
+  for (const nlohmann::json& f : malformed) {
+    SCOPED_TRACE(f.dump());
+    leaf_hashes.insert(f["leaf_hash"].get<std::string>());
+    if (f["names"].empty()) ++unreadable;
+    ASSERT_EQ(f["entries"].size(), 1u);
+    const nlohmann::json& proof = f["entries"][0]["inclusion"];
+    ASSERT_TRUE(proof.is_object());
+    std::string proven_leaf;
+    ASSERT_TRUE(absl::Base64Unescape(proof["leaf_hash"].get<std::string>(), &proven_leaf));
+    EXPECT_EQ(absl::BytesToHexString(proven_leaf), f["leaf_hash"].get<std::string>());
+  }
+  EXPECT_EQ(leaf_hashes.size(), 3u);
+  EXPECT_EQ(unreadable, 2);
 }
 
 }  // namespace

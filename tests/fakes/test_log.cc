@@ -113,6 +113,13 @@ absl::StatusOr<uint64_t> TestLog::AddPrecert(const Der& precert, const std::vect
   return Append(std::move(entry));
 }
 
+uint64_t TestLog::AddRawLeaf(const Der& leaf_input) {
+  ctlog::RawEntry entry;
+  entry.leaf_input = leaf_input;
+  absl::MutexLock lock(&mu_);
+  return Append(std::move(entry));
+}
+
 void TestLog::AddRoot(const Der& root) {
   absl::MutexLock lock(&mu_);
   roots_.push_back(root);

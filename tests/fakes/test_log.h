@@ -32,6 +32,9 @@ class TestLog {
   // the precert's TBS without the poison extension (re-encoded). kInvalidArgument if `precert`
   // does not parse, has no poison, or `chain` is empty.
   absl::StatusOr<uint64_t> AddPrecert(const Der& precert, const std::vector<Der>& chain);
+  // Appends an entry whose MerkleTreeLeaf is `leaf_input` as given, with no extra_data: for
+  // damaged-log tests, an entry no reader can parse that is still hashed into the tree.
+  uint64_t AddRawLeaf(const Der& leaf_input);
   // Accepted roots, served by get-roots.
   void AddRoot(const Der& root);
 

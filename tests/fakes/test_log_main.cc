@@ -14,6 +14,7 @@
 //   --plant-truncated NAME:CA  an x509_entry of a certificate for NAME from CA cut short inside
 //                        its TBSCertificate (CN still readable, no TBS hash); repeatable
 //   --plant-garbage N    N x509_entries whose certificate is garbage from the first byte
+//   --plant-unreadable N N entries whose MerkleTreeLeaf itself is garbage (no name readable)
 //   --publish            publish the initial entries at start (else the STH starts at size 0)
 //   --grow-every-ms N    every N ms add one noise certificate and publish everything pending
 //   --batch-cap N        get-entries cap (default 256)
@@ -76,6 +77,7 @@ struct Flags {
   std::vector<std::pair<std::string, CaBrand>> plants_per_signal;
   std::vector<std::pair<std::string, CaBrand>> plants_truncated;
   uint64_t plant_garbage = 0;
+  uint64_t plant_unreadable = 0;
   bool publish = false;
   int64_t grow_every_ms = 0;
   uint64_t batch_cap = 256;
@@ -139,6 +141,8 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
       }
     } else if (arg == "--plant-garbage") {
       ok = absl::SimpleAtoi(value, &flags.plant_garbage);
+    } else if (arg == "--plant-unreadable") {
+      ok = absl::SimpleAtoi(value, &flags.plant_unreadable);
     } else if (arg == "--plant" || arg == "--plant-on-signal" || arg == "--plant-per-signal" ||
                arg == "--plant-truncated") {
       std::pair<std::string, std::string> parts = absl::StrSplit(value, absl::MaxSplits(':', 1));
@@ -219,6 +223,13 @@ absl::Status PlantDamaged(const Flags& flags, TestLog* log, Issuers* issuers, ab
     CAAWATCH_ASSIGN_OR_RETURN(const uint64_t index,
                               log->AddX509(GarbageDer(flags.seed * 1000 + i, 700), {}));
     std::cout << "planted garbage index=" << index << std::endl;
+  }
+  for (uint64_t i = 0; i < flags.plant_unreadable; ++i) {
+    // A MerkleTreeLeaf of an unknown version (RFC 6962 §3.4 defines v1 = 0 only).
+    Der leaf = GarbageDer(flags.seed * 2000 + i, 300);
+    leaf[0] = 0x7f;
+    const uint64_t index = log->AddRawLeaf(leaf);
+    std::cout << "planted unreadable index=" << index << std::endl;
   }
   return absl::OkStatus();
 }
