@@ -105,7 +105,7 @@ using UniqueHeaders = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)
 
 // Sets up `h` for one GET into `t`; the returned list must outlive the transfer.
 UniqueHeaders Prepare(CURL* h, const std::string& url, const FetchOptions& options,
-                      const absl::Notification* stop, Transfer* t) {
+                      const std::string& ca_file, const absl::Notification* stop, Transfer* t) {
   curl_easy_reset(h);  // Keeps the connection cache, drops the previous call's options.
   t->max_body_bytes = options.max_body_bytes;
   t->stop = stop;
@@ -122,7 +122,7 @@ UniqueHeaders Prepare(CURL* h, const std::string& url, const FetchOptions& optio
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   // What was asked over TLS is never answered in the clear (an upgrade to https is fine).
   curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, IsHttps(url) ? "https" : "http,https");
-  if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ca_file.c_str());
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
@@ -184,10 +184,11 @@ CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
 void CurlHttpFetcher::EasyCleanup::operator()(CURL* handle) const { curl_easy_cleanup(handle); }
 void CurlHttpFetcher::MultiCleanup::operator()(CURLM* handle) const { curl_multi_cleanup(handle); }
 
-absl::StatusOr<std::unique_ptr<CurlHttpFetcher>> CurlHttpFetcher::Create() {
+absl::StatusOr<std::unique_ptr<CurlHttpFetcher>> CurlHttpFetcher::Create(std::string ca_file) {
   UniqueEasy handle(curl_easy_init());
   if (handle == nullptr) return absl::InternalError("curl_easy_init failed");
-  return std::unique_ptr<CurlHttpFetcher>(new CurlHttpFetcher(std::move(handle)));
+  return std::unique_ptr<CurlHttpFetcher>(
+      new CurlHttpFetcher(std::move(handle), std::move(ca_file)));
 }
 
 CurlHttpFetcher::~CurlHttpFetcher() = default;
@@ -204,7 +205,7 @@ absl::StatusOr<HttpResponse> CurlHttpFetcher::Get(const std::string& url,
                                                   const FetchOptions& options) {
   CURL* h = handle_.get();
   Transfer t;
-  const UniqueHeaders headers = Prepare(h, url, options, stop_, &t);
+  const UniqueHeaders headers = Prepare(h, url, options, ca_file_, stop_, &t);
   return Outcome(h, url, options, curl_easy_perform(h), &t);
 }
 
@@ -230,7 +231,7 @@ std::vector<absl::StatusOr<HttpResponse>> CurlHttpFetcher::GetAll(
   std::vector<bool> done(urls.size(), false);
   for (size_t i = 0; i < urls.size(); ++i) {
     CURL* h = multi_handles_[i].get();
-    headers.push_back(Prepare(h, urls[i], options, stop_, &transfers[i]));
+    headers.push_back(Prepare(h, urls[i], options, ca_file_, stop_, &transfers[i]));
     curl_easy_setopt(h, CURLOPT_PRIVATE, reinterpret_cast<void*>(i));
     if (curl_multi_add_handle(multi_.get(), h) != CURLM_OK) {
       out[i] = absl::InternalError("curl_multi_add_handle failed");

@@ -32,7 +32,6 @@ struct FetchOptions {
   absl::Duration timeout = absl::Seconds(30);  // Whole transfer, connect included.
   size_t max_body_bytes = size_t{64} << 20;    // Larger bodies fail with kDataLoss.
   std::string if_none_match;                   // Sent as If-None-Match when non-empty.
-  std::string ca_file;  // PEM roots that verify https servers; empty = the system's store.
 };
 
 class HttpFetcher {
@@ -73,8 +72,9 @@ class CurlGlobal {
 // Thread-compatible: one fetcher per thread.
 class CurlHttpFetcher final : public HttpFetcher {
  public:
-  // kInternal if libcurl cannot allocate a handle.
-  static absl::StatusOr<std::unique_ptr<CurlHttpFetcher>> Create();
+  // `ca_file`: PEM roots that verify https servers instead of the system's store (a private
+  // log's CA); empty = the system's store. kInternal if libcurl cannot allocate a handle.
+  static absl::StatusOr<std::unique_ptr<CurlHttpFetcher>> Create(std::string ca_file = "");
   ~CurlHttpFetcher() override;
   CurlHttpFetcher(const CurlHttpFetcher&) = delete;
   CurlHttpFetcher& operator=(const CurlHttpFetcher&) = delete;
@@ -95,8 +95,10 @@ class CurlHttpFetcher final : public HttpFetcher {
     void operator()(CURLM* handle) const;  // curl_multi_cleanup.
   };
   using UniqueEasy = std::unique_ptr<CURL, EasyCleanup>;
-  explicit CurlHttpFetcher(UniqueEasy handle) : handle_(std::move(handle)) {}
+  CurlHttpFetcher(UniqueEasy handle, std::string ca_file)
+      : handle_(std::move(handle)), ca_file_(std::move(ca_file)) {}
   UniqueEasy handle_;
+  const std::string ca_file_;
   std::unique_ptr<CURLM, MultiCleanup> multi_;  // Created by the first GetAll.
   std::vector<UniqueEasy> multi_handles_;       // One per request in flight, kept for reuse.
   const absl::Notification* stop_ = nullptr;

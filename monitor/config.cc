@@ -122,6 +122,7 @@ std::vector<Field> Fields() {
   return {
       MakeField("data_dir", &C::data_dir),
       MakeField("log_list", &C::log_list),
+      MakeField("log_ca_file", &C::log_ca_file),
       MakeField("log_list_refresh_interval", &C::log_list_refresh_interval),
       MakeField("watch", &C::watch),
       MakeField("watchlist_file", &C::watchlist_file),

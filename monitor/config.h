@@ -25,6 +25,9 @@ struct MonitorConfig {
   // "${XDG_DATA_HOME:-$HOME/.local/share}/caawatch", since this library reads no environment.
   std::string data_dir;
   std::string log_list;  // File path or URL; "" = the embedded log list.
+  // PEM roots that verify https logs (and a log list URL) instead of the system's store: a
+  // private log's CA. "" = the system's store.
+  std::string log_ca_file;
   // How often a log list URL is fetched again (If-None-Match), by `run` (not `run --once`).
   absl::Duration log_list_refresh_interval = absl::Hours(1);
   std::vector<std::string> watch;        // Watchlist entries in file syntax (".example.com").

@@ -13,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "base/bounded_file.h"
+#include "base/quoted_input.h"
 #include "base/release_free_memory.h"
 #include "base/status_macros.h"
 #include "caa/issuer_map.h"
@@ -20,6 +22,7 @@
 #include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
+#include "ctlog/pem.h"
 #include "judge/alert_hub.h"
 #include "judge/caa_check.h"
 #include "judge/caa_observer.h"
@@ -71,7 +74,7 @@ class SupervisorParts {
   // with a final tree head is finished there.
   absl::StatusOr<std::unique_ptr<tail::LogWorker>> NewWorker(const ctlog::LogInfo& log) {
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
-                              ctlog::CurlHttpFetcher::Create());
+                              ctlog::CurlHttpFetcher::Create(config.log_ca_file));
     auto worker = std::make_unique<tail::LogWorker>(log, std::move(fetcher), deps, worker_options);
     if (log.state == ctlog::LogState::kReadOnly && log.final_tree_size > 0) {
       worker->Finish(log.final_tree_size);
@@ -125,6 +128,16 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
                                                                watch::Watchlist static_watches,
                                                                const Clock* clock,
                                                                const Logger* logger) {
+  if (!config.log_ca_file.empty()) {
+    // Checked once here: libcurl would only fail every request to every https log, retried.
+    CAAWATCH_ASSIGN_OR_RETURN(const std::string pem,
+                              ReadBoundedFile(config.log_ca_file, size_t{4} << 20, "log_ca_file"));
+    if (ctlog::PemCertificates(pem).empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("log_ca_file ", QuoteInput(config.log_ca_file),
+                       ": no PEM certificate (\"-----BEGIN CERTIFICATE-----\") in it"));
+    }
+  }
   auto parts = std::make_unique<SupervisorParts>();
   parts->config = config;
   parts->clock = clock;
@@ -177,7 +190,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
 
   std::unique_ptr<ctlog::HttpFetcher> list_fetcher;
   if (tail::LogListSource::IsUrl(config.log_list)) {
-    CAAWATCH_ASSIGN_OR_RETURN(list_fetcher, ctlog::CurlHttpFetcher::Create());
+    CAAWATCH_ASSIGN_OR_RETURN(list_fetcher, ctlog::CurlHttpFetcher::Create(config.log_ca_file));
   }
   parts->log_list =
       std::make_unique<tail::LogListSource>(config.log_list, std::move(list_fetcher), logger);

@@ -141,8 +141,11 @@ TEST_F(HttpFetcherTest, RefusesARedirectFromHttpsToHttpButFollowsOneToHttps) {
   absl::StatusOr<std::unique_ptr<fakes::NginxServer>> nginx =
       fakes::NginxServer::Start((dir / "root").string(), (dir / "nginx").string(), options);
   ASSERT_TRUE(nginx.ok()) << nginx.status();
-  FetchOptions fetch;
-  fetch.ca_file = options.tls_cert_file;
+  absl::StatusOr<std::unique_ptr<CurlHttpFetcher>> trusting =
+      CurlHttpFetcher::Create(options.tls_cert_file);
+  ASSERT_TRUE(trusting.ok()) << trusting.status();
+  fetcher_ = *std::move(trusting);
+  const FetchOptions fetch;
 
   absl::StatusOr<HttpResponse> down = fetcher_->Get((*nginx)->url() + "down", fetch);
   EXPECT_EQ(down.status().code(), absl::StatusCode::kInvalidArgument)

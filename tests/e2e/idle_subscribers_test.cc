@@ -244,6 +244,33 @@ TEST_F(IdleSubscribersTest, ThousandIdleStreamsFromSeqZeroAreCappedBoundedAndGiv
     EXPECT_EQ(alert.seq(), 1u);
     context.TryCancel();
   }
+
+  // Opening and dropping streams, 2,200 of them in waves under the cap, each dropped once it has
+  // its first alert, leaves nothing behind either (it left 540 MB before issue 15).
+  constexpr int kDropped = 2200;
+  constexpr int kWave = 550;
+  for (int opened = 0; opened < kDropped; opened += kWave) {
+    Tally wave;
+    std::vector<std::unique_ptr<IdleSubscriber>> streams;
+    for (int i = 0; i < kWave; ++i) {
+      streams.push_back(std::make_unique<IdleSubscriber>(target, &wave));
+    }
+    ASSERT_TRUE(wave.AwaitFirstAlerts(kWave, absl::Seconds(120)))
+        << wave.first_alerts() << " of " << kWave << " got their first alert; " << monitor.Stderr();
+    for (auto& s : streams) s->Cancel();
+    ASSERT_TRUE(wave.AwaitEnded(kWave, absl::Seconds(60)));
+  }
+  int64_t rss_dropped = RssKib(monitor);
+  for (absl::Time deadline = absl::Now() + absl::Seconds(30);
+       rss_dropped - rss_before >= kMaxLeftOverKib && absl::Now() < deadline;
+       rss_dropped = RssKib(monitor)) {
+    absl::SleepFor(absl::Milliseconds(500));
+  }
+  std::cout << "caawatch run VmRSS after " << kDropped
+            << " streams opened and dropped: " << rss_dropped << " KiB (+"
+            << (rss_dropped - rss_before) / 1024 << " MiB)" << std::endl;
+  RecordProperty("rss_kib_after_dropped_streams", static_cast<int>(rss_dropped));
+  EXPECT_LT(rss_dropped - rss_before, kMaxLeftOverKib);
   monitor.Signal(SIGTERM);
   EXPECT_EQ(monitor.Wait(absl::Seconds(30)), 0) << monitor.Stderr();
 }
