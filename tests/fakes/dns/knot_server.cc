@@ -16,10 +16,12 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/status_macros.h"
 
@@ -156,19 +158,67 @@ KnotServer::~KnotServer() {
 
 std::string KnotServer::address() const { return absl::StrCat("127.0.0.1:", port_); }
 
+namespace {
+
+// {algorithm, name, secret} of "ALGORITHM:NAME:SECRET".
+std::vector<std::string> KeyParts(const std::string& key) {
+  std::vector<std::string> parts = absl::StrSplit(key, absl::MaxSplits(':', 2));
+  parts.resize(3);
+  return parts;
+}
+
+// The `key:` section: every zone's transfer key, once.
+std::string Keys(const std::vector<KnotZone>& zones) {
+  std::set<std::string> keys;
+  for (const KnotZone& zone : zones) {
+    if (!zone.transfer_key.empty()) keys.insert(zone.transfer_key);
+  }
+  if (keys.empty()) return "";
+  std::string out = "key:\n";
+  for (const std::string& key : keys) {
+    const std::vector<std::string> p = KeyParts(key);
+    absl::StrAppend(&out, "  - id: ", p[1], "\n    algorithm: ", p[0], "\n    secret: ", p[2],
+                    "\n");
+  }
+  return out;
+}
+
+// One transfer ACL per key, for 127.0.0.1 (entries of the `acl:` section).
+std::string TransferAcls(const std::vector<KnotZone>& zones) {
+  std::set<std::string> names;
+  for (const KnotZone& zone : zones) {
+    if (!zone.transfer_key.empty()) names.insert(KeyParts(zone.transfer_key)[1]);
+  }
+  std::string out;
+  for (const std::string& name : names) {
+    absl::StrAppend(&out, "  - id: transfer_", name, "\n    address: 127.0.0.1\n    key: ", name,
+                    "\n    action: transfer\n");
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::Status KnotServer::WriteConfig(bool sign_broken_zones) const {
   // zonefile-sync 0 and no journal: the zone file is the whole truth, flushed at once.
   std::string conf = absl::StrCat(
       "server:\n  rundir: \"", dir_, "\"\n  listen: 127.0.0.1@", port_, "\n",
       "database:\n  storage: \"", dir_, "\"\n", "control:\n  listen: \"", dir_, "/knot.sock\"\n",
-      "log:\n  - target: stderr\n    any: info\n",
+      "log:\n  - target: stderr\n    any: info\n", Keys(zones_),
       "acl:\n  - id: local_update\n    address: 127.0.0.1\n    action: update\n",
+      TransferAcls(zones_),
       "policy:\n  - id: test_policy\n    algorithm: ecdsap256sha256\n    nsec3: off\n",
       "template:\n  - id: default\n    storage: \"", dir_, "\"\n    file: \"%s.zone\"\n",
       "    zonefile-sync: 0\n    journal-content: none\n", "zone:\n");
   for (const KnotZone& zone : zones_) {
     absl::StrAppend(&conf, "  - domain: ", zone.origin, "\n");
-    if (zone.allow_updates) absl::StrAppend(&conf, "    acl: local_update\n");
+    std::vector<std::string> acls;
+    if (zone.allow_updates) acls.push_back("local_update");
+    if (!zone.transfer_key.empty()) {
+      acls.push_back(absl::StrCat("transfer_", KeyParts(zone.transfer_key)[1]));
+      absl::StrAppend(&conf, "    journal-content: changes\n");  // IXFR answers from it.
+    }
+    if (!acls.empty()) absl::StrAppend(&conf, "    acl: [", absl::StrJoin(acls, ", "), "]\n");
     if (zone.signing == ZoneSigning::kSigned ||
         (zone.signing == ZoneSigning::kBrokenCaaSignature && sign_broken_zones)) {
       absl::StrAppend(&conf, "    dnssec-signing: on\n    dnssec-policy: test_policy\n");

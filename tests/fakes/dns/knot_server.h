@@ -30,6 +30,9 @@ struct KnotZone {
   std::string records;
   ZoneSigning signing = ZoneSigning::kUnsigned;
   bool allow_updates = false;  // RFC 2136 updates from 127.0.0.1, unauthenticated.
+  // Zone transfers to 127.0.0.1 signed with this TSIG key, "ALGORITHM:NAME:BASE64SECRET" (the
+  // form of `knsupdate -y`): AXFR, and IXFR from a journal of the zone's changes. "" = none.
+  std::string transfer_key = {};
 };
 
 // Not thread-safe; one per test suite is typical. The destructor stops knotd (SIGTERM, wait)
