@@ -20,73 +20,17 @@
 #include "absl/strings/str_cat.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
-
-// libknot's headers do not all declare C linkage themselves.
-extern "C" {
-#include <libknot/libknot.h>
-}
+#include "caa/knot_handles.h"
 
 namespace caawatch::caa {
 namespace {
 
-struct PktFree {
-  void operator()(knot_pkt_t* p) const { knot_pkt_free(p); }
-};
-using UniquePkt = std::unique_ptr<knot_pkt_t, PktFree>;
-struct DnameFree {
-  void operator()(knot_dname_t* d) const { free(d); }
-};
-using UniqueDname = std::unique_ptr<knot_dname_t, DnameFree>;
-
-// A knot_tsig_key_t that frees itself.
-class Key {
- public:
-  Key() = default;
-  ~Key() {
-    if (initialised_) knot_tsig_key_deinit(&key_);
-  }
-  Key(const Key&) = delete;
-  Key& operator=(const Key&) = delete;
-  absl::Status Init(const TsigKey& key) {
-    const int ret = knot_tsig_key_init(&key_, key.algorithm.c_str(), key.name.c_str(),
-                                       key.secret_base64.c_str());
-    if (ret != KNOT_EOK) {
-      // The secret is never echoed, only what is wrong with the key's description.
-      return absl::InvalidArgumentError(absl::StrCat("TSIG key ", QuoteInput(key.name),
-                                                     " (algorithm ", QuoteInput(key.algorithm),
-                                                     "): ", knot_strerror(ret)));
-    }
-    initialised_ = true;
-    return absl::OkStatus();
-  }
-  const knot_tsig_key_t* get() const { return &key_; }
-
- private:
-  knot_tsig_key_t key_{};
-  bool initialised_ = false;
-};
-
-std::string RcodeName(int rcode) {
-  const knot_lookup_t* found = knot_lookup_by_id(knot_rcode_names, rcode);
-  return found != nullptr ? found->name : absl::StrCat("RCODE ", rcode);
-}
-
-// A TSIG error: 16 is BADSIG here (BADVERS in EDNS), which knot_tsig_rcode_names holds; the
-// others are in the shared table.
-std::string TsigErrorName(int error) {
-  const knot_lookup_t* found = knot_lookup_by_id(knot_tsig_rcode_names, error);
-  return found != nullptr ? found->name : RcodeName(error);
-}
-
-// "www.example.com" from a wire name: lowercase, no final dot.
-std::string OwnerText(const knot_dname_t* name) {
-  char buf[KNOT_DNAME_TXT_MAXLEN + 1];
-  if (knot_dname_to_str(buf, name, sizeof(buf)) == nullptr) return "";
-  std::string text(buf);
-  if (text.size() > 1 && text.back() == '.') text.pop_back();
-  absl::AsciiStrToLower(&text);
-  return text;
-}
+using knot::Key;
+using knot::OwnerText;
+using knot::RcodeName;
+using knot::TsigErrorName;
+using knot::UniqueDname;
+using knot::UniquePkt;
 
 absl::StatusOr<sockaddr_storage> ParsePrimary(absl::string_view primary, socklen_t* len) {
   std::string host(primary);

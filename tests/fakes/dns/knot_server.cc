@@ -158,6 +158,8 @@ KnotServer::~KnotServer() {
 
 std::string KnotServer::address() const { return absl::StrCat("127.0.0.1:", port_); }
 
+std::string KnotServer::log() const { return ReadFileOrEmpty(dir_ + "/knotd.log"); }
+
 namespace {
 
 // {algorithm, name, secret} of "ALGORITHM:NAME:SECRET".
@@ -183,6 +185,22 @@ std::string Keys(const std::vector<KnotZone>& zones) {
   return out;
 }
 
+// The `remote:` section: where each zone's NOTIFYs go.
+std::string NotifyRemotes(const std::vector<KnotZone>& zones) {
+  std::string out;
+  for (size_t i = 0; i < zones.size(); ++i) {
+    const KnotZone& zone = zones[i];
+    if (zone.notify_to.empty()) continue;
+    std::string address = zone.notify_to;
+    address.replace(address.rfind(':'), 1, "@");
+    absl::StrAppend(&out, "  - id: notify_", i, "\n    address: ", address, "\n");
+    if (!zone.transfer_key.empty()) {
+      absl::StrAppend(&out, "    key: ", KeyParts(zone.transfer_key)[1], "\n");
+    }
+  }
+  return out.empty() ? "" : absl::StrCat("remote:\n", out);
+}
+
 // One transfer ACL per key, for 127.0.0.1 (entries of the `acl:` section).
 std::string TransferAcls(const std::vector<KnotZone>& zones) {
   std::set<std::string> names;
@@ -204,14 +222,16 @@ absl::Status KnotServer::WriteConfig(bool sign_broken_zones) const {
   std::string conf = absl::StrCat(
       "server:\n  rundir: \"", dir_, "\"\n  listen: 127.0.0.1@", port_, "\n",
       "database:\n  storage: \"", dir_, "\"\n", "control:\n  listen: \"", dir_, "/knot.sock\"\n",
-      "log:\n  - target: stderr\n    any: info\n", Keys(zones_),
+      "log:\n  - target: stderr\n    any: info\n", Keys(zones_), NotifyRemotes(zones_),
       "acl:\n  - id: local_update\n    address: 127.0.0.1\n    action: update\n",
       TransferAcls(zones_),
       "policy:\n  - id: test_policy\n    algorithm: ecdsap256sha256\n    nsec3: off\n",
       "template:\n  - id: default\n    storage: \"", dir_, "\"\n    file: \"%s.zone\"\n",
       "    zonefile-sync: 0\n    journal-content: none\n", "zone:\n");
-  for (const KnotZone& zone : zones_) {
+  for (size_t i = 0; i < zones_.size(); ++i) {
+    const KnotZone& zone = zones_[i];
     absl::StrAppend(&conf, "  - domain: ", zone.origin, "\n");
+    if (!zone.notify_to.empty()) absl::StrAppend(&conf, "    notify: notify_", i, "\n");
     std::vector<std::string> acls;
     if (zone.allow_updates) acls.push_back("local_update");
     if (!zone.transfer_key.empty()) {

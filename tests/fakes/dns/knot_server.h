@@ -33,6 +33,9 @@ struct KnotZone {
   // Zone transfers to 127.0.0.1 signed with this TSIG key, "ALGORITHM:NAME:BASE64SECRET" (the
   // form of `knsupdate -y`): AXFR, and IXFR from a journal of the zone's changes. "" = none.
   std::string transfer_key = {};
+  // "127.0.0.1:PORT": Knot sends NOTIFY there when the zone changes (signed with transfer_key
+  // when set). "" = no NOTIFY.
+  std::string notify_to = {};
 };
 
 // Not thread-safe; one per test suite is typical. The destructor stops knotd (SIGTERM, wait)
@@ -52,6 +55,8 @@ class KnotServer {
   int port() const { return port_; }
   // A file with the DS records of every signed zone, in zone-file format.
   const std::string& trust_anchor_file() const { return trust_anchor_file_; }
+  // knotd's log so far (what it did with NOTIFYs, transfers and updates).
+  std::string log() const;
 
   // Runs knsupdate against `zone` with `commands` (e.g. "update delete x.example.test. CAA\n
   // update add x.example.test. 60 CAA 0 issue \"ca.test\""); "send" is appended. Returns once
