@@ -30,7 +30,7 @@ extern char** environ;
 namespace caawatch::fakes {
 namespace {
 
-constexpr auto kStartupLimit = std::chrono::seconds(10);
+constexpr auto kStartupLimit = std::chrono::seconds(30);  // Signing keys are made at start.
 
 std::string ReadFileOrEmpty(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -93,8 +93,10 @@ bool ZoneAnswers(int port, const std::string& zone, uint16_t qtype) {
     n = recv(fd, reply, sizeof(reply), 0);
   }
   close(fd);
-  // RCODE NOERROR (low nibble of octet 3) and ANCOUNT (octets 6-7) > 0.
-  return n >= 12 && (reply[3] & 0x0f) == 0 && (reply[6] != 0 || reply[7] != 0);
+  // RCODE NOERROR (low nibble of octet 3) and ANCOUNT (octets 6-7) > 0, or TC (octet 2): an
+  // answer too large for 512 bytes of UDP (an RSA DNSKEY set and its RRSIGs).
+  return n >= 12 && (reply[3] & 0x0f) == 0 &&
+         (reply[6] != 0 || reply[7] != 0 || (reply[2] & 0x02) != 0);
 }
 
 // Spawns argv with stdin/stdout/stderr redirected to files; returns the pid.
@@ -185,6 +187,17 @@ std::string Keys(const std::vector<KnotZone>& zones) {
   return out;
 }
 
+// The `policy:` section: one signing policy per algorithm in use, named after it.
+std::string Policies(const std::vector<KnotZone>& zones) {
+  std::set<std::string> algorithms = {"ecdsap256sha256"};
+  for (const KnotZone& zone : zones) algorithms.insert(zone.signing_algorithm);
+  std::string out = "policy:\n";
+  for (const std::string& a : algorithms) {
+    absl::StrAppend(&out, "  - id: ", a, "\n    algorithm: ", a, "\n    nsec3: off\n");
+  }
+  return out;
+}
+
 // The `remote:` section: where each zone's NOTIFYs go.
 std::string NotifyRemotes(const std::vector<KnotZone>& zones) {
   std::string out;
@@ -224,10 +237,9 @@ absl::Status KnotServer::WriteConfig(bool sign_broken_zones) const {
       "database:\n  storage: \"", dir_, "\"\n", "control:\n  listen: \"", dir_, "/knot.sock\"\n",
       "log:\n  - target: stderr\n    any: info\n", Keys(zones_), NotifyRemotes(zones_),
       "acl:\n  - id: local_update\n    address: 127.0.0.1\n    action: update\n",
-      TransferAcls(zones_),
-      "policy:\n  - id: test_policy\n    algorithm: ecdsap256sha256\n    nsec3: off\n",
-      "template:\n  - id: default\n    storage: \"", dir_, "\"\n    file: \"%s.zone\"\n",
-      "    zonefile-sync: 0\n    journal-content: none\n", "zone:\n");
+      TransferAcls(zones_), Policies(zones_), "template:\n  - id: default\n    storage: \"", dir_,
+      "\"\n    file: \"%s.zone\"\n", "    zonefile-sync: 0\n    journal-content: none\n",
+      "zone:\n");
   for (size_t i = 0; i < zones_.size(); ++i) {
     const KnotZone& zone = zones_[i];
     absl::StrAppend(&conf, "  - domain: ", zone.origin, "\n");
@@ -241,7 +253,8 @@ absl::Status KnotServer::WriteConfig(bool sign_broken_zones) const {
     if (!acls.empty()) absl::StrAppend(&conf, "    acl: [", absl::StrJoin(acls, ", "), "]\n");
     if (zone.signing == ZoneSigning::kSigned ||
         (zone.signing == ZoneSigning::kBrokenCaaSignature && sign_broken_zones)) {
-      absl::StrAppend(&conf, "    dnssec-signing: on\n    dnssec-policy: test_policy\n");
+      absl::StrAppend(&conf, "    dnssec-signing: on\n    dnssec-policy: ", zone.signing_algorithm,
+                      "\n");
     }
   }
   return WriteFile(config_path(), conf);

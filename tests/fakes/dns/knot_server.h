@@ -36,6 +36,9 @@ struct KnotZone {
   // "127.0.0.1:PORT": Knot sends NOTIFY there when the zone changes (signed with transfer_key
   // when set). "" = no NOTIFY.
   std::string notify_to = {};
+  // The DNSSEC algorithm Knot signs with, by its knot.conf name: ecdsap256sha256, rsasha256,
+  // rsasha512, ecdsap384sha384, ed25519.
+  std::string signing_algorithm = "ecdsap256sha256";
 };
 
 // Not thread-safe; one per test suite is typical. The destructor stops knotd (SIGTERM, wait)
