@@ -1,8 +1,10 @@
 #include "caa/caa_record.h"
 
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
@@ -25,10 +27,14 @@ absl::StatusOr<CaaRecord> ParseCaaRdata(absl::Span<const uint8_t> rdata) {
   CaaRecord record;
   record.flags = rdata[0];
   record.tag.assign(rdata.begin() + 2, rdata.begin() + 2 + tag_length);
-  for (const char c : record.tag) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c))) {
-      return absl::DataLossError("CAA RDATA: tag holds a character other than [A-Za-z0-9]");
-    }
+  // A tag outside [A-Za-z0-9] (a typo such as "issue-wild", which DNS servers accept) names no
+  // property this code knows: it stays a record of its own, an unknown property to policy
+  // (ignored unless critical), so that the other records of the set still count. Bytes that
+  // are not printable ASCII are escaped, keeping the tag text (it is stored and shown as text)
+  // and unequal to every known tag; the raw answer keeps the octets.
+  if (!std::all_of(record.tag.begin(), record.tag.end(),
+                   [](char c) { return absl::ascii_isprint(static_cast<unsigned char>(c)); })) {
+    record.tag = absl::CHexEscape(record.tag);
   }
   record.value.assign(rdata.begin() + 2 + tag_length, rdata.end());
   return record;

@@ -16,8 +16,9 @@ namespace caawatch::caa {
 // Decodes one CAA RDATA: flags (1 octet) | tag length (1 octet, >= 1) | tag | value (the rest
 // of the RDATA, no length byte, may be empty or longer than 255 octets). All flag bits are kept
 // as received (only 128 means "critical"; the others are reserved and ignored by policy).
-// The tag keeps its wire case. Returns kDataLoss when the RDATA is shorter than 2 octets, the
-// tag length is 0 or runs past the end, or the tag holds anything but ASCII letters and digits.
+// The tag keeps its wire case. A tag that RFC 8659 forbids (characters outside [A-Za-z0-9])
+// is kept as an unknown property, its bytes outside printable ASCII C-escaped. Returns
+// kDataLoss when the RDATA is shorter than 2 octets or the tag length is 0 or runs past the end.
 [[nodiscard]] absl::StatusOr<CaaRecord> ParseCaaRdata(absl::Span<const uint8_t> rdata);
 
 // Encodes `record` as RDATA (the inverse of ParseCaaRdata). Precondition: 1 <= tag size <= 255.

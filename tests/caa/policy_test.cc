@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "caa/caa_record.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -448,6 +449,27 @@ TEST(CombineNamesTest, WildcardAndBaseNameOfOneCertificateAreJudgedSeparately) {
   EXPECT_EQ(names[0].verdict, NameVerdict::kPermitted);
   EXPECT_EQ(names[1].verdict, NameVerdict::kForbidden);
   EXPECT_EQ(CombineNames(names), NameVerdict::kForbidden);
+}
+
+// A tag outside RFC 8659's grammar, as parsed from the wire (issue 20): the typo "issue-wild"
+// is an unknown property, so the records beside it decide; critical, it forbids everyone.
+TEST(EvaluateNameTest, TypoTagIsAnUnknownPropertyBesideTheRecordsThatCount) {
+  absl::StatusOr<CaaRecord> typo =
+      ParseCaaRdata(std::vector<uint8_t>({0,   10,  'i', 's', 's', 'u', 'e', '-', 'w', 'i',
+                                          'l', 'd', 'p', 'k', 'i', '.', 'g', 'o', 'o', 'g'}));
+  ASSERT_TRUE(typo.ok()) << typo.status();
+  const CaaRecord le{0, "issue", "letsencrypt.org"};
+  const CaaRecord goog{0, "issue", "pki.goog"};
+  EXPECT_EQ(Verdict("www.example.com", {*typo, le}, {"letsencrypt.org"}), NameVerdict::kPermitted);
+  EXPECT_EQ(Verdict("www.example.com", {*typo, le}, {"pki.goog"}), NameVerdict::kForbidden);
+  EXPECT_EQ(Verdict("www.example.com", {*typo, goog}, {"letsencrypt.org"}),
+            NameVerdict::kForbidden);
+  // Not an issuewild property: a wildcard name is judged by issue alone.
+  EXPECT_EQ(Verdict("*.example.com", {*typo, le}, {"letsencrypt.org"}), NameVerdict::kPermitted);
+  CaaRecord critical = *typo;
+  critical.flags = 128;
+  EXPECT_EQ(Verdict("www.example.com", {critical, le}, {"letsencrypt.org"}),
+            NameVerdict::kForbidden);
 }
 
 }  // namespace

@@ -44,7 +44,10 @@ std::vector<KnotZone> TestZones() {
        "alias2 CNAME alias\n"
        "target 900 CAA 0 issuewild \"wild.test\"\n"
        "moved DNAME target\n"
-       "x.target 600 CAA 0 issue \"dname.test\"\n"},
+       "x.target 600 CAA 0 issue \"dname.test\"\n"
+       // A typo tag beside a good record (issue 20), in generic RDATA syntax (RFC 3597).
+       "typo 600 CAA 0 issue \"letsencrypt.org\"\n"
+       "typo 600 TYPE257 \\# 20 000a69737375652d77696c64706b692e676f6f67\n"},
       {"corp.internal", "@ 600 CAA 0 issue \"internal.test\"\n"},
       {"lab.example", "@ 600 CAA 0 issue \"example.test\"\n"},
       {"gone.invalid", "@ 600 CAA 0 issue \"invalid.test\"\n"},
@@ -111,6 +114,15 @@ TEST_F(UnboundResolverTest, LookupNormalisesTheNameToLowercaseWithoutTrailingDot
   const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("Example.TEST.");
   EXPECT_EQ(answer.qname, "example.test");
   EXPECT_EQ(answer.records.size(), 2u) << answer.error;
+}
+
+// A record whose tag RFC 8659 forbids, which the DNS server serves anyway, is an unknown
+// property: the lookup succeeds with both records (it failed as a whole before issue 20).
+TEST_F(UnboundResolverTest, TypoTagIsARecordOfItsOwnNotALookupFailure) {
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("typo.example.test");
+  EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
+  EXPECT_THAT(answer.records, ::testing::UnorderedElementsAre(Caa(0, "issue", "letsencrypt.org"),
+                                                              Caa(0, "issue-wild", "pki.goog")));
 }
 
 TEST_F(UnboundResolverTest, MissingNameIsNxDomainWithTheNegativeTtl) {
