@@ -299,7 +299,9 @@ TEST(UnboundResolverTimeoutTest, UnresponsiveServerTimesOutWithinTheConfiguredBo
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(answer.outcome, LookupOutcome::kTimeout) << answer.error;
   EXPECT_FALSE(answer.is_answer());
-  EXPECT_LT(elapsed, std::chrono::milliseconds(1500));  // 2 attempts x 300 ms, plus slack.
+  // 2 attempts x 300 ms; the bound leaves room for a loaded machine (it failed once at 1.5 s
+  // in a full parallel suite), and unbound's own defaults would wait far longer.
+  EXPECT_LT(elapsed, std::chrono::milliseconds(3000));
 }
 
 // Over UDP a closed port looks like silence to unbound (it retries ICMP-refused queries), so
@@ -324,7 +326,7 @@ TEST(UnboundResolverTimeoutTest, PortWithNothingListeningTimesOutWithinTheConfig
   const auto start = std::chrono::steady_clock::now();
   const CaaAnswer answer = (*resolver)->Lookup("example.test");
   EXPECT_EQ(answer.outcome, LookupOutcome::kTimeout) << answer.error;
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1500));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(3000));
 }
 
 // A resolver asking only `blackhole`, no retries, no TCP: every name times out after `timeout`.
