@@ -41,6 +41,17 @@ TEST(DomainNameTest, ULabelsBecomeALabels) {
   EXPECT_EQ(Normal("xn--bcher-kva.Example"), Normal("Bücher.example"));
 }
 
+// RFC 3492 §7.1 samples that IDNA2008 allows, and the pair in pyca's utf8-dnsname.pem SAN.
+TEST(DomainNameTest, ALabelsMatchRfc3492AndRealCertificates) {
+  EXPECT_EQ(Normal("*.biztos\xc3\xadt\xc3\xa1s.hu"), "*.xn--biztosts-fza2j.hu");
+  EXPECT_EQ(Normal("\xe4\xbb\x96\xe4\xbb\xac\xe4\xb8\xba\xe4\xbb\x80\xe4\xb9\x88\xe4\xb8\x8d"
+                   "\xe8\xaf\xb4\xe4\xb8\xad\xe6\x96\x87"),
+            "xn--ihqwcrb4cv8a8dqg056pqjye");
+  // (L) with its ASCII upper case folded: A-labels are lowercase.
+  EXPECT_EQ(Normal("3\u5E74B\u7D44\u91D1\u516B\u5148\u751F"), "xn--3b-ww4c5e180e575a65lsy2b");
+  EXPECT_EQ(Normal("\u00E9"), "xn--9ca");
+}
+
 TEST(DomainNameTest, Uts46MappingFoldsCaseAndFullWidthForms) {
   EXPECT_EQ(Normal("BÜCHER.Example"), "xn--bcher-kva.example");
   // Full-width letters and the full-width and ideographic full stops separate labels.
