@@ -35,7 +35,7 @@ enum class LookupOutcome {
 };
 
 struct CaaAnswer {
-  std::string qname;  // Lowercase, no trailing dot.
+  std::string qname;  // The query name: a names::DomainName's text.
   LookupOutcome outcome = LookupOutcome::kNoError;
   int rcode = 0;                   // DNS rcode as received (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN).
   std::vector<CaaRecord> records;  // Empty for NODATA/NXDOMAIN.

@@ -1,13 +1,11 @@
 #include "caa/relevant_set.h"
 
+#include <optional>
 #include <utility>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 
 namespace caawatch::caa {
 namespace {
@@ -48,20 +46,18 @@ std::string FailureReason(const std::string& qname, const CaaAnswer& answer) {
 
 }  // namespace
 
-std::vector<std::string> SearchNames(absl::string_view name) {
-  std::string base = absl::AsciiStrToLower(name);
-  if (absl::StartsWith(base, "*.")) base.erase(0, 2);
-  if (absl::EndsWith(base, ".")) base.pop_back();
-  std::vector<std::string> labels = absl::StrSplit(base, '.');
+std::vector<std::string> SearchNames(const names::DomainName& name) {
   std::vector<std::string> names;
-  if (base.empty()) return names;
-  for (const std::string& label : labels) {
-    if (label.empty()) return names;
-  }
-  for (size_t i = 0; i < labels.size(); ++i) {
-    names.push_back(absl::StrJoin(labels.begin() + i, labels.end(), "."));
+  for (std::optional<names::DomainName> n = name.WildcardBase(); n.has_value(); n = n->Parent()) {
+    names.push_back(n->str());
   }
   return names;
+}
+
+std::vector<std::string> SearchNames(absl::string_view text) {
+  absl::StatusOr<names::DomainName> name = names::DomainName::Parse(text);
+  if (!name.ok()) return {};
+  return SearchNames(*name);
 }
 
 RelevantSet FindRelevantSet(absl::string_view name,

@@ -9,6 +9,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "caa/caa_answer.h"
+#include "names/domain_name.h"
 
 namespace caawatch::caa {
 
@@ -29,11 +30,13 @@ struct RelevantSet {
 };
 
 // The query names the climb may consult for `name`, most specific first: the name itself, then
-// each parent, down to and including the TLD (never the root). `name` is lowercased and loses
-// a trailing dot; a certificate wildcard "*.x" is searched from "x" (RFC 8659 §3: "a request
-// for a Wildcard Domain Name *.X -> RelevantCAASet(X)"). Empty for an empty name or one with an
-// empty label ("a..b", ".x"). Lets a poller cover exactly what FindRelevantSet will read.
-std::vector<std::string> SearchNames(absl::string_view name);
+// each parent, down to and including the TLD (never the root). A certificate wildcard "*.x" is
+// searched from "x" (RFC 8659 §3: "a request for a Wildcard Domain Name *.X ->
+// RelevantCAASet(X)"). Lets a poller cover exactly what FindRelevantSet will read.
+std::vector<std::string> SearchNames(const names::DomainName& name);
+// SearchNames of `text` as a names::DomainName (a certificate's or a user's spelling); empty
+// when it is none ("", "a..b", ".x", "a b.example").
+std::vector<std::string> SearchNames(absl::string_view text);
 
 // Looks up the Relevant RRset for `name` (an FQDN or a certificate wildcard "*.x", which this
 // function searches from "x"). `lookup(qname)` must perform an ordinary RFC 1034 §4.3.2 CAA

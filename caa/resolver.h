@@ -17,7 +17,7 @@ class CaaResolver {
  public:
   virtual ~CaaResolver() = default;
 
-  // Queries CAA (type 257, class IN) at `qname` (case and a trailing dot are ignored) and
+  // Queries CAA (type 257, class IN) at `qname` (read as a names::DomainName) and
   // returns the observation. Never fails: every DNS outcome (NXDOMAIN, SERVFAIL, REFUSED,
   // timeout, DNSSEC bogus, malformed data) is a value in CaaAnswer::outcome, with `error`
   // saying why for the non-answers. A CNAME at `qname` is followed; `records` are those at the

@@ -16,7 +16,6 @@
 
 #include "absl/memory/memory.h"
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +23,7 @@
 #include "base/status_macros.h"
 #include "caa/caa_record.h"
 #include "caa/dns_message.h"
+#include "names/domain_name.h"
 
 namespace caawatch::caa {
 namespace {
@@ -48,9 +48,11 @@ bool IsIpAddress(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-std::string NormalizeName(absl::string_view qname) {
-  absl::ConsumeSuffix(&qname, ".");
-  return absl::AsciiStrToLower(qname);
+// The name a query asks, as its answer reports it: its names::DomainName, or the text as given
+// when it is none (callers ask what caa::SearchNames gives, so only a direct caller can).
+std::string QueryName(absl::string_view qname) {
+  absl::StatusOr<names::DomainName> name = names::DomainName::Parse(qname);
+  return name.ok() ? name->str() : std::string(qname);
 }
 
 absl::Status UbStatus(int err, absl::string_view what) {
@@ -274,7 +276,7 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
 
 CaaAnswer UnboundResolver::Lookup(const std::string& qname) {
   CaaAnswer answer;
-  answer.qname = NormalizeName(qname);
+  answer.qname = QueryName(qname);
   absl::Status last = absl::OkStatus();
   for (int attempt = 0; attempt <= options_.retries; ++attempt) {
     const bool tcp = options_.tcp_fallback && attempt > 0;  // Only reached after a timeout.
@@ -309,7 +311,7 @@ std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string>
   std::vector<CaaAnswer> answers(qnames.size());
   std::vector<size_t> pending(qnames.size());
   for (size_t i = 0; i < qnames.size(); ++i) {
-    answers[i].qname = NormalizeName(qnames[i]);
+    answers[i].qname = QueryName(qnames[i]);
     pending[i] = i;
   }
   for (int attempt = 0; attempt <= options_.retries && !pending.empty(); ++attempt) {

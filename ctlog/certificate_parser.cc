@@ -19,9 +19,9 @@
 #include "base/status_macros.h"
 #include "ctlog/certificate_names.h"
 #include "ctlog/der.h"
-#include "ctlog/punycode.h"
 #include "ctlog/sha256.h"
 #include "ctlog/x509_name.h"
+#include "names/domain_name.h"
 
 namespace caawatch::ctlog {
 namespace {
@@ -290,10 +290,11 @@ void ReadValidity(const DerElement& validity, CertificateIdentity* id, ErrorList
 
 // A CN as a host name. `cn` must live as long as `out`.
 void AddCommonName(absl::string_view cn, CertificateNames* out) {
-  // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it.
+  // A U-label host name in a CN becomes its A-label form, like the dNSNames beside it; a CN
+  // that is no host name (an organisation's name, hostile bytes) is kept as text.
   if (!absl::c_all_of(cn, [](char c) { return absl::ascii_isascii(c); })) {
-    if (std::optional<std::string> a_labels = ToALabels(absl::AsciiStrToLower(cn))) {
-      return AddHostName(out->Keep(*std::move(a_labels)), out);
+    if (absl::StatusOr<names::DomainName> name = names::DomainName::Parse(cn); name.ok()) {
+      return AddHostName(out->Keep(name->str()), out);
     }
   }
   AddHostName(cn, out);

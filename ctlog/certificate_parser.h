@@ -29,7 +29,7 @@ namespace caawatch::ctlog {
 //    is what a NUL-terminated verifier would have matched.
 //  - CN strings: UTF8String, PrintableString, IA5String, VisibleString, BMPString,
 //    UniversalString and TeletexString (as Latin-1) are converted to UTF-8. A CN that is a
-//    host name written with U-labels is converted to A-labels ("xn--..."; see punycode.h: no
+//    host name written with U-labels is converted to A-labels ("xn--...", names::DomainName:
 //    UTS #46 mapping); any other non-ASCII CN is kept as UTF-8. dNSNames are never converted.
 //  - iPAddress: 4 octets as dotted quad, 16 octets as RFC 5952 text; other sizes are skipped
 //    and reported in parse_error.

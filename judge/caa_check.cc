@@ -35,24 +35,24 @@ int CheckExitCode(const std::string& verdict) {
   return 2;
 }
 
-absl::StatusOr<NameCheck> CaaChecker::CheckLive(const std::string& name,
+absl::StatusOr<NameCheck> CaaChecker::CheckLive(const names::DomainName& name,
                                                 const std::vector<std::string>& issuers) {
   if (resolver_ == nullptr) return absl::FailedPreconditionError("no resolver for live checks");
   const std::vector<std::string> path = caa::SearchNames(name);
-  if (path.empty()) return absl::InvalidArgumentError(absl::StrCat("not a DNS name: '", name, "'"));
   const caa::RelevantSet set = caa::FindRelevantSet(
       path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
-  const caa::NameEvaluation eval = caa::EvaluateName(name, set, issuers);
+  const caa::NameEvaluation eval = caa::EvaluateName(name.str(), set, issuers);
   return NameCheck{
-      name, LiveVerdictName(eval.verdict), set.relevant_name, set.records, "live", eval.reason};
+      name.str(), LiveVerdictName(eval.verdict), set.relevant_name, set.records, "live",
+      eval.reason};
 }
 
-absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
+absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
                                               const std::vector<std::string>& issuers,
                                               absl::Time at) {
   if (store_ == nullptr) return absl::FailedPreconditionError("no store for checks at a time");
   absl::Status error;
-  caa::IssuanceFacts facts{name, issuers, at, at};
+  caa::IssuanceFacts facts{name.str(), issuers, at, at};
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
     std::vector<caa::Observation> out;
     absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
@@ -65,7 +65,7 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const std::string& name,
     return out;
   });
   CAAWATCH_RETURN_IF_ERROR(error);
-  return NameCheck{name,
+  return NameCheck{name.str(),
                    caa::IssuanceVerdictName(eval.verdict),
                    eval.decisive.relevant.relevant_name,
                    eval.decisive.relevant.records,
@@ -89,7 +89,7 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
                                                       result.names.size(), " of ", names.size(),
                                                       " names: ask for fewer names at once"));
     }
-    const std::string name = absl::AsciiStrToLower(raw);
+    CAAWATCH_ASSIGN_OR_RETURN(const names::DomainName name, names::DomainName::Parse(raw));
     CAAWATCH_ASSIGN_OR_RETURN(
         NameCheck check, at ? CheckAt(name, lower_issuers, *at) : CheckLive(name, lower_issuers));
     if (Rank(check.verdict) < Rank(result.verdict)) result.verdict = check.verdict;

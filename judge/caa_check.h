@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "caa/caa_answer.h"
 #include "caa/resolver.h"
+#include "names/domain_name.h"
 #include "store/finding_store.h"
 
 namespace caawatch::judge {
@@ -41,17 +42,18 @@ class CaaChecker {
   CaaChecker(caa::CaaResolver* resolver, store::FindingStore* store)
       : resolver_(resolver), store_(store) {}
 
-  // Names as in a certificate ("*.example.com" is a wildcard); identifiers lowercase.
-  // kDeadlineExceeded, saying how far it got, when `out_of_time` (empty = never) says so
+  // Names as in a certificate ("*.example.com" is a wildcard), each read as a
+  // names::DomainName (kInvalidArgument, quoting it, for one that is none); identifiers in any
+  // case. kDeadlineExceeded, saying how far it got, when `out_of_time` (empty = never) says so
   // before a name.
   [[nodiscard]] absl::StatusOr<CaaCheckResult> CheckNames(
       const std::vector<std::string>& names, const std::vector<std::string>& issuers,
       std::optional<absl::Time> at, const std::function<bool()>& out_of_time = {});
 
  private:
-  absl::StatusOr<NameCheck> CheckLive(const std::string& name,
+  absl::StatusOr<NameCheck> CheckLive(const names::DomainName& name,
                                       const std::vector<std::string>& issuers);
-  absl::StatusOr<NameCheck> CheckAt(const std::string& name,
+  absl::StatusOr<NameCheck> CheckAt(const names::DomainName& name,
                                     const std::vector<std::string>& issuers, absl::Time at);
 
   caa::CaaResolver* const resolver_;

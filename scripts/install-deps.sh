@@ -11,6 +11,8 @@ packages=(
   libunbound-dev libevent-dev dns-root-data libxxhash-dev
   # zone transfers: Knot DNS's libknot (message parsing, TSIG)
   libknot-dev
+  # IDNA2008 with UTS #46 mapping for names/domain_name.cc
+  libidn2-dev
   # caawatch's malloc (tcmalloc_minimal; cli/CMakeLists.txt says why)
   libgoogle-perftools-dev
   # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client, zlib (a

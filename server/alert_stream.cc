@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <utility>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "base/status_macros.h"
 #include "grpc/support/time.h"
 #include "server/finding_convert.h"
@@ -22,31 +21,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
-absl::StatusOr<std::string> NormalizeName(absl::string_view name) {
-  std::string n = absl::AsciiStrToLower(name);
-  if (absl::EndsWith(n, ".")) n.pop_back();
-  if (absl::StartsWith(n, "*.")) {
-    n.erase(0, 2);
-  } else if (absl::StartsWith(n, ".")) {
-    n.erase(0, 1);
-  }
-  if (n.empty() || n.size() > 253) {
-    return absl::InvalidArgumentError(absl::StrCat("bad name \"", name, "\": empty or too long"));
-  }
-  for (char c : n) {
-    bool ok = absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '*';
-    if (!ok) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("bad name \"", name, "\": unexpected character"));
-    }
-  }
-  return n;
-}
-
-bool NameIsUnder(absl::string_view name, absl::string_view base) {
-  if (name.size() == base.size()) return name == base;
-  return name.size() > base.size() && absl::EndsWith(name, base) &&
-         name[name.size() - base.size() - 1] == '.';
+absl::StatusOr<names::DomainName> FilterName(absl::string_view name) {
+  absl::string_view n = name;
+  if (!absl::ConsumePrefix(&n, "*.")) absl::ConsumePrefix(&n, ".");
+  return names::DomainName::Parse(n);
 }
 
 absl::StatusOr<AlertFilter> MakeAlertFilter(const v1::SubscribeRequest& request) {
@@ -56,9 +34,8 @@ absl::StatusOr<AlertFilter> MakeAlertFilter(const v1::SubscribeRequest& request)
     return absl::InvalidArgumentError(absl::StrCat("more than ", kMaxFilterNames, " names"));
   }
   for (const std::string& name : request.names()) {
-    absl::StatusOr<std::string> n = NormalizeName(name);
-    if (!n.ok()) return n.status();
-    filter.names.push_back(*std::move(n));
+    CAAWATCH_ASSIGN_OR_RETURN(names::DomainName n, FilterName(name));
+    filter.names.push_back(std::move(n));
   }
   for (int v : request.verdicts()) {
     std::string name = VerdictName(static_cast<v1::Verdict>(v));
@@ -76,10 +53,10 @@ bool AlertMatches(const AlertFilter& filter, const store::FindingRecord& record)
   }
   if (filter.names.empty()) return true;
   for (const std::string& watched : record.watched_names()) {
-    absl::StatusOr<std::string> w = NormalizeName(watched);
+    absl::StatusOr<names::DomainName> w = FilterName(watched);
     if (!w.ok()) continue;
-    for (const std::string& base : filter.names) {
-      if (NameIsUnder(*w, base)) return true;
+    for (const names::DomainName& base : filter.names) {
+      if (w->IsAtOrUnder(base)) return true;
     }
   }
   return false;

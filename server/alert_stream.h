@@ -19,6 +19,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 #include "judge/alert_hub.h"
+#include "names/domain_name.h"
 #include "server/stream_slots.h"
 #include "store/finding_store.h"
 
@@ -27,16 +28,14 @@ namespace caawatch::server {
 // absl and gRPC share code numbers; the message is kept.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
-// A DNS name as a filter or watch entry: lowercased, without a trailing dot, a leading "." or
-// "*." (subtree markers). kInvalidArgument for an empty name, a name over 253 octets, or a
-// character outside [a-z0-9-_.*].
-[[nodiscard]] absl::StatusOr<std::string> NormalizeName(absl::string_view name);
-// Whether `name` (normalized) equals `base` (normalized) or lies below it.
-bool NameIsUnder(absl::string_view name, absl::string_view base);
+// A name of a request filter or of a finding as filters compare it: the DomainName after a
+// leading "." (a subtree marker) or "*." (a certificate wildcard: its base) is dropped.
+// kInvalidArgument as names::DomainName::Parse.
+[[nodiscard]] absl::StatusOr<names::DomainName> FilterName(absl::string_view name);
 
 // What a subscriber asked for. Empty lists match everything.
 struct AlertFilter {
-  std::vector<std::string> names;          // Normalized; subtree semantics.
+  std::vector<names::DomainName> names;    // Subtree semantics.
   std::vector<std::string> verdict_names;  // SPEC §2 names.
 };
 // kInvalidArgument for a bad name, more than 1000 names, or an unspecified/unknown verdict.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "names/domain_name.h"
 #include "server/alert_stream.h"
 #include "server/finding_convert.h"
 
@@ -66,11 +68,11 @@ absl::StatusOr<store::FindingQuery> QueryFromRequest(const v1::ListFindingsReque
   return query;
 }
 
-bool HasName(const store::FindingRecord& record, absl::string_view name, bool subtree) {
+bool HasName(const store::FindingRecord& record, const names::DomainName& name, bool subtree) {
   for (const std::string& n : record.names()) {
-    absl::StatusOr<std::string> normalized = NormalizeName(n);
+    absl::StatusOr<names::DomainName> normalized = FilterName(n);
     if (!normalized.ok()) continue;
-    if (subtree ? NameIsUnder(*normalized, name) : *normalized == name) return true;
+    if (subtree ? normalized->IsAtOrUnder(name) : *normalized == name) return true;
   }
   return false;
 }
@@ -159,9 +161,9 @@ absl::Status MonitorService::FillListFindings(const v1::ListFindingsRequest& req
       request.page_size() == 0 ? kDefaultPageSize : std::min(request.page_size(), kMaxPageSize);
   CAAWATCH_ASSIGN_OR_RETURN(store::FindingQuery query, QueryFromRequest(request));
   query.limit = page_size;
-  std::string name;
+  std::optional<names::DomainName> name;
   if (!request.name().empty()) {
-    CAAWATCH_ASSIGN_OR_RETURN(name, NormalizeName(request.name()));
+    CAAWATCH_ASSIGN_OR_RETURN(name, FilterName(request.name()));
   }
   // Ascending seq pages; a name filter is applied here so that page tokens stay plain seqs.
   size_t scanned = 0;
@@ -170,7 +172,7 @@ absl::Status MonitorService::FillListFindings(const v1::ListFindingsRequest& req
                               options_.store->ListFindings(query));
     for (const store::FindingRecord& record : page) {
       query.after_seq = record.seq();
-      if (!name.empty() && !HasName(record, name, request.subtree())) continue;
+      if (name.has_value() && !HasName(record, *name, request.subtree())) continue;
       *response->add_findings() = ToApiFinding(record);
       if (static_cast<size_t>(response->findings_size()) == page_size) {
         response->set_next_page_token(absl::StrCat(record.seq()));
@@ -254,7 +256,7 @@ absl::Status MonitorService::FillCheckCaa(const v1::CheckCaaRequest& request,
     return absl::InvalidArgumentError("issuer_domains is empty");
   }
   for (const std::string& name : request.names()) {
-    CAAWATCH_RETURN_IF_ERROR(NormalizeName(name).status());
+    CAAWATCH_RETURN_IF_ERROR(FilterName(name).status());
   }
   if (!request.at().empty()) CAAWATCH_RETURN_IF_ERROR(ParseRfc3339(request.at()).status());
   CAAWATCH_ASSIGN_OR_RETURN(*response, options_.caa_backend->Check(request, out_of_time));

@@ -1,8 +1,5 @@
 #include "watch/watchlist.h"
 
-#include <locale.h>
-#include <wctype.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -20,15 +17,13 @@
 #include "absl/strings/str_split.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
-#include "ctlog/der.h"
-#include "ctlog/punycode.h"
+#include "names/domain_name.h"
 #include "watch/stable_hash.h"
 
 namespace caawatch::watch {
 namespace {
 
-constexpr size_t kMaxLabelLength = 63;    // RFC 1035 §2.3.4.
-constexpr size_t kMaxDomainLength = 253;  // 255 octets on the wire, without the root label.
+constexpr size_t kMaxLabelLength = names::DomainName::kMaxLabelLength;
 
 constexpr std::array<bool, 256> MakeHostnameChars() {
   std::array<bool, 256> table{};
@@ -48,114 +43,32 @@ bool IsHostnameLabel(absl::string_view label) {
          std::all_of(label.begin(), label.end(), [](char c) { return IsHostnameChar(c); });
 }
 
-// Which characters a label of a parsed name may hold.
-enum class LabelSyntax {
-  kHostname,     // Letters, digits, '-', '_': issuer domains.
-  kWatchedName,  // Also '*', as a literal character: certspotter's IDNA ToASCII (Punycode
-                 // profile, no validation) keeps it, so "*.example.com" is a watch entry whose
-                 // first label is the literal "*" (ct-ecosystem.md B1; see ParseWatchItem).
+// What a parsed name may be.
+enum class NameKind {
+  kIssuerDomain,  // A DomainName without '*'.
+  kWatchedName,   // Any DomainName: a '*' is a literal character, as certspotter's IDNA ToASCII
+                  // (Punycode profile, no validation) keeps it, so "*.example.com" is a watch
+                  // entry whose first label is the literal "*" (ct-ecosystem.md B1).
 };
 
-bool IsLabelOf(LabelSyntax syntax, absl::string_view label) {
-  if (syntax == LabelSyntax::kHostname) return IsHostnameLabel(label);
-  return !label.empty() && label.size() <= kMaxLabelLength &&
-         std::all_of(label.begin(), label.end(),
-                     [](char c) { return IsHostnameChar(c) || c == '*'; });
-}
-
-// Lowercases every letter of the UTF-8 `text`, as certspotter's strings.ToLower does before
-// IDNA, so "BÜCHER" and "bücher" are one A-label. Uses glibc's Unicode tables through the
-// C.UTF-8 locale (libc-bin, always installed); text that is not UTF-8 is returned unchanged
-// for ToALabels to reject.
-std::string LowercaseUtf8(absl::string_view text) {
-  static const locale_t kUtf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
-  if (kUtf8 == locale_t{}) return absl::AsciiStrToLower(text);
-  std::string out;
-  for (size_t i = 0; i < text.size();) {
-    const auto byte = [&](size_t k) { return static_cast<uint8_t>(text[i + k]); };
-    const uint8_t lead = byte(0);
-    const size_t n = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
-    if (n == 0 || i + n > text.size()) return std::string(text);
-    wint_t c = n == 1 ? lead : lead & (0x7F >> n);
-    for (size_t k = 1; k < n; ++k) {
-      if ((byte(k) & 0xC0) != 0x80) return std::string(text);
-      c = (c << 6) | (byte(k) & 0x3F);
-    }
-    static constexpr wint_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (c < kMin[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return std::string(text);
-    ctlog::AppendUtf8(static_cast<uint32_t>(towlower_l(c, kUtf8)), &out);
-    i += n;
-  }
-  return out;
-}
-
-// One label of a watched name or issuer domain: lowercased, non-ASCII to an A-label.
-absl::StatusOr<std::string> NormaliseLabel(absl::string_view raw, LabelSyntax syntax) {
-  std::string label = absl::AsciiStrToLower(raw);
-  if (std::any_of(label.begin(), label.end(), [](char c) { return (c & 0x80) != 0; })) {
-    std::optional<std::string> encoded = ctlog::ToALabels(LowercaseUtf8(label));
-    if (!encoded.has_value()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("label ", QuoteInput(raw), " is not a valid UTF-8 host name label"));
-    }
-    label = *std::move(encoded);
-  }
-  if (!IsLabelOf(syntax, label)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid label ", QuoteInput(raw), " (want 1-63 letters, digits, '-' or '_'",
-                     syntax == LabelSyntax::kWatchedName ? ", or a literal '*')" : ")"));
-  }
-  return label;
-}
-
-// The common case of a name (trailing dots stripped): ASCII labels of 1-63 valid characters
-// (IsLabelOf), in any case, at most 253 octets in all. Lowercased into `out` in one pass, and
-// true; false for anything else, which NormaliseDomain reads label by label and words the
-// error of. A million-line watchlist is read at every start.
-bool LowercasePlainName(absl::string_view name, LabelSyntax syntax, std::string* out) {
-  if (name.empty() || name.size() > kMaxDomainLength) return false;
-  out->resize(name.size());
-  size_t label_length = 0;
-  for (size_t i = 0; i < name.size(); ++i) {
-    char c = name[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c == '.') {
-      if (label_length == 0) return false;
-      label_length = 0;
-    } else if (!(IsHostnameChar(c) || (c == '*' && syntax == LabelSyntax::kWatchedName)) ||
-               ++label_length > kMaxLabelLength) {
-      return false;
-    }
-    (*out)[i] = c;
-  }
-  return label_length > 0;
-}
-
-absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, LabelSyntax syntax) {
+// `raw` as a names::DomainName, with every trailing dot stripped first, as certspotter's
+// TrimRight does.
+absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, NameKind kind) {
   absl::string_view name = raw;
   while (absl::ConsumeSuffix(&name, ".")) {
-  }  // Every trailing dot, as certspotter's TrimRight.
-  if (std::string plain; LowercasePlainName(name, syntax, &plain)) return plain;
-  std::vector<std::string> labels;
-  for (absl::string_view label : absl::StrSplit(name, '.')) {
-    absl::StatusOr<std::string> normalised = NormaliseLabel(label, syntax);
-    if (!normalised.ok()) {
-      return Annotate(normalised.status(), absl::StrCat("name ", QuoteInput(raw)));
-    }
-    labels.push_back(*std::move(normalised));
   }
-  std::string domain = absl::StrJoin(labels, ".");
-  if (domain.size() > kMaxDomainLength) {
+  CAAWATCH_ASSIGN_OR_RETURN(names::DomainName domain, names::DomainName::Parse(name));
+  if (kind == NameKind::kIssuerDomain && absl::StrContains(domain.view(), '*')) {
     return absl::InvalidArgumentError(
-        absl::StrCat("name ", QuoteInput(raw), " longer than 253 octets"));
+        absl::StrCat("issuer domain ", QuoteInput(raw), " holds a '*'"));
   }
-  return domain;
+  return domain.str();
 }
 
 absl::StatusOr<std::vector<std::string>> ParseIssuers(absl::string_view list) {
   std::vector<std::string> issuers;
   for (absl::string_view raw : absl::StrSplit(list, ',')) {
-    CAAWATCH_ASSIGN_OR_RETURN(std::string issuer, NormaliseDomain(raw, LabelSyntax::kHostname));
+    CAAWATCH_ASSIGN_OR_RETURN(std::string issuer, NormaliseDomain(raw, NameKind::kIssuerDomain));
     if (!absl::c_linear_search(issuers, issuer)) issuers.push_back(std::move(issuer));
   }
   return issuers;
@@ -233,7 +146,7 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
     item.subtree = true;
   } else {
     item.subtree = absl::ConsumePrefix(&name, ".");
-    CAAWATCH_ASSIGN_OR_RETURN(item.domain, NormaliseDomain(name, LabelSyntax::kWatchedName));
+    CAAWATCH_ASSIGN_OR_RETURN(item.domain, NormaliseDomain(name, NameKind::kWatchedName));
   }
   bool seen_issuers = false;
   for (size_t i = 1; i < fields.size(); ++i) {
@@ -265,7 +178,7 @@ bool ParsePlainName(absl::string_view line, std::string* domain, bool* subtree) 
   *subtree = absl::ConsumePrefix(&line, ".");
   while (absl::ConsumeSuffix(&line, ".")) {
   }
-  return LowercasePlainName(line, LabelSyntax::kWatchedName, domain);
+  return names::DomainName::ParseAsciiInto(line, domain);
 }
 
 // ForEachWatchItem, with plain names (ParsePlainName) given to `plain` without a WatchItem.

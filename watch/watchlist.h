@@ -20,8 +20,8 @@
 
 namespace caawatch::watch {
 
-// One watchlist line. `domain` is lowercase ASCII (IDN labels as A-labels), without trailing
-// dot; empty only for the root item ".", which is always a subtree item.
+// One watchlist line. `domain` is a names::DomainName's text; empty only for the root item ".",
+// which is always a subtree item.
 struct WatchItem {
   std::string domain;
   bool subtree = false;              // ".example.com": the name and every name below it.
@@ -36,17 +36,15 @@ struct WatchItem {
 
 // Parses one watchlist entry: a name, optionally preceded by "." (subtree; "." alone = every
 // name), then optional whitespace-separated fields: `issuers=a.org,b.com` and certspotter's
-// legacy `valid_at:...` (ignored). Case (of every Unicode letter, as certspotter) and trailing
-// dots are stripped; non-ASCII labels are converted to A-labels with Punycode (no other UTS #46
-// mapping: U-labels must already be NFC). A '*' in a watched name is a literal character, as
-// in certspotter (its IDNA ToASCII keeps it): "*.example.com" watches the certificate name
-// "*.example.com" itself (a wildcard certificate for example.com's children; also "?" and
-// unparsable first labels, which match any label) and never "www.example.com" or
-// "example.com": ".example.com" watches those. kInvalidArgument for an empty line, a malformed
-// name (empty or over-long label, characters other than letters, digits, '-', '_' and '*'),
-// an invalid issuer domain or more than kMaxIssuersPerEntry of them, an unknown field, or a text
-// over kMaxWatchEntryBytes. Messages quote
-// the input escaped and cut short (base/quoted_input.h).
+// legacy `valid_at:...` (ignored). Trailing dots are stripped (all of them, as certspotter),
+// then the name is a names::DomainName (UTS #46 folds case, U-labels become A-labels). A '*'
+// in a watched name is a literal character, as in certspotter (its IDNA ToASCII keeps it):
+// "*.example.com" watches the certificate name "*.example.com" itself (a wildcard certificate
+// for example.com's children; also "?" and unparsable first labels, which match any label) and
+// never "www.example.com" or "example.com": ".example.com" watches those. kInvalidArgument for
+// an empty line, a name that is no DomainName, an issuer domain that is none or holds a '*',
+// more than kMaxIssuersPerEntry issuers, an unknown field, or a text over kMaxWatchEntryBytes.
+// Messages quote the input escaped and cut short (base/quoted_input.h).
 [[nodiscard]] absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text);
 
 // The longest watch entry, and the longest watchlist line (comments included): a name is at most
@@ -175,7 +173,7 @@ class Watchlist {
   // a literal '*' label: the search for "*.x" starts at "x", which is numbered too).
   size_t search_name_count() const { return trie_.size(); }
   std::string SearchName(size_t i) const;
-  // Whether `name` is one of the search names (lowercase, no trailing dot).
+  // Whether `name` (a names::DomainName's text) is one of the search names.
   bool HasSearchName(absl::string_view name) const;
   // The set of search names (those SearchName gives, not the empty ones) in 64 bits: equal for
   // two watchlists with the same search names whatever their order or items, different

@@ -84,6 +84,20 @@ TEST(SearchNamesTest, RefusesNamesWithEmptyLabels) {
   EXPECT_THAT(SearchNames(".example.com"), IsEmpty());
 }
 
+// The climb asks DNS for the name a CA checks: a U-label spelling (a dNSName or CN written in
+// UTF-8) is searched as its A-labels, by names::DomainName's UTS #46 mapping.
+TEST(SearchNamesTest, SearchesTheALabelsOfAUnicodeName) {
+  EXPECT_THAT(SearchNames("*.B\u00FCcher\uFF0EExample"),
+              ElementsAre("xn--bcher-kva.example", "example"));
+}
+
+// Text that is no DNS name is not sent to DNS at all: the evaluation says so.
+TEST(SearchNamesTest, RefusesTextThatIsNoDomainName) {
+  EXPECT_THAT(SearchNames("exa mple.com"), IsEmpty());
+  EXPECT_THAT(SearchNames(std::string("www\0.evil.com", 13)), IsEmpty());
+  EXPECT_THAT(SearchNames("ab--c.b\u00FCcher.de"), IsEmpty());
+}
+
 TEST(FindRelevantSetTest, UnsearchableNameIsIndeterminateWithoutLookups) {
   FakeDns dns;
   const RelevantSet set = dns.Find("a..b");

@@ -393,6 +393,42 @@ TEST(CertificateParserTest, Utf8CommonNameIsConvertedAndOnlyAsciiIsLowercased) {
             "\xc5\xa1\xc4\x8d\xc3\xbd\xc3\xa1\xc3\xad\xc3\xa9\xc5\x99\xc3\xa1\xc3\xad\xc3\x9a");
 }
 
+// A CN written with U-labels is matched and looked up like the dNSNames beside it: UTS #46
+// folds an upper-case non-ASCII letter and a full-width dot before the A-label encoding. A CN
+// that is no host name stays the text it is.
+TEST(CertificateParserTest, UnicodeCommonNameIsMappedByUts46ToALabels) {
+  fakes::CertificateFactory factory(5);
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  auto root = factory.MakeRoot({"Test", "Root"}, now - absl::Hours(24), now + absl::Hours(24));
+  ASSERT_TRUE(root.ok()) << root.status();
+  const struct {
+    std::string cn;
+    std::string want;
+  } cases[] = {
+      {"B\xc3\x9c"
+       "CHER.example",
+       "xn--bcher-kva.example"},  // "BÜCHER.example"
+      {"b\xc3\xbc"
+       "cher\xef\xbc\x8e"
+       "example",
+       "xn--bcher-kva.example"},  // full-width dot
+      {"Stra\xc3\x9f"
+       "e GmbH",
+       "stra\xc3\x9f"
+       "e gmbh"},  // no host name
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.want);
+    fakes::LeafSpec spec;
+    spec.common_name = c.cn;
+    spec.not_before = now - absl::Hours(1);
+    spec.not_after = now + absl::Hours(1);
+    auto der = factory.MakeLeaf(*root, spec);
+    ASSERT_TRUE(der.ok()) << der.status();
+    EXPECT_THAT(ParseCertificateIdentity(*der).common_names, ElementsAre(c.want));
+  }
+}
+
 TEST(CertificateParserTest, Utf8DnsNamesAreKeptAsBytes) {
   const CertificateIdentity id = ParseCertificateIdentity(CorpusCert("x509/pyca/utf8-dnsname.pem"));
   EXPECT_THAT(id.dns_names, Contains("biztos\xc3\xadt\xc3\xa1s.hu"));

@@ -16,6 +16,7 @@
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "cli/alert_subscriber.h"
 #include "ctlog/sha256.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
@@ -25,6 +26,8 @@
 
 namespace caawatch::server {
 namespace {
+
+using ::testing::HasSubstr;
 
 constexpr absl::Duration kWait = absl::Seconds(20);
 
@@ -351,6 +354,38 @@ TEST_F(MonitorServiceTest, ListFindingsFiltersByNameAndVerdict) {
   ASSERT_EQ(response.findings_size(), 1);
   EXPECT_EQ(response.findings(0).seq(), exact);
   EXPECT_EQ(response.findings(0).verdict(), v1::FORBIDDEN);
+}
+
+// A filter name is a names::DomainName: written with U-labels it finds the findings of its
+// A-label, and "notexample.com" is not under "example.com".
+TEST_F(MonitorServiceTest, ListFindingsFiltersByAnIdnSubtree) {
+  const uint64_t idn = AddFinding({.watched = "www.xn--bcher-kva.example"});
+  AddFinding({.watched = "www.notxn--bcher-kva.example"});
+  grpc::ClientContext context;
+  v1::ListFindingsRequest request;
+  request.set_name("B\u00DCCHER.example");
+  request.set_subtree(true);
+  v1::ListFindingsResponse response;
+  const grpc::Status status = stub_->ListFindings(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.findings_size(), 1);
+  EXPECT_EQ(response.findings(0).seq(), idn);
+}
+
+// A bad name comes back quoted and escaped: a newline or a terminal escape in a request can
+// neither forge lines nor colour the caller's terminal.
+TEST_F(MonitorServiceTest, BadFilterNameIsRefusedWithTheNameEscaped) {
+  grpc::ClientContext context;
+  v1::SubscribeRequest request;
+  request.add_names("evil\n\x1b[31m.example");
+  context.set_deadline(Deadline());
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader = stub_->Subscribe(&context, request);
+  v1::Alert alert;
+  EXPECT_FALSE(reader->Read(&alert));
+  const grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("\"evil\\n\\x1b[31m.example\""));
+  EXPECT_EQ(status.error_message().find_first_of("\n\x1b"), std::string::npos);
 }
 
 TEST_F(MonitorServiceTest, ListFindingsRejectsABadTimeOrToken) {

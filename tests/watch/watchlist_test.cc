@@ -248,6 +248,21 @@ TEST(WatchlistTest, ParseLowercasesNonAsciiLettersBeforePunycodeAsCertspotter) {
               UnorderedElementsAreArray({"xn--bcher-kva.example"}));
 }
 
+// A watched name is a names::DomainName: UTS #46 maps full-width forms and the ideographic
+// full stop, so a name typed with an East Asian input method watches the name certificates
+// carry; an IDNA2008-invalid U-label is refused rather than watched as a name no CA can issue.
+TEST(WatchlistTest, ParseMapsNamesByUts46) {
+  EXPECT_EQ(
+      ParseWatchItem("\uFF45\uFF58\uFF41\uFF4D\uFF50\uFF4C\uFF45\uFF0E\uFF43\uFF4F\uFF4D").value(),
+      Item("example.com", false));
+  EXPECT_EQ(ParseWatchItem(".b\u00FCcher\u3002example").value(),
+            Item("xn--bcher-kva.example", true));
+  EXPECT_EQ(ParseWatchItem("fa\u00DF.de").value(), Item("xn--fa-hia.de", false));
+  const absl::StatusOr<WatchItem> bad = ParseWatchItem("ab--c.b\u00FCcher.de");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("not a valid IDNA name"));
+}
+
 // certspotter keeps a '*' through IDNA ToASCII (Punycode profile: no validation), so a line
 // such as "*.example.com" is an exact entry with a literal "*" label (ct-ecosystem.md B1).
 TEST(WatchlistTest, ParseKeepsStarAsALiteralLabelAsCertspotter) {
