@@ -18,7 +18,7 @@ CROSS_CUTTING = [
     ("base64 decode", ["AppendBase64Decoded", "DecodeBase64"]),
 ]
 PIPELINE = [
-    ("get-entries JSON scan", ["ScanGetEntriesJson", "ParseEntries", "nlohmann"]),
+    ("get-entries JSON scan", ["ParseGetEntriesJson", "nlohmann"]),
     ("fetch (curl, kernel, copy)", ["curl_", "CurlHttpFetcher", "HttpLogClient::Fetch",
                                     "TiledLogClient"]),
     ("Merkle fold", ["FoldBatch", "CollapsedTree"]),

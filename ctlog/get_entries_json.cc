@@ -1,33 +1,125 @@
 #include "ctlog/get_entries_json.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <utility>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "base/quoted_input.h"
 #include "ctlog/base64.h"
 
 namespace caawatch::ctlog {
 namespace {
 
-// A cursor over the body. Every Parse* returns false for input this fast path does not take.
+// Members this parser does not read are checked to be JSON down to this depth (a real answer's
+// own nesting is 3); deeper ones are refused rather than recursed into.
+constexpr int kMaxOtherMemberDepth = 32;
+// Bytes of input quoted after "at byte N" in a syntax error.
+constexpr size_t kExcerptBytes = 16;
+
+// The length of the UTF-8 sequence at the start of `s` (RFC 3629: no overlong forms, no
+// surrogates, at most U+10FFFF), or 0 if it is not one. `s` starts with a byte >= 0x80.
+size_t Utf8SequenceLength(absl::string_view s) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = byte(0);
+  size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;  // The range of the second byte.
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (s.size() < n || byte(1) < lo || byte(1) > hi) return 0;
+  for (size_t i = 2; i < n; ++i) {
+    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
+  }
+  return n;
+}
+
+void AppendUtf8(uint32_t code_point, std::string* out) {
+  if (code_point < 0x80) {
+    out->push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
+
+// A cursor over the body. Every Parse* returns false after recording the first error.
 class Scanner {
  public:
   explicit Scanner(absl::string_view body) : in_(body) {}
 
-  bool ParseTop(std::vector<RawEntry>* entries) {
+  absl::Status ParseTop(std::vector<RawEntry>* entries) {
+    // RFC 8259 §8.1 lets a parser ignore a byte order mark; a full parser (nlohmann) does.
+    if (in_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = 3;
+    SkipWhitespace();
+    if (pos_ >= in_.size() || in_[pos_] != '{') {
+      return absl::DataLossError("response is not a JSON object");
+    }
     bool seen_entries = false;
-    bool ok = ParseObject([&](absl::string_view key) {
+    const bool ok = ParseObject([&](absl::string_view key) {
       if (key != "entries") return SkipValue(0);
       seen_entries = true;
-      entries->clear();  // A repeated key: the last one wins.
+      entries->clear();  // A repeated key: the last one wins, with its errors.
+      shape_error_.clear();
       return ParseEntries(entries);
     });
-    SkipWhitespace();
-    return ok && seen_entries && pos_ == in_.size();
+    if (ok) {
+      SkipWhitespace();
+      if (pos_ != in_.size()) {
+        SyntaxError("data after the JSON object");
+      } else if (!seen_entries) {
+        error_ = "missing \"entries\"";
+      } else {
+        error_ = shape_error_;
+      }
+    }
+    if (!error_.empty()) return absl::DataLossError(error_);
+    return absl::OkStatus();
   }
 
  private:
+  // Records the first error; returns false so that callers can `return Fail(...)`.
+  bool Fail(std::string message) {
+    if (error_.empty()) error_ = std::move(message);
+    return false;
+  }
+  bool SyntaxError(absl::string_view what) {
+    return Fail(absl::StrCat("invalid JSON at byte ", pos_, ": ", what, " (at ",
+                             QuoteInput(in_.substr(std::min(pos_, in_.size()), kExcerptBytes)),
+                             ")"));
+  }
+  // An answer of the wrong shape is refused once the whole body has been read: a repeated key
+  // may still replace the value at fault (the last one wins, as in a full parser), and broken
+  // JSON further on must still be reported as such. Always true: parsing goes on.
+  bool ShapeError(std::string message) {
+    if (shape_error_.empty()) shape_error_ = std::move(message);
+    return true;
+  }
+
   void SkipWhitespace() {
     while (pos_ < in_.size() &&
            (in_[pos_] == ' ' || in_[pos_] == '\n' || in_[pos_] == '\r' || in_[pos_] == '\t')) {
@@ -40,69 +132,199 @@ class Scanner {
     ++pos_;
     return true;
   }
-  bool Peek(char c) {
+  bool Expect(char c, absl::string_view what) { return Consume(c) || SyntaxError(what); }
+  bool PeekIs(char c) {
     SkipWhitespace();
     return pos_ < in_.size() && in_[pos_] == c;
   }
 
-  // A string of printable ASCII without escapes (anything else goes to the full parser).
-  bool ParseString(absl::string_view* out) {
-    if (!ParseUncheckedString(out)) return false;
-    return std::all_of(out->begin(), out->end(), [](char ch) {
-      const auto c = static_cast<unsigned char>(ch);
-      return c != '\\' && c >= 0x20 && c < 0x80;
-    });
+  // A JSON string at the cursor. `*out` is a view of the input when the string has no escapes
+  // (the common case, found with memchr), else its unescaped text in `*scratch`.
+  bool ParseString(absl::string_view* out, std::string* scratch) {
+    if (!PeekIs('"')) return SyntaxError("expected a string");
+    const size_t start = ++pos_;
+    const void* quote = std::memchr(in_.data() + start, '"', in_.size() - start);
+    if (quote != nullptr) {
+      const size_t end = static_cast<const char*>(quote) - in_.data();
+      const absl::string_view text = in_.substr(start, end - start);
+      if (std::all_of(text.begin(), text.end(), [](char ch) {
+            const auto c = static_cast<unsigned char>(ch);
+            return c != '\\' && c >= 0x20 && c < 0x80;
+          })) {
+        *out = text;
+        pos_ = end + 1;
+        return true;
+      }
+    }
+    return ParseStringSlowly(start, out, scratch);
   }
 
-  // Up to the next '"', found with memchr: for a string whose every character the caller
-  // validates itself (base64 refuses '\\', so an escaped quote cannot pass unnoticed).
-  bool ParseUncheckedString(absl::string_view* out) {
-    if (!Consume('"')) return false;
-    const void* quote = std::memchr(in_.data() + pos_, '"', in_.size() - pos_);
-    if (quote == nullptr) return false;
-    const size_t end = static_cast<const char*>(quote) - in_.data();
-    *out = in_.substr(pos_, end - pos_);
-    pos_ = end + 1;
+  // The general case: escapes, UTF-8 (validated as a full parser does), errors.
+  bool ParseStringSlowly(size_t start, absl::string_view* out, std::string* scratch) {
+    scratch->clear();
+    bool escaped = false;
+    pos_ = start;
+    while (true) {
+      if (pos_ >= in_.size()) {
+        pos_ = start - 1;
+        return SyntaxError("unterminated string");
+      }
+      const auto c = static_cast<unsigned char>(in_[pos_]);
+      if (c == '"') break;
+      if (c < 0x20) return SyntaxError("control character in a string");
+      if (c == '\\') {
+        escaped = true;
+        if (!ParseEscape(scratch)) return false;
+      } else if (c < 0x80) {
+        scratch->push_back(static_cast<char>(c));
+        ++pos_;
+      } else {
+        const size_t n = Utf8SequenceLength(in_.substr(pos_));
+        if (n == 0) return SyntaxError("invalid UTF-8 in a string");
+        scratch->append(in_.data() + pos_, n);
+        pos_ += n;
+      }
+    }
+    *out = escaped ? absl::string_view(*scratch) : in_.substr(start, pos_ - start);
+    ++pos_;
+    return true;
+  }
+
+  // Four hex digits at the cursor.
+  bool ParseHex4(uint32_t* value) {
+    *value = 0;
+    for (int i = 0; i < 4; ++i, ++pos_) {
+      if (pos_ >= in_.size()) return SyntaxError("truncated \\u escape");
+      const char c = in_[pos_];
+      int digit;
+      if (c >= '0' && c <= '9') {
+        digit = c - '0';
+      } else if (c >= 'a' && c <= 'f') {
+        digit = c - 'a' + 10;
+      } else if (c >= 'A' && c <= 'F') {
+        digit = c - 'A' + 10;
+      } else {
+        return SyntaxError("invalid \\u escape");
+      }
+      *value = *value << 4 | static_cast<uint32_t>(digit);
+    }
+    return true;
+  }
+
+  // The escape at the cursor (a '\\'), appended to `out` as UTF-8. Surrogates must pair.
+  bool ParseEscape(std::string* out) {
+    if (pos_ + 1 >= in_.size()) return SyntaxError("truncated escape");
+    const char c = in_[pos_ + 1];
+    static constexpr absl::string_view kFrom = "\"\\/bfnrt";
+    static constexpr absl::string_view kTo = "\"\\/\b\f\n\r\t";
+    if (const size_t i = kFrom.find(c); i != absl::string_view::npos) {
+      out->push_back(kTo[i]);
+      pos_ += 2;
+      return true;
+    }
+    if (c != 'u') return SyntaxError("invalid escape");
+    const size_t start = pos_;  // Errors point at the escape.
+    pos_ += 2;
+    uint32_t code_point;
+    if (!ParseHex4(&code_point)) return false;
+    if (code_point >= 0xDC00 && code_point <= 0xDFFF) {
+      pos_ = start;
+      return SyntaxError("lone low surrogate in a \\u escape");
+    }
+    if (code_point >= 0xD800 && code_point <= 0xDBFF) {
+      uint32_t low = 0;
+      if (in_.substr(pos_, 2) == "\\u") {
+        pos_ += 2;
+        if (!ParseHex4(&low)) return false;
+      }
+      if (low < 0xDC00 || low > 0xDFFF) {
+        pos_ = start;
+        return SyntaxError("unpaired high surrogate in a \\u escape");
+      }
+      code_point = 0x10000 + ((code_point - 0xD800) << 10) + (low - 0xDC00);
+    }
+    AppendUtf8(code_point, out);
     return true;
   }
 
   // '{' [member (',' member)*] '}', calling on_member(key) with the cursor before the value.
   template <typename OnMember>
   bool ParseObject(OnMember on_member) {
-    if (!Consume('{')) return false;
+    if (!Expect('{', "expected '{'")) return false;
     if (Consume('}')) return true;
     do {
       absl::string_view key;
-      if (!ParseString(&key) || !Consume(':') || !on_member(key)) return false;
+      if (!ParseString(&key, &key_scratch_) || !Expect(':', "expected ':'") || !on_member(key)) {
+        return false;
+      }
     } while (Consume(','));
-    return Consume('}');
+    return Expect('}', "expected ',' or '}'");
   }
 
   bool ParseEntries(std::vector<RawEntry>* entries) {
-    if (!Consume('[')) return false;
+    if (!PeekIs('[')) return ShapeError("\"entries\" is not an array") && SkipValue(0);
+    ++pos_;
     if (Consume(']')) return true;
+    size_t index = 0;
     do {
+      if (!PeekIs('{')) {
+        ShapeError(absl::StrCat("entry ", index, " is not an object"));
+        if (!SkipValue(0)) return false;
+        continue;
+      }
       RawEntry entry;
       bool has_leaf = false, has_extra = false;
+      std::string leaf_error, extra_error;  // Of the last value of each key.
       const bool ok = ParseObject([&](absl::string_view key) {
-        std::vector<uint8_t>* target = nullptr;
         if (key == "leaf_input") {
-          target = &entry.leaf_input;
           has_leaf = true;
-        } else if (key == "extra_data") {
-          target = &entry.extra_data;
-          has_extra = true;
-        } else {
-          return SkipValue(0);
+          return ParseBase64("leaf_input", &entry.leaf_input, &leaf_error);
         }
-        absl::string_view b64;
-        target->clear();
-        return ParseUncheckedString(&b64) && AppendBase64Decoded(b64, target);
+        if (key == "extra_data") {
+          has_extra = true;
+          return ParseBase64("extra_data", &entry.extra_data, &extra_error);
+        }
+        return SkipValue(0);
       });
-      if (!ok || !has_leaf || !has_extra) return false;
-      entries->push_back(std::move(entry));
-    } while (Consume(','));
-    return Consume(']');
+      if (!ok) return false;
+      if (!has_leaf) leaf_error = "missing or non-string \"leaf_input\"";
+      if (!has_extra) extra_error = "missing or non-string \"extra_data\"";
+      if (!leaf_error.empty() || !extra_error.empty()) {
+        ShapeError(
+            absl::StrCat("entry ", index, ": ", leaf_error.empty() ? extra_error : leaf_error));
+      } else if (shape_error_.empty()) {  // Else the answer is refused: keep nothing more.
+        entries->push_back(std::move(entry));
+      }
+    } while (++index, Consume(','));
+    return Expect(']', "expected ',' or ']'");
+  }
+
+  // A base64 string value, decoded into `*target` (replacing what a repeated key put there).
+  // Only broken JSON returns false; a value that is not a base64 string sets `*error`.
+  bool ParseBase64(absl::string_view key, std::vector<uint8_t>* target, std::string* error) {
+    target->clear();
+    error->clear();
+    if (!PeekIs('"')) {
+      *error = absl::StrCat("missing or non-string \"", key, "\"");
+      return SkipValue(0);
+    }
+    // Logs send base64 as is: up to the next '"' decodes, and the alphabet has no '\\', so an
+    // escaped quote cannot pass unnoticed.
+    const void* quote = std::memchr(in_.data() + pos_ + 1, '"', in_.size() - pos_ - 1);
+    if (quote != nullptr) {
+      const size_t end = static_cast<const char*>(quote) - in_.data();
+      if (AppendBase64Decoded(in_.substr(pos_ + 1, end - pos_ - 1), target)) {
+        pos_ = end + 1;
+        return true;
+      }
+    }
+    // Else read it as any JSON string ("\/" is allowed), then decode that.
+    absl::string_view text;
+    if (!ParseString(&text, &value_scratch_)) return false;
+    if (!AppendBase64Decoded(text, target)) {
+      *error = absl::StrCat(key, ": invalid base64 ", QuoteInput(text));
+    }
+    return true;
   }
 
   bool SkipDigits() {
@@ -111,37 +333,55 @@ class Scanner {
     return pos_ > start;
   }
 
-  // RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+  // RFC 8259 §6: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?, within double's range
+  // (a full parser converts it and refuses infinity).
   bool SkipNumber() {
+    const size_t start = pos_;
+    bool integer = true;
     if (pos_ < in_.size() && in_[pos_] == '-') ++pos_;
     if (pos_ < in_.size() && in_[pos_] == '0') {
       ++pos_;
     } else if (!SkipDigits()) {
-      return false;
+      pos_ = start;
+      return SyntaxError("expected a value");
     }
-    if (pos_ < in_.size() && in_[pos_] == '.' && (++pos_, !SkipDigits())) return false;
+    if (pos_ < in_.size() && in_[pos_] == '.') {
+      integer = false;
+      ++pos_;
+      if (!SkipDigits()) return SyntaxError("expected a digit");
+    }
     if (pos_ < in_.size() && (in_[pos_] == 'e' || in_[pos_] == 'E')) {
+      integer = false;
       ++pos_;
       if (pos_ < in_.size() && (in_[pos_] == '+' || in_[pos_] == '-')) ++pos_;
-      if (!SkipDigits()) return false;
+      if (!SkipDigits()) return SyntaxError("expected a digit");
+    }
+    const absl::string_view number = in_.substr(start, pos_ - start);
+    if (integer && number.size() <= 18) return true;  // Below 10^18: no conversion needed.
+    if (!std::isfinite(std::strtod(std::string(number).c_str(), nullptr))) {
+      pos_ = start;
+      return SyntaxError("number out of range");
     }
     return true;
   }
 
   bool SkipLiteral(absl::string_view word) {
-    if (in_.substr(pos_, word.size()) != word) return false;
+    if (in_.substr(pos_, word.size()) != word) return SyntaxError("expected a value");
     pos_ += word.size();
     return true;
   }
 
+  // Any JSON value, checked and not kept.
   bool SkipValue(int depth) {
-    if (depth > 32) return false;
+    if (depth >= kMaxOtherMemberDepth) {
+      return SyntaxError(absl::StrCat("nested deeper than ", kMaxOtherMemberDepth, " levels"));
+    }
     SkipWhitespace();
-    if (pos_ >= in_.size()) return false;
+    if (pos_ >= in_.size()) return SyntaxError("expected a value");
     absl::string_view ignored;
     switch (in_[pos_]) {
       case '"':
-        return ParseString(&ignored);
+        return ParseString(&ignored, &value_scratch_);
       case '{':
         return ParseObject([&](absl::string_view) { return SkipValue(depth + 1); });
       case '[':
@@ -150,7 +390,7 @@ class Scanner {
         do {
           if (!SkipValue(depth + 1)) return false;
         } while (Consume(','));
-        return Consume(']');
+        return Expect(']', "expected ',' or ']'");
       case 't':
         return SkipLiteral("true");
       case 'f':
@@ -164,14 +404,18 @@ class Scanner {
 
   absl::string_view in_;
   size_t pos_ = 0;
+  std::string error_;          // Broken JSON, or the answer's first error once read.
+  std::string shape_error_;    // The first error of the last "entries" read.
+  std::string key_scratch_;    // The unescaped text of a key with escapes.
+  std::string value_scratch_;  // ... of a string value with escapes.
 };
 
 }  // namespace
 
-std::optional<std::vector<RawEntry>> ScanGetEntriesJson(absl::string_view body) {
+absl::StatusOr<std::vector<RawEntry>> ParseGetEntriesJson(absl::string_view body) {
   std::vector<RawEntry> entries;
   Scanner scanner(body);
-  if (!scanner.ParseTop(&entries)) return std::nullopt;
+  if (absl::Status status = scanner.ParseTop(&entries); !status.ok()) return status;
   return entries;
 }
 

@@ -1,24 +1,28 @@
-// RFC 6962 §4.6 get-entries responses read without building a JSON document: one pass over the
-// body, base64 decoded straight into the entries. Handles the plain form logs emit; anything
-// else (escapes inside strings, malformed JSON, bad base64) is left to the full parser in
-// http_log_client.cc, which also words the errors.
+// RFC 6962 §4.6 get-entries responses, the one parser of them: a single pass over the body that
+// builds no JSON document and decodes the base64 straight into the entries. Chosen over
+// simdjson's On-Demand API and an nlohmann DOM by bench/get_entries_json_bench.cc (figures in
+// bench/README.md).
 #ifndef CAAWATCH_CTLOG_GET_ENTRIES_JSON_H_
 #define CAAWATCH_CTLOG_GET_ENTRIES_JSON_H_
 
-#include <optional>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "ctlog/log_types.h"
 
 namespace caawatch::ctlog {
 
-// {"entries": [{"leaf_input": b64, "extra_data": b64, ...}, ...], ...}: the entries, when
-// `body` is valid JSON of that shape with strict RFC 4648 §4 base64 (padding required, no
-// whitespace) and no escape sequence in any string. Other members are skipped; for repeated
-// keys the last wins, as in the full parser. nullopt otherwise: the caller must then parse the
-// body with a full JSON parser, which accepts or rejects it with a reason.
-std::optional<std::vector<RawEntry>> ScanGetEntriesJson(absl::string_view body);
+// {"entries": [{"leaf_input": b64, "extra_data": b64, ...}, ...], ...}: the entries, in order.
+// Takes any valid JSON (RFC 8259) of that shape, as a full parser would: escapes, UTF-8, a
+// leading byte order mark, other members of any kind; for repeated keys the last wins. The
+// base64 is strict RFC 4648 §4 (padding required, no whitespace).
+// kDataLoss otherwise, saying what is wrong and, for broken JSON, at which byte: not JSON, not
+// an object, "entries" missing or not an array, an entry that is not an object or lacks a string
+// leaf_input or extra_data, invalid base64, a number out of double's range, or another member
+// nested deeper than 32 levels (refused rather than followed). Input is quoted escaped and cut
+// to 100 bytes.
+absl::StatusOr<std::vector<RawEntry>> ParseGetEntriesJson(absl::string_view body);
 
 }  // namespace caawatch::ctlog
 

@@ -77,43 +77,11 @@ absl::StatusOr<uint64_t> GetUint(const Json& object, const char* key) {
   return it->get<uint64_t>();
 }
 
-absl::StatusOr<std::vector<uint8_t>> GetBase64(const Json& object, const char* key) {
-  auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) {
-    return absl::DataLossError(absl::StrCat("missing or non-string \"", key, "\""));
-  }
-  auto decoded = DecodeBase64(it->get_ref<const std::string&>());
-  if (!decoded.ok()) return Annotate(decoded.status(), key);
-  return decoded;
-}
-
 absl::StatusOr<Sha256Hash> ToHash(const std::vector<uint8_t>& bytes) {
   if (bytes.size() != 32) return absl::DataLossError("hash is not 32 bytes");
   Sha256Hash hash;
   std::copy(bytes.begin(), bytes.end(), hash.begin());
   return hash;
-}
-
-// RFC 6962 §4.6: {"entries": [{"leaf_input": b64, "extra_data": b64}, ...]}.
-absl::StatusOr<std::vector<RawEntry>> ParseEntries(const std::string& body) {
-  // The common case without a DOM (half the CPU of tailing went to it); this parser below
-  // takes everything else and gives the verdict.
-  if (std::optional<std::vector<RawEntry>> fast = ScanGetEntriesJson(body)) {
-    return *std::move(fast);
-  }
-  CAAWATCH_ASSIGN_OR_RETURN(const Json json, ParseJsonObject(body));
-  auto it = json.find("entries");
-  if (it == json.end() || !it->is_array()) return absl::DataLossError("missing \"entries\"");
-  std::vector<RawEntry> entries;
-  entries.reserve(it->size());
-  for (const Json& element : *it) {
-    if (!element.is_object()) return absl::DataLossError("entry is not an object");
-    RawEntry entry;
-    CAAWATCH_ASSIGN_OR_RETURN(entry.leaf_input, GetBase64(element, "leaf_input"));
-    CAAWATCH_ASSIGN_OR_RETURN(entry.extra_data, GetBase64(element, "extra_data"));
-    entries.push_back(std::move(entry));
-  }
-  return entries;
 }
 
 // A list of base64 hashes (proof nodes).
@@ -211,7 +179,7 @@ absl::StatusOr<std::vector<RawEntry>> HttpLogClient::Entries(
   last_retry_after_ = response->retry_after;
   CAAWATCH_ASSIGN_OR_RETURN(const std::string body, BodyOfOkResponse(url, *std::move(response)));
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<RawEntry> entries,
-                            ParseCaught(ParseEntries, body, "get-entries"));
+                            ParseCaught(ParseGetEntriesJson, body, "get-entries"));
   // A log may cap a batch, but zero entries would stall the caller and extra ones would be
   // attributed to the wrong indices: both are the log's fault.
   const uint64_t asked = end_inclusive - start_inclusive + 1;

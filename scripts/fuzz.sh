@@ -17,7 +17,8 @@ fi
 [[ -d "$shared/corpus" ]] || { echo "fuzz.sh: no corpus at $shared/corpus" >&2; exit 1; }
 
 targets=(ctlog/fuzz/base64_fuzz ctlog/fuzz/der_fuzz ctlog/fuzz/leaf_fuzz ctlog/fuzz/tile_fuzz ctlog/fuzz/checkpoint_fuzz
-         ctlog/fuzz/log_json_fuzz caa/fuzz/dns_message_fuzz caa/fuzz/zone_notify_fuzz watch/fuzz/watchlist_fuzz
+         ctlog/fuzz/log_json_fuzz ctlog/fuzz/get_entries_json_fuzz caa/fuzz/dns_message_fuzz
+         caa/fuzz/zone_notify_fuzz watch/fuzz/watchlist_fuzz
          watch/fuzz/watchlist_index_fuzz)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -69,6 +69,17 @@ def json_seeds(corpus):
             yield path.read_bytes()
 
 
+def get_entries_seeds(corpus):
+    """get-entries bodies: the real ones, compact, and spelt with escapes a log may use."""
+    for path in sorted((corpus / "ct").rglob("*get-entries*.json")):
+        text = path.read_text()
+        yield text.encode()
+        yield json.dumps(json.loads(text), separators=(",", ":")).encode()
+        yield text.replace("/", "\\/").encode()
+    yield b'{"entries":[{"leaf_input":"Zg==","extra_data":"","x":[1,-2.5e3,{"y":null},true]}]}'
+    yield '{"s":"caf\u00e9 \\ud83d\\ude00","entries":[]}'.encode()
+
+
 def tile_seeds(corpus):
     """tile_fuzz input: one octet (width - 1), then the tile; full tiles are 256 wide."""
     for path in sorted((corpus / "tiles").rglob("tile/*/*")):
@@ -143,6 +154,7 @@ TARGETS = {
     "der_fuzz": der_seeds,
     "leaf_fuzz": leaf_seeds,
     "log_json_fuzz": json_seeds,
+    "get_entries_json_fuzz": get_entries_seeds,
     "tile_fuzz": tile_seeds,
     "checkpoint_fuzz": checkpoint_seeds,
     "dns_message_fuzz": dns_seeds,
