@@ -133,6 +133,25 @@ def dns_seeds(_corpus):
     yield message("example.net", [dns_rr(at_q, 257, 60, caa_rdata(0, "issue", ";"))], [])
 
 
+def notify_seeds(_corpus):
+    """NOTIFY queries (RFC 1996) as primaries send them: for a followed zone with and without
+    the SOA in the answer, for a zone with a TSIG key (an HMAC-SHA256 TSIG record whose MAC
+    is wrong), and one for a zone nobody follows."""
+    def notify(zone, answers=(), additional=()):
+        header = struct.pack(">HHHHHH", 0x4321, 0x2400, 1, len(answers), 0, len(additional))
+        return header + dns_name(zone) + struct.pack(">HH", 6, 1) + b"".join(answers) + b"".join(
+            additional)
+    soa = dns_name("ns.plain.test") + dns_name("admin.plain.test") + struct.pack(
+        ">IIIII", 7, 7200, 3600, 1209600, 300)
+    yield notify("plain.test")
+    yield notify("plain.test", [dns_rr(b"\xc0\x0c", 6, 300, soa)])
+    tsig = (dns_name("hmac-sha256") + struct.pack(">HIH", 0, 1_700_000_000, 300)
+            + struct.pack(">H", 32) + bytes(32) + struct.pack(">HHH", 0x4321, 0, 0))
+    yield notify("example.test", [], [struct.pack(">B", 1) + b"k\0" + struct.pack(
+        ">HHIH", 250, 255, 0, len(tsig)) + tsig])
+    yield notify("elsewhere.test")
+
+
 def watchlist_seeds(_corpus):
     """Watchlist files as users write them: certspotter's syntax plus `issuers=`."""
     yield b"example.com\n.example.org\n# a comment\n\nWWW.Example.NET.\n"
@@ -158,6 +177,7 @@ TARGETS = {
     "tile_fuzz": tile_seeds,
     "checkpoint_fuzz": checkpoint_seeds,
     "dns_message_fuzz": dns_seeds,
+    "zone_notify_fuzz": notify_seeds,
     "watchlist_fuzz": watchlist_seeds,
     "watchlist_index_fuzz": watchlist_index_seeds,
 }
