@@ -14,6 +14,7 @@
 #include "base/status_macros.h"
 #include "server/alert_stream.h"
 #include "server/finding_convert.h"
+#include "store/verdict.h"
 
 namespace caawatch::server {
 namespace {
@@ -50,9 +51,8 @@ absl::StatusOr<store::FindingQuery> QueryFromRequest(const v1::ListFindingsReque
     return absl::InvalidArgumentError("bad page_token: not one returned by ListFindings");
   }
   for (int v : request.verdicts()) {
-    std::string name = VerdictName(static_cast<v1::Verdict>(v));
-    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("bad verdict ", v));
-    query.verdicts.push_back(std::move(name));
+    CAAWATCH_ASSIGN_OR_RETURN(store::Verdict verdict, FromApiVerdict(static_cast<v1::Verdict>(v)));
+    query.verdicts.push_back(store::VerdictName(verdict));
   }
   if (!request.since().empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(query.since, ParseRfc3339(request.since()));
