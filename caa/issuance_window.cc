@@ -285,22 +285,4 @@ IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const Observat
   return out;
 }
 
-const char* IssuanceVerdictName(IssuanceVerdict verdict) {
-  switch (verdict) {
-    case IssuanceVerdict::kPermitted:
-      return "permitted";
-    case IssuanceVerdict::kPermittedConditional:
-      return "permitted_conditional";
-    case IssuanceVerdict::kForbidden:
-      return "forbidden";
-    case IssuanceVerdict::kLikelyForbidden:
-      return "likely_forbidden";
-    case IssuanceVerdict::kDnsIndeterminate:
-      return "dns_indeterminate";
-    case IssuanceVerdict::kNoData:
-      return "no_data";
-  }
-  return "?";
-}
-
 }  // namespace caawatch::caa

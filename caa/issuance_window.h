@@ -71,8 +71,6 @@ using ObservationHistory = std::function<std::vector<Observation>(const std::str
 IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const ObservationHistory& history,
                                       const WindowOptions& options = {});
 
-const char* IssuanceVerdictName(IssuanceVerdict verdict);
-
 }  // namespace caawatch::caa
 
 #endif  // CAAWATCH_CAA_ISSUANCE_WINDOW_H_

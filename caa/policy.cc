@@ -191,18 +191,4 @@ NameVerdict CombineNames(absl::Span<const NameEvaluation> names) {
   return NameVerdict::kPermitted;
 }
 
-absl::string_view NameVerdictName(NameVerdict verdict) {
-  switch (verdict) {
-    case NameVerdict::kPermitted:
-      return "permitted";
-    case NameVerdict::kPermittedConditional:
-      return "permitted_conditional";
-    case NameVerdict::kForbidden:
-      return "forbidden";
-    case NameVerdict::kIndeterminate:
-      return "indeterminate";
-  }
-  return "indeterminate";
-}
-
 }  // namespace caawatch::caa

@@ -64,8 +64,6 @@ NameEvaluation EvaluateName(absl::string_view dns_name, const RelevantSet& relev
 // an empty span: nothing was restricted).
 NameVerdict CombineNames(absl::Span<const NameEvaluation> names);
 
-absl::string_view NameVerdictName(NameVerdict verdict);  // "permitted", "forbidden", ...
-
 }  // namespace caawatch::caa
 
 #endif  // CAAWATCH_CAA_POLICY_H_

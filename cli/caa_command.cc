@@ -17,6 +17,7 @@
 #include "judge/caa_check.h"
 #include "judge/caa_observer.h"
 #include "nlohmann/json.hpp"
+#include "store/verdict.h"
 
 namespace caawatch::cli {
 namespace {
@@ -84,15 +85,16 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
   judge::CaaChecker checker(resolver.get(), store.get());
   absl::StatusOr<judge::CaaCheckResult> checked = checker.CheckNames(names, issuers, *at);
   if (!checked.ok()) return Fail(checked.status(), 2);
-  const std::string& overall = checked->verdict;
+  const store::Verdict overall = checked->verdict;
   const std::vector<judge::NameCheck>& results = checked->names;
   if (ctx.json) {
-    nlohmann::json j = {
-        {"verdict", overall}, {"issuers", issuers}, {"names", nlohmann::json::array()}};
+    nlohmann::json j = {{"verdict", store::VerdictName(overall)},
+                        {"issuers", issuers},
+                        {"names", nlohmann::json::array()}};
     if (*at) j["at"] = FormatRfc3339(**at);
     for (const judge::NameCheck& r : results) {
       j["names"].push_back({{"name", r.name},
-                            {"verdict", r.verdict},
+                            {"verdict", store::VerdictName(r.verdict)},
                             {"relevant_name", r.relevant_name},
                             {"records", RecordsJson(r.records)},
                             {"basis", r.basis},
@@ -102,10 +104,11 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
   } else {
     for (const judge::NameCheck& r : results) {
       std::printf("%s: %s\n  relevant set: %s\n  records: %s\n  %s\n", r.name.c_str(),
-                  r.verdict.c_str(), r.relevant_name.empty() ? "(none)" : r.relevant_name.c_str(),
+                  store::VerdictName(r.verdict).c_str(),
+                  r.relevant_name.empty() ? "(none)" : r.relevant_name.c_str(),
                   r.records.empty() ? "(none)" : RecordsText(r.records).c_str(), r.reason.c_str());
     }
-    std::printf("verdict: %s\n", overall.c_str());
+    std::printf("verdict: %s\n", store::VerdictName(overall).c_str());
   }
   return judge::CheckExitCode(overall);
 }

@@ -14,6 +14,7 @@
 #include "cli/finding_json.h"
 #include "cli/table.h"
 #include "server/finding_convert.h"
+#include "store/verdict.h"
 
 namespace caawatch::cli {
 namespace {
@@ -37,10 +38,11 @@ absl::StatusOr<store::FindingQuery> QueryFromFlags(const ParsedFlags& flags) {
   if (limit) query.limit = *limit;
   for (const std::string& v : flags.GetAll("verdict")) {
     for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
-      if (!server::VerdictFromName(std::string(part)).ok()) {
+      absl::StatusOr<store::Verdict> verdict = store::VerdictFromName(part);
+      if (!verdict.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("--verdict: unknown verdict '", part, "'"));
       }
-      query.verdicts.emplace_back(part);
+      query.verdicts.push_back(store::VerdictName(*verdict));
     }
   }
   return query;

@@ -8,31 +8,21 @@
 #include "caa/policy.h"
 #include "caa/relevant_set.h"
 #include "judge/caa_observer.h"
+#include "judge/caa_verdicts.h"
+#include "judge/verdict_order.h"
 
 namespace caawatch::judge {
-namespace {
-
-// Worst first.
-int Rank(const std::string& v) {
-  static const char* const kOrder[] = {"forbidden", "likely_forbidden",      "dns_indeterminate",
-                                       "no_data",   "permitted_conditional", "permitted"};
-  for (int i = 0; i < 6; ++i) {
-    if (v == kOrder[i]) return i;
+int CheckExitCode(store::Verdict verdict) {
+  switch (verdict) {
+    case store::Verdict::kPermitted:
+    case store::Verdict::kPermittedConditional:
+      return 0;
+    case store::Verdict::kForbidden:
+    case store::Verdict::kLikelyForbidden:
+      return 1;
+    default:
+      return 2;
   }
-  return 6;
-}
-
-std::string LiveVerdictName(caa::NameVerdict v) {
-  return v == caa::NameVerdict::kIndeterminate ? "dns_indeterminate"
-                                               : std::string(caa::NameVerdictName(v));
-}
-
-}  // namespace
-
-int CheckExitCode(const std::string& verdict) {
-  if (verdict == "permitted" || verdict == "permitted_conditional") return 0;
-  if (verdict == "forbidden" || verdict == "likely_forbidden") return 1;
-  return 2;
 }
 
 absl::StatusOr<NameCheck> CaaChecker::CheckLive(const names::DomainName& name,
@@ -42,9 +32,8 @@ absl::StatusOr<NameCheck> CaaChecker::CheckLive(const names::DomainName& name,
   const caa::RelevantSet set = caa::FindRelevantSet(
       path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
   const caa::NameEvaluation eval = caa::EvaluateName(name.str(), set, issuers);
-  return NameCheck{
-      name.str(), LiveVerdictName(eval.verdict), set.relevant_name, set.records, "live",
-      eval.reason};
+  return NameCheck{name.str(),      ToVerdict(eval.verdict), set.relevant_name, set.records,
+                   "live", eval.reason};
 }
 
 absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
@@ -66,7 +55,7 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
   });
   CAAWATCH_RETURN_IF_ERROR(error);
   return NameCheck{name.str(),
-                   caa::IssuanceVerdictName(eval.verdict),
+                   ToVerdict(eval.verdict),
                    eval.decisive.relevant.relevant_name,
                    eval.decisive.relevant.records,
                    eval.basis,
@@ -82,7 +71,7 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
   std::vector<std::string> lower_issuers;
   for (const std::string& i : issuers) lower_issuers.push_back(absl::AsciiStrToLower(i));
   CaaCheckResult result;
-  result.verdict = "permitted";
+  result.verdict = store::Verdict::kPermitted;
   for (const std::string& raw : names) {
     if (out_of_time && out_of_time()) {
       return absl::DeadlineExceededError(absl::StrCat("CAA check out of time after ",
@@ -92,7 +81,7 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
     CAAWATCH_ASSIGN_OR_RETURN(const names::DomainName name, names::DomainName::Parse(raw));
     CAAWATCH_ASSIGN_OR_RETURN(
         NameCheck check, at ? CheckAt(name, lower_issuers, *at) : CheckLive(name, lower_issuers));
-    if (Rank(check.verdict) < Rank(result.verdict)) result.verdict = check.verdict;
+    if (VerdictRank(check.verdict) < VerdictRank(result.verdict)) result.verdict = check.verdict;
     result.names.push_back(std::move(check));
   }
   return result;

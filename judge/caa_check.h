@@ -14,12 +14,13 @@
 #include "caa/resolver.h"
 #include "names/domain_name.h"
 #include "store/finding_store.h"
+#include "store/verdict.h"
 
 namespace caawatch::judge {
 
 struct NameCheck {
   std::string name;
-  std::string verdict;        // SPEC §2 name.
+  store::Verdict verdict = store::Verdict::kDnsIndeterminate;
   std::string relevant_name;  // Where the relevant set was found; empty if none.
   std::vector<caa::CaaRecord> records;
   std::string basis;  // "live", or the history basis ("observed", ...).
@@ -27,13 +28,13 @@ struct NameCheck {
 };
 
 struct CaaCheckResult {
-  std::string verdict;  // The worst of the names' verdicts.
+  store::Verdict verdict = store::Verdict::kPermitted;  // The worst of the names' verdicts.
   std::vector<NameCheck> names;
 };
 
 // `caa check`'s exit code: 0 permitted or permitted_conditional, 1 forbidden or
 // likely_forbidden, 2 anything indeterminate (dns_indeterminate, no_data).
-int CheckExitCode(const std::string& verdict);
+int CheckExitCode(store::Verdict verdict);
 
 class CaaChecker {
  public:

@@ -8,7 +8,9 @@
 #include "base/hex.h"
 #include "base/status_macros.h"
 #include "ctlog/certificate_parser.h"
+#include "judge/caa_verdicts.h"
 #include "judge/verdict_order.h"
+#include "store/verdict.h"
 
 namespace caawatch::judge {
 namespace {
@@ -85,7 +87,7 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
 
   store::CaaNameRecord r;
   r.set_name(name);
-  r.set_verdict(caa::IssuanceVerdictName(eval.verdict));
+  r.set_verdict(store::VerdictName(ToVerdict(eval.verdict)));
   r.set_relevant_name(eval.decisive.relevant.relevant_name);
   for (const caa::CaaRecord& rec : eval.decisive.relevant.records) {
     store::CaaRecordPb* pb = r.add_records();
@@ -110,7 +112,7 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
   r.set_basis(eval.basis);
   r.set_reason(eval.reason);
   if (eval.verdict == caa::IssuanceVerdict::kNoData && eval.retrospective) {
-    r.set_retrospective_verdict(std::string(caa::NameVerdictName(*eval.retrospective)));
+    r.set_retrospective_verdict(store::RetrospectiveVerdictName(ToVerdict(*eval.retrospective)));
   }
   return r;
 }
@@ -237,47 +239,46 @@ absl::Status IssuanceEvaluator::Judge(const caa::IssuerFacts& facts,
     }
   }
 
-  std::string verdict;
+  store::Verdict verdict;
   bool retrospective_forbidden = false;
   f->clear_caa();
   if (exempt) {
-    verdict = "exempt";
+    verdict = store::Verdict::kExempt;
     f->set_reason("issued before CAA checking became mandatory (2017-09-08)");
   } else if (!ca) {
-    verdict = "unknown_issuer";
+    verdict = store::Verdict::kUnknownIssuer;
     f->set_reason(absl::StrCat("issuer '", issuer->dn(), "' maps to no CAA identifier"));
   } else {
-    verdict = "exempt";
+    verdict = store::Verdict::kExempt;
     f->set_reason("no watched DNS name is subject to CAA (IP or .onion only)");
     for (const std::string& name : watched) {
       if (!IsCaaSubject(name)) continue;
       CAAWATCH_ASSIGN_OR_RETURN(store::CaaNameRecord r, EvaluateName(name, identifiers, timing));
-      if (r.verdict() == "no_data" && r.retrospective_verdict() == "forbidden") {
+      // EvaluateName wrote both through store/verdict.h: they parse.
+      const store::Verdict name_verdict =
+          store::VerdictFromName(r.verdict()).value_or(store::Verdict::kDnsIndeterminate);
+      if (name_verdict == store::Verdict::kNoData &&
+          store::RetrospectiveVerdictFromName(r.retrospective_verdict())
+                  .value_or(store::Verdict::kNoData) == store::Verdict::kForbidden) {
         retrospective_forbidden = true;
       }
-      if (VerdictRank(r.verdict()) <= VerdictRank(verdict)) {
-        verdict = r.verdict();
+      if (VerdictRank(name_verdict) <= VerdictRank(verdict)) {
+        verdict = name_verdict;
         f->set_reason(absl::StrCat(name, ": ", r.reason()));
       }
       *f->add_caa() = std::move(r);
     }
   }
 
-  std::string severity = "info";
-  if (verdict == "forbidden") {
-    severity = "critical";
-  } else if (verdict == "likely_forbidden" || verdict == "unknown_issuer" ||
-             verdict == "dns_indeterminate" || (verdict == "no_data" && retrospective_forbidden)) {
-    severity = "warning";
-  }
-  if (f->unexpected_issuer_for_size() > 0 && severity == "info") {
-    verdict = "unexpected_issuer";
-    severity = "warning";
+  store::Severity severity = SeverityOf(verdict, retrospective_forbidden);
+  if (f->unexpected_issuer_for_size() > 0 && severity == store::Severity::kInfo) {
+    verdict = store::Verdict::kUnexpectedIssuer;
+    severity = SeverityOf(verdict, retrospective_forbidden);
     f->set_reason(absl::StrCat("issuer not among the expected issuers of ",
                                f->unexpected_issuer_for(0), "; CAA: ", f->reason()));
   }
-  f->set_verdict(verdict);
-  f->set_severity(severity);
+  f->set_verdict(store::VerdictName(verdict));
+  f->set_severity(store::SeverityName(severity));
   return absl::OkStatus();
 }
 

@@ -190,7 +190,9 @@ absl::Status Reevaluator::Apply(const std::vector<store::FindingRecord>& candida
   const absl::Time now = deps_.clock->Now();
   std::vector<store::FindingUpdate> updates;
   for (const store::FindingRecord& stored : candidates) {
-    if (stored.kind() != "certificate" || stored.verdict() == "exempt") continue;
+    if (stored.kind() != "certificate" || RatingOf(stored).verdict == store::Verdict::kExempt) {
+      continue;
+    }
     ++stats->examined;
     const std::vector<std::string> names(stored.names().begin(), stored.names().end());
     CAAWATCH_ASSIGN_OR_RETURN(
@@ -198,10 +200,9 @@ absl::Status Reevaluator::Apply(const std::vector<store::FindingRecord>& candida
         deps_.evaluator->Reevaluate(stored, IssuanceEvaluator::FindHits(*watchlist, names), now));
     if (SameEvaluation(fresh, stored)) continue;
     store::FindingUpdate u;
-    u.alert =
-        DeservesNewAlert({fresh.verdict(), fresh.severity()}, {stored.verdict(), stored.severity()})
-            ? store::FindingUpdate::Alert::kNewSeq
-            : store::FindingUpdate::Alert::kKeepSeq;
+    u.alert = DeservesNewAlert(RatingOf(fresh), RatingOf(stored))
+                  ? store::FindingUpdate::Alert::kNewSeq
+                  : store::FindingUpdate::Alert::kKeepSeq;
     u.based_on_revision = stored.history_size();
     u.because = because;
     u.finding = std::move(fresh);

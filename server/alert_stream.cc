@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "grpc/support/time.h"
 #include "server/finding_convert.h"
+#include "store/verdict.h"
 
 namespace caawatch::server {
 namespace {
@@ -38,9 +39,9 @@ absl::StatusOr<AlertFilter> MakeAlertFilter(const v1::SubscribeRequest& request)
     filter.names.push_back(std::move(n));
   }
   for (int v : request.verdicts()) {
-    std::string name = VerdictName(static_cast<v1::Verdict>(v));
-    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("bad verdict ", v));
-    filter.verdict_names.push_back(std::move(name));
+    absl::StatusOr<store::Verdict> verdict = FromApiVerdict(static_cast<v1::Verdict>(v));
+    if (!verdict.ok()) return verdict.status();
+    filter.verdict_names.push_back(store::VerdictName(*verdict));
   }
   return filter;
 }
@@ -152,7 +153,8 @@ grpc::Alarm* AlertStream::AdvanceLocked() {
 absl::Status AlertStream::ReadPageLocked() {
   store::FindingQuery query;
   query.after_seq = scanned_seq_;
-  query.severities = {"critical", "warning"};
+  query.severities = {store::SeverityName(store::Severity::kCritical),
+                      store::SeverityName(store::Severity::kWarning)};
   query.verdicts = filter_.verdict_names;
   query.limit = options_.page_size;
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page,

@@ -23,8 +23,7 @@ absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaCheckService::Check(
   CAAWATCH_ASSIGN_OR_RETURN(judge::CaaCheckResult result,
                             checker_->CheckNames(names, issuers, at, out_of_time));
   caawatch::v1::CheckCaaResponse response;
-  CAAWATCH_ASSIGN_OR_RETURN(caawatch::v1::Verdict overall, VerdictFromName(result.verdict));
-  response.set_verdict(overall);
+  response.set_verdict(ToApiVerdict(result.verdict));
   for (const judge::NameCheck& n : result.names) {
     caawatch::v1::CaaEvaluation* e = response.add_names();
     e->set_name(n.name);
@@ -37,8 +36,7 @@ absl::StatusOr<caawatch::v1::CheckCaaResponse> CaaCheckService::Check(
     }
     e->set_basis(n.basis);
     e->set_reason(n.reason);
-    CAAWATCH_ASSIGN_OR_RETURN(caawatch::v1::Verdict v, VerdictFromName(n.verdict));
-    e->set_verdict(v);
+    e->set_verdict(ToApiVerdict(n.verdict));
   }
   return response;
 }

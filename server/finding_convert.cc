@@ -1,35 +1,13 @@
 #include "server/finding_convert.h"
 
-#include <array>
-#include <utility>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/hex.h"
+#include "base/status_macros.h"
 
 namespace caawatch::server {
 namespace {
-
-constexpr std::array<std::pair<v1::Verdict, absl::string_view>, 11> kVerdictNames = {{
-    {v1::FORBIDDEN, "forbidden"},
-    {v1::LIKELY_FORBIDDEN, "likely_forbidden"},
-    {v1::UNKNOWN_ISSUER, "unknown_issuer"},
-    {v1::DNS_INDETERMINATE, "dns_indeterminate"},
-    {v1::PERMITTED, "permitted"},
-    {v1::PERMITTED_CONDITIONAL, "permitted_conditional"},
-    {v1::NO_DATA, "no_data"},
-    {v1::EXEMPT, "exempt"},
-    {v1::UNEXPECTED_ISSUER, "unexpected_issuer"},
-    {v1::LOG_MISBEHAVIOUR, "log_misbehaviour"},
-    {v1::MALFORMED_CERT, "malformed_cert"},
-}};
-
-constexpr std::array<std::pair<v1::Severity, absl::string_view>, 3> kSeverityNames = {{
-    {v1::INFO, "info"},
-    {v1::WARNING, "warning"},
-    {v1::CRITICAL, "critical"},
-}};
 
 std::string Hex(const std::string& bytes) {
   return HexEncode(
@@ -119,32 +97,78 @@ std::string FormatMillis(int64_t epoch_ms) {
   return FormatRfc3339(absl::FromUnixMillis(epoch_ms));
 }
 
-std::string VerdictName(v1::Verdict verdict) {
-  for (const auto& [v, name] : kVerdictNames) {
-    if (v == verdict) return std::string(name);
+v1::Verdict ToApiVerdict(store::Verdict verdict) {
+  switch (verdict) {
+    case store::Verdict::kForbidden:
+      return v1::FORBIDDEN;
+    case store::Verdict::kLikelyForbidden:
+      return v1::LIKELY_FORBIDDEN;
+    case store::Verdict::kUnknownIssuer:
+      return v1::UNKNOWN_ISSUER;
+    case store::Verdict::kDnsIndeterminate:
+      return v1::DNS_INDETERMINATE;
+    case store::Verdict::kPermitted:
+      return v1::PERMITTED;
+    case store::Verdict::kPermittedConditional:
+      return v1::PERMITTED_CONDITIONAL;
+    case store::Verdict::kNoData:
+      return v1::NO_DATA;
+    case store::Verdict::kExempt:
+      return v1::EXEMPT;
+    case store::Verdict::kUnexpectedIssuer:
+      return v1::UNEXPECTED_ISSUER;
+    case store::Verdict::kLogMisbehaviour:
+      return v1::LOG_MISBEHAVIOUR;
+    case store::Verdict::kMalformedCert:
+      return v1::MALFORMED_CERT;
   }
-  return "";
+  return v1::VERDICT_UNSPECIFIED;
+}
+
+absl::StatusOr<store::Verdict> FromApiVerdict(v1::Verdict verdict) {
+  for (const store::Verdict v : store::kAllVerdicts) {
+    if (ToApiVerdict(v) == verdict) return v;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("bad verdict ", static_cast<int>(verdict)));
+}
+
+v1::Severity ToApiSeverity(store::Severity severity) {
+  switch (severity) {
+    case store::Severity::kInfo:
+      return v1::INFO;
+    case store::Severity::kWarning:
+      return v1::WARNING;
+    case store::Severity::kCritical:
+      return v1::CRITICAL;
+  }
+  return v1::SEVERITY_UNSPECIFIED;
+}
+
+absl::StatusOr<store::Severity> FromApiSeverity(v1::Severity severity) {
+  for (const store::Severity s : store::kAllSeverities) {
+    if (ToApiSeverity(s) == severity) return s;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("bad severity ", static_cast<int>(severity)));
+}
+
+std::string VerdictName(v1::Verdict verdict) {
+  absl::StatusOr<store::Verdict> v = FromApiVerdict(verdict);
+  return v.ok() ? store::VerdictName(*v) : "";
 }
 
 absl::StatusOr<v1::Verdict> VerdictFromName(absl::string_view name) {
-  for (const auto& [v, n] : kVerdictNames) {
-    if (n == name) return v;
-  }
-  return absl::InvalidArgumentError(absl::StrCat("unknown verdict \"", name, "\""));
+  CAAWATCH_ASSIGN_OR_RETURN(store::Verdict v, store::VerdictFromName(name));
+  return ToApiVerdict(v);
 }
 
 std::string SeverityName(v1::Severity severity) {
-  for (const auto& [s, name] : kSeverityNames) {
-    if (s == severity) return std::string(name);
-  }
-  return "";
+  absl::StatusOr<store::Severity> s = FromApiSeverity(severity);
+  return s.ok() ? store::SeverityName(*s) : "";
 }
 
 absl::StatusOr<v1::Severity> SeverityFromName(absl::string_view name) {
-  for (const auto& [s, n] : kSeverityNames) {
-    if (n == name) return s;
-  }
-  return absl::InvalidArgumentError(absl::StrCat("unknown severity \"", name, "\""));
+  CAAWATCH_ASSIGN_OR_RETURN(store::Severity s, store::SeverityFromName(name));
+  return ToApiSeverity(s);
 }
 
 v1::Finding ToApiFinding(const store::FindingRecord& record) {

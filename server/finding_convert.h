@@ -10,6 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "caawatch/v1/monitor.pb.h"
 #include "store/records.pb.h"
+#include "store/verdict.h"
 
 namespace caawatch::server {
 
@@ -24,16 +25,19 @@ v1::Finding ToApiFinding(const store::FindingRecord& record);
 // The alert for a stored finding: Alert{seq, finding}.
 v1::Alert ToApiAlert(const store::FindingRecord& record);
 
-// SPEC §2 verdict names: "forbidden", "likely_forbidden", "unknown_issuer",
-// "dns_indeterminate", "permitted", "permitted_conditional", "no_data", "exempt",
-// "unexpected_issuer", "log_misbehaviour", "malformed_cert". VerdictName returns "" for
-// VERDICT_UNSPECIFIED and values outside the enum; VerdictFromName is case-sensitive and returns
-// kInvalidArgument for anything else (including "").
+// The one conversion between verdicts and severities and the API's enums. From the API,
+// *_UNSPECIFIED and values outside the enum are kInvalidArgument.
+v1::Verdict ToApiVerdict(store::Verdict verdict);
+[[nodiscard]] absl::StatusOr<store::Verdict> FromApiVerdict(v1::Verdict verdict);
+v1::Severity ToApiSeverity(store::Severity severity);
+[[nodiscard]] absl::StatusOr<store::Severity> FromApiSeverity(v1::Severity severity);
+
+// The API's enums by their SPEC §2 names (store/verdict.h spells them), for the CLI's flags and
+// JSON. VerdictName returns "" for VERDICT_UNSPECIFIED and values outside the enum;
+// VerdictFromName is case-sensitive and returns kInvalidArgument for anything else (including
+// ""). Likewise for severities ("info", "warning", "critical").
 std::string VerdictName(v1::Verdict verdict);
 [[nodiscard]] absl::StatusOr<v1::Verdict> VerdictFromName(absl::string_view name);
-
-// "info", "warning", "critical"; "" for SEVERITY_UNSPECIFIED. SeverityFromName returns
-// kInvalidArgument for anything else.
 std::string SeverityName(v1::Severity severity);
 [[nodiscard]] absl::StatusOr<v1::Severity> SeverityFromName(absl::string_view name);
 

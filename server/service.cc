@@ -16,6 +16,7 @@
 #include "names/domain_name.h"
 #include "server/alert_stream.h"
 #include "server/finding_convert.h"
+#include "store/verdict.h"
 
 namespace caawatch::server {
 namespace {
@@ -38,6 +39,24 @@ grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+// Runs `body` on `workers` and finishes the call with its status from there; the reactor is
+// returned at once, so the callback thread is free while `body` runs. A full queue refuses the
+// call; a call still waiting when the service shuts down is told so.
+grpc::ServerUnaryReactor* FinishOnWorker(grpc::CallbackServerContext* context, CallWorkers* workers,
+                                         absl::string_view what,
+                                         std::function<absl::Status()> body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool scheduled = workers->TrySchedule([reactor, body = std::move(body)](bool run) {
+    reactor->Finish(run ? ToGrpcStatus(body())
+                        : grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is stopping"));
+  });
+  if (!scheduled) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 absl::StrCat("too many ", what, " calls waiting; retry later")));
+  }
+  return reactor;
+}
+
 std::string Pem(const std::string& der) {
   std::string b64 = absl::Base64Escape(der);
   std::string pem = "-----BEGIN CERTIFICATE-----\n";
@@ -52,9 +71,8 @@ absl::StatusOr<store::FindingQuery> QueryFromRequest(const v1::ListFindingsReque
     return absl::InvalidArgumentError("bad page_token: not one returned by ListFindings");
   }
   for (int v : request.verdicts()) {
-    std::string name = VerdictName(static_cast<v1::Verdict>(v));
-    if (name.empty()) return absl::InvalidArgumentError(absl::StrCat("bad verdict ", v));
-    query.verdicts.push_back(std::move(name));
+    CAAWATCH_ASSIGN_OR_RETURN(store::Verdict verdict, FromApiVerdict(static_cast<v1::Verdict>(v)));
+    query.verdicts.push_back(store::VerdictName(verdict));
   }
   if (!request.since().empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(query.since, ParseRfc3339(request.since()));
@@ -89,7 +107,14 @@ absl::StatusOr<watch::WatchItem> ParseRequestEntry(const v1::WatchEntry& entry) 
 
 MonitorService::MonitorService(MonitorServiceOptions options)
     : options_(std::move(options)),
-      stream_slots_(options_.max_subscribers, options_.on_streams_freed, options_.clock) {}
+      stream_slots_(options_.max_subscribers, options_.on_streams_freed, options_.clock),
+      check_caa_workers_(options_.check_caa_workers),
+      watch_change_workers_(options_.watch_change_workers) {}
+
+MonitorService::~MonitorService() {
+  check_caa_workers_.Shutdown();
+  watch_change_workers_.Shutdown();
+}
 
 grpc::ServerWriteReactor<v1::Alert>* MonitorService::Subscribe(
     grpc::CallbackServerContext* context, const v1::SubscribeRequest* request) {
@@ -128,25 +153,37 @@ grpc::ServerUnaryReactor* MonitorService::GetStatus(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* MonitorService::CheckCaa(grpc::CallbackServerContext* context,
                                                    const v1::CheckCaaRequest* request,
                                                    v1::CheckCaaResponse* response) {
-  // The caller's deadline counts too: past it, nobody waits for the answer.
+  // A bad request is answered at once, without taking a worker.
+  if (absl::Status error = CheckCaaRequestError(*request); !error.ok()) {
+    return FinishUnary(context, error);
+  }
+  // The caller's deadline counts too: past it, nobody waits for the answer. The time limit
+  // counts from the call's arrival, so a call that waited for a worker has less of it left.
   const absl::Time deadline =
       std::min(options_.clock->Now() + kCheckCaaTimeLimit, absl::FromChrono(context->deadline()));
-  const std::function<bool()> out_of_time = [this, context, deadline] {
-    return context->IsCancelled() || options_.clock->Now() >= deadline;
-  };
-  return FinishUnary(context, FillCheckCaa(*request, out_of_time, response));
+  return FinishOnWorker(context, &check_caa_workers_, "CheckCaa",
+                        [this, context, request, response, deadline]() -> absl::Status {
+                          const std::function<bool()> out_of_time = [this, context, deadline] {
+                            return context->IsCancelled() || options_.clock->Now() >= deadline;
+                          };
+                          CAAWATCH_ASSIGN_OR_RETURN(
+                              *response, options_.caa_backend->Check(*request, out_of_time));
+                          return absl::OkStatus();
+                        });
 }
 
 grpc::ServerUnaryReactor* MonitorService::AddWatch(grpc::CallbackServerContext* context,
                                                    const v1::AddWatchRequest* request,
                                                    v1::AddWatchResponse* response) {
-  return FinishUnary(context, DoAddWatch(*request));
+  return FinishOnWorker(context, &watch_change_workers_, "AddWatch",
+                        [this, request] { return DoAddWatch(*request); });
 }
 
 grpc::ServerUnaryReactor* MonitorService::RemoveWatch(grpc::CallbackServerContext* context,
                                                       const v1::RemoveWatchRequest* request,
                                                       v1::RemoveWatchResponse* response) {
-  return FinishUnary(context, DoRemoveWatch(*request, response));
+  return FinishOnWorker(context, &watch_change_workers_, "RemoveWatch",
+                        [this, request, response] { return DoRemoveWatch(*request, response); });
 }
 
 grpc::ServerUnaryReactor* MonitorService::ListWatch(grpc::CallbackServerContext* context,
@@ -240,9 +277,7 @@ absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
   return absl::OkStatus();
 }
 
-absl::Status MonitorService::FillCheckCaa(const v1::CheckCaaRequest& request,
-                                          const std::function<bool()>& out_of_time,
-                                          v1::CheckCaaResponse* response) {
+absl::Status MonitorService::CheckCaaRequestError(const v1::CheckCaaRequest& request) {
   if (options_.caa_backend == nullptr) {
     return absl::UnimplementedError("CheckCaa is not available on this server (no resolver)");
   }
@@ -259,7 +294,6 @@ absl::Status MonitorService::FillCheckCaa(const v1::CheckCaaRequest& request,
     CAAWATCH_RETURN_IF_ERROR(FilterName(name).status());
   }
   if (!request.at().empty()) CAAWATCH_RETURN_IF_ERROR(ParseRfc3339(request.at()).status());
-  CAAWATCH_ASSIGN_OR_RETURN(*response, options_.caa_backend->Check(request, out_of_time));
   return absl::OkStatus();
 }
 

@@ -1,6 +1,8 @@
 // caawatch.v1.Monitor on the gRPC callback API (SPEC §4): Subscribe streams alerts from the
-// store through AlertStream; the unary methods read or change the store and finish inline.
-// Bad requests finish with INVALID_ARGUMENT and a reason; store errors keep their code.
+// store through AlertStream; the unary methods read or change the store and finish inline,
+// except the ones that may block (CheckCaa, AddWatch, RemoveWatch): they run on CallWorkers and
+// never hold one of gRPC's callback threads. Bad requests finish with INVALID_ARGUMENT and a
+// reason; store errors keep their code.
 #ifndef CAAWATCH_SERVER_SERVICE_H_
 #define CAAWATCH_SERVER_SERVICE_H_
 
@@ -14,6 +16,7 @@
 #include "base/log.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "judge/alert_hub.h"
+#include "server/call_workers.h"
 #include "server/stream_slots.h"
 #include "store/finding_store.h"
 #include "watch/watchlist.h"
@@ -21,9 +24,9 @@
 namespace caawatch::server {
 
 // Live or historical CAA evaluation for CheckCaa (implemented where the resolver lives).
-// Called on a gRPC callback thread: implementations must bound their time (resolver
-// timeouts), since the thread is held while they run, and return kDeadlineExceeded once
-// `out_of_time()` says so (checked between names: one name's lookups may finish first).
+// Called on one of the service's CheckCaa workers: implementations must bound their time
+// (resolver timeouts), since the worker is held while they run, and return kDeadlineExceeded
+// once `out_of_time()` says so (checked between names: one name's lookups may finish first).
 class CaaCheckBackend {
  public:
   virtual ~CaaCheckBackend() = default;
@@ -32,7 +35,7 @@ class CaaCheckBackend {
 };
 
 // CheckCaa's bounds: names per call (Let's Encrypt, the largest CA, puts at most 100 in a
-// certificate) and the time one call may hold a gRPC thread in DNS lookups.
+// certificate) and the time one call may hold a worker in DNS lookups.
 inline constexpr int kMaxCheckCaaNames = 100;
 inline constexpr absl::Duration kCheckCaaTimeLimit = absl::Seconds(20);
 
@@ -55,12 +58,20 @@ struct MonitorServiceOptions {
   size_t max_subscribers = 1024;
   // Optional: gives freed memory back to the system (ReleaseFreeMemory) after streams end.
   std::function<void()> on_streams_freed;
+  // CheckCaa calls run on these threads; a call that finds max_queued waiting is refused with
+  // RESOURCE_EXHAUSTED. A call waits at most kCheckCaaTimeLimit in all.
+  CallWorkersOptions check_caa_workers{.threads = 4, .max_queued = 64};
+  // AddWatch and RemoveWatch run here, one at a time (each may rebuild the watchlist).
+  CallWorkersOptions watch_change_workers{.threads = 1, .max_queued = 64};
 };
 
 class MonitorService final : public caawatch::v1::Monitor::CallbackService {
  public:
   // Precondition: store, hub and clock are non-null.
   explicit MonitorService(MonitorServiceOptions options);
+  // Finishes the calls still waiting for a worker with UNAVAILABLE and joins the workers. Stop
+  // the gRPC server first (its Shutdown waits for the running calls).
+  ~MonitorService() override;
 
   // RESOURCE_EXHAUSTED while max_subscribers streams are open.
   grpc::ServerWriteReactor<caawatch::v1::Alert>* Subscribe(
@@ -80,13 +91,15 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
                                       const caawatch::v1::GetStatusRequest* request,
                                       caawatch::v1::GetStatusResponse* response) override;
   // INVALID_ARGUMENT for more than kMaxCheckCaaNames names; DEADLINE_EXCEEDED when the checks
-  // take longer than kCheckCaaTimeLimit (or the caller's deadline, or it cancelled).
+  // take longer than kCheckCaaTimeLimit (or the caller's deadline, or it cancelled), counted
+  // from the call's arrival; RESOURCE_EXHAUSTED when too many calls wait for a worker.
   grpc::ServerUnaryReactor* CheckCaa(grpc::CallbackServerContext* context,
                                      const caawatch::v1::CheckCaaRequest* request,
                                      caawatch::v1::CheckCaaResponse* response) override;
   // The entry passes ParseWatchEntry (the watchlist file's syntax: ".example.com" for a
   // subtree, a '*' is a literal character) before it is stored; INVALID_ARGUMENT otherwise,
-  // with the input quoted escaped. The stored name is the normalised one.
+  // with the input quoted escaped. The stored name is the normalised one. RESOURCE_EXHAUSTED
+  // when too many watch changes wait (as for RemoveWatch).
   grpc::ServerUnaryReactor* AddWatch(grpc::CallbackServerContext* context,
                                      const caawatch::v1::AddWatchRequest* request,
                                      caawatch::v1::AddWatchResponse* response) override;
@@ -106,9 +119,7 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   absl::Status FillGetCertificate(const caawatch::v1::GetCertificateRequest& request,
                                   caawatch::v1::GetCertificateResponse* response);
   absl::Status FillGetStatus(caawatch::v1::GetStatusResponse* response);
-  absl::Status FillCheckCaa(const caawatch::v1::CheckCaaRequest& request,
-                            const std::function<bool()>& out_of_time,
-                            caawatch::v1::CheckCaaResponse* response);
+  absl::Status CheckCaaRequestError(const caawatch::v1::CheckCaaRequest& request);
   absl::Status DoAddWatch(const caawatch::v1::AddWatchRequest& request);
   absl::Status DoRemoveWatch(const caawatch::v1::RemoveWatchRequest& request,
                              caawatch::v1::RemoveWatchResponse* response);
@@ -117,6 +128,9 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
 
   const MonitorServiceOptions options_;
   StreamSlots stream_slots_;
+  // Last: destroyed first, so that no task outlives the members it uses.
+  CallWorkers check_caa_workers_;
+  CallWorkers watch_change_workers_;
 };
 
 }  // namespace caawatch::server

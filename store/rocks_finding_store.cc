@@ -19,6 +19,7 @@
 #include "rocksdb/slice_transform.h"
 #include "store/keys.h"
 #include "store/open_failure.h"
+#include "store/verdict.h"
 
 namespace caawatch::store {
 namespace {
@@ -427,7 +428,7 @@ void RocksFindingStore::PutReevalKeys(const FindingRecord& f, const std::string&
   // Only certificate findings are judged on CAA, so only they are judged again.
   if (f.kind() == "log_misbehaviour" || f.kind() == "malformed_cert") return;
   batch->Put(handles_[kReeval], IssuedKey(IssuedMs(f), key), key);
-  if (f.verdict() == "unknown_issuer") {
+  if (f.verdict() == VerdictName(Verdict::kUnknownIssuer)) {
     batch->Put(handles_[kReeval], UnknownIssuerKey(f, key), key);
   }
 }
@@ -732,7 +733,7 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UpdateFindings(
         stored->history_size() != u.based_on_revision) {
       continue;
     }
-    if (stored->verdict() == "unknown_issuer") {
+    if (stored->verdict() == VerdictName(Verdict::kUnknownIssuer)) {
       batch.Delete(handles_[kReeval], UnknownIssuerKey(*stored, key));
     }
     batch.Delete(handles_[kByVerdict], VerdictKey(stored->verdict(), stored->seq()));
@@ -755,7 +756,7 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UpdateFindings(
         batch.Put(handles_[kByName], NameKey(n, stored->seq()), "");
       }
     }
-    if (stored->verdict() == "unknown_issuer") {
+    if (stored->verdict() == VerdictName(Verdict::kUnknownIssuer)) {
       batch.Put(handles_[kReeval], UnknownIssuerKey(*stored, key), key);
     }
     batch.Put(handles_[kByVerdict], VerdictKey(stored->verdict(), stored->seq()), "");
@@ -815,7 +816,7 @@ absl::StatusOr<std::vector<FindingRecord>> RocksFindingStore::UnknownIssuerFindi
                             FindingsByReevalRange("u", "v", limit));
   std::vector<FindingRecord> out;
   for (FindingRecord& f : found) {
-    if (f.verdict() == "unknown_issuer") out.push_back(std::move(f));
+    if (f.verdict() == VerdictName(Verdict::kUnknownIssuer)) out.push_back(std::move(f));
   }
   return out;
 }

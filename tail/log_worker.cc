@@ -14,6 +14,7 @@
 #include "ctlog/start_state.h"
 #include "ctlog/tiled_start_state.h"
 #include "nlohmann/json.hpp"
+#include "store/verdict.h"
 #include "tail/batch_prefetcher.h"
 #include "tail/malformed_entry.h"
 
@@ -191,9 +192,11 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence,
   }
   store::FindingRecord f;
   f.set_kind("log_misbehaviour");
-  f.set_verdict("log_misbehaviour");
+  f.set_verdict(store::VerdictName(store::Verdict::kLogMisbehaviour));
   // A stale head is a broken promise of freshness, not of the tree's integrity.
-  f.set_severity(m && m->kind == ctlog::MisbehaviourKind::kStale ? "warning" : "critical");
+  f.set_severity(store::SeverityName(m && m->kind == ctlog::MisbehaviourKind::kStale
+                                         ? store::Severity::kWarning
+                                         : store::Severity::kCritical));
   f.set_reason(reason);
   f.set_recorded_ms(absl::ToUnixMillis(deps_.clock->Now()));
   f.set_misbehaviour_key(Bytes(ctlog::Sha256(key)));
@@ -327,7 +330,8 @@ absl::Status LogWorker::Commit(HeldFindings* held, const ctlog::TailerState& sta
   request.sync = sync;
   CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
   for (const store::FindingRecord& f : result.created) {
-    Log(f.severity() == "info" ? LogLevel::kInfo : LogLevel::kWarning,
+    Log(f.severity() == store::SeverityName(store::Severity::kInfo) ? LogLevel::kInfo
+                                                                    : LogLevel::kWarning,
         absl::StrCat("finding ", f.seq(), " ", f.verdict(), ": ",
                      f.watched_names_size() > 0 ? f.watched_names(0) : "", " — ", f.reason()));
   }

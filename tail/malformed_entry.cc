@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "ctlog/certificate_parser.h"
 #include "ctlog/leaf.h"
+#include "store/verdict.h"
 
 namespace caawatch::tail {
 namespace {
@@ -23,7 +24,7 @@ store::FindingRecord Skeleton(const ctlog::LogInfo& log, uint64_t index, int64_t
                               bool precert, const ctlog::Sha256Hash& leaf_hash, absl::Time now) {
   store::FindingRecord f;
   f.set_kind(kKind);
-  f.set_verdict(kKind);
+  f.set_verdict(store::VerdictName(store::Verdict::kMalformedCert));
   f.set_leaf_hash(Bytes(leaf_hash));
   store::EntryRef* ref = f.add_entries();
   ref->set_log_id(Bytes(log.log_id));
@@ -43,7 +44,8 @@ bool IsMalformedCertificate(const ctlog::LogEntry& entry) {
 }
 
 store::FindingRecord MalformedCertFinding(const ctlog::LogEntry& entry, const ctlog::LogInfo& log,
-                                          const std::vector<judge::WatchHit>& hits, absl::Time now) {
+                                          const std::vector<judge::WatchHit>& hits,
+                                          absl::Time now) {
   const bool precert = entry.type == ctlog::EntryType::kPrecert;
   store::FindingRecord f = Skeleton(log, entry.index, static_cast<int64_t>(entry.timestamp_ms),
                                     precert, entry.leaf_hash, now);
@@ -74,13 +76,13 @@ store::FindingRecord MalformedCertFinding(const ctlog::LogEntry& entry, const ct
   }
   f.set_decode_error(entry.decode_error.empty() ? ParseError(entry) : entry.decode_error);
   if (hits.empty()) {
-    f.set_severity("info");
+    f.set_severity(store::SeverityName(store::Severity::kInfo));
     f.set_reason(
         absl::StrCat("certificate could not be parsed, so it may name a watched domain that could "
                      "not be read (",
                      f.names_size(), " readable names, none watched): ", ParseError(entry)));
   } else {
-    f.set_severity("warning");
+    f.set_severity(store::SeverityName(store::Severity::kWarning));
     f.set_reason(
         absl::StrCat("certificate for ", *watched.begin(),
                      " could not be parsed, so its CAA was not judged: ", ParseError(entry)));
@@ -93,7 +95,7 @@ store::FindingRecord UnreadableLeafFinding(uint64_t index, const ctlog::RawEntry
                                            absl::Time now) {
   store::FindingRecord f =
       Skeleton(log, index, 0, false, ctlog::MerkleLeafHash(raw.leaf_input), now);
-  f.set_severity("info");
+  f.set_severity(store::SeverityName(store::Severity::kInfo));
   f.set_decode_error(std::string(error));
   f.set_reason(
       absl::StrCat("log entry could not be parsed, so whether it names a watched domain "

@@ -1,12 +1,15 @@
 #include "cli/finding_json.h"
 
+#include <iterator>
 #include <set>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "server/finding_convert.h"
+#include "store/verdict.h"
 
 namespace caawatch::cli {
 namespace {
@@ -86,6 +89,37 @@ TEST(FindingConvertTest, ConvertsHashesTimesNamesAndEntryTypes) {
   ASSERT_EQ(f.caa_size(), 1);
   EXPECT_EQ(f.caa(0).verdict(), v1::FORBIDDEN);
   EXPECT_EQ(f.caa(0).observations(0).rcode(), "noerror");
+}
+
+// The one conversion to the API covers both enums exactly, and each API value is the SPEC §2
+// name in upper case (FORBIDDEN <-> "forbidden").
+TEST(FindingConvertTest, EveryVerdictAndSeverityHasItsOwnApiValueAndBack) {
+  const google::protobuf::EnumDescriptor* verdicts = v1::Verdict_descriptor();
+  EXPECT_EQ(verdicts->value_count(), static_cast<int>(std::size(store::kAllVerdicts)) + 1);
+  for (int i = 0; i < verdicts->value_count(); ++i) {
+    const auto api = static_cast<v1::Verdict>(verdicts->value(i)->number());
+    absl::StatusOr<store::Verdict> v = server::FromApiVerdict(api);
+    if (api == v1::VERDICT_UNSPECIFIED) {
+      EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+      continue;
+    }
+    ASSERT_TRUE(v.ok()) << verdicts->value(i)->name();
+    EXPECT_EQ(server::ToApiVerdict(*v), api);
+    EXPECT_EQ(absl::AsciiStrToUpper(store::VerdictName(*v)), verdicts->value(i)->name());
+  }
+  const google::protobuf::EnumDescriptor* severities = v1::Severity_descriptor();
+  EXPECT_EQ(severities->value_count(), static_cast<int>(std::size(store::kAllSeverities)) + 1);
+  for (int i = 0; i < severities->value_count(); ++i) {
+    const auto api = static_cast<v1::Severity>(severities->value(i)->number());
+    absl::StatusOr<store::Severity> s = server::FromApiSeverity(api);
+    if (api == v1::SEVERITY_UNSPECIFIED) {
+      EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+      continue;
+    }
+    ASSERT_TRUE(s.ok()) << severities->value(i)->name();
+    EXPECT_EQ(server::ToApiSeverity(*s), api);
+    EXPECT_EQ(absl::AsciiStrToUpper(store::SeverityName(*s)), severities->value(i)->name());
+  }
 }
 
 TEST(FindingConvertTest, VerdictNamesRoundTripAndRejectUnknownNames) {
@@ -174,7 +208,8 @@ TEST(FindingJsonTest, MalformedCertificateShowsItsLeafHashAndParseError) {
   EXPECT_EQ(j["leaf_hash"], hex);
   EXPECT_EQ(j["parse_error"], "certificate: TBSCertificate: truncated");
   EXPECT_TRUE(j["tbs_sha256"].is_null());
-  EXPECT_FALSE(json::parse(FindingToJson(server::ToApiFinding(FullRecord()))).contains("leaf_hash"));
+  EXPECT_FALSE(
+      json::parse(FindingToJson(server::ToApiFinding(FullRecord()))).contains("leaf_hash"));
 }
 
 TEST(FindingJsonTest, InvalidUtf8InCertificateNamesDoesNotThrow) {

@@ -125,6 +125,17 @@ TEST_F(IssuanceEvaluatorTest, RetrospectivelyPermittedNoDataIsInfo) {
   EXPECT_EQ(f.severity(), "info");
 }
 
+// The retrospective verdict keeps the word it has always been stored with for a set that could
+// not be looked up ("indeterminate"), so that findings stored before and after compare equal.
+TEST_F(IssuanceEvaluatorTest, RetrospectiveJudgementOfAFailedLookupIsStoredAsIndeterminate) {
+  resolver_.SetFailure("example.com", caa::LookupOutcome::kServFail);
+  const store::FindingRecord f = Evaluate(Entry("www.example.com", clock_.Now() - absl::Hours(72)));
+  EXPECT_EQ(f.verdict(), "no_data");
+  EXPECT_EQ(f.severity(), "info");
+  ASSERT_EQ(f.caa_size(), 1);
+  EXPECT_EQ(f.caa(0).retrospective_verdict(), "indeterminate");
+}
+
 TEST_F(IssuanceEvaluatorTest, IssuerWithoutCaaIdentifierIsUnknownIssuer) {
   const store::FindingRecord f =
       Evaluate(Entry("www.example.com", clock_.Now(), "Nobody Heard Of Us Ltd"));
