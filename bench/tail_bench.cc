@@ -19,7 +19,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "base/allocator_tuning.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/status_macros.h"
@@ -31,6 +30,7 @@
 #include "judge/caa_observer.h"
 #include "judge/issuance_evaluator.h"
 #include "judge/watch_source.h"
+#include "monitor/allocator_tuning.h"
 #include "store/finding_store.h"
 #include "tail/log_worker.h"
 #include "watch/watchlist.h"
@@ -147,7 +147,7 @@ absl::Status Run(const Flags& flags) {
 int main(int argc, char** argv) {
   // glibc malloc, tuned. caawatch itself runs on tcmalloc (cli/CMakeLists.txt): to measure with
   // it, run this with LD_PRELOAD=libtcmalloc_minimal.so.4.
-  caawatch::TuneAllocatorForLargeBuffers();
+  caawatch::monitor::TuneAllocatorForLargeBuffers();
   caawatch::bench::Flags flags;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];
