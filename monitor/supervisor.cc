@@ -1,5 +1,7 @@
 #include "monitor/supervisor.h"
 
+#include <grpc/support/time.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -81,6 +83,7 @@ struct RunningLog {
   ctlog::LogInfo info;
   std::unique_ptr<tail::LogWorker> worker;
   absl::Notification stop;
+  absl::Notification ended;  // Run() has returned: joining `thread` does not wait.
   std::thread thread;
 };
 
@@ -183,6 +186,7 @@ void Supervisor::ReevaluateOnNewObservations() {
 
 void Supervisor::PollCaa() {
   SupervisorParts* p = parts_.get();
+  const Clock& clock = *p->clock;
   const auto stopping = [p] {
     absl::MutexLock lock(&p->poll_mu);
     return p->stopping;
@@ -191,10 +195,10 @@ void Supervisor::PollCaa() {
   // tried again one interval later.
   const auto poll = [&](const watch::Watchlist* already_observed) {
     const absl::StatusOr<absl::Duration> due_in = ObserveWatchedNames(already_observed, stopping);
-    if (due_in.ok()) return absl::Now() + *due_in;
+    if (due_in.ok()) return clock.Now() + *due_in;
     parts_->logger->Log(LogLevel::kWarning, "caa",
                         absl::StrCat("poll: ", due_in.status().message()));
-    return absl::Now() + parts_->config.caa_poll_interval;
+    return clock.Now() + parts_->config.caa_poll_interval;
   };
   std::shared_ptr<const watch::Watchlist> observed = parts_->pipeline->watches()->Current();
   absl::Time next_poll = poll(nullptr);
@@ -202,16 +206,17 @@ void Supervisor::PollCaa() {
   for (;;) {
     // Wakes for an added watch, every reevaluate_interval for late data (new observations, a
     // changed CA map), and when a CAA poll is due.
-    const absl::Time wake = std::min(next_poll, absl::Now() + parts_->config.reevaluate_interval);
+    const absl::Time wake = std::min(next_poll, clock.Now() + parts_->config.reevaluate_interval);
     {
       absl::MutexLock lock(&p->poll_mu);
-      p->poll_mu.AwaitWithDeadline(absl::Condition(p, &SupervisorParts::PollerShouldWake), wake);
+      clock.AwaitWithDeadline(&p->poll_mu, absl::Condition(p, &SupervisorParts::PollerShouldWake),
+                              wake);
       if (p->stopping) return;
       p->watches_changed = false;
     }
     // A full poll when due; otherwise only the names added since the last look, so a name
     // added while running has its CAA observed within seconds, before its certificates come.
-    const bool due = absl::Now() >= next_poll;
+    const bool due = clock.Now() >= next_poll;
     std::shared_ptr<const watch::Watchlist> current = parts_->pipeline->watches()->Current();
     const absl::Time polled_due = poll(due ? nullptr : observed.get());
     observed = std::move(current);
@@ -244,7 +249,7 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
         if (results[i].ok() || !absl::IsUnavailable(results[i])) break;
         parts_->logger->Log(LogLevel::kWarning, worker.log().description,
                             absl::StrCat(results[i].message(), " (retrying)"));
-        stop.WaitForNotificationWithTimeout(backoff);
+        parts_->clock->WaitForNotification(stop, parts_->clock->Now() + backoff);
         backoff *= 2;
       }
     });
@@ -276,6 +281,7 @@ void Supervisor::StartLog(RunningLog* log) {
   log->thread = std::thread([this, log] {
     absl::Status status = log->worker->Run(log->stop);
     if (!status.ok()) Halt(std::move(status));
+    log->ended.Notify();
   });
 }
 
@@ -325,7 +331,9 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
       logger.Log(LogLevel::kInfo, r.info.description, "left the log list: stopped");
       r.stop.Notify();
     }
-    if (gone || r.worker->finished()) {  // A finished worker's Run() has returned.
+    // A finished worker ends at its next poll; until then it waits on the clock, so the join
+    // waits for the refresh after that rather than hold up this loop.
+    if (gone || r.ended.HasBeenNotified()) {
       r.thread.join();
       it = running->erase(it);
     } else {
@@ -383,17 +391,27 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
     }
     parts_->workers.clear();
   }
-  absl::Time next_refresh = absl::Now() + parts_->config.log_list_refresh_interval;
-  absl::Time next_release = absl::Now() + kReleaseFreeMemoryInterval;
-  while (!stop.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
-         !halt_.HasBeenNotified()) {
-    if (absl::Now() >= next_release) {
-      ReleaseFreeMemory();
-      next_release = absl::Now() + kReleaseFreeMemoryInterval;
+  // Timers run on the clock. The loop wakes when one is due, at once on a halt (Halt() notifies
+  // under halt_mu_), and within 100 ms of `stop` (Clock::AwaitWithDeadline).
+  const Clock& clock = *parts_->clock;
+  absl::Time next_refresh = clock.Now() + parts_->config.log_list_refresh_interval;
+  absl::Time next_release = clock.Now() + kReleaseFreeMemoryInterval;
+  const auto ending = [&] { return stop.HasBeenNotified() || halt_.HasBeenNotified(); };
+  for (;;) {
+    {
+      absl::MutexLock lock(&halt_mu_);
+      if (clock.AwaitWithDeadline(&halt_mu_, absl::Condition(&ending),
+                                  std::min(next_refresh, next_release))) {
+        break;
+      }
     }
-    if (absl::Now() < next_refresh) continue;
+    if (clock.Now() >= next_release) {
+      ReleaseFreeMemory();
+      next_release = clock.Now() + kReleaseFreeMemoryInterval;
+    }
+    if (clock.Now() < next_refresh) continue;
     RefreshLogList(&running);
-    next_refresh = absl::Now() + parts_->config.log_list_refresh_interval;
+    next_refresh = clock.Now() + parts_->config.log_list_refresh_interval;
   }
   Halt(absl::OkStatus());
   for (auto& [id, log] : running) log->stop.Notify();
@@ -403,7 +421,9 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   }
   for (auto& [id, log] : running) log->thread.join();
   caa_poller.join();
-  server.server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  // Calls in progress get two seconds on gRPC's own clock: a grace period of real time.
+  server.server->Shutdown(
+      gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(2, GPR_TIMESPAN)));
   absl::MutexLock lock(&halt_mu_);
   return halt_reason_;
 }
