@@ -1,8 +1,8 @@
-// tail_bench: the tailing phase of `caawatch run --once`, alone. Wires the parts the Supervisor
-// wires (RocksDB store, unbound resolver, issuer map, CAA observer, evaluator, watchlist, one
-// LogWorker per log with a curl fetcher) and times LogWorker::CatchUp over every log of the
-// list. What it leaves out is the Supervisor's CAA poll of every watched name, which runs
-// alongside the tailing and is measured separately by bench/e2e_bench.py (an empty log).
+// tail_bench: the tailing phase of `caawatch run --once`, alone. Builds the Supervisor's
+// monitor::Pipeline (RocksDB store, unbound resolver, issuer map, CAA observer, evaluator,
+// watchlist) and one LogWorker per log with a curl fetcher, and times LogWorker::CatchUp over
+// every log of the list. What it leaves out is the Supervisor's CAA poll of every watched name,
+// which runs alongside the tailing and is measured separately by bench/e2e_bench.py (an empty log).
 // Prints one JSON line of figures on stdout.
 //
 //   tail_bench --log-list FILE --watchlist FILE --data-dir DIR --dns-server HOST:PORT
@@ -19,24 +19,22 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "base/allocator_tuning.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "base/status_macros.h"
-#include "caa/issuer_store.h"
-#include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
-#include "judge/alert_hub.h"
-#include "judge/caa_observer.h"
-#include "judge/issuance_evaluator.h"
-#include "judge/watch_source.h"
-#include "store/finding_store.h"
+#include "monitor/allocator_tuning.h"
+#include "monitor/config.h"
+#include "monitor/pipeline.h"
 #include "tail/log_worker.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::bench {
 namespace {
+
+using monitor::MonitorConfig;
+using monitor::Pipeline;
 
 struct Flags {
   std::string log_list, watchlist, data_dir, dns_server;
@@ -63,36 +61,6 @@ long PeakRssKib() {
   return usage.ru_maxrss;
 }
 
-// The parts of a run, built as Supervisor::Create builds them.
-struct Parts {
-  RealClock clock;
-  Logger logger{LogLevel::kWarning};
-  std::unique_ptr<store::FindingStore> store;
-  std::unique_ptr<caa::CaaResolver> resolver;
-  std::unique_ptr<caa::IssuerMap> issuers;
-  std::unique_ptr<judge::CaaObserver> observer;
-  std::unique_ptr<judge::IssuanceEvaluator> evaluator;
-  std::unique_ptr<judge::WatchSource> watches;
-  judge::AlertHub alerts;
-};
-
-absl::Status Build(const Flags& flags, watch::Watchlist items, Parts* parts) {
-  CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::FindingStore::Open(flags.data_dir));
-  caa::ResolverOptions resolver_options;
-  resolver_options.servers = {flags.dns_server};
-  resolver_options.dnssec = false;
-  CAAWATCH_ASSIGN_OR_RETURN(parts->resolver,
-                            caa::UnboundResolver::Create(resolver_options, &parts->clock));
-  CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(flags.data_dir));
-  parts->issuers = std::make_unique<caa::IssuerMap>(std::move(issuers));
-  parts->observer = std::make_unique<judge::CaaObserver>(parts->resolver.get(), parts->store.get(),
-                                                         &parts->clock);
-  parts->evaluator =
-      std::make_unique<judge::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
-  parts->watches = std::make_unique<judge::WatchSource>(std::move(items), parts->store.get());
-  return parts->watches->Reload().status();
-}
-
 absl::Status Run(const Flags& flags) {
   const absl::Time t0 = absl::Now();
   watch::Watchlist::Builder builder;
@@ -104,20 +72,23 @@ absl::Status Run(const Flags& flags) {
   watch::Watchlist items = std::move(builder).Build();
   const size_t watched = items.size();
   const size_t watchlist_bytes = items.MemoryBytes();
-  Parts parts;
-  CAAWATCH_RETURN_IF_ERROR(Build(flags, std::move(items), &parts));
+  // The parts of a run, built as Supervisor::Create builds them.
+  MonitorConfig config;
+  config.data_dir = flags.data_dir;
+  config.dns_servers = {flags.dns_server};
+  config.dnssec = false;
+  RealClock clock;
+  Logger logger(LogLevel::kWarning);
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<Pipeline> pipeline,
+                            Pipeline::Create(config, std::move(items), &clock, &logger));
   CAAWATCH_ASSIGN_OR_RETURN(const std::string list_text, ReadFile(flags.log_list));
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::LogInfo> logs, ctlog::ParseLogList(list_text));
   const double setup_s = absl::ToDoubleSeconds(absl::Now() - t0);
   const long setup_rss = PeakRssKib();
 
-  tail::LogWorkerDeps deps;
-  deps.store = parts.store.get();
-  deps.evaluator = parts.evaluator.get();
-  deps.watches = parts.watches.get();
-  deps.alerts = &parts.alerts;
-  deps.clock = &parts.clock;
-  deps.logger = &parts.logger;
+  // As the Supervisor's workers, except that requests are not paced (the log is local).
+  tail::LogWorkerDeps deps = pipeline->worker_deps();
+  deps.pacing_clock = nullptr;
   const double cpu0 = CpuSeconds();
   const absl::Time t1 = absl::Now();
   uint64_t entries = 0;
@@ -125,7 +96,7 @@ absl::Status Run(const Flags& flags) {
   for (const ctlog::LogInfo& log : logs) {
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                               ctlog::CurlHttpFetcher::Create());
-    tail::LogWorker worker(log, std::move(fetcher), deps, tail::LogWorkerOptions());
+    tail::LogWorker worker(log, std::move(fetcher), deps, pipeline->worker_options());
     CAAWATCH_RETURN_IF_ERROR(worker.CatchUp(stop));
     entries += worker.latest_tree_size();
   }
@@ -147,7 +118,7 @@ absl::Status Run(const Flags& flags) {
 int main(int argc, char** argv) {
   // glibc malloc, tuned. caawatch itself runs on tcmalloc (cli/CMakeLists.txt): to measure with
   // it, run this with LD_PRELOAD=libtcmalloc_minimal.so.4.
-  caawatch::TuneAllocatorForLargeBuffers();
+  caawatch::monitor::TuneAllocatorForLargeBuffers();
   caawatch::bench::Flags flags;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string arg = argv[i], value = argv[i + 1];

@@ -10,12 +10,16 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "base/status_macros.h"
 #include "judge/caa_poll_ledger.h"
 
 namespace caawatch::judge {
 namespace {
+
+// Time since `start` on `clock`; zero without a clock.
+absl::Duration Elapsed(const Clock* clock, absl::Time start) {
+  return clock != nullptr ? clock->Now() - start : absl::ZeroDuration();
+}
 
 void LogProgress(const Logger* logger, const CaaPollStats& stats, size_t total,
                  absl::string_view what) {
@@ -76,7 +80,7 @@ class PollRun {
     stats_.names += names;
     stats_.failures += result.failures;
     stats_.new_observations += result.started;
-    stats_.elapsed = absl::Now() - start;
+    stats_.elapsed = Elapsed(options_.clock, start);
     if (stats_.names >= next_report_) {
       LogProgress(logger_, stats_, total_, "progress");
       next_report_ = stats_.names + options_.progress_every;
@@ -102,7 +106,7 @@ class PollRun {
   absl::StatusOr<CaaPollStats> Finish(absl::Time start) {
     absl::MutexLock lock(&mu_);
     if (failed_) return error_;
-    stats_.elapsed = absl::Now() - start;
+    stats_.elapsed = Elapsed(options_.clock, start);
     if (total_ > options_.progress_every) {
       LogProgress(logger_, stats_, total_, stats_.stopped ? "stopped" : "done");
     }
@@ -166,8 +170,8 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const watch::Watchlist& list,
                                               const watch::Watchlist* already_observed,
                                               CaaObserver* observer, const Logger* logger,
                                               const CaaPollOptions& options) {
-  // Wall time for the progress figures only; the observations carry the clock's time.
-  const absl::Time start = absl::Now();
+  // For the progress figures.
+  const absl::Time start = options.clock != nullptr ? options.clock->Now() : absl::Time();
   std::optional<CaaPollLedger> ledger;
   // A whole-watchlist poll can be skipped at once when the last complete one covered the same
   // search names within fresh_for; otherwise the ledger is checked name by name.
@@ -185,7 +189,7 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const watch::Watchlist& list,
         CaaPollStats stats;
         stats.skipped_fresh = digest.names;
         stats.oldest_skipped = pass->started_at;
-        stats.elapsed = absl::Now() - start;
+        stats.elapsed = Elapsed(options.clock, start);
         return stats;
       }
       // Housekeeping once per full poll, not at every added watch (each delete leaves a range

@@ -35,7 +35,8 @@ struct CaaPollOptions {
   // names are recorded with the clock's time, and a poll of the whole list (no
   // `already_observed`) deletes the older ledger records.
   store::FindingStore* ledger = nullptr;
-  const Clock* clock = nullptr;  // Required with a ledger.
+  // Required with a ledger. Also times the poll (CaaPollStats::elapsed: zero without a clock).
+  const Clock* clock = nullptr;
   absl::Duration fresh_for = absl::ZeroDuration();
 };
 

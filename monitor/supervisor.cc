@@ -1,5 +1,7 @@
 #include "monitor/supervisor.h"
 
+#include <grpc/support/time.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
@@ -15,22 +17,16 @@
 #include "absl/synchronization/mutex.h"
 #include "base/bounded_file.h"
 #include "base/quoted_input.h"
-#include "base/release_free_memory.h"
 #include "base/status_macros.h"
-#include "caa/issuer_map.h"
-#include "caa/issuer_store.h"
-#include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
 #include "ctlog/pem.h"
-#include "judge/alert_hub.h"
 #include "judge/caa_check.h"
-#include "judge/caa_observer.h"
 #include "judge/caa_poll.h"
-#include "judge/issuance_evaluator.h"
-#include "judge/issuer_source.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
+#include "monitor/pipeline.h"
+#include "monitor/release_free_memory.h"
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
 #include "server/service.h"
@@ -70,31 +66,10 @@ bool Frozen(const ctlog::LogInfo& log) {
 
 class SupervisorParts {
  public:
-  // A worker for `log` with its own connection (logs never share a socket); a read-only log
-  // with a final tree head is finished there.
-  absl::StatusOr<std::unique_ptr<tail::LogWorker>> NewWorker(const ctlog::LogInfo& log) {
-    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
-                              ctlog::CurlHttpFetcher::Create(config.log_ca_file));
-    auto worker = std::make_unique<tail::LogWorker>(log, std::move(fetcher), deps, worker_options);
-    if (log.state == ctlog::LogState::kReadOnly && log.final_tree_size > 0) {
-      worker->Finish(log.final_tree_size);
-    }
-    return worker;
-  }
-
   MonitorConfig config;
   const Clock* clock = nullptr;
   const Logger* logger = nullptr;
-  std::unique_ptr<store::FindingStore> store;
-  std::unique_ptr<caa::CaaResolver> resolver;
-  std::unique_ptr<judge::IssuerSource> issuers;
-  std::unique_ptr<judge::CaaObserver> observer;
-  std::unique_ptr<judge::IssuanceEvaluator> evaluator;
-  std::unique_ptr<judge::Reevaluator> reevaluator;
-  std::unique_ptr<judge::WatchSource> watches;
-  judge::AlertHub alerts;
-  tail::LogWorkerDeps deps;
-  tail::LogWorkerOptions worker_options;
+  std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<tail::LogListSource> log_list;
   std::vector<std::unique_ptr<tail::LogWorker>> workers;  // Built from the list at start.
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
@@ -104,13 +79,6 @@ class SupervisorParts {
   bool PollerShouldWake() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(poll_mu) {
     return watches_changed || stopping;
   }
-
-  // Reloads the watchlist in force; each stored entry it had to leave out is a warning.
-  absl::Status ReloadWatches() {
-    CAAWATCH_ASSIGN_OR_RETURN(const std::vector<std::string> skipped, watches->Reload());
-    for (const std::string& message : skipped) logger->Log(LogLevel::kWarning, "watch", message);
-    return absl::OkStatus();
-  }
 };
 
 // A worker running on its own thread under Run(), with its own stop.
@@ -118,6 +86,7 @@ struct RunningLog {
   ctlog::LogInfo info;
   std::unique_ptr<tail::LogWorker> worker;
   absl::Notification stop;
+  absl::Notification ended;  // Run() has returned: joining `thread` does not wait.
   std::thread thread;
 };
 
@@ -142,51 +111,17 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   parts->config = config;
   parts->clock = clock;
   parts->logger = logger;
-  CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::FindingStore::Open(config.data_dir));
-
-  caa::ResolverOptions resolver_options;
-  resolver_options.servers = config.dns_servers;
-  resolver_options.dnssec = config.dnssec;
-  resolver_options.trust_anchor_file = config.trust_anchor_file;
-  resolver_options.timeout = config.dns_timeout;
-  resolver_options.retries = config.dns_retries;
-  resolver_options.tcp_fallback = config.dns_tcp_fallback;
-  CAAWATCH_ASSIGN_OR_RETURN(parts->resolver, caa::UnboundResolver::Create(resolver_options, clock));
-  // The built-in CA map, extended by `caawatch issuers import` (re-read while running).
-  CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(config.data_dir));
-  parts->issuers = std::make_unique<judge::IssuerSource>(
-      std::move(issuers), [dir = config.data_dir] { return caa::LoadIssuerMap(dir); });
-  judge::CaaObserverOptions observer_options;
-  // Two missed polls make a gap; one late poll does not.
-  observer_options.max_gap = 2 * config.caa_poll_interval + absl::Minutes(5);
-  SupervisorParts* p = parts.get();
-  observer_options.on_new_observation = [p](const judge::NewObservation& n) {
-    if (p->reevaluator != nullptr) p->reevaluator->Note(n);
-  };
-  parts->observer = std::make_unique<judge::CaaObserver>(parts->resolver.get(), parts->store.get(),
-                                                         clock, observer_options);
-  parts->evaluator =
-      std::make_unique<judge::IssuanceEvaluator>(parts->issuers.get(), parts->observer.get());
-  parts->watches =
-      std::make_unique<judge::WatchSource>(std::move(static_watches), parts->store.get());
-  CAAWATCH_RETURN_IF_ERROR(Annotate(parts->ReloadWatches(), "load the stored watchlist"));
+  CAAWATCH_ASSIGN_OR_RETURN(parts->pipeline,
+                            Pipeline::Create(config, std::move(static_watches), clock, logger));
   {
-    const std::shared_ptr<const watch::Watchlist> list = parts->watches->Current();
+    const judge::WatchSource& watches = *parts->pipeline->watches();
+    const std::shared_ptr<const watch::Watchlist> list = watches.Current();
     logger->Log(
         LogLevel::kInfo, "watch",
-        absl::StrCat(list->size(), " watch entries (", parts->watches->static_list().size(),
-                     " static), ", list->search_name_count() - 1,
-                     " names on their CAA search paths, ",
+        absl::StrCat(list->size(), " watch entries (", watches.static_list().size(), " static), ",
+                     list->search_name_count() - 1, " names on their CAA search paths, ",
                      absl::StrFormat("%.1f", list->MemoryBytes() / 1048576.0), " MiB of index"));
   }
-  judge::ReevaluatorDeps reevaluator_deps;
-  reevaluator_deps.store = parts->store.get();
-  reevaluator_deps.evaluator = parts->evaluator.get();
-  reevaluator_deps.watches = parts->watches.get();
-  reevaluator_deps.alerts = &parts->alerts;
-  reevaluator_deps.clock = clock;
-  reevaluator_deps.logger = logger;
-  parts->reevaluator = std::make_unique<judge::Reevaluator>(reevaluator_deps);
 
   std::unique_ptr<ctlog::HttpFetcher> list_fetcher;
   if (tail::LogListSource::IsUrl(config.log_list)) {
@@ -195,23 +130,10 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   parts->log_list =
       std::make_unique<tail::LogListSource>(config.log_list, std::move(list_fetcher), logger);
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::LogInfo> logs, parts->log_list->Load());
-  tail::LogWorkerDeps& deps = parts->deps;
-  deps.store = parts->store.get();
-  deps.evaluator = parts->evaluator.get();
-  deps.watches = parts->watches.get();
-  deps.alerts = &parts->alerts;
-  deps.clock = clock;
-  deps.logger = logger;
-  tail::LogWorkerOptions& worker_options = parts->worker_options;
-  worker_options.poll_interval = config.sth_poll_interval;
-  worker_options.batch_size = config.batch_size;
-  worker_options.max_held_findings = std::max<uint32_t>(config.max_held_findings, 1);
-  worker_options.start_at = config.start_at;
-  worker_options.pacing.max_requests_per_second = config.max_requests_per_second;
-  deps.pacing_clock = clock;
   for (const ctlog::LogInfo& log : logs) {
     if (!Wanted(config, log)) continue;
-    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<tail::LogWorker> worker, parts->NewWorker(log));
+    CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<tail::LogWorker> worker,
+                              parts->pipeline->NewWorker(log));
     parts->workers.push_back(std::move(worker));
   }
   if (parts->workers.empty()) {
@@ -222,19 +144,19 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
 
 absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
     const watch::Watchlist* already_observed, std::function<bool()> stop) {
-  const std::shared_ptr<const watch::Watchlist> watchlist = parts_->watches->Current();
+  const std::shared_ptr<const watch::Watchlist> watchlist = parts_->pipeline->watches()->Current();
   const absl::Duration interval = parts_->config.caa_poll_interval;
   judge::CaaPollOptions options;
   options.stop = std::move(stop);
-  options.ledger = parts_->store.get();
+  options.ledger = parts_->pipeline->store();
   options.clock = parts_->clock;
   // A name answered a little less than an interval ago is polled now rather than on its own a
   // few minutes later: the grace keeps the names of one poll together in the next.
   options.fresh_for = interval - std::min(interval / 10, absl::Minutes(10));
   CAAWATCH_ASSIGN_OR_RETURN(
       const judge::CaaPollStats stats,
-      judge::PollWatchlistCaa(*watchlist, already_observed, parts_->observer.get(), parts_->logger,
-                              options));
+      judge::PollWatchlistCaa(*watchlist, already_observed, parts_->pipeline->observer(),
+                              parts_->logger, options));
   if (stats.skipped_fresh > 0 && stats.names == 0) {
     parts_->logger->Log(
         LogLevel::kInfo, "caa",
@@ -250,7 +172,7 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
 }
 
 absl::Status Supervisor::WatchesChanged() {
-  const absl::Status status = parts_->ReloadWatches();
+  const absl::Status status = parts_->pipeline->ReloadWatches();
   if (!status.ok()) {
     parts_->logger->Log(LogLevel::kError, "watch", std::string(status.message()));
     return status;
@@ -261,14 +183,15 @@ absl::Status Supervisor::WatchesChanged() {
 }
 
 void Supervisor::ReevaluateUnknownIssuers() {
-  absl::StatusOr<judge::ReevaluationStats> stats = parts_->reevaluator->ReevaluateUnknownIssuers();
+  absl::StatusOr<judge::ReevaluationStats> stats =
+      parts_->pipeline->reevaluator()->ReevaluateUnknownIssuers();
   if (!stats.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
   }
 }
 
 void Supervisor::ReevaluateOnNewObservations() {
-  absl::StatusOr<judge::ReevaluationStats> stats = parts_->reevaluator->RunPending();
+  absl::StatusOr<judge::ReevaluationStats> stats = parts_->pipeline->reevaluator()->RunPending();
   if (!stats.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
   }
@@ -276,6 +199,7 @@ void Supervisor::ReevaluateOnNewObservations() {
 
 void Supervisor::PollCaa() {
   SupervisorParts* p = parts_.get();
+  const Clock& clock = *p->clock;
   const auto stopping = [p] {
     absl::MutexLock lock(&p->poll_mu);
     return p->stopping;
@@ -284,32 +208,33 @@ void Supervisor::PollCaa() {
   // tried again one interval later.
   const auto poll = [&](const watch::Watchlist* already_observed) {
     const absl::StatusOr<absl::Duration> due_in = ObserveWatchedNames(already_observed, stopping);
-    if (due_in.ok()) return absl::Now() + *due_in;
+    if (due_in.ok()) return clock.Now() + *due_in;
     parts_->logger->Log(LogLevel::kWarning, "caa",
                         absl::StrCat("poll: ", due_in.status().message()));
-    return absl::Now() + parts_->config.caa_poll_interval;
+    return clock.Now() + parts_->config.caa_poll_interval;
   };
-  std::shared_ptr<const watch::Watchlist> observed = parts_->watches->Current();
+  std::shared_ptr<const watch::Watchlist> observed = parts_->pipeline->watches()->Current();
   absl::Time next_poll = poll(nullptr);
   initial_poll_done_.Notify();
   for (;;) {
     // Wakes for an added watch, every reevaluate_interval for late data (new observations, a
     // changed CA map), and when a CAA poll is due.
-    const absl::Time wake = std::min(next_poll, absl::Now() + parts_->config.reevaluate_interval);
+    const absl::Time wake = std::min(next_poll, clock.Now() + parts_->config.reevaluate_interval);
     {
       absl::MutexLock lock(&p->poll_mu);
-      p->poll_mu.AwaitWithDeadline(absl::Condition(p, &SupervisorParts::PollerShouldWake), wake);
+      clock.AwaitWithDeadline(&p->poll_mu, absl::Condition(p, &SupervisorParts::PollerShouldWake),
+                              wake);
       if (p->stopping) return;
       p->watches_changed = false;
     }
     // A full poll when due; otherwise only the names added since the last look, so a name
     // added while running has its CAA observed within seconds, before its certificates come.
-    const bool due = absl::Now() >= next_poll;
-    std::shared_ptr<const watch::Watchlist> current = parts_->watches->Current();
+    const bool due = clock.Now() >= next_poll;
+    std::shared_ptr<const watch::Watchlist> current = parts_->pipeline->watches()->Current();
     const absl::Time polled_due = poll(due ? nullptr : observed.get());
     observed = std::move(current);
     if (due) next_poll = polled_due;
-    absl::StatusOr<bool> changed = parts_->issuers->Reload();
+    absl::StatusOr<bool> changed = parts_->pipeline->issuers()->Reload();
     if (!changed.ok()) {
       parts_->logger->Log(LogLevel::kWarning, "issuers", std::string(changed.status().message()));
     }
@@ -337,7 +262,7 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
         if (results[i].ok() || !absl::IsUnavailable(results[i])) break;
         parts_->logger->Log(LogLevel::kWarning, worker.log().description,
                             absl::StrCat(results[i].message(), " (retrying)"));
-        stop.WaitForNotificationWithTimeout(backoff);
+        parts_->clock->WaitForNotification(stop, parts_->clock->Now() + backoff);
         backoff *= 2;
       }
     });
@@ -369,6 +294,7 @@ void Supervisor::StartLog(RunningLog* log) {
   log->thread = std::thread([this, log] {
     absl::Status status = log->worker->Run(log->stop);
     if (!status.ok()) Halt(std::move(status));
+    log->ended.Notify();
   });
 }
 
@@ -399,7 +325,7 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
       continue;
     }
     if (!Wanted(parts_->config, log)) continue;
-    absl::StatusOr<std::unique_ptr<tail::LogWorker>> worker = parts_->NewWorker(log);
+    absl::StatusOr<std::unique_ptr<tail::LogWorker>> worker = parts_->pipeline->NewWorker(log);
     if (!worker.ok()) {
       logger.Log(LogLevel::kError, log.description, std::string(worker.status().message()));
       continue;
@@ -418,7 +344,9 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
       logger.Log(LogLevel::kInfo, r.info.description, "left the log list: stopped");
       r.stop.Notify();
     }
-    if (gone || r.worker->finished()) {  // A finished worker's Run() has returned.
+    // A finished worker ends at its next poll; until then it waits on the clock, so the join
+    // waits for the refresh after that rather than hold up this loop.
+    if (gone || r.ended.HasBeenNotified()) {
       r.thread.join();
       it = running->erase(it);
     } else {
@@ -428,15 +356,15 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
 }
 
 absl::Status Supervisor::Run(const absl::Notification& stop) {
-  judge::CaaChecker checker(parts_->resolver.get(), parts_->store.get());
+  judge::CaaChecker checker(parts_->pipeline->resolver(), parts_->pipeline->store());
   server::CaaCheckService caa_service(&checker);
   server::MonitorServiceOptions service_options;
-  service_options.store = parts_->store.get();
-  service_options.hub = &parts_->alerts;
+  service_options.store = parts_->pipeline->store();
+  service_options.hub = parts_->pipeline->alerts();
   service_options.clock = parts_->clock;
   service_options.caa_backend = &caa_service;
   service_options.logger = parts_->logger;
-  service_options.static_watches = &parts_->watches->static_list();
+  service_options.static_watches = &parts_->pipeline->watches()->static_list();
   service_options.on_watch_changed = [this] { return WatchesChanged(); };
   service_options.max_subscribers = parts_->config.grpc_max_subscribers;
   service_options.on_streams_freed = [] { ReleaseFreeMemory(); };
@@ -476,17 +404,27 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
     }
     parts_->workers.clear();
   }
-  absl::Time next_refresh = absl::Now() + parts_->config.log_list_refresh_interval;
-  absl::Time next_release = absl::Now() + kReleaseFreeMemoryInterval;
-  while (!stop.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
-         !halt_.HasBeenNotified()) {
-    if (absl::Now() >= next_release) {
-      ReleaseFreeMemory();
-      next_release = absl::Now() + kReleaseFreeMemoryInterval;
+  // Timers run on the clock. The loop wakes when one is due, at once on a halt (Halt() notifies
+  // under halt_mu_), and within 100 ms of `stop` (Clock::AwaitWithDeadline).
+  const Clock& clock = *parts_->clock;
+  absl::Time next_refresh = clock.Now() + parts_->config.log_list_refresh_interval;
+  absl::Time next_release = clock.Now() + kReleaseFreeMemoryInterval;
+  const auto ending = [&] { return stop.HasBeenNotified() || halt_.HasBeenNotified(); };
+  for (;;) {
+    {
+      absl::MutexLock lock(&halt_mu_);
+      if (clock.AwaitWithDeadline(&halt_mu_, absl::Condition(&ending),
+                                  std::min(next_refresh, next_release))) {
+        break;
+      }
     }
-    if (absl::Now() < next_refresh) continue;
+    if (clock.Now() >= next_release) {
+      ReleaseFreeMemory();
+      next_release = clock.Now() + kReleaseFreeMemoryInterval;
+    }
+    if (clock.Now() < next_refresh) continue;
     RefreshLogList(&running);
-    next_refresh = absl::Now() + parts_->config.log_list_refresh_interval;
+    next_refresh = clock.Now() + parts_->config.log_list_refresh_interval;
   }
   Halt(absl::OkStatus());
   for (auto& [id, log] : running) log->stop.Notify();
@@ -496,7 +434,9 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   }
   for (auto& [id, log] : running) log->thread.join();
   caa_poller.join();
-  server.server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  // Calls in progress get two seconds on gRPC's own clock: a grace period of real time.
+  server.server->Shutdown(
+      gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(2, GPR_TIMESPAN)));
   absl::MutexLock lock(&halt_mu_);
   return halt_reason_;
 }

@@ -1,6 +1,7 @@
-// Runs the monitor: opens the store, builds the CAA and CT parts from the configuration, starts
+// Runs the monitor: builds its Pipeline (store, CAA and CT parts) from the configuration, starts
 // one thread per log, the CAA poller and the gRPC server, and stops them all on request.
-// Owns every thread it starts; all are joined before Run() returns.
+// Owns every thread it starts; all are joined before Run() returns. Every timer and wait for a
+// deadline runs on the Clock given to Create(), so a test's FakeClock steps them.
 #ifndef CAAWATCH_MONITOR_SUPERVISOR_H_
 #define CAAWATCH_MONITOR_SUPERVISOR_H_
 
@@ -21,14 +22,14 @@
 
 namespace caawatch::monitor {
 
-class SupervisorParts;  // Everything built from the configuration (supervisor.cc).
+class SupervisorParts;  // The Pipeline, the log list and the poller's state (supervisor.cc).
 struct RunningLog;      // A worker on its thread (supervisor.cc).
 
 class Supervisor {
  public:
   // Builds everything `config` describes; kInvalidArgument for bad configuration (unreadable
   // log list, bad DNS server...), kFailedPrecondition for an unusable store. `clock` and
-  // `logger` are borrowed.
+  // `logger` are borrowed; every part reads time from `clock` and waits on it.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Supervisor>> Create(
       const MonitorConfig& config, watch::Watchlist static_watches, const Clock* clock,
       const Logger* logger);

@@ -457,7 +457,7 @@ absl::Status LogWorker::TailTo(const absl::Notification& stop, const ctlog::Sign
     if (batch_verified) held.ProvenByRoot(from_size, target);
     // Positions are synced at least once a second and when caught up (CommitRequest::sync):
     // one fsync per batch would cap a fast log at the disk's sync rate.
-    const absl::Time now = absl::Now();
+    const absl::Time now = deps_.clock->Now();
     const bool sync = last || now - last_position_sync_ >= absl::Seconds(1);
     if (sync) last_position_sync_ = now;
     process_error = Commit(&held, fetched.state_after, target, sync);
@@ -517,7 +517,7 @@ bool LogWorker::finished() const {
 
 absl::Status LogWorker::Run(const absl::Notification& stop) {
   absl::Duration delay = absl::ZeroDuration();
-  while (!finished() && !stop.WaitForNotificationWithTimeout(delay)) {
+  while (!finished() && !deps_.clock->WaitForNotification(stop, deps_.clock->Now() + delay)) {
     const absl::Status status = CatchUp(stop);
     if (stop.HasBeenNotified()) break;  // A request cut short by the stop is no error.
     if (absl::IsFailedPrecondition(status)) {

@@ -65,7 +65,7 @@ struct LogWorkerDeps {
   judge::AlertHub* alerts = nullptr;
   const Clock* clock = nullptr;
   const Logger* logger = nullptr;
-  // Real time for request pacing (PacedFetcher); null = requests are not paced or retried here.
+  // The clock that paces requests (PacedFetcher); null = requests are not paced or retried here.
   const Clock* pacing_clock = nullptr;
 };
 
@@ -88,10 +88,10 @@ class LogWorker {
   // store is unusable.
   [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
 
-  // CatchUp, then poll every poll_interval (backing off on log and network errors) until
-  // `stop` or until the log is finished (Finish()): OK. Returns early with kFailedPrecondition
-  // when the store cannot be written (full disk, read-only directory): retrying cannot help and
-  // tailing further would outrun it.
+  // CatchUp, then poll every poll_interval of deps.clock (backing off on log and network
+  // errors) until `stop` or until the log is finished (Finish()): OK. Returns early with
+  // kFailedPrecondition when the store cannot be written (full disk, read-only directory):
+  // retrying cannot help and tailing further would outrun it.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
   // The log stopped growing (read-only or retired in the log list): tail it up to `final_size`,

@@ -10,11 +10,9 @@ PacedFetcher::PacedFetcher(std::unique_ptr<ctlog::HttpFetcher> inner, PacingOpti
 
 bool PacedFetcher::Wait(absl::Duration d) {
   if (d <= absl::ZeroDuration()) return stop_ == nullptr || !stop_->HasBeenNotified();
-  if (stop_ == nullptr) {
-    absl::SleepFor(d);
-    return true;
-  }
-  return !stop_->WaitForNotificationWithTimeout(d);
+  // On the clock that spaces the requests, so that a test's FakeClock steps the waits too.
+  const absl::Notification never;
+  return !clock_->WaitForNotification(stop_ != nullptr ? *stop_ : never, clock_->Now() + d);
 }
 
 // Exponential, capped, with "equal jitter": half fixed, half random, so that logs (and

@@ -31,7 +31,8 @@ struct PacingOptions {
 // Thread-compatible, like the fetcher it wraps.
 class PacedFetcher final : public ctlog::HttpFetcher {
  public:
-  // `clock` (borrowed) measures the spacing; `seed` varies the jitter between logs.
+  // `clock` (borrowed) measures the spacing and times the waits; `seed` varies the jitter
+  // between logs.
   PacedFetcher(std::unique_ptr<ctlog::HttpFetcher> inner, PacingOptions options, const Clock* clock,
                uint64_t seed);
 

@@ -1,6 +1,6 @@
-// A monitor pipeline for integration tests: Knot DNS (changeable with knsupdate) behind a DNS
+// The monitor's Pipeline for integration tests: Knot DNS (changeable with knsupdate) behind a DNS
 // fault proxy, libunbound, RocksDB in a temp dir, a test CT log served over HTTP and tailed by a
-// LogWorker, the re-evaluator, and a FakeClock shared by the log and the observer.
+// LogWorker, the re-evaluator, and a FakeClock shared by the log and the pipeline.
 #ifndef CAAWATCH_TESTS_MONITOR_PIPELINE_FIXTURE_H_
 #define CAAWATCH_TESTS_MONITOR_PIPELINE_FIXTURE_H_
 
@@ -15,18 +15,17 @@
 #include "absl/synchronization/notification.h"
 #include "base/clock.h"
 #include "base/log.h"
-#include "caa/issuer_map.h"
-#include "caa/issuer_store.h"
+#include "caa/resolver.h"
 #include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
 #include "gtest/gtest.h"
 #include "judge/alert_hub.h"
 #include "judge/caa_observer.h"
-#include "judge/issuance_evaluator.h"
 #include "judge/issuer_source.h"
 #include "judge/reevaluator.h"
-#include "judge/watch_source.h"
+#include "monitor/config.h"
+#include "monitor/pipeline.h"
 #include "store/finding_store.h"
 #include "tail/log_worker.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
@@ -64,38 +63,30 @@ class PipelineFixture : public ::testing::Test {
     ASSERT_TRUE(proxy.ok()) << proxy.status();
     proxy_ = std::move(*proxy);
 
-    resolver_options.servers = {proxy_->address()};
-    resolver_options.dnssec = false;
-    auto resolver = caa::UnboundResolver::Create(resolver_options, &clock_);
-    ASSERT_TRUE(resolver.ok()) << resolver.status();
-    resolver_ = WrapResolver(std::move(*resolver));
-    auto store = store::FindingStore::Open(data_dir_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    auto issuers = caa::LoadIssuerMap(data_dir_);
-    ASSERT_TRUE(issuers.ok()) << issuers.status();
-    issuers_ = std::make_unique<judge::IssuerSource>(
-        *std::move(issuers), [this] { return caa::LoadIssuerMap(data_dir_); });
-    judge::CaaObserverOptions observer_options;
-    observer_options.on_new_observation = [this](const judge::NewObservation& n) {
-      reevaluator_->Note(n);
-    };
-    observer_ = std::make_unique<judge::CaaObserver>(resolver_.get(), store_.get(), &clock_,
-                                                     observer_options);
-    evaluator_ = std::make_unique<judge::IssuanceEvaluator>(issuers_.get(), observer_.get());
+    // The parts as `caawatch run` builds them (monitor::Pipeline), from this configuration.
+    MonitorConfig config;
+    config.data_dir = data_dir_;
+    config.dns_servers = {proxy_->address()};
+    config.dnssec = false;
+    config.dns_timeout = resolver_options.timeout;
+    config.dns_retries = resolver_options.retries;
+    config.dns_tcp_fallback = resolver_options.tcp_fallback;
     auto watch = watch::ParseWatchItem(".shop.test");
     ASSERT_TRUE(watch.ok()) << watch.status();
-    watches_ =
-        std::make_unique<judge::WatchSource>(std::vector<watch::WatchItem>{*watch}, store_.get());
-    judge::ReevaluatorDeps deps;
-    deps.store = store_.get();
-    deps.evaluator = evaluator_.get();
-    deps.watches = watches_.get();
-    deps.alerts = &alerts_;
-    deps.clock = &clock_;
-    deps.logger = &logger_;
-    reevaluator_ = std::make_unique<judge::Reevaluator>(deps);
-    alerts_.Subscribe([this](uint64_t seq) { published_.push_back(seq); });
+    PipelineHooks hooks;
+    hooks.wrap_resolver = [this](std::unique_ptr<caa::CaaResolver> real) {
+      return WrapResolver(std::move(real));
+    };
+    auto pipeline = Pipeline::Create(
+        config, watch::Watchlist(std::vector<watch::WatchItem>{*watch}), &clock_, &logger_, hooks);
+    ASSERT_TRUE(pipeline.ok()) << pipeline.status();
+    pipeline_ = *std::move(pipeline);
+    store_ = pipeline_->store();
+    issuers_ = pipeline_->issuers();
+    observer_ = pipeline_->observer();
+    reevaluator_ = pipeline_->reevaluator();
+    alerts_ = pipeline_->alerts();
+    alerts_->Subscribe([this](uint64_t seq) { published_.push_back(seq); });
 
     auto log = fakes::TestLog::Create(&clock_, /*seed=*/7);
     ASSERT_TRUE(log.ok()) << log.status();
@@ -115,8 +106,7 @@ class PipelineFixture : public ::testing::Test {
   }
 
   void TearDown() override {
-    reevaluator_.reset();
-    store_.reset();
+    pipeline_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -128,20 +118,16 @@ class PipelineFixture : public ::testing::Test {
             .ok());
   }
 
-  // A LogWorker over the test log, reading it through the real curl fetcher.
+  // A LogWorker over the test log, reading it through the real curl fetcher, with the pipeline's
+  // parts; its requests are neither paced nor retried (a test sees each fault it plants).
   std::unique_ptr<tail::LogWorker> NewWorker(tail::LogWorkerOptions options = {}) {
     auto logs = ctlog::ParseLogList(server_->LogListJson());
     EXPECT_TRUE(logs.ok()) << logs.status();
     auto fetcher = ctlog::CurlHttpFetcher::Create();
     EXPECT_TRUE(fetcher.ok()) << fetcher.status();
     if (!logs.ok() || !fetcher.ok()) return nullptr;
-    tail::LogWorkerDeps deps;
-    deps.store = store_.get();
-    deps.evaluator = evaluator_.get();
-    deps.watches = watches_.get();
-    deps.alerts = &alerts_;
-    deps.clock = &clock_;
-    deps.logger = &logger_;
+    tail::LogWorkerDeps deps = pipeline_->worker_deps();
+    deps.pacing_clock = nullptr;
     return std::make_unique<tail::LogWorker>((*logs)[0], std::move(*fetcher), deps, options);
   }
 
@@ -189,14 +175,13 @@ class PipelineFixture : public ::testing::Test {
   Logger logger_;
   std::unique_ptr<fakes::KnotServer> knot_;
   std::unique_ptr<fakes::DnsFaultProxy> proxy_;
-  std::unique_ptr<caa::CaaResolver> resolver_;
-  std::unique_ptr<store::FindingStore> store_;
-  std::unique_ptr<judge::IssuerSource> issuers_;
-  std::unique_ptr<judge::CaaObserver> observer_;
-  std::unique_ptr<judge::IssuanceEvaluator> evaluator_;
-  std::unique_ptr<judge::WatchSource> watches_;
-  std::unique_ptr<judge::Reevaluator> reevaluator_;
-  judge::AlertHub alerts_;
+  std::unique_ptr<Pipeline> pipeline_;
+  // The pipeline's parts the tests use.
+  store::FindingStore* store_ = nullptr;
+  judge::IssuerSource* issuers_ = nullptr;
+  judge::CaaObserver* observer_ = nullptr;
+  judge::Reevaluator* reevaluator_ = nullptr;
+  judge::AlertHub* alerts_ = nullptr;
   std::vector<uint64_t> published_;
   fakes::CertificateFactory factory_{7};
   fakes::CaChain chain_;

@@ -1,11 +1,13 @@
 // The log list served over HTTP changes while `run` is running: the Supervisor fetches it again
-// with If-None-Match (a 304 when unchanged), starts tailing a log that appears, and finishes
-// logs that become read-only or retired, without a restart. Real parts: the test logs over HTTP,
-// RocksDB on disk, the Supervisor's threads; time is real (short intervals).
+// every log_list_refresh_interval, and not before, with If-None-Match (a 304 when unchanged),
+// starts tailing a log that appears, and finishes logs that become read-only or retired, without
+// a restart. Real parts: the test logs over HTTP, RocksDB on disk, the Supervisor's threads.
+// Time is a FakeClock that the test steps: after each step it waits until every loop of the
+// Supervisor (its run loop, the CAA poller, each log's worker) has acted on the step and waits on
+// the clock again, then checks what they did, so nothing here depends on how fast they run.
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -20,6 +22,7 @@
 #include "tests/fakes/http_server.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
+#include "tests/monitor/running_supervisor.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -51,6 +54,7 @@ class SupervisorRefreshTest : public ::testing::Test {
     }
     auto list_server = fakes::HttpServer::Start([this](const fakes::HttpRequest& request) {
       absl::MutexLock lock(&mu_);
+      ++list_requests_;
       fakes::HttpReply reply;
       const std::string etag = absl::StrCat("\"v", version_, "\"");
       auto it = request.headers.find("if-none-match");
@@ -108,31 +112,23 @@ class SupervisorRefreshTest : public ::testing::Test {
         std::string(served.log->log_id().begin(), served.log->log_id().end()));
     return state.ok() && state->has_value() ? (*state)->verified_size() : 0;
   }
-  bool WaitFor(const std::function<bool()>& condition) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(30);
-    while (absl::Now() < deadline) {
-      if (condition()) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
+  int list_requests() {
+    absl::MutexLock lock(&mu_);
+    return list_requests_;
   }
-  // True once `served` got no request for `quiet`: its worker stopped.
-  bool WaitQuiet(const ServedLog& served, absl::Duration quiet) {
-    uint64_t last = served.server->requests_served();
-    absl::Time since = absl::Now();
-    return WaitFor([&] {
-      const uint64_t now = served.server->requests_served();
-      if (now != last) {
-        last = now;
-        since = absl::Now();
-      }
-      return absl::Now() - since >= quiet;
-    });
+  // Moves the clock by `d` and waits until every loop it woke has acted on it and waits again
+  // (or has ended), and at least `loops` threads wait on the clock.
+  void Step(absl::Duration d, size_t loops) {
+    clock_.Advance(d);
+    ASSERT_TRUE(clock_.AwaitIdle(loops, kPatience))
+        << clock_.waiters() << " threads wait on the clock, " << loops << " expected";
   }
 
+  // How long (real time) a step may take; only a broken build waits this long.
+  static constexpr absl::Duration kPatience = absl::Seconds(60);
   std::filesystem::path dir_;
-  FakeClock clock_{absl::Now()};  // Entry and head timestamps: fresh, so no stale warning.
-  RealClock real_clock_;
+  // The Supervisor's time, and the logs' (entry and head timestamps are fresh: no stale head).
+  FakeClock clock_{absl::FromUnixSeconds(1790000000)};
   Logger logger_{LogLevel::kWarning};
   fakes::CertificateFactory factory_{31};
   fakes::CaChain chain_;
@@ -142,6 +138,7 @@ class SupervisorRefreshTest : public ::testing::Test {
   Json list_ ABSL_GUARDED_BY(mu_);
   int version_ ABSL_GUARDED_BY(mu_) = 0;
   int not_modified_ ABSL_GUARDED_BY(mu_) = 0;
+  int list_requests_ ABSL_GUARDED_BY(mu_) = 0;
   int n_ = 0;
 };
 
@@ -152,42 +149,66 @@ TEST_F(SupervisorRefreshTest, LogsThatAppearAreTailedAndLogsThatStopGrowingAreFi
   MonitorConfig config;
   config.data_dir = dir_.string();
   config.log_list = absl::StrCat("http://127.0.0.1:", list_server_->port(), "/list.json");
-  config.log_list_refresh_interval = absl::Milliseconds(200);
-  config.sth_poll_interval = absl::Milliseconds(100);
+  config.log_list_refresh_interval = absl::Hours(1);
+  config.sth_poll_interval = absl::Seconds(1);
+  config.max_requests_per_second = 0;  // Pacing waits in real time; these logs are local.
   config.grpc_listen = "127.0.0.1:0";
   config.dnssec = false;
   config.dns_servers = {"127.0.0.1:9"};  // No name is watched: never asked.
-  auto supervisor = Supervisor::Create(config, {}, &real_clock_, &logger_);
+  auto supervisor = Supervisor::Create(config, {}, &clock_, &logger_);
   ASSERT_TRUE(supervisor.ok()) << supervisor.status();
-  absl::Notification stop;
-  absl::Status run_status;
-  std::thread runner([&] { run_status = (*supervisor)->Run(stop); });
+  EXPECT_EQ(list_requests(), 1);
+  RunningSupervisor running(supervisor->get());
 
-  EXPECT_TRUE(WaitFor([&] { return Verified(logs_[0]) == 4; }));
-  EXPECT_TRUE(WaitFor([&] { return not_modified() >= 2; }));  // Unchanged: 304s, no reload.
+  // Idle, the run loop, the CAA poller and log A's worker (having read A) wait on the clock.
+  ASSERT_TRUE(clock_.AwaitIdle(3, kPatience)) << clock_.waiters();
+  EXPECT_EQ(Verified(logs_[0]), 4u);
+
+  // A new log appears in the list. Through most of the refresh interval every loop runs (A's
+  // head is polled each second, memory is released every 10 s, late data looked for every 30 s),
+  // but the list is not fetched again: B is not read.
+  ServeList({Entry(logs_[0], "usable"), Entry(logs_[1], "usable")});
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_NO_FATAL_FAILURE(Step(absl::Minutes(9) + absl::Seconds(59), 3));
+    EXPECT_EQ(list_requests(), 1) << "fetched " << (i + 1) * 10 << " min after the last fetch";
+  }
   EXPECT_EQ(logs_[1].server->requests_served(), 0u);
+  // One interval after the last fetch: B is tailed (its worker is a fourth waiter).
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(6), 4));
+  EXPECT_EQ(list_requests(), 2);
+  EXPECT_EQ(Verified(logs_[1]), 6u);
 
-  ServeList({Entry(logs_[0], "usable"), Entry(logs_[1], "usable")});  // A new log appears.
-  EXPECT_TRUE(WaitFor([&] { return Verified(logs_[1]) == 6; }));
+  // Unchanged: a 304, nothing reloaded.
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Hours(1), 4));
+  EXPECT_EQ(list_requests(), 3);
+  EXPECT_EQ(not_modified(), 1);
 
   Grow(logs_[0], 1);  // 6 entries, then read-only at 6: finished there.
   ServeList({Entry(logs_[0], "readonly"), Entry(logs_[1], "retired")});
-  EXPECT_TRUE(WaitFor([&] { return Verified(logs_[0]) == 6; }));
-  EXPECT_TRUE(WaitQuiet(logs_[0], absl::Seconds(1)));
-  EXPECT_TRUE(WaitQuiet(logs_[1], absl::Seconds(1)));
-  // Whatever they publish now is no longer read.
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Hours(1), 2));
+  EXPECT_EQ(list_requests(), 4);
+  // At its next poll each worker reads up to its final size (B's is the size it serves then) and
+  // ends: only the run loop and the CAA poller still wait on the clock.
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(1), 2));
+  EXPECT_EQ(clock_.waiters(), 2u);
+  EXPECT_EQ(Verified(logs_[0]), 6u);
+  EXPECT_EQ(Verified(logs_[1]), 6u);
+
+  // Whatever they publish now is no longer read, however long the monitor runs.
   Grow(logs_[0], 2);
   Grow(logs_[1], 2);
   const uint64_t a_requests = logs_[0].server->requests_served();
   const uint64_t b_requests = logs_[1].server->requests_served();
-  absl::SleepFor(absl::Milliseconds(600));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(1), 2));
+    EXPECT_EQ(clock_.waiters(), 2u);
+  }
   EXPECT_EQ(logs_[0].server->requests_served(), a_requests);
   EXPECT_EQ(logs_[1].server->requests_served(), b_requests);
   EXPECT_EQ(Verified(logs_[0]), 6u);
   EXPECT_EQ(Verified(logs_[1]), 6u);
 
-  stop.Notify();
-  runner.join();
+  const absl::Status run_status = running.Stop();
   EXPECT_TRUE(run_status.ok()) << run_status;
 }
 

@@ -73,7 +73,7 @@ TEST_F(FaultyLogTest, AStopWhileBatchesWereFetchedAheadLosesAndRepeatsNothing) {
 
   absl::Mutex mu;
   absl::Notification* current_stop = nullptr;
-  alerts_.Subscribe([&](uint64_t) {
+  alerts_->Subscribe([&](uint64_t) {
     absl::MutexLock lock(&mu);
     if (current_stop != nullptr && !current_stop->HasBeenNotified()) current_stop->Notify();
   });

@@ -1,8 +1,8 @@
 // Gives the heap's free pages back to the system, whichever malloc the program runs on.
-#ifndef CAAWATCH_BASE_RELEASE_FREE_MEMORY_H_
-#define CAAWATCH_BASE_RELEASE_FREE_MEMORY_H_
+#ifndef CAAWATCH_MONITOR_RELEASE_FREE_MEMORY_H_
+#define CAAWATCH_MONITOR_RELEASE_FREE_MEMORY_H_
 
-namespace caawatch {
+namespace caawatch::monitor {
 
 // Returns the free pages the allocator keeps for reuse to the system, so that memory a burst
 // used (a thousand gRPC streams that ended, oversized log responses) leaves the process's RSS.
@@ -11,6 +11,6 @@ namespace caawatch {
 // Thread-safe.
 void ReleaseFreeMemory();
 
-}  // namespace caawatch
+}  // namespace caawatch::monitor
 
-#endif  // CAAWATCH_BASE_RELEASE_FREE_MEMORY_H_
+#endif  // CAAWATCH_MONITOR_RELEASE_FREE_MEMORY_H_

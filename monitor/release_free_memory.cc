@@ -1,4 +1,4 @@
-#include "base/release_free_memory.h"
+#include "monitor/release_free_memory.h"
 
 #include <malloc.h>
 
@@ -7,7 +7,7 @@
 // not the sanitizer builds, tests or benchmarks on glibc).
 extern "C" void MallocExtension_ReleaseFreeMemory(void) __attribute__((weak));
 
-namespace caawatch {
+namespace caawatch::monitor {
 
 void ReleaseFreeMemory() {
   if (MallocExtension_ReleaseFreeMemory != nullptr) {
@@ -17,4 +17,4 @@ void ReleaseFreeMemory() {
   malloc_trim(0);
 }
 
-}  // namespace caawatch
+}  // namespace caawatch::monitor

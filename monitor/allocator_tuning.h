@@ -1,8 +1,8 @@
 // Process start-up tuning of glibc malloc for a tailer that handles responses of megabytes.
-#ifndef CAAWATCH_BASE_ALLOCATOR_TUNING_H_
-#define CAAWATCH_BASE_ALLOCATOR_TUNING_H_
+#ifndef CAAWATCH_MONITOR_ALLOCATOR_TUNING_H_
+#define CAAWATCH_MONITOR_ALLOCATOR_TUNING_H_
 
-namespace caawatch {
+namespace caawatch::monitor {
 
 // Keeps buffers up to 32 MiB in malloc's heaps instead of fresh mmap()s, and freed memory
 // mapped up to 128 MiB: a get-entries body (megabytes, several per log in flight) then reuses
@@ -12,6 +12,6 @@ namespace caawatch {
 // large buffers anyway and whose mallopt() does nothing.
 void TuneAllocatorForLargeBuffers();
 
-}  // namespace caawatch
+}  // namespace caawatch::monitor
 
-#endif  // CAAWATCH_BASE_ALLOCATOR_TUNING_H_
+#endif  // CAAWATCH_MONITOR_ALLOCATOR_TUNING_H_

@@ -1,0 +1,105 @@
+#include "monitor/pipeline.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status_macros.h"
+#include "caa/issuer_map.h"
+#include "caa/issuer_store.h"
+#include "caa/unbound_resolver.h"
+#include "ctlog/http_fetcher.h"
+
+namespace caawatch::monitor {
+
+Pipeline::Pipeline(const MonitorConfig& config, const Clock* clock, const Logger* logger)
+    : config_(config), clock_(clock), logger_(logger) {}
+
+Pipeline::~Pipeline() = default;
+
+absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& config,
+                                                           watch::Watchlist static_watches,
+                                                           const Clock* clock, const Logger* logger,
+                                                           PipelineHooks hooks) {
+  std::unique_ptr<Pipeline> p(new Pipeline(config, clock, logger));
+  CAAWATCH_ASSIGN_OR_RETURN(p->store_, store::FindingStore::Open(config.data_dir));
+
+  caa::ResolverOptions resolver_options;
+  resolver_options.servers = config.dns_servers;
+  resolver_options.dnssec = config.dnssec;
+  resolver_options.trust_anchor_file = config.trust_anchor_file;
+  resolver_options.timeout = config.dns_timeout;
+  resolver_options.retries = config.dns_retries;
+  resolver_options.tcp_fallback = config.dns_tcp_fallback;
+  CAAWATCH_ASSIGN_OR_RETURN(p->resolver_, caa::UnboundResolver::Create(resolver_options, clock));
+  if (hooks.wrap_resolver) p->resolver_ = hooks.wrap_resolver(std::move(p->resolver_));
+  // The built-in CA map, extended by `caawatch issuers import` (re-read while running).
+  CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(config.data_dir));
+  p->issuers_ = std::make_unique<judge::IssuerSource>(
+      std::move(issuers), [dir = config.data_dir] { return caa::LoadIssuerMap(dir); });
+
+  judge::CaaObserverOptions observer_options;
+  // Two missed polls make a gap; one late poll does not.
+  observer_options.max_gap = 2 * config.caa_poll_interval + absl::Minutes(5);
+  Pipeline* self = p.get();
+  observer_options.on_new_observation = [self](const judge::NewObservation& n) {
+    if (self->reevaluator_ != nullptr) self->reevaluator_->Note(n);
+  };
+  p->observer_ = std::make_unique<judge::CaaObserver>(p->resolver_.get(), p->store_.get(), clock,
+                                                      observer_options);
+  p->evaluator_ = std::make_unique<judge::IssuanceEvaluator>(p->issuers_.get(), p->observer_.get());
+  p->watches_ = std::make_unique<judge::WatchSource>(std::move(static_watches), p->store_.get());
+  CAAWATCH_RETURN_IF_ERROR(Annotate(p->ReloadWatches(), "load the stored watchlist"));
+
+  judge::ReevaluatorDeps reevaluator_deps;
+  reevaluator_deps.store = p->store_.get();
+  reevaluator_deps.evaluator = p->evaluator_.get();
+  reevaluator_deps.watches = p->watches_.get();
+  reevaluator_deps.alerts = &p->alerts_;
+  reevaluator_deps.clock = clock;
+  reevaluator_deps.logger = logger;
+  p->reevaluator_ = std::make_unique<judge::Reevaluator>(reevaluator_deps);
+  return p;
+}
+
+absl::Status Pipeline::ReloadWatches() {
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<std::string> skipped, watches_->Reload());
+  for (const std::string& message : skipped) logger_->Log(LogLevel::kWarning, "watch", message);
+  return absl::OkStatus();
+}
+
+tail::LogWorkerDeps Pipeline::worker_deps() {
+  tail::LogWorkerDeps deps;
+  deps.store = store_.get();
+  deps.evaluator = evaluator_.get();
+  deps.watches = watches_.get();
+  deps.alerts = &alerts_;
+  deps.clock = clock_;
+  deps.logger = logger_;
+  deps.pacing_clock = clock_;
+  return deps;
+}
+
+tail::LogWorkerOptions Pipeline::worker_options() const {
+  tail::LogWorkerOptions options;
+  options.poll_interval = config_.sth_poll_interval;
+  options.batch_size = config_.batch_size;
+  options.max_held_findings = std::max<uint32_t>(config_.max_held_findings, 1);
+  options.start_at = config_.start_at;
+  options.pacing.max_requests_per_second = config_.max_requests_per_second;
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<tail::LogWorker>> Pipeline::NewWorker(const ctlog::LogInfo& log) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
+                            ctlog::CurlHttpFetcher::Create(config_.log_ca_file));
+  auto worker =
+      std::make_unique<tail::LogWorker>(log, std::move(fetcher), worker_deps(), worker_options());
+  if (log.state == ctlog::LogState::kReadOnly && log.final_tree_size > 0) {
+    worker->Finish(log.final_tree_size);
+  }
+  return worker;
+}
+
+}  // namespace caawatch::monitor

@@ -1,0 +1,93 @@
+// The monitor's parts, built once from the configuration and wired to one another: the store,
+// the CAA resolver, the CA map in force, the CAA observer, the issuance evaluator, the watches in
+// force, the re-evaluator and the alert feed, and log workers over them. The Supervisor runs a
+// Pipeline; the integration tests and the benchmarks build the same one.
+#ifndef CAAWATCH_MONITOR_PIPELINE_H_
+#define CAAWATCH_MONITOR_PIPELINE_H_
+
+#include <functional>
+#include <memory>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "caa/resolver.h"
+#include "ctlog/log_list.h"
+#include "judge/alert_hub.h"
+#include "judge/caa_observer.h"
+#include "judge/issuance_evaluator.h"
+#include "judge/issuer_source.h"
+#include "judge/reevaluator.h"
+#include "judge/watch_source.h"
+#include "monitor/config.h"
+#include "store/finding_store.h"
+#include "tail/log_worker.h"
+#include "watch/watchlist.h"
+
+namespace caawatch::monitor {
+
+// What a test changes in how the parts are built; `caawatch run` uses none.
+struct PipelineHooks {
+  // Wraps the resolver built from the configuration (a test records or delays lookups).
+  std::function<std::unique_ptr<caa::CaaResolver>(std::unique_ptr<caa::CaaResolver>)> wrap_resolver;
+};
+
+class Pipeline {
+ public:
+  // Opens the store in config.data_dir, creates the resolver (the dns_* keys), loads the CA map
+  // (built in, extended by `caawatch issuers import`) and the watchlist in force (`static_watches`
+  // and the stored entries; each stored entry left out is a warning). kFailedPrecondition for an
+  // unusable store, kInvalidArgument for a bad resolver setting. `clock` and `logger` are
+  // borrowed and must outlive the pipeline; every part reads time from `clock`.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Pipeline>> Create(
+      const MonitorConfig& config, watch::Watchlist static_watches, const Clock* clock,
+      const Logger* logger, PipelineHooks hooks = {});
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  ~Pipeline();
+
+  // Reloads the watchlist in force (after AddWatch/RemoveWatch); each stored entry it has to
+  // leave out is a warning. A store error is returned.
+  absl::Status ReloadWatches();
+
+  // What every log worker shares: these parts, and request pacing and retries on the clock.
+  tail::LogWorkerDeps worker_deps();
+  // The worker options the configuration sets (sth_poll_interval, batch_size, start_at...).
+  tail::LogWorkerOptions worker_options() const;
+  // A worker for `log` with worker_deps(), worker_options() and a connection of its own (logs
+  // never share a socket); a read-only log with a final tree head is finished there.
+  absl::StatusOr<std::unique_ptr<tail::LogWorker>> NewWorker(const ctlog::LogInfo& log);
+
+  const MonitorConfig& config() const { return config_; }
+  const Clock* clock() const { return clock_; }
+  const Logger* logger() const { return logger_; }
+  store::FindingStore* store() const { return store_.get(); }
+  caa::CaaResolver* resolver() const { return resolver_.get(); }
+  judge::IssuerSource* issuers() const { return issuers_.get(); }
+  judge::CaaObserver* observer() const { return observer_.get(); }
+  judge::IssuanceEvaluator* evaluator() const { return evaluator_.get(); }
+  judge::WatchSource* watches() const { return watches_.get(); }
+  judge::Reevaluator* reevaluator() const { return reevaluator_.get(); }
+  judge::AlertHub* alerts() { return &alerts_; }
+
+ private:
+  Pipeline(const MonitorConfig& config, const Clock* clock, const Logger* logger);
+
+  const MonitorConfig config_;
+  const Clock* const clock_;
+  const Logger* const logger_;
+  // In the order they are built; destroyed the other way round, the store last.
+  std::unique_ptr<store::FindingStore> store_;
+  std::unique_ptr<caa::CaaResolver> resolver_;
+  std::unique_ptr<judge::IssuerSource> issuers_;
+  std::unique_ptr<judge::CaaObserver> observer_;
+  std::unique_ptr<judge::IssuanceEvaluator> evaluator_;
+  std::unique_ptr<judge::WatchSource> watches_;
+  judge::AlertHub alerts_;
+  std::unique_ptr<judge::Reevaluator> reevaluator_;  // Told of each new observation.
+};
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_PIPELINE_H_
