@@ -31,7 +31,7 @@
 #include "judge/caa_observer.h"
 #include "judge/issuance_evaluator.h"
 #include "judge/watch_source.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/log_worker.h"
 #include "watch/watchlist.h"
 
@@ -67,7 +67,7 @@ long PeakRssKib() {
 struct Parts {
   RealClock clock;
   Logger logger{LogLevel::kWarning};
-  std::unique_ptr<store::FindingStore> store;
+  std::unique_ptr<store::Store> store;
   std::unique_ptr<caa::CaaResolver> resolver;
   std::unique_ptr<caa::IssuerMap> issuers;
   std::unique_ptr<judge::CaaObserver> observer;
@@ -77,7 +77,7 @@ struct Parts {
 };
 
 absl::Status Build(const Flags& flags, watch::Watchlist items, Parts* parts) {
-  CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::FindingStore::Open(flags.data_dir));
+  CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::Store::Open(flags.data_dir));
   caa::ResolverOptions resolver_options;
   resolver_options.servers = {flags.dns_server};
   resolver_options.dnssec = false;

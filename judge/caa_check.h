@@ -12,7 +12,7 @@
 #include "absl/time/time.h"
 #include "caa/caa_answer.h"
 #include "caa/resolver.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 
 namespace caawatch::judge {
 
@@ -38,7 +38,7 @@ class CaaChecker {
  public:
   // Either may be null: no resolver means live checks fail with kFailedPrecondition, no store
   // means checks `at` a time do.
-  CaaChecker(caa::CaaResolver* resolver, store::FindingStore* store)
+  CaaChecker(caa::CaaResolver* resolver, store::Store* store)
       : resolver_(resolver), store_(store) {}
 
   // Names as in a certificate ("*.example.com" is a wildcard); identifiers lowercase.
@@ -55,7 +55,7 @@ class CaaChecker {
                                     const std::vector<std::string>& issuers, absl::Time at);
 
   caa::CaaResolver* const resolver_;
-  store::FindingStore* const store_;
+  store::Store* const store_;
 };
 
 }  // namespace caawatch::judge

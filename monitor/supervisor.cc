@@ -31,7 +31,7 @@
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
 #include "server/service.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/log_list_source.h"
 #include "tail/log_worker.h"
 
@@ -82,7 +82,7 @@ class SupervisorParts {
   MonitorConfig config;
   const Clock* clock = nullptr;
   const Logger* logger = nullptr;
-  std::unique_ptr<store::FindingStore> store;
+  std::unique_ptr<store::Store> store;
   std::unique_ptr<caa::CaaResolver> resolver;
   std::unique_ptr<judge::IssuerSource> issuers;
   std::unique_ptr<judge::CaaObserver> observer;
@@ -129,7 +129,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   parts->config = config;
   parts->clock = clock;
   parts->logger = logger;
-  CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::FindingStore::Open(config.data_dir));
+  CAAWATCH_ASSIGN_OR_RETURN(parts->store, store::Store::Open(config.data_dir));
 
   caa::ResolverOptions resolver_options;
   resolver_options.servers = config.dns_servers;

@@ -27,10 +27,11 @@
 #include "judge/issuer_source.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/log_worker.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
 #include "tests/fakes/dns/knot_server.h"
+#include "tests/fakes/temp_dir.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
 #include "watch/watchlist.h"
@@ -40,14 +41,7 @@ namespace caawatch::monitor {
 // Watches ".shop.test"; names are looked up through proxy_, which tests give faults.
 class PipelineFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("caawatch_reeval_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    data_dir_ = (dir_ / "data").string();
-  }
+  void SetUp() override { data_dir_ = (dir_ / "data").string(); }
 
   // Starts everything with `records` as the zone's (relative to "test"), certificates from a
   // CA of `brand`, and DNS through a fault proxy in front of Knot.
@@ -69,7 +63,7 @@ class PipelineFixture : public ::testing::Test {
     auto resolver = caa::UnboundResolver::Create(resolver_options, &clock_);
     ASSERT_TRUE(resolver.ok()) << resolver.status();
     resolver_ = WrapResolver(std::move(*resolver));
-    auto store = store::FindingStore::Open(data_dir_);
+    auto store = store::Store::Open(data_dir_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     auto issuers = caa::LoadIssuerMap(data_dir_);
@@ -117,7 +111,6 @@ class PipelineFixture : public ::testing::Test {
   void TearDown() override {
     reevaluator_.reset();
     store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   void Poll() { ASSERT_TRUE(observer_->ObservePath("shop.test").ok()); }
@@ -169,7 +162,7 @@ class PipelineFixture : public ::testing::Test {
     store::FindingQuery q;
     q.after_seq = *cursor;
     q.severities = {"critical", "warning"};
-    auto page = store_->ListFindings(q);
+    auto page = store_->findings().List(q);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return {};
     for (const store::FindingRecord& f : *page) *cursor = std::max(*cursor, f.seq());
@@ -177,20 +170,20 @@ class PipelineFixture : public ::testing::Test {
   }
 
   store::FindingRecord FindingFor(const std::string& name) {
-    auto found = store_->FindingsForName(name, /*subtree=*/false, store::FindingQuery{});
+    auto found = store_->findings().ForName(name, /*subtree=*/false, store::FindingQuery{});
     EXPECT_TRUE(found.ok()) << found.status();
     EXPECT_EQ(found->size(), 1u) << name;
     return found->empty() ? store::FindingRecord() : found->front();
   }
 
-  std::filesystem::path dir_;
+  TempDir dir_{"caawatch_reeval"};
   std::string data_dir_;
   FakeClock clock_{absl::FromUnixSeconds(1790000000)};  // 2026-09-21.
   Logger logger_;
   std::unique_ptr<fakes::KnotServer> knot_;
   std::unique_ptr<fakes::DnsFaultProxy> proxy_;
   std::unique_ptr<caa::CaaResolver> resolver_;
-  std::unique_ptr<store::FindingStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<judge::IssuerSource> issuers_;
   std::unique_ptr<judge::CaaObserver> observer_;
   std::unique_ptr<judge::IssuanceEvaluator> evaluator_;

@@ -2,7 +2,6 @@
 // with If-None-Match (a 304 when unchanged), starts tailing a log that appears, and finishes
 // logs that become read-only or retired, without a restart. Real parts: the test logs over HTTP,
 // RocksDB on disk, the Supervisor's threads; time is real (short intervals).
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,8 +15,9 @@
 #include "monitor/config.h"
 #include "monitor/supervisor.h"
 #include "nlohmann/json.hpp"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/fakes/http_server.h"
+#include "tests/fakes/temp_dir.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
 
@@ -34,8 +34,6 @@ struct ServedLog {
 class SupervisorRefreshTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("caawatch_refresh_", getpid());
-    std::filesystem::remove_all(dir_);
     auto chain = fakes::MakeCaChain(&factory_, fakes::CaBrand::kLetsEncrypt, clock_.Now());
     ASSERT_TRUE(chain.ok());
     chain_ = *std::move(chain);
@@ -66,8 +64,6 @@ class SupervisorRefreshTest : public ::testing::Test {
     ASSERT_TRUE(list_server.ok());
     list_server_ = *std::move(list_server);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
   void Grow(ServedLog& served, int pairs) {
     for (int i = 0; i < pairs; ++i) {
       ASSERT_TRUE(fakes::PlantCertificate(
@@ -102,9 +98,9 @@ class SupervisorRefreshTest : public ::testing::Test {
   uint64_t Verified(const ServedLog& served) {
     store::OpenOptions ro;
     ro.read_only = true;
-    auto store = store::FindingStore::Open(dir_.string(), ro);
+    auto store = store::Store::Open(dir_.string(), ro);
     if (!store.ok()) return 0;
-    auto state = (*store)->LoadLogState(
+    auto state = (*store)->logs().LoadState(
         std::string(served.log->log_id().begin(), served.log->log_id().end()));
     return state.ok() && state->has_value() ? (*state)->verified_size() : 0;
   }
@@ -130,7 +126,7 @@ class SupervisorRefreshTest : public ::testing::Test {
     });
   }
 
-  std::filesystem::path dir_;
+  TempDir dir_{"caawatch_refresh"};
   FakeClock clock_{absl::Now()};  // Entry and head timestamps: fresh, so no stale warning.
   RealClock real_clock_;
   Logger logger_{LogLevel::kWarning};
