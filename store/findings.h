@@ -115,15 +115,16 @@ class Findings {
   // Highest seq assigned so far, 0 if none.
   [[nodiscard]] absl::StatusOr<uint64_t> LastSeq();
 
-  // For Store::Open. Reads the next seq and the newest record time.
+ private:
+  friend class Store;  // Opens: Load, StageVersion2Indexes, RaiseNextSeq.
+
+  // Reads the next seq and the newest record time.
   [[nodiscard]] absl::Status Load();
   // Stages the indexes of schema version 2 (by_verdict, by_time, reeval) built from the
   // findings of a version 1 store.
   [[nodiscard]] absl::Status StageVersion2Indexes(rocksdb::WriteBatch* batch);
   // OpenOptions::min_next_seq: written (synced) when above the stored next seq.
   [[nodiscard]] absl::Status RaiseNextSeq(uint64_t min_next_seq);
-
- private:
   absl::StatusOr<std::optional<FindingRecord>> FindingAt(
       const std::string& finding_key, const rocksdb::Snapshot* snapshot = nullptr);
   // The finding at `seq` by by_seq, if it is still there (a re-alert retires its old seq).
