@@ -69,9 +69,9 @@ int Check(CommandContext& ctx, const std::vector<std::string>& names) {
   if (!at.ok()) return Fail(at.status(), 2);
   RealClock clock;
   std::unique_ptr<caa::UnboundResolver> resolver;
-  std::unique_ptr<store::FindingStore> store;
+  std::unique_ptr<store::Store> store;
   if (*at) {
-    absl::StatusOr<std::unique_ptr<store::FindingStore>> opened = OpenStoreForReading(ctx);
+    absl::StatusOr<std::unique_ptr<store::Store>> opened = OpenStoreForReading(ctx);
     if (!opened.ok()) return Fail(opened.status());
     store = std::move(*opened);
   } else {
@@ -124,13 +124,14 @@ int History(CommandContext& ctx, const std::vector<std::string>& names) {
   if (path.empty()) {
     return Fail(absl::InvalidArgumentError(absl::StrCat("'", names[0], "' is not a DNS name")), 2);
   }
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
   Table table({"QUERY NAME", "FIRST SEEN", "LAST SEEN", "RCODE", "DNSSEC", "TTL", "RECORDS",
                "CNAME CHAIN"});
   for (const std::string& query_name : path) {
     absl::StatusOr<std::vector<store::CaaObservationRecord>> history =
-        (*store)->CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture());
+        (*store)->caa_history().Observations(query_name, absl::InfinitePast(),
+                                             absl::InfiniteFuture());
     if (!history.ok()) return Fail(history.status());
     for (const store::CaaObservationRecord& r : *history) {
       const caa::Observation o = judge::FromObservationRecord(r);

@@ -29,7 +29,9 @@ void PrintHuman(const store::FindingRecord& f) {
   std::printf("  validity: %s .. %s\n",
               FormatRfc3339(absl::FromUnixMillis(f.not_before_ms())).c_str(),
               FormatRfc3339(absl::FromUnixMillis(f.not_after_ms())).c_str());
-  std::printf("  tbs:      %s\n", HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
+  std::printf(
+      "  tbs:      %s\n",
+      HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
   if (f.kind() == "malformed_cert") {
     // No TBS hash: the entry's leaf hash identifies it, and the parse error says why.
     std::printf(
@@ -72,16 +74,17 @@ int CertCommand(const Args& args) {
     return Fail(absl::InvalidArgumentError("SHA256 must be 64 hex digits"), 2);
   }
   const std::string raw(hash->begin(), hash->end());
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<std::optional<store::FindingRecord>> finding = (*store)->FindByHash(raw);
+  absl::StatusOr<std::optional<store::FindingRecord>> finding =
+      (*store)->findings().FindByHash(raw);
   if (!finding.ok()) return Fail(finding.status());
   if (!finding->has_value()) {
     return Fail(absl::NotFoundError("no finding for this hash"));
   }
   if (ctx.flags.Has("pem")) {
     for (const std::string& h : {raw, (*finding)->cert_sha256(), (*finding)->precert_sha256()}) {
-      absl::StatusOr<std::optional<std::string>> der = (*store)->GetCertificateDer(h);
+      absl::StatusOr<std::optional<std::string>> der = (*store)->findings().GetCertificateDer(h);
       if (der.ok() && der->has_value()) {
         std::fputs(Pem(**der).c_str(), stdout);
         return 0;

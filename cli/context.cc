@@ -67,15 +67,14 @@ std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& 
   return context;
 }
 
-absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForReading(
-    const CommandContext& context) {
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStoreForReading(const CommandContext& context) {
   store::OpenOptions options;
   options.read_only = true;
-  return store::FindingStore::Open(context.config.data_dir, options);
+  return store::Store::Open(context.config.data_dir, options);
 }
 
-absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForWriting(
-    const CommandContext& context, const Logger* logger) {
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStoreForWriting(const CommandContext& context,
+                                                                  const Logger* logger) {
   const std::string& dir = context.config.data_dir;
   if (const std::string notice = PrepareDataDir(dir); !notice.empty()) {
     if (logger != nullptr) {
@@ -85,7 +84,7 @@ absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForWriting(
     }
   }
   // The store's errors say what they are (locked, damaged, read-only, permission denied).
-  return store::FindingStore::Open(dir);
+  return store::Store::Open(dir);
 }
 
 }  // namespace caawatch::cli

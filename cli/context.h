@@ -14,7 +14,7 @@
 #include "cli/commands.h"
 #include "cli/flags.h"
 #include "monitor/config.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 
 namespace caawatch::cli {
 
@@ -29,14 +29,13 @@ struct CommandContext {
 std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& args);
 
 // Opens the store of `context` for reading while `caawatch run` may hold it for writing.
-// kNotFound with a clear message if there is no store yet; other errors as FindingStore::Open.
-absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForReading(
-    const CommandContext& context);
+// kNotFound with a clear message if there is no store yet; other errors as store::Store::Open.
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStoreForReading(const CommandContext& context);
 // Opens (creating it if needed) the store for writing, after making the data directory private
 // (cli/data_dir.h; what was changed goes to `logger`, else to stderr). kUnavailable only when
-// another process holds the store (FindingStore::Open).
-absl::StatusOr<std::unique_ptr<store::FindingStore>> OpenStoreForWriting(
-    const CommandContext& context, const Logger* logger = nullptr);
+// another process holds the store (store::Store::Open).
+absl::StatusOr<std::unique_ptr<store::Store>> OpenStoreForWriting(const CommandContext& context,
+                                                                  const Logger* logger = nullptr);
 
 // Prints "caawatch: <message>" to stderr and returns `exit_code`.
 int Fail(const absl::Status& status, int exit_code = 1);

@@ -97,9 +97,9 @@ int FindingsCommand(const Args& args) {
     }
     query->log_id = raw;
   }
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<std::vector<store::FindingRecord>> findings = (*store)->ListFindings(*query);
+  absl::StatusOr<std::vector<store::FindingRecord>> findings = (*store)->findings().List(*query);
   if (!findings.ok()) return Fail(findings.status());
   PrintFindings(*findings, ctx.json);
   return 0;
@@ -119,12 +119,12 @@ int HistoryCommand(const Args& args) {
   absl::StatusOr<store::FindingQuery> query = QueryFromFlags(ctx.flags);
   if (!query.ok()) return Fail(query.status(), 2);
   query->newest_first = true;
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
   std::string name = absl::AsciiStrToLower(ctx.flags.positional()[0]);
   while (absl::EndsWith(name, ".")) name.pop_back();
   absl::StatusOr<std::vector<store::FindingRecord>> findings =
-      (*store)->FindingsForName(name, ctx.flags.Has("subtree"), *query);
+      (*store)->findings().ForName(name, ctx.flags.Has("subtree"), *query);
   if (!findings.ok()) return Fail(findings.status());
   PrintFindings(*findings, ctx.json);
   return 0;

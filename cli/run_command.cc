@@ -134,7 +134,7 @@ int RunCommand(const Args& args) {
   SignalWatcher signals(&stop);
   RealClock clock;
   // Create the data directory like a writer would, with a clear error if that fails.
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> probe = OpenStoreForWriting(ctx, &logger);
+  absl::StatusOr<std::unique_ptr<store::Store>> probe = OpenStoreForWriting(ctx, &logger);
   if (!probe.ok() && absl::IsDataLoss(probe.status())) {
     // A damaged write-ahead log: roll back to the last intact write and say what was lost;
     // tailing from the kept positions reads it again. Any other damage stops here.

@@ -18,9 +18,9 @@ int StatusCommand(const Args& args) {
   auto prepared = Prepare(parser, args);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForReading(ctx);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<std::vector<store::LogStateRecord>> states = (*store)->ListLogStates();
+  absl::StatusOr<std::vector<store::LogStateRecord>> states = (*store)->logs().ListStates();
   if (!states.ok()) return Fail(states.status());
   const absl::Time now = absl::Now();
   Table table({"LOG", "POSITION", "VERIFIED", "TREE SIZE", "LAG", "LAG (s)", "LAST ERROR"});

@@ -117,7 +117,7 @@ class RunningMonitor {
 // With no monitor running: the stored entries (none if there is no store yet) after those of
 // the configuration file.
 absl::StatusOr<std::vector<v1::WatchEntry>> ListLocal(const CommandContext& ctx,
-                                                      store::FindingStore* store) {
+                                                      store::Store* store) {
   absl::StatusOr<watch::Watchlist> fixed = StaticWatches(ctx.config);
   if (!fixed.ok()) return fixed.status();
   std::vector<v1::WatchEntry> entries;
@@ -129,7 +129,7 @@ absl::StatusOr<std::vector<v1::WatchEntry>> ListLocal(const CommandContext& ctx,
     entry.set_origin(v1::WATCH_STATIC);
   }
   if (store == nullptr) return entries;
-  absl::StatusOr<std::vector<store::WatchRecord>> stored = store->ListWatch();
+  absl::StatusOr<std::vector<store::WatchRecord>> stored = store->watches().List();
   if (!stored.ok()) return stored.status();
   for (const store::WatchRecord& r : *stored) entries.push_back(EntryFor(r));
   return entries;
@@ -165,7 +165,7 @@ int List(const CommandContext& ctx) {
     absl::StatusOr<std::vector<v1::WatchEntry>> entries = ListLocal(ctx, nullptr);
     return entries.ok() ? Print(ctx, *entries) : Fail(entries.status());
   }
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForWriting(ctx);
   absl::StatusOr<std::vector<v1::WatchEntry>> entries =
       store.ok() ? ListLocal(ctx, store->get())
       : absl::IsUnavailable(store.status())
@@ -178,20 +178,20 @@ int List(const CommandContext& ctx) {
 // caawatch under a name that no longer parses; it is removed by its exact name, if stored.
 int Change(const CommandContext& ctx, const std::string& action, const store::WatchRecord& r,
            const absl::Status& bad_name = absl::OkStatus()) {
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> store = OpenStoreForWriting(ctx);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForWriting(ctx);
   // Locked: another process holds the store, normally `caawatch run`, which takes the change.
   const bool via_monitor = !store.ok() && absl::IsUnavailable(store.status());
   if (!store.ok() && !via_monitor) return Fail(store.status());
   const char* how = via_monitor ? " (in the running monitor)" : "";
   if (action == "add") {
     const absl::Status s =
-        via_monitor ? RunningMonitor(ctx, store.status()).Add(r) : (*store)->PutWatch(r);
+        via_monitor ? RunningMonitor(ctx, store.status()).Add(r) : (*store)->watches().Put(r);
     if (!s.ok()) return Fail(s);
     std::printf("added %s%s\n", r.name().c_str(), how);
     return 0;
   }
   absl::StatusOr<bool> removed = via_monitor ? RunningMonitor(ctx, store.status()).Remove(r.name())
-                                             : (*store)->RemoveWatch(r.name());
+                                             : (*store)->watches().Remove(r.name());
   if (!removed.ok()) return Fail(removed.status(), bad_name.ok() ? 1 : 2);
   if (!*removed && !bad_name.ok()) return Fail(bad_name, 2);
   // An unparsed name is quoted, escaped.

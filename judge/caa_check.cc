@@ -45,7 +45,7 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
     std::vector<caa::Observation> out;
     absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
-        store_->CaaHistory(q, absl::InfinitePast(), absl::InfiniteFuture());
+        store_->caa_history().Observations(q, absl::InfinitePast(), absl::InfiniteFuture());
     if (!records.ok()) {
       error = records.status();
       return out;

@@ -13,7 +13,7 @@
 #include "caa/caa_answer.h"
 #include "caa/resolver.h"
 #include "names/domain_name.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "store/verdict.h"
 
 namespace caawatch::judge {
@@ -40,7 +40,7 @@ class CaaChecker {
  public:
   // Either may be null: no resolver means live checks fail with kFailedPrecondition, no store
   // means checks `at` a time do.
-  CaaChecker(caa::CaaResolver* resolver, store::FindingStore* store)
+  CaaChecker(caa::CaaResolver* resolver, store::Store* store)
       : resolver_(resolver), store_(store) {}
 
   // Names as in a certificate ("*.example.com" is a wildcard), each read as a
@@ -58,7 +58,7 @@ class CaaChecker {
                                     const std::vector<std::string>& issuers, absl::Time at);
 
   caa::CaaResolver* const resolver_;
-  store::FindingStore* const store_;
+  store::Store* const store_;
 };
 
 }  // namespace caawatch::judge

@@ -20,7 +20,7 @@
 #include "judge/caa_observer.h"
 #include "judge/issuance_evaluator.h"
 #include "judge/watch_source.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 
 namespace caawatch::judge {
 
@@ -41,7 +41,7 @@ struct ReevaluatorOptions {
 
 // Borrowed; all must outlive the re-evaluator.
 struct ReevaluatorDeps {
-  store::FindingStore* store = nullptr;
+  store::Store* store = nullptr;
   IssuanceEvaluator* evaluator = nullptr;
   const WatchSource* watches = nullptr;
   AlertHub* alerts = nullptr;

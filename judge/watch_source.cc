@@ -6,7 +6,7 @@
 
 namespace caawatch::judge {
 
-WatchSource::WatchSource(watch::Watchlist static_list, store::FindingStore* store)
+WatchSource::WatchSource(watch::Watchlist static_list, store::Store* store)
     : static_list_(std::make_shared<const watch::Watchlist>(std::move(static_list))),
       store_(store),
       current_(static_list_) {}
@@ -15,7 +15,7 @@ absl::StatusOr<std::vector<std::string>> WatchSource::Reload() {
   absl::MutexLock reload_lock(&reload_mu_);
   std::vector<store::WatchRecord> records;
   if (store_ != nullptr) {
-    CAAWATCH_ASSIGN_OR_RETURN(records, store_->ListWatch());
+    CAAWATCH_ASSIGN_OR_RETURN(records, store_->watches().List());
   }
   std::shared_ptr<const watch::Watchlist> next = static_list_;
   std::vector<std::string> skipped;

@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::judge {
@@ -18,8 +18,8 @@ namespace caawatch::judge {
 class WatchSource {
  public:
   // `store` is borrowed and may be null (static entries only).
-  WatchSource(watch::Watchlist static_list, store::FindingStore* store);
-  WatchSource(const std::vector<watch::WatchItem>& static_items, store::FindingStore* store)
+  WatchSource(watch::Watchlist static_list, store::Store* store);
+  WatchSource(const std::vector<watch::WatchItem>& static_items, store::Store* store)
       : WatchSource(watch::Watchlist(static_items), store) {}
 
   // Rebuilds the watchlist from the static entries and the store. Concurrent calls are
@@ -36,7 +36,7 @@ class WatchSource {
 
  private:
   const std::shared_ptr<const watch::Watchlist> static_list_;
-  store::FindingStore* const store_;
+  store::Store* const store_;
   absl::Mutex reload_mu_;  // Held across a whole Reload(): a slow one cannot undo a later one.
   mutable absl::Mutex mu_;
   std::shared_ptr<const watch::Watchlist> current_ ABSL_GUARDED_BY(mu_);

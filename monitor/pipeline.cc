@@ -23,7 +23,7 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
                                                            const Clock* clock, const Logger* logger,
                                                            PipelineHooks hooks) {
   std::unique_ptr<Pipeline> p(new Pipeline(config, clock, logger));
-  CAAWATCH_ASSIGN_OR_RETURN(p->store_, store::FindingStore::Open(config.data_dir));
+  CAAWATCH_ASSIGN_OR_RETURN(p->store_, store::Store::Open(config.data_dir));
 
   caa::ResolverOptions resolver_options;
   resolver_options.servers = config.dns_servers;

@@ -21,7 +21,7 @@
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
 #include "monitor/config.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/log_worker.h"
 #include "watch/watchlist.h"
 
@@ -62,7 +62,7 @@ class Pipeline {
   const MonitorConfig& config() const { return config_; }
   const Clock* clock() const { return clock_; }
   const Logger* logger() const { return logger_; }
-  store::FindingStore* store() const { return store_.get(); }
+  store::Store* store() const { return store_.get(); }
   caa::CaaResolver* resolver() const { return resolver_.get(); }
   judge::IssuerSource* issuers() const { return issuers_.get(); }
   judge::CaaObserver* observer() const { return observer_.get(); }
@@ -78,7 +78,7 @@ class Pipeline {
   const Clock* const clock_;
   const Logger* const logger_;
   // In the order they are built; destroyed the other way round, the store last.
-  std::unique_ptr<store::FindingStore> store_;
+  std::unique_ptr<store::Store> store_;
   std::unique_ptr<caa::CaaResolver> resolver_;
   std::unique_ptr<judge::IssuerSource> issuers_;
   std::unique_ptr<judge::CaaObserver> observer_;

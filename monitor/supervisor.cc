@@ -30,7 +30,7 @@
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
 #include "server/service.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/log_list_source.h"
 #include "tail/log_worker.h"
 

@@ -158,7 +158,7 @@ absl::Status AlertStream::ReadPageLocked() {
   query.verdicts = filter_.verdict_names;
   query.limit = options_.page_size;
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page,
-                            options_.store->ListFindings(query));
+                            options_.store->findings().List(query));
   // A short page means nothing newer is stored; a Poke (which follows every commit) sets
   // need_read_ again.
   need_read_ = page.size() >= options_.page_size;

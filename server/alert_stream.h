@@ -21,7 +21,7 @@
 #include "judge/alert_hub.h"
 #include "names/domain_name.h"
 #include "server/stream_slots.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 
 namespace caawatch::server {
 
@@ -46,9 +46,9 @@ struct AlertFilter {
 bool AlertMatches(const AlertFilter& filter, const store::FindingRecord& record);
 
 struct AlertStreamOptions {
-  store::FindingStore* store = nullptr;  // Must outlive the stream.
-  judge::AlertHub* hub = nullptr;        // Must outlive the stream.
-  size_t page_size = 4;                  // Alerts read (and held) per store read.
+  store::Store* store = nullptr;   // Must outlive the stream.
+  judge::AlertHub* hub = nullptr;  // Must outlive the stream.
+  size_t page_size = 4;            // Alerts read (and held) per store read.
 };
 
 // Created by the Subscribe handler with `new`; deletes itself once gRPC called OnDone and its

@@ -206,7 +206,7 @@ absl::Status MonitorService::FillListFindings(const v1::ListFindingsRequest& req
   size_t scanned = 0;
   while (true) {
     CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page,
-                              options_.store->ListFindings(query));
+                              options_.store->findings().List(query));
     for (const store::FindingRecord& record : page) {
       query.after_seq = record.seq();
       if (name.has_value() && !HasName(record, *name, request.subtree())) continue;
@@ -231,8 +231,9 @@ absl::Status MonitorService::FillGetCertificate(const v1::GetCertificateRequest&
     return absl::InvalidArgumentError("sha256 must be 64 hex digits");
   }
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<uint8_t> hash, HexDecode(request.sha256()));
-  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::FindingRecord> record,
-                            options_.store->FindByHash(std::string(hash.begin(), hash.end())));
+  CAAWATCH_ASSIGN_OR_RETURN(
+      std::optional<store::FindingRecord> record,
+      options_.store->findings().FindByHash(std::string(hash.begin(), hash.end())));
   if (!record.has_value()) {
     return absl::NotFoundError(absl::StrCat("no finding for ", request.sha256()));
   }
@@ -241,7 +242,7 @@ absl::Status MonitorService::FillGetCertificate(const v1::GetCertificateRequest&
   for (const std::string* key : {&record->cert_sha256(), &record->precert_sha256()}) {
     if (key->empty()) continue;
     CAAWATCH_ASSIGN_OR_RETURN(std::optional<std::string> der,
-                              options_.store->GetCertificateDer(*key));
+                              options_.store->findings().GetCertificateDer(*key));
     if (der.has_value()) {
       response->set_pem(Pem(*der));
       break;
@@ -252,7 +253,7 @@ absl::Status MonitorService::FillGetCertificate(const v1::GetCertificateRequest&
 
 absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::LogStateRecord> states,
-                            options_.store->ListLogStates());
+                            options_.store->logs().ListStates());
   const absl::Time now = options_.clock->Now();
   for (const store::LogStateRecord& s : states) {
     v1::LogStatus* log = response->add_logs();
@@ -272,7 +273,7 @@ absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
     log->set_last_error(s.last_error());
     log->set_last_sth_time(FormatMillis(s.latest_sth_timestamp_ms()));
   }
-  CAAWATCH_ASSIGN_OR_RETURN(uint64_t last_seq, options_.store->LastSeq());
+  CAAWATCH_ASSIGN_OR_RETURN(uint64_t last_seq, options_.store->findings().LastSeq());
   response->set_last_seq(last_seq);
   return absl::OkStatus();
 }
@@ -304,7 +305,7 @@ absl::Status MonitorService::DoAddWatch(const v1::AddWatchRequest& request) {
   record.set_name(item.Name());
   for (const std::string& issuer : item.issuers) record.add_issuers(issuer);
   record.set_added_ms(absl::ToUnixMillis(options_.clock->Now()));
-  CAAWATCH_RETURN_IF_ERROR(options_.store->PutWatch(record));
+  CAAWATCH_RETURN_IF_ERROR(options_.store->watches().Put(record));
   return WatchChanged();
 }
 
@@ -316,7 +317,7 @@ absl::Status MonitorService::DoRemoveWatch(const v1::RemoveWatchRequest& request
   // A name that no longer parses may still be stored (an older caawatch checked less): it is
   // removed by its exact stored name.
   const std::string name = item.ok() ? item->Name() : request.name();
-  CAAWATCH_ASSIGN_OR_RETURN(bool removed, options_.store->RemoveWatch(name));
+  CAAWATCH_ASSIGN_OR_RETURN(bool removed, options_.store->watches().Remove(name));
   if (!removed && !item.ok()) return item.status();
   response->set_removed(removed);
   if (removed) return WatchChanged();
@@ -333,7 +334,8 @@ absl::Status MonitorService::FillListWatch(v1::ListWatchResponse* response) {
       entry->set_origin(v1::WATCH_STATIC);
     }
   }
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::WatchRecord> entries, options_.store->ListWatch());
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::WatchRecord> entries,
+                            options_.store->watches().List());
   for (const store::WatchRecord& e : entries) {
     v1::WatchEntry* entry = response->add_entries();
     entry->set_name(e.name());

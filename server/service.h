@@ -18,7 +18,7 @@
 #include "judge/alert_hub.h"
 #include "server/call_workers.h"
 #include "server/stream_slots.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::server {
@@ -40,7 +40,7 @@ inline constexpr int kMaxCheckCaaNames = 100;
 inline constexpr absl::Duration kCheckCaaTimeLimit = absl::Seconds(20);
 
 struct MonitorServiceOptions {
-  store::FindingStore* store = nullptr;    // Required; must outlive the server.
+  store::Store* store = nullptr;           // Required; must outlive the server.
   judge::AlertHub* hub = nullptr;          // Required; must outlive the server.
   const Clock* clock = nullptr;            // Required (GetStatus lag, watch added_ms).
   CaaCheckBackend* caa_backend = nullptr;  // Optional: null makes CheckCaa UNIMPLEMENTED.

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 
 namespace caawatch::store {
 namespace {
@@ -19,11 +19,11 @@ struct View {
 };
 
 absl::StatusOr<View> ReadView(const std::string& dir, OpenOptions options) {
-  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<FindingStore> store, FindingStore::Open(dir, options));
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open(dir, options));
   View view;
-  CAAWATCH_ASSIGN_OR_RETURN(const uint64_t last, store->LastSeq());
+  CAAWATCH_ASSIGN_OR_RETURN(const uint64_t last, store->findings().LastSeq());
   view.next_seq = last + 1;
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<LogStateRecord> logs, store->ListLogStates());
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<LogStateRecord> logs, store->logs().ListStates());
   for (LogStateRecord& l : logs) view.logs[l.log_id()] = std::move(l);
   return view;
 }
@@ -58,7 +58,7 @@ absl::StatusOr<WalLoss> RecoverDamagedWal(const std::string& dir) {
   // of lost findings are never handed out again.
   OpenOptions raise;
   raise.min_next_seq = loss.end_lost_seq;
-  CAAWATCH_RETURN_IF_ERROR(FindingStore::Open(dir, raise).status());
+  CAAWATCH_RETURN_IF_ERROR(Store::Open(dir, raise).status());
   return loss;
 }
 

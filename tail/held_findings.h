@@ -16,7 +16,7 @@
 #include "ctlog/log_types.h"
 #include "ctlog/merkle.h"
 #include "nlohmann/json.hpp"
-#include "store/finding_store.h"
+#include "store/store.h"
 
 namespace caawatch::tail {
 

@@ -68,7 +68,7 @@ void LogWorker::Log(LogLevel level, absl::string_view message) const {
 absl::StatusOr<ctlog::TailerState> LogWorker::StartState() {
   ctlog::TailerState state;
   CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::LogStateRecord> stored,
-                            deps_.store->LoadLogState(log_id_));
+                            deps_.store->logs().LoadState(log_id_));
   if (stored) {
     state.position = stored->position();
     CAAWATCH_ASSIGN_OR_RETURN(state.tree, TreeFromRecord(stored->position(), stored->tree_nodes()));
@@ -113,13 +113,14 @@ absl::Status LogWorker::EnsureStarted() {
   CAAWATCH_ASSIGN_OR_RETURN(
       tailer_, ctlog::CreateLogTailer(log_, fetcher_.get(), tailer_options, std::move(state)));
   CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::LogStateRecord> stored,
-                            deps_.store->LoadLogState(log_id_));
+                            deps_.store->logs().LoadState(log_id_));
   if (skipped && !stored) {
     // A start position chosen by --start-at is kept at once: a restart before the next entry
     // must resume there, not at a later end (which would skip what was logged meanwhile).
     store::CommitRequest request;
     request.log_state = StateRecord(tailer_->state(), nullptr);
-    absl::StatusOr<store::CommitResult> committed = deps_.store->Commit(std::move(request));
+    absl::StatusOr<store::CommitResult> committed =
+        deps_.store->findings().Commit(std::move(request));
     if (!committed.ok()) {
       tailer_.reset();
       return committed.status();
@@ -206,7 +207,8 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence,
   request.log_state = StateRecord(state != nullptr ? *state : tailer_->state(),
                                   latest_tree_size_ > 0 ? &latest_sth_ : nullptr);
   request.findings.push_back(std::move(f));
-  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
+  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result,
+                            deps_.store->findings().Commit(std::move(request)));
   if (!result.created.empty()) {
     Log(LogLevel::kError, absl::StrCat("log misbehaviour: ", evidence.message()));
     deps_.alerts->Publish(result.created.back().seq());
@@ -328,7 +330,8 @@ absl::Status LogWorker::Commit(HeldFindings* held, const ctlog::TailerState& sta
   last_error_.clear();
   request.log_state = StateRecord(state_after, &sth);
   request.sync = sync;
-  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result, deps_.store->Commit(std::move(request)));
+  CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result,
+                            deps_.store->findings().Commit(std::move(request)));
   for (const store::FindingRecord& f : result.created) {
     Log(f.severity() == store::SeverityName(store::Severity::kInfo) ? LogLevel::kInfo
                                                                     : LogLevel::kWarning,

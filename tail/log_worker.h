@@ -24,7 +24,7 @@
 #include "judge/issuance_evaluator.h"
 #include "judge/watch_source.h"
 #include "nlohmann/json.hpp"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/batch_prefetcher.h"
 #include "tail/held_findings.h"
 #include "tail/paced_fetcher.h"
@@ -59,7 +59,7 @@ struct LogWorkerOptions {
 
 // Everything a worker uses but does not own; all must outlive it.
 struct LogWorkerDeps {
-  store::FindingStore* store = nullptr;
+  store::Store* store = nullptr;
   judge::IssuanceEvaluator* evaluator = nullptr;
   const judge::WatchSource* watches = nullptr;
   judge::AlertHub* alerts = nullptr;

@@ -18,7 +18,7 @@ bool SameHead(const ctlog::SignedTreeHead& a, const ctlog::SignedTreeHead& b) {
 
 absl::Status TreeHeadLedger::Load() {
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::TreeHeadRecord> heads,
-                            store_->ListTreeHeads(log_id_));
+                            store_->logs().ListTreeHeads(log_id_));
   for (const store::TreeHeadRecord& r : heads) {
     if (r.audit() != "pending" || r.root_hash().size() != 32) continue;
     ctlog::SignedTreeHead head;
@@ -36,8 +36,9 @@ absl::Status TreeHeadLedger::Put(const ctlog::SignedTreeHead& head, const std::s
                                  const std::string& audit, uint64_t against,
                                  const std::string& error) {
   const int64_t now_ms = absl::ToUnixMillis(clock_->Now());
-  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::TreeHeadRecord> stored,
-                            store_->GetTreeHead(log_id_, head.tree_size, Bytes(head.root_hash)));
+  CAAWATCH_ASSIGN_OR_RETURN(
+      std::optional<store::TreeHeadRecord> stored,
+      store_->logs().GetTreeHead(log_id_, head.tree_size, Bytes(head.root_hash)));
   store::TreeHeadRecord r;
   if (stored) {
     r = *std::move(stored);
@@ -58,7 +59,7 @@ absl::Status TreeHeadLedger::Put(const ctlog::SignedTreeHead& head, const std::s
     r.set_audited_against_size(against);
     r.set_audit_error(error);
   }
-  return store_->PutTreeHead(r);
+  return store_->logs().PutTreeHead(r);
 }
 
 absl::Status TreeHeadLedger::Accept(const ctlog::SignedTreeHead& head, const std::string& note,
@@ -105,7 +106,7 @@ absl::StatusOr<std::vector<absl::Status>> TreeHeadLedger::AuditPending(ctlog::Lo
 
 absl::StatusOr<std::optional<store::TreeHeadRecord>> TreeHeadLedger::Find(
     uint64_t tree_size, const ctlog::Sha256Hash& root) const {
-  return store_->GetTreeHead(log_id_, tree_size, Bytes(root));
+  return store_->logs().GetTreeHead(log_id_, tree_size, Bytes(root));
 }
 
 }  // namespace caawatch::tail

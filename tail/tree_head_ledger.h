@@ -17,7 +17,7 @@
 #include "base/clock.h"
 #include "ctlog/log_tailer.h"
 #include "ctlog/misbehaviour.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 
 namespace caawatch::tail {
 
@@ -28,7 +28,7 @@ class TreeHeadLedger {
   static constexpr size_t kMaxPending = 1024;
 
   // `store` and `clock` are borrowed. `log_id` is the raw 32-byte ID.
-  TreeHeadLedger(std::string log_id, store::FindingStore* store, const Clock* clock)
+  TreeHeadLedger(std::string log_id, store::Store* store, const Clock* clock)
       : log_id_(std::move(log_id)), store_(store), clock_(clock) {}
 
   // Loads the log's pending heads from the store (after a restart).
@@ -58,7 +58,7 @@ class TreeHeadLedger {
                    const std::string& audit, uint64_t against, const std::string& error);
 
   const std::string log_id_;
-  store::FindingStore* store_;
+  store::Store* store_;
   const Clock* clock_;
   std::map<Key, ctlog::SignedTreeHead> pending_;  // Ordered by size: audited smallest first.
   std::optional<ctlog::SignedTreeHead> last_accepted_;

@@ -15,6 +15,7 @@
 #include "caa/issuer_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace caawatch::caa {
 namespace {
@@ -49,21 +50,6 @@ const CaEntry* EntryOf(const IssuerMap& map, absl::string_view owner) {
   }
   return nullptr;
 }
-
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "issuers-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data()) != nullptr ? pattern : "";
-    EXPECT_FALSE(path_.empty());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // The columns of AllCAAIdentifiersReportCSVV2 in the order the report lists them.
 constexpr char kCaaReport[] =
@@ -277,8 +263,8 @@ TEST(CcadbImportTest, IssuerDomainNamesAreLowercaseLdhWithTwoLabels) {
 }
 
 TEST(IssuerStoreTest, WithoutAUserFileTheEffectiveMapIsTheBuiltInOne) {
-  TempDir dir;
-  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.path());
+  TempDir dir("issuers");
+  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.string());
   ASSERT_TRUE(map.ok()) << map.status();
   absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
   ASSERT_TRUE(built_in.ok());
@@ -286,7 +272,7 @@ TEST(IssuerStoreTest, WithoutAUserFileTheEffectiveMapIsTheBuiltInOne) {
 }
 
 TEST(IssuerStoreTest, UserFileAddsIdentifiersToAnOwnerAndNewOwners) {
-  TempDir dir;
+  TempDir dir("issuers");
   const IssuerMap user = Map(R"json([
     {"ca_owner": "internet security research group (let's encrypt)",
      "caa_identifiers": ["le-staging.example"]
@@ -294,8 +280,8 @@ TEST(IssuerStoreTest, UserFileAddsIdentifiersToAnOwnerAndNewOwners) {
     {"ca_owner": "Private Corp CA", "caa_identifiers": ["pki.corp.example"],
      "issuer_organization_names": ["Private Corp"], "spki_sha256_hex": ["AA11"]}
   ])json");
-  ASSERT_TRUE(SaveUserIssuerMap(dir.path() + "/nested", user).ok());
-  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.path() + "/nested");
+  ASSERT_TRUE(SaveUserIssuerMap(dir.string() + "/nested", user).ok());
+  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.string() + "/nested");
   ASSERT_TRUE(map.ok()) << map.status();
   std::optional<CaIdentity> le = map->Lookup({"Let's Encrypt", "R11", "", ""});
   ASSERT_TRUE(le.has_value());
@@ -309,20 +295,20 @@ TEST(IssuerStoreTest, UserFileAddsIdentifiersToAnOwnerAndNewOwners) {
 }
 
 TEST(IssuerStoreTest, SavedMapReadsBackEqual) {
-  TempDir dir;
+  TempDir dir("issuers");
   absl::StatusOr<ImportResult> imported = ImportCcadbCsv(kCaaReport, {});
   ASSERT_TRUE(imported.ok()) << imported.status();
-  ASSERT_TRUE(SaveUserIssuerMap(dir.path(), imported->map).ok());
-  absl::StatusOr<IssuerMap> user = LoadUserIssuerMap(dir.path());
+  ASSERT_TRUE(SaveUserIssuerMap(dir.string(), imported->map).ok());
+  absl::StatusOr<IssuerMap> user = LoadUserIssuerMap(dir.string());
   ASSERT_TRUE(user.ok()) << user.status();
   EXPECT_EQ(IssuerMapJson(user->entries()), IssuerMapJson(imported->map.entries()));
-  EXPECT_FALSE(std::filesystem::exists(UserIssuerMapPath(dir.path()) + ".tmp"));
+  EXPECT_FALSE(std::filesystem::exists(UserIssuerMapPath(dir.string()) + ".tmp"));
 }
 
 TEST(IssuerStoreTest, ABrokenUserFileIsInvalidArgumentNamingIt) {
-  TempDir dir;
-  std::ofstream(UserIssuerMapPath(dir.path())) << "{\"not\": \"an array\"}";
-  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.path());
+  TempDir dir("issuers");
+  std::ofstream(UserIssuerMapPath(dir.string())) << "{\"not\": \"an array\"}";
+  absl::StatusOr<IssuerMap> map = LoadIssuerMap(dir.string());
   ASSERT_FALSE(map.ok());
   EXPECT_EQ(map.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(map.status().message(), HasSubstr("issuers.json"));

@@ -18,6 +18,7 @@
 #include "tests/fakes/http_server.h"
 #include "tests/fakes/nginx_server.h"
 #include "tests/fakes/self_signed_tls.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace caawatch::ctlog {
 namespace {
@@ -123,9 +124,8 @@ TEST_F(HttpFetcherTest, RefusesARedirectFromHttpsToHttpButFollowsOneToHttps) {
     reply.body = "served in the clear";
     return reply;
   });
-  std::string dir_template = ::testing::TempDir() + "/fetcher_tls_XXXXXX";
-  ASSERT_NE(mkdtemp(dir_template.data()), nullptr);
-  const std::filesystem::path dir = dir_template;
+  const TempDir scratch("fetcher_tls");
+  const std::filesystem::path& dir = scratch.path();
   absl::StatusOr<fakes::SelfSignedTls> tls = fakes::MakeSelfSignedTls("IP:127.0.0.1");
   ASSERT_TRUE(tls.ok()) << tls.status();
   std::ofstream(dir / "cert.pem") << tls->cert_pem;
@@ -164,7 +164,6 @@ TEST_F(HttpFetcherTest, RefusesARedirectFromHttpsToHttpButFollowsOneToHttps) {
   EXPECT_EQ(same->status, 200);
   EXPECT_EQ(same->body, "served over tls");
   nginx->reset();
-  std::filesystem::remove_all(dir);
 }
 
 TEST_F(HttpFetcherTest, BodyOverTheLimitIsDataLoss) {

@@ -16,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/fakes/certificate_factory.h"
 #include "tests/fakes/static_ct_files.h"
+#include "tests/fakes/temp_dir.h"
 #include "tests/fakes/test_log.h"
 #include "tests/fakes/test_population.h"
 
@@ -26,9 +27,7 @@ class StaticCtTestLog {
   static constexpr char kSubmissionUrl[] = "https://tiled.caawatch.test/log/";
 
   StaticCtTestLog() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "caawatch-tiled-XXXXXX");
-    EXPECT_NE(mkdtemp(pattern.data()), nullptr);
-    root_ = pattern;
+    root_ = scratch_.string();
     dir_ = root_ + "/log";
     std::filesystem::create_directories(dir_);
     auto log = fakes::TestLog::Create(&clock_, /*seed=*/77);
@@ -37,10 +36,6 @@ class StaticCtTestLog {
     auto chain = fakes::MakeCaChain(&factory_, fakes::CaBrand::kLetsEncrypt, clock_.Now());
     EXPECT_TRUE(chain.ok()) << chain.status();
     chain_ = std::make_unique<fakes::CaChain>(*std::move(chain));
-  }
-  ~StaticCtTestLog() {
-    std::error_code error;
-    std::filesystem::remove_all(root_, error);
   }
 
   // Appends `pairs` precert/final pairs (2 entries each) and publishes a new tree head.
@@ -86,6 +81,7 @@ class StaticCtTestLog {
   const std::string& root() const { return root_; }  // Scratch space beside it.
 
  private:
+  TempDir scratch_{"caawatch-tiled"};  // Declared first: removed after everything using it.
   FakeClock clock_{absl::FromUnixSeconds(1795000000)};
   fakes::CertificateFactory factory_{21};
   std::unique_ptr<fakes::TestLog> log_;

@@ -40,9 +40,6 @@ std::vector<std::string> ForbiddenPlants(const std::string& flag, const std::str
 }
 
 void EndToEndFixture::SetUp() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "caawatch_e2e_XXXXXX").string();
-  ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-  dir_ = tmpl;
   bin_ = CAAWATCH_BINARY_DIR;
   fakes::KnotZone zone;
   zone.origin = "test";
@@ -51,8 +48,6 @@ void EndToEndFixture::SetUp() {
   ASSERT_TRUE(knot.ok()) << knot.status();
   knot_ = std::move(*knot);
 }
-
-void EndToEndFixture::TearDown() { std::filesystem::remove_all(dir_); }
 
 std::unique_ptr<Subprocess> EndToEndFixture::StartLog(const TestLogOptions& options) {
   std::vector<std::string> args = {bin_ + "/tests/fakes/caawatch_test_log",

@@ -18,6 +18,7 @@
 #include "tests/e2e/free_port.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/fakes/dns/knot_server.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace caawatch::testing {
 
@@ -50,7 +51,6 @@ bool CaughtUp(const nlohmann::json& log);
 class EndToEndFixture : public ::testing::Test {
  protected:
   void SetUp() override;
-  void TearDown() override;
 
   // Starts caawatch_test_log (published at start, seed 7) writing its log list to loglist();
   // returns once it serves (a test failure is added if it does not).
@@ -90,7 +90,7 @@ class EndToEndFixture : public ::testing::Test {
   std::string dns_server() const;  // The Knot server, as --dns-server takes it.
 
  private:
-  std::filesystem::path dir_;
+  TempDir dir_{"caawatch_e2e"};  // Removed last, after every process using it ended.
   std::string bin_;
   std::unique_ptr<fakes::KnotServer> knot_;
 };

@@ -21,7 +21,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/subprocess.h"
 
@@ -131,15 +131,14 @@ TEST_F(HostileInputTest, AddWatchRefusesWhatWouldNotLoadAndLaterChangesStillAppl
 TEST_F(HostileInputTest, AStoredEntryThatNoLongerParsesIsReportedSkippedAndRemovable) {
   {
     // Entries as an older caawatch stored them, before it checked them as the file syntax does.
-    absl::StatusOr<std::unique_ptr<store::FindingStore>> store =
-        store::FindingStore::Open(data_dir());
+    absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(data_dir());
     ASSERT_TRUE(store.ok()) << store.status();
     for (const std::string& name : {std::string("a..b.com"), kLongLabel + ".forbidden.test",
                                     std::string("ok.forbidden.test")}) {
       store::WatchRecord record;
       record.set_name(name);
       record.set_added_ms(1);
-      ASSERT_TRUE((*store)->PutWatch(record).ok());
+      ASSERT_TRUE((*store)->watches().Put(record).ok());
     }
   }
   std::unique_ptr<Subprocess> log = StartLog({.noise = 100, .plants = {}});

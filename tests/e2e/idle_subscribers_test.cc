@@ -13,7 +13,7 @@
 #include "ctlog/sha256.h"
 #include "gtest/gtest.h"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/subprocess.h"
 
@@ -83,12 +83,12 @@ store::FindingRecord StoredAlert(int i) {
 
 // Writes kStoredAlerts alerts into a new store in `dir`, as `caawatch run` would have.
 void FillStore(const std::string& dir) {
-  absl::StatusOr<std::unique_ptr<store::FindingStore>> opened = store::FindingStore::Open(dir);
+  absl::StatusOr<std::unique_ptr<store::Store>> opened = store::Store::Open(dir);
   ASSERT_TRUE(opened.ok()) << opened.status();
   for (int i = 0; i < kStoredAlerts;) {
     store::CommitRequest request;
     for (int end = i + 1000; i < end; ++i) request.findings.push_back(StoredAlert(i));
-    absl::StatusOr<store::CommitResult> done = (*opened)->Commit(std::move(request));
+    absl::StatusOr<store::CommitResult> done = (*opened)->findings().Commit(std::move(request));
     ASSERT_TRUE(done.ok()) << done.status();
   }
 }

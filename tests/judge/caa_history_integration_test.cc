@@ -50,7 +50,8 @@ TEST_F(CaaHistoryIntegrationTest, CertificatesAreJudgedByTheRecordsInEffectWhenI
   EXPECT_EQ(after.caa(0).records(0).value(), "pki.goog");
 
   // The history keeps both answers, each with the span it was seen over.
-  auto history = store_->CaaHistory("shop.test", absl::InfinitePast(), absl::InfiniteFuture());
+  auto history =
+      store_->caa_history().Observations("shop.test", absl::InfinitePast(), absl::InfiniteFuture());
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[0].records(0).value(), "letsencrypt.org");

@@ -1,9 +1,7 @@
 // The CAA poll of a watchlist against a real Knot server behind the DNS fault proxy, with
 // libunbound and RocksDB: every watched name and each parent looked up once, every answer
 // recorded, failures recorded as such without holding up the other names.
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -15,9 +13,10 @@
 #include "judge/caa_observer.h"
 #include "judge/caa_poll.h"
 #include "judge/caa_poll_ledger.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
 #include "tests/fakes/dns/knot_server.h"
+#include "tests/fakes/store_fixture.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::judge {
@@ -51,7 +50,7 @@ watch::Watchlist HostList(int first = 0, int count = kHosts) {
   return std::move(builder).Build();
 }
 
-class CaaPollIntegrationTest : public ::testing::Test {
+class CaaPollIntegrationTest : public StoreFixture {
  protected:
   static void SetUpTestSuite() {
     auto server = KnotServer::Start({KnotZone{"poll.test", PollZone()}});
@@ -63,16 +62,10 @@ class CaaPollIntegrationTest : public ::testing::Test {
     server_ = nullptr;
   }
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("caa_poll_test_", getpid(), "_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     auto proxy = DnsFaultProxy::Start(server_->port());
     ASSERT_TRUE(proxy.ok()) << proxy.status();
     proxy_ = std::move(*proxy);
-    auto store = store::FindingStore::Open(dir_.string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
     caa::ResolverOptions options;
     options.servers = {proxy_->address()};
     options.dnssec = false;
@@ -84,23 +77,18 @@ class CaaPollIntegrationTest : public ::testing::Test {
     resolver_ = std::move(*resolver);
     observer_ = std::make_unique<CaaObserver>(resolver_.get(), store_.get(), &clock_);
   }
-  void TearDown() override {
-    observer_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { observer_.reset(); }
 
   std::vector<store::CaaObservationRecord> History(const std::string& name) {
-    auto history = store_->CaaHistory(name, absl::InfinitePast(), absl::InfiniteFuture());
+    auto history =
+        store_->caa_history().Observations(name, absl::InfinitePast(), absl::InfiniteFuture());
     EXPECT_TRUE(history.ok()) << history.status();
     return history.ok() ? *history : std::vector<store::CaaObservationRecord>{};
   }
 
   static KnotServer* server_;
-  std::filesystem::path dir_;
   std::unique_ptr<DnsFaultProxy> proxy_;
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
-  std::unique_ptr<store::FindingStore> store_;
   std::unique_ptr<caa::UnboundResolver> resolver_;
   std::unique_ptr<CaaObserver> observer_;
 };
@@ -298,26 +286,23 @@ TEST_F(CaaPollIntegrationTest, NamesAnsweredWithinTheIntervalAreSkippedUntilThey
   EXPECT_EQ(proxy_->Queries("h4.poll.test").udp, h4_asked + 1);
   // The ledger forgets what is older than fresh_for: only this poll and the restart's are kept.
   const absl::StatusOr<std::vector<store::CaaPolled>> kept =
-      store_->CaaPolledSince(absl::InfinitePast());
+      store_->caa_polls().PolledSince(absl::InfinitePast());
   ASSERT_TRUE(kept.ok()) << kept.status();
   for (const store::CaaPolled& record : *kept) {
     EXPECT_GE(record.polled_at, clock_.Now() - options.fresh_for);
   }
 }
 
+using CaaPollPassTest = StoreFixture;
+
 // A poll that answered every search name of the list records the pass: a start with the same
 // search names within fresh_for skips them without the ledger; another list, a failed name or
 // an expired pass does not. Its own Knot serving "test" itself, so that every name answers.
-TEST(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
+TEST_F(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
   auto server = KnotServer::Start({KnotZone{"test", "poll 600 CAA 0 issue \"ca.test\"\n"}});
   ASSERT_TRUE(server.ok()) << server.status();
   auto proxy = DnsFaultProxy::Start((*server)->port());
   ASSERT_TRUE(proxy.ok()) << proxy.status();
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("caa_poll_pass_test_", getpid());
-  std::filesystem::remove_all(dir);
-  auto store = store::FindingStore::Open(dir.string());
-  ASSERT_TRUE(store.ok()) << store.status();
   FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   caa::ResolverOptions resolver_options;
   resolver_options.servers = {(*proxy)->address()};
@@ -326,9 +311,9 @@ TEST(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
   resolver_options.retries = 0;
   auto resolver = caa::UnboundResolver::Create(resolver_options, &clock);
   ASSERT_TRUE(resolver.ok()) << resolver.status();
-  CaaObserver observer(resolver->get(), store->get(), &clock);
+  CaaObserver observer(resolver->get(), store_.get(), &clock);
   CaaPollOptions options;
-  options.ledger = store->get();
+  options.ledger = store_.get();
   options.clock = &clock;
   options.fresh_for = absl::Minutes(54);
   const auto hosts = [](int count) {
@@ -347,7 +332,7 @@ TEST(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
   // A failed name: no pass.
   (*proxy)->SetFault("h3.poll.test", DnsFault::kServFail);
   EXPECT_EQ(poll(hosts(20)).failures, 1u);
-  EXPECT_FALSE((*store)->LastCaaPollPass()->has_value());
+  EXPECT_FALSE(store_->caa_polls().LastPass()->has_value());
   (*proxy)->ClearFaults();
 
   // Every name answers (h3 again, the rest skipped by the ledger): the pass is recorded from
@@ -357,12 +342,12 @@ TEST(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
   const CaaPollStats complete = poll(hosts(20));
   EXPECT_EQ(complete.names, 1u);
   EXPECT_EQ(complete.failures, 0u);
-  auto pass = (*store)->LastCaaPollPass();
+  auto pass = store_->caa_polls().LastPass();
   ASSERT_TRUE(pass.ok() && pass->has_value());
   EXPECT_EQ((*pass)->started_at, first_answers);
 
   // The same search names (the ledger emptied, so only the pass can say so): nothing asked.
-  ASSERT_TRUE((*store)->ForgetCaaPolledBefore(absl::InfiniteFuture()).ok());
+  ASSERT_TRUE(store_->caa_polls().ForgetPolledBefore(absl::InfiniteFuture()).ok());
   const int asked = (*proxy)->Queries("h7.poll.test").udp;
   clock.Advance(absl::Minutes(10));
   const CaaPollStats again = poll(hosts(20));
@@ -376,8 +361,6 @@ TEST(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) {
   // And after fresh_for the pass has expired too.
   clock.Advance(absl::Hours(1));
   EXPECT_EQ(poll(hosts(21)).names, 23u);
-  store->reset();
-  std::filesystem::remove_all(dir);
 }
 
 TEST(PolledNameHashTest, IsXxh3SoThatTheLedgerReadsTheSameAcrossBuilds) {
@@ -398,22 +381,17 @@ uint64_t OldFnv1a64(absl::string_view bytes) {
   return hash;
 }
 
-TEST(CaaPollLedgerMigrationTest, AnOlderBuildsRecordsMakeNoNameSkipItsPoll) {
-  const std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / absl::StrCat("caa_poll_ledger_old_", getpid());
-  std::filesystem::remove_all(dir);
-  auto store = store::FindingStore::Open(dir.string());
-  ASSERT_TRUE(store.ok()) << store.status();
-  const absl::Time polled = absl::FromUnixSeconds(1'800'000'000);
-  ASSERT_TRUE((*store)->RecordCaaPolled(polled, {OldFnv1a64("example.com")}).ok());
-  ASSERT_TRUE((*store)->RecordCaaPolled(polled, {PolledNameHash("shop.example.com")}).ok());
+using CaaPollLedgerMigrationTest = StoreFixture;
 
-  auto ledger = CaaPollLedger::Load(store->get(), polled - absl::Hours(1));
+TEST_F(CaaPollLedgerMigrationTest, AnOlderBuildsRecordsMakeNoNameSkipItsPoll) {
+  const absl::Time polled = absl::FromUnixSeconds(1'800'000'000);
+  ASSERT_TRUE(store_->caa_polls().RecordPolled(polled, {OldFnv1a64("example.com")}).ok());
+  ASSERT_TRUE(store_->caa_polls().RecordPolled(polled, {PolledNameHash("shop.example.com")}).ok());
+
+  auto ledger = CaaPollLedger::Load(store_.get(), polled - absl::Hours(1));
   ASSERT_TRUE(ledger.ok()) << ledger.status();
   EXPECT_EQ(ledger->PolledAt("example.com"), std::nullopt);  // Asked again, not skipped.
   EXPECT_EQ(ledger->PolledAt("shop.example.com"), polled);
-  store->reset();
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ class DnsFaultIntegrationTest : public monitor::PipelineFixture {
   }
 
   std::string FirstOutcome(const std::string& query_name) {
-    auto history = store_->CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture());
+    auto history = store_->caa_history().Observations(query_name, absl::InfinitePast(),
+                                                      absl::InfiniteFuture());
     EXPECT_TRUE(history.ok() && !history->empty()) << query_name;
     return history.ok() && !history->empty() ? history->front().outcome() : "";
   }

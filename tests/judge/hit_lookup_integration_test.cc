@@ -121,7 +121,8 @@ TEST_F(HitLookupIntegrationTest, UnansweredLookupsOfManyHitsTimeOutTogether) {
     const store::FindingRecord f = FindingFor(name);
     EXPECT_EQ(f.verdict(), "no_data") << name;  // Looked up after issuance, and unanswered.
     EXPECT_NE(f.reason().find("timeout"), std::string::npos) << f.reason();
-    auto history = store_->CaaHistory(name, absl::InfinitePast(), absl::InfiniteFuture());
+    auto history =
+        store_->caa_history().Observations(name, absl::InfinitePast(), absl::InfiniteFuture());
     ASSERT_TRUE(history.ok() && history->size() == 1) << name;
     EXPECT_EQ(history->front().outcome(), "timeout") << name;
   }

@@ -11,6 +11,7 @@
 #include "ctlog/leaf.h"
 #include "ctlog/pem.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/store_fixture.h"
 #include "tests/judge/fake_caa_resolver.h"
 
 namespace caawatch::judge {
@@ -21,22 +22,12 @@ using caa::CaaRecord;
 const absl::Time kStart =
     absl::FromCivil(absl::CivilSecond(2026, 6, 1, 0, 0, 0), absl::UTCTimeZone());
 
-class IssuanceEvaluatorTest : public ::testing::Test {
+class IssuanceEvaluatorTest : public StoreFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("evaluator_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto store = store::FindingStore::Open(dir_.string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     observer_ = std::make_unique<CaaObserver>(&resolver_, store_.get(), &clock_);
     evaluator_ = std::make_unique<IssuanceEvaluator>(&issuers_, observer_.get());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // A precertificate for `name` from Let's Encrypt's R11 logged at `logged`.
@@ -76,8 +67,6 @@ class IssuanceEvaluatorTest : public ::testing::Test {
   FakeClock clock_{kStart};
   testing::FakeCaaResolver resolver_{&clock_};
   caa::IssuerMap issuers_ = *caa::IssuerMap::BuiltIn();
-  std::filesystem::path dir_;
-  std::unique_ptr<store::FindingStore> store_;
   std::unique_ptr<CaaObserver> observer_;
   std::unique_ptr<IssuanceEvaluator> evaluator_;
   std::unique_ptr<watch::Watchlist> watchlist_;

@@ -1,7 +1,5 @@
 #include "judge/watch_source.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -11,33 +9,20 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "store/finding_store.h"
+#include "store/store.h"
+#include "tests/fakes/store_fixture.h"
 
 namespace caawatch::judge {
 namespace {
 
 using ::testing::UnorderedElementsAre;
 
-class WatchSourceTest : public ::testing::Test {
+class WatchSourceTest : public StoreFixture {
  protected:
-  void SetUp() override {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "watch_source_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    absl::StatusOr<std::unique_ptr<store::FindingStore>> store = store::FindingStore::Open(dir_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   void Put(const std::string& name) {
     store::WatchRecord record;
     record.set_name(name);
-    ASSERT_TRUE(store_->PutWatch(record).ok());
+    ASSERT_TRUE(store_->watches().Put(record).ok());
   }
 
   // The items of the current list in file syntax.
@@ -47,9 +32,6 @@ class WatchSourceTest : public ::testing::Test {
     for (size_t i = 0; i < list->size(); ++i) out.push_back(list->entry(i).ToString());
     return out;
   }
-
-  std::string dir_;
-  std::unique_ptr<store::FindingStore> store_;
 };
 
 TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
@@ -61,7 +43,7 @@ TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
   ASSERT_TRUE(source.Reload().ok());
   EXPECT_THAT(Listed(source),
               UnorderedElementsAre(".example.com", "www.example.net", ".example.org"));
-  ASSERT_TRUE(store_->RemoveWatch("www.example.net").ok());
+  ASSERT_TRUE(store_->watches().Remove("www.example.net").ok());
   ASSERT_TRUE(source.Reload().ok());
   EXPECT_THAT(Listed(source), UnorderedElementsAre(".example.com", ".example.org"));
   EXPECT_EQ(source.Current()->MatchName("a.example.org").size(), 1u);
@@ -80,7 +62,7 @@ TEST_F(WatchSourceTest, ABadStoredEntryIsSkippedAndReportedAndTheOthersApply) {
   EXPECT_THAT((*skipped)[0], ::testing::HasSubstr("\"a..b.com\""));
   EXPECT_THAT((*skipped)[1], ::testing::HasSubstr("\"" + std::string(64, 'x') + ".com\""));
   EXPECT_THAT(Listed(source), UnorderedElementsAre("good.example"));
-  ASSERT_TRUE(store_->RemoveWatch("a..b.com").ok());
+  ASSERT_TRUE(store_->watches().Remove("a..b.com").ok());
   skipped = source.Reload();
   ASSERT_TRUE(skipped.ok()) << skipped.status();
   EXPECT_EQ(skipped->size(), 1u);

@@ -26,10 +26,11 @@
 #include "judge/reevaluator.h"
 #include "monitor/config.h"
 #include "monitor/pipeline.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/log_worker.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
 #include "tests/fakes/dns/knot_server.h"
+#include "tests/fakes/temp_dir.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
 #include "watch/watchlist.h"
@@ -39,14 +40,7 @@ namespace caawatch::monitor {
 // Watches ".shop.test"; names are looked up through proxy_, which tests give faults.
 class PipelineFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("caawatch_reeval_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    data_dir_ = (dir_ / "data").string();
-  }
+  void SetUp() override { data_dir_ = (dir_ / "data").string(); }
 
   // Starts everything with `records` as the zone's (relative to "test"), certificates from a
   // CA of `brand`, and DNS through a fault proxy in front of Knot.
@@ -105,10 +99,7 @@ class PipelineFixture : public ::testing::Test {
     return real;
   }
 
-  void TearDown() override {
-    pipeline_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { pipeline_.reset(); }
 
   void Poll() { ASSERT_TRUE(observer_->ObservePath("shop.test").ok()); }
 
@@ -155,7 +146,7 @@ class PipelineFixture : public ::testing::Test {
     store::FindingQuery q;
     q.after_seq = *cursor;
     q.severities = {"critical", "warning"};
-    auto page = store_->ListFindings(q);
+    auto page = store_->findings().List(q);
     EXPECT_TRUE(page.ok()) << page.status();
     if (!page.ok()) return {};
     for (const store::FindingRecord& f : *page) *cursor = std::max(*cursor, f.seq());
@@ -163,13 +154,13 @@ class PipelineFixture : public ::testing::Test {
   }
 
   store::FindingRecord FindingFor(const std::string& name) {
-    auto found = store_->FindingsForName(name, /*subtree=*/false, store::FindingQuery{});
+    auto found = store_->findings().ForName(name, /*subtree=*/false, store::FindingQuery{});
     EXPECT_TRUE(found.ok()) << found.status();
     EXPECT_EQ(found->size(), 1u) << name;
     return found->empty() ? store::FindingRecord() : found->front();
   }
 
-  std::filesystem::path dir_;
+  TempDir dir_{"caawatch_pipeline"};
   std::string data_dir_;
   FakeClock clock_{absl::FromUnixSeconds(1790000000)};  // 2026-09-21.
   Logger logger_;
@@ -177,7 +168,7 @@ class PipelineFixture : public ::testing::Test {
   std::unique_ptr<fakes::DnsFaultProxy> proxy_;
   std::unique_ptr<Pipeline> pipeline_;
   // The pipeline's parts the tests use.
-  store::FindingStore* store_ = nullptr;
+  store::Store* store_ = nullptr;
   judge::IssuerSource* issuers_ = nullptr;
   judge::CaaObserver* observer_ = nullptr;
   judge::Reevaluator* reevaluator_ = nullptr;

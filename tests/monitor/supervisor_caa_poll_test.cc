@@ -14,7 +14,7 @@
 #include "gtest/gtest.h"
 #include "monitor/config.h"
 #include "monitor/supervisor.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/fakes/dns/knot_server.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
@@ -60,9 +60,10 @@ class SupervisorCaaPollTest : public ::testing::Test {
   absl::Time LastSeen(const std::string& name) {
     store::OpenOptions ro;
     ro.read_only = true;
-    auto store = store::FindingStore::Open((dir_ / "data").string(), ro);
+    auto store = store::Store::Open((dir_ / "data").string(), ro);
     if (!store.ok()) return absl::InfinitePast();
-    auto history = (*store)->CaaHistory(name, absl::InfinitePast(), absl::InfiniteFuture());
+    auto history =
+        (*store)->caa_history().Observations(name, absl::InfinitePast(), absl::InfiniteFuture());
     if (!history.ok() || history->empty()) return absl::InfinitePast();
     return absl::FromUnixMillis(history->back().last_seen_ms());
   }

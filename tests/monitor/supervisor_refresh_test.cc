@@ -18,8 +18,9 @@
 #include "monitor/config.h"
 #include "monitor/supervisor.h"
 #include "nlohmann/json.hpp"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/fakes/http_server.h"
+#include "tests/fakes/temp_dir.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
 #include "tests/monitor/running_supervisor.h"
@@ -37,8 +38,6 @@ struct ServedLog {
 class SupervisorRefreshTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / absl::StrCat("caawatch_refresh_", getpid());
-    std::filesystem::remove_all(dir_);
     auto chain = fakes::MakeCaChain(&factory_, fakes::CaBrand::kLetsEncrypt, clock_.Now());
     ASSERT_TRUE(chain.ok());
     chain_ = *std::move(chain);
@@ -70,7 +69,6 @@ class SupervisorRefreshTest : public ::testing::Test {
     ASSERT_TRUE(list_server.ok());
     list_server_ = *std::move(list_server);
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   void Grow(ServedLog& served, int pairs) {
     for (int i = 0; i < pairs; ++i) {
@@ -106,9 +104,9 @@ class SupervisorRefreshTest : public ::testing::Test {
   uint64_t Verified(const ServedLog& served) {
     store::OpenOptions ro;
     ro.read_only = true;
-    auto store = store::FindingStore::Open(dir_.string(), ro);
+    auto store = store::Store::Open(dir_.string(), ro);
     if (!store.ok()) return 0;
-    auto state = (*store)->LoadLogState(
+    auto state = (*store)->logs().LoadState(
         std::string(served.log->log_id().begin(), served.log->log_id().end()));
     return state.ok() && state->has_value() ? (*state)->verified_size() : 0;
   }
@@ -126,7 +124,7 @@ class SupervisorRefreshTest : public ::testing::Test {
 
   // How long (real time) a step may take; only a broken build waits this long.
   static constexpr absl::Duration kPatience = absl::Seconds(60);
-  std::filesystem::path dir_;
+  TempDir dir_{"caawatch_refresh"};
   // The Supervisor's time, and the logs' (entry and head timestamps are fresh: no stale head).
   FakeClock clock_{absl::FromUnixSeconds(1790000000)};
   Logger logger_{LogLevel::kWarning};

@@ -17,19 +17,15 @@
 #include "gtest/gtest.h"
 #include "judge/alert_hub.h"
 #include "server/service.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/fakes/self_signed_tls.h"
+#include "tests/fakes/store_fixture.h"
 
 namespace caawatch::server {
 namespace {
 
 std::chrono::system_clock::time_point Deadline() {
   return std::chrono::system_clock::now() + std::chrono::seconds(20);
-}
-
-std::string MakeTempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "grpc_server_test_XXXXXX").string();
-  return mkdtemp(tmpl.data());
 }
 
 // A self-signed certificate for "localhost" and 127.0.0.1.
@@ -43,26 +39,16 @@ void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
 }
 
-class GrpcServerSecurityTest : public ::testing::Test {
+class GrpcServerSecurityTest : public StoreFixture {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    absl::StatusOr<std::unique_ptr<store::FindingStore>> store = store::FindingStore::Open(dir_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     MonitorServiceOptions options;
     options.store = store_.get();
     options.hub = &hub_;
     options.clock = &clock_;
     service_ = std::make_unique<MonitorService>(options);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  std::string dir_;
-  std::unique_ptr<store::FindingStore> store_;
   judge::AlertHub hub_;
   FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   std::unique_ptr<MonitorService> service_;
@@ -76,10 +62,10 @@ TEST_F(GrpcServerSecurityTest, RefusesAnyAddressWithoutTlsAndToken) {
   EXPECT_NE(plain.status().message().find("0.0.0.0:0"), std::string::npos);
 
   fakes::SelfSignedTls tls = MakeTestTls();
-  WriteFile(dir_ + "/cert.pem", tls.cert_pem);
-  WriteFile(dir_ + "/key.pem", tls.key_pem);
-  options.tls_cert_file = dir_ + "/cert.pem";
-  options.tls_key_file = dir_ + "/key.pem";
+  WriteFile((dir_ / "cert.pem").string(), tls.cert_pem);
+  WriteFile((dir_ / "key.pem").string(), tls.key_pem);
+  options.tls_cert_file = (dir_ / "cert.pem").string();
+  options.tls_key_file = (dir_ / "key.pem").string();
   options.listen = "[::]:0";
   EXPECT_EQ(StartGrpcServer(options, service_.get()).status().code(),
             absl::StatusCode::kInvalidArgument)
@@ -105,12 +91,12 @@ TEST(GrpcServerAddressTest, KnowsLoopbackAddresses) {
 
 TEST_F(GrpcServerSecurityTest, TokenProtectedServerAcceptsOnlyTheRightToken) {
   fakes::SelfSignedTls tls = MakeTestTls();
-  WriteFile(dir_ + "/cert.pem", tls.cert_pem);
-  WriteFile(dir_ + "/key.pem", tls.key_pem);
+  WriteFile((dir_ / "cert.pem").string(), tls.cert_pem);
+  WriteFile((dir_ / "key.pem").string(), tls.key_pem);
   GrpcServerOptions options;
   options.listen = "127.0.0.1:0";
-  options.tls_cert_file = dir_ + "/cert.pem";
-  options.tls_key_file = dir_ + "/key.pem";
+  options.tls_cert_file = (dir_ / "cert.pem").string();
+  options.tls_key_file = (dir_ / "key.pem").string();
   options.bearer_tokens = {"first-token", "s3cret-token"};
   absl::StatusOr<GrpcServerHandle> handle = StartGrpcServer(options, service_.get());
   ASSERT_TRUE(handle.ok()) << handle.status();

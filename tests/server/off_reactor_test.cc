@@ -25,7 +25,7 @@
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
 #include "server/service.h"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
 
 namespace caawatch::server {
@@ -62,7 +62,7 @@ class OffReactorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDir();
-    absl::StatusOr<std::unique_ptr<store::FindingStore>> store = store::FindingStore::Open(dir_);
+    absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(dir_);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     // Nothing listens upstream: every name asked is dropped before it would be forwarded.
@@ -157,11 +157,11 @@ class OffReactorTest : public ::testing::Test {
     record.set_recorded_ms(absl::ToUnixMillis(clock_.Now()));
     store::CommitRequest request;
     request.findings.push_back(record);
-    ASSERT_TRUE(store_->Commit(std::move(request)).ok());
+    ASSERT_TRUE(store_->findings().Commit(std::move(request)).ok());
   }
 
   std::string dir_;
-  std::unique_ptr<store::FindingStore> store_;
+  std::unique_ptr<store::Store> store_;
   judge::AlertHub hub_;
   FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   std::unique_ptr<fakes::DnsFaultProxy> proxy_;

@@ -22,7 +22,8 @@
 #include "gtest/gtest.h"
 #include "judge/alert_hub.h"
 #include "server/grpc_server.h"
-#include "store/finding_store.h"
+#include "store/store.h"
+#include "tests/fakes/store_fixture.h"
 
 namespace caawatch::server {
 namespace {
@@ -35,24 +36,16 @@ std::chrono::system_clock::time_point Deadline() {
   return std::chrono::system_clock::now() + std::chrono::seconds(20);
 }
 
-std::string MakeTempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "monitor_test_XXXXXX").string();
-  return mkdtemp(tmpl.data());
-}
-
 struct FindingSpec {
   std::string watched = "www.example.com";
   std::string verdict = "forbidden";
   std::string severity = "critical";
 };
 
-class MonitorServiceTest : public ::testing::Test {
+class MonitorServiceTest : public StoreFixture {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    absl::StatusOr<std::unique_ptr<store::FindingStore>> store = store::FindingStore::Open(dir_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     MonitorServiceOptions options;
     options.store = store_.get();
     options.hub = &hub_;
@@ -68,11 +61,7 @@ class MonitorServiceTest : public ::testing::Test {
     StartServer("127.0.0.1:0");
   }
 
-  void TearDown() override {
-    StopServer();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  void TearDown() override { StopServer(); }
 
   void StartServer(const std::string& listen) {
     GrpcServerOptions options;
@@ -105,7 +94,7 @@ class MonitorServiceTest : public ::testing::Test {
     record.set_recorded_ms(absl::ToUnixMillis(clock_.Now()));
     store::CommitRequest request;
     request.findings.push_back(record);
-    absl::StatusOr<store::CommitResult> result = store_->Commit(std::move(request));
+    absl::StatusOr<store::CommitResult> result = store_->findings().Commit(std::move(request));
     EXPECT_TRUE(result.ok()) << result.status();
     if (!result.ok() || result->created.empty()) return 0;
     uint64_t seq = result->created.back().seq();
@@ -124,8 +113,6 @@ class MonitorServiceTest : public ::testing::Test {
     return seqs;
   }
 
-  std::string dir_;
-  std::unique_ptr<store::FindingStore> store_;
   judge::AlertHub hub_;
   FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   CaaCheckBackend* caa_backend_ = nullptr;
@@ -167,7 +154,7 @@ TEST_F(MonitorServiceTest, ResumingAfterSeqGivesNoDuplicatesAndNoGaps) {
   context.TryCancel();
 }
 
-// Re-evaluation on late data (store::FindingStore::UpdateFindings): a finding whose verdict got
+// Re-evaluation on late data (store::Findings::Update): a finding whose verdict got
 // worse moves to a new seq; a live stream gets it once more, a stream starting over gets it once.
 TEST_F(MonitorServiceTest, AReAlertedFindingIsStreamedOnceMoreAtItsNewSeqAndOnlyThere) {
   const uint64_t unknown = AddFinding({.verdict = "unknown_issuer", .severity = "warning"});
@@ -181,14 +168,14 @@ TEST_F(MonitorServiceTest, AReAlertedFindingIsStreamedOnceMoreAtItsNewSeqAndOnly
   store::FindingQuery query;
   query.after_seq = unknown - 1;
   query.limit = 1;
-  absl::StatusOr<std::vector<store::FindingRecord>> stored = store_->ListFindings(query);
+  absl::StatusOr<std::vector<store::FindingRecord>> stored = store_->findings().List(query);
   ASSERT_TRUE(stored.ok() && stored->size() == 1u);
   store::FindingUpdate update;
   update.finding.set_tbs_sha256((*stored)[0].tbs_sha256());
   update.finding.set_verdict("forbidden");
   update.finding.set_severity("critical");
   update.alert = store::FindingUpdate::Alert::kNewSeq;
-  absl::StatusOr<std::vector<store::FindingRecord>> applied = store_->UpdateFindings({update});
+  absl::StatusOr<std::vector<store::FindingRecord>> applied = store_->findings().Update({update});
   ASSERT_TRUE(applied.ok() && applied->size() == 1u);
   const uint64_t realert = (*applied)[0].seq();
   hub_.Publish(realert);
@@ -413,7 +400,7 @@ TEST_F(MonitorServiceTest, GetCertificateFindsByHashAndReturnsPem) {
   store::CommitRequest commit;
   commit.findings.push_back(record);
   commit.certificates.emplace_back(std::string(cert.begin(), cert.end()), der);
-  ASSERT_TRUE(store_->Commit(std::move(commit)).ok());
+  ASSERT_TRUE(store_->findings().Commit(std::move(commit)).ok());
 
   grpc::ClientContext context;
   v1::GetCertificateRequest request;
@@ -516,7 +503,7 @@ TEST_F(MonitorServiceTest, StatusReportsEachLogsPositionAndLag) {
   state.set_latest_sth_timestamp_ms(absl::ToUnixMillis(clock_.Now() - absl::Seconds(5)));
   store::CommitRequest commit;
   commit.log_state = state;
-  ASSERT_TRUE(store_->Commit(std::move(commit)).ok());
+  ASSERT_TRUE(store_->findings().Commit(std::move(commit)).ok());
   grpc::ClientContext context;
   v1::GetStatusResponse response;
   ASSERT_TRUE(stub_->GetStatus(&context, v1::GetStatusRequest(), &response).ok());

@@ -1,4 +1,4 @@
-// RocksFindingStore's CAA observations: each name's newest observation found by a prefix seek
+// The store's CAA observations: each name's newest observation found by a prefix seek
 // (the caa_obs prefix filter) across the memtable and flushed files, whatever the batch order,
 // and in stores written before that filter existed.
 #include <memory>
@@ -7,9 +7,9 @@
 
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "store/finding_store.h"
 #include "store/keys.h"
-#include "tests/store/store_fixture.h"
+#include "store/store.h"
+#include "tests/fakes/store_fixture.h"
 
 namespace caawatch::store {
 namespace {
@@ -32,12 +32,12 @@ class CaaObservationTest : public StoreFixture {
  protected:
   std::vector<RecordedObservation> Record(const std::vector<CaaObservationRecord>& batch) {
     absl::StatusOr<std::vector<RecordedObservation>> recorded =
-        store_->RecordCaaObservations(batch, absl::Seconds(10));
+        store_->caa_history().RecordAll(batch, absl::Seconds(10));
     EXPECT_TRUE(recorded.ok()) << recorded.status();
     return recorded.ok() ? *recorded : std::vector<RecordedObservation>(batch.size());
   }
   std::vector<CaaObservationRecord> History(const std::string& name) {
-    return *store_->CaaHistory(name, absl::InfinitePast(), absl::InfiniteFuture());
+    return *store_->caa_history().Observations(name, absl::InfinitePast(), absl::InfiniteFuture());
   }
 };
 
@@ -79,7 +79,7 @@ TEST_F(CaaObservationTest, EachNameIsJudgedAgainstItsOwnNewestObservationWhateve
 // plain RocksDB options) opens, and its observations are found and extended.
 TEST_F(CaaObservationTest, ObservationsWrittenWithoutThePrefixFilterAreStillFound) {
   store_.reset();
-  std::filesystem::remove_all(dir_);
+  std::filesystem::remove_all(dir_.path());
   {
     rocksdb::DBOptions db_options;
     db_options.create_if_missing = true;

@@ -1,15 +1,14 @@
 // Re-evaluation in the store over real RocksDB: a finding's evaluation is replaced with the old
 // one kept in its history, a re-alert moves the finding to a new seq that subscribers reading
 // by seq see exactly once, and the indexes that bound re-evaluation find the right findings.
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
-#include "store/finding_store.h"
-#include "tests/store/store_fixture.h"
+#include "store/store.h"
+#include "tests/fakes/store_fixture.h"
 
 namespace caawatch::store {
 namespace {
@@ -54,7 +53,7 @@ class FindingUpdateTest : public StoreFixture {
     FindingQuery q;
     q.after_seq = after_seq;
     q.severities = {"critical", "warning"};
-    auto page = store_->ListFindings(q);
+    auto page = store_->findings().List(q);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? *page : std::vector<FindingRecord>{};
   }
@@ -63,10 +62,10 @@ class FindingUpdateTest : public StoreFixture {
 TEST_F(FindingUpdateTest, AnUpdateInPlaceKeepsTheSeqAndTheOldEvaluationInTheHistory) {
   Commit({Cert('a', "a.example", 5000, "forbidden"), Cert('b', "b.example", 6000)});
   auto applied =
-      store_->UpdateFindings({Update('a', "permitted", "info", FindingUpdate::Alert::kKeepSeq)});
+      store_->findings().Update({Update('a', "permitted", "info", FindingUpdate::Alert::kKeepSeq)});
   ASSERT_TRUE(applied.ok()) << applied.status();
   ASSERT_EQ(applied->size(), 1u);
-  auto stored = store_->FindByHash(Hash('a'));
+  auto stored = store_->findings().FindByHash(Hash('a'));
   ASSERT_TRUE(stored.ok() && stored->has_value());
   const FindingRecord& f = **stored;
   EXPECT_EQ(f.seq(), 1u);
@@ -78,19 +77,19 @@ TEST_F(FindingUpdateTest, AnUpdateInPlaceKeepsTheSeqAndTheOldEvaluationInTheHist
   EXPECT_EQ(f.history(0).evaluated_ms(), 6000);  // recorded_ms of the first evaluation.
   EXPECT_EQ(f.history(0).superseded_because(), "issuer map");
   EXPECT_EQ(f.entries_size(), 1);  // Entries and hashes are not the update's to change.
-  EXPECT_EQ(*store_->LastSeq(), 2u);
+  EXPECT_EQ(*store_->findings().LastSeq(), 2u);
 }
 
 TEST_F(FindingUpdateTest, AReAlertMovesTheFindingToANewSeqThatReadersSeeExactlyOnce) {
   Commit({Cert('a', "a.example", 5000, "unknown_issuer"), Cert('b', "b.example", 6000)});
   ASSERT_EQ(Alerts(0).size(), 1u);  // The unknown_issuer warning, seq 1.
-  auto applied =
-      store_->UpdateFindings({Update('a', "forbidden", "critical", FindingUpdate::Alert::kNewSeq)});
+  auto applied = store_->findings().Update(
+      {Update('a', "forbidden", "critical", FindingUpdate::Alert::kNewSeq)});
   ASSERT_TRUE(applied.ok()) << applied.status();
   ASSERT_EQ(applied->size(), 1u);
   EXPECT_EQ((*applied)[0].seq(), 3u);
   EXPECT_EQ((*applied)[0].first_seq(), 1u);
-  EXPECT_EQ(*store_->LastSeq(), 3u);
+  EXPECT_EQ(*store_->findings().LastSeq(), 3u);
 
   // A subscriber that had read seq 1 gets the re-alert; one starting over gets it once.
   const std::vector<FindingRecord> after_first = Alerts(1);
@@ -101,11 +100,11 @@ TEST_F(FindingUpdateTest, AReAlertMovesTheFindingToANewSeqThatReadersSeeExactlyO
   EXPECT_TRUE(Alerts(3).empty());
   // Every listing shows the finding once, at its new seq.
   FindingQuery all;
-  auto listed = store_->ListFindings(all);
+  auto listed = store_->findings().List(all);
   ASSERT_EQ(listed->size(), 2u);
   EXPECT_EQ((*listed)[0].seq(), 2u);
   EXPECT_EQ((*listed)[1].seq(), 3u);
-  auto named = store_->FindingsForName("a.example", false, all);
+  auto named = store_->findings().ForName("a.example", false, all);
   ASSERT_EQ(named->size(), 1u);
   EXPECT_EQ((*named)[0].seq(), 3u);
   EXPECT_EQ((*named)[0].history(0).verdict(), "unknown_issuer");
@@ -119,19 +118,20 @@ TEST_F(FindingUpdateTest, AReAlertMovesTheFindingToANewSeqThatReadersSeeExactlyO
 
 TEST_F(FindingUpdateTest, AnUpdateComputedFromAStaleRevisionIsSkipped) {
   Commit({Cert('a', "a.example", 5000)});
-  ASSERT_EQ(store_->UpdateFindings({Update('a', "no_data", "info", FindingUpdate::Alert::kKeepSeq)})
+  ASSERT_EQ(store_->findings()
+                .Update({Update('a', "no_data", "info", FindingUpdate::Alert::kKeepSeq)})
                 ->size(),
             1u);
   // Computed from revision 0, but revision 1 is stored now.
-  auto stale = store_->UpdateFindings(
+  auto stale = store_->findings().Update(
       {Update('a', "forbidden", "critical", FindingUpdate::Alert::kNewSeq, /*based_on=*/0)});
   ASSERT_TRUE(stale.ok());
   EXPECT_TRUE(stale->empty());
-  EXPECT_EQ((*store_->FindByHash(Hash('a')))->verdict(), "no_data");
-  EXPECT_EQ(*store_->LastSeq(), 1u);  // No seq was burnt.
-  EXPECT_TRUE(
-      store_->UpdateFindings({Update('z', "forbidden", "critical", FindingUpdate::Alert::kNewSeq)})
-          ->empty());  // Unknown finding.
+  EXPECT_EQ((*store_->findings().FindByHash(Hash('a')))->verdict(), "no_data");
+  EXPECT_EQ(*store_->findings().LastSeq(), 1u);  // No seq was burnt.
+  EXPECT_TRUE(store_->findings()
+                  .Update({Update('z', "forbidden", "critical", FindingUpdate::Alert::kNewSeq)})
+                  ->empty());  // Unknown finding.
 }
 
 TEST_F(FindingUpdateTest, FindingsAreFoundByTheEndOfTheirWindowsWithinARange) {
@@ -142,29 +142,30 @@ TEST_F(FindingUpdateTest, FindingsAreFoundByTheEndOfTheirWindowsWithinARange) {
   earlier.mutable_entries(0)->set_index(77);
   Commit({earlier});
   auto found =
-      store_->FindingsIssuedBetween(absl::FromUnixMillis(3000), absl::FromUnixMillis(6000), 100);
+      store_->findings().IssuedBetween(absl::FromUnixMillis(3000), absl::FromUnixMillis(6000), 100);
   ASSERT_TRUE(found.ok()) << found.status();
   ASSERT_EQ(found->size(), 2u);
   EXPECT_EQ((*found)[0].tbs_sha256(), Hash('c'));
   EXPECT_EQ((*found)[1].tbs_sha256(), Hash('b'));
-  EXPECT_TRUE(
-      store_->FindingsIssuedBetween(absl::FromUnixMillis(8000), absl::FromUnixMillis(9500), 100)
-          ->empty());  // 'c' left that range.
-  EXPECT_EQ(store_->FindingsIssuedBetween(absl::InfinitePast(), absl::InfiniteFuture(), 2)->size(),
-            2u);  // The limit holds.
+  EXPECT_TRUE(store_->findings()
+                  .IssuedBetween(absl::FromUnixMillis(8000), absl::FromUnixMillis(9500), 100)
+                  ->empty());  // 'c' left that range.
+  EXPECT_EQ(
+      store_->findings().IssuedBetween(absl::InfinitePast(), absl::InfiniteFuture(), 2)->size(),
+      2u);  // The limit holds.
 }
 
 TEST_F(FindingUpdateTest, UnknownIssuerFindingsAreListedUntilReEvaluatedToSomethingElse) {
   Commit({Cert('a', "a.example", 1000, "unknown_issuer"), Cert('b', "b.example", 2000),
           Cert('c', "c.example", 3000, "unknown_issuer")});
-  auto unknown = store_->UnknownIssuerFindings(100);
+  auto unknown = store_->findings().WithUnknownIssuer(100);
   ASSERT_TRUE(unknown.ok()) << unknown.status();
   ASSERT_EQ(unknown->size(), 2u);
-  ASSERT_EQ(
-      store_->UpdateFindings({Update('a', "permitted", "info", FindingUpdate::Alert::kKeepSeq)})
-          ->size(),
-      1u);
-  unknown = store_->UnknownIssuerFindings(100);
+  ASSERT_EQ(store_->findings()
+                .Update({Update('a', "permitted", "info", FindingUpdate::Alert::kKeepSeq)})
+                ->size(),
+            1u);
+  unknown = store_->findings().WithUnknownIssuer(100);
   ASSERT_EQ(unknown->size(), 1u);
   EXPECT_EQ((*unknown)[0].tbs_sha256(), Hash('c'));
 }
@@ -177,18 +178,18 @@ TEST_F(FindingUpdateTest, RecordingAnObservationSaysWhetherItStartedANewOne) {
   o.mutable_records(0)->set_value("pki.goog");
   o.set_first_seen_ms(1000);
   o.set_last_seen_ms(1000);
-  auto first = store_->RecordCaaObservation(o, absl::Seconds(10));
+  auto first = store_->caa_history().Record(o, absl::Seconds(10));
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(first->kind, RecordedObservation::Kind::kStarted);
   EXPECT_FALSE(first->previous_last_seen_ms.has_value());
   o.set_first_seen_ms(2000);
   o.set_last_seen_ms(2000);
-  EXPECT_EQ(store_->RecordCaaObservation(o, absl::Seconds(10))->kind,
+  EXPECT_EQ(store_->caa_history().Record(o, absl::Seconds(10))->kind,
             RecordedObservation::Kind::kExtended);
   o.mutable_records(0)->set_value("letsencrypt.org");
   o.set_first_seen_ms(3000);
   o.set_last_seen_ms(3000);
-  auto changed = store_->RecordCaaObservation(o, absl::Seconds(10));
+  auto changed = store_->caa_history().Record(o, absl::Seconds(10));
   EXPECT_EQ(changed->kind, RecordedObservation::Kind::kStarted);
   EXPECT_EQ(changed->previous_last_seen_ms, 2000);
 }
@@ -214,12 +215,10 @@ TEST_F(FindingUpdateTest, AReaderOpensAStoreWrittenBeforeTheReevalIndexExisted) 
       ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
     }
   }
-  OpenOptions ro;
-  ro.read_only = true;
-  auto reader = FindingStore::Open(dir_.string(), ro);
+  auto reader = OpenReader();
   ASSERT_TRUE(reader.ok()) << reader.status();
-  EXPECT_EQ((*reader)->ListFindings(FindingQuery{})->size(), 1u);
-  EXPECT_TRUE((*reader)->UnknownIssuerFindings(10)->empty());
+  EXPECT_EQ((*reader)->findings().List(FindingQuery{})->size(), 1u);
+  EXPECT_TRUE((*reader)->findings().WithUnknownIssuer(10)->empty());
 }
 
 }  // namespace

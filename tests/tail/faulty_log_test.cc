@@ -39,7 +39,7 @@ TEST_F(FaultyLogTest, InjectedFaultsDelayTheLogButLoseAndRepeatNothing) {
     server_->InjectFault(faults[round % 4], 1 + round % 2);
     const absl::Status status = worker->CatchUp(stop);
     if (status.ok()) {
-      auto states = store_->ListLogStates();
+      auto states = store_->logs().ListStates();
       ASSERT_TRUE(states.ok());
       done = states->size() == 1 && (*states)[0].position() == log_->published_size();
       continue;
@@ -92,7 +92,7 @@ TEST_F(FaultyLogTest, AStopWhileBatchesWereFetchedAheadLosesAndRepeatsNothing) {
       current_stop = nullptr;
     }
     ASSERT_TRUE(status.ok()) << status;
-    auto states = store_->ListLogStates();
+    auto states = store_->logs().ListStates();
     ASSERT_TRUE(states.ok());
     done = states->size() == 1 && (*states)[0].position() == log_->published_size();
   }
@@ -104,7 +104,7 @@ TEST_F(FaultyLogTest, AStopWhileBatchesWereFetchedAheadLosesAndRepeatsNothing) {
 void FaultyLogTest::ExpectOneFindingPerCertificateInLogOrder(int certificates) {
   store::FindingQuery all;
   all.limit = 1000;
-  auto findings = store_->ListFindings(all);
+  auto findings = store_->findings().List(all);
   ASSERT_TRUE(findings.ok()) << findings.status();
   ASSERT_EQ(findings->size(), static_cast<size_t>(certificates));
   for (int i = 0; i < certificates; ++i) {

@@ -44,7 +44,7 @@ class HeldFindingsTest : public monitor::PipelineFixture {
   std::vector<store::FindingRecord> AllFindings() {
     store::FindingQuery all;
     all.limit = 1000;
-    auto findings = store_->ListFindings(all);
+    auto findings = store_->findings().List(all);
     EXPECT_TRUE(findings.ok()) << findings.status();
     return findings.ok() ? *findings : std::vector<store::FindingRecord>();
   }
@@ -137,7 +137,7 @@ TEST_F(HeldFindingsTest, AForgedEntryFailsTheConsistencyProofAndIsEvidenceNotAFi
     }
   }
   EXPECT_TRUE(named) << evidence.dump();
-  auto states = store_->ListLogStates();
+  auto states = store_->logs().ListStates();
   ASSERT_TRUE(states.ok());
   ASSERT_EQ(states->size(), 1u);
   EXPECT_EQ((*states)[0].position(), 0u) << "the position moved past unproven entries";

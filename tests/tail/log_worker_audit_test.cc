@@ -19,10 +19,11 @@
 #include "judge/issuance_evaluator.h"
 #include "judge/watch_source.h"
 #include "nlohmann/json.hpp"
-#include "store/finding_store.h"
+#include "store/store.h"
 #include "tail/log_worker.h"
 #include "tests/ctlog/static_ct_fixture.h"
 #include "tests/fakes/directory_fetcher.h"
+#include "tests/fakes/store_fixture.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
 #include "tests/judge/fake_caa_resolver.h"
@@ -33,16 +34,10 @@ namespace {
 
 using Json = nlohmann::json;
 
-class LogWorkerAuditTest : public ::testing::Test {
+class LogWorkerAuditTest : public StoreFixture {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           absl::StrCat("caawatch_audit_", getpid(), "_",
-                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto store = store::FindingStore::Open(dir_.string());
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
+    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
     auto issuers = caa::IssuerMap::BuiltIn();
     ASSERT_TRUE(issuers.ok());
     issuers_ = std::make_unique<caa::IssuerMap>(std::move(*issuers));
@@ -62,11 +57,6 @@ class LogWorkerAuditTest : public ::testing::Test {
     ASSERT_TRUE(server.ok());
     server_ = std::move(*server);
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   void Grow(int pairs) {
     for (int i = 0; i < pairs; ++i) {
       ASSERT_TRUE(fakes::PlantCertificate(
@@ -99,7 +89,7 @@ class LogWorkerAuditTest : public ::testing::Test {
   std::vector<store::FindingRecord> Misbehaviours() {
     store::FindingQuery q;
     q.verdicts = {"log_misbehaviour"};
-    auto found = store_->ListFindings(q);
+    auto found = store_->findings().List(q);
     EXPECT_TRUE(found.ok()) << found.status();
     return found.ok() ? *found : std::vector<store::FindingRecord>{};
   }
@@ -110,16 +100,15 @@ class LogWorkerAuditTest : public ::testing::Test {
     return found.empty() ? Json() : Json::parse(found[0].evidence());
   }
   store::LogStateRecord State() {
-    auto state = store_->LoadLogState(std::string(log_->log_id().begin(), log_->log_id().end()));
+    auto state =
+        store_->logs().LoadState(std::string(log_->log_id().begin(), log_->log_id().end()));
     EXPECT_TRUE(state.ok() && state->has_value());
     return state.ok() && state->has_value() ? **state : store::LogStateRecord();
   }
   std::string LogId() const { return std::string(log_->log_id().begin(), log_->log_id().end()); }
 
-  std::filesystem::path dir_;
   FakeClock clock_{absl::FromUnixSeconds(1790000000)};
   Logger logger_{LogLevel::kError};
-  std::unique_ptr<store::FindingStore> store_;
   testing::FakeCaaResolver resolver_{&clock_};
   std::unique_ptr<caa::IssuerMap> issuers_;
   std::unique_ptr<judge::CaaObserver> observer_;
@@ -141,7 +130,7 @@ TEST_F(LogWorkerAuditTest, EveryDistinctHeadIsKeptWithItsSignatureAndIdenticalOn
   ASSERT_TRUE(worker->CatchUp(stop_).ok());  // The same head again: not stored twice.
   Grow(2);
   ASSERT_TRUE(worker->CatchUp(stop_).ok());
-  auto heads = store_->ListTreeHeads(LogId());
+  auto heads = store_->logs().ListTreeHeads(LogId());
   ASSERT_TRUE(heads.ok());
   ASSERT_EQ(heads->size(), 2u);
   EXPECT_EQ((*heads)[0].tree_size(), 6u);
@@ -157,19 +146,19 @@ TEST_F(LogWorkerAuditTest, AForkAtTheVerifiedSizeIsOneCriticalFindingWithBothSig
   auto worker = Worker();
   Grow(3);
   ASSERT_TRUE(worker->CatchUp(stop_).ok());
-  const uint64_t seq_before = *store_->LastSeq();
+  const uint64_t seq_before = *store_->findings().LastSeq();
   server_->SetMisbehaviour(fakes::Misbehaviour::kWrongRootSth);
   EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(worker->CatchUp(stop_).code(), absl::StatusCode::kDataLoss);  // Seen again...
   const Json evidence = OnlyEvidence();                                   // ...alerted once.
-  EXPECT_EQ(*store_->LastSeq(), seq_before + 1);
+  EXPECT_EQ(*store_->findings().LastSeq(), seq_before + 1);
   EXPECT_EQ(evidence["kind"], "fork");
   EXPECT_EQ(evidence["head"]["tree_size"], 6);
   EXPECT_EQ(evidence["against"]["tree_size"], 6);
   EXPECT_FALSE(evidence["head"]["tree_head_signature"].get<std::string>().empty());
   EXPECT_FALSE(evidence["against"]["tree_head_signature"].get<std::string>().empty());
   EXPECT_EQ(Misbehaviours()[0].severity(), "critical");
-  auto heads = store_->ListTreeHeads(LogId());
+  auto heads = store_->logs().ListTreeHeads(LogId());
   ASSERT_EQ(heads->size(), 2u);  // The forged head is kept as evidence.
   EXPECT_EQ((*heads)[0].audit() == "misbehaviour" || (*heads)[1].audit() == "misbehaviour", true);
 }
@@ -266,7 +255,7 @@ TEST_F(LogWorkerAuditTest, AHeadSeenBeforeTheTreeReachedItIsAuditedOnceItDoesAcr
   pending.set_timestamp_ms(forged->timestamp_ms);
   pending.set_signature(std::string(forged->signature.begin(), forged->signature.end()));
   pending.set_audit("pending");
-  ASSERT_TRUE(store_->PutTreeHead(pending).ok());
+  ASSERT_TRUE(store_->logs().PutTreeHead(pending).ok());
   Grow(3);  // The honest log reaches 10; the worker verifies it and then audits the head of 6.
   auto worker = Worker();
   EXPECT_TRUE(worker->CatchUp(stop_).ok());
@@ -274,7 +263,7 @@ TEST_F(LogWorkerAuditTest, AHeadSeenBeforeTheTreeReachedItIsAuditedOnceItDoesAcr
   EXPECT_EQ(evidence["kind"], "inconsistent");
   EXPECT_EQ(evidence["head"]["tree_size"], 6);
   EXPECT_EQ(evidence["against"]["tree_size"], 10);
-  auto stored = store_->GetTreeHead(LogId(), 6, pending.root_hash());
+  auto stored = store_->logs().GetTreeHead(LogId(), 6, pending.root_hash());
   ASSERT_TRUE(stored.ok() && stored->has_value());
   EXPECT_EQ((*stored)->audit(), "misbehaviour");
 }
@@ -293,7 +282,7 @@ class TiledLogWorkerTest : public LogWorkerAuditTest {
     return std::string(tiled_.log().log_id().begin(), tiled_.log().log_id().end());
   }
   store::LogStateRecord TiledState() {
-    auto state = store_->LoadLogState(TiledId());
+    auto state = store_->logs().LoadState(TiledId());
     EXPECT_TRUE(state.ok() && state->has_value());
     return state.ok() && state->has_value() ? **state : store::LogStateRecord();
   }

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/temp_dir.h"
 #include "watch/flat_arrays.h"
 #include "watch/watchlist.h"
 
@@ -149,14 +150,7 @@ TEST(WatchlistEncodingTest, DecodeRefusesArraysThatDescribeNoList) {
 
 class WatchlistIndexFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "watchlist_index_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-    path_ = WatchlistIndexPath(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void SetUp() override { path_ = WatchlistIndexPath(dir_.string()); }
 
   std::string ReadFile() const {
     std::ifstream in(path_, std::ios::binary);
@@ -166,7 +160,8 @@ class WatchlistIndexFileTest : public ::testing::Test {
     std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
   }
 
-  std::string dir_, path_;
+  TempDir dir_{"watchlist_index_test"};
+  std::string path_;
 };
 
 TEST_F(WatchlistIndexFileTest, KeyNamesTheTextsInOrder) {
@@ -194,7 +189,7 @@ TEST_F(WatchlistIndexFileTest, ASavedListLoadsUnderItsKeyOnly) {
   absl::StatusOr<Watchlist> replaced = LoadWatchlistIndex(path_, 43);
   ASSERT_TRUE(replaced.ok()) << replaced.status();
   EXPECT_EQ(replaced->size(), 1u);
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_), {}), 1);
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir_.path()), {}), 1);
 }
 
 // Any changed octet, from the header to the last array, is detected: the file is not used.
@@ -222,7 +217,7 @@ TEST_F(WatchlistIndexFileTest, ADamagedFileIsRefused) {
 }
 
 TEST_F(WatchlistIndexFileTest, SavingIntoAMissingDirectoryFailsCleanly) {
-  const std::string path = WatchlistIndexPath(dir_ + "/missing");
+  const std::string path = WatchlistIndexPath((dir_ / "missing").string());
   const absl::Status status = SaveWatchlistIndex(path, 1, MustBuild("a.example\n"));
   EXPECT_FALSE(status.ok());
   EXPECT_THAT(status.message(), HasSubstr("missing"));

@@ -1,0 +1,157 @@
+// Findings (SCHEMA.md `findings` and its indexes `by_seq`, `by_name`, `by_hash`, `by_verdict`,
+// `by_time`, `reeval`, with the matched certificates in `certs`): every finding under one key,
+// numbered by a gapless, never reused seq that alert streams resume from.
+#ifndef CAAWATCH_STORE_FINDINGS_H_
+#define CAAWATCH_STORE_FINDINGS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "rocksdb/write_batch.h"
+#include "store/database.h"
+#include "store/logs.h"
+#include "store/records.pb.h"
+
+namespace caawatch::store {
+
+// Everything one processed range of one log changes, committed atomically.
+struct CommitRequest {
+  std::optional<LogStateRecord> log_state;  // Absent for commits not tied to a log.
+  std::vector<FindingRecord> findings;      // seq is ignored on input.
+  // DER of matched certificates, keyed by their SHA-256 (deduplicated by the store).
+  std::vector<std::pair<std::string, std::string>> certificates;
+  // False for a commit that only advances log_state: it is written without waiting for the
+  // disk. A crash of the process keeps it; a power cut may take it back, and the entries are
+  // then read again. A commit that creates or changes a finding is always synced (its alert
+  // goes out once Commit returns), and syncing makes every earlier commit durable too.
+  bool sync = true;
+};
+
+struct CommitResult {
+  // Findings that did not exist before, with their new seq, in seq order.
+  std::vector<FindingRecord> created;
+  // Existing findings that gained entries or hashes (seq unchanged).
+  std::vector<FindingRecord> updated;
+};
+
+struct FindingQuery {
+  uint64_t after_seq = 0;                     // Only seq > after_seq.
+  std::vector<std::string> verdicts;          // Empty = any.
+  std::vector<std::string> severities;        // Empty = any.
+  absl::Time since = absl::InfinitePast();    // recorded_ms >= since.
+  absl::Time until = absl::InfiniteFuture();  // recorded_ms < until.
+  std::string log_id;                         // Raw bytes; empty = any.
+  size_t limit = 1000;
+  bool newest_first = false;  // Default ascending seq.
+};
+
+// Replaces the evaluation of an existing certificate finding (re-evaluation on late data).
+struct FindingUpdate {
+  enum class Alert {
+    kKeepSeq,  // Stored in place; subscribers are not told.
+    kNewSeq,   // The finding moves to a new seq, so it is streamed again, once.
+  };
+  // Identifies the finding by tbs_sha256 and carries the new evaluation: verdict, severity,
+  // reason, caa, issuer, unexpected_issuer_for and evaluated_ms replace the stored ones;
+  // everything else (entries, hashes, names) stays as stored.
+  FindingRecord finding;
+  // history_size() of the stored version the new evaluation was computed from: if another
+  // update landed since, this one is skipped (the caller re-reads and re-evaluates).
+  int based_on_revision = 0;
+  Alert alert = Alert::kKeepSeq;
+  std::string because;  // Recorded in the superseded revision.
+};
+
+class Findings {
+ public:
+  // Both borrowed; `logs` stages the log state of a Commit into the same batch.
+  Findings(Database* db, Logs* logs) : db_(db), logs_(logs) {}
+
+  // Atomic: the log state, every finding and certificate land together or not at all. A finding
+  // whose key (tbs_sha256 for certificates, leaf_hash for malformed_cert, misbehaviour_key for
+  // log_misbehaviour) already exists is merged: entries are united by (log_id, index), empty
+  // hashes filled in; its seq and verdict stay (only Update changes a verdict). New findings
+  // get consecutive seqs after the last one (seqs are shared with re-alerts, see Update).
+  [[nodiscard]] absl::StatusOr<CommitResult> Commit(CommitRequest request);
+
+  // Findings in seq order (each at its current seq: a re-alerted finding is listed once, at
+  // its new seq), read from one consistent snapshot.
+  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> List(const FindingQuery& query);
+  // Findings whose names include `name` (or, with `subtree`, any name at or below it), newest
+  // first.
+  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> ForName(const std::string& name,
+                                                                   bool subtree,
+                                                                   const FindingQuery& query);
+  // By certificate, precertificate or TBS SHA-256 (raw 32 bytes), or by the leaf hash of a
+  // malformed_cert finding.
+  [[nodiscard]] absl::StatusOr<std::optional<FindingRecord>> FindByHash(const std::string& sha256);
+  [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCertificateDer(
+      const std::string& sha256);
+  // Applies `updates` in one atomic batch. Each applied update pushes the stored evaluation
+  // onto the finding's history (with its seq) and replaces it; with Alert::kNewSeq the finding
+  // gets the next seq, its old seq is retired from by_seq and by_name, and first_seq keeps the
+  // original. Returns the applied findings as stored (skipped ones are absent: unknown key,
+  // not a certificate finding, or a based_on_revision that no longer matches).
+  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> Update(
+      std::vector<FindingUpdate> updates);
+  // Certificate findings whose earliest log timestamp (the end of their CAA windows) lies in
+  // [from, to], oldest first, at most `limit`. Served by an index: cost is proportional to the
+  // findings in the range, not to the store.
+  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> IssuedBetween(absl::Time from,
+                                                                         absl::Time to,
+                                                                         size_t limit);
+  // Findings whose current verdict is unknown_issuer, at most `limit`, by issuer (SPKI SHA-256,
+  // else DN). Served by an index holding only those findings.
+  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> WithUnknownIssuer(size_t limit);
+  // Highest seq assigned so far, 0 if none.
+  [[nodiscard]] absl::StatusOr<uint64_t> LastSeq();
+
+ private:
+  friend class Store;  // Opens: Load, StageVersion2Indexes, RaiseNextSeq.
+
+  // Reads the next seq and the newest record time.
+  [[nodiscard]] absl::Status Load();
+  // Stages the indexes of schema version 2 (by_verdict, by_time, reeval) built from the
+  // findings of a version 1 store.
+  [[nodiscard]] absl::Status StageVersion2Indexes(rocksdb::WriteBatch* batch);
+  // OpenOptions::min_next_seq: written (synced) when above the stored next seq.
+  [[nodiscard]] absl::Status RaiseNextSeq(uint64_t min_next_seq);
+  absl::StatusOr<std::optional<FindingRecord>> FindingAt(
+      const std::string& finding_key, const rocksdb::Snapshot* snapshot = nullptr);
+  // The finding at `seq` by by_seq, if it is still there (a re-alert retires its old seq).
+  absl::StatusOr<std::optional<FindingRecord>> FindingAtSeq(uint64_t seq,
+                                                            const rocksdb::Snapshot* snapshot);
+  // Findings named by the values of the reeval keys starting with `from` and below `to`.
+  absl::StatusOr<std::vector<FindingRecord>> FindingsByReevalRange(const std::string& from,
+                                                                   const std::string& to,
+                                                                   size_t limit);
+  // The reeval index entries a finding's current state calls for.
+  void PutReevalKeys(const FindingRecord& f, const std::string& key, rocksdb::WriteBatch* batch);
+  // The first seq recorded at or after `ms` (next_seq when none): by_time turns a time range
+  // into a seq range.
+  absl::StatusOr<uint64_t> FirstSeqAtOrAfter(int64_t ms);
+  // Seqs in [lo, hi) with one of `verdicts`, at most `limit` per verdict, in query order.
+  absl::StatusOr<std::vector<uint64_t>> SeqsWithVerdicts(const FindingQuery& q, uint64_t lo,
+                                                         uint64_t hi,
+                                                         const rocksdb::Snapshot* snapshot);
+  static bool Matches(const FindingRecord& f, const FindingQuery& query);
+
+  Database* const db_;
+  Logs* const logs_;
+  absl::Mutex commit_mu_;  // Serialises read-modify-write of findings and seq allocation.
+  uint64_t next_seq_ ABSL_GUARDED_BY(commit_mu_) = 1;
+  int64_t last_recorded_ms_ ABSL_GUARDED_BY(commit_mu_) = 0;  // Of the newest finding.
+};
+
+}  // namespace caawatch::store
+
+#endif  // CAAWATCH_STORE_FINDINGS_H_

@@ -1,0 +1,47 @@
+// What the store keeps per CT log: its position (SCHEMA.md `log_state`, committed with the
+// findings of the range it covers, see Findings::Commit) and the tree heads it signed
+// (`tree_heads`).
+#ifndef CAAWATCH_STORE_LOGS_H_
+#define CAAWATCH_STORE_LOGS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rocksdb/write_batch.h"
+#include "store/database.h"
+#include "store/records.pb.h"
+
+namespace caawatch::store {
+
+class Logs {
+ public:
+  explicit Logs(Database* db) : db_(db) {}  // Borrowed.
+
+  [[nodiscard]] absl::StatusOr<std::optional<LogStateRecord>> LoadState(const std::string& log_id);
+  // Every log's state, by log ID.
+  [[nodiscard]] absl::StatusOr<std::vector<LogStateRecord>> ListStates();
+  // Adds `state` to `batch`, replacing the log's stored state when the batch is written: a
+  // position lands atomically with what was found before it.
+  void StageState(const LogStateRecord& state, rocksdb::WriteBatch* batch);
+
+  // Replaces the record of the same log, size and root; synced (evidence). kInvalidArgument
+  // without a 32-byte log ID and root.
+  [[nodiscard]] absl::Status PutTreeHead(const TreeHeadRecord& head);
+  [[nodiscard]] absl::StatusOr<std::optional<TreeHeadRecord>> GetTreeHead(
+      const std::string& log_id, uint64_t tree_size, const std::string& root_hash);
+  // Every head of the log, by tree size then root; at most `limit`.
+  [[nodiscard]] absl::StatusOr<std::vector<TreeHeadRecord>> ListTreeHeads(const std::string& log_id,
+                                                                          size_t limit = 100000);
+
+ private:
+  Database* const db_;
+};
+
+}  // namespace caawatch::store
+
+#endif  // CAAWATCH_STORE_LOGS_H_

@@ -1,0 +1,56 @@
+// The one way the store walks a column family: a bounded key range, forward or backward, at
+// most `limit` entries, optionally at a snapshot. Every listing and index walk goes through it,
+// so none can run past its range or swallow an iterator error.
+#ifndef CAAWATCH_STORE_SCAN_H_
+#define CAAWATCH_STORE_SCAN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "store/database.h"
+
+namespace caawatch::store {
+
+// Keys k with lower <= k < upper; an empty upper means the end of the family.
+struct KeyRange {
+  std::string lower;
+  std::string upper;
+
+  // Every key starting with `prefix` (and no key of a neighbour that merely sorts near it).
+  static KeyRange Prefix(absl::string_view prefix);
+  // The whole family.
+  static KeyRange All() { return KeyRange{}; }
+};
+
+// The smallest key above `key`: resuming a forward scan after the last key it returned is
+// scanning from KeyAfter(last).
+std::string KeyAfter(absl::string_view key);
+
+struct ScanOptions {
+  bool reverse = false;  // Highest key first.
+  // At most this many entries are passed to the visitor.
+  size_t limit = std::numeric_limits<size_t>::max();
+  const rocksdb::Snapshot* snapshot = nullptr;  // Null: the current state.
+};
+
+enum class ScanStep { kNext, kStop };
+// Sees each entry in key order (reverse order with ScanOptions::reverse); an error ends the
+// scan and is Scan's result.
+using ScanVisitor =
+    absl::FunctionRef<absl::StatusOr<ScanStep>(absl::string_view key, absl::string_view value)>;
+
+// Calls `visit` for the entries of `family` in `range`. An absent family (a reader of a store
+// no writer has upgraded) is empty. Errors: the visitor's, or the iterator's (kDataLoss for a
+// damaged file, as FromRocks says) naming the family.
+[[nodiscard]] absl::Status Scan(const Database& db, Family family, const KeyRange& range,
+                                const ScanOptions& options, ScanVisitor visit);
+
+}  // namespace caawatch::store
+
+#endif  // CAAWATCH_STORE_SCAN_H_
