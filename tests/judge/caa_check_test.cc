@@ -28,7 +28,7 @@ TEST(CaaCheckerTest, AUnicodeNameIsCheckedAsItsALabels) {
   ASSERT_EQ(result->names.size(), 1u);
   EXPECT_EQ(result->names[0].name, "*.xn--bcher-kva.example");
   EXPECT_EQ(result->names[0].relevant_name, "xn--bcher-kva.example");
-  EXPECT_EQ(result->verdict, "forbidden");
+  EXPECT_EQ(result->verdict, store::Verdict::kForbidden);
 }
 
 TEST(CaaCheckerTest, ANameThatIsNoDomainNameIsRefusedQuoted) {
