@@ -9,6 +9,8 @@ packages=(
   libabsl-dev libssl-dev libcurl4-openssl-dev nlohmann-json3-dev librocksdb-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libunbound-dev libevent-dev dns-root-data libxxhash-dev
+  # the command line's parser (header-only: subcommands, typed options, generated help)
+  libcli11-dev
   # caawatch's malloc (tcmalloc_minimal; cli/CMakeLists.txt says why)
   libgoogle-perftools-dev
   # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client, zlib (a

@@ -21,16 +21,27 @@ planted=(
   "server/service.cc tail/log_worker.h"
   "monitor/supervisor.cc cli/table.h"
   "base/clock.h watch/watchlist.h"
+  "base/hex.h names/domain_name.h"
+  "names/domain_name.cc ctlog/punycode.h"
+  "names/domain_name.h watch/watchlist.h"
+  "watch/watchlist.cc tail/log_worker.h"
+  "cli/run_command.cc store/finding_store.h"
+  "cli/caa_command.cc caa/relevant_set.h"
+  "cli/findings_command.cc ctlog/leaf.h"
+  "cli/context.h store/wal_recovery.h"
 )
 for case in "${planted[@]}"; do
   read -r file include <<<"$case"
   rm -rf "$tmp/tree" && mkdir "$tmp/tree"
-  for d in base ctlog caa store watch judge tail server monitor cli; do cp -r "$root/$d" "$tmp/tree/"; done
+  for d in base names ctlog caa store watch judge tail server monitor cli; do
+    if [ -d "$root/$d" ]; then cp -r "$root/$d" "$tmp/tree/"; fi
+  done
+  mkdir -p "$(dirname "$tmp/tree/$file")"  # A room not in this tree yet gets the planted file alone.
   echo "#include \"$include\"" >>"$tmp/tree/$file"
   if bash "$check" "$tmp/tree" 2>/dev/null; then
     echo "FAIL: $include planted in $file passed the check" >&2
     failures=$((failures + 1))
   fi
 done
-echo "$(( ${#planted[@]} - failures )) passed, $failures failed"
+echo "planted includes: $(( ${#planted[@]} - failures )) refused, $failures passed"
 [ "$failures" -eq 0 ]
