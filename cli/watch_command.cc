@@ -13,12 +13,12 @@
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
 #include "base/quoted_input.h"
+#include "caawatch/v1/monitor.grpc.pb.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/static_watches.h"
 #include "cli/table.h"
 #include "nlohmann/json.hpp"
-#include "proto/caawatch/v1/monitor.grpc.pb.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::cli {
