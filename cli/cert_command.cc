@@ -53,23 +53,17 @@ void PrintHuman(const store::FindingRecord& f) {
   std::printf("  reason:   %s\n", f.reason().c_str());
 }
 
-}  // namespace
+struct CertOptions {
+  CommonOptions common;
+  std::string hash;
+  bool pem = false;
+};
 
-int CertCommand(const Args& args) {
-  std::vector<FlagSpec> specs = CommonFlags();
-  specs.push_back({"pem", "", "print the stored certificate (or precertificate) as PEM"});
-  FlagParser parser("cert", "SHA256 [flags]",
-                    "Shows the finding of one certificate, found by the SHA-256 of the "
-                    "certificate, the precertificate or the TBS (hex), or, for a malformed "
-                    "certificate, by its log entry's leaf hash.",
-                    specs);
-  auto prepared = Prepare(parser, args);
+int Cert(const CertOptions& options) {
+  auto prepared = Prepare(options.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
-  if (ctx.flags.positional().size() != 1) {
-    return Fail(absl::InvalidArgumentError("cert takes exactly one SHA256"), 2);
-  }
-  absl::StatusOr<std::vector<uint8_t>> hash = HexDecode(ctx.flags.positional()[0]);
+  absl::StatusOr<std::vector<uint8_t>> hash = HexDecode(options.hash);
   if (!hash.ok() || hash->size() != 32) {
     return Fail(absl::InvalidArgumentError("SHA256 must be 64 hex digits"), 2);
   }
@@ -82,7 +76,7 @@ int CertCommand(const Args& args) {
   if (!finding->has_value()) {
     return Fail(absl::NotFoundError("no finding for this hash"));
   }
-  if (ctx.flags.Has("pem")) {
+  if (options.pem) {
     for (const std::string& h : {raw, (*finding)->cert_sha256(), (*finding)->precert_sha256()}) {
       absl::StatusOr<std::optional<std::string>> der = (*store)->findings().GetCertificateDer(h);
       if (der.ok() && der->has_value()) {
@@ -98,6 +92,22 @@ int CertCommand(const Args& args) {
     PrintHuman(**finding);
   }
   return 0;
+}
+
+}  // namespace
+
+Command AddCertCommand(CLI::App* app) {
+  CLI::App* cert = app->add_subcommand(
+      "cert", "one certificate: names, issuer, log entries, verdict, CAA evidence");
+  cert->footer(
+      "Shows the finding of one certificate, found by the SHA-256 of the certificate, the "
+      "precertificate or the TBS (hex), or, for a malformed certificate, by its log entry's "
+      "leaf hash.");
+  auto options = std::make_shared<CertOptions>();
+  cert->add_option("SHA256", options->hash, "64 hex digits")->required();
+  AddCommonOptions(cert, &options->common);
+  cert->add_flag("--pem", options->pem, "print the stored certificate (or precertificate) as PEM");
+  return {cert, [options] { return Cert(*options); }};
 }
 
 }  // namespace caawatch::cli

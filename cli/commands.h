@@ -1,25 +1,34 @@
-// The subcommands of `caawatch`: each takes the arguments after its name and returns the exit
-// code. Errors go to stderr as one line; --help prints usage and exits 0.
+// The subcommands of `caawatch`. Each Add*Command declares its subcommand on the program's
+// CLI11 app (options, positionals, generated help) and returns what runs it once parsing chose
+// it: the options live in that closure. A run returns the exit code; errors go to stderr as one
+// line.
 #ifndef CAAWATCH_CLI_COMMANDS_H_
 #define CAAWATCH_CLI_COMMANDS_H_
 
-#include <string>
-#include <vector>
+#include <functional>
+
+#include "CLI/App.hpp"
 
 namespace caawatch::cli {
 
-using Args = std::vector<std::string>;
+struct Command {
+  CLI::App* app = nullptr;  // The subcommand, owned by its parent app.
+  std::function<int()> run;
+};
 
-int RunCommand(const Args& args);
-int FindingsCommand(const Args& args);
-int HistoryCommand(const Args& args);
-int CertCommand(const Args& args);
-int InspectCommand(const Args& args);
-int CaaCommand(const Args& args);
-int WatchCommand(const Args& args);
-int StatusCommand(const Args& args);
-int SubscribeCommand(const Args& args);
-int IssuersCommand(const Args& args);
+Command AddRunCommand(CLI::App* app);
+Command AddFindingsCommand(CLI::App* app);
+Command AddHistoryCommand(CLI::App* app);
+Command AddCertCommand(CLI::App* app);
+Command AddInspectCommand(CLI::App* app);
+Command AddCaaCommand(CLI::App* app);
+Command AddWatchCommand(CLI::App* app);
+Command AddStatusCommand(CLI::App* app);
+Command AddSubscribeCommand(CLI::App* app);
+Command AddIssuersCommand(CLI::App* app);
+
+// For a command with subcommands of its own (caa check|history, ...): runs the one parsed.
+std::function<int()> RunParsed(std::vector<Command> commands);
 
 }  // namespace caawatch::cli
 

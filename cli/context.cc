@@ -37,40 +37,27 @@ int Fail(const absl::Status& status, int exit_code) {
   return exit_code;
 }
 
-std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& args) {
-  absl::StatusOr<ParsedFlags> flags = parser.Parse(args);
-  if (!flags.ok()) {
-    if (absl::IsCancelled(flags.status())) {
-      std::fputs(parser.Usage().c_str(), stdout);
-      return 0;
-    }
-    return Fail(flags.status(), 2);
-  }
+std::variant<CommandContext, int> Prepare(const CommonOptions& options) {
   CommandContext context;
-  context.flags = std::move(*flags);
-  context.json = context.flags.Has("json");
+  context.json = options.json;
   monitor::MonitorConfig defaults;
   defaults.data_dir = DefaultDataDir();
-  if (context.flags.Has("config")) {
+  if (options.config) {
     absl::StatusOr<std::string> text =
-        ReadBoundedFile(context.flags.Get("config"), kMaxConfigFileBytes, "--config");
+        ReadBoundedFile(*options.config, kMaxConfigFileBytes, "--config");
     if (!text.ok()) return Fail(text.status(), 2);
     absl::StatusOr<monitor::MonitorConfig> config = monitor::ParseConfig(*text, defaults);
-    if (!config.ok()) {
-      return Fail(Annotate(config.status(), QuoteInput(context.flags.Get("config"))), 2);
-    }
+    if (!config.ok()) return Fail(Annotate(config.status(), QuoteInput(*options.config)), 2);
     context.config = std::move(*config);
   } else {
     context.config = defaults;
   }
-  if (context.flags.Has("data-dir")) context.config.data_dir = context.flags.Get("data-dir");
+  if (options.data_dir) context.config.data_dir = *options.data_dir;
   return context;
 }
 
 absl::StatusOr<std::unique_ptr<store::Store>> OpenStoreForReading(const CommandContext& context) {
-  store::OpenOptions options;
-  options.read_only = true;
-  return store::Store::Open(context.config.data_dir, options);
+  return monitor::OpenStoreForReading(context.config.data_dir);
 }
 
 absl::StatusOr<std::unique_ptr<store::Store>> OpenStoreForWriting(const CommandContext& context,
@@ -84,7 +71,7 @@ absl::StatusOr<std::unique_ptr<store::Store>> OpenStoreForWriting(const CommandC
     }
   }
   // The store's errors say what they are (locked, damaged, read-only, permission denied).
-  return store::Store::Open(dir);
+  return monitor::OpenStoreForWriting(dir);
 }
 
 }  // namespace caawatch::cli

@@ -1,5 +1,6 @@
-// What every command resolves first: flags parsed, the configuration (file over defaults, flags
-// over file), the data directory, and the store opened for the command's needs.
+// What every command resolves first, once CLI11 has parsed its options: the configuration (file
+// over defaults, flags over file), the data directory, and the store opened for the command's
+// needs.
 #ifndef CAAWATCH_CLI_CONTEXT_H_
 #define CAAWATCH_CLI_CONTEXT_H_
 
@@ -11,22 +12,20 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "base/log.h"
-#include "cli/commands.h"
-#include "cli/flags.h"
+#include "cli/options.h"
 #include "monitor/config.h"
-#include "store/store.h"
+#include "monitor/store_access.h"
 
 namespace caawatch::cli {
 
 struct CommandContext {
-  ParsedFlags flags;
   monitor::MonitorConfig config;
   bool json = false;
 };
 
-// Parses flags and loads the config. Returns the exit code to end with instead of a context
-// when the command should stop (--help: 0, bad usage: 2).
-std::variant<CommandContext, int> Prepare(const FlagParser& parser, const Args& args);
+// Loads the config (--config over the defaults, --data-dir over it). Returns the exit code to
+// end with instead of a context when the command should stop (2: the file cannot be used).
+std::variant<CommandContext, int> Prepare(const CommonOptions& options);
 
 // Opens the store of `context` for reading while `caawatch run` may hold it for writing.
 // kNotFound with a clear message if there is no store yet; other errors as store::Store::Open.

@@ -13,36 +13,49 @@
 #include "cli/context.h"
 #include "cli/finding_json.h"
 #include "cli/table.h"
+#include "monitor/verdict_names.h"
 #include "server/finding_convert.h"
-#include "store/verdict.h"
 
 namespace caawatch::cli {
 namespace {
 
-std::vector<FlagSpec> QueryFlags() {
-  std::vector<FlagSpec> specs = CommonFlags();
-  specs.push_back({"since", "TIME", "only findings recorded at or after TIME (RFC 3339 or date)"});
-  specs.push_back({"until", "TIME", "only findings recorded before TIME"});
-  specs.push_back({"verdict", "VERDICT", "only this verdict (repeatable; e.g. forbidden)", true});
-  specs.push_back({"limit", "N", "at most N findings (default 1000)"});
-  return specs;
+// The filters `findings` and `history` share.
+struct QueryOptions {
+  CommonOptions common;
+  std::optional<std::string> since;
+  std::optional<std::string> until;
+  std::vector<std::string> verdicts;
+  std::optional<uint64_t> limit;
+};
+
+void AddQueryOptions(CLI::App* app, QueryOptions* options) {
+  AddCommonOptions(app, &options->common);
+  app->add_option("--since", options->since,
+                  "only findings recorded at or after TIME (RFC 3339 or date)")
+      ->type_name("TIME")
+      ->check(Rfc3339Time());
+  app->add_option("--until", options->until, "only findings recorded before TIME")
+      ->type_name("TIME")
+      ->check(Rfc3339Time());
+  AddRepeatable(app, "--verdict", &options->verdicts, "VERDICT",
+                "only this verdict (e.g. forbidden; a comma-separated list too)");
+  app->add_option("--limit", options->limit, "at most N findings (default 1000)")
+      ->type_name("N")
+      ->check(NonNegativeInteger());
 }
 
-absl::StatusOr<store::FindingQuery> QueryFromFlags(const ParsedFlags& flags) {
+absl::StatusOr<store::FindingQuery> QueryFromFlags(const QueryOptions& flags) {
   store::FindingQuery query;
-  CAAWATCH_ASSIGN_OR_RETURN(std::optional<absl::Time> since, flags.GetTime("since"));
-  CAAWATCH_ASSIGN_OR_RETURN(std::optional<absl::Time> until, flags.GetTime("until"));
-  CAAWATCH_ASSIGN_OR_RETURN(std::optional<uint64_t> limit, flags.GetUint("limit"));
-  if (since) query.since = *since;
-  if (until) query.until = *until;
-  if (limit) query.limit = *limit;
-  for (const std::string& v : flags.GetAll("verdict")) {
+  if (const std::optional<absl::Time> since = TimeOption(flags.since)) query.since = *since;
+  if (const std::optional<absl::Time> until = TimeOption(flags.until)) query.until = *until;
+  if (flags.limit) query.limit = *flags.limit;
+  for (const std::string& v : flags.verdicts) {
     for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
-      absl::StatusOr<store::Verdict> verdict = store::VerdictFromName(part);
+      absl::StatusOr<store::Verdict> verdict = monitor::VerdictFromName(part);
       if (!verdict.ok()) {
         return absl::InvalidArgumentError(absl::StrCat("--verdict: unknown verdict '", part, "'"));
       }
-      query.verdicts.push_back(store::VerdictName(*verdict));
+      query.verdicts.push_back(monitor::VerdictName(*verdict));
     }
   }
   return query;
@@ -74,25 +87,22 @@ void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json)
   }
 }
 
-}  // namespace
+struct FindingsOptions {
+  QueryOptions query;
+  std::optional<std::string> log;
+  std::optional<uint64_t> after;
+};
 
-int FindingsCommand(const Args& args) {
-  std::vector<FlagSpec> specs = QueryFlags();
-  specs.push_back({"log", "LOG_ID", "only findings with an entry in this log (base64 log ID)"});
-  specs.push_back({"after", "SEQ", "only findings with seq > SEQ"});
-  FlagParser parser("findings", "[flags]", "Lists stored findings, oldest first (seq order).",
-                    specs);
-  auto prepared = Prepare(parser, args);
+int Findings(const FindingsOptions& options) {
+  auto prepared = Prepare(options.query.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
-  absl::StatusOr<store::FindingQuery> query = QueryFromFlags(ctx.flags);
+  absl::StatusOr<store::FindingQuery> query = QueryFromFlags(options.query);
   if (!query.ok()) return Fail(query.status(), 2);
-  absl::StatusOr<std::optional<uint64_t>> after = ctx.flags.GetUint("after");
-  if (!after.ok()) return Fail(after.status(), 2);
-  if (*after) query->after_seq = **after;
-  if (ctx.flags.Has("log")) {
+  if (options.after) query->after_seq = *options.after;
+  if (options.log) {
     std::string raw;
-    if (!absl::Base64Unescape(ctx.flags.Get("log"), &raw) || raw.size() != 32) {
+    if (!absl::Base64Unescape(*options.log, &raw) || raw.size() != 32) {
       return Fail(absl::InvalidArgumentError("--log: not a base64 log ID"), 2);
     }
     query->log_id = raw;
@@ -105,29 +115,56 @@ int FindingsCommand(const Args& args) {
   return 0;
 }
 
-int HistoryCommand(const Args& args) {
-  std::vector<FlagSpec> specs = QueryFlags();
-  specs.push_back({"subtree", "", "include every name below NAME"});
-  FlagParser parser("history", "NAME [flags]",
-                    "Findings for certificates naming NAME, newest first.", specs);
-  auto prepared = Prepare(parser, args);
+struct HistoryOptions {
+  QueryOptions query;
+  std::string name;
+  bool subtree = false;
+};
+
+int History(const HistoryOptions& options) {
+  auto prepared = Prepare(options.query.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
-  if (ctx.flags.positional().size() != 1) {
-    return Fail(absl::InvalidArgumentError("history takes exactly one NAME"), 2);
-  }
-  absl::StatusOr<store::FindingQuery> query = QueryFromFlags(ctx.flags);
+  absl::StatusOr<store::FindingQuery> query = QueryFromFlags(options.query);
   if (!query.ok()) return Fail(query.status(), 2);
   query->newest_first = true;
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  std::string name = absl::AsciiStrToLower(ctx.flags.positional()[0]);
+  std::string name = absl::AsciiStrToLower(options.name);
   while (absl::EndsWith(name, ".")) name.pop_back();
   absl::StatusOr<std::vector<store::FindingRecord>> findings =
-      (*store)->findings().ForName(name, ctx.flags.Has("subtree"), *query);
+      (*store)->findings().ForName(name, options.subtree, *query);
   if (!findings.ok()) return Fail(findings.status());
   PrintFindings(*findings, ctx.json);
   return 0;
+}
+
+}  // namespace
+
+Command AddFindingsCommand(CLI::App* app) {
+  CLI::App* findings =
+      app->add_subcommand("findings", "list findings (--verdict, --since, --until, --log)");
+  findings->footer("Lists stored findings, oldest first (seq order).");
+  auto options = std::make_shared<FindingsOptions>();
+  AddQueryOptions(findings, &options->query);
+  findings
+      ->add_option("--log", options->log, "only findings with an entry in this log (base64 log ID)")
+      ->type_name("LOG_ID");
+  findings->add_option("--after", options->after, "only findings with seq > SEQ")
+      ->type_name("SEQ")
+      ->check(NonNegativeInteger());
+  return {findings, [options] { return Findings(*options); }};
+}
+
+Command AddHistoryCommand(CLI::App* app) {
+  CLI::App* history =
+      app->add_subcommand("history", "findings for NAME (--subtree for everything below it)");
+  history->footer("Findings for certificates naming NAME, newest first.");
+  auto options = std::make_shared<HistoryOptions>();
+  history->add_option("NAME", options->name, "a DNS name")->required();
+  AddQueryOptions(history, &options->query);
+  history->add_flag("--subtree", options->subtree, "include every name below NAME");
+  return {history, [options] { return History(*options); }};
 }
 
 }  // namespace caawatch::cli

@@ -177,26 +177,36 @@ bool InspectFile(const CommandContext& ctx, const std::string& path, bool name_f
   return true;
 }
 
+struct InspectOptions {
+  std::vector<std::string> paths;
+  bool json = false;
+};
+
+int Inspect(const InspectOptions& options) {
+  CommandContext ctx;  // No configuration, no store.
+  ctx.json = options.json;
+  bool all_ok = true;
+  for (const std::string& path : options.paths) {
+    all_ok &= InspectFile(ctx, path, options.paths.size() > 1);
+  }
+  return all_ok ? 0 : 1;
+}
+
 }  // namespace
 
-int InspectCommand(const Args& args) {
-  FlagParser parser("inspect", "FILE... [--json]",
-                    "Decodes each FILE: a PEM (several blocks allowed) or DER certificate or "
-                    "precertificate, a binary MerkleTreeLeaf, or a get-entries JSON response, and "
-                    "prints its identities, issuer, validity, SHA-256 and TBS hash. Needs no "
-                    "store. - reads stdin. A FILE that cannot be read or decoded is reported on "
-                    "stderr and makes the exit code 1; the others are still printed.",
-                    {{"json", "", "print one JSON object per certificate (with its \"file\")"}});
-  auto prepared = Prepare(parser, args);
-  if (auto* code = std::get_if<int>(&prepared)) return *code;
-  CommandContext& ctx = std::get<CommandContext>(prepared);
-  const std::vector<std::string>& paths = ctx.flags.positional();
-  if (paths.empty()) {
-    return Fail(absl::InvalidArgumentError("inspect takes one or more FILEs (- for stdin)"), 2);
-  }
-  bool all_ok = true;
-  for (const std::string& path : paths) all_ok &= InspectFile(ctx, path, paths.size() > 1);
-  return all_ok ? 0 : 1;
+Command AddInspectCommand(CLI::App* app) {
+  CLI::App* inspect =
+      app->add_subcommand("inspect", "decode a PEM/DER certificate, precertificate or CT leaf");
+  inspect->footer(
+      "Decodes each FILE: a PEM (several blocks allowed) or DER certificate or precertificate, a "
+      "binary MerkleTreeLeaf, or a get-entries JSON response, and prints its identities, issuer, "
+      "validity, SHA-256 and TBS hash. Needs no store. - reads stdin. A FILE that cannot be read "
+      "or decoded is reported on stderr and makes the exit code 1; the others are still printed.");
+  auto options = std::make_shared<InspectOptions>();
+  inspect->add_option("FILE", options->paths, "files to decode (- for stdin)")->required();
+  inspect->add_flag("--json", options->json,
+                    "print one JSON object per certificate (with its \"file\")");
+  return {inspect, [options] { return Inspect(*options); }};
 }
 
 }  // namespace caawatch::cli

@@ -14,12 +14,10 @@
 #include "absl/strings/str_join.h"
 #include "base/bounded_file.h"
 #include "base/status_macros.h"
-#include "caa/ccadb_import.h"
-#include "caa/issuer_map.h"
-#include "caa/issuer_store.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/table.h"
+#include "monitor/issuer_maps.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
@@ -40,7 +38,7 @@ void PrintImport(const std::string& file, const std::string& saved_to,
                  const caa::ImportResult& result, bool json) {
   if (json) {
     nlohmann::json out = {{"file", file},
-                          {"source", std::string(caa::ImportSourceName(result.source))},
+                          {"source", monitor::ImportSourceName(result.source)},
                           {"rows", result.rows_read},
                           {"entries", result.map.entries().size()},
                           {"identifiers", result.IdentifierCount()},
@@ -54,7 +52,7 @@ void PrintImport(const std::string& file, const std::string& saved_to,
   }
   std::printf("imported %zu CA entries with %zu CAA identifiers from %s (%s, %zu rows read)\n",
               result.map.entries().size(), result.IdentifierCount(), file.c_str(),
-              std::string(caa::ImportSourceName(result.source)).c_str(), result.rows_read);
+              monitor::ImportSourceName(result.source).c_str(), result.rows_read);
   if (!saved_to.empty()) std::printf("saved to %s\n", saved_to.c_str());
   if (result.rejections.empty()) return;
   std::printf("%zu rejected:\n", result.rejections.size());
@@ -67,41 +65,42 @@ void PrintImport(const std::string& file, const std::string& saved_to,
   }
 }
 
-int Import(const CommandContext& ctx, const std::vector<std::string>& files) {
-  if (files.size() != 1) {
-    return Fail(absl::InvalidArgumentError("usage: caawatch issuers import FILE"), 2);
-  }
+struct ImportOptions {
+  CommonOptions common;
+  std::string file;
+  std::optional<std::string> ski_spki;
+  bool replace = false;
+};
+
+int Import(const ImportOptions& options) {
+  auto prepared = Prepare(options.common);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  const CommandContext& ctx = std::get<CommandContext>(prepared);
   const std::string& data_dir = ctx.config.data_dir;
-  absl::StatusOr<std::string> text = ReadWholeFile(files[0]);
+  absl::StatusOr<std::string> text = ReadWholeFile(options.file);
   if (!text.ok()) return Fail(text.status(), 2);
-  absl::StatusOr<caa::IssuerMap> effective = caa::LoadIssuerMap(data_dir);
+  absl::StatusOr<caa::IssuerMap> effective = monitor::LoadEffectiveIssuerMap(data_dir);
   if (!effective.ok()) return Fail(effective.status());
-  caa::ImportOptions options;
-  options.known = &*effective;
-  std::map<std::string, std::string> spki_by_ski;
-  if (ctx.flags.Has("ski-spki")) {
-    absl::StatusOr<std::string> table = ReadWholeFile(ctx.flags.Get("ski-spki"));
+  std::optional<monitor::SkiSpkiTable> spki_by_ski;
+  if (options.ski_spki) {
+    absl::StatusOr<std::string> table = ReadWholeFile(*options.ski_spki);
     if (!table.ok()) return Fail(table.status(), 2);
-    absl::StatusOr<std::map<std::string, std::string>> parsed = caa::ParseSkiSpkiCsv(*table);
-    if (!parsed.ok()) return Fail(Annotate(parsed.status(), ctx.flags.Get("ski-spki")), 2);
+    absl::StatusOr<monitor::SkiSpkiTable> parsed = monitor::ParseSkiSpkiTable(*table);
+    if (!parsed.ok()) return Fail(Annotate(parsed.status(), *options.ski_spki), 2);
     spki_by_ski = *std::move(parsed);
-    options.spki_by_ski = &spki_by_ski;
   }
-  absl::StatusOr<caa::ImportResult> result = caa::ImportIssuerFile(*text, options);
-  if (!result.ok()) return Fail(Annotate(result.status(), files[0]), 2);
+  absl::StatusOr<caa::ImportResult> result = monitor::ParseIssuerImport(
+      *text, *effective, spki_by_ski.has_value() ? &*spki_by_ski : nullptr);
+  if (!result.ok()) return Fail(Annotate(result.status(), options.file), 2);
   if (result->map.entries().empty()) {
-    PrintImport(files[0], "", *result, ctx.json);
+    PrintImport(options.file, "", *result, ctx.json);
     return Fail(absl::InvalidArgumentError(
-        absl::StrCat(files[0], ": nothing to import, the stored map is unchanged")));
+        absl::StrCat(options.file, ": nothing to import, the stored map is unchanged")));
   }
-  absl::StatusOr<caa::IssuerMap> user =
-      ctx.flags.Has("replace") ? caa::IssuerMap::FromJson("[]") : caa::LoadUserIssuerMap(data_dir);
-  if (!user.ok()) return Fail(user.status());
-  user->Merge(result->map);
-  if (absl::Status saved = caa::SaveUserIssuerMap(data_dir, *user); !saved.ok()) {
-    return Fail(saved);
-  }
-  PrintImport(files[0], caa::UserIssuerMapPath(data_dir), *result, ctx.json);
+  absl::StatusOr<std::string> saved_to =
+      monitor::SaveImportedIssuers(data_dir, result->map, options.replace);
+  if (!saved_to.ok()) return Fail(saved_to.status());
+  PrintImport(options.file, *saved_to, *result, ctx.json);
   return 0;
 }
 
@@ -120,16 +119,18 @@ bool HasOwner(const caa::IssuerMap& map, const std::string& owner) {
   return false;
 }
 
-int List(const CommandContext& ctx) {
-  absl::StatusOr<caa::IssuerMap> built_in = caa::IssuerMap::BuiltIn();
-  if (!built_in.ok()) return Fail(built_in.status());
-  absl::StatusOr<caa::IssuerMap> user = caa::LoadUserIssuerMap(ctx.config.data_dir);
-  if (!user.ok()) return Fail(user.status());
-  caa::IssuerMap effective = *built_in;
-  effective.Merge(*user);
+int List(const CommonOptions& options) {
+  auto prepared = Prepare(options);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  const CommandContext& ctx = std::get<CommandContext>(prepared);
+  absl::StatusOr<monitor::IssuerMaps> maps = monitor::LoadIssuerMaps(ctx.config.data_dir);
+  if (!maps.ok()) return Fail(maps.status());
+  const caa::IssuerMap* built_in = &maps->built_in;
+  const caa::IssuerMap* user = &maps->user;
+  const caa::IssuerMap& effective = maps->effective;
   if (ctx.json) {
     for (const caa::CaEntry& e : effective.entries()) {
-      std::puts(caa::CaEntryJsonLine(e).c_str());
+      std::puts(monitor::IssuerEntryJsonLine(e).c_str());
     }
     return 0;
   }
@@ -147,29 +148,38 @@ int List(const CommandContext& ctx) {
 
 }  // namespace
 
-int IssuersCommand(const Args& args) {
-  std::vector<FlagSpec> specs = CommonFlags();
-  specs.push_back({"ski-spki", "FILE",
-                   "import: crt.sh ski_spkisha256.csv, adds the SPKI SHA-256 of every imported "
-                   "key identifier"});
-  specs.push_back({"replace", "", "import: replace the stored map instead of adding to it"});
-  FlagParser parser(
-      "issuers", "import FILE [--ski-spki FILE] [--replace] | list",
-      "import: adds CA -> CAA identifier entries from a CCADB CSV export (the CAA Identifiers "
-      "report, or the All Certificate Records report for owners already known) or from a JSON "
-      "file shaped like the built-in caa-identifiers.json, to <data-dir>/issuers.json; prints "
-      "what was imported and every rejected row.\nlist: prints the effective map (built-in "
-      "merged with the user's).",
-      specs);
-  auto prepared = Prepare(parser, args);
-  if (auto* code = std::get_if<int>(&prepared)) return *code;
-  CommandContext& ctx = std::get<CommandContext>(prepared);
-  const std::vector<std::string>& pos = ctx.flags.positional();
-  if (pos.empty()) return Fail(absl::InvalidArgumentError("issuers needs import or list"), 2);
-  const std::vector<std::string> rest(pos.begin() + 1, pos.end());
-  if (pos[0] == "import") return Import(ctx, rest);
-  if (pos[0] == "list" && rest.empty()) return List(ctx);
-  return Fail(absl::InvalidArgumentError("usage: caawatch issuers import FILE | list"), 2);
+Command AddIssuersCommand(CLI::App* app) {
+  CLI::App* issuers =
+      app->add_subcommand("issuers",
+                          "extend (import FILE: CCADB CSV or JSON) or show (list) the CA -> CAA "
+                          "identifier map");
+  issuers->require_subcommand(1);
+
+  CLI::App* import = issuers->add_subcommand(
+      "import", "add CA -> CAA identifier entries from a CCADB CSV export or a JSON file");
+  import->footer(
+      "Adds CA -> CAA identifier entries from a CCADB CSV export (the CAA Identifiers report, or "
+      "the All Certificate Records report for owners already known) or from a JSON file shaped "
+      "like the built-in caa-identifiers.json, to <data-dir>/issuers.json; prints what was "
+      "imported and every rejected row.");
+  auto import_options = std::make_shared<ImportOptions>();
+  import->add_option("FILE", import_options->file, "CCADB CSV or JSON file")->required();
+  AddCommonOptions(import, &import_options->common);
+  import
+      ->add_option("--ski-spki", import_options->ski_spki,
+                   "crt.sh ski_spkisha256.csv, adds the SPKI SHA-256 of every imported key "
+                   "identifier")
+      ->type_name("FILE");
+  import->add_flag("--replace", import_options->replace,
+                   "replace the stored map instead of adding to it");
+
+  CLI::App* list =
+      issuers->add_subcommand("list", "print the effective map (built-in merged with the user's)");
+  auto list_options = std::make_shared<CommonOptions>();
+  AddCommonOptions(list, list_options.get());
+
+  return {issuers, RunParsed({{import, [import_options] { return Import(*import_options); }},
+                              {list, [list_options] { return List(*list_options); }}})};
 }
 
 }  // namespace caawatch::cli

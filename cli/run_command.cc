@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/bounded_file.h"
@@ -16,8 +15,8 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/static_watches.h"
+#include "monitor/store_access.h"
 #include "monitor/supervisor.h"
-#include "store/wal_recovery.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::cli {
@@ -26,47 +25,55 @@ namespace {
 // Bearer tokens a line each: a few dozen bytes per token.
 constexpr size_t kMaxTokensFileBytes = size_t{1} << 20;
 
-std::vector<FlagSpec> RunFlags() {
-  std::vector<FlagSpec> specs = CommonFlags();
-  for (FlagSpec& s : DnsFlags()) specs.push_back(std::move(s));
-  specs.push_back({"once", "", "process every log up to its tree size at start, then exit"});
-  specs.push_back({"log-list", "FILE|URL", "v3 log list (default: the list embedded at build)"});
-  specs.push_back({"watch", "NAME", "watch NAME (.NAME for NAME and everything below)", true});
-  specs.push_back({"watchlist", "FILE", "certspotter-style watchlist file"});
-  specs.push_back({"grpc-listen", "ADDR", "gRPC address (default 127.0.0.1:7443)"});
-  specs.push_back({"grpc-max-subscribers", "N",
-                   "Subscribe streams open at once, more are refused (default 1024)"});
-  specs.push_back(
-      {"start-at", "beginning|end|INDEX", "where to start logs with no stored position"});
-  specs.push_back({"verbose", "", "log debug detail"});
-  return specs;
+struct RunOptions {
+  CommonOptions common;
+  DnsOptions dns;
+  bool once = false;
+  std::optional<std::string> log_list;
+  std::vector<std::string> watch;
+  std::optional<std::string> watchlist;
+  std::optional<std::string> grpc_listen;
+  std::optional<uint32_t> grpc_max_subscribers;
+  std::optional<std::string> start_at;
+  bool verbose = false;
+};
+
+void AddRunOptions(CLI::App* app, RunOptions* options) {
+  AddCommonOptions(app, &options->common);
+  AddDnsOptions(app, &options->dns);
+  app->add_flag("--once", options->once,
+                "process every log up to its tree size at start, then exit");
+  app->add_option("--log-list", options->log_list,
+                  "v3 log list (default: the list embedded at build)")
+      ->type_name("FILE|URL");
+  AddRepeatable(app, "--watch", &options->watch, "NAME",
+                "watch NAME (.NAME for NAME and everything below)");
+  app->add_option("--watchlist", options->watchlist, "certspotter-style watchlist file")
+      ->type_name("FILE");
+  app->add_option("--grpc-listen", options->grpc_listen, "gRPC address (default 127.0.0.1:7443)")
+      ->type_name("ADDR");
+  app->add_option("--grpc-max-subscribers", options->grpc_max_subscribers,
+                  "Subscribe streams open at once, more are refused (default 1024)")
+      ->type_name("N")
+      ->check(PositiveInteger());
+  app->add_option("--start-at", options->start_at, "where to start logs with no stored position")
+      ->type_name("beginning|end|INDEX");
+  app->add_flag("--verbose", options->verbose, "log debug detail");
 }
 
 // Flags override the configuration file, which overrides the defaults.
-absl::Status ApplyFlags(const ParsedFlags& flags, monitor::MonitorConfig* config) {
-  if (flags.Has("log-list")) config->log_list = flags.Get("log-list");
-  if (flags.Has("dns-server")) config->dns_servers = flags.GetAll("dns-server");
-  if (flags.Has("dnssec")) {
-    const std::string v = flags.Get("dnssec");
-    if (v != "on" && v != "off") return absl::InvalidArgumentError("--dnssec must be on or off");
-    config->dnssec = v == "on";
-  }
-  if (flags.Has("trust-anchor")) config->trust_anchor_file = flags.Get("trust-anchor");
-  if (flags.Has("grpc-listen")) config->grpc_listen = flags.Get("grpc-listen");
-  if (flags.Has("grpc-max-subscribers")) {
-    uint32_t max = 0;
-    if (!absl::SimpleAtoi(flags.Get("grpc-max-subscribers"), &max) || max == 0) {
-      return absl::InvalidArgumentError("--grpc-max-subscribers must be a positive integer");
-    }
-    config->grpc_max_subscribers = max;
-  }
-  if (flags.Has("start-at")) {
-    absl::StatusOr<monitor::StartAt> start = monitor::ParseStartAt(flags.Get("start-at"));
+absl::Status ApplyFlags(const RunOptions& flags, monitor::MonitorConfig* config) {
+  if (flags.log_list) config->log_list = *flags.log_list;
+  ApplyDnsOptions(flags.dns, config);
+  if (flags.grpc_listen) config->grpc_listen = *flags.grpc_listen;
+  if (flags.grpc_max_subscribers) config->grpc_max_subscribers = *flags.grpc_max_subscribers;
+  if (flags.start_at) {
+    absl::StatusOr<monitor::StartAt> start = monitor::ParseStartAt(*flags.start_at);
     if (!start.ok()) return Annotate(start.status(), "--start-at");
     config->start_at = *start;
   }
-  if (flags.Has("watchlist")) config->watchlist_file = flags.Get("watchlist");
-  for (const std::string& w : flags.GetAll("watch")) config->watch.push_back(w);
+  if (flags.watchlist) config->watchlist_file = *flags.watchlist;
+  for (const std::string& w : flags.watch) config->watch.push_back(w);
   if (!config->grpc_tokens_file.empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(
         const std::string text,
@@ -110,19 +117,12 @@ class SignalWatcher {
   std::thread thread_;
 };
 
-}  // namespace
-
-int RunCommand(const Args& args) {
-  FlagParser parser("run", "[flags]",
-                    "Tails every usable CT log of the log list, checks each certificate for a "
-                    "watched name against CAA as it was at issuance time, stores the findings "
-                    "and serves them over gRPC. SIGTERM or SIGINT stops it after committing.",
-                    RunFlags());
-  auto prepared = Prepare(parser, args);
+int Run(const RunOptions& options) {
+  auto prepared = Prepare(options.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
-  if (absl::Status s = ApplyFlags(ctx.flags, &ctx.config); !s.ok()) return Fail(s, 2);
-  const Logger logger(ctx.flags.Has("verbose") ? LogLevel::kDebug : LogLevel::kInfo);
+  if (absl::Status s = ApplyFlags(options, &ctx.config); !s.ok()) return Fail(s, 2);
+  const Logger logger(options.verbose ? LogLevel::kDebug : LogLevel::kInfo);
   absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
   if (watches->list.Empty()) {
@@ -138,10 +138,10 @@ int RunCommand(const Args& args) {
   if (!probe.ok() && absl::IsDataLoss(probe.status())) {
     // A damaged write-ahead log: roll back to the last intact write and say what was lost;
     // tailing from the kept positions reads it again. Any other damage stops here.
-    absl::StatusOr<store::WalLoss> loss = store::RecoverDamagedWal(ctx.config.data_dir);
+    absl::StatusOr<std::string> loss = monitor::RecoverDamagedWal(ctx.config.data_dir);
     if (!loss.ok()) return Fail(probe.status());
     logger.Log(LogLevel::kWarning, "store", probe.status().message());
-    logger.Log(LogLevel::kWarning, "store", loss->Describe());
+    logger.Log(LogLevel::kWarning, "store", *loss);
     probe = OpenStoreForWriting(ctx, &logger);
   }
   if (!probe.ok()) return Fail(probe.status());
@@ -152,10 +152,24 @@ int RunCommand(const Args& args) {
   if (!supervisor.ok()) return Fail(supervisor.status());
   logger.Log(LogLevel::kInfo, "run", absl::StrCat("store at ", ctx.config.data_dir));
   const absl::Status status =
-      ctx.flags.Has("once") ? (*supervisor)->RunOnce(stop) : (*supervisor)->Run(stop);
+      options.once ? (*supervisor)->RunOnce(stop) : (*supervisor)->Run(stop);
   if (!status.ok()) return Fail(status);
   logger.Log(LogLevel::kInfo, "run", "stopped after committing");
   return 0;
+}
+
+}  // namespace
+
+Command AddRunCommand(CLI::App* app) {
+  CLI::App* run = app->add_subcommand(
+      "run", "tail the configured CT logs, evaluate CAA, store findings, serve gRPC");
+  run->footer(
+      "Tails every usable CT log of the log list, checks each certificate for a watched name "
+      "against CAA as it was at issuance time, stores the findings and serves them over gRPC. "
+      "SIGTERM or SIGINT stops it after committing.");
+  auto options = std::make_shared<RunOptions>();
+  AddRunOptions(run, options.get());
+  return {run, [options] { return Run(*options); }};
 }
 
 }  // namespace caawatch::cli

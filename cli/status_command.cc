@@ -9,13 +9,10 @@
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
+namespace {
 
-int StatusCommand(const Args& args) {
-  FlagParser parser("status", "[flags]",
-                    "Per log: position (entries processed), verified tree size, latest tree "
-                    "size seen, lag in entries and seconds, and the last error.",
-                    CommonFlags());
-  auto prepared = Prepare(parser, args);
+int Status(const CommonOptions& options) {
+  auto prepared = Prepare(options);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
@@ -56,6 +53,19 @@ int StatusCommand(const Args& args) {
     }
   }
   return 0;
+}
+
+}  // namespace
+
+Command AddStatusCommand(CLI::App* app) {
+  CLI::App* status =
+      app->add_subcommand("status", "per log: position, verified size, lag, last error");
+  status->footer(
+      "Per log: position (entries processed), verified tree size, latest tree size seen, lag in "
+      "entries and seconds, and the last error.");
+  auto options = std::make_shared<CommonOptions>();
+  AddCommonOptions(status, options.get());
+  return {status, [options] { return Status(*options); }};
 }
 
 }  // namespace caawatch::cli

@@ -11,9 +11,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "cli/alert_subscriber.h"
 #include "base/bounded_file.h"
 #include "base/status_macros.h"
+#include "cli/alert_subscriber.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/finding_json.h"
@@ -31,29 +31,24 @@ absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(text));
 }
 
-}  // namespace
+struct SubscribeFlags {
+  CommonOptions common;
+  std::optional<std::string> server;
+  std::optional<uint64_t> after;
+  std::vector<std::string> names;
+  std::vector<std::string> verdicts;
+  std::optional<std::string> tls_ca;
+  std::optional<std::string> token_file;
+};
 
-int SubscribeCommand(const Args& args) {
-  std::vector<FlagSpec> specs = CommonFlags();
-  specs.push_back(
-      {"server", "ADDR", "the monitor's gRPC address (default: grpc_listen, 127.0.0.1:7443)"});
-  specs.push_back({"after", "SEQ", "resume after this seq (default 0: the whole backlog)"});
-  specs.push_back({"name", "NAME", "only alerts for watched names at or below NAME", true});
-  specs.push_back({"verdict", "VERDICT", "only these verdicts (repeatable)", true});
-  specs.push_back({"tls-ca", "FILE", "PEM roots to verify a TLS server (enables TLS)"});
-  specs.push_back({"token-file", "FILE", "file holding the bearer token (needs TLS)"});
-  FlagParser parser("subscribe", "[flags]",
-                    "Streams alerts (critical and warning findings) from a running `caawatch "
-                    "run` as JSON lines, resuming by itself after a dropped connection. Stop "
-                    "with Ctrl-C; the last printed seq is what to pass to --after next time.",
-                    specs);
-  auto prepared = Prepare(parser, args);
+int Subscribe(const SubscribeFlags& flags) {
+  auto prepared = Prepare(flags.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   cli::AlertSubscriberOptions options;
-  options.target = ctx.flags.Get("server", ctx.config.grpc_listen);
-  options.names = ctx.flags.GetAll("name");
-  for (const std::string& v : ctx.flags.GetAll("verdict")) {
+  options.target = flags.server.value_or(ctx.config.grpc_listen);
+  options.names = flags.names;
+  for (const std::string& v : flags.verdicts) {
     for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
       absl::StatusOr<v1::Verdict> verdict = server::VerdictFromName(part);
       if (!verdict.ok())
@@ -62,18 +57,16 @@ int SubscribeCommand(const Args& args) {
       options.verdicts.push_back(*verdict);
     }
   }
-  if (ctx.flags.Has("tls-ca")) {
-    absl::StatusOr<std::string> pem = ReadSecretFile(ctx.flags.Get("tls-ca"));
+  if (flags.tls_ca) {
+    absl::StatusOr<std::string> pem = ReadSecretFile(*flags.tls_ca);
     if (!pem.ok()) return Fail(pem.status(), 2);
     options.tls_root_certs_pem = *pem;
   }
-  if (ctx.flags.Has("token-file")) {
-    absl::StatusOr<std::string> token = ReadSecretFile(ctx.flags.Get("token-file"));
+  if (flags.token_file) {
+    absl::StatusOr<std::string> token = ReadSecretFile(*flags.token_file);
     if (!token.ok()) return Fail(token.status(), 2);
     options.bearer_token = *token;
   }
-  absl::StatusOr<std::optional<uint64_t>> after = ctx.flags.GetUint("after");
-  if (!after.ok()) return Fail(after.status(), 2);
   absl::StatusOr<std::unique_ptr<cli::AlertSubscriber>> subscriber =
       cli::AlertSubscriber::Create(options);
   if (!subscriber.ok()) return Fail(subscriber.status(), 2);
@@ -91,14 +84,45 @@ int SubscribeCommand(const Args& args) {
       if (sigtimedwait(&set, nullptr, &tick) > 0) (*subscriber)->Stop();
     }
   });
-  const absl::Status status = (*subscriber)->Run(after->value_or(0), [](const v1::Alert& alert) {
-    std::puts(cli::AlertToJson(alert).c_str());
-    std::fflush(stdout);
-  });
+  const absl::Status status =
+      (*subscriber)->Run(flags.after.value_or(0), [](const v1::Alert& alert) {
+        std::puts(cli::AlertToJson(alert).c_str());
+        std::fflush(stdout);
+      });
   done.store(true);
   watcher.join();
   if (!status.ok()) return Fail(status);
   return 0;
+}
+
+}  // namespace
+
+Command AddSubscribeCommand(CLI::App* app) {
+  CLI::App* subscribe =
+      app->add_subcommand("subscribe", "stream alerts from a running monitor as JSON lines");
+  subscribe->footer(
+      "Streams alerts (critical and warning findings) from a running `caawatch run` as JSON "
+      "lines, resuming by itself after a dropped connection. Stop with Ctrl-C; the last printed "
+      "seq is what to pass to --after next time.");
+  auto flags = std::make_shared<SubscribeFlags>();
+  AddCommonOptions(subscribe, &flags->common);
+  subscribe
+      ->add_option("--server", flags->server,
+                   "the monitor's gRPC address (default: grpc_listen, 127.0.0.1:7443)")
+      ->type_name("ADDR");
+  subscribe
+      ->add_option("--after", flags->after, "resume after this seq (default 0: the whole backlog)")
+      ->type_name("SEQ")
+      ->check(NonNegativeInteger());
+  AddRepeatable(subscribe, "--name", &flags->names, "NAME",
+                "only alerts for watched names at or below NAME");
+  AddRepeatable(subscribe, "--verdict", &flags->verdicts, "VERDICT", "only these verdicts");
+  subscribe->add_option("--tls-ca", flags->tls_ca, "PEM roots to verify a TLS server (enables TLS)")
+      ->type_name("FILE");
+  subscribe
+      ->add_option("--token-file", flags->token_file, "file holding the bearer token (needs TLS)")
+      ->type_name("FILE");
+  return {subscribe, [flags] { return Subscribe(*flags); }};
 }
 
 }  // namespace caawatch::cli

@@ -13,12 +13,12 @@
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
 #include "base/quoted_input.h"
+#include "caawatch/v1/monitor.grpc.pb.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/static_watches.h"
 #include "cli/table.h"
 #include "nlohmann/json.hpp"
-#include "proto/caawatch/v1/monitor.grpc.pb.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::cli {
@@ -201,15 +201,57 @@ int Change(const CommandContext& ctx, const std::string& action, const store::Wa
   return 0;
 }
 
+struct WatchOptions {
+  CommonOptions common;
+  std::optional<std::string> grpc_listen;
+  std::string name;
+  std::vector<std::string> issuers;
+};
+
+std::variant<CommandContext, int> PrepareWatch(const WatchOptions& options) {
+  auto prepared = Prepare(options.common);
+  if (auto* ctx = std::get_if<CommandContext>(&prepared); ctx != nullptr && options.grpc_listen) {
+    ctx->config.grpc_listen = *options.grpc_listen;
+  }
+  return prepared;
+}
+
+int AddOrRemove(const std::string& action, const WatchOptions& options) {
+  auto prepared = PrepareWatch(options);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  const CommandContext& ctx = std::get<CommandContext>(prepared);
+  absl::StatusOr<store::WatchRecord> record = RecordFor(options.name, options.issuers);
+  if (!record.ok() && action == "remove") {
+    store::WatchRecord stored;
+    stored.set_name(options.name);
+    return Change(ctx, action, stored, record.status());
+  }
+  if (!record.ok()) return Fail(record.status(), 2);
+  return Change(ctx, action, *record);
+}
+
+int ListCommand(const WatchOptions& options) {
+  auto prepared = PrepareWatch(options);
+  if (auto* code = std::get_if<int>(&prepared)) return *code;
+  return List(std::get<CommandContext>(prepared));
+}
+
+// What add, remove and list share.
+std::shared_ptr<WatchOptions> AddWatchOptions(CLI::App* app) {
+  auto options = std::make_shared<WatchOptions>();
+  AddCommonOptions(app, &options->common);
+  app->add_option("--grpc-listen", options->grpc_listen,
+                  "gRPC address of the running monitor (default 127.0.0.1:7443)")
+      ->type_name("ADDR");
+  return options;
+}
+
 }  // namespace
 
-int WatchCommand(const Args& args) {
-  std::vector<FlagSpec> specs = CommonFlags();
-  specs.push_back({"issuer", "DOMAIN", "expected CAA identifier (repeatable; add only)", true});
-  specs.push_back(
-      {"grpc-listen", "ADDR", "gRPC address of the running monitor (default 127.0.0.1:7443)"});
-  FlagParser parser(
-      "watch", "add NAME [--issuer D]... | remove NAME | list",
+Command AddWatchCommand(CLI::App* app) {
+  CLI::App* watch = app->add_subcommand("watch", "manage the stored watchlist (add|remove|list)");
+  watch->require_subcommand(1);
+  watch->footer(
       "Manages the watchlist kept in the store, in addition to the names `caawatch run` is given "
       "by --watch, --watchlist or the configuration file. NAME is example.com, or .example.com "
       "for the name and everything below it.\n\n"
@@ -218,26 +260,25 @@ int WatchCommand(const Args& args) {
       "every log, and the CAA of an added name is looked up at once, without a restart; `list` "
       "then shows every entry in force, static and stored. With no monitor running they change "
       "the store directly, and `list` shows the stored entries and those of the configuration "
-      "file.",
-      specs);
-  auto prepared = Prepare(parser, args);
-  if (auto* code = std::get_if<int>(&prepared)) return *code;
-  CommandContext& ctx = std::get<CommandContext>(prepared);
-  if (ctx.flags.Has("grpc-listen")) ctx.config.grpc_listen = ctx.flags.Get("grpc-listen");
-  const std::vector<std::string>& pos = ctx.flags.positional();
-  if (pos.empty()) return Fail(absl::InvalidArgumentError("watch needs add, remove or list"), 2);
-  if (pos[0] == "list" && pos.size() == 1) return List(ctx);
-  if ((pos[0] != "add" && pos[0] != "remove") || pos.size() != 2) {
-    return Fail(absl::InvalidArgumentError("usage: caawatch watch add|remove NAME | list"), 2);
-  }
-  absl::StatusOr<store::WatchRecord> record = RecordFor(pos[1], ctx.flags.GetAll("issuer"));
-  if (!record.ok() && pos[0] == "remove") {
-    store::WatchRecord stored;
-    stored.set_name(pos[1]);
-    return Change(ctx, pos[0], stored, record.status());
-  }
-  if (!record.ok()) return Fail(record.status(), 2);
-  return Change(ctx, pos[0], *record);
+      "file.");
+
+  CLI::App* add = watch->add_subcommand("add", "add NAME to the stored watchlist");
+  const std::shared_ptr<WatchOptions> add_options = AddWatchOptions(add);
+  add->add_option("NAME", add_options->name, "example.com, or .example.com for the subtree")
+      ->required();
+  AddRepeatable(add, "--issuer", &add_options->issuers, "DOMAIN", "expected CAA identifier");
+
+  CLI::App* remove = watch->add_subcommand("remove", "remove NAME from the stored watchlist");
+  const std::shared_ptr<WatchOptions> remove_options = AddWatchOptions(remove);
+  remove->add_option("NAME", remove_options->name, "the name as stored")->required();
+
+  CLI::App* list = watch->add_subcommand("list", "every entry in force: static (run's) and stored");
+  const std::shared_ptr<WatchOptions> list_options = AddWatchOptions(list);
+
+  return {watch,
+          RunParsed({{add, [add_options] { return AddOrRemove("add", *add_options); }},
+                     {remove, [remove_options] { return AddOrRemove("remove", *remove_options); }},
+                     {list, [list_options] { return ListCommand(*list_options); }}})};
 }
 
 }  // namespace caawatch::cli

@@ -13,6 +13,8 @@ packages=(
   libknot-dev
   # IDNA2008 with UTS #46 mapping for names/domain_name.cc
   libidn2-dev
+  # the command line's parser (header-only: subcommands, typed options, generated help)
+  libcli11-dev
   # caawatch's malloc (tcmalloc_minimal; cli/CMakeLists.txt says why)
   libgoogle-perftools-dev
   # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client, zlib (a

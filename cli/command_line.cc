@@ -1,0 +1,148 @@
+#include "cli/command_line.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "CLI/App.hpp"
+#include "CLI/Config.hpp"
+#include "CLI/Formatter.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "cli/commands.h"
+
+namespace caawatch::cli {
+namespace {
+
+// CLI11's messages quote the arguments as given: escaped (a terminal escape or a newline in an
+// argument cannot forge output) and cut short (a 10 MB argument makes no 10 MB message).
+constexpr size_t kMaxParseMessageBytes = 300;
+
+// Printable ASCII stays as it is (CLI11's own quotes too); every other byte becomes \xNN.
+std::string EscapeUnprintable(absl::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f) {
+      out += c;
+    } else {
+      absl::StrAppendFormat(&out, "\\x%02x", byte);
+    }
+  }
+  return out;
+}
+
+std::string ParseErrorLine(const CLI::ParseError& error, const CLI::App& app) {
+  std::string message = EscapeUnprintable(error.what());
+  if (message.size() > kMaxParseMessageBytes) {
+    message = absl::StrCat(message.substr(0, kMaxParseMessageBytes), "...");
+  }
+  // The help of the deepest subcommand chosen so far says what it takes.
+  std::string path = "caawatch";
+  for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+    at = at->get_subcommands().back();
+    absl::StrAppend(&path, " ", at->get_name());
+  }
+  return absl::StrCat("caawatch: ", message, " (see ", path, " --help)\n");
+}
+
+// Wraps `text` at kHelpColumns, keeping its line breaks: CLI11 prints a footer as it is.
+constexpr size_t kHelpColumns = 80;
+std::string Wrapped(const std::string& text) {
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    size_t column = 0;
+    for (absl::string_view word : absl::StrSplit(line, ' ', absl::SkipEmpty())) {
+      if (column > 0 && column + 1 + word.size() > kHelpColumns) {
+        out += '\n';
+        column = 0;
+      } else if (column > 0) {
+        out += ' ';
+        ++column;
+      }
+      absl::StrAppend(&out, word);
+      column += word.size();
+    }
+    out += '\n';
+  }
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+// Every subcommand's footer (its long description), wrapped.
+void WrapFooters(CLI::App* app) {
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
+    sub->footer(Wrapped(sub->get_footer()));
+    WrapFooters(sub);
+  }
+}
+
+}  // namespace
+
+std::function<int()> RunParsed(std::vector<Command> commands) {
+  return [commands = std::move(commands)] {
+    for (const Command& command : commands) {
+      if (command.app->parsed()) return command.run();
+    }
+    return 2;  // Unreachable: each command with subcommands requires one.
+  };
+}
+
+int ParseAndRun(int argc, char** argv) {
+  CLI::App app(
+      "caawatch: a Certificate Transparency monitor that cross-checks CAA at issuance "
+      "time.",
+      "caawatch");
+  app.set_version_flag("--version", absl::StrCat("caawatch ", CAAWATCH_VERSION));
+  app.require_subcommand(1);
+  const std::vector<Command> commands = {
+      AddRunCommand(&app),     AddFindingsCommand(&app), AddHistoryCommand(&app),
+      AddCertCommand(&app),    AddInspectCommand(&app),  AddCaaCommand(&app),
+      AddWatchCommand(&app),   AddStatusCommand(&app),   AddSubscribeCommand(&app),
+      AddIssuersCommand(&app),
+  };
+  WrapFooters(&app);
+  // After the subcommands: each would inherit it.
+  app.footer("Run `caawatch COMMAND --help` for the flags of a command.");
+  if (argc < 2) {
+    std::fputs(app.help().c_str(), stderr);
+    return 2;
+  }
+  const std::string first = argv[1];
+  if (first == "help") {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  }
+  // CLI11 would say only that a subcommand is required.
+  const bool known =
+      !app.get_subcommands([&first](CLI::App* sub) { return sub->check_name(first); }).empty();
+  if (first[0] != '-' && !known) {
+    std::fprintf(stderr, "caawatch: unknown command %s (see caawatch --help)\n",
+                 absl::StrCat("'", EscapeUnprintable(first.substr(0, 100)), "'").c_str());
+    return 2;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    // The help of the subcommand it was asked of (App::help follows the chosen ones).
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion& version) {
+    std::printf("%s\n", version.what());
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    const std::string line = ParseErrorLine(error, app);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    return 2;
+  }
+  for (const Command& command : commands) {
+    if (command.app->parsed()) return command.run();
+  }
+  return 2;  // Unreachable: require_subcommand(1).
+}
+
+}  // namespace caawatch::cli

@@ -1,0 +1,58 @@
+#include "monitor/caa_queries.h"
+
+#include "base/status_macros.h"
+#include "caa/relevant_set.h"
+#include "judge/caa_observer.h"
+#include "monitor/store_access.h"
+
+namespace caawatch::monitor {
+
+caa::ResolverOptions ResolverOptionsFor(const MonitorConfig& config) {
+  caa::ResolverOptions options;
+  options.servers = config.dns_servers;
+  options.dnssec = config.dnssec;
+  options.trust_anchor_file = config.trust_anchor_file;
+  options.timeout = config.dns_timeout;
+  options.retries = config.dns_retries;
+  options.tcp_fallback = config.dns_tcp_fallback;
+  return options;
+}
+
+absl::StatusOr<std::unique_ptr<CaaCheckSession>> CaaCheckSession::Live(
+    const MonitorConfig& config) {
+  std::unique_ptr<CaaCheckSession> session(new CaaCheckSession());
+  CAAWATCH_ASSIGN_OR_RETURN(session->resolver_, caa::UnboundResolver::Create(
+                                                    ResolverOptionsFor(config), &session->clock_));
+  return session;
+}
+
+absl::StatusOr<std::unique_ptr<CaaCheckSession>> CaaCheckSession::AgainstHistory(
+    const std::string& data_dir) {
+  std::unique_ptr<CaaCheckSession> session(new CaaCheckSession());
+  CAAWATCH_ASSIGN_OR_RETURN(session->store_, OpenStoreForReading(data_dir));
+  return session;
+}
+
+absl::StatusOr<judge::CaaCheckResult> CaaCheckSession::Check(
+    const std::vector<std::string>& names, const std::vector<std::string>& issuers,
+    std::optional<absl::Time> at) {
+  judge::CaaChecker checker(resolver_.get(), store_.get());
+  return checker.CheckNames(names, issuers, at);
+}
+
+std::vector<std::string> CaaSearchPath(const std::string& name) { return caa::SearchNames(name); }
+
+absl::StatusOr<std::vector<StoredCaaObservation>> StoredCaaObservations(
+    store::Store& store, const std::string& query_name) {
+  CAAWATCH_ASSIGN_OR_RETURN(
+      const std::vector<store::CaaObservationRecord> records,
+      store.CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
+  std::vector<StoredCaaObservation> out;
+  out.reserve(records.size());
+  for (const store::CaaObservationRecord& r : records) {
+    out.push_back({r, judge::FromObservationRecord(r)});
+  }
+  return out;
+}
+
+}  // namespace caawatch::monitor

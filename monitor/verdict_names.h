@@ -1,0 +1,16 @@
+// The verdict and severity names the command line reads and prints: the one spelling of
+// store/verdict.h, offered here because cli/ reaches the layers below only through monitor/.
+#ifndef CAAWATCH_MONITOR_VERDICT_NAMES_H_
+#define CAAWATCH_MONITOR_VERDICT_NAMES_H_
+
+#include "store/verdict.h"
+
+namespace caawatch::monitor {
+
+using store::Verdict;
+using store::VerdictFromName;
+using store::VerdictName;
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_VERDICT_NAMES_H_

@@ -1,0 +1,198 @@
+// The command line as a user meets it, through the built `caawatch`: a mistake is refused with
+// exit status 2 and a hint before anything starts, help is there on every subcommand and starts
+// nothing, and --version answers.
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/subprocess.h"
+
+namespace caawatch {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+class CliUsageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = ::testing::TempDir() + "/cli_usage_XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    data_dir_ = dir_ + "/data";
+  }
+  void TearDown() override {
+    testing::RunCommand({"/bin/rm", "-rf", dir_}, "/tmp", absl::Seconds(60));
+  }
+
+  // `caawatch args...` run in dir_ (so that a directory it wrongly creates lands there). The
+  // deadline only ends a command that wrongly started running.
+  testing::CommandResult Caawatch(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", dir_,
+                                     CAAWATCH_BINARY_DIR "/cli/caawatch"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return testing::RunCommand(argv, dir_, absl::Seconds(30));
+  }
+
+  // Exit 2, one line on stderr that says `what` and where the help is, nothing on stdout.
+  void ExpectUsageError(const std::vector<std::string>& args, const std::string& what,
+                        const std::string& help_of) {
+    const std::string command = absl::StrJoin(args, " ");
+    const testing::CommandResult result = Caawatch(args);
+    EXPECT_EQ(result.exit_code, 2) << command << ": " << result.err;
+    EXPECT_THAT(result.err, StartsWith("caawatch: ")) << command;
+    EXPECT_THAT(result.err, HasSubstr(what)) << command;
+    EXPECT_THAT(result.err, HasSubstr(absl::StrCat("(see ", help_of, " --help)"))) << command;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << command << result.err;
+    EXPECT_EQ(result.out, "") << command;
+    EXPECT_FALSE(Exists(data_dir_)) << command << ": started anyway";
+  }
+
+  std::string dir_;
+  std::string data_dir_;
+};
+
+TEST_F(CliUsageTest, AnUnknownFlagIsRefused) {
+  ExpectUsageError({"run", "--data-dir", data_dir_, "--bogus"}, "--bogus", "caawatch run");
+  ExpectUsageError({"watch", "add", "x.test", "--data-dir", data_dir_, "--no-such"}, "--no-such",
+                   "caawatch watch add");
+  // A flag of another subcommand is unknown here.
+  ExpectUsageError({"status", "--data-dir", data_dir_, "--once"}, "--once", "caawatch status");
+}
+
+TEST_F(CliUsageTest, AMissingValueIsRefused) {
+  ExpectUsageError({"run", "--data-dir"}, "--data-dir", "caawatch run");
+  ExpectUsageError({"findings", "--data-dir", data_dir_, "--limit"}, "--limit",
+                   "caawatch findings");
+}
+
+TEST_F(CliUsageTest, AFlagIsNotTakenAsTheValueOfTheFlagBeforeIt) {
+  // Not a data directory named "--data-dir" and a stray X.
+  ExpectUsageError({"status", "--data-dir", "--data-dir", data_dir_}, "", "caawatch status");
+  ExpectUsageError({"run", "--once", "--data-dir", "--data-dir", data_dir_}, "", "caawatch run");
+  EXPECT_FALSE(Exists(dir_ + "/--data-dir"));
+}
+
+TEST_F(CliUsageTest, AValueGivenTwiceIsRefused) {
+  ExpectUsageError({"status", "--data-dir", data_dir_, "--data-dir", data_dir_}, "--data-dir",
+                   "caawatch status");
+}
+
+TEST_F(CliUsageTest, AStrayPositionalIsRefused) {
+  ExpectUsageError({"status", "--data-dir", data_dir_, "extra"}, "extra", "caawatch status");
+  ExpectUsageError({"run", "--once", "--data-dir", data_dir_, "example.com"}, "example.com",
+                   "caawatch run");
+  ExpectUsageError({"history", "a.test", "b.test", "--data-dir", data_dir_}, "b.test",
+                   "caawatch history");
+  ExpectUsageError({"watch", "list", "x.test", "--data-dir", data_dir_}, "x.test",
+                   "caawatch watch list");
+}
+
+TEST_F(CliUsageTest, AMissingArgumentOrSubcommandIsRefused) {
+  ExpectUsageError({"history", "--data-dir", data_dir_}, "NAME", "caawatch history");
+  ExpectUsageError({"caa", "check", "x.test", "--data-dir", data_dir_}, "--issuer",
+                   "caawatch caa check");
+  ExpectUsageError({"watch", "--data-dir", data_dir_}, "", "caawatch watch");
+  ExpectUsageError({"issuers"}, "", "caawatch issuers");
+}
+
+TEST_F(CliUsageTest, ABadValueIsRefusedNamingTheFlag) {
+  ExpectUsageError({"findings", "--data-dir", data_dir_, "--limit", "-1"}, "--limit",
+                   "caawatch findings");
+  ExpectUsageError({"findings", "--data-dir", data_dir_, "--since", "yesterday"}, "--since",
+                   "caawatch findings");
+  ExpectUsageError({"run", "--once", "--data-dir", data_dir_, "--dnssec", "maybe"}, "--dnssec",
+                   "caawatch run");
+  ExpectUsageError({"run", "--once", "--data-dir", data_dir_, "--grpc-max-subscribers", "0"},
+                   "--grpc-max-subscribers", "caawatch run");
+}
+
+TEST_F(CliUsageTest, AnArgumentIsQuotedEscapedAndCutShort) {
+  const std::string hostile = "\x1b[2J" + std::string(10000, 'a');
+  const testing::CommandResult result = Caawatch({"status", "--data-dir", data_dir_, hostile});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("\\x1b[2J"));
+  EXPECT_EQ(result.err.find('\x1b'), std::string::npos);
+  EXPECT_LT(result.err.size(), 500u);
+}
+
+TEST_F(CliUsageTest, AnUnknownCommandIsRefused) {
+  const testing::CommandResult result = Caawatch({"tail", "--data-dir", data_dir_});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "caawatch: unknown command 'tail' (see caawatch --help)\n");
+  const testing::CommandResult none = Caawatch({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("Usage: caawatch"));
+}
+
+TEST_F(CliUsageTest, HelpOnEverySubcommandPrintsItsUsageAndStartsNothing) {
+  const std::vector<std::vector<std::string>> commands = {
+      {},
+      {"run"},
+      {"findings"},
+      {"history"},
+      {"cert"},
+      {"inspect"},
+      {"caa"},
+      {"caa", "check"},
+      {"caa", "history"},
+      {"watch"},
+      {"watch", "add"},
+      {"watch", "remove"},
+      {"watch", "list"},
+      {"status"},
+      {"subscribe"},
+      {"issuers"},
+      {"issuers", "import"},
+      {"issuers", "list"},
+  };
+  for (const std::vector<std::string>& command : commands) {
+    for (const std::string help : {"-h", "--help"}) {
+      // Even with everything a start would need (for `run`: it would tail the embedded logs).
+      std::vector<std::string> args = command;
+      args.push_back(help);
+      if (!command.empty()) {
+        args.insert(args.end(), {"--data-dir", data_dir_});
+      }
+      const std::string what = absl::StrJoin(args, " ");
+      const testing::CommandResult result = Caawatch(args);
+      EXPECT_EQ(result.exit_code, 0) << what << ": " << result.err;
+      EXPECT_THAT(result.out, HasSubstr(absl::StrCat(
+                                  "Usage: ", absl::StrJoin(command, " ").empty()
+                                                 ? "caawatch"
+                                                 : "caawatch " + absl::StrJoin(command, " "))))
+          << what;
+      EXPECT_EQ(result.err, "") << what;
+      EXPECT_FALSE(Exists(data_dir_)) << what << ": started anyway";
+    }
+  }
+  // The text is generated from the declarations: every flag is there with its help.
+  const testing::CommandResult run = Caawatch({"run", "--help"});
+  for (const char* flag : {"--config", "--data-dir", "--json", "--dns-server", "--dnssec",
+                           "--trust-anchor", "--once", "--log-list", "--watch", "--watchlist",
+                           "--grpc-listen", "--grpc-max-subscribers", "--start-at", "--verbose"}) {
+    EXPECT_THAT(run.out, HasSubstr(flag));
+  }
+  EXPECT_THAT(run.out, HasSubstr("SIGTERM or SIGINT stops it after committing"));
+}
+
+TEST_F(CliUsageTest, VersionPrintsTheVersion) {
+  const testing::CommandResult result = Caawatch({"--version"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, StartsWith("caawatch "));
+  EXPECT_EQ(result.err, "");
+}
+
+}  // namespace
+}  // namespace caawatch
