@@ -1,16 +1,17 @@
 #!/usr/bin/python3
 """A webhook receiver for notify tests: answers each POST by a plan and records it.
 
-usage: webhook_receiver.py PORT LOG SECRET PLAN
+usage: webhook_receiver.py PORT LOG SECRET PLAN [CERT KEY]
 PLAN is a comma list of answers for the requests in arrival order ("200", "500", "404",
 "429", "hang" = answer after 60 s); once it is used up every request gets 200. Each request
 is appended to LOG as one JSON line {path, headers, body, expected_signature} before it is
-answered, where expected_signature is "sha256=" + HMAC-SHA256(SECRET, body) computed here.
+answered (over TLS with CERT and KEY when given), where expected_signature is "sha256=" + HMAC-SHA256(SECRET, body) computed here.
 """
 import hashlib
 import hmac
 import http.server
 import json
+import ssl
 import sys
 import threading
 import time
@@ -49,4 +50,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
 server.daemon_threads = True
+if len(sys.argv) > 6:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[5], sys.argv[6])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 server.serve_forever()

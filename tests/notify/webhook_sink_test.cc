@@ -2,6 +2,7 @@
 // request and fails some of them on purpose.
 #include "notify/webhook_sink.h"
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -28,12 +29,29 @@ constexpr char kSecret[] = "s3cret-webhook-key";
 class WebhookSinkTest : public ::testing::Test {
  protected:
   // Starts the receiver with `plan` (see webhook_receiver.py).
-  void Start(const std::string& plan) {
+  // With `tls`, over HTTPS with a certificate made here for 127.0.0.1 (cert_ is its PEM).
+  void Start(const std::string& plan, bool tls = false) {
     port_ = FreeLoopbackPort();
     log_ = dir_.path() + "/requests.jsonl";
-    server_ = std::make_unique<BackgroundProcess>(std::vector<std::string>{
-        "/usr/bin/python3", CAAWATCH_SOURCE_DIR "/tests/notify/webhook_receiver.py",
-        std::to_string(port_), log_, kSecret, plan.empty() ? "," : plan});
+    std::vector<std::string> argv = {"/usr/bin/python3",
+                                     CAAWATCH_SOURCE_DIR "/tests/notify/webhook_receiver.py",
+                                     std::to_string(port_),
+                                     log_,
+                                     kSecret,
+                                     plan.empty() ? "," : plan};
+    if (tls) {
+      cert_ = dir_.path() + "/cert.pem";
+      const std::string key = dir_.path() + "/key.pem";
+      ASSERT_EQ(std::system(("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+                             "-nodes -days 1 -subj /CN=127.0.0.1 -addext "
+                             "subjectAltName=IP:127.0.0.1 -keyout '" +
+                             key + "' -out '" + cert_ + "' 2>/dev/null")
+                                .c_str()),
+                0);
+      argv.push_back(cert_);
+      argv.push_back(key);
+    }
+    server_ = std::make_unique<BackgroundProcess>(argv);
     ASSERT_TRUE(WaitForPort(port_)) << "webhook receiver did not start";
   }
   std::string Url(const std::string& host = "127.0.0.1") const {
@@ -51,6 +69,7 @@ class WebhookSinkTest : public ::testing::Test {
   TempDir dir_;
   int port_ = 0;
   std::string log_;
+  std::string cert_;
   std::unique_ptr<BackgroundProcess> server_;
 };
 
@@ -71,6 +90,23 @@ TEST_F(WebhookSinkTest, PostsFindingJsonWithKeyAndSignature) {
   EXPECT_EQ(r["headers"]["x-caawatch-seq"], "42");
   // The signature, checked by the receiver's own HMAC (python's hmac module).
   EXPECT_EQ(r["headers"]["x-caawatch-signature-256"], r["expected_signature"]);
+}
+
+TEST_F(WebhookSinkTest, HttpsIsVerifiedAgainstTheGivenRoots) {
+  Start("", /*tls=*/true);
+  const std::string url = absl::StrCat("https://127.0.0.1:", port_, "/hook");
+  auto trusted = WebhookSink::Create({.url = url, .secret = kSecret, .ca_file = cert_});
+  ASSERT_TRUE(trusted.ok()) << trusted.status();
+  ASSERT_TRUE(trusted->Deliver(GoogleFinding()).ok());
+  auto requests = Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0]["headers"]["x-caawatch-signature-256"], requests[0]["expected_signature"]);
+  // Without those roots the self-signed receiver is not trusted: nothing is sent.
+  auto untrusted = WebhookSink::Create({.url = url});
+  ASSERT_TRUE(untrusted.ok());
+  const absl::Status status = untrusted->Deliver(GoogleFinding());
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  EXPECT_EQ(Requests().size(), 1u);
 }
 
 TEST_F(WebhookSinkTest, NoSecretNoSignature) {
