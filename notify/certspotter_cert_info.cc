@@ -143,6 +143,12 @@ bool FormatSerial(const DerElement& serial, std::string* out, std::string* error
     *error = "failed to parse serial number: empty integer";
     return false;
   }
+  // Go's encoding/asn1 refuses a non-minimal INTEGER, so certspotter reports a parse error.
+  if (c.size() > 1 &&
+      ((c[0] == 0x00 && (c[1] & 0x80) == 0) || (c[0] == 0xff && (c[1] & 0x80) != 0))) {
+    *error = "failed to parse serial number: integer not minimally-encoded";
+    return false;
+  }
   std::vector<uint8_t> magnitude(c.begin(), c.end());
   const bool negative = (c[0] & 0x80) != 0;
   if (negative) {  // Two's complement: the magnitude is ~x + 1.
