@@ -46,7 +46,7 @@ absl::StatusOr<std::vector<StoredCaaObservation>> StoredCaaObservations(
     store::Store& store, const std::string& query_name) {
   CAAWATCH_ASSIGN_OR_RETURN(
       const std::vector<store::CaaObservationRecord> records,
-      store.CaaHistory(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
+      store.caa_history().Observations(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
   std::vector<StoredCaaObservation> out;
   out.reserve(records.size());
   for (const store::CaaObservationRecord& r : records) {

@@ -34,6 +34,7 @@ check watch "caa|store|judge|tail|server|monitor|cli|proto|caawatch|grpcpp|rocks
 check judge 'tail|server|monitor|cli|caawatch|grpcpp'
 check tail 'server|monitor|cli|caawatch|grpcpp'
 check server 'tail|monitor|cli'
+check notify 'caa|judge|tail|server|monitor|cli|caawatch|grpcpp'
 check monitor 'cli'
 check cli 'caa|store'
 check cli 'ctlog' 'cli/inspect_command\.cc'

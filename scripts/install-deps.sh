@@ -21,6 +21,8 @@ packages=(
   # hostile log's gzip bomb)
   libgtest-dev libgmock-dev libbenchmark-dev knot knot-dnsutils nginx-light zlib1g-dev
   python3 python3-grpcio python3-protobuf
+  # notification tests: a real sendmail, SMTP server and certspotter to compare hooks with
+  msmtp-mta python3-aiosmtpd certspotter
   # fuzzing and formatting
   clang-14 libclang-rt-14-dev clang-format-14
 )

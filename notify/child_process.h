@@ -1,0 +1,50 @@
+// Runs one external program (a hook script, sendmail) the way a sink needs it: in a process
+// group of its own, with a given environment and stdin, a timeout after which the whole group
+// is killed, and a bounded capture of what it writes, for the error message.
+#ifndef CAAWATCH_NOTIFY_CHILD_PROCESS_H_
+#define CAAWATCH_NOTIFY_CHILD_PROCESS_H_
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace caawatch::notify {
+
+struct ChildRequest {
+  std::string path;               // Executed as is (no PATH search, no shell).
+  std::vector<std::string> args;  // argv[1..].
+  // The environment: the caller's own when `inherit_environment`, with `env` added (a name
+  // given in `env` replaces the inherited value).
+  bool inherit_environment = true;
+  std::vector<std::pair<std::string, std::string>> env;
+  std::string stdin_data;  // Written to the child's stdin, then closed.
+  absl::Duration timeout = absl::Seconds(30);
+  size_t max_output_bytes = 4096;  // Of stdout and stderr together; the rest is read and dropped.
+};
+
+struct ChildResult {
+  bool timed_out = false;  // The group was killed (SIGKILL) at the timeout.
+  int exit_code = -1;      // When it exited; -1 when killed by a signal.
+  int signal = 0;          // The signal that ended it, if any.
+  std::string output;      // The first max_output_bytes of stdout + stderr.
+  size_t output_dropped = 0;
+};
+
+// Runs `request` to completion or its timeout. The child is the leader of a new process group;
+// at the timeout every process of that group is killed, so a script's own children (a `sleep`,
+// a pipeline) go with it. The output is read until the child itself exits: a background child
+// that keeps stdout open does not hold the sink. Errors (the program cannot be started) are
+// kUnavailable, except a path that is not an executable regular file: kFailedPrecondition.
+absl::StatusOr<ChildResult> RunChild(const ChildRequest& request);
+
+// "exited with status 3: <output>", "killed by signal 9", "timed out after 5s (process group
+// killed)": a ChildResult as an error message, its output escaped and cut (QuoteInput).
+std::string DescribeFailure(const ChildResult& result, absl::Duration timeout);
+
+}  // namespace caawatch::notify
+
+#endif  // CAAWATCH_NOTIFY_CHILD_PROCESS_H_
