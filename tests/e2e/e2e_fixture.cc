@@ -17,6 +17,7 @@ namespace {
 
 constexpr char kZone[] = R"(forbidden  CAA 0 issue "pki.goog"
 allowed    CAA 0 issue "letsencrypt.org"
+xn--bcher-kva.allowed  CAA 0 issue "pki.goog"
 )";
 
 }  // namespace

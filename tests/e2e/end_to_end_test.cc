@@ -136,6 +136,17 @@ TEST_F(EndToEndTest, CaaCheckCommandExitCodeAndJsonVerdictAgree) {
   const CommandResult permitted = check("*.forbidden.test", "PKI.goog");
   EXPECT_EQ(permitted.exit_code, 0) << permitted.err;
   EXPECT_EQ(nlohmann::json::parse(permitted.out)["verdict"], "permitted");
+  // A name written with U-labels is looked up as its A-label, as certificates carry it
+  // (issue 20): xn--bcher-kva.allowed.test has CAA of its own that only Google may use, where
+  // the raw UTF-8 name does not exist and the search would reach allowed.test's permission.
+  const CommandResult unicode = check(
+      "b\xc3\xbc"
+      "cher.allowed.test",
+      "letsencrypt.org");
+  EXPECT_EQ(unicode.exit_code, 1) << unicode.out << unicode.err;
+  const nlohmann::json u = nlohmann::json::parse(unicode.out);
+  EXPECT_EQ(u["verdict"], "forbidden");
+  EXPECT_EQ(u["names"][0]["relevant_name"], "xn--bcher-kva.allowed.test");
   const CommandResult no_caa = check("nothing-here.test", "letsencrypt.org");
   EXPECT_EQ(no_caa.exit_code, 0) << no_caa.err;
   // A server that does not answer: indeterminate, never permitted.
