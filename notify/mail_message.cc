@@ -10,6 +10,7 @@
 #include "ctlog/sha256.h"
 #include "nlohmann/json.hpp"
 #include "notify/certspotter_cert_info.h"
+#include "store/verdict.h"
 
 namespace caawatch::notify {
 namespace {
@@ -74,7 +75,8 @@ const char* Opening(HookEvent event, const std::string& verdict) {
   if (event == HookEvent::kMalformedCert) {
     return "caawatch found a log entry with a certificate it cannot parse, for a name you watch.";
   }
-  if (verdict == "forbidden" || verdict == "likely_forbidden") {
+  const absl::StatusOr<store::Verdict> v = store::VerdictFromName(verdict);
+  if (v.ok() && (*v == store::Verdict::kForbidden || *v == store::Verdict::kLikelyForbidden)) {
     return "caawatch found a certificate for a name you watch that your CAA records did not "
            "allow when it was issued.";
   }
