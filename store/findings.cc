@@ -69,18 +69,21 @@ absl::Status Findings::Load() {
   std::string value;
   bool found = false;
   CAAWATCH_RETURN_IF_ERROR(db_->Get(Family::kMeta, kNextSeqKey, &value, &found));
-  absl::MutexLock lock(&commit_mu_);
-  next_seq_ = found && value.size() == 8 ? ReadBigEndian64(value) : 1;
   // The newest by_time key holds the newest record time (absent for a reader of an older store).
+  int64_t newest_ms = 0;
   ScanOptions newest;
   newest.reverse = true;
   newest.limit = 1;
-  return Scan(*db_, Family::kByTime, KeyRange::All(), newest,
-              [&](absl::string_view key, absl::string_view) -> absl::StatusOr<ScanStep> {
-                if (key.size() == 16)
-                  last_recorded_ms_ = static_cast<int64_t>(ReadBigEndian64(key));
-                return ScanStep::kStop;
-              });
+  CAAWATCH_RETURN_IF_ERROR(
+      Scan(*db_, Family::kByTime, KeyRange::All(), newest,
+           [&](absl::string_view key, absl::string_view) -> absl::StatusOr<ScanStep> {
+             if (key.size() == 16) newest_ms = static_cast<int64_t>(ReadBigEndian64(key));
+             return ScanStep::kStop;
+           }));
+  absl::MutexLock lock(&commit_mu_);
+  next_seq_ = found && value.size() == 8 ? ReadBigEndian64(value) : 1;
+  last_recorded_ms_ = newest_ms;
+  return absl::OkStatus();
 }
 
 absl::Status Findings::RaiseNextSeq(uint64_t min_next_seq) {
