@@ -208,6 +208,20 @@ TEST(ZoneNotifyTest, KnotsSignedNotifyIsAcceptedAndEveryImpostorRefused) {
   EXPECT_EQ(Rcode(keyless.reply), 0);
 }
 
+// Found by zone_notify_fuzz: an SOA of another class in the answer section with empty RDATA
+// (libknot parses it) was read 20 bytes past its end. It is a NOTIFY without a usable serial.
+TEST(ZoneNotifyTest, AnSoaTooShortForASerialIsNoSerial) {
+  std::vector<uint8_t> notify = UnsignedNotify("plain.test");
+  notify[7] = 1;  // ANCOUNT
+  for (const uint8_t b : {0xc0, 0x0c, 0x00, 0x06, 0x43, 0x21, 0xdd, 0x09, 0x00, 0x00, 0x00, 0x00}) {
+    notify.push_back(b);  // plain.test SOA, class 0x4321, RDLENGTH 0.
+  }
+  NotifyOutcome outcome =
+      AnswerNotify(notify, "127.0.0.1", {{"plain.test", {"127.0.0.1"}, std::nullopt}});
+  EXPECT_TRUE(outcome.status.ok()) << outcome.status;
+  EXPECT_EQ(outcome.serial, std::nullopt);
+}
+
 TEST(ZoneNotifyTest, WhatIsNotANotifyQueryGetsNoAnswer) {
   const std::vector<uint8_t> good = UnsignedNotify(kZone);
   std::vector<uint8_t> response = good;
