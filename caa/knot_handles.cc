@@ -32,6 +32,17 @@ std::string TsigErrorName(int error) {
   return found != nullptr ? found->name : RcodeName(error);
 }
 
+std::optional<uint32_t> SoaSerial(const uint8_t* rdata, size_t size) {
+  size_t at = 0;
+  for (int name = 0; name < 2; ++name) {
+    while (at < size && rdata[at] != 0) at += rdata[at] + 1;
+    ++at;
+  }
+  if (at + 20 > size) return std::nullopt;
+  return (uint32_t{rdata[at]} << 24) | (uint32_t{rdata[at + 1]} << 16) |
+         (uint32_t{rdata[at + 2]} << 8) | rdata[at + 3];
+}
+
 std::string OwnerText(const knot_dname_t* name) {
   char buf[KNOT_DNAME_TXT_MAXLEN + 1];
   if (knot_dname_to_str(buf, name, sizeof(buf)) == nullptr) return "";

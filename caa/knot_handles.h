@@ -3,7 +3,10 @@
 #ifndef CAAWATCH_CAA_KNOT_HANDLES_H_
 #define CAAWATCH_CAA_KNOT_HANDLES_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -44,6 +47,10 @@ class Key {
 std::string RcodeName(int rcode);
 // A TSIG error: 16 is BADSIG there (BADVERS in EDNS).
 std::string TsigErrorName(int error);
+// The SERIAL of SOA RDATA in uncompressed wire form (names expanded, as libknot parses them),
+// or nullopt when MNAME, RNAME and the five numbers do not all fit in `size` bytes: libknot
+// accepts SOA RDATA of any length in places (knot_soa_serial would read past it).
+std::optional<uint32_t> SoaSerial(const uint8_t* rdata, size_t size);
 // "www.example.com" from a wire name: lowercase, no final dot.
 std::string OwnerText(const knot_dname_t* name);
 

@@ -19,17 +19,8 @@ std::optional<uint32_t> AnnouncedSerial(const knot_pkt_t* query) {
     const knot_rrset_t* rr = knot_pkt_rr(answer, i);
     if (rr->type == KNOT_RRTYPE_SOA && rr->rrs.count == 1 &&
         knot_dname_is_equal(rr->owner, knot_pkt_qname(query))) {
-      // libknot parses an SOA of any length here (even empty): the serial is read only when
-      // MNAME, RNAME and the five numbers are all there (knot_soa_serial would read past it).
-      const knot_rdata_t* rdata = rr->rrs.rdata;
-      size_t at = 0;
-      for (int name = 0; name < 2; ++name) {
-        while (at < rdata->len && rdata->data[at] != 0) at += rdata->data[at] + 1;
-        ++at;
-      }
-      if (at + 20 > rdata->len) return std::nullopt;
-      return (uint32_t{rdata->data[at]} << 24) | (uint32_t{rdata->data[at + 1]} << 16) |
-             (uint32_t{rdata->data[at + 2]} << 8) | rdata->data[at + 3];
+      // libknot parses an SOA of another class with RDATA of any length here, even empty.
+      return knot::SoaSerial(rr->rrs.rdata->data, rr->rrs.rdata->len);
     }
   }
   return std::nullopt;

@@ -358,15 +358,9 @@ class Transfer {
 };
 
 absl::StatusOr<uint32_t> SoaSerial(const ZoneRecord& soa) {
-  // MNAME and RNAME (uncompressed), then SERIAL.
-  size_t at = 0;
-  for (int name = 0; name < 2; ++name) {
-    while (at < soa.rdata.size() && soa.rdata[at] != 0) at += soa.rdata[at] + 1;
-    ++at;
-  }
-  if (at + 20 > soa.rdata.size()) return absl::DataLossError("a malformed SOA record");
-  return (uint32_t{soa.rdata[at]} << 24) | (uint32_t{soa.rdata[at + 1]} << 16) |
-         (uint32_t{soa.rdata[at + 2]} << 8) | soa.rdata[at + 3];
+  const std::optional<uint32_t> serial = knot::SoaSerial(soa.rdata.data(), soa.rdata.size());
+  if (!serial) return absl::DataLossError("a malformed SOA record");
+  return *serial;
 }
 
 // RFC 1982: whether s1 is not newer than s2.

@@ -10,6 +10,7 @@
 #include "caa/issuer_store.h"
 #include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
+#include "monitor/caa_queries.h"
 
 namespace caawatch::monitor {
 
@@ -25,14 +26,8 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
   std::unique_ptr<Pipeline> p(new Pipeline(config, clock, logger));
   CAAWATCH_ASSIGN_OR_RETURN(p->store_, store::Store::Open(config.data_dir));
 
-  caa::ResolverOptions resolver_options;
-  resolver_options.servers = config.dns_servers;
-  resolver_options.dnssec = config.dnssec;
-  resolver_options.trust_anchor_file = config.trust_anchor_file;
-  resolver_options.timeout = config.dns_timeout;
-  resolver_options.retries = config.dns_retries;
-  resolver_options.tcp_fallback = config.dns_tcp_fallback;
-  CAAWATCH_ASSIGN_OR_RETURN(p->resolver_, caa::UnboundResolver::Create(resolver_options, clock));
+  CAAWATCH_ASSIGN_OR_RETURN(p->resolver_,
+                            caa::UnboundResolver::Create(ResolverOptionsFor(config), clock));
   if (hooks.wrap_resolver) p->resolver_ = hooks.wrap_resolver(std::move(p->resolver_));
   // The built-in CA map, extended by `caawatch issuers import` (re-read while running).
   CAAWATCH_ASSIGN_OR_RETURN(caa::IssuerMap issuers, caa::LoadIssuerMap(config.data_dir));
