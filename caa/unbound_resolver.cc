@@ -192,7 +192,7 @@ void FillAnswer(const ub_result& result, bool dnssec, CaaAnswer* answer) {
     answer->error = absl::StrCat("rcode ", result.rcode);
     return;
   }
-  answer->dnssec = !dnssec         ? DnssecStatus::kIndeterminate
+  answer->dnssec = !dnssec         ? DnssecStatus::kOff
                    : result.secure ? DnssecStatus::kSecure
                                    : DnssecStatus::kInsecure;
   for (int i = 0; result.havedata && result.data[i] != nullptr; ++i) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "base/bounded_file.h"
 #include "base/log.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -35,11 +36,11 @@ struct RunOptions {
   std::optional<std::string> grpc_listen;
   std::optional<uint32_t> grpc_max_subscribers;
   std::optional<std::string> start_at;
-  bool verbose = false;
 };
 
 void AddRunOptions(CLI::App* app, RunOptions* options) {
-  AddCommonOptions(app, &options->common);
+  // No --json and no --verbose: run prints only its log, and logs nothing at debug level.
+  AddConfigAndDataDirOptions(app, &options->common);
   AddDnsOptions(app, &options->dns);
   app->add_flag("--once", options->once,
                 "process every log up to its tree size at start, then exit");
@@ -58,7 +59,6 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
       ->check(PositiveInteger());
   app->add_option("--start-at", options->start_at, "where to start logs with no stored position")
       ->type_name("beginning|end|INDEX");
-  app->add_flag("--verbose", options->verbose, "log debug detail");
 }
 
 // Flags override the configuration file, which overrides the defaults.
@@ -117,14 +117,26 @@ class SignalWatcher {
   std::thread thread_;
 };
 
+// A name given twice (in --watch, the configuration or the watchlist file) is a slip: say so.
+void WarnAboutRepeats(const watch::Watchlist& list, const Logger& logger) {
+  const watch::Watchlist::Repeats repeats = list.RepeatedEntries();
+  if (repeats.count == 0) return;
+  logger.Log(LogLevel::kWarning, "watch",
+             absl::StrCat(repeats.count,
+                          " watch entries repeat the name of an earlier one (the "
+                          "first: ",
+                          QuoteInput(list.entry(repeats.first).ToItem().Name()), ")"));
+}
+
 int Run(const RunOptions& options) {
   auto prepared = Prepare(options.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   if (absl::Status s = ApplyFlags(options, &ctx.config); !s.ok()) return Fail(s, 2);
-  const Logger logger(options.verbose ? LogLevel::kDebug : LogLevel::kInfo);
+  const Logger logger(LogLevel::kInfo);
   absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
+  WarnAboutRepeats(watches->list, logger);
   if (watches->list.Empty()) {
     logger.Log(LogLevel::kWarning, "run",
                "no names watched yet: add some with --watch NAME, --watchlist FILE or "
