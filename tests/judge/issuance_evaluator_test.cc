@@ -112,13 +112,13 @@ TEST_F(IssuanceEvaluatorTest, CertificateIssuedBeforeMonitoringIsNoDataWithRetro
 // the last name looked at; and it says how much later in days and hours.
 TEST_F(IssuanceEvaluatorTest, TheReasonOfAMultiNameFindingLeadsWithTheWorstName) {
   resolver_.Set("example.com", {CaaRecord{0, "issue", "pki.goog"}});
-  resolver_.Set("ok.example.com", {CaaRecord{0, "issue", "letsencrypt.org"}});
-  ctlog::LogEntry entry = Entry("www.example.com", clock_.Now() - absl::Hours(24 * 3));
-  entry.identity.dns_names = {"www.example.com", "ok.example.com"};
+  resolver_.Set("z.example.com", {CaaRecord{0, "issue", "letsencrypt.org"}});
+  ctlog::LogEntry entry = Entry("a.example.com", clock_.Now() - absl::Hours(24 * 3));
+  entry.identity.dns_names = {"a.example.com", "z.example.com"};
   const store::FindingRecord f = Evaluate(entry);
   EXPECT_EQ(f.verdict(), "no_data");
   EXPECT_EQ(f.severity(), "warning");
-  EXPECT_TRUE(absl::StartsWith(f.reason(), "www.example.com: ")) << f.reason();
+  EXPECT_TRUE(absl::StartsWith(f.reason(), "a.example.com: ")) << f.reason();
   EXPECT_TRUE(absl::StrContains(f.reason(), "observed 3d 0h after issuance")) << f.reason();
 }
 
