@@ -3,6 +3,7 @@
 // no library's internals show.
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -95,6 +96,18 @@ TEST_F(CliInputTest, ARepeatedWatchEntryIsWarnedAbout) {
                {});
   EXPECT_THAT(result.err,
               HasSubstr("2 watch entries repeat the name of an earlier one (the first: "));
+}
+
+// `inspect` prints times as every other command does: three fractional digits.
+TEST_F(CliInputTest, InspectPrintsTimesWithMilliseconds) {
+  const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
+  ASSERT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
+  const CommandResult result =
+      Caawatch({"inspect", "--json",
+                std::string(shared) + "/corpus/x509/letsencrypt/isrg-root-ocsp-x1.pem"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.out, ::testing::MatchesRegex(
+                              ".*\"not_before\":\"[0-9-]+T[0-9:]+\\.[0-9]{3}Z\".*\n"));
 }
 
 // With nothing listening, subscribe says that it is connecting and that it retries, on stderr
