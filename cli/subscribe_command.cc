@@ -26,9 +26,10 @@ namespace {
 // A CA certificate or a bearer token is a few KiB.
 constexpr size_t kMaxSecretFileBytes = size_t{1} << 20;
 
-absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
+// `flag` names the file in errors (`--tls-ca "x.pem": cannot open: ...`).
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path, const std::string& flag) {
   CAAWATCH_ASSIGN_OR_RETURN(const std::string text,
-                            ReadBoundedFile(path, kMaxSecretFileBytes, "file"));
+                            ReadBoundedFile(path, kMaxSecretFileBytes, flag));
   return std::string(absl::StripAsciiWhitespace(text));
 }
 
@@ -59,12 +60,12 @@ int Subscribe(const SubscribeFlags& flags) {
     options.verdicts.push_back(*verdict);
   }
   if (flags.tls_ca) {
-    absl::StatusOr<std::string> pem = ReadSecretFile(*flags.tls_ca);
+    absl::StatusOr<std::string> pem = ReadSecretFile(*flags.tls_ca, "--tls-ca");
     if (!pem.ok()) return Fail(pem.status(), 2);
     options.tls_root_certs_pem = *pem;
   }
   if (flags.token_file) {
-    absl::StatusOr<std::string> token = ReadSecretFile(*flags.token_file);
+    absl::StatusOr<std::string> token = ReadSecretFile(*flags.token_file, "--token-file");
     if (!token.ok()) return Fail(token.status(), 2);
     options.bearer_token = *token;
   }

@@ -78,6 +78,18 @@ TEST_F(CliInputTest, ABadLogListIsNamedWithoutRepeatingItself) {
   EXPECT_THAT(missing.err, HasSubstr("none.json\": cannot open: No such file or directory"));
 }
 
+TEST_F(CliInputTest, AnUnreadableFileIsNamedByItsFlagWithWhy) {
+  const CommandResult ca = Caawatch({"subscribe", "--tls-ca", "missing.pem"});
+  EXPECT_EQ(ca.exit_code, 2);
+  EXPECT_THAT(ca.err,
+              HasSubstr("--tls-ca \"missing.pem\": cannot open: No such file or directory"));
+  const CommandResult anchor = Caawatch(
+      {"caa", "check", "a.test", "--issuer", "letsencrypt.org", "--trust-anchor", "none.key"});
+  EXPECT_EQ(anchor.exit_code, 2);
+  EXPECT_THAT(anchor.err, HasSubstr("trust anchor file \"none.key\": cannot open: No such file "
+                                    "or directory"));
+}
+
 TEST_F(CliInputTest, ADamagedIssuerMapShowsNoLibraryInternals) {
   ASSERT_EQ(Caawatch({"watch", "add", "x.test", "--data-dir", data_dir_}).exit_code, 0);
   Write("data/issuers.json", "[{\"ca_owner\": ");
@@ -106,8 +118,8 @@ TEST_F(CliInputTest, InspectPrintsTimesWithMilliseconds) {
       Caawatch({"inspect", "--json",
                 std::string(shared) + "/corpus/x509/letsencrypt/isrg-root-ocsp-x1.pem"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_THAT(result.out, ::testing::MatchesRegex(
-                              ".*\"not_before\":\"[0-9-]+T[0-9:]+\\.[0-9]{3}Z\".*\n"));
+  EXPECT_THAT(result.out,
+              ::testing::MatchesRegex(".*\"not_before\":\"[0-9-]+T[0-9:]+\\.[0-9]{3}Z\".*\n"));
 }
 
 // With nothing listening, subscribe says that it is connecting and that it retries, on stderr
