@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "absl/container/btree_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -16,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/static_watches.h"
+#include "cli/watch_entry_warnings.h"
 #include "monitor/store_access.h"
 #include "monitor/supervisor.h"
 #include "watch/watchlist.h"
@@ -117,8 +119,23 @@ class SignalWatcher {
   std::thread thread_;
 };
 
-// A name given twice (in --watch, the configuration or the watchlist file) is a slip: say so.
-void WarnAboutRepeats(const watch::Watchlist& list, const Logger& logger) {
+// Slips in the static entries, said once at start: a name given twice (in --watch, the
+// configuration or the watchlist file), an `issuers=` identifier no known CA uses.
+void WarnAboutStaticEntries(const watch::Watchlist& list, const std::string& data_dir,
+                            const Logger& logger) {
+  absl::btree_set<std::string> issuers;
+  for (size_t n = 0; n < list.size(); ++n) {
+    const absl::Span<const std::string> expected = list.entry(n).issuers();
+    issuers.insert(expected.begin(), expected.end());
+  }
+  // A CA map that cannot be read is said by the supervisor, which needs it.
+  if (absl::StatusOr<caa::IssuerMap> known = monitor::LoadEffectiveIssuerMap(data_dir);
+      known.ok() && !issuers.empty()) {
+    for (const std::string& warning :
+         UnknownIssuerWarnings(std::vector<std::string>(issuers.begin(), issuers.end()), *known)) {
+      logger.Log(LogLevel::kWarning, "watch", warning);
+    }
+  }
   const watch::Watchlist::Repeats repeats = list.RepeatedEntries();
   if (repeats.count == 0) return;
   logger.Log(LogLevel::kWarning, "watch",
@@ -136,7 +153,7 @@ int Run(const RunOptions& options) {
   const Logger logger(LogLevel::kInfo);
   absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
-  WarnAboutRepeats(watches->list, logger);
+  WarnAboutStaticEntries(watches->list, ctx.config.data_dir, logger);
   if (watches->list.Empty()) {
     logger.Log(LogLevel::kWarning, "run",
                "no names watched yet: add some with --watch NAME, --watchlist FILE or "

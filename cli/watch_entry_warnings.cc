@@ -33,16 +33,25 @@ std::vector<std::string> WatchEntryWarnings(const watch::WatchItem& item,
     warnings.push_back(
         "\".\" watches every name: every certificate of every log becomes a finding");
   }
+  for (std::string& warning : UnknownIssuerWarnings(item.issuers, known)) {
+    warnings.push_back(std::move(warning));
+  }
+  return warnings;
+}
+
+std::vector<std::string> UnknownIssuerWarnings(absl::Span<const std::string> issuers,
+                                               const caa::IssuerMap& known) {
+  std::vector<std::string> warnings;
   absl::btree_set<std::string> identifiers;
   for (const caa::CaEntry& entry : known.entries()) {
     identifiers.insert(entry.caa_identifiers.begin(), entry.caa_identifiers.end());
   }
-  for (const std::string& issuer : item.issuers) {
+  for (const std::string& issuer : issuers) {
     if (identifiers.contains(issuer)) continue;
     std::string warning =
         absl::StrCat("issuer ", QuoteInput(issuer),
-                     " is not the CAA identifier of any known CA: a certificate for this name "
-                     "from a known CA will be unexpected_issuer");
+                     " is not the CAA identifier of any known CA: a certificate from a known CA "
+                     "for a name expecting it will be unexpected_issuer");
     if (const std::vector<std::string> close = Suggestions(issuer, identifiers); !close.empty()) {
       absl::StrAppend(&warning, " (did you mean ", absl::StrJoin(close, " or "), "?)");
     } else {

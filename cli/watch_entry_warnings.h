@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "monitor/issuer_maps.h"
 #include "watch/watchlist.h"
 
@@ -17,6 +18,9 @@ namespace caawatch::cli {
 // map in force (monitor::LoadEffectiveIssuerMap).
 std::vector<std::string> WatchEntryWarnings(const watch::WatchItem& item,
                                             const caa::IssuerMap& known);
+// The issuer part alone, for a whole list's distinct issuers (`run`'s static entries).
+std::vector<std::string> UnknownIssuerWarnings(absl::Span<const std::string> issuers,
+                                               const caa::IssuerMap& known);
 
 }  // namespace caawatch::cli
 

@@ -110,6 +110,17 @@ TEST_F(CliInputTest, ARepeatedWatchEntryIsWarnedAbout) {
               HasSubstr("2 watch entries repeat the name of an earlier one (the first: "));
 }
 
+TEST_F(CliInputTest, RunWarnsOfAnIssuerNoKnownCaUses) {
+  const std::string list = Write("list.json", R"({"operators": []})");
+  const CommandResult result = Caawatch({"run", "--once", "--data-dir", data_dir_, "--log-list",
+                                         list, "--watch", "a.test issuers=letsencrypt,pki.goog",
+                                         "--dns-server", "127.0.0.1:9", "--dnssec", "off"});
+  EXPECT_THAT(result.err, HasSubstr("issuer \"letsencrypt\" is not the CAA identifier of any "
+                                    "known CA"));
+  EXPECT_THAT(result.err, HasSubstr("did you mean letsencrypt.org?"));
+  EXPECT_THAT(result.err, Not(HasSubstr("\"pki.goog\" is not")));
+}
+
 // `inspect` prints times as every other command does: three fractional digits.
 TEST_F(CliInputTest, InspectPrintsTimesWithMilliseconds) {
   const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
