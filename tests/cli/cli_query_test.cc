@@ -29,7 +29,8 @@ class CliQueryTest : public StoreFixture {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
-    const absl::Time now = absl::Now();
+    // Whole seconds: an RFC 3339 time with its fraction left out when zero would show.
+    const absl::Time now = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()));
     // Recorded oldest first: the store keeps time in seq order.
     Plant(Finding("no_data", "warning", "a.example.com", 'b', now - absl::Hours(72), kRetroReason),
           std::string(32, 'B'), "https://log-two.test/", "Log Two");
