@@ -20,7 +20,9 @@ struct CaaRecord {
   bool operator==(const CaaRecord&) const = default;
 };
 
-enum class DnssecStatus { kSecure, kInsecure, kBogus, kIndeterminate };
+// kOff: validation was switched off (`--dnssec off`), so nothing is known, and the user
+// should see that this was their choice, not a failure (kIndeterminate: not looked up or failed).
+enum class DnssecStatus { kSecure, kInsecure, kBogus, kIndeterminate, kOff };
 
 // How the lookup ended. Only kNoError and kNxDomain are answers; the rest are failures that
 // make an evaluation indeterminate, never permitted.

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/time_text.h"
 #include "caa/relevant_set.h"
 
 namespace caawatch::caa {
@@ -249,8 +250,7 @@ IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const Observat
       out.reason = absl::StrCat(
           "no CAA observation covers the issuance window; evaluated against "
           "the state observed ",
-          absl::FormatDuration(absl::Trunc(out.retrospective_delay, absl::Seconds(1))),
-          " after issuance: ", retro->reason);
+          FormatDurationDaysHours(out.retrospective_delay), " after issuance: ", retro->reason);
     } else {
       out.reason = "no CAA observation covers the issuance window, nor any later one";
     }

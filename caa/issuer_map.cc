@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "nlohmann/json.hpp"
 
@@ -99,7 +100,12 @@ absl::StatusOr<IssuerMap> IssuerMap::FromJson(absl::string_view text) {
   try {
     root = Json::parse(text.begin(), text.end());
   } catch (const Json::exception& e) {
-    return absl::InvalidArgumentError(absl::StrCat("issuer map: not JSON: ", e.what()));
+    // Without nlohmann's "[json.exception.parse_error.101] ": a user reads this.
+    absl::string_view what = e.what();
+    if (const size_t id_end = what.find("] "); id_end != absl::string_view::npos) {
+      what.remove_prefix(id_end + 2);
+    }
+    return absl::InvalidArgumentError(absl::StrCat("issuer map: not JSON: ", QuoteInput(what)));
   }
   if (!root.is_array()) return absl::InvalidArgumentError("issuer map: top level is not an array");
   std::vector<CaEntry> entries;

@@ -20,6 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "caa/caa_record.h"
 #include "caa/dns_message.h"
@@ -192,7 +193,7 @@ void FillAnswer(const ub_result& result, bool dnssec, CaaAnswer* answer) {
     answer->error = absl::StrCat("rcode ", result.rcode);
     return;
   }
-  answer->dnssec = !dnssec         ? DnssecStatus::kIndeterminate
+  answer->dnssec = !dnssec         ? DnssecStatus::kOff
                    : result.secure ? DnssecStatus::kSecure
                                    : DnssecStatus::kInsecure;
   for (int i = 0; result.havedata && result.data[i] != nullptr; ++i) {
@@ -260,8 +261,10 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
     resolved.trust_anchor_file = kDebianRootTrustAnchor;
   }
   if (resolved.dnssec && !std::ifstream(resolved.trust_anchor_file).good()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("trust anchor file ", resolved.trust_anchor_file, " is not readable"));
+    // errno is the failed open's: what the user has to fix (missing, permission denied).
+    return absl::InvalidArgumentError(absl::StrCat("trust anchor file ",
+                                                   QuoteInput(resolved.trust_anchor_file),
+                                                   ": cannot open: ", std::strerror(errno)));
   }
   // Finalize a throwaway context now (zone_add does), so a trust anchor file unbound cannot
   // parse fails here rather than in every Lookup.

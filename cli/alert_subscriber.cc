@@ -70,7 +70,12 @@ absl::Status AlertSubscriber::Run(uint64_t after_seq,
     last_seq_ = after_seq;
   }
   absl::Duration backoff = options_.initial_backoff;
-  while (!stop_.HasBeenNotified()) {
+  const auto progress = [this](const std::string& line) {
+    if (options_.on_progress) options_.on_progress(line);
+  };
+  for (bool first = true; !stop_.HasBeenNotified(); first = false) {
+    progress(absl::StrCat(first ? "connecting to " : "reconnecting to ", options_.target,
+                          ", after seq ", last_delivered_seq()));
     bool delivered_any = false;
     grpc::Status status = StreamOnce(on_alert, &delivered_any);
     if (stop_.HasBeenNotified()) break;
@@ -79,6 +84,8 @@ absl::Status AlertSubscriber::Run(uint64_t after_seq,
                           absl::StrCat("subscribe: ", status.error_message()));
     }
     if (delivered_any) backoff = options_.initial_backoff;  // The link was good for a while.
+    progress(absl::StrCat("no stream from ", options_.target, " (", status.error_message(),
+                          "); retrying in ", absl::FormatDuration(backoff)));
     stop_.WaitForNotificationWithTimeout(backoff);
     backoff = std::min(backoff * 2, options_.max_backoff);
   }

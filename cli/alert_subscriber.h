@@ -31,6 +31,10 @@ struct AlertSubscriberOptions {
   std::vector<caawatch::v1::Verdict> verdicts;
   absl::Duration initial_backoff = absl::Milliseconds(250);
   absl::Duration max_backoff = absl::Seconds(30);
+  // Told, one line each, when a stream is being opened and when one ended and is retried
+  // (`caawatch subscribe` prints them on stderr, so a user sees it is not yet, or no longer,
+  // connected). Called on Run's thread; null = not told.
+  std::function<void(const std::string&)> on_progress;
 };
 
 class AlertSubscriber {

@@ -9,12 +9,14 @@
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/table.h"
 #include "monitor/caa_queries.h"
 #include "monitor/verdict_names.h"
 #include "nlohmann/json.hpp"
+#include "server/finding_convert.h"
 
 namespace caawatch::cli {
 namespace {
@@ -72,7 +74,7 @@ int Check(const CheckOptions& options) {
     nlohmann::json j = {{"verdict", monitor::VerdictName(overall)},
                         {"issuers", issuers},
                         {"names", nlohmann::json::array()}};
-    if (at) j["at"] = FormatRfc3339(*at);
+    if (at) j["at"] = FormatRfc3339Millis(*at);
     for (const judge::NameCheck& r : results) {
       j["names"].push_back({{"name", r.name},
                             {"verdict", monitor::VerdictName(r.verdict)},
@@ -115,6 +117,7 @@ int History(const HistoryOptions& options) {
   if (!store.ok()) return Fail(store.status());
   Table table({"QUERY NAME", "FIRST SEEN", "LAST SEEN", "RCODE", "DNSSEC", "TTL", "RECORDS",
                "CNAME CHAIN"});
+  table.set_elastic_column(6);
   for (const std::string& query_name : path) {
     absl::StatusOr<std::vector<monitor::StoredCaaObservation>> history =
         monitor::StoredCaaObservations(**store, query_name);
@@ -124,10 +127,10 @@ int History(const HistoryOptions& options) {
       const caa::Observation& o = stored.observation;
       if (ctx.json) {
         nlohmann::json j = {{"query_name", r.query_name()},
-                            {"first_seen", FormatRfc3339(o.first_seen)},
-                            {"last_seen", FormatRfc3339(o.last_seen)},
+                            {"first_seen", FormatRfc3339Millis(o.first_seen)},
+                            {"last_seen", FormatRfc3339Millis(o.last_seen)},
                             {"outcome", r.outcome()},
-                            {"rcode", r.rcode()},
+                            {"rcode", server::RcodeWord(r)},
                             {"dnssec", r.dnssec()},
                             {"ttl", r.ttl()},
                             {"records", RecordsJson(o.answer.records)},
@@ -137,8 +140,8 @@ int History(const HistoryOptions& options) {
         std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
       } else {
         table.Add(
-            {r.query_name(), FormatRfc3339(o.first_seen), FormatRfc3339(o.last_seen), r.outcome(),
-             r.dnssec(), std::to_string(r.ttl()),
+            {r.query_name(), FormatRfc3339Millis(o.first_seen), FormatRfc3339Millis(o.last_seen),
+             server::RcodeWord(r), r.dnssec(), std::to_string(r.ttl()),
              o.answer.records.empty() ? "(none)" : RecordsText(o.answer.records),
              o.answer.cname_chain.empty() ? "-" : absl::StrJoin(o.answer.cname_chain, " -> ")});
       }
@@ -149,7 +152,7 @@ int History(const HistoryOptions& options) {
       std::printf("no CAA observations of %s or its search path (%s)\n", path.front().c_str(),
                   absl::StrJoin(path, ", ").c_str());
     } else {
-      table.Print(stdout);
+      table.Print(stdout, OutputWidth());
     }
   }
   return 0;

@@ -1,15 +1,18 @@
 #include "cli/command_line.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "CLI/App.hpp"
 #include "CLI/Config.hpp"
 #include "CLI/Formatter.hpp"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "base/quoted_input.h"
 #include "cli/commands.h"
 
 namespace caawatch::cli {
@@ -33,8 +36,14 @@ std::string EscapeUnprintable(absl::string_view text) {
   return out;
 }
 
-std::string ParseErrorLine(const CLI::ParseError& error, const CLI::App& app) {
+std::string ParseErrorLine(const CLI::ParseError& error, const CLI::App& app,
+                           const std::optional<std::string>& single_dash) {
   std::string message = EscapeUnprintable(error.what());
+  if (single_dash) {
+    message = absl::StrCat("unknown flag ", EscapeUnprintable(single_dash->substr(0, 100)),
+                           ": long flags take two dashes (-",
+                           EscapeUnprintable(single_dash->substr(0, 100)), ")");
+  }
   if (message.size() > kMaxParseMessageBytes) {
     message = absl::StrCat(message.substr(0, kMaxParseMessageBytes), "...");
   }
@@ -78,6 +87,42 @@ void WrapFooters(CLI::App* app) {
   }
 }
 
+// A value that starts with '-' is a flag the user meant (`--watch --verbose`, `--data-dir
+// --json`): no name, path, time or number caawatch takes starts with a dash.
+CLI::Validator NotAFlag() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value.empty() || value[0] != '-') return "";
+        return absl::StrCat(QuoteInput(value), " looks like a flag: the value is missing");
+      },
+      "", "not a flag");
+}
+
+// What every subcommand gets: --version, and NotAFlag on each option that takes a value.
+void AddEverywhere(CLI::App* app, const std::string& version) {
+  for (CLI::App* sub : app->get_subcommands([](CLI::App*) { return true; })) {
+    sub->set_version_flag("--version", version);
+    for (CLI::Option* option : sub->get_options()) {
+      if (option->get_type_size() > 0 && !option->get_positional()) option->check(NotAFlag());
+    }
+    AddEverywhere(sub, version);
+  }
+}
+
+// certspotter's single-dash long flags (`-watchlist FILE`): CLI11 would only say that "-watchlist"
+// and its value were not expected. The first such argument, if any (before a "--").
+std::optional<std::string> SingleDashLongFlag(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() > 2 && arg[0] == '-' && absl::ascii_isalpha(arg[1]) &&
+        arg.find('=') == absl::string_view::npos) {
+      return std::string(arg);
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::function<int()> RunParsed(std::vector<Command> commands) {
@@ -94,7 +139,8 @@ int ParseAndRun(int argc, char** argv) {
       "caawatch: a Certificate Transparency monitor that cross-checks CAA at issuance "
       "time.",
       "caawatch");
-  app.set_version_flag("--version", absl::StrCat("caawatch ", CAAWATCH_VERSION));
+  const std::string version = absl::StrCat("caawatch ", CAAWATCH_VERSION);
+  app.set_version_flag("--version", version);
   app.require_subcommand(1);
   const std::vector<Command> commands = {
       AddRunCommand(&app),     AddFindingsCommand(&app), AddHistoryCommand(&app),
@@ -103,6 +149,7 @@ int ParseAndRun(int argc, char** argv) {
       AddIssuersCommand(&app),
   };
   WrapFooters(&app);
+  AddEverywhere(&app, version);
   // After the subcommands: each would inherit it.
   app.footer("Run `caawatch COMMAND --help` for the flags of a command.");
   if (argc < 2) {
@@ -135,7 +182,7 @@ int ParseAndRun(int argc, char** argv) {
     std::printf("%s\n", version.what());
     return 0;
   } catch (const CLI::ParseError& error) {
-    const std::string line = ParseErrorLine(error, app);
+    const std::string line = ParseErrorLine(error, app, SingleDashLongFlag(argc, argv));
     std::fwrite(line.data(), 1, line.size(), stderr);
     return 2;
   }

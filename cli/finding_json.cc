@@ -83,7 +83,8 @@ json CaaEvaluationJsonValue(const v1::CaaEvaluation& c) {
           {"dnssec", StringOrNull(c.dnssec())},
           {"basis", StringOrNull(c.basis())},
           {"reason", StringOrNull(c.reason())},
-          {"verdict", StringOrNull(server::VerdictName(c.verdict()))}};
+          {"verdict", StringOrNull(server::VerdictName(c.verdict()))},
+          {"retrospective_verdict", StringOrNull(server::VerdictName(c.retrospective_verdict()))}};
 }
 
 json FindingJsonValue(const v1::Finding& f) {

@@ -16,7 +16,7 @@ namespace caawatch::cli {
 // entries [{log_id, log_url, index, timestamp, type}],
 // caa [{name, relevant_name, records [{flags, tag, value}], window {start, end},
 //       observations [{query_name, first_seen, last_seen, rcode, dnssec, ttl, records,
-//                      cname_chain}], dnssec, basis, reason, verdict}],
+//                      cname_chain}], dnssec, basis, reason, verdict, retrospective_verdict}],
 // reason, recorded_at} plus decode_error, evidence and unexpected_issuer_for when set, and for
 // kind malformed_cert leaf_hash and parse_error (certspotter's LEAF_HASH and PARSE_ERROR).
 // `evidence` is embedded as a JSON value when it parses, else as a string.

@@ -1,4 +1,5 @@
 // `caawatch findings` and `caawatch history NAME`: stored findings, as a table or JSON lines.
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/strings/ascii.h"
@@ -9,10 +10,13 @@
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/finding_json.h"
+#include "cli/log_selector.h"
 #include "cli/table.h"
+#include "cli/verdict_options.h"
 #include "monitor/verdict_names.h"
 #include "server/finding_convert.h"
 
@@ -25,20 +29,22 @@ struct QueryOptions {
   std::optional<std::string> since;
   std::optional<std::string> until;
   std::vector<std::string> verdicts;
+  std::vector<std::string> severities;
   std::optional<uint64_t> limit;
 };
 
 void AddQueryOptions(CLI::App* app, QueryOptions* options) {
   AddCommonOptions(app, &options->common);
   app->add_option("--since", options->since,
-                  "only findings recorded at or after TIME (RFC 3339 or date)")
+                  "only findings recorded at or after TIME (RFC 3339, a date, or a duration "
+                  "ago: 30m, 1h, 7d)")
       ->type_name("TIME")
       ->check(Rfc3339Time());
   app->add_option("--until", options->until, "only findings recorded before TIME")
       ->type_name("TIME")
       ->check(Rfc3339Time());
-  AddRepeatable(app, "--verdict", &options->verdicts, "VERDICT",
-                "only this verdict (e.g. forbidden; a comma-separated list too)");
+  AddVerdictOption(app, &options->verdicts);
+  AddSeverityOption(app, &options->severities);
   app->add_option("--limit", options->limit, "at most N findings (default 1000)")
       ->type_name("N")
       ->check(NonNegativeInteger());
@@ -49,16 +55,36 @@ absl::StatusOr<store::FindingQuery> QueryFromFlags(const QueryOptions& flags) {
   if (const std::optional<absl::Time> since = TimeOption(flags.since)) query.since = *since;
   if (const std::optional<absl::Time> until = TimeOption(flags.until)) query.until = *until;
   if (flags.limit) query.limit = *flags.limit;
-  for (const std::string& v : flags.verdicts) {
-    for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
-      absl::StatusOr<store::Verdict> verdict = monitor::VerdictFromName(part);
-      if (!verdict.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("--verdict: unknown verdict '", part, "'"));
-      }
-      query.verdicts.push_back(monitor::VerdictName(*verdict));
+  // The options' checks passed: every name is one of SPEC §2's.
+  query.verdicts = SplitNames(flags.verdicts);
+  query.severities = SplitNames(flags.severities);
+  return query;
+}
+
+// The hash `caawatch cert` finds a finding by, cut to the 16 hex digits it takes as a prefix:
+// the TBS hash (one for a precertificate and its certificate), or a malformed entry's leaf
+// hash; "-" for a log's misbehaviour. JSON has them whole.
+std::string CertHash(const store::FindingRecord& f) {
+  constexpr size_t kShownBytes = 8;
+  const std::string& raw = !f.tbs_sha256().empty() ? f.tbs_sha256() : f.leaf_hash();
+  if (raw.empty()) return "-";
+  return HexEncode(
+      std::vector<uint8_t>(raw.begin(), raw.begin() + std::min(raw.size(), kShownBytes)));
+}
+
+// "no_data (forbidden)": a no_data finding's severity comes from its retrospective verdict,
+// which the table must not leave to a reason that may be shortened. The name the reason leads
+// with (the worst) gives it.
+std::string VerdictCell(const v1::Finding& f) {
+  const std::string verdict = server::VerdictName(f.verdict());
+  if (f.verdict() != v1::NO_DATA) return verdict;
+  for (const v1::CaaEvaluation& c : f.caa()) {
+    if (c.retrospective_verdict() != v1::VERDICT_UNSPECIFIED &&
+        absl::StartsWith(f.reason(), c.name() + ": ")) {
+      return absl::StrCat(verdict, " (", server::VerdictName(c.retrospective_verdict()), ")");
     }
   }
-  return query;
+  return verdict;
 }
 
 void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json) {
@@ -68,22 +94,23 @@ void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json)
     }
     return;
   }
-  Table table({"SEQ", "SEVERITY", "VERDICT", "WATCHED NAMES", "ISSUER", "RECORDED", "REASON"});
+  Table table(
+      {"SEQ", "SEVERITY", "VERDICT", "WATCHED NAMES", "ISSUER", "RECORDED", "HASH", "REASON"});
+  table.set_elastic_column(7);
   for (const store::FindingRecord& f : findings) {
     const std::string issuer =
         f.kind() == "log_misbehaviour"
             ? "-"
             : (f.issuer().ca_owner().empty() ? f.issuer().dn() : f.issuer().ca_owner());
-    std::string reason = f.reason();
-    if (reason.size() > 100) reason = reason.substr(0, 97) + "...";
-    table.Add({std::to_string(f.seq()), f.severity(), f.verdict(),
+    table.Add({std::to_string(f.seq()), f.severity(), VerdictCell(server::ToApiFinding(f)),
                absl::StrJoin(f.watched_names(), ","), issuer,
-               FormatRfc3339(absl::FromUnixMillis(f.recorded_ms())), reason});
+               FormatRfc3339Millis(absl::FromUnixMillis(f.recorded_ms())), CertHash(f),
+               f.reason()});
   }
   if (table.empty()) {
     std::puts("no findings");
   } else {
-    table.Print(stdout);
+    table.Print(stdout, OutputWidth());
   }
 }
 
@@ -100,15 +127,13 @@ int Findings(const FindingsOptions& options) {
   absl::StatusOr<store::FindingQuery> query = QueryFromFlags(options.query);
   if (!query.ok()) return Fail(query.status(), 2);
   if (options.after) query->after_seq = *options.after;
-  if (options.log) {
-    std::string raw;
-    if (!absl::Base64Unescape(*options.log, &raw) || raw.size() != 32) {
-      return Fail(absl::InvalidArgumentError("--log: not a base64 log ID"), 2);
-    }
-    query->log_id = raw;
-  }
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
+  if (options.log) {
+    absl::StatusOr<std::string> log_id = ResolveLogId(**store, *options.log);
+    if (!log_id.ok()) return Fail(log_id.status(), 2);
+    query->log_id = *std::move(log_id);
+  }
   absl::StatusOr<std::vector<store::FindingRecord>> findings = (*store)->findings().List(*query);
   if (!findings.ok()) return Fail(findings.status());
   PrintFindings(*findings, ctx.json);
@@ -132,8 +157,12 @@ int History(const HistoryOptions& options) {
   if (!store.ok()) return Fail(store.status());
   std::string name = absl::AsciiStrToLower(options.name);
   while (absl::EndsWith(name, ".")) name.pop_back();
+  // ".example.com" is the watchlist's spelling of the subtree.
+  const bool dotted = absl::StartsWith(name, ".");
+  if (dotted) name.erase(0, 1);
+  const bool subtree = dotted || options.subtree;
   absl::StatusOr<std::vector<store::FindingRecord>> findings =
-      (*store)->findings().ForName(name, options.subtree, *query);
+      (*store)->findings().ForName(name, subtree, *query);
   if (!findings.ok()) return Fail(findings.status());
   PrintFindings(*findings, ctx.json);
   return 0;
@@ -143,13 +172,14 @@ int History(const HistoryOptions& options) {
 
 Command AddFindingsCommand(CLI::App* app) {
   CLI::App* findings =
-      app->add_subcommand("findings", "list findings (--verdict, --since, --until, --log)");
+      app->add_subcommand("findings", "list findings (--verdict, --severity, --since, --log, ...)");
   findings->footer("Lists stored findings, oldest first (seq order).");
   auto options = std::make_shared<FindingsOptions>();
   AddQueryOptions(findings, &options->query);
   findings
-      ->add_option("--log", options->log, "only findings with an entry in this log (base64 log ID)")
-      ->type_name("LOG_ID");
+      ->add_option("--log", options->log,
+                   "only findings with an entry in this log (its URL, description or base64 ID)")
+      ->type_name("LOG");
   findings->add_option("--after", options->after, "only findings with seq > SEQ")
       ->type_name("SEQ")
       ->check(NonNegativeInteger());
@@ -158,10 +188,11 @@ Command AddFindingsCommand(CLI::App* app) {
 
 Command AddHistoryCommand(CLI::App* app) {
   CLI::App* history =
-      app->add_subcommand("history", "findings for NAME (--subtree for everything below it)");
+      app->add_subcommand("history", "findings for NAME (.NAME or --subtree: everything below it)");
   history->footer("Findings for certificates naming NAME, newest first.");
   auto options = std::make_shared<HistoryOptions>();
-  history->add_option("NAME", options->name, "a DNS name")->required();
+  history->add_option("NAME", options->name, "a DNS name (.NAME: NAME and everything below)")
+      ->required();
   AddQueryOptions(history, &options->query);
   history->add_flag("--subtree", options->subtree, "include every name below NAME");
   return {history, [options] { return History(*options); }};

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "base/bounded_file.h"
 #include "base/hex.h"
+#include "base/time_text.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
@@ -36,8 +37,8 @@ nlohmann::json ToJson(const Inspected& item) {
       {"subject", id.subject_dn},
       {"issuer", id.issuer_dn},
       {"serial", id.serial_hex},
-      {"not_before", FormatRfc3339(id.not_before)},
-      {"not_after", FormatRfc3339(id.not_after)},
+      {"not_before", FormatRfc3339Millis(id.not_before)},
+      {"not_after", FormatRfc3339Millis(id.not_after)},
       {"sha256", HexEncode(id.sha256)},
       // A TBS hash that could not be computed is none (null), not a hash of nothing.
       {"tbs_sha256", id.tbs_error.empty() ? nlohmann::json(HexEncode(id.tbs_sha256)) : nullptr},
@@ -48,7 +49,7 @@ nlohmann::json ToJson(const Inspected& item) {
     j["entry_type"] =
         item.entry->type == ctlog::EntryType::kPrecert ? "precert_entry" : "x509_entry";
     j["timestamp"] =
-        FormatRfc3339(absl::FromUnixMillis(static_cast<int64_t>(item.entry->timestamp_ms)));
+        FormatRfc3339Millis(absl::FromUnixMillis(static_cast<int64_t>(item.entry->timestamp_ms)));
     j["leaf_hash"] = HexEncode(item.entry->leaf_hash);
     if (item.entry->issuer) {
       j["issuing_ca"] = {{"subject", item.entry->issuer->subject_dn},
@@ -69,8 +70,8 @@ void PrintHuman(const Inspected& item) {
     std::printf("  ip:          %s\n", absl::StrJoin(id.ip_addresses, ", ").c_str());
   std::printf("  subject:     %s\n  issuer:      %s\n", id.subject_dn.c_str(),
               id.issuer_dn.c_str());
-  std::printf("  validity:    %s .. %s\n", FormatRfc3339(id.not_before).c_str(),
-              FormatRfc3339(id.not_after).c_str());
+  std::printf("  validity:    %s .. %s\n", FormatRfc3339Millis(id.not_before).c_str(),
+              FormatRfc3339Millis(id.not_after).c_str());
   std::printf("  sha256:      %s\n  tbs_sha256:  %s\n", HexEncode(id.sha256).c_str(),
               id.tbs_error.empty() ? HexEncode(id.tbs_sha256).c_str() : "none (malformed)");
   if (!id.parse_error.empty()) std::printf("  parse error: %s\n", id.parse_error.c_str());

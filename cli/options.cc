@@ -4,6 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "base/hex.h"
 #include "base/quoted_input.h"
 
@@ -20,14 +22,40 @@ std::optional<uint64_t> DecimalInteger(const std::string& value) {
   return n;
 }
 
+// A duration "ago" longer than this is a typo (and would overflow nothing, but means nothing).
+constexpr uint64_t kMaxDaysAgo = 100 * 366;
+
+// "30m", "1h", "7d": a positive duration before now (absl's units, and d for days).
+std::optional<absl::Duration> Ago(const std::string& value) {
+  absl::Duration d;
+  if (value.size() > 1 && value.back() == 'd') {
+    const std::optional<uint64_t> days = DecimalInteger(value.substr(0, value.size() - 1));
+    if (!days || *days == 0 || *days > kMaxDaysAgo) return std::nullopt;
+    return absl::Hours(24) * static_cast<int64_t>(*days);
+  }
+  if (!absl::ParseDuration(value, &d) || d <= absl::ZeroDuration() ||
+      d > absl::Hours(24) * kMaxDaysAgo || !absl::ascii_isdigit(value[0])) {
+    return std::nullopt;
+  }
+  return d;
+}
+
 }  // namespace
 
-void AddCommonOptions(CLI::App* app, CommonOptions* options) {
+void AddConfigOption(CLI::App* app, CommonOptions* options) {
   app->add_option("--config", options->config, "JSON configuration file (every key has a default)")
       ->type_name("FILE");
+}
+
+void AddConfigAndDataDirOptions(CLI::App* app, CommonOptions* options) {
+  AddConfigOption(app, options);
   app->add_option("--data-dir", options->data_dir,
                   "store directory (default: $XDG_DATA_HOME/caawatch)")
       ->type_name("DIR");
+}
+
+void AddCommonOptions(CLI::App* app, CommonOptions* options) {
+  AddConfigAndDataDirOptions(app, options);
   app->add_flag("--json", options->json, "print JSON lines instead of a table");
 }
 
@@ -74,14 +102,18 @@ CLI::Validator PositiveInteger() {
 CLI::Validator Rfc3339Time() {
   return CLI::Validator(
       [](std::string& value) -> std::string {
+        if (Ago(value)) return "";
         const absl::StatusOr<absl::Time> t = ParseRfc3339(value);
-        return t.ok() ? "" : std::string(t.status().message());  // It quotes the value.
+        if (t.ok()) return "";
+        return absl::StrCat("not an RFC 3339 time, a date or a duration ago (30m, 1h, 7d): ",
+                            QuoteInput(value));
       },
-      "", "RFC 3339 time or date");
+      "", "RFC 3339 time, date or duration ago");
 }
 
 std::optional<absl::Time> TimeOption(const std::optional<std::string>& value) {
   if (!value) return std::nullopt;
+  if (const std::optional<absl::Duration> ago = Ago(*value)) return absl::Now() - *ago;
   absl::StatusOr<absl::Time> t = ParseRfc3339(*value);
   // Rfc3339Time() refused anything that does not parse.
   return t.ok() ? std::optional<absl::Time>(*t) : std::nullopt;

@@ -24,6 +24,10 @@ struct CommonOptions {
   bool json = false;
 };
 void AddCommonOptions(CLI::App* app, CommonOptions* options);
+// Parts of it, for a command that has no use for the others (every accepted flag does
+// something): --config FILE; --config and --data-dir DIR.
+void AddConfigOption(CLI::App* app, CommonOptions* options);
+void AddConfigAndDataDirOptions(CLI::App* app, CommonOptions* options);
 
 // --dns-server HOST:PORT (repeatable), --dnssec on|off, --trust-anchor FILE.
 struct DnsOptions {
@@ -41,12 +45,13 @@ CLI::Option* AddRepeatable(CLI::App* app, const std::string& name, std::vector<s
                            const std::string& value_name, const std::string& help);
 
 // Checks for CLI11 options: a non-negative decimal integer (no sign, no exponent), a positive
-// one, and an RFC 3339 time or a date (base/hex.h ParseRfc3339).
+// one, and an RFC 3339 time or a date (base/hex.h ParseRfc3339) or a positive duration before
+// now ("30m", "1h", "7d": absl's units and d for days, as `findings --since 1h`).
 CLI::Validator NonNegativeInteger();
 CLI::Validator PositiveInteger();
 CLI::Validator Rfc3339Time();
 
-// The value of an option checked by Rfc3339Time(), if given.
+// The value of an option checked by Rfc3339Time(), if given (a duration: that long before now).
 std::optional<absl::Time> TimeOption(const std::optional<std::string>& value);
 
 }  // namespace caawatch::cli

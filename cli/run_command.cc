@@ -6,15 +6,18 @@
 #include <cstdio>
 #include <thread>
 
+#include "absl/container/btree_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/bounded_file.h"
 #include "base/log.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/static_watches.h"
+#include "cli/watch_entry_warnings.h"
 #include "monitor/store_access.h"
 #include "monitor/supervisor.h"
 #include "watch/watchlist.h"
@@ -35,11 +38,11 @@ struct RunOptions {
   std::optional<std::string> grpc_listen;
   std::optional<uint32_t> grpc_max_subscribers;
   std::optional<std::string> start_at;
-  bool verbose = false;
 };
 
 void AddRunOptions(CLI::App* app, RunOptions* options) {
-  AddCommonOptions(app, &options->common);
+  // No --json and no --verbose: run prints only its log, and logs nothing at debug level.
+  AddConfigAndDataDirOptions(app, &options->common);
   AddDnsOptions(app, &options->dns);
   app->add_flag("--once", options->once,
                 "process every log up to its tree size at start, then exit");
@@ -58,7 +61,6 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
       ->check(PositiveInteger());
   app->add_option("--start-at", options->start_at, "where to start logs with no stored position")
       ->type_name("beginning|end|INDEX");
-  app->add_flag("--verbose", options->verbose, "log debug detail");
 }
 
 // Flags override the configuration file, which overrides the defaults.
@@ -117,14 +119,41 @@ class SignalWatcher {
   std::thread thread_;
 };
 
+// Slips in the static entries, said once at start: a name given twice (in --watch, the
+// configuration or the watchlist file), an `issuers=` identifier no known CA uses.
+void WarnAboutStaticEntries(const watch::Watchlist& list, const std::string& data_dir,
+                            const Logger& logger) {
+  absl::btree_set<std::string> issuers;
+  for (size_t n = 0; n < list.size(); ++n) {
+    const absl::Span<const std::string> expected = list.entry(n).issuers();
+    issuers.insert(expected.begin(), expected.end());
+  }
+  // A CA map that cannot be read is said by the supervisor, which needs it.
+  if (absl::StatusOr<caa::IssuerMap> known = monitor::LoadEffectiveIssuerMap(data_dir);
+      known.ok() && !issuers.empty()) {
+    for (const std::string& warning :
+         UnknownIssuerWarnings(std::vector<std::string>(issuers.begin(), issuers.end()), *known)) {
+      logger.Log(LogLevel::kWarning, "watch", warning);
+    }
+  }
+  const watch::Watchlist::Repeats repeats = list.RepeatedEntries();
+  if (repeats.count == 0) return;
+  logger.Log(LogLevel::kWarning, "watch",
+             absl::StrCat(repeats.count,
+                          " watch entries repeat the name of an earlier one (the "
+                          "first: ",
+                          QuoteInput(list.entry(repeats.first).ToItem().Name()), ")"));
+}
+
 int Run(const RunOptions& options) {
   auto prepared = Prepare(options.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   if (absl::Status s = ApplyFlags(options, &ctx.config); !s.ok()) return Fail(s, 2);
-  const Logger logger(options.verbose ? LogLevel::kDebug : LogLevel::kInfo);
+  const Logger logger(LogLevel::kInfo);
   absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
+  WarnAboutStaticEntries(watches->list, ctx.config.data_dir, logger);
   if (watches->list.Empty()) {
     logger.Log(LogLevel::kWarning, "run",
                "no names watched yet: add some with --watch NAME, --watchlist FILE or "

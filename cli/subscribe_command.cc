@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/finding_json.h"
+#include "cli/verdict_options.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -25,9 +26,10 @@ namespace {
 // A CA certificate or a bearer token is a few KiB.
 constexpr size_t kMaxSecretFileBytes = size_t{1} << 20;
 
-absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
+// `flag` names the file in errors (`--tls-ca "x.pem": cannot open: ...`).
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path, const std::string& flag) {
   CAAWATCH_ASSIGN_OR_RETURN(const std::string text,
-                            ReadBoundedFile(path, kMaxSecretFileBytes, "file"));
+                            ReadBoundedFile(path, kMaxSecretFileBytes, flag));
   return std::string(absl::StripAsciiWhitespace(text));
 }
 
@@ -48,35 +50,36 @@ int Subscribe(const SubscribeFlags& flags) {
   cli::AlertSubscriberOptions options;
   options.target = flags.server.value_or(ctx.config.grpc_listen);
   options.names = flags.names;
-  for (const std::string& v : flags.verdicts) {
-    for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
-      absl::StatusOr<v1::Verdict> verdict = server::VerdictFromName(part);
-      if (!verdict.ok())
-        return Fail(
-            absl::InvalidArgumentError(absl::StrCat("--verdict: unknown verdict '", part, "'")), 2);
-      options.verdicts.push_back(*verdict);
-    }
+  // stdout holds only alerts (JSON lines); how the connection fares goes to stderr.
+  options.on_progress = [](const std::string& line) {
+    std::fprintf(stderr, "caawatch: subscribe: %s\n", line.c_str());
+  };
+  for (const std::string& name : SplitNames(flags.verdicts)) {
+    absl::StatusOr<v1::Verdict> verdict = server::VerdictFromName(name);
+    if (!verdict.ok()) return Fail(verdict.status(), 2);  // The option's check lets none by.
+    options.verdicts.push_back(*verdict);
   }
   if (flags.tls_ca) {
-    absl::StatusOr<std::string> pem = ReadSecretFile(*flags.tls_ca);
+    absl::StatusOr<std::string> pem = ReadSecretFile(*flags.tls_ca, "--tls-ca");
     if (!pem.ok()) return Fail(pem.status(), 2);
     options.tls_root_certs_pem = *pem;
   }
   if (flags.token_file) {
-    absl::StatusOr<std::string> token = ReadSecretFile(*flags.token_file);
+    absl::StatusOr<std::string> token = ReadSecretFile(*flags.token_file, "--token-file");
     if (!token.ok()) return Fail(token.status(), 2);
     options.bearer_token = *token;
   }
-  absl::StatusOr<std::unique_ptr<cli::AlertSubscriber>> subscriber =
-      cli::AlertSubscriber::Create(options);
-  if (!subscriber.ok()) return Fail(subscriber.status(), 2);
-
-  // SIGINT/SIGTERM stop the stream; a watcher thread turns the signal into Stop().
+  // SIGINT/SIGTERM stop the stream; a watcher thread turns the signal into Stop(). Blocked
+  // before the channel exists: gRPC's threads inherit the mask, and one that did not would
+  // take the signal's default action (a SIGTERM'd subscriber exited 143, not 0).
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  absl::StatusOr<std::unique_ptr<cli::AlertSubscriber>> subscriber =
+      cli::AlertSubscriber::Create(options);
+  if (!subscriber.ok()) return Fail(subscriber.status(), 2);
   std::atomic<bool> done{false};
   std::thread watcher([&] {
     const timespec tick{0, 200 * 1000 * 1000};
@@ -105,7 +108,8 @@ Command AddSubscribeCommand(CLI::App* app) {
       "lines, resuming by itself after a dropped connection. Stop with Ctrl-C; the last printed "
       "seq is what to pass to --after next time.");
   auto flags = std::make_shared<SubscribeFlags>();
-  AddCommonOptions(subscribe, &flags->common);
+  // Always JSON lines, and no store: only the configuration (its grpc_listen) is of use.
+  AddConfigOption(subscribe, &flags->common);
   subscribe
       ->add_option("--server", flags->server,
                    "the monitor's gRPC address (default: grpc_listen, 127.0.0.1:7443)")
@@ -116,7 +120,7 @@ Command AddSubscribeCommand(CLI::App* app) {
       ->check(NonNegativeInteger());
   AddRepeatable(subscribe, "--name", &flags->names, "NAME",
                 "only alerts for watched names at or below NAME");
-  AddRepeatable(subscribe, "--verdict", &flags->verdicts, "VERDICT", "only these verdicts");
+  AddVerdictOption(subscribe, &flags->verdicts);
   subscribe->add_option("--tls-ca", flags->tls_ca, "PEM roots to verify a TLS server (enables TLS)")
       ->type_name("FILE");
   subscribe

@@ -13,11 +13,13 @@
 #include "absl/strings/str_split.h"
 #include "base/hex.h"
 #include "base/quoted_input.h"
+#include "base/time_text.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/static_watches.h"
 #include "cli/table.h"
+#include "cli/watch_entry_warnings.h"
 #include "nlohmann/json.hpp"
 #include "watch/watchlist.h"
 
@@ -46,7 +48,7 @@ v1::WatchEntry EntryFor(const store::WatchRecord& r) {
   entry.set_name(r.name());
   for (const std::string& i : r.issuers()) entry.add_issuers(i);
   entry.set_origin(v1::WATCH_STORED);
-  entry.set_added_at(FormatRfc3339(absl::FromUnixMillis(r.added_ms())));
+  entry.set_added_at(FormatRfc3339Millis(absl::FromUnixMillis(r.added_ms())));
   return entry;
 }
 
@@ -216,6 +218,18 @@ std::variant<CommandContext, int> PrepareWatch(const WatchOptions& options) {
   return prepared;
 }
 
+// Before `add` stores it: what in the entry is probably not what the user meant. A CA map
+// that cannot be read only leaves the issuers unchecked (`issuers list` says why).
+void WarnAboutEntry(const CommandContext& ctx, const WatchOptions& options) {
+  const absl::StatusOr<watch::WatchItem> item =
+      watch::ParseWatchEntry(options.name, options.issuers);
+  absl::StatusOr<caa::IssuerMap> known = monitor::LoadEffectiveIssuerMap(ctx.config.data_dir);
+  if (!item.ok() || !known.ok()) return;
+  for (const std::string& warning : WatchEntryWarnings(*item, *known)) {
+    std::fprintf(stderr, "caawatch: warning: %s\n", warning.c_str());
+  }
+}
+
 int AddOrRemove(const std::string& action, const WatchOptions& options) {
   auto prepared = PrepareWatch(options);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
@@ -227,6 +241,7 @@ int AddOrRemove(const std::string& action, const WatchOptions& options) {
     return Change(ctx, action, stored, record.status());
   }
   if (!record.ok()) return Fail(record.status(), 2);
+  if (action == "add") WarnAboutEntry(ctx, options);
   return Change(ctx, action, *record);
 }
 

@@ -27,6 +27,7 @@ caa::DnssecStatus DnssecFromName(const std::string& name) {
   if (name == "secure") return DnssecStatus::kSecure;
   if (name == "insecure") return DnssecStatus::kInsecure;
   if (name == "bogus") return DnssecStatus::kBogus;
+  if (name == "off") return DnssecStatus::kOff;
   return DnssecStatus::kIndeterminate;
 }
 
@@ -64,6 +65,8 @@ const char* DnssecName(caa::DnssecStatus status) {
       return "bogus";
     case DnssecStatus::kIndeterminate:
       return "indeterminate";
+    case DnssecStatus::kOff:
+      return "off";
   }
   return "indeterminate";
 }

@@ -1,7 +1,9 @@
 #include "judge/issuance_evaluator.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -251,18 +253,26 @@ absl::Status IssuanceEvaluator::Judge(const caa::IssuerFacts& facts,
   } else {
     verdict = store::Verdict::kExempt;
     f->set_reason("no watched DNS name is subject to CAA (IP or .onion only)");
+    // The reason is the worst name's: by verdict, then (no_data) by what the later state says,
+    // the first such name on a tie, so that it explains the finding's severity.
+    std::optional<std::pair<int, int>> worst;
     for (const std::string& name : watched) {
       if (!IsCaaSubject(name)) continue;
       CAAWATCH_ASSIGN_OR_RETURN(store::CaaNameRecord r, EvaluateName(name, identifiers, timing));
       // EvaluateName wrote both through store/verdict.h: they parse.
       const store::Verdict name_verdict =
           store::VerdictFromName(r.verdict()).value_or(store::Verdict::kDnsIndeterminate);
+      const absl::StatusOr<store::Verdict> retrospective =
+          store::RetrospectiveVerdictFromName(r.retrospective_verdict());
       if (name_verdict == store::Verdict::kNoData &&
-          store::RetrospectiveVerdictFromName(r.retrospective_verdict())
-                  .value_or(store::Verdict::kNoData) == store::Verdict::kForbidden) {
+          retrospective.value_or(store::Verdict::kNoData) == store::Verdict::kForbidden) {
         retrospective_forbidden = true;
       }
-      if (VerdictRank(name_verdict) <= VerdictRank(verdict)) {
+      const std::pair<int, int> rank = {VerdictRank(name_verdict), retrospective.ok()
+                                                                       ? VerdictRank(*retrospective)
+                                                                       : VerdictRank(std::nullopt)};
+      if (!worst || rank < *worst) {
+        worst = rank;
         verdict = name_verdict;
         f->set_reason(absl::StrCat(name, ": ", r.reason()));
       }

@@ -7,6 +7,11 @@
 
 namespace caawatch::monitor {
 
+using store::kAllSeverities;
+using store::kAllVerdicts;
+using store::Severity;
+using store::SeverityFromName;
+using store::SeverityName;
 using store::Verdict;
 using store::VerdictFromName;
 using store::VerdictName;

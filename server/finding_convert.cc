@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "base/time_text.h"
 
 namespace caawatch::server {
 namespace {
@@ -14,8 +15,8 @@ std::string Hex(const std::string& bytes) {
       absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
 }
 
-// The store keeps the numeric rcode and a word for outcomes that have no rcode (timeout,
-// bogus); the API shows one word.
+}  // namespace
+
 std::string RcodeWord(const store::CaaObservationRecord& obs) {
   if (!obs.outcome().empty()) return obs.outcome();
   switch (obs.rcode()) {
@@ -31,6 +32,8 @@ std::string RcodeWord(const store::CaaObservationRecord& obs) {
       return absl::StrCat("rcode", obs.rcode());
   }
 }
+
+namespace {
 
 void FillRecords(const google::protobuf::RepeatedPtrField<store::CaaRecordPb>& in,
                  google::protobuf::RepeatedPtrField<v1::CaaRecord>* out) {
@@ -66,6 +69,11 @@ void FillEvaluation(const store::CaaNameRecord& in, v1::CaaEvaluation* out) {
   out->set_basis(in.basis());
   out->set_reason(in.reason());
   out->set_verdict(VerdictFromName(in.verdict()).value_or(v1::VERDICT_UNSPECIFIED));
+  if (const absl::StatusOr<store::Verdict> retro =
+          store::RetrospectiveVerdictFromName(in.retrospective_verdict());
+      retro.ok()) {
+    out->set_retrospective_verdict(ToApiVerdict(*retro));
+  }
 }
 
 void FillEntry(const store::EntryRef& in, v1::LogEntryRef* out) {
@@ -94,7 +102,7 @@ void FillEntry(const store::EntryRef& in, v1::LogEntryRef* out) {
 
 std::string FormatMillis(int64_t epoch_ms) {
   if (epoch_ms == 0) return "";
-  return FormatRfc3339(absl::FromUnixMillis(epoch_ms));
+  return FormatRfc3339Millis(absl::FromUnixMillis(epoch_ms));
 }
 
 v1::Verdict ToApiVerdict(store::Verdict verdict) {

@@ -41,7 +41,12 @@ std::string VerdictName(v1::Verdict verdict);
 std::string SeverityName(v1::Severity severity);
 [[nodiscard]] absl::StatusOr<v1::Severity> SeverityFromName(absl::string_view name);
 
-// RFC 3339 for epoch milliseconds; "" for 0 (unset).
+// An observation's rcode as the API spells it: the store keeps the numeric rcode and a word
+// for outcomes that have no rcode (timeout, bogus); this is one word ("noerror", "nxdomain",
+// "servfail", "refused", "rcodeN", or the outcome).
+std::string RcodeWord(const store::CaaObservationRecord& observation);
+
+// RFC 3339 for epoch milliseconds (three fractional digits); "" for 0 (unset).
 std::string FormatMillis(int64_t epoch_ms);
 
 }  // namespace caawatch::server

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "base/time_text.h"
 #include "names/domain_name.h"
 #include "server/alert_stream.h"
 #include "server/finding_convert.h"
@@ -341,7 +342,7 @@ absl::Status MonitorService::FillListWatch(v1::ListWatchResponse* response) {
     entry->set_name(e.name());
     for (const std::string& issuer : e.issuers()) entry->add_issuers(issuer);
     entry->set_origin(v1::WATCH_STORED);
-    entry->set_added_at(FormatRfc3339(absl::FromUnixMillis(e.added_ms())));
+    entry->set_added_at(FormatRfc3339Millis(absl::FromUnixMillis(e.added_ms())));
   }
   return absl::OkStatus();
 }

@@ -170,6 +170,26 @@ absl::StatusOr<std::optional<FindingRecord>> Findings::FindByHash(const std::str
   return FindingAt(key);
 }
 
+absl::StatusOr<std::optional<FindingRecord>> Findings::FindByHashPrefix(const std::string& prefix) {
+  // A finding is indexed under up to four hashes: count findings, not keys. Stop early: the
+  // answer is "several" as soon as there are two.
+  std::set<std::string> keys;
+  const ScopedSnapshot snapshot(*db_);
+  ScanOptions options;
+  options.snapshot = snapshot.get();
+  CAAWATCH_RETURN_IF_ERROR(
+      Scan(*db_, Family::kByHash, KeyRange::Prefix(prefix), options,
+           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
+             keys.emplace(value);
+             return keys.size() < 2 ? ScanStep::kNext : ScanStep::kStop;
+           }));
+  if (keys.empty()) return std::optional<FindingRecord>();
+  if (keys.size() > 1) {
+    return absl::FailedPreconditionError("several findings have a hash starting so");
+  }
+  return FindingAt(*keys.begin(), snapshot.get());
+}
+
 absl::StatusOr<std::optional<std::string>> Findings::GetCertificateDer(const std::string& sha256) {
   std::string der;
   bool found = false;

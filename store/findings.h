@@ -94,6 +94,11 @@ class Findings {
   // By certificate, precertificate or TBS SHA-256 (raw 32 bytes), or by the leaf hash of a
   // malformed_cert finding.
   [[nodiscard]] absl::StatusOr<std::optional<FindingRecord>> FindByHash(const std::string& sha256);
+  // The one finding with a hash (as FindByHash) starting with `prefix` (raw bytes), so that a
+  // user can give the short hash a table shows; nullopt if none; kFailedPrecondition naming the
+  // count if the prefix fits several findings.
+  [[nodiscard]] absl::StatusOr<std::optional<FindingRecord>> FindByHashPrefix(
+      const std::string& prefix);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCertificateDer(
       const std::string& sha256);
   // Applies `updates` in one atomic batch. Each applied update pushes the stored evaluation

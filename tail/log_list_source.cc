@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/bounded_file.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "ctlog/embedded_log_list.h"
 #include "ctlog/log_list.h"
@@ -50,7 +51,10 @@ absl::StatusOr<std::vector<ctlog::LogInfo>> LogListSource::Load() {
 
 absl::StatusOr<std::vector<ctlog::LogInfo>> LogListSource::Parse(absl::string_view text) const {
   absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(text);
-  if (!logs.ok()) return Annotate(logs.status(), "log list");
+  // ParseLogList's messages start "log list: "; which list it was is what they lack.
+  if (!logs.ok()) {
+    return Annotate(logs.status(), source_.empty() ? "the embedded list" : QuoteInput(source_));
+  }
   for (const std::string& message : ctlog::MergeRepeatedLogs(&*logs)) {
     if (logger_ != nullptr) logger_->Log(LogLevel::kWarning, "loglist", message);
   }

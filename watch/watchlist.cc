@@ -229,6 +229,14 @@ absl::StatusOr<std::vector<WatchItem>> ParseWatchlist(absl::string_view text) {
 
 absl::StatusOr<WatchItem> ParseWatchEntry(absl::string_view name,
                                           absl::Span<const std::string> issuers) {
+  // A name given apart from its issuers is one name: ParseWatchItem would read "bad name" as a
+  // name and an unknown field.
+  if (name.find_first_of(" \t\r\n") != absl::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(QuoteInput(name),
+                     " is not a DNS name: it holds white space (give issuers "
+                     "separately, with --issuer)"));
+  }
   CAAWATCH_ASSIGN_OR_RETURN(WatchItem item, ParseWatchItem(name));
   for (const std::string& list : issuers) {
     if (list.size() > kMaxWatchEntryBytes) {
@@ -359,6 +367,24 @@ Watchlist::SearchNamesDigest Watchlist::DigestSearchNames() const {
 bool Watchlist::HasSearchName(absl::string_view name) const {
   const uint32_t node = trie_.Find(name);
   return node != LabelTrie::kAbsent && node != LabelTrie::kRoot;
+}
+
+Watchlist::Repeats Watchlist::RepeatedEntries() const {
+  Repeats repeats;
+  for (size_t node = 0; node + 1 < item_begin_.size(); ++node) {
+    // item_refs_ lists a node's entries in list order: a later one with the same kind repeats.
+    bool seen[2] = {false, false};
+    for (uint32_t r = item_begin_[node]; r < item_begin_[node + 1]; ++r) {
+      const uint32_t item = item_refs_[r];
+      const bool subtree = (items_[item].second & kSubtreeBit) != 0;
+      if (seen[subtree]) {
+        if (repeats.count == 0 || item < repeats.first) repeats.first = item;
+        ++repeats.count;
+      }
+      seen[subtree] = true;
+    }
+  }
+  return repeats;
 }
 
 size_t Watchlist::MemoryBytes() const {

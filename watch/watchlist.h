@@ -57,8 +57,8 @@ inline constexpr size_t kMaxIssuersPerEntry = 100;
 // NAME --issuer D`, gRPC AddWatch, a stored entry read back), so that nothing is stored that
 // would not load: `name` as ParseWatchItem takes it, and each of `issuers` an issuer domain or
 // a comma-separated list of them, added (once each) to the name's own `issuers=`.
-// kInvalidArgument as ParseWatchItem, for a bad issuer domain, or for more than
-// kMaxIssuersPerEntry issuers.
+// kInvalidArgument as ParseWatchItem, for a name holding white space (it is one name, not a
+// line), for a bad issuer domain, or for more than kMaxIssuersPerEntry issuers.
 [[nodiscard]] absl::StatusOr<WatchItem> ParseWatchEntry(absl::string_view name,
                                                         absl::Span<const std::string> issuers);
 
@@ -187,6 +187,15 @@ class Watchlist {
 
   // Heap bytes held by the index and the entries.
   size_t MemoryBytes() const;
+
+  // Entries that repeat an earlier entry's name (the same domain, both subtree items or both
+  // not), whatever their issuers, and the position of the first such repeat; O(size()), no
+  // allocation. A repeat is a mistake worth a warning: each copy is matched and listed.
+  struct Repeats {
+    size_t count = 0;
+    size_t first = 0;  // Valid when count > 0.
+  };
+  Repeats RepeatedEntries() const;
 
   // The whole list, index included, for Decode in another process (WatchlistIndexFile).
   void Encode(FlatWriter* out) const;

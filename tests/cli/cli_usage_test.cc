@@ -1,9 +1,6 @@
 // The command line as a user meets it, through the built `caawatch`: a mistake is refused with
 // exit status 2 and a hint before anything starts, help is there on every subcommand and starts
 // nothing, and --version answers.
-#include <stdlib.h>
-#include <sys/stat.h>
-
 #include <string>
 #include <vector>
 
@@ -11,40 +8,20 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/cli/cli_fixture.h"
 #include "tests/e2e/subprocess.h"
 
 namespace caawatch {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
-bool Exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
+using testing::Exists;
 
-class CliUsageTest : public ::testing::Test {
+class CliUsageTest : public testing::CliFixture {
  protected:
-  void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "/cli_usage_XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    data_dir_ = dir_ + "/data";
-  }
-  void TearDown() override {
-    testing::RunCommand({"/bin/rm", "-rf", dir_}, "/tmp", absl::Seconds(60));
-  }
-
-  // `caawatch args...` run in dir_ (so that a directory it wrongly creates lands there). The
-  // deadline only ends a command that wrongly started running.
-  testing::CommandResult Caawatch(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", dir_,
-                                     CAAWATCH_BINARY_DIR "/cli/caawatch"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return testing::RunCommand(argv, dir_, absl::Seconds(30));
-  }
-
   // Exit 2, one line on stderr that says `what` and where the help is, nothing on stdout.
   void ExpectUsageError(const std::vector<std::string>& args, const std::string& what,
                         const std::string& help_of) {
@@ -58,9 +35,6 @@ class CliUsageTest : public ::testing::Test {
     EXPECT_EQ(result.out, "") << command;
     EXPECT_FALSE(Exists(data_dir_)) << command << ": started anyway";
   }
-
-  std::string dir_;
-  std::string data_dir_;
 };
 
 TEST_F(CliUsageTest, AnUnknownFlagIsRefused) {
@@ -179,9 +153,9 @@ TEST_F(CliUsageTest, HelpOnEverySubcommandPrintsItsUsageAndStartsNothing) {
   }
   // The text is generated from the declarations: every flag is there with its help.
   const testing::CommandResult run = Caawatch({"run", "--help"});
-  for (const char* flag : {"--config", "--data-dir", "--json", "--dns-server", "--dnssec",
-                           "--trust-anchor", "--once", "--log-list", "--watch", "--watchlist",
-                           "--grpc-listen", "--grpc-max-subscribers", "--start-at", "--verbose"}) {
+  for (const char* flag : {"--config", "--data-dir", "--dns-server", "--dnssec", "--trust-anchor",
+                           "--once", "--log-list", "--watch", "--watchlist", "--grpc-listen",
+                           "--grpc-max-subscribers", "--start-at"}) {
     EXPECT_THAT(run.out, HasSubstr(flag));
   }
   EXPECT_THAT(run.out, HasSubstr("SIGTERM or SIGINT stops it after committing"));
@@ -192,6 +166,73 @@ TEST_F(CliUsageTest, VersionPrintsTheVersion) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, StartsWith("caawatch "));
   EXPECT_EQ(result.err, "");
+}
+
+TEST_F(CliUsageTest, VersionWorksOnEverySubcommandAndStartsNothing) {
+  const std::string version = Caawatch({"--version"}).out;
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+           {"run"}, {"findings"}, {"caa", "history"}, {"watch", "add"}, {"subscribe"}}) {
+    std::vector<std::string> args = command;
+    args.insert(args.end(), {"--version", "--data-dir", data_dir_});
+    const testing::CommandResult result = Caawatch(args);
+    EXPECT_EQ(result.exit_code, 0) << absl::StrJoin(args, " ") << ": " << result.err;
+    EXPECT_EQ(result.out, version) << absl::StrJoin(args, " ");
+    EXPECT_FALSE(Exists(data_dir_)) << absl::StrJoin(args, " ") << ": started anyway";
+  }
+}
+
+TEST_F(CliUsageTest, ASingleDashLongFlagIsRefusedWithTheTwoDashSpelling) {
+  // certspotter's habit.
+  ExpectUsageError({"run", "--once", "--data-dir", data_dir_, "-watchlist", "names.txt"},
+                   "long flags take two dashes (--watchlist)", "caawatch run");
+}
+
+TEST_F(CliUsageTest, AFlagGivenAsAValueIsRefused) {
+  // Not a watched name "--json" or "--once".
+  ExpectUsageError({"run", "--data-dir", data_dir_, "--watch", "--json"}, "--watch",
+                   "caawatch run");
+  ExpectUsageError({"run", "--data-dir", data_dir_, "--watch", "--once"}, "--watch",
+                   "caawatch run");
+  ExpectUsageError({"findings", "--data-dir", data_dir_, "--log", "--json"}, "--log",
+                   "caawatch findings");
+}
+
+TEST_F(CliUsageTest, EveryOfferedFlagDoesSomethingSoRunAndSubscribeOfferOnlyTheirs) {
+  // run prints no table and logs nothing at debug level; subscribe prints JSON lines always and
+  // reads no store.
+  ExpectUsageError({"run", "--once", "--data-dir", data_dir_, "--json"}, "--json", "caawatch run");
+  ExpectUsageError({"run", "--once", "--data-dir", data_dir_, "--verbose"}, "--verbose",
+                   "caawatch run");
+  ExpectUsageError({"subscribe", "--json"}, "--json", "caawatch subscribe");
+  ExpectUsageError({"subscribe", "--data-dir", data_dir_}, "--data-dir", "caawatch subscribe");
+  const std::string help = Caawatch({"subscribe", "--help"}).out;
+  EXPECT_THAT(help, Not(HasSubstr("--json")));
+  EXPECT_THAT(help, Not(HasSubstr("--data-dir")));
+  EXPECT_THAT(help, HasSubstr("--config"));
+  // caa history: its own flags, none of check's.
+  const std::string caa_history = Caawatch({"caa", "history", "--help"}).out;
+  EXPECT_THAT(caa_history, Not(HasSubstr("--issuer")));
+  EXPECT_THAT(caa_history, Not(HasSubstr("--dns-server")));
+  EXPECT_THAT(caa_history, HasSubstr("--json"));
+}
+
+TEST_F(CliUsageTest, AnUnknownVerdictOrSeverityListsTheValidOnes) {
+  ExpectUsageError({"findings", "--data-dir", data_dir_, "--verdict", "bogus"},
+                   "unknown verdict \"bogus\" (one of forbidden, likely_forbidden,",
+                   "caawatch findings");
+  ExpectUsageError({"history", "a.test", "--data-dir", data_dir_, "--verdict", "forbidden,nope"},
+                   "unknown verdict \"nope\"", "caawatch history");
+  ExpectUsageError({"subscribe", "--verdict", "bogus"}, "malformed_cert)", "caawatch subscribe");
+  ExpectUsageError({"findings", "--data-dir", data_dir_, "--severity", "high"},
+                   "unknown severity \"high\" (one of info, warning, critical)",
+                   "caawatch findings");
+}
+
+TEST_F(CliUsageTest, SinceTakesADurationAgoButNotNonsense) {
+  for (const char* bad : {"1x", "-1h", "0d", "h", "1.5d"}) {
+    ExpectUsageError({"findings", "--data-dir", data_dir_, "--since", bad}, "--since",
+                     "caawatch findings");
+  }
 }
 
 }  // namespace

@@ -81,11 +81,11 @@ TEST(FindingConvertTest, ConvertsHashesTimesNamesAndEntryTypes) {
   EXPECT_EQ(f.cert_sha256().substr(0, 4), "abab");
   EXPECT_EQ(f.tbs_sha256().substr(0, 4), "0f0f");
   EXPECT_EQ(f.precert_sha256(), "");
-  EXPECT_EQ(f.not_before(), "2025-11-28T16:00:00Z");
+  EXPECT_EQ(f.not_before(), "2025-11-28T16:00:00.000Z");
   ASSERT_EQ(f.entries_size(), 1);
   EXPECT_EQ(f.entries(0).log_id(), "AAEC");
   EXPECT_EQ(f.entries(0).type(), "precert_entry");
-  EXPECT_EQ(f.entries(0).timestamp(), "2025-11-28T16:00:00.5Z");
+  EXPECT_EQ(f.entries(0).timestamp(), "2025-11-28T16:00:00.500Z");
   ASSERT_EQ(f.caa_size(), 1);
   EXPECT_EQ(f.caa(0).verdict(), v1::FORBIDDEN);
   EXPECT_EQ(f.caa(0).observations(0).rcode(), "noerror");
@@ -152,9 +152,9 @@ TEST(FindingJsonTest, PinsEveryFieldName) {
             (std::set<std::string>{"dn", "ca_owner", "caa_identifiers", "spki_sha256"}));
   EXPECT_EQ(Keys(j["entries"][0]),
             (std::set<std::string>{"log_id", "log_url", "index", "timestamp", "type"}));
-  EXPECT_EQ(Keys(j["caa"][0]),
-            (std::set<std::string>{"name", "relevant_name", "records", "window", "observations",
-                                   "dnssec", "basis", "reason", "verdict"}));
+  EXPECT_EQ(Keys(j["caa"][0]), (std::set<std::string>{"name", "relevant_name", "records", "window",
+                                                      "observations", "dnssec", "basis", "reason",
+                                                      "verdict", "retrospective_verdict"}));
   EXPECT_EQ(Keys(j["caa"][0]["window"]), (std::set<std::string>{"start", "end"}));
   EXPECT_EQ(Keys(j["caa"][0]["records"][0]), (std::set<std::string>{"flags", "tag", "value"}));
   EXPECT_EQ(Keys(j["caa"][0]["observations"][0]),
@@ -166,9 +166,24 @@ TEST(FindingJsonTest, PinsEveryFieldName) {
   EXPECT_EQ(j["caa"][0]["verdict"], "forbidden");
   EXPECT_EQ(j["entries"][0]["type"], "precert_entry");
   EXPECT_EQ(j["entries"][0]["index"], 1234);
-  EXPECT_EQ(j["not_before"], "2025-11-28T16:00:00Z");
+  EXPECT_EQ(j["not_before"], "2025-11-28T16:00:00.000Z");
+  EXPECT_TRUE(j["caa"][0]["retrospective_verdict"].is_null());
   EXPECT_TRUE(j["precert_sha256"].is_null()) << "an unknown hash is null, not \"\"";
   EXPECT_EQ(j["names"], json({"www.example.com", "*.example.com"}));
+}
+
+// A no_data name's verdict against the later state is a field, not only prose; the store's
+// word for a set that could not be looked up ("indeterminate") is the API's dns_indeterminate.
+TEST(FindingJsonTest, RetrospectiveVerdictIsAField) {
+  store::FindingRecord r = FullRecord();
+  r.mutable_caa(0)->set_verdict("no_data");
+  r.mutable_caa(0)->set_retrospective_verdict("forbidden");
+  EXPECT_EQ(server::ToApiFinding(r).caa(0).retrospective_verdict(), v1::FORBIDDEN);
+  EXPECT_EQ(json::parse(FindingToJson(server::ToApiFinding(r)))["caa"][0]["retrospective_verdict"],
+            "forbidden");
+  r.mutable_caa(0)->set_retrospective_verdict("indeterminate");
+  EXPECT_EQ(json::parse(FindingToJson(server::ToApiFinding(r)))["caa"][0]["retrospective_verdict"],
+            "dns_indeterminate");
 }
 
 TEST(FindingJsonTest, IsOneLine) {
@@ -235,12 +250,12 @@ TEST(FindingJsonTest, ReevaluatedFindingShowsItsFirstSeqAndSupersededVerdicts) {
   const json j = json::parse(FindingToJson(server::ToApiFinding(r)));
   EXPECT_EQ(j["seq"], 42);
   EXPECT_EQ(j["first_seq"], 7);
-  EXPECT_EQ(j["evaluated_at"], "2025-11-28T16:00:05Z");
+  EXPECT_EQ(j["evaluated_at"], "2025-11-28T16:00:05.000Z");
   ASSERT_EQ(j["history"].size(), 1u);
   EXPECT_EQ(j["history"][0]["seq"], 7);
   EXPECT_EQ(j["history"][0]["verdict"], "unknown_issuer");
   EXPECT_EQ(j["history"][0]["severity"], "warning");
-  EXPECT_EQ(j["history"][0]["evaluated_at"], "2025-11-28T16:00:00Z");
+  EXPECT_EQ(j["history"][0]["evaluated_at"], "2025-11-28T16:00:00.000Z");
   EXPECT_EQ(j["history"][0]["superseded_because"], "CA identifier map updated");
 }
 

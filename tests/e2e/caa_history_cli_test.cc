@@ -46,8 +46,12 @@ TEST_F(CaaHistoryCliTest, HistoryListsTheNameAndItsSearchPathAndCheckAtUsesThem)
       EXPECT_TRUE(l.contains(key)) << key << " in " << l.dump();
     }
     // www.forbidden.test does not exist: NXDOMAIN, which the search reads as empty.
-    EXPECT_EQ(l["rcode"], l["query_name"] == "www.forbidden.test" ? 3 : 0) << l.dump();
-    EXPECT_EQ(l["dnssec"], "indeterminate");  // run --dnssec off.
+    // Spelled as in findings.
+    EXPECT_EQ(l["rcode"], l["query_name"] == "www.forbidden.test" ? "nxdomain" : "noerror")
+        << l.dump();
+    EXPECT_EQ(l["dnssec"], "off");  // run --dnssec off: said so, not "indeterminate".
+    EXPECT_TRUE(l["first_seen"].get<std::string>().ends_with("Z"));
+    EXPECT_EQ(l["first_seen"].get<std::string>().size(), 24u) << "three fractional digits";
     EXPECT_FALSE(l["raw_answer"].get<std::string>().empty());
     if (l["query_name"] == "forbidden.test") {
       ASSERT_EQ(l["records"].size(), 1u);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "absl/strings/match.h"
 #include "ctlog/certificate_parser.h"
 #include "ctlog/leaf.h"
 #include "ctlog/pem.h"
@@ -105,6 +106,20 @@ TEST_F(IssuanceEvaluatorTest, CertificateIssuedBeforeMonitoringIsNoDataWithRetro
   EXPECT_EQ(f.severity(), "warning");
   ASSERT_EQ(f.caa_size(), 1);
   EXPECT_EQ(f.caa(0).retrospective_verdict(), "forbidden");
+}
+
+// The reason explains the severity: it leads with the name whose later state forbids, not with
+// the last name looked at; and it says how much later in days and hours.
+TEST_F(IssuanceEvaluatorTest, TheReasonOfAMultiNameFindingLeadsWithTheWorstName) {
+  resolver_.Set("example.com", {CaaRecord{0, "issue", "pki.goog"}});
+  resolver_.Set("z.example.com", {CaaRecord{0, "issue", "letsencrypt.org"}});
+  ctlog::LogEntry entry = Entry("a.example.com", clock_.Now() - absl::Hours(24 * 3));
+  entry.identity.dns_names = {"a.example.com", "z.example.com"};
+  const store::FindingRecord f = Evaluate(entry);
+  EXPECT_EQ(f.verdict(), "no_data");
+  EXPECT_EQ(f.severity(), "warning");
+  EXPECT_TRUE(absl::StartsWith(f.reason(), "a.example.com: ")) << f.reason();
+  EXPECT_TRUE(absl::StrContains(f.reason(), "observed 3d 0h after issuance")) << f.reason();
 }
 
 TEST_F(IssuanceEvaluatorTest, RetrospectivelyPermittedNoDataIsInfo) {

@@ -473,7 +473,7 @@ TEST_F(MonitorServiceTest, ListWatchShowsStaticEntriesThenStoredOnesWithTheirOri
   EXPECT_EQ(list.entries(1).name(), ".");
   EXPECT_EQ(list.entries(2).name(), "www.example.com");
   EXPECT_EQ(list.entries(2).origin(), v1::WATCH_STORED);
-  EXPECT_EQ(list.entries(2).added_at(), "2025-11-28T16:00:00Z");
+  EXPECT_EQ(list.entries(2).added_at(), "2025-11-28T16:00:00.000Z");
 
   // A static entry is not the store's to remove.
   grpc::ClientContext remove_context;
@@ -514,7 +514,7 @@ TEST_F(MonitorServiceTest, StatusReportsEachLogsPositionAndLag) {
   EXPECT_EQ(log.position(), 90u);
   EXPECT_EQ(log.lag_entries(), 10u);
   EXPECT_EQ(log.lag_seconds(), 30);
-  EXPECT_EQ(log.last_sth_time(), "2025-11-28T15:59:55Z");
+  EXPECT_EQ(log.last_sth_time(), "2025-11-28T15:59:55.000Z");
 }
 
 TEST_F(MonitorServiceTest, CheckCaaWithoutABackendIsUnimplemented) {
