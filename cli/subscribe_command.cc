@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/finding_json.h"
+#include "monitor/store_access.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -46,7 +47,10 @@ int Subscribe(const SubscribeFlags& flags) {
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   cli::AlertSubscriberOptions options;
-  options.target = flags.server.value_or(ctx.config.grpc_listen);
+  // Without --server: the monitor holding the store, at the address it recorded.
+  const std::optional<store::StoreHolder> holder =
+      monitor::MonitorHoldingStore(ctx.config.data_dir);
+  options.target = flags.server.value_or(holder ? holder->address : ctx.config.grpc_listen);
   options.names = flags.names;
   for (const std::string& v : flags.verdicts) {
     for (absl::string_view part : absl::StrSplit(v, ',', absl::SkipEmpty())) {
@@ -107,8 +111,9 @@ Command AddSubscribeCommand(CLI::App* app) {
   auto flags = std::make_shared<SubscribeFlags>();
   AddCommonOptions(subscribe, &flags->common);
   subscribe
-      ->add_option("--server", flags->server,
-                   "the monitor's gRPC address (default: grpc_listen, 127.0.0.1:7443)")
+      ->add_option(
+          "--server", flags->server,
+          "the monitor's gRPC address (default: the monitor holding the store, else grpc_listen)")
       ->type_name("ADDR");
   subscribe
       ->add_option("--after", flags->after, "resume after this seq (default 0: the whole backlog)")
