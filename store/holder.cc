@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <utility>
+#include <vector>
 
 #include "absl/memory/memory.h"
 #include "absl/strings/match.h"

@@ -32,7 +32,9 @@ class OneMonitorTest : public testing::EndToEndFixture {
  protected:
   // A monitor on data_dir() serving gRPC at address(); returns once it answers.
   std::unique_ptr<Subprocess> StartMonitor() {
-    if (log_ == nullptr) log_ = StartLog({.noise = 20, .plants = {}});
+    if (log_ == nullptr) {
+      log_ = StartLog({.noise = 20, .plants = {"--plant", "sub.forbidden.test:letsencrypt"}});
+    }
     auto run = std::make_unique<Subprocess>(RunArgs({"--grpc-listen", address()}), dir());
     stub_ = ConnectMonitor(port_, *run);
     // Its record is written just after it starts to listen.
@@ -133,6 +135,12 @@ TEST_F(OneMonitorTest, CommandsFindTheMonitorHoldingTheStoreByItsRecord) {
   EXPECT_EQ(add.exit_code, 0) << add.err;
   EXPECT_EQ(add.out, "added found.forbidden.test (in the running monitor)\n");
   EXPECT_THAT(WatchedByMonitor(), Contains("found.forbidden.test"));
+
+  // `subscribe` with no --server hears the alerts of the monitor holding the store.
+  Subprocess subscribe({caawatch(), "subscribe", "--data-dir", data_dir()}, dir());
+  const std::optional<std::string> alert = subscribe.ReadLine(absl::Seconds(30));
+  ASSERT_TRUE(alert.has_value()) << subscribe.Stderr();
+  EXPECT_THAT(*alert, HasSubstr("sub.forbidden.test"));
 
   // A second writer is told who holds the store, and where it answers.
   const CommandResult second = testing::RunCommand(RunArgs({"--once"}), dir());
