@@ -203,25 +203,29 @@ int List(const CommandContext& ctx, const std::optional<std::string>& address) {
 int Change(const CommandContext& ctx, const std::optional<std::string>& address,
            const std::string& action, const store::WatchRecord& r,
            const absl::Status& bad_name = absl::OkStatus()) {
-  absl::StatusOr<std::unique_ptr<store::Store>> store =
-      address ? absl::StatusOr<std::unique_ptr<store::Store>>(absl::UnavailableError("given"))
-              : OpenStoreForWriting(ctx);
-  // Locked: another process holds the store, normally `caawatch run`, which takes the change.
-  const bool via_monitor = !store.ok() && absl::IsUnavailable(store.status());
-  if (!store.ok() && !via_monitor) return Fail(store.status());
+  std::unique_ptr<store::Store> store;
   std::optional<RunningMonitor> monitor;
-  if (via_monitor) {
-    monitor.emplace(address ? GivenMonitor(ctx, *address) : HoldingMonitor(ctx, store.status()));
+  if (address) {
+    monitor.emplace(GivenMonitor(ctx, *address));
+  } else if (absl::StatusOr<std::unique_ptr<store::Store>> opened = OpenStoreForWriting(ctx);
+             opened.ok()) {
+    store = *std::move(opened);
+  } else if (absl::IsUnavailable(opened.status())) {
+    // Locked: another process holds the store, normally `caawatch run`, which takes the change.
+    monitor.emplace(HoldingMonitor(ctx, opened.status()));
+  } else {
+    return Fail(opened.status());
   }
+  const bool via_monitor = monitor.has_value();
   const char* how = via_monitor ? " (in the running monitor)" : "";
   if (action == "add") {
-    const absl::Status s = via_monitor ? monitor->Add(r) : (*store)->watches().Put(r);
+    const absl::Status s = via_monitor ? monitor->Add(r) : store->watches().Put(r);
     if (!s.ok()) return Fail(s);
     std::printf("added %s%s\n", r.name().c_str(), how);
     return 0;
   }
   absl::StatusOr<bool> removed =
-      via_monitor ? monitor->Remove(r.name()) : (*store)->watches().Remove(r.name());
+      via_monitor ? monitor->Remove(r.name()) : store->watches().Remove(r.name());
   if (!removed.ok()) return Fail(removed.status(), bad_name.ok() ? 1 : 2);
   if (!*removed && !bad_name.ok()) return Fail(bad_name, 2);
   // An unparsed name is quoted, escaped.
