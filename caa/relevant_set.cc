@@ -91,13 +91,20 @@ RelevantSet FindRelevantSet(absl::string_view name,
     }
     result.consulted.push_back(std::move(answer));  // Empty or NXDOMAIN: climb to the parent.
   }
+  // Every top-level domain a certificate can name exists: NXDOMAIN for one says the resolver
+  // is broken (or rewrites answers), not that CAA is absent. Boulder refuses to issue then;
+  // caawatch cannot know what the CA saw, so the search is indeterminate, never "no CAA".
+  if (result.consulted.back().outcome == LookupOutcome::kNxDomain) {
+    result.outcome = RelevantSetOutcome::kIndeterminate;
+    result.relevant_name = names.back();
+    result.reason =
+        absl::StrCat("the resolver answered NXDOMAIN for the top-level domain ", names.back(),
+                     ", which exists: the resolver is broken, so CAA cannot be known");
+    return result;
+  }
   result.outcome = RelevantSetOutcome::kNone;
   result.reason =
       absl::StrCat("no CAA records at ", names.front(), " or any parent up to ", names.back());
-  // Boulder treats NXDOMAIN at a TLD as an error; RFC 8659 does not, but it is worth a flag.
-  if (result.consulted.back().outcome == LookupOutcome::kNxDomain) {
-    absl::StrAppend(&result.reason, " (TLD ", names.back(), " does not exist)");
-  }
   return result;
 }
 

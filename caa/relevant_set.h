@@ -14,9 +14,12 @@
 namespace caawatch::caa {
 
 enum class RelevantSetOutcome {
-  kFound,          // A non-empty answer governs the name (it may still restrict nothing).
-  kNone,           // Every name up to the TLD answered empty or NXDOMAIN: CAA does not apply.
-  kIndeterminate,  // A name that had to be consulted failed (or the name is not searchable).
+  kFound,  // A non-empty answer governs the name (it may still restrict nothing).
+  kNone,   // Every name up to the TLD answered empty or NXDOMAIN (the TLD itself: empty):
+           // CAA does not apply.
+  // A name that had to be consulted failed, the TLD answered NXDOMAIN (a broken resolver), or
+  // the name is not searchable.
+  kIndeterminate,
 };
 
 struct RelevantSet {
@@ -44,7 +47,8 @@ std::vector<std::string> SearchNames(absl::string_view text);
 // returned CaaAnswer's records are the chain target's, with the chain in cname_chain. The climb
 // continues from Parent(qname), never from an alias target's parent (RFC 8659 §3 and §7; the
 // original RFC 6844 climbed from targets, erratum 5065 removed that).
-// Rules: an answer is empty when NOERROR/NODATA or NXDOMAIN (both mean "continue"); the first
+// Rules: an answer is empty when NOERROR/NODATA or NXDOMAIN (both mean "continue"), except
+// NXDOMAIN for the TLD, which makes the outcome kIndeterminate (every TLD in use exists); the first
 // non-empty answer is the set even when it restricts nothing (RFC 8659 §3, BR ballot 219); a
 // failure (SERVFAIL, REFUSED, timeout, bogus DNSSEC, any other error) at a name reached before
 // a non-empty answer makes the outcome kIndeterminate, never "no CAA"; names above the one that

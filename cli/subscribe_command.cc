@@ -18,6 +18,7 @@
 #include "cli/context.h"
 #include "cli/finding_json.h"
 #include "cli/verdict_options.h"
+#include "monitor/store_access.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -48,7 +49,10 @@ int Subscribe(const SubscribeFlags& flags) {
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   cli::AlertSubscriberOptions options;
-  options.target = flags.server.value_or(ctx.config.grpc_listen);
+  // Without --server: the monitor holding the store, at the address it recorded.
+  const std::optional<store::StoreHolder> holder =
+      monitor::MonitorHoldingStore(ctx.config.data_dir);
+  options.target = flags.server.value_or(holder ? holder->address : ctx.config.grpc_listen);
   options.names = flags.names;
   // stdout holds only alerts (JSON lines); how the connection fares goes to stderr.
   options.on_progress = [](const std::string& line) {
@@ -111,8 +115,9 @@ Command AddSubscribeCommand(CLI::App* app) {
   // Always JSON lines, and no store: only the configuration (its grpc_listen) is of use.
   AddConfigOption(subscribe, &flags->common);
   subscribe
-      ->add_option("--server", flags->server,
-                   "the monitor's gRPC address (default: grpc_listen, 127.0.0.1:7443)")
+      ->add_option(
+          "--server", flags->server,
+          "the monitor's gRPC address (default: the monitor holding the store, else grpc_listen)")
       ->type_name("ADDR");
   subscribe
       ->add_option("--after", flags->after, "resume after this seq (default 0: the whole backlog)")

@@ -1,11 +1,14 @@
 // `caawatch watch add|remove|list`: the watchlist kept in the store. While `caawatch run` holds
-// the store (RocksDB's lock), every action goes to that monitor's gRPC service instead, so a
-// change applies to the running monitor at once and `list` shows the list it has in force.
+// the store (RocksDB's lock), every action goes to that monitor's gRPC service instead (at the
+// address it recorded beside the store), so a change applies to the running monitor at once and
+// `list` shows the list it has in force. Given --grpc-listen, only the monitor there is asked.
 #include <grpcpp/grpcpp.h>
 #include <sys/stat.h>
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -20,6 +23,7 @@
 #include "cli/static_watches.h"
 #include "cli/table.h"
 #include "cli/watch_entry_warnings.h"
+#include "monitor/store_access.h"
 #include "nlohmann/json.hpp"
 #include "watch/watchlist.h"
 
@@ -52,13 +56,14 @@ v1::WatchEntry EntryFor(const store::WatchRecord& r) {
   return entry;
 }
 
-// The running monitor's service, for when it holds the store.
+// The running monitor's service: the one at the address given, or the one holding the store.
 class RunningMonitor {
  public:
-  // `locked`: the store's kUnavailable open error, which names the process holding it.
-  RunningMonitor(const CommandContext& ctx, const absl::Status& locked)
-      : address_(ctx.config.grpc_listen),
-        locked_(locked.message()),
+  // `holder`: what is known of the process holding the store (its kUnavailable open error, or
+  // DescribeStoreHolder), said when the monitor does not answer; "" if nothing.
+  RunningMonitor(std::string address, std::string holder)
+      : address_(std::move(address)),
+        holder_(std::move(holder)),
         stub_(v1::Monitor::NewStub(Channel(address_))) {}
 
   absl::Status Add(const store::WatchRecord& r) {
@@ -106,13 +111,13 @@ class RunningMonitor {
     if (status.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
       return absl::InvalidArgumentError(status.error_message());
     }
-    return absl::UnavailableError(absl::StrCat(locked_, ", and no `caawatch run` answered at ",
-                                               address_,
-                                               " (--grpc-listen): ", status.error_message()));
+    return absl::UnavailableError(absl::StrCat("no `caawatch run` answered at ", address_, ": ",
+                                               status.error_message(), holder_.empty() ? "" : "; ",
+                                               holder_));
   }
 
   std::string address_;
-  std::string locked_;
+  std::string holder_;
   std::unique_ptr<v1::Monitor::Stub> stub_;
 };
 
@@ -161,7 +166,25 @@ int Print(const CommandContext& ctx, const std::vector<v1::WatchEntry>& entries)
   return 0;
 }
 
-int List(const CommandContext& ctx) {
+// The monitor at the address the command was given: never a store instead of it.
+RunningMonitor GivenMonitor(const CommandContext& ctx, const std::string& address) {
+  return RunningMonitor(address, monitor::DescribeStoreHolder(ctx.config.data_dir).value_or(""));
+}
+
+// The monitor holding the store, whose open failed with `locked`: at the address it recorded,
+// else at the configured one.
+RunningMonitor HoldingMonitor(const CommandContext& ctx, const absl::Status& locked) {
+  const std::optional<store::StoreHolder> holder =
+      monitor::MonitorHoldingStore(ctx.config.data_dir);
+  return RunningMonitor(holder ? holder->address : ctx.config.grpc_listen,
+                        std::string(locked.message()));
+}
+
+int List(const CommandContext& ctx, const std::optional<std::string>& address) {
+  if (address) {
+    absl::StatusOr<std::vector<v1::WatchEntry>> entries = GivenMonitor(ctx, *address).List();
+    return entries.ok() ? Print(ctx, *entries) : Fail(entries.status());
+  }
   struct stat st;
   if (::stat(ctx.config.data_dir.c_str(), &st) != 0) {
     absl::StatusOr<std::vector<v1::WatchEntry>> entries = ListLocal(ctx, nullptr);
@@ -171,29 +194,40 @@ int List(const CommandContext& ctx) {
   absl::StatusOr<std::vector<v1::WatchEntry>> entries =
       store.ok() ? ListLocal(ctx, store->get())
       : absl::IsUnavailable(store.status())
-          ? RunningMonitor(ctx, store.status()).List()
+          ? HoldingMonitor(ctx, store.status()).List()
           : absl::StatusOr<std::vector<v1::WatchEntry>>(store.status());
   return entries.ok() ? Print(ctx, *entries) : Fail(entries.status());
 }
 
 // `bad_name`: why r.name() does not parse, for a `remove` of an entry stored by an older
 // caawatch under a name that no longer parses; it is removed by its exact name, if stored.
-int Change(const CommandContext& ctx, const std::string& action, const store::WatchRecord& r,
+// `address`: the one the command was given, the only place the change may go.
+int Change(const CommandContext& ctx, const std::optional<std::string>& address,
+           const std::string& action, const store::WatchRecord& r,
            const absl::Status& bad_name = absl::OkStatus()) {
-  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForWriting(ctx);
-  // Locked: another process holds the store, normally `caawatch run`, which takes the change.
-  const bool via_monitor = !store.ok() && absl::IsUnavailable(store.status());
-  if (!store.ok() && !via_monitor) return Fail(store.status());
+  std::unique_ptr<store::Store> store;
+  std::optional<RunningMonitor> monitor;
+  if (address) {
+    monitor.emplace(GivenMonitor(ctx, *address));
+  } else if (absl::StatusOr<std::unique_ptr<store::Store>> opened = OpenStoreForWriting(ctx);
+             opened.ok()) {
+    store = *std::move(opened);
+  } else if (absl::IsUnavailable(opened.status())) {
+    // Locked: another process holds the store, normally `caawatch run`, which takes the change.
+    monitor.emplace(HoldingMonitor(ctx, opened.status()));
+  } else {
+    return Fail(opened.status());
+  }
+  const bool via_monitor = monitor.has_value();
   const char* how = via_monitor ? " (in the running monitor)" : "";
   if (action == "add") {
-    const absl::Status s =
-        via_monitor ? RunningMonitor(ctx, store.status()).Add(r) : (*store)->watches().Put(r);
+    const absl::Status s = via_monitor ? monitor->Add(r) : store->watches().Put(r);
     if (!s.ok()) return Fail(s);
     std::printf("added %s%s\n", r.name().c_str(), how);
     return 0;
   }
-  absl::StatusOr<bool> removed = via_monitor ? RunningMonitor(ctx, store.status()).Remove(r.name())
-                                             : (*store)->watches().Remove(r.name());
+  absl::StatusOr<bool> removed =
+      via_monitor ? monitor->Remove(r.name()) : store->watches().Remove(r.name());
   if (!removed.ok()) return Fail(removed.status(), bad_name.ok() ? 1 : 2);
   if (!*removed && !bad_name.ok()) return Fail(bad_name, 2);
   // An unparsed name is quoted, escaped.
@@ -211,11 +245,7 @@ struct WatchOptions {
 };
 
 std::variant<CommandContext, int> PrepareWatch(const WatchOptions& options) {
-  auto prepared = Prepare(options.common);
-  if (auto* ctx = std::get_if<CommandContext>(&prepared); ctx != nullptr && options.grpc_listen) {
-    ctx->config.grpc_listen = *options.grpc_listen;
-  }
-  return prepared;
+  return Prepare(options.common);
 }
 
 // Before `add` stores it: what in the entry is probably not what the user meant. A CA map
@@ -238,17 +268,17 @@ int AddOrRemove(const std::string& action, const WatchOptions& options) {
   if (!record.ok() && action == "remove") {
     store::WatchRecord stored;
     stored.set_name(options.name);
-    return Change(ctx, action, stored, record.status());
+    return Change(ctx, options.grpc_listen, action, stored, record.status());
   }
   if (!record.ok()) return Fail(record.status(), 2);
   if (action == "add") WarnAboutEntry(ctx, options);
-  return Change(ctx, action, *record);
+  return Change(ctx, options.grpc_listen, action, *record);
 }
 
 int ListCommand(const WatchOptions& options) {
   auto prepared = PrepareWatch(options);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
-  return List(std::get<CommandContext>(prepared));
+  return List(std::get<CommandContext>(prepared), options.grpc_listen);
 }
 
 // What add, remove and list share.
@@ -256,7 +286,8 @@ std::shared_ptr<WatchOptions> AddWatchOptions(CLI::App* app) {
   auto options = std::make_shared<WatchOptions>();
   AddCommonOptions(app, &options->common);
   app->add_option("--grpc-listen", options->grpc_listen,
-                  "gRPC address of the running monitor (default 127.0.0.1:7443)")
+                  "gRPC address of the running monitor; the command fails if none answers there "
+                  "(default: the monitor holding the store)")
       ->type_name("ADDR");
   return options;
 }
@@ -271,7 +302,8 @@ Command AddWatchCommand(CLI::App* app) {
       "by --watch, --watchlist or the configuration file. NAME is example.com, or .example.com "
       "for the name and everything below it.\n\n"
       "While `caawatch run` is running it holds the store, so add, remove and list go to its "
-      "gRPC service (--grpc-listen, as given to `run`): a change applies to the next batch of "
+      "gRPC service, at the address it recorded in the store (or --grpc-listen ADDR: then only "
+      "to the monitor at ADDR, failing if none answers): a change applies to the next batch of "
       "every log, and the CAA of an added name is looked up at once, without a restart; `list` "
       "then shows every entry in force, static and stored. With no monitor running they change "
       "the store directly, and `list` shows the stored entries and those of the configuration "

@@ -30,6 +30,7 @@
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
 #include "server/service.h"
+#include "store/holder.h"
 #include "store/store.h"
 #include "tail/log_list_source.h"
 #include "tail/log_worker.h"
@@ -380,6 +381,15 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   parts_->logger->Log(
       LogLevel::kInfo, "grpc",
       absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
+  // Beside the store's lock: commands find this monitor through it (store/holder.h). Removed
+  // when Run returns; a crash leaves it stale, which the lock tells.
+  absl::StatusOr<std::unique_ptr<store::StoreHolderRecord>> holder =
+      store::StoreHolderRecord::Write(parts_->config.data_dir, server.address);
+  if (!holder.ok()) {
+    parts_->logger->Log(LogLevel::kWarning, "grpc",
+                        absl::StrCat("commands will not find this monitor by its store: ",
+                                     holder.status().message()));
+  }
   // The CA map may have been extended while caawatch was not running.
   ReevaluateUnknownIssuers();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so

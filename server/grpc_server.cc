@@ -21,6 +21,7 @@
 #include "grpcpp/security/auth_metadata_processor.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/listen_address.h"
 
 namespace caawatch::server {
 namespace {
@@ -152,14 +153,20 @@ absl::StatusOr<GrpcServerHandle> StartGrpcServer(const GrpcServerOptions& option
       GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
       static_cast<int>(absl::ToInt64Milliseconds(options.keepalive_timeout)));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // gRPC shares ports by default (SO_REUSEPORT): a second monitor on the same address would
+  // start, and clients would reach either one at random. The bind fails instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   // Idle subscribers' clients ping to keep NATs open; let them, but not abusively.
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   handle.server = builder.BuildAndStart();
   if (handle.server == nullptr ||
       (handle.port == 0 && !absl::StartsWith(options.listen, "unix:"))) {
     if (handle.server != nullptr) handle.server->Shutdown();
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+    const std::string why = WhyNotBindable(options.listen);
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen,
+                                               why.empty() ? "" : absl::StrCat(": ", why)));
   }
+  handle.address = BoundAddress(options.listen, handle.port);
   return handle;
 }
 

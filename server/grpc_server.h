@@ -29,7 +29,8 @@ struct GrpcServerOptions {
 
 struct GrpcServerHandle {
   std::unique_ptr<grpc::Server> server;
-  int port = 0;  // The bound TCP port (the chosen one when listen asked for 0); 0 for unix:.
+  int port = 0;         // The bound TCP port (the chosen one when listen asked for 0); 0 for unix:.
+  std::string address;  // The listen address with the bound port (server/listen_address.h).
 };
 
 // Whether `listen`'s host is a loopback address (127.0.0.0/8, ::1, localhost) or a unix
@@ -41,7 +42,8 @@ bool IsLoopbackListenAddress(absl::string_view listen);
 // at the deadline.
 // Errors: kInvalidArgument for a non-loopback address without TLS and (a bearer token or
 // client_ca_file), tokens without TLS, half a key pair, or an unreadable/empty PEM file;
-// kUnavailable when the address cannot be bound.
+// kUnavailable when the address cannot be bound (in use by another process, as a second
+// monitor on the same port: ports are never shared), saying why.
 [[nodiscard]] absl::StatusOr<GrpcServerHandle> StartGrpcServer(const GrpcServerOptions& options,
                                                                grpc::Service* service);
 

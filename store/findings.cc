@@ -9,6 +9,7 @@
 #include "base/status_macros.h"
 #include "store/keys.h"
 #include "store/scan.h"
+#include "store/seq_reservation.h"
 #include "store/verdict.h"
 
 namespace caawatch::store {
@@ -80,9 +81,22 @@ absl::Status Findings::Load() {
              if (key.size() == 16) newest_ms = static_cast<int64_t>(ReadBigEndian64(key));
              return ScanStep::kStop;
            }));
+  // A writer's mark, if damaged, is written afresh before the next seq is handed out.
+  const absl::StatusOr<uint64_t> high_water =
+      db_->read_only() ? uint64_t{0} : ReadSeqHighWater(db_->dir());
   absl::MutexLock lock(&commit_mu_);
   next_seq_ = found && value.size() == 8 ? ReadBigEndian64(value) : 1;
+  seq_high_water_ = high_water.value_or(0);
   last_recorded_ms_ = newest_ms;
+  return absl::OkStatus();
+}
+
+absl::Status Findings::ReserveSeqsBelow(uint64_t end) {
+  if (end <= seq_high_water_) return absl::OkStatus();
+  // Exactly what this write hands out, no block ahead: a finding-creating write is synced
+  // anyway (one more sync each), and a recovery can then say which seqs a lost write took.
+  CAAWATCH_RETURN_IF_ERROR(WriteSeqHighWater(db_->dir(), end));
+  seq_high_water_ = end;
   return absl::OkStatus();
 }
 
@@ -172,6 +186,7 @@ absl::StatusOr<CommitResult> Findings::Commit(CommitRequest request) {
   }
   if (request.log_state) logs_->StageState(*request.log_state, &batch);
   batch.Put(db_->handle(Family::kMeta), kNextSeqKey, BigEndian64(next));
+  CAAWATCH_RETURN_IF_ERROR(ReserveSeqsBelow(next));
   // A committed finding must survive power loss; a position may fall back (see CommitRequest).
   const bool sync = request.sync || !result.created.empty() || !result.updated.empty() ||
                     !request.certificates.empty();
@@ -235,6 +250,7 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::Update(std::vector<FindingU
   }
   if (pending.empty()) return std::vector<FindingRecord>();
   batch.Put(db_->handle(Family::kMeta), kNextSeqKey, BigEndian64(next));
+  CAAWATCH_RETURN_IF_ERROR(ReserveSeqsBelow(next));
   CAAWATCH_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/true, "update findings"));
   next_seq_ = next;
   last_recorded_ms_ = recorded_ms;

@@ -130,6 +130,10 @@ class Findings {
   [[nodiscard]] absl::Status StageVersion2Indexes(rocksdb::WriteBatch* batch);
   // OpenOptions::min_next_seq: written (synced) when above the stored next seq.
   [[nodiscard]] absl::Status RaiseNextSeq(uint64_t min_next_seq);
+  // Before a write hands out seqs below `end`: the high-water mark (store/seq_reservation.h)
+  // is raised to `end` first, so that a damaged write-ahead log cannot make them be reused.
+  [[nodiscard]] absl::Status ReserveSeqsBelow(uint64_t end)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   absl::StatusOr<std::optional<FindingRecord>> FindingAt(
       const std::string& finding_key, const rocksdb::Snapshot* snapshot = nullptr);
   // The finding at `seq` by by_seq, if it is still there (a re-alert retires its old seq).
@@ -154,6 +158,7 @@ class Findings {
   Logs* const logs_;
   absl::Mutex commit_mu_;  // Serialises read-modify-write of findings and seq allocation.
   uint64_t next_seq_ ABSL_GUARDED_BY(commit_mu_) = 1;
+  uint64_t seq_high_water_ ABSL_GUARDED_BY(commit_mu_) = 0;   // As last written.
   int64_t last_recorded_ms_ ABSL_GUARDED_BY(commit_mu_) = 0;  // Of the newest finding.
 };
 

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "store/holder.h"
 
 namespace caawatch::store {
 namespace {
@@ -124,6 +125,18 @@ bool OnReadOnlyFileSystem(std::string dir) {
   }
 }
 
+// "the store at DIR is locked by PID N (caawatch run), which serves gRPC at ADDR".
+std::string HolderMessage(const std::string& dir, pid_t pid) {
+  const std::string name = ProcessName(pid);
+  std::string out = absl::StrCat("the store at ", dir, " is locked by PID ", pid,
+                                 name.empty() ? "" : absl::StrCat(" (", name, ")"));
+  if (const std::optional<StoreHolder> record = LiveStoreHolder(dir);
+      record && record->pid == pid) {
+    absl::StrAppend(&out, ", which serves gRPC at ", record->address);
+  }
+  return out;
+}
+
 absl::Status Locked(const std::string& dir, const std::string& text) {
   const std::optional<pid_t> holder = LockHolder(dir + "/LOCK");
   if (absl::StrContains(text, "lock hold by current process") ||
@@ -135,9 +148,7 @@ absl::Status Locked(const std::string& dir, const std::string& text) {
     return absl::UnavailableError(
         absl::StrCat("the store at ", dir, " is locked by another process: ", text));
   }
-  const std::string name = ProcessName(*holder);
-  return absl::UnavailableError(absl::StrCat("the store at ", dir, " is locked by PID ", *holder,
-                                             name.empty() ? "" : absl::StrCat(" (", name, ")")));
+  return absl::UnavailableError(HolderMessage(dir, *holder));
 }
 
 }  // namespace
@@ -244,6 +255,12 @@ std::optional<pid_t> LockHolder(const std::string& path) {
   if (same_device) return same_device;
   if (same_inode.size() == 1) return same_inode.front();
   return std::nullopt;
+}
+
+std::optional<std::string> DescribeLockHolder(const std::string& dir) {
+  const std::optional<pid_t> holder = LockHolder(dir + "/LOCK");
+  if (!holder || *holder == ::getpid()) return std::nullopt;
+  return HolderMessage(dir, *holder);
 }
 
 }  // namespace caawatch::store

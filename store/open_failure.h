@@ -31,6 +31,11 @@ namespace caawatch::store {
 [[nodiscard]] absl::Status DescribeOpenFailure(const std::string& dir, const rocksdb::Status& s,
                                                bool read_only, bool wal_only);
 
+// While another process holds the lock of the store in `dir`: "the store at DIR is locked by
+// PID N (caawatch run)", and ", which serves gRPC at ADDR" when its record (store/holder.h)
+// says so; nullopt when no other process holds it.
+[[nodiscard]] std::optional<std::string> DescribeLockHolder(const std::string& dir);
+
 // The process holding a POSIX lock on `path`, from /proc/locks (RocksDB locks its LOCK file
 // with fcntl); nullopt if no process does, or the kernel does not say.
 [[nodiscard]] std::optional<pid_t> LockHolder(const std::string& path);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status_macros.h"
+#include "store/seq_reservation.h"
 #include "store/store.h"
 
 namespace caawatch::store {
@@ -42,9 +43,13 @@ absl::StatusOr<WalLoss> RecoverDamagedWal(const std::string& dir) {
   keep.on_wal_damage = WalDamage::kKeepIntactPrefix;
   CAAWATCH_ASSIGN_OR_RETURN(const View kept, ReadView(dir, keep));
   if (!past.ok()) past = kept;  // Unreadable past the damage: nothing more is known.
+  // Kept outside the write-ahead log: what the damaged records handed out, even when none of
+  // them can be read.
+  const absl::StatusOr<uint64_t> high_water = ReadSeqHighWater(dir);
   WalLoss loss;
   loss.first_lost_seq = kept.next_seq;
   loss.end_lost_seq = std::max(kept.next_seq, past->next_seq);
+  loss.no_high_water = !high_water.ok() || *high_water == 0;
   for (const auto& [id, after] : past->logs) {
     auto it = kept.logs.find(id);
     const uint64_t kept_position = it == kept.logs.end() ? 0 : it->second.position();
@@ -54,6 +59,7 @@ absl::StatusOr<WalLoss> RecoverDamagedWal(const std::string& dir) {
     loss.logs.push_back({absl::CHexEscape(name.substr(0, 80)), kept_position, after.position()});
   }
   loss.unknown = loss.end_lost_seq == loss.first_lost_seq && loss.logs.empty();
+  if (high_water.ok()) loss.end_lost_seq = std::max(loss.end_lost_seq, *high_water);
   // Reopened the ordinary way: the rolled-back store must open without help now, and the seqs
   // of lost findings are never handed out again.
   OpenOptions raise;
@@ -67,8 +73,24 @@ std::string WalLoss::Describe() const {
       "the store was rolled back to its last write before the damage in its write-ahead log";
   if (unknown) {
     absl::StrAppend(&out,
-                    "; nothing past the damage could be read, so what was lost is not known. "
-                    "Every log is read again from its kept position, which restores the "
+                    "; nothing past the damage could be read, so the log positions lost "
+                    "are not known");
+    if (end_lost_seq > first_lost_seq) {
+      // The high-water mark says which seqs the lost writes handed out.
+      absl::StrAppend(&out, "; lost: findings with seq ", first_lost_seq, " to ", end_lost_seq - 1,
+                      " (handed out past the last intact write, by the seq high-water mark; "
+                      "they may have been alerted: found again, they are alerted again from "
+                      "seq ",
+                      end_lost_seq, ")");
+    } else if (no_high_water) {
+      absl::StrAppend(&out, ", nor which findings (this store has no seq high-water mark)");
+    } else {
+      absl::StrAppend(&out,
+                      "; no finding was lost (no seq was handed out past the last "
+                      "intact write)");
+    }
+    absl::StrAppend(&out,
+                    ". Every log is read again from its kept position, which restores the "
                     "findings that were lost");
     return out;
   }

@@ -27,8 +27,13 @@ struct WalLoss {
   };
   std::vector<Rewind> logs;
   // No record after the damage could be read: the damage was at the end of the log, and
-  // what the damaged records held is not known.
+  // what the damaged records held is not known beyond the seq high-water mark
+  // (store/seq_reservation.h): [first_lost_seq, end_lost_seq) then holds the seqs handed out
+  // past the last intact write, which that write's findings took (unless it failed).
   bool unknown = false;
+  // No high-water mark could be read (a store written before it existed, or a damaged file):
+  // with `unknown`, seqs the lost writes handed out may be handed out again.
+  bool no_high_water = false;
 
   // One paragraph for the operator: what was lost and that reading the logs again restores it.
   std::string Describe() const;

@@ -259,13 +259,14 @@ TEST(FindRelevantSetTest, NoCaaAnywhereIsNoneAfterConsultingEveryNameUpToTheTld)
   EXPECT_EQ(set.consulted.size(), 3u);
 }
 
-TEST(FindRelevantSetTest, NonexistentTldIsNoneButFlagged) {
+TEST(FindRelevantSetTest, NonexistentTldIsIndeterminateBecauseTheResolverIsBroken) {
   FakeDns dns;  // Boulder example.gonetld (Boulder: error; RFC 8659: empty).
   dns.Set("example.gonetld", NxDomain());
   dns.Set("gonetld", NxDomain());
   const RelevantSet set = dns.Find("example.gonetld");
-  EXPECT_EQ(set.outcome, RelevantSetOutcome::kNone);
-  EXPECT_THAT(set.reason, HasSubstr("does not exist"));
+  EXPECT_EQ(set.outcome, RelevantSetOutcome::kIndeterminate);
+  EXPECT_EQ(set.relevant_name, "gonetld");
+  EXPECT_THAT(set.reason, HasSubstr("NXDOMAIN for the top-level domain gonetld"));
 }
 
 TEST(FindRelevantSetTest, ChildInheritsTheParentsSet) {

@@ -10,11 +10,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -275,6 +277,79 @@ TEST_F(StoreDamageTest, DamagedWriteAheadLogIsReportedAndRunRestoresWhatWasLost)
     for (const nlohmann::json& n : f["names"]) found.insert(n.get<std::string>());
   }
   for (int i = 0; i < 40; ++i) EXPECT_TRUE(found.count(absl::StrCat("lost", i, ".forbidden.test")));
+}
+
+// Every finding in the store by seq: its names, joined.
+std::map<uint64_t, std::string> NamesBySeq(const CommandResult& findings) {
+  std::map<uint64_t, std::string> out;
+  for (const nlohmann::json& f : JsonLines(findings.out)) {
+    std::string names;
+    for (const nlohmann::json& n : f["names"]) absl::StrAppend(&names, n.get<std::string>(), " ");
+    out[f["seq"].get<uint64_t>()] = names;
+  }
+  return out;
+}
+
+TEST_F(StoreDamageTest, DamageInsideACatchUpsOneBatchNeverHandsASeqToAnotherFinding) {
+  // Forbidden certificates (watched by both runs) between permitted ones (watched only by the
+  // second run, as if the operator added .allowed.test meanwhile): read again, the entries
+  // give findings in another order than the first run gave seqs.
+  testing::TestLogOptions options;
+  options.noise = 20;
+  for (int i = 0; i < 20; ++i) {
+    options.plants.insert(options.plants.end(),
+                          {"--plant", absl::StrCat("lost", i, ".forbidden.test:letsencrypt"),
+                           "--plant", absl::StrCat("ok", i, ".allowed.test:letsencrypt")});
+  }
+  std::unique_ptr<Subprocess> log = StartLog(options);
+  // Default batch size and held findings: the whole catch-up is one commit, one WAL record, and
+  // the run's last write.
+  const CommandResult first = testing::RunCommand(RunArgs({"--once"}, {".forbidden.test"}), dir());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::map<uint64_t, std::string> before =
+      NamesBySeq(Cli({"findings", "--json", "--limit", "1000"}));
+  ASSERT_EQ(before.size(), 20u);
+  const uint64_t first_before = before.begin()->first;
+  const uint64_t max_before = before.rbegin()->first;
+
+  // Damage the batch where it indexes lost3 by name (by_name keys are reversed names, written
+  // only by the findings' commit).
+  std::vector<fs::path> wals = StoreFiles(data_dir(), ".log");
+  ASSERT_FALSE(wals.empty());
+  const std::string wal = ReadAll(wals.front());
+  const size_t at = wal.find("test.forbidden.lost3");
+  ASSERT_NE(at, std::string::npos);
+  Flip(wals.front(), at, 4);
+
+  const CommandResult second =
+      testing::RunCommand(RunArgs({"--once"}, {".forbidden.test", ".allowed.test"}), dir());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("its write-ahead log is corrupt"));
+  // Nothing past the damage is readable, yet the seqs the lost batch handed out are known.
+  EXPECT_THAT(second.err, HasSubstr(absl::StrCat("lost: findings with seq ", first_before, " to ",
+                                                 max_before, " (")));
+  EXPECT_THAT(second.err, HasSubstr("restores the findings"));
+
+  // The re-read restores every finding, and no seq handed out before the damage names another
+  // finding now: those found again are alerted again, at new seqs.
+  const std::map<uint64_t, std::string> after =
+      NamesBySeq(Cli({"findings", "--json", "--limit", "1000"}));
+  EXPECT_EQ(after.size(), 40u);
+  std::set<std::string> names;
+  for (const auto& [seq, n] : after) {
+    for (absl::string_view name : absl::StrSplit(n, ' ', absl::SkipEmpty())) {
+      names.insert(std::string(name));
+    }
+    if (auto it = before.find(seq); it != before.end()) {
+      EXPECT_EQ(n, it->second) << "seq " << seq << " was handed to another finding";
+    } else {
+      EXPECT_GT(seq, max_before) << n;
+    }
+  }
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_TRUE(names.count(absl::StrCat("lost", i, ".forbidden.test"))) << i;
+    EXPECT_TRUE(names.count(absl::StrCat("ok", i, ".allowed.test"))) << i;
+  }
 }
 
 TEST_F(StoreDamageTest, DataDirectoryOpenToOthersIsMadePrivateAndSaidSo) {

@@ -17,7 +17,8 @@ class FakeCaaResolver final : public caa::CaaResolver {
  public:
   explicit FakeCaaResolver(const Clock* clock) : clock_(clock) {}
 
-  // Sets the CAA records of `name` ("issue", value pairs); unknown names answer NXDOMAIN.
+  // Sets the CAA records of `name` ("issue", value pairs); unknown names answer NXDOMAIN, but
+  // top-level domains (one label) exist, as in real DNS: NOERROR without records.
   void Set(const std::string& name, std::vector<caa::CaaRecord> records) {
     absl::MutexLock lock(&mu_);
     caa::CaaAnswer a;
@@ -50,8 +51,9 @@ class FakeCaaResolver final : public caa::CaaResolver {
       a = it->second;
     } else {
       a.qname = qname;
-      a.outcome = caa::LookupOutcome::kNxDomain;
-      a.rcode = 3;
+      const bool tld = qname.find('.') == std::string::npos;
+      a.outcome = tld ? caa::LookupOutcome::kNoError : caa::LookupOutcome::kNxDomain;
+      a.rcode = tld ? 0 : 3;
       a.dnssec = caa::DnssecStatus::kInsecure;
     }
     a.observed_at = clock_->Now();

@@ -77,6 +77,22 @@ TEST_F(GrpcServerSecurityTest, RefusesAnyAddressWithoutTlsAndToken) {
       << "half a key pair";
 }
 
+TEST_F(GrpcServerSecurityTest, SecondServerOnAPortInUseIsRefusedSayingSo) {
+  GrpcServerOptions options;
+  options.listen = "127.0.0.1:0";
+  absl::StatusOr<GrpcServerHandle> first = StartGrpcServer(options, service_.get());
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->address, absl::StrCat("127.0.0.1:", first->port));
+
+  // gRPC would share the port (SO_REUSEPORT) and split the clients between the two.
+  options.listen = first->address;
+  absl::StatusOr<GrpcServerHandle> second = StartGrpcServer(options, service_.get());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(second.status().message(), absl::StrCat("cannot listen on ", first->address,
+                                                    ": the address is in use by another process"));
+  first->server->Shutdown();
+}
+
 TEST(GrpcServerAddressTest, KnowsLoopbackAddresses) {
   EXPECT_TRUE(IsLoopbackListenAddress("127.0.0.1:7443"));
   EXPECT_TRUE(IsLoopbackListenAddress("127.8.9.10:1"));

@@ -2,12 +2,14 @@
 // seqs, precertificate/certificate merging, name indexes, watchlist and CAA history.
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
+#include "store/seq_reservation.h"
 #include "store/store.h"
 #include "tests/fakes/store_fixture.h"
 
@@ -54,6 +56,19 @@ FindingRecord Malformed(char leaf, std::vector<std::string> names, uint64_t inde
   e->set_index(index);
   f.set_recorded_ms(1000 * index);
   return f;
+}
+
+TEST_F(FindingStoreTest, SeqHighWaterMarkIsRaisedBeforeSeqsAreHandedOutAndRewrittenIfDamaged) {
+  Commit({Cert(1, {"a.example"}, "log-a", 1, false), Cert(3, {"b.example"}, "log-a", 2, false)});
+  EXPECT_EQ(ReadSeqHighWater(dir_.string()).value_or(0), 3u);  // Seqs 1 and 2 handed out.
+  Commit({}, 3);  // A position only: no seq, the mark stays.
+  EXPECT_EQ(ReadSeqHighWater(dir_.string()).value_or(0), 3u);
+
+  std::ofstream(dir_ / "seq_high_water", std::ios::trunc) << "garbage";
+  EXPECT_EQ(ReadSeqHighWater(dir_.string()).status().code(), absl::StatusCode::kDataLoss);
+  Reopen();
+  Commit({Cert(5, {"c.example"}, "log-a", 4, false)});
+  EXPECT_EQ(ReadSeqHighWater(dir_.string()).value_or(0), 4u);
 }
 
 TEST_F(FindingStoreTest, MalformedCertificatesWithoutTbsHashNeverMerge) {

@@ -73,7 +73,7 @@ absl::StatusOr<int> FindFreePort() {
 // back within 100 ms.
 bool ZoneAnswers(int port, const std::string& zone, uint16_t qtype) {
   std::string query = {'\x12', '\x34', '\x00', '\x00', 0, 1, 0, 0, 0, 0, 0, 0};
-  for (absl::string_view label : absl::StrSplit(zone, '.')) {
+  for (absl::string_view label : absl::StrSplit(zone, '.', absl::SkipEmpty())) {  // "": root.
     query.push_back(static_cast<char>(label.size()));
     query.append(label.data(), label.size());
   }
@@ -242,7 +242,8 @@ absl::Status KnotServer::WriteConfig(bool sign_broken_zones) const {
       "zone:\n");
   for (size_t i = 0; i < zones_.size(); ++i) {
     const KnotZone& zone = zones_[i];
-    absl::StrAppend(&conf, "  - domain: ", zone.origin, "\n");
+    absl::StrAppend(&conf, "  - domain: ", zone.origin.empty() ? "." : zone.origin, "\n");
+    if (zone.origin.empty()) absl::StrAppend(&conf, "    file: \"", zone_path(zone), "\"\n");
     if (!zone.notify_to.empty()) absl::StrAppend(&conf, "    notify: notify_", i, "\n");
     std::vector<std::string> acls;
     if (zone.allow_updates) acls.push_back("local_update");

@@ -24,7 +24,7 @@ enum class ZoneSigning {
 };
 
 struct KnotZone {
-  std::string origin;  // "example.test", no trailing dot.
+  std::string origin;  // "example.test", no trailing dot; "" for the root zone.
   // Zone-file lines relative to `origin`, appended to a fixed header: $TTL 3600,
   // SOA (serial 1, minimum 300), NS ns, ns A 127.0.0.1.
   std::string records;
@@ -79,7 +79,9 @@ class KnotServer {
   absl::Status RunTool(const std::vector<std::string>& argv, absl::string_view input,
                        std::string* output) const;
   std::string config_path() const { return dir_ + "/knot.conf"; }
-  std::string zone_path(const KnotZone& zone) const { return dir_ + "/" + zone.origin + ".zone"; }
+  std::string zone_path(const KnotZone& zone) const {
+    return dir_ + "/" + (zone.origin.empty() ? "root" : zone.origin) + ".zone";
+  }
 
   std::string dir_;
   int port_;
