@@ -71,7 +71,7 @@ void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json)
   Table table({"SEQ", "SEVERITY", "VERDICT", "WATCHED NAMES", "ISSUER", "RECORDED", "REASON"});
   for (const store::FindingRecord& f : findings) {
     const std::string issuer =
-        f.kind() == "log_misbehaviour"
+        monitor::HasKind(f, monitor::FindingKind::kLogMisbehaviour)
             ? "-"
             : (f.issuer().ca_owner().empty() ? f.issuer().dn() : f.issuer().ca_owner());
     std::string reason = f.reason();

@@ -10,6 +10,7 @@
 #include "ctlog/certificate_parser.h"
 #include "judge/caa_verdicts.h"
 #include "judge/verdict_order.h"
+#include "store/finding_kind.h"
 #include "store/verdict.h"
 
 namespace caawatch::judge {
@@ -134,7 +135,7 @@ absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(const ctlog::Lo
                                                                  const std::vector<WatchHit>& hits,
                                                                  absl::Time now) {
   store::FindingRecord f;
-  f.set_kind("certificate");
+  store::SetKind(store::FindingKind::kCertificate, &f);
   for (const std::string& n : ctlog::MatchNames(entry.identity)) f.add_names(n);
   std::set<std::string> watched;
   for (const WatchHit& h : hits) watched.insert(h.cert_name);

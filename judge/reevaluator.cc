@@ -11,6 +11,7 @@
 #include "caa/relevant_set.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "judge/verdict_order.h"
+#include "store/finding_kind.h"
 #include "store/keys.h"
 
 namespace caawatch::judge {
@@ -191,7 +192,8 @@ absl::Status Reevaluator::Apply(const std::vector<store::FindingRecord>& candida
   const absl::Time now = deps_.clock->Now();
   std::vector<store::FindingUpdate> updates;
   for (const store::FindingRecord& stored : candidates) {
-    if (stored.kind() != "certificate" || RatingOf(stored).verdict == store::Verdict::kExempt) {
+    if (!store::HasKind(stored, store::FindingKind::kCertificate) ||
+        RatingOf(stored).verdict == store::Verdict::kExempt) {
       continue;
     }
     ++stats->examined;
