@@ -109,9 +109,9 @@ caa::Observation FromObservationRecord(const store::CaaObservationRecord& r) {
   return o;
 }
 
-CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::Store* store, const Clock* clock,
+CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::CaaHistory* history, const Clock* clock,
                          CaaObserverOptions options)
-    : resolver_(resolver), store_(store), clock_(clock), options_(options) {}
+    : resolver_(resolver), history_(history), clock_(clock), options_(options) {}
 
 bool CaaObserver::RecentlyObserved(const std::string& query_name, absl::Time now) {
   absl::MutexLock lock(&mu_);
@@ -151,7 +151,7 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
     records.push_back(ToObservationRecord(answer));
   }
   absl::StatusOr<std::vector<store::RecordedObservation>> recorded =
-      store_->caa_history().RecordAll(records, options_.max_gap);
+      history_->RecordAll(records, options_.max_gap);
   if (!recorded.ok()) return Annotate(recorded.status(), "record CAA answers");
   for (size_t i = 0; i < answers.size(); ++i) {
     if ((*recorded)[i].kind == store::RecordedObservation::Kind::kStarted) {
@@ -189,7 +189,7 @@ absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
 absl::StatusOr<std::vector<caa::Observation>> CaaObserver::History(const std::string& query_name) {
   CAAWATCH_ASSIGN_OR_RETURN(
       std::vector<store::CaaObservationRecord> records,
-      store_->caa_history().Observations(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
+      history_->Observations(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
   std::vector<caa::Observation> out;
   out.reserve(records.size());
   for (const store::CaaObservationRecord& r : records) out.push_back(FromObservationRecord(r));

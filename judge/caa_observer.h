@@ -19,7 +19,7 @@
 #include "caa/caa_answer.h"
 #include "caa/issuance_window.h"
 #include "caa/resolver.h"
-#include "store/store.h"
+#include "store/caa_history.h"
 
 namespace caawatch::judge {
 
@@ -48,7 +48,7 @@ struct CaaObserverOptions {
 class CaaObserver {
  public:
   // All pointers are borrowed and must outlive the observer.
-  CaaObserver(caa::CaaResolver* resolver, store::Store* store, const Clock* clock,
+  CaaObserver(caa::CaaResolver* resolver, store::CaaHistory* history, const Clock* clock,
               CaaObserverOptions options = {});
 
   // Looks up `name` ("*.x" searches from "x") and each parent up to the TLD, except those
@@ -83,7 +83,7 @@ class CaaObserver {
   void Announce(const caa::CaaAnswer& answer) const;
 
   caa::CaaResolver* const resolver_;
-  store::Store* const store_;
+  store::CaaHistory* const history_;
   const Clock* const clock_;
   const CaaObserverOptions options_;
   absl::Mutex mu_;

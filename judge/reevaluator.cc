@@ -92,7 +92,7 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
       -> absl::Status {
     CAAWATCH_ASSIGN_OR_RETURN(
         std::vector<store::FindingRecord> found,
-        deps_.store->findings().IssuedBetween(range.from, range.to, options_.max_findings_per_run));
+        deps_.findings->IssuedBetween(range.from, range.to, options_.max_findings_per_run));
     if (found.size() >= options_.max_findings_per_run && deps_.logger != nullptr) {
       deps_.logger->Log(LogLevel::kWarning, "reevaluate",
                         absl::StrCat("more than ", options_.max_findings_per_run,
@@ -172,9 +172,8 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
 }
 
 absl::StatusOr<ReevaluationStats> Reevaluator::ReevaluateUnknownIssuers() {
-  CAAWATCH_ASSIGN_OR_RETURN(
-      std::vector<store::FindingRecord> unknown,
-      deps_.store->findings().WithUnknownIssuer(options_.max_findings_per_run));
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> unknown,
+                            deps_.findings->WithUnknownIssuer(options_.max_findings_per_run));
   const std::shared_ptr<const caa::IssuerMap> map = deps_.evaluator->issuers().Current();
   std::vector<store::FindingRecord> known_now;
   for (store::FindingRecord& f : unknown) {
@@ -213,7 +212,7 @@ absl::Status Reevaluator::Apply(const std::vector<store::FindingRecord>& candida
   }
   if (updates.empty()) return absl::OkStatus();
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> applied,
-                            deps_.store->findings().Update(std::move(updates)));
+                            deps_.findings->Update(std::move(updates)));
   uint64_t last_new_seq = 0;
   for (const store::FindingRecord& f : applied) {
     ++stats->changed;

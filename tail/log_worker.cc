@@ -50,8 +50,8 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
       fetcher_(std::move(fetcher)),
       deps_(deps),
       options_(options),
-      ledger_(log_id_, deps.store, deps.clock),
-      issuer_certificates_(deps.store) {
+      ledger_(log_id_, &deps.store->logs(), deps.clock),
+      issuer_certificates_(&deps.store->findings()) {
   if (deps_.pacing_clock != nullptr) {
     uint64_t seed = 0;
     for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];

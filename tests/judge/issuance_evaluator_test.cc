@@ -26,7 +26,7 @@ class IssuanceEvaluatorTest : public StoreFixture {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
-    observer_ = std::make_unique<CaaObserver>(&resolver_, store_.get(), &clock_);
+    observer_ = std::make_unique<CaaObserver>(&resolver_, &store_->caa_history(), &clock_);
     evaluator_ = std::make_unique<IssuanceEvaluator>(&issuers_, observer_.get());
   }
 

@@ -82,7 +82,7 @@ class OffReactorTest : public ::testing::Test {
         caa::UnboundResolver::Create(resolver_options, &clock_);
     ASSERT_TRUE(resolver.ok()) << resolver.status();
     resolver_ = *std::move(resolver);
-    checker_ = std::make_unique<judge::CaaChecker>(resolver_.get(), store_.get());
+    checker_ = std::make_unique<judge::CaaChecker>(resolver_.get(), &store_->caa_history());
     backend_ = std::make_unique<CaaCheckService>(checker_.get());
 
     MonitorServiceOptions options;
