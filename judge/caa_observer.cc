@@ -162,9 +162,11 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
   return result;
 }
 
-absl::Status CaaObserver::ObservePath(const std::string& name) { return ObservePaths({name}); }
+absl::Status CaaObserver::ObservePath(const names::DomainName& name) {
+  return ObservePaths(absl::MakeConstSpan(&name, 1));
+}
 
-absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
+absl::Status CaaObserver::ObservePaths(absl::Span<const names::DomainName> domains) {
   constexpr size_t kRound = 1000;
   const absl::Time now = clock_->Now();
   absl::flat_hash_set<std::string> asked;
@@ -176,7 +178,7 @@ absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
     round.clear();
     return absl::OkStatus();
   };
-  for (const std::string& name : names) {
+  for (const names::DomainName& name : domains) {
     for (std::string& q : caa::SearchNames(name)) {
       if (RecentlyObserved(q, now) || !asked.insert(q).second) continue;
       round.push_back(std::move(q));

@@ -19,6 +19,7 @@
 #include "caa/caa_answer.h"
 #include "caa/issuance_window.h"
 #include "caa/resolver.h"
+#include "names/domain_name.h"
 #include "store/caa_history.h"
 
 namespace caawatch::judge {
@@ -54,12 +55,12 @@ class CaaObserver {
   // Looks up `name` ("*.x" searches from "x") and each parent up to the TLD, except those
   // looked up within min_requery, recording every answer: ObservePaths of one name. Errors only
   // when the store fails; DNS failures are recorded as observations.
-  [[nodiscard]] absl::Status ObservePath(const std::string& name);
+  [[nodiscard]] absl::Status ObservePath(const names::DomainName& name);
   // ObservePath for many names at once: every search name not looked up within min_requery is
   // asked concurrently (LookupMany, up to 1,000 a round) and recorded a round per store write;
   // ObservePath calls for these names then find them observed. A batch of log entries with
   // many hits costs one round of lookups, not one lookup after another.
-  [[nodiscard]] absl::Status ObservePaths(absl::Span<const std::string> names);
+  [[nodiscard]] absl::Status ObservePaths(absl::Span<const names::DomainName> domains);
   // The stored observations of one query name, oldest first.
   [[nodiscard]] absl::StatusOr<std::vector<caa::Observation>> History(
       const std::string& query_name);

@@ -11,6 +11,7 @@
 #include "ctlog/leaf.h"
 #include "ctlog/pem.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 #include "tests/fakes/store_fixture.h"
 #include "tests/judge/fake_caa_resolver.h"
 
@@ -18,6 +19,8 @@ namespace caawatch::judge {
 namespace {
 
 using caa::CaaRecord;
+
+names::DomainName Name(absl::string_view text) { return *names::DomainName::Parse(text); }
 
 const absl::Time kStart =
     absl::FromCivil(absl::CivilSecond(2026, 6, 1, 0, 0, 0), absl::UTCTimeZone());
@@ -74,7 +77,7 @@ class IssuanceEvaluatorTest : public StoreFixture {
 
 TEST_F(IssuanceEvaluatorTest, CertificateFromACaThatCaaForbadeAtIssuanceIsCritical) {
   resolver_.Set("example.com", {CaaRecord{0, "issue", "pki.goog"}});
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());  // Observed before issuance.
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());  // Observed before issuance.
   clock_.Advance(absl::Hours(2));
   const ctlog::LogEntry entry = Entry("www.example.com", clock_.Now());
   clock_.Advance(absl::Minutes(1));
@@ -90,7 +93,7 @@ TEST_F(IssuanceEvaluatorTest, CertificateFromACaThatCaaForbadeAtIssuanceIsCritic
 
 TEST_F(IssuanceEvaluatorTest, PermittedCertificateIsRecordedAsInfo) {
   resolver_.Set("example.com", {CaaRecord{0, "issue", "letsencrypt.org"}});
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());
   clock_.Advance(absl::Hours(1));
   const store::FindingRecord f = Evaluate(Entry("www.example.com", clock_.Now()));
   EXPECT_EQ(f.verdict(), "permitted");
@@ -141,7 +144,7 @@ TEST_F(IssuanceEvaluatorTest, CertificateFromBefore2017IsExempt) {
 TEST_F(IssuanceEvaluatorTest, LookupFailureWithNothingPermittingIsIndeterminate) {
   resolver_.SetFailure("www.example.com", caa::LookupOutcome::kServFail);
   resolver_.Set("example.com", {CaaRecord{0, "issue", "pki.goog"}});
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());
   clock_.Advance(absl::Hours(1));
   const store::FindingRecord f = Evaluate(Entry("www.example.com", clock_.Now()));
   EXPECT_EQ(f.verdict(), "dns_indeterminate");
@@ -149,7 +152,7 @@ TEST_F(IssuanceEvaluatorTest, LookupFailureWithNothingPermittingIsIndeterminate)
 }
 
 TEST_F(IssuanceEvaluatorTest, IssuerOutsideTheWatchEntrysExpectedIssuersWarns) {
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());  // No CAA anywhere.
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());  // No CAA anywhere.
   clock_.Advance(absl::Hours(1));
   const store::FindingRecord f =
       Evaluate(Entry("www.example.com", clock_.Now()), ".example.com issuers=pki.goog");
