@@ -150,6 +150,19 @@ std::unique_ptr<v1::Monitor::Stub> EndToEndFixture::ConnectMonitor(int port,
   return v1::Monitor::NewStub(channel);
 }
 
+EndToEndFixture::Subscribed EndToEndFixture::RunAndSubscribe(const std::string& config) const {
+  Subscribed out;
+  const int grpc_port = FreeTcpPort();
+  out.monitor = std::make_unique<Subprocess>(
+      RunArgs({"--config", config, "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
+  out.stub = ConnectMonitor(grpc_port, *out.monitor);
+  if (out.stub == nullptr) return out;
+  out.context = std::make_unique<grpc::ClientContext>();
+  out.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  out.reader = out.stub->Subscribe(out.context.get(), v1::SubscribeRequest());
+  return out;
+}
+
 std::string EndToEndFixture::WriteFile(const std::string& name, const std::string& text) const {
   const std::string path = dir() + "/" + name;
   std::ofstream(path, std::ios::binary) << text;

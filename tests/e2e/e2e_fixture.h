@@ -82,6 +82,17 @@ class EndToEndFixture : public ::testing::Test {
   // 60 s.
   std::unique_ptr<v1::Monitor::Stub> ConnectMonitor(int port, Subprocess& monitor) const;
 
+  // `caawatch run --config CONFIG` (RunArgs) serving gRPC on a free loopback port, and an
+  // unfiltered Subscribe stream on it with a 60 s deadline: what a test of alert latency reads.
+  // Members are destroyed stream first, monitor last (SIGTERM, see Subprocess).
+  struct Subscribed {
+    std::unique_ptr<Subprocess> monitor;
+    std::unique_ptr<v1::Monitor::Stub> stub;
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<grpc::ClientReader<v1::Alert>> reader;  // Null if the monitor never served.
+  };
+  Subscribed RunAndSubscribe(const std::string& config) const;
+
   std::string dir() const { return dir_.string(); }
   std::string data_dir() const { return dir() + "/data"; }
   std::string loglist() const { return dir() + "/loglist.json"; }
