@@ -1,5 +1,6 @@
 #include "tests/e2e/e2e_fixture.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -148,6 +149,21 @@ std::unique_ptr<v1::Monitor::Stub> EndToEndFixture::ConnectMonitor(int port,
     return nullptr;
   }
   return v1::Monitor::NewStub(channel);
+}
+
+bool StopsCleanly(Subprocess& monitor, absl::Duration within) {
+  monitor.Signal(SIGTERM);
+  const std::optional<int> code = monitor.Wait(within);
+  if (!code.has_value()) {
+    ADD_FAILURE() << "caawatch run did not stop within " << within << " of SIGTERM; "
+                  << monitor.Stderr();
+    return false;
+  }
+  if (*code != 0) {
+    ADD_FAILURE() << "caawatch run exited " << *code << " on SIGTERM; " << monitor.Stderr();
+    return false;
+  }
+  return true;
 }
 
 EndToEndFixture::Subscribed EndToEndFixture::RunAndSubscribe(const std::string& config) const {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -47,6 +48,10 @@ struct ListedLog {
 
 // Whether `log` (a line of `caawatch status --json`) is read up to a non-empty tree head.
 bool CaughtUp(const nlohmann::json& log);
+
+// Stops `monitor` (`caawatch run`) with SIGTERM, as a service manager would: true when it exited
+// 0 within `within`; false, with a test failure saying how it ended and its stderr, otherwise.
+bool StopsCleanly(Subprocess& monitor, absl::Duration within = absl::Seconds(30));
 
 class EndToEndFixture : public ::testing::Test {
  protected:

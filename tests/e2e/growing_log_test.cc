@@ -96,10 +96,7 @@ TEST_F(GrowingLogTest, TiledAndRfc6962LogsThatGrowAreFollowedWithinOnePollingInt
   }
   run.context->TryCancel();
 
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
 }  // namespace

@@ -106,10 +106,7 @@ TEST_F(SlowLogTest, HealthyLogIsAlertedPromptlyWhileAnotherLogIsSlowAndAThirdHan
 
   // A request in flight to the hung log does not hold the stop up until curl's 30 s timeout:
   // the fetcher aborts it within about a second.
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(10));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop promptly on SIGTERM";
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor, absl::Seconds(10)));
   hung->Signal(SIGTERM);
 }
 
