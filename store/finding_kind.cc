@@ -3,8 +3,7 @@
 #include <iterator>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "base/quoted_input.h"
+#include "store/name_table.h"
 
 namespace caawatch::store {
 namespace {
@@ -18,30 +17,20 @@ constexpr std::pair<FindingKind, absl::string_view> kKindNames[] = {
 };
 static_assert(std::size(kKindNames) == std::size(kAllFindingKinds), "a kind without a name");
 
-absl::string_view NameView(FindingKind kind) {
-  for (const auto& [k, name] : kKindNames) {
-    if (k == kind) return name;
-  }
-  return "";  // Unreachable while every enumerator is in the table.
-}
-
 }  // namespace
 
-std::string FindingKindName(FindingKind kind) { return std::string(NameView(kind)); }
+std::string FindingKindName(FindingKind kind) { return std::string(NameIn(kKindNames, kind)); }
 
 absl::StatusOr<FindingKind> FindingKindFromName(absl::string_view name) {
-  for (const auto& [k, n] : kKindNames) {
-    if (n == name) return k;
-  }
-  return absl::InvalidArgumentError(absl::StrCat("unknown finding kind ", QuoteInput(name)));
+  return ValueIn(kKindNames, name, "finding kind");
 }
 
 bool HasKind(const FindingRecord& finding, FindingKind kind) {
-  return finding.kind() == NameView(kind);
+  return finding.kind() == NameIn(kKindNames, kind);
 }
 
 void SetKind(FindingKind kind, FindingRecord* finding) {
-  const absl::string_view name = NameView(kind);
+  const absl::string_view name = NameIn(kKindNames, kind);
   finding->set_kind(name.data(), name.size());
 }
 
