@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/finding_json.h"
+#include "monitor/verdict_names.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -34,7 +35,7 @@ void PrintHuman(const store::FindingRecord& f) {
   std::printf(
       "  tbs:      %s\n",
       HexEncode(std::vector<uint8_t>(f.tbs_sha256().begin(), f.tbs_sha256().end())).c_str());
-  if (f.kind() == "malformed_cert") {
+  if (monitor::HasKind(f, monitor::FindingKind::kMalformedCert)) {
     // No TBS hash: the entry's leaf hash identifies it, and the parse error says why.
     std::printf(
         "  leaf:     %s\n",

@@ -116,7 +116,7 @@ json FindingJsonValue(const v1::Finding& f) {
   };
   if (!f.decode_error().empty()) out["decode_error"] = f.decode_error();
   // certspotter's malformed_cert fields: the entry's leaf hash and what could not be parsed.
-  if (f.kind() == "malformed_cert") {
+  if (f.kind() == server::FindingKindName(server::FindingKind::kMalformedCert)) {
     out["leaf_hash"] = StringOrNull(f.leaf_hash());
     out["parse_error"] = StringOrNull(f.decode_error());
   }

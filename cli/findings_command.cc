@@ -99,7 +99,7 @@ void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json)
   table.set_elastic_column(7);
   for (const store::FindingRecord& f : findings) {
     const std::string issuer =
-        f.kind() == "log_misbehaviour"
+        monitor::HasKind(f, monitor::FindingKind::kLogMisbehaviour)
             ? "-"
             : (f.issuer().ca_owner().empty() ? f.issuer().dn() : f.issuer().ca_owner());
     table.Add({std::to_string(f.seq()), f.severity(), VerdictCell(server::ToApiFinding(f)),

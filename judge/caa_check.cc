@@ -32,20 +32,20 @@ absl::StatusOr<NameCheck> CaaChecker::CheckLive(const names::DomainName& name,
   const caa::RelevantSet set = caa::FindRelevantSet(
       path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
   const caa::NameEvaluation eval = caa::EvaluateName(name.str(), set, issuers);
-  return NameCheck{name.str(),      ToVerdict(eval.verdict), set.relevant_name, set.records,
-                   "live", eval.reason};
+  return NameCheck{name.str(), ToVerdict(eval.verdict), set.relevant_name, set.records, "live",
+                   eval.reason};
 }
 
 absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
                                               const std::vector<std::string>& issuers,
                                               absl::Time at) {
-  if (store_ == nullptr) return absl::FailedPreconditionError("no store for checks at a time");
+  if (history_ == nullptr) return absl::FailedPreconditionError("no store for checks at a time");
   absl::Status error;
   caa::IssuanceFacts facts{name.str(), issuers, at, at};
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
     std::vector<caa::Observation> out;
     absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
-        store_->caa_history().Observations(q, absl::InfinitePast(), absl::InfiniteFuture());
+        history_->Observations(q, absl::InfinitePast(), absl::InfiniteFuture());
     if (!records.ok()) {
       error = records.status();
       return out;

@@ -13,7 +13,7 @@
 #include "caa/caa_answer.h"
 #include "caa/resolver.h"
 #include "names/domain_name.h"
-#include "store/store.h"
+#include "store/caa_history.h"
 #include "store/verdict.h"
 
 namespace caawatch::judge {
@@ -38,10 +38,10 @@ int CheckExitCode(store::Verdict verdict);
 
 class CaaChecker {
  public:
-  // Either may be null: no resolver means live checks fail with kFailedPrecondition, no store
-  // means checks `at` a time do.
-  CaaChecker(caa::CaaResolver* resolver, store::Store* store)
-      : resolver_(resolver), store_(store) {}
+  // Either may be null: no resolver means live checks fail with kFailedPrecondition, no
+  // history means checks `at` a time do.
+  CaaChecker(caa::CaaResolver* resolver, store::CaaHistory* history)
+      : resolver_(resolver), history_(history) {}
 
   // Names as in a certificate ("*.example.com" is a wildcard), each read as a
   // names::DomainName (kInvalidArgument, quoting it, for one that is none); identifiers in any
@@ -58,7 +58,7 @@ class CaaChecker {
                                     const std::vector<std::string>& issuers, absl::Time at);
 
   caa::CaaResolver* const resolver_;
-  store::Store* const store_;
+  store::CaaHistory* const history_;
 };
 
 }  // namespace caawatch::judge

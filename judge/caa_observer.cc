@@ -112,9 +112,9 @@ caa::Observation FromObservationRecord(const store::CaaObservationRecord& r) {
   return o;
 }
 
-CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::Store* store, const Clock* clock,
+CaaObserver::CaaObserver(caa::CaaResolver* resolver, store::CaaHistory* history, const Clock* clock,
                          CaaObserverOptions options)
-    : resolver_(resolver), store_(store), clock_(clock), options_(options) {}
+    : resolver_(resolver), history_(history), clock_(clock), options_(options) {}
 
 bool CaaObserver::RecentlyObserved(const std::string& query_name, absl::Time now) {
   absl::MutexLock lock(&mu_);
@@ -154,7 +154,7 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
     records.push_back(ToObservationRecord(answer));
   }
   absl::StatusOr<std::vector<store::RecordedObservation>> recorded =
-      store_->caa_history().RecordAll(records, options_.max_gap);
+      history_->RecordAll(records, options_.max_gap);
   if (!recorded.ok()) return Annotate(recorded.status(), "record CAA answers");
   for (size_t i = 0; i < answers.size(); ++i) {
     if ((*recorded)[i].kind == store::RecordedObservation::Kind::kStarted) {
@@ -165,9 +165,11 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
   return result;
 }
 
-absl::Status CaaObserver::ObservePath(const std::string& name) { return ObservePaths({name}); }
+absl::Status CaaObserver::ObservePath(const names::DomainName& name) {
+  return ObservePaths(absl::MakeConstSpan(&name, 1));
+}
 
-absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
+absl::Status CaaObserver::ObservePaths(absl::Span<const names::DomainName> domains) {
   constexpr size_t kRound = 1000;
   const absl::Time now = clock_->Now();
   absl::flat_hash_set<std::string> asked;
@@ -179,7 +181,7 @@ absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
     round.clear();
     return absl::OkStatus();
   };
-  for (const std::string& name : names) {
+  for (const names::DomainName& name : domains) {
     for (std::string& q : caa::SearchNames(name)) {
       if (RecentlyObserved(q, now) || !asked.insert(q).second) continue;
       round.push_back(std::move(q));
@@ -192,7 +194,7 @@ absl::Status CaaObserver::ObservePaths(absl::Span<const std::string> names) {
 absl::StatusOr<std::vector<caa::Observation>> CaaObserver::History(const std::string& query_name) {
   CAAWATCH_ASSIGN_OR_RETURN(
       std::vector<store::CaaObservationRecord> records,
-      store_->caa_history().Observations(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
+      history_->Observations(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
   std::vector<caa::Observation> out;
   out.reserve(records.size());
   for (const store::CaaObservationRecord& r : records) out.push_back(FromObservationRecord(r));

@@ -19,7 +19,8 @@
 #include "caa/caa_answer.h"
 #include "caa/issuance_window.h"
 #include "caa/resolver.h"
-#include "store/store.h"
+#include "names/domain_name.h"
+#include "store/caa_history.h"
 
 namespace caawatch::judge {
 
@@ -48,18 +49,18 @@ struct CaaObserverOptions {
 class CaaObserver {
  public:
   // All pointers are borrowed and must outlive the observer.
-  CaaObserver(caa::CaaResolver* resolver, store::Store* store, const Clock* clock,
+  CaaObserver(caa::CaaResolver* resolver, store::CaaHistory* history, const Clock* clock,
               CaaObserverOptions options = {});
 
   // Looks up `name` ("*.x" searches from "x") and each parent up to the TLD, except those
   // looked up within min_requery, recording every answer: ObservePaths of one name. Errors only
   // when the store fails; DNS failures are recorded as observations.
-  [[nodiscard]] absl::Status ObservePath(const std::string& name);
+  [[nodiscard]] absl::Status ObservePath(const names::DomainName& name);
   // ObservePath for many names at once: every search name not looked up within min_requery is
   // asked concurrently (LookupMany, up to 1,000 a round) and recorded a round per store write;
   // ObservePath calls for these names then find them observed. A batch of log entries with
   // many hits costs one round of lookups, not one lookup after another.
-  [[nodiscard]] absl::Status ObservePaths(absl::Span<const std::string> names);
+  [[nodiscard]] absl::Status ObservePaths(absl::Span<const names::DomainName> domains);
   // The stored observations of one query name, oldest first.
   [[nodiscard]] absl::StatusOr<std::vector<caa::Observation>> History(
       const std::string& query_name);
@@ -83,7 +84,7 @@ class CaaObserver {
   void Announce(const caa::CaaAnswer& answer) const;
 
   caa::CaaResolver* const resolver_;
-  store::Store* const store_;
+  store::CaaHistory* const history_;
   const Clock* const clock_;
   const CaaObserverOptions options_;
   absl::Mutex mu_;

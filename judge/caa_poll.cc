@@ -150,8 +150,7 @@ void PollBatches(PollRun* run, CaaObserver* observer, const CaaPollOptions& opti
       for (size_t i = 0; i < batch.size(); ++i) {
         if (result->answered[i]) answered.push_back(PolledNameHash(batch[i]));
       }
-      if (const absl::Status s =
-              options.ledger->caa_polls().RecordPolled(options.clock->Now(), answered);
+      if (const absl::Status s = options.ledger->RecordPolled(options.clock->Now(), answered);
           !s.ok()) {
         run->Fail(s);
         return;
@@ -185,7 +184,7 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const watch::Watchlist& list,
     if (whole_list) {
       digest = list.DigestSearchNames();
       CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::CaaPollPass> pass,
-                                options.ledger->caa_polls().LastPass());
+                                options.ledger->LastPass());
       if (pass && pass->fingerprint == digest.fingerprint && pass->started_at >= fresh_since) {
         CaaPollStats stats;
         stats.skipped_fresh = digest.names;
@@ -195,7 +194,7 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const watch::Watchlist& list,
       }
       // Housekeeping once per full poll, not at every added watch (each delete leaves a range
       // tombstone); Load reads only what is fresh either way.
-      CAAWATCH_RETURN_IF_ERROR(options.ledger->caa_polls().ForgetPolledBefore(fresh_since));
+      CAAWATCH_RETURN_IF_ERROR(options.ledger->ForgetPolledBefore(fresh_since));
     }
     CAAWATCH_ASSIGN_OR_RETURN(ledger, CaaPollLedger::Load(options.ledger, fresh_since));
   }
@@ -210,7 +209,7 @@ absl::StatusOr<CaaPollStats> PollWatchlistCaa(const watch::Watchlist& list,
   if (whole_list && !stats.stopped && stats.failures == 0) {
     // Every search name now has an answer at or after the earlier of this poll's start and
     // the oldest answer it skipped.
-    CAAWATCH_RETURN_IF_ERROR(options.ledger->caa_polls().RecordPass(
+    CAAWATCH_RETURN_IF_ERROR(options.ledger->RecordPass(
         {digest.fingerprint, std::min(clock_start, stats.oldest_skipped)}));
   }
   return stats;

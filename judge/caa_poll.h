@@ -13,7 +13,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "judge/caa_observer.h"
-#include "store/store.h"
+#include "store/caa_polls.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::judge {
@@ -34,7 +34,7 @@ struct CaaPollOptions {
   // answered less than `fresh_for` before `clock`'s now are skipped, every batch's answered
   // names are recorded with the clock's time, and a poll of the whole list (no
   // `already_observed`) deletes the older ledger records.
-  store::Store* ledger = nullptr;
+  store::CaaPolls* ledger = nullptr;
   // Required with a ledger. Also times the poll (CaaPollStats::elapsed: zero without a clock).
   const Clock* clock = nullptr;
   absl::Duration fresh_for = absl::ZeroDuration();

@@ -7,9 +7,8 @@ namespace caawatch::judge {
 
 uint64_t PolledNameHash(absl::string_view query_name) { return watch::StableHash64(query_name); }
 
-absl::StatusOr<CaaPollLedger> CaaPollLedger::Load(store::Store* store, absl::Time since) {
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::CaaPolled> records,
-                            store->caa_polls().PolledSince(since));
+absl::StatusOr<CaaPollLedger> CaaPollLedger::Load(store::CaaPolls* polls, absl::Time since) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::CaaPolled> records, polls->PolledSince(since));
   CaaPollLedger ledger;
   size_t total = 0;
   for (const store::CaaPolled& r : records) total += r.name_hashes.size();

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "store/store.h"
+#include "store/caa_polls.h"
 
 namespace caawatch::judge {
 
@@ -25,8 +25,8 @@ uint64_t PolledNameHash(absl::string_view query_name);
 
 class CaaPollLedger {
  public:
-  // The names polled at or after `since`, read from `store`.
-  [[nodiscard]] static absl::StatusOr<CaaPollLedger> Load(store::Store* store, absl::Time since);
+  // The names polled at or after `since`, read from `polls`.
+  [[nodiscard]] static absl::StatusOr<CaaPollLedger> Load(store::CaaPolls* polls, absl::Time since);
 
   // When `query_name` was last polled (at or after `since`), if it was.
   std::optional<absl::Time> PolledAt(absl::string_view query_name) const;

@@ -12,6 +12,8 @@
 #include "ctlog/certificate_parser.h"
 #include "judge/caa_verdicts.h"
 #include "judge/verdict_order.h"
+#include "names/domain_name.h"
+#include "store/finding_kind.h"
 #include "store/verdict.h"
 
 namespace caawatch::judge {
@@ -25,6 +27,16 @@ bool IsCaaSubject(const std::string& name) {
   // CAA covers DNS names only; Onion names are exempt (BR §3.2.2.8).
   return !name.empty() && !absl::EndsWith(name, ".onion") &&
          name.find_first_not_of("0123456789.:abcdef") != std::string::npos;
+}
+
+// The name whose CAA path is looked up for a certificate name subject to CAA: the name as a
+// names::DomainName. None for text that is no DNS name: it has no path to look up (and is
+// judged indeterminate by EvaluateName).
+std::optional<names::DomainName> CaaSubject(const std::string& name) {
+  if (!IsCaaSubject(name)) return std::nullopt;
+  absl::StatusOr<names::DomainName> parsed = names::DomainName::Parse(name);
+  if (!parsed.ok()) return std::nullopt;
+  return *std::move(parsed);
 }
 
 int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
@@ -120,15 +132,17 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
 }
 
 absl::Status IssuanceEvaluator::ObserveAhead(absl::Span<const EntryHits> entries) {
-  std::vector<std::string> names;
+  std::vector<names::DomainName> subjects;
   for (const EntryHits& e : entries) {
     // As Evaluate: no lookups for an entry exempt from CAA, none for IP or .onion names.
     if (e.entry->identity.not_before < kCaaMandatorySince) continue;
     for (const WatchHit& h : *e.hits) {
-      if (IsCaaSubject(h.cert_name)) names.push_back(h.cert_name);
+      if (std::optional<names::DomainName> name = CaaSubject(h.cert_name)) {
+        subjects.push_back(*std::move(name));
+      }
     }
   }
-  return observer_->ObservePaths(names);
+  return observer_->ObservePaths(subjects);
 }
 
 absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(const ctlog::LogEntry& entry,
@@ -136,7 +150,7 @@ absl::StatusOr<store::FindingRecord> IssuanceEvaluator::Evaluate(const ctlog::Lo
                                                                  const std::vector<WatchHit>& hits,
                                                                  absl::Time now) {
   store::FindingRecord f;
-  f.set_kind("certificate");
+  store::SetKind(store::FindingKind::kCertificate, &f);
   for (const std::string& n : ctlog::MatchNames(entry.identity)) f.add_names(n);
   std::set<std::string> watched;
   for (const WatchHit& h : hits) watched.insert(h.cert_name);
@@ -237,7 +251,9 @@ absl::Status IssuanceEvaluator::Judge(const caa::IssuerFacts& facts,
   if (lookups == Lookups::kObserveNow && !exempt) {
     // Also for an unknown issuer: the evidence must exist if the CA map learns it later.
     for (const std::string& name : watched) {
-      if (IsCaaSubject(name)) CAAWATCH_RETURN_IF_ERROR(observer_->ObservePath(name));
+      if (const std::optional<names::DomainName> subject = CaaSubject(name)) {
+        CAAWATCH_RETURN_IF_ERROR(observer_->ObservePath(*subject));
+      }
     }
   }
 

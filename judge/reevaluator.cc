@@ -11,6 +11,7 @@
 #include "caa/relevant_set.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "judge/verdict_order.h"
+#include "store/finding_kind.h"
 #include "store/keys.h"
 
 namespace caawatch::judge {
@@ -91,7 +92,7 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
       -> absl::Status {
     CAAWATCH_ASSIGN_OR_RETURN(
         std::vector<store::FindingRecord> found,
-        deps_.store->findings().IssuedBetween(range.from, range.to, options_.max_findings_per_run));
+        deps_.findings->IssuedBetween(range.from, range.to, options_.max_findings_per_run));
     if (found.size() >= options_.max_findings_per_run && deps_.logger != nullptr) {
       deps_.logger->Log(LogLevel::kWarning, "reevaluate",
                         absl::StrCat("more than ", options_.max_findings_per_run,
@@ -171,9 +172,8 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
 }
 
 absl::StatusOr<ReevaluationStats> Reevaluator::ReevaluateUnknownIssuers() {
-  CAAWATCH_ASSIGN_OR_RETURN(
-      std::vector<store::FindingRecord> unknown,
-      deps_.store->findings().WithUnknownIssuer(options_.max_findings_per_run));
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> unknown,
+                            deps_.findings->WithUnknownIssuer(options_.max_findings_per_run));
   const std::shared_ptr<const caa::IssuerMap> map = deps_.evaluator->issuers().Current();
   std::vector<store::FindingRecord> known_now;
   for (store::FindingRecord& f : unknown) {
@@ -191,7 +191,8 @@ absl::Status Reevaluator::Apply(const std::vector<store::FindingRecord>& candida
   const absl::Time now = deps_.clock->Now();
   std::vector<store::FindingUpdate> updates;
   for (const store::FindingRecord& stored : candidates) {
-    if (stored.kind() != "certificate" || RatingOf(stored).verdict == store::Verdict::kExempt) {
+    if (!store::HasKind(stored, store::FindingKind::kCertificate) ||
+        RatingOf(stored).verdict == store::Verdict::kExempt) {
       continue;
     }
     ++stats->examined;
@@ -211,7 +212,7 @@ absl::Status Reevaluator::Apply(const std::vector<store::FindingRecord>& candida
   }
   if (updates.empty()) return absl::OkStatus();
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> applied,
-                            deps_.store->findings().Update(std::move(updates)));
+                            deps_.findings->Update(std::move(updates)));
   uint64_t last_new_seq = 0;
   for (const store::FindingRecord& f : applied) {
     ++stats->changed;

@@ -41,7 +41,7 @@ struct ReevaluatorOptions {
 
 // Borrowed; all must outlive the re-evaluator.
 struct ReevaluatorDeps {
-  store::Store* store = nullptr;
+  store::Findings* findings = nullptr;
   IssuanceEvaluator* evaluator = nullptr;
   const WatchSource* watches = nullptr;
   AlertHub* alerts = nullptr;

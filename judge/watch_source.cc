@@ -6,16 +6,16 @@
 
 namespace caawatch::judge {
 
-WatchSource::WatchSource(watch::Watchlist static_list, store::Store* store)
+WatchSource::WatchSource(watch::Watchlist static_list, store::Watches* stored)
     : static_list_(std::make_shared<const watch::Watchlist>(std::move(static_list))),
-      store_(store),
+      stored_(stored),
       current_(static_list_) {}
 
 absl::StatusOr<std::vector<std::string>> WatchSource::Reload() {
   absl::MutexLock reload_lock(&reload_mu_);
   std::vector<store::WatchRecord> records;
-  if (store_ != nullptr) {
-    CAAWATCH_ASSIGN_OR_RETURN(records, store_->watches().List());
+  if (stored_ != nullptr) {
+    CAAWATCH_ASSIGN_OR_RETURN(records, stored_->List());
   }
   std::shared_ptr<const watch::Watchlist> next = static_list_;
   std::vector<std::string> skipped;

@@ -10,17 +10,17 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "store/store.h"
+#include "store/watches.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::judge {
 
 class WatchSource {
  public:
-  // `store` is borrowed and may be null (static entries only).
-  WatchSource(watch::Watchlist static_list, store::Store* store);
-  WatchSource(const std::vector<watch::WatchItem>& static_items, store::Store* store)
-      : WatchSource(watch::Watchlist(static_items), store) {}
+  // `stored` is borrowed and may be null (static entries only).
+  WatchSource(watch::Watchlist static_list, store::Watches* stored);
+  WatchSource(const std::vector<watch::WatchItem>& static_items, store::Watches* stored)
+      : WatchSource(watch::Watchlist(static_items), stored) {}
 
   // Rebuilds the watchlist from the static entries and the store. Concurrent calls are
   // serialised, so the list in force is never older than the last Reload() to return. With no
@@ -36,7 +36,7 @@ class WatchSource {
 
  private:
   const std::shared_ptr<const watch::Watchlist> static_list_;
-  store::Store* const store_;
+  store::Watches* const stored_;
   absl::Mutex reload_mu_;  // Held across a whole Reload(): a slow one cannot undo a later one.
   mutable absl::Mutex mu_;
   std::shared_ptr<const watch::Watchlist> current_ ABSL_GUARDED_BY(mu_);

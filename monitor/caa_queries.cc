@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<CaaCheckSession>> CaaCheckSession::AgainstHistory
 absl::StatusOr<judge::CaaCheckResult> CaaCheckSession::Check(
     const std::vector<std::string>& names, const std::vector<std::string>& issuers,
     std::optional<absl::Time> at) {
-  judge::CaaChecker checker(resolver_.get(), store_.get());
+  judge::CaaChecker checker(resolver_.get(), store_ ? &store_->caa_history() : nullptr);
   return checker.CheckNames(names, issuers, at);
 }
 

@@ -41,14 +41,15 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
   observer_options.on_new_observation = [self](const judge::NewObservation& n) {
     if (self->reevaluator_ != nullptr) self->reevaluator_->Note(n);
   };
-  p->observer_ = std::make_unique<judge::CaaObserver>(p->resolver_.get(), p->store_.get(), clock,
-                                                      observer_options);
+  p->observer_ = std::make_unique<judge::CaaObserver>(p->resolver_.get(), &p->store_->caa_history(),
+                                                      clock, observer_options);
   p->evaluator_ = std::make_unique<judge::IssuanceEvaluator>(p->issuers_.get(), p->observer_.get());
-  p->watches_ = std::make_unique<judge::WatchSource>(std::move(static_watches), p->store_.get());
+  p->watches_ =
+      std::make_unique<judge::WatchSource>(std::move(static_watches), &p->store_->watches());
   CAAWATCH_RETURN_IF_ERROR(Annotate(p->ReloadWatches(), "load the stored watchlist"));
 
   judge::ReevaluatorDeps reevaluator_deps;
-  reevaluator_deps.store = p->store_.get();
+  reevaluator_deps.findings = &p->store_->findings();
   reevaluator_deps.evaluator = p->evaluator_.get();
   reevaluator_deps.watches = p->watches_.get();
   reevaluator_deps.alerts = &p->alerts_;

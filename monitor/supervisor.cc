@@ -149,7 +149,7 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
   const absl::Duration interval = parts_->config.caa_poll_interval;
   judge::CaaPollOptions options;
   options.stop = std::move(stop);
-  options.ledger = parts_->pipeline->store();
+  options.ledger = &parts_->pipeline->store()->caa_polls();
   options.clock = parts_->clock;
   // A name answered a little less than an interval ago is polled now rather than on its own a
   // few minutes later: the grace keeps the names of one poll together in the next.
@@ -357,7 +357,8 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
 }
 
 absl::Status Supervisor::Run(const absl::Notification& stop) {
-  judge::CaaChecker checker(parts_->pipeline->resolver(), parts_->pipeline->store());
+  judge::CaaChecker checker(parts_->pipeline->resolver(),
+                            &parts_->pipeline->store()->caa_history());
   server::CaaCheckService caa_service(&checker);
   server::MonitorServiceOptions service_options;
   service_options.store = parts_->pipeline->store();

@@ -1,10 +1,13 @@
 #include "notify/notification.h"
 
+#include "store/finding_kind.h"
 namespace caawatch::notify {
 
 HookEvent EventOf(const store::FindingRecord& finding) {
-  if (finding.kind() == "log_misbehaviour") return HookEvent::kError;
-  if (finding.kind() == "malformed_cert") return HookEvent::kMalformedCert;
+  if (store::HasKind(finding, store::FindingKind::kLogMisbehaviour)) return HookEvent::kError;
+  if (store::HasKind(finding, store::FindingKind::kMalformedCert)) {
+    return HookEvent::kMalformedCert;
+  }
   return HookEvent::kDiscoveredCert;
 }
 

@@ -4,8 +4,8 @@
 # names includes only base; ctlog, caa and store never include each other; watch includes only
 # names and base (and, until names/ takes the IDN and DER helpers, ctlog); judge, tail and server
 # never include the composition root; judge includes no room that runs it (tail, server); cli
-# reaches the layers below through monitor/ and the public API, not into ctlog, caa or store
-# (except `inspect`, which decodes a file with ctlog/).
+# reaches the layers below through monitor/ and the public API, not into ctlog, caa, store,
+# judge or tail (except `inspect`, which decodes a file with ctlog/).
 # With a folder argument, checks that tree instead of the repository (the test plants a wrong
 # include in a copy).
 set -euo pipefail
@@ -36,6 +36,6 @@ check tail 'server|monitor|cli|caawatch|grpcpp'
 check server 'tail|monitor|cli'
 check notify 'caa|judge|tail|server|monitor|cli|caawatch|grpcpp'
 check monitor 'cli'
-check cli 'caa|store'
+check cli 'caa|store|judge|tail'
 check cli 'ctlog' 'cli/inspect_command\.cc'
 exit $status

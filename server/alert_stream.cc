@@ -157,8 +157,7 @@ absl::Status AlertStream::ReadPageLocked() {
                       store::SeverityName(store::Severity::kWarning)};
   query.verdicts = filter_.verdict_names;
   query.limit = options_.page_size;
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page,
-                            options_.store->findings().List(query));
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page, options_.findings->List(query));
   // A short page means nothing newer is stored; a Poke (which follows every commit) sets
   // need_read_ again.
   need_read_ = page.size() >= options_.page_size;

@@ -46,9 +46,9 @@ struct AlertFilter {
 bool AlertMatches(const AlertFilter& filter, const store::FindingRecord& record);
 
 struct AlertStreamOptions {
-  store::Store* store = nullptr;   // Must outlive the stream.
-  judge::AlertHub* hub = nullptr;  // Must outlive the stream.
-  size_t page_size = 4;            // Alerts read (and held) per store read.
+  store::Findings* findings = nullptr;  // Must outlive the stream.
+  judge::AlertHub* hub = nullptr;       // Must outlive the stream.
+  size_t page_size = 4;                 // Alerts read (and held) per store read.
 };
 
 // Created by the Subscribe handler with `new`; deletes itself once gRPC called OnDone and its

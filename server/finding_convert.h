@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "caawatch/v1/monitor.pb.h"
+#include "store/finding_kind.h"
 #include "store/records.pb.h"
 #include "store/verdict.h"
 
@@ -21,6 +22,9 @@ namespace v1 = ::caawatch::v1;
 // names become enums (an unknown name becomes *_UNSPECIFIED rather than failing: a newer
 // writer must not make old readers crash). Entry type is "precert_entry" or "x509_entry".
 v1::Finding ToApiFinding(const store::FindingRecord& record);
+// The API's Finding.kind is the stored word, copied as is: its one spelling is the store's.
+using store::FindingKind;
+using store::FindingKindName;
 
 // The alert for a stored finding: Alert{seq, finding}.
 v1::Alert ToApiAlert(const store::FindingRecord& record);

@@ -128,7 +128,7 @@ grpc::ServerWriteReactor<v1::Alert>* MonitorService::Subscribe(
                      absl::StrCat("too many Subscribe streams: all ", stream_slots_.max(),
                                   " allowed are open (grpc_max_subscribers); retry later")));
   }
-  AlertStreamOptions stream_options{options_.store, options_.hub,
+  AlertStreamOptions stream_options{&options_.store->findings(), options_.hub,
                                     std::max<size_t>(options_.subscribe_page_size, 1)};
   return new AlertStream(stream_options, *std::move(filter), request->after_seq(), std::move(slot));
 }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/status_macros.h"
+#include "store/finding_kind.h"
 #include "store/keys.h"
 #include "store/scan.h"
 #include "store/seq_reservation.h"
@@ -128,7 +129,9 @@ absl::Status Findings::StageVersion2Indexes(rocksdb::WriteBatch* batch) {
 void Findings::PutReevalKeys(const FindingRecord& f, const std::string& key,
                              rocksdb::WriteBatch* batch) {
   // Only certificate findings are judged on CAA, so only they are judged again.
-  if (f.kind() == "log_misbehaviour" || f.kind() == "malformed_cert") return;
+  if (HasKind(f, FindingKind::kLogMisbehaviour) || HasKind(f, FindingKind::kMalformedCert)) {
+    return;
+  }
   batch->Put(db_->handle(Family::kReeval), IssuedKey(IssuedMs(f), key), key);
   if (f.verdict() == VerdictName(Verdict::kUnknownIssuer)) {
     batch->Put(db_->handle(Family::kReeval), UnknownIssuerKey(f, key), key);
@@ -213,7 +216,7 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::Update(std::vector<FindingU
     } else {
       CAAWATCH_ASSIGN_OR_RETURN(stored, FindingAt(key));
     }
-    if (!stored || stored->kind() == "log_misbehaviour" ||
+    if (!stored || HasKind(*stored, FindingKind::kLogMisbehaviour) ||
         stored->history_size() != u.based_on_revision) {
       continue;
     }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "store/finding_kind.h"
 
 namespace caawatch::store {
 
@@ -24,8 +25,8 @@ uint64_t ReadBigEndian64(absl::string_view bytes) {
 }
 
 std::string FindingKey(const FindingRecord& finding) {
-  if (finding.kind() == "log_misbehaviour") return "m" + finding.misbehaviour_key();
-  if (finding.kind() == "malformed_cert") return "l" + finding.leaf_hash();
+  if (HasKind(finding, FindingKind::kLogMisbehaviour)) return "m" + finding.misbehaviour_key();
+  if (HasKind(finding, FindingKind::kMalformedCert)) return "l" + finding.leaf_hash();
   return "c" + finding.tbs_sha256();
 }
 

@@ -2,8 +2,7 @@
 
 #include <utility>
 
-#include "absl/strings/str_cat.h"
-#include "base/quoted_input.h"
+#include "store/name_table.h"
 
 namespace caawatch::store {
 namespace {
@@ -33,35 +32,20 @@ constexpr std::pair<Severity, absl::string_view> kSeverityNames[] = {
 // The retrospective field's word for kDnsIndeterminate (see the header).
 constexpr absl::string_view kRetrospectiveIndeterminate = "indeterminate";
 
-template <typename Enum, size_t N>
-std::string NameOf(const std::pair<Enum, absl::string_view> (&table)[N], Enum value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return std::string(name);
-  }
-  return "";  // Unreachable while every enumerator is in its table.
-}
-
-template <typename Enum, size_t N>
-absl::StatusOr<Enum> ValueOf(const std::pair<Enum, absl::string_view> (&table)[N],
-                             absl::string_view name, absl::string_view what) {
-  for (const auto& [v, n] : table) {
-    if (n == name) return v;
-  }
-  return absl::InvalidArgumentError(absl::StrCat("unknown ", what, " ", QuoteInput(name)));
-}
-
 }  // namespace
 
-std::string VerdictName(Verdict verdict) { return NameOf(kVerdictNames, verdict); }
+std::string VerdictName(Verdict verdict) { return std::string(NameIn(kVerdictNames, verdict)); }
 
 absl::StatusOr<Verdict> VerdictFromName(absl::string_view name) {
-  return ValueOf(kVerdictNames, name, "verdict");
+  return ValueIn(kVerdictNames, name, "verdict");
 }
 
-std::string SeverityName(Severity severity) { return NameOf(kSeverityNames, severity); }
+std::string SeverityName(Severity severity) {
+  return std::string(NameIn(kSeverityNames, severity));
+}
 
 absl::StatusOr<Severity> SeverityFromName(absl::string_view name) {
-  return ValueOf(kSeverityNames, name, "severity");
+  return ValueIn(kSeverityNames, name, "severity");
 }
 
 std::string RetrospectiveVerdictName(Verdict verdict) {
@@ -71,7 +55,7 @@ std::string RetrospectiveVerdictName(Verdict verdict) {
 
 absl::StatusOr<Verdict> RetrospectiveVerdictFromName(absl::string_view name) {
   if (name == kRetrospectiveIndeterminate) return Verdict::kDnsIndeterminate;
-  return ValueOf(kVerdictNames, name, "retrospective verdict");
+  return ValueIn(kVerdictNames, name, "retrospective verdict");
 }
 
 }  // namespace caawatch::store

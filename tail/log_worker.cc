@@ -14,6 +14,7 @@
 #include "ctlog/start_state.h"
 #include "ctlog/tiled_start_state.h"
 #include "nlohmann/json.hpp"
+#include "store/finding_kind.h"
 #include "store/verdict.h"
 #include "tail/batch_prefetcher.h"
 #include "tail/malformed_entry.h"
@@ -49,8 +50,8 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
       fetcher_(std::move(fetcher)),
       deps_(deps),
       options_(options),
-      ledger_(log_id_, deps.store, deps.clock),
-      issuer_certificates_(deps.store) {
+      ledger_(log_id_, &deps.store->logs(), deps.clock),
+      issuer_certificates_(&deps.store->findings()) {
   if (deps_.pacing_clock != nullptr) {
     uint64_t seed = 0;
     for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
@@ -192,7 +193,7 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence,
                     " watched entries among them are not in the signed tree and were not kept");
   }
   store::FindingRecord f;
-  f.set_kind("log_misbehaviour");
+  store::SetKind(store::FindingKind::kLogMisbehaviour, &f);
   f.set_verdict(store::VerdictName(store::Verdict::kLogMisbehaviour));
   // A stale head is a broken promise of freshness, not of the tree's integrity.
   f.set_severity(store::SeverityName(m && m->kind == ctlog::MisbehaviourKind::kStale

@@ -6,12 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "ctlog/certificate_parser.h"
 #include "ctlog/leaf.h"
+#include "store/finding_kind.h"
 #include "store/verdict.h"
 
 namespace caawatch::tail {
 namespace {
-
-constexpr char kKind[] = "malformed_cert";
 
 std::string Bytes(const ctlog::Sha256Hash& h) { return std::string(h.begin(), h.end()); }
 
@@ -23,7 +22,7 @@ const std::string& ParseError(const ctlog::LogEntry& entry) {
 store::FindingRecord Skeleton(const ctlog::LogInfo& log, uint64_t index, int64_t timestamp_ms,
                               bool precert, const ctlog::Sha256Hash& leaf_hash, absl::Time now) {
   store::FindingRecord f;
-  f.set_kind(kKind);
+  store::SetKind(store::FindingKind::kMalformedCert, &f);
   f.set_verdict(store::VerdictName(store::Verdict::kMalformedCert));
   f.set_leaf_hash(Bytes(leaf_hash));
   store::EntryRef* ref = f.add_entries();

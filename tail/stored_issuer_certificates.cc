@@ -8,7 +8,7 @@ namespace caawatch::tail {
 std::optional<std::vector<uint8_t>> StoredIssuerCertificates::Find(
     const ctlog::Sha256Hash& fingerprint) {
   absl::StatusOr<std::optional<std::string>> der =
-      store_->findings().GetCertificateDer(std::string(fingerprint.begin(), fingerprint.end()));
+      findings_->GetCertificateDer(std::string(fingerprint.begin(), fingerprint.end()));
   if (!der.ok() || !der->has_value()) return std::nullopt;
   return std::vector<uint8_t>((*der)->begin(), (*der)->end());
 }
@@ -18,7 +18,7 @@ void StoredIssuerCertificates::Keep(const ctlog::Sha256Hash& fingerprint,
   store::CommitRequest request;
   request.certificates.emplace_back(std::string(fingerprint.begin(), fingerprint.end()),
                                     std::string(der.begin(), der.end()));
-  (void)store_->findings().Commit(std::move(request));
+  (void)findings_->Commit(std::move(request));
 }
 
 }  // namespace caawatch::tail

@@ -9,20 +9,21 @@
 #include <vector>
 
 #include "ctlog/tiled_log_client.h"
-#include "store/store.h"
+#include "store/findings.h"
 
 namespace caawatch::tail {
 
 class StoredIssuerCertificates final : public ctlog::IssuerCertificateCache {
  public:
-  explicit StoredIssuerCertificates(store::Store* store) : store_(store) {}  // Borrowed.
+  explicit StoredIssuerCertificates(store::Findings* findings)  // Borrowed.
+      : findings_(findings) {}
   // A store error reads as "not kept": the certificate is fetched instead.
   std::optional<std::vector<uint8_t>> Find(const ctlog::Sha256Hash& fingerprint) override;
   // Best effort: a certificate that cannot be written is fetched again after a restart.
   void Keep(const ctlog::Sha256Hash& fingerprint, const std::vector<uint8_t>& der) override;
 
  private:
-  store::Store* store_;
+  store::Findings* findings_;
 };
 
 }  // namespace caawatch::tail

@@ -18,7 +18,7 @@ bool SameHead(const ctlog::SignedTreeHead& a, const ctlog::SignedTreeHead& b) {
 
 absl::Status TreeHeadLedger::Load() {
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::TreeHeadRecord> heads,
-                            store_->logs().ListTreeHeads(log_id_));
+                            logs_->ListTreeHeads(log_id_));
   for (const store::TreeHeadRecord& r : heads) {
     if (r.audit() != "pending" || r.root_hash().size() != 32) continue;
     ctlog::SignedTreeHead head;
@@ -36,9 +36,8 @@ absl::Status TreeHeadLedger::Put(const ctlog::SignedTreeHead& head, const std::s
                                  const std::string& audit, uint64_t against,
                                  const std::string& error) {
   const int64_t now_ms = absl::ToUnixMillis(clock_->Now());
-  CAAWATCH_ASSIGN_OR_RETURN(
-      std::optional<store::TreeHeadRecord> stored,
-      store_->logs().GetTreeHead(log_id_, head.tree_size, Bytes(head.root_hash)));
+  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::TreeHeadRecord> stored,
+                            logs_->GetTreeHead(log_id_, head.tree_size, Bytes(head.root_hash)));
   store::TreeHeadRecord r;
   if (stored) {
     r = *std::move(stored);
@@ -59,7 +58,7 @@ absl::Status TreeHeadLedger::Put(const ctlog::SignedTreeHead& head, const std::s
     r.set_audited_against_size(against);
     r.set_audit_error(error);
   }
-  return store_->logs().PutTreeHead(r);
+  return logs_->PutTreeHead(r);
 }
 
 absl::Status TreeHeadLedger::Accept(const ctlog::SignedTreeHead& head, const std::string& note,
@@ -106,7 +105,7 @@ absl::StatusOr<std::vector<absl::Status>> TreeHeadLedger::AuditPending(ctlog::Lo
 
 absl::StatusOr<std::optional<store::TreeHeadRecord>> TreeHeadLedger::Find(
     uint64_t tree_size, const ctlog::Sha256Hash& root) const {
-  return store_->logs().GetTreeHead(log_id_, tree_size, Bytes(root));
+  return logs_->GetTreeHead(log_id_, tree_size, Bytes(root));
 }
 
 }  // namespace caawatch::tail

@@ -17,7 +17,7 @@
 #include "base/clock.h"
 #include "ctlog/log_tailer.h"
 #include "ctlog/misbehaviour.h"
-#include "store/store.h"
+#include "store/logs.h"
 
 namespace caawatch::tail {
 
@@ -27,9 +27,9 @@ class TreeHeadLedger {
   // (against a smaller verified tree) and dropped, so memory stays bounded.
   static constexpr size_t kMaxPending = 1024;
 
-  // `store` and `clock` are borrowed. `log_id` is the raw 32-byte ID.
-  TreeHeadLedger(std::string log_id, store::Store* store, const Clock* clock)
-      : log_id_(std::move(log_id)), store_(store), clock_(clock) {}
+  // `logs` and `clock` are borrowed. `log_id` is the raw 32-byte ID.
+  TreeHeadLedger(std::string log_id, store::Logs* logs, const Clock* clock)
+      : log_id_(std::move(log_id)), logs_(logs), clock_(clock) {}
 
   // Loads the log's pending heads from the store (after a restart).
   [[nodiscard]] absl::Status Load();
@@ -58,7 +58,7 @@ class TreeHeadLedger {
                    const std::string& audit, uint64_t against, const std::string& error);
 
   const std::string log_id_;
-  store::Store* store_;
+  store::Logs* logs_;
   const Clock* clock_;
   std::map<Key, ctlog::SignedTreeHead> pending_;  // Ordered by size: audited smallest first.
   std::optional<ctlog::SignedTreeHead> last_accepted_;

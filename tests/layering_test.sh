@@ -30,6 +30,9 @@ planted=(
   "cli/caa_command.cc caa/relevant_set.h"
   "cli/findings_command.cc ctlog/leaf.h"
   "cli/context.h store/wal_recovery.h"
+  "cli/caa_command.cc judge/caa_check.h"
+  "cli/status_command.cc tail/log_worker.h"
+  "cli/watch_command.cc judge/watch_source.h"
 )
 for case in "${planted[@]}"; do
   read -r file include <<<"$case"

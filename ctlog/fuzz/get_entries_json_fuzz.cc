@@ -8,40 +8,10 @@
 #include <cstdlib>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "ctlog/base64.h"
+#include "ctlog/fuzz/get_entries_reference.h"
 #include "ctlog/get_entries_json.h"
-#include "nlohmann/json.hpp"
-
-namespace {
-
-using caawatch::ctlog::RawEntry;
-
-std::optional<std::vector<RawEntry>> FullParser(const std::string& body) {
-  const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return std::nullopt;
-  const auto it = json.find("entries");
-  if (it == json.end() || !it->is_array()) return std::nullopt;
-  std::vector<RawEntry> entries;
-  for (const nlohmann::json& element : *it) {
-    if (!element.is_object()) return std::nullopt;
-    RawEntry entry;
-    for (const auto& [key, target] :
-         {std::pair{"leaf_input", &entry.leaf_input}, std::pair{"extra_data", &entry.extra_data}}) {
-      const auto field = element.find(key);
-      if (field == element.end() || !field->is_string() ||
-          !caawatch::ctlog::AppendBase64Decoded(field->get_ref<const std::string&>(), target)) {
-        return std::nullopt;
-      }
-    }
-    entries.push_back(std::move(entry));
-  }
-  return entries;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string body(reinterpret_cast<const char*>(data), size);
@@ -51,9 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!got.ok() && got.status().message().find("nested deeper than") != absl::string_view::npos) {
     return 0;
   }
-  std::optional<std::vector<RawEntry>> want;
+  std::optional<std::vector<caawatch::ctlog::RawEntry>> want;
   try {
-    want = FullParser(body);
+    want = caawatch::ctlog::ReferenceGetEntries(body);
   } catch (const std::exception&) {  // nlohmann's type errors: not the parser under test.
     return 0;
   }

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "caa/issuer_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/corpus_file.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace caawatch::caa {
@@ -27,16 +27,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-std::string ReadCorpus(const std::string& relative) {
-  const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
-  EXPECT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
-  if (shared == nullptr) return "";
-  std::ifstream in(std::string(shared) + "/corpus/" + relative, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing corpus file " << relative;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::ReadCorpus;
 
 IssuerMap Map(absl::string_view json) {
   absl::StatusOr<IssuerMap> map = IssuerMap::FromJson(json);

@@ -1,13 +1,11 @@
 #include "caa/csv_reader.h"
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/corpus_file.h"
 
 namespace caawatch::caa {
 namespace {
@@ -37,16 +35,7 @@ absl::Status FirstError(absl::string_view text, CsvLimits limits = {}) {
   }
 }
 
-std::string ReadCorpus(const std::string& relative) {
-  const char* shared = std::getenv("CAAWATCH_SHARED_DIR");
-  EXPECT_NE(shared, nullptr) << "CAAWATCH_SHARED_DIR is not set";
-  if (shared == nullptr) return "";
-  std::ifstream in(std::string(shared) + "/corpus/" + relative, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing corpus file " << relative;
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::ReadCorpus;
 
 TEST(CsvReaderTest, ReadsPlainRecordsSeparatedByLf) {
   EXPECT_THAT(ReadAll("a,b,c\n1,2,3\n"),

@@ -21,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/dns/knot_server.h"
+#include "tests/fakes/loopback.h"
 
 namespace caawatch::caa {
 namespace {
@@ -36,21 +37,12 @@ constexpr char kSecret[] = "bm90aWZ5IGtleSBvZiB0aGUgdGVzdCwgMzIgYnl0ZXMgbG9uZyE=
 class NotifyInbox {
  public:
   NotifyInbox() {
-    for (int attempt = 0; attempt < 20 && tcp_ < 0; ++attempt) {
-      if (udp_ >= 0) close(udp_);
-      udp_ = socket(AF_INET, SOCK_DGRAM, 0);
-      sockaddr_in addr = Loopback(0);
-      bind(udp_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-      socklen_t len = sizeof(addr);
-      getsockname(udp_, reinterpret_cast<sockaddr*>(&addr), &len);
-      port_ = ntohs(addr.sin_port);
-      const int tcp = socket(AF_INET, SOCK_STREAM, 0);
-      if (bind(tcp, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 && listen(tcp, 4) == 0) {
-        tcp_ = tcp;
-      } else {
-        close(tcp);
-      }
-    }
+    absl::StatusOr<fakes::LoopbackUdpAndTcp> sockets = fakes::BindUdpAndTcpOnLoopback(4);
+    EXPECT_TRUE(sockets.ok()) << sockets.status();
+    if (!sockets.ok()) return;
+    udp_ = sockets->udp;
+    tcp_ = sockets->tcp;
+    port_ = sockets->port;
   }
   ~NotifyInbox() {
     close(udp_);
@@ -102,14 +94,6 @@ class NotifyInbox {
   }
 
  private:
-  static sockaddr_in Loopback(int port) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    return addr;
-  }
-
   int udp_ = -1;
   int tcp_ = -1;
   int conn_ = -1;

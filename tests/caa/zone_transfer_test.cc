@@ -20,6 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/dns/knot_server.h"
+#include "tests/fakes/loopback.h"
 
 namespace caawatch::caa {
 namespace {
@@ -177,21 +178,17 @@ class FaultyPath {
  public:
   FaultyPath(int knot_port, std::function<std::string(std::string)> fault)
       : knot_port_(knot_port), fault_(std::move(fault)) {
-    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-    listen(listen_fd_, 1);
-    socklen_t len = sizeof(addr);
-    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    absl::StatusOr<fakes::LoopbackListener> listener = fakes::ListenOnLoopback(0, 1);
+    EXPECT_TRUE(listener.ok()) << listener.status();
+    if (!listener.ok()) return;
+    listen_fd_ = listener->fd;
+    port_ = listener->port;
     thread_ = std::thread([this] { Serve(); });
   }
   ~FaultyPath() {
     shutdown(listen_fd_, SHUT_RDWR);
     close(listen_fd_);
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
   std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
 
@@ -207,12 +204,9 @@ class FaultyPath {
     const int client = accept(listen_fd_, nullptr, nullptr);
     if (client < 0) return;
     const int upstream = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(knot_port_));
+    const sockaddr_in addr = fakes::LoopbackAddress(static_cast<uint16_t>(knot_port_));
     std::string query, answer;
-    if (connect(upstream, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+    if (connect(upstream, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0 &&
         ReadFramed(client, &query)) {
       const std::string framed = std::string{static_cast<char>(query.size() >> 8),
                                              static_cast<char>(query.size() & 0xff)} +
@@ -254,7 +248,8 @@ TEST_F(ZoneTransferTest, AnAnswerAlteredCutOrGarbledOnTheWayIsRefused) {
   options.primary = cut.address();
   zone = TransferZone(kZone, options);
   EXPECT_EQ(zone.status().code(), absl::StatusCode::kDataLoss) << zone.status();
-  EXPECT_THAT(std::string(zone.status().message()), HasSubstr("closed the connection in the middle"));
+  EXPECT_THAT(std::string(zone.status().message()),
+              HasSubstr("closed the connection in the middle"));
 
   // The header kept (ID, flags), the counts claiming records the bytes do not hold.
   FaultyPath garbled(knot_->port(), [](std::string framed) {

@@ -1,32 +1,17 @@
-// Reading the shared test corpus (CAAWATCH_SHARED_DIR, set by ctest). A missing file fails the
-// test that asked for it: data-driven tests must never pass vacuously.
+// The ctlog tests' helpers over the shared test corpus (read through tests/fakes/corpus_file.h).
 #ifndef CAAWATCH_TESTS_CTLOG_CORPUS_H_
 #define CAAWATCH_TESTS_CTLOG_CORPUS_H_
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "ctlog/sha256.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/corpus_file.h"
 
 namespace caawatch::testing {
-
-inline std::string CorpusPath(const std::string& relative) {
-  const char* dir = std::getenv("CAAWATCH_SHARED_DIR");
-  return std::string(dir == nullptr ? "../shared" : dir) + "/corpus/" + relative;
-}
-
-inline std::string ReadCorpus(const std::string& relative) {
-  std::ifstream in(CorpusPath(relative), std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing corpus file " << CorpusPath(relative);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 inline std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; }
 

@@ -1,6 +1,6 @@
 // ParseGetEntriesJson, the one get-entries parser: real answers from the corpus (also through
 // HttpLogClient over real HTTP), every valid JSON spelling of them, and hostile bodies, each held
-// against what a full JSON parser (nlohmann, the fallback this parser replaced) decides.
+// against what a full JSON parser decides (ctlog/fuzz/get_entries_reference.h, as the fuzzer).
 #include "ctlog/get_entries_json.h"
 
 #include <memory>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "base/quoted_input.h"
-#include "ctlog/base64.h"
+#include "ctlog/fuzz/get_entries_reference.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/http_log_client.h"
 #include "gmock/gmock.h"
@@ -30,30 +30,6 @@ using ::testing::Not;
 constexpr char kArgonAnswer[] = "ct/rfc6962-argon2025/argon2025h2-get-entries-precert-google.json";
 
 std::vector<uint8_t> Bytes(absl::string_view s) { return std::vector<uint8_t>(s.begin(), s.end()); }
-
-// What a full JSON parser makes of `body` under the rules of RFC 6962 §4.6 (the nlohmann
-// fallback's): the entries, or nullopt if it refuses the body.
-std::optional<std::vector<RawEntry>> FullParser(const std::string& body) {
-  const nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return std::nullopt;
-  const auto it = json.find("entries");
-  if (it == json.end() || !it->is_array()) return std::nullopt;
-  std::vector<RawEntry> entries;
-  for (const nlohmann::json& element : *it) {
-    if (!element.is_object()) return std::nullopt;
-    RawEntry entry;
-    for (const auto& [key, target] :
-         {std::pair{"leaf_input", &entry.leaf_input}, std::pair{"extra_data", &entry.extra_data}}) {
-      const auto field = element.find(key);
-      if (field == element.end() || !field->is_string() ||
-          !AppendBase64Decoded(field->get_ref<const std::string&>(), target)) {
-        return std::nullopt;
-      }
-    }
-    entries.push_back(std::move(entry));
-  }
-  return entries;
-}
 
 // The corpus answer's entries, decoded independently of both parsers.
 std::vector<RawEntry> ArgonEntries() {
@@ -104,7 +80,7 @@ TEST(ParseGetEntriesJsonTest, ReadsEveryValidSpellingOfARealAnswer) {
     const auto got = ParseGetEntriesJson(body);
     ASSERT_TRUE(got.ok()) << got.status() << "\n" << body.substr(0, 200);
     ExpectSameEntries(*got, want);
-    ASSERT_TRUE(FullParser(body).has_value());
+    ASSERT_TRUE(ReferenceGetEntries(body).has_value());
   }
 }
 
@@ -127,7 +103,7 @@ TEST(ParseGetEntriesJsonTest, RepeatedKeysKeepTheLastLikeAFullParser) {
           "extra_data": ""}]})";
   const auto entries = ParseGetEntriesJson(body);
   ASSERT_TRUE(entries.ok()) << entries.status();
-  ExpectSameEntries(*entries, *FullParser(body));
+  ExpectSameEntries(*entries, *ReferenceGetEntries(body));
   EXPECT_EQ((*entries)[0].leaf_input, Bytes("fo"));
 }
 
@@ -227,7 +203,7 @@ TEST(ParseGetEntriesJsonTest, AcceptsAndRefusesWhatAFullParserDoes) {
            "\xEF\xBB" + e + R"("b": 1})",
        }) {
     const auto got = ParseGetEntriesJson(body);
-    const auto want = FullParser(body);
+    const auto want = ReferenceGetEntries(body);
     ASSERT_EQ(got.ok(), want.has_value()) << QuoteInput(body) << "\n"
                                           << (got.ok() ? "accepted" : got.status().ToString());
     if (got.ok()) {
@@ -242,7 +218,7 @@ TEST(ParseGetEntriesJsonTest, AcceptsAndRefusesWhatAFullParserDoes) {
 // a NUL byte as if the input ended there.
 TEST(ParseGetEntriesJsonTest, ANulByteAfterTheObjectIsNotTheEnd) {
   const std::string body = std::string(R"({"entries": []})") + '\0' + "anything";
-  ASSERT_TRUE(FullParser(body).has_value());
+  ASSERT_TRUE(ReferenceGetEntries(body).has_value());
   const auto got = ParseGetEntriesJson(body);
   ASSERT_FALSE(got.ok());
   EXPECT_THAT(got.status().message(), HasSubstr("at byte 15: data after the JSON object"));

@@ -1,5 +1,6 @@
 #include "tests/e2e/e2e_fixture.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -148,6 +149,34 @@ std::unique_ptr<v1::Monitor::Stub> EndToEndFixture::ConnectMonitor(int port,
     return nullptr;
   }
   return v1::Monitor::NewStub(channel);
+}
+
+bool StopsCleanly(Subprocess& monitor, absl::Duration within) {
+  monitor.Signal(SIGTERM);
+  const std::optional<int> code = monitor.Wait(within);
+  if (!code.has_value()) {
+    ADD_FAILURE() << "caawatch run did not stop within " << within << " of SIGTERM; "
+                  << monitor.Stderr();
+    return false;
+  }
+  if (*code != 0) {
+    ADD_FAILURE() << "caawatch run exited " << *code << " on SIGTERM; " << monitor.Stderr();
+    return false;
+  }
+  return true;
+}
+
+EndToEndFixture::Subscribed EndToEndFixture::RunAndSubscribe(const std::string& config) const {
+  Subscribed out;
+  const int grpc_port = FreeTcpPort();
+  out.monitor = std::make_unique<Subprocess>(
+      RunArgs({"--config", config, "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
+  out.stub = ConnectMonitor(grpc_port, *out.monitor);
+  if (out.stub == nullptr) return out;
+  out.context = std::make_unique<grpc::ClientContext>();
+  out.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  out.reader = out.stub->Subscribe(out.context.get(), v1::SubscribeRequest());
+  return out;
 }
 
 std::string EndToEndFixture::WriteFile(const std::string& name, const std::string& text) const {

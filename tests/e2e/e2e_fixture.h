@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -48,6 +49,10 @@ struct ListedLog {
 // Whether `log` (a line of `caawatch status --json`) is read up to a non-empty tree head.
 bool CaughtUp(const nlohmann::json& log);
 
+// Stops `monitor` (`caawatch run`) with SIGTERM, as a service manager would: true when it exited
+// 0 within `within`; false, with a test failure saying how it ended and its stderr, otherwise.
+bool StopsCleanly(Subprocess& monitor, absl::Duration within = absl::Seconds(30));
+
 class EndToEndFixture : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -81,6 +86,17 @@ class EndToEndFixture : public ::testing::Test {
   // accepts connections; null, with a test failure showing its stderr, if it does not within
   // 60 s.
   std::unique_ptr<v1::Monitor::Stub> ConnectMonitor(int port, Subprocess& monitor) const;
+
+  // `caawatch run --config CONFIG` (RunArgs) serving gRPC on a free loopback port, and an
+  // unfiltered Subscribe stream on it with a 60 s deadline: what a test of alert latency reads.
+  // Members are destroyed stream first, monitor last (SIGTERM, see Subprocess).
+  struct Subscribed {
+    std::unique_ptr<Subprocess> monitor;
+    std::unique_ptr<v1::Monitor::Stub> stub;
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<grpc::ClientReader<v1::Alert>> reader;  // Null if the monitor never served.
+  };
+  Subscribed RunAndSubscribe(const std::string& config) const;
 
   std::string dir() const { return dir_.string(); }
   std::string data_dir() const { return dir() + "/data"; }

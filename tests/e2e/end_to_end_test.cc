@@ -116,10 +116,7 @@ TEST_F(EndToEndTest, CertificateLoggedWhileRunningIsJudgedByCaaObservedBeforeAnd
   EXPECT_GT(alert.seq(), first_seq);
   context.TryCancel();
 
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
 TEST_F(EndToEndTest, CaaCheckCommandExitCodeAndJsonVerdictAgree) {

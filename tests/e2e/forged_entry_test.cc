@@ -115,10 +115,7 @@ TEST_F(ForgedEntryTest, AWatchedEntryNotInTheSignedTreeIsEvidenceNeverAFindingOr
                 logs["tiled log"]["verified_size"] == logs["tiled log"]["tree_size"];
   }
   ASSERT_TRUE(caught_up) << monitor.Stderr();
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
 
   const CommandResult listed = Cli({"findings", "--json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;

@@ -63,14 +63,10 @@ TEST_F(GrowingLogTest, TiledAndRfc6962LogsThatGrowAreFollowedWithinOnePollingInt
   const std::string config =
       WriteFile("config.json", absl::StrCat(R"({"sth_poll_interval": ")",
                                             absl::ToInt64Milliseconds(kPollInterval), R"(ms"})"));
-  const int grpc_port = testing::FreeTcpPort();
-  Subprocess monitor(
-      RunArgs({"--config", config, "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
-  std::unique_ptr<v1::Monitor::Stub> stub = ConnectMonitor(grpc_port, monitor);
-  ASSERT_NE(stub, nullptr);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  auto reader = stub->Subscribe(&context, v1::SubscribeRequest());
+  Subscribed run = RunAndSubscribe(config);
+  ASSERT_NE(run.reader, nullptr);
+  Subprocess& monitor = *run.monitor;
+  grpc::ClientReader<v1::Alert>* reader = run.reader.get();
   // The logs as they were at start are read first, so the rounds below time growth only.
   for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
        absl::Now() < deadline && monitor.running();) {
@@ -98,12 +94,9 @@ TEST_F(GrowingLogTest, TiledAndRfc6962LogsThatGrowAreFollowedWithinOnePollingInt
       logged.erase(it);
     }
   }
-  context.TryCancel();
+  run.context->TryCancel();
 
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
 }  // namespace

@@ -117,10 +117,7 @@ TEST_F(HostileInputTest, AddWatchRefusesWhatWouldNotLoadAndLaterChangesStillAppl
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_THAT(Listed(listed), ElementsAre(".forbidden.test static", ".allowed.test static",
                                           "late.forbidden.test stored"));
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value());
-  ASSERT_EQ(*code, 0) << monitor.Stderr();
+  ASSERT_TRUE(testing::StopsCleanly(monitor));
 
   // Nothing stored keeps `run` from starting again.
   const CommandResult again = testing::RunCommand(RunArgs({"--once"}), dir());
@@ -172,10 +169,7 @@ TEST_F(HostileInputTest, AStoredEntryThatNoLongerParsesIsReportedSkippedAndRemov
   // ...and later changes still apply.
   const CommandResult added = Cli({"watch", "add", "new.forbidden.test", "--grpc-listen", grpc});
   EXPECT_EQ(added.exit_code, 0) << added.err;
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value());
-  ASSERT_EQ(*code, 0) << monitor.Stderr();
+  ASSERT_TRUE(testing::StopsCleanly(monitor));
 
   // ...or in the store itself.
   const CommandResult removed_local = Cli({"watch", "remove", kLongLabel + ".forbidden.test"});
@@ -222,10 +216,7 @@ TEST_F(HostileInputTest, ALogListedTwiceIsTailedOnceWithAWarning) {
   EXPECT_EQ(LogsByDescription().count("second listing"), 0u);
   EXPECT_THAT(monitor.Stderr(), HasSubstr("\"second listing\""));
   EXPECT_THAT(monitor.Stderr(), HasSubstr("the later listing is ignored"));
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value());
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
   // The one certificate is one finding.
   EXPECT_EQ(StoredAlertSeqs().size(), 1u);
 }

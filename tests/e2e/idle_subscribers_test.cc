@@ -15,6 +15,7 @@
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
 #include "store/store.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/stream_ends.h"
 #include "tests/e2e/subprocess.h"
 
 namespace caawatch {
@@ -100,35 +101,25 @@ class Tally {
     absl::MutexLock lock(&mu_);
     ++first_alerts_;
   }
-  void Done(grpc::StatusCode code) {
-    absl::MutexLock lock(&mu_);
-    ++ended_[code];
-    ++ended_total_;
-  }
+  void Done(grpc::StatusCode code) { ends_.Ended(code); }
   bool AwaitFirstAlerts(int n, absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
     auto reached = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return first_alerts_ >= n; };
     return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
   }
   bool AwaitEnded(int n, absl::Duration timeout) {
-    absl::MutexLock lock(&mu_);
-    auto reached = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return ended_total_ >= n; };
-    return mu_.AwaitWithTimeout(absl::Condition(&reached), timeout);
+    return ends_.AwaitEnded(static_cast<size_t>(n), timeout);
   }
   int first_alerts() const {
     absl::MutexLock lock(&mu_);
     return first_alerts_;
   }
-  std::map<grpc::StatusCode, int> ended() const {
-    absl::MutexLock lock(&mu_);
-    return ended_;
-  }
+  std::map<grpc::StatusCode, size_t> ended() const { return ends_.ended(); }
 
  private:
   mutable absl::Mutex mu_;
   int first_alerts_ ABSL_GUARDED_BY(mu_) = 0;
-  int ended_total_ ABSL_GUARDED_BY(mu_) = 0;
-  std::map<grpc::StatusCode, int> ended_ ABSL_GUARDED_BY(mu_);
+  testing::StreamEnds ends_;
 };
 
 // Subscribes from seq 0 on its own connection, reads the first alert and then nothing more: the

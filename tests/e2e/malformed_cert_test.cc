@@ -143,10 +143,7 @@ TEST_F(MalformedCertTest, DamagedCertificatesNeitherMergeNorVanish) {
   }
   EXPECT_EQ(streamed, std::set<std::string>(std::begin(kTruncated), std::end(kTruncated)));
   context.TryCancel();
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
 // An entry whose MerkleTreeLeaf itself cannot be parsed names nobody readable, but it is in the

@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/stream_ends.h"
 #include "tests/e2e/subprocess.h"
 
 namespace caawatch {
@@ -39,10 +40,7 @@ class Tally {
     if (reached_.size() <= seqs.size()) reached_.resize(seqs.size() + 1, 0);
     ++reached_[seqs.size()];
   }
-  void Done(grpc::StatusCode code) {
-    absl::MutexLock lock(&mu_);
-    ++ended_[code];
-  }
+  void Done(grpc::StatusCode code) { ends_.Ended(code); }
   // Whether every subscriber had at least `n` alerts within `timeout`.
   bool AwaitEach(size_t n, absl::Duration timeout) {
     absl::MutexLock lock(&mu_);
@@ -51,32 +49,18 @@ class Tally {
     };
     return mu_.AwaitWithTimeout(absl::Condition(&all_reached), timeout);
   }
-  // Whether `count` streams had ended within `timeout`.
-  bool AwaitEnded(size_t count, absl::Duration timeout) {
-    absl::MutexLock lock(&mu_);
-    auto ended = [this, count]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return EndedLocked() == count; };
-    return mu_.AwaitWithTimeout(absl::Condition(&ended), timeout);
-  }
+  bool AwaitEnded(size_t count, absl::Duration timeout) { return ends_.AwaitEnded(count, timeout); }
   std::vector<std::vector<uint64_t>> seqs() const {
     absl::MutexLock lock(&mu_);
     return seqs_;
   }
-  std::map<grpc::StatusCode, size_t> ended() const {
-    absl::MutexLock lock(&mu_);
-    return ended_;
-  }
+  std::map<grpc::StatusCode, size_t> ended() const { return ends_.ended(); }
 
  private:
-  size_t EndedLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    size_t n = 0;
-    for (const auto& [code, count] : ended_) n += count;
-    return n;
-  }
-
   mutable absl::Mutex mu_;
   std::vector<std::vector<uint64_t>> seqs_ ABSL_GUARDED_BY(mu_);
   std::vector<size_t> reached_ ABSL_GUARDED_BY(mu_);  // [n]: subscribers with >= n alerts.
-  std::map<grpc::StatusCode, size_t> ended_ ABSL_GUARDED_BY(mu_);
+  testing::StreamEnds ends_;
 };
 
 // One Subscribe stream from the start (after_seq 0), on its own channel and connection.

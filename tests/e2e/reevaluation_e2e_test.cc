@@ -86,10 +86,7 @@ TEST_F(ReevaluationEndToEndTest, ImportingTheCaOfAnUnknownIssuerFindingReAlertsI
   EXPECT_EQ(all[0]["history"][0]["verdict"], "unknown_issuer");
   EXPECT_EQ(all[0]["history"][0]["superseded_because"], "CA identifier map updated");
 
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value());
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
 }  // namespace

@@ -72,14 +72,10 @@ TEST_F(SlowLogTest, HealthyLogIsAlertedPromptlyWhileAnotherLogIsSlowAndAThirdHan
                    {dir() + "/hung.json", "hung log"},
                    {loglist(), "healthy log"}});
   const std::string config = WriteFile("config.json", R"({"sth_poll_interval": "500ms"})");
-  const int grpc_port = testing::FreeTcpPort();
-  Subprocess monitor(
-      RunArgs({"--config", config, "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
-  std::unique_ptr<v1::Monitor::Stub> stub = ConnectMonitor(grpc_port, monitor);
-  ASSERT_NE(stub, nullptr);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-  auto reader = stub->Subscribe(&context, v1::SubscribeRequest());
+  Subscribed run = RunAndSubscribe(config);
+  ASSERT_NE(run.reader, nullptr);
+  Subprocess& monitor = *run.monitor;
+  grpc::ClientReader<v1::Alert>* reader = run.reader.get();
 
   // Three certificates, one after the other, each alerted within half a slow answer of being
   // logged: the healthy log never waits for a slow or hung request. (Its own latency is a 500 ms
@@ -101,7 +97,7 @@ TEST_F(SlowLogTest, HealthyLogIsAlertedPromptlyWhileAnotherLogIsSlowAndAThirdHan
   v1::Alert alert;
   ASSERT_TRUE(reader->Read(&alert)) << monitor.Stderr();
   EXPECT_EQ(alert.finding().watched_names(0), "slow.forbidden.test");
-  context.TryCancel();
+  run.context->TryCancel();
 
   std::map<std::string, nlohmann::json> logs = LogsByDescription();
   EXPECT_TRUE(CaughtUp(logs["healthy log"])) << logs["healthy log"].dump();
@@ -110,10 +106,7 @@ TEST_F(SlowLogTest, HealthyLogIsAlertedPromptlyWhileAnotherLogIsSlowAndAThirdHan
 
   // A request in flight to the hung log does not hold the stop up until curl's 30 s timeout:
   // the fetcher aborts it within about a second.
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(10));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop promptly on SIGTERM";
-  EXPECT_EQ(*code, 0) << monitor.Stderr();
+  EXPECT_TRUE(testing::StopsCleanly(monitor, absl::Seconds(10)));
   hung->Signal(SIGTERM);
 }
 

@@ -110,10 +110,7 @@ TEST_F(WatchLiveTest, AddAndRemoveApplyToTheRunningMonitorAndListShowsTheListInF
   EXPECT_EQ(alert.finding().verdict(), v1::FORBIDDEN);
   EXPECT_EQ(alert.finding().severity(), v1::CRITICAL);
   context.TryCancel();
-  monitor.Signal(SIGTERM);
-  std::optional<int> code = monitor.Wait(absl::Seconds(30));
-  ASSERT_TRUE(code.has_value()) << "caawatch run did not stop on SIGTERM";
-  ASSERT_EQ(*code, 0) << monitor.Stderr();
+  ASSERT_TRUE(testing::StopsCleanly(monitor));
 
   // The removed name's certificate was logged before the added one's, so it was read before
   // the alert came; only the added name's certificate is a finding.

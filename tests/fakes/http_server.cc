@@ -13,6 +13,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/status_macros.h"
+#include "tests/fakes/loopback.h"
 
 namespace caawatch::fakes {
 namespace {
@@ -68,22 +70,9 @@ bool ParseRequestLine(absl::string_view line, HttpRequest* request, bool* http10
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(Handler handler, uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::UnavailableError(absl::StrCat("socket: ", strerror(errno)));
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || listen(fd, 64) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    const int error = errno;
-    close(fd);
-    return absl::UnavailableError(absl::StrCat("bind/listen: ", strerror(error)));
-  }
-  std::unique_ptr<HttpServer> server(new HttpServer(std::move(handler), fd, ntohs(addr.sin_port)));
+  CAAWATCH_ASSIGN_OR_RETURN(const LoopbackListener listener, ListenOnLoopback(port, 64));
+  std::unique_ptr<HttpServer> server(
+      new HttpServer(std::move(handler), listener.fd, listener.port));
   server->acceptor_ = std::thread(&HttpServer::AcceptLoop, server.get());
   return server;
 }

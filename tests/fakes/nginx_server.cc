@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "base/status_macros.h"
+#include "tests/fakes/loopback.h"
 
 extern char** environ;
 
@@ -26,32 +27,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-sockaddr_in Loopback(uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
 // A port the kernel just called free. nginx binds it a moment later; Start() retries if
 // someone else took it in between.
 absl::StatusOr<uint16_t> FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::UnavailableError("socket()");
-  sockaddr_in addr = Loopback(0);
-  socklen_t len = sizeof(addr);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  close(fd);
-  if (!ok) return absl::UnavailableError("cannot find a free port");
-  return ntohs(addr.sin_port);
+  CAAWATCH_ASSIGN_OR_RETURN(const LoopbackListener listener, ListenOnLoopback());
+  close(listener.fd);
+  return listener.port;
 }
 
 bool Accepts(uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return false;
-  sockaddr_in addr = Loopback(port);
+  sockaddr_in addr = LoopbackAddress(port);
   const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
   return ok;

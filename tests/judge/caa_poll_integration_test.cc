@@ -75,7 +75,7 @@ class CaaPollIntegrationTest : public StoreFixture {
     auto resolver = caa::UnboundResolver::Create(options, &clock_);
     ASSERT_TRUE(resolver.ok()) << resolver.status();
     resolver_ = std::move(*resolver);
-    observer_ = std::make_unique<CaaObserver>(resolver_.get(), store_.get(), &clock_);
+    observer_ = std::make_unique<CaaObserver>(resolver_.get(), &store_->caa_history(), &clock_);
   }
   void TearDown() override { observer_.reset(); }
 
@@ -241,7 +241,7 @@ TEST_F(CaaPollIntegrationTest, NamesAnsweredWithinTheIntervalAreSkippedUntilThey
   proxy_->SetFault("h4.poll.test", DnsFault::kDrop);
   CaaPollOptions options;
   options.batch_size = 64;
-  options.ledger = store_.get();
+  options.ledger = &store_->caa_polls();
   options.clock = &clock_;
   options.fresh_for = absl::Minutes(54);
   const absl::Time first_poll = clock_.Now();
@@ -311,9 +311,9 @@ TEST_F(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) 
   resolver_options.retries = 0;
   auto resolver = caa::UnboundResolver::Create(resolver_options, &clock);
   ASSERT_TRUE(resolver.ok()) << resolver.status();
-  CaaObserver observer(resolver->get(), store_.get(), &clock);
+  CaaObserver observer(resolver->get(), &store_->caa_history(), &clock);
   CaaPollOptions options;
-  options.ledger = store_.get();
+  options.ledger = &store_->caa_polls();
   options.clock = &clock;
   options.fresh_for = absl::Minutes(54);
   const auto hosts = [](int count) {
@@ -388,7 +388,7 @@ TEST_F(CaaPollLedgerMigrationTest, AnOlderBuildsRecordsMakeNoNameSkipItsPoll) {
   ASSERT_TRUE(store_->caa_polls().RecordPolled(polled, {OldFnv1a64("example.com")}).ok());
   ASSERT_TRUE(store_->caa_polls().RecordPolled(polled, {PolledNameHash("shop.example.com")}).ok());
 
-  auto ledger = CaaPollLedger::Load(store_.get(), polled - absl::Hours(1));
+  auto ledger = CaaPollLedger::Load(&store_->caa_polls(), polled - absl::Hours(1));
   ASSERT_TRUE(ledger.ok()) << ledger.status();
   EXPECT_EQ(ledger->PolledAt("example.com"), std::nullopt);  // Asked again, not skipped.
   EXPECT_EQ(ledger->PolledAt("shop.example.com"), polled);

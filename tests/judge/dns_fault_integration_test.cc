@@ -15,7 +15,7 @@ class DnsFaultIntegrationTest : public monitor::PipelineFixture {
   // The lookup of the certificate name's path as it arrives, then the certificate, logged and
   // processed within seconds (the path is not asked again): judged by what that lookup saw.
   store::FindingRecord IssueAfterLookup(const std::string& name) {
-    EXPECT_TRUE(observer_->ObservePath(name).ok());
+    EXPECT_TRUE(observer_->ObservePath(Name(name)).ok());
     clock_.Advance(absl::Seconds(10));
     Plant(name);
     clock_.Advance(absl::Seconds(10));

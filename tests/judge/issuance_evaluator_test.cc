@@ -12,6 +12,7 @@
 #include "ctlog/leaf.h"
 #include "ctlog/pem.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 #include "tests/fakes/store_fixture.h"
 #include "tests/judge/fake_caa_resolver.h"
 
@@ -20,6 +21,8 @@ namespace {
 
 using caa::CaaRecord;
 
+names::DomainName Name(absl::string_view text) { return *names::DomainName::Parse(text); }
+
 const absl::Time kStart =
     absl::FromCivil(absl::CivilSecond(2026, 6, 1, 0, 0, 0), absl::UTCTimeZone());
 
@@ -27,7 +30,7 @@ class IssuanceEvaluatorTest : public StoreFixture {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
-    observer_ = std::make_unique<CaaObserver>(&resolver_, store_.get(), &clock_);
+    observer_ = std::make_unique<CaaObserver>(&resolver_, &store_->caa_history(), &clock_);
     evaluator_ = std::make_unique<IssuanceEvaluator>(&issuers_, observer_.get());
   }
 
@@ -75,7 +78,7 @@ class IssuanceEvaluatorTest : public StoreFixture {
 
 TEST_F(IssuanceEvaluatorTest, CertificateFromACaThatCaaForbadeAtIssuanceIsCritical) {
   resolver_.Set("example.com", {CaaRecord{0, "issue", "pki.goog"}});
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());  // Observed before issuance.
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());  // Observed before issuance.
   clock_.Advance(absl::Hours(2));
   const ctlog::LogEntry entry = Entry("www.example.com", clock_.Now());
   clock_.Advance(absl::Minutes(1));
@@ -91,7 +94,7 @@ TEST_F(IssuanceEvaluatorTest, CertificateFromACaThatCaaForbadeAtIssuanceIsCritic
 
 TEST_F(IssuanceEvaluatorTest, PermittedCertificateIsRecordedAsInfo) {
   resolver_.Set("example.com", {CaaRecord{0, "issue", "letsencrypt.org"}});
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());
   clock_.Advance(absl::Hours(1));
   const store::FindingRecord f = Evaluate(Entry("www.example.com", clock_.Now()));
   EXPECT_EQ(f.verdict(), "permitted");
@@ -156,7 +159,7 @@ TEST_F(IssuanceEvaluatorTest, CertificateFromBefore2017IsExempt) {
 TEST_F(IssuanceEvaluatorTest, LookupFailureWithNothingPermittingIsIndeterminate) {
   resolver_.SetFailure("www.example.com", caa::LookupOutcome::kServFail);
   resolver_.Set("example.com", {CaaRecord{0, "issue", "pki.goog"}});
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());
   clock_.Advance(absl::Hours(1));
   const store::FindingRecord f = Evaluate(Entry("www.example.com", clock_.Now()));
   EXPECT_EQ(f.verdict(), "dns_indeterminate");
@@ -164,7 +167,7 @@ TEST_F(IssuanceEvaluatorTest, LookupFailureWithNothingPermittingIsIndeterminate)
 }
 
 TEST_F(IssuanceEvaluatorTest, IssuerOutsideTheWatchEntrysExpectedIssuersWarns) {
-  ASSERT_TRUE(observer_->ObservePath("www.example.com").ok());  // No CAA anywhere.
+  ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());  // No CAA anywhere.
   clock_.Advance(absl::Hours(1));
   const store::FindingRecord f =
       Evaluate(Entry("www.example.com", clock_.Now()), ".example.com issuers=pki.goog");

@@ -162,7 +162,7 @@ TEST_F(ReevaluationIntegrationTest, ANoDataFindingIsReAlertedWhenItsNameFirstAns
   // The next lookup answers: www.shop.test has no CAA of its own, so shop.test's applies.
   proxy_->ClearFaults();
   clock_.Advance(absl::Hours(1));
-  ASSERT_TRUE(observer_->ObservePath("www.shop.test").ok());
+  ASSERT_TRUE(observer_->ObservePath(Name("www.shop.test")).ok());
   auto stats = reevaluator_->RunPending();
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->realerted, 1u);
@@ -173,7 +173,7 @@ TEST_F(ReevaluationIntegrationTest, ANoDataFindingIsReAlertedWhenItsNameFirstAns
   EXPECT_EQ(alerts[0].history(0).verdict(), "no_data");
   // Seen again, unchanged: nothing more.
   clock_.Advance(absl::Hours(1));
-  ASSERT_TRUE(observer_->ObservePath("www.shop.test").ok());
+  ASSERT_TRUE(observer_->ObservePath(Name("www.shop.test")).ok());
   EXPECT_EQ(reevaluator_->RunPending()->realerted, 0u);
   EXPECT_TRUE(Drain(&live).empty());
 }

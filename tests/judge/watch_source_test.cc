@@ -35,7 +35,7 @@ class WatchSourceTest : public StoreFixture {
 };
 
 TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
-  WatchSource source({watch::WatchItem{"example.com", true, {}}}, store_.get());
+  WatchSource source({watch::WatchItem{"example.com", true, {}}}, &store_->watches());
   EXPECT_THAT(Listed(source), UnorderedElementsAre(".example.com"));
   Put("www.example.net");
   Put(".example.org");
@@ -52,7 +52,7 @@ TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
 // An entry stored by an older caawatch that checked less: one bad entry must not stop the
 // others (nor a start); it is reported, and stays in the store until removed.
 TEST_F(WatchSourceTest, ABadStoredEntryIsSkippedAndReportedAndTheOthersApply) {
-  WatchSource source(watch::Watchlist(), store_.get());
+  WatchSource source(watch::Watchlist(), &store_->watches());
   Put("good.example");
   Put("a..b.com");
   Put(std::string(64, 'x') + ".com");
@@ -71,7 +71,7 @@ TEST_F(WatchSourceTest, ABadStoredEntryIsSkippedAndReportedAndTheOthersApply) {
 // Reloads racing with changes: once the changes and the reloads that follow them are done,
 // the list in force holds every change (a slow reload never swaps in an older list).
 TEST_F(WatchSourceTest, ConcurrentReloadsEndWithTheLatestStore) {
-  WatchSource source(watch::Watchlist(), store_.get());
+  WatchSource source(watch::Watchlist(), &store_->watches());
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {

@@ -26,6 +26,7 @@
 #include "judge/reevaluator.h"
 #include "monitor/config.h"
 #include "monitor/pipeline.h"
+#include "names/domain_name.h"
 #include "store/store.h"
 #include "tail/log_worker.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
@@ -101,7 +102,10 @@ class PipelineFixture : public ::testing::Test {
 
   void TearDown() override { pipeline_.reset(); }
 
-  void Poll() { ASSERT_TRUE(observer_->ObservePath("shop.test").ok()); }
+  // A name the test spells: a names::DomainName, as every layer takes it.
+  static names::DomainName Name(absl::string_view text) { return *names::DomainName::Parse(text); }
+
+  void Poll() { ASSERT_TRUE(observer_->ObservePath(Name("shop.test")).ok()); }
 
   void Plant(const std::string& name) {
     ASSERT_TRUE(

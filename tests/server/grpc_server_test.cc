@@ -19,14 +19,10 @@
 #include "server/service.h"
 #include "store/store.h"
 #include "tests/fakes/self_signed_tls.h"
-#include "tests/fakes/store_fixture.h"
+#include "tests/server/service_fixture.h"
 
 namespace caawatch::server {
 namespace {
-
-std::chrono::system_clock::time_point Deadline() {
-  return std::chrono::system_clock::now() + std::chrono::seconds(20);
-}
 
 // A self-signed certificate for "localhost" and 127.0.0.1.
 fakes::SelfSignedTls MakeTestTls() {
@@ -39,18 +35,12 @@ void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
 }
 
-class GrpcServerSecurityTest : public StoreFixture {
+class GrpcServerSecurityTest : public ServiceFixture {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
-    MonitorServiceOptions options;
-    options.store = store_.get();
-    options.hub = &hub_;
-    options.clock = &clock_;
-    service_ = std::make_unique<MonitorService>(options);
+    ASSERT_NO_FATAL_FAILURE(ServiceFixture::SetUp());
+    service_ = std::make_unique<MonitorService>(BaseServiceOptions());
   }
-  judge::AlertHub hub_;
-  FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   std::unique_ptr<MonitorService> service_;
 };
 

@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,6 +26,7 @@
 #include "server/service.h"
 #include "store/store.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
+#include "tests/server/service_fixture.h"
 
 namespace caawatch::server {
 namespace {
@@ -34,15 +34,8 @@ namespace {
 // One lookup attempt of the stuck calls: long enough that the other calls, answered in
 // milliseconds, never have to race it.
 constexpr absl::Duration kLookupTimeout = absl::Seconds(5);
-
-std::chrono::system_clock::time_point Deadline() {
-  return std::chrono::system_clock::now() + std::chrono::seconds(60);
-}
-
-std::string MakeTempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "off_reactor_XXXXXX").string();
-  return mkdtemp(tmpl.data());
-}
+// A call waits out the stuck lookups before it: more time than other tests' calls get.
+constexpr std::chrono::seconds kCallTime(60);
 
 // One CheckCaa in flight on the callback API, and how it ended.
 struct PendingCheck {
@@ -52,7 +45,7 @@ struct PendingCheck {
   grpc::Status status;
 };
 
-class OffReactorTest : public ::testing::Test {
+class OffReactorTest : public ServiceFixture {
  public:
   // Public for absl::Condition in the test bodies (subclasses).
   bool AllEnded() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -61,10 +54,7 @@ class OffReactorTest : public ::testing::Test {
 
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir();
-    absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(dir_);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    ASSERT_NO_FATAL_FAILURE(ServiceFixture::SetUp());
     // Nothing listens upstream: every name asked is dropped before it would be forwarded.
     absl::StatusOr<std::unique_ptr<fakes::DnsFaultProxy>> proxy = fakes::DnsFaultProxy::Start(9);
     ASSERT_TRUE(proxy.ok()) << proxy.status();
@@ -82,13 +72,10 @@ class OffReactorTest : public ::testing::Test {
         caa::UnboundResolver::Create(resolver_options, &clock_);
     ASSERT_TRUE(resolver.ok()) << resolver.status();
     resolver_ = *std::move(resolver);
-    checker_ = std::make_unique<judge::CaaChecker>(resolver_.get(), store_.get());
+    checker_ = std::make_unique<judge::CaaChecker>(resolver_.get(), &store_->caa_history());
     backend_ = std::make_unique<CaaCheckService>(checker_.get());
 
-    MonitorServiceOptions options;
-    options.store = store_.get();
-    options.hub = &hub_;
-    options.clock = &clock_;
+    MonitorServiceOptions options = BaseServiceOptions();
     options.caa_backend = backend_.get();
     options.on_watch_changed = [] { return absl::OkStatus(); };
     // One check runs, one waits, the rest are refused.
@@ -114,8 +101,6 @@ class OffReactorTest : public ::testing::Test {
     }
     server_.reset();
     service_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // Starts a CheckCaa for `name` (whose lookups are dropped) without waiting for it.
@@ -126,7 +111,7 @@ class OffReactorTest : public ::testing::Test {
       absl::MutexLock lock(&mu_);
       check = &checks_.emplace_back();
     }
-    check->context.set_deadline(Deadline());
+    check->context.set_deadline(Deadline(kCallTime));
     check->request.add_names(name);
     check->request.add_issuer_domains("letsencrypt.org");
     stub_->async()->CheckCaa(
@@ -160,10 +145,6 @@ class OffReactorTest : public ::testing::Test {
     ASSERT_TRUE(store_->findings().Commit(std::move(request)).ok());
   }
 
-  std::string dir_;
-  std::unique_ptr<store::Store> store_;
-  judge::AlertHub hub_;
-  FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   std::unique_ptr<fakes::DnsFaultProxy> proxy_;
   std::unique_ptr<caa::UnboundResolver> resolver_;
   std::unique_ptr<judge::CaaChecker> checker_;
@@ -198,7 +179,7 @@ TEST_F(OffReactorTest, OtherCallsAnswerWhileCheckCaaCallsHangInDnsLookups) {
 
   {
     grpc::ClientContext context;
-    context.set_deadline(Deadline());
+    context.set_deadline(Deadline(kCallTime));
     v1::GetStatusResponse response;
     const grpc::Status status = stub_->GetStatus(&context, v1::GetStatusRequest(), &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -207,7 +188,7 @@ TEST_F(OffReactorTest, OtherCallsAnswerWhileCheckCaaCallsHangInDnsLookups) {
   }
   {
     grpc::ClientContext context;
-    context.set_deadline(Deadline());
+    context.set_deadline(Deadline(kCallTime));
     v1::ListFindingsResponse response;
     const grpc::Status status = stub_->ListFindings(&context, v1::ListFindingsRequest(), &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
@@ -216,7 +197,7 @@ TEST_F(OffReactorTest, OtherCallsAnswerWhileCheckCaaCallsHangInDnsLookups) {
   }
   {
     grpc::ClientContext context;
-    context.set_deadline(Deadline());
+    context.set_deadline(Deadline(kCallTime));
     std::unique_ptr<grpc::ClientReader<v1::Alert>> reader =
         stub_->Subscribe(&context, v1::SubscribeRequest());
     v1::Alert alert;
@@ -228,7 +209,7 @@ TEST_F(OffReactorTest, OtherCallsAnswerWhileCheckCaaCallsHangInDnsLookups) {
   }
   {
     grpc::ClientContext context;
-    context.set_deadline(Deadline());
+    context.set_deadline(Deadline(kCallTime));
     v1::AddWatchRequest request;
     request.mutable_entry()->set_name(".example.org");
     v1::AddWatchResponse response;

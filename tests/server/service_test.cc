@@ -23,7 +23,7 @@
 #include "judge/alert_hub.h"
 #include "server/grpc_server.h"
 #include "store/store.h"
-#include "tests/fakes/store_fixture.h"
+#include "tests/server/service_fixture.h"
 
 namespace caawatch::server {
 namespace {
@@ -32,24 +32,17 @@ using ::testing::HasSubstr;
 
 constexpr absl::Duration kWait = absl::Seconds(20);
 
-std::chrono::system_clock::time_point Deadline() {
-  return std::chrono::system_clock::now() + std::chrono::seconds(20);
-}
-
 struct FindingSpec {
   std::string watched = "www.example.com";
   std::string verdict = "forbidden";
   std::string severity = "critical";
 };
 
-class MonitorServiceTest : public StoreFixture {
+class MonitorServiceTest : public ServiceFixture {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(StoreFixture::SetUp());
-    MonitorServiceOptions options;
-    options.store = store_.get();
-    options.hub = &hub_;
-    options.clock = &clock_;
+    ASSERT_NO_FATAL_FAILURE(ServiceFixture::SetUp());
+    MonitorServiceOptions options = BaseServiceOptions();
     options.caa_backend = caa_backend_;
     options.on_watch_changed = [this] {
       ++watch_changes_;
@@ -113,8 +106,6 @@ class MonitorServiceTest : public StoreFixture {
     return seqs;
   }
 
-  judge::AlertHub hub_;
-  FakeClock clock_{absl::FromUnixSeconds(1764345600)};
   CaaCheckBackend* caa_backend_ = nullptr;
   int watch_changes_ = 0;
   watch::Watchlist static_watches_;

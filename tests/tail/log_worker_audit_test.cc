@@ -41,12 +41,12 @@ class LogWorkerAuditTest : public StoreFixture {
     auto issuers = caa::IssuerMap::BuiltIn();
     ASSERT_TRUE(issuers.ok());
     issuers_ = std::make_unique<caa::IssuerMap>(std::move(*issuers));
-    observer_ = std::make_unique<judge::CaaObserver>(&resolver_, store_.get(), &clock_);
+    observer_ = std::make_unique<judge::CaaObserver>(&resolver_, &store_->caa_history(), &clock_);
     evaluator_ = std::make_unique<judge::IssuanceEvaluator>(issuers_.get(), observer_.get());
     auto watch = watch::ParseWatchItem(".audit.test");
     ASSERT_TRUE(watch.ok());
-    watches_ =
-        std::make_unique<judge::WatchSource>(std::vector<watch::WatchItem>{*watch}, store_.get());
+    watches_ = std::make_unique<judge::WatchSource>(std::vector<watch::WatchItem>{*watch},
+                                                    &store_->watches());
     auto log = fakes::TestLog::Create(&clock_, /*seed=*/9);
     ASSERT_TRUE(log.ok());
     log_ = std::move(*log);

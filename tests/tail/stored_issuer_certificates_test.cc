@@ -18,12 +18,12 @@ TEST_F(StoredIssuerCertificatesTest, AKeptCertificateIsFoundAfterTheStoreIsReope
   const std::vector<uint8_t> der = {0x30, 0x03, 0x02, 0x01, 0x07};
   const ctlog::Sha256Hash fingerprint = ctlog::Sha256(der);
   {
-    StoredIssuerCertificates issuers(store_.get());
+    StoredIssuerCertificates issuers(&store_->findings());
     EXPECT_EQ(issuers.Find(fingerprint), std::nullopt);
     issuers.Keep(fingerprint, der);
   }
   ASSERT_NO_FATAL_FAILURE(Reopen());
-  StoredIssuerCertificates issuers(store_.get());
+  StoredIssuerCertificates issuers(&store_->findings());
   EXPECT_EQ(issuers.Find(fingerprint), der);
   EXPECT_EQ(issuers.Find(ctlog::Sha256(std::vector<uint8_t>{1})), std::nullopt);
 }

@@ -15,20 +15,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "tests/fakes/loopback.h"
 
 namespace caawatch::fakes {
 namespace {
 
 constexpr int kUpstreamTimeoutMs = 2000;
 constexpr uint16_t kFlagQr = 0x8000, kFlagTc = 0x0200, kFlagRa = 0x0080, kRdOpcode = 0x7900;
-
-sockaddr_in Loopback(int port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  return addr;
-}
 
 std::string Normalize(absl::string_view name) {
   absl::ConsumeSuffix(&name, ".");
@@ -108,7 +101,7 @@ std::optional<std::string> ReadTcpMessage(int fd) {
 std::optional<std::string> ForwardUdp(int upstream_port, const std::string& query) {
   const int fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0) return std::nullopt;
-  const sockaddr_in up = Loopback(upstream_port);
+  const sockaddr_in up = LoopbackAddress(static_cast<uint16_t>(upstream_port));
   std::optional<std::string> reply;
   if (connect(fd, reinterpret_cast<const sockaddr*>(&up), sizeof(up)) == 0 &&
       send(fd, query.data(), query.size(), 0) == static_cast<ssize_t>(query.size()) &&
@@ -124,7 +117,7 @@ std::optional<std::string> ForwardUdp(int upstream_port, const std::string& quer
 std::optional<std::string> ForwardTcp(int upstream_port, const std::string& query) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return std::nullopt;
-  const sockaddr_in up = Loopback(upstream_port);
+  const sockaddr_in up = LoopbackAddress(static_cast<uint16_t>(upstream_port));
   std::optional<std::string> reply;
   if (connect(fd, reinterpret_cast<const sockaddr*>(&up), sizeof(up)) == 0 &&
       WriteFully(fd, WithLength(query))) {
@@ -137,36 +130,18 @@ std::optional<std::string> ForwardTcp(int upstream_port, const std::string& quer
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<DnsFaultProxy>> DnsFaultProxy::Start(int upstream_port) {
-  for (int tries = 0; tries < 20; ++tries) {
-    const int udp = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr = Loopback(0);
-    socklen_t len = sizeof(addr);
-    if (udp < 0 || bind(udp, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        getsockname(udp, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      if (udp >= 0) close(udp);
-      return absl::InternalError(absl::StrCat("udp bind: ", std::strerror(errno)));
-    }
-    const int tcp = socket(AF_INET, SOCK_STREAM, 0);
-    const int one = 1;
-    setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (tcp < 0 || bind(tcp, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        listen(tcp, 16) != 0) {
-      close(udp);
-      if (tcp >= 0) close(tcp);
-      continue;  // The port is taken for TCP: try another.
-    }
-    int wake[2];
-    if (pipe(wake) != 0) {
-      close(udp);
-      close(tcp);
-      return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
-    }
-    auto proxy = absl::WrapUnique(
-        new DnsFaultProxy(udp, tcp, ntohs(addr.sin_port), upstream_port, wake[0], wake[1]));
-    proxy->thread_ = std::thread([p = proxy.get()] { p->Serve(); });
-    return proxy;
+  absl::StatusOr<LoopbackUdpAndTcp> sockets = BindUdpAndTcpOnLoopback();
+  if (!sockets.ok()) return absl::InternalError(sockets.status().message());
+  int wake[2];
+  if (pipe(wake) != 0) {
+    close(sockets->udp);
+    close(sockets->tcp);
+    return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
   }
-  return absl::InternalError("no port free for both UDP and TCP");
+  auto proxy = absl::WrapUnique(new DnsFaultProxy(sockets->udp, sockets->tcp, sockets->port,
+                                                  upstream_port, wake[0], wake[1]));
+  proxy->thread_ = std::thread([p = proxy.get()] { p->Serve(); });
+  return proxy;
 }
 
 DnsFaultProxy::DnsFaultProxy(int udp, int tcp, int port, int upstream_port, int wake_read,
