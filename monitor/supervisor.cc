@@ -46,6 +46,8 @@ constexpr absl::Duration kReleaseFreeMemoryInterval = absl::Seconds(10);
 
 // While no log is reachable, how often that is said in one line.
 constexpr absl::Duration kUnreachableSummaryInterval = absl::Minutes(1);
+// While the latest CAA poll got no answer, how soon it is tried again.
+constexpr absl::Duration kUnansweredRepoll = absl::Minutes(1);
 // How often the gRPC health service is brought up to date.
 constexpr absl::Duration kHealthInterval = absl::Seconds(1);
 // The service name health checks ask for (proto package and service).
@@ -172,8 +174,8 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
   if (stats.names > 0 && !stats.stopped) {
     const bool unanswered = stats.failures == stats.names;
     const bool was_unanswered = caa_unanswered_.exchange(unanswered);
-    // The first poll says how CAA fares at all; later ones only when nothing is answered.
-    if (!first_poll_logged_.exchange(true) || (unanswered && !was_unanswered)) {
+    // The first poll says how CAA fares at all; later ones only when that changes.
+    if (!first_poll_logged_.exchange(true) || unanswered != was_unanswered) {
       parts_->logger->Log(unanswered           ? LogLevel::kError
                           : stats.failures > 0 ? LogLevel::kWarning
                                                : LogLevel::kInfo,
@@ -183,6 +185,7 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
     }
   }
   if (stats.skipped_fresh > 0 && stats.names == 0) {
+    caa_unanswered_ = false;  // Every name has a recent answer.
     parts_->logger->Log(
         LogLevel::kInfo, "caa",
         absl::StrFormat("poll: all %d names were answered within the poll interval (%s); next "
@@ -233,7 +236,11 @@ void Supervisor::PollCaa() {
   // tried again one interval later.
   const auto poll = [&](const watch::Watchlist* already_observed) {
     const absl::StatusOr<absl::Duration> due_in = ObserveWatchedNames(already_observed, stopping);
-    if (due_in.ok()) return clock.Now() + *due_in;
+    // While no name gets an answer, the names are asked again every minute, not every
+    // caa_poll_interval: the health says NOT_SERVING until one does.
+    if (due_in.ok()) {
+      return clock.Now() + (caa_unanswered_ ? std::min(*due_in, kUnansweredRepoll) : *due_in);
+    }
     parts_->logger->Log(LogLevel::kWarning, "caa",
                         absl::StrCat("poll: ", due_in.status().message()));
     return clock.Now() + parts_->config.caa_poll_interval;

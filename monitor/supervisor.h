@@ -72,7 +72,8 @@ class Supervisor {
   // last commit was acknowledged, so a restart loses nothing.
   // The gRPC health service (grpc.health.v1) answers for "" and "caawatch.v1.Monitor":
   // NOT_SERVING while every log is stale (tail::LogHealth) or the latest CAA poll got no
-  // answer for any name, SERVING otherwise; each change is logged.
+  // answer for any name (the names are then asked again every minute), SERVING otherwise;
+  // each change is logged.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
  private:

@@ -128,6 +128,9 @@ TEST_F(LogOutageTest, StatusAndHealthSayTheLogIsGoneAndItIsReadSoonAfterItComesB
   EXPECT_GT(stale["lag_seconds"].get<int64_t>(), 0) << stale.dump();
   EXPECT_NE(stale["last_error"], "") << stale.dump();
   EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::NOT_SERVING)) << monitor.Stderr();
+  // One line sums up that nothing is reachable.
+  EXPECT_TRUE(absl::StrContains(monitor.Stderr(), "0/1 logs reachable; first: caawatch test log"))
+      << monitor.Stderr();
 
   // Six failed tries in a row: an uncapped backoff would now wait 9.6 s before the next.
   AwaitLog([](const nlohmann::json& l) { return l["consecutive_failures"].get<int>() >= 6; },
@@ -162,6 +165,25 @@ TEST_F(LogOutageTest, StatusAndHealthSayTheLogIsGoneAndItIsReadSoonAfterItComesB
   std::optional<int> exit_code = monitor.Wait(absl::Seconds(30));
   ASSERT_TRUE(exit_code.has_value());
   EXPECT_EQ(*exit_code, 0) << monitor.Stderr();
+}
+
+// CAA that cannot be looked up makes the monitor blind as surely as a log that cannot be read.
+TEST_F(LogOutageTest, HealthIsNotServingWhileNoWatchedNameHasACaaAnswer) {
+  std::unique_ptr<Subprocess> log = StartLog({.noise = 5, .plants = {}});
+  const std::string config =
+      WriteFile("config.json", R"({"dns_timeout": "300ms", "dns_retries": 0})");
+  const int grpc_port = testing::FreeTcpPort();
+  Subprocess monitor(
+      {caawatch(), "run", "--data-dir", data_dir(), "--log-list", loglist(), "--dns-server",
+       absl::StrCat("127.0.0.1:", testing::FreeTcpPort()), "--dnssec", "off", "--config", config,
+       "--watch", "www.allowed.test", "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)},
+      dir());
+  ASSERT_NE(ConnectMonitor(grpc_port, monitor), nullptr);
+  auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", grpc_port), grpc::InsecureChannelCredentials()));
+  EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::NOT_SERVING)) << monitor.Stderr();
+  EXPECT_TRUE(absl::StrContains(monitor.Stderr(), "NOT_SERVING: no watched name's CAA"))
+      << monitor.Stderr();
 }
 
 // A start with no log reachable: `status` lists the log as failing with its error, not "no
