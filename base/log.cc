@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/utf8.h"
 
 namespace caawatch {
 namespace {
@@ -39,33 +40,6 @@ const char* JsonLevelName(LogLevel level) {
   return "?";
 }
 
-// The length of the UTF-8 sequence at `s` (RFC 3629: no overlong forms, no surrogates), 0 if
-// it is not one.
-size_t Utf8Length(absl::string_view s) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char b = byte(0);
-  size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // The allowed range of the second byte.
-  if (b >= 0xC2 && b <= 0xDF) {
-    n = 2;
-  } else if (b >= 0xE0 && b <= 0xEF) {
-    n = 3;
-    if (b == 0xE0) lo = 0xA0;
-    if (b == 0xED) hi = 0x9F;
-  } else if (b >= 0xF0 && b <= 0xF4) {
-    n = 4;
-    if (b == 0xF0) lo = 0x90;
-    if (b == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (s.size() < n || byte(1) < lo || byte(1) > hi) return 0;
-  for (size_t i = 2; i < n; ++i) {
-    if (byte(i) < 0x80 || byte(i) > 0xBF) return 0;
-  }
-  return n;
-}
-
 }  // namespace
 
 std::string JsonString(absl::string_view text) {
@@ -74,7 +48,7 @@ std::string JsonString(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      const size_t n = Utf8Length(text.substr(i));
+      const size_t n = Utf8SequenceLength(text.substr(i));
       if (n == 0) {
         out += "\\ufffd";
         ++i;
