@@ -294,7 +294,9 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
         // meanwhile is not chased.
         results[i] = worker.CatchUp(stop, worker.latest_tree_size());
         if (results[i].ok() || !absl::IsUnavailable(results[i])) break;
-        parts_->logger->Log(LogLevel::kWarning, worker.log().description,
+        // Said once a log; a list of unreachable logs is summed up at the end.
+        parts_->logger->Log(attempt == 0 ? LogLevel::kWarning : LogLevel::kDebug,
+                            worker.log().description,
                             absl::StrCat(results[i].message(), " (retrying)"));
         parts_->clock->WaitForNotification(stop, parts_->clock->Now() + backoff);
         backoff *= 2;
@@ -327,13 +329,22 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
     }
   }
   absl::Status first_error;
-  int failed = 0;
+  size_t failed = 0;
+  for (const absl::Status& result : results) failed += result.ok() ? 0 : 1;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].ok()) continue;
-    ++failed;
-    parts_->logger->Log(LogLevel::kError, parts_->workers[i]->log().description,
-                        std::string(results[i].message()));
+    // Every log failing is one line, not one per log.
+    if (failed < results.size()) {
+      parts_->logger->Log(LogLevel::kError, parts_->workers[i]->log().description,
+                          std::string(results[i].message()));
+    }
     if (first_error.ok()) first_error = results[i];
+  }
+  if (failed > 0 && failed == results.size()) {
+    return absl::Status(
+        first_error.code(),
+        absl::StrCat("0/", results.size(), " logs reachable; first: ",
+                     parts_->workers[0]->log().description, ": ", first_error.message()));
   }
   if (failed > 0) {
     return absl::Status(first_error.code(), absl::StrCat(failed, " of ", results.size(),

@@ -199,6 +199,8 @@ TEST_F(LogOutageTest, StatusOfAStartWithNoLogReachableSaysTheLogsAreFailing) {
   ASSERT_TRUE(log->Wait(absl::Seconds(30)).has_value());
   const testing::CommandResult once = testing::RunCommand(RunArgs({"--once"}), dir());
   EXPECT_NE(once.exit_code, 0) << once.err;
+  EXPECT_TRUE(absl::StrContains(once.err, "0/1 logs reachable; first: caawatch test log: "))
+      << once.err;
 
   const testing::CommandResult text = Cli({"status"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
