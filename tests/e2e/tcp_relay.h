@@ -1,8 +1,8 @@
 // A TCP relay on 127.0.0.1 for end-to-end tests: a log reached through it "goes away" when the
 // relay is destroyed (connections cut, the port refuses) and "comes back", serving the very same
-// tree, when a new relay listens on the same port. Its sockets are close-on-exec: a child
-// process that held the listening one would keep the port open. A killed and restarted test log would not
-// do: its entries (timestamps) would differ, which is log misbehaviour.
+// tree, when a new relay listens on the same port. A killed and restarted test log would not do:
+// its entries (timestamps) would differ, which is log misbehaviour. Its sockets are
+// close-on-exec: a child process that held the listening one would keep the port open.
 #ifndef CAAWATCH_TESTS_E2E_TCP_RELAY_H_
 #define CAAWATCH_TESTS_E2E_TCP_RELAY_H_
 
