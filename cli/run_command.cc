@@ -38,10 +38,18 @@ struct RunOptions {
   std::optional<std::string> grpc_listen;
   std::optional<uint32_t> grpc_max_subscribers;
   std::optional<std::string> start_at;
+  std::optional<std::string> fail_on;
+  std::optional<double> max_requests_per_second;
+  std::string log_format = "text";
+  bool verbose = false;
 };
 
+// `run --once --fail-on`: the exit status when this run stored a finding of that severity or
+// worse (README "Using it"); an error still exits 1.
+constexpr int kFoundExitCode = 3;
+
 void AddRunOptions(CLI::App* app, RunOptions* options) {
-  // No --json and no --verbose: run prints only its log, and logs nothing at debug level.
+  // No --json: run prints only its log (--log-format json makes that one object a line).
   AddConfigAndDataDirOptions(app, &options->common);
   AddDnsOptions(app, &options->dns);
   app->add_flag("--once", options->once,
@@ -61,6 +69,21 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
       ->check(PositiveInteger());
   app->add_option("--start-at", options->start_at, "where to start logs with no stored position")
       ->type_name("beginning|end|INDEX");
+  app->add_option("--fail-on", options->fail_on,
+                  "with --once: exit 3 when this run stored a finding of this severity or worse")
+      ->type_name("critical|warning")
+      ->check(CLI::IsMember({"critical", "warning"}).description(""));
+  app->add_option("--max-requests-per-second", options->max_requests_per_second,
+                  "requests per second to each log, 0 = no limit (default 10, config "
+                  "max_requests_per_second)")
+      ->type_name("RATE")
+      ->check(CLI::NonNegativeNumber.description(""));
+  app->add_option("--log-format", options->log_format,
+                  "stderr log lines as text or one JSON object a line (level, component, "
+                  "message, fields)")
+      ->type_name("text|json")
+      ->check(CLI::IsMember({"text", "json"}).description(""));
+  app->add_flag("--verbose", options->verbose, "log debug detail");
 }
 
 // Flags override the configuration file, which overrides the defaults.
@@ -69,6 +92,9 @@ absl::Status ApplyFlags(const RunOptions& flags, monitor::MonitorConfig* config)
   ApplyDnsOptions(flags.dns, config);
   if (flags.grpc_listen) config->grpc_listen = *flags.grpc_listen;
   if (flags.grpc_max_subscribers) config->grpc_max_subscribers = *flags.grpc_max_subscribers;
+  if (flags.max_requests_per_second) {
+    config->max_requests_per_second = *flags.max_requests_per_second;
+  }
   if (flags.start_at) {
     absl::StatusOr<monitor::StartAt> start = monitor::ParseStartAt(*flags.start_at);
     if (!start.ok()) return Annotate(start.status(), "--start-at");
@@ -145,12 +171,32 @@ void WarnAboutStaticEntries(const watch::Watchlist& list, const std::string& dat
                           QuoteInput(list.entry(repeats.first).ToItem().Name()), ")"));
 }
 
+// "done: 1200 entries read (log a: 1000, log b: 200); findings: 1 forbidden, 3 permitted".
+std::string OnceSummaryLine(const monitor::RunOnceSummary& summary) {
+  uint64_t entries = 0;
+  std::string per_log;
+  for (const auto& [log, count] : summary.entries_read) {
+    entries += count;
+    absl::StrAppend(&per_log, per_log.empty() ? "" : ", ", log, ": ", count);
+  }
+  std::string findings;
+  for (const auto& [verdict, count] : summary.findings_by_verdict) {
+    absl::StrAppend(&findings, findings.empty() ? "" : ", ", count, " ", verdict);
+  }
+  return absl::StrCat("done: ", entries, " entries read (", per_log,
+                      "); findings: ", findings.empty() ? "none" : findings);
+}
+
 int Run(const RunOptions& options) {
   auto prepared = Prepare(options.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   if (absl::Status s = ApplyFlags(options, &ctx.config); !s.ok()) return Fail(s, 2);
-  const Logger logger(LogLevel::kInfo);
+  if (options.fail_on && !options.once) {
+    return Fail(absl::InvalidArgumentError("--fail-on needs --once (a running monitor alerts)"), 2);
+  }
+  const Logger logger(options.verbose ? LogLevel::kDebug : LogLevel::kInfo,
+                      options.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
   absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
   WarnAboutStaticEntries(watches->list, ctx.config.data_dir, logger);
@@ -180,10 +226,26 @@ int Run(const RunOptions& options) {
       monitor::Supervisor::Create(ctx.config, std::move(watches->list), &clock, &logger);
   if (!supervisor.ok()) return Fail(supervisor.status());
   logger.Log(LogLevel::kInfo, "run", absl::StrCat("store at ", ctx.config.data_dir));
-  const absl::Status status =
-      options.once ? (*supervisor)->RunOnce(stop) : (*supervisor)->Run(stop);
+  if (!options.once) {
+    const absl::Status status = (*supervisor)->Run(stop);
+    if (!status.ok()) return Fail(status);
+    logger.Log(LogLevel::kInfo, "run", "stopped after committing");
+    return 0;
+  }
+  monitor::RunOnceSummary summary;
+  const absl::Status status = (*supervisor)->RunOnce(stop, &summary);
+  logger.Log(LogLevel::kInfo, "run", OnceSummaryLine(summary));
   if (!status.ok()) return Fail(status);
-  logger.Log(LogLevel::kInfo, "run", "stopped after committing");
+  if (options.fail_on) {
+    uint64_t found = summary.findings_by_severity["critical"];
+    if (*options.fail_on == "warning") found += summary.findings_by_severity["warning"];
+    if (found > 0) {
+      logger.Log(LogLevel::kError, "run",
+                 absl::StrCat(found, " findings at or above --fail-on ", *options.fail_on,
+                              ": exit ", kFoundExitCode));
+      return kFoundExitCode;
+    }
+  }
   return 0;
 }
 

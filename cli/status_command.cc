@@ -1,15 +1,35 @@
 // `caawatch status`: per log, how far caawatch has read and verified, and what went wrong last.
 #include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/table.h"
+#include "monitor/log_status.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
 namespace {
+
+// RFC 3339, or "" for never.
+std::string TimeOrEmpty(absl::Time t) { return t == absl::InfinitePast() ? "" : FormatRfc3339(t); }
+
+// "ok (12 of 45 logs)": how many logs fare how, for the line under the table.
+std::string Tally(const std::vector<monitor::LogStatusView>& logs) {
+  std::map<std::string, int> by_condition;
+  for (const monitor::LogStatusView& v : logs)
+    ++by_condition[std::string(LogConditionName(v.condition))];
+  std::string out;
+  for (const auto& [condition, count] : by_condition) {
+    absl::StrAppend(&out, out.empty() ? "" : ", ", count, " ", condition);
+  }
+  return absl::StrCat(logs.size(), " logs: ", out);
+}
 
 int Status(const CommonOptions& options) {
   auto prepared = Prepare(options);
@@ -17,39 +37,48 @@ int Status(const CommonOptions& options) {
   CommandContext& ctx = std::get<CommandContext>(prepared);
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<std::vector<store::LogStateRecord>> states = (*store)->logs().ListStates();
-  if (!states.ok()) return Fail(states.status());
-  const absl::Time now = absl::Now();
-  Table table({"LOG", "POSITION", "VERIFIED", "TREE SIZE", "LAG", "LAG (s)", "LAST ERROR"});
-  for (const store::LogStateRecord& s : *states) {
-    const uint64_t lag = s.tree_size() > s.position() ? s.tree_size() - s.position() : 0;
-    const int64_t lag_seconds =
-        lag == 0 || s.latest_sth_timestamp_ms() == 0
-            ? 0
-            : absl::ToInt64Seconds(now - absl::FromUnixMillis(s.latest_sth_timestamp_ms()));
+  absl::StatusOr<std::vector<monitor::LogStatusView>> logs =
+      monitor::ListLogStatus(**store, absl::Now());
+  if (!logs.ok()) return Fail(logs.status());
+  if (ctx.json && logs->empty()) {
+    std::puts("[]");  // Valid JSON for "no log yet": JSON lines would print nothing at all.
+    return 0;
+  }
+  Table table({"LOG", "STATE", "POSITION", "VERIFIED", "TREE SIZE", "LAG", "LAG (s)",
+               "LAST SUCCESS", "LAST ERROR"});
+  for (const monitor::LogStatusView& v : *logs) {
     if (ctx.json) {
-      nlohmann::json j = {{"log_id", absl::Base64Escape(s.log_id())},
-                          {"url", s.url()},
-                          {"description", s.description()},
-                          {"position", s.position()},
-                          {"verified_size", s.verified_size()},
-                          {"tree_size", s.tree_size()},
-                          {"lag_entries", lag},
-                          {"lag_seconds", lag_seconds},
-                          {"last_error", s.last_error()},
-                          {"updated_at", FormatRfc3339(absl::FromUnixMillis(s.updated_ms()))}};
+      nlohmann::json j = {{"log_id", absl::Base64Escape(v.log_id)},
+                          {"url", v.url},
+                          {"description", v.description},
+                          {"state", LogConditionName(v.condition)},
+                          {"position", v.position},
+                          {"verified_size", v.verified_size},
+                          {"tree_size", v.tree_size},
+                          {"lag_entries", v.lag_entries},
+                          {"lag_seconds", v.lag_seconds},
+                          {"last_success_at", TimeOrEmpty(v.last_success_at)},
+                          {"last_error", v.last_error},
+                          {"last_error_at", TimeOrEmpty(v.last_error_at)},
+                          {"consecutive_failures", v.consecutive_failures},
+                          {"last_sth_time", TimeOrEmpty(v.last_sth_time)}};
       std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
-      table.Add({s.description().empty() ? s.url() : s.description(), std::to_string(s.position()),
-                 std::to_string(s.verified_size()), std::to_string(s.tree_size()),
-                 std::to_string(lag), std::to_string(lag_seconds), s.last_error()});
+      table.Add(
+          {v.description.empty() ? v.url : v.description,
+           std::string(LogConditionName(v.condition)), std::to_string(v.position),
+           std::to_string(v.verified_size), std::to_string(v.tree_size),
+           std::to_string(v.lag_entries), std::to_string(v.lag_seconds),
+           v.last_success_at == absl::InfinitePast() ? "never" : FormatRfc3339(v.last_success_at),
+           v.last_error});
     }
   }
   if (!ctx.json) {
     if (table.empty()) {
-      std::puts("no logs tailed yet");
+      std::puts("no log tried yet: `caawatch run` records each log here as soon as it tries it");
     } else {
       table.Print(stdout);
+      std::puts(Tally(*logs).c_str());
     }
   }
   return 0;
@@ -58,11 +87,14 @@ int Status(const CommonOptions& options) {
 }  // namespace
 
 Command AddStatusCommand(CLI::App* app) {
-  CLI::App* status =
-      app->add_subcommand("status", "per log: position, verified size, lag, last error");
+  CLI::App* status = app->add_subcommand(
+      "status", "per log: state, position, verified size, lag, last success, last error");
   status->footer(
-      "Per log: position (entries processed), verified tree size, latest tree size seen, lag in "
-      "entries and seconds, and the last error.");
+      "Per log: state (ok, catching_up, retrying: the latest attempt failed, stale: no success "
+      "for ten polling intervals, at least 5 s, or no monitor running), position (entries "
+      "processed), verified tree size, latest tree size seen, lag in entries and seconds (a "
+      "stale log's: the age of its last contact), the last success and the last error. "
+      "--json: one object per log a line, `[]` when no log was tried yet.");
   auto options = std::make_shared<CommonOptions>();
   AddCommonOptions(status, options.get());
   return {status, [options] { return Status(*options); }};

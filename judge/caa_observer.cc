@@ -3,6 +3,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "caa/relevant_set.h"
 
@@ -150,7 +151,15 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
   for (caa::CaaAnswer& answer : answers) {
     if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
     result.answered.push_back(answer.is_answer());
-    if (!answer.is_answer()) ++result.failures;
+    if (!answer.is_answer()) {
+      ++result.failures;
+      ++result.failures_by_outcome[OutcomeName(answer.outcome)];
+      if (result.first_failure.empty()) {
+        result.first_failure = absl::StrCat(answer.qname, ": ", OutcomeName(answer.outcome),
+                                            answer.error.empty() ? "" : " (", answer.error,
+                                            answer.error.empty() ? "" : ")");
+      }
+    }
     records.push_back(ToObservationRecord(answer));
   }
   absl::StatusOr<std::vector<store::RecordedObservation>> recorded =

@@ -5,6 +5,7 @@
 #define CAAWATCH_JUDGE_CAA_OBSERVER_H_
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +73,9 @@ class CaaObserver {
     size_t failures = 0;         // Answers that are not answers (SERVFAIL, timeout, bogus...).
     size_t started = 0;          // New observations (changed answers, or first sightings).
     std::vector<bool> answered;  // Per query name: got an answer (not a failure).
+    // Failures by outcome ("timeout", "servfail"...), and the first one's name and message.
+    std::map<std::string, size_t> failures_by_outcome;
+    std::string first_failure;
   };
   // kCancelled, recording nothing, when `cancelled` (may be empty) turned true during the
   // lookups (caa::CaaResolver::LookupMany): a stop does not wait for a batch of timeouts.

@@ -79,6 +79,10 @@ class PollRun {
     absl::MutexLock lock(&mu_);
     stats_.names += names;
     stats_.failures += result.failures;
+    for (const auto& [outcome, count] : result.failures_by_outcome) {
+      stats_.failures_by_outcome[outcome] += count;
+    }
+    if (stats_.first_failure.empty()) stats_.first_failure = result.first_failure;
     stats_.new_observations += result.started;
     stats_.elapsed = Elapsed(options_.clock, start);
     if (stats_.names >= next_report_) {
@@ -165,6 +169,24 @@ void PollBatches(PollRun* run, CaaObserver* observer, const CaaPollOptions& opti
 }
 
 }  // namespace
+
+std::string CaaPollSummary(const CaaPollStats& stats) {
+  std::string out = absl::StrCat(stats.names - stats.failures, " names answered, ", stats.failures,
+                                 " without an answer");
+  if (stats.failures > 0) {
+    std::string why;
+    for (const auto& [outcome, count] : stats.failures_by_outcome) {
+      absl::StrAppend(&why, why.empty() ? "" : ", ", outcome, ": ", count);
+    }
+    absl::StrAppend(&out, " (", why, "; first: ", stats.first_failure, ")");
+  }
+  if (stats.skipped_fresh > 0) {
+    absl::StrAppend(&out, ", ", stats.skipped_fresh,
+                    " skipped (answered within the poll interval)");
+  }
+  if (stats.stopped) absl::StrAppend(&out, ", stopped early");
+  return out;
+}
 
 absl::StatusOr<CaaPollStats> PollWatchlistCaa(const watch::Watchlist& list,
                                               const watch::Watchlist* already_observed,

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -41,10 +43,12 @@ struct CaaPollOptions {
 };
 
 struct CaaPollStats {
-  size_t names = 0;             // Looked up and recorded.
-  size_t failures = 0;          // Among them, lookups that got no answer (recorded as such).
-  size_t new_observations = 0;  // Answers that started an observation.
-  size_t skipped_fresh = 0;     // Left out: the ledger shows them answered within fresh_for.
+  size_t names = 0;     // Looked up and recorded.
+  size_t failures = 0;  // Among them, lookups that got no answer (recorded as such).
+  std::map<std::string, size_t> failures_by_outcome;  // "timeout", "servfail"...
+  std::string first_failure;                          // Its name, outcome and message.
+  size_t new_observations = 0;                        // Answers that started an observation.
+  size_t skipped_fresh = 0;  // Left out: the ledger shows them answered within fresh_for.
   // The earliest ledger time among the skipped names (InfiniteFuture when none): they are due
   // again one poll interval after it.
   absl::Time oldest_skipped = absl::InfiniteFuture();
@@ -56,6 +60,9 @@ struct CaaPollStats {
 // names of `already_observed` (may be null: all of them) and those the ledger shows fresh.
 // `logger` may be null. Errors only when the store fails; the batches recorded before stay
 // recorded.
+// One line: "12 names answered, 3 without an answer (timeout: 3; first: ...)".
+std::string CaaPollSummary(const CaaPollStats& stats);
+
 [[nodiscard]] absl::StatusOr<CaaPollStats> PollWatchlistCaa(
     const watch::Watchlist& list, const watch::Watchlist* already_observed, CaaObserver* observer,
     const Logger* logger, const CaaPollOptions& options = {});

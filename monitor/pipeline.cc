@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "caa/issuer_map.h"
 #include "caa/issuer_store.h"
@@ -80,6 +81,9 @@ tail::LogWorkerDeps Pipeline::worker_deps() {
 tail::LogWorkerOptions Pipeline::worker_options() const {
   tail::LogWorkerOptions options;
   options.poll_interval = config_.sth_poll_interval;
+  // Ten polls missed in a row, and never under 5 s: a log is stale well before anyone waits
+  // for an alert from it, not at every slow request.
+  options.stale_after = std::max(config_.sth_poll_interval * 10, absl::Seconds(5));
   options.batch_size = config_.batch_size;
   options.max_held_findings = std::max<uint32_t>(config_.max_held_findings, 1);
   options.start_at = config_.start_at;
@@ -87,11 +91,18 @@ tail::LogWorkerOptions Pipeline::worker_options() const {
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<tail::LogWorker>> Pipeline::NewWorker(const ctlog::LogInfo& log) {
+absl::StatusOr<std::unique_ptr<tail::LogWorker>> Pipeline::NewWorker(const ctlog::LogInfo& log,
+                                                                     double published_rate) {
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create(config_.log_ca_file));
-  auto worker =
-      std::make_unique<tail::LogWorker>(log, std::move(fetcher), worker_deps(), worker_options());
+  tail::LogWorkerOptions options = worker_options();
+  double& rate = options.pacing.max_requests_per_second;  // 0 = no limit.
+  if (published_rate > 0 && (rate <= 0 || published_rate < rate)) {
+    rate = published_rate;
+    logger_->Log(LogLevel::kInfo, log.description,
+                 absl::StrCat("at most ", rate, " requests/s, as the log list says"));
+  }
+  auto worker = std::make_unique<tail::LogWorker>(log, std::move(fetcher), worker_deps(), options);
   if (log.state == ctlog::LogState::kReadOnly && log.final_tree_size > 0) {
     worker->Finish(log.final_tree_size);
   }

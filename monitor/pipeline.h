@@ -57,7 +57,10 @@ class Pipeline {
   tail::LogWorkerOptions worker_options() const;
   // A worker for `log` with worker_deps(), worker_options() and a connection of its own (logs
   // never share a socket); a read-only log with a final tree head is finished there.
-  absl::StatusOr<std::unique_ptr<tail::LogWorker>> NewWorker(const ctlog::LogInfo& log);
+  // `published_rate` (requests/s; 0 = none) is the log's own limit from the log list
+  // (certspotter_download_qps): the worker keeps to it, and to max_requests_per_second.
+  absl::StatusOr<std::unique_ptr<tail::LogWorker>> NewWorker(const ctlog::LogInfo& log,
+                                                             double published_rate = 0);
 
   const MonitorConfig& config() const { return config_; }
   const Clock* clock() const { return clock_; }

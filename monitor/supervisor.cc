@@ -1,10 +1,12 @@
 #include "monitor/supervisor.h"
 
 #include <grpc/support/time.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -42,6 +44,15 @@ namespace {
 // and their connections ending after the streams' own release) would otherwise stay in the
 // RSS for good. Releasing costs a walk of the free lists; pages in use are untouched.
 constexpr absl::Duration kReleaseFreeMemoryInterval = absl::Seconds(10);
+
+// While no log is reachable, how often that is said in one line.
+constexpr absl::Duration kUnreachableSummaryInterval = absl::Minutes(1);
+// While the latest CAA poll got no answer, how soon it is tried again.
+constexpr absl::Duration kUnansweredRepoll = absl::Minutes(1);
+// How often the gRPC health service is brought up to date.
+constexpr absl::Duration kHealthInterval = absl::Seconds(1);
+// The service name health checks ask for (proto package and service).
+constexpr absl::string_view kMonitorServiceName = "caawatch.v1.Monitor";
 
 // Whether `log` is tailed when it first appears: tailable by its state, and chosen by log_filter.
 bool Wanted(const MonitorConfig& config, const ctlog::LogInfo& log) {
@@ -134,12 +145,15 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   for (const ctlog::LogInfo& log : logs) {
     if (!Wanted(config, log)) continue;
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<tail::LogWorker> worker,
-                              parts->pipeline->NewWorker(log));
+                              parts->pipeline->NewWorker(log, parts->log_list->PublishedRate(log)));
     parts->workers.push_back(std::move(worker));
   }
   if (parts->workers.empty()) {
     return absl::InvalidArgumentError("the log list has no usable log");
   }
+  logger->Log(LogLevel::kInfo, "loglist",
+              absl::StrCat("using ", parts->log_list->description(), ": ", logs.size(), " logs, ",
+                           parts->workers.size(), " tailed"));
   return absl::WrapUnique(new Supervisor(std::move(parts)));
 }
 
@@ -158,7 +172,21 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
       const judge::CaaPollStats stats,
       judge::PollWatchlistCaa(*watchlist, already_observed, parts_->pipeline->observer(),
                               parts_->logger, options));
+  if (stats.names > 0 && !stats.stopped) {
+    const bool unanswered = stats.failures == stats.names;
+    const bool was_unanswered = caa_unanswered_.exchange(unanswered);
+    // The first poll says how CAA fares at all; later ones only when that changes.
+    if (!first_poll_logged_.exchange(true) || unanswered != was_unanswered) {
+      parts_->logger->Log(unanswered           ? LogLevel::kError
+                          : stats.failures > 0 ? LogLevel::kWarning
+                                               : LogLevel::kInfo,
+                          "caa",
+                          absl::StrCat(already_observed == nullptr ? "CAA poll: " : "CAA lookup: ",
+                                       judge::CaaPollSummary(stats)));
+    }
+  }
   if (stats.skipped_fresh > 0 && stats.names == 0) {
+    caa_unanswered_ = false;  // Every name has a recent answer.
     parts_->logger->Log(
         LogLevel::kInfo, "caa",
         absl::StrFormat("poll: all %d names were answered within the poll interval (%s); next "
@@ -209,7 +237,11 @@ void Supervisor::PollCaa() {
   // tried again one interval later.
   const auto poll = [&](const watch::Watchlist* already_observed) {
     const absl::StatusOr<absl::Duration> due_in = ObserveWatchedNames(already_observed, stopping);
-    if (due_in.ok()) return clock.Now() + *due_in;
+    // While no name gets an answer, the names are asked again every minute, not every
+    // caa_poll_interval: the health says NOT_SERVING until one does.
+    if (due_in.ok()) {
+      return clock.Now() + (caa_unanswered_ ? std::min(*due_in, kUnansweredRepoll) : *due_in);
+    }
     parts_->logger->Log(LogLevel::kWarning, "caa",
                         absl::StrCat("poll: ", due_in.status().message()));
     return clock.Now() + parts_->config.caa_poll_interval;
@@ -244,7 +276,9 @@ void Supervisor::PollCaa() {
   }
 }
 
-absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
+absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary* summary) {
+  store::Store& store = *parts_->pipeline->store();
+  CAAWATCH_ASSIGN_OR_RETURN(const uint64_t seq_before, store.findings().LastSeq());
   // Alongside the logs, not before them (see the header); joined before anything returns.
   absl::Status polled;
   std::thread poller([&] {
@@ -261,7 +295,9 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
         // meanwhile is not chased.
         results[i] = worker.CatchUp(stop, worker.latest_tree_size());
         if (results[i].ok() || !absl::IsUnavailable(results[i])) break;
-        parts_->logger->Log(LogLevel::kWarning, worker.log().description,
+        // Said once a log; a list of unreachable logs is summed up at the end.
+        parts_->logger->Log(attempt == 0 ? LogLevel::kWarning : LogLevel::kDebug,
+                            worker.log().description,
                             absl::StrCat(results[i].message(), " (retrying)"));
         parts_->clock->WaitForNotification(stop, parts_->clock->Now() + backoff);
         backoff *= 2;
@@ -270,17 +306,46 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
   }
   for (std::thread& t : threads) t.join();
   poller.join();
+  if (summary != nullptr) {
+    for (const auto& worker : parts_->workers) {
+      summary->entries_read.emplace_back(worker->log().description, worker->entries_read());
+    }
+  }
   CAAWATCH_RETURN_IF_ERROR(Annotate(polled, "CAA poll of the watched names"));
   ReevaluateUnknownIssuers();
   ReevaluateOnNewObservations();
+  if (summary != nullptr) {
+    // Every finding stored (or re-alerted) since the start, a page at a time.
+    store::FindingQuery query;
+    query.after_seq = seq_before;
+    for (;;) {
+      CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::FindingRecord> page,
+                                store.findings().List(query));
+      for (const store::FindingRecord& f : page) {
+        ++summary->findings_by_verdict[f.verdict()];
+        ++summary->findings_by_severity[f.severity()];
+      }
+      if (page.size() < query.limit) break;
+      query.after_seq = page.back().seq();
+    }
+  }
   absl::Status first_error;
-  int failed = 0;
+  size_t failed = 0;
+  for (const absl::Status& result : results) failed += result.ok() ? 0 : 1;
   for (size_t i = 0; i < results.size(); ++i) {
     if (results[i].ok()) continue;
-    ++failed;
-    parts_->logger->Log(LogLevel::kError, parts_->workers[i]->log().description,
-                        std::string(results[i].message()));
+    // Every log failing is one line, not one per log.
+    if (failed < results.size()) {
+      parts_->logger->Log(LogLevel::kError, parts_->workers[i]->log().description,
+                          std::string(results[i].message()));
+    }
     if (first_error.ok()) first_error = results[i];
+  }
+  if (failed > 0 && failed == results.size()) {
+    return absl::Status(
+        first_error.code(),
+        absl::StrCat("0/", results.size(), " logs reachable; first: ",
+                     parts_->workers[0]->log().description, ": ", first_error.message()));
   }
   if (failed > 0) {
     return absl::Status(first_error.code(), absl::StrCat(failed, " of ", results.size(),
@@ -288,6 +353,17 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
                                                          first_error.message()));
   }
   return absl::OkStatus();
+}
+
+std::string Supervisor::Blindness(const std::vector<const tail::LogWorker*>& workers) const {
+  if (caa_unanswered_) return "no watched name's CAA could be looked up at the latest poll";
+  if (workers.empty()) return "";
+  for (const tail::LogWorker* w : workers) {
+    if (!w->health().Stale()) return "";
+  }
+  return absl::StrCat("every log (", workers.size(),
+                      ") is stale; first: ", workers.front()->log().description, ": ",
+                      workers.front()->health().last_error());
 }
 
 void Supervisor::StartLog(RunningLog* log) {
@@ -326,7 +402,8 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
       continue;
     }
     if (!Wanted(parts_->config, log)) continue;
-    absl::StatusOr<std::unique_ptr<tail::LogWorker>> worker = parts_->pipeline->NewWorker(log);
+    absl::StatusOr<std::unique_ptr<tail::LogWorker>> worker =
+        parts_->pipeline->NewWorker(log, parts_->log_list->PublishedRate(log));
     if (!worker.ok()) {
       logger.Log(LogLevel::kError, log.description, std::string(worker.status().message()));
       continue;
@@ -391,6 +468,25 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
                         absl::StrCat("commands will not find this monitor by its store: ",
                                      holder.status().message()));
   }
+  grpc::HealthCheckServiceInterface* health = server.server->GetHealthCheckService();
+  // Why the health service says NOT_SERVING, "" while serving; nullopt before it is first set.
+  std::optional<std::string> blindness;
+  const auto set_health = [&](std::string why) {
+    if (blindness == why) return;
+    if (blindness.has_value() || !why.empty()) {
+      if (why.empty()) {
+        parts_->logger->Log(LogLevel::kInfo, "health", "SERVING");
+      } else {
+        parts_->logger->Log(LogLevel::kError, "health", absl::StrCat("NOT_SERVING: ", why));
+      }
+    }
+    if (health != nullptr) {
+      health->SetServingStatus(why.empty());
+      health->SetServingStatus(std::string(kMonitorServiceName), why.empty());
+    }
+    blindness = std::move(why);
+  };
+  set_health("");  // Until the logs have had stale_after to answer.
   // The CA map may have been extended while caawatch was not running.
   ReevaluateUnknownIssuers();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so
@@ -420,13 +516,32 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   const Clock& clock = *parts_->clock;
   absl::Time next_refresh = clock.Now() + parts_->config.log_list_refresh_interval;
   absl::Time next_release = clock.Now() + kReleaseFreeMemoryInterval;
+  absl::Time next_health = clock.Now();
+  absl::Time next_unreachable_summary = clock.Now();
   const auto ending = [&] { return stop.HasBeenNotified() || halt_.HasBeenNotified(); };
   for (;;) {
     {
       absl::MutexLock lock(&halt_mu_);
       if (clock.AwaitWithDeadline(&halt_mu_, absl::Condition(&ending),
-                                  std::min(next_refresh, next_release))) {
+                                  std::min({next_refresh, next_release, next_health}))) {
         break;
+      }
+    }
+    if (clock.Now() >= next_health) {
+      std::vector<const tail::LogWorker*> workers;
+      for (const auto& [id, log] : running) workers.push_back(log->worker.get());
+      set_health(Blindness(workers));
+      next_health = clock.Now() + kHealthInterval;
+      const size_t failing = static_cast<size_t>(
+          std::count_if(workers.begin(), workers.end(),
+                        [](const tail::LogWorker* w) { return w->health().Failing(); }));
+      if (failing > 0 && failing == workers.size() && clock.Now() >= next_unreachable_summary) {
+        // One line for all of them, where each log says its error once (LogWorker::Run).
+        parts_->logger->Log(LogLevel::kError, "logs",
+                            absl::StrCat("0/", workers.size(), " logs reachable; first: ",
+                                         workers.front()->log().description, ": ",
+                                         workers.front()->health().last_error()));
+        next_unreachable_summary = clock.Now() + kUnreachableSummaryInterval;
       }
     }
     if (clock.Now() >= next_release) {

@@ -5,10 +5,13 @@
 #ifndef CAAWATCH_MONITOR_SUPERVISOR_H_
 #define CAAWATCH_MONITOR_SUPERVISOR_H_
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -20,10 +23,22 @@
 #include "monitor/config.h"
 #include "watch/watchlist.h"
 
+namespace caawatch::tail {
+class LogWorker;
+}  // namespace caawatch::tail
+
 namespace caawatch::monitor {
 
 class SupervisorParts;  // The Pipeline, the log list and the poller's state (supervisor.cc).
 struct RunningLog;      // A worker on its thread (supervisor.cc).
+
+// What `run --once` did, for its closing summary line and its exit status.
+struct RunOnceSummary {
+  // Per log (its description), in log list order: entries read and committed by this run.
+  std::vector<std::pair<std::string, uint64_t>> entries_read;
+  std::map<std::string, uint64_t> findings_by_verdict;   // Findings this run stored.
+  std::map<std::string, uint64_t> findings_by_severity;  // "critical", "warning", "info".
+};
 
 class Supervisor {
  public:
@@ -44,7 +59,9 @@ class Supervisor {
   // because every entry processed here was logged before the start, and each one that hits the
   // watchlist has the CAA of its names looked up before it is evaluated (IssuanceEvaluator).
   // A store error during the poll makes the result that error.
-  [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop);
+  // `summary` (may be null) is filled in even when the result is an error.
+  [[nodiscard]] absl::Status RunOnce(const absl::Notification& stop,
+                                     RunOnceSummary* summary = nullptr);
   // Tails until `stop` is notified, serving gRPC, then commits and returns OK. Watch changes
   // made through gRPC (AddWatch/RemoveWatch) apply to the next batch of every log, and the CAA
   // path of an added name is looked up within moments. A log list given as a URL is fetched
@@ -53,6 +70,10 @@ class Supervisor {
   // list or are rejected stop; no restart needed. When the store cannot be written (full disk,
   // read-only directory) every log stops and the store's error is returned: nothing past the
   // last commit was acknowledged, so a restart loses nothing.
+  // The gRPC health service (grpc.health.v1) answers for "" and "caawatch.v1.Monitor":
+  // NOT_SERVING while every log is stale (tail::LogHealth) or the latest CAA poll got no
+  // answer for any name (the names are then asked again every minute), SERVING otherwise;
+  // each change is logged.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
 
  private:
@@ -61,8 +82,13 @@ class Supervisor {
   // the search paths of `already_observed` (may be null) and those answered within the poll
   // interval (the store's poll ledger), until `stop` says so. Returns how long until the next
   // full poll is due: one interval after the oldest answer it skipped, else one interval.
+  // The first poll, and one that got no answer at all, log a one-line summary (names
+  // answered, failed, why); the outcome decides the CAA half of the health (caa_unanswered_).
   absl::StatusOr<absl::Duration> ObserveWatchedNames(const watch::Watchlist* already_observed,
                                                      std::function<bool()> stop);
+  // Why the monitor cannot do its job now ("" when it can), for the gRPC health service:
+  // every log of `workers` stale, or CAA unanswered.
+  std::string Blindness(const std::vector<const tail::LogWorker*>& workers) const;
   // After AddWatch/RemoveWatch: reloads the watchlist and wakes PollCaa for the new names. A
   // store error is logged and returned, for the gRPC caller to see the change is not in force.
   absl::Status WatchesChanged();
@@ -84,6 +110,9 @@ class Supervisor {
   void RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog>>* running);
 
   std::unique_ptr<SupervisorParts> parts_;
+  // The latest CAA poll looked names up and none got an answer; the first poll not yet logged.
+  std::atomic<bool> caa_unanswered_{false};
+  std::atomic<bool> first_poll_logged_{false};
 };
 
 }  // namespace caawatch::monitor

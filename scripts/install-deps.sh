@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages caawatch needs to build, run and test. Idempotent.
+#   --product   only what building and running the `caawatch` program needs (scripts/run.sh)
 set -euo pipefail
 
-packages=(
+product=(
   # build
   cmake make g++ pkg-config ccache git
   # libraries
@@ -17,6 +18,8 @@ packages=(
   libcli11-dev
   # caawatch's malloc (tcmalloc_minimal; cli/CMakeLists.txt says why)
   libgoogle-perftools-dev
+)
+tests=(
   # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client, zlib (a
   # hostile log's gzip bomb)
   libgtest-dev libgmock-dev libbenchmark-dev knot knot-dnsutils nginx-light zlib1g-dev
@@ -26,6 +29,9 @@ packages=(
   # fuzzing and formatting
   clang-14 libclang-rt-14-dev clang-format-14
 )
+
+packages=("${product[@]}")
+if [ "${1:-}" != "--product" ]; then packages+=("${tests[@]}"); fi
 
 missing=()
 for p in "${packages[@]}"; do

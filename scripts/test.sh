@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+scripts/build.sh -DBUILD_TESTING=ON  # A build dir that scripts/run.sh configured has it OFF.
 cd build
 ctest --output-on-failure -j"$(nproc)" --timeout 300

@@ -17,6 +17,7 @@
 #include "names/domain_name.h"
 #include "server/alert_stream.h"
 #include "server/finding_convert.h"
+#include "store/log_status.h"
 #include "store/verdict.h"
 
 namespace caawatch::server {
@@ -253,26 +254,27 @@ absl::Status MonitorService::FillGetCertificate(const v1::GetCertificateRequest&
 }
 
 absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::LogStateRecord> states,
-                            options_.store->logs().ListStates());
-  const absl::Time now = options_.clock->Now();
-  for (const store::LogStateRecord& s : states) {
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::LogStatusView> logs,
+                            store::ListLogStatus(*options_.store, options_.clock->Now()));
+  const auto time = [](absl::Time t) {
+    return t == absl::InfinitePast() ? std::string() : FormatRfc3339(t);
+  };
+  for (const store::LogStatusView& v : logs) {
     v1::LogStatus* log = response->add_logs();
-    log->set_log_id(absl::Base64Escape(s.log_id()));
-    log->set_url(s.url());
-    log->set_description(s.description());
-    log->set_position(s.position());
-    log->set_verified_size(s.verified_size());
-    log->set_tree_size(s.tree_size());
-    const bool behind = s.position() < s.tree_size();
-    log->set_lag_entries(behind ? s.tree_size() - s.position() : 0);
-    // Behind: how old the newest tree head is whose entries we have all processed.
-    if (behind && s.verified_sth_timestamp_ms() > 0) {
-      log->set_lag_seconds(
-          absl::ToInt64Seconds(now - absl::FromUnixMillis(s.verified_sth_timestamp_ms())));
-    }
-    log->set_last_error(s.last_error());
-    log->set_last_sth_time(FormatMillis(s.latest_sth_timestamp_ms()));
+    log->set_log_id(absl::Base64Escape(v.log_id));
+    log->set_url(v.url);
+    log->set_description(v.description);
+    log->set_position(v.position);
+    log->set_verified_size(v.verified_size);
+    log->set_tree_size(v.tree_size);
+    log->set_lag_entries(v.lag_entries);
+    log->set_lag_seconds(v.lag_seconds);
+    log->set_last_error(v.last_error);
+    log->set_last_sth_time(time(v.last_sth_time));
+    log->set_state(std::string(store::LogConditionName(v.condition)));
+    log->set_last_success_at(time(v.last_success_at));
+    log->set_last_error_at(time(v.last_error_at));
+    log->set_consecutive_failures(v.consecutive_failures);
   }
   CAAWATCH_ASSIGN_OR_RETURN(uint64_t last_seq, options_.store->findings().LastSeq());
   response->set_last_seq(last_seq);

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "rocksdb/write_batch.h"
 #include "store/database.h"
+#include "store/log_health.pb.h"
 #include "store/records.pb.h"
 
 namespace caawatch::store {
@@ -28,6 +29,12 @@ class Logs {
   // Adds `state` to `batch`, replacing the log's stored state when the batch is written: a
   // position lands atomically with what was found before it.
   void StageState(const LogStateRecord& state, rocksdb::WriteBatch* batch);
+
+  // How the running monitor fares with each log (log_health.proto): replaces the log's record;
+  // not synced (it is rewritten within seconds). Implemented in log_health.cc.
+  [[nodiscard]] absl::Status PutHealth(const LogHealthRecord& health);
+  // Every log's health record, by log ID.
+  [[nodiscard]] absl::StatusOr<std::vector<LogHealthRecord>> ListHealth();
 
   // Replaces the record of the same log, size and root; synced (evidence). kInvalidArgument
   // without a 32-byte log ID and root.

@@ -1,5 +1,6 @@
 #include "tail/log_list_source.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/bounded_file.h"
@@ -7,6 +8,7 @@
 #include "base/status_macros.h"
 #include "ctlog/embedded_log_list.h"
 #include "ctlog/log_list.h"
+#include "nlohmann/json.hpp"
 
 namespace caawatch::tail {
 
@@ -49,16 +51,48 @@ absl::StatusOr<std::vector<ctlog::LogInfo>> LogListSource::Load() {
   return Parse(text);
 }
 
-absl::StatusOr<std::vector<ctlog::LogInfo>> LogListSource::Parse(absl::string_view text) const {
+absl::StatusOr<std::vector<ctlog::LogInfo>> LogListSource::Parse(absl::string_view text) {
   absl::StatusOr<std::vector<ctlog::LogInfo>> logs = ctlog::ParseLogList(text);
+  description_ = source_.empty() ? "the embedded list" : QuoteInput(source_);
   // ParseLogList's messages start "log list: "; which list it was is what they lack.
-  if (!logs.ok()) {
-    return Annotate(logs.status(), source_.empty() ? "the embedded list" : QuoteInput(source_));
+  if (!logs.ok()) return Annotate(logs.status(), description_);
+  // The header of a v3 list; ParseLogList has checked the rest. Missing fields are left out.
+  const nlohmann::json header = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  published_rates_.clear();
+  if (header.is_object() && header.contains("operators") && header["operators"].is_array()) {
+    for (const nlohmann::json& op : header["operators"]) {
+      if (!op.is_object()) continue;
+      for (const char* kind : {"logs", "tiled_logs"}) {
+        if (!op.contains(kind) || !op[kind].is_array()) continue;
+        for (const nlohmann::json& log : op[kind]) {
+          if (!log.is_object() || !log.contains("log_id") || !log["log_id"].is_string()) continue;
+          auto qps = log.find("certspotter_download_qps");
+          if (qps != log.end() && qps->is_number() && qps->get<double>() > 0) {
+            published_rates_[log["log_id"].get<std::string>()] = qps->get<double>();
+          }
+        }
+      }
+    }
+  }
+  if (header.is_object()) {
+    for (const char* key : {"version", "log_list_timestamp"}) {
+      auto it = header.find(key);
+      if (it != header.end() && it->is_string()) {
+        absl::StrAppend(&description_, std::string_view(key) == "version" ? ", version " : ", of ",
+                        QuoteInput(it->get<std::string>()));
+      }
+    }
   }
   for (const std::string& message : ctlog::MergeRepeatedLogs(&*logs)) {
     if (logger_ != nullptr) logger_->Log(LogLevel::kWarning, "loglist", message);
   }
   return logs;
+}
+
+double LogListSource::PublishedRate(const ctlog::LogInfo& log) const {
+  const auto it = published_rates_.find(absl::Base64Escape(
+      absl::string_view(reinterpret_cast<const char*>(log.log_id.data()), log.log_id.size())));
+  return it == published_rates_.end() ? 0 : it->second;
 }
 
 absl::StatusOr<std::optional<std::vector<ctlog::LogInfo>>> LogListSource::Refresh() {

@@ -3,6 +3,7 @@
 #ifndef CAAWATCH_TAIL_LOG_LIST_SOURCE_H_
 #define CAAWATCH_TAIL_LOG_LIST_SOURCE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,15 +37,23 @@ class LogListSource {
   // URL sources: fetches the list again with the ETag of the last answer; nullopt when the
   // server says it is unchanged (304) or the source is not a URL. Errors as Load().
   [[nodiscard]] absl::StatusOr<std::optional<std::vector<ctlog::LogInfo>>> Refresh();
+  // Which list the last Load or Refresh read, for the log: "the embedded list" (or the file or
+  // URL), with its version and log_list_timestamp when it has them.
+  const std::string& description() const { return description_; }
+  // The log's own request rate limit in the last list read (certspotter's log list extension
+  // `certspotter_download_qps`, ct-ecosystem.md), 0 when it gives none.
+  double PublishedRate(const ctlog::LogInfo& log) const;
 
  private:
   absl::StatusOr<std::optional<std::string>> Fetch();
-  absl::StatusOr<std::vector<ctlog::LogInfo>> Parse(absl::string_view text) const;
+  absl::StatusOr<std::vector<ctlog::LogInfo>> Parse(absl::string_view text);
 
   const std::string source_;
   std::unique_ptr<ctlog::HttpFetcher> fetcher_;
   const Logger* const logger_;
   std::string etag_;
+  std::string description_;
+  std::map<std::string, double> published_rates_;  // By log ID (base64, as listed).
 };
 
 }  // namespace caawatch::tail

@@ -6,6 +6,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/status_macros.h"
 #include "ctlog/http_log_client.h"
 #include "ctlog/leaf.h"
@@ -51,7 +52,8 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
       deps_(deps),
       options_(options),
       ledger_(log_id_, &deps.store->logs(), deps.clock),
-      issuer_certificates_(&deps.store->findings()) {
+      issuer_certificates_(&deps.store->findings()),
+      health_(log_, deps.store, deps.clock, options.stale_after) {
   if (deps_.pacing_clock != nullptr) {
     uint64_t seed = 0;
     for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
@@ -59,6 +61,34 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
                                                 deps_.pacing_clock, seed);
     fetcher_ = std::move(paced);
   }
+}
+
+std::string LogWorker::RateLimitText() const {
+  const double limit = options_.pacing.max_requests_per_second;
+  if (deps_.pacing_clock == nullptr || limit <= 0) return "unlimited";
+  return absl::StrFormat("%g", limit);
+}
+
+void LogWorker::LogProgress(uint64_t position, uint64_t target_size) {
+  constexpr absl::Duration kProgressInterval = absl::Seconds(10);
+  const absl::Time now = deps_.clock->Now();
+  if (position >= target_size) {  // Caught up: the next catch-up starts a new baseline.
+    progress_at_ = absl::InfinitePast();
+    return;
+  }
+  if (progress_at_ == absl::InfinitePast()) {  // The first batch of a catch-up: the baseline.
+    progress_at_ = now;
+    progress_position_ = position;
+    return;
+  }
+  if (now - progress_at_ < kProgressInterval) return;
+  const double rate = static_cast<double>(position - progress_position_) /
+                      absl::ToDoubleSeconds(now - progress_at_);
+  Log(LogLevel::kInfo, absl::StrFormat("catching up: entry %d of %d, %.0f entries/s, at most %s "
+                                       "requests/s",
+                                       position, target_size, rate, RateLimitText()));
+  progress_at_ = now;
+  progress_position_ = position;
 }
 
 void LogWorker::Log(LogLevel level, absl::string_view message) const {
@@ -81,9 +111,14 @@ absl::StatusOr<ctlog::TailerState> LogWorker::StartState() {
     CAAWATCH_ASSIGN_OR_RETURN(state.verified_tree, TreeFromRecord(stored->verified_size(),
                                                                   stored->verified_tree_nodes()));
     state.verified_timestamp_ms = static_cast<uint64_t>(stored->verified_sth_timestamp_ms());
+    Log(LogLevel::kInfo, absl::StrCat("resuming at entry ", state.position, " (verified tree size ",
+                                      state.verified_size, ")"));
     return state;
   }
-  if (options_.start_at.kind == StartAt::Kind::kBeginning) return state;
+  if (options_.start_at.kind == StartAt::Kind::kBeginning) {
+    Log(LogLevel::kInfo, "starting at entry 0 (no stored position; start_at beginning)");
+    return state;
+  }
   if (log_.kind == ctlog::LogKind::kStaticCtApi) {
     // The edge comes from the hash tiles, proven against the checkpoint.
     std::optional<uint64_t> position;
@@ -111,6 +146,11 @@ absl::Status LogWorker::EnsureStarted() {
   tailer_options.max_batch = options_.batch_size;
   tailer_options.tiled.issuer_store = &issuer_certificates_;
   const bool skipped = state.position > 0;
+  if (!started_once_) {
+    started_once_ = true;
+    first_position_ = state.position;
+    committed_position_ = state.position;
+  }
   CAAWATCH_ASSIGN_OR_RETURN(
       tailer_, ctlog::CreateLogTailer(log_, fetcher_.get(), tailer_options, std::move(state)));
   CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::LogStateRecord> stored,
@@ -333,11 +373,24 @@ absl::Status LogWorker::Commit(HeldFindings* held, const ctlog::TailerState& sta
   request.sync = sync;
   CAAWATCH_ASSIGN_OR_RETURN(store::CommitResult result,
                             deps_.store->findings().Commit(std::move(request)));
+  committed_position_ = state_after.position;
+  health_.Succeeded();  // Progress: a long catch-up is not a stale log.
   for (const store::FindingRecord& f : result.created) {
-    Log(f.severity() == store::SeverityName(store::Severity::kInfo) ? LogLevel::kInfo
-                                                                    : LogLevel::kWarning,
-        absl::StrCat("finding ", f.seq(), " ", f.verdict(), ": ",
-                     f.watched_names_size() > 0 ? f.watched_names(0) : "", " — ", f.reason()));
+    // A critical finding is what the monitor exists for: ERROR, so that log filters keep it.
+    const LogLevel level =
+        f.severity() == store::SeverityName(store::Severity::kCritical) ? LogLevel::kError
+        : f.severity() == store::SeverityName(store::Severity::kInfo)   ? LogLevel::kInfo
+                                                                        : LogLevel::kWarning;
+    const std::string name = f.watched_names_size() > 0 ? f.watched_names(0) : "";
+    if (deps_.logger != nullptr) {
+      deps_.logger->Log(
+          level, log_.description,
+          absl::StrCat("finding ", f.seq(), " ", f.verdict(), ": ", name, " — ", f.reason()),
+          {{"seq", absl::StrCat(f.seq())},
+           {"verdict", f.verdict()},
+           {"severity", f.severity()},
+           {"name", name}});
+    }
   }
   if (!result.created.empty()) deps_.alerts->Publish(result.created.back().seq());
   return absl::OkStatus();
@@ -385,6 +438,17 @@ absl::Status LogWorker::RootMismatch(const ctlog::SignedTreeHead& target,
 }
 
 absl::Status LogWorker::CatchUp(const absl::Notification& stop, uint64_t target_size) {
+  const absl::Status status = CatchUpOnce(stop, target_size);
+  if (stop.HasBeenNotified()) return status;  // A request cut short by the stop is no error.
+  if (status.ok()) {
+    health_.Succeeded();
+  } else {
+    health_.Failed(status);
+  }
+  return status;
+}
+
+absl::Status LogWorker::CatchUpOnce(const absl::Notification& stop, uint64_t target_size) {
   fetcher_->SetStop(&stop);
   // `stop` may not outlive this call; the fetcher is only used inside it.
   absl::Cleanup forget_stop = [this] { fetcher_->SetStop(nullptr); };
@@ -420,6 +484,15 @@ absl::Status LogWorker::TailTo(const absl::Notification& stop, const ctlog::Sign
   if (tailer_->state().position >= target.tree_size ||
       (target_size != 0 && tailer_->state().position >= target_size)) {
     return absl::OkStatus();
+  }
+  {
+    const uint64_t from = tailer_->state().position;
+    const uint64_t to =
+        target_size != 0 ? std::min(target_size, target.tree_size) : target.tree_size;
+    if (to - from > options_.batch_size && progress_at_ == absl::InfinitePast()) {
+      Log(LogLevel::kInfo, absl::StrCat("catching up from entry ", from, " to ", to, ", at most ",
+                                        RateLimitText(), " requests/s"));
+    }
   }
   absl::Status fetch_error, process_error;
   bool verified = false;
@@ -468,6 +541,8 @@ absl::Status LogWorker::TailTo(const absl::Notification& stop, const ctlog::Sign
     if (!process_error.ok()) break;
     committed = fetched.state_after;
     verified_size_ = fetched.state_after.verified_size;
+    LogProgress(committed.position,
+                target_size != 0 ? std::min(target_size, target.tree_size) : target.tree_size);
     verified |= batch_verified;
     if (stop.HasBeenNotified()) break;
   }
@@ -529,11 +604,20 @@ absl::Status LogWorker::Run(const absl::Notification& stop) {
       return status;
     }
     if (status.ok() || absl::IsDataLoss(status)) {
+      if (!last_retry_warning_.empty() && status.ok()) Log(LogLevel::kInfo, "reachable again");
+      last_retry_warning_.clear();
       delay = options_.poll_interval;
     } else {
-      delay = std::min(std::max(delay * 2, options_.poll_interval), options_.max_backoff);
-      Log(LogLevel::kWarning,
-          absl::StrCat(status.message(), " (retrying in ", absl::FormatDuration(delay), ")"));
+      const absl::Duration cap =
+          std::min(options_.max_backoff, options_.poll_interval * options_.max_backoff_polls);
+      delay = std::min(std::max(delay * 2, options_.poll_interval), cap);
+      // Once per streak of the same error: 45 unreachable logs would otherwise fill the log
+      // (the supervisor sums them up, "0/45 logs reachable").
+      const bool repeated = status.message() == last_retry_warning_;
+      Log(repeated ? LogLevel::kDebug : LogLevel::kWarning,
+          absl::StrCat(status.message(), " (retrying in ", absl::FormatDuration(delay),
+                       repeated ? ")" : ", then at most every " + absl::FormatDuration(cap) + ")"));
+      last_retry_warning_ = std::string(status.message());
     }
   }
   return absl::OkStatus();

@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "tail/batch_prefetcher.h"
 #include "tail/held_findings.h"
+#include "tail/log_health.h"
 #include "tail/paced_fetcher.h"
 #include "tail/start_at.h"
 #include "tail/stored_issuer_certificates.h"
@@ -37,6 +38,12 @@ namespace caawatch::tail {
 struct LogWorkerOptions {
   absl::Duration poll_interval = absl::Seconds(1);
   absl::Duration max_backoff = absl::Minutes(5);
+  // The wait before another try after a failure doubles, from poll_interval up to max_backoff
+  // and at most this many poll intervals: a log that comes back after a long outage is seen
+  // within a few intervals (each try already retries its requests, PacingOptions).
+  int max_backoff_polls = 4;
+  // No success for this long makes the log `stale` (LogHealth, `caawatch status`).
+  absl::Duration stale_after = absl::Seconds(10);
   size_t batch_size = 1000;
   // Batches fetched ahead of the one being matched and committed (BatchPrefetcher). One is as
   // fast as two in tail_bench and holds less memory (a batch is up to max_in_flight requests).
@@ -86,6 +93,7 @@ class LogWorker {
   // evidence (ctlog::Misbehaviour: both heads, the proof) is committed as a finding, once per
   // event, and the position did not advance past unverified data. kFailedPrecondition: the
   // store is unusable.
+  // Every outcome but a stop is reported to health().
   [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop, uint64_t target_size = 0);
 
   // CatchUp, then poll every poll_interval of deps.clock (backing off on log and network
@@ -103,9 +111,14 @@ class LogWorker {
   const ctlog::LogInfo& log() const { return log_; }
   // Tree size of the latest STH seen, 0 before the first.
   uint64_t latest_tree_size() const { return latest_tree_size_; }
+  // How it fares: thread-safe.
+  const LogHealth& health() const { return health_; }
+  // Entries read and committed since the worker was built (for a summary). Thread-safe.
+  uint64_t entries_read() const { return committed_position_ - first_position_; }
 
  private:
   absl::Status EnsureStarted();
+  absl::Status CatchUpOnce(const absl::Notification& stop, uint64_t target_size);
   absl::StatusOr<ctlog::TailerState> StartState();
   // One pass of CatchUp towards `target`; sets *again when it stopped early to prove and commit
   // the findings it held (max_held_findings) and the rest is still to be read.
@@ -138,6 +151,11 @@ class LogWorker {
   store::LogStateRecord StateRecord(const ctlog::TailerState& state,
                                     const ctlog::SignedTreeHead* sth) const;
   void Log(LogLevel level, absl::string_view message) const;
+  // While far behind `target_size`: every so often, where it is, how fast it reads and the
+  // request rate it is held to (so that a slow catch-up says why).
+  void LogProgress(uint64_t position, uint64_t target_size);
+  // The request rate this log is held to: "10", or "unlimited".
+  std::string RateLimitText() const;
 
   const ctlog::LogInfo log_;
   const std::string log_id_;  // Raw 32 bytes.
@@ -155,6 +173,16 @@ class LogWorker {
   std::atomic<bool> finishing_{false};
   std::atomic<uint64_t> final_size_{0};     // 0 with finishing_: the next head's size.
   std::atomic<uint64_t> verified_size_{0};  // Mirror of the tailer's, for finished().
+  // Where the first start resumed, and the committed position: entries_read().
+  std::atomic<uint64_t> first_position_{0};
+  std::atomic<uint64_t> committed_position_{0};
+  bool started_once_ = false;
+  std::string last_retry_warning_;  // Run(): the error of the current streak, "" when none.
+  // The catch-up progress line (every kProgressInterval while behind): when and where the
+  // last one was.
+  absl::Time progress_at_ = absl::InfinitePast();
+  uint64_t progress_position_ = 0;
+  LogHealth health_;
 };
 
 }  // namespace caawatch::tail

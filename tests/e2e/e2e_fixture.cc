@@ -124,7 +124,9 @@ std::map<std::string, nlohmann::json> EndToEndFixture::LogsByDescription() const
   const CommandResult status = Cli({"status", "--json"});
   std::map<std::string, nlohmann::json> logs;
   if (status.exit_code != 0) return logs;
-  for (const nlohmann::json& log : JsonLines(status.out)) logs[log["description"]] = log;
+  for (const nlohmann::json& log : JsonLines(status.out)) {
+    if (log.is_object()) logs[log["description"]] = log;  // Not `[]`: no log yet.
+  }
   return logs;
 }
 

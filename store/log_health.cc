@@ -1,0 +1,36 @@
+// Logs' health records: in the meta family under "log_health/" + log ID (SCHEMA.md), so that
+// no column family is added and an older reader skips them.
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "store/logs.h"
+#include "store/scan.h"
+
+namespace caawatch::store {
+namespace {
+
+constexpr absl::string_view kHealthPrefix = "log_health/";
+
+}  // namespace
+
+absl::Status Logs::PutHealth(const LogHealthRecord& health) {
+  CAAWATCH_RETURN_IF_ERROR(db_->CheckWritable());
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->handle(Family::kMeta), absl::StrCat(kHealthPrefix, health.log_id()),
+            health.SerializeAsString());
+  return db_->Write(&batch, /*sync=*/false, "put log health");
+}
+
+absl::StatusOr<std::vector<LogHealthRecord>> Logs::ListHealth() {
+  std::vector<LogHealthRecord> out;
+  CAAWATCH_RETURN_IF_ERROR(
+      Scan(*db_, Family::kMeta, KeyRange::Prefix(kHealthPrefix), {},
+           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
+             CAAWATCH_ASSIGN_OR_RETURN(LogHealthRecord r,
+                                       ParseRecord<LogHealthRecord>(value, "log health"));
+             out.push_back(std::move(r));
+             return ScanStep::kNext;
+           }));
+  return out;
+}
+
+}  // namespace caawatch::store
