@@ -11,9 +11,9 @@
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
-#include "cli/finding_json.h"
 #include "cli/table.h"
 #include "monitor/verdict_names.h"
+#include "proto/finding_json.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -64,7 +64,7 @@ absl::StatusOr<store::FindingQuery> QueryFromFlags(const QueryOptions& flags) {
 void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json) {
   if (json) {
     for (const store::FindingRecord& f : findings) {
-      std::puts(cli::FindingToJson(server::ToApiFinding(f)).c_str());
+      std::puts(api::FindingToJson(server::ToApiFinding(f)).c_str());
     }
     return;
   }
