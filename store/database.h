@@ -37,6 +37,7 @@ enum class Family {
   kByTime,
   kTreeHeads,
   kCaaPolled,
+  kSinkCursors,  // Schema version 3.
 };
 
 // The one place RocksDB statuses become absl ones.
