@@ -14,6 +14,7 @@
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/notify_options.h"
 #include "cli/static_watches.h"
 #include "monitor/store_access.h"
 #include "monitor/supervisor.h"
@@ -36,6 +37,7 @@ struct RunOptions {
   std::optional<uint32_t> grpc_max_subscribers;
   std::optional<std::string> start_at;
   bool verbose = false;
+  NotifyOptions notify;
 };
 
 void AddRunOptions(CLI::App* app, RunOptions* options) {
@@ -59,6 +61,7 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
   app->add_option("--start-at", options->start_at, "where to start logs with no stored position")
       ->type_name("beginning|end|INDEX");
   app->add_flag("--verbose", options->verbose, "log debug detail");
+  AddNotifyOptions(app, &options->notify);
 }
 
 // Flags override the configuration file, which overrides the defaults.
@@ -74,6 +77,7 @@ absl::Status ApplyFlags(const RunOptions& flags, monitor::MonitorConfig* config)
   }
   if (flags.watchlist) config->watchlist_file = *flags.watchlist;
   for (const std::string& w : flags.watch) config->watch.push_back(w);
+  ApplyNotifyOptions(flags.notify, config);
   if (!config->grpc_tokens_file.empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(
         const std::string text,

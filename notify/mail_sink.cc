@@ -36,8 +36,10 @@ absl::StatusOr<MailSink> MailSink::Create(MailSinkOptions options) {
   return MailSink(std::move(options));
 }
 
-absl::Status MailSink::Deliver(const Notification& n, absl::Time now) const {
+absl::Status MailSink::Deliver(const Notification& n, absl::Time now,
+                               const absl::Notification* cancel) const {
   ChildRequest request;
+  request.cancel = cancel;
   request.path = options_.sendmail;
   // -i: a line with a single dot does not end the message; -t: recipients from To:.
   request.args = {"-i", "-t"};

@@ -18,7 +18,7 @@
 
 namespace caawatch::notify {
 
-absl::Status ScriptSink::Deliver(const Notification& n) const {
+absl::Status ScriptSink::Deliver(const Notification& n, const absl::Notification* cancel) const {
   CAAWATCH_ASSIGN_OR_RETURN(HookEnvironment env, BuildHookEnvironment(n, options_.files_dir));
   CAAWATCH_RETURN_IF_ERROR(WriteHookFiles(env));
   ChildRequest request;
@@ -26,6 +26,7 @@ absl::Status ScriptSink::Deliver(const Notification& n) const {
   request.env = env.vars;
   request.timeout = options_.timeout;
   request.max_output_bytes = options_.max_output_bytes;
+  request.cancel = cancel;
   CAAWATCH_ASSIGN_OR_RETURN(ChildResult result, RunChild(request));
   if (!result.timed_out && result.signal == 0 && result.exit_code == 0) return absl::OkStatus();
   const std::string message = absl::StrCat("script ", QuoteInput(options_.path), " ",

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "notify/notification.h"
 
@@ -29,7 +30,8 @@ class ScriptSink {
   // kUnavailable / kDeadlineExceeded (retryable, delivery_status.h), with the script's output
   // (escaped, cut) in the message; a path that is not an executable file is
   // kFailedPrecondition.
-  absl::Status Deliver(const Notification& n) const;
+  // A notified `cancel` kills the script's group at once (kUnavailable: delivered again later).
+  absl::Status Deliver(const Notification& n, const absl::Notification* cancel = nullptr) const;
 
   const std::string& path() const { return options_.path; }
 

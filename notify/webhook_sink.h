@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "notify/notification.h"
 
@@ -36,7 +37,8 @@ class WebhookSink {
   // Retryable (delivery_status.h): a connection failure, the timeout (kDeadlineExceeded), 5xx,
   // 408 and 429 (kUnavailable); not retryable: any other status (kFailedPrecondition). The
   // message quotes the first bytes of the answer, escaped, and the URL without its query.
-  absl::Status Deliver(const Notification& n) const;
+  // A notified `cancel` ends the request within ~1 s (kUnavailable: delivered again later).
+  absl::Status Deliver(const Notification& n, const absl::Notification* cancel = nullptr) const;
 
   // The URL as messages show it: scheme, host, port and path (no query: it may hold a token).
   const std::string& display_url() const { return display_url_; }
