@@ -21,7 +21,7 @@ namespace {
 const char* const kFamilyNames[] = {"default",  // == rocksdb::kDefaultColumnFamilyName
                                     "findings",  "by_seq",     "by_name",   "by_hash", "certs",
                                     "log_state", "watch",      "caa_obs",   "reeval",  "by_verdict",
-                                    "by_time",   "tree_heads", "caa_polled", "sink_cursors"};
+                                    "by_time",   "tree_heads", "caa_polled"};
 constexpr size_t kFamilyCount = sizeof(kFamilyNames) / sizeof(kFamilyNames[0]);
 // What a reader needs: every family of schema version 1. Later ones may be missing from a store
 // no writer has opened since (the schema check then refuses, or they read as empty).

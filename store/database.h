@@ -37,7 +37,6 @@ enum class Family {
   kByTime,
   kTreeHeads,
   kCaaPolled,
-  kSinkCursors,  // Schema version 3.
 };
 
 // The one place RocksDB statuses become absl ones.

@@ -1,4 +1,4 @@
-// Notification sinks' cursors (SCHEMA.md `sink_cursors`): per sink, the last finding seq it
+// Notification sinks' cursors (SCHEMA.md, meta `sink/` keys): per sink, the last finding seq it
 // finished, so a sink that is down for a day keeps a position in the store, not a queue.
 #ifndef CAAWATCH_STORE_SINK_CURSORS_H_
 #define CAAWATCH_STORE_SINK_CURSORS_H_

@@ -52,8 +52,8 @@ absl::Status Store::LoadSchema() {
                                                         kSchemaVersion, " on start"));
     }
     // Version 1 -> 2: the indexes and the new version land together, so an interrupted
-    // migration is redone. Version 2 -> 3 adds the sink cursors' family, which the open has
-    // created: no sink has a cursor yet, so each starts where SinkCursors' caller says.
+    // migration is redone. Version 2 -> 3 adds the sink cursors (meta `sink/` keys): none
+    // exists yet, so each sink starts where SinkCursors' caller says.
     rocksdb::WriteBatch batch;
     if (version < 2) CAAWATCH_RETURN_IF_ERROR(findings_.StageVersion2Indexes(&batch));
     batch.Put(db_->handle(Family::kMeta), kSchemaKey, std::to_string(kSchemaVersion));
