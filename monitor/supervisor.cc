@@ -142,9 +142,11 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
     return absl::InvalidArgumentError("the log list has no usable log");
   }
   // Before any log is tailed: a new sink's cursor is placed (and synced) at the last finding.
-  CAAWATCH_ASSIGN_OR_RETURN(parts->delivery,
-                            notify::Delivery::Create(config.notify, config.data_dir + "/notify",
-                                                     parts->pipeline->store(), clock, logger));
+  CAAWATCH_ASSIGN_OR_RETURN(
+      parts->delivery,
+      notify::Delivery::Create(
+          config.notify, config.data_dir + "/notify", parts->pipeline->store(), clock, logger,
+          [watches = parts->pipeline->watches()] { return watches->Current()->size(); }));
   if (parts->delivery->size() > 0) {
     logger->Log(LogLevel::kInfo, "notify",
                 absl::StrCat(parts->delivery->size(), " notification sinks"));

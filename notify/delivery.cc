@@ -17,7 +17,8 @@ namespace caawatch::notify {
 absl::StatusOr<std::unique_ptr<Delivery>> Delivery::Create(const NotifyConfig& config,
                                                            const std::string& files_root,
                                                            store::Store* store, const Clock* clock,
-                                                           const Logger* logger) {
+                                                           const Logger* logger,
+                                                           std::function<size_t()> names_watched) {
   auto delivery = std::unique_ptr<Delivery>(new Delivery());
   CAAWATCH_ASSIGN_OR_RETURN(delivery->sinks_, BuildSinks(config, files_root));
   if (delivery->sinks_.empty()) return delivery;
@@ -30,6 +31,8 @@ absl::StatusOr<std::unique_ptr<Delivery>> Delivery::Create(const NotifyConfig& c
   options.max_backoff = config.max_backoff;
   options.first_backoff = std::min(options.first_backoff, config.max_backoff);
   options.once_attempts = config.once_attempts;
+  options.heartbeat = config.heartbeat;
+  options.names_watched = std::move(names_watched);
   for (const Sink& sink : delivery->sinks_) {
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<SinkCourier> courier,
                               SinkCourier::Create(&sink, store, clock, logger, options));

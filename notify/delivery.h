@@ -4,6 +4,7 @@
 #ifndef CAAWATCH_NOTIFY_DELIVERY_H_
 #define CAAWATCH_NOTIFY_DELIVERY_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,9 +28,10 @@ class Delivery {
   // 0700) and their couriers, creating the cursors of new sinks (SinkCourier::Create) now:
   // call it before any log is tailed. kInvalidArgument for a sink that cannot be built; store
   // errors as such. `store`, `clock` and `logger` are borrowed.
+  // `names_watched` (may be null) counts the watched names for the heartbeat.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Delivery>> Create(
       const NotifyConfig& config, const std::string& files_root, store::Store* store,
-      const Clock* clock, const Logger* logger);
+      const Clock* clock, const Logger* logger, std::function<size_t()> names_watched = nullptr);
   ~Delivery();  // Stop().
   Delivery(const Delivery&) = delete;
   Delivery& operator=(const Delivery&) = delete;

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "notify/heartbeat.h"
 #include "notify/notification.h"
 
 namespace caawatch::notify {
@@ -33,9 +34,13 @@ class MailSink {
   // A notified `cancel` kills sendmail's group at once (kUnavailable).
   absl::Status Deliver(const Notification& n, absl::Time now,
                        const absl::Notification* cancel = nullptr) const;
+  // The heartbeat as a message (heartbeat.h); errors as Deliver.
+  absl::Status DeliverHeartbeat(const Heartbeat& h, absl::Time now,
+                                const absl::Notification* cancel = nullptr) const;
 
  private:
   explicit MailSink(MailSinkOptions options) : options_(std::move(options)) {}
+  absl::Status Send(std::string message, const absl::Notification* cancel) const;
   MailSinkOptions options_;
 };
 

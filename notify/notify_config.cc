@@ -124,6 +124,8 @@ absl::StatusOr<NotifyConfig> ParseNotifyConfig(absl::string_view json_text, Noti
       CAAWATCH_RETURN_IF_ERROR(ReadDuration(value, key, &config.poll_interval));
     } else if (key == "max_backoff") {
       CAAWATCH_RETURN_IF_ERROR(ReadDuration(value, key, &config.max_backoff));
+    } else if (key == "heartbeat") {
+      CAAWATCH_RETURN_IF_ERROR(ReadDuration(value, key, &config.heartbeat));
     } else if (key == "once_attempts") {
       if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 20) {
         return Bad(key, "an integer from 1 to 20");

@@ -48,6 +48,8 @@ struct NotifyConfig {
   // `run --once`: attempts per finding before a sink that keeps failing is left for the next
   // run (its cursor stays). `run` retries without end: the receiver may come back.
   int once_attempts = 4;
+  // Opt-in: every sink gets a summary this often (heartbeat.h); zero = none.
+  absl::Duration heartbeat = absl::ZeroDuration();
 };
 
 // Parses the `notify` object (`json_text`) over `defaults`: absent keys keep their value.

@@ -113,6 +113,17 @@ absl::Status Sink::Deliver(const Notification& n, absl::Time now,
   return std::get<WebhookSink>(impl_).Deliver(n, cancel);
 }
 
+absl::Status Sink::DeliverHeartbeat(const Heartbeat& h, absl::Time now,
+                                    const absl::Notification* cancel) const {
+  if (const auto* script = std::get_if<ScriptSink>(&impl_)) {
+    return script->DeliverHeartbeat(h, cancel);
+  }
+  if (const auto* mail = std::get_if<MailSink>(&impl_)) {
+    return mail->DeliverHeartbeat(h, now, cancel);
+  }
+  return std::get<WebhookSink>(impl_).DeliverHeartbeat(h, cancel);
+}
+
 absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig& config,
                                              const std::string& files_root) {
   std::vector<SinkConfig> configs = config.sinks;

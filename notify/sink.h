@@ -43,6 +43,9 @@ class Sink {
   // sooner). Errors as the sinks say (delivery_status.h tells which are worth a retry).
   absl::Status Deliver(const Notification& n, absl::Time now,
                        const absl::Notification* cancel = nullptr) const;
+  // The heartbeat, as this kind of sink shows it (heartbeat.h).
+  absl::Status DeliverHeartbeat(const Heartbeat& h, absl::Time now,
+                                const absl::Notification* cancel = nullptr) const;
 
  private:
   using Impl = std::variant<ScriptSink, MailSink, WebhookSink>;

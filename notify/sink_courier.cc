@@ -55,13 +55,63 @@ void SinkCourier::Run(const absl::Notification& stop) {
     if (!status.ok()) {
       logger_->Log(LogLevel::kWarning, "notify", absl::StrCat(sink_->id(), ": ", status.message()));
     }
+    MaybeHeartbeat(stop);
     clock_->WaitForNotification(stop, clock_->Now() + options_.poll_interval);
   }
 }
 
 absl::Status SinkCourier::CatchUp(const absl::Notification& stop) {
   CAAWATCH_ASSIGN_OR_RETURN(const uint64_t last, store_->findings().LastSeq());
-  return DeliverUpTo(last, std::max(1, options_.once_attempts), stop);
+  const absl::Status delivered = DeliverUpTo(last, std::max(1, options_.once_attempts), stop);
+  // `run --once` from cron: a heartbeat that fell due since the last run goes out with it.
+  if (delivered.ok()) MaybeHeartbeat(stop);
+  return delivered;
+}
+
+void SinkCourier::MaybeHeartbeat(const absl::Notification& stop) {
+  if (options_.heartbeat <= absl::ZeroDuration() || stop.HasBeenNotified()) return;
+  const absl::Time now = clock_->Now();
+  absl::StatusOr<uint64_t> last_seq = store_->findings().LastSeq();
+  if (!last_seq.ok()) return;
+  if (cursor_.last_heartbeat_ms() == 0) {
+    cursor_.set_last_heartbeat_ms(Millis(now));
+    cursor_.set_heartbeat_seq(*last_seq);
+    if (absl::Status s = SaveCursor(/*sync=*/false); !s.ok()) {
+      logger_->Log(LogLevel::kWarning, "notify", absl::StrCat(sink_->id(), ": ", s.message()));
+    }
+    return;
+  }
+  const absl::Time since = absl::FromUnixMillis(cursor_.last_heartbeat_ms());
+  if (now < since + options_.heartbeat || now < next_heartbeat_attempt_) return;
+  Heartbeat h;
+  h.at = now;
+  h.since = since;
+  h.names_watched = options_.names_watched ? options_.names_watched() : 0;
+  h.last_seq = *last_seq;
+  h.new_findings = *last_seq > cursor_.heartbeat_seq() ? *last_seq - cursor_.heartbeat_seq() : 0;
+  if (absl::StatusOr<std::vector<store::LogStateRecord>> logs = store_->logs().ListStates();
+      logs.ok()) {
+    h.logs = logs->size();
+    for (const store::LogStateRecord& log : *logs) {
+      if (log.tree_size() > 0 && log.position() >= log.tree_size()) ++h.logs_current;
+    }
+  }
+  const absl::Status status = sink_->DeliverHeartbeat(h, now, &stop);
+  if (!status.ok() && stop.HasBeenNotified()) return;
+  if (status.ok()) {
+    cursor_.set_last_heartbeat_ms(Millis(now));
+    cursor_.set_heartbeat_seq(h.last_seq);
+  } else {
+    logger_->Log(LogLevel::kWarning, "notify",
+                 absl::StrCat(sink_->id(), ": heartbeat: ", status.message()));
+    cursor_.set_last_error(
+        absl::StrCat("heartbeat: ", status.message().substr(0, kMaxStoredError)));
+    cursor_.set_last_error_ms(Millis(now));
+    next_heartbeat_attempt_ = now + std::min(options_.heartbeat, options_.max_backoff);
+  }
+  if (absl::Status s = SaveCursor(/*sync=*/false); !s.ok()) {
+    logger_->Log(LogLevel::kWarning, "notify", absl::StrCat(sink_->id(), ": ", s.message()));
+  }
 }
 
 absl::Status SinkCourier::DeliverUpTo(uint64_t until, int max_attempts,

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "absl/random/random.h"
@@ -28,6 +29,10 @@ struct CourierOptions {
   absl::Duration max_backoff = absl::Minutes(5);    // ...up to this; each wait is 50-100% of it.
   int once_attempts = 4;                            // CatchUp: attempts per finding.
   size_t page_size = 64;                            // Findings read from the store at once.
+  // Opt-in heartbeat (heartbeat.h): sent when this long has passed since the last one, between
+  // findings; zero = none. `names_watched` says how many names are watched (null: 0).
+  absl::Duration heartbeat = absl::ZeroDuration();
+  std::function<size_t()> names_watched;
 };
 
 class SinkCourier {
@@ -41,15 +46,17 @@ class SinkCourier {
                                                                            const Logger* logger,
                                                                            CourierOptions options);
 
-  // Delivers until `stop`: new findings within poll_interval; a failure that may pass (the
+  // Delivers until `stop`: new findings within poll_interval, and the heartbeat when due; a
+  // failure that may pass (the
   // receiver is down, a timeout) is retried without end, with backoff; one that cannot succeed
   // (delivery_status.h) is logged, counted in the cursor's given_up, and passed over. Store
   // errors are logged and the look repeated one poll_interval later.
   void Run(const absl::Notification& stop);
 
   // `run --once`: delivers every finding up to the store's last seq now, each with at most
-  // once_attempts attempts. OK when caught up; kUnavailable, with the last error, when a
-  // finding was left for the next run (the cursor stays before it); a store error as such.
+  // once_attempts attempts, then the heartbeat if one is due (one attempt). OK when caught up;
+  // kUnavailable, with the last error, when a finding was left for the next run (the cursor stays
+  // before it); a store error as such.
   [[nodiscard]] absl::Status CatchUp(const absl::Notification& stop);
 
   const Sink& sink() const { return *sink_; }
@@ -73,6 +80,10 @@ class SinkCourier {
                      const absl::Notification& stop);
   Notification NotificationFor(const store::FindingRecord& finding);
   absl::Duration Backoff(int failed_attempts);
+  // Sends the heartbeat when one is due. The first call only starts the clock of a sink that
+  // never had one: the first heartbeat comes one interval later. A failure is logged, kept in
+  // the cursor, and tried again after min(heartbeat, max_backoff).
+  void MaybeHeartbeat(const absl::Notification& stop);
   absl::Status SaveCursor(bool sync);
 
   const Sink* const sink_;
@@ -82,6 +93,7 @@ class SinkCourier {
   const CourierOptions options_;
   store::SinkCursorRecord cursor_;  // Only this courier's thread touches it.
   absl::BitGen jitter_;
+  absl::Time next_heartbeat_attempt_ = absl::InfinitePast();
 };
 
 }  // namespace caawatch::notify

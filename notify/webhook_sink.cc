@@ -112,21 +112,33 @@ absl::StatusOr<WebhookSink> WebhookSink::Create(WebhookSinkOptions options) {
 }
 
 absl::Status WebhookSink::Deliver(const Notification& n, const absl::Notification* cancel) const {
+  return Post(n.finding_json,
+              {absl::StrCat(kIdempotencyKeyHeader, ": ", IdempotencyKey(n)),
+               absl::StrCat("X-Caawatch-Event: ", EventName(EventOf(n.finding))),
+               absl::StrCat("X-Caawatch-Seq: ", n.finding.seq())},
+              n.test, cancel);
+}
+
+absl::Status WebhookSink::DeliverHeartbeat(const Heartbeat& heartbeat,
+                                           const absl::Notification* cancel) const {
+  return Post(HeartbeatJson(heartbeat),
+              {absl::StrCat(kIdempotencyKeyHeader, ": ", HeartbeatKey(heartbeat)),
+               "X-Caawatch-Event: heartbeat"},
+              /*test=*/false, cancel);
+}
+
+absl::Status WebhookSink::Post(const std::string& body, const std::vector<std::string>& headers_in,
+                               bool test, const absl::Notification* cancel) const {
   std::unique_ptr<CURL, EasyDeleter> h(curl_easy_init());
   if (h == nullptr) return absl::UnavailableError("curl_easy_init failed");
-  const std::string& body = n.finding_json;
   curl_slist* raw = nullptr;
   raw = curl_slist_append(raw, "Content-Type: application/json");
-  raw =
-      curl_slist_append(raw, absl::StrCat(kIdempotencyKeyHeader, ": ", IdempotencyKey(n)).c_str());
-  raw = curl_slist_append(
-      raw, absl::StrCat("X-Caawatch-Event: ", EventName(EventOf(n.finding))).c_str());
-  raw = curl_slist_append(raw, absl::StrCat("X-Caawatch-Seq: ", n.finding.seq()).c_str());
+  for (const std::string& header : headers_in) raw = curl_slist_append(raw, header.c_str());
   if (!options_.secret.empty()) {
     raw = curl_slist_append(
         raw, absl::StrCat(kSignatureHeader, ": ", WebhookSignature(options_.secret, body)).c_str());
   }
-  if (n.test) raw = curl_slist_append(raw, "X-Caawatch-Test: yes");
+  if (test) raw = curl_slist_append(raw, "X-Caawatch-Test: yes");
   raw = curl_slist_append(raw, "Expect:");  // No 100-continue round trip.
   std::unique_ptr<curl_slist, ListDeleter> headers(raw);
   std::unique_ptr<curl_slist, ListDeleter> resolve(

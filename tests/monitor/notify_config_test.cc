@@ -19,7 +19,7 @@ TEST(NotifyConfigTest, EverySinkAndKeyIsRead) {
         {"script": "/bin/hook", "watch": [".example.com", "shop.example.net"]}],
       "hooks_dir": "/etc/hooks.d", "sendmail": "/usr/bin/msmtp", "mail_from": "cw@example.com",
       "webhook_ca_file": "/ca.pem", "poll_interval": "2s", "max_backoff": "1m",
-      "once_attempts": 7}})",
+      "once_attempts": 7, "heartbeat": "24h"}})",
                                                            MonitorConfig{});
   ASSERT_TRUE(config.ok()) << config.status();
   const notify::NotifyConfig& n = config->notify;
@@ -40,6 +40,7 @@ TEST(NotifyConfigTest, EverySinkAndKeyIsRead) {
   EXPECT_EQ(n.poll_interval, absl::Seconds(2));
   EXPECT_EQ(n.max_backoff, absl::Minutes(1));
   EXPECT_EQ(n.once_attempts, 7);
+  EXPECT_EQ(n.heartbeat, absl::Hours(24));
 }
 
 TEST(NotifyConfigTest, ABadValueIsRefusedNamingItsKey) {
@@ -63,6 +64,7 @@ TEST(NotifyConfigTest, ABadValueIsRefusedNamingItsKey) {
       {R"({"sinks": [{"script": "/x", "colour": 1}]})", "sinks[0]: unknown key \"colour\""},
       {R"({"poll_interval": "soon"})", "poll_interval: want a positive"},
       {R"({"once_attempts": 0})", "once_attempts: want an integer from 1 to 20"},
+      {R"({"heartbeat": "-1h"})", "heartbeat: want a positive"},
       {R"({"sendmail": ""})", "sendmail: empty"},
       {R"([])", "notify: want an object"},
   };

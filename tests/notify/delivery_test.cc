@@ -5,7 +5,11 @@
 // its durable cursor.
 #include "notify/delivery.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <string>
@@ -62,9 +66,11 @@ class DeliveryTest : public StoreFixture {
     config.poll_interval = absl::Milliseconds(20);
     return config;
   }
-  std::unique_ptr<Delivery> Create(const NotifyConfig& config) {
+  std::unique_ptr<Delivery> Create(const NotifyConfig& config,
+                                   std::function<size_t()> names_watched = nullptr) {
     absl::StatusOr<std::unique_ptr<Delivery>> d =
-        Delivery::Create(config, dir_.string() + "/notify", store_.get(), &clock_, &logger_);
+        Delivery::Create(config, dir_.string() + "/notify", store_.get(), &clock_, &logger_,
+                         std::move(names_watched));
     EXPECT_TRUE(d.ok()) << d.status();
     return d.ok() ? *std::move(d) : nullptr;
   }
@@ -79,12 +85,19 @@ class DeliveryTest : public StoreFixture {
     std::string key;
     std::string answer;
   };
-  std::vector<Request> Requests() const {
-    std::vector<Request> out;
+  // Every request as the receiver logged it.
+  std::vector<nlohmann::json> RawRequests() const {
+    std::vector<nlohmann::json> out;
     std::ifstream in(log_);
     std::string line;
-    while (std::getline(in, line)) {
-      const nlohmann::json j = nlohmann::json::parse(line);
+    while (std::getline(in, line)) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+  // The requests of findings (heartbeats left out).
+  std::vector<Request> Requests() const {
+    std::vector<Request> out;
+    for (const nlohmann::json& j : RawRequests()) {
+      if (j["headers"]["x-caawatch-event"] == "heartbeat") continue;
       Request r;
       EXPECT_TRUE(absl::SimpleAtoi(j["headers"]["x-caawatch-seq"].get<std::string>(), &r.seq));
       r.key = j["headers"]["idempotency-key"];
@@ -209,6 +222,72 @@ TEST_F(DeliveryTest, ASinkGetsOnlyFindingsAtItsSeverityAndWatchItems) {
   EXPECT_TRUE(delivery->CatchUp(absl::Notification()).ok());
   EXPECT_EQ(DeliveredSeqs(), (std::set<uint64_t>{1, 3, 5}));
   EXPECT_EQ(Cursor().cursor_seq(), 6u);  // The passed-over findings are finished too.
+}
+
+TEST_F(DeliveryTest, AHeartbeatSummarisesWhatHappenedSinceTheLastOne) {
+  Start("");
+  NotifyConfig config = Config();
+  config.heartbeat = absl::Milliseconds(300);
+  Commit({Finding('a', "a.test")});
+  std::unique_ptr<Delivery> delivery = Create(config, [] { return size_t{42}; });
+  ASSERT_NE(delivery, nullptr);
+  delivery->Start();
+  // The heartbeat's clock starts at the sink's first look; the findings come after it.
+  for (int i = 0; i < 600 && Cursor().last_heartbeat_ms() == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  Commit({Finding('b', "b.test"), Finding('c', "c.test")});
+  std::vector<nlohmann::json> heartbeats;
+  for (int i = 0; i < 600 && heartbeats.empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    for (const nlohmann::json& r : RawRequests()) {
+      if (r["headers"]["x-caawatch-event"] == "heartbeat") heartbeats.push_back(r);
+    }
+  }
+  delivery->Stop();
+  ASSERT_FALSE(heartbeats.empty());
+  const nlohmann::json body = nlohmann::json::parse(heartbeats[0]["body"].get<std::string>());
+  EXPECT_EQ(body["event"], "heartbeat");
+  EXPECT_EQ(body["names_watched"], 42);
+  EXPECT_EQ(body["new_findings"], 2) << body;
+  EXPECT_EQ(body["last_seq"], 3);
+  EXPECT_EQ(body["logs"], 1);  // The fixture's log, at position 0 of no known tree: not current.
+  EXPECT_EQ(body["logs_current"], 0);
+  EXPECT_EQ(heartbeats[0]["headers"]["idempotency-key"].get<std::string>().rfind(
+                "caawatch-heartbeat-", 0),
+            0u);
+  EXPECT_EQ(DeliveredSeqs(), (std::set<uint64_t>{2, 3}));
+}
+
+TEST_F(DeliveryTest, AHookGetsTheHeartbeatAsEventHeartbeat) {
+  const std::string out = dir_.string() + "/heartbeat.env";
+  const std::string hook = dir_.string() + "/hook";
+  std::ofstream(hook) << "#!/bin/sh\n[ \"$EVENT\" = heartbeat ] && env > '" << out << "'\nexit 0\n";
+  ASSERT_EQ(::chmod(hook.c_str(), 0700), 0);
+  NotifyConfig config;
+  SinkConfig sink;
+  sink.kind = SinkKind::kScript;
+  sink.target = hook;
+  config.sinks.push_back(sink);
+  config.poll_interval = absl::Milliseconds(20);
+  config.heartbeat = absl::Milliseconds(200);
+  std::unique_ptr<Delivery> delivery = Create(config, [] { return size_t{7}; });
+  ASSERT_NE(delivery, nullptr);
+  delivery->Start();
+  std::string env;
+  for (int i = 0; i < 600 && env.find("CAAWATCH_LAST_SEQ=") == std::string::npos; ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    std::ifstream in(out);
+    env.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  delivery->Stop();
+  EXPECT_NE(env.find("EVENT=heartbeat\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("SUMMARY=caawatch heartbeat: 7 names watched, 0 of 0 logs current, 0 new "
+                     "findings since "),
+            std::string::npos)
+      << env;
+  EXPECT_NE(env.find("CAAWATCH_NAMES_WATCHED=7\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("CAAWATCH_NEW_FINDINGS=0\n"), std::string::npos) << env;
 }
 
 TEST_F(DeliveryTest, TwoSinksWithOneIdAreRefused) {
