@@ -91,7 +91,7 @@ class NotifyEndToEndTest : public testing::EndToEndFixture {
 };
 
 TEST_F(NotifyEndToEndTest, RepeatedSigkillWhileDeliveringLosesNoNotification) {
-  constexpr int kPlanted = 20;
+  constexpr int kPlanted = 30;
   std::unique_ptr<Subprocess> log = StartLog({.plants = ForbiddenPlants("--plant", "k", kPlanted)});
   StartReceiver("500,200,hang,500,200,429,200,500");
   const std::string script_log = dir() + "/script.log";
@@ -105,28 +105,30 @@ TEST_F(NotifyEndToEndTest, RepeatedSigkillWhileDeliveringLosesNoNotification) {
   const std::string config_file = WriteFile("config.json", config.dump());
   const std::vector<std::string> args = RunArgs({"--once", "--config", config_file});
 
+  // Each run is killed at a random moment after its sinks have started delivering (a run
+  // first tails the log and polls CAA, which takes longer on a busy machine): 0-600 ms after
+  // the first script run or webhook request it makes.
   std::mt19937_64 random(20261206);
   int kills = 0;
-  int mid_delivery = 0;  // Killed runs in which the sinks were delivering.
-  for (int attempt = 0; attempt < 40 && kills < 12; ++attempt) {
+  for (int attempt = 0; attempt < 60 && kills < 10; ++attempt) {
     const size_t before = LineCount(script_log) + LineCount(requests_);
     Subprocess run(args, dir());
-    absl::SleepFor(absl::Milliseconds(200 + random() % 1000));
+    for (int i = 0; i < 3000 && run.running(); ++i) {
+      if (LineCount(script_log) + LineCount(requests_) > before) break;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    absl::SleepFor(absl::Milliseconds(random() % 600));
     run.Signal(SIGKILL);
     const std::optional<int> code = run.Wait(absl::Seconds(30));
     ASSERT_TRUE(code.has_value());
-    if (*code == 0) break;  // Finished before the kill.
+    if (*code == 0) break;  // Finished before the kill: everything is delivered.
     ASSERT_EQ(*code, 128 + SIGKILL) << run.Stderr();
     ++kills;
-    const size_t after = LineCount(script_log) + LineCount(requests_);
-    if (after > before) ++mid_delivery;
   }
   const CommandResult last = testing::RunCommand(args, dir(), absl::Seconds(120));
   ASSERT_EQ(last.exit_code, 0) << last.err;
   EXPECT_GE(kills, 10);
   RecordProperty("kills", kills);
-  RecordProperty("kills_mid_delivery", mid_delivery);
-  EXPECT_GE(mid_delivery, 3);
 
   const std::set<uint64_t> seqs = FindingSeqs();
   ASSERT_EQ(seqs.size(), static_cast<size_t>(kPlanted));
