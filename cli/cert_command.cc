@@ -8,8 +8,8 @@
 #include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
-#include "cli/finding_json.h"
 #include "monitor/verdict_names.h"
+#include "proto/finding_json.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -102,7 +102,7 @@ int Cert(const CertOptions& options) {
     return Fail(absl::NotFoundError("the certificate's DER is not stored"));
   }
   if (ctx.json) {
-    std::puts(cli::FindingToJson(server::ToApiFinding(**finding)).c_str());
+    std::puts(api::FindingToJson(server::ToApiFinding(**finding)).c_str());
   } else {
     PrintHuman(**finding);
   }

@@ -9,6 +9,7 @@
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "cli/data_dir.h"
+#include "cli/notify_options.h"
 
 namespace caawatch::cli {
 namespace {
@@ -42,6 +43,7 @@ std::variant<CommandContext, int> Prepare(const CommonOptions& options) {
   context.json = options.json;
   monitor::MonitorConfig defaults;
   defaults.data_dir = DefaultDataDir();
+  defaults.notify.hooks_dir = DefaultHooksDir();
   if (options.config) {
     absl::StatusOr<std::string> text =
         ReadBoundedFile(*options.config, kMaxConfigFileBytes, "--config");

@@ -13,11 +13,11 @@
 #include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
-#include "cli/finding_json.h"
 #include "cli/log_selector.h"
 #include "cli/table.h"
 #include "cli/verdict_options.h"
 #include "monitor/verdict_names.h"
+#include "proto/finding_json.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -90,7 +90,7 @@ std::string VerdictCell(const v1::Finding& f) {
 void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json) {
   if (json) {
     for (const store::FindingRecord& f : findings) {
-      std::puts(cli::FindingToJson(server::ToApiFinding(f)).c_str());
+      std::puts(api::FindingToJson(server::ToApiFinding(f)).c_str());
     }
     return;
   }

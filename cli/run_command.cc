@@ -16,6 +16,7 @@
 #include "base/status_macros.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/notify_options.h"
 #include "cli/static_watches.h"
 #include "cli/watch_entry_warnings.h"
 #include "monitor/store_access.h"
@@ -42,6 +43,7 @@ struct RunOptions {
   std::optional<double> max_requests_per_second;
   std::string log_format = "text";
   bool verbose = false;
+  NotifyOptions notify;
 };
 
 // `run --once --fail-on`: the exit status when this run stored a finding of that severity or
@@ -84,6 +86,7 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
       ->type_name("text|json")
       ->check(CLI::IsMember({"text", "json"}).description(""));
   app->add_flag("--verbose", options->verbose, "log debug detail");
+  AddNotifyOptions(app, &options->notify);
 }
 
 // Flags override the configuration file, which overrides the defaults.
@@ -102,6 +105,7 @@ absl::Status ApplyFlags(const RunOptions& flags, monitor::MonitorConfig* config)
   }
   if (flags.watchlist) config->watchlist_file = *flags.watchlist;
   for (const std::string& w : flags.watch) config->watch.push_back(w);
+  ApplyNotifyOptions(flags.notify, config);
   if (!config->grpc_tokens_file.empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(
         const std::string text,

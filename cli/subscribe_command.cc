@@ -16,9 +16,9 @@
 #include "cli/alert_subscriber.h"
 #include "cli/commands.h"
 #include "cli/context.h"
-#include "cli/finding_json.h"
 #include "cli/verdict_options.h"
 #include "monitor/store_access.h"
+#include "proto/finding_json.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -93,7 +93,7 @@ int Subscribe(const SubscribeFlags& flags) {
   });
   const absl::Status status =
       (*subscriber)->Run(flags.after.value_or(0), [](const v1::Alert& alert) {
-        std::puts(cli::AlertToJson(alert).c_str());
+        std::puts(api::AlertToJson(alert).c_str());
         std::fflush(stdout);
       });
   done.store(true);

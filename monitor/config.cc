@@ -106,6 +106,13 @@ absl::Status Read(const Json& v, StartAt* out) {
   return absl::OkStatus();
 }
 
+// The `notify` object is notify/'s to read: its sinks and their filters.
+absl::Status Read(const Json& v, notify::NotifyConfig* out) {
+  if (!v.is_object()) return WrongType("an object");
+  CAAWATCH_ASSIGN_OR_RETURN(*out, notify::ParseNotifyConfig(v.dump(), *out));
+  return absl::OkStatus();
+}
+
 struct Field {
   const char* key;
   std::function<absl::Status(const Json&, MonitorConfig*)> read;
@@ -146,6 +153,7 @@ std::vector<Field> Fields() {
       MakeField("dns_tcp_fallback", &C::dns_tcp_fallback),
       MakeField("reevaluate_interval", &C::reevaluate_interval),
       MakeField("log_filter", &C::log_filter),
+      MakeField("notify", &C::notify),
   };
 }
 

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "notify/notify_config.h"
 #include "tail/start_at.h"
 
 namespace caawatch::monitor {
@@ -69,13 +70,16 @@ struct MonitorConfig {
   // Subscribe streams open at once; one more gets RESOURCE_EXHAUSTED. An idle stream holds a
   // few alerts and its connection (tests/e2e/idle_subscribers_test.cc measures the cost).
   uint32_t grpc_max_subscribers = 1024;
+  // Notification sinks and their delivery (SPEC §6; notify/notify_config.h says each key).
+  notify::NotifyConfig notify;
 };
 
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep
 // their value in `defaults`. kInvalidArgument, naming the key, for an unknown key (so a typo
 // is never silently ignored), a value of the wrong JSON type, an unparsable duration, a
 // non-positive duration or batch size, a negative request rate, a dns_retries outside 0-10, a
-// dns_timeout over 60s, a `watch` entry ParseWatchItem rejects, a data_dir set to "", or a TLS cert
+// dns_timeout over 60s, a `watch` entry ParseWatchItem rejects, a `notify` key ParseNotifyConfig
+// refuses (named as "notify: sinks[0].timeout"), a data_dir set to "", or a TLS cert
 // without its key (or the reverse); kInvalidArgument also if the text is not a JSON object.
 [[nodiscard]] absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text,
                                                         MonitorConfig defaults);

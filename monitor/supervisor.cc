@@ -29,6 +29,7 @@
 #include "judge/watch_source.h"
 #include "monitor/pipeline.h"
 #include "monitor/release_free_memory.h"
+#include "notify/delivery.h"
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
 #include "server/service.h"
@@ -84,6 +85,7 @@ class SupervisorParts {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<tail::LogListSource> log_list;
   std::vector<std::unique_ptr<tail::LogWorker>> workers;  // Built from the list at start.
+  std::unique_ptr<notify::Delivery> delivery;             // The notification sinks (SPEC §6).
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
   absl::Mutex poll_mu;
   bool watches_changed ABSL_GUARDED_BY(poll_mu) = false;
@@ -154,6 +156,16 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   logger->Log(LogLevel::kInfo, "loglist",
               absl::StrCat("using ", parts->log_list->description(), ": ", logs.size(), " logs, ",
                            parts->workers.size(), " tailed"));
+  // Before any log is tailed: a new sink's cursor is placed (and synced) at the last finding.
+  CAAWATCH_ASSIGN_OR_RETURN(
+      parts->delivery,
+      notify::Delivery::Create(
+          config.notify, config.data_dir + "/notify", parts->pipeline->store(), clock, logger,
+          [watches = parts->pipeline->watches()] { return watches->Current()->size(); }));
+  if (parts->delivery->size() > 0) {
+    logger->Log(LogLevel::kInfo, "notify",
+                absl::StrCat(parts->delivery->size(), " notification sinks"));
+  }
   return absl::WrapUnique(new Supervisor(std::move(parts)));
 }
 
@@ -329,6 +341,11 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
       query.after_seq = page.back().seq();
     }
   }
+  // SPEC §6: every sink catches up (or uses its retries) before `run --once` returns.
+  const absl::Status delivered = parts_->delivery->CatchUp(stop);
+  if (!delivered.ok()) {
+    parts_->logger->Log(LogLevel::kError, "notify", std::string(delivered.message()));
+  }
   absl::Status first_error;
   size_t failed = 0;
   for (const absl::Status& result : results) failed += result.ok() ? 0 : 1;
@@ -352,7 +369,7 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
                                                          " logs could not be processed; first: ",
                                                          first_error.message()));
   }
-  return absl::OkStatus();
+  return delivered;
 }
 
 std::string Supervisor::Blindness(const std::vector<const tail::LogWorker*>& workers) const {
@@ -489,6 +506,8 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   set_health("");  // Until the logs have had stale_after to answer.
   // The CA map may have been extended while caawatch was not running.
   ReevaluateUnknownIssuers();
+  // Each sink on its own thread, from its cursor: a sink that hangs holds up nothing else.
+  parts_->delivery->Start();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so
   // that a certificate logged after start is judged against CAA observed before its issuance.
   // The poll is concurrent and batched (a million names take about a minute, with progress
@@ -560,6 +579,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   }
   for (auto& [id, log] : running) log->thread.join();
   caa_poller.join();
+  parts_->delivery->Stop();
   // Calls in progress get two seconds on gRPC's own clock: a grace period of real time.
   server.server->Shutdown(
       gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(2, GPR_TIMESPAN)));

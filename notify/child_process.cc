@@ -144,6 +144,10 @@ absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
     }
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) break;
+    if (request.cancel != nullptr && request.cancel->HasBeenNotified()) {
+      result.cancelled = true;
+      break;
+    }
     struct pollfd fds[2];
     int nfds = 0;
     if (out_fd >= 0) fds[nfds++] = {out_fd, POLLIN, 0};
@@ -178,7 +182,7 @@ absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
     }
   }
   if (!exited) {
-    result.timed_out = true;
+    result.timed_out = !result.cancelled;
     ::kill(-pid, SIGKILL);
     ::waitpid(pid, &status, 0);
   }
@@ -209,6 +213,8 @@ std::string DescribeFailure(const ChildResult& result, absl::Duration timeout) {
   if (result.timed_out) {
     what =
         absl::StrCat("timed out after ", absl::FormatDuration(timeout), " (process group killed)");
+  } else if (result.cancelled) {
+    what = "stopped: caawatch is shutting down (process group killed)";
   } else if (result.signal != 0) {
     what = absl::StrCat("killed by signal ", result.signal);
   } else {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 
 namespace caawatch::notify {
@@ -24,10 +25,13 @@ struct ChildRequest {
   std::string stdin_data;  // Written to the child's stdin, then closed.
   absl::Duration timeout = absl::Seconds(30);
   size_t max_output_bytes = 4096;  // Of stdout and stderr together; the rest is read and dropped.
+  // When notified (the monitor stops), the group is killed as at the timeout, within ~20 ms.
+  const absl::Notification* cancel = nullptr;
 };
 
 struct ChildResult {
   bool timed_out = false;  // The group was killed (SIGKILL) at the timeout.
+  bool cancelled = false;  // The group was killed (SIGKILL) because `cancel` was notified.
   int exit_code = -1;      // When it exited; -1 when killed by a signal.
   int signal = 0;          // The signal that ended it, if any.
   std::string output;      // The first max_output_bytes of stdout + stderr.

@@ -8,6 +8,7 @@
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "notify/child_process.h"
+#include "notify/heartbeat.h"
 #include "notify/mail_message.h"
 
 namespace caawatch::notify {
@@ -36,23 +37,35 @@ absl::StatusOr<MailSink> MailSink::Create(MailSinkOptions options) {
   return MailSink(std::move(options));
 }
 
-absl::Status MailSink::Deliver(const Notification& n, absl::Time now) const {
+absl::Status MailSink::Deliver(const Notification& n, absl::Time now,
+                               const absl::Notification* cancel) const {
+  return Send(BuildMailMessage(n, MailHeaders{options_.to, options_.from, now, options_.host}),
+              cancel);
+}
+
+absl::Status MailSink::DeliverHeartbeat(const Heartbeat& h, absl::Time now,
+                                        const absl::Notification* cancel) const {
+  return Send(HeartbeatMail(h, MailHeaders{options_.to, options_.from, now, options_.host}),
+              cancel);
+}
+
+absl::Status MailSink::Send(std::string message, const absl::Notification* cancel) const {
   ChildRequest request;
+  request.cancel = cancel;
   request.path = options_.sendmail;
   // -i: a line with a single dot does not end the message; -t: recipients from To:.
   request.args = {"-i", "-t"};
-  request.stdin_data =
-      BuildMailMessage(n, MailHeaders{options_.to, options_.from, now, options_.host});
+  request.stdin_data = std::move(message);
   request.timeout = options_.timeout;
   CAAWATCH_ASSIGN_OR_RETURN(ChildResult result, RunChild(request));
   if (!result.timed_out && result.signal == 0 && result.exit_code == 0) return absl::OkStatus();
-  const std::string message = absl::StrCat("sendmail ", QuoteInput(options_.sendmail), " ",
-                                           DescribeFailure(result, options_.timeout));
-  if (result.timed_out) return absl::DeadlineExceededError(message);
+  const std::string error = absl::StrCat("sendmail ", QuoteInput(options_.sendmail), " ",
+                                         DescribeFailure(result, options_.timeout));
+  if (result.timed_out) return absl::DeadlineExceededError(error);
   if (result.exit_code == kExUsage || result.exit_code == kExDataErr) {
-    return absl::FailedPreconditionError(message);
+    return absl::FailedPreconditionError(error);
   }
-  return absl::UnavailableError(message);
+  return absl::UnavailableError(error);
 }
 
 }  // namespace caawatch::notify

@@ -8,7 +8,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "notify/heartbeat.h"
 #include "notify/notification.h"
 
 namespace caawatch::notify {
@@ -29,10 +31,16 @@ class MailSink {
   // Sends one message dated `now`. OK when sendmail exits 0; a non-zero exit or the timeout is
   // retryable (kUnavailable / kDeadlineExceeded) except EX_USAGE and EX_DATAERR (sendmail
   // refuses the message itself: kFailedPrecondition), with sendmail's output in the message.
-  absl::Status Deliver(const Notification& n, absl::Time now) const;
+  // A notified `cancel` kills sendmail's group at once (kUnavailable).
+  absl::Status Deliver(const Notification& n, absl::Time now,
+                       const absl::Notification* cancel = nullptr) const;
+  // The heartbeat as a message (heartbeat.h); errors as Deliver.
+  absl::Status DeliverHeartbeat(const Heartbeat& h, absl::Time now,
+                                const absl::Notification* cancel = nullptr) const;
 
  private:
   explicit MailSink(MailSinkOptions options) : options_(std::move(options)) {}
+  absl::Status Send(std::string message, const absl::Notification* cancel) const;
   MailSinkOptions options_;
 };
 

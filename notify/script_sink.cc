@@ -14,18 +14,30 @@
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "notify/child_process.h"
+#include "notify/heartbeat.h"
 #include "notify/hook_environment.h"
 
 namespace caawatch::notify {
 
-absl::Status ScriptSink::Deliver(const Notification& n) const {
+absl::Status ScriptSink::Deliver(const Notification& n, const absl::Notification* cancel) const {
   CAAWATCH_ASSIGN_OR_RETURN(HookEnvironment env, BuildHookEnvironment(n, options_.files_dir));
   CAAWATCH_RETURN_IF_ERROR(WriteHookFiles(env));
+  return Run(std::move(env.vars), cancel);
+}
+
+absl::Status ScriptSink::DeliverHeartbeat(const Heartbeat& h,
+                                          const absl::Notification* cancel) const {
+  return Run(HeartbeatEnvironment(h), cancel);
+}
+
+absl::Status ScriptSink::Run(std::vector<std::pair<std::string, std::string>> env,
+                             const absl::Notification* cancel) const {
   ChildRequest request;
   request.path = options_.path;
-  request.env = env.vars;
+  request.env = std::move(env);
   request.timeout = options_.timeout;
   request.max_output_bytes = options_.max_output_bytes;
+  request.cancel = cancel;
   CAAWATCH_ASSIGN_OR_RETURN(ChildResult result, RunChild(request));
   if (!result.timed_out && result.signal == 0 && result.exit_code == 0) return absl::OkStatus();
   const std::string message = absl::StrCat("script ", QuoteInput(options_.path), " ",

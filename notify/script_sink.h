@@ -4,11 +4,14 @@
 #define CAAWATCH_NOTIFY_SCRIPT_SINK_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "notify/heartbeat.h"
 #include "notify/notification.h"
 
 namespace caawatch::notify {
@@ -29,11 +32,17 @@ class ScriptSink {
   // kUnavailable / kDeadlineExceeded (retryable, delivery_status.h), with the script's output
   // (escaped, cut) in the message; a path that is not an executable file is
   // kFailedPrecondition.
-  absl::Status Deliver(const Notification& n) const;
+  // A notified `cancel` kills the script's group at once (kUnavailable: delivered again later).
+  absl::Status Deliver(const Notification& n, const absl::Notification* cancel = nullptr) const;
+  // The heartbeat (heartbeat.h's environment, no files); errors as Deliver.
+  absl::Status DeliverHeartbeat(const Heartbeat& h,
+                                const absl::Notification* cancel = nullptr) const;
 
   const std::string& path() const { return options_.path; }
 
  private:
+  absl::Status Run(std::vector<std::pair<std::string, std::string>> env,
+                   const absl::Notification* cancel) const;
   ScriptSinkOptions options_;
 };
 

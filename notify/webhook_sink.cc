@@ -49,6 +49,11 @@ bool IsLoopbackHost(const std::string& host) {
   return inet_pton(AF_INET6, bare.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
+// CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int AbortWhenCancelled(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const absl::Notification*>(cancel)->HasBeenNotified() ? 1 : 0;
+}
+
 size_t KeepSome(char* data, size_t size, size_t n, void* user) {
   auto* body = static_cast<std::string*>(user);
   const size_t bytes = size * n;
@@ -106,22 +111,34 @@ absl::StatusOr<WebhookSink> WebhookSink::Create(WebhookSinkOptions options) {
   return WebhookSink(std::move(options), std::move(display), std::move(resolve));
 }
 
-absl::Status WebhookSink::Deliver(const Notification& n) const {
+absl::Status WebhookSink::Deliver(const Notification& n, const absl::Notification* cancel) const {
+  return Post(n.finding_json,
+              {absl::StrCat(kIdempotencyKeyHeader, ": ", IdempotencyKey(n)),
+               absl::StrCat("X-Caawatch-Event: ", EventName(EventOf(n.finding))),
+               absl::StrCat("X-Caawatch-Seq: ", n.finding.seq())},
+              n.test, cancel);
+}
+
+absl::Status WebhookSink::DeliverHeartbeat(const Heartbeat& heartbeat,
+                                           const absl::Notification* cancel) const {
+  return Post(HeartbeatJson(heartbeat),
+              {absl::StrCat(kIdempotencyKeyHeader, ": ", HeartbeatKey(heartbeat)),
+               "X-Caawatch-Event: heartbeat"},
+              /*test=*/false, cancel);
+}
+
+absl::Status WebhookSink::Post(const std::string& body, const std::vector<std::string>& headers_in,
+                               bool test, const absl::Notification* cancel) const {
   std::unique_ptr<CURL, EasyDeleter> h(curl_easy_init());
   if (h == nullptr) return absl::UnavailableError("curl_easy_init failed");
-  const std::string& body = n.finding_json;
   curl_slist* raw = nullptr;
   raw = curl_slist_append(raw, "Content-Type: application/json");
-  raw =
-      curl_slist_append(raw, absl::StrCat(kIdempotencyKeyHeader, ": ", IdempotencyKey(n)).c_str());
-  raw = curl_slist_append(
-      raw, absl::StrCat("X-Caawatch-Event: ", EventName(EventOf(n.finding))).c_str());
-  raw = curl_slist_append(raw, absl::StrCat("X-Caawatch-Seq: ", n.finding.seq()).c_str());
+  for (const std::string& header : headers_in) raw = curl_slist_append(raw, header.c_str());
   if (!options_.secret.empty()) {
     raw = curl_slist_append(
         raw, absl::StrCat(kSignatureHeader, ": ", WebhookSignature(options_.secret, body)).c_str());
   }
-  if (n.test) raw = curl_slist_append(raw, "X-Caawatch-Test: yes");
+  if (test) raw = curl_slist_append(raw, "X-Caawatch-Test: yes");
   raw = curl_slist_append(raw, "Expect:");  // No 100-continue round trip.
   std::unique_ptr<curl_slist, ListDeleter> headers(raw);
   std::unique_ptr<curl_slist, ListDeleter> resolve(
@@ -144,6 +161,12 @@ absl::Status WebhookSink::Deliver(const Notification& n) const {
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
   if (resolve != nullptr) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve.get());
   if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (cancel != nullptr) {
+    // libcurl calls it about once a second while a request waits: a stop ends the request.
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &AbortWhenCancelled);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, const_cast<absl::Notification*>(cancel));
+  }
 
   const CURLcode rc = curl_easy_perform(c);
   if (rc == CURLE_OPERATION_TIMEDOUT) {

@@ -5,10 +5,13 @@
 #define CAAWATCH_NOTIFY_WEBHOOK_SINK_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "notify/heartbeat.h"
 #include "notify/notification.h"
 
 namespace caawatch::notify {
@@ -36,12 +39,21 @@ class WebhookSink {
   // Retryable (delivery_status.h): a connection failure, the timeout (kDeadlineExceeded), 5xx,
   // 408 and 429 (kUnavailable); not retryable: any other status (kFailedPrecondition). The
   // message quotes the first bytes of the answer, escaped, and the URL without its query.
-  absl::Status Deliver(const Notification& n) const;
+  // A notified `cancel` ends the request within ~1 s (kUnavailable: delivered again later).
+  absl::Status Deliver(const Notification& n, const absl::Notification* cancel = nullptr) const;
+  // POSTs HeartbeatJson with Idempotency-Key HeartbeatKey and X-Caawatch-Event: heartbeat (and
+  // the signature); errors as Deliver.
+  absl::Status DeliverHeartbeat(const Heartbeat& heartbeat,
+                                const absl::Notification* cancel = nullptr) const;
 
   // The URL as messages show it: scheme, host, port and path (no query: it may hold a token).
   const std::string& display_url() const { return display_url_; }
 
  private:
+  // One POST of `body` with Content-Type, `headers` ("Name: value"), the signature of `body`
+  // when there is a secret, and X-Caawatch-Test for a test.
+  absl::Status Post(const std::string& body, const std::vector<std::string>& headers, bool test,
+                    const absl::Notification* cancel) const;
   WebhookSink(WebhookSinkOptions options, std::string display_url, std::string resolve)
       : options_(std::move(options)),
         display_url_(std::move(display_url)),

@@ -18,7 +18,8 @@ Store::Store(std::unique_ptr<Database> db)
       findings_(db_.get(), &logs_),
       watches_(db_.get()),
       caa_history_(db_.get()),
-      caa_polls_(db_.get()) {}
+      caa_polls_(db_.get()),
+      sink_cursors_(db_.get()) {}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, OpenOptions options) {
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(dir, options));
@@ -51,11 +52,13 @@ absl::Status Store::LoadSchema() {
                                                         kSchemaVersion, " on start"));
     }
     // Version 1 -> 2: the indexes and the new version land together, so an interrupted
-    // migration is redone.
+    // migration is redone. Version 2 -> 3 adds the sink cursors (meta `sink/` keys): none
+    // exists yet, so each sink starts where SinkCursors' caller says.
     rocksdb::WriteBatch batch;
-    CAAWATCH_RETURN_IF_ERROR(findings_.StageVersion2Indexes(&batch));
+    if (version < 2) CAAWATCH_RETURN_IF_ERROR(findings_.StageVersion2Indexes(&batch));
     batch.Put(db_->handle(Family::kMeta), kSchemaKey, std::to_string(kSchemaVersion));
-    return db_->Write(&batch, /*sync=*/true, "migrate to schema version 2");
+    return db_->Write(&batch, /*sync=*/true,
+                      absl::StrCat("migrate to schema version ", kSchemaVersion));
   }
   if (!db_->read_only() && !found) {
     rocksdb::WriteBatch batch;

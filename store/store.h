@@ -17,11 +17,12 @@
 #include "store/findings.h"
 #include "store/logs.h"
 #include "store/open_options.h"
+#include "store/sink_cursors.h"
 #include "store/watches.h"
 
 namespace caawatch::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 class Store {
  public:
@@ -39,6 +40,7 @@ class Store {
   CaaHistory& caa_history() { return caa_history_; }
   Logs& logs() { return logs_; }
   CaaPolls& caa_polls() { return caa_polls_; }
+  SinkCursors& sink_cursors() { return sink_cursors_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db);
@@ -51,6 +53,7 @@ class Store {
   Watches watches_;
   CaaHistory caa_history_;
   CaaPolls caa_polls_;
+  SinkCursors sink_cursors_;
 };
 
 }  // namespace caawatch::store

@@ -1,4 +1,4 @@
-#include "cli/finding_json.h"
+#include "proto/finding_json.h"
 
 #include <iterator>
 #include <set>
@@ -8,10 +8,10 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
-#include "server/finding_convert.h"
+#include "proto/finding_convert.h"
 #include "store/verdict.h"
 
-namespace caawatch::cli {
+namespace caawatch::api {
 namespace {
 
 using nlohmann::json;
@@ -74,7 +74,7 @@ store::FindingRecord FullRecord() {
 }
 
 TEST(FindingConvertTest, ConvertsHashesTimesNamesAndEntryTypes) {
-  v1::Finding f = server::ToApiFinding(FullRecord());
+  v1::Finding f = ToApiFinding(FullRecord());
   EXPECT_EQ(f.seq(), 42u);
   EXPECT_EQ(f.verdict(), v1::LIKELY_FORBIDDEN);
   EXPECT_EQ(f.severity(), v1::WARNING);
@@ -98,52 +98,51 @@ TEST(FindingConvertTest, EveryVerdictAndSeverityHasItsOwnApiValueAndBack) {
   EXPECT_EQ(verdicts->value_count(), static_cast<int>(std::size(store::kAllVerdicts)) + 1);
   for (int i = 0; i < verdicts->value_count(); ++i) {
     const auto api = static_cast<v1::Verdict>(verdicts->value(i)->number());
-    absl::StatusOr<store::Verdict> v = server::FromApiVerdict(api);
+    absl::StatusOr<store::Verdict> v = api::FromApiVerdict(api);
     if (api == v1::VERDICT_UNSPECIFIED) {
       EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
       continue;
     }
     ASSERT_TRUE(v.ok()) << verdicts->value(i)->name();
-    EXPECT_EQ(server::ToApiVerdict(*v), api);
+    EXPECT_EQ(api::ToApiVerdict(*v), api);
     EXPECT_EQ(absl::AsciiStrToUpper(store::VerdictName(*v)), verdicts->value(i)->name());
   }
   const google::protobuf::EnumDescriptor* severities = v1::Severity_descriptor();
   EXPECT_EQ(severities->value_count(), static_cast<int>(std::size(store::kAllSeverities)) + 1);
   for (int i = 0; i < severities->value_count(); ++i) {
     const auto api = static_cast<v1::Severity>(severities->value(i)->number());
-    absl::StatusOr<store::Severity> s = server::FromApiSeverity(api);
+    absl::StatusOr<store::Severity> s = api::FromApiSeverity(api);
     if (api == v1::SEVERITY_UNSPECIFIED) {
       EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
       continue;
     }
     ASSERT_TRUE(s.ok()) << severities->value(i)->name();
-    EXPECT_EQ(server::ToApiSeverity(*s), api);
+    EXPECT_EQ(api::ToApiSeverity(*s), api);
     EXPECT_EQ(absl::AsciiStrToUpper(store::SeverityName(*s)), severities->value(i)->name());
   }
 }
 
 TEST(FindingConvertTest, VerdictNamesRoundTripAndRejectUnknownNames) {
   for (int v = v1::FORBIDDEN; v <= v1::MALFORMED_CERT; ++v) {
-    std::string name = server::VerdictName(static_cast<v1::Verdict>(v));
+    std::string name = api::VerdictName(static_cast<v1::Verdict>(v));
     ASSERT_FALSE(name.empty());
-    EXPECT_EQ(server::VerdictFromName(name).value(), v);
+    EXPECT_EQ(api::VerdictFromName(name).value(), v);
   }
-  EXPECT_EQ(server::VerdictName(v1::DNS_INDETERMINATE), "dns_indeterminate");
-  EXPECT_EQ(server::VerdictFromName("Forbidden").status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(server::VerdictName(v1::VERDICT_UNSPECIFIED), "");
-  EXPECT_EQ(server::SeverityName(v1::CRITICAL), "critical");
-  EXPECT_EQ(server::SeverityFromName("info").value(), v1::INFO);
+  EXPECT_EQ(api::VerdictName(v1::DNS_INDETERMINATE), "dns_indeterminate");
+  EXPECT_EQ(api::VerdictFromName("Forbidden").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(api::VerdictName(v1::VERDICT_UNSPECIFIED), "");
+  EXPECT_EQ(api::SeverityName(v1::CRITICAL), "critical");
+  EXPECT_EQ(api::SeverityFromName("info").value(), v1::INFO);
 }
 
 TEST(FindingConvertTest, UnknownStoredVerdictBecomesUnspecifiedInsteadOfFailing) {
   store::FindingRecord r;
   r.set_verdict("some_future_verdict");
-  EXPECT_EQ(server::ToApiFinding(r).verdict(), v1::VERDICT_UNSPECIFIED);
+  EXPECT_EQ(ToApiFinding(r).verdict(), v1::VERDICT_UNSPECIFIED);
 }
 
 TEST(FindingJsonTest, PinsEveryFieldName) {
-  json j = json::parse(FindingToJson(server::ToApiFinding(FullRecord())));
+  json j = json::parse(FindingToJson(ToApiFinding(FullRecord())));
   EXPECT_EQ(Keys(j), (std::set<std::string>{
                          "seq", "kind", "verdict", "severity", "names", "watched_names", "issuer",
                          "cert_sha256", "precert_sha256", "tbs_sha256", "not_before", "not_after",
@@ -187,7 +186,7 @@ TEST(FindingJsonTest, RetrospectiveVerdictIsAField) {
 }
 
 TEST(FindingJsonTest, IsOneLine) {
-  std::string line = FindingToJson(server::ToApiFinding(FullRecord()));
+  std::string line = FindingToJson(ToApiFinding(FullRecord()));
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
@@ -199,11 +198,11 @@ TEST(FindingJsonTest, AddsDecodeErrorAndEvidenceOnlyWhenSet) {
   r.set_severity("critical");
   r.set_evidence(R"({"sth_a":{"tree_size":10}})");
   r.set_decode_error("bad SAN extension");
-  json j = json::parse(FindingToJson(server::ToApiFinding(r)));
+  json j = json::parse(FindingToJson(ToApiFinding(r)));
   EXPECT_EQ(j["evidence"]["sth_a"]["tree_size"], 10);
   EXPECT_EQ(j["decode_error"], "bad SAN extension");
   EXPECT_EQ(j["verdict"], "log_misbehaviour");
-  EXPECT_FALSE(json::parse(FindingToJson(server::ToApiFinding(FullRecord()))).contains("evidence"));
+  EXPECT_FALSE(json::parse(FindingToJson(ToApiFinding(FullRecord()))).contains("evidence"));
 }
 
 // certspotter's malformed_cert event carries LEAF_HASH and PARSE_ERROR: the JSON does too, and
@@ -216,15 +215,14 @@ TEST(FindingJsonTest, MalformedCertificateShowsItsLeafHashAndParseError) {
   r.set_severity("warning");
   r.set_leaf_hash(std::string(32, '\xab'));
   r.set_decode_error("certificate: TBSCertificate: truncated");
-  json j = json::parse(FindingToJson(server::ToApiFinding(r)));
+  json j = json::parse(FindingToJson(ToApiFinding(r)));
   EXPECT_EQ(j["verdict"], "malformed_cert");
   std::string hex;
   for (int i = 0; i < 32; ++i) hex += "ab";
   EXPECT_EQ(j["leaf_hash"], hex);
   EXPECT_EQ(j["parse_error"], "certificate: TBSCertificate: truncated");
   EXPECT_TRUE(j["tbs_sha256"].is_null());
-  EXPECT_FALSE(
-      json::parse(FindingToJson(server::ToApiFinding(FullRecord()))).contains("leaf_hash"));
+  EXPECT_FALSE(json::parse(FindingToJson(ToApiFinding(FullRecord()))).contains("leaf_hash"));
 }
 
 TEST(FindingJsonTest, InvalidUtf8InCertificateNamesDoesNotThrow) {
@@ -236,7 +234,7 @@ TEST(FindingJsonTest, InvalidUtf8InCertificateNamesDoesNotThrow) {
 
 TEST(FindingJsonTest, ReevaluatedFindingShowsItsFirstSeqAndSupersededVerdicts) {
   store::FindingRecord r = FullRecord();
-  EXPECT_FALSE(json::parse(FindingToJson(server::ToApiFinding(r))).contains("history"));
+  EXPECT_FALSE(json::parse(FindingToJson(ToApiFinding(r))).contains("history"));
   r.set_first_seq(7);
   r.set_evaluated_ms(kMs + 5000);
   store::FindingRevisionRecord* old = r.add_history();
@@ -247,7 +245,7 @@ TEST(FindingJsonTest, ReevaluatedFindingShowsItsFirstSeqAndSupersededVerdicts) {
   old->set_evaluated_ms(kMs);
   old->set_superseded_ms(kMs + 5000);
   old->set_superseded_because("CA identifier map updated");
-  const json j = json::parse(FindingToJson(server::ToApiFinding(r)));
+  const json j = json::parse(FindingToJson(ToApiFinding(r)));
   EXPECT_EQ(j["seq"], 42);
   EXPECT_EQ(j["first_seq"], 7);
   EXPECT_EQ(j["evaluated_at"], "2025-11-28T16:00:05.000Z");
@@ -260,11 +258,11 @@ TEST(FindingJsonTest, ReevaluatedFindingShowsItsFirstSeqAndSupersededVerdicts) {
 }
 
 TEST(FindingJsonTest, AlertPrintsAsItsFindingWithTheAlertSeq) {
-  v1::Alert alert = server::ToApiAlert(FullRecord());
+  v1::Alert alert = api::ToApiAlert(FullRecord());
   json j = json::parse(AlertToJson(alert));
   EXPECT_EQ(j["seq"], 42);
   EXPECT_EQ(j["kind"], "certificate");
 }
 
 }  // namespace
-}  // namespace caawatch::cli
+}  // namespace caawatch::api

@@ -1,15 +1,16 @@
 // One-line JSON for findings and alerts, with exactly the field names of SPEC §4 (shared by
-// the CLI's --json output and `caawatch subscribe`). Verdicts and severities are lowercase SPEC
-// §2 names; an empty hash, time or name string is JSON null; never throws.
-#ifndef CAAWATCH_CLI_FINDING_JSON_H_
-#define CAAWATCH_CLI_FINDING_JSON_H_
+// the CLI's --json output, `caawatch subscribe` and notify/'s webhook body and hook file). Verdicts
+// and severities are lowercase SPEC §2 names; an empty hash, time or name string is JSON null;
+// never throws.
+#ifndef CAAWATCH_PROTO_FINDING_JSON_H_
+#define CAAWATCH_PROTO_FINDING_JSON_H_
 
 #include <string>
 
 #include "caawatch/v1/monitor.pb.h"
 #include "nlohmann/json.hpp"
 
-namespace caawatch::cli {
+namespace caawatch::api {
 
 // {seq, kind, verdict, severity, names, watched_names, issuer {dn, ca_owner, caa_identifiers,
 // spki_sha256}, cert_sha256, precert_sha256, tbs_sha256, not_before, not_after,
@@ -28,6 +29,6 @@ std::string FindingToJson(const caawatch::v1::Finding& finding);
 // An alert prints as its finding, with `seq` taken from the alert.
 std::string AlertToJson(const caawatch::v1::Alert& alert);
 
-}  // namespace caawatch::cli
+}  // namespace caawatch::api
 
-#endif  // CAAWATCH_CLI_FINDING_JSON_H_
+#endif  // CAAWATCH_PROTO_FINDING_JSON_H_

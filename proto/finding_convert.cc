@@ -1,4 +1,4 @@
-#include "server/finding_convert.h"
+#include "proto/finding_convert.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -7,7 +7,7 @@
 #include "base/status_macros.h"
 #include "base/time_text.h"
 
-namespace caawatch::server {
+namespace caawatch::api {
 namespace {
 
 std::string Hex(const std::string& bytes) {
@@ -227,4 +227,4 @@ v1::Alert ToApiAlert(const store::FindingRecord& record) {
   return alert;
 }
 
-}  // namespace caawatch::server
+}  // namespace caawatch::api

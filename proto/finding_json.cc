@@ -1,11 +1,11 @@
-#include "cli/finding_json.h"
+#include "proto/finding_json.h"
 
 #include <string>
 #include <vector>
 
-#include "server/finding_convert.h"
+#include "proto/finding_convert.h"
 
-namespace caawatch::cli {
+namespace caawatch::api {
 namespace {
 
 using nlohmann::json;
@@ -83,8 +83,8 @@ json CaaEvaluationJsonValue(const v1::CaaEvaluation& c) {
           {"dnssec", StringOrNull(c.dnssec())},
           {"basis", StringOrNull(c.basis())},
           {"reason", StringOrNull(c.reason())},
-          {"verdict", StringOrNull(server::VerdictName(c.verdict()))},
-          {"retrospective_verdict", StringOrNull(server::VerdictName(c.retrospective_verdict()))}};
+          {"verdict", StringOrNull(VerdictName(c.verdict()))},
+          {"retrospective_verdict", StringOrNull(VerdictName(c.retrospective_verdict()))}};
 }
 
 json FindingJsonValue(const v1::Finding& f) {
@@ -95,8 +95,8 @@ json FindingJsonValue(const v1::Finding& f) {
   json out = {
       {"seq", f.seq()},
       {"kind", f.kind()},
-      {"verdict", StringOrNull(server::VerdictName(f.verdict()))},
-      {"severity", StringOrNull(server::SeverityName(f.severity()))},
+      {"verdict", StringOrNull(VerdictName(f.verdict()))},
+      {"severity", StringOrNull(SeverityName(f.severity()))},
       {"names", StringArray(f.names())},
       {"watched_names", StringArray(f.watched_names())},
       {"issuer",
@@ -116,7 +116,7 @@ json FindingJsonValue(const v1::Finding& f) {
   };
   if (!f.decode_error().empty()) out["decode_error"] = f.decode_error();
   // certspotter's malformed_cert fields: the entry's leaf hash and what could not be parsed.
-  if (f.kind() == server::FindingKindName(server::FindingKind::kMalformedCert)) {
+  if (f.kind() == FindingKindName(FindingKind::kMalformedCert)) {
     out["leaf_hash"] = StringOrNull(f.leaf_hash());
     out["parse_error"] = StringOrNull(f.decode_error());
   }
@@ -131,8 +131,8 @@ json FindingJsonValue(const v1::Finding& f) {
     json history = json::array();
     for (const v1::FindingRevision& r : f.history()) {
       history.push_back({{"seq", r.seq()},
-                         {"verdict", StringOrNull(server::VerdictName(r.verdict()))},
-                         {"severity", StringOrNull(server::SeverityName(r.severity()))},
+                         {"verdict", StringOrNull(VerdictName(r.verdict()))},
+                         {"severity", StringOrNull(SeverityName(r.severity()))},
                          {"reason", StringOrNull(r.reason())},
                          {"evaluated_at", StringOrNull(r.evaluated_at())},
                          {"superseded_at", StringOrNull(r.superseded_at())},
@@ -154,4 +154,4 @@ std::string AlertToJson(const v1::Alert& alert) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace caawatch::cli
+}  // namespace caawatch::api

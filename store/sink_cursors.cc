@@ -1,0 +1,42 @@
+#include "store/sink_cursors.h"
+
+#include "base/status_macros.h"
+#include "store/scan.h"
+
+namespace caawatch::store {
+namespace {
+
+// In meta rather than a column family of their own: a few small records, and every family
+// costs a memtable of the write buffer budget that all of them share.
+constexpr char kPrefix[] = "sink/";
+
+std::string CursorKey(const std::string& sink_id) { return kPrefix + sink_id; }
+
+}  // namespace
+
+absl::StatusOr<std::optional<SinkCursorRecord>> SinkCursors::Get(const std::string& sink_id) {
+  return db_->GetRecord<SinkCursorRecord>(Family::kMeta, CursorKey(sink_id));
+}
+
+absl::Status SinkCursors::Put(const SinkCursorRecord& cursor, bool sync) {
+  if (cursor.sink_id().empty()) return absl::InvalidArgumentError("sink cursor without a sink");
+  CAAWATCH_RETURN_IF_ERROR(db_->CheckWritable());
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->handle(Family::kMeta), CursorKey(cursor.sink_id()), cursor.SerializeAsString());
+  return db_->Write(&batch, sync, "put sink cursor");
+}
+
+absl::StatusOr<std::vector<SinkCursorRecord>> SinkCursors::List() {
+  std::vector<SinkCursorRecord> out;
+  CAAWATCH_RETURN_IF_ERROR(
+      Scan(*db_, Family::kMeta, KeyRange::Prefix(kPrefix), {},
+           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
+             CAAWATCH_ASSIGN_OR_RETURN(SinkCursorRecord r,
+                                       ParseRecord<SinkCursorRecord>(value, "sink cursor"));
+             out.push_back(std::move(r));
+             return ScanStep::kNext;
+           }));
+  return out;
+}
+
+}  // namespace caawatch::store
