@@ -177,11 +177,11 @@ TEST(FindingJsonTest, RetrospectiveVerdictIsAField) {
   store::FindingRecord r = FullRecord();
   r.mutable_caa(0)->set_verdict("no_data");
   r.mutable_caa(0)->set_retrospective_verdict("forbidden");
-  EXPECT_EQ(server::ToApiFinding(r).caa(0).retrospective_verdict(), v1::FORBIDDEN);
-  EXPECT_EQ(json::parse(FindingToJson(server::ToApiFinding(r)))["caa"][0]["retrospective_verdict"],
+  EXPECT_EQ(ToApiFinding(r).caa(0).retrospective_verdict(), v1::FORBIDDEN);
+  EXPECT_EQ(json::parse(FindingToJson(ToApiFinding(r)))["caa"][0]["retrospective_verdict"],
             "forbidden");
   r.mutable_caa(0)->set_retrospective_verdict("indeterminate");
-  EXPECT_EQ(json::parse(FindingToJson(server::ToApiFinding(r)))["caa"][0]["retrospective_verdict"],
+  EXPECT_EQ(json::parse(FindingToJson(ToApiFinding(r)))["caa"][0]["retrospective_verdict"],
             "dns_indeterminate");
 }
 
