@@ -50,7 +50,11 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
       error = records.status();
       return out;
     }
-    for (const store::CaaObservationRecord& r : *records) out.push_back(FromObservationRecord(r));
+    for (const store::CaaObservationRecord& r : *records) {
+      // A followed zone's RRsets at an owner, not lookup answers (judge/zone_history.h).
+      if (r.basis() == "zone") continue;
+      out.push_back(FromObservationRecord(r));
+    }
     return out;
   });
   CAAWATCH_RETURN_IF_ERROR(error);

@@ -16,7 +16,8 @@ namespace {
 bool SameAnswer(const CaaObservationRecord& a, const CaaObservationRecord& b) {
   if (a.outcome() != b.outcome() || a.rcode() != b.rcode() || a.dnssec() != b.dnssec() ||
       a.ttl() != b.ttl() || a.records_size() != b.records_size() ||
-      a.cname_chain_size() != b.cname_chain_size()) {
+      a.cname_chain_size() != b.cname_chain_size() || a.basis() != b.basis() ||
+      a.dname_target() != b.dname_target()) {
     return false;
   }
   for (int i = 0; i < a.records_size(); ++i) {
