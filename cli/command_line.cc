@@ -100,7 +100,7 @@ int ParseAndRun(int argc, char** argv) {
       AddRunCommand(&app),     AddFindingsCommand(&app), AddHistoryCommand(&app),
       AddCertCommand(&app),    AddInspectCommand(&app),  AddCaaCommand(&app),
       AddWatchCommand(&app),   AddStatusCommand(&app),   AddSubscribeCommand(&app),
-      AddIssuersCommand(&app),
+      AddIssuersCommand(&app), AddZonesCommand(&app),
   };
   WrapFooters(&app);
   // After the subcommands: each would inherit it.

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
+#include "monitor/zones_config.h"
 #include "nlohmann/json.hpp"
 #include "watch/watchlist.h"
 
@@ -106,6 +107,10 @@ absl::Status Read(const Json& v, StartAt* out) {
   return absl::OkStatus();
 }
 
+absl::Status Read(const Json& v, std::vector<FollowedZoneConfig>* out) {
+  return ReadFollowedZones(v, out);
+}
+
 struct Field {
   const char* key;
   std::function<absl::Status(const Json&, MonitorConfig*)> read;
@@ -146,6 +151,8 @@ std::vector<Field> Fields() {
       MakeField("dns_tcp_fallback", &C::dns_tcp_fallback),
       MakeField("reevaluate_interval", &C::reevaluate_interval),
       MakeField("log_filter", &C::log_filter),
+      MakeField("zones", &C::zones),
+      MakeField("notify_listen", &C::notify_listen),
   };
 }
 

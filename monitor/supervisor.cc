@@ -23,6 +23,7 @@
 #include "ctlog/pem.h"
 #include "judge/caa_check.h"
 #include "judge/caa_poll.h"
+#include "judge/notify_listener.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
 #include "monitor/pipeline.h"
@@ -244,6 +245,8 @@ void Supervisor::PollCaa() {
 }
 
 absl::Status Supervisor::RunOnce(const absl::Notification& stop) {
+  // Followed zones: one refresh, so that the entries read are judged against the zones now.
+  parts_->pipeline->zones()->RefreshDue();
   // Alongside the logs, not before them (see the header); joined before anything returns.
   absl::Status polled;
   std::thread poller([&] {
@@ -367,6 +370,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   service_options.static_watches = &parts_->pipeline->watches()->static_list();
   service_options.on_watch_changed = [this] { return WatchesChanged(); };
   service_options.max_subscribers = parts_->config.grpc_max_subscribers;
+  service_options.zones = parts_->pipeline->zones();
   service_options.on_streams_freed = [] { ReleaseFreeMemory(); };
   server::MonitorService service(std::move(service_options));
   server::GrpcServerOptions grpc_options;
@@ -386,6 +390,20 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   // that a certificate logged after start is judged against CAA observed before its issuance.
   // The poll is concurrent and batched (a million names take about a minute, with progress
   // logged); a stop ends the wait.
+  // Followed zones (issue 18): transferred before the first log batch too, then followed on
+  // their SOA timers and on NOTIFY.
+  judge::ZoneFollowers* zones = parts_->pipeline->zones();
+  std::unique_ptr<judge::NotifyListener> notify_listener;
+  if (!zones->empty()) {
+    zones->RefreshDue();
+    CAAWATCH_ASSIGN_OR_RETURN(
+        notify_listener,
+        judge::NotifyListener::Start(parts_->config.notify_listen, zones, parts_->logger));
+    parts_->logger->Log(LogLevel::kInfo, "zones",
+                        absl::StrCat("following ", zones->zones().size(),
+                                     " zones; NOTIFY listener on ", notify_listener->address()));
+    zones->Start();
+  }
   std::thread caa_poller([this] { PollCaa(); });
   while (!initial_poll_done_.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
          !stop.HasBeenNotified()) {
@@ -434,6 +452,8 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   }
   for (auto& [id, log] : running) log->thread.join();
   caa_poller.join();
+  notify_listener.reset();
+  zones->Stop();
   // Calls in progress get two seconds on gRPC's own clock: a grace period of real time.
   server.server->Shutdown(
       gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(2, GPR_TIMESPAN)));
