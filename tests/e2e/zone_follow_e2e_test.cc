@@ -116,6 +116,23 @@ TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfACha
             << absl::FormatDuration(absl::Now() - changed) << " (including log polling)\n";
   log->Signal(SIGUSR1);  // c2.flip.owned.test, issued after the change.
 
+  // `caawatch zones status` asks the running monitor.
+  const CommandResult zones =
+      Cli({"zones", "status", "--json", "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)});
+  ASSERT_EQ(zones.exit_code, 0) << zones.err;
+  const std::vector<nlohmann::json> zone_lines = JsonLines(zones.out);
+  ASSERT_EQ(zone_lines.size(), 1u) << zones.out;
+  EXPECT_EQ(zone_lines[0]["zone"], "owned.test");
+  EXPECT_EQ(zone_lines[0]["serial"], 2);
+  EXPECT_NE(zone_lines[0]["last_notify"], "");
+  EXPECT_NE(zone_lines[0]["last_transfer"], "");
+  EXPECT_EQ(zone_lines[0]["last_error"], "");
+  EXPECT_EQ(zone_lines[0]["incremental_transfers"], 1);
+  const CommandResult table =
+      Cli({"zones", "status", "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_TRUE(absl::StrContains(table.out, "owned.test")) << table.out;
+
   const absl::Time deadline = absl::Now() + absl::Seconds(60);
   std::vector<nlohmann::json> findings;
   while (absl::Now() < deadline) {
@@ -144,6 +161,21 @@ TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfACha
   std::optional<int> code = monitor.Wait(absl::Seconds(30));
   ASSERT_TRUE(code.has_value());
   EXPECT_EQ(*code, 0) << monitor.Stderr();
+}
+
+// The flags for the common case are checked as the configuration key is, before anything
+// starts.
+TEST_F(ZoneFollowEndToEndTest, FollowZoneFlagsAreChecked) {
+  const CommandResult no_primary =
+      testing::RunCommand(RunArgs({"--once", "--follow-zone", "owned.test"}), dir());
+  EXPECT_NE(no_primary.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(no_primary.err, "--follow-zone")) << no_primary.err;
+  const CommandResult bad_key =
+      testing::RunCommand(RunArgs({"--once", "--follow-zone", "owned.test@127.0.0.1",
+                                   "--follow-zone-key", absl::StrCat("k:", dir(), "/missing.key")}),
+                          dir());
+  EXPECT_NE(bad_key.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(bad_key.err, "missing.key")) << bad_key.err;
 }
 
 }  // namespace
