@@ -153,6 +153,8 @@ std::vector<Field> Fields() {
       MakeField("log_filter", &C::log_filter),
       MakeField("zones", &C::zones),
       MakeField("notify_listen", &C::notify_listen),
+      MakeField("discovered_name_expiry", &C::discovered_name_expiry),
+      MakeField("max_discovered_names", &C::max_discovered_names),
   };
 }
 

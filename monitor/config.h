@@ -88,6 +88,11 @@ struct MonitorConfig {
   // (only bound when `zones` is not empty).
   std::vector<FollowedZoneConfig> zones;
   std::string notify_listen = "127.0.0.1:8053";
+  // Subtree discovery: every name seen in a certificate under a watched subtree is polled with
+  // the watched names until it has not been seen in a certificate for this long (at most
+  // max_discovered_names names, the most recent first).
+  absl::Duration discovered_name_expiry = absl::Hours(24 * 30);
+  uint32_t max_discovered_names = 100000;
 };
 
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep

@@ -23,6 +23,7 @@
 #include "ctlog/pem.h"
 #include "judge/caa_check.h"
 #include "judge/caa_poll.h"
+#include "judge/discovered_names.h"
 #include "judge/notify_listener.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
@@ -167,9 +168,27 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
                         absl::FormatTime(absl::RFC3339_sec, stats.oldest_skipped + interval,
                                          absl::UTCTimeZone())));
   }
+  absl::Time oldest_skipped = stats.oldest_skipped;
+  if (already_observed == nullptr) {
+    // Subtree discovery (issue 18): the names recent certificates under watched subtrees
+    // showed, polled like the watched ones (the ledger skips those answered recently).
+    judge::DiscoveryOptions discovery;
+    discovery.expiry = parts_->config.discovered_name_expiry;
+    discovery.max_names = parts_->config.max_discovered_names;
+    CAAWATCH_ASSIGN_OR_RETURN(const watch::Watchlist discovered,
+                              judge::DiscoveredNames(parts_->pipeline->store(), *watchlist,
+                                                     parts_->clock->Now(), discovery));
+    if (discovered.size() > 0) {
+      CAAWATCH_ASSIGN_OR_RETURN(
+          const judge::CaaPollStats found,
+          judge::PollWatchlistCaa(discovered, watchlist.get(), parts_->pipeline->observer(),
+                                  parts_->logger, options));
+      oldest_skipped = std::min(oldest_skipped, found.oldest_skipped);
+    }
+  }
   // The skipped names are due one interval after their last answer.
   const absl::Time now = parts_->clock->Now();
-  return std::min(now, stats.oldest_skipped) + interval - now;
+  return std::min(now, oldest_skipped) + interval - now;
 }
 
 absl::Status Supervisor::WatchesChanged() {

@@ -37,6 +37,20 @@ TEST(ZonesConfigTest, AZoneIsReadAndNormalised) {
   EXPECT_TRUE(Parse("{}")->zones.empty());
 }
 
+TEST(ZonesConfigTest, SubtreeDiscoveryKeys) {
+  EXPECT_EQ(Parse("{}")->discovered_name_expiry, absl::Hours(720));
+  EXPECT_EQ(Parse("{}")->max_discovered_names, 100000u);
+  absl::StatusOr<MonitorConfig> c =
+      Parse(R"({"discovered_name_expiry": "48h", "max_discovered_names": 10})");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->discovered_name_expiry, absl::Hours(48));
+  EXPECT_EQ(c->max_discovered_names, 10u);
+  EXPECT_THAT(Parse(R"({"discovered_name_expiry": "0s"})").status().message(),
+              HasSubstr("discovered_name_expiry"));
+  EXPECT_THAT(Parse(R"({"max_discovered_names": -1})").status().message(),
+              HasSubstr("max_discovered_names"));
+}
+
 TEST(ZonesConfigTest, MistakesAreRefusedNamingTheKey) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"zones": {}})", "config: zones"},
