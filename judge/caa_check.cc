@@ -44,6 +44,15 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
   caa::IssuanceFacts facts{name.str(), issuers, at, at};
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
     std::vector<caa::Observation> out;
+    if (zone_history_ != nullptr && zone_history_->ZoneOf(q)) {
+      absl::StatusOr<std::vector<ZoneObservation>> zone = zone_history_->History(q);
+      if (!zone.ok()) {
+        error = zone.status();
+        return out;
+      }
+      for (ZoneObservation& z : *zone) out.push_back(std::move(z.observation));
+      return out;
+    }
     absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
         store_->caa_history().Observations(q, absl::InfinitePast(), absl::InfiniteFuture());
     if (!records.ok()) {

@@ -78,6 +78,7 @@ TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfACha
   std::unique_ptr<v1::Monitor::Stub> stub = ConnectMonitor(grpc_port, monitor);
   ASSERT_NE(stub, nullptr);
   ASSERT_TRUE(AwaitLog(monitor, "following 1 zones")) << monitor.Stderr();
+  const absl::Time following = absl::Now();
   grpc::ClientContext context;
   context.set_deadline(In(120));
   auto reader = stub->Subscribe(&context, v1::SubscribeRequest());
@@ -156,6 +157,18 @@ TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfACha
     if (o["query_name"] == "flip.owned.test") serials.insert(o["zone_serial"].get<uint32_t>());
   }
   EXPECT_EQ(serials.size(), 2u) << after.dump();
+
+  // `caawatch caa check --at` judges a name nobody looked up by the zone's records too.
+  const auto check_at = [&](absl::Time at) {
+    return Cli({"caa", "check", "x.flip.owned.test", "--issuer", "letsencrypt.org", "--at",
+                absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone()), "--config",
+                config, "--json"});
+  };
+  const CommandResult before_change = check_at(following + (changed - following) / 2);
+  EXPECT_EQ(before_change.exit_code, 1) << before_change.out << before_change.err;
+  EXPECT_TRUE(absl::StrContains(before_change.out, "\"forbidden\"")) << before_change.out;
+  const CommandResult after_change = check_at(absl::Now());
+  EXPECT_EQ(after_change.exit_code, 0) << after_change.out << after_change.err;
 
   monitor.Signal(SIGTERM);
   std::optional<int> code = monitor.Wait(absl::Seconds(30));
