@@ -166,10 +166,18 @@ absl::Status ZoneFollower::Refresh() {
     absl::MutexLock lock(&mu_);
     ++status_.full_transfers;
   }
+  // Signatures expire and keys roll without any RRset changing: where they are checked, every
+  // owner is checked again after a full transfer and at most once per refresh interval (an
+  // unchanged result only extends its record).
+  const bool recheck = !settings_.ds.empty() && (full || now - last_full_check_ >= refresh_);
+  if (recheck) {
+    for (const caa::RrsetChange& r : copy_->Rrsets()) owners.push_back(r.owner);
+  }
   if (absl::Status s = RecordOwners(std::move(owners), now); !s.ok()) {
     Fail(s, now);
     return s;
   }
+  if (recheck) last_full_check_ = now;
   absl::MutexLock lock(&mu_);
   status_.serial = copy_->serial();
   status_.last_transfer = now;

@@ -95,6 +95,7 @@ class ZoneFollower {
   std::unique_ptr<caa::FollowedZone> copy_;  // Refresh's thread only.
   absl::Duration refresh_ = absl::Minutes(5);
   absl::Duration retry_ = absl::Minutes(1);
+  absl::Time last_full_check_ = absl::InfinitePast();  // Of every owner's signatures.
 
   mutable absl::Mutex mu_;
   ZoneFollowStatus status_ ABSL_GUARDED_BY(mu_);

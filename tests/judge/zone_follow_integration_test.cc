@@ -371,7 +371,7 @@ TEST(ZoneFollowSignedTest, ATamperedSignedCaaRrsetIsRecordedBogus) {
         .signing = fakes::ZoneSigning::kBrokenCaaSignature,
         .transfer_key = kKey},
        {.origin = "signed.test",
-        .records = "@ CAA 0 issue \"letsencrypt.org\"\n",
+        .records = "@ CAA 0 issue \"letsencrypt.org\"\nsub CAA 0 issue \"pki.goog\"\n",
         .signing = fakes::ZoneSigning::kSigned,
         .transfer_key = kKey}});
   ASSERT_TRUE(knot.ok()) << knot.status();
@@ -402,6 +402,27 @@ TEST(ZoneFollowSignedTest, ATamperedSignedCaaRrsetIsRecordedBogus) {
   ASSERT_EQ(good.size(), 1u);
   EXPECT_EQ(good[0].outcome(), "noerror");
   EXPECT_EQ(good[0].dnssec(), "secure");
+
+  // Signatures expire without the zone changing: a refresh after their expiry (an IXFR that
+  // finds the zone up to date) records the RRsets bogus.
+  {
+    FakeClock later(absl::Now());
+    FollowedZoneSettings s;
+    s.zone = "signed.test";
+    s.primaries = {(*knot)->address()};
+    s.tsig = caa::TsigKey{"signed-key", "hmac-sha256",
+                          "c2lnbmVkIHpvbmUga2V5IG9mIHRoZSB0ZXN0IHN1aXRlIQ=="};
+    s.ds = *caa::ParseDsRecords(anchors.str(), "signed.test");
+    ZoneFollower follower(s, store->get(), &later, kMaxGap, {});
+    ASSERT_TRUE(follower.Refresh().ok());
+    later.Advance(absl::Hours(24 * 400));
+    ASSERT_TRUE(follower.Refresh().ok());
+    EXPECT_EQ(follower.status().incremental_transfers, 0u);  // Nothing changed in the zone.
+    std::vector<store::CaaObservationRecord> expired = ZoneRecords(store->get(), "sub.signed.test");
+    ASSERT_FALSE(expired.empty());
+    EXPECT_EQ(expired.back().dnssec(), "bogus") << expired.back().error();
+    EXPECT_EQ(expired.back().outcome(), "bogus");
+  }
 
   // Not believed: the answer for a name there is a failure, never the tampered policy.
   ZoneHistory history(store->get(), {"tampered.test", "signed.test"}, kMaxGap);
