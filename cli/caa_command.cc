@@ -62,7 +62,7 @@ int Check(const CheckOptions& options) {
   }
   const std::optional<absl::Time> at = TimeOption(options.at);
   absl::StatusOr<std::unique_ptr<monitor::CaaCheckSession>> session =
-      at ? monitor::CaaCheckSession::AgainstHistory(ctx.config.data_dir)
+      at ? monitor::CaaCheckSession::AgainstHistory(ctx.config)
          : monitor::CaaCheckSession::Live(ctx.config);
   // A store that cannot be opened is no usage error; a resolver that cannot be made is.
   if (!session.ok()) return Fail(session.status(), at ? 1 : 2);

@@ -146,7 +146,7 @@ int ParseAndRun(int argc, char** argv) {
       AddRunCommand(&app),     AddFindingsCommand(&app), AddHistoryCommand(&app),
       AddCertCommand(&app),    AddInspectCommand(&app),  AddCaaCommand(&app),
       AddWatchCommand(&app),   AddStatusCommand(&app),   AddSubscribeCommand(&app),
-      AddIssuersCommand(&app), AddNotifyCommand(&app),
+      AddIssuersCommand(&app), AddNotifyCommand(&app), AddZonesCommand(&app),
   };
   WrapFooters(&app);
   AddEverywhere(&app, version);

@@ -27,6 +27,7 @@ Command AddStatusCommand(CLI::App* app);
 Command AddSubscribeCommand(CLI::App* app);
 Command AddIssuersCommand(CLI::App* app);
 Command AddNotifyCommand(CLI::App* app);
+Command AddZonesCommand(CLI::App* app);
 
 // For a command with subcommands of its own (caa check|history, ...): runs the one parsed.
 std::function<int()> RunParsed(std::vector<Command> commands);

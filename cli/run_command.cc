@@ -21,6 +21,8 @@
 #include "cli/watch_entry_warnings.h"
 #include "monitor/store_access.h"
 #include "monitor/supervisor.h"
+#include "monitor/zones_config.h"
+#include "nlohmann/json.hpp"
 #include "watch/watchlist.h"
 
 namespace caawatch::cli {
@@ -44,6 +46,9 @@ struct RunOptions {
   std::string log_format = "text";
   bool verbose = false;
   NotifyOptions notify;
+  std::vector<std::string> follow_zones;  // "ZONE@PRIMARY[@PRIMARY...]" (issue 18).
+  std::optional<std::string> follow_zone_key;
+  std::optional<std::string> notify_listen;
 };
 
 // `run --once --fail-on`: the exit status when this run stored a finding of that severity or
@@ -87,6 +92,45 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
       ->check(CLI::IsMember({"text", "json"}).description(""));
   app->add_flag("--verbose", options->verbose, "log debug detail");
   AddNotifyOptions(app, &options->notify);
+  AddRepeatable(
+      app, "--follow-zone", &options->follow_zones, "ZONE@PRIMARY",
+      "follow ZONE by transfers from PRIMARY (IP[:PORT]; more with @), as config `zones`");
+  app->add_option("--follow-zone-key", options->follow_zone_key,
+                  "TSIG key of the --follow-zone zones: its name and the file of its base64 "
+                  "secret (hmac-sha256)")
+      ->type_name("NAME:FILE");
+  app->add_option("--notify-listen", options->notify_listen,
+                  "where followed zones' primaries send NOTIFY (default 127.0.0.1:8053)")
+      ->type_name("ADDR");
+}
+
+// --follow-zone and --follow-zone-key as entries of the config's `zones`, checked the same way.
+absl::Status ApplyZoneFlags(const RunOptions& flags, monitor::MonitorConfig* config) {
+  if (flags.notify_listen) config->notify_listen = *flags.notify_listen;
+  if (flags.follow_zones.empty()) {
+    if (flags.follow_zone_key)
+      return absl::InvalidArgumentError("--follow-zone-key: no --follow-zone");
+    return absl::OkStatus();
+  }
+  nlohmann::json zones = nlohmann::json::array();
+  for (const std::string& spec : flags.follow_zones) {
+    std::vector<std::string> parts = absl::StrSplit(spec, '@');
+    nlohmann::json z = {{"zone", parts[0]}};
+    z["primaries"] = std::vector<std::string>(parts.begin() + 1, parts.end());
+    if (flags.follow_zone_key) {
+      const size_t colon = flags.follow_zone_key->find(':');
+      if (colon == std::string::npos) {
+        return absl::InvalidArgumentError("--follow-zone-key: want NAME:FILE");
+      }
+      z["tsig_key_name"] = flags.follow_zone_key->substr(0, colon);
+      z["tsig_secret_file"] = flags.follow_zone_key->substr(colon + 1);
+    }
+    zones.push_back(std::move(z));
+  }
+  std::vector<monitor::FollowedZoneConfig> parsed;
+  CAAWATCH_RETURN_IF_ERROR(Annotate(monitor::ReadFollowedZones(zones, &parsed), "--follow-zone"));
+  config->zones.insert(config->zones.end(), parsed.begin(), parsed.end());
+  return absl::OkStatus();
 }
 
 // Flags override the configuration file, which overrides the defaults.
@@ -103,6 +147,7 @@ absl::Status ApplyFlags(const RunOptions& flags, monitor::MonitorConfig* config)
     if (!start.ok()) return Annotate(start.status(), "--start-at");
     config->start_at = *start;
   }
+  CAAWATCH_RETURN_IF_ERROR(ApplyZoneFlags(flags, config));
   if (flags.watchlist) config->watchlist_file = *flags.watchlist;
   for (const std::string& w : flags.watch) config->watch.push_back(w);
   ApplyNotifyOptions(flags.notify, config);

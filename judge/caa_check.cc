@@ -44,13 +44,26 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
   caa::IssuanceFacts facts{name.str(), issuers, at, at};
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
     std::vector<caa::Observation> out;
+    if (zone_history_ != nullptr && zone_history_->ZoneOf(q)) {
+      absl::StatusOr<std::vector<ZoneObservation>> zone = zone_history_->History(q);
+      if (!zone.ok()) {
+        error = zone.status();
+        return out;
+      }
+      for (ZoneObservation& z : *zone) out.push_back(std::move(z.observation));
+      return out;
+    }
     absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
         history_->Observations(q, absl::InfinitePast(), absl::InfiniteFuture());
     if (!records.ok()) {
       error = records.status();
       return out;
     }
-    for (const store::CaaObservationRecord& r : *records) out.push_back(FromObservationRecord(r));
+    for (const store::CaaObservationRecord& r : *records) {
+      // A followed zone's RRsets at an owner, not lookup answers (judge/zone_history.h).
+      if (r.basis() == "zone") continue;
+      out.push_back(FromObservationRecord(r));
+    }
     return out;
   });
   CAAWATCH_RETURN_IF_ERROR(error);

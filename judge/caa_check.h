@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "caa/caa_answer.h"
 #include "caa/resolver.h"
+#include "judge/zone_history.h"
 #include "names/domain_name.h"
 #include "store/caa_history.h"
 #include "store/verdict.h"
@@ -50,6 +51,9 @@ class CaaChecker {
   [[nodiscard]] absl::StatusOr<CaaCheckResult> CheckNames(
       const std::vector<std::string>& names, const std::vector<std::string>& issuers,
       std::optional<absl::Time> at, const std::function<bool()>& out_of_time = {});
+  // Checks at a time judge names in followed zones against the zones' records (issue 18), as
+  // IssuanceEvaluator::FollowZones. Borrowed.
+  void FollowZones(const ZoneHistory* zones) { zone_history_ = zones; }
 
  private:
   absl::StatusOr<NameCheck> CheckLive(const names::DomainName& name,
@@ -59,6 +63,7 @@ class CaaChecker {
 
   caa::CaaResolver* const resolver_;
   store::CaaHistory* const history_;
+  const ZoneHistory* zone_history_ = nullptr;
 };
 
 }  // namespace caawatch::judge

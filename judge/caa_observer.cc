@@ -206,7 +206,11 @@ absl::StatusOr<std::vector<caa::Observation>> CaaObserver::History(const std::st
       history_->Observations(query_name, absl::InfinitePast(), absl::InfiniteFuture()));
   std::vector<caa::Observation> out;
   out.reserve(records.size());
-  for (const store::CaaObservationRecord& r : records) out.push_back(FromObservationRecord(r));
+  for (const store::CaaObservationRecord& r : records) {
+    // A followed zone's RRsets at an owner, not lookup answers (judge/zone_history.h).
+    if (r.basis() == "zone") continue;
+    out.push_back(FromObservationRecord(r));
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "judge/issuance_evaluator.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -88,7 +89,17 @@ std::vector<WatchHit> IssuanceEvaluator::FindHits(const watch::Watchlist& watchl
 absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
     const std::string& name, const std::vector<std::string>& identifiers, const Timing& timing) {
   std::map<std::string, std::vector<caa::Observation>> histories;
+  // Followed zones: (query name, first seen) of each reconstructed stretch -> its zone state.
+  std::map<std::pair<std::string, int64_t>, std::pair<std::string, uint32_t>> from_zone;
   for (const std::string& q : caa::SearchNames(name)) {
+    if (zone_history_ != nullptr && zone_history_->ZoneOf(q)) {
+      CAAWATCH_ASSIGN_OR_RETURN(std::vector<ZoneObservation> zone, zone_history_->History(q));
+      for (ZoneObservation& z : zone) {
+        from_zone[{q, Ms(z.observation.first_seen)}] = {z.zone, z.serial};
+        histories[q].push_back(std::move(z.observation));
+      }
+      continue;
+    }
     CAAWATCH_ASSIGN_OR_RETURN(histories[q], observer_->History(q));
   }
   caa::IssuanceFacts facts;
@@ -112,18 +123,29 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
   r.set_window_start_ms(Ms(eval.window_start));
   r.set_window_end_ms(Ms(eval.window_end));
   std::string dnssec = "indeterminate";
+  size_t zone_based = 0;
   for (const caa::Observation& o : eval.used) {
     store::CaaObservationRecord* obs = r.add_observations();
     *obs = ToObservationRecord(o.answer);
     obs->set_first_seen_ms(Ms(o.first_seen));
     obs->set_last_seen_ms(Ms(o.last_seen));
     obs->clear_raw_answer();  // Evidence stays in the CAA history; keep findings small.
+    if (auto z = from_zone.find({o.answer.qname, Ms(o.first_seen)}); z != from_zone.end()) {
+      obs->set_basis("zone");
+      obs->set_zone(z->second.first);
+      obs->set_zone_serial(z->second.second);
+      ++zone_based;
+    }
     if (o.answer.qname == eval.decisive.relevant.relevant_name || eval.used.size() == 1) {
       dnssec = DnssecName(o.answer.dnssec);
     }
   }
   r.set_dnssec(dnssec);
-  r.set_basis(eval.basis);
+  // Every state consulted came from a followed zone: the states are records, not estimates.
+  r.set_basis(eval.verdict != caa::IssuanceVerdict::kNoData && zone_based > 0 &&
+                      zone_based == eval.used.size()
+                  ? "zone"
+                  : eval.basis);
   r.set_reason(eval.reason);
   if (eval.verdict == caa::IssuanceVerdict::kNoData && eval.retrospective) {
     r.set_retrospective_verdict(store::RetrospectiveVerdictName(ToVerdict(*eval.retrospective)));

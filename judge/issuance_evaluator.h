@@ -19,6 +19,7 @@
 #include "ctlog/log_types.h"
 #include "judge/caa_observer.h"
 #include "judge/issuer_source.h"
+#include "judge/zone_history.h"
 #include "store/records.pb.h"
 #include "watch/watchlist.h"
 
@@ -77,6 +78,10 @@ class IssuanceEvaluator {
 
   // The CA-map search facts a stored finding kept about its issuer.
   static caa::IssuerFacts IssuerFactsOf(const store::IssuerRecord& issuer);
+  // Judges names in followed zones against the zones' records (issue 18) instead of the
+  // lookups' history; their evidence then says basis "zone" with the serials. Borrowed; set
+  // before the first evaluation.
+  void FollowZones(const ZoneHistory* zones) { zone_history_ = zones; }
   const IssuerSource& issuers() const { return *issuers_; }
 
  private:
@@ -98,6 +103,7 @@ class IssuanceEvaluator {
   const IssuerSource* issuers_;
   CaaObserver* const observer_;
   const caa::WindowOptions window_options_;
+  const ZoneHistory* zone_history_ = nullptr;
 };
 
 }  // namespace caawatch::judge

@@ -33,10 +33,25 @@ absl::StatusOr<std::unique_ptr<CaaCheckSession>> CaaCheckSession::AgainstHistory
   return session;
 }
 
+absl::StatusOr<std::unique_ptr<CaaCheckSession>> CaaCheckSession::AgainstHistory(
+    const MonitorConfig& config) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<CaaCheckSession> session,
+                            AgainstHistory(config.data_dir));
+  std::vector<std::string> zones;
+  for (const FollowedZoneConfig& z : config.zones) zones.push_back(z.zone);
+  if (!zones.empty()) {
+    // The followers' max_gap (Pipeline): two missed polls make a gap.
+    session->zones_ = std::make_unique<judge::ZoneHistory>(
+        session->store_.get(), std::move(zones), 2 * config.caa_poll_interval + absl::Minutes(5));
+  }
+  return session;
+}
+
 absl::StatusOr<judge::CaaCheckResult> CaaCheckSession::Check(
     const std::vector<std::string>& names, const std::vector<std::string>& issuers,
     std::optional<absl::Time> at) {
   judge::CaaChecker checker(resolver_.get(), store_ ? &store_->caa_history() : nullptr);
+  if (zones_ != nullptr) checker.FollowZones(zones_.get());
   return checker.CheckNames(names, issuers, at);
 }
 

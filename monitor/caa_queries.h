@@ -16,6 +16,7 @@
 #include "caa/issuance_window.h"
 #include "caa/unbound_resolver.h"
 #include "judge/caa_check.h"
+#include "judge/zone_history.h"
 #include "monitor/config.h"
 #include "store/store.h"
 
@@ -33,6 +34,10 @@ class CaaCheckSession {
   // Checks at a past time against the store in `data_dir`, opened read-only.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<CaaCheckSession>> AgainstHistory(
       const std::string& data_dir);
+  // The same in config.data_dir, and names in the followed zones of config.zones are judged
+  // against the zones' records (issue 18), as `run` judges them.
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<CaaCheckSession>> AgainstHistory(
+      const MonitorConfig& config);
 
   // judge::CaaChecker::CheckNames; `at` must be set for a session AgainstHistory.
   [[nodiscard]] absl::StatusOr<judge::CaaCheckResult> Check(const std::vector<std::string>& names,
@@ -44,6 +49,7 @@ class CaaCheckSession {
   RealClock clock_;
   std::unique_ptr<caa::UnboundResolver> resolver_;
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<judge::ZoneHistory> zones_;  // AgainstHistory(config) only.
 };
 
 // The names the RFC 8659 search for `name` consults, most specific first (parents up to the

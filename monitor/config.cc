@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
+#include "monitor/zones_config.h"
 #include "nlohmann/json.hpp"
 #include "watch/watchlist.h"
 
@@ -113,6 +114,10 @@ absl::Status Read(const Json& v, notify::NotifyConfig* out) {
   return absl::OkStatus();
 }
 
+absl::Status Read(const Json& v, std::vector<FollowedZoneConfig>* out) {
+  return ReadFollowedZones(v, out);
+}
+
 struct Field {
   const char* key;
   std::function<absl::Status(const Json&, MonitorConfig*)> read;
@@ -154,6 +159,10 @@ std::vector<Field> Fields() {
       MakeField("reevaluate_interval", &C::reevaluate_interval),
       MakeField("log_filter", &C::log_filter),
       MakeField("notify", &C::notify),
+      MakeField("zones", &C::zones),
+      MakeField("notify_listen", &C::notify_listen),
+      MakeField("discovered_name_expiry", &C::discovered_name_expiry),
+      MakeField("max_discovered_names", &C::max_discovered_names),
   };
 }
 

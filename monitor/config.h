@@ -20,6 +20,21 @@ namespace caawatch::monitor {
 using tail::ParseStartAt;
 using tail::StartAt;
 
+// A zone caawatch follows as a secondary (issue 18), one object of the `zones` key:
+// {"zone": "example.com", "primaries": ["192.0.2.1:53"], "tsig_key_name": "xfr.example.com",
+//  "tsig_algorithm": "hmac-sha256", "tsig_secret_file": "/etc/caawatch/xfr.key",
+//  "ds_file": "/etc/caawatch/example.com.ds"}. Only zone and primaries are required; the TSIG
+// keys go together; the secret file holds the base64 secret; the DS file holds the zone's DS
+// records in zone-file text, and makes caawatch check the zone's signatures.
+struct FollowedZoneConfig {
+  std::string zone;                    // Lowercase, no final dot once parsed.
+  std::vector<std::string> primaries;  // "IPv4[:PORT]" or "[IPv6][:PORT]"; the port defaults to 53.
+  std::string tsig_key_name;
+  std::string tsig_algorithm = "hmac-sha256";
+  std::string tsig_secret_file;
+  std::string ds_file;
+};
+
 // JSON keys are the field names. Defaults are those of `caawatch run` with no config file.
 struct MonitorConfig {
   // State directory (RocksDB). No default here: cli/ passes
@@ -72,6 +87,15 @@ struct MonitorConfig {
   uint32_t grpc_max_subscribers = 1024;
   // Notification sinks and their delivery (SPEC §6; notify/notify_config.h says each key).
   notify::NotifyConfig notify;
+  // Zones followed by transfers (issue 18), and the UDP address their primaries' NOTIFYs go to
+  // (only bound when `zones` is not empty).
+  std::vector<FollowedZoneConfig> zones;
+  std::string notify_listen = "127.0.0.1:8053";
+  // Subtree discovery: every name seen in a certificate under a watched subtree is polled with
+  // the watched names until it has not been seen in a certificate for this long (at most
+  // max_discovered_names names, the most recent first).
+  absl::Duration discovered_name_expiry = absl::Hours(24 * 30);
+  uint32_t max_discovered_names = 100000;
 };
 
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep

@@ -11,7 +11,9 @@
 #include "caa/issuer_store.h"
 #include "caa/unbound_resolver.h"
 #include "ctlog/http_fetcher.h"
+#include "judge/zone_cross_check.h"
 #include "monitor/caa_queries.h"
+#include "monitor/zones_config.h"
 
 namespace caawatch::monitor {
 
@@ -42,8 +44,25 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
   observer_options.on_new_observation = [self](const judge::NewObservation& n) {
     if (self->reevaluator_ != nullptr) self->reevaluator_->Note(n);
   };
-  p->observer_ = std::make_unique<judge::CaaObserver>(p->resolver_.get(), &p->store_->caa_history(),
-                                                      clock, observer_options);
+  const auto note_zone_change = observer_options.on_new_observation;
+  // A new lookup answer for a name in a followed zone is checked against the zone (issue 18).
+  observer_options.on_new_observation = [self, note_zone_change](const judge::NewObservation& n) {
+    note_zone_change(n);
+    if (self->zone_history_ == nullptr || !self->zone_history_->ZoneOf(n.query_name)) return;
+    absl::StatusOr<std::optional<std::string>> differs =
+        judge::CrossCheckLookup(*self->zone_history_, self->store_.get(), n.query_name);
+    if (!differs.ok()) {
+      self->logger_->Log(LogLevel::kWarning, "zones",
+                         absl::StrCat("cross-check: ", differs.status().message()));
+    } else if (differs->has_value()) {
+      self->logger_->Log(LogLevel::kWarning, "zones",
+                         absl::StrCat("a lookup disagrees with the followed zone (is the world "
+                                      "served another zone than caawatch?): ",
+                                      **differs));
+    }
+  };
+  p->observer_ = std::make_unique<judge::CaaObserver>(p->resolver_.get(), &p->store_->caa_history(), clock,
+                                                      observer_options);
   p->evaluator_ = std::make_unique<judge::IssuanceEvaluator>(p->issuers_.get(), p->observer_.get());
   p->watches_ =
       std::make_unique<judge::WatchSource>(std::move(static_watches), &p->store_->watches());
@@ -57,6 +76,17 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
   reevaluator_deps.clock = clock;
   reevaluator_deps.logger = logger;
   p->reevaluator_ = std::make_unique<judge::Reevaluator>(reevaluator_deps);
+
+  // Followed zones (issue 18): their records judge the names in them.
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<judge::FollowedZoneSettings> zones,
+                            FollowedZoneSettingsOf(config.zones));
+  std::vector<std::string> zone_names;
+  for (const judge::FollowedZoneSettings& z : zones) zone_names.push_back(z.zone);
+  p->zone_history_ =
+      std::make_unique<judge::ZoneHistory>(p->store_.get(), zone_names, observer_options.max_gap);
+  if (!zone_names.empty()) p->evaluator_->FollowZones(p->zone_history_.get());
+  p->zones_ = std::make_unique<judge::ZoneFollowers>(
+      std::move(zones), p->store_.get(), clock, logger, observer_options.max_gap, note_zone_change);
   return p;
 }
 

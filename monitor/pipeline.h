@@ -20,6 +20,8 @@
 #include "judge/issuer_source.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
+#include "judge/zone_followers.h"
+#include "judge/zone_history.h"
 #include "monitor/config.h"
 #include "store/store.h"
 #include "tail/log_worker.h"
@@ -73,6 +75,8 @@ class Pipeline {
   judge::WatchSource* watches() const { return watches_.get(); }
   judge::Reevaluator* reevaluator() const { return reevaluator_.get(); }
   judge::AlertHub* alerts() { return &alerts_; }
+  // The followed zones (config `zones`; empty without): the Supervisor refreshes and runs them.
+  judge::ZoneFollowers* zones() const { return zones_.get(); }
 
  private:
   Pipeline(const MonitorConfig& config, const Clock* clock, const Logger* logger);
@@ -89,6 +93,9 @@ class Pipeline {
   std::unique_ptr<judge::WatchSource> watches_;
   judge::AlertHub alerts_;
   std::unique_ptr<judge::Reevaluator> reevaluator_;  // Told of each new observation.
+  // Last: their thread tells the re-evaluator of zone changes until it is stopped here.
+  std::unique_ptr<judge::ZoneHistory> zone_history_;
+  std::unique_ptr<judge::ZoneFollowers> zones_;
 };
 
 }  // namespace caawatch::monitor

@@ -25,6 +25,8 @@
 #include "ctlog/pem.h"
 #include "judge/caa_check.h"
 #include "judge/caa_poll.h"
+#include "judge/discovered_names.h"
+#include "judge/notify_listener.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
 #include "monitor/pipeline.h"
@@ -207,9 +209,27 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
                         absl::FormatTime(absl::RFC3339_sec, stats.oldest_skipped + interval,
                                          absl::UTCTimeZone())));
   }
+  absl::Time oldest_skipped = stats.oldest_skipped;
+  if (already_observed == nullptr) {
+    // Subtree discovery (issue 18): the names recent certificates under watched subtrees
+    // showed, polled like the watched ones (the ledger skips those answered recently).
+    judge::DiscoveryOptions discovery;
+    discovery.expiry = parts_->config.discovered_name_expiry;
+    discovery.max_names = parts_->config.max_discovered_names;
+    CAAWATCH_ASSIGN_OR_RETURN(const watch::Watchlist discovered,
+                              judge::DiscoveredNames(parts_->pipeline->store(), *watchlist,
+                                                     parts_->clock->Now(), discovery));
+    if (discovered.size() > 0) {
+      CAAWATCH_ASSIGN_OR_RETURN(
+          const judge::CaaPollStats found,
+          judge::PollWatchlistCaa(discovered, watchlist.get(), parts_->pipeline->observer(),
+                                  parts_->logger, options));
+      oldest_skipped = std::min(oldest_skipped, found.oldest_skipped);
+    }
+  }
   // The skipped names are due one interval after their last answer.
   const absl::Time now = parts_->clock->Now();
-  return std::min(now, stats.oldest_skipped) + interval - now;
+  return std::min(now, oldest_skipped) + interval - now;
 }
 
 absl::Status Supervisor::WatchesChanged() {
@@ -291,6 +311,8 @@ void Supervisor::PollCaa() {
 absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary* summary) {
   store::Store& store = *parts_->pipeline->store();
   CAAWATCH_ASSIGN_OR_RETURN(const uint64_t seq_before, store.findings().LastSeq());
+  // Followed zones: one refresh, so that the entries read are judged against the zones now.
+  parts_->pipeline->zones()->RefreshDue();
   // Alongside the logs, not before them (see the header); joined before anything returns.
   absl::Status polled;
   std::thread poller([&] {
@@ -463,6 +485,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   service_options.static_watches = &parts_->pipeline->watches()->static_list();
   service_options.on_watch_changed = [this] { return WatchesChanged(); };
   service_options.max_subscribers = parts_->config.grpc_max_subscribers;
+  service_options.zones = parts_->pipeline->zones();
   service_options.on_streams_freed = [] { ReleaseFreeMemory(); };
   server::MonitorService service(std::move(service_options));
   server::GrpcServerOptions grpc_options;
@@ -512,6 +535,20 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   // that a certificate logged after start is judged against CAA observed before its issuance.
   // The poll is concurrent and batched (a million names take about a minute, with progress
   // logged); a stop ends the wait.
+  // Followed zones (issue 18): transferred before the first log batch too, then followed on
+  // their SOA timers and on NOTIFY.
+  judge::ZoneFollowers* zones = parts_->pipeline->zones();
+  std::unique_ptr<judge::NotifyListener> notify_listener;
+  if (!zones->empty()) {
+    zones->RefreshDue();
+    CAAWATCH_ASSIGN_OR_RETURN(
+        notify_listener,
+        judge::NotifyListener::Start(parts_->config.notify_listen, zones, parts_->logger));
+    parts_->logger->Log(LogLevel::kInfo, "zones",
+                        absl::StrCat("following ", zones->zones().size(),
+                                     " zones; NOTIFY listener on ", notify_listener->address()));
+    zones->Start();
+  }
   std::thread caa_poller([this] { PollCaa(); });
   while (!initial_poll_done_.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
          !stop.HasBeenNotified()) {
@@ -580,6 +617,8 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   for (auto& [id, log] : running) log->thread.join();
   caa_poller.join();
   parts_->delivery->Stop();
+  notify_listener.reset();
+  zones->Stop();
   // Calls in progress get two seconds on gRPC's own clock: a grace period of real time.
   server.server->Shutdown(
       gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_seconds(2, GPR_TIMESPAN)));

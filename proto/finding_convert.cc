@@ -54,6 +54,9 @@ void FillObservation(const store::CaaObservationRecord& in, v1::CaaObservation* 
   out->set_ttl(in.ttl());
   FillRecords(in.records(), out->mutable_records());
   for (const std::string& c : in.cname_chain()) out->add_cname_chain(c);
+  out->set_basis(in.basis());
+  out->set_zone(in.zone());
+  out->set_zone_serial(in.zone_serial());
 }
 
 void FillEvaluation(const store::CaaNameRecord& in, v1::CaaEvaluation* out) {

@@ -28,14 +28,21 @@ json RecordsJson(const google::protobuf::RepeatedPtrField<v1::CaaRecord>& record
 }
 
 json ObservationJson(const v1::CaaObservation& o) {
-  return {{"query_name", o.query_name()},
-          {"first_seen", StringOrNull(o.first_seen())},
-          {"last_seen", StringOrNull(o.last_seen())},
-          {"rcode", StringOrNull(o.rcode())},
-          {"dnssec", StringOrNull(o.dnssec())},
-          {"ttl", o.ttl()},
-          {"records", RecordsJson(o.records())},
-          {"cname_chain", StringArray(o.cname_chain())}};
+  json out = {{"query_name", o.query_name()},
+              {"first_seen", StringOrNull(o.first_seen())},
+              {"last_seen", StringOrNull(o.last_seen())},
+              {"rcode", StringOrNull(o.rcode())},
+              {"dnssec", StringOrNull(o.dnssec())},
+              {"ttl", o.ttl()},
+              {"records", RecordsJson(o.records())},
+              {"cname_chain", StringArray(o.cname_chain())}};
+  // A followed zone's state (issue 18): which zone, at which serial.
+  if (o.basis() == "zone") {
+    out["basis"] = "zone";
+    out["zone"] = o.zone();
+    out["zone_serial"] = o.zone_serial();
+  }
+  return out;
 }
 
 json EntryJson(const v1::LogEntryRef& e) {

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "judge/alert_hub.h"
+#include "judge/zone_followers.h"
 #include "server/call_workers.h"
 #include "server/stream_slots.h"
 #include "store/store.h"
@@ -51,6 +52,8 @@ struct MonitorServiceOptions {
   // the server.
   const watch::Watchlist* static_watches = nullptr;
   const Logger* logger = nullptr;  // Optional.
+  // Optional: the followed zones, listed by ListZones; must outlive the server.
+  const judge::ZoneFollowers* zones = nullptr;
   // Alerts read per store read per subscriber, and held by an idle one: 64 cost 1,000 idle
   // subscribers +226-304 MiB, 4 cost +48 MiB (tests/e2e/idle_subscribers_test.cc).
   size_t subscribe_page_size = 4;
@@ -111,6 +114,9 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   grpc::ServerUnaryReactor* ListWatch(grpc::CallbackServerContext* context,
                                       const caawatch::v1::ListWatchRequest* request,
                                       caawatch::v1::ListWatchResponse* response) override;
+  grpc::ServerUnaryReactor* ListZones(grpc::CallbackServerContext* context,
+                                      const caawatch::v1::ListZonesRequest* request,
+                                      caawatch::v1::ListZonesResponse* response) override;
 
  private:
   // The unary bodies, plain functions of request -> response.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <numeric>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -16,7 +17,8 @@ namespace {
 bool SameAnswer(const CaaObservationRecord& a, const CaaObservationRecord& b) {
   if (a.outcome() != b.outcome() || a.rcode() != b.rcode() || a.dnssec() != b.dnssec() ||
       a.ttl() != b.ttl() || a.records_size() != b.records_size() ||
-      a.cname_chain_size() != b.cname_chain_size()) {
+      a.cname_chain_size() != b.cname_chain_size() || a.basis() != b.basis() ||
+      a.dname_target() != b.dname_target()) {
     return false;
   }
   for (int i = 0; i < a.records_size(); ++i) {
@@ -28,6 +30,8 @@ bool SameAnswer(const CaaObservationRecord& a, const CaaObservationRecord& b) {
   }
   return true;
 }
+
+constexpr int kMaxStepsToSameBasis = 8;
 
 // A name's observations share its key prefix: the name and its 0x00 terminator.
 std::string NamePrefix(const std::string& query_name) { return query_name + std::string(1, '\0'); }
@@ -71,11 +75,26 @@ absl::StatusOr<std::vector<RecordedObservation>> CaaHistory::RecordAll(
     const CaaObservationRecord& observation = observations[i];
     const std::string prefix = NamePrefix(observation.query_name());
     it->SeekForPrev(prefix + std::string(8, '\xff'));
-    if (it->Valid() && it->key().starts_with(prefix)) {
+    // The newest observation of the same basis: a name's lookups and a followed zone's records
+    // of it interleave (SCHEMA.md "Followed zones"), and each kind extends only its own. A few
+    // steps back at most; past them a new observation starts, as after a gap.
+    std::optional<CaaObservationRecord> found;
+    std::optional<int64_t> newest_last_seen_ms;  // Of the newest observation, whatever its basis.
+    for (int step = 0; step < kMaxStepsToSameBasis && it->Valid() && it->key().starts_with(prefix);
+         ++step) {
       const rocksdb::Slice v = it->value();
       CAAWATCH_ASSIGN_OR_RETURN(
-          CaaObservationRecord newest,
+          CaaObservationRecord r,
           ParseRecord<CaaObservationRecord>(absl::string_view(v.data(), v.size()), "observation"));
+      if (!newest_last_seen_ms) newest_last_seen_ms = r.last_seen_ms();
+      if (r.basis() == observation.basis()) {
+        found = std::move(r);
+        break;
+      }
+      it->Prev();
+    }
+    if (found) {
+      CaaObservationRecord& newest = *found;
       const bool contiguous =
           observation.first_seen_ms() - newest.last_seen_ms() <= absl::ToInt64Milliseconds(max_gap);
       if (SameAnswer(newest, observation) && contiguous) {
@@ -86,8 +105,8 @@ absl::StatusOr<std::vector<RecordedObservation>> CaaHistory::RecordAll(
         out[i].kind = RecordedObservation::Kind::kExtended;
         continue;
       }
-      out[i].previous_last_seen_ms = newest.last_seen_ms();
     }
+    out[i].previous_last_seen_ms = newest_last_seen_ms;
     CAAWATCH_RETURN_IF_ERROR(FromRocks(it->status(), "scan observations"));
     CAAWATCH_RETURN_IF_ERROR(
         FromRocks(batch.Put(db_->handle(Family::kCaaObs),
