@@ -14,6 +14,7 @@
 #include "base/hex.h"
 #include "base/status_macros.h"
 #include "caa/issuer_store.h"
+#include "names/domain_name.h"
 
 namespace caawatch::caa {
 namespace {
@@ -118,9 +119,8 @@ std::vector<std::string> SplitIdentifiers(absl::string_view cell, size_t line,
   std::vector<std::string> invalid;
   for (absl::string_view token :
        absl::StrSplit(cell, absl::ByAnyChar(", \t\r\n"), absl::SkipEmpty())) {
-    std::string name = absl::AsciiStrToLower(token);
-    if (absl::EndsWith(name, ".")) name.pop_back();
-    if (IsIssuerDomainName(name)) {
+    std::string name;
+    if (names::DomainName::ParseAsciiInto(token, &name) && IsIssuerDomainName(name)) {
       AddUnique(&valid, name);
     } else {
       invalid.push_back(absl::StrCat("'", token, "'"));

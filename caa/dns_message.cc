@@ -56,6 +56,8 @@ class PacketReader {
 
 // Presentation form of one label: printable bytes verbatim (lowercased), '.', '\\' and the
 // rest as \DDD (RFC 4343 §2.1), so distinct wire names stay distinct strings.
+// Not names::DomainName: a wire label may hold any octet, and the reply must be read whatever it
+// holds; a name that is a DomainName comes out as DomainName::Parse would give it.
 void AppendLabel(absl::string_view label, std::string* out) {
   for (char c : label) {
     const auto u = static_cast<unsigned char>(c);

@@ -74,14 +74,10 @@ States StatesIn(const std::vector<Observation>& history, absl::Time from, absl::
 
 class Enumerator {
  public:
-  Enumerator(const IssuanceFacts& facts, std::string base, std::vector<std::string> path,
+  Enumerator(const IssuanceFacts& facts, std::vector<std::string> path,
              std::map<std::string, std::vector<Observation>>* histories,
              const WindowOptions& options)
-      : facts_(facts),
-        base_(std::move(base)),
-        path_(std::move(path)),
-        histories_(histories),
-        options_(options) {}
+      : facts_(facts), path_(std::move(path)), histories_(histories), options_(options) {}
 
   // Every evaluation reachable from states in [from, to]; false if a reached name is uncovered.
   bool Run(absl::Time from, absl::Time to) {
@@ -121,7 +117,7 @@ class Enumerator {
   }
 
   void Leaf() {
-    const RelevantSet set = FindRelevantSet(base_, [this](const std::string& qname) {
+    const RelevantSet set = FindRelevantSet(facts_.dns_name, [this](const std::string& qname) {
       auto it = chosen_.find(qname);
       if (it != chosen_.end()) return *it->second;
       CaaAnswer empty;  // Names past the chosen stop are never consulted.
@@ -132,7 +128,6 @@ class Enumerator {
   }
 
   const IssuanceFacts& facts_;
-  const std::string base_;
   const std::vector<std::string> path_;
   std::map<std::string, std::vector<Observation>>* histories_;
   const WindowOptions& options_;
@@ -167,7 +162,7 @@ const NameEvaluation* FirstWith(const std::vector<NameEvaluation>& evals, NameVe
 
 // The evaluation against the first observation of each name at or after `t`: used when no
 // history covers the window (SPEC §2 no_data, caa-rules.md §8.3).
-std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts, const std::string& base,
+std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts,
                                             const std::vector<std::string>& path,
                                             std::map<std::string, std::vector<Observation>>* h,
                                             absl::Time t, absl::Duration* delay,
@@ -192,7 +187,7 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts, const st
     }
   }
   bool missing = false;
-  const RelevantSet set = FindRelevantSet(base, [&](const std::string& qname) {
+  const RelevantSet set = FindRelevantSet(facts.dns_name, [&](const std::string& qname) {
     auto it = first_after.find(qname);
     if (it != first_after.end()) return *it->second;
     missing = true;
@@ -212,7 +207,6 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts, const st
 IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const ObservationHistory& history,
                                       const WindowOptions& options) {
   const std::vector<std::string> path = SearchNames(facts.dns_name);
-  const std::string base = path.empty() ? std::string() : path.front();
   std::map<std::string, std::vector<Observation>> histories;
   for (const std::string& q : path) histories[q] = history(q);
 
@@ -235,14 +229,14 @@ IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const Observat
   out.wide_window_start =
       std::min(out.window_start, facts.not_before - options.not_before_slack - w - ttl);
 
-  Enumerator narrow(facts, base, path, &histories, options);
+  Enumerator narrow(facts, path, &histories, options);
   const bool covered = narrow.Run(out.window_start, t);
   if (!covered) {
     out.verdict = IssuanceVerdict::kNoData;
     out.basis = BasisName(StateBasis::kUncovered);
     std::vector<const Observation*> used;
     std::optional<NameEvaluation> retro =
-        Retrospective(facts, base, path, &histories, t, &out.retrospective_delay, &used);
+        Retrospective(facts, path, &histories, t, &out.retrospective_delay, &used);
     for (const Observation* o : used) out.used.push_back(*o);
     if (retro) {
       out.retrospective = retro->verdict;
@@ -270,7 +264,7 @@ IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const Observat
     out.decisive = *e;
   } else if (!evals.empty()) {
     out.decisive = evals.front();
-    Enumerator wide(facts, base, path, &histories, options);
+    Enumerator wide(facts, path, &histories, options);
     wide.Run(out.wide_window_start, t);
     const bool wide_permits = FirstWith(wide.results(), NameVerdict::kPermitted) != nullptr ||
                               FirstWith(wide.results(), NameVerdict::kPermittedConditional);

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "caa/caa_answer.h"
 #include "caa/policy.h"
+#include "names/domain_name.h"
 
 namespace caawatch::caa {
 
@@ -33,7 +34,7 @@ enum class IssuanceVerdict {
 };
 
 struct IssuanceFacts {
-  std::string dns_name;                     // As in the certificate; "*.x" is a wildcard.
+  names::DomainName dns_name;               // From the certificate; "*.x" is a wildcard.
   std::vector<std::string> ca_identifiers;  // Lowercase CAA identifiers of the issuing CA.
   absl::Time earliest_timestamp;            // Earliest SCT or log entry timestamp.
   absl::Time not_before;

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "names/domain_name.h"
 
 namespace caawatch::caa {
 namespace {
@@ -74,8 +75,12 @@ absl::StatusOr<IssueValue> ParseIssueValue(absl::string_view value) {
   IssueValue result;
   c.SkipWsp();
   if (!c.done() && IsAlnum(c.peek())) {
-    if (!c.ReadDomain(&result.issuer_domain)) return Malformed(value, "bad issuer-domain-name");
-    absl::AsciiStrToLower(&result.issuer_domain);
+    std::string domain;
+    if (!c.ReadDomain(&domain)) return Malformed(value, "bad issuer-domain-name");
+    // RFC 8659's grammar says nothing of lengths; a DNS name does (one over them names no CA).
+    if (!names::DomainName::ParseAsciiInto(domain, &result.issuer_domain)) {
+      return Malformed(value, "issuer-domain-name is not a DNS name (too long)");
+    }
     c.SkipWsp();
   }
   if (c.done()) return result;

@@ -29,6 +29,7 @@ absl::StatusOr<std::vector<std::string>> StringArray(const Json& object, const c
   for (const Json& item : *it) {
     if (!item.is_string()) return absl::InvalidArgumentError(absl::StrCat(field, ": not a string"));
     std::string s(absl::StripAsciiWhitespace(item.get_ref<const std::string&>()));
+    // Hex digits, or CAA identifiers: compared lowercase, not refused here (an import checks them).
     if (lowercase) absl::AsciiStrToLower(&s);
     if (!s.empty()) out.push_back(std::move(s));
   }

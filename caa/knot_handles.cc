@@ -43,6 +43,9 @@ std::optional<uint32_t> SoaSerial(const uint8_t* rdata, size_t size) {
          (uint32_t{rdata[at + 2]} << 8) | rdata[at + 3];
 }
 
+// knot's presentation form, lowercased, without the trailing dot. Not names::DomainName: a zone's
+// owner names may hold any octet (escaped as \DDD by knot), and a transfer must be read whatever
+// they hold; a name that is a DomainName comes out as DomainName::Parse would give it.
 std::string OwnerText(const knot_dname_t* name) {
   char buf[KNOT_DNAME_TXT_MAXLEN + 1];
   if (knot_dname_to_str(buf, name, sizeof(buf)) == nullptr) return "";

@@ -112,10 +112,10 @@ NameEvaluation Verdict(NameEvaluation eval, NameVerdict verdict, std::string rea
 
 }  // namespace
 
-NameEvaluation EvaluateName(absl::string_view dns_name, const RelevantSet& relevant,
+NameEvaluation EvaluateName(const names::DomainName& dns_name, const RelevantSet& relevant,
                             absl::Span<const std::string> ca_identifiers,
                             const CaPractices& practices) {
-  NameEvaluation eval{std::string(dns_name), NameVerdict::kIndeterminate, relevant, ""};
+  NameEvaluation eval{dns_name.str(), NameVerdict::kIndeterminate, relevant, ""};
   if (relevant.outcome == RelevantSetOutcome::kIndeterminate) {
     return Verdict(std::move(eval), NameVerdict::kIndeterminate, relevant.reason);
   }
@@ -133,7 +133,7 @@ NameEvaluation EvaluateName(absl::string_view dns_name, const RelevantSet& relev
     }
     ca_dependent.push_back(absl::AsciiStrToLower(r.tag));
   }
-  const bool wildcard = absl::StartsWith(dns_name, "*.");
+  const bool wildcard = dns_name.is_wildcard();
   const bool has_issuewild = absl::c_any_of(
       relevant.records, [](const CaaRecord& r) { return TagIs(r.tag, "issuewild"); });
   const absl::string_view governing = wildcard && has_issuewild ? "issuewild" : "issue";

@@ -22,7 +22,7 @@ enum class NameVerdict {
 };
 
 struct NameEvaluation {
-  std::string name;  // As passed in, e.g. "*.example.com".
+  std::string name;  // The DomainName passed in, e.g. "*.example.com".
   NameVerdict verdict = NameVerdict::kIndeterminate;
   RelevantSet relevant;
   std::string reason;  // Why, naming the relevant name and the deciding property.
@@ -55,7 +55,7 @@ struct CaPractices {
 //   nobody;
 // - a restricting set with empty `ca_identifiers` -> kIndeterminate (unknown issuer is never
 //   reported as forbidden).
-NameEvaluation EvaluateName(absl::string_view dns_name, const RelevantSet& relevant,
+NameEvaluation EvaluateName(const names::DomainName& dns_name, const RelevantSet& relevant,
                             absl::Span<const std::string> ca_identifiers,
                             const CaPractices& practices = {});
 

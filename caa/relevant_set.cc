@@ -54,21 +54,10 @@ std::vector<std::string> SearchNames(const names::DomainName& name) {
   return names;
 }
 
-std::vector<std::string> SearchNames(absl::string_view text) {
-  absl::StatusOr<names::DomainName> name = names::DomainName::Parse(text);
-  if (!name.ok()) return {};
-  return SearchNames(*name);
-}
-
-RelevantSet FindRelevantSet(absl::string_view name,
+RelevantSet FindRelevantSet(const names::DomainName& name,
                             absl::FunctionRef<CaaAnswer(const std::string& qname)> lookup) {
   RelevantSet result;
-  const std::vector<std::string> names = SearchNames(name);
-  if (names.empty()) {
-    result.outcome = RelevantSetOutcome::kIndeterminate;
-    result.reason = absl::StrCat("\"", absl::CHexEscape(name), "\" is not a searchable DNS name");
-    return result;
-  }
+  const std::vector<std::string> names = SearchNames(name);  // Never empty.
   for (const std::string& qname : names) {
     CaaAnswer answer = lookup(qname);
     if (IsFailure(answer)) {

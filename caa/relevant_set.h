@@ -17,8 +17,7 @@ enum class RelevantSetOutcome {
   kFound,  // A non-empty answer governs the name (it may still restrict nothing).
   kNone,   // Every name up to the TLD answered empty or NXDOMAIN (the TLD itself: empty):
            // CAA does not apply.
-  // A name that had to be consulted failed, the TLD answered NXDOMAIN (a broken resolver), or
-  // the name is not searchable.
+  // A name that had to be consulted failed, or the TLD answered NXDOMAIN (a broken resolver).
   kIndeterminate,
 };
 
@@ -37,9 +36,6 @@ struct RelevantSet {
 // searched from "x" (RFC 8659 §3: "a request for a Wildcard Domain Name *.X ->
 // RelevantCAASet(X)"). Lets a poller cover exactly what FindRelevantSet will read.
 std::vector<std::string> SearchNames(const names::DomainName& name);
-// SearchNames of `text` as a names::DomainName (a certificate's or a user's spelling); empty
-// when it is none ("", "a..b", ".x", "a b.example").
-std::vector<std::string> SearchNames(absl::string_view text);
 
 // Looks up the Relevant RRset for `name` (an FQDN or a certificate wildcard "*.x", which this
 // function searches from "x"). `lookup(qname)` must perform an ordinary RFC 1034 §4.3.2 CAA
@@ -52,9 +48,9 @@ std::vector<std::string> SearchNames(absl::string_view text);
 // non-empty answer is the set even when it restricts nothing (RFC 8659 §3, BR ballot 219); a
 // failure (SERVFAIL, REFUSED, timeout, bogus DNSSEC, any other error) at a name reached before
 // a non-empty answer makes the outcome kIndeterminate, never "no CAA"; names above the one that
-// answered are never queried, so their failures cannot matter. Never fails: an unsearchable
-// name (see SearchNames) yields kIndeterminate with a reason and no lookups.
-RelevantSet FindRelevantSet(absl::string_view name,
+// answered are never queried, so their failures cannot matter. Never fails. (Text that is no
+// DomainName has no search path: the caller judges it, see judge/issuance_evaluator.cc.)
+RelevantSet FindRelevantSet(const names::DomainName& name,
                             absl::FunctionRef<CaaAnswer(const std::string& qname)> lookup);
 
 }  // namespace caawatch::caa

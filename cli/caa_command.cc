@@ -15,6 +15,7 @@
 #include "cli/table.h"
 #include "monitor/caa_queries.h"
 #include "monitor/verdict_names.h"
+#include "names/domain_name.h"
 #include "nlohmann/json.hpp"
 #include "server/finding_convert.h"
 
@@ -54,7 +55,8 @@ int Check(const CheckOptions& options) {
   std::vector<std::string> issuers;
   for (const std::string& i : options.issuers) {
     for (absl::string_view part : absl::StrSplit(i, ',', absl::SkipEmpty())) {
-      issuers.push_back(absl::AsciiStrToLower(part));
+      std::string scratch;  // Compared (and shown) as the checker compares them.
+      issuers.emplace_back(names::FoldCase(part, &scratch));
     }
   }
   if (names.empty() || issuers.empty()) {

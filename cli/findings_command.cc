@@ -18,6 +18,7 @@
 #include "cli/verdict_options.h"
 #include "monitor/verdict_names.h"
 #include "proto/finding_json.h"
+#include "names/domain_name.h"
 #include "server/finding_convert.h"
 
 namespace caawatch::cli {
@@ -155,14 +156,21 @@ int History(const HistoryOptions& options) {
   query->newest_first = true;
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  std::string name = absl::AsciiStrToLower(options.name);
-  while (absl::EndsWith(name, ".")) name.pop_back();
-  // ".example.com" is the watchlist's spelling of the subtree.
-  const bool dotted = absl::StartsWith(name, ".");
-  if (dotted) name.erase(0, 1);
+  // The watchlist's spelling: ".example.com" is the subtree, trailing dots go.
+  absl::string_view text = options.name;
+  while (absl::ConsumeSuffix(&text, ".")) {
+  }
+  if (text.empty() && !options.name.empty()) {  // The watchlist's "." is no name to look up.
+    return Fail(
+        absl::InvalidArgumentError("\".\" is every name: `caawatch findings` lists every finding"),
+        2);
+  }
+  const bool dotted = absl::ConsumePrefix(&text, ".");
   const bool subtree = dotted || options.subtree;
+  absl::StatusOr<names::DomainName> name = names::DomainName::Parse(text);
+  if (!name.ok()) return Fail(name.status(), 2);
   absl::StatusOr<std::vector<store::FindingRecord>> findings =
-      (*store)->findings().ForName(name, subtree, *query);
+      (*store)->findings().ForName(name->str(), subtree, *query);
   if (!findings.ok()) return Fail(findings.status());
   PrintFindings(*findings, ctx.json);
   return 0;

@@ -192,13 +192,14 @@ absl::string_view AsText(Bytes b) {
   return absl::string_view(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-// Lowercased, one trailing dot dropped; skipped when empty. `name` must live as long as `out`
-// (see CertificateNames::Add): a name already in that form, as nearly all are, is not copied.
+// names::FoldCase (not DomainName::Parse: a SAN may hold garbage, which the watchlist still
+// matches, fail-safe); skipped when empty. `name` must live as long as `out` (see
+// CertificateNames::Add): a name already folded, as nearly all are, is not copied.
 void AddNormalizedName(absl::string_view name, CertificateNames* out) {
-  if (!name.empty() && name.back() == '.') name.remove_suffix(1);
-  if (name.empty()) return;
-  const bool lower = absl::c_none_of(name, [](char c) { return absl::ascii_isupper(c); });
-  out->Add(lower ? name : out->Keep(absl::AsciiStrToLower(name)));
+  std::string scratch;
+  const absl::string_view folded = names::FoldCase(name, &scratch);
+  if (folded.empty()) return;
+  out->Add(folded.data() == scratch.data() ? out->Keep(std::move(scratch)) : folded);
 }
 
 // Lowercase, one trailing dot dropped, NUL defence (see the header). Appends 0-2 names without

@@ -10,6 +10,7 @@
 #include "judge/caa_observer.h"
 #include "judge/caa_verdicts.h"
 #include "judge/verdict_order.h"
+#include "names/domain_name.h"
 
 namespace caawatch::judge {
 int CheckExitCode(store::Verdict verdict) {
@@ -28,10 +29,9 @@ int CheckExitCode(store::Verdict verdict) {
 absl::StatusOr<NameCheck> CaaChecker::CheckLive(const names::DomainName& name,
                                                 const std::vector<std::string>& issuers) {
   if (resolver_ == nullptr) return absl::FailedPreconditionError("no resolver for live checks");
-  const std::vector<std::string> path = caa::SearchNames(name);
-  const caa::RelevantSet set = caa::FindRelevantSet(
-      path.front(), [&](const std::string& q) { return resolver_->Lookup(q); });
-  const caa::NameEvaluation eval = caa::EvaluateName(name.str(), set, issuers);
+  const caa::RelevantSet set =
+      caa::FindRelevantSet(name, [&](const std::string& q) { return resolver_->Lookup(q); });
+  const caa::NameEvaluation eval = caa::EvaluateName(name, set, issuers);
   return NameCheck{name.str(), ToVerdict(eval.verdict), set.relevant_name, set.records, "live",
                    eval.reason};
 }
@@ -41,7 +41,7 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
                                               absl::Time at) {
   if (history_ == nullptr) return absl::FailedPreconditionError("no store for checks at a time");
   absl::Status error;
-  caa::IssuanceFacts facts{name.str(), issuers, at, at};
+  caa::IssuanceFacts facts{name, issuers, at, at};
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(facts, [&](const std::string& q) {
     std::vector<caa::Observation> out;
     if (zone_history_ != nullptr && zone_history_->ZoneOf(q)) {
@@ -82,7 +82,10 @@ absl::StatusOr<CaaCheckResult> CaaChecker::CheckNames(const std::vector<std::str
   if (names.empty()) return absl::InvalidArgumentError("no names to check");
   if (issuers.empty()) return absl::InvalidArgumentError("no issuer identifiers to check");
   std::vector<std::string> lower_issuers;
-  for (const std::string& i : issuers) lower_issuers.push_back(absl::AsciiStrToLower(i));
+  for (const std::string& i : issuers) {
+    std::string scratch;  // An identifier is compared as an issuer domain, never refused here.
+    lower_issuers.emplace_back(names::FoldCase(i, &scratch));
+  }
   CaaCheckResult result;
   result.verdict = store::Verdict::kPermitted;
   for (const std::string& raw : names) {

@@ -42,6 +42,21 @@ std::optional<names::DomainName> CaaSubject(const std::string& name) {
 
 int64_t Ms(absl::Time t) { return absl::ToUnixMillis(t); }
 
+// The judgement of a certificate name that is no DNS name (`why`, from names::DomainName::Parse):
+// it has no CAA search path, so what CAA said of it cannot be known.
+store::CaaNameRecord UnsearchableName(const absl::Status& why, absl::Time earliest_timestamp,
+                                      const caa::WindowOptions& options) {
+  store::CaaNameRecord r;
+  r.set_verdict(store::VerdictName(store::Verdict::kDnsIndeterminate));
+  // The window and basis a name with an empty CAA history gets.
+  r.set_window_start_ms(Ms(earliest_timestamp - options.min_check_validity));
+  r.set_window_end_ms(Ms(earliest_timestamp));
+  r.set_dnssec("indeterminate");
+  r.set_basis("observed");
+  r.set_reason(absl::StrCat("no CAA search path: ", why.message()));
+  return r;
+}
+
 }  // namespace
 
 IssuanceEvaluator::IssuanceEvaluator(const caa::IssuerMap* issuers, CaaObserver* observer,
@@ -87,7 +102,8 @@ std::vector<WatchHit> IssuanceEvaluator::FindHits(const watch::Watchlist& watchl
 }
 
 absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
-    const std::string& name, const std::vector<std::string>& identifiers, const Timing& timing) {
+    const names::DomainName& name, const std::vector<std::string>& identifiers,
+    const Timing& timing) {
   std::map<std::string, std::vector<caa::Observation>> histories;
   // Followed zones: (query name, first seen) of each reconstructed stretch -> its zone state.
   std::map<std::pair<std::string, int64_t>, std::pair<std::string, uint32_t>> from_zone;
@@ -102,16 +118,11 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
     }
     CAAWATCH_ASSIGN_OR_RETURN(histories[q], observer_->History(q));
   }
-  caa::IssuanceFacts facts;
-  facts.dns_name = name;
-  facts.ca_identifiers = identifiers;
-  facts.earliest_timestamp = timing.earliest_timestamp;
-  facts.not_before = timing.not_before;
+  const caa::IssuanceFacts facts{name, identifiers, timing.earliest_timestamp, timing.not_before};
   const caa::IssuanceEvaluation eval = caa::EvaluateAtIssuance(
       facts, [&](const std::string& q) { return histories[q]; }, window_options_);
 
   store::CaaNameRecord r;
-  r.set_name(name);
   r.set_verdict(store::VerdictName(ToVerdict(eval.verdict)));
   r.set_relevant_name(eval.decisive.relevant.relevant_name);
   for (const caa::CaaRecord& rec : eval.decisive.relevant.records) {
@@ -296,7 +307,14 @@ absl::Status IssuanceEvaluator::Judge(const caa::IssuerFacts& facts,
     std::optional<std::pair<int, int>> worst;
     for (const std::string& name : watched) {
       if (!IsCaaSubject(name)) continue;
-      CAAWATCH_ASSIGN_OR_RETURN(store::CaaNameRecord r, EvaluateName(name, identifiers, timing));
+      const absl::StatusOr<names::DomainName> subject = names::DomainName::Parse(name);
+      store::CaaNameRecord r;
+      if (subject.ok()) {
+        CAAWATCH_ASSIGN_OR_RETURN(r, EvaluateName(*subject, identifiers, timing));
+      } else {
+        r = UnsearchableName(subject.status(), timing.earliest_timestamp, window_options_);
+      }
+      r.set_name(name);  // The certificate's spelling, as in watched_names.
       // EvaluateName wrote both through store/verdict.h: they parse.
       const store::Verdict name_verdict =
           store::VerdictFromName(r.verdict()).value_or(store::Verdict::kDnsIndeterminate);

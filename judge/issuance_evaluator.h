@@ -20,6 +20,7 @@
 #include "judge/caa_observer.h"
 #include "judge/issuer_source.h"
 #include "judge/zone_history.h"
+#include "names/domain_name.h"
 #include "store/records.pb.h"
 #include "watch/watchlist.h"
 
@@ -95,7 +96,8 @@ class IssuanceEvaluator {
   // severity, reason) for the names in f->watched_names().
   absl::Status Judge(const caa::IssuerFacts& facts, const std::vector<WatchHit>& hits,
                      const Timing& timing, Lookups lookups, store::FindingRecord* f);
-  absl::StatusOr<store::CaaNameRecord> EvaluateName(const std::string& name,
+  // The judgement of one certificate name (all of the record but its name).
+  absl::StatusOr<store::CaaNameRecord> EvaluateName(const names::DomainName& name,
                                                     const std::vector<std::string>& identifiers,
                                                     const Timing& timing);
 

@@ -11,6 +11,7 @@
 #include "caa/relevant_set.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "judge/verdict_order.h"
+#include "names/domain_name.h"
 #include "store/finding_kind.h"
 #include "store/keys.h"
 
@@ -136,7 +137,11 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
       const absl::Time issued = absl::FromUnixMillis(store::IssuedMs(f));
       std::set<std::string> names;
       for (const store::CaaNameRecord& c : f.caa()) {
-        for (std::string& q : caa::SearchNames(c.name())) {
+        // A stored name that is no DomainName was judged without a search path: no answer
+        // bears on it.
+        const absl::StatusOr<names::DomainName> name = names::DomainName::Parse(c.name());
+        if (!name.ok()) continue;
+        for (std::string& q : caa::SearchNames(*name)) {
           const auto it = pending.find(q);
           if (it != pending.end() && issued >= it->second.from && issued <= it->second.to) {
             names.insert(std::move(q));

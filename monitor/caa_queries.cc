@@ -4,6 +4,7 @@
 #include "caa/relevant_set.h"
 #include "judge/caa_observer.h"
 #include "monitor/store_access.h"
+#include "names/domain_name.h"
 
 namespace caawatch::monitor {
 
@@ -55,7 +56,11 @@ absl::StatusOr<judge::CaaCheckResult> CaaCheckSession::Check(
   return checker.CheckNames(names, issuers, at);
 }
 
-std::vector<std::string> CaaSearchPath(const std::string& name) { return caa::SearchNames(name); }
+std::vector<std::string> CaaSearchPath(const std::string& name) {
+  absl::StatusOr<names::DomainName> parsed = names::DomainName::Parse(name);
+  if (!parsed.ok()) return {};
+  return caa::SearchNames(*parsed);
+}
 
 absl::StatusOr<std::vector<StoredCaaObservation>> StoredCaaObservations(
     store::Store& store, const std::string& query_name) {

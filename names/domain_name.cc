@@ -26,6 +26,11 @@ constexpr std::array<bool, 256> MakeNameChars() {
 }
 constexpr std::array<bool, 256> kNameChars = MakeNameChars();
 
+// The one ASCII case fold of names (DNS compares labels case-insensitively, RFC 4343).
+constexpr char LowerAscii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 // ASCII `text` lowercased into `out`, one trailing dot dropped, in one pass: nullptr when it
 // is a name, else what is wrong with it. Every certificate name of every entry can come here.
 const char* NormalizeAscii(absl::string_view text, std::string* out) {
@@ -35,8 +40,7 @@ const char* NormalizeAscii(absl::string_view text, std::string* out) {
   out->resize(text.size());
   size_t label_length = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const char c = LowerAscii(text[i]);
     if (c == '.') {
       if (label_length == 0) return "has an empty label";
       label_length = 0;
@@ -60,6 +64,16 @@ struct FreeDeleter {
 };
 
 }  // namespace
+
+absl::string_view FoldCase(absl::string_view text, std::string* scratch) {
+  if (!text.empty() && text.back() == '.') text.remove_suffix(1);
+  if (std::none_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return text;
+  }
+  scratch->resize(text.size());
+  std::transform(text.begin(), text.end(), scratch->begin(), LowerAscii);
+  return *scratch;
+}
 
 absl::StatusOr<DomainName> DomainName::Parse(absl::string_view text) {
   if (text.size() > kMaxTextBytes) {

@@ -15,6 +15,13 @@
 
 namespace caawatch::names {
 
+// How text that may not be a name at all is compared with names: one trailing dot dropped and
+// ASCII letters lowercased, nothing else checked or changed. For certificate names on the hot
+// path (a SAN may hold garbage, which the watchlist still matches, fail-safe) and for issuer
+// identifiers compared with issuer domains. For text Parse accepts as ASCII the result equals
+// Parse's. Returns a view of `text` when nothing needs lowering (no copy), else of `*scratch`.
+absl::string_view FoldCase(absl::string_view text, std::string* scratch);
+
 class DomainName {
  public:
   static constexpr size_t kMaxLength = 253;      // 255 octets on the wire, less the root label.

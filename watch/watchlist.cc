@@ -74,11 +74,6 @@ absl::StatusOr<std::vector<std::string>> ParseIssuers(absl::string_view list) {
   return issuers;
 }
 
-std::string NormaliseIssuer(absl::string_view raw) {
-  absl::ConsumeSuffix(&raw, ".");
-  return absl::AsciiStrToLower(raw);
-}
-
 // In an entry's packed issuer-list id: the entry is a subtree item.
 constexpr uint32_t kSubtreeBit = uint32_t{1} << 31;
 
@@ -260,7 +255,8 @@ bool IssuerExpected(absl::Span<const std::string> expected,
                     absl::Span<const std::string> ca_identifiers) {
   if (expected.empty()) return true;
   for (const std::string& id : ca_identifiers) {
-    if (absl::c_linear_search(expected, NormaliseIssuer(id))) return true;
+    std::string lowered;  // A CA's identifier from the issuer map may be no DomainName.
+    if (absl::c_linear_search(expected, names::FoldCase(id, &lowered))) return true;
   }
   return false;
 }
@@ -479,11 +475,7 @@ std::vector<Match> Watchlist::MatchName(absl::string_view cert_name) const {
   std::vector<Match> out;
   if (item_begin_.empty()) return out;  // Only a moved-from Watchlist has no index.
   std::string lowered;
-  if (std::any_of(cert_name.begin(), cert_name.end(), absl::ascii_isupper)) {
-    lowered = absl::AsciiStrToLower(cert_name);
-    cert_name = lowered;
-  }
-  absl::ConsumeSuffix(&cert_name, ".");
+  cert_name = names::FoldCase(cert_name, &lowered);  // A certificate name may be no DomainName.
 
   // The trie nodes whose watched name equals the certificate labels consumed so far.
   // Inline: most names reach one node or none, and this runs for every certificate name.

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 
 namespace caawatch::caa {
 namespace {
@@ -45,7 +46,8 @@ class History {
 };
 
 IssuanceEvaluation Evaluate(const History& h, absl::Time not_before = kT - absl::Hours(1)) {
-  IssuanceFacts facts{"www.example.com", {"letsencrypt.org"}, kT, not_before};
+  IssuanceFacts facts{
+      *names::DomainName::Parse("www.example.com"), {"letsencrypt.org"}, kT, not_before};
   return EvaluateAtIssuance(facts, h.Fn());
 }
 
@@ -187,7 +189,8 @@ TEST(IssuanceWindowTest, WildcardSearchesFromTheParentAndUsesTheLongerTtl) {
   a.ttl = 86400;  // A day: W = max(8 h, TTL) = 24 h, window = T - 48 h.
   h.Add(Obs(a, kT - absl::Hours(24 * 30), kNow));
   h.Add(Obs(Answer("com", {}), kT - absl::Hours(24 * 30), kNow));
-  IssuanceFacts facts{"*.example.com", {"letsencrypt.org"}, kT, kT - absl::Hours(1)};
+  IssuanceFacts facts{
+      *names::DomainName::Parse("*.example.com"), {"letsencrypt.org"}, kT, kT - absl::Hours(1)};
   const IssuanceEvaluation e = EvaluateAtIssuance(facts, h.Fn());
   EXPECT_EQ(e.verdict, IssuanceVerdict::kForbidden);
   EXPECT_EQ(e.window_start, kT - absl::Hours(48));

@@ -95,6 +95,11 @@ TEST(ParseIssueValueTest, RejectsEveryFormTheAbnfForbids) {
       {"double semicolon", "ca.example;;"},
       {"parameter tag with trailing hyphen", "ca.example; a-=b"},
       {"quote characters from presentation format", "\"ca.example\""},
+      // The ABNF has no lengths, but an issuer-domain-name is a DNS name (RFC 8659 §4.2).
+      {"issuer label over 63 octets", std::string(64, 'a') + ".example"},
+      {"issuer over 253 octets", std::string(63, 'a') + "." + std::string(63, 'b') + "." +
+                                     std::string(63, 'c') + "." + std::string(63, 'd') +
+                                     ".example"},
   };
   for (const Case& c : kCases) {
     SCOPED_TRACE(c.name);

@@ -12,6 +12,7 @@
 #include "caa/unbound_resolver.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 #include "tests/fakes/dns/knot_server.h"
 
 namespace caawatch::caa {
@@ -40,7 +41,8 @@ class MissingTldTest : public ::testing::Test {
   }
 
   RelevantSet Find(const std::string& name) {
-    return FindRelevantSet(name, [&](const std::string& q) { return resolver_->Lookup(q); });
+    return FindRelevantSet(*names::DomainName::Parse(name),
+                           [&](const std::string& q) { return resolver_->Lookup(q); });
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};

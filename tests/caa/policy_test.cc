@@ -4,14 +4,28 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "caa/caa_record.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 
 namespace caawatch::caa {
 namespace {
 
 using ::testing::HasSubstr;
+
+// EvaluateName of a name the test spells as text. A table row's name describes the case
+// instead: it stands for "*.example.com" when it starts with "*." and "www.example.com" else.
+NameEvaluation EvaluateName(absl::string_view name, const RelevantSet& relevant,
+                            absl::Span<const std::string> ca, const CaPractices& practices = {}) {
+  absl::StatusOr<names::DomainName> parsed = names::DomainName::Parse(name);
+  if (!parsed.ok()) {
+    parsed = names::DomainName::Parse(absl::StartsWith(name, "*.") ? "*.example.com"
+                                                                   : "www.example.com");
+  }
+  return caa::EvaluateName(*parsed, relevant, ca, practices);
+}
 
 const std::vector<std::string> kLetsEncrypt = {"letsencrypt.org"};
 const std::vector<std::string> kCa1 = {"ca1.example.net"};

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -101,6 +103,24 @@ TEST_F(CliQueryTest, HistoryOfADottedNameIsItsSubtree) {
   EXPECT_THAT(Names({"history", "example.com"}), ElementsAre());
   EXPECT_THAT(Names({"history", "example.com", "--subtree"}),
               ElementsAre("www.sub.example.com", "a.example.com"));
+}
+
+TEST_F(CliQueryTest, HistoryReadsNameAsADomainName) {
+  // Any case, a trailing dot, and UTS #46 forms (full-width letters) name the same name.
+  EXPECT_THAT(Names({"history", "WWW.Sub.Example.COM."}), ElementsAre("www.sub.example.com"));
+  EXPECT_THAT(Names({"history", ".\xef\xbd\x85xample.com"}),  // U+FF45, full-width 'e'.
+              ElementsAre("www.sub.example.com", "a.example.com"));
+  // What is no name is said so, not answered with an empty list.
+  for (const char* bad : {"a..example.com", "bad name.example", "..example.com", ""}) {
+    const CommandResult result = Cli({"history", bad});
+    EXPECT_EQ(result.exit_code, 2) << bad;
+    EXPECT_THAT(result.err, HasSubstr(absl::StrCat("name \"", absl::StripPrefix(bad, "."), "\" ")))
+        << result.err;
+    EXPECT_EQ(result.out, "") << bad;
+  }
+  const CommandResult root = Cli({"history", "."});
+  EXPECT_EQ(root.exit_code, 2);
+  EXPECT_THAT(root.err, HasSubstr("`caawatch findings` lists every finding"));
 }
 
 TEST_F(CliQueryTest, LogIsTheUrlTheDescriptionOrTheId) {

@@ -92,6 +92,21 @@ TEST_F(IssuanceEvaluatorTest, CertificateFromACaThatCaaForbadeAtIssuanceIsCritic
   EXPECT_EQ(f.watched_names(0), "www.example.com");
 }
 
+// A certificate name that is no DNS name has no CAA search path: it is dns_indeterminate, with
+// no lookup, and the reason says which text and why (not the empty name it has no path from).
+TEST_F(IssuanceEvaluatorTest, ACertificateNameThatIsNoDnsNameIsIndeterminateAndSaysWhy) {
+  const store::FindingRecord f = Evaluate(Entry("bad name.example.com", clock_.Now()));
+  EXPECT_EQ(f.verdict(), "dns_indeterminate");
+  ASSERT_EQ(f.caa_size(), 1);
+  EXPECT_EQ(f.caa(0).name(), "bad name.example.com");
+  EXPECT_EQ(f.caa(0).verdict(), "dns_indeterminate");
+  EXPECT_EQ(f.caa(0).relevant_name(), "");
+  EXPECT_EQ(f.caa(0).dnssec(), "indeterminate");
+  EXPECT_TRUE(absl::StrContains(f.caa(0).reason(), "\"bad name.example.com\""))
+      << f.caa(0).reason();
+  EXPECT_EQ(resolver_.lookups(), 0);
+}
+
 TEST_F(IssuanceEvaluatorTest, PermittedCertificateIsRecordedAsInfo) {
   resolver_.Set("example.com", {CaaRecord{0, "issue", "letsencrypt.org"}});
   ASSERT_TRUE(observer_->ObservePath(Name("www.example.com")).ok());

@@ -164,5 +164,29 @@ TEST(DomainNameTest, ParseAsciiIntoTakesOnlyWhatParseTakesWithoutIdna) {
   EXPECT_FALSE(DomainName::ParseAsciiInto("a..b", &out));
 }
 
+TEST(FoldCaseTest, LowersAsciiAndDropsOneTrailingDotOfAnyText) {
+  std::string scratch;
+  EXPECT_EQ(FoldCase("WWW.Example.COM.", &scratch), "www.example.com");
+  EXPECT_EQ(FoldCase("Bad Name..", &scratch), "bad name.");  // Not a name: folded, not refused.
+  EXPECT_EQ(FoldCase("\xc3\x89.Example", &scratch), "\xc3\x89.example");  // Only ASCII folds.
+  EXPECT_EQ(FoldCase(".", &scratch), "");
+}
+
+TEST(FoldCaseTest, AgreesWithParseOnAsciiNames) {
+  for (absl::string_view text : {"WWW.Example.COM.", "_Acme.X", "*.EXAMPLE.org", "com"}) {
+    std::string scratch;
+    EXPECT_EQ(FoldCase(text, &scratch), Normal(text)) << text;
+  }
+}
+
+TEST(FoldCaseTest, TextAlreadyFoldedIsNotCopied) {
+  const std::string text = "www.example.com.";
+  std::string scratch;
+  const absl::string_view folded = FoldCase(text, &scratch);
+  EXPECT_EQ(folded.data(), text.data());
+  EXPECT_EQ(folded, "www.example.com");
+  EXPECT_TRUE(scratch.empty());
+}
+
 }  // namespace
 }  // namespace caawatch::names
