@@ -112,8 +112,8 @@ Command AddSubscribeCommand(CLI::App* app) {
       "lines, resuming by itself after a dropped connection. Stop with Ctrl-C; the last printed "
       "seq is what to pass to --after next time.");
   auto flags = std::make_shared<SubscribeFlags>();
-  // Always JSON lines, and no store: only the configuration (its grpc_listen) is of use.
-  AddConfigOption(subscribe, &flags->common);
+  // Always JSON lines; of the store only its holder record (the monitor's address) is read.
+  AddConfigAndDataDirOptions(subscribe, &flags->common);
   subscribe
       ->add_option(
           "--server", flags->server,

@@ -1,6 +1,7 @@
 // MonitorService::ListZones (issue 18): the followed zones' state, from the followers held in
 // memory by the running monitor (nothing here is stored).
 #include "base/hex.h"
+#include "base/time_text.h"
 #include "judge/zone_followers.h"
 #include "server/service.h"
 
@@ -8,7 +9,7 @@ namespace caawatch::server {
 namespace {
 
 std::string TimeOrEmpty(absl::Time t) {
-  return t == absl::InfinitePast() ? std::string() : FormatRfc3339(t);
+  return t == absl::InfinitePast() ? std::string() : FormatRfc3339Millis(t);
 }
 
 }  // namespace

@@ -257,7 +257,7 @@ absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::LogStatusView> logs,
                             store::ListLogStatus(*options_.store, options_.clock->Now()));
   const auto time = [](absl::Time t) {
-    return t == absl::InfinitePast() ? std::string() : FormatRfc3339(t);
+    return t == absl::InfinitePast() ? std::string() : FormatRfc3339Millis(t);
   };
   for (const store::LogStatusView& v : logs) {
     v1::LogStatus* log = response->add_logs();
