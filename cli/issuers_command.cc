@@ -142,7 +142,8 @@ int List(const CommonOptions& options) {
                std::to_string(e.spki_sha256_hex.size() + e.subject_key_ids_hex.size()),
                from_built_in && from_user ? "built-in+user" : (from_user ? "user" : "built-in")});
   }
-  table.Print(stdout);
+  table.set_elastic_column(1);  // The identifiers: the owner and the origin stay whole.
+  table.Print(stdout, OutputWidth());
   return 0;
 }
 

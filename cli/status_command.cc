@@ -7,6 +7,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
+#include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/table.h"
@@ -17,7 +18,9 @@ namespace caawatch::cli {
 namespace {
 
 // RFC 3339, or "" for never.
-std::string TimeOrEmpty(absl::Time t) { return t == absl::InfinitePast() ? "" : FormatRfc3339(t); }
+std::string TimeOrEmpty(absl::Time t) {
+  return t == absl::InfinitePast() ? "" : FormatRfc3339Millis(t);
+}
 
 // "ok (12 of 45 logs)": how many logs fare how, for the line under the table.
 std::string Tally(const std::vector<monitor::LogStatusView>& logs) {
@@ -64,20 +67,21 @@ int Status(const CommonOptions& options) {
                           {"last_sth_time", TimeOrEmpty(v.last_sth_time)}};
       std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
-      table.Add(
-          {v.description.empty() ? v.url : v.description,
-           std::string(LogConditionName(v.condition)), std::to_string(v.position),
-           std::to_string(v.verified_size), std::to_string(v.tree_size),
-           std::to_string(v.lag_entries), std::to_string(v.lag_seconds),
-           v.last_success_at == absl::InfinitePast() ? "never" : FormatRfc3339(v.last_success_at),
-           v.last_error});
+      table.Add({v.description.empty() ? v.url : v.description,
+                 std::string(LogConditionName(v.condition)), std::to_string(v.position),
+                 std::to_string(v.verified_size), std::to_string(v.tree_size),
+                 std::to_string(v.lag_entries), std::to_string(v.lag_seconds),
+                 v.last_success_at == absl::InfinitePast() ? "never"
+                                                           : FormatRfc3339Millis(v.last_success_at),
+                 v.last_error});
     }
   }
   if (!ctx.json) {
     if (table.empty()) {
       std::puts("no log tried yet: `caawatch run` records each log here as soon as it tries it");
     } else {
-      table.Print(stdout);
+      table.set_elastic_column(8);  // The last error: its start and its end stay.
+      table.Print(stdout, OutputWidth());
       std::puts(Tally(*logs).c_str());
     }
   }

@@ -161,7 +161,8 @@ int Print(const CommandContext& ctx, const std::vector<v1::WatchEntry>& entries)
   if (table.empty()) {
     std::puts("the watchlist is empty");
   } else {
-    table.Print(stdout);
+    table.set_elastic_column(2);  // The issuers: a long list is shortened, the names stay.
+    table.Print(stdout, OutputWidth());
   }
   return 0;
 }

@@ -191,5 +191,63 @@ TEST_F(CliQueryTest, TheTableFitsTheTerminalKeepsWhatDecidedAndGivesAHashForCert
   EXPECT_EQ(Cli({"cert", "6363636363636363"}).exit_code, 0);
 }
 
+TEST_F(CliQueryTest, StatusAndWatchListFitTheTerminalAndShowMilliseconds) {
+  // A log that failed with a long error, and a watch entry with a long list of issuers.
+  store::LogHealthRecord health;
+  health.set_log_id(std::string(32, 'A'));
+  health.set_url("https://log-one.test/");
+  health.set_description("Log One");
+  const int64_t now_ms = absl::ToUnixMillis(absl::Now());
+  health.set_started_ms(now_ms - 60'000);
+  health.set_last_success_ms(now_ms - 30'000);
+  health.set_last_error("GET https://log-one.test/ct/v1/get-sth: " + std::string(150, 'x') +
+                        " connection refused");
+  health.set_last_error_ms(now_ms - 1'000);
+  health.set_consecutive_failures(3);
+  health.set_updated_ms(now_ms - 1'000);
+  ASSERT_TRUE(store_->logs().PutHealth(health).ok());
+  store::WatchRecord watch;
+  watch.set_name("issuers.example.com");
+  for (int i = 0; i < 20; ++i) watch.add_issuers(absl::StrCat("ca", i, ".example.net"));
+  watch.set_added_ms(now_ms);
+  ASSERT_TRUE(store_->watches().Put(watch).ok());
+  store_.reset();  // What `caawatch run` leaves behind.
+
+  const CommandResult status = Cli({"status"}, {"COLUMNS=120"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  std::string row;
+  for (absl::string_view line : absl::StrSplit(status.out, '\n', absl::SkipEmpty())) {
+    EXPECT_LE(line.size(), 120u) << line;
+    if (absl::StrContains(line, "Log One")) row = std::string(line);
+  }
+  // The error keeps its start (what was asked) and its end (what failed).
+  EXPECT_THAT(row, HasSubstr("GET https://"));
+  EXPECT_THAT(row, HasSubstr("connection refused"));
+  const CommandResult json = Cli({"status", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  bool seen = false;
+  for (absl::string_view line : absl::StrSplit(json.out, '\n', absl::SkipEmpty())) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    if (j["description"] != "Log One") continue;
+    seen = true;
+    for (const char* key : {"last_success_at", "last_error_at"}) {
+      EXPECT_THAT(j[key].get<std::string>(),
+                  ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
+                                          "\\.[0-9]{3}Z"))
+          << key;
+    }
+  }
+  EXPECT_TRUE(seen) << json.out;
+
+  const CommandResult list = Cli({"watch", "list"}, {"COLUMNS=80"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  for (absl::string_view line : absl::StrSplit(list.out, '\n', absl::SkipEmpty())) {
+    EXPECT_LE(line.size(), 80u) << line;
+  }
+  EXPECT_THAT(list.out, HasSubstr("issuers.example.com"));
+  EXPECT_THAT(list.out, HasSubstr("ca0.exam"));
+  EXPECT_THAT(list.out, HasSubstr("19.example.net"));
+}
+
 }  // namespace
 }  // namespace caawatch
