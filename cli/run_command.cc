@@ -249,11 +249,6 @@ int Run(const RunOptions& options) {
   absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
   WarnAboutStaticEntries(watches->list, ctx.config.data_dir, logger);
-  if (watches->list.Empty()) {
-    logger.Log(LogLevel::kWarning, "run",
-               "no names watched yet: add some with --watch NAME, --watchlist FILE or "
-               "`caawatch watch add NAME`; logs are still tailed and verified");
-  }
   absl::Notification stop;
   SignalWatcher signals(&stop);
   RealClock clock;

@@ -137,6 +137,12 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
         absl::StrCat(list->size(), " watch entries (", watches.static_list().size(), " static), ",
                      list->search_name_count() - 1, " names on their CAA search paths, ",
                      absl::StrFormat("%.1f", list->MemoryBytes() / 1048576.0), " MiB of index"));
+    // Counted with the stored entries: a watchlist kept by `caawatch watch add` is one too.
+    if (list->size() == 0) {
+      logger->Log(LogLevel::kWarning, "run",
+                  "no names watched yet: add some with --watch NAME, --watchlist FILE or "
+                  "`caawatch watch add NAME`; logs are still tailed and verified");
+    }
   }
 
   std::unique_ptr<ctlog::HttpFetcher> list_fetcher;
