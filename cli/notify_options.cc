@@ -20,6 +20,9 @@ void AddNotifyOptions(CLI::App* app, NotifyOptions* options) {
       ->type_name("PATH");
   AddRepeatable(app, "--webhook", &options->webhooks, "URL",
                 "POST each finding's JSON to URL (https, or http to loopback)");
+  app->add_flag("--iodef", options->iodef,
+                "report forbidden certificates to the iodef targets (mailto:, https:) of the CAA "
+                "records that forbade them (notify.iodef)");
 }
 
 void ApplyNotifyOptions(const NotifyOptions& options, monitor::MonitorConfig* config) {
@@ -35,6 +38,7 @@ void ApplyNotifyOptions(const NotifyOptions& options, monitor::MonitorConfig* co
   for (const std::string& w : options.webhooks) add(notify::SinkKind::kWebhook, w);
   if (options.hooks_dir) n.hooks_dir = *options.hooks_dir;
   if (options.sendmail) n.sendmail = *options.sendmail;
+  if (options.iodef) n.iodef.enabled = true;
 }
 
 std::string DefaultHooksDir() {

@@ -1,5 +1,5 @@
 // The notification flags of `run` and `notify test` (SPEC §6): --script, --hooks-dir, --email,
-// --sendmail, --webhook, each over the configuration file's `notify` key.
+// --sendmail, --webhook, --iodef, each over the configuration file's `notify` key.
 #ifndef CAAWATCH_CLI_NOTIFY_OPTIONS_H_
 #define CAAWATCH_CLI_NOTIFY_OPTIONS_H_
 
@@ -18,6 +18,7 @@ struct NotifyOptions {
   std::vector<std::string> emails;
   std::optional<std::string> sendmail;
   std::vector<std::string> webhooks;
+  bool iodef = false;  // --iodef: notify.iodef.enabled.
 };
 void AddNotifyOptions(CLI::App* app, NotifyOptions* options);
 

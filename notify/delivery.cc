@@ -20,7 +20,7 @@ absl::StatusOr<std::unique_ptr<Delivery>> Delivery::Create(const NotifyConfig& c
                                                            const Logger* logger,
                                                            std::function<size_t()> names_watched) {
   auto delivery = std::unique_ptr<Delivery>(new Delivery());
-  CAAWATCH_ASSIGN_OR_RETURN(delivery->sinks_, BuildSinks(config, files_root));
+  CAAWATCH_ASSIGN_OR_RETURN(delivery->sinks_, BuildSinks(config, files_root, logger));
   if (delivery->sinks_.empty()) return delivery;
   if (::mkdir(files_root.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -39,17 +39,17 @@ absl::StatusOr<MailSink> MailSink::Create(MailSinkOptions options) {
 
 absl::Status MailSink::Deliver(const Notification& n, absl::Time now,
                                const absl::Notification* cancel) const {
-  return Send(BuildMailMessage(n, MailHeaders{options_.to, options_.from, now, options_.host}),
-              cancel);
+  return SendMessage(
+      BuildMailMessage(n, MailHeaders{options_.to, options_.from, now, options_.host}), cancel);
 }
 
 absl::Status MailSink::DeliverHeartbeat(const Heartbeat& h, absl::Time now,
                                         const absl::Notification* cancel) const {
-  return Send(HeartbeatMail(h, MailHeaders{options_.to, options_.from, now, options_.host}),
-              cancel);
+  return SendMessage(HeartbeatMail(h, MailHeaders{options_.to, options_.from, now, options_.host}),
+                     cancel);
 }
 
-absl::Status MailSink::Send(std::string message, const absl::Notification* cancel) const {
+absl::Status MailSink::SendMessage(std::string message, const absl::Notification* cancel) const {
   ChildRequest request;
   request.cancel = cancel;
   request.path = options_.sendmail;

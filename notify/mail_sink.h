@@ -37,10 +37,12 @@ class MailSink {
   // The heartbeat as a message (heartbeat.h); errors as Deliver.
   absl::Status DeliverHeartbeat(const Heartbeat& h, absl::Time now,
                                 const absl::Notification* cancel = nullptr) const;
+  // Pipes a whole message built elsewhere (its To: one of the checked addresses) to sendmail;
+  // errors as Deliver.
+  absl::Status SendMessage(std::string message, const absl::Notification* cancel = nullptr) const;
 
  private:
   explicit MailSink(MailSinkOptions options) : options_(std::move(options)) {}
-  absl::Status Send(std::string message, const absl::Notification* cancel) const;
   MailSinkOptions options_;
 };
 

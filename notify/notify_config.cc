@@ -88,6 +88,29 @@ absl::StatusOr<SinkConfig> ReadSink(const Json& v, const std::string& at) {
   return sink;
 }
 
+absl::Status ReadIodef(const Json& v, IodefConfig* out) {
+  if (!v.is_object()) return Bad("iodef", "an object");
+  for (const auto& [key, value] : v.items()) {
+    const std::string name = absl::StrCat("iodef.", key);
+    if (key == "enabled") {
+      if (!value.is_boolean()) return Bad(name, "true or false");
+      out->enabled = value.get<bool>();
+    } else if (key == "from") {
+      CAAWATCH_RETURN_IF_ERROR(ReadString(value, name, &out->from));
+    } else if (key == "rate_per_target_per_hour") {
+      if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 1000) {
+        return Bad(name, "an integer from 1 to 1000");
+      }
+      out->rate_per_target_per_hour = static_cast<int>(value.get<int64_t>());
+    } else if (key == "timeout") {
+      CAAWATCH_RETURN_IF_ERROR(ReadDuration(value, name, &out->timeout));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("iodef: unknown key ", QuoteInput(key)));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Json> ParseObject(absl::string_view text) {
   Json json = Json::parse(text.begin(), text.end(), /*cb=*/nullptr, /*allow_exceptions=*/false,
                           /*ignore_comments=*/true);
@@ -126,6 +149,8 @@ absl::StatusOr<NotifyConfig> ParseNotifyConfig(absl::string_view json_text, Noti
       CAAWATCH_RETURN_IF_ERROR(ReadDuration(value, key, &config.max_backoff));
     } else if (key == "heartbeat") {
       CAAWATCH_RETURN_IF_ERROR(ReadDuration(value, key, &config.heartbeat));
+    } else if (key == "iodef") {
+      CAAWATCH_RETURN_IF_ERROR(ReadIodef(value, &config.iodef));
     } else if (key == "once_attempts") {
       if (!value.is_number_integer() || value.get<int64_t>() < 1 || value.get<int64_t>() > 20) {
         return Bad(key, "an integer from 1 to 20");

@@ -30,6 +30,15 @@ struct SinkConfig {
   std::string secret_file;  // Webhooks: the HMAC key, read when the sink is built.
 };
 
+// Opt-in iodef delivery (iodef_sink.h). JSON: {"enabled": BOOL, "from": ADDRESS,
+// "rate_per_target_per_hour": N}. It uses `sendmail` and `webhook_ca_file` below.
+struct IodefConfig {
+  bool enabled = false;  // Also `--iodef`.
+  std::string from;      // The reports' From: and contact; "" = mail_from.
+  int rate_per_target_per_hour = 4;
+  absl::Duration timeout = absl::Minutes(1);  // Of one mail or request.
+};
+
 // JSON keys are the field names; `sinks` is an array of SinkConfig objects.
 struct NotifyConfig {
   std::vector<SinkConfig> sinks;
@@ -50,13 +59,15 @@ struct NotifyConfig {
   int once_attempts = 4;
   // Opt-in: every sink gets a summary this often (heartbeat.h); zero = none.
   absl::Duration heartbeat = absl::ZeroDuration();
+  IodefConfig iodef;
 };
 
 // Parses the `notify` object (`json_text`) over `defaults`: absent keys keep their value.
 // kInvalidArgument, naming the key ("sinks[1].min_severity"), for an unknown key, a value of the
 // wrong type, a sink object without exactly one of script/email/webhook, an empty target, a
 // severity that is not info/warning/critical, a watch item that is empty or holds a space, a
-// non-positive duration, or once_attempts outside 1-20.
+// non-positive duration, once_attempts outside 1-20, or in `iodef` an unknown key, a non-boolean
+// enabled, or a rate_per_target_per_hour outside 1-1000.
 [[nodiscard]] absl::StatusOr<NotifyConfig> ParseNotifyConfig(absl::string_view json_text,
                                                              NotifyConfig defaults);
 

@@ -110,6 +110,7 @@ absl::Status Sink::Deliver(const Notification& n, absl::Time now,
     return status;
   }
   if (const auto* mail = std::get_if<MailSink>(&impl_)) return mail->Deliver(n, now, cancel);
+  if (const auto* iodef = std::get_if<IodefSink>(&impl_)) return iodef->Deliver(n, now, cancel);
   return std::get<WebhookSink>(impl_).Deliver(n, cancel);
 }
 
@@ -121,11 +122,13 @@ absl::Status Sink::DeliverHeartbeat(const Heartbeat& h, absl::Time now,
   if (const auto* mail = std::get_if<MailSink>(&impl_)) {
     return mail->DeliverHeartbeat(h, now, cancel);
   }
+  // iodef targets are the domains' contacts, not this monitor's owner: no heartbeat for them.
+  if (std::holds_alternative<IodefSink>(impl_)) return absl::OkStatus();
   return std::get<WebhookSink>(impl_).DeliverHeartbeat(h, cancel);
 }
 
 absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig& config,
-                                             const std::string& files_root) {
+                                             const std::string& files_root, const Logger* logger) {
   std::vector<SinkConfig> configs = config.sinks;
   if (!config.hooks_dir.empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(std::vector<std::string> hooks, HooksInDirectory(config.hooks_dir));
@@ -145,6 +148,19 @@ absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig& config,
           absl::StrCat("notify: the sink ", QuoteInput(sink.id()), " is configured twice"));
     }
     sinks.push_back(std::move(sink));
+  }
+  if (config.iodef.enabled) {
+    IodefSinkOptions options;
+    options.from = config.iodef.from.empty() ? config.mail_from : config.iodef.from;
+    options.sendmail = config.sendmail;
+    options.ca_file = config.webhook_ca_file;
+    options.timeout = config.iodef.timeout;
+    options.rate_per_target_per_hour = config.iodef.rate_per_target_per_hour;
+    options.logger = logger;
+    CAAWATCH_ASSIGN_OR_RETURN(IodefSink iodef, IodefSink::Create(std::move(options)));
+    SinkConfig sink_config;  // Every finding: the sink itself picks the forbidden ones.
+    sink_config.target = "iodef";
+    sinks.push_back(Sink("iodef", std::move(sink_config), std::move(iodef), ""));
   }
   return sinks;
 }

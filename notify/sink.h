@@ -11,6 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
+#include "base/log.h"
+#include "notify/iodef_sink.h"
 #include "notify/mail_sink.h"
 #include "notify/notification.h"
 #include "notify/notify_config.h"
@@ -48,7 +50,9 @@ class Sink {
                                 const absl::Notification* cancel = nullptr) const;
 
  private:
-  using Impl = std::variant<ScriptSink, MailSink, WebhookSink>;
+  friend absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig&, const std::string&,
+                                                      const Logger*);
+  using Impl = std::variant<ScriptSink, MailSink, WebhookSink, IodefSink>;
   Sink(std::string id, SinkConfig config, Impl impl, std::string files_dir)
       : id_(std::move(id)),
         config_(std::move(config)),
@@ -66,10 +70,13 @@ class Sink {
 bool AtWatchItem(const std::string& name, const std::string& item);
 
 // Every sink of `config`: its `sinks` in order, then one script sink per executable in
-// hooks_dir (HooksInDirectory). The first sink that cannot be built is the error; two sinks
-// with the same id are kInvalidArgument.
+// hooks_dir (HooksInDirectory), then, when config.iodef.enabled, the sink "iodef" (every
+// finding, iodef_sink.h; it logs refused and rate-limited targets to `logger`, which may be
+// null). The first sink that cannot be built is the error; two sinks with the same id are
+// kInvalidArgument.
 [[nodiscard]] absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig& config,
-                                                           const std::string& files_root);
+                                                           const std::string& files_root,
+                                                           const Logger* logger = nullptr);
 
 }  // namespace caawatch::notify
 

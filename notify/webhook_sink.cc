@@ -132,7 +132,7 @@ absl::Status WebhookSink::Post(const std::string& body, const std::vector<std::s
   std::unique_ptr<CURL, EasyDeleter> h(curl_easy_init());
   if (h == nullptr) return absl::UnavailableError("curl_easy_init failed");
   curl_slist* raw = nullptr;
-  raw = curl_slist_append(raw, "Content-Type: application/json");
+  raw = curl_slist_append(raw, absl::StrCat("Content-Type: ", options_.content_type).c_str());
   for (const std::string& header : headers_in) raw = curl_slist_append(raw, header.c_str());
   if (!options_.secret.empty()) {
     raw = curl_slist_append(

@@ -25,6 +25,7 @@ struct WebhookSinkOptions {
   std::string secret = {};  // Empty: no signature. Never logged nor put in a message.
   absl::Duration timeout = absl::Seconds(30);  // Of the whole request.
   std::string ca_file = {};                    // PEM roots for https; empty: the system's CA store.
+  std::string content_type = "application/json";  // Of every body this sink posts.
 };
 
 class WebhookSink {
@@ -45,6 +46,13 @@ class WebhookSink {
   // the signature); errors as Deliver.
   absl::Status DeliverHeartbeat(const Heartbeat& heartbeat,
                                 const absl::Notification* cancel = nullptr) const;
+
+  // POSTs `body` with `headers` ("Name: value") and the signature when there is a secret;
+  // errors as Deliver.
+  absl::Status PostBody(const std::string& body, const std::vector<std::string>& headers,
+                        const absl::Notification* cancel = nullptr) const {
+    return Post(body, headers, /*test=*/false, cancel);
+  }
 
   // The URL as messages show it: scheme, host, port and path (no query: it may hold a token).
   const std::string& display_url() const { return display_url_; }
