@@ -37,6 +37,7 @@
 #include "server/service.h"
 #include "store/holder.h"
 #include "store/store.h"
+#include "watch/watchlist.h"
 #include "tail/log_list_source.h"
 #include "tail/log_worker.h"
 
@@ -169,7 +170,16 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
       parts->delivery,
       notify::Delivery::Create(
           config.notify, config.data_dir + "/notify", parts->pipeline->store(), clock, logger,
-          [watches = parts->pipeline->watches()] { return watches->Current()->size(); }));
+          [watches = parts->pipeline->watches()] { return watches->Current()->size(); },
+          // certspotter's WATCH_ITEM: the item of the current watchlist that a watched name hits.
+          [watches = parts->pipeline->watches()](const store::FindingRecord& finding) {
+            const std::shared_ptr<const watch::Watchlist> list = watches->Current();
+            for (const std::string& name : finding.watched_names()) {
+              const std::vector<watch::Match> matches = list->MatchName(name);
+              if (!matches.empty()) return matches.front().item.ToItem().Name();
+            }
+            return std::string();
+          }));
   if (parts->delivery->size() > 0) {
     logger->Log(LogLevel::kInfo, "notify",
                 absl::StrCat(parts->delivery->size(), " notification sinks"));

@@ -14,11 +14,10 @@
 
 namespace caawatch::notify {
 
-absl::StatusOr<std::unique_ptr<Delivery>> Delivery::Create(const NotifyConfig& config,
-                                                           const std::string& files_root,
-                                                           store::Store* store, const Clock* clock,
-                                                           const Logger* logger,
-                                                           std::function<size_t()> names_watched) {
+absl::StatusOr<std::unique_ptr<Delivery>> Delivery::Create(
+    const NotifyConfig& config, const std::string& files_root, store::Store* store,
+    const Clock* clock, const Logger* logger, std::function<size_t()> names_watched,
+    std::function<std::string(const store::FindingRecord&)> watch_item_of) {
   auto delivery = std::unique_ptr<Delivery>(new Delivery());
   CAAWATCH_ASSIGN_OR_RETURN(delivery->sinks_, BuildSinks(config, files_root, logger));
   if (delivery->sinks_.empty()) return delivery;
@@ -33,6 +32,7 @@ absl::StatusOr<std::unique_ptr<Delivery>> Delivery::Create(const NotifyConfig& c
   options.once_attempts = config.once_attempts;
   options.heartbeat = config.heartbeat;
   options.names_watched = std::move(names_watched);
+  options.watch_item_of = std::move(watch_item_of);
   for (const Sink& sink : delivery->sinks_) {
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<SinkCourier> courier,
                               SinkCourier::Create(&sink, store, clock, logger, options));

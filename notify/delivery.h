@@ -28,10 +28,12 @@ class Delivery {
   // 0700) and their couriers, creating the cursors of new sinks (SinkCourier::Create) now:
   // call it before any log is tailed. kInvalidArgument for a sink that cannot be built; store
   // errors as such. `store`, `clock` and `logger` are borrowed.
-  // `names_watched` (may be null) counts the watched names for the heartbeat.
+  // `names_watched` (may be null) counts the watched names for the heartbeat; `watch_item_of`
+  // (may be null) names the watchlist item a finding matched (CourierOptions::watch_item_of).
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Delivery>> Create(
       const NotifyConfig& config, const std::string& files_root, store::Store* store,
-      const Clock* clock, const Logger* logger, std::function<size_t()> names_watched = nullptr);
+      const Clock* clock, const Logger* logger, std::function<size_t()> names_watched = nullptr,
+      std::function<std::string(const store::FindingRecord&)> watch_item_of = nullptr);
   ~Delivery();  // Stop().
   Delivery(const Delivery&) = delete;
   Delivery& operator=(const Delivery&) = delete;

@@ -211,6 +211,8 @@ Notification SinkCourier::NotificationFor(const store::FindingRecord& finding) {
       break;
     }
   }
+  if (n.watch_item.empty() && options_.watch_item_of)
+    n.watch_item = options_.watch_item_of(finding);
   // The leaf certspotter hands its hooks: the final certificate when one is logged.
   const std::string& leaf_sha =
       finding.cert_sha256().empty() ? finding.precert_sha256() : finding.cert_sha256();

@@ -33,6 +33,10 @@ struct CourierOptions {
   // findings; zero = none. `names_watched` says how many names are watched (null: 0).
   absl::Duration heartbeat = absl::ZeroDuration();
   std::function<size_t()> names_watched;
+  // The watchlist item a finding matched, as certspotter's WATCH_ITEM spells it (".example.com"
+  // for a subtree item); used when the sink has no watch filter of its own. Null or "": the
+  // first watched name.
+  std::function<std::string(const store::FindingRecord&)> watch_item_of;
 };
 
 class SinkCourier {

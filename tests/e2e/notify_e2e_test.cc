@@ -263,6 +263,20 @@ TEST_F(NotifyEndToEndTest, MailGoesThroughSendmailToTheSmtpServer) {
   EXPECT_EQ(names.size(), 2u);
 }
 
+TEST_F(NotifyEndToEndTest, AHookHearsTheWatchlistItemThatMatchedAsCertspotterSaysIt) {
+  std::unique_ptr<Subprocess> log = StartLog({.plants = ForbiddenPlants("--plant", "item", 1)});
+  const std::string out = dir() + "/item.txt";
+  const std::string hook =
+      Script("item-hook", "printf '%s\\n%s\\n' \"$WATCH_ITEM\" \"$SUMMARY\" > '" + out + "'\n");
+  // Watched as a subtree (RunArgs: .forbidden.test, .allowed.test): certspotter's WATCH_ITEM is
+  // the item, ".forbidden.test", not the certificate's name.
+  const CommandResult run =
+      testing::RunCommand(RunArgs({"--once", "--script", hook}), dir(), absl::Seconds(120));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(testing::ReadFileOrEmpty(out),
+            ".forbidden.test\nCertificate Discovered for .forbidden.test\n");
+}
+
 TEST_F(NotifyEndToEndTest, NotifyTestSendsAMarkedEventToEverySink) {
   StartReceiver("");
   const std::string out = dir() + "/hook.env";
