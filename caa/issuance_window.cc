@@ -117,13 +117,14 @@ class Enumerator {
   }
 
   void Leaf() {
-    const RelevantSet set = FindRelevantSet(facts_.dns_name, [this](const std::string& qname) {
-      auto it = chosen_.find(qname);
-      if (it != chosen_.end()) return *it->second;
-      CaaAnswer empty;  // Names past the chosen stop are never consulted.
-      empty.qname = qname;
-      return empty;
-    });
+    const RelevantSet set =
+        FindRelevantSet(facts_.dns_name, [this](const names::DomainName& qname) {
+          auto it = chosen_.find(qname.str());
+          if (it != chosen_.end()) return *it->second;
+          CaaAnswer empty;  // Names past the chosen stop are never consulted.
+          empty.qname = qname.str();
+          return empty;
+        });
     results_.push_back(EvaluateName(facts_.dns_name, set, facts_.ca_identifiers));
   }
 
@@ -187,12 +188,12 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts,
     }
   }
   bool missing = false;
-  const RelevantSet set = FindRelevantSet(facts.dns_name, [&](const std::string& qname) {
-    auto it = first_after.find(qname);
+  const RelevantSet set = FindRelevantSet(facts.dns_name, [&](const names::DomainName& qname) {
+    auto it = first_after.find(qname.str());
     if (it != first_after.end()) return *it->second;
     missing = true;
     CaaAnswer failed;
-    failed.qname = qname;
+    failed.qname = qname.str();
     failed.outcome = LookupOutcome::kOtherError;
     failed.error = "never observed";
     return failed;
@@ -206,7 +207,8 @@ std::optional<NameEvaluation> Retrospective(const IssuanceFacts& facts,
 
 IssuanceEvaluation EvaluateAtIssuance(const IssuanceFacts& facts, const ObservationHistory& history,
                                       const WindowOptions& options) {
-  const std::vector<std::string> path = SearchNames(facts.dns_name);
+  std::vector<std::string> path;  // The histories are kept by the text of each query name.
+  for (const names::DomainName& q : SearchNames(facts.dns_name)) path.push_back(q.str());
   std::map<std::string, std::vector<Observation>> histories;
   for (const std::string& q : path) histories[q] = history(q);
 

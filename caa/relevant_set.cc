@@ -46,34 +46,34 @@ std::string FailureReason(const std::string& qname, const CaaAnswer& answer) {
 
 }  // namespace
 
-std::vector<std::string> SearchNames(const names::DomainName& name) {
-  std::vector<std::string> names;
+std::vector<names::DomainName> SearchNames(const names::DomainName& name) {
+  std::vector<names::DomainName> names;
   for (std::optional<names::DomainName> n = name.WildcardBase(); n.has_value(); n = n->Parent()) {
-    names.push_back(n->str());
+    names.push_back(*n);
   }
   return names;
 }
 
 RelevantSet FindRelevantSet(const names::DomainName& name,
-                            absl::FunctionRef<CaaAnswer(const std::string& qname)> lookup) {
+                            absl::FunctionRef<CaaAnswer(const names::DomainName& qname)> lookup) {
   RelevantSet result;
-  const std::vector<std::string> names = SearchNames(name);  // Never empty.
-  for (const std::string& qname : names) {
+  const std::vector<names::DomainName> names = SearchNames(name);  // Never empty.
+  for (const names::DomainName& qname : names) {
     CaaAnswer answer = lookup(qname);
     if (IsFailure(answer)) {
       result.outcome = RelevantSetOutcome::kIndeterminate;
-      result.relevant_name = qname;
-      result.reason = FailureReason(qname, answer);
+      result.relevant_name = qname.str();
+      result.reason = FailureReason(qname.str(), answer);
       result.consulted.push_back(std::move(answer));
       return result;
     }
     if (!answer.records.empty()) {
       result.outcome = RelevantSetOutcome::kFound;
-      result.relevant_name = qname;
+      result.relevant_name = qname.str();
       result.records = answer.records;
       result.reason = answer.cname_chain.empty()
-                          ? absl::StrCat("relevant CAA set found at ", qname)
-                          : absl::StrCat("relevant CAA set found at ", qname, " via alias ",
+                          ? absl::StrCat("relevant CAA set found at ", qname.str())
+                          : absl::StrCat("relevant CAA set found at ", qname.str(), " via alias ",
                                          absl::StrJoin(answer.cname_chain, " -> "));
       result.consulted.push_back(std::move(answer));
       return result;
@@ -85,15 +85,15 @@ RelevantSet FindRelevantSet(const names::DomainName& name,
   // caawatch cannot know what the CA saw, so the search is indeterminate, never "no CAA".
   if (result.consulted.back().outcome == LookupOutcome::kNxDomain) {
     result.outcome = RelevantSetOutcome::kIndeterminate;
-    result.relevant_name = names.back();
+    result.relevant_name = names.back().str();
     result.reason =
-        absl::StrCat("the resolver answered NXDOMAIN for the top-level domain ", names.back(),
+        absl::StrCat("the resolver answered NXDOMAIN for the top-level domain ", names.back().str(),
                      ", which exists: the resolver is broken, so CAA cannot be known");
     return result;
   }
   result.outcome = RelevantSetOutcome::kNone;
-  result.reason =
-      absl::StrCat("no CAA records at ", names.front(), " or any parent up to ", names.back());
+  result.reason = absl::StrCat("no CAA records at ", names.front().str(), " or any parent up to ",
+                               names.back().str());
   return result;
 }
 

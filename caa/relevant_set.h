@@ -35,7 +35,7 @@ struct RelevantSet {
 // each parent, down to and including the TLD (never the root). A certificate wildcard "*.x" is
 // searched from "x" (RFC 8659 §3: "a request for a Wildcard Domain Name *.X ->
 // RelevantCAASet(X)"). Lets a poller cover exactly what FindRelevantSet will read.
-std::vector<std::string> SearchNames(const names::DomainName& name);
+std::vector<names::DomainName> SearchNames(const names::DomainName& name);
 
 // Looks up the Relevant RRset for `name` (an FQDN or a certificate wildcard "*.x", which this
 // function searches from "x"). `lookup(qname)` must perform an ordinary RFC 1034 §4.3.2 CAA
@@ -51,7 +51,7 @@ std::vector<std::string> SearchNames(const names::DomainName& name);
 // answered are never queried, so their failures cannot matter. Never fails. (Text that is no
 // DomainName has no search path: the caller judges it, see judge/issuance_evaluator.cc.)
 RelevantSet FindRelevantSet(const names::DomainName& name,
-                            absl::FunctionRef<CaaAnswer(const std::string& qname)> lookup);
+                            absl::FunctionRef<CaaAnswer(const names::DomainName& qname)> lookup);
 
 }  // namespace caawatch::caa
 

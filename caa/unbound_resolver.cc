@@ -49,13 +49,6 @@ bool IsIpAddress(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// The name a query asks, as its answer reports it: its names::DomainName, or the text as given
-// when it is none (callers ask what caa::SearchNames gives, so only a direct caller can).
-std::string QueryName(absl::string_view qname) {
-  absl::StatusOr<names::DomainName> name = names::DomainName::Parse(qname);
-  return name.ok() ? name->str() : std::string(qname);
-}
-
 absl::Status UbStatus(int err, absl::string_view what) {
   if (err == 0) return absl::OkStatus();
   return absl::InternalError(absl::StrCat(what, ": ", ub_strerror(err)));
@@ -277,9 +270,9 @@ absl::StatusOr<std::unique_ptr<UnboundResolver>> UnboundResolver::Create(
   return absl::WrapUnique(new UnboundResolver(std::move(resolved), std::move(forwarders), clock));
 }
 
-CaaAnswer UnboundResolver::Lookup(const std::string& qname) {
+CaaAnswer UnboundResolver::Lookup(const names::DomainName& qname) {
   CaaAnswer answer;
-  answer.qname = QueryName(qname);
+  answer.qname = qname.str();
   absl::Status last = absl::OkStatus();
   for (int attempt = 0; attempt <= options_.retries; ++attempt) {
     const bool tcp = options_.tcp_fallback && attempt > 0;  // Only reached after a timeout.
@@ -309,12 +302,12 @@ void UnboundResolver::MarkCancelled(size_t index, std::vector<CaaAnswer>* answer
   (*answers)[index].observed_at = clock_->Now();
 }
 
-std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const std::string> qnames,
+std::vector<CaaAnswer> UnboundResolver::LookupMany(absl::Span<const names::DomainName> qnames,
                                                    const std::function<bool()>& cancelled) {
   std::vector<CaaAnswer> answers(qnames.size());
   std::vector<size_t> pending(qnames.size());
   for (size_t i = 0; i < qnames.size(); ++i) {
-    answers[i].qname = QueryName(qnames[i]);
+    answers[i].qname = qnames[i].str();
     pending[i] = i;
   }
   for (int attempt = 0; attempt <= options_.retries && !pending.empty(); ++attempt) {

@@ -68,7 +68,7 @@ class UnboundResolver final : public CaaResolver {
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<UnboundResolver>> Create(
       const ResolverOptions& options, const Clock* clock);
 
-  CaaAnswer Lookup(const std::string& qname) override;
+  CaaAnswer Lookup(const names::DomainName& qname) override;
   // Spread over up to `contexts` fresh contexts per attempt, up to max_in_flight queries at
   // once in each, each query with its own timeout, and the timed-out ones retried (over TCP
   // with tcp_fallback) like Lookup's. The contexts live for one call, so what unbound caches
@@ -78,7 +78,7 @@ class UnboundResolver final : public CaaResolver {
   // DNSSEC on, libunbound's aggressive NSEC (RFC 8198, which ub_ctx_set_option cannot turn off) may
   // answer a name from another name's validated denial of the same batch: a secure NXDOMAIN all the
   // same.
-  std::vector<CaaAnswer> LookupMany(absl::Span<const std::string> qnames,
+  std::vector<CaaAnswer> LookupMany(absl::Span<const names::DomainName> qnames,
                                     const std::function<bool()>& cancelled = {}) override;
 
  private:

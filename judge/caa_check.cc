@@ -30,7 +30,7 @@ absl::StatusOr<NameCheck> CaaChecker::CheckLive(const names::DomainName& name,
                                                 const std::vector<std::string>& issuers) {
   if (resolver_ == nullptr) return absl::FailedPreconditionError("no resolver for live checks");
   const caa::RelevantSet set =
-      caa::FindRelevantSet(name, [&](const std::string& q) { return resolver_->Lookup(q); });
+      caa::FindRelevantSet(name, [&](const names::DomainName& q) { return resolver_->Lookup(q); });
   const caa::NameEvaluation eval = caa::EvaluateName(name, set, issuers);
   return NameCheck{name.str(), ToVerdict(eval.verdict), set.relevant_name, set.records, "live",
                    eval.reason};

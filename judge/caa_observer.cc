@@ -141,7 +141,7 @@ void CaaObserver::Announce(const caa::CaaAnswer& answer) const {
 }
 
 absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
-    absl::Span<const std::string> query_names, const std::function<bool()>& cancelled) {
+    absl::Span<const names::DomainName> query_names, const std::function<bool()>& cancelled) {
   std::vector<caa::CaaAnswer> answers = resolver_->LookupMany(query_names, cancelled);
   if (cancelled && cancelled()) return absl::CancelledError("CAA lookups cancelled");
   std::vector<store::CaaObservationRecord> records;
@@ -182,17 +182,18 @@ absl::Status CaaObserver::ObservePaths(absl::Span<const names::DomainName> domai
   constexpr size_t kRound = 1000;
   const absl::Time now = clock_->Now();
   absl::flat_hash_set<std::string> asked;
-  std::vector<std::string> round;
+  std::vector<names::DomainName> round;
   const auto flush = [&]() -> absl::Status {
     if (round.empty()) return absl::OkStatus();
     CAAWATCH_RETURN_IF_ERROR(ObserveMany(round).status());
-    for (const std::string& q : round) NoteObserved(q, now);  // Recorded: History finds them.
+    for (const names::DomainName& q : round)
+      NoteObserved(q.str(), now);  // Recorded: History finds them.
     round.clear();
     return absl::OkStatus();
   };
   for (const names::DomainName& name : domains) {
-    for (std::string& q : caa::SearchNames(name)) {
-      if (RecentlyObserved(q, now) || !asked.insert(q).second) continue;
+    for (names::DomainName& q : caa::SearchNames(name)) {
+      if (RecentlyObserved(q.str(), now) || !asked.insert(q.str()).second) continue;
       round.push_back(std::move(q));
       if (round.size() == kRound) CAAWATCH_RETURN_IF_ERROR(flush());
     }

@@ -80,7 +80,7 @@ class CaaObserver {
   // kCancelled, recording nothing, when `cancelled` (may be empty) turned true during the
   // lookups (caa::CaaResolver::LookupMany): a stop does not wait for a batch of timeouts.
   [[nodiscard]] absl::StatusOr<BatchResult> ObserveMany(
-      absl::Span<const std::string> query_names, const std::function<bool()>& cancelled = {});
+      absl::Span<const names::DomainName> query_names, const std::function<bool()>& cancelled = {});
 
  private:
   bool RecentlyObserved(const std::string& query_name, absl::Time now);

@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "judge/caa_poll_ledger.h"
+#include "names/domain_name.h"
 
 namespace caawatch::judge {
 namespace {
@@ -55,7 +56,7 @@ class PollRun {
         next_report_(options.progress_every) {}
 
   // Fills `batch` with the next names to look up; false when there are none (or the poll ends).
-  bool NextBatch(std::vector<std::string>* batch) {
+  bool NextBatch(std::vector<names::DomainName>* batch) {
     batch->clear();
     absl::MutexLock lock(&mu_);
     if (failed_ || stats_.stopped) return false;
@@ -70,7 +71,11 @@ class PollRun {
           continue;
         }
       }
-      batch->push_back(std::move(name));
+      // The list's search names are names (a saved index's labels are checked): Parse only
+      // gives them the type, on its one-pass ASCII path.
+      absl::StatusOr<names::DomainName> query_name = names::DomainName::Parse(name);
+      if (!query_name.ok()) continue;
+      batch->push_back(*std::move(query_name));
     }
     return !batch->empty();
   }
@@ -135,7 +140,7 @@ class PollRun {
 // Looks up and records batches until none are left or the poll ends.
 void PollBatches(PollRun* run, CaaObserver* observer, const CaaPollOptions& options,
                  absl::Time start) {
-  std::vector<std::string> batch;
+  std::vector<names::DomainName> batch;
   batch.reserve(options.batch_size);
   const std::function<bool()> ending = [run] { return run->Ending(); };
   while (run->NextBatch(&batch)) {
@@ -152,7 +157,7 @@ void PollBatches(PollRun* run, CaaObserver* observer, const CaaPollOptions& opti
       std::vector<uint64_t> answered;
       answered.reserve(batch.size());
       for (size_t i = 0; i < batch.size(); ++i) {
-        if (result->answered[i]) answered.push_back(PolledNameHash(batch[i]));
+        if (result->answered[i]) answered.push_back(PolledNameHash(batch[i].str()));
       }
       if (const absl::Status s = options.ledger->RecordPolled(options.clock->Now(), answered);
           !s.ok()) {

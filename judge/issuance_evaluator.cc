@@ -107,7 +107,8 @@ absl::StatusOr<store::CaaNameRecord> IssuanceEvaluator::EvaluateName(
   std::map<std::string, std::vector<caa::Observation>> histories;
   // Followed zones: (query name, first seen) of each reconstructed stretch -> its zone state.
   std::map<std::pair<std::string, int64_t>, std::pair<std::string, uint32_t>> from_zone;
-  for (const std::string& q : caa::SearchNames(name)) {
+  for (const names::DomainName& query_name : caa::SearchNames(name)) {
+    const std::string& q = query_name.str();
     if (zone_history_ != nullptr && zone_history_->ZoneOf(q)) {
       CAAWATCH_ASSIGN_OR_RETURN(std::vector<ZoneObservation> zone, zone_history_->History(q));
       for (ZoneObservation& z : zone) {

@@ -141,10 +141,10 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
         // bears on it.
         const absl::StatusOr<names::DomainName> name = names::DomainName::Parse(c.name());
         if (!name.ok()) continue;
-        for (std::string& q : caa::SearchNames(*name)) {
-          const auto it = pending.find(q);
+        for (const names::DomainName& q : caa::SearchNames(*name)) {
+          const auto it = pending.find(q.str());
           if (it != pending.end() && issued >= it->second.from && issued <= it->second.to) {
-            names.insert(std::move(q));
+            names.insert(q.str());
           }
         }
       }

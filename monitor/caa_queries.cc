@@ -59,7 +59,9 @@ absl::StatusOr<judge::CaaCheckResult> CaaCheckSession::Check(
 std::vector<std::string> CaaSearchPath(const std::string& name) {
   absl::StatusOr<names::DomainName> parsed = names::DomainName::Parse(name);
   if (!parsed.ok()) return {};
-  return caa::SearchNames(*parsed);
+  std::vector<std::string> path;
+  for (const names::DomainName& q : caa::SearchNames(*parsed)) path.push_back(q.str());
+  return path;
 }
 
 absl::StatusOr<std::vector<StoredCaaObservation>> StoredCaaObservations(

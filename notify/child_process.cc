@@ -69,6 +69,27 @@ ssize_t WriteWithoutSigpipe(int fd, const char* data, size_t size) {
   return w;
 }
 
+// Reads what `fd` (non-blocking) has now into `into`, up to `limit` bytes kept; closes it at EOF.
+// Returns the bytes read, so that the caller can bound a drain that never ends.
+size_t ReadAvailable(int& fd, size_t limit, std::string& into, size_t& dropped) {
+  char buf[4096];
+  size_t total = 0;
+  while (fd >= 0) {
+    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r > 0) {
+      const size_t keep = std::min(static_cast<size_t>(r), limit - std::min(limit, into.size()));
+      into.append(buf, keep);
+      dropped += static_cast<size_t>(r) - keep;
+      total += static_cast<size_t>(r);
+      if (total > (1u << 20)) break;  // Let the caller look at the clock and the child.
+      continue;
+    }
+    if (r == 0) CloseFd(fd);
+    break;
+  }
+  return total;
+}
+
 }  // namespace
 
 absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
@@ -89,19 +110,23 @@ absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
   for (auto& s : arg_strings) argv.push_back(s.data());
   argv.push_back(nullptr);
 
-  int in_pipe[2], out_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0) {
-    return absl::UnavailableError(absl::StrCat("pipe: ", std::strerror(errno)));
-  }
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    ::close(in_pipe[0]);
-    ::close(in_pipe[1]);
-    return absl::UnavailableError(absl::StrCat("pipe: ", std::strerror(errno)));
+  int in_pipe[2] = {-1, -1}, out_pipe[2] = {-1, -1}, err_pipe[2] = {-1, -1};
+  const auto close_all = [&] {
+    for (int* p : {in_pipe, out_pipe, err_pipe}) {
+      CloseFd(p[0]);
+      CloseFd(p[1]);
+    }
+  };
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0 || ::pipe2(out_pipe, O_CLOEXEC) != 0 ||
+      (request.separate_stderr && ::pipe2(err_pipe, O_CLOEXEC) != 0)) {
+    const int err = errno;
+    close_all();
+    return absl::UnavailableError(absl::StrCat("pipe: ", std::strerror(err)));
   }
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int err = errno;
-    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1]}) ::close(fd);
+    close_all();
     return absl::UnavailableError(absl::StrCat("fork: ", std::strerror(err)));
   }
   if (pid == 0) {
@@ -114,18 +139,19 @@ absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
     ::signal(SIGPIPE, SIG_DFL);
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
-    ::dup2(out_pipe[1], 2);
+    ::dup2(request.separate_stderr ? err_pipe[1] : out_pipe[1], 2);
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   // Also set in the parent, so that the group exists before any kill below (no race with the
   // child's own setpgid).
   ::setpgid(pid, pid);
-  int stdin_fd = in_pipe[1], out_fd = out_pipe[0];
-  ::close(in_pipe[0]);
-  ::close(out_pipe[1]);
+  int stdin_fd = in_pipe[1], out_fd = out_pipe[0], err_fd = err_pipe[0];
+  in_pipe[1] = out_pipe[0] = err_pipe[0] = -1;
+  close_all();  // The child's ends.
   ::fcntl(stdin_fd, F_SETFL, O_NONBLOCK);
   ::fcntl(out_fd, F_SETFL, O_NONBLOCK);
+  if (err_fd >= 0) ::fcntl(err_fd, F_SETFL, O_NONBLOCK);
   if (request.stdin_data.empty()) CloseFd(stdin_fd);
 
   // A monotonic deadline: the timeout of a real process is real time, not the monitor's Clock.
@@ -135,7 +161,7 @@ absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
   size_t written = 0;
   int status = 0;
   bool exited = false;
-  char buf[4096];
+  const size_t limit = request.max_output_bytes;
   while (true) {
     const pid_t w = ::waitpid(pid, &status, WNOHANG);
     if (w == pid) {
@@ -148,30 +174,18 @@ absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
       result.cancelled = true;
       break;
     }
-    struct pollfd fds[2];
+    struct pollfd fds[3];
     int nfds = 0;
     if (out_fd >= 0) fds[nfds++] = {out_fd, POLLIN, 0};
+    if (err_fd >= 0) fds[nfds++] = {err_fd, POLLIN, 0};
     if (stdin_fd >= 0) fds[nfds++] = {stdin_fd, POLLOUT, 0};
     // Wake at least every 20 ms to see whether the child exited (its output pipe may stay open
     // in a background grandchild).
     const int wait_ms = static_cast<int>(std::min<int64_t>(
         20, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1));
     ::poll(fds, nfds, wait_ms);
-    if (out_fd >= 0) {
-      while (true) {
-        const ssize_t r = ::read(out_fd, buf, sizeof buf);
-        if (r > 0) {
-          const size_t keep = std::min(
-              static_cast<size_t>(r),
-              request.max_output_bytes - std::min(request.max_output_bytes, result.output.size()));
-          result.output.append(buf, keep);
-          result.output_dropped += static_cast<size_t>(r) - keep;
-          continue;
-        }
-        if (r == 0) CloseFd(out_fd);
-        break;
-      }
-    }
+    ReadAvailable(out_fd, limit, result.output, result.output_dropped);
+    ReadAvailable(err_fd, limit, result.error_output, result.output_dropped);
     if (stdin_fd >= 0) {
       const ssize_t w2 = WriteWithoutSigpipe(stdin_fd, request.stdin_data.data() + written,
                                              request.stdin_data.size() - written);
@@ -186,19 +200,12 @@ absl::StatusOr<ChildResult> RunChild(const ChildRequest& request) {
     ::kill(-pid, SIGKILL);
     ::waitpid(pid, &status, 0);
   }
-  // What the child wrote just before it exited.
-  if (out_fd >= 0) {
-    ssize_t r;
-    while ((r = ::read(out_fd, buf, sizeof buf)) > 0) {
-      const size_t keep = std::min(
-          static_cast<size_t>(r),
-          request.max_output_bytes - std::min(request.max_output_bytes, result.output.size()));
-      result.output.append(buf, keep);
-      result.output_dropped += static_cast<size_t>(r) - keep;
-      if (result.output_dropped > (1u << 20)) break;  // A grandchild still writing: enough.
-    }
-  }
+  // What the child wrote just before it exited (at most 1 MiB more of each: a grandchild that
+  // keeps writing does not hold us).
+  ReadAvailable(out_fd, limit, result.output, result.output_dropped);
+  ReadAvailable(err_fd, limit, result.error_output, result.output_dropped);
   CloseFd(out_fd);
+  CloseFd(err_fd);
   CloseFd(stdin_fd);
   if (WIFEXITED(status)) {
     result.exit_code = WEXITSTATUS(status);

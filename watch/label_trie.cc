@@ -6,6 +6,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "base/quoted_input.h"
+#include "names/domain_name.h"
 #include "watch/stable_hash.h"
 
 namespace caawatch::watch {
@@ -170,9 +173,22 @@ absl::StatusOr<LabelTrie> LabelTrie::Decode(FlatReader* in) {
       t.label_begin_[n] != t.labels_.size()) {
     return bad("label offsets do not match the labels");
   }
+  // Each label one a names::DomainName holds (1-63 of its characters, no dot) and each path
+  // from the root a name of at most 253 octets: what the list hands out as a watched domain
+  // is always a name, whatever the file holds.
+  std::vector<uint32_t> name_length(n, 0);
   for (uint32_t i = 1; i < n; ++i) {
     if (t.parent_[i] >= i) return bad("a node comes before its parent");
     if (t.label_begin_[i + 1] <= t.label_begin_[i]) return bad("an empty or misplaced label");
+    const absl::string_view label = absl::string_view(t.labels_).substr(
+        t.label_begin_[i], t.label_begin_[i + 1] - t.label_begin_[i]);
+    if (label.find('.') != absl::string_view::npos || !names::DomainName::IsNormalized(label)) {
+      return bad(absl::StrCat("a label that is no DNS label: ", QuoteInput(label)));
+    }
+    name_length[i] = name_length[t.parent_[i]] + (t.parent_[i] == kRoot ? 0 : 1) + label.size();
+    if (name_length[i] > names::DomainName::kMaxLength) {
+      return bad("a name longer than 253 octets");
+    }
   }
   // The table: a power of two long, with a free slot (Child stops at one), each node once.
   const size_t slots = t.slots_.size();

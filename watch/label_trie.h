@@ -56,7 +56,8 @@ class LabelTrie {
   // The whole trie, hash table included, for Decode in another process. Precondition: Frozen().
   void Encode(FlatWriter* out) const;
   // A frozen trie from what Encode wrote. kDataLoss for anything else that does not describe a
-  // trie: every array is checked, so the result is safe to use whatever the input.
+  // trie: every array is checked, and every label (a names::DomainName's label, each node's name
+  // at most 253 octets), so the result is safe to use and holds only names whatever the input.
   [[nodiscard]] static absl::StatusOr<LabelTrie> Decode(FlatReader* in);
   // Heap bytes held (capacities, not sizes): what the trie costs in memory.
   size_t MemoryBytes() const;

@@ -10,11 +10,20 @@
 #include "base/clock.h"
 #include "caa/unbound_resolver.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 #include "tests/fakes/dns/dns_fault_proxy.h"
 #include "tests/fakes/dns/knot_server.h"
 
 namespace caawatch::caa {
 namespace {
+
+// The query names the tests ask, as the resolver takes them.
+names::DomainName Name(absl::string_view text) { return *names::DomainName::Parse(text); }
+std::vector<names::DomainName> Names(const std::vector<std::string>& texts) {
+  std::vector<names::DomainName> out;
+  for (const std::string& text : texts) out.push_back(Name(text));
+  return out;
+}
 
 using ::caawatch::fakes::DnsFault;
 using ::caawatch::fakes::DnsFaultProxy;
@@ -79,7 +88,7 @@ class DnsFaultResolverTest : public ::testing::Test {
 KnotServer* DnsFaultResolverTest::server_ = nullptr;
 
 TEST_F(DnsFaultResolverTest, AnswersPassThroughTheProxyUnchanged) {
-  const CaaAnswer answer = Resolver(absl::Seconds(2), 1, true)->Lookup("fault.test");
+  const CaaAnswer answer = Resolver(absl::Seconds(2), 1, true)->Lookup(Name("fault.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   ASSERT_EQ(answer.records.size(), 1u);
   EXPECT_EQ(answer.records[0].value, "ca.test");
@@ -88,7 +97,7 @@ TEST_F(DnsFaultResolverTest, AnswersPassThroughTheProxyUnchanged) {
 
 TEST_F(DnsFaultResolverTest, ServfailIsAFailureWithItsRcodeNotAnEmptyAnswer) {
   proxy_->SetFault("fault.test", DnsFault::kServFail);
-  const CaaAnswer answer = Resolver(absl::Seconds(2), 1, true)->Lookup("fault.test");
+  const CaaAnswer answer = Resolver(absl::Seconds(2), 1, true)->Lookup(Name("fault.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kServFail) << answer.error;
   EXPECT_EQ(answer.rcode, 2);
   EXPECT_FALSE(answer.is_answer());
@@ -102,7 +111,7 @@ TEST_F(DnsFaultResolverTest, DroppedQueryTimesOutAfterTheConfiguredAttempts) {
   proxy_->SetFault("fault.test", DnsFault::kDrop);
   const auto start = std::chrono::steady_clock::now();
   const CaaAnswer answer = Resolver(absl::Milliseconds(300), /*retries=*/1, /*tcp_fallback=*/false)
-                               ->Lookup("fault.test");
+                               ->Lookup(Name("fault.test"));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(answer.outcome, LookupOutcome::kTimeout) << answer.error;
   EXPECT_FALSE(answer.is_answer());
@@ -113,15 +122,15 @@ TEST_F(DnsFaultResolverTest, DroppedQueryTimesOutAfterTheConfiguredAttempts) {
 
 TEST_F(DnsFaultResolverTest, RetryAfterATimeoutGoesOverTcpWhenFallbackIsOn) {
   proxy_->SetFault("fault.test", DnsFault::kDrop);  // TCP connections are closed unanswered.
-  const CaaAnswer answer =
-      Resolver(absl::Milliseconds(300), /*retries=*/1, /*tcp_fallback=*/true)->Lookup("fault.test");
+  const CaaAnswer answer = Resolver(absl::Milliseconds(300), /*retries=*/1, /*tcp_fallback=*/true)
+                               ->Lookup(Name("fault.test"));
   EXPECT_FALSE(answer.is_answer()) << answer.error;
   EXPECT_GE(proxy_->Queries("fault.test").tcp, 1);
 }
 
 TEST_F(DnsFaultResolverTest, TruncatedUdpAnswerIsFetchedAgainOverTcp) {
   proxy_->SetFault("fault.test", DnsFault::kTruncate);
-  const CaaAnswer answer = Resolver(absl::Seconds(2), 0, false)->Lookup("fault.test");
+  const CaaAnswer answer = Resolver(absl::Seconds(2), 0, false)->Lookup(Name("fault.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   ASSERT_EQ(answer.records.size(), 1u);
   EXPECT_EQ(answer.records[0].value, "ca.test");
@@ -131,7 +140,7 @@ TEST_F(DnsFaultResolverTest, TruncatedUdpAnswerIsFetchedAgainOverTcp) {
 }
 
 TEST_F(DnsFaultResolverTest, RrsetLargerThanAUdpAnswerIsReadWholeOverTcp) {
-  const CaaAnswer answer = Resolver(absl::Seconds(2), 0, false)->Lookup("big.fault.test");
+  const CaaAnswer answer = Resolver(absl::Seconds(2), 0, false)->Lookup(Name("big.fault.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_EQ(answer.records.size(), 60u);
   EXPECT_GE(proxy_->Queries("big.fault.test").tcp, 1);  // Knot truncated it over UDP.
@@ -156,7 +165,7 @@ TEST_F(DnsFaultResolverTest, LookupManyAnswersEveryNameInOrderWithFailuresInThei
   auto resolver = UnboundResolver::Create(options, &clock_);
   ASSERT_TRUE(resolver.ok()) << resolver.status();
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<CaaAnswer> answers = (*resolver)->LookupMany(names);
+  const std::vector<CaaAnswer> answers = (*resolver)->LookupMany(Names(names));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(answers.size(), names.size());
   for (int i = 0; i < kManyNames; ++i) {

@@ -42,7 +42,7 @@ class MissingTldTest : public ::testing::Test {
 
   RelevantSet Find(const std::string& name) {
     return FindRelevantSet(*names::DomainName::Parse(name),
-                           [&](const std::string& q) { return resolver_->Lookup(q); });
+                           [&](const names::DomainName& q) { return resolver_->Lookup(q); });
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};

@@ -27,7 +27,11 @@ names::DomainName Name(absl::string_view text) {
 // The search path of text, empty when it is no name (it then has none: the judge says so).
 std::vector<std::string> SearchNames(absl::string_view text) {
   absl::StatusOr<names::DomainName> name = names::DomainName::Parse(text);
-  return name.ok() ? caa::SearchNames(*name) : std::vector<std::string>{};
+  std::vector<std::string> path;
+  if (name.ok()) {
+    for (const names::DomainName& q : caa::SearchNames(*name)) path.push_back(q.str());
+  }
+  return path;
 }
 
 NameEvaluation EvaluateName(absl::string_view name, const RelevantSet& relevant,
@@ -44,7 +48,8 @@ class FakeDns {
     answers_[qname] = std::move(answer);
     return *this;
   }
-  CaaAnswer Lookup(const std::string& qname) {
+  CaaAnswer Lookup(const names::DomainName& query_name) {
+    const std::string& qname = query_name.str();
     queried_.push_back(qname);
     const auto it = answers_.find(qname);
     if (it != answers_.end()) return it->second;
@@ -53,7 +58,7 @@ class FakeDns {
     return empty;
   }
   RelevantSet Find(const std::string& name) {
-    return FindRelevantSet(Name(name), [this](const std::string& q) { return Lookup(q); });
+    return FindRelevantSet(Name(name), [this](const names::DomainName& q) { return Lookup(q); });
   }
   const std::vector<std::string>& queried() const { return queried_; }
 
@@ -334,8 +339,8 @@ TEST(FindRelevantSetTest, CaaTestSuiteDenyTestsNeverPermitARealCa) {
       {"servfail.caatestsuite-dnssec.com", failed(LookupOutcome::kServFail)},
       {"refused.caatestsuite-dnssec.com", failed(LookupOutcome::kRefused)},
   };
-  auto lookup = [&zone](const std::string& qname) {
-    const auto it = zone.find(qname);
+  auto lookup = [&zone](const names::DomainName& qname) {
+    const auto it = zone.find(qname.str());
     return it == zone.end() ? CaaAnswer{} : it->second;
   };
   struct Case {

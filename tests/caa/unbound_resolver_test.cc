@@ -21,10 +21,19 @@
 #include "caa/dns_message.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 #include "tests/fakes/dns/knot_server.h"
 
 namespace caawatch::caa {
 namespace {
+
+// The query names the tests ask, as the resolver takes them.
+names::DomainName Name(absl::string_view text) { return *names::DomainName::Parse(text); }
+std::vector<names::DomainName> Names(const std::vector<std::string>& texts) {
+  std::vector<names::DomainName> out;
+  for (const std::string& text : texts) out.push_back(Name(text));
+  return out;
+}
 
 using ::caawatch::fakes::KnotServer;
 using ::caawatch::fakes::KnotZone;
@@ -96,7 +105,7 @@ class UnboundResolverTest : public ::testing::Test {
 KnotServer* UnboundResolverTest::server_ = nullptr;
 
 TEST_F(UnboundResolverTest, LookupReturnsCaaRecordsWithFlagsTagValueAndAuthoritativeTtl) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("example.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_EQ(answer.rcode, 0);
   EXPECT_THAT(answer.records, ::testing::UnorderedElementsAre(Caa(0, "issue", "ca.test"),
@@ -111,7 +120,7 @@ TEST_F(UnboundResolverTest, LookupReturnsCaaRecordsWithFlagsTagValueAndAuthorita
 }
 
 TEST_F(UnboundResolverTest, LookupNormalisesTheNameToLowercaseWithoutTrailingDot) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("Example.TEST.");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("Example.TEST."));
   EXPECT_EQ(answer.qname, "example.test");
   EXPECT_EQ(answer.records.size(), 2u) << answer.error;
 }
@@ -119,14 +128,14 @@ TEST_F(UnboundResolverTest, LookupNormalisesTheNameToLowercaseWithoutTrailingDot
 // A record whose tag RFC 8659 forbids, which the DNS server serves anyway, is an unknown
 // property: the lookup succeeds with both records (it failed as a whole before issue 20).
 TEST_F(UnboundResolverTest, TypoTagIsARecordOfItsOwnNotALookupFailure) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("typo.example.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("typo.example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_THAT(answer.records, ::testing::UnorderedElementsAre(Caa(0, "issue", "letsencrypt.org"),
                                                               Caa(0, "issue-wild", "pki.goog")));
 }
 
 TEST_F(UnboundResolverTest, MissingNameIsNxDomainWithTheNegativeTtl) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("nothing.example.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("nothing.example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNxDomain) << answer.error;
   EXPECT_EQ(answer.rcode, 3);
   EXPECT_THAT(answer.records, IsEmpty());
@@ -135,14 +144,14 @@ TEST_F(UnboundResolverTest, MissingNameIsNxDomainWithTheNegativeTtl) {
 }
 
 TEST_F(UnboundResolverTest, NameWithoutCaaIsNoDataWithTheNegativeTtl) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("nodata.example.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("nodata.example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_THAT(answer.records, IsEmpty());
   EXPECT_EQ(answer.ttl, 300u);
 }
 
 TEST_F(UnboundResolverTest, CnameChainIsFollowedAndRecorded) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("alias2.example.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("alias2.example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_THAT(answer.cname_chain, ElementsAre("alias.example.test", "target.example.test"));
   EXPECT_THAT(answer.records, ElementsAre(Caa(0, "issuewild", "wild.test")));
@@ -150,7 +159,7 @@ TEST_F(UnboundResolverTest, CnameChainIsFollowedAndRecorded) {
 }
 
 TEST_F(UnboundResolverTest, DnameIsFollowedThroughTheSynthesisedCname) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("x.moved.example.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("x.moved.example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_THAT(answer.cname_chain, ElementsAre("x.target.example.test"));
   EXPECT_THAT(answer.records, ElementsAre(Caa(0, "issue", "dname.test")));
@@ -161,14 +170,14 @@ TEST_F(UnboundResolverTest, SpecialUseTldsAreResolvedThroughTheConfiguredServer)
   std::unique_ptr<UnboundResolver> resolver = NewResolver(KnotOptions());
   for (const char* name : {"corp.internal", "lab.example", "gone.invalid"}) {
     SCOPED_TRACE(name);
-    const CaaAnswer answer = resolver->Lookup(name);
+    const CaaAnswer answer = resolver->Lookup(Name(name));
     EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
     EXPECT_EQ(answer.records.size(), 1u);
   }
 }
 
 TEST_F(UnboundResolverTest, SignedZoneUnderTheTrustAnchorIsSecure) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("signed.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("signed.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
   EXPECT_EQ(answer.dnssec, DnssecStatus::kSecure);
   EXPECT_THAT(answer.records, ElementsAre(Caa(0, "issue", "signed.test")));
@@ -176,13 +185,13 @@ TEST_F(UnboundResolverTest, SignedZoneUnderTheTrustAnchorIsSecure) {
 }
 
 TEST_F(UnboundResolverTest, SignedNxDomainIsSecure) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("missing.signed.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("missing.signed.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kNxDomain) << answer.error;
   EXPECT_EQ(answer.dnssec, DnssecStatus::kSecure);
 }
 
 TEST_F(UnboundResolverTest, BrokenSignatureIsBogusAndNotAnAnswer) {
-  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup("broken.test");
+  const CaaAnswer answer = NewResolver(KnotOptions())->Lookup(Name("broken.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kBogus);
   EXPECT_EQ(answer.dnssec, DnssecStatus::kBogus);
   EXPECT_FALSE(answer.is_answer());
@@ -196,7 +205,7 @@ TEST_F(UnboundResolverTest, DnssecOffGivesOffStatusEvenForBrokenSignatures) {
   std::unique_ptr<UnboundResolver> resolver = NewResolver(options);
   for (const char* name : {"signed.test", "broken.test", "example.test"}) {
     SCOPED_TRACE(name);
-    const CaaAnswer answer = resolver->Lookup(name);
+    const CaaAnswer answer = resolver->Lookup(Name(name));
     EXPECT_EQ(answer.outcome, LookupOutcome::kNoError) << answer.error;
     EXPECT_EQ(answer.dnssec, DnssecStatus::kOff);
     EXPECT_EQ(answer.records.size(), 1u + (name == std::string("example.test")));
@@ -206,19 +215,19 @@ TEST_F(UnboundResolverTest, DnssecOffGivesOffStatusEvenForBrokenSignatures) {
 TEST_F(UnboundResolverTest, RootTrustAnchorMakesPrivateZonesBogus) {
   ResolverOptions options = KnotOptions();
   options.trust_anchor_file.clear();  // The real root: .test has no chain of trust here.
-  const CaaAnswer answer = NewResolver(options)->Lookup("example.test");
+  const CaaAnswer answer = NewResolver(options)->Lookup(Name("example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kBogus);
 }
 
 TEST_F(UnboundResolverTest, RecordChangedByDynamicUpdateIsSeenOnTheNextLookup) {
   std::unique_ptr<UnboundResolver> resolver = NewResolver(KnotOptions());
-  EXPECT_THAT(resolver->Lookup("dyn.test").records, ElementsAre(Caa(0, "issue", "old.test")));
+  EXPECT_THAT(resolver->Lookup(Name("dyn.test")).records, ElementsAre(Caa(0, "issue", "old.test")));
   ASSERT_TRUE(server_
                   ->Update("dyn.test",
                            "update delete dyn.test. CAA\n"
                            "update add dyn.test. 60 CAA 0 issue \"new.test\"")
                   .ok());
-  EXPECT_THAT(resolver->Lookup("dyn.test").records, ElementsAre(Caa(0, "issue", "new.test")));
+  EXPECT_THAT(resolver->Lookup(Name("dyn.test")).records, ElementsAre(Caa(0, "issue", "new.test")));
 }
 
 TEST_F(UnboundResolverTest, ConcurrentLookupsFromSeveralThreadsAllAnswer) {
@@ -226,8 +235,9 @@ TEST_F(UnboundResolverTest, ConcurrentLookupsFromSeveralThreadsAllAnswer) {
   std::vector<CaaAnswer> answers(6);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < answers.size(); ++i) {
-    threads.emplace_back(
-        [&, i] { answers[i] = resolver->Lookup(i % 2 == 0 ? "example.test" : "signed.test"); });
+    threads.emplace_back([&, i] {
+      answers[i] = resolver->Lookup(Name(i % 2 == 0 ? "example.test" : "signed.test"));
+    });
   }
   for (std::thread& t : threads) t.join();
   for (const CaaAnswer& answer : answers) {
@@ -244,7 +254,7 @@ TEST_F(UnboundResolverTest, LookupManyOverSeveralContextsAnswersEachNameInItsPla
   options.contexts = 3;
   const std::vector<std::string> names = {"signed.test", "broken.test", "example.test",
                                           "missing.signed.test", "alias.example.test"};
-  const std::vector<CaaAnswer> answers = NewResolver(options)->LookupMany(names);
+  const std::vector<CaaAnswer> answers = NewResolver(options)->LookupMany(Names(names));
   ASSERT_EQ(answers.size(), names.size());
   for (size_t i = 0; i < names.size(); ++i) EXPECT_EQ(answers[i].qname, names[i]);
   EXPECT_EQ(answers[0].dnssec, DnssecStatus::kSecure) << answers[0].error;
@@ -296,7 +306,7 @@ TEST(UnboundResolverTimeoutTest, UnresponsiveServerTimesOutWithinTheConfiguredBo
       UnboundResolver::Create(options, &clock);
   ASSERT_TRUE(resolver.ok()) << resolver.status();
   const auto start = std::chrono::steady_clock::now();
-  const CaaAnswer answer = (*resolver)->Lookup("example.test");
+  const CaaAnswer answer = (*resolver)->Lookup(Name("example.test"));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(answer.outcome, LookupOutcome::kTimeout) << answer.error;
   EXPECT_FALSE(answer.is_answer());
@@ -325,7 +335,7 @@ TEST(UnboundResolverTimeoutTest, PortWithNothingListeningTimesOutWithinTheConfig
       UnboundResolver::Create(options, &clock);
   ASSERT_TRUE(resolver.ok()) << resolver.status();
   const auto start = std::chrono::steady_clock::now();
-  const CaaAnswer answer = (*resolver)->Lookup("example.test");
+  const CaaAnswer answer = (*resolver)->Lookup(Name("example.test"));
   EXPECT_EQ(answer.outcome, LookupOutcome::kTimeout) << answer.error;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(3000));
 }
@@ -359,7 +369,7 @@ TEST(UnboundResolverTimeoutTest, LookupManyWaitsForTheContextsSideBySide) {
   ASSERT_NE(resolver, nullptr);
   const auto start = std::chrono::steady_clock::now();
   const std::vector<CaaAnswer> answers =
-      resolver->LookupMany({"a.example.test", "b.example.test", "c.example.test", "d.test"});
+      resolver->LookupMany(Names({"a.example.test", "b.example.test", "c.example.test", "d.test"}));
   const auto elapsed = std::chrono::steady_clock::now() - start;
   ASSERT_EQ(answers.size(), 4u);
   for (const CaaAnswer& answer : answers) {
@@ -383,7 +393,7 @@ TEST(UnboundResolverTimeoutTest, LookupManyCancelledWhileWaitingStopsEveryContex
   int asked = 0;
   const auto start = std::chrono::steady_clock::now();
   const std::vector<CaaAnswer> answers =
-      resolver->LookupMany(names, [&asked] { return ++asked > 1; });  // The second ask.
+      resolver->LookupMany(Names(names), [&asked] { return ++asked > 1; });  // The second ask.
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(asked, 2);
   EXPECT_LT(elapsed, std::chrono::milliseconds(1000));  // One 200 ms wait, plus slack.
@@ -461,10 +471,10 @@ TEST_F(UnboundResolverTest, TheConfiguredServerIsTheOneAsked) {
   wrong.servers = {absl::StrCat("127.0.0.1:", server_->port() == 1 ? 2 : 1)};
   wrong.timeout = absl::Milliseconds(300);
   wrong.retries = 0;
-  EXPECT_FALSE(NewResolver(wrong)->Lookup("example.test").is_answer());
+  EXPECT_FALSE(NewResolver(wrong)->Lookup(Name("example.test")).is_answer());
   ResolverOptions right = KnotOptions();
   right.servers = {absl::StrCat("127.0.0.1:", server_->port())};
-  EXPECT_TRUE(NewResolver(right)->Lookup("example.test").is_answer());
+  EXPECT_TRUE(NewResolver(right)->Lookup(Name("example.test")).is_answer());
 }
 
 }  // namespace

@@ -12,11 +12,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "notify/child_process.h"
 
 namespace caawatch::testing {
 namespace {
@@ -141,23 +143,26 @@ std::string Subprocess::Stderr() const { return ReadFileOrEmpty(stderr_path_); }
 
 CommandResult RunCommand(std::vector<std::string> argv, const std::string& log_dir,
                          absl::Duration timeout) {
-  Subprocess p(std::move(argv), log_dir);
+  notify::ChildRequest request;
+  request.path = argv.empty() ? "" : argv[0];
+  request.args.assign(argv.begin() + (argv.empty() ? 0 : 1), argv.end());
+  request.timeout = timeout;
+  request.max_output_bytes = size_t{64} << 20;  // A test's listing is far smaller.
+  request.separate_stderr = true;
   CommandResult result;
-  // Drain stdout while the child runs, so a chatty child never blocks on a full pipe.
-  const absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    std::optional<std::string> line = p.ReadLine(deadline - absl::Now());
-    if (!line) break;
-    absl::StrAppend(&result.out, *line, "\n");
+  absl::StatusOr<notify::ChildResult> child = notify::RunChild(request);
+  if (!child.ok()) {  // Not started: as a shell says it.
+    result.exit_code = 127;
+    result.err = std::string(child.status().message());
+  } else {
+    result.exit_code = child->timed_out     ? -1
+                       : child->signal != 0 ? 128 + child->signal
+                                            : child->exit_code;
+    result.out = std::move(child->output);
+    result.err = std::move(child->error_output);
   }
-  std::optional<int> code = p.Wait(std::max(deadline - absl::Now(), absl::Seconds(1)));
-  result.exit_code = code ? *code : -1;
-  if (!code) {  // Past the deadline: stopped first, or reading the rest of stdout never ends.
-    p.Signal(SIGKILL);
-    p.Wait(absl::Seconds(10));
-  }
-  absl::StrAppend(&result.out, p.Stdout());
-  result.err = p.Stderr();
+  // Kept beside the test's other logs, for a post-mortem of a failed run.
+  std::ofstream(absl::StrCat(log_dir, "/run", counter.fetch_add(1), ".err")) << result.err;
   return result;
 }
 

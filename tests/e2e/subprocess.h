@@ -43,7 +43,9 @@ class Subprocess {
   std::string stderr_path_;
 };
 
-// Runs a command to completion (deadline `timeout`) and returns {exit code, stdout, stderr}.
+// Runs a command to completion (deadline `timeout`, then its process group is killed) with the
+// product's runner (notify::RunChild), and returns {exit code (signal N -> 128+N, timeout -> -1,
+// not started -> 127), stdout, stderr}; stderr is also kept in a file under `log_dir`.
 struct CommandResult {
   int exit_code = -1;
   std::string out;

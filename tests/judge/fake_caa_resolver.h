@@ -10,6 +10,7 @@
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
 #include "caa/resolver.h"
+#include "names/domain_name.h"
 
 namespace caawatch::testing {
 
@@ -42,7 +43,8 @@ class FakeCaaResolver final : public caa::CaaResolver {
     return lookups_;
   }
 
-  caa::CaaAnswer Lookup(const std::string& qname) override {
+  caa::CaaAnswer Lookup(const names::DomainName& query_name) override {
+    const std::string& qname = query_name.str();
     absl::MutexLock lock(&mu_);
     ++lookups_;
     caa::CaaAnswer a;

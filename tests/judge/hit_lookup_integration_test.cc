@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 #include "tests/monitor/pipeline_fixture.h"
 
 namespace caawatch::judge {
@@ -21,18 +22,19 @@ class RecordingResolver final : public caa::CaaResolver {
  public:
   explicit RecordingResolver(std::unique_ptr<caa::CaaResolver> real) : real_(std::move(real)) {}
 
-  caa::CaaAnswer Lookup(const std::string& qname) override {
+  caa::CaaAnswer Lookup(const names::DomainName& qname) override {
     {
       absl::MutexLock lock(&mu_);
-      single_.push_back(qname);
+      single_.push_back(qname.str());
     }
     return real_->Lookup(qname);
   }
-  std::vector<caa::CaaAnswer> LookupMany(absl::Span<const std::string> qnames,
+  std::vector<caa::CaaAnswer> LookupMany(absl::Span<const names::DomainName> qnames,
                                          const std::function<bool()>& cancelled) override {
     {
       absl::MutexLock lock(&mu_);
-      rounds_.emplace_back(qnames.begin(), qnames.end());
+      std::vector<std::string>& round = rounds_.emplace_back();
+      for (const names::DomainName& q : qnames) round.push_back(q.str());
     }
     return real_->LookupMany(qnames, cancelled);
   }

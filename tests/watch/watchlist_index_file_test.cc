@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/fakes/temp_dir.h"
 #include "watch/flat_arrays.h"
+#include "watch/stable_hash.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::watch {
@@ -136,7 +139,7 @@ TEST(WatchlistEncodingTest, DecodeRefusesArraysThatDescribeNoList) {
         ++refused;
         continue;
       }
-      // Accepted (a label's letters or a slot's tag, say): still a list every call works on.
+      // Accepted (a slot's tag, say): still a list every call works on.
       ++accepted;
       for (size_t i = 0; i < decoded->size(); ++i) {
         decoded->MatchName(decoded->entry(i).domain());
@@ -146,6 +149,29 @@ TEST(WatchlistEncodingTest, DecodeRefusesArraysThatDescribeNoList) {
     }
   }
   EXPECT_GT(refused, 1000);  // Of about 4,000 changes; the rest changed labels or tags.
+}
+
+// A label the list was not built from, in bytes that otherwise describe a list (a file changed
+// behind the checksum's back, or saved by a build with other rules), is refused: the list never
+// hands out a watched domain that is no name.
+TEST(WatchlistEncodingTest, DecodeRefusesALabelThatIsNoName) {
+  const std::string bytes = Encoded(MustBuild("shop.example.com\n.mail.example.org\n"));
+  const size_t at = bytes.find("shop");
+  ASSERT_NE(at, std::string::npos);
+  for (const absl::string_view label :
+       {absl::string_view("Shop"), absl::string_view("sh.p"), absl::string_view("sh p"),
+        absl::string_view("sh\0p", 4), absl::string_view("sh\xc3\xbc")}) {
+    std::string damaged = bytes;
+    damaged.replace(at, 4, label.data(), label.size());
+    FlatReader reader(damaged);
+    const absl::Status status = Watchlist::Decode(&reader).status();
+    EXPECT_TRUE(absl::IsDataLoss(status)) << status;
+    EXPECT_THAT(status.message(), HasSubstr("no DNS label")) << status;
+  }
+  // The longest label is one.
+  const std::string long_bytes = Encoded(MustBuild(std::string(63, 'a') + ".example\n"));
+  FlatReader long_reader(long_bytes);
+  EXPECT_TRUE(Watchlist::Decode(&long_reader).ok());
 }
 
 class WatchlistIndexFileTest : public ::testing::Test {
@@ -214,6 +240,27 @@ TEST_F(WatchlistIndexFileTest, ADamagedFileIsRefused) {
   EXPECT_TRUE(absl::IsDataLoss(LoadWatchlistIndex(path_, 7).status()));
   WriteFile(good);
   EXPECT_TRUE(LoadWatchlistIndex(path_, 7).ok());
+}
+
+// A file whose checksum matches but whose trie holds a label that is no name (written by hand,
+// or by another build): refused as damaged, saying why, so that the caller reads the text again.
+TEST_F(WatchlistIndexFileTest, AFileWithALabelThatIsNoNameIsRefused) {
+  ASSERT_TRUE(SaveWatchlistIndex(path_, 7, MustBuild("shop.example.com\n")).ok());
+  std::string file = ReadFile();
+  // The layout of watchlist_index_file.cc: magic, a header whose last field is the payload's
+  // checksum, the payload.
+  const size_t payload_at = std::string_view("caawatch watchlist index 2\n").size() + 32;
+  ASSERT_GT(file.size(), payload_at);
+  const size_t at = file.find("shop", payload_at);
+  ASSERT_NE(at, std::string::npos);
+  file.replace(at, 4, "SH P");
+  const uint64_t checksum = StableHash64(file.substr(payload_at), 0x5c0ffee5caa1d3a5ULL);
+  std::memcpy(file.data() + payload_at - sizeof checksum, &checksum, sizeof checksum);
+  WriteFile(file);
+  const absl::Status status = LoadWatchlistIndex(path_, 7).status();
+  EXPECT_TRUE(absl::IsDataLoss(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("no DNS label")) << status;
+  EXPECT_THAT(status.message(), HasSubstr(path_)) << status;
 }
 
 TEST_F(WatchlistIndexFileTest, SavingIntoAMissingDirectoryFailsCleanly) {
