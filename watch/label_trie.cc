@@ -179,7 +179,11 @@ absl::StatusOr<LabelTrie> LabelTrie::Decode(FlatReader* in) {
   std::vector<uint32_t> name_length(n, 0);
   for (uint32_t i = 1; i < n; ++i) {
     if (t.parent_[i] >= i) return bad("a node comes before its parent");
-    if (t.label_begin_[i + 1] <= t.label_begin_[i]) return bad("an empty or misplaced label");
+    // Checked before the label is read: offsets that run past the labels and come back by the
+    // last one (found by watchlist_index_fuzz) must not reach substr.
+    if (t.label_begin_[i + 1] <= t.label_begin_[i] || t.label_begin_[i + 1] > t.labels_.size()) {
+      return bad("an empty or misplaced label");
+    }
     const absl::string_view label = absl::string_view(t.labels_).substr(
         t.label_begin_[i], t.label_begin_[i + 1] - t.label_begin_[i]);
     if (label.find('.') != absl::string_view::npos || !names::DomainName::IsNormalized(label)) {

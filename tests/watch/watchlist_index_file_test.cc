@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -172,6 +173,32 @@ TEST(WatchlistEncodingTest, DecodeRefusesALabelThatIsNoName) {
   const std::string long_bytes = Encoded(MustBuild(std::string(63, 'a') + ".example\n"));
   FlatReader long_reader(long_bytes);
   EXPECT_TRUE(Watchlist::Decode(&long_reader).ok());
+}
+
+TEST(WatchlistEncodingTest, DecodeRefusesLabelOffsetsPastTheLabels) {
+  // watchlist_index_fuzz's input (its harness: a watchlist text, a 0 octet, then 5-octet changes
+  // xored into the encoding): label offsets that ran past the labels before the last one came
+  // back made Decode read past them (std::out_of_range, an abort).
+  std::string input;
+  ASSERT_TRUE(absl::Base64Unescape(
+      "LmLDvHIKKi5leAkAZXIuZXhhLmNvBAAAAAAAAABleGEuY29lCiouZXhhbXBsZQE=", &input));
+  const size_t split = input.find('\0');
+  ASSERT_NE(split, std::string::npos);
+  Watchlist::Builder builder;
+  (void)builder.AddText(absl::string_view(input).substr(0, split));
+  const Watchlist built = std::move(builder).Build();
+  std::string bytes;
+  FlatWriter writer(&bytes);
+  built.Encode(&writer);
+  for (absl::string_view changes = absl::string_view(input).substr(split + 1); changes.size() >= 5;
+       changes.remove_prefix(5)) {
+    uint32_t offset;
+    std::memcpy(&offset, changes.data(), sizeof offset);
+    bytes[offset % bytes.size()] ^= changes[4];
+  }
+  FlatReader reader(bytes);
+  const absl::Status status = Watchlist::Decode(&reader).status();
+  EXPECT_TRUE(absl::IsDataLoss(status)) << status;
 }
 
 class WatchlistIndexFileTest : public ::testing::Test {
