@@ -47,7 +47,7 @@ bool AwaitLog(Subprocess& monitor, const std::string& text) {
 }
 
 TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfAChange) {
-  const int notify_port = testing::FreeTcpPort();
+  const int notify_port = testing::FreeTcpAndUdpPort();
   absl::StatusOr<std::unique_ptr<fakes::KnotServer>> owned =
       fakes::KnotServer::Start({{.origin = "owned.test",
                                  .records = "@ CAA 0 issue \"letsencrypt.org\"\n"
