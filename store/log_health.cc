@@ -21,16 +21,8 @@ absl::Status Logs::PutHealth(const LogHealthRecord& health) {
 }
 
 absl::StatusOr<std::vector<LogHealthRecord>> Logs::ListHealth() {
-  std::vector<LogHealthRecord> out;
-  CAAWATCH_RETURN_IF_ERROR(
-      Scan(*db_, Family::kMeta, KeyRange::Prefix(kHealthPrefix), {},
-           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
-             CAAWATCH_ASSIGN_OR_RETURN(LogHealthRecord r,
-                                       ParseRecord<LogHealthRecord>(value, "log health"));
-             out.push_back(std::move(r));
-             return ScanStep::kNext;
-           }));
-  return out;
+  return ScanRecords<LogHealthRecord>(*db_, Family::kMeta, KeyRange::Prefix(kHealthPrefix),
+                                      "log health");
 }
 
 }  // namespace caawatch::store

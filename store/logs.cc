@@ -11,16 +11,7 @@ absl::StatusOr<std::optional<LogStateRecord>> Logs::LoadState(const std::string&
 }
 
 absl::StatusOr<std::vector<LogStateRecord>> Logs::ListStates() {
-  std::vector<LogStateRecord> out;
-  CAAWATCH_RETURN_IF_ERROR(
-      Scan(*db_, Family::kLogState, KeyRange::All(), {},
-           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
-             CAAWATCH_ASSIGN_OR_RETURN(LogStateRecord r,
-                                       ParseRecord<LogStateRecord>(value, "log state"));
-             out.push_back(std::move(r));
-             return ScanStep::kNext;
-           }));
-  return out;
+  return ScanRecords<LogStateRecord>(*db_, Family::kLogState, KeyRange::All(), "log state");
 }
 
 void Logs::StageState(const LogStateRecord& state, rocksdb::WriteBatch* batch) {
@@ -49,19 +40,11 @@ absl::StatusOr<std::optional<TreeHeadRecord>> Logs::GetTreeHead(const std::strin
 
 absl::StatusOr<std::vector<TreeHeadRecord>> Logs::ListTreeHeads(const std::string& log_id,
                                                                 size_t limit) {
-  std::vector<TreeHeadRecord> out;
-  if (log_id.size() != 32) return out;
+  if (log_id.size() != 32) return std::vector<TreeHeadRecord>();
   ScanOptions options;
   options.limit = limit;
-  CAAWATCH_RETURN_IF_ERROR(
-      Scan(*db_, Family::kTreeHeads, KeyRange::Prefix(log_id), options,
-           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
-             CAAWATCH_ASSIGN_OR_RETURN(TreeHeadRecord r,
-                                       ParseRecord<TreeHeadRecord>(value, "tree head"));
-             out.push_back(std::move(r));
-             return ScanStep::kNext;
-           }));
-  return out;
+  return ScanRecords<TreeHeadRecord>(*db_, Family::kTreeHeads, KeyRange::Prefix(log_id),
+                                     "tree head", options);
 }
 
 }  // namespace caawatch::store

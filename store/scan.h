@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "base/status_macros.h"
 #include "store/database.h"
 
 namespace caawatch::store {
@@ -50,6 +52,24 @@ using ScanVisitor =
 // damaged file, as FromRocks says) naming the family.
 [[nodiscard]] absl::Status Scan(const Database& db, Family family, const KeyRange& range,
                                 const ScanOptions& options, ScanVisitor visit);
+
+// Every entry of `range` parsed as a Record, in scan order; a value that does not parse is
+// kDataLoss naming `what`.
+template <typename Record>
+[[nodiscard]] absl::StatusOr<std::vector<Record>> ScanRecords(const Database& db, Family family,
+                                                              const KeyRange& range,
+                                                              absl::string_view what,
+                                                              const ScanOptions& options = {}) {
+  std::vector<Record> out;
+  CAAWATCH_RETURN_IF_ERROR(
+      Scan(db, family, range, options,
+           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
+             CAAWATCH_ASSIGN_OR_RETURN(Record r, ParseRecord<Record>(value, what));
+             out.push_back(std::move(r));
+             return ScanStep::kNext;
+           }));
+  return out;
+}
 
 }  // namespace caawatch::store
 

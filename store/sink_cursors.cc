@@ -27,16 +27,8 @@ absl::Status SinkCursors::Put(const SinkCursorRecord& cursor, bool sync) {
 }
 
 absl::StatusOr<std::vector<SinkCursorRecord>> SinkCursors::List() {
-  std::vector<SinkCursorRecord> out;
-  CAAWATCH_RETURN_IF_ERROR(
-      Scan(*db_, Family::kMeta, KeyRange::Prefix(kPrefix), {},
-           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
-             CAAWATCH_ASSIGN_OR_RETURN(SinkCursorRecord r,
-                                       ParseRecord<SinkCursorRecord>(value, "sink cursor"));
-             out.push_back(std::move(r));
-             return ScanStep::kNext;
-           }));
-  return out;
+  return ScanRecords<SinkCursorRecord>(*db_, Family::kMeta, KeyRange::Prefix(kPrefix),
+                                       "sink cursor");
 }
 
 }  // namespace caawatch::store

@@ -26,15 +26,7 @@ absl::StatusOr<bool> Watches::Remove(const std::string& name) {
 }
 
 absl::StatusOr<std::vector<WatchRecord>> Watches::List() {
-  std::vector<WatchRecord> out;
-  CAAWATCH_RETURN_IF_ERROR(
-      Scan(*db_, Family::kWatch, KeyRange::All(), {},
-           [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
-             CAAWATCH_ASSIGN_OR_RETURN(WatchRecord r, ParseRecord<WatchRecord>(value, "watch"));
-             out.push_back(std::move(r));
-             return ScanStep::kNext;
-           }));
-  return out;
+  return ScanRecords<WatchRecord>(*db_, Family::kWatch, KeyRange::All(), "watch");
 }
 
 }  // namespace caawatch::store
