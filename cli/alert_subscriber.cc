@@ -7,8 +7,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
-#include "server/alert_stream.h"
-#include "server/grpc_server.h"
+#include "monitor/api_address.h"
 
 namespace caawatch::cli {
 namespace {
@@ -37,7 +36,7 @@ absl::StatusOr<std::unique_ptr<AlertSubscriber>> AlertSubscriber::Create(
     if (!options.bearer_token.empty()) {
       return absl::InvalidArgumentError("a bearer token is only sent over TLS");
     }
-    if (!server::IsLoopbackListenAddress(options.target)) {
+    if (!monitor::IsLoopbackAddress(options.target)) {
       return absl::InvalidArgumentError(
           absl::StrCat("refusing plaintext to ", options.target, ": give TLS roots"));
     }

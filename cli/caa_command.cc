@@ -17,7 +17,7 @@
 #include "monitor/verdict_names.h"
 #include "names/domain_name.h"
 #include "nlohmann/json.hpp"
-#include "server/finding_convert.h"
+#include "proto/finding_convert.h"
 
 namespace caawatch::cli {
 namespace {
@@ -132,7 +132,7 @@ int History(const HistoryOptions& options) {
                             {"first_seen", FormatRfc3339Millis(o.first_seen)},
                             {"last_seen", FormatRfc3339Millis(o.last_seen)},
                             {"outcome", r.outcome()},
-                            {"rcode", server::RcodeWord(r)},
+                            {"rcode", api::RcodeWord(r)},
                             {"dnssec", r.dnssec()},
                             {"ttl", r.ttl()},
                             {"records", RecordsJson(o.answer.records)},
@@ -143,7 +143,7 @@ int History(const HistoryOptions& options) {
       } else {
         table.Add(
             {r.query_name(), FormatRfc3339Millis(o.first_seen), FormatRfc3339Millis(o.last_seen),
-             server::RcodeWord(r), r.dnssec(), std::to_string(r.ttl()),
+             api::RcodeWord(r), r.dnssec(), std::to_string(r.ttl()),
              o.answer.records.empty() ? "(none)" : RecordsText(o.answer.records),
              o.answer.cname_chain.empty() ? "-" : absl::StrJoin(o.answer.cname_chain, " -> ")});
       }

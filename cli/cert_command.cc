@@ -9,8 +9,8 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "monitor/verdict_names.h"
+#include "proto/finding_convert.h"
 #include "proto/finding_json.h"
-#include "server/finding_convert.h"
 
 namespace caawatch::cli {
 namespace {
@@ -102,7 +102,7 @@ int Cert(const CertOptions& options) {
     return Fail(absl::NotFoundError("the certificate's DER is not stored"));
   }
   if (ctx.json) {
-    std::puts(api::FindingToJson(server::ToApiFinding(**finding)).c_str());
+    std::puts(api::FindingToJson(api::ToApiFinding(**finding)).c_str());
   } else {
     PrintHuman(**finding);
   }

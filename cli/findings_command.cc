@@ -17,9 +17,9 @@
 #include "cli/table.h"
 #include "cli/verdict_options.h"
 #include "monitor/verdict_names.h"
-#include "proto/finding_json.h"
 #include "names/domain_name.h"
-#include "server/finding_convert.h"
+#include "proto/finding_convert.h"
+#include "proto/finding_json.h"
 
 namespace caawatch::cli {
 namespace {
@@ -77,12 +77,12 @@ std::string CertHash(const store::FindingRecord& f) {
 // which the table must not leave to a reason that may be shortened. The name the reason leads
 // with (the worst) gives it.
 std::string VerdictCell(const v1::Finding& f) {
-  const std::string verdict = server::VerdictName(f.verdict());
+  const std::string verdict = api::VerdictName(f.verdict());
   if (f.verdict() != v1::NO_DATA) return verdict;
   for (const v1::CaaEvaluation& c : f.caa()) {
     if (c.retrospective_verdict() != v1::VERDICT_UNSPECIFIED &&
         absl::StartsWith(f.reason(), c.name() + ": ")) {
-      return absl::StrCat(verdict, " (", server::VerdictName(c.retrospective_verdict()), ")");
+      return absl::StrCat(verdict, " (", api::VerdictName(c.retrospective_verdict()), ")");
     }
   }
   return verdict;
@@ -91,7 +91,7 @@ std::string VerdictCell(const v1::Finding& f) {
 void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json) {
   if (json) {
     for (const store::FindingRecord& f : findings) {
-      std::puts(api::FindingToJson(server::ToApiFinding(f)).c_str());
+      std::puts(api::FindingToJson(api::ToApiFinding(f)).c_str());
     }
     return;
   }
@@ -103,7 +103,7 @@ void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json)
         monitor::HasKind(f, monitor::FindingKind::kLogMisbehaviour)
             ? "-"
             : (f.issuer().ca_owner().empty() ? f.issuer().dn() : f.issuer().ca_owner());
-    table.Add({std::to_string(f.seq()), f.severity(), VerdictCell(server::ToApiFinding(f)),
+    table.Add({std::to_string(f.seq()), f.severity(), VerdictCell(api::ToApiFinding(f)),
                absl::StrJoin(f.watched_names(), ","), issuer,
                FormatRfc3339Millis(absl::FromUnixMillis(f.recorded_ms())), CertHash(f),
                f.reason()});

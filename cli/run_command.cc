@@ -17,13 +17,13 @@
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/notify_options.h"
-#include "cli/static_watches.h"
 #include "cli/watch_entry_warnings.h"
+#include "monitor/static_watches.h"
 #include "monitor/store_access.h"
 #include "monitor/supervisor.h"
+#include "monitor/watch_entries.h"
 #include "monitor/zones_config.h"
 #include "nlohmann/json.hpp"
-#include "watch/watchlist.h"
 
 namespace caawatch::cli {
 namespace {
@@ -196,7 +196,7 @@ class SignalWatcher {
 
 // Slips in the static entries, said once at start: a name given twice (in --watch, the
 // configuration or the watchlist file), an `issuers=` identifier no known CA uses.
-void WarnAboutStaticEntries(const watch::Watchlist& list, const std::string& data_dir,
+void WarnAboutStaticEntries(const monitor::Watchlist& list, const std::string& data_dir,
                             const Logger& logger) {
   absl::btree_set<std::string> issuers;
   for (size_t n = 0; n < list.size(); ++n) {
@@ -211,7 +211,7 @@ void WarnAboutStaticEntries(const watch::Watchlist& list, const std::string& dat
       logger.Log(LogLevel::kWarning, "watch", warning);
     }
   }
-  const watch::Watchlist::Repeats repeats = list.RepeatedEntries();
+  const monitor::Watchlist::Repeats repeats = list.RepeatedEntries();
   if (repeats.count == 0) return;
   logger.Log(LogLevel::kWarning, "watch",
              absl::StrCat(repeats.count,
@@ -246,7 +246,7 @@ int Run(const RunOptions& options) {
   }
   const Logger logger(options.verbose ? LogLevel::kDebug : LogLevel::kInfo,
                       options.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
-  absl::StatusOr<RunWatches> watches = StaticWatchesForRun(ctx.config, logger);
+  absl::StatusOr<monitor::RunWatches> watches = monitor::StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
   WarnAboutStaticEntries(watches->list, ctx.config.data_dir, logger);
   absl::Notification stop;
@@ -265,7 +265,7 @@ int Run(const RunOptions& options) {
   }
   if (!probe.ok()) return Fail(probe.status());
   probe->reset();
-  SaveRunWatchesIndex(ctx.config, *watches, logger);
+  monitor::SaveRunWatchesIndex(ctx.config, *watches, logger);
   absl::StatusOr<std::unique_ptr<monitor::Supervisor>> supervisor =
       monitor::Supervisor::Create(ctx.config, std::move(watches->list), &clock, &logger);
   if (!supervisor.ok()) return Fail(supervisor.status());

@@ -18,8 +18,8 @@
 #include "cli/context.h"
 #include "cli/verdict_options.h"
 #include "monitor/store_access.h"
+#include "proto/finding_convert.h"
 #include "proto/finding_json.h"
-#include "server/finding_convert.h"
 
 namespace caawatch::cli {
 namespace {
@@ -59,7 +59,7 @@ int Subscribe(const SubscribeFlags& flags) {
     std::fprintf(stderr, "caawatch: subscribe: %s\n", line.c_str());
   };
   for (const std::string& name : SplitNames(flags.verdicts)) {
-    absl::StatusOr<v1::Verdict> verdict = server::VerdictFromName(name);
+    absl::StatusOr<v1::Verdict> verdict = api::VerdictFromName(name);
     if (!verdict.ok()) return Fail(verdict.status(), 2);  // The option's check lets none by.
     options.verdicts.push_back(*verdict);
   }

@@ -20,12 +20,12 @@
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "cli/commands.h"
 #include "cli/context.h"
-#include "cli/static_watches.h"
 #include "cli/table.h"
 #include "cli/watch_entry_warnings.h"
+#include "monitor/static_watches.h"
 #include "monitor/store_access.h"
+#include "monitor/watch_entries.h"
 #include "nlohmann/json.hpp"
-#include "watch/watchlist.h"
 
 namespace caawatch::cli {
 namespace {
@@ -35,10 +35,10 @@ constexpr char kNotStored[] =
     "the configuration file are removed there, then `run` is restarted)";
 
 // Parses NAME with the watchlist syntax and the --issuer list into a store record: the check
-// gRPC AddWatch and the reload of stored entries make too (watch::ParseWatchEntry).
+// gRPC AddWatch and the reload of stored entries make too (monitor::ParseWatchEntry).
 absl::StatusOr<store::WatchRecord> RecordFor(const std::string& name,
                                              const std::vector<std::string>& issuers) {
-  absl::StatusOr<watch::WatchItem> item = watch::ParseWatchEntry(name, issuers);
+  absl::StatusOr<monitor::WatchItem> item = monitor::ParseWatchEntry(name, issuers);
   if (!item.ok()) return item.status();
   store::WatchRecord record;
   record.set_name(item->Name());
@@ -125,11 +125,11 @@ class RunningMonitor {
 // the configuration file.
 absl::StatusOr<std::vector<v1::WatchEntry>> ListLocal(const CommandContext& ctx,
                                                       store::Store* store) {
-  absl::StatusOr<watch::Watchlist> fixed = StaticWatches(ctx.config);
+  absl::StatusOr<monitor::Watchlist> fixed = monitor::StaticWatches(ctx.config);
   if (!fixed.ok()) return fixed.status();
   std::vector<v1::WatchEntry> entries;
   for (size_t n = 0; n < fixed->size(); ++n) {
-    const watch::WatchEntry item = fixed->entry(n);
+    const monitor::WatchEntry item = fixed->entry(n);
     v1::WatchEntry& entry = entries.emplace_back();
     entry.set_name(item.subtree() ? "." + item.domain() : item.domain());
     for (const std::string& i : item.issuers()) entry.add_issuers(i);
@@ -252,8 +252,8 @@ std::variant<CommandContext, int> PrepareWatch(const WatchOptions& options) {
 // Before `add` stores it: what in the entry is probably not what the user meant. A CA map
 // that cannot be read only leaves the issuers unchecked (`issuers list` says why).
 void WarnAboutEntry(const CommandContext& ctx, const WatchOptions& options) {
-  const absl::StatusOr<watch::WatchItem> item =
-      watch::ParseWatchEntry(options.name, options.issuers);
+  const absl::StatusOr<monitor::WatchItem> item =
+      monitor::ParseWatchEntry(options.name, options.issuers);
   absl::StatusOr<caa::IssuerMap> known = monitor::LoadEffectiveIssuerMap(ctx.config.data_dir);
   if (!item.ok() || !known.ok()) return;
   for (const std::string& warning : WatchEntryWarnings(*item, *known)) {

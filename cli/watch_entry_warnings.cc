@@ -26,7 +26,7 @@ std::vector<std::string> Suggestions(const std::string& issuer,
 
 }  // namespace
 
-std::vector<std::string> WatchEntryWarnings(const watch::WatchItem& item,
+std::vector<std::string> WatchEntryWarnings(const monitor::WatchItem& item,
                                             const caa::IssuerMap& known) {
   std::vector<std::string> warnings;
   if (item.subtree && item.domain.empty()) {

@@ -10,13 +10,13 @@
 
 #include "absl/types/span.h"
 #include "monitor/issuer_maps.h"
-#include "watch/watchlist.h"
+#include "monitor/watch_entries.h"
 
 namespace caawatch::cli {
 
 // One line each, without the "warning: " prefix; empty when nothing is odd. `known` is the CA
 // map in force (monitor::LoadEffectiveIssuerMap).
-std::vector<std::string> WatchEntryWarnings(const watch::WatchItem& item,
+std::vector<std::string> WatchEntryWarnings(const monitor::WatchItem& item,
                                             const caa::IssuerMap& known);
 // The issuer part alone, for a whole list's distinct issuers (`run`'s static entries).
 std::vector<std::string> UnknownIssuerWarnings(absl::Span<const std::string> issuers,

@@ -4,8 +4,9 @@
 # names includes only base; ctlog, caa and store never include each other; watch includes only
 # names and base (and, until names/ takes the IDN and DER helpers, ctlog); judge, tail and server
 # never include the composition root; judge includes no room that runs it (tail, server); cli
-# reaches the layers below through monitor/ and the public API, not into ctlog, caa, store,
-# judge or tail (except `inspect`, which decodes a file with ctlog/).
+# reaches the layers below only through monitor/ and the public API (proto/, plus base/ and
+# names/ value types), never into server, watch, judge, tail, store, caa or notify, nor ctlog
+# (except `inspect`, which decodes a file with ctlog/).
 # With a folder argument, checks that tree instead of the repository (the test plants a wrong
 # include in a copy).
 set -euo pipefail
@@ -36,6 +37,6 @@ check tail 'server|monitor|cli|caawatch|grpcpp'
 check server 'tail|monitor|cli'
 check notify 'caa|judge|tail|server|monitor|cli|caawatch|grpcpp'
 check monitor 'cli'
-check cli 'caa|store|judge|tail'
+check cli 'server|watch|judge|tail|store|caa|notify'
 check cli 'ctlog' 'cli/inspect_command\.cc'
 exit $status

@@ -33,6 +33,12 @@ planted=(
   "cli/caa_command.cc judge/caa_check.h"
   "cli/status_command.cc tail/log_worker.h"
   "cli/watch_command.cc judge/watch_source.h"
+  "cli/alert_subscriber.cc server/grpc_server.h"
+  "cli/subscribe_command.cc server/finding_convert.h"
+  "cli/run_command.cc watch/watchlist.h"
+  "cli/watch_command.cc watch/watchlist_index_file.h"
+  "cli/notify_command.cc notify/sink.h"
+  "cli/status_command.cc ctlog/log_list.h"
 )
 for case in "${planted[@]}"; do
   read -r file include <<<"$case"
@@ -74,6 +80,12 @@ if [ -n "$binary_dir" ]; then
     "server/service.cc cli/table.h missing"
     "base/clock.cc ctlog/merkle.h missing"
     "base/clock.cc proto/caawatch/v1/monitor.pb.h missing"
+    "cli/run_command.cc monitor/config.h found"
+    "cli/run_command.cc proto/finding_convert.h found"
+    "cli/run_command.cc server/grpc_server.h missing"
+    "cli/run_command.cc server/finding_convert.h missing"
+    "cli/alert_subscriber.cc caawatch/v1/monitor.grpc.pb.h found"
+    "cli/alert_subscriber.cc server/alert_stream.h missing"
   )
   # The compiler and the include, definition and standard flags of each source, one a line,
   # into $tmp/flags/<source with / as _>.

@@ -1,4 +1,4 @@
-#include "cli/static_watches.h"
+#include "monitor/static_watches.h"
 
 #include <cstdio>
 #include <memory>
@@ -10,7 +10,7 @@
 #include "base/status_macros.h"
 #include "watch/watchlist_index_file.h"
 
-namespace caawatch::cli {
+namespace caawatch::monitor {
 namespace {
 
 // What the list is built from: the --watch names a line each, and the watchlist file's bytes.
@@ -23,7 +23,7 @@ struct WatchTexts {
 // issuers= lists and comments, and a bound on what a wrong path (/dev/zero, a disk image) costs.
 constexpr size_t kMaxWatchlistFileBytes = size_t{256} << 20;
 
-absl::StatusOr<WatchTexts> ReadWatchTexts(const monitor::MonitorConfig& config) {
+absl::StatusOr<WatchTexts> ReadWatchTexts(const MonitorConfig& config) {
   WatchTexts texts;
   for (const std::string& w : config.watch) {
     // Joined a line each below: a newline inside would make two entries of one.
@@ -39,8 +39,7 @@ absl::StatusOr<WatchTexts> ReadWatchTexts(const monitor::MonitorConfig& config) 
   return texts;
 }
 
-absl::StatusOr<watch::Watchlist> Build(const monitor::MonitorConfig& config,
-                                       const WatchTexts& texts) {
+absl::StatusOr<watch::Watchlist> Build(const MonitorConfig& config, const WatchTexts& texts) {
   watch::Watchlist::Builder builder;
   CAAWATCH_RETURN_IF_ERROR(Annotate(builder.AddText(texts.flags), "--watch"));
   CAAWATCH_RETURN_IF_ERROR(
@@ -50,13 +49,12 @@ absl::StatusOr<watch::Watchlist> Build(const monitor::MonitorConfig& config,
 
 }  // namespace
 
-absl::StatusOr<watch::Watchlist> StaticWatches(const monitor::MonitorConfig& config) {
+absl::StatusOr<watch::Watchlist> StaticWatches(const MonitorConfig& config) {
   CAAWATCH_ASSIGN_OR_RETURN(const WatchTexts texts, ReadWatchTexts(config));
   return Build(config, texts);
 }
 
-absl::StatusOr<RunWatches> StaticWatchesForRun(const monitor::MonitorConfig& config,
-                                               const Logger& logger) {
+absl::StatusOr<RunWatches> StaticWatchesForRun(const MonitorConfig& config, const Logger& logger) {
   CAAWATCH_ASSIGN_OR_RETURN(WatchTexts texts, ReadWatchTexts(config));
   RunWatches watches;
   // Names given as flags alone are few: reading them costs less than an index would.
@@ -83,7 +81,7 @@ absl::StatusOr<RunWatches> StaticWatchesForRun(const monitor::MonitorConfig& con
   return watches;
 }
 
-void SaveRunWatchesIndex(const monitor::MonitorConfig& config, const RunWatches& watches,
+void SaveRunWatchesIndex(const MonitorConfig& config, const RunWatches& watches,
                          const Logger& logger) {
   if (!watches.index_key.has_value()) return;
   const std::string path = watch::WatchlistIndexPath(config.data_dir);
@@ -96,4 +94,4 @@ void SaveRunWatchesIndex(const monitor::MonitorConfig& config, const RunWatches&
   }
 }
 
-}  // namespace caawatch::cli
+}  // namespace caawatch::monitor
