@@ -110,17 +110,30 @@ void AddEverywhere(CLI::App* app, const std::string& version) {
 }
 
 // certspotter's single-dash long flags (`-watchlist FILE`): CLI11 would only say that "-watchlist"
-// and its value were not expected. The first such argument, if any (before a "--").
+// and its value were not expected.
+bool IsSingleDashLongFlag(absl::string_view arg) {
+  return arg.size() > 2 && arg[0] == '-' && absl::ascii_isalpha(arg[1]) &&
+         arg.find('=') == absl::string_view::npos;
+}
+
+// The first such argument, if any (before a "--").
 std::optional<std::string> SingleDashLongFlag(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const absl::string_view arg = argv[i];
     if (arg == "--") break;
-    if (arg.size() > 2 && arg[0] == '-' && absl::ascii_isalpha(arg[1]) &&
-        arg.find('=') == absl::string_view::npos) {
-      return std::string(arg);
-    }
+    if (IsSingleDashLongFlag(arg)) return std::string(arg);
   }
   return std::nullopt;
+}
+
+// `arg`, given before any command, when it is a flag the program itself does not take (it
+// takes only --help and --version there); "" otherwise. CLI11 would say that a subcommand is
+// required, or blame the command that follows for a flag given before it.
+std::string UnknownLeadingFlag(const CLI::App& app, absl::string_view arg) {
+  if (arg.size() < 2 || arg[0] != '-' || arg == "--") return "";
+  const std::string name(arg.substr(0, arg.find('=')));
+  if (app.get_option_no_throw(name) != nullptr) return "";
+  return name;
 }
 
 }  // namespace
@@ -146,7 +159,7 @@ int ParseAndRun(int argc, char** argv) {
       AddRunCommand(&app),     AddFindingsCommand(&app), AddHistoryCommand(&app),
       AddCertCommand(&app),    AddInspectCommand(&app),  AddCaaCommand(&app),
       AddWatchCommand(&app),   AddStatusCommand(&app),   AddSubscribeCommand(&app),
-      AddIssuersCommand(&app), AddNotifyCommand(&app), AddZonesCommand(&app),
+      AddIssuersCommand(&app), AddNotifyCommand(&app),   AddZonesCommand(&app),
   };
   WrapFooters(&app);
   AddEverywhere(&app, version);
@@ -167,6 +180,18 @@ int ParseAndRun(int argc, char** argv) {
   if (first[0] != '-' && !known) {
     std::fprintf(stderr, "caawatch: unknown command %s (see caawatch --help)\n",
                  absl::StrCat("'", EscapeUnprintable(first.substr(0, 100)), "'").c_str());
+    return 2;
+  }
+  if (const std::string flag = UnknownLeadingFlag(app, first); !flag.empty()) {
+    const std::string shown = EscapeUnprintable(absl::string_view(flag).substr(0, 100));
+    if (IsSingleDashLongFlag(flag)) {
+      std::fprintf(stderr,
+                   "caawatch: unknown flag %s: long flags take two dashes (-%s) (see caawatch "
+                   "--help)\n",
+                   shown.c_str(), shown.c_str());
+    } else {
+      std::fprintf(stderr, "caawatch: unknown flag '%s' (see caawatch --help)\n", shown.c_str());
+    }
     return 2;
   }
   try {

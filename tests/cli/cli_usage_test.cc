@@ -110,6 +110,27 @@ TEST_F(CliUsageTest, AnUnknownCommandIsRefused) {
   EXPECT_THAT(none.err, HasSubstr("Usage: caawatch"));
 }
 
+// Before any command a flag is the program's own: one it does not know is named as such, not
+// reported as a missing command.
+TEST_F(CliUsageTest, AnUnknownFlagBeforeTheCommandIsNamed) {
+  const testing::CommandResult result = Caawatch({"--bogus"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "caawatch: unknown flag '--bogus' (see caawatch --help)\n");
+  const testing::CommandResult with_value = Caawatch({"--data-dir=/x", "status"});
+  EXPECT_EQ(with_value.exit_code, 2);
+  EXPECT_EQ(with_value.err, "caawatch: unknown flag '--data-dir' (see caawatch --help)\n");
+  const testing::CommandResult single_dash = Caawatch({"-watchlist", "w.txt", "run"});
+  EXPECT_EQ(single_dash.exit_code, 2);
+  EXPECT_THAT(single_dash.err, HasSubstr("long flags take two dashes (--watchlist)"));
+  const testing::CommandResult hostile = Caawatch({"--\x1b[2J" + std::string(1000, 'a')});
+  EXPECT_EQ(hostile.exit_code, 2);
+  EXPECT_THAT(hostile.err, HasSubstr("unknown flag '--\\x1b[2J"));
+  EXPECT_LT(hostile.err.size(), 300u);
+  // The program's own flags still work there.
+  EXPECT_EQ(Caawatch({"--version"}).exit_code, 0);
+  EXPECT_EQ(Caawatch({"-h"}).exit_code, 0);
+}
+
 TEST_F(CliUsageTest, HelpOnEverySubcommandPrintsItsUsageAndStartsNothing) {
   const std::vector<std::vector<std::string>> commands = {
       {},
