@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "benchmark/benchmark.h"
+#include "names/domain_name.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::watch {
@@ -95,7 +96,12 @@ std::unique_ptr<Fixture> MakeFixture(int64_t names) {
   const int64_t before = ResidentBytes();
   {
     Watchlist::Builder builder;  // As `caawatch run` loads a watchlist file: one entry at a time.
-    for (int64_t i = 0; i < names; ++i) builder.Add(WatchItem{gen.Name(), gen.Chance(0.5), {}});
+    for (int64_t i = 0; i < names; ++i) {
+      // The generator's names are normalised (lowercase ASCII labels).
+      names::DomainName name = names::DomainName::FromNormalized(gen.Name()).value();
+      builder.Add(gen.Chance(0.5) ? WatchItem::ForSubtree(std::move(name))
+                                  : WatchItem::ForName(std::move(name)));
+    }
     fixture->list = std::make_unique<Watchlist>(std::move(builder).Build());
   }
   fixture->rss_delta_bytes = ResidentBytes() - before;

@@ -217,7 +217,7 @@ void WarnAboutStaticEntries(const monitor::Watchlist& list, const std::string& d
              absl::StrCat(repeats.count,
                           " watch entries repeat the name of an earlier one (the "
                           "first: ",
-                          QuoteInput(list.entry(repeats.first).ToItem().Name()), ")"));
+                          QuoteInput(list.entry(repeats.first).Name()), ")"));
 }
 
 // "done: 1200 entries read (log a: 1000, log b: 200); findings: 1 forbidden, 3 permitted".

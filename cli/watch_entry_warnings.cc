@@ -29,7 +29,7 @@ std::vector<std::string> Suggestions(const std::string& issuer,
 std::vector<std::string> WatchEntryWarnings(const monitor::WatchItem& item,
                                             const caa::IssuerMap& known) {
   std::vector<std::string> warnings;
-  if (item.subtree && item.domain.empty()) {
+  if (item.every_name()) {
     warnings.push_back(
         "\".\" watches every name: every certificate of every log becomes a finding");
   }

@@ -176,7 +176,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
             const std::shared_ptr<const watch::Watchlist> list = watches->Current();
             for (const std::string& name : finding.watched_names()) {
               const std::vector<watch::Match> matches = list->MatchName(name);
-              if (!matches.empty()) return matches.front().item.ToItem().Name();
+              if (!matches.empty()) return matches.front().item.Name();
             }
             return std::string();
           }));

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdlib>
 #include <memory>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -100,6 +101,11 @@ absl::StatusOr<DomainName> DomainName::Parse(absl::string_view text) {
 
 bool DomainName::ParseAsciiInto(absl::string_view text, std::string* out) {
   return NormalizeAscii(text, out) == nullptr;
+}
+
+std::optional<DomainName> DomainName::FromNormalized(std::string text) {
+  if (!IsNormalized(text)) return std::nullopt;
+  return DomainName(std::move(text));
 }
 
 bool DomainName::IsNormalized(absl::string_view text) {

@@ -47,6 +47,10 @@ class DomainName {
   // Whether `text` is already a name exactly as Parse would return it (so a view of it can be
   // used as one without a copy).
   static bool IsNormalized(absl::string_view text);
+  // `text` as a name when IsNormalized(text), taken as it is (no copy, nothing mapped): for text
+  // that Parse or ParseAsciiInto gave before (a bulk reader's buffer, a saved index's labels).
+  // nullopt for anything else.
+  static std::optional<DomainName> FromNormalized(std::string text);
 
   const std::string& str() const { return name_; }
   absl::string_view view() const { return name_; }

@@ -53,7 +53,7 @@ enum class NameKind {
 
 // `raw` as a names::DomainName, with every trailing dot stripped first, as certspotter's
 // TrimRight does.
-absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, NameKind kind) {
+absl::StatusOr<names::DomainName> NormaliseDomain(absl::string_view raw, NameKind kind) {
   absl::string_view name = raw;
   while (absl::ConsumeSuffix(&name, ".")) {
   }
@@ -62,13 +62,15 @@ absl::StatusOr<std::string> NormaliseDomain(absl::string_view raw, NameKind kind
     return absl::InvalidArgumentError(
         absl::StrCat("issuer domain ", QuoteInput(raw), " holds a '*'"));
   }
-  return domain.str();
+  return domain;
 }
 
 absl::StatusOr<std::vector<std::string>> ParseIssuers(absl::string_view list) {
   std::vector<std::string> issuers;
   for (absl::string_view raw : absl::StrSplit(list, ',')) {
-    CAAWATCH_ASSIGN_OR_RETURN(std::string issuer, NormaliseDomain(raw, NameKind::kIssuerDomain));
+    CAAWATCH_ASSIGN_OR_RETURN(names::DomainName domain,
+                              NormaliseDomain(raw, NameKind::kIssuerDomain));
+    std::string issuer = domain.str();
     if (!absl::c_linear_search(issuers, issuer)) issuers.push_back(std::move(issuer));
   }
   return issuers;
@@ -112,7 +114,29 @@ bool GlobMatches(absl::string_view pattern, absl::string_view label) {
 
 }  // namespace
 
-std::string WatchItem::Name() const { return subtree ? absl::StrCat(".", domain) : domain; }
+WatchItem WatchItem::ForName(names::DomainName domain, std::vector<std::string> issuers) {
+  return WatchItem{Scope::kName, std::move(domain), std::move(issuers)};
+}
+
+WatchItem WatchItem::ForSubtree(names::DomainName domain, std::vector<std::string> issuers) {
+  return WatchItem{Scope::kSubtree, std::move(domain), std::move(issuers)};
+}
+
+WatchItem WatchItem::ForEveryName(std::vector<std::string> issuers) {
+  return WatchItem{Scope::kEveryName, std::nullopt, std::move(issuers)};
+}
+
+std::string WatchItem::Name() const {
+  switch (scope) {
+    case Scope::kName:
+      return domain->str();
+    case Scope::kSubtree:
+      return absl::StrCat(".", domain->view());
+    case Scope::kEveryName:
+      break;
+  }
+  return ".";
+}
 
 std::string WatchItem::ToString() const {
   std::string out = Name();
@@ -135,13 +159,14 @@ absl::StatusOr<WatchItem> ParseWatchItem(absl::string_view text) {
     fields = absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
   }
   if (fields.empty()) return absl::InvalidArgumentError("empty watch entry");
-  WatchItem item;
+  WatchItem item = WatchItem::ForEveryName();
   absl::string_view name = fields[0];
-  if (name == ".") {
-    item.subtree = true;
-  } else {
-    item.subtree = absl::ConsumePrefix(&name, ".");
-    CAAWATCH_ASSIGN_OR_RETURN(item.domain, NormaliseDomain(name, NameKind::kWatchedName));
+  if (name != ".") {
+    item.scope =
+        absl::ConsumePrefix(&name, ".") ? WatchItem::Scope::kSubtree : WatchItem::Scope::kName;
+    CAAWATCH_ASSIGN_OR_RETURN(names::DomainName domain,
+                              NormaliseDomain(name, NameKind::kWatchedName));
+    item.domain = std::move(domain);
   }
   bool seen_issuers = false;
   for (size_t i = 1; i < fields.size(); ++i) {
@@ -176,7 +201,8 @@ bool ParsePlainName(absl::string_view line, std::string* domain, bool* subtree) 
   return names::DomainName::ParseAsciiInto(line, domain);
 }
 
-// ForEachWatchItem, with plain names (ParsePlainName) given to `plain` without a WatchItem.
+// ForEachWatchItem, with plain names (ParsePlainName) given to `plain` without a WatchItem;
+// a line `plain` returns false for is read by ParseWatchItem after all.
 template <typename PlainFn, typename ItemFn>
 absl::Status ReadWatchlist(absl::string_view text, PlainFn plain, ItemFn item_fn) {
   int line_number = 0;
@@ -191,10 +217,7 @@ absl::Status ReadWatchlist(absl::string_view text, PlainFn plain, ItemFn item_fn
     }
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') continue;
-    if (ParsePlainName(line, &domain, &subtree)) {
-      plain(domain, subtree);
-      continue;
-    }
+    if (ParsePlainName(line, &domain, &subtree) && plain(domain, subtree)) continue;
     absl::StatusOr<WatchItem> item = ParseWatchItem(line);
     if (!item.ok()) {
       return Annotate(item.status(), absl::StrCat("watchlist line ", line_number));
@@ -210,7 +233,12 @@ absl::Status ForEachWatchItem(absl::string_view text, absl::FunctionRef<void(Wat
   return ReadWatchlist(
       text,
       [&](const std::string& domain, bool subtree) {
-        fn(WatchItem{domain, subtree, {}});
+        // ParsePlainName gave the name as Parse would: FromNormalized takes it as it is.
+        std::optional<names::DomainName> name = names::DomainName::FromNormalized(domain);
+        if (!name.has_value()) return false;
+        fn(subtree ? WatchItem::ForSubtree(*std::move(name))
+                   : WatchItem::ForName(*std::move(name)));
+        return true;
       },
       fn);
 }
@@ -269,12 +297,31 @@ absl::Span<const std::string> WatchEntry::issuers() const {
   return list_->issuer_lists_[list_->items_[index_].second & ~kSubtreeBit];
 }
 
-WatchItem WatchEntry::ToItem() const {
+absl::StatusOr<WatchItem> WatchEntry::ToItem() const {
   const absl::Span<const std::string> expected = issuers();
-  return WatchItem{domain(), subtree(), std::vector<std::string>(expected.begin(), expected.end())};
+  std::vector<std::string> issuer_list(expected.begin(), expected.end());
+  std::string text = domain();
+  if (text.empty()) return WatchItem::ForEveryName(std::move(issuer_list));
+  std::optional<names::DomainName> name = names::DomainName::FromNormalized(std::move(text));
+  if (!name.has_value()) {
+    return absl::DataLossError(absl::StrCat("watch entry ", index_, ": its domain is no name"));
+  }
+  return subtree() ? WatchItem::ForSubtree(*std::move(name), std::move(issuer_list))
+                   : WatchItem::ForName(*std::move(name), std::move(issuer_list));
 }
 
-std::string WatchEntry::ToString() const { return ToItem().ToString(); }
+std::string WatchEntry::Name() const {
+  const std::string text = domain();
+  if (text.empty()) return ".";
+  return subtree() ? absl::StrCat(".", text) : text;
+}
+
+std::string WatchEntry::ToString() const {
+  std::string out = Name();
+  const absl::Span<const std::string> expected = issuers();
+  if (!expected.empty()) absl::StrAppend(&out, " issuers=", absl::StrJoin(expected, ","));
+  return out;
+}
 
 Watchlist::Builder::Builder(const Watchlist& base)
     : trie_(base.trie_.ThawedCopy()), items_(base.items_), issuer_lists_(base.issuer_lists_) {
@@ -285,12 +332,13 @@ Watchlist::Builder::Builder(const Watchlist& base)
 }
 
 void Watchlist::Builder::Add(const WatchItem& item) {
-  const uint32_t node = trie_.Insert(item.domain);
+  const uint32_t node =
+      trie_.Insert(item.domain.has_value() ? item.domain->view() : absl::string_view());
   // Most entries list no issuers, and those that do mostly share a few lists: one copy each.
   const auto [it, inserted] =
       issuer_ids_.try_emplace(item.issuers, static_cast<uint32_t>(issuer_lists_.size()));
   if (inserted) issuer_lists_.push_back(item.issuers);
-  items_.emplace_back(node, it->second | (item.subtree ? kSubtreeBit : 0));
+  items_.emplace_back(node, it->second | (item.subtree() ? kSubtreeBit : 0));
 }
 
 absl::Status Watchlist::Builder::AddText(absl::string_view text) {
@@ -303,6 +351,7 @@ absl::Status Watchlist::Builder::AddText(absl::string_view text) {
       [this](const std::string& domain, bool subtree) {
         // Issuer list 0 is the empty one: no lookup of the interned lists.
         items_.emplace_back(trie_.Insert(domain), subtree ? kSubtreeBit : 0);
+        return true;
       },
       [this](const WatchItem& item) { Add(item); });
 }

@@ -5,6 +5,7 @@
 #define CAAWATCH_WATCH_WATCHLIST_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,18 +16,32 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "names/domain_name.h"
 #include "watch/flat_arrays.h"
 #include "watch/label_trie.h"
 
 namespace caawatch::watch {
 
-// One watchlist line. `domain` is a names::DomainName's text; empty only for the root item ".",
-// which is always a subtree item.
+// One watchlist line.
 struct WatchItem {
-  std::string domain;
-  bool subtree = false;              // ".example.com": the name and every name below it.
+  // What the entry watches.
+  enum class Scope : uint8_t {
+    kName,       // "example.com": that name.
+    kSubtree,    // ".example.com": the name and every name below it.
+    kEveryName,  // ".": every name of every certificate (the root item); it has no domain.
+  };
+  static WatchItem ForName(names::DomainName domain, std::vector<std::string> issuers = {});
+  static WatchItem ForSubtree(names::DomainName domain, std::vector<std::string> issuers = {});
+  static WatchItem ForEveryName(std::vector<std::string> issuers = {});
+
+  Scope scope = Scope::kEveryName;
+  // Set exactly when scope is not kEveryName (the factories and ParseWatchItem keep it so).
+  std::optional<names::DomainName> domain;
   std::vector<std::string> issuers;  // Expected CAA issuer domains; empty = any issuer.
 
+  // The name and every name below it (kSubtree and kEveryName).
+  bool subtree() const { return scope != Scope::kName; }
+  bool every_name() const { return scope == Scope::kEveryName; }
   // Back in the file syntax: ".example.com issuers=a.org,b.com"; "." for the root item.
   std::string ToString() const;
   // ToString without the issuers (".example.com", "."): the key of a stored entry.
@@ -90,11 +105,14 @@ class Watchlist;
 // request.
 class WatchEntry {
  public:
-  std::string domain() const;  // As WatchItem::domain.
+  // WatchItem::domain's text; "" for the root item (WatchItem::Scope::kEveryName).
+  std::string domain() const;
   bool subtree() const;
   absl::Span<const std::string> issuers() const;  // Empty = any issuer.
   std::string ToString() const;                   // As WatchItem::ToString.
-  WatchItem ToItem() const;
+  std::string Name() const;                       // As WatchItem::Name.
+  // kDataLoss if the domain is no names::DomainName, which neither Builder nor Decode lets in.
+  [[nodiscard]] absl::StatusOr<WatchItem> ToItem() const;
   size_t index() const { return index_; }  // Position in the list (Watchlist::entry).
   friend bool operator==(const WatchEntry&, const WatchEntry&) = default;
 

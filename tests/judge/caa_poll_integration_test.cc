@@ -44,9 +44,10 @@ std::string PollZone() {
 watch::Watchlist HostList(int first = 0, int count = kHosts) {
   watch::Watchlist::Builder builder;
   for (int i = first; i < first + count; ++i) {
-    builder.Add(watch::WatchItem{absl::StrCat("h", i, ".poll.test"), i % 2 == 1, {}});
+    builder.Add(
+        watch::ParseWatchItem(absl::StrCat(i % 2 == 1 ? "." : "", "h", i, ".poll.test")).value());
   }
-  builder.Add(watch::WatchItem{"*.wild.poll.test", false, {}});
+  builder.Add(watch::ParseWatchItem("*.wild.poll.test").value());
   return std::move(builder).Build();
 }
 
@@ -319,7 +320,7 @@ TEST_F(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) 
   const auto hosts = [](int count) {
     watch::Watchlist::Builder builder;
     for (int i = 0; i < count; ++i)
-      builder.Add(watch::WatchItem{absl::StrCat("h", i, ".poll.test"), false, {}});
+      builder.Add(watch::ParseWatchItem(absl::StrCat("h", i, ".poll.test")).value());
     return std::move(builder).Build();
   };
   const auto poll = [&](const watch::Watchlist& list) {

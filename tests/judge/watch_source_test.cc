@@ -35,7 +35,7 @@ class WatchSourceTest : public StoreFixture {
 };
 
 TEST_F(WatchSourceTest, ReloadUnitesStaticEntriesWithTheStoresCurrentOnes) {
-  WatchSource source({watch::WatchItem{"example.com", true, {}}}, &store_->watches());
+  WatchSource source({watch::ParseWatchItem(".example.com").value()}, &store_->watches());
   EXPECT_THAT(Listed(source), UnorderedElementsAre(".example.com"));
   Put("www.example.net");
   Put(".example.org");

@@ -1,5 +1,6 @@
 #include "names/domain_name.h"
 
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -154,6 +155,21 @@ TEST(DomainNameTest, IsNormalizedIsTrueExactlyForParsesOwnOutput) {
   EXPECT_FALSE(DomainName::IsNormalized("bücher.example"));
   EXPECT_FALSE(DomainName::IsNormalized("a..b"));
   EXPECT_FALSE(DomainName::IsNormalized(""));
+}
+
+// What the watchlist's saved index and bulk reader hand back: a name exactly as Parse gave it
+// is that name; anything else is refused, never taken as a name.
+TEST(DomainNameTest, FromNormalizedTakesExactlyParsesOwnOutput) {
+  for (const char* text :
+       {"www.example.com", "xn--bcher-kva.example", "*.example.com", "_dmarc.a"}) {
+    const std::optional<DomainName> name = DomainName::FromNormalized(text);
+    ASSERT_TRUE(name.has_value()) << text;
+    EXPECT_EQ(*name, DomainName::Parse(text).value());
+  }
+  for (const char* text :
+       {"Www.example.com", "www.example.com.", "b\u00FCcher.example", "a..b", ""}) {
+    EXPECT_FALSE(DomainName::FromNormalized(text).has_value()) << text;
+  }
 }
 
 TEST(DomainNameTest, ParseAsciiIntoTakesOnlyWhatParseTakesWithoutIdna) {

@@ -444,8 +444,9 @@ TEST_F(MonitorServiceTest, WatchChangesReachTheStoreAndTheMonitor) {
 }
 
 TEST_F(MonitorServiceTest, ListWatchShowsStaticEntriesThenStoredOnesWithTheirOrigin) {
-  static_watches_ = watch::Watchlist(
-      {watch::WatchItem{"example.net", true, {"pki.goog"}}, watch::WatchItem{"", true, {}}});
+  static_watches_ =
+      watch::Watchlist({watch::ParseWatchItem(".example.net issuers=pki.goog").value(),
+                        watch::WatchItem::ForEveryName()});
   grpc::ClientContext add_context;
   v1::AddWatchRequest add;
   add.mutable_entry()->set_name("www.example.com");

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "names/domain_name.h"
 
 namespace caawatch::watch {
 namespace {
@@ -33,8 +34,12 @@ std::vector<std::string> HitItems(const Watchlist& list, absl::string_view cert_
   return hits;
 }
 
-WatchItem Item(std::string domain, bool subtree, std::vector<std::string> issuers = {}) {
-  return WatchItem{std::move(domain), subtree, std::move(issuers)};
+// A watch item from a normalised name; "" (a subtree) is the root item ".".
+WatchItem Item(const std::string& domain, bool subtree, std::vector<std::string> issuers = {}) {
+  if (domain.empty()) return WatchItem::ForEveryName(std::move(issuers));
+  names::DomainName name = names::DomainName::Parse(domain).value();
+  return subtree ? WatchItem::ForSubtree(std::move(name), std::move(issuers))
+                 : WatchItem::ForName(std::move(name), std::move(issuers));
 }
 
 struct MatchCase {
@@ -173,6 +178,34 @@ TEST(WatchlistTest, ParseNormalisesCaseTrailingDotAndIdn) {
   const absl::StatusOr<WatchItem> root = ParseWatchItem(".");
   ASSERT_TRUE(root.ok()) << root.status();
   EXPECT_EQ(*root, Item("", true));
+}
+
+// The root item "." is a scope of its own, with no domain; every other item holds a
+// DomainName, and each gives back its line.
+TEST(WatchlistTest, TheRootItemIsEveryNameAndHasNoDomain) {
+  const WatchItem root = ParseWatchItem(". issuers=pki.goog").value();
+  EXPECT_EQ(root.scope, WatchItem::Scope::kEveryName);
+  EXPECT_TRUE(root.every_name());
+  EXPECT_TRUE(root.subtree());
+  EXPECT_FALSE(root.domain.has_value());
+  EXPECT_EQ(root.Name(), ".");
+  EXPECT_EQ(root.ToString(), ". issuers=pki.goog");
+  const WatchItem subtree = ParseWatchItem(".Example.COM").value();
+  EXPECT_EQ(subtree.scope, WatchItem::Scope::kSubtree);
+  EXPECT_EQ(subtree.domain, names::DomainName::Parse("example.com").value());
+  EXPECT_EQ(subtree.Name(), ".example.com");
+  const WatchItem name = ParseWatchItem("example.com").value();
+  EXPECT_EQ(name.scope, WatchItem::Scope::kName);
+  EXPECT_FALSE(name.subtree());
+  EXPECT_EQ(name.Name(), "example.com");
+  // Through a list and back, the root item stays the root item.
+  const Watchlist list = MustBuild(".\n.example.com\nexample.com\n");
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list.entry(0).ToItem().value(), WatchItem::ForEveryName());
+  EXPECT_EQ(list.entry(0).Name(), ".");
+  EXPECT_EQ(list.entry(1).ToItem().value(), subtree);
+  EXPECT_EQ(list.entry(2).ToItem().value(), name);
+  EXPECT_THAT(HitItems(list, "www.example.org"), UnorderedElementsAreArray({"."}));
 }
 
 TEST(WatchlistTest, IdnWatchItemMatchesItsALabelInCertificates) {
@@ -341,14 +374,14 @@ bool ReferenceLabelMatches(absl::string_view cert, absl::string_view watched) {
 bool ReferenceMatches(const WatchItem& item, absl::string_view cert_name) {
   std::vector<absl::string_view> cert = absl::StrSplit(cert_name, '.');
   if (cert_name.empty()) cert.clear();
-  std::vector<absl::string_view> watched = absl::StrSplit(item.domain, '.');
-  if (item.domain.empty()) watched.clear();
+  std::vector<absl::string_view> watched;
+  if (item.domain.has_value()) watched = absl::StrSplit(item.domain->view(), '.');
   while (!cert.empty() && !watched.empty()) {
     if (!ReferenceLabelMatches(cert.back(), watched.back())) return false;
     cert.pop_back();
     watched.pop_back();
   }
-  return watched.empty() && (item.subtree || cert.empty());
+  return watched.empty() && (item.subtree() || cert.empty());
 }
 
 TEST(WatchlistTest, IndexAgreesWithCertspottersLinearMatchOnRandomNames) {

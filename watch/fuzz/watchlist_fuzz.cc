@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Watchlist expected(reference);
   if (list.size() != expected.size()) std::abort();
   for (size_t i = 0; i < list.size(); ++i) {
-    if (list.entry(i).ToItem() != expected.entry(i).ToItem()) std::abort();
+    const absl::StatusOr<WatchItem> item = list.entry(i).ToItem();
+    if (!item.ok() || item != expected.entry(i).ToItem()) std::abort();
     for (const Match& m : list.MatchName(list.entry(i).domain())) {
       if (m.item.index() >= list.size()) std::abort();
     }

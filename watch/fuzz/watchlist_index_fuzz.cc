@@ -37,13 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!changed) {
     if (!decoded.ok() || decoded->size() != built.size()) std::abort();
     for (size_t i = 0; i < built.size(); ++i) {
-      if (decoded->entry(i).ToItem() != built.entry(i).ToItem()) std::abort();
+      const absl::StatusOr<WatchItem> item = decoded->entry(i).ToItem();
+      if (!item.ok() || item != built.entry(i).ToItem()) std::abort();
     }
   }
   if (!decoded.ok()) return 0;
   for (size_t i = 0; i < decoded->size(); ++i) {
     const std::string domain = decoded->entry(i).domain();
     decoded->entry(i).ToString();
+    (void)decoded->entry(i).ToItem();
     decoded->MatchName(domain);
     decoded->MatchName("*." + domain);
     decoded->HasSearchName(domain);
