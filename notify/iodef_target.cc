@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/quoted_input.h"
 #include "notify/mail_message.h"
+#include "store/verdict.h"
 
 namespace caawatch::notify {
 namespace {
@@ -44,8 +45,10 @@ absl::StatusOr<IodefTarget> ParseIodefTarget(absl::string_view value) {
 
 std::vector<std::string> ForbiddingIodefValues(const store::FindingRecord& finding) {
   std::vector<std::string> out;
+  const std::string forbidden = store::VerdictName(store::Verdict::kForbidden);
+  const std::string retrospective = store::RetrospectiveVerdictName(store::Verdict::kForbidden);
   for (const store::CaaNameRecord& name : finding.caa()) {
-    if (name.verdict() != "forbidden" && name.retrospective_verdict() != "forbidden") continue;
+    if (name.verdict() != forbidden && name.retrospective_verdict() != retrospective) continue;
     for (const store::CaaRecordPb& r : name.records()) {
       if (!absl::EqualsIgnoreCase(r.tag(), "iodef")) continue;
       if (std::find(out.begin(), out.end(), r.value()) == out.end()) out.push_back(r.value());

@@ -6,6 +6,7 @@
 #include "ctlog/sha256.h"
 #include "proto/finding_convert.h"
 #include "proto/finding_json.h"
+#include "store/verdict.h"
 
 namespace caawatch::notify {
 namespace {
@@ -36,8 +37,8 @@ Notification TestNotification(absl::Time now) {
   store::FindingRecord& f = n.finding;
   f.set_seq(static_cast<uint64_t>(absl::ToUnixMillis(now)));
   f.set_kind("certificate");
-  f.set_verdict("permitted");
-  f.set_severity("info");
+  f.set_verdict(store::VerdictName(store::Verdict::kPermitted));
+  f.set_severity(store::SeverityName(store::Severity::kInfo));
   f.add_names("caawatch-test.invalid");
   f.add_watched_names("caawatch-test.invalid");
   f.mutable_issuer()->set_dn("O=caawatch, CN=caawatch-test.invalid");
