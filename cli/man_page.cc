@@ -118,6 +118,8 @@ the packaged service's store (systemd's \fBStateDirectory=\fR).
 std::string ManPage(const CLI::App& root, absl::string_view version) {
   const std::vector<HelpCommand> commands = WalkCommands(root);
   std::string out = absl::StrCat(".TH CAAWATCH 1 \"\" \"", Roff(version), "\" \"User Commands\"\n");
+  // Names, paths and flags must not be hyphenated, and read better ragged.
+  absl::StrAppend(&out, ".nh\n.ad l\n");
   absl::StrAppend(&out, ".SH NAME\ncaawatch \\- ",
                   Roff(absl::StripPrefix(root.get_description(), "caawatch: ")), "\n");
   absl::StrAppend(&out, ".SH SYNOPSIS\n.B caawatch\n.I COMMAND\n.RI [ OPTIONS ]\n");
