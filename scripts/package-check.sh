@@ -7,8 +7,8 @@
 #  2. lintian: no error and no warning (packaging/README.md explains any tag kept);
 #  3. unpacks the .deb with `dpkg -x` into a temporary root and runs the packaged binary:
 #     `--version` (names the revision) and `inspect` on a corpus certificate (the SHA-256 it
-#     reports is openssl's); man renders the packaged pages; systemd-analyze verifies the
-#     packaged unit.
+#     reports is openssl's); man renders the packaged pages; the packaged bash completion offers
+#     every command; systemd-analyze verifies the packaged unit.
 # Needs dpkg-dev, lintian, man-db and systemd (scripts/install-deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +53,13 @@ for page in "$root"/usr/share/man/man*/*; do
   warnings=$(MANWIDTH=80 LC_ALL=C man --warnings -P cat -l "$page" 2>&1 >/dev/null)
   [[ -z "$warnings" ]] || fail "man -l $page: $warnings"
 done
+completion="$root/usr/share/bash-completion/completions/caawatch"
+offered=$(bash -c 'source "$1" && COMP_WORDS=(caawatch "") COMP_CWORD=1 && _caawatch &&
+  echo "${COMPREPLY[*]}"' _ "$completion") || fail "bash completion: $offered"
+for command in $("$packaged" --help | awk '/^Subcommands:/ {s = 1; next} s && /^  [a-z]/ {print $1}'); do
+  [[ " $offered " == *" $command "* ]] || fail "the bash completion does not offer $command"
+done
+echo "bash completion: $offered"
 unit="$root/lib/systemd/system/caawatch.service"
 [[ -f "$unit" ]] || fail "no /lib/systemd/system/caawatch.service in the package"
 if command -v systemd-analyze >/dev/null; then
