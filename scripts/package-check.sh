@@ -62,11 +62,10 @@ done
 echo "bash completion: $offered"
 unit="$root/lib/systemd/system/caawatch.service"
 [[ -f "$unit" ]] || fail "no /lib/systemd/system/caawatch.service in the package"
-if command -v systemd-analyze >/dev/null; then
-  sed "s|^ExecStart=/usr/bin/caawatch |ExecStart=$packaged |" "$unit" >"$root/caawatch.service"
-  out=$(MANPATH="$root/usr/share/man" systemd-analyze verify "$root/caawatch.service" 2>&1) ||
-    fail "systemd-analyze verify: $out"
-  [[ -z "$out" ]] || fail "systemd-analyze verify: $out"
-  echo "systemd-analyze verify: ok"
-fi
+command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (scripts/install-deps.sh)"
+sed "s|^ExecStart=/usr/bin/caawatch |ExecStart=$packaged |" "$unit" >"$root/caawatch.service"
+out=$(MANPATH="$root/usr/share/man" systemd-analyze verify "$root/caawatch.service" 2>&1) ||
+  fail "systemd-analyze verify: $out"
+[[ -z "$out" ]] || fail "systemd-analyze verify: $out"
+echo "systemd-analyze verify: ok"
 step "ok: $deb"
