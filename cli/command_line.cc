@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "base/quoted_input.h"
 #include "cli/commands.h"
+#include "cli/version.h"
 
 namespace caawatch::cli {
 namespace {
@@ -152,7 +153,7 @@ int ParseAndRun(int argc, char** argv) {
       "caawatch: a Certificate Transparency monitor that cross-checks CAA at issuance "
       "time.",
       "caawatch");
-  const std::string version = absl::StrCat("caawatch ", CAAWATCH_VERSION);
+  const std::string version = VersionLine();
   app.set_version_flag("--version", version);
   app.require_subcommand(1);
   const std::vector<Command> commands = {
@@ -160,6 +161,7 @@ int ParseAndRun(int argc, char** argv) {
       AddCertCommand(&app),    AddInspectCommand(&app),  AddCaaCommand(&app),
       AddWatchCommand(&app),   AddStatusCommand(&app),   AddSubscribeCommand(&app),
       AddIssuersCommand(&app), AddNotifyCommand(&app),   AddZonesCommand(&app),
+      AddDocsCommand(&app),  // Last: it documents the others.
   };
   WrapFooters(&app);
   AddEverywhere(&app, version);

@@ -28,6 +28,8 @@ Command AddSubscribeCommand(CLI::App* app);
 Command AddIssuersCommand(CLI::App* app);
 Command AddNotifyCommand(CLI::App* app);
 Command AddZonesCommand(CLI::App* app);
+// Hidden: writes the manual and the shell completion from `app` (cli/docs_command.cc).
+Command AddDocsCommand(CLI::App* app);
 
 // For a command with subcommands of its own (caa check|history, ...): runs the one parsed.
 std::function<int()> RunParsed(std::vector<Command> commands);

@@ -222,4 +222,10 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
   return config;
 }
 
+std::vector<std::string> ConfigKeys() {
+  std::vector<std::string> keys;
+  for (const Field& field : Fields()) keys.emplace_back(field.key);
+  return keys;
+}
+
 }  // namespace caawatch::monitor

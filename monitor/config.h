@@ -108,6 +108,9 @@ struct MonitorConfig {
 [[nodiscard]] absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text,
                                                         MonitorConfig defaults);
 
+// Every top-level key ParseConfig accepts, in its order (caawatch-config(5) documents each).
+std::vector<std::string> ConfigKeys();
+
 }  // namespace caawatch::monitor
 
 #endif  // CAAWATCH_MONITOR_CONFIG_H_

@@ -28,6 +28,9 @@ tests=(
   msmtp-mta python3-aiosmtpd certspotter
   # fuzzing and formatting
   clang-14 libclang-rt-14-dev clang-format-14
+  # the package and its checks (scripts/package-check.sh, tests/packaging): dpkg-shlibdeps,
+  # lintian, man -l, systemd-analyze, openssl (a certificate's fingerprint)
+  dpkg-dev lintian man-db systemd openssl
 )
 
 packages=("${product[@]}")
