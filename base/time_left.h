@@ -8,7 +8,7 @@
 namespace caawatch {
 
 // "about 1h2m3s left" for `entries` at `rate` entries/s (rounded up to the second);
-// "time left unknown" when the rate is not positive.
+// "time left unknown" when the rate is not positive; "nothing left" for no entries.
 std::string TimeLeftText(uint64_t entries, double rate);
 
 }  // namespace caawatch

@@ -1,4 +1,5 @@
 // `caawatch status`: per log, how far caawatch has read and verified, and what went wrong last.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -56,11 +57,11 @@ std::string SinkLine(const monitor::SinkStatus& s) {
   const auto at = [](int64_t ms) {
     return ms == 0 ? std::string("never") : FormatRfc3339Millis(absl::FromUnixMillis(ms));
   };
-  return absl::StrCat("sink ", s.sink, ": ", s.pending,
-                      s.pending >= monitor::kMaxCountedPending ? "+" : "", " pending, ",
-                      s.delivered, " delivered, ", s.given_up, " given up, last delivery ",
-                      at(s.last_success_ms), ", last error ",
-                      s.last_error.empty() ? "-" : absl::StrCat(at(s.last_error_ms), " ", s.last_error));
+  return absl::StrCat(
+      "sink ", s.sink, ": ", s.pending, s.pending >= monitor::kMaxCountedPending ? "+" : "",
+      " pending, ", s.delivered, " delivered, ", s.given_up, " given up, last delivery ",
+      at(s.last_success_ms), ", last error ",
+      s.last_error.empty() ? "-" : absl::StrCat(at(s.last_error_ms), " ", s.last_error));
 }
 
 int Status(const CommonOptions& options) {
@@ -76,8 +77,14 @@ int Status(const CommonOptions& options) {
     std::puts("[]");  // Valid JSON for "no log yet": JSON lines would print nothing at all.
     return 0;
   }
-  Table table({"LOG", "STATE", "POSITION", "VERIFIED", "TREE SIZE", "LAG", "LAG (s)", "RATE",
-               "ETA", "LAST SUCCESS", "LAST ERROR"});
+  // RATE and ETA only while some log catches up: the last error keeps the width otherwise.
+  const bool catching_up = std::any_of(logs->begin(), logs->end(),
+                                       [](const auto& v) { return v.entries_per_second > 0; });
+  std::vector<std::string> columns = {"LOG",       "STATE", "POSITION", "VERIFIED",
+                                      "TREE SIZE", "LAG",   "LAG (s)"};
+  if (catching_up) columns.insert(columns.end(), {"RATE", "ETA"});
+  columns.insert(columns.end(), {"LAST SUCCESS", "LAST ERROR"});
+  Table table(columns);
   for (const monitor::LogStatusView& v : *logs) {
     if (ctx.json) {
       nlohmann::json j = {{"log_id", absl::Base64Escape(v.log_id)},
@@ -99,29 +106,37 @@ int Status(const CommonOptions& options) {
                                                             : nlohmann::json(v.eta_seconds)}};
       std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
-      table.Add({v.description.empty() ? v.url : v.description,
-                 std::string(LogConditionName(v.condition)), std::to_string(v.position),
-                 std::to_string(v.verified_size), std::to_string(v.tree_size),
-                 std::to_string(v.lag_entries), std::to_string(v.lag_seconds),
-                 v.entries_per_second > 0 ? absl::StrFormat("%.0f/s", v.entries_per_second) : "-",
-                 v.eta_seconds < 0 ? "-" : absl::FormatDuration(absl::Seconds(v.eta_seconds)),
-                 v.last_success_at == absl::InfinitePast() ? "never"
-                                                           : FormatRfc3339Millis(v.last_success_at),
-                 v.last_error});
+      std::vector<std::string> row = {v.description.empty() ? v.url : v.description,
+                                      std::string(LogConditionName(v.condition)),
+                                      std::to_string(v.position),
+                                      std::to_string(v.verified_size),
+                                      std::to_string(v.tree_size),
+                                      std::to_string(v.lag_entries),
+                                      std::to_string(v.lag_seconds)};
+      if (catching_up) {
+        row.push_back(v.entries_per_second > 0 ? absl::StrFormat("%.0f/s", v.entries_per_second)
+                                               : "-");
+        row.push_back(v.eta_seconds < 0 ? "-" : absl::FormatDuration(absl::Seconds(v.eta_seconds)));
+      }
+      row.push_back(v.last_success_at == absl::InfinitePast()
+                        ? "never"
+                        : FormatRfc3339Millis(v.last_success_at));
+      row.push_back(v.last_error);
+      table.Add(std::move(row));
     }
   }
   if (!ctx.json) {
     if (table.empty()) {
       std::puts("no log tried yet: `caawatch run` records each log here as soon as it tries it");
     } else {
-      table.set_elastic_column(10);  // The last error: its start and its end stay.
+      table.set_elastic_column(columns.size() - 1);  // The last error: its start and end stay.
       table.Print(stdout, OutputWidth());
       std::puts(Tally(*logs).c_str());
     }
     // The CAA poll and the sinks: the other halves of "is it working" (the JSON lines are the
     // logs alone; `caawatch notify status --json` has the sinks).
-    absl::StatusOr<monitor::CaaPollState> poll = monitor::ReadCaaPollState(
-        store->get(), ctx.config.caa_poll_interval, absl::Now());
+    absl::StatusOr<monitor::CaaPollState> poll =
+        monitor::ReadCaaPollState(store->get(), ctx.config.caa_poll_interval, absl::Now());
     if (!poll.ok()) return Fail(poll.status());
     std::puts(CaaPollLine(*poll, ctx.config.caa_poll_interval).c_str());
     absl::StatusOr<std::vector<monitor::SinkStatus>> sinks = monitor::ListSinkStatus(store->get());

@@ -421,8 +421,8 @@ std::vector<LogProgress> Supervisor::Progress() const {
   std::vector<LogProgress> out;
   for (const auto& worker : parts_->workers) {  // Moved out by Run() only.
     const ctlog::LogInfo& log = worker->log();
-    out.push_back({log.description.empty() ? log.url : log.description,
-                   worker->position(), worker->latest_tree_size()});
+    out.push_back({log.description.empty() ? log.url : log.description, worker->position(),
+                   worker->latest_tree_size()});
   }
   return out;
 }
@@ -536,13 +536,13 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
       absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
   std::unique_ptr<server::MetricsEndpoint> metrics_endpoint;
   if (!parts_->config.metrics_listen.empty()) {
-    CAAWATCH_ASSIGN_OR_RETURN(
-        metrics_endpoint,
-        server::MetricsEndpoint::Start(MetricsEndpointOptionsFor(parts_->config),
-                                       [metrics = parts_->metrics.get()] { return metrics->Render(); }));
+    CAAWATCH_ASSIGN_OR_RETURN(metrics_endpoint,
+                              server::MetricsEndpoint::Start(
+                                  MetricsEndpointOptionsFor(parts_->config),
+                                  [metrics = parts_->metrics.get()] { return metrics->Render(); }));
     parts_->logger->Log(LogLevel::kInfo, "metrics",
-                        absl::StrCat("serving /metrics on ", metrics_endpoint->address(),
-                                     " (port ", metrics_endpoint->port(), ")"));
+                        absl::StrCat("serving /metrics on ", metrics_endpoint->address(), " (port ",
+                                     metrics_endpoint->port(), ")"));
   }
   // Beside the store's lock: commands find this monitor through it (store/holder.h). Removed
   // when Run returns; a crash leaves it stale, which the lock tells.

@@ -42,9 +42,9 @@ struct RunOnceSummary {
 
 // Where one log's worker is, for a live display of `run --once`.
 struct LogProgress {
-  std::string log;            // Its description (its URL if it has none).
-  uint64_t position = 0;      // Entries processed and committed.
-  uint64_t tree_size = 0;     // The newest tree head's size; 0 before the first.
+  std::string log;         // Its description (its URL if it has none).
+  uint64_t position = 0;   // Entries processed and committed.
+  uint64_t tree_size = 0;  // The newest tree head's size; 0 before the first.
 };
 
 class Supervisor {

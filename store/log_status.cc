@@ -81,8 +81,8 @@ LogStatusView SummarizeLog(const LogStateRecord* state, const LogHealthRecord* h
       v.lag_seconds = AgeSeconds(now, processed_at);
       v.entries_per_second = health->entries_per_second();
       if (v.entries_per_second > 0) {
-        v.eta_seconds =
-            static_cast<int64_t>(std::ceil(static_cast<double>(v.lag_entries) / v.entries_per_second));
+        v.eta_seconds = static_cast<int64_t>(
+            std::ceil(static_cast<double>(v.lag_entries) / v.entries_per_second));
       }
     }
     return v;

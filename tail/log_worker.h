@@ -26,9 +26,9 @@
 #include "nlohmann/json.hpp"
 #include "store/store.h"
 #include "tail/batch_prefetcher.h"
+#include "tail/fetch_error_counts.h"
 #include "tail/held_findings.h"
 #include "tail/log_health.h"
-#include "tail/fetch_error_counts.h"
 #include "tail/paced_fetcher.h"
 #include "tail/start_at.h"
 #include "tail/stored_issuer_certificates.h"
@@ -171,7 +171,7 @@ class LogWorker {
   TreeHeadLedger ledger_;
   StoredIssuerCertificates issuer_certificates_;  // Tiled logs' issuers, kept across restarts.
   ctlog::SignedTreeHead newest_sth_;              // By timestamp: the one the MMD rule applies to.
-  std::atomic<uint64_t> latest_tree_size_{0};  // Read by the progress display too.
+  std::atomic<uint64_t> latest_tree_size_{0};     // Read by the progress display too.
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;
   absl::Time last_position_sync_ = absl::InfinitePast();

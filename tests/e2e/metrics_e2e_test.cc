@@ -69,9 +69,11 @@ TEST_F(MetricsTest, ScrapeAgreesWithStatusAndFindingsAndPrometheusQueriesIt) {
                 .plants = {"--plant", "www.forbidden.test:letsencrypt", "--plant",
                            "www.allowed.test:letsencrypt"}});
   const int port = testing::FreeTcpPort();
-  Subprocess monitor(RunArgs({"--metrics-listen", absl::StrCat("127.0.0.1:", port), "--grpc-listen",
-                              absl::StrCat("127.0.0.1:", testing::FreeTcpPort())}),
-                     dir());
+  Subprocess monitor(
+      RunArgs({"--metrics-listen", absl::StrCat("127.0.0.1:", port), "--grpc-listen",
+               absl::StrCat("127.0.0.1:", testing::FreeTcpPort()), "--script", "/bin/true"}),
+      dir());
+  const std::string sink = "{sink=\"script /bin/true\"}";
   // Caught up (status), and the scrape shows the same position: both read the store.
   std::map<std::string, double> samples;
   nlohmann::json status;
@@ -88,7 +90,11 @@ TEST_F(MetricsTest, ScrapeAgreesWithStatusAndFindingsAndPrometheusQueriesIt) {
       samples = Samples(text);
       const std::string position =
           absl::StrCat("caawatch_log_position{log=\"", status["url"].get<std::string>(), "\"}");
-      if (samples[position] == status["position"].get<double>()) break;
+      // And the sink has delivered both findings.
+      if (samples[position] == status["position"].get<double>() &&
+          samples["caawatch_notify_delivered_total" + sink] == 2) {
+        break;
+      }
     }
     absl::SleepFor(absl::Milliseconds(200));
   }
@@ -128,6 +134,22 @@ TEST_F(MetricsTest, ScrapeAgreesWithStatusAndFindingsAndPrometheusQueriesIt) {
     listed += value;
   }
   EXPECT_EQ(listed, static_cast<double>(testing::JsonLines(findings.out).size())) << text;
+
+  EXPECT_EQ(samples["caawatch_notify_pending" + sink], 0) << text;
+  EXPECT_EQ(samples["caawatch_notify_failures_total" + sink], 0) << text;
+  EXPECT_EQ(samples["caawatch_caa_polls_total"], 1) << text;
+  EXPECT_EQ(samples["caawatch_caa_poll_names"], 3) << text;  // forbidden.test, allowed.test, test.
+
+  // `caawatch status` says the same of the sink, and where the CAA poll stands.
+  const CommandResult text_status = Cli({"status"});
+  EXPECT_EQ(text_status.exit_code, 0) << text_status.err;
+  EXPECT_TRUE(absl::StrContains(text_status.out,
+                                "sink script /bin/true: 0 pending, 2 delivered, 0 "
+                                "given up, last delivery 20"))
+      << text_status.out;
+  EXPECT_TRUE(absl::StrContains(text_status.out, "CAA poll: last full poll 20")) << text_status.out;
+  EXPECT_TRUE(absl::StrContains(text_status.out, "3 names answered within the poll interval (1h)"))
+      << text_status.out;
 
   // promtool's linter accepts the exposition as served.
   const std::string scrape_file = WriteFile("scrape.txt", text);
