@@ -3,11 +3,14 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <deque>
+#include <vector>
 
 #include "absl/memory/memory.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "server/grpc_server.h"
@@ -21,6 +24,59 @@ namespace {
 constexpr size_t kWorkers = 2;
 constexpr time_t kReadTimeoutSeconds = 5;
 constexpr absl::string_view kContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+// httplib's ThreadPool queues every accepted connection; this one holds at most kMaxQueued
+// and makes the accept loop wait beyond that, so that a flood of connections waits in the
+// kernel's bounded backlog instead of in memory.
+class BoundedPool final : public httplib::TaskQueue {
+ public:
+  static constexpr size_t kMaxQueued = 16;
+
+  explicit BoundedPool(size_t workers) {
+    for (size_t i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  ~BoundedPool() override { shutdown(); }
+
+  void enqueue(std::function<void()> fn) override {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &BoundedPool::HasRoom));
+    jobs_.push_back(std::move(fn));
+  }
+
+  void shutdown() override {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    for (std::thread& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  bool HasRoom() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return jobs_.size() < kMaxQueued || stopping_;
+  }
+  bool HasWork() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !jobs_.empty() || stopping_; }
+  void Work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(this, &BoundedPool::HasWork));
+        if (jobs_.empty()) return;  // Stopping, and every queued connection served.
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job();
+    }
+  }
+
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> jobs_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
 
 // Host (without brackets) and port of "host:port" or "[v6]:port".
 absl::Status SplitListen(const std::string& listen, std::string* host, int* port) {
@@ -77,7 +133,7 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     endpoint->http_ = std::make_unique<httplib::Server>();
   }
   httplib::Server& http = *endpoint->http_;
-  http.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
+  http.new_task_queue = [] { return new BoundedPool(kWorkers); };
   http.set_read_timeout(kReadTimeoutSeconds, 0);
   http.set_payload_max_length(0);  // A scrape is a GET: no body is read.
   http.Get("/metrics",

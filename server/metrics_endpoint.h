@@ -1,6 +1,6 @@
 // The HTTP listener of /metrics (SPEC §7): cpp-httplib on a thread of its own with two
-// workers, answering GET /metrics with what `render` returns at that moment, 404 for any
-// other path. Loopback only unless TLS is configured (the rule of the gRPC listener, with its
+// workers and at most 16 connections queued for them, answering GET /metrics with what
+// `render` returns at that moment, 404 for any other path. Loopback only unless TLS is configured (the rule of the gRPC listener, with its
 // wording); with TLS it is HTTPS.
 #ifndef CAAWATCH_SERVER_METRICS_ENDPOINT_H_
 #define CAAWATCH_SERVER_METRICS_ENDPOINT_H_
