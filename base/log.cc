@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/terminal_lines.h"
 #include "base/utf8.h"
 
 namespace caawatch {
@@ -94,6 +95,10 @@ void Logger::Log(LogLevel level, absl::string_view component, absl::string_view 
     line = absl::StrCat(time, " ", LevelName(level), " ", component, ": ", message);
     for (const LogField& f : fields) absl::StrAppend(&line, " ", f.first, "=", f.second);
     line += '\n';
+  }
+  if (terminal_ != nullptr) {
+    terminal_->Write(line);
+    return;
   }
   // One write per line so concurrent threads never interleave within a line.
   ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());

@@ -14,6 +14,8 @@
 
 namespace caawatch {
 
+class TerminalLines;
+
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 enum class LogFormat { kText, kJson };
 
@@ -31,10 +33,14 @@ class Logger {
   void Log(LogLevel level, absl::string_view component, absl::string_view message,
            std::initializer_list<LogField> fields) const;
   bool Enabled(LogLevel level) const { return level >= min_level_; }
+  // Lines go through `terminal` (borrowed; null = straight to stderr), so that they print above
+  // its live lines. Set before the logger is shared.
+  void set_terminal(TerminalLines* terminal) { terminal_ = terminal; }
 
  private:
   LogLevel min_level_;
   LogFormat format_;
+  TerminalLines* terminal_ = nullptr;
 };
 
 // `text` as a JSON string literal, quotes included; bytes that are not UTF-8 become U+FFFD.

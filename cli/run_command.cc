@@ -1,9 +1,11 @@
 // `caawatch run`: tails the configured logs until SIGTERM/SIGINT (or, with --once, up to the
 // tree sizes current at start), evaluating CAA and storing findings.
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
+#include <optional>
 #include <thread>
 
 #include "absl/container/btree_set.h"
@@ -14,10 +16,13 @@
 #include "base/log.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
+#include "base/terminal_lines.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/notify_options.h"
+#include "cli/progress_display.h"
 #include "cli/watch_entry_warnings.h"
+#include "monitor/monitor_metrics.h"
 #include "monitor/static_watches.h"
 #include "monitor/store_access.h"
 #include "monitor/supervisor.h"
@@ -49,6 +54,7 @@ struct RunOptions {
   std::vector<std::string> follow_zones;  // "ZONE@PRIMARY[@PRIMARY...]" (issue 18).
   std::optional<std::string> follow_zone_key;
   std::optional<std::string> notify_listen;
+  std::optional<std::string> metrics_listen;
 };
 
 // `run --once --fail-on`: the exit status when this run stored a finding of that severity or
@@ -69,6 +75,9 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
   app->add_option("--watchlist", options->watchlist, "certspotter-style watchlist file")
       ->type_name("FILE");
   app->add_option("--grpc-listen", options->grpc_listen, "gRPC address (default 127.0.0.1:7443)")
+      ->type_name("ADDR");
+  app->add_option("--metrics-listen", options->metrics_listen,
+                  "serve Prometheus /metrics on ADDR (default: off; loopback unless TLS)")
       ->type_name("ADDR");
   app->add_option("--grpc-max-subscribers", options->grpc_max_subscribers,
                   "Subscribe streams open at once, more are refused (default 1024)")
@@ -138,6 +147,7 @@ absl::Status ApplyFlags(const RunOptions& flags, monitor::MonitorConfig* config)
   if (flags.log_list) config->log_list = *flags.log_list;
   ApplyDnsOptions(flags.dns, config);
   if (flags.grpc_listen) config->grpc_listen = *flags.grpc_listen;
+  if (flags.metrics_listen) config->metrics_listen = *flags.metrics_listen;
   if (flags.grpc_max_subscribers) config->grpc_max_subscribers = *flags.grpc_max_subscribers;
   if (flags.max_requests_per_second) {
     config->max_requests_per_second = *flags.max_requests_per_second;
@@ -241,11 +251,19 @@ int Run(const RunOptions& options) {
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
   if (absl::Status s = ApplyFlags(options, &ctx.config); !s.ok()) return Fail(s, 2);
+  if (absl::Status s = monitor::CheckMetricsListen(ctx.config); !s.ok()) return Fail(s, 2);
   if (options.fail_on && !options.once) {
     return Fail(absl::InvalidArgumentError("--fail-on needs --once (a running monitor alerts)"), 2);
   }
-  const Logger logger(options.verbose ? LogLevel::kDebug : LogLevel::kInfo,
-                      options.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
+  // `run --once` on a terminal shows each log's progress in place, under the log lines; in a
+  // file or a pipe there is only the log.
+  std::optional<TerminalLines> terminal;
+  if (options.once && isatty(STDERR_FILENO) == 1) {
+    terminal.emplace(STDERR_FILENO, TerminalLines::Width(STDERR_FILENO));
+  }
+  Logger logger(options.verbose ? LogLevel::kDebug : LogLevel::kInfo,
+                options.log_format == "json" ? LogFormat::kJson : LogFormat::kText);
+  if (terminal) logger.set_terminal(&*terminal);
   absl::StatusOr<monitor::RunWatches> watches = monitor::StaticWatchesForRun(ctx.config, logger);
   if (!watches.ok()) return Fail(watches.status(), 2);
   WarnAboutStaticEntries(watches->list, ctx.config.data_dir, logger);
@@ -277,7 +295,10 @@ int Run(const RunOptions& options) {
     return 0;
   }
   monitor::RunOnceSummary summary;
+  std::optional<ProgressDisplay> display;
+  if (terminal) display.emplace(&*terminal, [&] { return (*supervisor)->Progress(); });
   const absl::Status status = (*supervisor)->RunOnce(stop, &summary);
+  display.reset();
   logger.Log(LogLevel::kInfo, "run", OnceSummaryLine(summary));
   if (!status.ok()) return Fail(status);
   if (options.fail_on) {

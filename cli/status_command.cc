@@ -1,4 +1,5 @@
 // `caawatch status`: per log, how far caawatch has read and verified, and what went wrong last.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -6,12 +7,16 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "base/hex.h"
 #include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/table.h"
+#include "monitor/caa_poll_state.h"
 #include "monitor/log_status.h"
+#include "monitor/notify_commands.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
@@ -34,6 +39,31 @@ std::string Tally(const std::vector<monitor::LogStatusView>& logs) {
   return absl::StrCat(logs.size(), " logs: ", out);
 }
 
+// "CAA poll: last full poll 2026-01-02T03:04:05.000Z, next due by 2026-...; 12 names answered
+// within the poll interval (1h)".
+std::string CaaPollLine(const monitor::CaaPollState& poll, absl::Duration interval) {
+  const std::string when =
+      poll.last_full_poll
+          ? absl::StrCat("last full poll ", FormatRfc3339Millis(*poll.last_full_poll),
+                         ", next due by ", FormatRfc3339Millis(*poll.last_full_poll + interval))
+          : "no full poll yet";
+  return absl::StrCat("CAA poll: ", when, "; ", poll.answered_within_interval,
+                      " names answered within the poll interval (", absl::FormatDuration(interval),
+                      ")");
+}
+
+// "sink hook:/x: 2 pending, 40 delivered, 0 given up, last delivery 2026-..., last error -".
+std::string SinkLine(const monitor::SinkStatus& s) {
+  const auto at = [](int64_t ms) {
+    return ms == 0 ? std::string("never") : FormatRfc3339Millis(absl::FromUnixMillis(ms));
+  };
+  return absl::StrCat(
+      "sink ", s.sink, ": ", s.pending, s.pending >= monitor::kMaxCountedPending ? "+" : "",
+      " pending, ", s.delivered, " delivered, ", s.given_up, " given up, last delivery ",
+      at(s.last_success_ms), ", last error ",
+      s.last_error.empty() ? "-" : absl::StrCat(at(s.last_error_ms), " ", s.last_error));
+}
+
 int Status(const CommonOptions& options) {
   auto prepared = Prepare(options);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
@@ -47,8 +77,14 @@ int Status(const CommonOptions& options) {
     std::puts("[]");  // Valid JSON for "no log yet": JSON lines would print nothing at all.
     return 0;
   }
-  Table table({"LOG", "STATE", "POSITION", "VERIFIED", "TREE SIZE", "LAG", "LAG (s)",
-               "LAST SUCCESS", "LAST ERROR"});
+  // RATE and ETA only while some log catches up: the last error keeps the width otherwise.
+  const bool catching_up = std::any_of(logs->begin(), logs->end(),
+                                       [](const auto& v) { return v.entries_per_second > 0; });
+  std::vector<std::string> columns = {"LOG",       "STATE", "POSITION", "VERIFIED",
+                                      "TREE SIZE", "LAG",   "LAG (s)"};
+  if (catching_up) columns.insert(columns.end(), {"RATE", "ETA"});
+  columns.insert(columns.end(), {"LAST SUCCESS", "LAST ERROR"});
+  Table table(columns);
   for (const monitor::LogStatusView& v : *logs) {
     if (ctx.json) {
       nlohmann::json j = {{"log_id", absl::Base64Escape(v.log_id)},
@@ -64,26 +100,48 @@ int Status(const CommonOptions& options) {
                           {"last_error", v.last_error},
                           {"last_error_at", TimeOrEmpty(v.last_error_at)},
                           {"consecutive_failures", v.consecutive_failures},
-                          {"last_sth_time", TimeOrEmpty(v.last_sth_time)}};
+                          {"last_sth_time", TimeOrEmpty(v.last_sth_time)},
+                          {"entries_per_second", v.entries_per_second},
+                          {"eta_seconds", v.eta_seconds < 0 ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(v.eta_seconds)}};
       std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
-      table.Add({v.description.empty() ? v.url : v.description,
-                 std::string(LogConditionName(v.condition)), std::to_string(v.position),
-                 std::to_string(v.verified_size), std::to_string(v.tree_size),
-                 std::to_string(v.lag_entries), std::to_string(v.lag_seconds),
-                 v.last_success_at == absl::InfinitePast() ? "never"
-                                                           : FormatRfc3339Millis(v.last_success_at),
-                 v.last_error});
+      std::vector<std::string> row = {v.description.empty() ? v.url : v.description,
+                                      std::string(LogConditionName(v.condition)),
+                                      std::to_string(v.position),
+                                      std::to_string(v.verified_size),
+                                      std::to_string(v.tree_size),
+                                      std::to_string(v.lag_entries),
+                                      std::to_string(v.lag_seconds)};
+      if (catching_up) {
+        row.push_back(v.entries_per_second > 0 ? absl::StrFormat("%.0f/s", v.entries_per_second)
+                                               : "-");
+        row.push_back(v.eta_seconds < 0 ? "-" : absl::FormatDuration(absl::Seconds(v.eta_seconds)));
+      }
+      row.push_back(v.last_success_at == absl::InfinitePast()
+                        ? "never"
+                        : FormatRfc3339Millis(v.last_success_at));
+      row.push_back(v.last_error);
+      table.Add(std::move(row));
     }
   }
   if (!ctx.json) {
     if (table.empty()) {
       std::puts("no log tried yet: `caawatch run` records each log here as soon as it tries it");
     } else {
-      table.set_elastic_column(8);  // The last error: its start and its end stay.
+      table.set_elastic_column(columns.size() - 1);  // The last error: its start and end stay.
       table.Print(stdout, OutputWidth());
       std::puts(Tally(*logs).c_str());
     }
+    // The CAA poll and the sinks: the other halves of "is it working" (the JSON lines are the
+    // logs alone; `caawatch notify status --json` has the sinks).
+    absl::StatusOr<monitor::CaaPollState> poll =
+        monitor::ReadCaaPollState(store->get(), ctx.config.caa_poll_interval, absl::Now());
+    if (!poll.ok()) return Fail(poll.status());
+    std::puts(CaaPollLine(*poll, ctx.config.caa_poll_interval).c_str());
+    absl::StatusOr<std::vector<monitor::SinkStatus>> sinks = monitor::ListSinkStatus(store->get());
+    if (!sinks.ok()) return Fail(sinks.status());
+    for (const monitor::SinkStatus& sink : *sinks) std::puts(SinkLine(sink).c_str());
   }
   return 0;
 }
@@ -97,8 +155,11 @@ Command AddStatusCommand(CLI::App* app) {
       "Per log: state (ok, catching_up, retrying: the latest attempt failed, stale: no success "
       "for ten polling intervals, at least 5 s, or no monitor running), position (entries "
       "processed), verified tree size, latest tree size seen, lag in entries and seconds (a "
-      "stale log's: the age of its last contact), the last success and the last error. "
-      "--json: one object per log a line, `[]` when no log was tried yet.");
+      "stale log's: the age of its last contact), while catching up the rate and the time "
+      "left at it, the last success and the last error; then the CAA poll (the last full one, "
+      "names answered within the interval) and each notification sink (pending, delivered, "
+      "given up, last delivery, last error). --json: one object per log a line (with "
+      "entries_per_second and eta_seconds), `[]` when no log was tried yet.");
   auto options = std::make_shared<CommonOptions>();
   AddCommonOptions(status, options.get());
   return {status, [options] { return Status(*options); }};

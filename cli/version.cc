@@ -1,14 +1,12 @@
 #include "cli/version.h"
 
 #include "absl/strings/str_cat.h"
-// Generated at every build by cmake/git_revision.cmake (only this file includes it, so a new
-// commit recompiles only this file).
-#include "git_revision.h"
+#include "base/build_info.h"
 
 namespace caawatch::cli {
 
 std::string VersionLine() {
-  return absl::StrCat("caawatch ", CAAWATCH_VERSION, " (revision ", CAAWATCH_GIT_REVISION, ")");
+  return absl::StrCat("caawatch ", BuildVersion(), " (revision ", BuildRevision(), ")");
 }
 
 }  // namespace caawatch::cli

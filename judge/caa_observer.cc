@@ -151,6 +151,7 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
   for (caa::CaaAnswer& answer : answers) {
     if (answer.observed_at == absl::InfinitePast()) answer.observed_at = clock_->Now();
     result.answered.push_back(answer.is_answer());
+    lookup_counts_.Count(answer.outcome, answer.dnssec);
     if (!answer.is_answer()) {
       ++result.failures;
       ++result.failures_by_outcome[OutcomeName(answer.outcome)];

@@ -20,6 +20,7 @@
 #include "caa/caa_answer.h"
 #include "caa/issuance_window.h"
 #include "caa/resolver.h"
+#include "judge/caa_lookup_counts.h"
 #include "names/domain_name.h"
 #include "store/caa_history.h"
 
@@ -82,6 +83,9 @@ class CaaObserver {
   [[nodiscard]] absl::StatusOr<BatchResult> ObserveMany(
       absl::Span<const names::DomainName> query_names, const std::function<bool()>& cancelled = {});
 
+  // Every lookup's outcome and DNSSEC status since construction (/metrics).
+  const CaaLookupCounts& lookup_counts() const { return lookup_counts_; }
+
  private:
   bool RecentlyObserved(const std::string& query_name, absl::Time now);
   void NoteObserved(const std::string& query_name, absl::Time when);
@@ -93,6 +97,7 @@ class CaaObserver {
   const CaaObserverOptions options_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, absl::Time> last_lookup_ ABSL_GUARDED_BY(mu_);
+  CaaLookupCounts lookup_counts_;
 };
 
 // Conversions between a CAA answer and its stored form.

@@ -142,6 +142,7 @@ std::vector<Field> Fields() {
       MakeField("dnssec", &C::dnssec),
       MakeField("trust_anchor_file", &C::trust_anchor_file),
       MakeField("grpc_listen", &C::grpc_listen),
+      MakeField("metrics_listen", &C::metrics_listen),
       MakeField("grpc_tls_cert", &C::grpc_tls_cert),
       MakeField("grpc_tls_key", &C::grpc_tls_key),
       MakeField("grpc_client_ca", &C::grpc_client_ca),

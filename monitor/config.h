@@ -56,6 +56,9 @@ struct MonitorConfig {
   std::string grpc_tls_key;
   std::string grpc_client_ca;            // Set = require client certificates (mTLS).
   std::string grpc_tokens_file;          // Bearer tokens, one a line; "" = none.
+  // Where /metrics is served (SPEC §7), "HOST:PORT"; "" = not served. Loopback only unless
+  // grpc_tls_cert and grpc_tls_key are set: then it is HTTPS with that certificate.
+  std::string metrics_listen;
   std::vector<std::string> grpc_tokens;  // Not a JSON key: cli/ reads grpc_tokens_file.
   StartAt start_at;                      // JSON: "beginning" | "end" | index (number).
   // JSON: "5s", "250ms", "1h". One small request per log per second keeps alert latency under

@@ -29,11 +29,13 @@
 #include "judge/notify_listener.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
+#include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/release_free_memory.h"
 #include "notify/delivery.h"
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
+#include "server/metrics_endpoint.h"
 #include "server/service.h"
 #include "store/holder.h"
 #include "store/store.h"
@@ -89,6 +91,7 @@ class SupervisorParts {
   std::unique_ptr<tail::LogListSource> log_list;
   std::vector<std::unique_ptr<tail::LogWorker>> workers;  // Built from the list at start.
   std::unique_ptr<notify::Delivery> delivery;             // The notification sinks (SPEC §6).
+  std::unique_ptr<MonitorMetrics> metrics;                // What /metrics shows (SPEC §7).
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
   absl::Mutex poll_mu;
   bool watches_changed ABSL_GUARDED_BY(poll_mu) = false;
@@ -180,6 +183,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
             }
             return std::string();
           }));
+  parts->metrics = std::make_unique<MonitorMetrics>(parts->pipeline.get());
   if (parts->delivery->size() > 0) {
     logger->Log(LogLevel::kInfo, "notify",
                 absl::StrCat(parts->delivery->size(), " notification sinks"));
@@ -202,6 +206,9 @@ absl::StatusOr<absl::Duration> Supervisor::ObserveWatchedNames(
       const judge::CaaPollStats stats,
       judge::PollWatchlistCaa(*watchlist, already_observed, parts_->pipeline->observer(),
                               parts_->logger, options));
+  if (already_observed == nullptr && !stats.stopped) {
+    parts_->metrics->CaaPollEnded(stats, parts_->clock->Now());
+  }
   if (stats.names > 0 && !stats.stopped) {
     const bool unanswered = stats.failures == stats.names;
     const bool was_unanswered = caa_unanswered_.exchange(unanswered);
@@ -410,6 +417,16 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
   return delivered;
 }
 
+std::vector<LogProgress> Supervisor::Progress() const {
+  std::vector<LogProgress> out;
+  for (const auto& worker : parts_->workers) {  // Moved out by Run() only.
+    const ctlog::LogInfo& log = worker->log();
+    out.push_back({log.description.empty() ? log.url : log.description, worker->position(),
+                   worker->latest_tree_size()});
+  }
+  return out;
+}
+
 std::string Supervisor::Blindness(const std::vector<const tail::LogWorker*>& workers) const {
   if (caa_unanswered_) return "no watched name's CAA could be looked up at the latest poll";
   if (workers.empty()) return "";
@@ -467,6 +484,7 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
     auto r = std::make_unique<RunningLog>();
     r->info = log;
     r->worker = *std::move(worker);
+    parts_->metrics->AddWorker(r->worker.get());
     StartLog(r.get());
     running->emplace(id, std::move(r));
   }
@@ -481,6 +499,7 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
     // waits for the refresh after that rather than hold up this loop.
     if (gone || r.ended.HasBeenNotified()) {
       r.thread.join();
+      parts_->metrics->RemoveWorker(r.worker.get());
       it = running->erase(it);
     } else {
       ++it;
@@ -515,6 +534,16 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   parts_->logger->Log(
       LogLevel::kInfo, "grpc",
       absl::StrCat("listening on ", parts_->config.grpc_listen, " (port ", server.port, ")"));
+  std::unique_ptr<server::MetricsEndpoint> metrics_endpoint;
+  if (!parts_->config.metrics_listen.empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(metrics_endpoint,
+                              server::MetricsEndpoint::Start(
+                                  MetricsEndpointOptionsFor(parts_->config),
+                                  [metrics = parts_->metrics.get()] { return metrics->Render(); }));
+    parts_->logger->Log(LogLevel::kInfo, "metrics",
+                        absl::StrCat("serving /metrics on ", metrics_endpoint->address(), " (port ",
+                                     metrics_endpoint->port(), ")"));
+  }
   // Beside the store's lock: commands find this monitor through it (store/holder.h). Removed
   // when Run returns; a crash leaves it stale, which the lock tells.
   absl::StatusOr<std::unique_ptr<store::StoreHolderRecord>> holder =
@@ -578,6 +607,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
       auto log = std::make_unique<RunningLog>();
       log->info = worker->log();
       log->worker = std::move(worker);
+      parts_->metrics->AddWorker(log->worker.get());
       StartLog(log.get());
       running.emplace(LogKey(log->info), std::move(log));
     }
@@ -631,6 +661,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
     parts_->stopping = true;
   }
   for (auto& [id, log] : running) log->thread.join();
+  metrics_endpoint.reset();  // Before `running` goes: a scrape reads its workers.
   caa_poller.join();
   parts_->delivery->Stop();
   notify_listener.reset();

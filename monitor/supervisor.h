@@ -40,6 +40,13 @@ struct RunOnceSummary {
   std::map<std::string, uint64_t> findings_by_severity;  // "critical", "warning", "info".
 };
 
+// Where one log's worker is, for a live display of `run --once`.
+struct LogProgress {
+  std::string log;         // Its description (its URL if it has none).
+  uint64_t position = 0;   // Entries processed and committed.
+  uint64_t tree_size = 0;  // The newest tree head's size; 0 before the first.
+};
+
 class Supervisor {
  public:
   // Builds everything `config` describes; kInvalidArgument for bad configuration (unreadable
@@ -75,6 +82,9 @@ class Supervisor {
   // answer for any name (the names are then asked again every minute), SERVING otherwise;
   // each change is logged.
   [[nodiscard]] absl::Status Run(const absl::Notification& stop);
+  // Each log's position and tree size, in log list order, from any thread while RunOnce runs
+  // (not while Run runs: it takes the workers over).
+  std::vector<LogProgress> Progress() const;
 
  private:
   explicit Supervisor(std::unique_ptr<SupervisorParts> parts);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Fails when an #include crosses a forbidden edge of the layering (STYLE.md "Layout and direction"):
 #   cli -> monitor -> {server, tail} -> judge -> {watch, ctlog, caa, store} -> names -> base
-# names includes only base; ctlog, caa and store never include each other; watch includes only
-# names and base (and, until names/ takes the IDN and DER helpers, ctlog); judge, tail and server
+# names and metrics (the exposition format) include only base; ctlog, caa and store never
+# include each other; watch includes only names and base (and, until names/ takes the IDN and DER helpers, ctlog); judge, tail and server
 # never include the composition root; judge includes no room that runs it (tail, server); cli
 # reaches the layers below only through monitor/ and the public API (proto/, plus base/ and
 # names/ value types), never into server, watch, judge, tail, store, caa or notify, nor ctlog
@@ -26,7 +26,8 @@ check() {  # folder, forbidden include prefixes (regex), files exempt (regex on 
   fi
 }
 above_mechanism='watch|judge|tail|server|monitor|cli|proto|caawatch'
-check base "names|ctlog|caa|store|${above_mechanism}"
+check base "names|metrics|ctlog|caa|store|${above_mechanism}"
+check metrics "names|ctlog|caa|store|${above_mechanism}|grpcpp|rocksdb"
 check names "ctlog|caa|store|${above_mechanism}|grpcpp|rocksdb"
 check ctlog "caa|store|${above_mechanism}"
 check caa "ctlog|store|${above_mechanism}"

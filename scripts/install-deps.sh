@@ -16,6 +16,8 @@ product=(
   libidn2-dev
   # the command line's parser (header-only: subcommands, typed options, generated help)
   libcli11-dev
+  # /metrics: cpp-httplib, a small embedded HTTP(S) server on the OpenSSL caawatch already links
+  libcpp-httplib-dev
   # caawatch's malloc (tcmalloc_minimal; cli/CMakeLists.txt says why)
   libgoogle-perftools-dev
 )
@@ -26,6 +28,9 @@ tests=(
   python3 python3-grpcio python3-protobuf
   # notification tests: a real sendmail, SMTP server and certspotter to compare hooks with
   msmtp-mta python3-aiosmtpd certspotter
+  # /metrics: promtool checks the exposition and the README's alert rules; a real Prometheus
+  # server scrapes caawatch
+  prometheus
   # fuzzing and formatting
   clang-14 libclang-rt-14-dev clang-format-14
   # the package and its checks (scripts/package-check.sh, tests/packaging): dpkg-shlibdeps,

@@ -1,6 +1,7 @@
 #include "store/log_status.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <utility>
 
@@ -76,7 +77,14 @@ LogStatusView SummarizeLog(const LogStateRecord* state, const LogHealthRecord* h
     v.condition = LogCondition::kRetrying;
   } else {
     v.condition = v.lag_entries > 0 ? LogCondition::kCatchingUp : LogCondition::kOk;
-    if (v.lag_entries > 0) v.lag_seconds = AgeSeconds(now, processed_at);
+    if (v.lag_entries > 0) {
+      v.lag_seconds = AgeSeconds(now, processed_at);
+      v.entries_per_second = health->entries_per_second();
+      if (v.entries_per_second > 0) {
+        v.eta_seconds = static_cast<int64_t>(
+            std::ceil(static_cast<double>(v.lag_entries) / v.entries_per_second));
+      }
+    }
     return v;
   }
   // Failing: what is known is as old as the last contact (or the start, if none).

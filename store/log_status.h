@@ -43,6 +43,10 @@ struct LogStatusView {
   absl::Time last_success_at = absl::InfinitePast();
   absl::Time last_sth_time = absl::InfinitePast();
   uint32_t consecutive_failures = 0;
+  // While catching up: the rate the worker last measured (0 = not measured yet) and the time
+  // left at that rate (-1 = unknown).
+  double entries_per_second = 0;
+  int64_t eta_seconds = -1;
 };
 
 // `state` or `health` may be null (not both): a log never reached has no state, one written

@@ -23,6 +23,11 @@ void LogHealth::Succeeded() {
   if (recovered || now - written_at_ >= stale_after_ / 4) Write(now);
 }
 
+void LogHealth::SetRate(double entries_per_second) {
+  absl::MutexLock lock(&mu_);
+  record_.set_entries_per_second(entries_per_second);
+}
+
 void LogHealth::Failed(const absl::Status& error) {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);

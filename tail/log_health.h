@@ -33,6 +33,8 @@ class LogHealth {
   // The latest attempt failed.
   bool Failing() const;
   std::string last_error() const;
+  // The catch-up's rate (0 when caught up), stored with the next write of the record.
+  void SetRate(double entries_per_second);
 
  private:
   // Writes the record; a store that cannot be written shows in the worker's own commits.

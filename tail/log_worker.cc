@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
+#include "base/time_left.h"
 #include "ctlog/http_log_client.h"
 #include "ctlog/leaf.h"
 #include "ctlog/log_tailer_factory.h"
@@ -59,6 +60,7 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
     for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
     auto paced = std::make_unique<PacedFetcher>(std::move(fetcher_), options_.pacing,
                                                 deps_.pacing_clock, seed);
+    paced->set_error_counts(&fetch_errors_);
     fetcher_ = std::move(paced);
   }
 }
@@ -70,10 +72,11 @@ std::string LogWorker::RateLimitText() const {
 }
 
 void LogWorker::LogProgress(uint64_t position, uint64_t target_size) {
-  constexpr absl::Duration kProgressInterval = absl::Seconds(10);
+  constexpr absl::Duration kProgressInterval = absl::Seconds(5);
   const absl::Time now = deps_.clock->Now();
   if (position >= target_size) {  // Caught up: the next catch-up starts a new baseline.
     progress_at_ = absl::InfinitePast();
+    health_.SetRate(0);
     return;
   }
   if (progress_at_ == absl::InfinitePast()) {  // The first batch of a catch-up: the baseline.
@@ -84,9 +87,12 @@ void LogWorker::LogProgress(uint64_t position, uint64_t target_size) {
   if (now - progress_at_ < kProgressInterval) return;
   const double rate = static_cast<double>(position - progress_position_) /
                       absl::ToDoubleSeconds(now - progress_at_);
-  Log(LogLevel::kInfo, absl::StrFormat("catching up: entry %d of %d, %.0f entries/s, at most %s "
-                                       "requests/s",
-                                       position, target_size, rate, RateLimitText()));
+  Log(LogLevel::kInfo,
+      absl::StrFormat("catching up: entry %d of %d, %.0f entries/s, %s, at most %s "
+                      "requests/s",
+                      position, target_size, rate, TimeLeftText(target_size - position, rate),
+                      RateLimitText()));
+  health_.SetRate(rate);
   progress_at_ = now;
   progress_position_ = position;
 }

@@ -26,6 +26,7 @@
 #include "nlohmann/json.hpp"
 #include "store/store.h"
 #include "tail/batch_prefetcher.h"
+#include "tail/fetch_error_counts.h"
 #include "tail/held_findings.h"
 #include "tail/log_health.h"
 #include "tail/paced_fetcher.h"
@@ -115,6 +116,10 @@ class LogWorker {
   const LogHealth& health() const { return health_; }
   // Entries read and committed since the worker was built (for a summary). Thread-safe.
   uint64_t entries_read() const { return committed_position_ - first_position_; }
+  // The committed position (0 before the worker first started): thread-safe.
+  uint64_t position() const { return committed_position_; }
+  // Failed requests to the log since the start, by kind (counted when requests are paced).
+  const FetchErrorCounts& fetch_errors() const { return fetch_errors_; }
 
  private:
   absl::Status EnsureStarted();
@@ -166,7 +171,7 @@ class LogWorker {
   TreeHeadLedger ledger_;
   StoredIssuerCertificates issuer_certificates_;  // Tiled logs' issuers, kept across restarts.
   ctlog::SignedTreeHead newest_sth_;              // By timestamp: the one the MMD rule applies to.
-  uint64_t latest_tree_size_ = 0;
+  std::atomic<uint64_t> latest_tree_size_{0};     // Read by the progress display too.
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;
   absl::Time last_position_sync_ = absl::InfinitePast();
@@ -182,6 +187,7 @@ class LogWorker {
   // last one was.
   absl::Time progress_at_ = absl::InfinitePast();
   uint64_t progress_position_ = 0;
+  FetchErrorCounts fetch_errors_;
   LogHealth health_;
 };
 

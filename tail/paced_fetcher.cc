@@ -48,6 +48,7 @@ absl::StatusOr<ctlog::HttpResponse> PacedFetcher::Retry(
     const std::string& url, const ctlog::FetchOptions& options,
     absl::StatusOr<ctlog::HttpResponse> response) {
   for (int attempt = 0;; ++attempt) {
+    if (error_counts_ != nullptr) error_counts_->Count(response);  // Each answer of the log.
     if (!Retryable(response)) return response;
     absl::Duration delay = Backoff(attempt);
     if (response.ok() && response->retry_after) {

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "ctlog/http_fetcher.h"
+#include "tail/fetch_error_counts.h"
 
 namespace caawatch::tail {
 
@@ -55,6 +56,8 @@ class PacedFetcher final : public ctlog::HttpFetcher {
       const std::vector<std::string>& urls, const ctlog::FetchOptions& options) override;
 
   int retries() const { return retries_; }
+  // Where every answer from the log is counted if it is an error (null = nowhere); borrowed.
+  void set_error_counts(FetchErrorCounts* counts) { error_counts_ = counts; }
 
  private:
   bool Wait(absl::Duration d);  // False when stopped.
@@ -72,6 +75,7 @@ class PacedFetcher final : public ctlog::HttpFetcher {
   const absl::Notification* stop_ = nullptr;
   absl::Time next_allowed_ = absl::InfinitePast();
   int retries_ = 0;
+  FetchErrorCounts* error_counts_ = nullptr;
 };
 
 }  // namespace caawatch::tail

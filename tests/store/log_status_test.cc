@@ -57,6 +57,22 @@ TEST(LogStatusTest, ALogBehindIsCatchingUp) {
   EXPECT_EQ(v.lag_seconds, 17 * 60);
 }
 
+TEST(LogStatusTest, ACatchingUpLogHasTheWorkersRateAndTheTimeLeftAtIt) {
+  LogStateRecord state = CaughtUpState();
+  state.set_tree_size(1100);  // 1,000 entries behind.
+  LogHealthRecord health = Health(kNow - absl::Seconds(1), 0, kNow - absl::Seconds(1));
+  EXPECT_EQ(SummarizeLog(&state, &health, kNow).eta_seconds, -1);  // No rate measured yet.
+  health.set_entries_per_second(300);
+  const LogStatusView v = SummarizeLog(&state, &health, kNow);
+  EXPECT_EQ(v.entries_per_second, 300);
+  EXPECT_EQ(v.eta_seconds, 4);  // 1000 / 300, rounded up.
+  // Caught up: no rate, no time left, whatever the record kept.
+  const LogStateRecord caught_up = CaughtUpState();
+  const LogStatusView done = SummarizeLog(&caught_up, &health, kNow);
+  EXPECT_EQ(done.entries_per_second, 0);
+  EXPECT_EQ(done.eta_seconds, -1);
+}
+
 TEST(LogStatusTest, AFailingLogIsRetryingWithItsErrorThenStale) {
   const LogStateRecord state = CaughtUpState();
   LogHealthRecord health = Health(kNow - absl::Seconds(4), 2, kNow - absl::Seconds(1));

@@ -65,6 +65,29 @@ TEST_F(PacedFetcherTest, ServerErrorsAreRetriedWithBackoffUpToTheAttemptLimit) {
   EXPECT_EQ(server_->requests_served() - before, 3u);
 }
 
+// What /metrics shows as caawatch_log_fetch_errors_total: every failed answer, retries
+// included, by kind; a success counts nothing.
+TEST_F(PacedFetcherTest, EveryFailedAnswerIsCountedByKind) {
+  PacingOptions options;
+  options.initial_backoff = absl::Milliseconds(20);
+  options.max_attempts = 3;
+  auto fetcher = Make(options);
+  FetchErrorCounts counts;
+  fetcher->set_error_counts(&counts);
+  server_->InjectFault(fakes::Fault::kServerError, 2);
+  ASSERT_TRUE(fetcher->Get(SthUrl(), {}).ok());
+  server_->InjectFault(fakes::Fault::kTooManyRequests, 1);
+  ASSERT_TRUE(fetcher->Get(SthUrl(), {}).ok());
+  EXPECT_EQ(counts.Get(FetchErrorKind::kServerError), 2u);
+  EXPECT_EQ(counts.Get(FetchErrorKind::kRateLimited), 1u);
+  EXPECT_EQ(counts.Get(FetchErrorKind::kClientError), 0u);
+  EXPECT_EQ(counts.Get(FetchErrorKind::kTimeout), 0u);
+  EXPECT_EQ(counts.Get(FetchErrorKind::kTransport), 0u);
+  // Nobody listens on port 1: a transport error, tried three times (max_attempts).
+  EXPECT_FALSE(fetcher->Get("http://127.0.0.1:1/ct/v1/get-sth", {}).ok());
+  EXPECT_EQ(counts.Get(FetchErrorKind::kTransport), 3u);
+}
+
 TEST_F(PacedFetcherTest, RequestsAreSpacedByTheRateLimit) {
   PacingOptions options;
   options.max_requests_per_second = 20;
