@@ -349,4 +349,18 @@ absl::Status KnotServer::Update(absl::string_view zone, absl::string_view comman
   return RunTool({"knsupdate"}, script, &output);
 }
 
+absl::Status KnotServer::SetNotifyTo(absl::string_view zone, absl::string_view address) {
+  bool found = false;
+  for (KnotZone& z : zones_) {
+    if (z.origin != zone) continue;
+    z.notify_to = std::string(address);
+    found = true;
+  }
+  if (!found) return absl::InvalidArgumentError(absl::StrCat("no zone ", zone));
+  CAAWATCH_RETURN_IF_ERROR(WriteConfig(/*sign_broken_zones=*/false));
+  // -b: returns once knotd has applied the new configuration, so the next change is notified.
+  std::string output;
+  return RunTool({"knotc", "-c", config_path(), "-b", "reload"}, "", &output);
+}
+
 }  // namespace caawatch::fakes

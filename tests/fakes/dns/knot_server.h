@@ -65,6 +65,10 @@ class KnotServer {
   // update add x.example.test. 60 CAA 0 issue \"ca.test\""); "send" is appended. Returns once
   // knotd has answered the update; kInternal if knsupdate fails.
   [[nodiscard]] absl::Status Update(absl::string_view zone, absl::string_view commands);
+  // Sends `zone`'s NOTIFYs to `address` ("127.0.0.1:PORT") from now on: rewrites the config and
+  // has knotd reload it. For a listener that binds port 0 and says which port it got, so that
+  // no test races another process for a port picked in advance. kInternal if knotc fails.
+  [[nodiscard]] absl::Status SetNotifyTo(absl::string_view zone, absl::string_view address);
 
  private:
   KnotServer(std::string dir, int port, std::vector<KnotZone> zones)
