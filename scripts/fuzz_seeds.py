@@ -152,6 +152,18 @@ def notify_seeds(_corpus):
     yield notify("elsewhere.test")
 
 
+def zone_rdata_seeds(_corpus):
+    """Transferred RDATA as the zone follower reads it: CNAME and DNAME targets (uncompressed
+    wire names), an SOA with its timers, CAA records."""
+    yield dns_name("deep.a.b.owned.test")
+    yield dns_name("Target.Example")
+    yield b"\0"
+    yield dns_name("ns.owned.test") + dns_name("hostmaster.owned.test") + struct.pack(
+        ">IIIII", 2026120601, 3600, 600, 86400, 300)
+    yield caa_rdata(0, "issue", "letsencrypt.org")
+    yield caa_rdata(128, "issuewild", ";")
+
+
 def watchlist_seeds(_corpus):
     """Watchlist files as users write them: certspotter's syntax plus `issuers=`."""
     yield b"example.com\n.example.org\n# a comment\n\nWWW.Example.NET.\n"
@@ -178,6 +190,7 @@ TARGETS = {
     "checkpoint_fuzz": checkpoint_seeds,
     "dns_message_fuzz": dns_seeds,
     "zone_notify_fuzz": notify_seeds,
+    "zone_rdata_fuzz": zone_rdata_seeds,
     "watchlist_fuzz": watchlist_seeds,
     "watchlist_index_fuzz": watchlist_index_seeds,
 }
