@@ -12,6 +12,7 @@
 #include "cli/context.h"
 #include "cli/table.h"
 #include "monitor/log_status.h"
+#include "monitor/zone_status.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
@@ -34,6 +35,55 @@ std::string Tally(const std::vector<monitor::LogStatusView>& logs) {
   return absl::StrCat(logs.size(), " logs: ", out);
 }
 
+std::string MillisOrEmpty(int64_t ms) {
+  return ms == 0 ? "" : FormatRfc3339Millis(absl::FromUnixMillis(ms));
+}
+
+// The followed zones (issue 18): one JSON object a line (with a "zone" key, after the logs'),
+// or a table under the logs'.
+void PrintZones(const std::vector<monitor::ZoneStatusView>& zones, bool json) {
+  Table table({"ZONE", "STATE", "SERIAL", "LAST TRANSFER", "LAST NOTIFY", "LAST ERROR"});
+  for (const monitor::ZoneStatusView& z : zones) {
+    const std::string state(monitor::ZoneConditionName(z.condition));
+    const auto& r = z.record;
+    if (json) {
+      nlohmann::json j = {
+          {"zone", r.zone()},
+          {"state", state},
+          {"serial", r.has_serial() ? nlohmann::json(r.serial()) : nullptr},
+          {"last_transfer", MillisOrEmpty(r.last_transfer_ms())},
+          {"last_transfer_kind", r.last_transfer_kind()},
+          {"last_notify", MillisOrEmpty(r.last_notify_ms())},
+          {"last_error", r.last_error()},
+          {"last_error_at", MillisOrEmpty(r.last_error_ms())},
+          {"expires_at",
+           r.last_transfer_ms() == 0 ? "" : MillisOrEmpty(r.last_transfer_ms() + r.expire_ms())},
+          {"last_disagreement", r.last_disagreement()},
+          {"last_disagreement_at", MillisOrEmpty(r.last_disagreement_ms())},
+          {"disagreements", r.disagreements()}};
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      table.Add({r.zone(), state, r.has_serial() ? std::to_string(r.serial()) : "-",
+                 r.last_transfer_ms() == 0 ? "never" : MillisOrEmpty(r.last_transfer_ms()),
+                 r.last_notify_ms() == 0 ? "never" : MillisOrEmpty(r.last_notify_ms()),
+                 r.last_error()});
+    }
+  }
+  if (json || table.empty()) return;
+  table.set_elastic_column(5);
+  table.Print(stdout, OutputWidth());
+  // The cross-check's warning, under the table: a sentence too long for a column.
+  for (const monitor::ZoneStatusView& z : zones) {
+    if (z.record.last_disagreement().empty()) continue;
+    std::printf(
+        "warning: %s: %llu lookup answers disagreed with the followed zone, the latest "
+        "at %s: %s\n",
+        z.record.zone().c_str(), static_cast<unsigned long long>(z.record.disagreements()),
+        MillisOrEmpty(z.record.last_disagreement_ms()).c_str(),
+        z.record.last_disagreement().c_str());
+  }
+}
+
 int Status(const CommonOptions& options) {
   auto prepared = Prepare(options);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
@@ -43,7 +93,10 @@ int Status(const CommonOptions& options) {
   absl::StatusOr<std::vector<monitor::LogStatusView>> logs =
       monitor::ListLogStatus(**store, absl::Now());
   if (!logs.ok()) return Fail(logs.status());
-  if (ctx.json && logs->empty()) {
+  absl::StatusOr<std::vector<monitor::ZoneStatusView>> zones =
+      monitor::ListZoneStatus(**store, absl::Now());
+  if (!zones.ok()) return Fail(zones.status());
+  if (ctx.json && logs->empty() && zones->empty()) {
     std::puts("[]");  // Valid JSON for "no log yet": JSON lines would print nothing at all.
     return 0;
   }
@@ -85,6 +138,7 @@ int Status(const CommonOptions& options) {
       std::puts(Tally(*logs).c_str());
     }
   }
+  PrintZones(*zones, ctx.json);
   return 0;
 }
 
@@ -98,7 +152,11 @@ Command AddStatusCommand(CLI::App* app) {
       "for ten polling intervals, at least 5 s, or no monitor running), position (entries "
       "processed), verified tree size, latest tree size seen, lag in entries and seconds (a "
       "stale log's: the age of its last contact), the last success and the last error. "
-      "--json: one object per log a line, `[]` when no log was tried yet.");
+      "Followed zones (config `zones`) follow the logs: state (ok, retrying: the latest refresh "
+      "failed, expired: no successful refresh within the SOA's expire time), serial, last "
+      "transfer, last NOTIFY, last error. "
+      "--json: one object per log a line, then one per followed zone (with a `zone` key), "
+      "`[]` when there is neither.");
   auto options = std::make_shared<CommonOptions>();
   AddCommonOptions(status, options.get());
   return {status, [options] { return Status(*options); }};

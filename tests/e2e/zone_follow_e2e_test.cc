@@ -3,7 +3,7 @@
 // certificate for a subdomain nobody ever looked up, whose own CAA forbids its CA, is
 // `forbidden` (critical) at first sight, with the zone's serial as evidence; certificates
 // logged on both sides of a CAA change made with knsupdate are each judged by the records in
-// force at their issuance.
+// force at their issuance; `caa check --at` and gRPC CheckCaa with a time judge by them too.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
@@ -181,6 +181,26 @@ TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfACha
   EXPECT_TRUE(absl::StrContains(before_change.out, "\"forbidden\"")) << before_change.out;
   const CommandResult after_change = check_at(absl::Now());
   EXPECT_EQ(after_change.exit_code, 0) << after_change.out << after_change.err;
+  // So does gRPC CheckCaa with a time, on the running monitor.
+  const auto grpc_check_at = [&](absl::Time at) {
+    v1::CheckCaaRequest request;
+    request.add_names("x.flip.owned.test");
+    request.add_issuer_domains("letsencrypt.org");
+    request.set_at(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone()));
+    grpc::ClientContext call;
+    call.set_deadline(In(30));
+    v1::CheckCaaResponse response;
+    const grpc::Status status = stub->CheckCaa(&call, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  const v1::CheckCaaResponse grpc_before = grpc_check_at(following + (changed - following) / 2);
+  EXPECT_EQ(grpc_before.verdict(), v1::FORBIDDEN) << grpc_before.DebugString();
+  ASSERT_EQ(grpc_before.names_size(), 1);
+  EXPECT_EQ(grpc_before.names(0).basis(), "zone") << grpc_before.DebugString();
+  EXPECT_EQ(grpc_before.names(0).relevant_name(), "flip.owned.test");
+  const v1::CheckCaaResponse grpc_after = grpc_check_at(absl::Now());
+  EXPECT_EQ(grpc_after.verdict(), v1::PERMITTED) << grpc_after.DebugString();
 
   monitor.Signal(SIGTERM);
   std::optional<int> code = monitor.Wait(absl::Seconds(30));

@@ -127,9 +127,9 @@ absl::StatusOr<std::unique_ptr<KnotServer>> KnotServer::Start(std::vector<KnotZo
   auto server = absl::WrapUnique(new KnotServer(dir, port, std::move(zones)));
   server->trust_anchor_file_ = dir + "/trust-anchors.ds";
   for (const KnotZone& zone : server->zones_) {
-    const std::string header = absl::StrCat(
-        "$ORIGIN ", zone.origin, ".\n$TTL 3600\n@ SOA ns hostmaster 1 3600 600 86400 300\n",
-        "@ NS ns\nns A 127.0.0.1\n");
+    const std::string header =
+        absl::StrCat("$ORIGIN ", zone.origin, ".\n$TTL 3600\n@ SOA ns hostmaster 1 ",
+                     zone.soa_timers, "\n", "@ NS ns\nns A 127.0.0.1\n");
     CAAWATCH_RETURN_IF_ERROR(WriteFile(server->zone_path(zone), header + zone.records + "\n"));
   }
   bool has_broken = false;
