@@ -18,7 +18,7 @@ fi
 
 targets=(ctlog/fuzz/base64_fuzz ctlog/fuzz/der_fuzz ctlog/fuzz/leaf_fuzz ctlog/fuzz/tile_fuzz ctlog/fuzz/checkpoint_fuzz
          ctlog/fuzz/log_json_fuzz ctlog/fuzz/get_entries_json_fuzz caa/fuzz/dns_message_fuzz
-         caa/fuzz/zone_notify_fuzz watch/fuzz/watchlist_fuzz
+         caa/fuzz/zone_notify_fuzz caa/fuzz/zone_records_fuzz watch/fuzz/watchlist_fuzz
          watch/fuzz/watchlist_index_fuzz judge/fuzz/zone_rdata_fuzz)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
