@@ -35,6 +35,15 @@ bool SameData(const std::vector<ZoneRecord>& a, const std::vector<ZoneRecord>& b
 FollowedZone::FollowedZone(std::string zone, const ZoneSnapshot& snapshot)
     : zone_(std::move(zone)), serial_(snapshot.serial), rrsets_(Index(snapshot.records)) {}
 
+std::vector<ZoneRecord> FollowedZone::Records() const {
+  std::vector<ZoneRecord> out;
+  for (const auto& [key, held] : rrsets_) {
+    out.insert(out.end(), held.records.begin(), held.records.end());
+    out.insert(out.end(), held.signatures.begin(), held.signatures.end());
+  }
+  return out;
+}
+
 std::map<FollowedZone::Key, FollowedZone::Held> FollowedZone::Index(
     const std::vector<ZoneRecord>& records) {
   std::map<Key, Held> out;

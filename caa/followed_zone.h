@@ -43,6 +43,9 @@ class FollowedZone {
   std::vector<ZoneRecord> KeysWithSignatures() const;
   // Every CAA, CNAME and DNAME RRset held, owner order.
   std::vector<RrsetChange> Rrsets() const;
+  // Every record held, RRSIGs included: a snapshot of them at serial() rebuilds this copy
+  // (the follower saves it, to continue by IXFR after a restart).
+  std::vector<ZoneRecord> Records() const;
 
  private:
   using Key = std::pair<std::string, uint16_t>;  // Owner, type (RRSIGs: by the type covered).

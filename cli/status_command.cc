@@ -17,6 +17,7 @@
 #include "monitor/caa_poll_state.h"
 #include "monitor/log_status.h"
 #include "monitor/notify_commands.h"
+#include "monitor/zone_status.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
@@ -64,6 +65,55 @@ std::string SinkLine(const monitor::SinkStatus& s) {
       s.last_error.empty() ? "-" : absl::StrCat(at(s.last_error_ms), " ", s.last_error));
 }
 
+std::string MillisOrEmpty(int64_t ms) {
+  return ms == 0 ? "" : FormatRfc3339Millis(absl::FromUnixMillis(ms));
+}
+
+// The followed zones (issue 18): one JSON object a line (with a "zone" key, after the logs'),
+// or a table under the logs'.
+void PrintZones(const std::vector<monitor::ZoneStatusView>& zones, bool json) {
+  Table table({"ZONE", "STATE", "SERIAL", "LAST TRANSFER", "LAST NOTIFY", "LAST ERROR"});
+  for (const monitor::ZoneStatusView& z : zones) {
+    const std::string state(monitor::ZoneConditionName(z.condition));
+    const auto& r = z.record;
+    if (json) {
+      nlohmann::json j = {
+          {"zone", r.zone()},
+          {"state", state},
+          {"serial", r.has_serial() ? nlohmann::json(r.serial()) : nullptr},
+          {"last_transfer", MillisOrEmpty(r.last_transfer_ms())},
+          {"last_transfer_kind", r.last_transfer_kind()},
+          {"last_notify", MillisOrEmpty(r.last_notify_ms())},
+          {"last_error", r.last_error()},
+          {"last_error_at", MillisOrEmpty(r.last_error_ms())},
+          {"expires_at",
+           r.last_transfer_ms() == 0 ? "" : MillisOrEmpty(r.last_transfer_ms() + r.expire_ms())},
+          {"last_disagreement", r.last_disagreement()},
+          {"last_disagreement_at", MillisOrEmpty(r.last_disagreement_ms())},
+          {"disagreements", r.disagreements()}};
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      table.Add({r.zone(), state, r.has_serial() ? std::to_string(r.serial()) : "-",
+                 r.last_transfer_ms() == 0 ? "never" : MillisOrEmpty(r.last_transfer_ms()),
+                 r.last_notify_ms() == 0 ? "never" : MillisOrEmpty(r.last_notify_ms()),
+                 r.last_error()});
+    }
+  }
+  if (json || table.empty()) return;
+  table.set_elastic_column(5);
+  table.Print(stdout, OutputWidth());
+  // The cross-check's warning, under the table: a sentence too long for a column.
+  for (const monitor::ZoneStatusView& z : zones) {
+    if (z.record.last_disagreement().empty()) continue;
+    std::printf(
+        "warning: %s: %llu lookup answers disagreed with the followed zone, the latest "
+        "at %s: %s\n",
+        z.record.zone().c_str(), static_cast<unsigned long long>(z.record.disagreements()),
+        MillisOrEmpty(z.record.last_disagreement_ms()).c_str(),
+        z.record.last_disagreement().c_str());
+  }
+}
+
 int Status(const CommonOptions& options) {
   auto prepared = Prepare(options);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
@@ -73,7 +123,10 @@ int Status(const CommonOptions& options) {
   absl::StatusOr<std::vector<monitor::LogStatusView>> logs =
       monitor::ListLogStatus(**store, absl::Now());
   if (!logs.ok()) return Fail(logs.status());
-  if (ctx.json && logs->empty()) {
+  absl::StatusOr<std::vector<monitor::ZoneStatusView>> zones =
+      monitor::ListZoneStatus(**store, absl::Now());
+  if (!zones.ok()) return Fail(zones.status());
+  if (ctx.json && logs->empty() && zones->empty()) {
     std::puts("[]");  // Valid JSON for "no log yet": JSON lines would print nothing at all.
     return 0;
   }
@@ -143,6 +196,7 @@ int Status(const CommonOptions& options) {
     if (!sinks.ok()) return Fail(sinks.status());
     for (const monitor::SinkStatus& sink : *sinks) std::puts(SinkLine(sink).c_str());
   }
+  PrintZones(*zones, ctx.json);
   return 0;
 }
 
@@ -158,8 +212,11 @@ Command AddStatusCommand(CLI::App* app) {
       "stale log's: the age of its last contact), while catching up the rate and the time "
       "left at it, the last success and the last error; then the CAA poll (the last full one, "
       "names answered within the interval) and each notification sink (pending, delivered, "
-      "given up, last delivery, last error). --json: one object per log a line (with "
-      "entries_per_second and eta_seconds), `[]` when no log was tried yet.");
+      "given up, last delivery, last error). Followed zones (config `zones`) follow: state (ok, "
+      "retrying: the latest refresh failed, expired: no successful refresh within the SOA's "
+      "expire time), serial, last transfer, last NOTIFY, last error. "
+      "--json: one object per log a line (with entries_per_second and eta_seconds), then one "
+      "per followed zone (with a `zone` key), `[]` when there is neither.");
   auto options = std::make_shared<CommonOptions>();
   AddCommonOptions(status, options.get());
   return {status, [options] { return Status(*options); }};

@@ -1,5 +1,7 @@
 #include "judge/caa_check.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
@@ -67,11 +69,18 @@ absl::StatusOr<NameCheck> CaaChecker::CheckAt(const names::DomainName& name,
     return out;
   });
   CAAWATCH_RETURN_IF_ERROR(error);
+  // Every state consulted came from a followed zone (a name in one has only the zone's
+  // history): records, not estimates, as a finding's evidence says (IssuanceEvaluator).
+  const bool zone_based =
+      eval.verdict != caa::IssuanceVerdict::kNoData && !eval.used.empty() &&
+      std::all_of(eval.used.begin(), eval.used.end(), [&](const caa::Observation& o) {
+        return zone_history_ != nullptr && zone_history_->ZoneOf(o.answer.qname).has_value();
+      });
   return NameCheck{name.str(),
                    ToVerdict(eval.verdict),
                    eval.decisive.relevant.relevant_name,
                    eval.decisive.relevant.records,
-                   eval.basis,
+                   zone_based ? "zone" : eval.basis,
                    eval.reason};
 }
 

@@ -171,6 +171,7 @@ absl::StatusOr<CaaObserver::BatchResult> CaaObserver::ObserveMany(
       ++result.started;
       Announce(answers[i]);
     }
+    if (options_.on_answer_recorded) options_.on_answer_recorded(answers[i].qname);
   }
   return result;
 }

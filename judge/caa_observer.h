@@ -46,6 +46,10 @@ struct CaaObserverOptions {
   // Called (on the observing thread, after the store write) for every new observation; must be
   // cheap and must not call back into the observer. Empty: nobody is told.
   std::function<void(const NewObservation&)> on_new_observation;
+  // Called likewise for every lookup answer recorded, new or extending the name's record (the
+  // cross-check with followed zones, which must see an answer that keeps disagreeing). Empty:
+  // nobody is told.
+  std::function<void(const std::string& query_name)> on_answer_recorded;
 };
 
 class CaaObserver {

@@ -42,9 +42,14 @@ absl::StatusOr<std::optional<std::string>> CrossCheckLookup(const ZoneHistory& z
   }
   const absl::Time at = absl::FromUnixMillis(lookup->last_seen_ms());
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<ZoneObservation> history, zones.History(query_name));
-  for (const ZoneObservation& z : history) {
+  for (size_t i = 0; i < history.size(); ++i) {
+    const ZoneObservation& z = history[i];
     const caa::Observation& o = z.observation;
-    if (o.first_seen > at || o.last_seen < at) continue;
+    // The newest state holds past its last confirmation until the next refresh, which comes
+    // within max_gap (a change before it is NOTIFYed): a lookup made since, as every lookup
+    // checked as it is recorded is, is compared with it.
+    const absl::Time until = i + 1 == history.size() ? o.last_seen + zones.max_gap() : o.last_seen;
+    if (o.first_seen > at || until < at) continue;
     if (!o.answer.is_answer()) return std::nullopt;  // Bogus in the zone: said elsewhere.
     // A resolver may serve the state before a change for a TTL after it.
     if (at - o.first_seen < absl::Seconds(std::max(lookup->ttl(), o.answer.ttl))) {

@@ -42,6 +42,15 @@ void ZoneFollower::NoteNotify(std::optional<uint32_t> serial) {
   notified_ = true;
 }
 
+bool ZoneFollower::NoteDisagreement(const std::string& text) {
+  absl::MutexLock lock(&mu_);
+  ++status_.disagreements;
+  status_.last_disagreement_at = clock_->Now();
+  if (status_.last_disagreement == text) return false;
+  status_.last_disagreement = text;
+  return true;
+}
+
 absl::Time ZoneFollower::next_refresh() const {
   absl::MutexLock lock(&mu_);
   if (notified_) return absl::InfinitePast();
@@ -77,6 +86,45 @@ absl::StatusOr<caa::ZoneSnapshot> ZoneFollower::Axfr(std::string* used_primary) 
   return last;
 }
 
+absl::StatusOr<std::unique_ptr<caa::FollowedZone>> ZoneFollower::LoadCopy() {
+  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::ZoneCopyRecord> saved,
+                            store_->followed_zones().GetCopy(settings_.zone));
+  if (!saved || saved->zone() != settings_.zone) return nullptr;
+  caa::ZoneSnapshot snapshot;
+  snapshot.serial = saved->serial();
+  for (const store::ZoneRecordPb& r : saved->records()) {
+    snapshot.records.push_back({r.owner(), static_cast<uint16_t>(r.type()), r.ttl(),
+                                std::vector<uint8_t>(r.rdata().begin(), r.rdata().end())});
+  }
+  if (saved->refresh_s() > 0) {
+    refresh_ =
+        std::clamp(absl::Seconds(saved->refresh_s()), settings_.min_refresh, settings_.max_refresh);
+    retry_ =
+        std::clamp(absl::Seconds(saved->retry_s()), settings_.min_refresh, settings_.max_refresh);
+    expire_ = std::max(absl::Seconds(saved->expire_s()), refresh_ + retry_);
+  }
+  return std::make_unique<caa::FollowedZone>(settings_.zone, snapshot);
+}
+
+absl::Status ZoneFollower::SaveCopy(absl::Time now) {
+  store::ZoneCopyRecord saved;
+  saved.set_zone(settings_.zone);
+  saved.set_serial(copy_->serial());
+  saved.set_saved_ms(absl::ToUnixMillis(now));
+  saved.set_refresh_s(absl::ToInt64Seconds(refresh_));
+  saved.set_retry_s(absl::ToInt64Seconds(retry_));
+  saved.set_expire_s(absl::ToInt64Seconds(expire_));
+  for (const caa::ZoneRecord& r : copy_->Records()) {
+    store::ZoneRecordPb* pb = saved.add_records();
+    pb->set_owner(r.owner);
+    pb->set_type(r.type);
+    pb->set_ttl(r.ttl);
+    pb->set_rdata(std::string(r.rdata.begin(), r.rdata.end()));
+  }
+  return Annotate(store_->followed_zones().PutCopy(saved),
+                  absl::StrCat("save the copy of followed zone ", settings_.zone));
+}
+
 absl::Status ZoneFollower::Refresh() {
   const absl::Time now = clock_->Now();
   {
@@ -86,6 +134,18 @@ absl::Status ZoneFollower::Refresh() {
   std::string primary;
   std::vector<std::string> owners;  // Owners whose RRsets changed.
   bool full = false;
+  std::string kind = "up_to_date";
+  if (copy_ == nullptr && !loaded_) {
+    absl::StatusOr<std::unique_ptr<caa::FollowedZone>> saved = LoadCopy();
+    if (!saved.ok()) {
+      Fail(saved.status(), now);
+      return saved.status();
+    }
+    loaded_ = true;
+    copy_ = *std::move(saved);
+    resumed_ = copy_ != nullptr;
+  }
+  const bool resumed = resumed_;
   if (copy_ == nullptr) {
     absl::StatusOr<caa::ZoneSnapshot> snapshot = Axfr(&primary);
     if (!snapshot.ok()) {
@@ -97,9 +157,11 @@ absl::Status ZoneFollower::Refresh() {
     if (std::optional<SoaTimers> t = ParseSoaTimers(*snapshot)) {
       refresh_ = std::clamp(t->refresh, settings_.min_refresh, settings_.max_refresh);
       retry_ = std::clamp(t->retry, settings_.min_refresh, settings_.max_refresh);
+      expire_ = std::max(t->expire, refresh_ + retry_);
     }
     copy_ = std::move(copy);
     full = true;
+    kind = "axfr";
   } else {
     absl::Status last = absl::FailedPreconditionError("no primary configured");
     bool done = false;
@@ -117,6 +179,7 @@ absl::Status ZoneFollower::Refresh() {
       if (answer->kind == caa::IxfrAnswer::Kind::kFull) {
         for (const caa::RrsetChange& c : copy_->Replace(answer->zone)) owners.push_back(c.owner);
         full = true;
+        kind = "axfr";
       } else if (answer->kind == caa::IxfrAnswer::Kind::kIncremental) {
         // Applied to a scratch copy: a sequence that does not fit leaves the copy as it was.
         caa::FollowedZone next = *copy_;
@@ -147,8 +210,10 @@ absl::Status ZoneFollower::Refresh() {
           }
           for (const caa::RrsetChange& c : copy_->Replace(*snapshot)) owners.push_back(c.owner);
           full = true;
+          kind = "axfr";
         } else {
           *copy_ = std::move(next);
+          kind = "ixfr";
           absl::MutexLock lock(&mu_);
           ++status_.incremental_transfers;
         }
@@ -166,6 +231,12 @@ absl::Status ZoneFollower::Refresh() {
     absl::MutexLock lock(&mu_);
     ++status_.full_transfers;
   }
+  if (resumed) {
+    // The first refresh after a restart records every owner, as a first transfer does:
+    // unchanged ones extend their records across a restart shorter than max_gap, and start
+    // the new span of following after a longer one.
+    for (const caa::RrsetChange& r : copy_->Rrsets()) owners.push_back(r.owner);
+  }
   // Signatures expire and keys roll without any RRset changing: where they are checked, every
   // owner is checked again after a full transfer and at most once per refresh interval (an
   // unchanged result only extends its record).
@@ -178,11 +249,20 @@ absl::Status ZoneFollower::Refresh() {
     return s;
   }
   if (recheck) last_full_check_ = now;
+  if (kind != "up_to_date" || resumed) {
+    if (absl::Status s = SaveCopy(now); !s.ok()) {
+      Fail(s, now);
+      return s;
+    }
+  }
+  resumed_ = false;
   absl::MutexLock lock(&mu_);
   status_.serial = copy_->serial();
   status_.last_transfer = now;
   status_.last_error.clear();
   status_.next_refresh = now + refresh_;
+  status_.expire = expire_;
+  status_.last_transfer_kind = kind;
   return absl::OkStatus();
 }
 

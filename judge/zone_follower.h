@@ -4,7 +4,9 @@
 // zone's CAA, CNAME or DNAME RRsets is recorded in the store's CAA history as a record with
 // basis "zone" and the serial (SCHEMA.md "Followed zones"); where the zone is signed and a DS
 // is configured, each RRset is checked against the zone's signatures and a tampered one is
-// recorded bogus. A failed transfer changes nothing in the history. Thread-compatible: one
+// recorded bogus. A failed transfer changes nothing in the history. The copy held is saved in
+// the store after every refresh that changed it, so that a restart continues with IXFR from
+// its serial and the history stays continuous. Thread-compatible: one
 // thread calls Refresh (ZoneFollowers), others may call NoteNotify and status().
 #ifndef CAAWATCH_JUDGE_ZONE_FOLLOWER_H_
 #define CAAWATCH_JUDGE_ZONE_FOLLOWER_H_
@@ -52,9 +54,18 @@ struct ZoneFollowStatus {
   std::string last_error;                           // Empty when the last refresh succeeded.
   absl::Time last_error_at = absl::InfinitePast();
   absl::Time next_refresh = absl::InfinitePast();
+  // How long the copy stays good without a successful refresh: the SOA's expire, at least the
+  // refresh plus retry interval followed (a shorter one would lapse between two refreshes).
+  absl::Duration expire = absl::ZeroDuration();
+  std::string last_transfer_kind;      // "axfr", "ixfr" or "up_to_date"; "" before the first.
   uint64_t full_transfers = 0;         // AXFRs, and IXFRs answered with the whole zone.
   uint64_t incremental_transfers = 0;  // IXFRs applied as increments.
   uint64_t changes_recorded = 0;       // Zone records that started a new observation.
+  // The cross-check (zone_cross_check.h): the latest lookup answer that disagreed with the
+  // zone, when, and how many answers did.
+  std::string last_disagreement;
+  absl::Time last_disagreement_at = absl::InfinitePast();
+  uint64_t disagreements = 0;
 };
 
 class ZoneFollower {
@@ -71,6 +82,9 @@ class ZoneFollower {
   [[nodiscard]] absl::Status Refresh();
   // A NOTIFY for this zone was accepted: refresh at once.
   void NoteNotify(std::optional<uint32_t> serial);
+  // A lookup answer disagreed with the zone (`text` says how). True when `text` differs from
+  // the disagreement noted last (news to log).
+  bool NoteDisagreement(const std::string& text);
   // When the next Refresh is due (now after a NOTIFY or before the first transfer).
   absl::Time next_refresh() const;
   ZoneFollowStatus status() const;
@@ -79,6 +93,10 @@ class ZoneFollower {
 
  private:
   absl::StatusOr<caa::ZoneSnapshot> Axfr(std::string* used_primary) const;
+  // The copy saved by an earlier run (store/followed_zones.h), if any: the first refresh then
+  // asks for the changes since its serial. Errors: the store's.
+  absl::StatusOr<std::unique_ptr<caa::FollowedZone>> LoadCopy();
+  absl::Status SaveCopy(absl::Time now);
   // The zone record of `owner` as the copy holds it now.
   store::CaaObservationRecord OwnerRecord(const std::string& owner,
                                           const std::vector<caa::ZoneRecord>* dnskeys,
@@ -93,8 +111,11 @@ class ZoneFollower {
   const absl::Duration max_gap_;
   const std::function<void(const NewObservation&)> on_change_;
   std::unique_ptr<caa::FollowedZone> copy_;  // Refresh's thread only.
+  bool loaded_ = false;                      // LoadCopy was tried.
+  bool resumed_ = false;  // The copy came from the store; not yet refreshed since.
   absl::Duration refresh_ = absl::Minutes(5);
   absl::Duration retry_ = absl::Minutes(1);
+  absl::Duration expire_ = absl::Hours(24 * 7);        // Until an SOA says otherwise.
   absl::Time last_full_check_ = absl::InfinitePast();  // Of every owner's signatures.
 
   mutable absl::Mutex mu_;

@@ -26,7 +26,7 @@ std::string HostOf(const std::string& primary) {
 ZoneFollowers::ZoneFollowers(std::vector<FollowedZoneSettings> zones, store::Store* store,
                              const Clock* clock, const Logger* logger, absl::Duration max_gap,
                              std::function<void(const NewObservation&)> on_change)
-    : logger_(logger), clock_(clock) {
+    : store_(store), logger_(logger), clock_(clock) {
   for (FollowedZoneSettings& z : zones) {
     followers_.push_back(
         std::make_unique<ZoneFollower>(std::move(z), store, clock, max_gap, on_change));
@@ -40,7 +40,9 @@ void ZoneFollowers::RefreshDue() {
   for (const std::unique_ptr<ZoneFollower>& f : followers_) {
     if (f->next_refresh() > clock_->Now()) continue;
     const std::optional<uint32_t> before = f->status().serial;
-    if (absl::Status s = f->Refresh(); !s.ok()) {
+    const absl::Status refreshed = f->Refresh();
+    Persist(*f);
+    if (const absl::Status& s = refreshed; !s.ok()) {
       logger_->Log(LogLevel::kWarning, "zones",
                    absl::StrCat("zone ", f->zone(),
                                 ": refresh failed, the CAA history is "
@@ -91,9 +93,60 @@ void ZoneFollowers::Notified(const std::string& zone, std::optional<uint32_t> se
   for (const std::unique_ptr<ZoneFollower>& f : followers_) {
     if (f->zone() != zone) continue;
     f->NoteNotify(serial);
+    Persist(*f);
     absl::MutexLock lock(&mu_);
     wake_ = true;
   }
+}
+
+store::ZoneStatusRecord ZoneFollowers::RecordOf(const ZoneFollowStatus& st) const {
+  const auto ms = [](absl::Time t) {
+    return t == absl::InfinitePast() ? 0 : absl::ToUnixMillis(t);
+  };
+  store::ZoneStatusRecord r;
+  r.set_zone(st.zone);
+  r.set_has_serial(st.serial.has_value());
+  r.set_serial(st.serial.value_or(0));
+  r.set_last_transfer_ms(ms(st.last_transfer));
+  r.set_last_notify_ms(ms(st.last_notify));
+  r.set_last_error(st.last_error);
+  r.set_last_error_ms(ms(st.last_error_at));
+  r.set_expire_ms(absl::ToInt64Milliseconds(st.expire));
+  r.set_updated_ms(absl::ToUnixMillis(clock_->Now()));
+  r.set_last_transfer_kind(st.last_transfer_kind);
+  r.set_full_transfers(st.full_transfers);
+  r.set_incremental_transfers(st.incremental_transfers);
+  r.set_changes_recorded(st.changes_recorded);
+  r.set_last_disagreement(st.last_disagreement);
+  r.set_last_disagreement_ms(ms(st.last_disagreement_at));
+  r.set_disagreements(st.disagreements);
+  return r;
+}
+
+std::vector<store::ZoneStatusRecord> ZoneFollowers::StatusRecords() const {
+  std::vector<store::ZoneStatusRecord> out;
+  for (const std::unique_ptr<ZoneFollower>& f : followers_) out.push_back(RecordOf(f->status()));
+  return out;
+}
+
+void ZoneFollowers::Persist(const ZoneFollower& f) const {
+  // Read and written under one lock: a slower writer never stores an older state over a newer.
+  absl::MutexLock lock(&persist_mu_);
+  const ZoneFollowStatus st = f.status();
+  if (absl::Status s = store_->followed_zones().PutStatus(RecordOf(st)); !s.ok()) {
+    logger_->Log(LogLevel::kWarning, "zones",
+                 absl::StrCat("zone ", st.zone, ": status not stored: ", s.message()));
+  }
+}
+
+bool ZoneFollowers::NoteDisagreement(const std::string& zone, const std::string& text) {
+  for (const std::unique_ptr<ZoneFollower>& f : followers_) {
+    if (f->zone() != zone) continue;
+    const bool news = f->NoteDisagreement(text);
+    Persist(*f);
+    return news;
+  }
+  return false;
 }
 
 std::vector<ZoneFollowStatus> ZoneFollowers::Status() const {

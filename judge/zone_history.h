@@ -35,6 +35,7 @@ class ZoneHistory {
 
   // The followed zone holding `query_name` (the longest apex it is at or under), if any.
   std::optional<std::string> ZoneOf(const std::string& query_name) const;
+  absl::Duration max_gap() const { return max_gap_; }
   // The answers a CAA query for `query_name` (in ZoneOf's zone) got while the zone was
   // followed, oldest first, contiguous within each span of following. Errors: the store's.
   [[nodiscard]] absl::StatusOr<std::vector<ZoneObservation>> History(

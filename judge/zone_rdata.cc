@@ -48,7 +48,8 @@ std::optional<SoaTimers> ParseSoaTimers(const caa::ZoneSnapshot& snapshot) {
   std::string ignored;
   if (!ReadName(rdata, &pos, &ignored) || !ReadName(rdata, &pos, &ignored)) return std::nullopt;
   if (rdata.size() - pos < 20) return std::nullopt;  // Serial, refresh, retry, expire, minimum.
-  return SoaTimers{absl::Seconds(ReadU32(rdata, pos + 4)), absl::Seconds(ReadU32(rdata, pos + 8))};
+  return SoaTimers{absl::Seconds(ReadU32(rdata, pos + 4)), absl::Seconds(ReadU32(rdata, pos + 8)),
+                   absl::Seconds(ReadU32(rdata, pos + 12))};
 }
 
 }  // namespace caawatch::judge

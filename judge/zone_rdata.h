@@ -22,6 +22,7 @@ std::optional<std::string> WireNameText(const std::vector<uint8_t>& rdata);
 struct SoaTimers {
   absl::Duration refresh;
   absl::Duration retry;
+  absl::Duration expire;
 };
 // The timers of the snapshot's SOA (its first record), nullopt if it has none that parses.
 std::optional<SoaTimers> ParseSoaTimers(const caa::ZoneSnapshot& snapshot);

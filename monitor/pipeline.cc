@@ -45,24 +45,27 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
     if (self->reevaluator_ != nullptr) self->reevaluator_->Note(n);
   };
   const auto note_zone_change = observer_options.on_new_observation;
-  // A new lookup answer for a name in a followed zone is checked against the zone (issue 18).
-  observer_options.on_new_observation = [self, note_zone_change](const judge::NewObservation& n) {
-    note_zone_change(n);
-    if (self->zone_history_ == nullptr || !self->zone_history_->ZoneOf(n.query_name)) return;
+  // Every lookup answer for a name in a followed zone is checked against the zone (issue 18):
+  // a disagreement is recorded in the zone's status (`status`, `zones status`) and logged
+  // when it is news.
+  observer_options.on_answer_recorded = [self](const std::string& query_name) {
+    if (self->zone_history_ == nullptr || self->zones_ == nullptr) return;
+    const std::optional<std::string> zone = self->zone_history_->ZoneOf(query_name);
+    if (!zone) return;
     absl::StatusOr<std::optional<std::string>> differs =
-        judge::CrossCheckLookup(*self->zone_history_, self->store_.get(), n.query_name);
+        judge::CrossCheckLookup(*self->zone_history_, self->store_.get(), query_name);
     if (!differs.ok()) {
       self->logger_->Log(LogLevel::kWarning, "zones",
                          absl::StrCat("cross-check: ", differs.status().message()));
-    } else if (differs->has_value()) {
+    } else if (differs->has_value() && self->zones_->NoteDisagreement(*zone, **differs)) {
       self->logger_->Log(LogLevel::kWarning, "zones",
                          absl::StrCat("a lookup disagrees with the followed zone (is the world "
                                       "served another zone than caawatch?): ",
                                       **differs));
     }
   };
-  p->observer_ = std::make_unique<judge::CaaObserver>(p->resolver_.get(), &p->store_->caa_history(), clock,
-                                                      observer_options);
+  p->observer_ = std::make_unique<judge::CaaObserver>(p->resolver_.get(), &p->store_->caa_history(),
+                                                      clock, observer_options);
   p->evaluator_ = std::make_unique<judge::IssuanceEvaluator>(p->issuers_.get(), p->observer_.get());
   p->watches_ =
       std::make_unique<judge::WatchSource>(std::move(static_watches), &p->store_->watches());

@@ -77,6 +77,8 @@ class Pipeline {
   judge::AlertHub* alerts() { return &alerts_; }
   // The followed zones (config `zones`; empty without): the Supervisor refreshes and runs them.
   judge::ZoneFollowers* zones() const { return zones_.get(); }
+  // The followed zones' history (names in no followed zone have none).
+  const judge::ZoneHistory* zone_history() const { return zone_history_.get(); }
 
  private:
   Pipeline(const MonitorConfig& config, const Clock* clock, const Logger* logger);

@@ -32,6 +32,7 @@
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/release_free_memory.h"
+#include "monitor/zone_health.h"
 #include "notify/delivery.h"
 #include "server/caa_check_service.h"
 #include "server/grpc_server.h"
@@ -39,9 +40,9 @@
 #include "server/service.h"
 #include "store/holder.h"
 #include "store/store.h"
-#include "watch/watchlist.h"
 #include "tail/log_list_source.h"
 #include "tail/log_worker.h"
+#include "watch/watchlist.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -429,6 +430,10 @@ std::vector<LogProgress> Supervisor::Progress() const {
 
 std::string Supervisor::Blindness(const std::vector<const tail::LogWorker*>& workers) const {
   if (caa_unanswered_) return "no watched name's CAA could be looked up at the latest poll";
+  if (std::string zones = ZoneBlindness(*parts_->pipeline->zones(), parts_->clock->Now());
+      !zones.empty()) {
+    return zones;
+  }
   if (workers.empty()) return "";
   for (const tail::LogWorker* w : workers) {
     if (!w->health().Stale()) return "";
@@ -510,6 +515,9 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
 absl::Status Supervisor::Run(const absl::Notification& stop) {
   judge::CaaChecker checker(parts_->pipeline->resolver(),
                             &parts_->pipeline->store()->caa_history());
+  // CheckCaa at a time judges names in followed zones by the zones' records, as `caa check
+  // --at` and the evaluation of certificates do (issue 18).
+  if (!parts_->pipeline->zones()->empty()) checker.FollowZones(parts_->pipeline->zone_history());
   server::CaaCheckService caa_service(&checker);
   server::MonitorServiceOptions service_options;
   service_options.store = parts_->pipeline->store();
@@ -584,6 +592,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   // their SOA timers and on NOTIFY.
   judge::ZoneFollowers* zones = parts_->pipeline->zones();
   std::unique_ptr<judge::NotifyListener> notify_listener;
+  CAAWATCH_RETURN_IF_ERROR(parts_->pipeline->store()->followed_zones().RetainOnly(zones->zones()));
   if (!zones->empty()) {
     zones->RefreshDue();
     CAAWATCH_ASSIGN_OR_RETURN(

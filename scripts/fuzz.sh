@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz, watch/fuzz) under
+# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz, watch/fuzz, judge/fuzz) under
 # ASan and UBSan, seeded from the shared corpus; fails on any crash, sanitizer report, leak or timeout.
 # CI runs it after the tests (.ci/run). Builds with clang-14 into ./build-fuzz (ccache helps).
 #   FUZZ_SECONDS   time per target (default 20)
@@ -18,8 +18,8 @@ fi
 
 targets=(ctlog/fuzz/base64_fuzz ctlog/fuzz/der_fuzz ctlog/fuzz/leaf_fuzz ctlog/fuzz/tile_fuzz ctlog/fuzz/checkpoint_fuzz
          ctlog/fuzz/log_json_fuzz ctlog/fuzz/get_entries_json_fuzz caa/fuzz/dns_message_fuzz
-         caa/fuzz/zone_notify_fuzz watch/fuzz/watchlist_fuzz
-         watch/fuzz/watchlist_index_fuzz)
+         caa/fuzz/zone_notify_fuzz caa/fuzz/zone_records_fuzz watch/fuzz/watchlist_fuzz
+         watch/fuzz/watchlist_index_fuzz judge/fuzz/zone_rdata_fuzz)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAAWATCH_FUZZ=ON >/dev/null

@@ -152,6 +152,35 @@ def notify_seeds(_corpus):
     yield notify("elsewhere.test")
 
 
+def zone_rdata_seeds(_corpus):
+    """Transferred RDATA as the zone follower reads it: CNAME and DNAME targets (uncompressed
+    wire names), an SOA with its timers, CAA records."""
+    yield dns_name("deep.a.b.owned.test")
+    yield dns_name("Target.Example")
+    yield b"\0"
+    yield dns_name("ns.owned.test") + dns_name("hostmaster.owned.test") + struct.pack(
+        ">IIIII", 2026120601, 3600, 600, 86400, 300)
+    yield caa_rdata(0, "issue", "letsencrypt.org")
+    yield caa_rdata(128, "issuewild", ";")
+
+
+def zone_records_seeds(_corpus):
+    """A transfer's records as zone_records_fuzz reads them ([type selector][length][RDATA]):
+    a signed apex (DNSKEY, RRSIGs over DNSKEY and CAA), a CNAME below it, an SOA."""
+    def rec(selector, rdata):
+        return bytes([selector, len(rdata)]) + rdata
+    dnskey = struct.pack(">HBB", 257, 3, 13) + bytes(range(64))
+    def rrsig(covered):
+        return (struct.pack(">HBBIIIH", covered, 13, 2, 300, 1_900_000_000, 1_700_000_000, 2371)
+                + dns_name("example.test") + bytes(64))
+    soa = dns_name("ns.example.test") + dns_name("hostmaster.example.test") + struct.pack(
+        ">IIIII", 1, 3600, 600, 86400, 300)
+    yield (rec(5, soa) + rec(0, dnskey) + rec(1, rrsig(48)) + rec(2, caa_rdata(0, "issue", "ca.test"))
+           + rec(1, rrsig(257)))
+    yield rec(0x83, dns_name("example.test")) + rec(2, caa_rdata(128, "tbs", "x"))
+    yield rec(4, dns_name("other.test")) + rec(0x82, caa_rdata(0, "issuewild", ";"))
+
+
 def watchlist_seeds(_corpus):
     """Watchlist files as users write them: certspotter's syntax plus `issuers=`."""
     yield b"example.com\n.example.org\n# a comment\n\nWWW.Example.NET.\n"
@@ -178,6 +207,8 @@ TARGETS = {
     "checkpoint_fuzz": checkpoint_seeds,
     "dns_message_fuzz": dns_seeds,
     "zone_notify_fuzz": notify_seeds,
+    "zone_rdata_fuzz": zone_rdata_seeds,
+    "zone_records_fuzz": zone_records_seeds,
     "watchlist_fuzz": watchlist_seeds,
     "watchlist_index_fuzz": watchlist_index_seeds,
 }

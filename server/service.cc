@@ -17,8 +17,10 @@
 #include "names/domain_name.h"
 #include "server/alert_stream.h"
 #include "server/finding_convert.h"
+#include "server/zone_status_proto.h"
 #include "store/log_status.h"
 #include "store/verdict.h"
+#include "store/zone_status.h"
 
 namespace caawatch::server {
 namespace {
@@ -278,6 +280,11 @@ absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
   }
   CAAWATCH_ASSIGN_OR_RETURN(uint64_t last_seq, options_.store->findings().LastSeq());
   response->set_last_seq(last_seq);
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::ZoneStatusView> zones,
+                            store::ListZoneStatus(*options_.store, options_.clock->Now()));
+  for (const store::ZoneStatusView& z : zones) {
+    FillZoneStatus(z.record, options_.clock->Now(), response->add_zones());
+  }
   return absl::OkStatus();
 }
 

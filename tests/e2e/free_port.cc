@@ -18,19 +18,4 @@ int FreeTcpPort() {
   return ntohs(addr.sin_port);
 }
 
-int FreeTcpAndUdpPort() {
-  int port = FreeTcpPort();
-  for (int attempt = 0; attempt < 100; ++attempt, port = FreeTcpPort()) {
-    const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    const bool free = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-    close(fd);
-    if (free) return port;
-  }
-  return port;
-}
-
 }  // namespace caawatch::testing

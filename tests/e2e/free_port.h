@@ -6,10 +6,6 @@ namespace caawatch::testing {
 
 // A port nothing listens on at the time of the call (the kernel's choice for port 0).
 int FreeTcpPort();
-// A port free for both TCP and UDP at the time of the call: for a listener that binds both (the
-// NOTIFY listener), where a UDP socket of another test (a resolver's random source port) may
-// hold the number the kernel gave out for TCP.
-int FreeTcpAndUdpPort();
 
 }  // namespace caawatch::testing
 

@@ -3,10 +3,11 @@
 // certificate for a subdomain nobody ever looked up, whose own CAA forbids its CA, is
 // `forbidden` (critical) at first sight, with the zone's serial as evidence; certificates
 // logged on both sides of a CAA change made with knsupdate are each judged by the records in
-// force at their issuance.
+// force at their issuance; `caa check --at` and gRPC CheckCaa with a time judge by them too.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,26 +47,34 @@ bool AwaitLog(Subprocess& monitor, const std::string& text) {
   return true;
 }
 
+// The address the monitor's NOTIFY listener bound, from its "NOTIFY listener on ADDRESS" line.
+std::optional<std::string> NotifyListenerAddress(const std::string& log) {
+  const std::string kMarker = "NOTIFY listener on ";
+  const size_t at = log.find(kMarker);
+  if (at == std::string::npos) return std::nullopt;
+  const size_t start = at + kMarker.size();
+  const size_t end = log.find_first_of(" \n", start);
+  return log.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfAChange) {
-  const int notify_port = testing::FreeTcpAndUdpPort();
   absl::StatusOr<std::unique_ptr<fakes::KnotServer>> owned =
       fakes::KnotServer::Start({{.origin = "owned.test",
                                  .records = "@ CAA 0 issue \"letsencrypt.org\"\n"
                                             "deep.a.b CAA 0 issue \"pki.goog\"\n"
                                             "flip CAA 0 issue \"pki.goog\"\n",
                                  .allow_updates = true,
-                                 .transfer_key = absl::StrCat("hmac-sha256:owned-key:", kSecret),
-                                 .notify_to = absl::StrCat("127.0.0.1:", notify_port)}});
+                                 .transfer_key = absl::StrCat("hmac-sha256:owned-key:", kSecret)}});
   ASSERT_TRUE(owned.ok()) << owned.status();
   const std::string secret = WriteFile("owned.key", absl::StrCat(kSecret, "\n"));
-  const std::string config =
-      WriteFile("config.json",
-                absl::StrCat(R"({"sth_poll_interval": "200ms", "reevaluate_interval": "200ms",
-          "notify_listen": "127.0.0.1:)",
-                             notify_port, R"(", "zones": [{"zone": "owned.test", "primaries": [")",
-                             (*owned)->address(), R"("], "tsig_key_name": "owned-key",
+  // Port 0: the listener takes a port the kernel gives it and says which; Knot is told after.
+  // A port picked in advance could be taken by another process before caawatch binds it.
+  const std::string config = WriteFile(
+      "config.json", absl::StrCat(R"({"sth_poll_interval": "200ms", "reevaluate_interval": "200ms",
+          "notify_listen": "127.0.0.1:0", "zones": [{"zone": "owned.test", "primaries": [")",
+                                  (*owned)->address(), R"("], "tsig_key_name": "owned-key",
           "tsig_secret_file": ")",
-                             secret, R"("}]})"));
+                                  secret, R"("}]})"));
   std::unique_ptr<Subprocess> log =
       StartLog({.noise = 0,
                 .plants = {"--plant-on-signal", "deep.a.b.owned.test:letsencrypt",
@@ -78,6 +87,9 @@ TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfACha
   std::unique_ptr<v1::Monitor::Stub> stub = ConnectMonitor(grpc_port, monitor);
   ASSERT_NE(stub, nullptr);
   ASSERT_TRUE(AwaitLog(monitor, "following 1 zones")) << monitor.Stderr();
+  const std::optional<std::string> listener = NotifyListenerAddress(monitor.Stderr());
+  ASSERT_TRUE(listener.has_value()) << monitor.Stderr();
+  ASSERT_TRUE((*owned)->SetNotifyTo("owned.test", *listener).ok()) << (*owned)->log();
   const absl::Time following = absl::Now();
   grpc::ClientContext context;
   context.set_deadline(In(120));
@@ -169,6 +181,26 @@ TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfACha
   EXPECT_TRUE(absl::StrContains(before_change.out, "\"forbidden\"")) << before_change.out;
   const CommandResult after_change = check_at(absl::Now());
   EXPECT_EQ(after_change.exit_code, 0) << after_change.out << after_change.err;
+  // So does gRPC CheckCaa with a time, on the running monitor.
+  const auto grpc_check_at = [&](absl::Time at) {
+    v1::CheckCaaRequest request;
+    request.add_names("x.flip.owned.test");
+    request.add_issuer_domains("letsencrypt.org");
+    request.set_at(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", at, absl::UTCTimeZone()));
+    grpc::ClientContext call;
+    call.set_deadline(In(30));
+    v1::CheckCaaResponse response;
+    const grpc::Status status = stub->CheckCaa(&call, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  };
+  const v1::CheckCaaResponse grpc_before = grpc_check_at(following + (changed - following) / 2);
+  EXPECT_EQ(grpc_before.verdict(), v1::FORBIDDEN) << grpc_before.DebugString();
+  ASSERT_EQ(grpc_before.names_size(), 1);
+  EXPECT_EQ(grpc_before.names(0).basis(), "zone") << grpc_before.DebugString();
+  EXPECT_EQ(grpc_before.names(0).relevant_name(), "flip.owned.test");
+  const v1::CheckCaaResponse grpc_after = grpc_check_at(absl::Now());
+  EXPECT_EQ(grpc_after.verdict(), v1::PERMITTED) << grpc_after.DebugString();
 
   monitor.Signal(SIGTERM);
   std::optional<int> code = monitor.Wait(absl::Seconds(30));

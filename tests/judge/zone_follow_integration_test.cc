@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -25,7 +26,6 @@
 #include "judge/zone_follower.h"
 #include "judge/zone_followers.h"
 #include "judge/zone_history.h"
-#include "tests/e2e/free_port.h"
 #include "tests/fakes/dns/knot_server.h"
 #include "tests/fakes/store_fixture.h"
 
@@ -148,23 +148,19 @@ class ZoneFollowTest : public StoreFixture {
  protected:
   void SetUp() override {
     StoreFixture::SetUp();
-    notify_port_ = testing::FreeTcpPort();  // Knot 3.2 sends NOTIFY over TCP.
-    ASSERT_NE(notify_port_, 0);
     absl::StatusOr<std::unique_ptr<fakes::KnotServer>> knot = fakes::KnotServer::Start(
         {{.origin = kZone,
           .records = "@ CAA 0 issue \"letsencrypt.org\"\n"
                      "deep.a.b CAA 0 issue \"pki.goog\"\n"
                      "www CNAME deep.a.b\n",
           .allow_updates = true,
-          .transfer_key = absl::StrCat("hmac-sha256:", kKeyName, ":", kSecret),
-          .notify_to = absl::StrCat("127.0.0.1:", notify_port_)}});
+          .transfer_key = absl::StrCat("hmac-sha256:", kKeyName, ":", kSecret)}});
     ASSERT_TRUE(knot.ok()) << knot.status();
     knot_ = *std::move(knot);
   }
 
   RealClock clock_;
   Logger logger_{LogLevel::kDebug};
-  int notify_port_ = 0;
   std::unique_ptr<fakes::KnotServer> knot_;
 };
 
@@ -186,9 +182,11 @@ TEST_F(ZoneFollowTest, ANotifiedChangeToADeepSubdomainIsRecordedWithItsSerial) {
   EXPECT_EQ(www[0].cname_chain(0), "deep.a.b.owned.test");
   ASSERT_EQ(ZoneRecords(store_.get(), kZone).size(), 1u);
 
+  // Port 0, then Knot is told the port: one picked in advance could be taken meanwhile.
   absl::StatusOr<std::unique_ptr<NotifyListener>> listener =
-      NotifyListener::Start(absl::StrCat("127.0.0.1:", notify_port_), &followers, &logger_);
+      NotifyListener::Start("127.0.0.1:0", &followers, &logger_);
   ASSERT_TRUE(listener.ok()) << listener.status();
+  ASSERT_TRUE(knot_->SetNotifyTo(kZone, (*listener)->address()).ok()) << knot_->log();
   followers.Start();
 
   const absl::Time changed = absl::Now();
@@ -261,11 +259,14 @@ TEST_F(ZoneFollowTest, AWrongKeyAMalformedTransferAndAStrangersNotifyChangeNothi
   ASSERT_EQ(followers.Status()[0].serial, 1u);
   const ZoneFollowStatus before = followers.Status()[0];
   absl::StatusOr<std::unique_ptr<NotifyListener>> listener =
-      NotifyListener::Start(absl::StrCat("127.0.0.1:", notify_port_), &followers, &logger_);
+      NotifyListener::Start("127.0.0.1:0", &followers, &logger_);
   ASSERT_TRUE(listener.ok()) << listener.status();
-  SendUdp("127.0.0.2", notify_port_, NotifyQuery(kZone));
-  SendUdp("127.0.0.1", notify_port_, NotifyQuery(kZone));
-  SendUdp("127.0.0.1", notify_port_, {0xde, 0xad});
+  const std::string& address = (*listener)->address();
+  int notify_port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(address.substr(address.rfind(':') + 1), &notify_port)) << address;
+  SendUdp("127.0.0.2", notify_port, NotifyQuery(kZone));
+  SendUdp("127.0.0.1", notify_port, NotifyQuery(kZone));
+  SendUdp("127.0.0.1", notify_port, {0xde, 0xad});
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   while ((*listener)->refused() < 3 && absl::Now() < deadline)
     absl::SleepFor(absl::Milliseconds(5));

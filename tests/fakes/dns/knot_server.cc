@@ -127,9 +127,9 @@ absl::StatusOr<std::unique_ptr<KnotServer>> KnotServer::Start(std::vector<KnotZo
   auto server = absl::WrapUnique(new KnotServer(dir, port, std::move(zones)));
   server->trust_anchor_file_ = dir + "/trust-anchors.ds";
   for (const KnotZone& zone : server->zones_) {
-    const std::string header = absl::StrCat(
-        "$ORIGIN ", zone.origin, ".\n$TTL 3600\n@ SOA ns hostmaster 1 3600 600 86400 300\n",
-        "@ NS ns\nns A 127.0.0.1\n");
+    const std::string header =
+        absl::StrCat("$ORIGIN ", zone.origin, ".\n$TTL 3600\n@ SOA ns hostmaster 1 ",
+                     zone.soa_timers, "\n", "@ NS ns\nns A 127.0.0.1\n");
     CAAWATCH_RETURN_IF_ERROR(WriteFile(server->zone_path(zone), header + zone.records + "\n"));
   }
   bool has_broken = false;
@@ -347,6 +347,20 @@ absl::Status KnotServer::Update(absl::string_view zone, absl::string_view comman
                                           zone, ".\n", commands, "\nsend\nquit\n");
   std::string output;
   return RunTool({"knsupdate"}, script, &output);
+}
+
+absl::Status KnotServer::SetNotifyTo(absl::string_view zone, absl::string_view address) {
+  bool found = false;
+  for (KnotZone& z : zones_) {
+    if (z.origin != zone) continue;
+    z.notify_to = std::string(address);
+    found = true;
+  }
+  if (!found) return absl::InvalidArgumentError(absl::StrCat("no zone ", zone));
+  CAAWATCH_RETURN_IF_ERROR(WriteConfig(/*sign_broken_zones=*/false));
+  // -b: returns once knotd has applied the new configuration, so the next change is notified.
+  std::string output;
+  return RunTool({"knotc", "-c", config_path(), "-b", "reload"}, "", &output);
 }
 
 }  // namespace caawatch::fakes

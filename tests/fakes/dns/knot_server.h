@@ -26,7 +26,7 @@ enum class ZoneSigning {
 struct KnotZone {
   std::string origin;  // "example.test", no trailing dot; "" for the root zone.
   // Zone-file lines relative to `origin`, appended to a fixed header: $TTL 3600,
-  // SOA (serial 1, minimum 300), NS ns, ns A 127.0.0.1.
+  // SOA (serial 1, the timers below), NS ns, ns A 127.0.0.1.
   std::string records;
   ZoneSigning signing = ZoneSigning::kUnsigned;
   bool allow_updates = false;  // RFC 2136 updates from 127.0.0.1, unauthenticated.
@@ -39,6 +39,8 @@ struct KnotZone {
   // The DNSSEC algorithm Knot signs with, by its knot.conf name: ecdsap256sha256, rsasha256,
   // rsasha512, ecdsap384sha384, ed25519.
   std::string signing_algorithm = "ecdsap256sha256";
+  // The SOA's refresh, retry, expire and minimum, in seconds.
+  std::string soa_timers = "3600 600 86400 300";
 };
 
 // Not thread-safe; one per test suite is typical. The destructor stops knotd (SIGTERM, wait)
@@ -65,6 +67,10 @@ class KnotServer {
   // update add x.example.test. 60 CAA 0 issue \"ca.test\""); "send" is appended. Returns once
   // knotd has answered the update; kInternal if knsupdate fails.
   [[nodiscard]] absl::Status Update(absl::string_view zone, absl::string_view commands);
+  // Sends `zone`'s NOTIFYs to `address` ("127.0.0.1:PORT") from now on: rewrites the config and
+  // has knotd reload it. For a listener that binds port 0 and says which port it got, so that
+  // no test races another process for a port picked in advance. kInternal if knotc fails.
+  [[nodiscard]] absl::Status SetNotifyTo(absl::string_view zone, absl::string_view address);
 
  private:
   KnotServer(std::string dir, int port, std::vector<KnotZone> zones)
