@@ -15,6 +15,7 @@
 #include "store/caa_polls.h"
 #include "store/database.h"
 #include "store/findings.h"
+#include "store/iodef_reports.h"
 #include "store/logs.h"
 #include "store/open_options.h"
 #include "store/sink_cursors.h"
@@ -41,6 +42,7 @@ class Store {
   Logs& logs() { return logs_; }
   CaaPolls& caa_polls() { return caa_polls_; }
   SinkCursors& sink_cursors() { return sink_cursors_; }
+  IodefReports& iodef_reports() { return iodef_reports_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db);
@@ -54,6 +56,7 @@ class Store {
   CaaHistory caa_history_;
   CaaPolls caa_polls_;
   SinkCursors sink_cursors_;
+  IodefReports iodef_reports_;
 };
 
 }  // namespace caawatch::store
