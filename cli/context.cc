@@ -38,23 +38,30 @@ int Fail(const absl::Status& status, int exit_code) {
   return exit_code;
 }
 
-std::variant<CommandContext, int> Prepare(const CommonOptions& options) {
-  CommandContext context;
-  context.json = options.json;
+absl::StatusOr<monitor::MonitorConfig> LoadConfig(const CommonOptions& options,
+                                                  std::string* file_text) {
   monitor::MonitorConfig defaults;
   defaults.data_dir = DefaultDataDir();
   defaults.notify.hooks_dir = DefaultHooksDir();
+  monitor::MonitorConfig config = defaults;
   if (options.config) {
-    absl::StatusOr<std::string> text =
-        ReadBoundedFile(*options.config, kMaxConfigFileBytes, "--config");
-    if (!text.ok()) return Fail(text.status(), 2);
-    absl::StatusOr<monitor::MonitorConfig> config = monitor::ParseConfig(*text, defaults);
-    if (!config.ok()) return Fail(Annotate(config.status(), QuoteInput(*options.config)), 2);
-    context.config = std::move(*config);
-  } else {
-    context.config = defaults;
+    CAAWATCH_ASSIGN_OR_RETURN(std::string text,
+                              ReadBoundedFile(*options.config, kMaxConfigFileBytes, "--config"));
+    absl::StatusOr<monitor::MonitorConfig> parsed = monitor::ParseConfig(text, defaults);
+    if (!parsed.ok()) return Annotate(parsed.status(), QuoteInput(*options.config));
+    config = std::move(*parsed);
+    if (file_text != nullptr) *file_text = std::move(text);
   }
-  if (options.data_dir) context.config.data_dir = *options.data_dir;
+  if (options.data_dir) config.data_dir = *options.data_dir;
+  return config;
+}
+
+std::variant<CommandContext, int> Prepare(const CommonOptions& options) {
+  CommandContext context;
+  context.json = options.json;
+  absl::StatusOr<monitor::MonitorConfig> config = LoadConfig(options);
+  if (!config.ok()) return Fail(config.status(), 2);
+  context.config = std::move(*config);
   return context;
 }
 

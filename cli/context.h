@@ -26,6 +26,11 @@ struct CommandContext {
 // Loads the config (--config over the defaults, --data-dir over it). Returns the exit code to
 // end with instead of a context when the command should stop (2: the file cannot be used).
 std::variant<CommandContext, int> Prepare(const CommonOptions& options);
+// The configuration Prepare loads, as a status (kInvalidArgument naming the file and key; the
+// file's errors as ReadBoundedFile); `file_text` (may be null) gets the file's text, "" without
+// --config. `caawatch run` calls it again on SIGHUP.
+absl::StatusOr<monitor::MonitorConfig> LoadConfig(const CommonOptions& options,
+                                                  std::string* file_text = nullptr);
 
 // Opens the store of `context` for reading while `caawatch run` may hold it for writing.
 // kNotFound with a clear message if there is no store yet; other errors as store::Store::Open.

@@ -5,13 +5,16 @@
 
 #include <atomic>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/btree_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "base/bounded_file.h"
 #include "base/log.h"
 #include "base/quoted_input.h"
@@ -21,6 +24,8 @@
 #include "cli/context.h"
 #include "cli/notify_options.h"
 #include "cli/progress_display.h"
+#include "cli/run_reload.h"
+#include "cli/systemd_notifier.h"
 #include "cli/watch_entry_warnings.h"
 #include "monitor/monitor_metrics.h"
 #include "monitor/static_watches.h"
@@ -173,14 +178,18 @@ absl::Status ApplyFlags(const RunOptions& flags, monitor::MonitorConfig* config)
   return absl::OkStatus();
 }
 
-// Turns SIGTERM/SIGINT into a notification. Signals are blocked in every thread (the mask is
-// inherited), and this one thread waits for them.
+// Turns SIGTERM/SIGINT into a notification, and SIGHUP into a call of the reload set by
+// OnHangup (a SIGHUP before that, while the monitor starts, is said and ignored: the files are
+// being read anyway). Signals are blocked in every thread (the mask is inherited), and this one
+// thread waits for them.
 class SignalWatcher {
  public:
-  explicit SignalWatcher(absl::Notification* stop) : stop_(stop) {
+  explicit SignalWatcher(absl::Notification* stop, const Logger* logger)
+      : stop_(stop), logger_(logger) {
     sigemptyset(&set_);
     sigaddset(&set_, SIGTERM);
     sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGHUP);
     sigaddset(&set_, SIGUSR2);  // Sent by the destructor: the wait ends at once, not at a tick.
     pthread_sigmask(SIG_BLOCK, &set_, nullptr);
     thread_ = std::thread([this] {
@@ -188,8 +197,14 @@ class SignalWatcher {
       while (!done_.load()) {
         const int sig = sigtimedwait(&set_, nullptr, &tick);
         if ((sig == SIGTERM || sig == SIGINT) && !stop_->HasBeenNotified()) stop_->Notify();
+        if (sig == SIGHUP) Hangup();
       }
     });
+  }
+  // What a SIGHUP does from now on; `reload` must stay callable until this watcher is gone.
+  void OnHangup(std::function<void()> reload) {
+    absl::MutexLock lock(&mu_);
+    reload_ = std::move(reload);
   }
   ~SignalWatcher() {
     done_.store(true);
@@ -198,7 +213,19 @@ class SignalWatcher {
   }
 
  private:
+  void Hangup() {
+    absl::MutexLock lock(&mu_);
+    if (reload_) {
+      reload_();
+    } else {
+      logger_->Log(LogLevel::kWarning, "reload", "SIGHUP while starting or stopping: ignored");
+    }
+  }
+
   absl::Notification* stop_;
+  const Logger* logger_;
+  absl::Mutex mu_;
+  std::function<void()> reload_ ABSL_GUARDED_BY(mu_);
   sigset_t set_;
   std::atomic<bool> done_{false};
   std::thread thread_;
@@ -246,7 +273,21 @@ std::string OnceSummaryLine(const monitor::RunOnceSummary& summary) {
                       "); findings: ", findings.empty() ? "none" : findings);
 }
 
+// The configuration `run` would start with now (the file, then the flags), for a SIGHUP.
+absl::StatusOr<monitor::MonitorConfig> ReloadedConfig(const RunOptions& options,
+                                                      std::string* file_text) {
+  CAAWATCH_ASSIGN_OR_RETURN(monitor::MonitorConfig config, LoadConfig(options.common, file_text));
+  CAAWATCH_RETURN_IF_ERROR(ApplyFlags(options, &config));
+  return config;
+}
+
 int Run(const RunOptions& options) {
+  // Loaded once more than Prepare does, for its text: a SIGHUP compares the file with it.
+  std::string config_text;
+  if (absl::StatusOr<monitor::MonitorConfig> loaded = LoadConfig(options.common, &config_text);
+      !loaded.ok()) {
+    return Fail(loaded.status(), 2);
+  }
   auto prepared = Prepare(options.common);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
   CommandContext& ctx = std::get<CommandContext>(prepared);
@@ -268,7 +309,7 @@ int Run(const RunOptions& options) {
   if (!watches.ok()) return Fail(watches.status(), 2);
   WarnAboutStaticEntries(watches->list, ctx.config.data_dir, logger);
   absl::Notification stop;
-  SignalWatcher signals(&stop);
+  SignalWatcher signals(&stop, &logger);
   RealClock clock;
   // Create the data directory like a writer would, with a clear error if that fails.
   absl::StatusOr<std::unique_ptr<store::Store>> probe = OpenStoreForWriting(ctx, &logger);
@@ -288,8 +329,19 @@ int Run(const RunOptions& options) {
       monitor::Supervisor::Create(ctx.config, std::move(watches->list), &clock, &logger);
   if (!supervisor.ok()) return Fail(supervisor.status());
   logger.Log(LogLevel::kInfo, "run", absl::StrCat("store at ", ctx.config.data_dir));
+  ReloadSource reload_source;
+  reload_source.running_text = config_text;
+  reload_source.load = [&options](std::string* file_text) {
+    return ReloadedConfig(options, file_text);
+  };
+  signals.OnHangup([&reload_source, monitor = supervisor->get(), &logger] {
+    ReloadRun(reload_source, monitor, logger);
+  });
+  // Before the supervisor goes: waits for a reload in progress.
+  absl::Cleanup forget_reload = [&signals] { signals.OnHangup(nullptr); };
   if (!options.once) {
-    const absl::Status status = (*supervisor)->Run(stop);
+    const SystemdNotifier systemd;
+    const absl::Status status = (*supervisor)->Run(stop, &systemd);
     if (!status.ok()) return Fail(status);
     logger.Log(LogLevel::kInfo, "run", "stopped after committing");
     return 0;
@@ -322,7 +374,10 @@ Command AddRunCommand(CLI::App* app) {
   run->footer(
       "Tails every usable CT log of the log list, checks each certificate for a watched name "
       "against CAA as it was at issuance time, stores the findings and serves them over gRPC. "
-      "SIGTERM or SIGINT stops it after committing.");
+      "SIGTERM or SIGINT stops it after committing. SIGHUP reads the configuration and the "
+      "watchlist file again: the watch entries change at once, other changed keys need a "
+      "restart (a warning names them). Under systemd (Type=notify) it says READY=1 once the "
+      "first CAA poll is done and every log was asked for its head, and feeds the watchdog.");
   auto options = std::make_shared<RunOptions>();
   AddRunOptions(run, options.get());
   return {run, [options] { return Run(*options); }};

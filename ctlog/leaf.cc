@@ -107,6 +107,16 @@ absl::StatusOr<CertificateNames> ReadLeafMatchNames(absl::Span<const uint8_t> le
   return ReadMatchNames(leaf.body);
 }
 
+absl::StatusOr<std::vector<absl::Span<const uint8_t>>> ExtraDataChain(
+    EntryType type, absl::Span<const uint8_t> extra_data) {
+  Bytes pre_certificate;
+  std::vector<Bytes> chain;
+  if (!ReadExtraData(type, extra_data, &pre_certificate, &chain)) {
+    return absl::DataLossError("extra_data: malformed");
+  }
+  return chain;
+}
+
 absl::StatusOr<LogEntry> DecodeLogEntry(uint64_t index, const RawEntry& raw) {
   absl::StatusOr<MerkleTreeLeaf> leaf = ParseMerkleTreeLeaf(raw.leaf_input);
   if (!leaf.ok()) {

@@ -54,6 +54,12 @@ absl::StatusOr<CertificateNames> ReadLeafMatchNames(absl::Span<const uint8_t> le
 // match issuer_key_hash) is reported in decode_error with the readable parts still filled.
 absl::StatusOr<LogEntry> DecodeLogEntry(uint64_t index, const RawEntry& raw);
 
+// The DER certificates of an entry's chain in `extra_data` (x509_entry: certificate_chain;
+// precert_entry: precertificate_chain), issuer first, as views into `extra_data`. kDataLoss
+// when extra_data is malformed.
+absl::StatusOr<std::vector<absl::Span<const uint8_t>>> ExtraDataChain(
+    EntryType type, absl::Span<const uint8_t> extra_data);
+
 }  // namespace caawatch::ctlog
 
 #endif  // CAAWATCH_CTLOG_LEAF_H_

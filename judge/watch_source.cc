@@ -13,14 +13,32 @@ WatchSource::WatchSource(watch::Watchlist static_list, store::Watches* stored)
 
 absl::StatusOr<std::vector<std::string>> WatchSource::Reload() {
   absl::MutexLock reload_lock(&reload_mu_);
+  return ReloadLocked();
+}
+
+absl::StatusOr<std::vector<std::string>> WatchSource::ReplaceStatic(watch::Watchlist static_list) {
+  absl::MutexLock reload_lock(&reload_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    static_list_ = std::make_shared<const watch::Watchlist>(std::move(static_list));
+  }
+  return ReloadLocked();
+}
+
+std::shared_ptr<const watch::Watchlist> WatchSource::static_list() const {
+  absl::MutexLock lock(&mu_);
+  return static_list_;
+}
+
+absl::StatusOr<std::vector<std::string>> WatchSource::ReloadLocked() {
   std::vector<store::WatchRecord> records;
   if (stored_ != nullptr) {
     CAAWATCH_ASSIGN_OR_RETURN(records, stored_->List());
   }
-  std::shared_ptr<const watch::Watchlist> next = static_list_;
+  std::shared_ptr<const watch::Watchlist> next = static_list();
   std::vector<std::string> skipped;
   if (!records.empty()) {
-    watch::Watchlist::Builder builder(*static_list_);
+    watch::Watchlist::Builder builder(*next);
     for (const store::WatchRecord& r : records) {
       // The name as stored, with the stored issuers: the check every new entry passes.
       absl::StatusOr<watch::WatchItem> item = watch::ParseWatchEntry(

@@ -31,11 +31,19 @@ class WatchSource {
   [[nodiscard]] absl::StatusOr<std::vector<std::string>> Reload();
   // The current watchlist; callers keep the pointer for the duration of one batch.
   std::shared_ptr<const watch::Watchlist> Current() const;
-  // The entries given at construction (flags, watchlist file, configuration).
-  const watch::Watchlist& static_list() const { return *static_list_; }
+  // Puts `static_list` in place of the static entries (`caawatch run` reloading its watchlist
+  // file and configuration on SIGHUP), then Reload()s. Errors: the store's only, and the new
+  // static entries are in place even then (the next Reload() applies them).
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> ReplaceStatic(
+      watch::Watchlist static_list);
+  // The static entries in force: those given at construction or the latest ReplaceStatic().
+  std::shared_ptr<const watch::Watchlist> static_list() const;
 
  private:
-  const std::shared_ptr<const watch::Watchlist> static_list_;
+  // Reload() with reload_mu_ held.
+  absl::StatusOr<std::vector<std::string>> ReloadLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(reload_mu_);
+
+  std::shared_ptr<const watch::Watchlist> static_list_ ABSL_GUARDED_BY(mu_);
   store::Watches* const stored_;
   absl::Mutex reload_mu_;  // Held across a whole Reload(): a slow one cannot undo a later one.
   mutable absl::Mutex mu_;

@@ -32,6 +32,7 @@
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/release_free_memory.h"
+#include "monitor/service_notices.h"
 #include "monitor/zone_health.h"
 #include "notify/delivery.h"
 #include "server/caa_check_service.h"
@@ -139,7 +140,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
     const std::shared_ptr<const watch::Watchlist> list = watches.Current();
     logger->Log(
         LogLevel::kInfo, "watch",
-        absl::StrCat(list->size(), " watch entries (", watches.static_list().size(), " static), ",
+        absl::StrCat(list->size(), " watch entries (", watches.static_list()->size(), " static), ",
                      list->search_name_count() - 1, " names on their CAA search paths, ",
                      absl::StrFormat("%.1f", list->MemoryBytes() / 1048576.0), " MiB of index"));
     // Counted with the stored entries: a watchlist kept by `caawatch watch add` is one too.
@@ -261,6 +262,21 @@ absl::Status Supervisor::WatchesChanged() {
   if (!status.ok()) {
     parts_->logger->Log(LogLevel::kError, "watch", std::string(status.message()));
     return status;
+  }
+  absl::MutexLock lock(&parts_->poll_mu);
+  parts_->watches_changed = true;
+  return absl::OkStatus();
+}
+
+absl::Status Supervisor::ReplaceStaticWatches(watch::Watchlist static_watches) {
+  absl::StatusOr<std::vector<std::string>> skipped =
+      parts_->pipeline->watches()->ReplaceStatic(std::move(static_watches));
+  if (!skipped.ok()) {
+    parts_->logger->Log(LogLevel::kError, "watch", std::string(skipped.status().message()));
+    return skipped.status();
+  }
+  for (const std::string& message : *skipped) {
+    parts_->logger->Log(LogLevel::kWarning, "watch", message);
   }
   absl::MutexLock lock(&parts_->poll_mu);
   parts_->watches_changed = true;
@@ -512,7 +528,8 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
   }
 }
 
-absl::Status Supervisor::Run(const absl::Notification& stop) {
+absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManager* manager) {
+  ServiceNotices notices(manager);
   judge::CaaChecker checker(parts_->pipeline->resolver(),
                             &parts_->pipeline->store()->caa_history());
   // CheckCaa at a time judges names in followed zones by the zones' records, as `caa check
@@ -525,7 +542,9 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   service_options.clock = parts_->clock;
   service_options.caa_backend = &caa_service;
   service_options.logger = parts_->logger;
-  service_options.static_watches = &parts_->pipeline->watches()->static_list();
+  service_options.static_watches = [watches = parts_->pipeline->watches()] {
+    return watches->static_list();
+  };
   service_options.on_watch_changed = [this] { return WatchesChanged(); };
   service_options.max_subscribers = parts_->config.grpc_max_subscribers;
   service_options.zones = parts_->pipeline->zones();
@@ -573,6 +592,8 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
         parts_->logger->Log(LogLevel::kError, "health", absl::StrCat("NOT_SERVING: ", why));
       }
     }
+    if (notices.ready())
+      notices.Status(why.empty() ? "tailing" : absl::StrCat("NOT_SERVING: ", why));
     if (health != nullptr) {
       health->SetServingStatus(why.empty());
       health->SetServingStatus(std::string(kMonitorServiceName), why.empty());
@@ -603,9 +624,13 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
                                      " zones; NOTIFY listener on ", notify_listener->address()));
     zones->Start();
   }
+  notices.Status(absl::StrCat("first CAA poll of ", parts_->pipeline->watches()->Current()->size(),
+                              " watch entries"));
   std::thread caa_poller([this] { PollCaa(); });
+  // The watchdog is fed meanwhile: a poll of a million names takes a while, and is progress.
   while (!initial_poll_done_.WaitForNotificationWithTimeout(absl::Milliseconds(100)) &&
          !stop.HasBeenNotified()) {
+    notices.Tick(parts_->clock->Now());
   }
   std::map<std::string, std::unique_ptr<RunningLog>> running;
   if (!stop.HasBeenNotified()) {
@@ -631,10 +656,12 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
   absl::Time next_unreachable_summary = clock.Now();
   const auto ending = [&] { return stop.HasBeenNotified() || halt_.HasBeenNotified(); };
   for (;;) {
+    const absl::Time next_watchdog = notices.Tick(clock.Now());
     {
       absl::MutexLock lock(&halt_mu_);
-      if (clock.AwaitWithDeadline(&halt_mu_, absl::Condition(&ending),
-                                  std::min({next_refresh, next_release, next_health}))) {
+      if (clock.AwaitWithDeadline(
+              &halt_mu_, absl::Condition(&ending),
+              std::min({next_refresh, next_release, next_health, next_watchdog}))) {
         break;
       }
     }
@@ -642,6 +669,13 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
       std::vector<const tail::LogWorker*> workers;
       for (const auto& [id, log] : running) workers.push_back(log->worker.get());
       set_health(Blindness(workers));
+      if (!notices.ready() &&
+          std::all_of(workers.begin(), workers.end(),
+                      [](const tail::LogWorker* w) { return w->health().Reported(); })) {
+        notices.Ready(absl::StrCat("tailing ", workers.size(), " logs, ",
+                                   parts_->pipeline->watches()->Current()->size(), " watch entries",
+                                   blindness->empty() ? "" : "; NOT_SERVING: ", *blindness));
+      }
       next_health = clock.Now() + kHealthInterval;
       const size_t failing = static_cast<size_t>(
           std::count_if(workers.begin(), workers.end(),
@@ -663,6 +697,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop) {
     RefreshLogList(&running);
     next_refresh = clock.Now() + parts_->config.log_list_refresh_interval;
   }
+  notices.Stopping();
   Halt(absl::OkStatus());
   for (auto& [id, log] : running) log->stop.Notify();
   {

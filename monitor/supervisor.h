@@ -21,6 +21,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "monitor/config.h"
+#include "monitor/service_manager.h"
 #include "watch/watchlist.h"
 
 namespace caawatch::tail {
@@ -81,7 +82,18 @@ class Supervisor {
   // NOT_SERVING while every log is stale (tail::LogHealth) or the latest CAA poll got no
   // answer for any name (the names are then asked again every minute), SERVING otherwise;
   // each change is logged.
-  [[nodiscard]] absl::Status Run(const absl::Notification& stop);
+  // `manager` (may be null) hears, over systemd's notify protocol: STATUS= with the state;
+  // READY=1 once the first CAA poll is done and every log has been asked for its tree head once
+  // (answered, or failed: a log that is down is said by `status` and the health service and
+  // does not hold the start back); WATCHDOG=1 every manager->watchdog_interval() from this
+  // loop, so a loop that is stuck stops it; STOPPING=1 when the loop ends.
+  [[nodiscard]] absl::Status Run(const absl::Notification& stop,
+                                 const ServiceManager* manager = nullptr);
+  // Puts `static_watches` in place of the static entries (`caawatch run` reloading its
+  // watchlist file and configuration on SIGHUP): as for AddWatch, the next batch of every log
+  // uses the new list and the CAA of added names is looked up at once. A store error is logged
+  // and returned. Thread-safe.
+  absl::Status ReplaceStaticWatches(watch::Watchlist static_watches);
   // Each log's position and tree size, in log list order, from any thread while RunOnce runs
   // (not while Run runs: it takes the workers over).
   std::vector<LogProgress> Progress() const;

@@ -19,7 +19,8 @@ absl::StatusOr<std::unique_ptr<Delivery>> Delivery::Create(
     const Clock* clock, const Logger* logger, std::function<size_t()> names_watched,
     std::function<std::string(const store::FindingRecord&)> watch_item_of) {
   auto delivery = std::unique_ptr<Delivery>(new Delivery());
-  CAAWATCH_ASSIGN_OR_RETURN(delivery->sinks_, BuildSinks(config, files_root, logger));
+  CAAWATCH_ASSIGN_OR_RETURN(delivery->sinks_,
+                            BuildSinks(config, files_root, logger, &store->iodef_reports()));
   if (delivery->sinks_.empty()) return delivery;
   if (::mkdir(files_root.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -14,8 +14,23 @@ void IodefRateLimit::Forget(absl::Time now) {
   }
 }
 
+void IodefRateLimit::Load(const std::string& target) {
+  if (persisted_ == nullptr || sent_.contains(target)) return;
+  absl::StatusOr<std::optional<store::IodefReportsRecord>> stored = persisted_->Get(target);
+  if (!stored.ok()) {
+    // Refused until the store answers: as if the hour were used up.
+    sent_[target].assign(static_cast<size_t>(per_hour_), absl::InfiniteFuture());
+    return;
+  }
+  if (!stored->has_value() || (*stored)->sent_ms().empty()) return;
+  if (sent_.size() >= kMaxTargets) return;
+  std::deque<absl::Time>& times = sent_[target];
+  for (const int64_t ms : (*stored)->sent_ms()) times.push_back(absl::FromUnixMillis(ms));
+}
+
 bool IodefRateLimit::Allows(const std::string& target, absl::Time now) {
   absl::MutexLock lock(&mu_);
+  Load(target);
   auto it = sent_.find(target);
   if (it == sent_.end()) {
     if (sent_.size() >= kMaxTargets) Forget(now);
@@ -26,13 +41,22 @@ bool IodefRateLimit::Allows(const std::string& target, absl::Time now) {
   return static_cast<int>(times.size()) < per_hour_;
 }
 
-void IodefRateLimit::Count(const std::string& target, absl::Time now) {
+absl::Status IodefRateLimit::Count(const std::string& target, absl::Time now) {
   absl::MutexLock lock(&mu_);
-  if (!sent_.contains(target) && sent_.size() >= kMaxTargets) return;  // Allows said no.
+  if (!sent_.contains(target) && sent_.size() >= kMaxTargets) {
+    return absl::OkStatus();  // Allows said no.
+  }
   std::deque<absl::Time>& times = sent_[target];
   times.push_back(now);
   // Never more than per_hour entries are needed to decide.
   while (static_cast<int>(times.size()) > per_hour_) times.pop_front();
+  if (persisted_ == nullptr) return absl::OkStatus();
+  store::IodefReportsRecord record;
+  record.set_target(target);
+  for (const absl::Time t : times) {
+    if (t != absl::InfiniteFuture()) record.add_sent_ms(absl::ToUnixMillis(t));
+  }
+  return persisted_->Put(record, now - absl::Hours(1));
 }
 
 }  // namespace caawatch::notify

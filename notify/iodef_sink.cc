@@ -99,7 +99,10 @@ absl::Status IodefSink::Deliver(const Notification& n, absl::Time now,
     const absl::Status status =
         mail ? Mail(target->address, n, doc, now, cancel) : Post(target->url, n, doc, cancel);
     if (status.ok()) {
-      limit_->Count(key, now);
+      if (const absl::Status counted = limit_->Count(key, now); !counted.ok()) {
+        Log(LogLevel::kWarning, absl::StrCat("the iodef rate limit of ", QuoteInput(key),
+                                             " is not kept across a restart: ", counted.message()));
+      }
       Log(LogLevel::kInfo, absl::StrCat("seq ", seq, ": reported to ", QuoteInput(key)));
     } else if (IsRetryable(status)) {
       progress_->done.erase(value);

@@ -32,6 +32,8 @@ struct IodefSinkOptions {
   int rate_per_target_per_hour = 4;
   std::string host = {};           // Names the incident and the Message-ID; "" = this host.
   const Logger* logger = nullptr;  // Refused and limited targets; borrowed, may be null.
+  // Where the per-target counts are kept across restarts; borrowed, may be null (memory only).
+  store::IodefReports* reports = nullptr;
 };
 
 class IodefSink {
@@ -56,7 +58,8 @@ class IodefSink {
   };
   explicit IodefSink(IodefSinkOptions options)
       : options_(std::move(options)),
-        limit_(std::make_shared<IodefRateLimit>(options_.rate_per_target_per_hour)),
+        limit_(
+            std::make_shared<IodefRateLimit>(options_.rate_per_target_per_hour, options_.reports)),
         progress_(std::make_shared<Progress>()) {}
   void Log(LogLevel level, const std::string& message) const;
   absl::Status Mail(const std::string& address, const Notification& n, const std::string& doc,

@@ -128,7 +128,8 @@ absl::Status Sink::DeliverHeartbeat(const Heartbeat& h, absl::Time now,
 }
 
 absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig& config,
-                                             const std::string& files_root, const Logger* logger) {
+                                             const std::string& files_root, const Logger* logger,
+                                             store::IodefReports* reports) {
   std::vector<SinkConfig> configs = config.sinks;
   if (!config.hooks_dir.empty()) {
     CAAWATCH_ASSIGN_OR_RETURN(std::vector<std::string> hooks, HooksInDirectory(config.hooks_dir));
@@ -157,6 +158,7 @@ absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig& config,
     options.timeout = config.iodef.timeout;
     options.rate_per_target_per_hour = config.iodef.rate_per_target_per_hour;
     options.logger = logger;
+    options.reports = reports;
     CAAWATCH_ASSIGN_OR_RETURN(IodefSink iodef, IodefSink::Create(std::move(options)));
     SinkConfig sink_config;  // Every finding: the sink itself picks the forbidden ones.
     sink_config.target = "iodef";

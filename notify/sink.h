@@ -51,7 +51,7 @@ class Sink {
 
  private:
   friend absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig&, const std::string&,
-                                                      const Logger*);
+                                                      const Logger*, store::IodefReports*);
   using Impl = std::variant<ScriptSink, MailSink, WebhookSink, IodefSink>;
   Sink(std::string id, SinkConfig config, Impl impl, std::string files_dir)
       : id_(std::move(id)),
@@ -72,11 +72,13 @@ bool AtWatchItem(const std::string& name, const std::string& item);
 // Every sink of `config`: its `sinks` in order, then one script sink per executable in
 // hooks_dir (HooksInDirectory), then, when config.iodef.enabled, the sink "iodef" (every
 // finding, iodef_sink.h; it logs refused and rate-limited targets to `logger`, which may be
-// null). The first sink that cannot be built is the error; two sinks with the same id are
+// null; its per-target rate limit is kept in `reports`, which may be null: memory only). The
+// first sink that cannot be built is the error; two sinks with the same id are
 // kInvalidArgument.
 [[nodiscard]] absl::StatusOr<std::vector<Sink>> BuildSinks(const NotifyConfig& config,
                                                            const std::string& files_root,
-                                                           const Logger* logger = nullptr);
+                                                           const Logger* logger = nullptr,
+                                                           store::IodefReports* reports = nullptr);
 
 }  // namespace caawatch::notify
 

@@ -218,7 +218,24 @@ Notification SinkCourier::NotificationFor(const store::FindingRecord& finding) {
       finding.cert_sha256().empty() ? finding.precert_sha256() : finding.cert_sha256();
   if (!leaf_sha.empty()) {
     absl::StatusOr<std::optional<std::string>> der = store_->findings().GetCertificateDer(leaf_sha);
-    if (der.ok() && der->has_value()) n.chain.emplace_back((*der)->begin(), (*der)->end());
+    if (der.ok() && der->has_value()) {
+      n.chain.emplace_back((*der)->begin(), (*der)->end());
+      // certspotter's CERT_FILENAME: the leaf, then its issuers as its log entry served them.
+      absl::StatusOr<std::vector<std::string>> issuers =
+          store_->findings().GetIssuerChainDer(leaf_sha);
+      if (issuers.ok()) {
+        for (const std::string& issuer : *issuers)
+          n.chain.emplace_back(issuer.begin(), issuer.end());
+      }
+    }
+  }
+  if (EventOf(finding) == HookEvent::kMalformedCert && !finding.leaf_hash().empty()) {
+    absl::StatusOr<std::optional<store::MalformedEntryRecord>> entry =
+        store_->findings().GetMalformedEntry(finding.leaf_hash());
+    if (entry.ok() && entry->has_value()) {
+      n.leaf_input = (*entry)->leaf_input();
+      n.extra_data = (*entry)->extra_data();
+    }
   }
   n.finding_json = api::FindingToJson(api::ToApiFinding(finding));
   return n;

@@ -20,6 +20,8 @@ product=(
   libcpp-httplib-dev
   # caawatch's malloc (tcmalloc_minimal; cli/CMakeLists.txt says why)
   libgoogle-perftools-dev
+  # systemd readiness and watchdog (sd_notify) for `caawatch run` under Type=notify
+  libsystemd-dev
 )
 tests=(
   # tests: GoogleTest, a real DNS server, a static file server, a foreign gRPC client, zlib (a

@@ -335,9 +335,10 @@ absl::Status MonitorService::DoRemoveWatch(const v1::RemoveWatchRequest& request
 }
 
 absl::Status MonitorService::FillListWatch(v1::ListWatchResponse* response) {
-  if (options_.static_watches != nullptr) {
-    for (size_t i = 0; i < options_.static_watches->size(); ++i) {
-      const watch::WatchEntry item = options_.static_watches->entry(i);
+  if (options_.static_watches) {
+    const std::shared_ptr<const watch::Watchlist> static_watches = options_.static_watches();
+    for (size_t i = 0; i < static_watches->size(); ++i) {
+      const watch::WatchEntry item = static_watches->entry(i);
       v1::WatchEntry* entry = response->add_entries();
       entry->set_name(item.subtree() ? absl::StrCat(".", item.domain()) : item.domain());
       for (const std::string& issuer : item.issuers()) entry->add_issuers(issuer);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,9 +49,9 @@ struct MonitorServiceOptions {
   // Optional: after AddWatch or a removing RemoveWatch, puts the change in force; an error is
   // the call's answer (the change is stored but not in force).
   std::function<absl::Status()> on_watch_changed;
-  // Optional: the monitor's fixed entries, listed by ListWatch as WATCH_STATIC; must outlive
-  // the server.
-  const watch::Watchlist* static_watches = nullptr;
+  // Optional: the monitor's fixed entries in force (they change when `caawatch run` reloads its
+  // watchlist file on SIGHUP), listed by ListWatch as WATCH_STATIC.
+  std::function<std::shared_ptr<const watch::Watchlist>()> static_watches;
   const Logger* logger = nullptr;  // Optional.
   // Optional: the followed zones, listed by ListZones; must outlive the server.
   const judge::ZoneFollowers* zones = nullptr;

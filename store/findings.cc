@@ -187,12 +187,13 @@ absl::StatusOr<CommitResult> Findings::Commit(CommitRequest request) {
   for (const auto& [sha, der] : request.certificates) {
     batch.Put(db_->handle(Family::kCerts), sha, der);
   }
+  StageEntryEvidence(request, &batch);
   if (request.log_state) logs_->StageState(*request.log_state, &batch);
   batch.Put(db_->handle(Family::kMeta), kNextSeqKey, BigEndian64(next));
   CAAWATCH_RETURN_IF_ERROR(ReserveSeqsBelow(next));
   // A committed finding must survive power loss; a position may fall back (see CommitRequest).
   const bool sync = request.sync || !result.created.empty() || !result.updated.empty() ||
-                    !request.certificates.empty();
+                    !request.certificates.empty() || !request.malformed_entries.empty();
   CAAWATCH_RETURN_IF_ERROR(db_->Write(&batch, sync, "commit"));
   next_seq_ = next;  // Only now: a failed write burns no seq.
   last_recorded_ms_ = recorded_ms;

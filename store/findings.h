@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "rocksdb/write_batch.h"
 #include "store/database.h"
+#include "store/entry_evidence.pb.h"
 #include "store/logs.h"
 #include "store/records.pb.h"
 
@@ -29,6 +30,11 @@ struct CommitRequest {
   std::vector<FindingRecord> findings;      // seq is ignored on input.
   // DER of matched certificates, keyed by their SHA-256 (deduplicated by the store).
   std::vector<std::pair<std::string, std::string>> certificates;
+  // The issuers of matched certificates (by the certificate's SHA-256); the issuers' DER goes
+  // in `certificates`. What a hook's CERT_FILENAME chain is built from.
+  std::vector<std::pair<std::string, IssuerChainRecord>> issuer_chains;
+  // The log entries of malformed_cert findings, by leaf hash: a hook's ENTRY_FILENAME.
+  std::vector<std::pair<std::string, MalformedEntryRecord>> malformed_entries;
   // False for a commit that only advances log_state: it is written without waiting for the
   // disk. A crash of the process keeps it; a power cut may take it back, and the entries are
   // then read again. A commit that creates or changes a finding is always synced (its alert
@@ -101,6 +107,14 @@ class Findings {
       const std::string& prefix);
   [[nodiscard]] absl::StatusOr<std::optional<std::string>> GetCertificateDer(
       const std::string& sha256);
+  // The issuers' DER of the certificate whose SHA-256 is `sha256`, issuer first, as committed
+  // with it (CommitRequest::issuer_chains); empty when none was (an older store, a log entry
+  // without a chain). An issuer whose DER is missing ends the chain there.
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> GetIssuerChainDer(
+      const std::string& sha256);
+  // The log entry of the malformed_cert finding whose leaf hash is `leaf_hash`, if committed.
+  [[nodiscard]] absl::StatusOr<std::optional<MalformedEntryRecord>> GetMalformedEntry(
+      const std::string& leaf_hash);
   // Applies `updates` in one atomic batch. Each applied update pushes the stored evaluation
   // onto the finding's history (with its seq) and replaces it; with Alert::kNewSeq the finding
   // gets the next seq, its old seq is retired from by_seq and by_name, and first_seq keeps the
@@ -121,6 +135,8 @@ class Findings {
   [[nodiscard]] absl::StatusOr<uint64_t> LastSeq();
 
  private:
+  // Puts request.issuer_chains and request.malformed_entries into `batch` (entry_evidence.cc).
+  void StageEntryEvidence(const CommitRequest& request, rocksdb::WriteBatch* batch);
   friend class Store;  // Opens: Load, StageVersion2Indexes, RaiseNextSeq.
 
   // Reads the next seq and the newest record time.

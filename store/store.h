@@ -16,6 +16,7 @@
 #include "store/database.h"
 #include "store/findings.h"
 #include "store/followed_zones.h"
+#include "store/iodef_reports.h"
 #include "store/logs.h"
 #include "store/open_options.h"
 #include "store/sink_cursors.h"
@@ -43,6 +44,7 @@ class Store {
   CaaPolls& caa_polls() { return caa_polls_; }
   SinkCursors& sink_cursors() { return sink_cursors_; }
   FollowedZones& followed_zones() { return followed_zones_; }
+  IodefReports& iodef_reports() { return iodef_reports_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db);
@@ -57,6 +59,7 @@ class Store {
   CaaPolls caa_polls_;
   SinkCursors sink_cursors_;
   FollowedZones followed_zones_;
+  IodefReports iodef_reports_;
 };
 
 }  // namespace caawatch::store

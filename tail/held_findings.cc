@@ -12,9 +12,22 @@ std::string Bytes(const ctlog::Sha256Hash& h) { return std::string(h.begin(), h.
 }  // namespace
 
 void HeldFindings::Add(store::FindingRecord finding, const ctlog::Sha256Hash& leaf_hash,
-                       std::pair<std::string, std::string> certificate) {
+                       std::pair<std::string, std::string> certificate, EntryEvidence evidence) {
   bytes_ += finding.ByteSizeLong() + certificate.first.size() + certificate.second.size();
   held_.push_back(Held{std::move(finding), leaf_hash});
+  if (!certificate.first.empty() && !evidence.issuers.empty()) {
+    store::IssuerChainRecord chain;
+    for (auto& [sha, der] : evidence.issuers) {
+      chain.add_issuer_sha256(sha);
+      bytes_ += sha.size() + der.size();
+      certificates_.push_back({std::move(sha), std::move(der)});
+    }
+    issuer_chains_.emplace_back(certificate.first, std::move(chain));
+  }
+  if (evidence.malformed_entry) {
+    bytes_ += evidence.malformed_entry->ByteSizeLong();
+    malformed_entries_.emplace_back(Bytes(leaf_hash), *std::move(evidence.malformed_entry));
+  }
   if (!certificate.first.empty()) certificates_.push_back(std::move(certificate));
 }
 
@@ -54,8 +67,12 @@ void HeldFindings::ProvenByConsistency(const ctlog::SignedTreeHead& head,
 void HeldFindings::MoveInto(store::CommitRequest* request) {
   for (Held& h : held_) request->findings.push_back(std::move(h.finding));
   for (auto& c : certificates_) request->certificates.push_back(std::move(c));
+  for (auto& c : issuer_chains_) request->issuer_chains.push_back(std::move(c));
+  for (auto& e : malformed_entries_) request->malformed_entries.push_back(std::move(e));
   held_.clear();
   certificates_.clear();
+  issuer_chains_.clear();
+  malformed_entries_.clear();
   bytes_ = 0;
 }
 
@@ -75,6 +92,8 @@ nlohmann::json HeldFindings::TakeUnproven(absl::string_view failed) {
   }
   held_.clear();
   certificates_.clear();
+  issuer_chains_.clear();
+  malformed_entries_.clear();
   bytes_ = 0;
   return out;
 }

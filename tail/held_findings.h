@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,10 +23,17 @@ namespace caawatch::tail {
 
 class HeldFindings {
  public:
+  // What a finding's hooks need from its entry beyond the certificate, committed with it.
+  struct EntryEvidence {
+    // The certificate's issuers (SHA-256, DER), issuer first.
+    std::vector<std::pair<std::string, std::string>> issuers;
+    // For a malformed_cert finding: its entry as served.
+    std::optional<store::MalformedEntryRecord> malformed_entry;
+  };
   // Holds `finding` (one EntryRef: the entry at `index` whose leaf hash is `leaf_hash`) and the
-  // certificate it stores, if any (SHA-256, DER).
+  // certificate it stores, if any (SHA-256, DER), with `evidence`.
   void Add(store::FindingRecord finding, const ctlog::Sha256Hash& leaf_hash,
-           std::pair<std::string, std::string> certificate);
+           std::pair<std::string, std::string> certificate, EntryEvidence evidence = {});
 
   bool empty() const { return held_.empty(); }
   size_t size() const { return held_.size(); }
@@ -60,6 +68,8 @@ class HeldFindings {
 
   std::vector<Held> held_;
   std::vector<std::pair<std::string, std::string>> certificates_;
+  std::vector<std::pair<std::string, store::IssuerChainRecord>> issuer_chains_;
+  std::vector<std::pair<std::string, store::MalformedEntryRecord>> malformed_entries_;
   size_t bytes_ = 0;
 };
 

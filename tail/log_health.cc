@@ -18,6 +18,7 @@ void LogHealth::Succeeded() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
   const bool recovered = record_.consecutive_failures() > 0 || record_.last_success_ms() == 0;
+  reported_ = true;
   record_.set_last_success_ms(absl::ToUnixMillis(now));
   record_.set_consecutive_failures(0);
   if (recovered || now - written_at_ >= stale_after_ / 4) Write(now);
@@ -31,6 +32,7 @@ void LogHealth::SetRate(double entries_per_second) {
 void LogHealth::Failed(const absl::Status& error) {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
+  reported_ = true;
   record_.set_last_error(std::string(error.message()));
   record_.set_last_error_ms(absl::ToUnixMillis(now));
   record_.set_consecutive_failures(record_.consecutive_failures() + 1);
@@ -47,6 +49,11 @@ bool LogHealth::Stale() const {
 bool LogHealth::Failing() const {
   absl::MutexLock lock(&mu_);
   return record_.consecutive_failures() > 0;
+}
+
+bool LogHealth::Reported() const {
+  absl::MutexLock lock(&mu_);
+  return reported_;
 }
 
 std::string LogHealth::last_error() const {

@@ -32,6 +32,9 @@ class LogHealth {
   bool Stale() const;
   // The latest attempt failed.
   bool Failing() const;
+  // The log answered, or an attempt failed, at least once since the start: its head is in, or
+  // it is known not to answer (the supervisor's readiness waits for this, not for a success).
+  bool Reported() const;
   std::string last_error() const;
   // The catch-up's rate (0 when caught up), stored with the next write of the record.
   void SetRate(double entries_per_second);
@@ -46,6 +49,7 @@ class LogHealth {
   mutable absl::Mutex mu_;
   store::LogHealthRecord record_ ABSL_GUARDED_BY(mu_);
   absl::Time written_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool reported_ ABSL_GUARDED_BY(mu_) = false;  // Succeeded() or Failed() was called.
 };
 
 }  // namespace caawatch::tail

@@ -19,6 +19,7 @@
 #include "store/finding_kind.h"
 #include "store/verdict.h"
 #include "tail/batch_prefetcher.h"
+#include "tail/entry_evidence.h"
 #include "tail/malformed_entry.h"
 
 namespace caawatch::tail {
@@ -311,6 +312,7 @@ absl::Status LogWorker::JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFin
     std::vector<judge::WatchHit> hits;
     // A malformed_cert finding, decided while classifying: it is not judged on CAA.
     std::optional<store::FindingRecord> malformed;
+    const ctlog::RawEntry* raw = nullptr;  // In `batch`.
   };
   std::vector<Hit> matched;
   for (size_t i = 0; i < batch.entries.size(); ++i) {
@@ -329,7 +331,8 @@ absl::Status LogWorker::JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFin
       matched.push_back(
           Hit{std::move(unreadable),
               {},
-              UnreadableLeafFinding(index, batch.entries[i], names.status().message(), log_, now)});
+              UnreadableLeafFinding(index, batch.entries[i], names.status().message(), log_, now),
+              &batch.entries[i]});
       continue;
     }
     std::vector<judge::WatchHit> hits =
@@ -342,7 +345,8 @@ absl::Status LogWorker::JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFin
       // No TBS hash to key it by, or damage that may hide a watched name: a finding of its own.
       malformed = MalformedCertFinding(entry, log_, hits, now);
     }
-    matched.push_back(Hit{std::move(entry), std::move(hits), std::move(malformed)});
+    matched.push_back(
+        Hit{std::move(entry), std::move(hits), std::move(malformed), &batch.entries[i]});
   }
   // The CAA of every hit's names, asked all at once before the hits are judged one by one.
   std::vector<judge::IssuanceEvaluator::EntryHits> ahead;
@@ -365,7 +369,9 @@ absl::Status LogWorker::JudgeBatch(const ctlog::LogTailer::Batch& batch, HeldFin
       certificate = {Bytes(entry.identity.sha256),
                      std::string(entry.certificate_der.begin(), entry.certificate_der.end())};
     }
-    held->Add(std::move(finding), entry.leaf_hash, std::move(certificate));
+    HeldFindings::EntryEvidence evidence =
+        EvidenceOf(entry, *m.raw, m.malformed.has_value(), !certificate.first.empty());
+    held->Add(std::move(finding), entry.leaf_hash, std::move(certificate), std::move(evidence));
   }
   return absl::OkStatus();
 }

@@ -14,10 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "ctlog/leaf.h"
+#include "ctlog/pem.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/e2e_fixture.h"
@@ -299,6 +302,88 @@ TEST_F(NotifyEndToEndTest, NotifyTestSendsAMarkedEventToEverySink) {
       Cli({"notify", "test", "--webhook", "http://127.0.0.1:1/x", "--hooks-dir", dir() + "/none"});
   EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
   EXPECT_NE(bad.out.find("webhook http://127.0.0.1:1/x"), std::string::npos) << bad.out;
+}
+
+// certspotter-script(8): CERT_FILENAME holds "the PEM-encoded certificate chain". Debian's
+// certspotter, run on the same test log, says what that is for each entry; caawatch's hook
+// must get the same certificates for the entry it reports (the final certificate's).
+TEST_F(NotifyEndToEndTest, CertFilenameHoldsTheChainCertspotterWrites) {
+  constexpr char kCertspotter[] = "/usr/bin/certspotter";
+  ASSERT_EQ(::access(kCertspotter, X_OK), 0)
+      << "certspotter is not installed (scripts/install-deps.sh installs it)";
+  std::unique_ptr<Subprocess> log =
+      StartLog({.noise = 20, .plants = {"--plant", "www.allowed.test:letsencrypt"}});
+  for (const char* tool : {"certspotter", "caawatch"}) {
+    std::filesystem::create_directory(dir() + "/" + tool);
+  }
+  const auto hook = [&](const std::string& tool) {
+    const std::string out = dir() + "/" + tool + "/";
+    return Script(tool + "-hook", "cp \"$CERT_FILENAME\" '" + out + "'\"$ENTRY_INDEX.tmp\"\n" +
+                                      "mv '" + out + "'\"$ENTRY_INDEX.tmp\" '" + out +
+                                      "'\"$ENTRY_INDEX.pem\"\n");
+  };
+  const std::string watchlist = WriteFile("watchlist", ".allowed.test\n");
+  {
+    Subprocess certspotter({kCertspotter, "-logs", loglist(), "-watchlist", watchlist, "-script",
+                            hook("certspotter"), "-state_dir", dir() + "/certspotter-state"},
+                           dir());
+    // The precertificate and the certificate: two entries.
+    for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+         absl::Now() < deadline &&
+         std::distance(std::filesystem::directory_iterator(dir() + "/certspotter"),
+                       std::filesystem::directory_iterator()) < 2;
+         absl::SleepFor(absl::Milliseconds(100))) {
+    }
+  }
+  const CommandResult run =
+      testing::RunCommand(RunArgs({"--once", "--script", hook("caawatch")}, {".allowed.test"}),
+                          dir(), absl::Seconds(120));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  size_t compared = 0;
+  for (const auto& file : std::filesystem::directory_iterator(dir() + "/caawatch")) {
+    const std::string name = file.path().filename().string();
+    SCOPED_TRACE(name);
+    const std::vector<std::vector<uint8_t>> ours =
+        ctlog::PemCertificates(testing::ReadFileOrEmpty(file.path().string()));
+    const std::vector<std::vector<uint8_t>> theirs =
+        ctlog::PemCertificates(testing::ReadFileOrEmpty(dir() + "/certspotter/" + name));
+    ASSERT_FALSE(theirs.empty()) << "certspotter wrote no file for this entry";
+    EXPECT_GE(ours.size(), 2u) << "the leaf without its issuers";
+    EXPECT_EQ(ours, theirs);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 1u);  // One issuance: one hook run.
+}
+
+// certspotter-script(8) for malformed_cert: ENTRY_FILENAME is the log entry as the log served
+// it (get-entries' leaf_input and extra_data, base64 in a JSON object); its leaf is the one
+// LEAF_HASH names, read back from the store by the delivery.
+TEST_F(NotifyEndToEndTest, MalformedCertHookGetsTheEntryFile) {
+  std::unique_ptr<Subprocess> log =
+      StartLog({.noise = 20, .plants = {"--plant-truncated", "bad.forbidden.test:letsencrypt"}});
+  const std::string out = dir() + "/malformed";
+  const std::string hook =
+      Script("malformed-hook", "[ \"$EVENT\" = malformed_cert ] || exit 0\nenv > '" + out +
+                                   ".env'\ncp \"$ENTRY_FILENAME\" '" + out + ".json'\n");
+  const CommandResult run =
+      testing::RunCommand(RunArgs({"--once", "--script", hook}), dir(), absl::Seconds(120));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const std::string env = testing::ReadFileOrEmpty(out + ".env");
+  ASSERT_NE(env.find("EVENT=malformed_cert"), std::string::npos) << env << run.err;
+  EXPECT_NE(env.find("ENTRY_FILENAME="), std::string::npos) << env;
+  std::string leaf_hash;
+  for (absl::string_view line : absl::StrSplit(env, '\n')) {
+    if (absl::ConsumePrefix(&line, "LEAF_HASH=")) leaf_hash = std::string(line);
+  }
+  const json entry = json::parse(testing::ReadFileOrEmpty(out + ".json"), nullptr, false);
+  ASSERT_TRUE(entry.is_object()) << testing::ReadFileOrEmpty(out + ".json");
+  std::string leaf_input, extra_data;
+  ASSERT_TRUE(absl::Base64Unescape(entry["leaf_input"].get<std::string>(), &leaf_input));
+  ASSERT_TRUE(absl::Base64Unescape(entry["extra_data"].get<std::string>(), &extra_data));
+  EXPECT_FALSE(extra_data.empty());
+  const ctlog::Sha256Hash hash = ctlog::MerkleLeafHash(
+      absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(leaf_input.data()), leaf_input.size()));
+  EXPECT_EQ(absl::Base64Escape(std::string(hash.begin(), hash.end())), leaf_hash);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "notify/iodef_rate_limit.h"
 #include "notify/iodef_target.h"
 #include "notify/notify_config.h"
+#include "tests/fakes/store_fixture.h"
 
 namespace caawatch::notify {
 namespace {
@@ -65,7 +66,7 @@ TEST(IodefRateLimitTest, AllowsRatePerTargetPerHour) {
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(limit.Allows("mailto:a@x.test", t0));
-    limit.Count("mailto:a@x.test", t0);
+    EXPECT_TRUE(limit.Count("mailto:a@x.test", t0).ok());
   }
   EXPECT_FALSE(limit.Allows("mailto:a@x.test", t0 + absl::Minutes(59)));
   EXPECT_TRUE(limit.Allows("mailto:b@x.test", t0));
@@ -78,12 +79,49 @@ TEST(IodefRateLimitTest, RemembersABoundedNumberOfTargets) {
   for (size_t i = 0; i < IodefRateLimit::kMaxTargets; ++i) {
     const std::string target = "https://t" + std::to_string(i) + ".test/";
     ASSERT_TRUE(limit.Allows(target, t0));
-    limit.Count(target, t0);
+    EXPECT_TRUE(limit.Count(target, t0).ok());
   }
   // Full of targets busy this hour: a new one is refused, not an old one forgotten.
   EXPECT_FALSE(limit.Allows("https://new.test/", t0 + absl::Minutes(1)));
   // An hour later the old ones are gone and there is room again.
   EXPECT_TRUE(limit.Allows("https://new.test/", t0 + absl::Minutes(61)));
+}
+
+using IodefRateLimitStoreTest = StoreFixture;
+
+TEST_F(IodefRateLimitStoreTest, ARestartDoesNotResetATargetsHour) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  {
+    IodefRateLimit limit(2, &store_->iodef_reports());
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(limit.Allows("mailto:a@x.test", t0));
+      ASSERT_TRUE(limit.Count("mailto:a@x.test", t0 + absl::Minutes(i)).ok());
+    }
+  }
+  Reopen();  // What a restart of `caawatch run` does.
+  IodefRateLimit limit(2, &store_->iodef_reports());
+  EXPECT_FALSE(limit.Allows("mailto:a@x.test", t0 + absl::Minutes(59)));
+  EXPECT_TRUE(limit.Allows("mailto:b@x.test", t0 + absl::Minutes(59)));
+  // The first report leaves the hour at t0 + 60 min: one more then, not two.
+  EXPECT_TRUE(limit.Allows("mailto:a@x.test", t0 + absl::Minutes(60) + absl::Seconds(1)));
+  ASSERT_TRUE(limit.Count("mailto:a@x.test", t0 + absl::Minutes(60) + absl::Seconds(1)).ok());
+  EXPECT_FALSE(limit.Allows("mailto:a@x.test", t0 + absl::Minutes(60) + absl::Seconds(2)));
+}
+
+TEST_F(IodefRateLimitStoreTest, StoredTargetsWithoutAReportInTheLastHourAreRemoved) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  IodefRateLimit limit(1, &store_->iodef_reports());
+  ASSERT_TRUE(limit.Count("https://old.test/", t0).ok());
+  ASSERT_TRUE(limit.Count("https://new.test/", t0 + absl::Minutes(90)).ok());
+  absl::StatusOr<std::optional<store::IodefReportsRecord>> old =
+      store_->iodef_reports().Get("https://old.test/");
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_FALSE(old->has_value());
+  absl::StatusOr<std::optional<store::IodefReportsRecord>> kept =
+      store_->iodef_reports().Get("https://new.test/");
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_EQ((*kept)->sent_ms_size(), 1);
 }
 
 TEST(IodefConfigTest, ParsesAndNamesBadKeys) {

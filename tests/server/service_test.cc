@@ -48,7 +48,10 @@ class MonitorServiceTest : public ServiceFixture {
       ++watch_changes_;
       return absl::OkStatus();
     };
-    options.static_watches = &static_watches_;
+    // Not owned: the aliasing constructor with no owner points at the fixture's member.
+    options.static_watches = [this] {
+      return std::shared_ptr<const watch::Watchlist>(std::shared_ptr<void>(), &static_watches_);
+    };
     options.subscribe_page_size = 4;  // Small pages: the tests cross page boundaries.
     service_ = std::make_unique<MonitorService>(options);
     StartServer("127.0.0.1:0");
