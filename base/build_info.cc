@@ -6,8 +6,8 @@
 
 namespace caawatch {
 
-std::string_view BuildVersion() { return CAAWATCH_VERSION; }
+const char* BuildVersion() { return CAAWATCH_VERSION; }
 
-std::string_view BuildRevision() { return CAAWATCH_GIT_REVISION; }
+const char* BuildRevision() { return CAAWATCH_GIT_REVISION; }
 
 }  // namespace caawatch

@@ -3,15 +3,14 @@
 #ifndef CAAWATCH_BASE_BUILD_INFO_H_
 #define CAAWATCH_BASE_BUILD_INFO_H_
 
-#include <string_view>
 
 namespace caawatch {
 
 // The project's version, e.g. "0.1.0".
-std::string_view BuildVersion();
+const char* BuildVersion();
 // The commit built (12 hex digits, "-dirty" for a tree with uncommitted changes), or "unknown"
 // for a build outside a git checkout (a release tarball).
-std::string_view BuildRevision();
+const char* BuildRevision();
 
 }  // namespace caawatch
 

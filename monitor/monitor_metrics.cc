@@ -243,8 +243,7 @@ std::string MonitorMetrics::Render() {
   bool failed = false;
   out.Family("caawatch_build_info", MetricType::kGauge,
              "1, labelled with the version and the git revision of the build.");
-  out.Sample("caawatch_build_info",
-             {{"version", std::string(BuildVersion())}, {"revision", std::string(BuildRevision())}},
+  out.Sample("caawatch_build_info", {{"version", BuildVersion()}, {"revision", BuildRevision()}},
              1);
   LogSeries(store, pipeline_->clock()->Now(), &out, &failed);
   {
