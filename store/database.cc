@@ -174,6 +174,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   // family, two of them while one flushes): a CAA poll of a million names writes ~200 MiB of
   // observations, which would otherwise sit in memory up to 128 MiB at a time.
   db_options.db_write_buffer_size = 32 << 20;
+  // Every family flushes together: a family flushed alone would hold writes that come after a
+  // point where the write-ahead log may later be found damaged, and a point-in-time recovery
+  // then refuses the store ("SST file is ahead of WALs") instead of keeping what came before
+  // the damage and reading the logs again (issue 15).
+  db_options.atomic_flush = true;
   // A reader cannot create column families: those added after schema version 1 may be missing
   // from a store no writer has opened since; they then read as empty (or the schema check
   // refuses). A missing version-1 family (a store whose creation was cut short) fails the open.
@@ -200,6 +205,11 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
     if (!present.count(name)) continue;
     rocksdb::ColumnFamilyOptions cf;
     cf.OptimizeForPointLookup(8);
+    // The memtables' arenas grow in blocks of write_buffer_size / 8 (8 MiB) by default, and the
+    // write buffer bound above counts whole blocks: a run that touched four families would hit
+    // it with a few KiB written and flush one family alone, early and small (which also puts
+    // that family's SST ahead of a write-ahead log that still holds the others' writes).
+    cf.arena_block_size = 1 << 20;
     // Every caa_obs read stays within one name (a seek to the name's prefix), as prefix
     // seek mode requires; a scan across names would need ReadOptions::total_order_seek.
     if (absl::string_view(name) == "caa_obs") {
