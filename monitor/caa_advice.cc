@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "base/status_macros.h"
 #include "judge/caa_observer.h"
@@ -85,6 +86,10 @@ absl::StatusOr<CaaAdvice> AdviseCaa(store::Store& store, const std::string& name
                                     absl::Duration days, absl::Time now) {
   CAAWATCH_ASSIGN_OR_RETURN(const names::DomainName apex,
                             names::DomainName::Parse(absl::StripPrefix(name, ".")));
+  if (apex.is_wildcard()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "caa suggest takes the name at the top of a subtree, not the wildcard ", apex.str()));
+  }
   CaaAdvice advice;
   advice.name = apex.str();
   advice.since = now - days;

@@ -32,7 +32,8 @@ inline constexpr size_t kMaxAdviceCertificates = 100'000;
 
 // Reads the certificate findings for `name` and the names below it whose earliest log
 // timestamp (else notBefore) lies in [now - days, now]; only their names in the subtree count.
-// kInvalidArgument (quoting it) when `name` (".example.com" allowed) is no DNS name.
+// kInvalidArgument (quoting it) when `name` (".example.com" allowed) is no DNS name or is a
+// wildcard. A name of the subtree never looked up has no set in force and warns of nothing.
 [[nodiscard]] absl::StatusOr<CaaAdvice> AdviseCaa(store::Store& store, const std::string& name,
                                                   absl::Duration days, absl::Time now);
 

@@ -131,6 +131,7 @@ TEST_F(CaaSuggestTest, DaysWidensTheLookBackAndTheTextShowsRecordsToPublish) {
 
 TEST_F(CaaSuggestTest, ABadNameOrDaysIsAUsageError) {
   EXPECT_EQ(Suggest({"exa mple.com"}).exit_code, 2);
+  EXPECT_EQ(Suggest({"*.example.com"}).exit_code, 2);
   EXPECT_EQ(Suggest({"example.com", "--days", "0"}).exit_code, 2);
 }
 
