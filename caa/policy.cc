@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "caa/caa_record.h"
 #include "caa/issue_value.h"
+#include "caa/validation_methods.h"
 
 namespace caawatch::caa {
 namespace {
@@ -77,6 +78,14 @@ std::string UnsatisfiableBecause(const IssueValue& value, bool wildcard,
   std::vector<std::string> methods;
   if (!ParseMethods(method_lists[0], &methods)) return "malformed validationmethods";
   if (methods.empty()) return "empty validationmethods";
+  // SC-098: a label that is no ACME challenge type, no ca-tbr-N and no CA's own "ca-" label
+  // names no method a CA can have used, so a list of only such labels admits nothing.
+  if (absl::c_all_of(methods, [](const std::string& m) {
+        return ClassifyMethodLabel(m) == MethodLabel::kUnknown;
+      })) {
+    return absl::StrCat("validationmethods=", method_lists[0],
+                        " names no domain validation method (ACME challenge type or ca-tbr-N)");
+  }
   if (wildcard && !practices.wildcard_validation_methods.empty() &&
       !absl::c_any_of(methods, [&](const std::string& m) {
         return ContainsIgnoreCase(practices.wildcard_validation_methods, m);
@@ -86,6 +95,30 @@ std::string UnsatisfiableBecause(const IssueValue& value, bool wildcard,
                         absl::StrJoin(practices.wildcard_validation_methods, ","), ")");
   }
   return "";
+}
+
+// What a property's parameters demand of an issuance, in words, for the verdict's reason: the
+// RFC 8657 account and methods, and any CA-defined parameter as written.
+std::string Restrictions(const IssueValue& value) {
+  std::vector<std::string> parts;
+  for (const auto& [tag, v] : value.parameters) {
+    if (TagIs(tag, "accounturi")) {
+      parts.push_back(absl::StrCat("only the CA account ", absl::CHexEscape(v), " (accounturi)"));
+    } else if (TagIs(tag, "validationmethods")) {
+      std::vector<std::string> methods;
+      for (absl::string_view m : absl::StrSplit(v, ',')) {
+        if (ClassifyMethodLabel(m) != MethodLabel::kUnknown) {
+          methods.push_back(DescribeMethodLabel(m));
+        }
+      }
+      parts.push_back(absl::StrCat("only validation by ", absl::StrJoin(methods, " or "),
+                                   " (validationmethods)"));
+    } else {
+      parts.push_back(absl::StrCat("the CA-defined parameter ", absl::CHexEscape(tag), "=",
+                                   absl::CHexEscape(v)));
+    }
+  }
+  return absl::StrJoin(parts, "; ");
 }
 
 PropertyMatch MatchProperty(const CaaRecord& record, absl::Span<const std::string> ca_identifiers,
@@ -101,7 +134,7 @@ PropertyMatch MatchProperty(const CaaRecord& record, absl::Span<const std::strin
     return {Match::kUnsatisfiable, absl::StrCat(quoted, " is unsatisfiable: ", unsatisfiable)};
   }
   if (value->parameters.empty()) return {Match::kUnconditional, quoted};
-  return {Match::kConditional, quoted};
+  return {Match::kConditional, absl::StrCat(quoted, " (", Restrictions(*value), ")")};
 }
 
 NameEvaluation Verdict(NameEvaluation eval, NameVerdict verdict, std::string reason) {
@@ -165,8 +198,8 @@ NameEvaluation EvaluateName(const names::DomainName& dns_name, const RelevantSet
                                 " restricts issuance but the CA's CAA identifiers are unknown"));
   } else if (verdict != NameVerdict::kPermitted && !conditions.empty()) {
     verdict = NameVerdict::kPermittedConditional;
-    reason = absl::StrCat("permitted only if the CA honours the parameters of ",
-                          absl::StrJoin(conditions, "; "), " at ", at);
+    reason = absl::StrCat("permitted only if the CA honoured ", absl::StrJoin(conditions, "; "),
+                          " at ", at, ", which no certificate shows");
   } else if (verdict == NameVerdict::kForbidden) {
     reason = absl::StrCat("no ", governing, " property at ", at, " authorises ",
                           absl::StrJoin(ca_identifiers, ", "));

@@ -164,7 +164,9 @@ int History(const HistoryOptions& options) {
 
 Command AddCaaCommand(CLI::App* app) {
   CLI::App* caa = app->add_subcommand(
-      "caa", "evaluate CAA for names and issuers (check), or list stored observations (history)");
+      "caa",
+      "evaluate CAA for names and issuers (check), list stored observations (history), or propose "
+      "records (suggest)");
   caa->require_subcommand(1);
 
   CLI::App* check = caa->add_subcommand(
@@ -196,7 +198,8 @@ Command AddCaaCommand(CLI::App* app) {
   AddCommonOptions(history, &history_options->common);
 
   return {caa, RunParsed({{check, [check_options] { return Check(*check_options); }},
-                          {history, [history_options] { return History(*history_options); }}})};
+                          {history, [history_options] { return History(*history_options); }},
+                          AddCaaSuggestCommand(caa)})};
 }
 
 }  // namespace caawatch::cli

@@ -22,6 +22,8 @@ Command AddHistoryCommand(CLI::App* app);
 Command AddCertCommand(CLI::App* app);
 Command AddInspectCommand(CLI::App* app);
 Command AddCaaCommand(CLI::App* app);
+// `caa suggest`, declared on the `caa` subcommand (cli/caa_suggest_command.cc).
+Command AddCaaSuggestCommand(CLI::App* caa);
 Command AddWatchCommand(CLI::App* app);
 Command AddStatusCommand(CLI::App* app);
 Command AddSubscribeCommand(CLI::App* app);

@@ -488,3 +488,70 @@ TEST(EvaluateNameTest, TypoTagIsAnUnknownPropertyBesideTheRecordsThatCount) {
 
 }  // namespace
 }  // namespace caawatch::caa
+
+namespace caawatch::caa {
+namespace {
+
+// SC-098 (BR §4.2.2.1): the method labels the CA/Browser Forum defined. A list that names some
+// method a CA can use is a condition no certificate shows; a list of labels that name none
+// authorises nobody (before: any well-formed label passed as a condition).
+TEST(EvaluateNameTest, ValidationMethodLabelsAsTheCaBrowserForumDefinedThem) {
+  const std::string le = "letsencrypt.org; validationmethods=";
+  ExpectRows({
+      {"ACME tls-alpn-01",
+       {{0, "issue", le + "tls-alpn-01"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"BR method ca-tbr-7",
+       {{0, "issue", le + "ca-tbr-7"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"a CA's own ca- label",
+       {{0, "issue", le + "ca-certum-email"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"unknown beside a known label",
+       {{0, "issue", le + "foo-01,dns-01"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"upper case is the CA's to match",
+       {{0, "issue", le + "HTTP-01"}},
+       kLetsEncrypt,
+       NameVerdict::kPermittedConditional},
+      {"only an unknown label",
+       {{0, "issue", le + "foo-01"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"only unknown labels",
+       {{0, "issue", le + "email,ca-tbr-07,ca-tbr-x"}},
+       kLetsEncrypt,
+       NameVerdict::kForbidden},
+      {"unknown-only beside a plain property",
+       {{0, "issue", le + "foo-01"}, {0, "issue", "letsencrypt.org"}},
+       kLetsEncrypt,
+       NameVerdict::kPermitted},
+  });
+  const NameEvaluation e =
+      EvaluateName("www.example.com", Found({{0, "issue", le + "foo-01"}}), kLetsEncrypt);
+  EXPECT_THAT(e.reason, HasSubstr("validationmethods=foo-01 names no domain validation method"));
+}
+
+TEST(EvaluateNameTest, TheConditionalReasonStatesTheAccountAndMethodRestrictions) {
+  const NameEvaluation e =
+      EvaluateName("www.example.com",
+                   Found({{0, "issue",
+                           std::string("letsencrypt.org; accounturi=") + kAcct +
+                               "; validationmethods=dns-01,ca-tbr-7,foo-01"}}),
+                   kLetsEncrypt);
+  EXPECT_EQ(e.verdict, NameVerdict::kPermittedConditional);
+  EXPECT_THAT(e.reason, HasSubstr(std::string("only the CA account ") + kAcct + " (accounturi)"));
+  EXPECT_THAT(e.reason, HasSubstr("only validation by dns-01 (ACME) or ca-tbr-7 (BR 3.2.2.4.7) "
+                                  "(validationmethods)"));
+  EXPECT_THAT(e.reason, HasSubstr("at example.com, which no certificate shows"));
+  const NameEvaluation ca_defined = EvaluateName(
+      "www.example.com", Found({{0, "issue", "pki.goog; cansignhttpexchanges=yes"}}), {"pki.goog"});
+  EXPECT_THAT(ca_defined.reason, HasSubstr("the CA-defined parameter cansignhttpexchanges=yes"));
+}
+
+}  // namespace
+}  // namespace caawatch::caa

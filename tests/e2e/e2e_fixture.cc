@@ -19,6 +19,8 @@ namespace {
 constexpr char kZone[] = R"(forbidden  CAA 0 issue "pki.goog"
 allowed    CAA 0 issue "letsencrypt.org"
 xn--bcher-kva.allowed  CAA 0 issue "pki.goog"
+methods    CAA 0 issue "letsencrypt.org; validationmethods=foo-01"
+account    CAA 0 issue "letsencrypt.org; accounturi=https://acme.test/acct/7; validationmethods=dns-01"
 )";
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "proto/caawatch/v1/monitor.grpc.pb.h"
@@ -144,6 +145,19 @@ TEST_F(EndToEndTest, CaaCheckCommandExitCodeAndJsonVerdictAgree) {
   const nlohmann::json u = nlohmann::json::parse(unicode.out);
   EXPECT_EQ(u["verdict"], "forbidden");
   EXPECT_EQ(u["names"][0]["relevant_name"], "xn--bcher-kva.allowed.test");
+  // SC-098 (issue 20): a validationmethods list naming no method forbids; an account and a
+  // method restriction make the verdict conditional, and the reason says what they demand.
+  const CommandResult methods = check("methods.test", "letsencrypt.org");
+  EXPECT_EQ(methods.exit_code, 1) << methods.out << methods.err;
+  EXPECT_EQ(nlohmann::json::parse(methods.out)["verdict"], "forbidden");
+  const CommandResult account = check("www.account.test", "letsencrypt.org");
+  EXPECT_EQ(account.exit_code, 0) << account.out << account.err;
+  const nlohmann::json a = nlohmann::json::parse(account.out);
+  EXPECT_EQ(a["verdict"], "permitted_conditional");
+  EXPECT_THAT(std::string(a["names"][0]["reason"]),
+              ::testing::HasSubstr("only the CA account https://acme.test/acct/7 (accounturi)"));
+  EXPECT_THAT(std::string(a["names"][0]["reason"]),
+              ::testing::HasSubstr("only validation by dns-01 (ACME)"));
   const CommandResult no_caa = check("nothing-here.test", "letsencrypt.org");
   EXPECT_EQ(no_caa.exit_code, 0) << no_caa.err;
   // A server that does not answer: indeterminate, never permitted.

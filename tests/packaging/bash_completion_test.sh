@@ -36,8 +36,8 @@ commands=$("$caawatch" --help | awk '/^Subcommands:/ {in_list = 1; next}
 [[ -n "$commands" ]] || { echo "FAIL: no commands in caawatch --help"; exit 1; }
 expect "$commands" caawatch ""
 expect "$(printf 'caa\ncert')" caawatch "c"
-expect "$(printf 'check\nhistory')" caawatch caa ""
-expect "$(printf 'check\nhistory')" caawatch --version caa ""  # a flag before the command
+expect "$(printf 'check\nhistory\nsuggest')" caawatch caa ""
+expect "$(printf 'check\nhistory\nsuggest')" caawatch --version caa ""  # a flag before the command
 # A command's flags, each of --help's.
 for flag in $("$caawatch" run --help | grep -oE '^  (-[a-z],)?--[a-z-]+' | sed 's/.*,//'); do
   complete_line caawatch run -- | grep -qx -- "$flag" ||
