@@ -16,6 +16,7 @@
 #include "evidence/entry_evidence.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/evidence/test_bundle.h"
 #include "tests/fakes/reference_merkle.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/fakes/test_log.h"
@@ -28,7 +29,7 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr absl::Time kNow = absl::FromUnixSeconds(1795000000);
-constexpr char kDescription[] = "Test Log 'Evidence'";
+constexpr const char* kDescription = kTestLogDescription;
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -41,52 +42,32 @@ void WriteAll(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
-// A log of six raw leaves, one head over all, and the evidence of entries 2 and 5 written
-// (with the log's key) into a fresh directory: what `caawatch evidence` leaves for two entries.
+// The test bundle (entries 2 and 5 of a six-leaf log) in a fresh directory.
 class BundleTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto log = fakes::TestLog::Create(&clock_, /*seed=*/7);
-    ASSERT_TRUE(log.ok()) << log.status();
-    log_ = *std::move(log);
-    for (int i = 0; i < 6; ++i) log_->AddRawLeaf(fakes::Der(40 + i, static_cast<uint8_t>(i)));
-    auto head = log_->PublishSth();
-    ASSERT_TRUE(head.ok()) << head.status();
-    head_ = *head;
-    auto entries = log_->GetEntries(0, 5, 100);
-    ASSERT_TRUE(entries.ok()) << entries.status();
-    entries_ = *entries;
-    for (const ctlog::RawEntry& entry : entries_) {
-      leaf_hashes_.push_back(fakes::ReferenceLeafHash(entry.leaf_input));
-    }
-    auto key = ctlog::LogKey::FromDer(log_->public_key_der());
-    ASSERT_TRUE(key.ok()) << key.status();
-    key_ = std::make_unique<ctlog::LogKey>(*key);
-    trusted_[std::string(log_->log_id().begin(), log_->log_id().end())] =
-        TrustedLog{log_->public_key_der(), kDescription};
     dir_ = temp_.path().string();
-    for (uint64_t index : {2, 5})
-      ASSERT_TRUE(WriteEntryEvidence(dir_, *key_, Evidence(index)).ok());
-    const BundleLogKey log_key{log_->log_id(), log_->public_key_der(), kDescription};
-    ASSERT_TRUE(WriteLogKeys(dir_, {&log_key, 1}).ok());
-  }
-
-  EntryEvidence Evidence(uint64_t index) const {
-    return EntryEvidence{log_->log_id(), index, entries_[index], head_,
-                         fakes::ReferenceInclusionProof(index, leaf_hashes_)};
+    auto bundle = WriteTestBundle(&clock_, dir_);
+    ASSERT_TRUE(bundle.ok()) << bundle.status();
+    bundle_ = *std::move(bundle);
+    log_ = bundle_.log.get();
+    head_ = bundle_.head;
+    entries_ = bundle_.entries;
+    leaf_hashes_ = bundle_.leaf_hashes;
+    trusted_ = bundle_.trusted;
   }
 
   std::string Path(const std::string& name) const { return absl::StrCat(dir_, "/", name); }
 
   FakeClock clock_{kNow};
-  std::unique_ptr<fakes::TestLog> log_;
+  TempDir temp_{"evidence"};
+  std::string dir_;
+  TestBundle bundle_;
+  const fakes::TestLog* log_ = nullptr;
   ctlog::SignedTreeHead head_;
   std::vector<ctlog::RawEntry> entries_;
   std::vector<ctlog::Sha256Hash> leaf_hashes_;
-  std::unique_ptr<ctlog::LogKey> key_;
   TrustedLogKeys trusted_;
-  TempDir temp_{"evidence"};
-  std::string dir_;
 };
 
 TEST_F(BundleTest, AcceptsWhatTheWriterWroteAndListsWhatItChecked) {
