@@ -3,6 +3,8 @@
 #ifndef CAAWATCH_EVIDENCE_BUNDLE_WRITER_H_
 #define CAAWATCH_EVIDENCE_BUNDLE_WRITER_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
@@ -18,6 +20,10 @@ namespace caawatch::evidence {
 // file cannot be written.
 [[nodiscard]] absl::Status WriteEntryEvidence(absl::string_view dir, const ctlog::LogKey& key,
                                               const EntryEvidence& evidence);
+
+// Writes `text` as the file `name` of `dir`. kInternal when it cannot be written.
+[[nodiscard]] absl::Status WriteBundleFile(absl::string_view dir, const std::string& name,
+                                           const std::string& text);
 
 // Writes log-keys.json. kInternal when it cannot be written.
 [[nodiscard]] absl::Status WriteLogKeys(absl::string_view dir, absl::Span<const BundleLogKey> logs);
