@@ -14,8 +14,12 @@
 #include "base/status_macros.h"
 #include "ctlog/log_key.h"
 #include "ctlog/merkle.h"
+#include "ctlog/pem.h"
+#include "ctlog/sha256.h"
 #include "ctlog/sth.h"
 #include "evidence/bundle_files.h"
+#include "evidence/certificate_files.h"
+#include "evidence/finding_file.h"
 
 namespace caawatch::evidence {
 namespace {
@@ -125,7 +129,53 @@ class Verifier {
     }
     verified_.insert(proof_name);
     verified_.insert(entry_name);
+    proven_.push_back(
+        Proven{proof_name, proof->log_id, proof->index, leaf, head.tree_size, head.root_hash});
     ++entries_;
+    return absl::OkStatus();
+  }
+
+  // finding.json, when the bundle has it: every proven entry is one of its entries, with the
+  // leaf and head it records, and the PEM files hold the certificates it names.
+  absl::Status CheckFinding() {
+    if (!files_.contains(kFindingFileName)) return absl::OkStatus();
+    CAAWATCH_ASSIGN_OR_RETURN(std::string text, Read(kFindingFileName));
+    absl::StatusOr<FindingFile> finding = ParseFindingJson(text);
+    CAAWATCH_RETURN_IF_ERROR(InFile(kFindingFileName, finding.status()));
+    for (const Proven& proven : proven_) {
+      const auto entry = std::find_if(finding->entries.begin(), finding->entries.end(),
+                                      [&](const FindingEntry& e) {
+                                        return e.log_id == proven.log_id && e.index == proven.index;
+                                      });
+      if (entry == finding->entries.end()) {
+        return Fail(proven.proof_name,
+                    absl::StrCat("it proves an entry that is not one of ", kFindingFileName));
+      }
+      if (entry->leaf_hash.has_value() &&
+          (*entry->leaf_hash != proven.leaf_hash || entry->tree_size != proven.tree_size ||
+           entry->root_hash != proven.root_hash)) {
+        return Fail(
+            kFindingFileName,
+            absl::StrCat("its entry ", proven.index, " of log ", HexEncode(proven.log_id),
+                         " records another leaf or head than ", proven.proof_name, " proves"));
+      }
+    }
+    verified_.insert(kFindingFileName);
+    for (const auto& [name, sha256] :
+         {std::pair<std::string, std::string>{kCertificateFileName, finding->cert_sha256},
+          {kPrecertificateFileName, finding->precert_sha256}}) {
+      if (!files_.contains(name)) continue;
+      CAAWATCH_ASSIGN_OR_RETURN(std::string pem, Read(name));
+      const std::vector<std::vector<uint8_t>> ders = ctlog::PemCertificates(pem);
+      if (ders.empty()) return Fail(name, "holds no PEM certificate");
+      const std::string hash = HexEncode(ctlog::Sha256(ders.front()));
+      if (hash != sha256) {
+        return Fail(name,
+                    absl::StrCat("its first certificate has SHA-256 ", hash, ", ", kFindingFileName,
+                                 " says ", sha256.empty() ? "none" : sha256));
+      }
+      verified_.insert(name);
+    }
     return absl::OkStatus();
   }
 
@@ -187,8 +237,18 @@ class Verifier {
     return head->head;
   }
 
+  struct Proven {
+    std::string proof_name;
+    ctlog::Sha256Hash log_id;
+    uint64_t index;
+    ctlog::Sha256Hash leaf_hash;
+    uint64_t tree_size;
+    ctlog::Sha256Hash root_hash;
+  };
+
   const std::string dir_;
   const std::set<std::string> files_;
+  std::vector<Proven> proven_;
   absl::flat_hash_map<std::string, ctlog::LogKey> keys_;
   absl::flat_hash_map<std::string, ctlog::SignedTreeHead> heads_;
   std::set<std::string> verified_;
@@ -232,6 +292,7 @@ absl::StatusOr<BundleVerification> VerifyBundle(absl::string_view dir,
     return absl::DataLossError("the bundle holds no proof-*.json: no log entry is proven");
   }
   CAAWATCH_RETURN_IF_ERROR(verifier.NoStrayLogFiles());
+  CAAWATCH_RETURN_IF_ERROR(verifier.CheckFinding());
   return verifier.Result();
 }
 

@@ -33,8 +33,10 @@ struct BundleVerification {
 // with the description, that `trusted` holds for it), and for every proof-*.json its entry-*.json
 // and head-*.json (the head is signed by the log, the entry's leaf hashes along the audit path to
 // the head's root, the files say the same log, index and leaf hash). An entry or head file no proof
-// uses, or a bundle with no proof, is an error. kDataLoss naming the file that failed and why;
-// kInvalidArgument when the directory cannot be read.
+// uses, or a bundle with no proof, is an error. With finding.json: every proven entry is one
+// of its entries, with the leaf and head it records, and certificate.pem and
+// precertificate.pem (if there) start with the certificates whose SHA-256 it names. kDataLoss
+// naming the file that failed and why; kInvalidArgument when the directory cannot be read.
 [[nodiscard]] absl::StatusOr<BundleVerification> VerifyBundle(absl::string_view dir,
                                                               const TrustedLogKeys& trusted);
 

@@ -96,6 +96,9 @@ TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
   const CommandResult ours = testing::RunCommand(verify, dir(), absl::Seconds(30));
   EXPECT_EQ(ours.exit_code, 0) << ours.err;
   EXPECT_THAT(ours.out, HasSubstr(absl::StrCat("bundle verified: ", entries, " log entries")));
+  // finding.json and the PEM files are checked against the proven entries too.
+  EXPECT_THAT(ours.out, HasSubstr("finding.json"));
+  EXPECT_THAT(ours.out, ::testing::Not(HasSubstr("not checked"))) << ours.out;
   const std::vector<std::string> independent = {
       CAAWATCH_PYTHON3, CAAWATCH_SOURCE_DIR "/tests/evidence/independent_verify.py", out};
   const CommandResult theirs = testing::RunCommand(independent, dir(), absl::Seconds(30));

@@ -7,12 +7,16 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
+#include "base/hex.h"
 #include "ctlog/log_key.h"
+#include "ctlog/sha256.h"
 #include "evidence/bundle_files.h"
 #include "evidence/bundle_writer.h"
+#include "evidence/certificate_files.h"
 #include "evidence/entry_evidence.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -71,7 +75,7 @@ class BundleTest : public ::testing::Test {
 };
 
 TEST_F(BundleTest, AcceptsWhatTheWriterWroteAndListsWhatItChecked) {
-  WriteAll(Path("finding.json"), "{}\n");  // Not a kind this checks yet: listed as unchecked.
+  WriteAll(Path("report.txt"), "a later step\n");  // Not a kind this checks: listed as such.
   auto result = VerifyBundle(dir_, trusted_);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->entries, 2u);
@@ -79,7 +83,7 @@ TEST_F(BundleTest, AcceptsWhatTheWriterWroteAndListsWhatItChecked) {
   EXPECT_THAT(result->verified_files,
               ElementsAre(EntryFileName(id, 2), EntryFileName(id, 5), HeadFileName(id, 6),
                           "log-keys.json", ProofFileName(id, 2), ProofFileName(id, 5)));
-  EXPECT_THAT(result->unchecked_files, ElementsAre("finding.json"));
+  EXPECT_THAT(result->unchecked_files, ElementsAre("report.txt"));
 }
 
 // The promise a CA relies on: no byte of a proof, a head, an entry or the keys can change
@@ -174,6 +178,68 @@ TEST_F(BundleTest, StrayOrMissingFilesAreNamed) {
   ASSERT_FALSE(stray.ok());
   EXPECT_THAT(std::string(stray.status().message()),
               StartsWith(EntryFileName(id, 4) + ": no proof-*.json"));
+}
+
+// finding.json as `caawatch evidence` writes it (the fields the verifier reads), for the
+// bundle's entries 2 and 5, and a certificate whose SHA-256 it names.
+class FindingBundleTest : public BundleTest {
+ protected:
+  void SetUp() override {
+    BundleTest::SetUp();
+    WriteAll(Path("certificate.pem"), CertificatesPem({kCertificate}));
+    WriteAll(Path("finding.json"), FindingJson({2, 5}, leaf_hashes_[2]));
+  }
+
+  std::string FindingJson(const std::vector<uint64_t>& indexes,
+                          const ctlog::Sha256Hash& leaf_of_2) const {
+    auto b64 = [](const ctlog::Sha256Hash& h) {
+      return absl::Base64Escape(absl::string_view(reinterpret_cast<const char*>(h.data()), 32));
+    };
+    std::string entries;
+    for (uint64_t index : indexes) {
+      absl::StrAppend(&entries, entries.empty() ? "" : ",", "{\"log_id\":\"", b64(log_->log_id()),
+                      "\",\"index\":", index, ",\"inclusion\":{\"leaf_hash\":\"",
+                      b64(index == 2 ? leaf_of_2 : leaf_hashes_[index]),
+                      "\",\"tree_size\":6,\"root_hash\":\"", b64(head_.root_hash), "\"}}");
+    }
+    return absl::StrCat("{\"seq\":1,\"cert_sha256\":\"",
+                        HexEncode(ctlog::Sha256(absl::string_view(kCertificate))),
+                        "\",\"precert_sha256\":null,\"entries\":[", entries, "]}\n");
+  }
+
+  static constexpr char kCertificate[] = "not parsed: only its hash is compared";
+};
+
+TEST_F(FindingBundleTest, TheFindingAndCertificateAreCheckedAgainstTheProvenEntries) {
+  auto result = VerifyBundle(dir_, trusted_);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_THAT(result->verified_files, ::testing::Contains("finding.json"));
+  EXPECT_THAT(result->verified_files, ::testing::Contains("certificate.pem"));
+  EXPECT_TRUE(result->unchecked_files.empty());
+}
+
+TEST_F(FindingBundleTest, AProofOfAnEntryTheFindingDoesNotHaveIsRefused) {
+  WriteAll(Path("finding.json"), FindingJson({2}, leaf_hashes_[2]));
+  auto result = VerifyBundle(dir_, trusted_);
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(std::string(result.status().message()),
+              StartsWith(ProofFileName(log_->log_id(), 5) + ": it proves an entry that is not"));
+}
+
+TEST_F(FindingBundleTest, AFindingThatRecordsAnotherLeafIsRefused) {
+  WriteAll(Path("finding.json"), FindingJson({2, 5}, leaf_hashes_[3]));
+  auto result = VerifyBundle(dir_, trusted_);
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(std::string(result.status().message()),
+              StartsWith("finding.json: its entry 2 of log "));
+}
+
+TEST_F(FindingBundleTest, ACertificateTheFindingDoesNotNameIsRefused) {
+  WriteAll(Path("certificate.pem"), CertificatesPem({"another certificate"}));
+  auto result = VerifyBundle(dir_, trusted_);
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(std::string(result.status().message()),
+              StartsWith("certificate.pem: its first certificate has SHA-256 "));
 }
 
 TEST(EntryEvidenceTest, TheWriterWritesNothingThatDoesNotVerify) {
