@@ -12,6 +12,8 @@
 #include "base/hex.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
+#include "ctlog/leaf.h"
+#include "ctlog/log_entry.h"
 #include "ctlog/log_key.h"
 #include "ctlog/merkle.h"
 #include "ctlog/pem.h"
@@ -129,8 +131,15 @@ class Verifier {
     }
     verified_.insert(proof_name);
     verified_.insert(entry_name);
-    proven_.push_back(
-        Proven{proof_name, proof->log_id, proof->index, leaf, head.tree_size, head.root_hash});
+    // The certificate the proven leaf carries, by the hash a finding is keyed by.
+    std::string tbs_sha256;
+    const absl::StatusOr<ctlog::LogEntry> decoded =
+        ctlog::DecodeLogEntry(proof->index, entry->entry);
+    if (decoded.ok() && decoded->identity.tbs_error.empty()) {
+      tbs_sha256 = HexEncode(decoded->identity.tbs_sha256);
+    }
+    proven_.push_back(Proven{proof_name, entry_name, proof->log_id, proof->index, leaf,
+                             head.tree_size, head.root_hash, tbs_sha256});
     ++entries_;
     return absl::OkStatus();
   }
@@ -158,6 +167,12 @@ class Verifier {
             kFindingFileName,
             absl::StrCat("its entry ", proven.index, " of log ", HexEncode(proven.log_id),
                          " records another leaf or head than ", proven.proof_name, " proves"));
+      }
+      if (!finding->tbs_sha256.empty() && proven.tbs_sha256 != finding->tbs_sha256) {
+        return Fail(kFindingFileName,
+                    absl::StrCat("it names the certificate with TBS SHA-256 ", finding->tbs_sha256,
+                                 ", but the leaf of ", proven.entry_name, " holds ",
+                                 proven.tbs_sha256.empty() ? "none" : proven.tbs_sha256));
       }
     }
     verified_.insert(kFindingFileName);
@@ -239,11 +254,13 @@ class Verifier {
 
   struct Proven {
     std::string proof_name;
+    std::string entry_name;
     ctlog::Sha256Hash log_id;
     uint64_t index;
     ctlog::Sha256Hash leaf_hash;
     uint64_t tree_size;
     ctlog::Sha256Hash root_hash;
+    std::string tbs_sha256;  // Hex; "" when the leaf's TBSCertificate cannot be hashed.
   };
 
   const std::string dir_;

@@ -34,7 +34,8 @@ struct BundleVerification {
 // and head-*.json (the head is signed by the log, the entry's leaf hashes along the audit path to
 // the head's root, the files say the same log, index and leaf hash). An entry or head file no proof
 // uses, or a bundle with no proof, is an error. With finding.json: every proven entry is one
-// of its entries, with the leaf and head it records, and certificate.pem and
+// of its entries, with the leaf and head it records, each leaf holds the certificate (or
+// precertificate) whose TBS hash it names, and certificate.pem and
 // precertificate.pem (if there) start with the certificates whose SHA-256 it names. kDataLoss
 // naming the file that failed and why; kInvalidArgument when the directory cannot be read.
 [[nodiscard]] absl::StatusOr<BundleVerification> VerifyBundle(absl::string_view dir,

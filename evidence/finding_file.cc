@@ -44,6 +44,7 @@ absl::StatusOr<FindingFile> ParseFindingJson(absl::string_view text) {
   FindingFile file;
   CAAWATCH_ASSIGN_OR_RETURN(file.cert_sha256, HexOrNull(doc, "cert_sha256"));
   CAAWATCH_ASSIGN_OR_RETURN(file.precert_sha256, HexOrNull(doc, "precert_sha256"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.tbs_sha256, HexOrNull(doc, "tbs_sha256"));
   if (!doc.contains("entries") || !doc["entries"].is_array()) {
     return absl::DataLossError("\"entries\" is not an array");
   }

@@ -29,6 +29,7 @@ struct FindingEntry {
 struct FindingFile {
   std::string cert_sha256;     // Lowercase hex; "" when null.
   std::string precert_sha256;  // Lowercase hex; "" when null.
+  std::string tbs_sha256;      // Lowercase hex; "" when null (a malformed certificate).
   std::vector<FindingEntry> entries;
 };
 

@@ -120,6 +120,22 @@ TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
     std::ofstream(out + "/" + name, std::ios::binary | std::ios::trunc) << original;
   }
   EXPECT_EQ(testing::RunCommand(verify, dir(), absl::Seconds(30)).exit_code, 0);
+  // finding.json naming another certificate (one hex digit of its TBS hash changed) no longer
+  // matches the certificate the proven leaves hold.
+  {
+    const std::string original = testing::ReadFileOrEmpty(out + "/finding.json");
+    nlohmann::json changed = nlohmann::json::parse(original);
+    std::string tbs = changed["tbs_sha256"];
+    tbs[0] = tbs[0] == '0' ? '1' : '0';
+    changed["tbs_sha256"] = tbs;
+    std::ofstream(out + "/finding.json", std::ios::trunc) << changed.dump();
+    const CommandResult refused = testing::RunCommand(verify, dir(), absl::Seconds(30));
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_THAT(refused.err,
+                HasSubstr("caawatch: finding.json: it names the certificate with TBS"));
+    std::ofstream(out + "/finding.json", std::ios::trunc) << original;
+  }
+  EXPECT_EQ(testing::RunCommand(verify, dir(), absl::Seconds(30)).exit_code, 0);
 
   // A second bundle into the same directory is refused: nothing is mixed or overwritten.
   const CommandResult again = Cli({"evidence", seq, "--out", out, "--log-list", loglist()});
