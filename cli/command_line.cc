@@ -157,10 +157,11 @@ int ParseAndRun(int argc, char** argv) {
   app.set_version_flag("--version", version);
   app.require_subcommand(1);
   const std::vector<Command> commands = {
-      AddRunCommand(&app),     AddFindingsCommand(&app), AddHistoryCommand(&app),
-      AddCertCommand(&app),    AddInspectCommand(&app),  AddCaaCommand(&app),
-      AddWatchCommand(&app),   AddStatusCommand(&app),   AddSubscribeCommand(&app),
-      AddIssuersCommand(&app), AddNotifyCommand(&app),   AddZonesCommand(&app),
+      AddRunCommand(&app),      AddFindingsCommand(&app), AddHistoryCommand(&app),
+      AddCertCommand(&app),     AddInspectCommand(&app),  AddCaaCommand(&app),
+      AddWatchCommand(&app),    AddStatusCommand(&app),   AddSubscribeCommand(&app),
+      AddIssuersCommand(&app),  AddNotifyCommand(&app),   AddZonesCommand(&app),
+      AddEvidenceCommand(&app),
       AddDocsCommand(&app),  // Last: it documents the others.
   };
   WrapFooters(&app);

@@ -30,6 +30,7 @@ Command AddSubscribeCommand(CLI::App* app);
 Command AddIssuersCommand(CLI::App* app);
 Command AddNotifyCommand(CLI::App* app);
 Command AddZonesCommand(CLI::App* app);
+Command AddEvidenceCommand(CLI::App* app);
 // Hidden: writes the manual and the shell completion from `app` (cli/docs_command.cc).
 Command AddDocsCommand(CLI::App* app);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fails when an #include crosses a forbidden edge of the layering (STYLE.md "Layout and direction"):
 #   cli -> monitor -> {server, tail} -> judge -> {watch, ctlog, caa, store} -> names -> base
-# names and metrics (the exposition format) include only base; ctlog, caa and store never
+# names and metrics (the exposition format) include only base; evidence (bundles) includes
+# only the mechanism it checks (ctlog, caa, names, base); ctlog, caa and store never
 # include each other; watch includes only names and base (and, until names/ takes the IDN and DER helpers, ctlog); judge, tail and server
 # never include the composition root; judge includes no room that runs it (tail, server); cli
 # reaches the layers below only through monitor/ and the public API (proto/, plus base/ and
@@ -25,19 +26,20 @@ check() {  # folder, forbidden include prefixes (regex), files exempt (regex on 
     status=1
   fi
 }
-above_mechanism='watch|judge|tail|server|monitor|cli|proto|caawatch'
+above_mechanism='evidence|watch|judge|tail|server|monitor|cli|proto|caawatch'
 check base "names|metrics|ctlog|caa|store|${above_mechanism}"
 check metrics "names|ctlog|caa|store|${above_mechanism}|grpcpp|rocksdb"
 check names "ctlog|caa|store|${above_mechanism}|grpcpp|rocksdb"
 check ctlog "caa|store|${above_mechanism}"
 check caa "ctlog|store|${above_mechanism}"
+check evidence "store|watch|judge|tail|server|notify|monitor|cli|proto|caawatch|grpcpp|rocksdb"
 check store "ctlog|caa|${above_mechanism}"
-check watch "caa|store|judge|tail|server|monitor|cli|proto|caawatch|grpcpp|rocksdb"
+check watch "caa|store|evidence|judge|tail|server|monitor|cli|proto|caawatch|grpcpp|rocksdb"
 check judge 'tail|server|monitor|cli|caawatch|grpcpp'
 check tail 'server|monitor|cli|caawatch|grpcpp'
 check server 'tail|monitor|cli'
 check notify 'caa|judge|tail|server|monitor|cli|caawatch|grpcpp'
 check monitor 'cli'
-check cli 'server|watch|judge|tail|store|caa|notify'
+check cli 'server|watch|judge|tail|store|caa|notify|evidence'
 check cli 'ctlog' 'cli/inspect_command\.cc'
 exit $status

@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "ctlog/http_fetcher.h"
+#include "ctlog/merkle.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/fakes/certificate_factory.h"
@@ -119,6 +120,29 @@ TEST_F(HttpLogClientTest, GetConsistencyProofMatchesTheRfcReference) {
   ASSERT_TRUE(expected.ok());
   EXPECT_EQ(*proof, *expected);
   EXPECT_FALSE(proof->empty());
+}
+
+// What an evidence bundle's proof-*.json holds: the log's own audit path, checked here against
+// the signed head with the verifier the monitor uses.
+TEST_F(HttpLogClientTest, GetProofByHashProvesTheEntryInTheSignedHead) {
+  GrowAndPublish(7);
+  HttpLogClient client = Client();
+  absl::StatusOr<std::vector<RawEntry>> entries = client.GetEntries(5, 5);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  const Sha256Hash leaf = HashLeaf((*entries)[0].leaf_input);
+  absl::StatusOr<InclusionProof> proof = client.GetProofByHash(leaf, 7);
+  ASSERT_TRUE(proof.ok()) << proof.status();
+  EXPECT_EQ(proof->leaf_index, 5u);
+  EXPECT_FALSE(proof->audit_path.empty());
+  const SignedTreeHead head = log_->LatestSth();
+  EXPECT_TRUE(VerifyInclusion(leaf, 5, 7, proof->audit_path, head.root_hash).ok());
+  // In the tree of 6 the same leaf has another path (a smaller tree), which proves it there.
+  absl::StatusOr<InclusionProof> earlier = client.GetProofByHash(leaf, 6);
+  ASSERT_TRUE(earlier.ok()) << earlier.status();
+  EXPECT_TRUE(VerifyInclusion(leaf, 5, 6, earlier->audit_path, log_->RootAt(6)).ok());
+  // A leaf the log does not hold, or not yet at that size, is no proof.
+  EXPECT_FALSE(client.GetProofByHash(Sha256Hash{}, 7).ok());
+  EXPECT_FALSE(client.GetProofByHash(leaf, 5).ok());
 }
 
 TEST_F(HttpLogClientTest, ConsistencyBetweenEqualSizesIsEmptyAndZeroIsRejected) {

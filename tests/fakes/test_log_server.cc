@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
@@ -35,6 +36,22 @@ HttpReply ErrorReply(int status, const std::string& message) {
 bool QueryUint(const HttpRequest& request, const std::string& key, uint64_t* out) {
   auto it = request.query.find(key);
   return it != request.query.end() && absl::SimpleAtoi(it->second, out);
+}
+
+// %XX escapes decoded (the query holds them as sent); a malformed escape is kept as is.
+std::string PercentDecoded(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    int value = 0;
+    if (text[i] == '%' && i + 2 < text.size() &&
+        absl::SimpleHexAtoi(text.substr(i + 1, 2), &value)) {
+      out.push_back(static_cast<char>(value));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
 }
 
 Json SthJson(const ctlog::SignedTreeHead& sth) {
@@ -139,6 +156,7 @@ HttpReply TestLogServer::Route(const HttpRequest& request) {
   if (request.path == "/ct/v1/get-sth") return GetSth();
   if (request.path == "/ct/v1/get-entries") return GetEntries(request);
   if (request.path == "/ct/v1/get-sth-consistency") return GetConsistency(request);
+  if (request.path == "/ct/v1/get-proof-by-hash") return GetProofByHash(request);
   if (request.path == "/ct/v1/get-roots") return GetRoots();
   return ErrorReply(404, "not found");
 }
@@ -223,6 +241,28 @@ HttpReply TestLogServer::GetConsistency(const HttpRequest& request) {
   Json nodes = Json::array();
   for (const ctlog::Sha256Hash& node : *proof) nodes.push_back(Base64Encode(node));
   return JsonReply(Json{{"consistency", std::move(nodes)}});
+}
+
+HttpReply TestLogServer::GetProofByHash(const HttpRequest& request) {
+  uint64_t tree_size = 0;
+  const auto hash = request.query.find("hash");
+  if (hash == request.query.end() || !QueryUint(request, "tree_size", &tree_size)) {
+    return ErrorReply(400, "need hash and tree_size");
+  }
+  std::string leaf_hash;
+  if (!absl::Base64Unescape(PercentDecoded(hash->second), &leaf_hash) || leaf_hash.size() != 32) {
+    return ErrorReply(400, "hash is not 32 base64 bytes");
+  }
+  ctlog::Sha256Hash leaf;
+  std::copy(leaf_hash.begin(), leaf_hash.end(), leaf.begin());
+  absl::StatusOr<ctlog::InclusionProof> proof = log_->InclusionProofByHash(leaf, tree_size);
+  if (!proof.ok()) {
+    // RFC 6962 logs answer 400 for a hash they do not hold at that size.
+    return ErrorReply(400, std::string(proof.status().message()));
+  }
+  Json path = Json::array();
+  for (const ctlog::Sha256Hash& node : proof->audit_path) path.push_back(Base64Encode(node));
+  return JsonReply(Json{{"leaf_index", proof->leaf_index}, {"audit_path", std::move(path)}});
 }
 
 HttpReply TestLogServer::GetRoots() {

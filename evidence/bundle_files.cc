@@ -1,0 +1,204 @@
+#include "evidence/bundle_files.h"
+
+#include <algorithm>
+#include <initializer_list>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "base/hex.h"
+#include "base/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace caawatch::evidence {
+namespace {
+
+using Json = nlohmann::json;
+
+std::string LogTag(const ctlog::Sha256Hash& log_id) {
+  return HexEncode(absl::MakeConstSpan(log_id.data(), 8));
+}
+
+std::string Base64(absl::Span<const uint8_t> bytes) {
+  return absl::Base64Escape(
+      absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+// The one way every file is written, so that reading can demand the same bytes back.
+std::string Dump(const Json& doc) {
+  return doc.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace) + "\n";
+}
+
+// OK when `doc` is an object with exactly `keys`; kDataLoss otherwise.
+absl::Status HasExactly(const Json& doc, std::initializer_list<const char*> keys) {
+  if (!doc.is_object()) return absl::DataLossError("not a JSON object");
+  for (const char* key : keys) {
+    if (!doc.contains(key)) return absl::DataLossError(absl::StrCat("no \"", key, "\""));
+  }
+  if (doc.size() != keys.size()) return absl::DataLossError("keys other than the expected");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Json> ParseObject(absl::string_view text, std::initializer_list<const char*> keys) {
+  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return absl::DataLossError("not JSON");
+  CAAWATCH_RETURN_IF_ERROR(HasExactly(doc, keys));
+  return doc;
+}
+
+absl::StatusOr<uint64_t> Unsigned(const Json& doc, const char* key) {
+  if (!doc[key].is_number_unsigned()) {
+    return absl::DataLossError(absl::StrCat("\"", key, "\" is not an unsigned integer"));
+  }
+  return doc[key].get<uint64_t>();
+}
+
+// Canonical base64 only (as Base64() writes it), so that no two texts hold the same bytes.
+absl::StatusOr<std::vector<uint8_t>> Bytes(const Json& value, absl::string_view what) {
+  if (!value.is_string()) return absl::DataLossError(absl::StrCat(what, " is not a string"));
+  const std::string& text = value.get_ref<const std::string&>();
+  std::string bytes;
+  if (!absl::Base64Unescape(text, &bytes) || absl::Base64Escape(bytes) != text) {
+    return absl::DataLossError(absl::StrCat(what, " is not canonical base64"));
+  }
+  return std::vector<uint8_t>(bytes.begin(), bytes.end());
+}
+
+absl::StatusOr<ctlog::Sha256Hash> Hash(const Json& value, absl::string_view what) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, Bytes(value, what));
+  if (bytes.size() != 32) return absl::DataLossError(absl::StrCat(what, " is not 32 bytes"));
+  ctlog::Sha256Hash hash;
+  std::copy(bytes.begin(), bytes.end(), hash.begin());
+  return hash;
+}
+
+// The writer's text must come back: any other byte (spacing, order, escapes) is a change.
+absl::Status SameAsWritten(absl::string_view text, const std::string& written) {
+  if (text == written) return absl::OkStatus();
+  size_t at = 0;
+  while (at < text.size() && at < written.size() && text[at] == written[at]) ++at;
+  return absl::DataLossError(
+      absl::StrCat("the text differs from what its values encode to at byte ", at));
+}
+
+}  // namespace
+
+std::string EntryFileName(const ctlog::Sha256Hash& log_id, uint64_t index) {
+  return absl::StrCat("entry-", LogTag(log_id), "-", index, ".json");
+}
+std::string ProofFileName(const ctlog::Sha256Hash& log_id, uint64_t index) {
+  return absl::StrCat("proof-", LogTag(log_id), "-", index, ".json");
+}
+std::string HeadFileName(const ctlog::Sha256Hash& log_id, uint64_t tree_size) {
+  return absl::StrCat("head-", LogTag(log_id), "-", tree_size, ".json");
+}
+
+std::string EntryJson(const ctlog::Sha256Hash& log_id, uint64_t index,
+                      const ctlog::RawEntry& entry) {
+  Json doc = {{"log_id", Base64(log_id)},
+              {"leaf_index", index},
+              {"leaf_input", Base64(entry.leaf_input)},
+              {"extra_data", Base64(entry.extra_data)}};
+  return Dump(doc);
+}
+
+std::string ProofJson(const ctlog::Sha256Hash& log_id, uint64_t index, uint64_t tree_size,
+                      const ctlog::Sha256Hash& leaf_hash,
+                      absl::Span<const ctlog::Sha256Hash> audit_path) {
+  Json path = Json::array();
+  for (const ctlog::Sha256Hash& node : audit_path) path.push_back(Base64(node));
+  Json doc = {{"log_id", Base64(log_id)},
+              {"leaf_index", index},
+              {"tree_size", tree_size},
+              {"leaf_hash", Base64(leaf_hash)},
+              {"audit_path", path}};
+  return Dump(doc);
+}
+
+std::string HeadJson(const ctlog::Sha256Hash& log_id, const ctlog::SignedTreeHead& head) {
+  Json doc = {{"log_id", Base64(log_id)},
+              {"tree_size", head.tree_size},
+              {"timestamp", head.timestamp_ms},
+              {"sha256_root_hash", Base64(head.root_hash)},
+              {"tree_head_signature", Base64(head.signature)}};
+  return Dump(doc);
+}
+
+std::string LogKeysJson(absl::Span<const BundleLogKey> logs) {
+  Json list = Json::array();
+  for (const BundleLogKey& log : logs) {
+    list.push_back({{"log_id", Base64(log.log_id)},
+                    {"key", Base64(log.key_der)},
+                    {"description", log.description}});
+  }
+  return Dump(Json{{"logs", list}});
+}
+
+absl::StatusOr<EntryFile> ParseEntryJson(absl::string_view text) {
+  CAAWATCH_ASSIGN_OR_RETURN(
+      Json doc, ParseObject(text, {"log_id", "leaf_index", "leaf_input", "extra_data"}));
+  EntryFile file;
+  CAAWATCH_ASSIGN_OR_RETURN(file.log_id, Hash(doc["log_id"], "log_id"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.index, Unsigned(doc, "leaf_index"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.entry.leaf_input, Bytes(doc["leaf_input"], "leaf_input"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.entry.extra_data, Bytes(doc["extra_data"], "extra_data"));
+  CAAWATCH_RETURN_IF_ERROR(SameAsWritten(text, EntryJson(file.log_id, file.index, file.entry)));
+  return file;
+}
+
+absl::StatusOr<ProofFile> ParseProofJson(absl::string_view text) {
+  CAAWATCH_ASSIGN_OR_RETURN(Json doc, ParseObject(text, {"log_id", "leaf_index", "tree_size",
+                                                         "leaf_hash", "audit_path"}));
+  ProofFile file;
+  CAAWATCH_ASSIGN_OR_RETURN(file.log_id, Hash(doc["log_id"], "log_id"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.index, Unsigned(doc, "leaf_index"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.tree_size, Unsigned(doc, "tree_size"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.leaf_hash, Hash(doc["leaf_hash"], "leaf_hash"));
+  const Json& path = doc["audit_path"];
+  // A path is at most 64 nodes (one per level of a tree of 2^64 leaves).
+  if (!path.is_array() || path.size() > 64) {
+    return absl::DataLossError("\"audit_path\" is not an array of at most 64 hashes");
+  }
+  for (const Json& node : path) {
+    CAAWATCH_ASSIGN_OR_RETURN(ctlog::Sha256Hash hash, Hash(node, "an audit_path node"));
+    file.audit_path.push_back(hash);
+  }
+  CAAWATCH_RETURN_IF_ERROR(SameAsWritten(
+      text, ProofJson(file.log_id, file.index, file.tree_size, file.leaf_hash, file.audit_path)));
+  return file;
+}
+
+absl::StatusOr<HeadFile> ParseHeadJson(absl::string_view text) {
+  CAAWATCH_ASSIGN_OR_RETURN(
+      Json doc, ParseObject(text, {"log_id", "tree_size", "timestamp", "sha256_root_hash",
+                                   "tree_head_signature"}));
+  HeadFile file;
+  CAAWATCH_ASSIGN_OR_RETURN(file.log_id, Hash(doc["log_id"], "log_id"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.head.tree_size, Unsigned(doc, "tree_size"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.head.timestamp_ms, Unsigned(doc, "timestamp"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.head.root_hash, Hash(doc["sha256_root_hash"], "sha256_root_hash"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.head.signature,
+                            Bytes(doc["tree_head_signature"], "tree_head_signature"));
+  CAAWATCH_RETURN_IF_ERROR(SameAsWritten(text, HeadJson(file.log_id, file.head)));
+  return file;
+}
+
+absl::StatusOr<std::vector<BundleLogKey>> ParseLogKeysJson(absl::string_view text) {
+  CAAWATCH_ASSIGN_OR_RETURN(Json doc, ParseObject(text, {"logs"}));
+  if (!doc["logs"].is_array()) return absl::DataLossError("\"logs\" is not an array");
+  std::vector<BundleLogKey> logs;
+  for (const Json& item : doc["logs"]) {
+    CAAWATCH_RETURN_IF_ERROR(HasExactly(item, {"log_id", "key", "description"}));
+    BundleLogKey key;
+    CAAWATCH_ASSIGN_OR_RETURN(key.log_id, Hash(item["log_id"], "log_id"));
+    CAAWATCH_ASSIGN_OR_RETURN(key.key_der, Bytes(item["key"], "key"));
+    if (!item["description"].is_string()) {
+      return absl::DataLossError("\"description\" is not a string");
+    }
+    key.description = item["description"].get<std::string>();
+    logs.push_back(std::move(key));
+  }
+  CAAWATCH_RETURN_IF_ERROR(SameAsWritten(text, LogKeysJson(logs)));
+  return logs;
+}
+
+}  // namespace caawatch::evidence

@@ -1,0 +1,147 @@
+// The evidence bundle of a `forbidden` finding, end to end (issue 20): the test CT log serves a
+// Let's Encrypt certificate for a name whose CAA (served by Knot) allows only Google Trust
+// Services; `caawatch run --once` judges it; `caawatch evidence SEQ` writes the bundle with
+// proofs fetched from the log; `caawatch evidence verify` and an independent check (Python's
+// hashlib and the OpenSSL command line) accept it, and refuse it with one byte changed.
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "proto/caawatch/v1/monitor.grpc.pb.h"
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/subprocess.h"
+
+namespace caawatch {
+namespace {
+
+using testing::CommandResult;
+using ::testing::HasSubstr;
+using testing::JsonLines;
+using testing::Subprocess;
+
+std::vector<std::string> FilesStartingWith(const std::string& dir, const std::string& prefix) {
+  std::vector<std::string> names;
+  for (const auto& file : std::filesystem::directory_iterator(dir)) {
+    const std::string name = file.path().filename().string();
+    if (absl::StartsWith(name, prefix)) names.push_back(name);
+  }
+  return names;
+}
+
+void FlipByteAfter(const std::string& path, const std::string& field) {
+  std::string text = testing::ReadFileOrEmpty(path);
+  const size_t at = text.find(field);
+  ASSERT_NE(at, std::string::npos) << path;
+  text[at + field.size() + 10] ^= 0x01;  // Inside the base64 value that follows.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+}
+
+using EvidenceE2eTest = testing::EndToEndFixture;
+
+TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
+  std::unique_ptr<Subprocess> log =
+      StartLog({.noise = 50, .plants = {"--plant-on-signal", "www.forbidden.test:letsencrypt"}});
+  const std::string config = WriteFile("config.json", R"({"sth_poll_interval": "200ms"})");
+  Subscribed run = RunAndSubscribe(config);
+  ASSERT_NE(run.reader, nullptr);
+  // Once the log is read (after the first CAA poll), the certificate is logged: judged by the
+  // CAA observed before its issuance, it is forbidden.
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+       absl::Now() < deadline && run.monitor->running();) {
+    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
+    if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  log->Signal(SIGUSR1);
+  v1::Alert alert;
+  ASSERT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
+  ASSERT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
+  const std::string seq = std::to_string(alert.seq());
+  run.context->TryCancel();
+  ASSERT_TRUE(testing::StopsCleanly(*run.monitor));
+  const CommandResult listed = Cli({"findings", "--verdict", "forbidden", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const std::vector<nlohmann::json> forbidden = JsonLines(listed.out);
+  ASSERT_EQ(forbidden.size(), 1u) << listed.out;
+
+  const std::string out = dir() + "/bundle";
+  const CommandResult written = Cli({"evidence", seq, "--out", out, "--log-list", loglist()});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_THAT(written.out, HasSubstr("log entries with their proofs, verified"));
+  const nlohmann::json finding =
+      nlohmann::json::parse(testing::ReadFileOrEmpty(out + "/finding.json"));
+  EXPECT_EQ(finding["verdict"], "forbidden");
+  EXPECT_EQ(finding["seq"], forbidden[0]["seq"]);
+  const size_t entries = forbidden[0]["entries"].size();
+  ASSERT_GE(entries, 1u);
+  EXPECT_EQ(FilesStartingWith(out, "proof-").size(), entries);
+  EXPECT_EQ(FilesStartingWith(out, "entry-").size(), entries);
+  ASSERT_FALSE(FilesStartingWith(out, "head-").empty());
+  // The certificate (or precertificate) as logged, with its issuer chain.
+  const std::string pem = testing::ReadFileOrEmpty(out + "/certificate.pem") +
+                          testing::ReadFileOrEmpty(out + "/precertificate.pem");
+  EXPECT_GE(pem.size(), 2 * std::string("-----BEGIN CERTIFICATE-----").size()) << pem;
+
+  const std::vector<std::string> verify = {caawatch(), "evidence",   "verify",
+                                           out,        "--log-list", loglist()};
+  const CommandResult ours = testing::RunCommand(verify, dir(), absl::Seconds(30));
+  EXPECT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_THAT(ours.out, HasSubstr(absl::StrCat("bundle verified: ", entries, " log entries")));
+  // finding.json and the PEM files are checked against the proven entries too.
+  EXPECT_THAT(ours.out, HasSubstr("finding.json"));
+  EXPECT_THAT(ours.out, ::testing::Not(HasSubstr("not checked"))) << ours.out;
+  const std::vector<std::string> independent = {
+      CAAWATCH_PYTHON3, CAAWATCH_SOURCE_DIR "/tests/evidence/independent_verify.py", out};
+  const CommandResult theirs = testing::RunCommand(independent, dir(), absl::Seconds(30));
+  EXPECT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+  EXPECT_EQ(theirs.out, absl::StrCat("ok ", entries, "\n"));
+
+  // One byte changed in a proof, then in a head: refused by both, ours naming the file.
+  for (const auto& [prefix, field] :
+       {std::pair<std::string, std::string>{"proof-", "\"leaf_hash\": \""},
+        {"head-", "\"sha256_root_hash\": \""}}) {
+    const std::string name = FilesStartingWith(out, prefix).front();
+    SCOPED_TRACE(name);
+    const std::string original = testing::ReadFileOrEmpty(out + "/" + name);
+    FlipByteAfter(out + "/" + name, field);
+    const CommandResult changed = testing::RunCommand(verify, dir(), absl::Seconds(30));
+    EXPECT_EQ(changed.exit_code, 1);
+    EXPECT_THAT(changed.err, HasSubstr(absl::StrCat("caawatch: ", name, ": ")));
+    EXPECT_EQ(testing::RunCommand(independent, dir(), absl::Seconds(30)).exit_code, 1);
+    std::ofstream(out + "/" + name, std::ios::binary | std::ios::trunc) << original;
+  }
+  EXPECT_EQ(testing::RunCommand(verify, dir(), absl::Seconds(30)).exit_code, 0);
+  // finding.json naming another certificate (one hex digit of its TBS hash changed) no longer
+  // matches the certificate the proven leaves hold.
+  {
+    const std::string original = testing::ReadFileOrEmpty(out + "/finding.json");
+    nlohmann::json changed = nlohmann::json::parse(original);
+    std::string tbs = changed["tbs_sha256"];
+    tbs[0] = tbs[0] == '0' ? '1' : '0';
+    changed["tbs_sha256"] = tbs;
+    std::ofstream(out + "/finding.json", std::ios::trunc) << changed.dump();
+    const CommandResult refused = testing::RunCommand(verify, dir(), absl::Seconds(30));
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_THAT(refused.err,
+                HasSubstr("caawatch: finding.json: it names the certificate with TBS"));
+    std::ofstream(out + "/finding.json", std::ios::trunc) << original;
+  }
+  EXPECT_EQ(testing::RunCommand(verify, dir(), absl::Seconds(30)).exit_code, 0);
+
+  // A second bundle into the same directory is refused: nothing is mixed or overwritten.
+  const CommandResult again = Cli({"evidence", seq, "--out", out, "--log-list", loglist()});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("exists and is not empty"));
+}
+
+}  // namespace
+}  // namespace caawatch
