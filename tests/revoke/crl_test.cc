@@ -5,11 +5,15 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/fakes/crl_test_ca.h"
 #include "tests/fakes/test_crl.h"
-#include "tests/revoke/crl_test_ca.h"
 
 namespace caawatch::revoke {
 namespace {
+
+using ::caawatch::fakes::CrlTestCa;
+using ::caawatch::fakes::kCrlTestNow;
+using ::caawatch::fakes::MakeCrlTestCa;
 
 using ::testing::HasSubstr;
 
@@ -27,22 +31,24 @@ class CrlTest : public ::testing::Test {
 };
 
 TEST_F(CrlTest, ListedCertificateIsRevokedWithDateAndReason) {
-  const absl::Time revoked_at = kNow - absl::Hours(2);
-  const std::string crl =
-      Crl({kNow - absl::Hours(1), kNow + absl::Hours(24), {{ca_.leaf_der, revoked_at, 1}}});
-  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kNow);
+  const absl::Time revoked_at = kCrlTestNow - absl::Hours(2);
+  const std::string crl = Crl({kCrlTestNow - absl::Hours(1),
+                               kCrlTestNow + absl::Hours(24),
+                               {{ca_.leaf_der, revoked_at, 1}}});
+  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow);
   ASSERT_TRUE(finding.ok()) << finding.status();
   ASSERT_TRUE(finding->revocation.has_value());
   EXPECT_EQ(finding->revocation->revocation_date, revoked_at);
   EXPECT_EQ(finding->revocation->reason, "keyCompromise");
-  EXPECT_EQ(finding->this_update, kNow - absl::Hours(1));
+  EXPECT_EQ(finding->this_update, kCrlTestNow - absl::Hours(1));
   EXPECT_FALSE(finding->stale);
 }
 
 TEST_F(CrlTest, NoReasonCodeReadsAsUnspecified) {
-  const std::string crl =
-      Crl({kNow - absl::Hours(1), kNow + absl::Hours(24), {{ca_.leaf_der, kNow, std::nullopt}}});
-  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kNow);
+  const std::string crl = Crl({kCrlTestNow - absl::Hours(1),
+                               kCrlTestNow + absl::Hours(24),
+                               {{ca_.leaf_der, kCrlTestNow, std::nullopt}}});
+  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow);
   ASSERT_TRUE(finding.ok()) << finding.status();
   ASSERT_TRUE(finding->revocation.has_value());
   EXPECT_EQ(finding->revocation->reason, "unspecified");
@@ -50,9 +56,10 @@ TEST_F(CrlTest, NoReasonCodeReadsAsUnspecified) {
 
 TEST_F(CrlTest, UnlistedCertificateIsNotRevoked) {
   // Another serial (the intermediate's own) on the list; the leaf's is not.
-  const std::string crl =
-      Crl({kNow - absl::Hours(1), kNow + absl::Hours(24), {{ca_.ca.der, kNow, 1}}});
-  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kNow);
+  const std::string crl = Crl({kCrlTestNow - absl::Hours(1),
+                               kCrlTestNow + absl::Hours(24),
+                               {{ca_.ca.der, kCrlTestNow, 1}}});
+  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow);
   ASSERT_TRUE(finding.ok()) << finding.status();
   EXPECT_FALSE(finding->revocation.has_value());
 }
@@ -61,55 +68,62 @@ TEST_F(CrlTest, CrlSignedByAnotherKeyIsRefused) {
   fakes::CertificateFactory factory(1234);
   auto forger = factory.NextKey();
   ASSERT_TRUE(forger.ok());
-  const std::string crl = Crl(
-      {kNow - absl::Hours(1), kNow + absl::Hours(24), {{ca_.leaf_der, kNow, 1}}}, forger->get());
-  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kNow);
+  const std::string crl = Crl({kCrlTestNow - absl::Hours(1),
+                               kCrlTestNow + absl::Hours(24),
+                               {{ca_.leaf_der, kCrlTestNow, 1}}},
+                              forger->get());
+  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow);
   EXPECT_EQ(finding.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(finding.status().message(), HasSubstr("signature"));
 }
 
 TEST_F(CrlTest, OneFlippedByteInTheSignedPartIsRefused) {
-  std::string crl = Crl({kNow - absl::Hours(1), kNow + absl::Hours(24), {{ca_.leaf_der, kNow, 1}}});
+  std::string crl = Crl({kCrlTestNow - absl::Hours(1),
+                         kCrlTestNow + absl::Hours(24),
+                         {{ca_.leaf_der, kCrlTestNow, 1}}});
   // The issuer name's last byte (inside the TBSCertList): still parses, no longer verifies.
   const size_t at = crl.find("Revoke Test CA");
   ASSERT_NE(at, std::string::npos);
   crl[at + 13] ^= 0x01;
-  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kNow);
+  auto finding = CheckCrl(crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow);
   EXPECT_EQ(finding.status().code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(CrlTest, CrlOfAnotherIssuerIsRefused) {
   // Signed by the root (a valid signature with the root's key) but checked as the CA's.
-  auto crl = fakes::MakeCrl(ca_.root, {kNow - absl::Hours(1), kNow + absl::Hours(24), {}});
+  auto crl =
+      fakes::MakeCrl(ca_.root, {kCrlTestNow - absl::Hours(1), kCrlTestNow + absl::Hours(24), {}});
   ASSERT_TRUE(crl.ok());
-  EXPECT_EQ(CheckCrl(*crl, ca_.leaf_der, ca_.root.der, kNow).status().code(),
+  EXPECT_EQ(CheckCrl(*crl, ca_.leaf_der, ca_.root.der, kCrlTestNow).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CheckCrl(*crl, ca_.leaf_der, ca_.ca.der, kNow).status().code(),
+  EXPECT_EQ(CheckCrl(*crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(CrlTest, AbsurdDatesAreRefusedAndAPassedNextUpdateIsStale) {
-  EXPECT_EQ(CheckCrl(Crl({kNow + absl::Hours(1), kNow + absl::Hours(24), {}}), ca_.leaf_der,
-                     ca_.ca.der, kNow)
+  EXPECT_EQ(CheckCrl(Crl({kCrlTestNow + absl::Hours(1), kCrlTestNow + absl::Hours(24), {}}),
+                     ca_.leaf_der, ca_.ca.der, kCrlTestNow)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(CheckCrl(Crl({kNow - absl::Hours(1), kNow - absl::Hours(2), {}}), ca_.leaf_der,
-                     ca_.ca.der, kNow)
+  EXPECT_EQ(CheckCrl(Crl({kCrlTestNow - absl::Hours(1), kCrlTestNow - absl::Hours(2), {}}),
+                     ca_.leaf_der, ca_.ca.der, kCrlTestNow)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  auto stale = CheckCrl(Crl({kNow - absl::Hours(48), kNow - absl::Hours(24), {}}), ca_.leaf_der,
-                        ca_.ca.der, kNow);
+  auto stale = CheckCrl(Crl({kCrlTestNow - absl::Hours(48), kCrlTestNow - absl::Hours(24), {}}),
+                        ca_.leaf_der, ca_.ca.der, kCrlTestNow);
   ASSERT_TRUE(stale.ok()) << stale.status();
   EXPECT_TRUE(stale->stale);
 }
 
 TEST_F(CrlTest, GarbageIsAnErrorNotACrash) {
-  EXPECT_EQ(CheckCrl("not a crl", ca_.leaf_der, ca_.ca.der, kNow).status().code(),
+  EXPECT_EQ(CheckCrl("not a crl", ca_.leaf_der, ca_.ca.der, kCrlTestNow).status().code(),
             absl::StatusCode::kInvalidArgument);
-  std::string crl = Crl({kNow - absl::Hours(1), kNow + absl::Hours(24), {}});
-  EXPECT_EQ(CheckCrl(crl.substr(0, crl.size() / 2), ca_.leaf_der, ca_.ca.der, kNow).status().code(),
+  std::string crl = Crl({kCrlTestNow - absl::Hours(1), kCrlTestNow + absl::Hours(24), {}});
+  EXPECT_EQ(CheckCrl(crl.substr(0, crl.size() / 2), ca_.leaf_der, ca_.ca.der, kCrlTestNow)
+                .status()
+                .code(),
             absl::StatusCode::kInvalidArgument);
 }
 

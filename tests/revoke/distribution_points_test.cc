@@ -6,10 +6,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/revoke/crl_test_ca.h"
+#include "tests/fakes/crl_test_ca.h"
 
 namespace caawatch::revoke {
 namespace {
+
+using ::caawatch::fakes::CrlTestCa;
+using ::caawatch::fakes::kCrlTestNow;
+using ::caawatch::fakes::MakeCrlTestCa;
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
