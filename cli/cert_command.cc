@@ -8,6 +8,7 @@
 #include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/finding_view.h"
 #include "monitor/verdict_names.h"
 #include "proto/finding_convert.h"
 #include "proto/finding_json.h"
@@ -56,6 +57,25 @@ void PrintHuman(const store::FindingRecord& f) {
   std::printf("  reason:   %s\n", f.reason().c_str());
 }
 
+// The revocation follow-up (SPEC §8): where it stands, and the time from the first log
+// appearance to the revocation.
+void PrintRevocation(const v1::Revocation& r) {
+  if (r.state() == "revoked") {
+    std::printf("  revoked:  %s (%s), seen revoked %s in %s\n", r.revocation_date().c_str(),
+                r.reason().c_str(), r.revoked_seen_at().c_str(), r.crl_url().c_str());
+    std::printf("  time to revocation: %s after first logged (seen %s after)\n",
+                FormatDurationDaysHours(absl::Seconds(r.seconds_to_revocation())).c_str(),
+                FormatDurationDaysHours(absl::Seconds(r.seconds_to_seen_revoked())).c_str());
+  } else {
+    std::printf("  revocation: %s; not revoked as of %s\n", r.state().c_str(),
+                r.last_checked_at().empty() ? "(no CRL read yet)" : r.last_checked_at().c_str());
+  }
+  if (!r.last_error().empty()) {
+    std::printf("  revocation error: %s (at %s)\n", r.last_error().c_str(),
+                r.last_error_at().c_str());
+  }
+}
+
 // A short hash as tables show it (cli/findings_command.cc): 64 bits leave a collision among a
 // million findings at about one chance in 10^7, and an ambiguous one is refused.
 constexpr size_t kMinHashPrefixBytes = 8;
@@ -101,10 +121,12 @@ int Cert(const CertOptions& options) {
     }
     return Fail(absl::NotFoundError("the certificate's DER is not stored"));
   }
+  const v1::Finding view = FindingView(**store, **finding);
   if (ctx.json) {
-    std::puts(api::FindingToJson(api::ToApiFinding(**finding)).c_str());
+    std::puts(api::FindingToJson(view).c_str());
   } else {
     PrintHuman(**finding);
+    if (view.has_revocation()) PrintRevocation(view.revocation());
   }
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/finding_view.h"
 #include "cli/log_selector.h"
 #include "cli/table.h"
 #include "cli/verdict_options.h"
@@ -88,10 +89,11 @@ std::string VerdictCell(const v1::Finding& f) {
   return verdict;
 }
 
-void PrintFindings(const std::vector<store::FindingRecord>& findings, bool json) {
+void PrintFindings(store::Store& store, const std::vector<store::FindingRecord>& findings,
+                   bool json) {
   if (json) {
     for (const store::FindingRecord& f : findings) {
-      std::puts(api::FindingToJson(api::ToApiFinding(f)).c_str());
+      std::puts(api::FindingToJson(FindingView(store, f)).c_str());
     }
     return;
   }
@@ -137,7 +139,7 @@ int Findings(const FindingsOptions& options) {
   }
   absl::StatusOr<std::vector<store::FindingRecord>> findings = (*store)->findings().List(*query);
   if (!findings.ok()) return Fail(findings.status());
-  PrintFindings(*findings, ctx.json);
+  PrintFindings(**store, *findings, ctx.json);
   return 0;
 }
 
@@ -172,7 +174,7 @@ int History(const HistoryOptions& options) {
   absl::StatusOr<std::vector<store::FindingRecord>> findings =
       (*store)->findings().ForName(name->str(), subtree, *query);
   if (!findings.ok()) return Fail(findings.status());
-  PrintFindings(*findings, ctx.json);
+  PrintFindings(**store, *findings, ctx.json);
   return 0;
 }
 

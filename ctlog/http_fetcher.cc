@@ -28,6 +28,7 @@ struct Transfer {
   std::string retry_after;
   std::string date;
   std::string etag;
+  std::string last_modified;
   size_t content_length = 0;  // From the final response's header; 0 when absent.
 };
 
@@ -60,6 +61,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
     t->retry_after.clear();
     t->date.clear();
     t->etag.clear();
+    t->last_modified.clear();
     t->content_length = 0;
     return n;
   }
@@ -70,6 +72,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   if (absl::EqualsIgnoreCase(name, "Retry-After")) t->retry_after = value;
   if (absl::EqualsIgnoreCase(name, "Date")) t->date = value;
   if (absl::EqualsIgnoreCase(name, "ETag")) t->etag = value;
+  if (absl::EqualsIgnoreCase(name, "Last-Modified")) t->last_modified = value;
   if (absl::EqualsIgnoreCase(name, "Content-Length") &&
       !absl::SimpleAtoi(value, &t->content_length)) {
     t->content_length = 0;
@@ -113,6 +116,14 @@ UniqueHeaders Prepare(CURL* h, const std::string& url, const FetchOptions& optio
   if (!options.if_none_match.empty()) {
     const std::string line = absl::StrCat("If-None-Match: ", options.if_none_match);
     headers.reset(curl_slist_append(nullptr, line.c_str()));
+  }
+  if (!options.if_modified_since.empty()) {
+    const std::string line = absl::StrCat("If-Modified-Since: ", options.if_modified_since);
+    curl_slist* list = curl_slist_append(headers.get(), line.c_str());
+    if (list != nullptr) {
+      (void)headers.release();  // Appending to a list returns its head, now owning both.
+      headers.reset(list);
+    }
   }
   const long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(options.timeout));
   // Options that fail only for lack of a feature (HTTP/2, compression) are best effort.
@@ -173,6 +184,7 @@ absl::StatusOr<HttpResponse> Outcome(CURL* h, const std::string& url, const Fetc
   response.body = std::move(t->body);
   response.retry_after = ParseRetryAfter(t->retry_after, t->date);
   response.etag = std::move(t->etag);
+  response.last_modified = std::move(t->last_modified);
   return response;
 }
 

@@ -25,13 +25,15 @@ struct HttpResponse {
   // Retry-After (RFC 9110 §10.2.3) as a delay: delta-seconds, or an HTTP-date measured
   // against the response's own Date header (so no clock is read here).
   std::optional<absl::Duration> retry_after;
-  std::string etag;  // Empty when absent.
+  std::string etag;           // Empty when absent.
+  std::string last_modified;  // The Last-Modified header as sent; empty when absent.
 };
 
 struct FetchOptions {
   absl::Duration timeout = absl::Seconds(30);  // Whole transfer, connect included.
   size_t max_body_bytes = size_t{64} << 20;    // Larger bodies fail with kDataLoss.
   std::string if_none_match;                   // Sent as If-None-Match when non-empty.
+  std::string if_modified_since;               // Sent as If-Modified-Since when non-empty.
 };
 
 class HttpFetcher {

@@ -158,6 +158,7 @@ std::vector<Field> Fields() {
       MakeField("dns_retries", &C::dns_retries),
       MakeField("dns_tcp_fallback", &C::dns_tcp_fallback),
       MakeField("reevaluate_interval", &C::reevaluate_interval),
+      MakeField("revocation_poll_interval", &C::revocation_poll_interval),
       MakeField("log_filter", &C::log_filter),
       MakeField("notify", &C::notify),
       MakeField("zones", &C::zones),

@@ -84,6 +84,9 @@ struct MonitorConfig {
   // How often the running monitor looks for late data: CAA answers that changed since findings
   // were judged, and a CA map extended by `caawatch issuers import` (Reevaluator).
   absl::Duration reevaluate_interval = absl::Seconds(30);
+  // How often the CRLs of forbidden and likely_forbidden certificates are read again (SPEC §8
+  // revocation follow-up; each asked conditionally, so an unchanged CRL costs a 304).
+  absl::Duration revocation_poll_interval = absl::Hours(1);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
   // Subscribe streams open at once; one more gets RESOURCE_EXHAUSTED. An idle stream holds a
   // few alerts and its connection (tests/e2e/idle_subscribers_test.cc measures the cost).

@@ -32,6 +32,7 @@
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/release_free_memory.h"
+#include "monitor/revocation_loop.h"
 #include "monitor/service_notices.h"
 #include "monitor/zone_health.h"
 #include "notify/delivery.h"
@@ -603,6 +604,11 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   set_health("");  // Until the logs have had stale_after to answer.
   // The CA map may have been extended while caawatch was not running.
   ReevaluateUnknownIssuers();
+  // SPEC §8: forbidden and likely_forbidden certificates followed until revoked or expired.
+  CAAWATCH_ASSIGN_OR_RETURN(
+      std::unique_ptr<RevocationLoop> revocations,
+      RevocationLoop::Start(parts_->pipeline->store(), parts_->clock, parts_->logger,
+                            parts_->config.revocation_poll_interval));
   // Each sink on its own thread, from its cursor: a sink that hangs holds up nothing else.
   parts_->delivery->Start();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so
@@ -707,6 +713,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   for (auto& [id, log] : running) log->thread.join();
   metrics_endpoint.reset();  // Before `running` goes: a scrape reads its workers.
   caa_poller.join();
+  revocations->Stop();
   parts_->delivery->Stop();
   notify_listener.reset();
   zones->Stop();

@@ -223,6 +223,30 @@ v1::Finding ToApiFinding(const store::FindingRecord& record) {
   return f;
 }
 
+void AddRevocation(const store::FindingRecord& record, const store::RevocationRecord& revocation,
+                   v1::Finding* finding) {
+  v1::Revocation* r = finding->mutable_revocation();
+  r->set_state(revocation.ended().empty() ? "following" : revocation.ended());
+  r->set_first_checked_at(FormatMillis(revocation.first_checked_ms()));
+  r->set_last_checked_at(FormatMillis(revocation.last_checked_ms()));
+  r->set_revoked_seen_at(FormatMillis(revocation.revoked_seen_ms()));
+  r->set_revocation_date(FormatMillis(revocation.revocation_date_ms()));
+  r->set_reason(revocation.reason());
+  r->set_crl_url(revocation.crl_url());
+  r->set_last_error(revocation.last_error());
+  r->set_last_error_at(FormatMillis(revocation.last_error_ms()));
+  int64_t first_logged_ms = 0;
+  for (const store::EntryRef& e : record.entries()) {
+    if (e.timestamp_ms() != 0 && (first_logged_ms == 0 || e.timestamp_ms() < first_logged_ms)) {
+      first_logged_ms = e.timestamp_ms();
+    }
+  }
+  if (revocation.revoked_seen_ms() != 0 && first_logged_ms != 0) {
+    r->set_seconds_to_revocation((revocation.revocation_date_ms() - first_logged_ms) / 1000);
+    r->set_seconds_to_seen_revoked((revocation.revoked_seen_ms() - first_logged_ms) / 1000);
+  }
+}
+
 v1::Alert ToApiAlert(const store::FindingRecord& record) {
   v1::Alert alert;
   alert.set_seq(record.seq());

@@ -11,6 +11,7 @@
 #include "caawatch/v1/monitor.pb.h"
 #include "store/finding_kind.h"
 #include "store/records.pb.h"
+#include "store/revocation.pb.h"
 #include "store/verdict.h"
 
 namespace caawatch::api {
@@ -25,6 +26,11 @@ v1::Finding ToApiFinding(const store::FindingRecord& record);
 // The API's Finding.kind is the stored word, copied as is: its one spelling is the store's.
 using store::FindingKind;
 using store::FindingKindName;
+
+// Attaches a finding's revocation follow-up (store/revocations.h) to its API message: the
+// state, the times, and the time from the first log appearance to revocation.
+void AddRevocation(const store::FindingRecord& record, const store::RevocationRecord& revocation,
+                   v1::Finding* finding);
 
 // The alert for a stored finding: Alert{seq, finding}.
 v1::Alert ToApiAlert(const store::FindingRecord& record);

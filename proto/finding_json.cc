@@ -131,6 +131,25 @@ json FindingJsonValue(const v1::Finding& f) {
   if (f.unexpected_issuer_for_size() > 0) {
     out["unexpected_issuer_for"] = StringArray(f.unexpected_issuer_for());
   }
+  // The revocation follow-up (SPEC §8), once the finding is followed.
+  if (f.has_revocation()) {
+    const v1::Revocation& r = f.revocation();
+    out["revocation"] = {
+        {"state", r.state()},
+        {"first_checked_at", StringOrNull(r.first_checked_at())},
+        {"last_checked_at", StringOrNull(r.last_checked_at())},
+        {"revoked_seen_at", StringOrNull(r.revoked_seen_at())},
+        {"revocation_date", StringOrNull(r.revocation_date())},
+        {"reason", StringOrNull(r.reason())},
+        {"crl_url", StringOrNull(r.crl_url())},
+        {"seconds_to_revocation",
+         r.revocation_date().empty() ? json(nullptr) : json(r.seconds_to_revocation())},
+        {"seconds_to_seen_revoked",
+         r.revoked_seen_at().empty() ? json(nullptr) : json(r.seconds_to_seen_revoked())},
+        {"last_error", StringOrNull(r.last_error())},
+        {"last_error_at", StringOrNull(r.last_error_at())},
+    };
+  }
   // Re-evaluated findings: when, where the finding was first listed, and what it said before.
   if (f.history_size() > 0) {
     out["evaluated_at"] = StringOrNull(f.evaluated_at());

@@ -20,7 +20,9 @@ namespace caawatch::api {
 //                      cname_chain}], dnssec, basis, reason, verdict, retrospective_verdict}],
 // reason, recorded_at} plus decode_error, evidence and unexpected_issuer_for when set, and for
 // kind malformed_cert leaf_hash and parse_error (certspotter's LEAF_HASH and PARSE_ERROR).
-// `evidence` is embedded as a JSON value when it parses, else as a string.
+// `evidence` is embedded as a JSON value when it parses, else as a string. A followed finding
+// has `revocation` {state, first_checked_at, last_checked_at, revoked_seen_at, revocation_date,
+// reason, crl_url, seconds_to_revocation, seconds_to_seen_revoked, last_error, last_error_at}.
 nlohmann::json FindingJsonValue(const caawatch::v1::Finding& finding);
 nlohmann::json CaaEvaluationJsonValue(const caawatch::v1::CaaEvaluation& evaluation);
 

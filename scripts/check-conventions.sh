@@ -14,7 +14,7 @@ set -euo pipefail
 cd "${1:-$(dirname "$0")/..}"
 status=0
 rooms=()
-for d in base names ctlog caa store watch judge tail server notify monitor proto cli; do
+for d in base names ctlog revoke caa store watch judge tail server notify monitor proto cli; do
   if [ -d "$d" ]; then rooms+=("$d"); fi
 done
 sources() {  # every line of the C++ sources of the given rooms, as file:line:text, comments cut

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when an #include crosses a forbidden edge of the layering (STYLE.md "Layout and direction"):
 #   cli -> monitor -> {server, tail} -> judge -> {watch, ctlog, caa, store} -> names -> base
+# revoke (CRLs) sits beside ctlog and may use its HTTP fetcher;
 # names and metrics (the exposition format) include only base; evidence (bundles) includes
 # only the mechanism it checks (ctlog, caa, names, base); ctlog, caa and store never
 # include each other; watch includes only names and base (and, until names/ takes the IDN and DER helpers, ctlog); judge, tail and server
@@ -27,19 +28,20 @@ check() {  # folder, forbidden include prefixes (regex), files exempt (regex on 
   fi
 }
 above_mechanism='evidence|watch|judge|tail|server|monitor|cli|proto|caawatch'
-check base "names|metrics|ctlog|caa|store|${above_mechanism}"
-check metrics "names|ctlog|caa|store|${above_mechanism}|grpcpp|rocksdb"
-check names "ctlog|caa|store|${above_mechanism}|grpcpp|rocksdb"
-check ctlog "caa|store|${above_mechanism}"
-check caa "ctlog|store|${above_mechanism}"
-check evidence "store|watch|judge|tail|server|notify|monitor|cli|proto|caawatch|grpcpp|rocksdb"
-check store "ctlog|caa|${above_mechanism}"
-check watch "caa|store|evidence|judge|tail|server|monitor|cli|proto|caawatch|grpcpp|rocksdb"
+check base "names|metrics|ctlog|revoke|caa|store|${above_mechanism}"
+check metrics "names|ctlog|revoke|caa|store|${above_mechanism}|grpcpp|rocksdb"
+check names "ctlog|revoke|caa|store|${above_mechanism}|grpcpp|rocksdb"
+check ctlog "revoke|caa|store|${above_mechanism}"
+check revoke "caa|store|${above_mechanism}"
+check caa "ctlog|revoke|store|${above_mechanism}"
+check evidence "revoke|store|watch|judge|tail|server|notify|monitor|cli|proto|caawatch|grpcpp|rocksdb"
+check store "ctlog|revoke|caa|${above_mechanism}"
+check watch "caa|store|evidence|revoke|judge|tail|server|monitor|cli|proto|caawatch|grpcpp|rocksdb"
 check judge 'tail|server|monitor|cli|caawatch|grpcpp'
 check tail 'server|monitor|cli|caawatch|grpcpp'
 check server 'tail|monitor|cli'
 check notify 'caa|judge|tail|server|monitor|cli|caawatch|grpcpp'
 check monitor 'cli'
-check cli 'server|watch|judge|tail|store|caa|notify|evidence'
+check cli 'server|watch|judge|tail|store|caa|notify|evidence|revoke'
 check cli 'ctlog' 'cli/inspect_command\.cc'
 exit $status

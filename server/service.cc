@@ -25,6 +25,19 @@
 namespace caawatch::server {
 namespace {
 
+// A finding as the API shows it, with its revocation follow-up when it has one (SPEC §8); a
+// read error leaves the revocation out rather than failing the call.
+v1::Finding FindingWithRevocation(store::Store& store, const store::FindingRecord& record) {
+  v1::Finding finding = ToApiFinding(record);
+  if (record.tbs_sha256().empty()) return finding;
+  absl::StatusOr<std::optional<store::RevocationRecord>> revocation =
+      store.revocations().Get(record.tbs_sha256());
+  if (revocation.ok() && revocation->has_value()) {
+    api::AddRevocation(record, **revocation, &finding);
+  }
+  return finding;
+}
+
 constexpr uint32_t kDefaultPageSize = 100;
 constexpr uint32_t kMaxPageSize = 1000;
 constexpr size_t kNameScanPages = 10;
@@ -214,7 +227,7 @@ absl::Status MonitorService::FillListFindings(const v1::ListFindingsRequest& req
     for (const store::FindingRecord& record : page) {
       query.after_seq = record.seq();
       if (name.has_value() && !HasName(record, *name, request.subtree())) continue;
-      *response->add_findings() = ToApiFinding(record);
+      *response->add_findings() = FindingWithRevocation(*options_.store, record);
       if (static_cast<size_t>(response->findings_size()) == page_size) {
         response->set_next_page_token(absl::StrCat(record.seq()));
         return absl::OkStatus();
@@ -241,7 +254,7 @@ absl::Status MonitorService::FillGetCertificate(const v1::GetCertificateRequest&
   if (!record.has_value()) {
     return absl::NotFoundError(absl::StrCat("no finding for ", request.sha256()));
   }
-  *response->mutable_finding() = ToApiFinding(*record);
+  *response->mutable_finding() = FindingWithRevocation(*options_.store, *record);
   // The final certificate when we saw it, else the precertificate.
   for (const std::string* key : {&record->cert_sha256(), &record->precert_sha256()}) {
     if (key->empty()) continue;

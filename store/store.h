@@ -19,6 +19,7 @@
 #include "store/iodef_reports.h"
 #include "store/logs.h"
 #include "store/open_options.h"
+#include "store/revocations.h"
 #include "store/sink_cursors.h"
 #include "store/watches.h"
 
@@ -45,6 +46,7 @@ class Store {
   SinkCursors& sink_cursors() { return sink_cursors_; }
   FollowedZones& followed_zones() { return followed_zones_; }
   IodefReports& iodef_reports() { return iodef_reports_; }
+  Revocations& revocations() { return revocations_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db);
@@ -60,6 +62,7 @@ class Store {
   SinkCursors sink_cursors_;
   FollowedZones followed_zones_;
   IodefReports iodef_reports_;
+  Revocations revocations_;
 };
 
 }  // namespace caawatch::store

@@ -205,6 +205,45 @@ TEST(FindingJsonTest, AddsDecodeErrorAndEvidenceOnlyWhenSet) {
   EXPECT_FALSE(json::parse(FindingToJson(ToApiFinding(FullRecord()))).contains("evidence"));
 }
 
+// SPEC §8: a followed finding shows its revocation, with the time from its first log
+// appearance (the earliest entry) to the CRL's revocation date and to when it was seen revoked.
+TEST(FindingJsonTest, RevocationShowsStateTimesAndTimeToRevocation) {
+  const store::FindingRecord r = FullRecord();  // First logged at kMs + 500.
+  EXPECT_FALSE(json::parse(FindingToJson(ToApiFinding(r))).contains("revocation"));
+  store::RevocationRecord revocation;
+  revocation.set_tbs_sha256(r.tbs_sha256());
+  revocation.set_first_checked_ms(kMs + 1000);
+  revocation.set_last_checked_ms(kMs + 7200500);
+  revocation.set_revoked_seen_ms(kMs + 7200500);     // Two hours after first logged.
+  revocation.set_revocation_date_ms(kMs + 3600500);  // One hour after.
+  revocation.set_reason("keyCompromise");
+  revocation.set_crl_url("http://crl.example/1.crl");
+  revocation.set_ended("revoked");
+  v1::Finding finding = ToApiFinding(r);
+  AddRevocation(r, revocation, &finding);
+  const json j = json::parse(FindingToJson(finding))["revocation"];
+  EXPECT_EQ(j["state"], "revoked");
+  EXPECT_EQ(j["reason"], "keyCompromise");
+  EXPECT_EQ(j["crl_url"], "http://crl.example/1.crl");
+  EXPECT_EQ(j["revocation_date"], "2025-11-28T17:00:00.500Z");
+  EXPECT_EQ(j["seconds_to_revocation"], 3600);
+  EXPECT_EQ(j["seconds_to_seen_revoked"], 7200);
+  EXPECT_TRUE(j["last_error"].is_null());
+
+  store::RevocationRecord following;
+  following.set_tbs_sha256(r.tbs_sha256());
+  following.set_first_checked_ms(kMs + 1000);
+  following.set_last_error("CRL http://crl.example/1.crl refused: CRL signature does not verify");
+  following.set_last_error_ms(kMs + 2000);
+  v1::Finding followed = ToApiFinding(r);
+  AddRevocation(r, following, &followed);
+  const json f = json::parse(FindingToJson(followed))["revocation"];
+  EXPECT_EQ(f["state"], "following");
+  EXPECT_TRUE(f["revoked_seen_at"].is_null());
+  EXPECT_TRUE(f["seconds_to_revocation"].is_null());
+  EXPECT_EQ(f["last_error"], "CRL http://crl.example/1.crl refused: CRL signature does not verify");
+}
+
 // certspotter's malformed_cert event carries LEAF_HASH and PARSE_ERROR: the JSON does too, and
 // has no TBS hash to show.
 TEST(FindingJsonTest, MalformedCertificateShowsItsLeafHashAndParseError) {

@@ -13,6 +13,11 @@
 //                        the signal's number (1, 2, ...): a stream of new certificates
 //   --plant-truncated NAME:CA  an x509_entry of a certificate for NAME from CA cut short inside
 //                        its TBSCertificate (CN still readable, no TBS hash); repeatable
+//   --plant-with-crl NAME:CA:URL  an x509_entry for NAME from CA whose CRL distribution point
+//                        is URL (revocation follow-up tests), planted and published on the
+//                        first SIGUSR1; with --crl-ca-out DIR, written at start: the
+//                        issuing CA's certificate (ca.der), private key (ca.key, PKCS#8 DER)
+//                        and the leaf (leaf.der) are written to DIR, for the test to sign CRLs
 //   --plant-garbage N    N x509_entries whose certificate is garbage from the first byte
 //   --plant-unreadable N N entries whose MerkleTreeLeaf itself is garbage (no name readable)
 //   --publish            publish the initial entries at start (else the STH starts at size 0)
@@ -89,6 +94,10 @@ struct Flags {
   std::string tiled_loglist_out;
   std::optional<uint64_t> forge_index;
   std::pair<std::string, CaBrand> forge_plant;
+  std::string crl_plant_name;  // --plant-with-crl; empty = none.
+  CaBrand crl_plant_brand = CaBrand::kLetsEncrypt;
+  std::string crl_plant_url;
+  std::string crl_ca_out;
 };
 
 absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
@@ -139,6 +148,16 @@ absl::StatusOr<Flags> ParseFlags(int argc, char** argv) {
         flags.forge_index = index;
         flags.forge_plant = {parts[1], brand};
       }
+    } else if (arg == "--plant-with-crl") {
+      std::vector<std::string> parts = absl::StrSplit(value, absl::MaxSplits(':', 2));
+      ok = parts.size() == 3 && !parts[0].empty() && !parts[2].empty();
+      if (ok) {
+        CAAWATCH_ASSIGN_OR_RETURN(flags.crl_plant_brand, ParseCaBrand(parts[1]));
+        flags.crl_plant_name = parts[0];
+        flags.crl_plant_url = parts[2];
+      }
+    } else if (arg == "--crl-ca-out") {
+      flags.crl_ca_out = value;
     } else if (arg == "--plant-garbage") {
       ok = absl::SimpleAtoi(value, &flags.plant_garbage);
     } else if (arg == "--plant-unreadable") {
@@ -205,6 +224,37 @@ absl::Status Plant(const std::vector<std::pair<std::string, CaBrand>>& plants, T
               << " final_index=" << planted.final_index << std::endl;
   }
   return absl::OkStatus();
+}
+
+// The --plant-with-crl certificate (planted on the first SIGUSR1, so that it is logged after
+// the monitor looked at CAA), and, at once, what a test needs to sign its CRLs.
+struct CrlPlant {
+  Der cert;
+  std::vector<Der> chain;
+};
+absl::StatusOr<std::optional<CrlPlant>> MakeCrlPlant(const Flags& flags, Issuers* issuers,
+                                                     absl::Time now) {
+  if (flags.crl_plant_name.empty()) return std::nullopt;
+  const CaChain& chain = issuers->chains.at(flags.crl_plant_brand);
+  LeafSpec spec = LeafFor(flags.crl_plant_name, now);
+  spec.extra_extensions.push_back(
+      {NID_crl_distribution_points, absl::StrCat("URI:", flags.crl_plant_url)});
+  CAAWATCH_ASSIGN_OR_RETURN(Der cert, issuers->factory.MakeLeaf(chain.intermediate, spec));
+  if (!flags.crl_ca_out.empty()) {
+    unsigned char* key = nullptr;
+    const int key_len = i2d_PrivateKey(chain.intermediate.key.get(), &key);
+    if (key_len <= 0) return absl::InternalError("i2d_PrivateKey");
+    const std::string key_der(reinterpret_cast<const char*>(key), static_cast<size_t>(key_len));
+    OPENSSL_free(key);
+    const std::string& dir = flags.crl_ca_out;
+    CAAWATCH_RETURN_IF_ERROR(WriteAtomically(dir + "/ca.key", key_der));
+    CAAWATCH_RETURN_IF_ERROR(
+        WriteAtomically(dir + "/ca.der",
+                        std::string(chain.intermediate.der.begin(), chain.intermediate.der.end())));
+    CAAWATCH_RETURN_IF_ERROR(
+        WriteAtomically(dir + "/leaf.der", std::string(cert.begin(), cert.end())));
+  }
+  return CrlPlant{std::move(cert), {chain.intermediate.der, chain.root.der}};
 }
 
 // Damaged certificates in the signed tree (damaged_certificates.h): cut short, then garbage.
@@ -376,6 +426,8 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
   if (flags.realistic > 0) CAAWATCH_RETURN_IF_ERROR(AddRealistic(flags, log.get(), issuers, clock));
   CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants, log.get(), &issuers, clock.Now()));
   CAAWATCH_RETURN_IF_ERROR(PlantDamaged(flags, log.get(), &issuers, clock.Now()));
+  CAAWATCH_ASSIGN_OR_RETURN(std::optional<CrlPlant> crl_plant,
+                            MakeCrlPlant(flags, &issuers, clock.Now()));
   if (flags.publish) CAAWATCH_RETURN_IF_ERROR(log->PublishSth().status());
   std::map<uint64_t, ctlog::RawEntry> forged;  // Served until SIGUSR2.
   if (flags.forge_index) {
@@ -438,6 +490,11 @@ absl::Status Run(const Flags& flags, const sigset_t& signals) {
     if (sig < 0) CAAWATCH_RETURN_IF_ERROR(AddNoise(log.get(), &issuers, clock.Now()));
     if (sig == SIGUSR1 && !planted_on_signal) {
       CAAWATCH_RETURN_IF_ERROR(Plant(flags.plants_on_signal, log.get(), &issuers, clock.Now()));
+      if (crl_plant.has_value()) {
+        CAAWATCH_ASSIGN_OR_RETURN(const uint64_t index,
+                                  log->AddX509(crl_plant->cert, crl_plant->chain));
+        std::cout << "planted with CRL " << flags.crl_plant_name << " index=" << index << std::endl;
+      }
       planted_on_signal = true;
     }
     if (sig == SIGUSR1) {

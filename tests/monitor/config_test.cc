@@ -38,6 +38,7 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_EQ(config->dns_retries, 1);
   EXPECT_TRUE(config->dns_tcp_fallback);
   EXPECT_EQ(config->reevaluate_interval, absl::Seconds(30));
+  EXPECT_EQ(config->revocation_poll_interval, absl::Hours(1));
   EXPECT_THAT(config->log_filter, IsEmpty());
   EXPECT_EQ(config->grpc_max_subscribers, 1024u);
 }
@@ -69,6 +70,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
     "dns_retries": 0,
     "dns_tcp_fallback": false,
     "reevaluate_interval": "2m",
+    "revocation_poll_interval": "10m",
     "log_filter": ["https://ct.example/2025h1/"]
   })",
                                                            Defaults());
@@ -97,6 +99,7 @@ TEST(ConfigTest, EveryKeyIsParsed) {
   EXPECT_EQ(config->dns_retries, 0);
   EXPECT_FALSE(config->dns_tcp_fallback);
   EXPECT_EQ(config->reevaluate_interval, absl::Minutes(2));
+  EXPECT_EQ(config->revocation_poll_interval, absl::Minutes(10));
   EXPECT_THAT(config->log_filter, ElementsAre("https://ct.example/2025h1/"));
 }
 
@@ -151,6 +154,7 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"dns_retries": "2"})", "dns_retries"},
            BadCase{R"({"dns_tcp_fallback": 1})", "dns_tcp_fallback"},
            BadCase{R"({"reevaluate_interval": "0s"})", "reevaluate_interval"},
+           BadCase{R"({"revocation_poll_interval": "0s"})", "revocation_poll_interval"},
            BadCase{R"({"grpc_max_subscribers": 0})", "grpc_max_subscribers"},
            BadCase{R"({"start_at": "middle"})", "start_at"},
            BadCase{R"({"start_at": -3})", "start_at"},

@@ -1,0 +1,170 @@
+#include "judge/revocation_follower.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "base/time_text.h"
+#include "revoke/crl.h"
+#include "revoke/distribution_points.h"
+#include "store/verdict.h"
+
+namespace caawatch::judge {
+namespace {
+
+constexpr char kComponent[] = "revocation";
+
+absl::Span<const uint8_t> Bytes(const std::string& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+
+}  // namespace
+
+RevocationFollower::RevocationFollower(store::Store* store, revoke::CrlCache* crls,
+                                       const Clock* clock, const Logger* logger,
+                                       RevocationFollowerOptions options)
+    : store_(store), crls_(crls), clock_(clock), logger_(logger), options_(options) {}
+
+void RevocationFollower::Fail(store::RevocationRecord& record, std::string error, absl::Time now) {
+  record.set_last_error(std::move(error));
+  record.set_last_error_ms(absl::ToUnixMillis(now));
+}
+
+bool RevocationFollower::Check(const store::FindingRecord& finding, store::RevocationRecord& record,
+                               absl::Time now, RoundCrls& crls) {
+  // The final certificate when it was logged, else the precertificate: same serial, issuer
+  // and distribution points (RFC 6962 §3.1).
+  std::string sha = finding.cert_sha256();
+  absl::StatusOr<std::optional<std::string>> der = store_->findings().GetCertificateDer(sha);
+  if (!der.ok() || !der->has_value()) {
+    sha = finding.precert_sha256();
+    der = store_->findings().GetCertificateDer(sha);
+  }
+  if (!der.ok() || !der->has_value()) {
+    Fail(record, "certificate not stored", now);
+    return false;
+  }
+  absl::StatusOr<std::vector<std::string>> chain = store_->findings().GetIssuerChainDer(sha);
+  if (!chain.ok() || chain->empty()) {
+    Fail(record, "issuer certificate not stored with the finding", now);
+    return false;
+  }
+  absl::StatusOr<std::vector<std::string>> urls = revoke::CrlDistributionPointUris(Bytes(**der));
+  if (!urls.ok()) {
+    Fail(record, std::string(urls.status().message()), now);
+    return false;
+  }
+  if (urls->empty()) {
+    Fail(record, "no http CRL distribution point", now);
+    return false;
+  }
+  std::string error;
+  bool covered = false;
+  for (const std::string& url : *urls) {
+    auto [it, fresh] = crls.try_emplace(url, nullptr);
+    if (fresh) it->second = crls_->Fetch(url, now);
+    const absl::StatusOr<std::shared_ptr<const std::string>>& body = it->second;
+    if (!body.ok()) {
+      error = std::string(body.status().message());
+      continue;
+    }
+    absl::StatusOr<revoke::CrlFinding> checked =
+        revoke::CheckCrl(**body, Bytes(**der), Bytes(chain->front()), now);
+    if (!checked.ok()) {
+      error = absl::StrCat("CRL ", url, " refused: ", checked.status().message());
+      if (logger_ != nullptr) {
+        logger_->Log(LogLevel::kError, kComponent, "CRL refused, not believed",
+                     {{"url", url},
+                      {"tbs_sha256", absl::BytesToHexString(finding.tbs_sha256())},
+                      {"error", std::string(checked.status().message())}});
+      }
+      continue;
+    }
+    covered = true;
+    if (checked->revocation.has_value() && checked->revocation->reason != "certificateHold") {
+      record.set_revoked_seen_ms(absl::ToUnixMillis(now));
+      record.set_revocation_date_ms(absl::ToUnixMillis(checked->revocation->revocation_date));
+      record.set_reason(checked->revocation->reason);
+      record.set_crl_url(url);
+      record.set_ended("revoked");
+      record.set_last_checked_ms(absl::ToUnixMillis(now));
+      record.clear_last_error();
+      record.clear_last_error_ms();
+      return true;
+    }
+  }
+  if (covered) {
+    record.set_last_checked_ms(absl::ToUnixMillis(now));
+    if (error.empty()) {
+      record.clear_last_error();
+      record.clear_last_error_ms();
+    }
+  }
+  if (!error.empty()) Fail(record, std::move(error), now);
+  return false;
+}
+
+absl::StatusOr<RevocationRound> RevocationFollower::RunOnce() {
+  RevocationRound round;
+  store::FindingQuery query;
+  query.verdicts = {store::VerdictName(store::Verdict::kForbidden),
+                    store::VerdictName(store::Verdict::kLikelyForbidden)};
+  query.limit = 1000;
+  size_t candidates = 0;
+  RoundCrls round_crls;
+  while (true) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page,
+                              store_->findings().List(query));
+    if (page.empty()) break;
+    query.after_seq = page.back().seq();
+    for (const store::FindingRecord& finding : page) {
+      if (finding.tbs_sha256().empty()) continue;
+      CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::RevocationRecord> stored,
+                                store_->revocations().Get(finding.tbs_sha256()));
+      if (stored.has_value() && !stored->ended().empty()) continue;
+      if (++candidates > options_.max_followed) continue;  // Counted, for the warning.
+      const absl::Time now = clock_->Now();
+      store::RevocationRecord record = stored.value_or(store::RevocationRecord());
+      if (!stored.has_value()) {
+        record.set_tbs_sha256(finding.tbs_sha256());
+        record.set_first_checked_ms(absl::ToUnixMillis(now));
+      }
+      bool sync = false;
+      if (finding.not_after_ms() != 0 && absl::FromUnixMillis(finding.not_after_ms()) < now) {
+        record.set_ended("expired");
+      } else {
+        ++round.checked;
+        sync = Check(finding, record, now, round_crls);
+        if (sync) {
+          ++round.newly_revoked;
+          if (logger_ != nullptr) {
+            logger_->Log(LogLevel::kWarning, kComponent, "certificate revoked",
+                         {{"tbs_sha256", absl::BytesToHexString(finding.tbs_sha256())},
+                          {"reason", record.reason()},
+                          {"revocation_date",
+                           FormatRfc3339Millis(absl::FromUnixMillis(record.revocation_date_ms()))},
+                          {"crl", record.crl_url()}});
+          }
+        } else if (!record.last_error().empty() &&
+                   record.last_error_ms() == absl::ToUnixMillis(now)) {
+          ++round.failed;
+        }
+      }
+      CAAWATCH_RETURN_IF_ERROR(store_->revocations().Put(record, sync));
+    }
+    if (page.size() < query.limit) break;
+  }
+  if (candidates > options_.max_followed && logger_ != nullptr) {
+    logger_->Log(LogLevel::kWarning, kComponent, "more findings to follow than one round checks",
+                 {{"followed", absl::StrCat(candidates)},
+                  {"checked_per_round", absl::StrCat(options_.max_followed)}});
+  }
+  return round;
+}
+
+}  // namespace caawatch::judge

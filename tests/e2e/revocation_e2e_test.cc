@@ -1,0 +1,180 @@
+// Revocation follow-up end to end (issue 20, SPEC §8): a test CA issues a certificate that
+// forbidden.test's CAA forbids, with a CRL distribution point on an HTTP server this test
+// runs; the certificate is in the test CT log. `caawatch run` follows it: a CRL signed by
+// another key is refused and reported (never believed), and once the CA's CRL lists it, the
+// revocation is recorded with its date and reason, and `cert` and `findings --json` show the
+// time from the first log appearance to revocation.
+#include <grpcpp/grpcpp.h>
+#include <openssl/x509.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "proto/caawatch/v1/monitor.grpc.pb.h"
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/subprocess.h"
+#include "tests/fakes/certificate_factory.h"
+#include "tests/fakes/http_server.h"
+#include "tests/fakes/test_crl.h"
+
+namespace caawatch {
+namespace {
+
+using testing::CommandResult;
+using ::testing::HasSubstr;
+using testing::JsonLines;
+using testing::Subprocess;
+
+using RevocationEndToEndTest = testing::EndToEndFixture;
+
+std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; }
+
+TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) {
+  absl::Mutex mu;
+  std::string crl;  // Served at /ca.crl; empty: 404.
+  auto server = fakes::HttpServer::Start([&](const fakes::HttpRequest&) {
+    absl::MutexLock lock(&mu);
+    fakes::HttpReply reply;
+    reply.content_type = "application/pkix-crl";
+    if (crl.empty()) reply.status = 404;
+    reply.body = crl;
+    return reply;
+  });
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string ca_dir = dir() + "/crl-ca";
+  std::filesystem::create_directories(ca_dir);
+  std::unique_ptr<Subprocess> log =
+      StartLog({.noise = 20,
+                .plants = {"--plant-with-crl",
+                           absl::StrCat("www.forbidden.test:letsencrypt:http://127.0.0.1:",
+                                        (*server)->port(), "/ca.crl"),
+                           "--crl-ca-out", ca_dir}});
+
+  // The issuing CA, as the test log wrote it: what signs the CRLs.
+  fakes::TestCa ca;
+  ca.der = Bytes(testing::ReadFileOrEmpty(ca_dir + "/ca.der"));
+  ca.cert = fakes::ParseCertificate(ca.der);
+  const std::string key = testing::ReadFileOrEmpty(ca_dir + "/ca.key");
+  const auto* key_bytes = reinterpret_cast<const unsigned char*>(key.data());
+  ca.key.reset(d2i_AutoPrivateKey(nullptr, &key_bytes, static_cast<long>(key.size())));
+  ASSERT_NE(ca.cert, nullptr);
+  ASSERT_NE(ca.key, nullptr);
+  const std::vector<uint8_t> leaf = Bytes(testing::ReadFileOrEmpty(ca_dir + "/leaf.der"));
+  auto serve = [&](const fakes::CrlSpec& spec, EVP_PKEY* signer = nullptr) {
+    absl::StatusOr<std::string> made = fakes::MakeCrl(ca, spec, signer);
+    ASSERT_TRUE(made.ok()) << made.status();
+    absl::MutexLock lock(&mu);
+    crl = *made;
+  };
+  // Before anything is revoked, the CA's CRL is signed by someone else: refused.
+  fakes::CertificateFactory factory(4242);
+  absl::StatusOr<fakes::UniqueEvpPkey> forger = factory.NextKey();
+  ASSERT_TRUE(forger.ok());
+  const absl::Time start = absl::Now();
+  ASSERT_NO_FATAL_FAILURE(
+      serve({start - absl::Minutes(1), start + absl::Hours(1), {{leaf, start, 1}}}, forger->get()));
+
+  const std::string config = WriteFile(
+      "config.json", R"({"revocation_poll_interval": "200ms", "sth_poll_interval": "200ms"})");
+  const int grpc_port = testing::FreeTcpPort();
+  Subprocess monitor(
+      RunArgs({"--config", config, "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)}), dir());
+  // Once caawatch tails the log (its first CAA poll is done), the certificate is logged.
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);;) {
+    bool tailing = false;
+    for (const auto& [description, status] : LogsByDescription()) {
+      tailing = tailing || testing::CaughtUp(status);
+    }
+    if (tailing) break;
+    ASSERT_LT(absl::Now(), deadline) << "caawatch never caught up: " << monitor.Stderr();
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  log->Signal(SIGUSR1);
+
+  // Polls `caawatch findings --json` until `done` holds for the planted certificate's finding.
+  auto await_finding = [&](auto done, const char* what) -> nlohmann::json {
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    nlohmann::json last;
+    while (absl::Now() < deadline) {
+      const CommandResult r = Cli({"findings", "--json"});
+      for (const nlohmann::json& f : JsonLines(r.out)) {
+        if (f["names"].dump().find("www.forbidden.test") == std::string::npos) continue;
+        last = f;
+        if (done(f)) return f;
+      }
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+    ADD_FAILURE() << "timed out waiting for " << what << "; last: " << last.dump()
+                  << "\nmonitor: " << monitor.Stderr();
+    return last;
+  };
+  const nlohmann::json refused = await_finding(
+      [](const nlohmann::json& f) {
+        return f.contains("revocation") && f["revocation"].contains("last_error") &&
+               f["revocation"]["last_error"].is_string();
+      },
+      "the forged CRL to be refused");
+  ASSERT_TRUE(refused.contains("revocation"));
+  // Forbidden by CAA (forbidden.test lets only pki.goog issue): followed.
+  EXPECT_EQ(refused["verdict"], "forbidden");
+  EXPECT_EQ(refused["revocation"]["state"], "following");
+  EXPECT_THAT(refused["revocation"]["last_error"].get<std::string>(),
+              HasSubstr("signature does not verify"));
+  EXPECT_TRUE(refused["revocation"]["revoked_seen_at"].is_null());
+  EXPECT_THAT(monitor.Stderr(), HasSubstr("CRL refused, not believed"));
+
+  // The CA revokes it: its own CRL lists the certificate.
+  const absl::Time revoked_at = absl::Now();
+  const absl::Time served = absl::Now();
+  ASSERT_NO_FATAL_FAILURE(
+      serve({revoked_at, revoked_at + absl::Hours(1), {{leaf, revoked_at, 1}}}));
+  const nlohmann::json revoked = await_finding(
+      [](const nlohmann::json& f) {
+        return f.contains("revocation") && f["revocation"]["state"] == "revoked";
+      },
+      "the revocation to be recorded");
+  ASSERT_EQ(revoked["revocation"]["state"], "revoked");
+  EXPECT_EQ(revoked["revocation"]["reason"], "keyCompromise");
+  EXPECT_THAT(revoked["revocation"]["crl_url"].get<std::string>(), HasSubstr("/ca.crl"));
+  absl::Time seen;
+  std::string parse_error;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full,
+                              revoked["revocation"]["revoked_seen_at"].get<std::string>(), &seen,
+                              &parse_error))
+      << parse_error;
+  EXPECT_GE(seen, served - absl::Seconds(1));  // Seen from the new CRL, not believed before.
+  EXPECT_GE(revoked["revocation"]["seconds_to_revocation"].get<int64_t>(), 0);
+  EXPECT_GE(revoked["revocation"]["seconds_to_seen_revoked"].get<int64_t>(),
+            revoked["revocation"]["seconds_to_revocation"].get<int64_t>());
+
+  const CommandResult cert = Cli({"cert", revoked["tbs_sha256"].get<std::string>()});
+  EXPECT_EQ(cert.exit_code, 0) << cert.err;
+  EXPECT_THAT(cert.out, HasSubstr("revoked:"));
+  EXPECT_THAT(cert.out, HasSubstr("keyCompromise"));
+  EXPECT_THAT(cert.out, HasSubstr("time to revocation:"));
+  // The API says the same (GetCertificate's Finding.revocation).
+  std::unique_ptr<v1::Monitor::Stub> stub = ConnectMonitor(grpc_port, monitor);
+  ASSERT_NE(stub, nullptr);
+  grpc::ClientContext context;
+  v1::GetCertificateRequest request;
+  request.set_sha256(revoked["cert_sha256"].get<std::string>());
+  v1::GetCertificateResponse response;
+  const grpc::Status got = stub->GetCertificate(&context, request, &response);
+  ASSERT_TRUE(got.ok()) << got.error_message();
+  EXPECT_EQ(response.finding().revocation().state(), "revoked");
+  EXPECT_EQ(response.finding().revocation().reason(), "keyCompromise");
+  EXPECT_EQ(response.finding().revocation().seconds_to_revocation(),
+            revoked["revocation"]["seconds_to_revocation"].get<int64_t>());
+  EXPECT_TRUE(testing::StopsCleanly(monitor));
+}
+
+}  // namespace
+}  // namespace caawatch
