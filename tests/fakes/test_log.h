@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -53,6 +54,11 @@ class TestLog {
   // §2.1.2 PROOF(first, D[second]); kInvalidArgument unless 0 < first <= second <= published.
   absl::StatusOr<std::vector<ctlog::Sha256Hash>> ConsistencyProof(uint64_t first,
                                                                   uint64_t second) const;
+  // §2.1.1 PATH of the first entry whose leaf hash is `leaf_hash` in the tree of `tree_size`
+  // (get-proof-by-hash): its index and audit path. kInvalidArgument unless
+  // 0 < tree_size <= published; kNotFound when no such entry is in that tree.
+  absl::StatusOr<std::pair<uint64_t, std::vector<ctlog::Sha256Hash>>> InclusionProofByHash(
+      const ctlog::Sha256Hash& leaf_hash, uint64_t tree_size) const;
   // MTH over the first `size` entries (published or not); size must be <= appended_size().
   ctlog::Sha256Hash RootAt(uint64_t size) const;
 

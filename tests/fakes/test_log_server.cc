@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
+#include "ctlog/base64.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::fakes {
@@ -140,6 +141,7 @@ HttpReply TestLogServer::Route(const HttpRequest& request) {
   if (request.path == "/ct/v1/get-entries") return GetEntries(request);
   if (request.path == "/ct/v1/get-sth-consistency") return GetConsistency(request);
   if (request.path == "/ct/v1/get-roots") return GetRoots();
+  if (request.path == "/ct/v1/get-proof-by-hash") return GetProofByHash(request);
   return ErrorReply(404, "not found");
 }
 
@@ -223,6 +225,39 @@ HttpReply TestLogServer::GetConsistency(const HttpRequest& request) {
   Json nodes = Json::array();
   for (const ctlog::Sha256Hash& node : *proof) nodes.push_back(Base64Encode(node));
   return JsonReply(Json{{"consistency", std::move(nodes)}});
+}
+
+// RFC 6962 §4.5; the hash arrives percent-encoded (base64's '+', '/' and '=').
+HttpReply TestLogServer::GetProofByHash(const HttpRequest& request) {
+  uint64_t tree_size = 0;
+  auto hash_it = request.query.find("hash");
+  if (hash_it == request.query.end() || !QueryUint(request, "tree_size", &tree_size)) {
+    return ErrorReply(400, "need hash and tree_size");
+  }
+  std::string base64;
+  const std::string& raw = hash_it->second;
+  for (size_t i = 0; i < raw.size(); ++i) {
+    int byte = 0;
+    if (raw[i] == '%' && i + 2 < raw.size() &&
+        absl::SimpleHexAtoi(absl::string_view(raw).substr(i + 1, 2), &byte)) {
+      base64.push_back(static_cast<char>(byte));
+      i += 2;
+    } else {
+      base64.push_back(raw[i]);
+    }
+  }
+  std::vector<uint8_t> hash;
+  if (!ctlog::AppendBase64Decoded(base64, &hash) || hash.size() != 32) {
+    return ErrorReply(400, "hash is not a base64 SHA-256");
+  }
+  ctlog::Sha256Hash leaf_hash;
+  std::copy(hash.begin(), hash.end(), leaf_hash.begin());
+  auto proof = log_->InclusionProofByHash(leaf_hash, tree_size);
+  if (absl::IsNotFound(proof.status())) return ErrorReply(404, "no such leaf");
+  if (!proof.ok()) return ErrorReply(400, std::string(proof.status().message()));
+  Json path = Json::array();
+  for (const ctlog::Sha256Hash& node : proof->second) path.push_back(Base64Encode(node));
+  return JsonReply(Json{{"leaf_index", proof->first}, {"audit_path", std::move(path)}});
 }
 
 HttpReply TestLogServer::GetRoots() {

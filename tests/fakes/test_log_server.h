@@ -78,6 +78,7 @@ class TestLogServer {
   HttpReply GetSth();
   HttpReply GetEntries(const HttpRequest& request);
   HttpReply GetConsistency(const HttpRequest& request);
+  HttpReply GetProofByHash(const HttpRequest& request);
   HttpReply GetRoots();
   // Encodes entries [encoded, end) into entry_json_; kInvalidArgument past the published size.
   absl::Status EncodeEntriesUpTo(uint64_t end) ABSL_EXCLUSIVE_LOCKS_REQUIRED(cache_mu_);
