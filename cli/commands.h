@@ -24,6 +24,7 @@ Command AddInspectCommand(CLI::App* app);
 Command AddCaaCommand(CLI::App* app);
 Command AddWatchCommand(CLI::App* app);
 Command AddStatusCommand(CLI::App* app);
+Command AddHeadsCommand(CLI::App* app);
 Command AddSubscribeCommand(CLI::App* app);
 Command AddIssuersCommand(CLI::App* app);
 Command AddNotifyCommand(CLI::App* app);
