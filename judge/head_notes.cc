@@ -1,4 +1,4 @@
-#include "monitor/head_notes.h"
+#include "judge/head_notes.h"
 
 #include <algorithm>
 #include <optional>
@@ -8,7 +8,7 @@
 #include "ctlog/head_note.h"
 #include "ctlog/log_types.h"
 
-namespace caawatch::monitor {
+namespace caawatch::judge {
 
 absl::StatusOr<std::vector<HeadNote>> LatestHeadNotes(store::Store* store,
                                                       absl::string_view log_url) {
@@ -44,4 +44,4 @@ absl::StatusOr<std::vector<HeadNote>> LatestHeadNotes(store::Store* store,
   return out;
 }
 
-}  // namespace caawatch::monitor
+}  // namespace caawatch::judge
