@@ -6,13 +6,18 @@
 #include <variant>
 #include <vector>
 
+#include "base/bounded_file.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "monitor/head_notes.h"
+#include "monitor/heads_compare.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
 namespace {
+
+// Far above any real list: a note is ~300 bytes, a few hundred logs.
+constexpr size_t kMaxHeadsFileBytes = size_t{16} << 20;
 
 int Heads(const CommonOptions& options, const std::string& log_url) {
   std::variant<CommandContext, int> prepared = Prepare(options);
@@ -48,6 +53,28 @@ int Heads(const CommonOptions& options, const std::string& log_url) {
   return 0;
 }
 
+// `heads compare FILE`: exit 0 when every note agrees with the local view, 1 when one shows a
+// fork, 2 when the file or the store cannot be used.
+int Compare(const CommonOptions& options, const std::string& file) {
+  std::variant<CommandContext, int> prepared = Prepare(options);
+  if (const int* code = std::get_if<int>(&prepared)) return *code;
+  const CommandContext& ctx = std::get<CommandContext>(prepared);
+  absl::StatusOr<std::string> text = ReadBoundedFile(file, kMaxHeadsFileBytes, "heads file");
+  if (!text.ok()) return Fail(text.status(), 2);
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<monitor::HeadsComparison> compared =
+      monitor::CompareHeadsWithConfig(*text, ctx.config, store->get());
+  if (!compared.ok()) return Fail(compared.status());
+  for (const std::string& line : compared->lines) std::puts(line.c_str());
+  if (compared->lines.empty()) std::puts("no signed note in the file");
+  if (compared->forks > 0) {
+    std::fprintf(stderr, "caawatch: %d log(s) show a fork: see above\n", compared->forks);
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 Command AddHeadsCommand(CLI::App* app) {
@@ -66,7 +93,21 @@ Command AddHeadsCommand(CLI::App* app) {
   AddCommonOptions(heads, options.get());
   heads->add_option("--log", *log_url, "only the log with this URL (as in `caawatch status`)")
       ->type_name("URL");
-  return {heads, [options, log_url] { return Heads(*options, *log_url); }};
+  CLI::App* compare = heads->add_subcommand(
+      "compare", "check heads from elsewhere (another caawatch's `heads`) against this one's");
+  compare->footer(
+      "Verifies each note of FILE with its log's key (the log found by the note's origin among "
+      "the configured logs), then compares it with the local verified head: the same size must "
+      "have the same root, different sizes are checked with the log's consistency proof. Prints "
+      "one line per note; exit 1 when a log shows a fork (both heads named).");
+  auto compare_options = std::make_shared<CommonOptions>();
+  auto file = std::make_shared<std::string>();
+  AddCommonOptions(compare, compare_options.get());
+  compare->add_option("FILE", *file, "the output of another caawatch's `heads`")->required();
+  return {heads, [options, log_url, compare, compare_options, file] {
+            if (compare->parsed()) return Compare(*compare_options, *file);
+            return Heads(*options, *log_url);
+          }};
 }
 
 }  // namespace caawatch::cli
