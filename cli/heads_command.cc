@@ -6,7 +6,6 @@
 #include <variant>
 #include <vector>
 
-#include "base/bounded_file.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "monitor/head_notes.h"
@@ -15,9 +14,6 @@
 
 namespace caawatch::cli {
 namespace {
-
-// Far above any real list: a note is ~300 bytes, a few hundred logs.
-constexpr size_t kMaxHeadsFileBytes = size_t{16} << 20;
 
 int Heads(const CommonOptions& options, const std::string& log_url) {
   std::variant<CommandContext, int> prepared = Prepare(options);
@@ -53,13 +49,13 @@ int Heads(const CommonOptions& options, const std::string& log_url) {
   return 0;
 }
 
-// `heads compare FILE`: exit 0 when every note agrees with the local view, 1 when one shows a
+// `heads compare FILE|URL`: exit 0 when every note agrees with the local view, 1 when one shows a
 // fork, 2 when the file or the store cannot be used.
 int Compare(const CommonOptions& options, const std::string& file) {
   std::variant<CommandContext, int> prepared = Prepare(options);
   if (const int* code = std::get_if<int>(&prepared)) return *code;
   const CommandContext& ctx = std::get<CommandContext>(prepared);
-  absl::StatusOr<std::string> text = ReadBoundedFile(file, kMaxHeadsFileBytes, "heads file");
+  absl::StatusOr<std::string> text = monitor::ReadHeadsText(file, ctx.config);
   if (!text.ok()) return Fail(text.status(), 2);
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
@@ -96,14 +92,15 @@ Command AddHeadsCommand(CLI::App* app) {
   CLI::App* compare = heads->add_subcommand(
       "compare", "check heads from elsewhere (another caawatch's `heads`) against this one's");
   compare->footer(
-      "Verifies each note of FILE with its log's key (the log found by the note's origin among "
+      "Verifies each note of FILE (or of the answer to an http:// or https:// URL) with its log's "
+      "key (the log found by the note's origin among "
       "the configured logs), then compares it with the local verified head: the same size must "
       "have the same root, different sizes are checked with the log's consistency proof. Prints "
       "one line per note; exit 1 when a log shows a fork (both heads named).");
   auto compare_options = std::make_shared<CommonOptions>();
   auto file = std::make_shared<std::string>();
   AddCommonOptions(compare, compare_options.get());
-  compare->add_option("FILE", *file, "the output of another caawatch's `heads`")->required();
+  compare->add_option("FILE|URL", *file, "the output of another caawatch's `heads`")->required();
   return {heads, [options, log_url, compare, compare_options, file] {
             if (compare->parsed()) return Compare(*compare_options, *file);
             return Heads(*options, *log_url);

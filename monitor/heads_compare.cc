@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/bounded_file.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "ctlog/checkpoint.h"
@@ -146,6 +147,23 @@ absl::StatusOr<HeadsComparison> CompareHeads(absl::string_view text,
     }
   }
   return out;
+}
+
+absl::StatusOr<std::string> ReadHeadsText(const std::string& file_or_url,
+                                          const MonitorConfig& config) {
+  if (!tail::LogListSource::IsUrl(file_or_url)) {
+    return ReadBoundedFile(file_or_url, kMaxHeadsTextBytes, "heads file");
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
+                            ctlog::CurlHttpFetcher::Create(config.log_ca_file));
+  ctlog::FetchOptions options;
+  options.max_body_bytes = kMaxHeadsTextBytes;
+  CAAWATCH_ASSIGN_OR_RETURN(ctlog::HttpResponse response, fetcher->Get(file_or_url, options));
+  if (response.status != 200) {
+    return absl::UnavailableError(
+        absl::StrCat("GET ", QuoteInput(file_or_url), ": HTTP ", response.status));
+  }
+  return std::move(response.body);
 }
 
 absl::StatusOr<HeadsComparison> CompareHeadsWithConfig(absl::string_view text,

@@ -38,6 +38,15 @@ struct HeadsComparison {
                                                            store::Store* store,
                                                            ctlog::HttpFetcher* fetcher);
 
+// Far above any real list: a note is ~300 bytes, there are a few hundred logs.
+inline constexpr size_t kMaxHeadsTextBytes = size_t{16} << 20;
+
+// The text of `file_or_url`: an http:// or https:// URL is fetched (through `config`'s
+// log_ca_file; a status other than 200 is kUnavailable), anything else read as a file. At most
+// kMaxHeadsTextBytes (kInvalidArgument for a larger file, kDataLoss for a larger answer).
+[[nodiscard]] absl::StatusOr<std::string> ReadHeadsText(const std::string& file_or_url,
+                                                        const MonitorConfig& config);
+
 // CompareHeads for the logs `config` names (its log_list, or the embedded list), asking them
 // through a fetcher made for `config` (log_ca_file). kInvalidArgument/kUnavailable when the log
 // list cannot be read.

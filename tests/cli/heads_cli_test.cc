@@ -17,6 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/cli/cli_fixture.h"
 #include "tests/fakes/certificate_factory.h"
+#include "tests/fakes/http_server.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
 
@@ -156,6 +157,23 @@ TEST_F(HeadsCliTest, HeadsCompareReportsAForkToBothSidesAndNoneForAnHonestPair) 
   EXPECT_EQ(grown_fork.exit_code, 1) << grown_fork.out << grown_fork.err;
   EXPECT_TRUE(absl::StrContains(grown_fork.out, "FORK: no valid consistency proof (theirs size 10"))
       << grown_fork.out;
+  // The same heads published over HTTP.
+  const std::string published = ReadFileOrDie(forked);
+  auto web = fakes::HttpServer::Start([&](const fakes::HttpRequest& request) {
+    fakes::HttpReply reply;
+    reply.content_type = "text/plain";
+    reply.status = request.path == "/heads" ? 200 : 404;
+    reply.body = reply.status == 200 ? published : "";
+    return reply;
+  });
+  ASSERT_TRUE(web.ok());
+  const std::string url = absl::StrCat("http://127.0.0.1:", (*web)->port());
+  const CommandResult by_url = Compare(dir_ + "/honest", url + "/heads");
+  EXPECT_EQ(by_url.exit_code, 1) << by_url.out << by_url.err;
+  EXPECT_TRUE(absl::StrContains(by_url.out, "FORK: two signed heads")) << by_url.out;
+  const CommandResult missing = Compare(dir_ + "/honest", url + "/nothing");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(missing.err, "HTTP 404")) << missing.err;
   // A note the log did not sign is not evidence of anything.
   std::string tampered = ReadFileOrDie(honest);
   tampered[tampered.find('\n') + 1] = '9';  // Size 10 -> 90.
