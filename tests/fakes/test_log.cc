@@ -194,18 +194,19 @@ absl::StatusOr<std::vector<ctlog::Sha256Hash>> TestLog::ConsistencyProof(uint64_
       first, absl::MakeConstSpan(leaf_hashes_).subspan(0, static_cast<size_t>(second)));
 }
 
-absl::StatusOr<std::pair<uint64_t, std::vector<ctlog::Sha256Hash>>> TestLog::InclusionProofByHash(
+absl::StatusOr<ctlog::InclusionProof> TestLog::InclusionProofByHash(
     const ctlog::Sha256Hash& leaf_hash, uint64_t tree_size) const {
   absl::MutexLock lock(&mu_);
   if (tree_size == 0 || tree_size > sth_.tree_size) {
     return absl::InvalidArgumentError(
-        absl::StrCat("tree size ", tree_size, " outside tree of size ", sth_.tree_size));
+        absl::StrCat("tree_size ", tree_size, " outside tree of size ", sth_.tree_size));
   }
-  const auto tree = absl::MakeConstSpan(leaf_hashes_).subspan(0, static_cast<size_t>(tree_size));
-  const auto it = std::find(tree.begin(), tree.end(), leaf_hash);
-  if (it == tree.end()) return absl::NotFoundError("no entry with that leaf hash in the tree");
-  const uint64_t index = static_cast<uint64_t>(it - tree.begin());
-  return std::make_pair(index, ReferenceInclusionProof(index, tree));
+  const auto leaves = absl::MakeConstSpan(leaf_hashes_).subspan(0, static_cast<size_t>(tree_size));
+  for (uint64_t index = 0; index < tree_size; ++index) {
+    if (leaves[index] != leaf_hash) continue;
+    return ctlog::InclusionProof{index, ReferenceInclusionProof(index, leaves)};
+  }
+  return absl::NotFoundError(absl::StrCat("no leaf with that hash in the first ", tree_size));
 }
 
 ctlog::Sha256Hash TestLog::RootAt(uint64_t size) const {

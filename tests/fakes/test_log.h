@@ -6,12 +6,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "base/clock.h"
+#include "ctlog/log_client.h"
 #include "ctlog/log_types.h"
 #include "tests/fakes/openssl_handles.h"
 
@@ -54,11 +54,11 @@ class TestLog {
   // §2.1.2 PROOF(first, D[second]); kInvalidArgument unless 0 < first <= second <= published.
   absl::StatusOr<std::vector<ctlog::Sha256Hash>> ConsistencyProof(uint64_t first,
                                                                   uint64_t second) const;
-  // §2.1.1 PATH of the first entry whose leaf hash is `leaf_hash` in the tree of `tree_size`
-  // (get-proof-by-hash): its index and audit path. kInvalidArgument unless
-  // 0 < tree_size <= published; kNotFound when no such entry is in that tree.
-  absl::StatusOr<std::pair<uint64_t, std::vector<ctlog::Sha256Hash>>> InclusionProofByHash(
-      const ctlog::Sha256Hash& leaf_hash, uint64_t tree_size) const;
+  // §4.5 get-proof-by-hash: the first published entry with `leaf_hash` among the first
+  // `tree_size` and PATH(its index, D[tree_size]). kInvalidArgument unless 0 < tree_size <=
+  // published; kNotFound when no such entry.
+  absl::StatusOr<ctlog::InclusionProof> InclusionProofByHash(const ctlog::Sha256Hash& leaf_hash,
+                                                             uint64_t tree_size) const;
   // MTH over the first `size` entries (published or not); size must be <= appended_size().
   ctlog::Sha256Hash RootAt(uint64_t size) const;
 

@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
-#include "ctlog/base64.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::fakes {
@@ -36,6 +36,22 @@ HttpReply ErrorReply(int status, const std::string& message) {
 bool QueryUint(const HttpRequest& request, const std::string& key, uint64_t* out) {
   auto it = request.query.find(key);
   return it != request.query.end() && absl::SimpleAtoi(it->second, out);
+}
+
+// %XX escapes decoded (the query holds them as sent); a malformed escape is kept as is.
+std::string PercentDecoded(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    int value = 0;
+    if (text[i] == '%' && i + 2 < text.size() &&
+        absl::SimpleHexAtoi(text.substr(i + 1, 2), &value)) {
+      out.push_back(static_cast<char>(value));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
 }
 
 Json SthJson(const ctlog::SignedTreeHead& sth) {
@@ -140,8 +156,8 @@ HttpReply TestLogServer::Route(const HttpRequest& request) {
   if (request.path == "/ct/v1/get-sth") return GetSth();
   if (request.path == "/ct/v1/get-entries") return GetEntries(request);
   if (request.path == "/ct/v1/get-sth-consistency") return GetConsistency(request);
-  if (request.path == "/ct/v1/get-roots") return GetRoots();
   if (request.path == "/ct/v1/get-proof-by-hash") return GetProofByHash(request);
+  if (request.path == "/ct/v1/get-roots") return GetRoots();
   return ErrorReply(404, "not found");
 }
 
@@ -227,37 +243,26 @@ HttpReply TestLogServer::GetConsistency(const HttpRequest& request) {
   return JsonReply(Json{{"consistency", std::move(nodes)}});
 }
 
-// RFC 6962 §4.5; the hash arrives percent-encoded (base64's '+', '/' and '=').
 HttpReply TestLogServer::GetProofByHash(const HttpRequest& request) {
   uint64_t tree_size = 0;
-  auto hash_it = request.query.find("hash");
-  if (hash_it == request.query.end() || !QueryUint(request, "tree_size", &tree_size)) {
+  const auto hash = request.query.find("hash");
+  if (hash == request.query.end() || !QueryUint(request, "tree_size", &tree_size)) {
     return ErrorReply(400, "need hash and tree_size");
   }
-  std::string base64;
-  const std::string& raw = hash_it->second;
-  for (size_t i = 0; i < raw.size(); ++i) {
-    int byte = 0;
-    if (raw[i] == '%' && i + 2 < raw.size() &&
-        absl::SimpleHexAtoi(absl::string_view(raw).substr(i + 1, 2), &byte)) {
-      base64.push_back(static_cast<char>(byte));
-      i += 2;
-    } else {
-      base64.push_back(raw[i]);
-    }
+  std::string leaf_hash;
+  if (!absl::Base64Unescape(PercentDecoded(hash->second), &leaf_hash) || leaf_hash.size() != 32) {
+    return ErrorReply(400, "hash is not 32 base64 bytes");
   }
-  std::vector<uint8_t> hash;
-  if (!ctlog::AppendBase64Decoded(base64, &hash) || hash.size() != 32) {
-    return ErrorReply(400, "hash is not a base64 SHA-256");
+  ctlog::Sha256Hash leaf;
+  std::copy(leaf_hash.begin(), leaf_hash.end(), leaf.begin());
+  absl::StatusOr<ctlog::InclusionProof> proof = log_->InclusionProofByHash(leaf, tree_size);
+  if (!proof.ok()) {
+    // RFC 6962 logs answer 400 for a hash they do not hold at that size.
+    return ErrorReply(400, std::string(proof.status().message()));
   }
-  ctlog::Sha256Hash leaf_hash;
-  std::copy(hash.begin(), hash.end(), leaf_hash.begin());
-  auto proof = log_->InclusionProofByHash(leaf_hash, tree_size);
-  if (absl::IsNotFound(proof.status())) return ErrorReply(404, "no such leaf");
-  if (!proof.ok()) return ErrorReply(400, std::string(proof.status().message()));
   Json path = Json::array();
-  for (const ctlog::Sha256Hash& node : proof->second) path.push_back(Base64Encode(node));
-  return JsonReply(Json{{"leaf_index", proof->first}, {"audit_path", std::move(path)}});
+  for (const ctlog::Sha256Hash& node : proof->audit_path) path.push_back(Base64Encode(node));
+  return JsonReply(Json{{"leaf_index", proof->leaf_index}, {"audit_path", std::move(path)}});
 }
 
 HttpReply TestLogServer::GetRoots() {

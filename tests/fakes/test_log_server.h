@@ -1,6 +1,6 @@
 // Serves a TestLog over RFC 6962 §4 HTTP (get-sth, get-entries, get-sth-consistency,
-// get-roots) on 127.0.0.1, with fault and misbehaviour switches settable while it runs, and
-// writes a v3 log list that describes it.
+// get-proof-by-hash, get-roots) on 127.0.0.1, with fault and misbehaviour switches settable
+// while it runs, and writes a v3 log list that describes it.
 #ifndef CAAWATCH_TESTS_FAKES_TEST_LOG_SERVER_H_
 #define CAAWATCH_TESTS_FAKES_TEST_LOG_SERVER_H_
 
