@@ -26,6 +26,7 @@ Command AddCaaCommand(CLI::App* app);
 Command AddCaaSuggestCommand(CLI::App* caa);
 Command AddWatchCommand(CLI::App* app);
 Command AddStatusCommand(CLI::App* app);
+Command AddHeadsCommand(CLI::App* app);
 Command AddSubscribeCommand(CLI::App* app);
 Command AddIssuersCommand(CLI::App* app);
 Command AddNotifyCommand(CLI::App* app);

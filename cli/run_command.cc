@@ -89,7 +89,7 @@ void AddRunOptions(CLI::App* app, RunOptions* options) {
       ->type_name("N")
       ->check(PositiveInteger());
   app->add_option("--start-at", options->start_at, "where to start logs with no stored position")
-      ->type_name("beginning|end|INDEX");
+      ->type_name("beginning|end|INDEX|TIME");
   app->add_option("--fail-on", options->fail_on,
                   "with --once: exit 3 when this run stored a finding of this severity or worse")
       ->type_name("critical|warning")

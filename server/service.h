@@ -118,6 +118,9 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   grpc::ServerUnaryReactor* ListZones(grpc::CallbackServerContext* context,
                                       const caawatch::v1::ListZonesRequest* request,
                                       caawatch::v1::ListZonesResponse* response) override;
+  grpc::ServerUnaryReactor* ListHeads(grpc::CallbackServerContext* context,
+                                      const caawatch::v1::ListHeadsRequest* request,
+                                      caawatch::v1::ListHeadsResponse* response) override;
 
  private:
   // The unary bodies, plain functions of request -> response.

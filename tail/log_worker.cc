@@ -9,12 +9,14 @@
 #include "absl/strings/str_format.h"
 #include "base/status_macros.h"
 #include "base/time_left.h"
+#include "base/time_text.h"
 #include "ctlog/http_log_client.h"
 #include "ctlog/leaf.h"
 #include "ctlog/log_tailer_factory.h"
 #include "ctlog/misbehaviour.h"
 #include "ctlog/start_state.h"
 #include "ctlog/tiled_start_state.h"
+#include "ctlog/time_bisect.h"
 #include "nlohmann/json.hpp"
 #include "store/finding_kind.h"
 #include "store/verdict.h"
@@ -119,29 +121,46 @@ absl::StatusOr<ctlog::TailerState> LogWorker::StartState() {
                                                                   stored->verified_tree_nodes()));
     state.verified_timestamp_ms = static_cast<uint64_t>(stored->verified_sth_timestamp_ms());
     Log(LogLevel::kInfo, absl::StrCat("resuming at entry ", state.position, " (verified tree size ",
-                                      state.verified_size, ")"));
+                                      state.verified_size, ")",
+                                      options_.start_at.kind == StartAt::Kind::kBeginning
+                                          ? ""
+                                          : "; start_at ignored: the log has a stored position"));
     return state;
   }
   if (options_.start_at.kind == StartAt::Kind::kBeginning) {
     Log(LogLevel::kInfo, "starting at entry 0 (no stored position; start_at beginning)");
     return state;
   }
+  std::string found;  // How a start time became a position, for the log line.
+  uint64_t index = options_.start_at.index;
+  if (options_.start_at.kind == StartAt::Kind::kTime) {
+    const int64_t ms = absl::ToUnixMillis(options_.start_at.time);
+    CAAWATCH_ASSIGN_OR_RETURN(
+        const ctlog::TimeBoundary boundary,
+        ctlog::FindLogTimeBoundary(log_, fetcher_.get(),
+                                   static_cast<uint64_t>(std::max<int64_t>(ms, 0))));
+    index = boundary.position;
+    found = absl::StrCat(
+        ": the first entry logged at or after ", FormatRfc3339Millis(options_.start_at.time),
+        ", found in ", boundary.requests,
+        log_.kind == ctlog::LogKind::kStaticCtApi ? " data tiles" : " get-entries requests");
+  }
   if (log_.kind == ctlog::LogKind::kStaticCtApi) {
     // The edge comes from the hash tiles, proven against the checkpoint.
     std::optional<uint64_t> position;
-    if (options_.start_at.kind == StartAt::Kind::kIndex) position = options_.start_at.index;
+    if (options_.start_at.kind != StartAt::Kind::kEnd) position = index;
     CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::TiledStartStateAt(log_, fetcher_.get(), position));
-    Log(LogLevel::kInfo, absl::StrCat("starting at entry ", state.position));
+    Log(LogLevel::kInfo, absl::StrCat("starting at entry ", state.position, found));
     return state;
   }
   ctlog::HttpLogClient client(fetcher_.get(), log_.url);
-  uint64_t position = options_.start_at.index;
+  uint64_t position = index;
   if (options_.start_at.kind == StartAt::Kind::kEnd) {
     CAAWATCH_ASSIGN_OR_RETURN(ctlog::SignedTreeHead sth, client.GetSth());
     position = sth.tree_size;
   }
   CAAWATCH_ASSIGN_OR_RETURN(state, ctlog::StartStateAt(client, position));
-  Log(LogLevel::kInfo, absl::StrCat("starting at entry ", position));
+  Log(LogLevel::kInfo, absl::StrCat("starting at entry ", position, found));
   return state;
 }
 

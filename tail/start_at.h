@@ -6,18 +6,22 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace caawatch::tail {
 
 // Where to start a log that has no stored position (a restart always resumes).
 struct StartAt {
-  enum class Kind { kBeginning, kEnd, kIndex };
+  // kTime: the first entry logged at or after `time`, as ctlog/time_bisect.h defines it.
+  enum class Kind { kBeginning, kEnd, kIndex, kTime };
   Kind kind = Kind::kBeginning;
-  uint64_t index = 0;  // Meaningful only for kIndex.
+  uint64_t index = 0;                   // Meaningful only for kIndex.
+  absl::Time time = absl::UnixEpoch();  // Meaningful only for kTime.
   friend bool operator==(const StartAt&, const StartAt&) = default;
 };
 
-// "beginning", "end" or a decimal entry index. kInvalidArgument otherwise.
+// "beginning", "end", a decimal entry index or an RFC 3339 time ("2026-11-28T16:00:00Z", an
+// offset or fractional seconds allowed). kInvalidArgument otherwise.
 [[nodiscard]] absl::StatusOr<StartAt> ParseStartAt(absl::string_view text);
 
 }  // namespace caawatch::tail

@@ -77,6 +77,8 @@ class StaticCtTestLog {
   }
 
   fakes::TestLog& log() { return *log_; }
+  // The log's clock: entries are stamped with its time when appended.
+  FakeClock& clock() { return clock_; }
   const std::string& dir() const { return dir_; }    // The monitoring prefix's files.
   const std::string& root() const { return root_; }  // Scratch space beside it.
 

@@ -120,6 +120,17 @@ TEST(ConfigTest, StartAtTakesAnIndexAsNumberOrString) {
   EXPECT_FALSE(ParseStartAt("").ok());
 }
 
+TEST(ConfigTest, StartAtTakesAnRfc3339Time) {
+  const StartAt at{StartAt::Kind::kTime, 0, absl::FromUnixSeconds(1795000000)};
+  EXPECT_EQ(ParseConfig(R"({"start_at": "2026-11-18T11:06:40Z"})", Defaults())->start_at, at);
+  EXPECT_EQ(ParseStartAt("2026-11-18T12:06:40+01:00").value(), at);
+  EXPECT_EQ(ParseStartAt("2026-11-18T11:06:40.250Z")->time, absl::FromUnixMillis(1795000000250));
+  EXPECT_FALSE(ParseStartAt("2026-11-18").ok());           // A date alone is not a time.
+  EXPECT_FALSE(ParseStartAt("2026-11-18T11:06:40").ok());  // Nor a time without its zone.
+  EXPECT_FALSE(ParseStartAt("infinite-future").ok());
+  EXPECT_FALSE(ParseStartAt("2026-13-18T11:06:40Z").ok());
+}
+
 TEST(ConfigTest, UnknownKeyIsRejectedByName) {
   const absl::StatusOr<MonitorConfig> config =
       ParseConfig(R"({"dnsec": false, "batch_size": 10})", Defaults());

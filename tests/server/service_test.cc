@@ -15,6 +15,8 @@
 #include "base/clock.h"
 #include "caawatch/v1/monitor.grpc.pb.h"
 #include "cli/alert_subscriber.h"
+#include "ctlog/checkpoint.h"
+#include "ctlog/log_key.h"
 #include "ctlog/sha256.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
@@ -23,6 +25,7 @@
 #include "judge/alert_hub.h"
 #include "server/grpc_server.h"
 #include "store/store.h"
+#include "tests/fakes/test_log.h"
 #include "tests/server/service_fixture.h"
 
 namespace caawatch::server {
@@ -510,6 +513,54 @@ TEST_F(MonitorServiceTest, StatusReportsEachLogsPositionAndLag) {
   EXPECT_EQ(log.lag_entries(), 10u);
   EXPECT_EQ(log.lag_seconds(), 30);
   EXPECT_EQ(log.last_sth_time(), "2025-11-28T15:59:55.000Z");
+}
+
+// ListHeads: the latest verified head of each log as a signed note with the log's own signature
+// (an RFC 6962 STH rendered as a checkpoint), or only the log asked for.
+TEST_F(MonitorServiceTest, ListHeadsGivesEachLogsVerifiedHeadAsANoteTheLogsKeyVerifies) {
+  auto log = fakes::TestLog::Create(&clock_, /*seed=*/12);
+  ASSERT_TRUE(log.ok());
+  for (int i = 0; i < 5; ++i) (*log)->AddRawLeaf({0, 0, static_cast<uint8_t>(i)});
+  auto sth = (*log)->PublishSth();
+  ASSERT_TRUE(sth.ok());
+  const std::string log_id((*log)->log_id().begin(), (*log)->log_id().end());
+  const std::string root(sth->root_hash.begin(), sth->root_hash.end());
+  store::TreeHeadRecord head;
+  head.set_log_id(log_id);
+  head.set_tree_size(5);
+  head.set_root_hash(root);
+  head.set_timestamp_ms(sth->timestamp_ms);
+  head.set_signature(std::string(sth->signature.begin(), sth->signature.end()));
+  head.set_audit("consistent");
+  ASSERT_TRUE(store_->logs().PutTreeHead(head).ok());
+  store::LogStateRecord state;
+  state.set_log_id(log_id);
+  state.set_url("https://ct.example/2026h2/");
+  state.set_position(5);
+  state.set_verified_size(5);
+  state.set_verified_root(root);
+  store::CommitRequest commit;
+  commit.log_state = state;
+  ASSERT_TRUE(store_->findings().Commit(std::move(commit)).ok());
+
+  grpc::ClientContext context;
+  v1::ListHeadsResponse response;
+  ASSERT_TRUE(stub_->ListHeads(&context, v1::ListHeadsRequest(), &response).ok());
+  ASSERT_EQ(response.heads_size(), 1);
+  EXPECT_EQ(response.heads(0).log_url(), "https://ct.example/2026h2/");
+  EXPECT_EQ(response.heads(0).tree_size(), 5u);
+  auto key = ctlog::LogKey::FromDer((*log)->public_key_der());
+  ASSERT_TRUE(key.ok());
+  auto verified = ctlog::VerifyCheckpoint(response.heads(0).note(), *key, "ct.example/2026h2");
+  ASSERT_TRUE(verified.ok()) << verified.status() << response.heads(0).note();
+  EXPECT_EQ(verified->sth.signature, sth->signature);
+
+  grpc::ClientContext other_context;
+  v1::ListHeadsRequest other;
+  other.set_log_url("https://other.example/");
+  v1::ListHeadsResponse none;
+  ASSERT_TRUE(stub_->ListHeads(&other_context, other, &none).ok());
+  EXPECT_EQ(none.heads_size(), 0);
 }
 
 TEST_F(MonitorServiceTest, CheckCaaWithoutABackendIsUnimplemented) {

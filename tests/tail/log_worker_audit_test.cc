@@ -336,5 +336,83 @@ TEST_F(TiledLogWorkerTest, AForkedCheckpointIsOneFindingCarryingTheNoteAsServed)
             std::string::npos);
 }
 
+// --start-at TIME through the worker on both kinds of log, with timestamps that repeat (a
+// precert and its certificate) and go backwards (every fourth pair 5 s before its predecessor):
+// it starts at the boundary, says how it found it, and a log with a stored position ignores it.
+absl::Duration OutOfOrderOffset(int k) { return absl::Seconds(10 * k - (k % 4 == 3 ? 15 : 0)); }
+
+TEST_F(LogWorkerAuditTest, StartAtATimeBeginsAtTheFirstEntryLoggedThenAndSaysSo) {
+  const absl::Time base = clock_.Now();
+  for (int k = 0; k < 40; ++k) {
+    clock_.Set(base + OutOfOrderOffset(k));
+    Grow(1);
+  }
+  LogWorkerOptions options;
+  options.start_at.kind = StartAt::Kind::kTime;
+  options.start_at.time = base + absl::Seconds(201);  // Pair 20 is at 200 s, pair 21 at 210 s.
+  Logger info(LogLevel::kInfo);
+  LogWorkerDeps deps = Deps();
+  deps.logger = &info;
+  auto logs = ctlog::ParseLogList(server_->LogListJson());
+  ASSERT_TRUE(logs.ok());
+  auto fetcher = ctlog::CurlHttpFetcher::Create();
+  ASSERT_TRUE(fetcher.ok());
+  ::testing::internal::CaptureStderr();
+  {
+    LogWorker worker((*logs)[0], std::move(*fetcher), deps, options);
+    const absl::Status caught_up = worker.CatchUp(stop_);
+    EXPECT_TRUE(caught_up.ok()) << caught_up;
+    EXPECT_EQ(worker.position() - worker.entries_read(), 42u);
+    EXPECT_EQ(worker.position(), 80u);
+    EXPECT_TRUE(Misbehaviours().empty());  // The edge from get-proof-by-hash was right.
+  }
+  auto again = ctlog::CurlHttpFetcher::Create();
+  ASSERT_TRUE(again.ok());
+  options.start_at.time = base;  // A restart resumes where it was instead.
+  LogWorker restarted((*logs)[0], std::move(*again), deps, options);
+  EXPECT_TRUE(restarted.CatchUp(stop_).ok());
+  EXPECT_EQ(restarted.entries_read(), 0u);
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(logged.find("starting at entry 42: the first entry logged at or after "
+                        "2026-09-21T14:16:41.000Z, found in 7 get-entries requests"),
+            std::string::npos)
+      << logged;
+  EXPECT_NE(logged.find("resuming at entry 80 (verified tree size 80); start_at ignored: the log "
+                        "has a stored position"),
+            std::string::npos)
+      << logged;
+}
+
+TEST_F(TiledLogWorkerTest, StartAtATimeBisectsTheDataTilesAndVerifiesFromThere) {
+  const absl::Time base = tiled_.clock().Now();
+  for (int k = 0; k < 400; ++k) {  // 800 entries: data tiles 000-002 and 003.p/32.
+    tiled_.clock().Set(base + OutOfOrderOffset(k));
+    tiled_.Grow(1);
+  }
+  tiled_.Publish();
+  LogWorkerOptions options;
+  options.start_at.kind = StartAt::Kind::kTime;
+  options.start_at.time = base + absl::Seconds(2555);  // Pair 256 (entry 512) is at 2560 s.
+  auto fetcher = std::make_unique<fakes::DirectoryFetcher>(kMonitoringUrl, tiled_.dir());
+  fakes::DirectoryFetcher* requests = fetcher.get();
+  Logger info(LogLevel::kInfo);
+  LogWorkerDeps deps = Deps();
+  deps.logger = &info;
+  ::testing::internal::CaptureStderr();
+  LogWorker worker(tiled_.Info(kMonitoringUrl), std::move(fetcher), deps, options);
+  const absl::Status caught_up = worker.CatchUp(stop_);
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(caught_up.ok()) << caught_up;
+  EXPECT_EQ(worker.position() - worker.entries_read(), 512u);
+  EXPECT_EQ(TiledState().verified_size(), 800u);
+  EXPECT_TRUE(Misbehaviours().empty());
+  // Tiles 0 and 1 hold only entries before the start: the bisection read at most one of them,
+  // and tailing none.
+  EXPECT_LE(requests->requests("tile/data/000") + requests->requests("tile/data/001"), 1);
+  const size_t at = logged.find("starting at entry 512: the first entry logged at or after ");
+  ASSERT_NE(at, std::string::npos) << logged;
+  EXPECT_NE(logged.find(" data tiles", at), std::string::npos) << logged;
+}
+
 }  // namespace
 }  // namespace caawatch::tail
