@@ -144,7 +144,7 @@ Command AddEvidenceCommand(CLI::App* app) {
                    "the log list (v3 JSON file) whose keys are trusted (default: the list built "
                    "into caawatch)")
       ->type_name("FILE");
-  return {evidence, [evidence, verify, write, options] {
+  return {evidence, [verify, write, options] {
             if (verify->parsed()) return Verify(*options);
             if (write->finding.empty()) {
               std::fprintf(stderr,
