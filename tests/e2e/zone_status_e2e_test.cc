@@ -49,6 +49,17 @@ class ZoneStatusEndToEndTest : public testing::EndToEndFixture {
     return response.status();
   }
 
+  // config.json following owned.test from `primary` with the TSIG key (owned.key), NOTIFY on a
+  // loopback port the kernel picks; `extra`: more members, each followed by ", ".
+  std::string OwnedZoneConfig(const std::string& primary, absl::string_view extra = "") {
+    const std::string secret = WriteFile("owned.key", absl::StrCat(kSecret, "\n"));
+    return WriteFile("config.json",
+                     absl::StrCat("{", extra, R"("notify_listen": "127.0.0.1:0", "zones": [{)",
+                                  R"("zone": "owned.test", "primaries": [")", primary,
+                                  R"("], "tsig_key_name": "owned-key", "tsig_secret_file": ")",
+                                  secret, R"("}]})"));
+  }
+
   // The zone's line of `status --json`, if any.
   std::optional<nlohmann::json> ZoneLine(const std::string& zone) {
     const CommandResult status = Cli({"status", "--json"});
@@ -69,14 +80,7 @@ TEST_F(ZoneStatusEndToEndTest, AZoneWhosePrimaryIsGoneExpiresInStatusAndHealth) 
                                  .transfer_key = absl::StrCat("hmac-sha256:owned-key:", kSecret),
                                  .soa_timers = "5 5 6 300"}});
   ASSERT_TRUE(owned.ok()) << owned.status();
-  const std::string secret = WriteFile("owned.key", absl::StrCat(kSecret, "\n"));
-  const std::string config =
-      WriteFile("config.json",
-                absl::StrCat(R"({"notify_listen": "127.0.0.1:0", "zones": [{"zone": "owned.test",
-          "primaries": [")",
-                             (*owned)->address(),
-                             R"("], "tsig_key_name": "owned-key", "tsig_secret_file": ")", secret,
-                             R"("}]})"));
+  const std::string config = OwnedZoneConfig((*owned)->address());
   std::unique_ptr<Subprocess> log = StartLog({.noise = 0, .plants = {}});
   const int grpc_port = testing::FreeTcpPort();
   Subprocess monitor(
@@ -168,13 +172,8 @@ TEST_F(ZoneStatusEndToEndTest, ALookupThatDisagreesWithTheFollowedZoneIsAWarning
   absl::StatusOr<std::unique_ptr<fakes::KnotServer>> world = fakes::KnotServer::Start(
       {{.origin = "owned.test", .records = "@ 1 CAA 0 issue \"pki.goog\"\n"}});
   ASSERT_TRUE(world.ok()) << world.status();
-  const std::string secret = WriteFile("owned.key", absl::StrCat(kSecret, "\n"));
-  const std::string config = WriteFile(
-      "config.json", absl::StrCat(R"({"caa_poll_interval": "1s", "notify_listen": "127.0.0.1:0",
-          "zones": [{"zone": "owned.test", "primaries": [")",
-                                  (*primary)->address(), R"("], "tsig_key_name": "owned-key",
-          "tsig_secret_file": ")",
-                                  secret, R"("}]})"));
+  const std::string config =
+      OwnedZoneConfig((*primary)->address(), R"("caa_poll_interval": "1s", )");
   std::unique_ptr<Subprocess> log = StartLog({.noise = 0, .plants = {}});
   Subprocess monitor(
       {caawatch(), "run", "--data-dir", data_dir(), "--log-list", loglist(), "--dns-server",
@@ -222,14 +221,7 @@ TEST_F(ZoneStatusEndToEndTest, ARestartContinuesByIxfrFromTheSavedSerial) {
         .allow_updates = true,
         .transfer_key = absl::StrCat("hmac-sha256:owned-key:", kSecret)}});
   ASSERT_TRUE(owned.ok()) << owned.status();
-  const std::string secret = WriteFile("owned.key", absl::StrCat(kSecret, "\n"));
-  const std::string config =
-      WriteFile("config.json",
-                absl::StrCat(R"({"notify_listen": "127.0.0.1:0", "zones": [{"zone": "owned.test",
-          "primaries": [")",
-                             (*owned)->address(),
-                             R"("], "tsig_key_name": "owned-key", "tsig_secret_file": ")", secret,
-                             R"("}]})"));
+  const std::string config = OwnedZoneConfig((*owned)->address());
   std::unique_ptr<Subprocess> log = StartLog({.noise = 0, .plants = {}});
   const auto await_serial = [&](Subprocess& monitor, int serial) {
     std::optional<nlohmann::json> line;
