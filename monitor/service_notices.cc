@@ -1,5 +1,7 @@
 #include "monitor/service_notices.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace caawatch::monitor {
@@ -18,13 +20,22 @@ std::string OneLine(const std::string& status) {
 
 absl::Time ServiceNotices::Tick(absl::Time now) {
   if (manager_ == nullptr) return absl::InfiniteFuture();
+  absl::Time next = absl::InfiniteFuture();
+  if (!ready_) {
+    if (now >= next_extension_) {
+      manager_->Notify(
+          absl::StrCat("EXTEND_TIMEOUT_USEC=", absl::ToInt64Microseconds(kStartExtension)));
+      next_extension_ = now + kStartExtensionPeriod;
+    }
+    next = next_extension_;
+  }
   const absl::Duration interval = manager_->watchdog_interval();
-  if (interval == absl::InfiniteDuration()) return absl::InfiniteFuture();
+  if (interval == absl::InfiniteDuration()) return next;
   if (now >= next_watchdog_) {
     manager_->Notify("WATCHDOG=1");
     next_watchdog_ = now + interval;
   }
-  return next_watchdog_;
+  return std::min(next, next_watchdog_);
 }
 
 void ServiceNotices::Ready(const std::string& status) {

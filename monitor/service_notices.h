@@ -1,7 +1,9 @@
 // What the Supervisor's main loop tells the service manager (monitor/service_manager.h), and
 // when: STATUS= when the state changes, READY=1 once, WATCHDOG=1 every watchdog interval while
 // the loop turns (a loop that is stuck stops sending, so the manager restarts the monitor),
-// STOPPING=1 when the loop ends. Without a manager every call does nothing. Not thread-safe:
+// EXTEND_TIMEOUT_USEC= while starting (a first CAA poll of millions of names may outlast the
+// unit's TimeoutStartSec=, and is progress as long as the loop turns), STOPPING=1 when the loop
+// ends. Without a manager every call does nothing. Not thread-safe:
 // one loop owns it.
 #ifndef CAAWATCH_MONITOR_SERVICE_NOTICES_H_
 #define CAAWATCH_MONITOR_SERVICE_NOTICES_H_
@@ -18,9 +20,13 @@ class ServiceNotices {
   // `manager` may be null; borrowed.
   explicit ServiceNotices(const ServiceManager* manager) : manager_(manager) {}
 
-  // Sends WATCHDOG=1 when one is due at `now`; returns when the next one is due
-  // (absl::InfiniteFuture() without a watchdog), for the loop's next wake-up.
+  // Sends WATCHDOG=1 when one is due at `now`, and before READY=1 an extension of the start
+  // timeout every kStartExtensionPeriod; returns when the next message is due
+  // (absl::InfiniteFuture() when none will be), for the loop's next wake-up.
   absl::Time Tick(absl::Time now);
+  // Each extension asks for this much more time to start; one is sent every third of it.
+  static constexpr absl::Duration kStartExtension = absl::Seconds(90);
+  static constexpr absl::Duration kStartExtensionPeriod = absl::Seconds(30);
   // READY=1 with `status`, the first time only.
   void Ready(const std::string& status);
   bool ready() const { return ready_; }
@@ -34,6 +40,7 @@ class ServiceNotices {
   bool ready_ = false;
   std::string status_;
   absl::Time next_watchdog_ = absl::InfinitePast();
+  absl::Time next_extension_ = absl::InfinitePast();
 };
 
 }  // namespace caawatch::monitor

@@ -26,6 +26,7 @@ namespace caawatch {
 namespace {
 
 using testing::CommandResult;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::JsonLines;
@@ -102,6 +103,9 @@ TEST_F(ServiceManagerTest, ReadyAfterFirstPollAndHeadsThenWatchdogThenStoppingOn
   EXPECT_THAT(*ready, HasSubstr("STATUS=tailing 1 logs"));
   // Before READY: a status saying what it waits for, and no READY twice.
   EXPECT_THAT(seen.front(), HasSubstr("STATUS=first CAA poll"));
+  // And more time to start asked for while it starts (TimeoutStartSec= is not a deadline for
+  // a start that makes progress).
+  EXPECT_THAT(seen, Contains("EXTEND_TIMEOUT_USEC=90000000"));
 
   // READY came after the first CAA poll and the log's head: both are in the store already.
   const CommandResult history = Cli({"caa", "history", "forbidden.test", "--json"});

@@ -27,6 +27,8 @@ class RecordingManager : public ServiceManager {
 TEST(ServiceNoticesTest, WatchdogOnlyWhenTheLoopTurnsAndItIsDue) {
   RecordingManager manager(absl::Seconds(10));
   ServiceNotices notices(&manager);
+  notices.Ready("tailing");
+  manager.sent.clear();
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
   EXPECT_EQ(notices.Tick(t0), t0 + absl::Seconds(10));
   EXPECT_EQ(notices.Tick(t0 + absl::Seconds(5)), t0 + absl::Seconds(10));
@@ -38,8 +40,35 @@ TEST(ServiceNoticesTest, WatchdogOnlyWhenTheLoopTurnsAndItIsDue) {
 TEST(ServiceNoticesTest, NoWatchdogWithoutAnInterval) {
   RecordingManager manager(absl::InfiniteDuration());
   ServiceNotices notices(&manager);
+  notices.Ready("tailing");
+  manager.sent.clear();
   EXPECT_EQ(notices.Tick(absl::UnixEpoch()), absl::InfiniteFuture());
   EXPECT_TRUE(manager.sent.empty());
+}
+
+// systemd kills a unit that is not READY within TimeoutStartSec=; a first CAA poll of millions
+// of names can take longer, and is progress while the loop turns.
+TEST(ServiceNoticesTest, StartTimeoutExtendedWhileTheLoopTurnsUntilReady) {
+  RecordingManager manager(absl::InfiniteDuration());
+  ServiceNotices notices(&manager);
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  EXPECT_EQ(notices.Tick(t0), t0 + absl::Seconds(30));
+  EXPECT_EQ(notices.Tick(t0 + absl::Seconds(10)), t0 + absl::Seconds(30));
+  EXPECT_EQ(notices.Tick(t0 + absl::Seconds(31)), t0 + absl::Seconds(61));
+  notices.Ready("tailing");
+  EXPECT_EQ(notices.Tick(t0 + absl::Seconds(70)), absl::InfiniteFuture());
+  EXPECT_THAT(manager.sent, ElementsAre("EXTEND_TIMEOUT_USEC=90000000",
+                                        "EXTEND_TIMEOUT_USEC=90000000", "READY=1\nSTATUS=tailing"));
+}
+
+TEST(ServiceNoticesTest, ExtensionAndWatchdogShareTheWakeUps) {
+  RecordingManager manager(absl::Seconds(10));
+  ServiceNotices notices(&manager);
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  EXPECT_EQ(notices.Tick(t0), t0 + absl::Seconds(10));
+  EXPECT_EQ(notices.Tick(t0 + absl::Seconds(30)), t0 + absl::Seconds(40));
+  EXPECT_THAT(manager.sent, ElementsAre("EXTEND_TIMEOUT_USEC=90000000", "WATCHDOG=1",
+                                        "EXTEND_TIMEOUT_USEC=90000000", "WATCHDOG=1"));
 }
 
 TEST(ServiceNoticesTest, ReadyOnceStatusOnChangeOneLineStoppingAtTheEnd) {
