@@ -14,6 +14,7 @@
 #include "base/hex.h"
 #include "base/status_macros.h"
 #include "caa/issuer_store.h"
+#include "caa/problem_reporting.h"
 #include "names/domain_name.h"
 
 namespace caawatch::caa {
@@ -25,6 +26,7 @@ constexpr absl::string_view kSubjectColumn = "Subject";
 constexpr absl::string_view kSkiHexColumn = "Subject Key Identifier (Hex)";
 constexpr absl::string_view kSkiBase64Column = "Subject Key Identifier";
 constexpr absl::string_view kOwnerColumns[] = {"CA Owner", "CA Owner Name"};
+constexpr absl::string_view kProblemReportingColumn = "Problem Reporting Mechanism";
 
 struct DistinguishedName {
   std::string organization;
@@ -88,11 +90,13 @@ const CaEntry* FindKnown(const IssuerMap* known, absl::string_view owner,
   for (const CaEntry& e : known->entries()) {
     if (absl::EqualsIgnoreCase(e.ca_owner, owner)) return &e;
   }
-  // "Sectigo (formerly Comodo CA)" is CCADB's "Sectigo".
+  // "Sectigo (formerly Comodo CA)" is CCADB's "Sectigo"; the older CA information report
+  // writes "Internet Security Research Group (ISRG)" for "... (Let's Encrypt)".
+  const auto base_of = [](absl::string_view name) {
+    return absl::StripAsciiWhitespace(name.substr(0, name.find(" (")));
+  };
   for (const CaEntry& e : known->entries()) {
-    const absl::string_view base =
-        absl::StripAsciiWhitespace(absl::string_view(e.ca_owner).substr(0, e.ca_owner.find(" (")));
-    if (absl::EqualsIgnoreCase(base, owner)) return &e;
+    if (absl::EqualsIgnoreCase(base_of(e.ca_owner), base_of(owner))) return &e;
   }
   for (const CaEntry& e : known->entries()) {
     for (const std::string& o : e.issuer_organization_names) {
@@ -152,6 +156,7 @@ void CollectCaaIdentifiersRows(const CsvTable& table, const ImportOptions& optio
   const std::optional<size_t> subject_column = table.Column(kSubjectColumn);
   const std::optional<size_t> ski_column = table.Column(kSkiHexColumn);
   const std::optional<size_t> owner_column = OwnerColumn(table);
+  const std::optional<size_t> contact_column = table.Column(kProblemReportingColumn);
   for (const CsvRow& row : table.rows) {
     const DistinguishedName dn =
         subject_column ? ParseSubject(row.fields[*subject_column]) : DistinguishedName{};
@@ -175,6 +180,11 @@ void CollectCaaIdentifiersRows(const CsvTable& table, const ImportOptions& optio
     for (const std::string& id : identifiers) AddUnique(&entry.caa_identifiers, id);
     AddUnique(&entry.issuer_organization_names, dn.organization);
     AddUnique(&entry.known_intermediate_common_names, dn.common_name);
+    if (contact_column) {
+      for (const std::string& contact : ProblemReportingContacts(row.fields[*contact_column])) {
+        AddUnique(&entry.problem_reporting, contact);
+      }
+    }
     if (ski_column && !absl::StripAsciiWhitespace(row.fields[*ski_column]).empty()) {
       if (std::optional<std::string> ski = NormalizeHex(row.fields[*ski_column])) {
         AddUnique(&entry.subject_key_ids_hex, *ski);
