@@ -28,6 +28,7 @@ svg.timeline { border: 1px solid #ccc; margin: 4px 0 16px; font-size: 11px; }
 svg .window-wide { fill: #fff3c4; } svg .window-narrow { fill: #ffd59e; }
 svg .log-entry { stroke: #b00020; stroke-width: 2; } svg .axis { stroke: #555; }
 svg .window-label, svg .tick { fill: #555; } svg text.verdict { font-size: 13px; }
+svg .lane { fill: #000; fill-opacity: 0.05; }
 </style>
 )";
 

@@ -17,7 +17,7 @@ constexpr double kWidth = 900;
 constexpr double kLeft = 20;
 constexpr double kRight = 880;
 constexpr double kBandHeight = 34;
-constexpr double kTop = 48;  // Below the verdict line and the window labels.
+constexpr double kTop = 66;  // Below the verdict line and the window labels.
 constexpr const char* kStateColours[] = {"#4e79a7", "#59a14f", "#b07aa1", "#9c755f",
                                          "#76b7b2", "#edc948", "#ff9da7", "#bab0ac"};
 
@@ -81,18 +81,21 @@ std::string TimelineSvg(const ReportName& name, const std::vector<ReportLogEntry
                     "\">", label, "</text>\n");
   };
   if (name.wide_window_start_ms != 0) {
-    window("window-wide", name.wide_window_start_ms, "wide window", kTop - 28);
+    window("window-wide", name.wide_window_start_ms, "wide window", kTop - 32);
   }
-  window("window-narrow", name.window_start_ms, "narrow window", kTop - 16);
+  window("window-narrow", name.window_start_ms, "narrow window", kTop - 18);
   for (size_t i = 0; i < order.size(); ++i) {
     const double y = kTop + kBandHeight * static_cast<double>(i);
-    absl::StrAppend(&svg, "<g class=\"caa-state\" data-state=\"", i, "\">\n<text x=\"", F(kLeft),
-                    "\" y=\"", F(y + 11), "\">", HtmlText(order[i]), "</text>\n");
+    // A faint lane shows the band where the state was not observed.
+    absl::StrAppend(&svg, "<g class=\"caa-state\" data-state=\"", i,
+                    "\">\n<rect class=\"lane\" x=\"", F(kLeft), "\" y=\"", F(y + 15), "\" width=\"",
+                    F(kRight - kLeft), "\" height=\"14\"/>\n<text x=\"", F(kLeft), "\" y=\"",
+                    F(y + 11), "\">", HtmlText(order[i]), "</text>\n");
     for (const ReportObservation* o : bands[order[i]]) {
       const double x0 = axis.X(o->first_seen_ms);
       const double x1 = axis.X(o->last_seen_ms);
       absl::StrAppend(&svg, "<rect class=\"observed\" x=\"", F(x0), "\" y=\"", F(y + 15),
-                      "\" width=\"", F(std::max(2.0, x1 - x0)), "\" height=\"14\" fill=\"",
+                      "\" width=\"", F(std::max(4.0, x1 - x0)), "\" height=\"14\" fill=\"",
                       kStateColours[i % std::size(kStateColours)], "\"><title>observed ",
                       ReportTime(o->first_seen_ms), " to ", ReportTime(o->last_seen_ms),
                       "</title></rect>\n");

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,54 @@ std::string OpensslSerial(const std::string& pem_file, const std::string& log_di
   return absl::AsciiStrToLower(value);
 }
 
+// What headless Chromium made of a page: its DOM after loading, and the requests the page
+// itself made (from a netlog: every URL request whose initiator is an origin, as a page's
+// subresource loads are, and unlike Chromium's own update and time checks, "not an origin").
+struct Rendered {
+  int exit_code = -1;
+  std::string dom;
+  std::vector<std::string> page_requests;
+  std::string err;
+};
+
+Rendered RenderInChromium(const std::string& html_file, const std::string& work_dir,
+                          const std::string& screenshot) {
+  static int run = 0;
+  const std::string tag = std::to_string(++run);
+  const std::string netlog = work_dir + "/netlog-" + tag + ".json";
+  std::vector<std::string> argv = {
+      CAAWATCH_CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--disable-extensions", "--user-data-dir=" + work_dir + "/chromium-profile-" + tag,
+      // Nothing the page could ask for leaves the machine, whatever it is.
+      "--host-resolver-rules=MAP * ~NOTFOUND", "--log-net-log=" + netlog, "--window-size=1000,2000",
+      "--dump-dom"};
+  if (!screenshot.empty()) argv.push_back("--screenshot=" + screenshot);
+  argv.push_back("file://" + html_file);
+  const CommandResult result = testing::RunCommand(argv, work_dir, absl::Seconds(60));
+  Rendered rendered{result.exit_code, result.out, {}, result.err};
+  const nlohmann::json log =
+      nlohmann::json::parse(testing::ReadFileOrEmpty(netlog), nullptr, /*allow_exceptions=*/false);
+  EXPECT_TRUE(log.is_object()) << "no netlog from Chromium: " << result.err;
+  if (!log.is_object()) return rendered;
+  const int start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].get<int>();
+  for (const nlohmann::json& event : log["events"]) {
+    if (event["type"] != start_job || !event.contains("params")) continue;
+    const nlohmann::json& params = event["params"];
+    if (!params.contains("url")) continue;  // The job's end: its start said what it asked.
+    if (params.value("initiator", "") != "not an origin") {
+      rendered.page_requests.push_back(params.value("url", "?"));
+    }
+  }
+  return rendered;
+}
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = 0; (at = text.find(what, at)) != std::string::npos; at += what.size()) ++count;
+  return count;
+}
+
 TEST_F(EvidenceReportE2eTest, ReportTextIsAddressedToTheCaWithTheFactsAndTheFilesThatProveThem) {
   const std::string seq = WriteForbiddenBundle();
   ASSERT_FALSE(seq.empty());
@@ -116,6 +165,63 @@ TEST_F(EvidenceReportE2eTest, ReportTextIsAddressedToTheCaWithTheFactsAndTheFile
   EXPECT_THAT(verified.out, HasSubstr("reports (prose for the CA, written from the files "
                                       "checked): report.html, report.txt"));
   EXPECT_THAT(verified.out, ::testing::Not(HasSubstr("not checked"))) << verified.out;
+}
+
+// report.html as a browser shows it (issue 20 "Done when"): headless Chromium loads it with no
+// network request, its DOM has the timeline of the name (an element per CAA state observed, the
+// two windows, a mark per log entry), and the screenshot is kept for a person to look at. The
+// netlog check is shown to catch a request by a copy of the page with one planted.
+TEST_F(EvidenceReportE2eTest, ReportHtmlLoadsInChromiumWithNoRequestAndShowsTheTimeline) {
+  const std::string seq = WriteForbiddenBundle();
+  ASSERT_FALSE(seq.empty());
+  const std::string html = bundle() + "/report.html";
+  ASSERT_TRUE(std::filesystem::exists(html));
+  std::filesystem::create_directories(CAAWATCH_TEST_ARTIFACT_DIR);
+  const std::string png = CAAWATCH_TEST_ARTIFACT_DIR "/report.png";
+  std::filesystem::remove(png);
+  const Rendered page = RenderInChromium(html, dir(), png);
+  ASSERT_EQ(page.exit_code, 0) << page.err;
+  EXPECT_THAT(page.page_requests, ::testing::IsEmpty());
+  // The artifact: the screenshot, and the page it shows (build/tests/e2e/evidence_report/).
+  std::filesystem::copy_file(html, CAAWATCH_TEST_ARTIFACT_DIR "/report.html",
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string shot = testing::ReadFileOrEmpty(png);
+  EXPECT_TRUE(absl::StartsWith(shot, "\x89PNG\r\n")) << "no screenshot at " << png;
+  EXPECT_GT(shot.size(), 10'000u);  // A page of text and a picture, not a blank one.
+
+  // One timeline for the one name; in it an element per distinct CAA state the finding
+  // observed, the narrow and the wide window, a mark per log entry, the verdict.
+  const nlohmann::json finding =
+      nlohmann::json::parse(testing::ReadFileOrEmpty(bundle() + "/finding.json"));
+  ASSERT_EQ(finding["caa"].size(), 1u);
+  std::set<std::string> states;
+  for (const nlohmann::json& o : finding["caa"][0]["observations"]) {
+    states.insert(absl::StrCat(o["query_name"].dump(), o["rcode"].dump(), o["dnssec"].dump(),
+                               o["records"].dump()));
+  }
+  ASSERT_GE(states.size(), 2u) << finding.dump();  // forbidden.test's set, www's NXDOMAIN.
+  EXPECT_EQ(Count(page.dom, "<svg "), 1u);
+  EXPECT_EQ(Count(page.dom, "<g class=\"caa-state\""), states.size()) << page.dom;
+  EXPECT_THAT(page.dom, HasSubstr("forbidden.test: 0 issue \"pki.goog\""));
+  EXPECT_EQ(Count(page.dom, "class=\"window-narrow\""), 1u);
+  EXPECT_EQ(Count(page.dom, "class=\"window-wide\""), 1u);
+  EXPECT_EQ(Count(page.dom, "class=\"log-entry\""), finding["entries"].size());
+  EXPECT_THAT(page.dom, HasSubstr("www.forbidden.test: forbidden</text>"));
+  EXPECT_THAT(page.dom, HasSubstr("To: security@letsencrypt.org"));
+
+  // The same page with an image from the network planted (and its Content-Security-Policy
+  // taken out, which would block it): the check above sees the request.
+  std::string planted = testing::ReadFileOrEmpty(html);
+  const size_t csp = planted.find("<meta http-equiv=\"Content-Security-Policy\"");
+  ASSERT_NE(csp, std::string::npos);
+  planted.erase(csp, planted.find('\n', csp) - csp);
+  const size_t body = planted.find("<body>");
+  ASSERT_NE(body, std::string::npos);
+  planted.insert(body + 6, "<img src=\"http://planted.invalid/x.png\">");
+  const std::string planted_file = WriteFile("planted.html", planted);
+  const Rendered with_request = RenderInChromium(planted_file, dir(), "");
+  ASSERT_EQ(with_request.exit_code, 0) << with_request.err;
+  EXPECT_THAT(with_request.page_requests, ::testing::Contains("http://planted.invalid/x.png"));
 }
 
 }  // namespace
