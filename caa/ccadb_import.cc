@@ -100,7 +100,10 @@ const CaEntry* FindKnown(const IssuerMap* known, absl::string_view owner,
   }
   for (const CaEntry& e : known->entries()) {
     for (const std::string& o : e.issuer_organization_names) {
-      if (absl::EqualsIgnoreCase(o, owner) || absl::EqualsIgnoreCase(o, organization)) return &e;
+      if (absl::EqualsIgnoreCase(o, owner) || absl::EqualsIgnoreCase(o, base_of(owner)) ||
+          absl::EqualsIgnoreCase(o, organization)) {
+        return &e;
+      }
     }
   }
   return nullptr;
@@ -224,6 +227,33 @@ void CollectCertificateRecordRows(const CsvTable& table, const ImportOptions& op
   }
 }
 
+// Contacts of owners the map already knows (they take that entry's identifiers, so that the
+// entry is kept); rows of other owners are reported, once per owner.
+void CollectProblemReportingRows(const CsvTable& table, const ImportOptions& options,
+                                 Collected* out) {
+  const size_t owner_column = *OwnerColumn(table);
+  const size_t contact_column = *table.Column(kProblemReportingColumn);
+  std::vector<std::string> unknown_owners;
+  for (const CsvRow& row : table.rows) {
+    const std::string owner(absl::StripAsciiWhitespace(row.fields[owner_column]));
+    const CaEntry* known = FindKnown(options.known, owner, "");
+    if (known == nullptr) {
+      if (absl::c_find(unknown_owners, owner) == unknown_owners.end()) {
+        unknown_owners.push_back(owner);
+        out->rejections.push_back(
+            {row.line, absl::StrCat("CA owner '", owner,
+                                    "' has no known CAA identifiers; its contacts are skipped")});
+      }
+      continue;
+    }
+    const std::vector<std::string> contacts = ProblemReportingContacts(row.fields[contact_column]);
+    if (contacts.empty()) continue;
+    CaEntry& entry = EntryFor(&out->entries, known->ca_owner);
+    for (const std::string& id : known->caa_identifiers) AddUnique(&entry.caa_identifiers, id);
+    for (const std::string& contact : contacts) AddUnique(&entry.problem_reporting, contact);
+  }
+}
+
 // Common tail of every import: re-checks identifiers (JSON input is unchecked), drops empty
 // entries, adds SPKI hashes, and builds the map through FromJson so the result is exactly
 // what the user file will read back as.
@@ -270,6 +300,8 @@ absl::string_view ImportSourceName(ImportSource source) {
       return "CCADB certificate records report";
     case ImportSource::kIssuerMapJson:
       return "issuer map JSON";
+    case ImportSource::kProblemReportingReport:
+      return "CCADB problem reporting report";
   }
   return "unknown";
 }
@@ -307,10 +339,15 @@ absl::StatusOr<ImportResult> ImportCcadbCsv(absl::string_view text, const Import
     CollectCertificateRecordRows(table, options, &collected);
     return Finish(ImportSource::kCertificateRecordsReport, std::move(collected), options);
   }
+  if (OwnerColumn(table).has_value() && table.Column(kProblemReportingColumn).has_value()) {
+    CollectProblemReportingRows(table, options, &collected);
+    return Finish(ImportSource::kProblemReportingReport, std::move(collected), options);
+  }
   return absl::InvalidArgumentError(
       "not a supported CCADB report: expected a \"Recognized CAA Domains\" column (CAA "
-      "Identifiers report) or \"CA Owner\" and \"Subject Key Identifier\" columns (All "
-      "Certificate Records report)");
+      "Identifiers report), \"CA Owner\" and \"Subject Key Identifier\" columns (All "
+      "Certificate Records report) or \"CA Owner\" and \"Problem Reporting Mechanism\" columns "
+      "(problem reporting mechanisms)");
 }
 
 absl::StatusOr<ImportResult> ImportIssuerJson(absl::string_view text,

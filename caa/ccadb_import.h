@@ -27,6 +27,9 @@ enum class ImportSource {
   kCertificateRecordsReport,
   // A JSON array in the shape of caa-identifiers.json (IssuerMap::FromJson).
   kIssuerMapJson,
+  // A report of CA owners and their "Problem Reporting Mechanism" without CAA domains (CCADB's
+  // list of problem reporting mechanisms): contacts for owners whose identifiers are known.
+  kProblemReportingReport,
 };
 
 absl::string_view ImportSourceName(ImportSource source);

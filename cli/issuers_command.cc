@@ -171,8 +171,9 @@ Command AddIssuersCommand(CLI::App* app) {
       "the All Certificate Records report for owners already known) or from a JSON file shaped "
       "like the built-in caa-identifiers.json, to <data-dir>/issuers.json; prints what was "
       "imported and every rejected row. A \"Problem Reporting Mechanism\" column (CCADB's CA "
-      "information report) gives each CA's problem-reporting contacts, which `issuers list` "
-      "shows and evidence bundles address their report to.");
+      "information report, or its list of problem reporting mechanisms for owners already "
+      "known) gives each CA's problem-reporting contacts, which `issuers list` shows and "
+      "evidence bundles address their report to.");
   auto import_options = std::make_shared<ImportOptions>();
   import->add_option("FILE", import_options->file, "CCADB CSV or JSON file")->required();
   AddCommonOptions(import, &import_options->common);

@@ -256,6 +256,39 @@ TEST(CcadbImportTest, RealCaInformationReportKeepsEachCasProblemReportingContact
   EXPECT_THAT(merged->caa_identifiers, Contains("letsencrypt.org"));
 }
 
+// A report of owners and contacts only (CCADB's list of problem reporting mechanisms): the
+// real rows' two columns, as that list gives them. Contacts join the owners already known;
+// the others are reported.
+TEST(CcadbImportTest, AProblemReportingReportAddsContactsToKnownOwners) {
+  std::ifstream in(CAAWATCH_SOURCE_DIR "/tests/caa/data/ca-information-report-2018.csv");
+  const std::string full((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  absl::StatusOr<CsvTable> table = ReadCsvTable(full);
+  ASSERT_TRUE(table.ok()) << table.status();
+  const size_t owner = *table->Column("CA Owner Name");
+  const size_t contact = *table->Column("Problem Reporting Mechanism");
+  std::string csv = "\"CA Owner\",\"Problem Reporting Mechanism\"\n";
+  for (const CsvRow& row : table->rows) {
+    csv += absl::StrCat("\"", row.fields[owner], "\",\"", row.fields[contact], "\"\n");
+  }
+  absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
+  ASSERT_TRUE(built_in.ok());
+  ImportOptions options;
+  options.known = &*built_in;
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(csv, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->source, ImportSource::kProblemReportingReport);
+  const CaEntry* isrg = result->map.FindOwner("Internet Security Research Group (Let's Encrypt)");
+  ASSERT_NE(isrg, nullptr);
+  EXPECT_THAT(isrg->problem_reporting, Contains("cert-prob-reports@letsencrypt.org"));
+  EXPECT_THAT(isrg->caa_identifiers, ElementsAre("letsencrypt.org"));
+  EXPECT_THAT(result->rejections, Contains(Field(&ImportRejection::reason,
+                                                 HasSubstr("'Certicámara' has no known CAA"))));
+  // "Google Trust Services LLC (GTS)" is the built-in owner whose issuer O= is "... LLC".
+  const CaEntry* gts = result->map.FindOwner("Google Trust Services");
+  ASSERT_NE(gts, nullptr);
+  EXPECT_THAT(gts->problem_reporting, ElementsAre("https://pki.goog/", "contact@pki.goog"));
+}
+
 TEST(CcadbImportTest, JsonImportChecksIdentifiersAndSkipsEmptyEntries) {
   const std::string json = R"([
     {"ca_owner": "Example CA", "caa_identifiers": ["Example.COM", "not a domain"],
