@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "base/hex.h"
+#include "base/quoted_input.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "monitor/evidence_bundles.h"
@@ -91,14 +92,23 @@ int Write(const WriteOptions& options) {
     std::fprintf(stderr, "caawatch: left out: %s\n", note.c_str());
   }
   // The reports last: they list the bundle's other files.
-  if (absl::Status reports =
-          monitor::WriteFindingReports(ctx.config, store->get(), *finding, out, absl::Now());
-      !reports.ok()) {
-    return Fail(reports);
-  }
+  absl::StatusOr<evidence::ReportFacts> reports =
+      monitor::WriteFindingReports(ctx.config, store->get(), *finding, out, absl::Now());
+  if (!reports.ok()) return Fail(reports.status());
   std::printf("wrote %s: finding %llu, %llu log entries with their proofs, verified\n", out.c_str(),
               static_cast<unsigned long long>(finding->seq()),
               static_cast<unsigned long long>(written->entries));
+  if (reports->contacts.empty()) {
+    std::printf(
+        "report.txt and report.html: no problem-reporting contact is known for %s (`caawatch "
+        "issuers import` CCADB's CA information report or its problem reporting mechanisms)\n",
+        QuoteInput(reports->ca_owner.empty() ? "the issuing CA" : reports->ca_owner).c_str());
+  } else {
+    std::vector<std::string> quoted;
+    for (const std::string& c : reports->contacts) quoted.push_back(QuoteInput(c));
+    std::printf("report.txt and report.html addressed to %s\n",
+                absl::StrJoin(quoted, ", ").c_str());
+  }
   return 0;
 }
 

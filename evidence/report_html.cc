@@ -107,10 +107,14 @@ void Name(const ReportFacts& f, const ReportName& n, std::string* out) {
   for (const ReportObservation& o : n.observations) {
     std::vector<std::string> records;
     for (const std::string& r : o.records) records.push_back(HtmlText(r));
-    absl::StrAppend(out, "<tr><td>", HtmlText(o.query_name), "</td><td>",
-                    ReportTime(o.first_seen_ms), "</td><td>", ReportTime(o.last_seen_ms),
-                    "</td><td>", HtmlText(o.outcome), "</td><td>", HtmlText(o.dnssec),
-                    "</td><td><code>", absl::StrJoin(records, "<br>"), "</code></td></tr>\n");
+    absl::StrAppend(
+        out, "<tr><td>", HtmlText(o.query_name), "</td><td>", ReportTime(o.first_seen_ms),
+        "</td><td>", ReportTime(o.last_seen_ms), "</td><td>", HtmlText(o.outcome),
+        o.zone.empty()
+            ? ""
+            : absl::StrCat("<br>from zone ", HtmlText(o.zone), " serial ", o.zone_serial),
+        "</td><td>", HtmlText(o.dnssec), "</td><td><code>", absl::StrJoin(records, "<br>"),
+        "</code></td></tr>\n");
   }
   absl::StrAppend(out, "</table>\n");
 }

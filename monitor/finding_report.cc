@@ -193,15 +193,18 @@ absl::StatusOr<evidence::ReportFacts> GatherReportFacts(const MonitorConfig& con
   return facts;
 }
 
-absl::Status WriteFindingReports(const MonitorConfig& config, store::Store* store,
-                                 const store::FindingRecord& finding, const std::string& out_dir,
-                                 absl::Time now) {
-  CAAWATCH_ASSIGN_OR_RETURN(const evidence::ReportFacts facts,
+absl::StatusOr<evidence::ReportFacts> WriteFindingReports(const MonitorConfig& config,
+                                                          store::Store* store,
+                                                          const store::FindingRecord& finding,
+                                                          const std::string& out_dir,
+                                                          absl::Time now) {
+  CAAWATCH_ASSIGN_OR_RETURN(evidence::ReportFacts facts,
                             GatherReportFacts(config, store, finding, out_dir, now));
   CAAWATCH_RETURN_IF_ERROR(evidence::WriteBundleFile(out_dir, evidence::kReportTextFileName,
                                                      evidence::ReportText(facts)));
-  return evidence::WriteBundleFile(out_dir, evidence::kReportHtmlFileName,
-                                   evidence::ReportHtml(facts));
+  CAAWATCH_RETURN_IF_ERROR(evidence::WriteBundleFile(out_dir, evidence::kReportHtmlFileName,
+                                                     evidence::ReportHtml(facts)));
+  return facts;
 }
 
 }  // namespace caawatch::monitor

@@ -22,11 +22,12 @@ namespace caawatch::monitor {
     const MonitorConfig& config, store::Store* store, const store::FindingRecord& finding,
     const std::string& out_dir, absl::Time now);
 
-// Writes report.txt and report.html into `out_dir` (after the bundle's other files). kInternal
-// when a file cannot be written; errors of GatherReportFacts.
-[[nodiscard]] absl::Status WriteFindingReports(const MonitorConfig& config, store::Store* store,
-                                               const store::FindingRecord& finding,
-                                               const std::string& out_dir, absl::Time now);
+// Writes report.txt and report.html into `out_dir` (after the bundle's other files) and
+// returns the facts they hold. kInternal when a file cannot be written; errors of
+// GatherReportFacts.
+[[nodiscard]] absl::StatusOr<evidence::ReportFacts> WriteFindingReports(
+    const MonitorConfig& config, store::Store* store, const store::FindingRecord& finding,
+    const std::string& out_dir, absl::Time now);
 
 }  // namespace caawatch::monitor
 

@@ -59,6 +59,8 @@ class EvidenceReportE2eTest : public testing::EndToEndFixture {
     const CommandResult written =
         Cli({"evidence", seq, "--out", bundle(), "--log-list", loglist()});
     EXPECT_EQ(written.exit_code, 0) << written.err;
+    EXPECT_THAT(written.out, HasSubstr("report.txt and report.html addressed to "
+                                       "\"security@letsencrypt.org\", "));
     return seq;
   }
   std::string bundle() const { return dir() + "/bundle"; }
