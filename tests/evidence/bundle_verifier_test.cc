@@ -76,7 +76,7 @@ class BundleTest : public ::testing::Test {
 
 TEST_F(BundleTest, AcceptsWhatTheWriterWroteAndListsWhatItChecked) {
   WriteAll(Path("notes.txt"), "a later step\n");  // Not a kind this checks: listed as such.
-  WriteAll(Path("report.txt"), "prose\n");       // Written from the files above: a report.
+  WriteAll(Path("report.txt"), "prose\n");        // Written from the files above: a report.
   auto result = VerifyBundle(dir_, trusted_);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->entries, 2u);

@@ -177,5 +177,22 @@ TEST(ReportHtmlTest, IsOnePageWithNoScriptNoExternalResourceAndATimelinePerName)
   EXPECT_THAT(html, HasSubstr("To: cert-prob-reports@letsencrypt.org"));
 }
 
+// A finding with little to show (no CAA observation, no window, no certificate facts, an
+// unknown CA) still gives both reports, saying what is not known.
+TEST(ReportHtmlTest, AFindingWithoutObservationsOrWindowsStillRenders) {
+  ReportFacts f;
+  f.verdict = "unknown_issuer";
+  ReportName name;
+  name.name = "a.example";
+  name.verdict = "unknown_issuer";
+  f.names.push_back(name);
+  const std::string html = ReportHtml(f);
+  EXPECT_THAT(html, HasSubstr("<svg "));
+  EXPECT_THAT(html, HasSubstr("(unknown)"));
+  const std::string text = ReportText(f);
+  EXPECT_THAT(text, HasSubstr("This is not a CAA violation report"));
+  EXPECT_THAT(text, HasSubstr("No relevant CAA record set was found."));
+}
+
 }  // namespace
 }  // namespace caawatch::evidence
