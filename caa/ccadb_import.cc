@@ -14,6 +14,7 @@
 #include "base/hex.h"
 #include "base/status_macros.h"
 #include "caa/issuer_store.h"
+#include "caa/problem_reporting.h"
 #include "names/domain_name.h"
 
 namespace caawatch::caa {
@@ -25,6 +26,7 @@ constexpr absl::string_view kSubjectColumn = "Subject";
 constexpr absl::string_view kSkiHexColumn = "Subject Key Identifier (Hex)";
 constexpr absl::string_view kSkiBase64Column = "Subject Key Identifier";
 constexpr absl::string_view kOwnerColumns[] = {"CA Owner", "CA Owner Name"};
+constexpr absl::string_view kProblemReportingColumn = "Problem Reporting Mechanism";
 
 struct DistinguishedName {
   std::string organization;
@@ -88,15 +90,20 @@ const CaEntry* FindKnown(const IssuerMap* known, absl::string_view owner,
   for (const CaEntry& e : known->entries()) {
     if (absl::EqualsIgnoreCase(e.ca_owner, owner)) return &e;
   }
-  // "Sectigo (formerly Comodo CA)" is CCADB's "Sectigo".
+  // "Sectigo (formerly Comodo CA)" is CCADB's "Sectigo"; the older CA information report
+  // writes "Internet Security Research Group (ISRG)" for "... (Let's Encrypt)".
+  const auto base_of = [](absl::string_view name) {
+    return absl::StripAsciiWhitespace(name.substr(0, name.find(" (")));
+  };
   for (const CaEntry& e : known->entries()) {
-    const absl::string_view base =
-        absl::StripAsciiWhitespace(absl::string_view(e.ca_owner).substr(0, e.ca_owner.find(" (")));
-    if (absl::EqualsIgnoreCase(base, owner)) return &e;
+    if (absl::EqualsIgnoreCase(base_of(e.ca_owner), base_of(owner))) return &e;
   }
   for (const CaEntry& e : known->entries()) {
     for (const std::string& o : e.issuer_organization_names) {
-      if (absl::EqualsIgnoreCase(o, owner) || absl::EqualsIgnoreCase(o, organization)) return &e;
+      if (absl::EqualsIgnoreCase(o, owner) || absl::EqualsIgnoreCase(o, base_of(owner)) ||
+          absl::EqualsIgnoreCase(o, organization)) {
+        return &e;
+      }
     }
   }
   return nullptr;
@@ -152,6 +159,7 @@ void CollectCaaIdentifiersRows(const CsvTable& table, const ImportOptions& optio
   const std::optional<size_t> subject_column = table.Column(kSubjectColumn);
   const std::optional<size_t> ski_column = table.Column(kSkiHexColumn);
   const std::optional<size_t> owner_column = OwnerColumn(table);
+  const std::optional<size_t> contact_column = table.Column(kProblemReportingColumn);
   for (const CsvRow& row : table.rows) {
     const DistinguishedName dn =
         subject_column ? ParseSubject(row.fields[*subject_column]) : DistinguishedName{};
@@ -175,6 +183,11 @@ void CollectCaaIdentifiersRows(const CsvTable& table, const ImportOptions& optio
     for (const std::string& id : identifiers) AddUnique(&entry.caa_identifiers, id);
     AddUnique(&entry.issuer_organization_names, dn.organization);
     AddUnique(&entry.known_intermediate_common_names, dn.common_name);
+    if (contact_column) {
+      for (const std::string& contact : ProblemReportingContacts(row.fields[*contact_column])) {
+        AddUnique(&entry.problem_reporting, contact);
+      }
+    }
     if (ski_column && !absl::StripAsciiWhitespace(row.fields[*ski_column]).empty()) {
       if (std::optional<std::string> ski = NormalizeHex(row.fields[*ski_column])) {
         AddUnique(&entry.subject_key_ids_hex, *ski);
@@ -211,6 +224,33 @@ void CollectCertificateRecordRows(const CsvTable& table, const ImportOptions& op
     CaEntry& entry = EntryFor(&out->entries, known->ca_owner);
     for (const std::string& id : known->caa_identifiers) AddUnique(&entry.caa_identifiers, id);
     AddUnique(&entry.subject_key_ids_hex, *ski);
+  }
+}
+
+// Contacts of owners the map already knows (they take that entry's identifiers, so that the
+// entry is kept); rows of other owners are reported, once per owner.
+void CollectProblemReportingRows(const CsvTable& table, const ImportOptions& options,
+                                 Collected* out) {
+  const size_t owner_column = *OwnerColumn(table);
+  const size_t contact_column = *table.Column(kProblemReportingColumn);
+  std::vector<std::string> unknown_owners;
+  for (const CsvRow& row : table.rows) {
+    const std::string owner(absl::StripAsciiWhitespace(row.fields[owner_column]));
+    const CaEntry* known = FindKnown(options.known, owner, "");
+    if (known == nullptr) {
+      if (absl::c_find(unknown_owners, owner) == unknown_owners.end()) {
+        unknown_owners.push_back(owner);
+        out->rejections.push_back(
+            {row.line, absl::StrCat("CA owner '", owner,
+                                    "' has no known CAA identifiers; its contacts are skipped")});
+      }
+      continue;
+    }
+    const std::vector<std::string> contacts = ProblemReportingContacts(row.fields[contact_column]);
+    if (contacts.empty()) continue;
+    CaEntry& entry = EntryFor(&out->entries, known->ca_owner);
+    for (const std::string& id : known->caa_identifiers) AddUnique(&entry.caa_identifiers, id);
+    for (const std::string& contact : contacts) AddUnique(&entry.problem_reporting, contact);
   }
 }
 
@@ -260,6 +300,8 @@ absl::string_view ImportSourceName(ImportSource source) {
       return "CCADB certificate records report";
     case ImportSource::kIssuerMapJson:
       return "issuer map JSON";
+    case ImportSource::kProblemReportingReport:
+      return "CCADB problem reporting report";
   }
   return "unknown";
 }
@@ -297,10 +339,15 @@ absl::StatusOr<ImportResult> ImportCcadbCsv(absl::string_view text, const Import
     CollectCertificateRecordRows(table, options, &collected);
     return Finish(ImportSource::kCertificateRecordsReport, std::move(collected), options);
   }
+  if (OwnerColumn(table).has_value() && table.Column(kProblemReportingColumn).has_value()) {
+    CollectProblemReportingRows(table, options, &collected);
+    return Finish(ImportSource::kProblemReportingReport, std::move(collected), options);
+  }
   return absl::InvalidArgumentError(
       "not a supported CCADB report: expected a \"Recognized CAA Domains\" column (CAA "
-      "Identifiers report) or \"CA Owner\" and \"Subject Key Identifier\" columns (All "
-      "Certificate Records report)");
+      "Identifiers report), \"CA Owner\" and \"Subject Key Identifier\" columns (All "
+      "Certificate Records report) or \"CA Owner\" and \"Problem Reporting Mechanism\" columns "
+      "(problem reporting mechanisms)");
 }
 
 absl::StatusOr<ImportResult> ImportIssuerJson(absl::string_view text,

@@ -20,13 +20,16 @@ namespace caawatch::caa {
 enum class ImportSource {
   // AllCAAIdentifiersReportCSVV2 (and the legacy CAInformationReport): has "Recognized CAA
   // Domains"; "Subject" (a "; "-separated DN), "Subject Key Identifier (Hex)", "CA Owner" or
-  // "CA Owner Name" are used when present.
+  // "CA Owner Name" and "Problem Reporting Mechanism" (the CA's contacts) are used when present.
   kCaaIdentifiersReport,
   // AllCertificateRecordsCSVFormat (v4/v4a/v4b/v5): "CA Owner" + "Subject Key Identifier"
   // (base64), no CAA column: contributes CA keys to owners whose identifiers are known.
   kCertificateRecordsReport,
   // A JSON array in the shape of caa-identifiers.json (IssuerMap::FromJson).
   kIssuerMapJson,
+  // A report of CA owners and their "Problem Reporting Mechanism" without CAA domains (CCADB's
+  // list of problem reporting mechanisms): contacts for owners whose identifiers are known.
+  kProblemReportingReport,
 };
 
 absl::string_view ImportSourceName(ImportSource source);

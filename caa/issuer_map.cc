@@ -55,6 +55,8 @@ absl::StatusOr<CaEntry> ParseEntry(const Json& object) {
                             StringArray(object, "spki_sha256_hex", false, true));
   CAAWATCH_ASSIGN_OR_RETURN(entry.subject_key_ids_hex,
                             StringArray(object, "subject_key_ids_hex", false, true));
+  CAAWATCH_ASSIGN_OR_RETURN(entry.problem_reporting,
+                            StringArray(object, "problem_reporting", false, false));
   return entry;
 }
 
@@ -158,7 +160,15 @@ void IssuerMap::Merge(const IssuerMap& other) {
     UnionInto(&mine->known_intermediate_common_names, theirs.known_intermediate_common_names);
     UnionInto(&mine->spki_sha256_hex, theirs.spki_sha256_hex);
     UnionInto(&mine->subject_key_ids_hex, theirs.subject_key_ids_hex);
+    UnionInto(&mine->problem_reporting, theirs.problem_reporting);
   }
+}
+
+const CaEntry* IssuerMap::FindOwner(absl::string_view ca_owner) const {
+  for (const CaEntry& e : entries_) {
+    if (absl::EqualsIgnoreCase(e.ca_owner, ca_owner)) return &e;
+  }
+  return nullptr;
 }
 
 }  // namespace caawatch::caa

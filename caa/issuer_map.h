@@ -35,6 +35,9 @@ struct CaEntry {
   std::vector<std::string> known_intermediate_common_names;
   std::vector<std::string> spki_sha256_hex;      // Optional; lowercased on load.
   std::vector<std::string> subject_key_ids_hex;  // Optional; lowercased on load.
+  // Optional: where the CA takes certificate problem reports (caa/problem_reporting.h), e-mail
+  // addresses and URLs, as CCADB's "Problem Reporting Mechanism" gives them.
+  std::vector<std::string> problem_reporting;
 };
 
 class IssuerMap {
@@ -42,8 +45,8 @@ class IssuerMap {
   // Parses the shape of caa-identifiers.json: a JSON array of objects with "ca_owner" (string,
   // non-empty), "caa_identifiers" (array of strings) and optional arrays of strings
   // "issuer_organization_names", "known_intermediate_common_names", "spki_sha256_hex",
-  // "subject_key_ids_hex"; other fields are ignored. kInvalidArgument when the text is not
-  // JSON or not of that shape (it is configuration).
+  // "subject_key_ids_hex", "problem_reporting"; other fields are ignored. kInvalidArgument when the
+  // text is not JSON or not of that shape (it is configuration).
   [[nodiscard]] static absl::StatusOr<IssuerMap> FromJson(absl::string_view text);
   // The embedded copy of caa/data/caa-identifiers.json. kInternal if it does not parse (a
   // build defect; a test guards it).
@@ -65,6 +68,8 @@ class IssuerMap {
   void Merge(const IssuerMap& other);
 
   const std::vector<CaEntry>& entries() const { return entries_; }
+  // The entry of `ca_owner` (case-insensitive), or null.
+  const CaEntry* FindOwner(absl::string_view ca_owner) const;
 
  private:
   explicit IssuerMap(std::vector<CaEntry> entries) : entries_(std::move(entries)) {}

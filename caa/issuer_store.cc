@@ -26,6 +26,7 @@ Json EntryJson(const CaEntry& entry) {
       {"known_intermediate_common_names", &entry.known_intermediate_common_names},
       {"spki_sha256_hex", &entry.spki_sha256_hex},
       {"subject_key_ids_hex", &entry.subject_key_ids_hex},
+      {"problem_reporting", &entry.problem_reporting},
   };
   for (const auto& [field, list] : optional_lists) {
     if (!list->empty()) out[field] = *list;

@@ -10,11 +10,14 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "base/hex.h"
+#include "base/quoted_input.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "monitor/evidence_bundles.h"
 #include "monitor/finding_evidence.h"
+#include "monitor/finding_report.h"
 #include "proto/finding_convert.h"
 #include "proto/finding_json.h"
 
@@ -88,9 +91,24 @@ int Write(const WriteOptions& options) {
   for (const std::string& note : written->notes) {
     std::fprintf(stderr, "caawatch: left out: %s\n", note.c_str());
   }
+  // The reports last: they list the bundle's other files.
+  absl::StatusOr<evidence::ReportFacts> reports =
+      monitor::WriteFindingReports(ctx.config, store->get(), *finding, out, absl::Now());
+  if (!reports.ok()) return Fail(reports.status());
   std::printf("wrote %s: finding %llu, %llu log entries with their proofs, verified\n", out.c_str(),
               static_cast<unsigned long long>(finding->seq()),
               static_cast<unsigned long long>(written->entries));
+  if (reports->contacts.empty()) {
+    std::printf(
+        "report.txt and report.html: no problem-reporting contact is known for %s (`caawatch "
+        "issuers import` CCADB's CA information report or its problem reporting mechanisms)\n",
+        QuoteInput(reports->ca_owner.empty() ? "the issuing CA" : reports->ca_owner).c_str());
+  } else {
+    std::vector<std::string> quoted;
+    for (const std::string& c : reports->contacts) quoted.push_back(QuoteInput(c));
+    std::printf("report.txt and report.html addressed to %s\n",
+                absl::StrJoin(quoted, ", ").c_str());
+  }
   return 0;
 }
 
@@ -100,6 +118,10 @@ int Verify(const VerifyOptions& options) {
   std::printf("bundle verified: %llu log entries proven in heads their logs signed\n",
               static_cast<unsigned long long>(result->entries));
   std::printf("checked: %s\n", absl::StrJoin(result->verified_files, ", ").c_str());
+  if (!result->report_files.empty()) {
+    std::printf("reports (prose for the CA, written from the files checked): %s\n",
+                absl::StrJoin(result->report_files, ", ").c_str());
+  }
   if (!result->unchecked_files.empty()) {
     std::printf("not checked by this version: %s\n",
                 absl::StrJoin(result->unchecked_files, ", ").c_str());
@@ -116,7 +138,10 @@ Command AddEvidenceCommand(CLI::App* app) {
       "Writes into DIR (default evidence-SEQ) finding.json, the certificate and precertificate "
       "with the chain as logged (PEM), and per log entry the entry, its inclusion proof "
       "(fetched from the log) and the signed tree head it leads to, as stored when the finding "
-      "was judged, with the logs' keys; everything is verified before it is written.");
+      "was judged, with the logs' keys; everything is verified before it is written. Then "
+      "report.txt, a problem report addressed to the CA's problem-reporting contact (from the "
+      "CCADB data `issuers import` keeps), and report.html, the same facts on one self-contained "
+      "page with a timeline of the CAA states per name.");
   auto write = std::make_shared<WriteOptions>();
   evidence->add_option(
       "SEQ|SHA256", write->finding,

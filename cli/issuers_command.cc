@@ -112,6 +112,13 @@ std::string IdentifierCell(const std::vector<std::string>& identifiers) {
                       identifiers.size() - kShown, " more)");
 }
 
+// Where the CA takes problem reports: the first contact and a count (CCADB lists several).
+std::string ContactCell(const std::vector<std::string>& contacts) {
+  if (contacts.empty()) return "-";
+  if (contacts.size() == 1) return contacts.front();
+  return absl::StrCat(contacts.front(), " (+", contacts.size() - 1, " more)");
+}
+
 bool HasOwner(const caa::IssuerMap& map, const std::string& owner) {
   for (const caa::CaEntry& e : map.entries()) {
     if (absl::AsciiStrToLower(e.ca_owner) == absl::AsciiStrToLower(owner)) return true;
@@ -134,13 +141,14 @@ int List(const CommonOptions& options) {
     }
     return 0;
   }
-  Table table({"CA OWNER", "CAA IDENTIFIERS", "KEYS", "ORIGIN"});
+  Table table({"CA OWNER", "CAA IDENTIFIERS", "KEYS", "ORIGIN", "PROBLEM REPORTS TO"});
   for (const caa::CaEntry& e : effective.entries()) {
     const bool from_built_in = HasOwner(*built_in, e.ca_owner);
     const bool from_user = HasOwner(*user, e.ca_owner);
     table.Add({e.ca_owner, IdentifierCell(e.caa_identifiers),
                std::to_string(e.spki_sha256_hex.size() + e.subject_key_ids_hex.size()),
-               from_built_in && from_user ? "built-in+user" : (from_user ? "user" : "built-in")});
+               from_built_in && from_user ? "built-in+user" : (from_user ? "user" : "built-in"),
+               ContactCell(e.problem_reporting)});
   }
   table.set_elastic_column(1);  // The identifiers: the owner and the origin stay whole.
   table.Print(stdout, OutputWidth());
@@ -162,7 +170,10 @@ Command AddIssuersCommand(CLI::App* app) {
       "Adds CA -> CAA identifier entries from a CCADB CSV export (the CAA Identifiers report, or "
       "the All Certificate Records report for owners already known) or from a JSON file shaped "
       "like the built-in caa-identifiers.json, to <data-dir>/issuers.json; prints what was "
-      "imported and every rejected row.");
+      "imported and every rejected row. A \"Problem Reporting Mechanism\" column (CCADB's CA "
+      "information report, or its list of problem reporting mechanisms for owners already "
+      "known) gives each CA's problem-reporting contacts, which `issuers list` shows and "
+      "evidence bundles address their report to.");
   auto import_options = std::make_shared<ImportOptions>();
   import->add_option("FILE", import_options->file, "CCADB CSV or JSON file")->required();
   AddCommonOptions(import, &import_options->common);

@@ -22,6 +22,7 @@
 #include "evidence/bundle_files.h"
 #include "evidence/certificate_files.h"
 #include "evidence/finding_file.h"
+#include "evidence/report_facts.h"
 
 namespace caawatch::evidence {
 namespace {
@@ -199,7 +200,11 @@ class Verifier {
     result.entries = entries_;
     result.verified_files.assign(verified_.begin(), verified_.end());
     for (const std::string& name : files_) {
-      if (!verified_.contains(name)) result.unchecked_files.push_back(name);
+      if (name == kReportTextFileName || name == kReportHtmlFileName) {
+        result.report_files.push_back(name);
+      } else if (!verified_.contains(name)) {
+        result.unchecked_files.push_back(name);
+      }
     }
     return result;
   }

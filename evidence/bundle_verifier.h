@@ -26,7 +26,9 @@ using TrustedLogKeys = absl::flat_hash_map<std::string, TrustedLog>;
 struct BundleVerification {
   std::vector<std::string> verified_files;   // Sorted: every file whose content was checked.
   std::vector<std::string> unchecked_files;  // Sorted: files of kinds this does not check yet.
-  uint64_t entries = 0;                      // Log entries proven in a signed head.
+  // Sorted: report.txt, report.html: prose written from the files above, not evidence.
+  std::vector<std::string> report_files;
+  uint64_t entries = 0;  // Log entries proven in a signed head.
 };
 
 // Checks the bundle in `dir`: log-keys.json (each key hashes to its log ID and is the key,

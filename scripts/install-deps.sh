@@ -33,6 +33,8 @@ tests=(
   # /metrics: promtool checks the exposition and the README's alert rules; a real Prometheus
   # server scrapes caawatch
   prometheus
+  # evidence bundles: report.html rendered by a real browser, headless (no request, the timeline)
+  chromium
   # fuzzing and formatting
   clang-14 libclang-rt-14-dev clang-format-14
   # the package and its checks (scripts/package-check.sh, tests/packaging): dpkg-shlibdeps,

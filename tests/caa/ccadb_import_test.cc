@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -215,6 +216,77 @@ TEST(CcadbImportTest, SkiSpkiTableOfCrtShDecodesEveryRow) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Real rows of CCADB's CA information report (tests/caa/data/SOURCE.md): each owner keeps its
+// problem-reporting contacts, which survive the user file and a merge into the built-in map.
+TEST(CcadbImportTest, RealCaInformationReportKeepsEachCasProblemReportingContacts) {
+  std::ifstream in(CAAWATCH_SOURCE_DIR "/tests/caa/data/ca-information-report-2018.csv");
+  ASSERT_TRUE(in.good());
+  const std::string csv((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  ImportOptions options;
+  options.known = &*built_in;
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(csv, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->source, ImportSource::kCaaIdentifiersReport);
+  EXPECT_EQ(result->rows_read, 8u);
+  const CaEntry* isrg = result->map.FindOwner("Internet Security Research Group (Let's Encrypt)");
+  ASSERT_NE(isrg, nullptr);  // Joined to the built-in owner by its name.
+  EXPECT_THAT(
+      isrg->problem_reporting,
+      ElementsAre("security@letsencrypt.org", "cert-prob-reports@letsencrypt.org",
+                  "https://letsencrypt.org/contact/", "https://letsencrypt.org/repository/"));
+  const CaEntry* comsign = result->map.FindOwner("ComSign");
+  ASSERT_NE(comsign, nullptr);
+  EXPECT_THAT(comsign->problem_reporting,
+              ElementsAre("support@comsign.co.il", "yaire@comda.co.il",
+                          "https://www.comsign.co.il/", "https://www.comsign.co.uk/?page_id=1302"));
+  // Certicámara and Visa list no CAA domain: not imported, whatever their contacts.
+  EXPECT_EQ(result->map.FindOwner("Visa"), nullptr);
+
+  TempDir dir("issuers");
+  ASSERT_TRUE(SaveUserIssuerMap(dir.string(), result->map).ok());
+  absl::StatusOr<IssuerMap> effective = LoadIssuerMap(dir.string());
+  ASSERT_TRUE(effective.ok()) << effective.status();
+  const CaEntry* merged = effective->FindOwner("internet security research group (let's encrypt)");
+  ASSERT_NE(merged, nullptr);
+  EXPECT_THAT(merged->problem_reporting, Contains("cert-prob-reports@letsencrypt.org"));
+  EXPECT_THAT(merged->caa_identifiers, Contains("letsencrypt.org"));
+}
+
+// A report of owners and contacts only (CCADB's list of problem reporting mechanisms): the
+// real rows' two columns, as that list gives them. Contacts join the owners already known;
+// the others are reported.
+TEST(CcadbImportTest, AProblemReportingReportAddsContactsToKnownOwners) {
+  std::ifstream in(CAAWATCH_SOURCE_DIR "/tests/caa/data/ca-information-report-2018.csv");
+  const std::string full((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  absl::StatusOr<CsvTable> table = ReadCsvTable(full);
+  ASSERT_TRUE(table.ok()) << table.status();
+  const size_t owner = *table->Column("CA Owner Name");
+  const size_t contact = *table->Column("Problem Reporting Mechanism");
+  std::string csv = "\"CA Owner\",\"Problem Reporting Mechanism\"\n";
+  for (const CsvRow& row : table->rows) {
+    csv += absl::StrCat("\"", row.fields[owner], "\",\"", row.fields[contact], "\"\n");
+  }
+  absl::StatusOr<IssuerMap> built_in = IssuerMap::BuiltIn();
+  ASSERT_TRUE(built_in.ok());
+  ImportOptions options;
+  options.known = &*built_in;
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(csv, options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->source, ImportSource::kProblemReportingReport);
+  const CaEntry* isrg = result->map.FindOwner("Internet Security Research Group (Let's Encrypt)");
+  ASSERT_NE(isrg, nullptr);
+  EXPECT_THAT(isrg->problem_reporting, Contains("cert-prob-reports@letsencrypt.org"));
+  EXPECT_THAT(isrg->caa_identifiers, ElementsAre("letsencrypt.org"));
+  EXPECT_THAT(result->rejections, Contains(Field(&ImportRejection::reason,
+                                                 HasSubstr("'Certicámara' has no known CAA"))));
+  // "Google Trust Services LLC (GTS)" is the built-in owner whose issuer O= is "... LLC".
+  const CaEntry* gts = result->map.FindOwner("Google Trust Services");
+  ASSERT_NE(gts, nullptr);
+  EXPECT_THAT(gts->problem_reporting, ElementsAre("https://pki.goog/", "contact@pki.goog"));
 }
 
 TEST(CcadbImportTest, JsonImportChecksIdentifiersAndSkipsEmptyEntries) {

@@ -99,6 +99,22 @@ TEST_F(CliInputTest, ADamagedIssuerMapShowsNoLibraryInternals) {
   EXPECT_THAT(result.err, Not(HasSubstr("json.exception")));
 }
 
+// CCADB's CA information report (real rows, tests/caa/data) gives each CA's problem-reporting
+// contacts: `issuers list` shows where to report a certificate, in the table and in JSON.
+TEST_F(CliInputTest, ImportedProblemReportingContactsAreListedWithTheirCa) {
+  const CommandResult imported = Caawatch(
+      {"issuers", "import", CAAWATCH_SOURCE_DIR "/tests/caa/data/ca-information-report-2018.csv",
+       "--data-dir", data_dir_});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  const CommandResult table = Caawatch({"issuers", "list", "--data-dir", data_dir_});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("PROBLEM REPORTS TO"));
+  EXPECT_THAT(table.out, HasSubstr("security@letsencrypt.org (+3 more)"));
+  const CommandResult json = Caawatch({"issuers", "list", "--json", "--data-dir", data_dir_});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"problem_reporting\":[\"cert-problem@actalis.it\","));
+}
+
 TEST_F(CliInputTest, ARepeatedWatchEntryIsWarnedAbout) {
   const std::string names = Write("names.txt", "a.test\n.b.test\nb.test\n# c\nA.TEST.\n");
   const std::string list = Write("list.json", R"({"operators": []})");

@@ -75,7 +75,8 @@ class BundleTest : public ::testing::Test {
 };
 
 TEST_F(BundleTest, AcceptsWhatTheWriterWroteAndListsWhatItChecked) {
-  WriteAll(Path("report.txt"), "a later step\n");  // Not a kind this checks: listed as such.
+  WriteAll(Path("notes.txt"), "a later step\n");  // Not a kind this checks: listed as such.
+  WriteAll(Path("report.txt"), "prose\n");        // Written from the files above: a report.
   auto result = VerifyBundle(dir_, trusted_);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->entries, 2u);
@@ -83,7 +84,8 @@ TEST_F(BundleTest, AcceptsWhatTheWriterWroteAndListsWhatItChecked) {
   EXPECT_THAT(result->verified_files,
               ElementsAre(EntryFileName(id, 2), EntryFileName(id, 5), HeadFileName(id, 6),
                           "log-keys.json", ProofFileName(id, 2), ProofFileName(id, 5)));
-  EXPECT_THAT(result->unchecked_files, ElementsAre("report.txt"));
+  EXPECT_THAT(result->unchecked_files, ElementsAre("notes.txt"));
+  EXPECT_THAT(result->report_files, ElementsAre("report.txt"));
 }
 
 // The promise a CA relies on: no byte of a proof, a head, an entry or the keys can change
