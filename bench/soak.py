@@ -191,6 +191,35 @@ def make_pool(build, work, size, probes, seed):
     return path, meta
 
 
+def pick_hits(pool_path, share, seed):
+    """Names for the watchlist that occur in the pool at `share` of its entries: one DNS name
+    (not a wildcard) of each of round(share * entries) entries picked at random, read from the
+    certificate (x509_entry) or the pre_certificate in extra_data (precert_entry)."""
+    from cryptography import x509  # Debian's python3-cryptography.
+    with open(pool_path) as f:
+        entries = json.load(f)["entries"]
+    rng = random.Random(seed)
+    want = max(1, round(share * len(entries)))
+    names = []
+    for i in rng.sample(range(len(entries)), len(entries)):
+        if len(names) >= want:
+            break
+        leaf, extra = (base64.b64decode(x) for x in entries[i])
+        if leaf[10:12] == b"\x00\x00":
+            der = leaf[15:15 + int.from_bytes(leaf[12:15], "big")]
+        else:
+            der = extra[3:3 + int.from_bytes(extra[0:3], "big")]
+        try:
+            cert = x509.load_der_x509_certificate(der)
+            sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        except (ValueError, x509.ExtensionNotFound):
+            continue
+        exact = [n for n in sans.get_values_for_type(x509.DNSName) if "*" not in n]
+        if exact:
+            names.append(exact[0].lower())
+    return names
+
+
 def start_knot(work, hit_names):
     """knotd authoritative for ".": CAA for the watched names that occur in the logs (a mix of
     CAs, and some with none), a CAA on soak-probe.test that forbids the probes' CA; every other
@@ -341,23 +370,23 @@ class Ecosystem:
 
 
 def store_sizes(caawatch, data_dir):
-    """Bytes per column family from `caawatch store stats --json` when the build has it, else
-    the RocksDB directory by file kind (du)."""
+    """Bytes on disk per column family (SST files) and of the write-ahead log, from `caawatch
+    store stats --json` when the build has it (the format of branch `retain`: {"families":
+    [{"family", "keys", "bytes", "sst_bytes", ...}], "wal_bytes", "total_bytes"}), else the
+    RocksDB directory by file kind (du). Returns (sizes, keys per family, source)."""
     out = subprocess.run([caawatch, "store", "stats", "--json", "--data-dir", data_dir],
                          capture_output=True, text=True)
-    sizes = {}
     if out.returncode == 0:
-        for line in out.stdout.splitlines():
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue
-            name = row.get("column_family") or row.get("name")
-            size = row.get("bytes", row.get("size_bytes", row.get("live_bytes")))
-            if name and isinstance(size, (int, float)):
-                sizes[f"cf:{name}"] = int(size)
-        if sizes:
-            return sizes, "store stats"
+        try:
+            doc = json.loads(out.stdout)
+            sizes = {f"cf:{f['family']}": int(f.get("sst_bytes", f.get("bytes", 0)))
+                     for f in doc["families"]}
+            sizes["wal"] = int(doc.get("wal_bytes", 0))
+            keys = {f["family"]: int(f.get("keys", 0)) for f in doc["families"]}
+            return sizes, keys, "store stats"
+        except (ValueError, KeyError, TypeError):
+            pass
+    sizes = {}
     for dirpath, _, files in os.walk(data_dir):
         for name in files:
             try:
@@ -367,7 +396,7 @@ def store_sizes(caawatch, data_dir):
             kind = ("sst" if name.endswith(".sst") else "wal" if name.endswith(".log") and
                     name[:-4].isdigit() else "other")
             sizes[kind] = sizes.get(kind, 0) + size
-    return sizes, "du"
+    return sizes, {}, "du"
 
 
 def lag_per_log(caawatch, data_dir, sizes):
@@ -413,7 +442,7 @@ def main():
     ap.add_argument("--pool", type=int, default=20000, help="distinct realistic entries")
     ap.add_argument("--probe-every", type=parse_duration, default="10s",
                     help="wall time between probes (alert latency samples)")
-    ap.add_argument("--keep-tiles", type=int, default=4096,
+    ap.add_argument("--keep-tiles", type=int, default=512,
                     help="full data tiles kept per tiled log (older ones deleted: disk)")
     ap.add_argument("--warmup", type=float, default=0.25,
                     help="share of the run left out of the RSS slope and lag figures")
@@ -444,6 +473,10 @@ def main():
           f"hit names; generator {pool['generator_entries_per_s']:,.0f} entries/s "
           f"({'cached' if pool['cached'] else f'{time.monotonic() - t0:.0f} s'})", flush=True)
 
+    share = a.names * ENTRIES_PER_ISSUANCE / RENEWAL_DAYS / (a.total_rate * 86400)
+    info["hit_share_expected"] = share
+    pool["hit_names"] = pick_hits(pool_path, share, a.seed)
+    info["pool"]["hit_names"] = len(pool["hit_names"])
     tiled_rates, rfc_rates = log_rates(a.logs_tiled, a.logs_rfc6962, a.total_rate,
                                        a.profile_logs, a.seed)
     info["rates_real"] = {"tiled": tiled_rates, "rfc6962": rfc_rates}
@@ -486,8 +519,6 @@ def main():
 
         watchlist = os.path.join(run_dir, "watchlist.txt")
         write_watchlist(watchlist, a.names, pool["hit_names"], a.seed)
-        share = a.names * ENTRIES_PER_ISSUANCE / RENEWAL_DAYS / (a.total_rate * 86400)
-        info["hit_share_expected"] = share
         # caawatch's clocks, scaled: one wall second is `acc` seconds of its life.
         config = {"sth_poll_interval": go_duration(1 / acc),
                   "caa_poll_interval": go_duration(3600 / acc),
@@ -544,7 +575,7 @@ def main():
             sizes = {}
             for st in eco_state.values():
                 sizes.update(st["sizes"])
-            store, store_source = store_sizes(caawatch, data_dir)
+            store, store_keys, store_source = store_sizes(caawatch, data_dir)
             try:
                 lags = lag_per_log(caawatch, data_dir, sizes)
             except subprocess.TimeoutExpired:
@@ -552,7 +583,7 @@ def main():
             cpu, rss, threads, fds = stat
             sample = {"wall_s": now - start_mono, "sim_h": (now - start_mono) * acc / 3600,
                       "rss_mib": rss / 1024, "cpu_s": cpu, "threads": threads, "open_files": fds,
-                      "store": store, "store_source": store_source,
+                      "store": store, "store_keys": store_keys, "store_source": store_source,
                       "store_bytes": sum(store.values()), "lag": lags,
                       "log_entries": sum(sizes.values()),
                       "helpers_cpu_s": {k: tree_cpu(p) for k, p in helpers.items()},
@@ -608,7 +639,7 @@ def main():
     # Every critical finding is logged at ERROR (README); the rest are errors of the run.
     errors = [l for l in log_text.splitlines()
               if " ERROR " in l[:60] and not re.search(r": finding \d+ ", l)]
-    info["caa_polls"] = len(re.findall(r"CAA poll: \d+ names answered", log_text))
+    info["caa_polls"] = len(re.findall(r"caa: poll done: [1-9]\d* of", log_text))
     info["caawatch_error_lines"] = len(errors)
     info["caawatch_version"] = subprocess.run([caawatch, "--version"], capture_output=True,
                                               text=True).stdout.strip()

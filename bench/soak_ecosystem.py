@@ -349,7 +349,7 @@ def main():
     ap.add_argument("--dir", required=True, help="tiled: root nginx serves; both: log list")
     ap.add_argument("--tiles-url", default="", help="tiled: nginx URL of --dir")
     ap.add_argument("--batch-cap", type=int, default=256)
-    ap.add_argument("--keep-tiles", type=int, default=4096, help="full data tiles kept per log")
+    ap.add_argument("--keep-tiles", type=int, default=512, help="full data tiles kept per log")
     ap.add_argument("--probe-times", default="", help="comma list of wall offsets (s) for probes")
     ap.add_argument("--probe-offset", type=int, default=0, help="this process's probes: every")
     ap.add_argument("--probe-stride", type=int, default=1, help="stride-th from offset")

@@ -145,6 +145,10 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
     add("store.png", f"store size ({samples[-1]['store_source'] if samples else ''})", "MiB",
         [("total", h, [s["store_bytes"] / 2**20 for s in samples])] +
         [(k, h, [s["store"].get(k, 0) / 2**20 for s in samples]) for k in kinds])
+    families = sorted({k for s in samples for k in s.get("store_keys", {})})
+    if families:
+        add("store_keys.png", "store keys per column family", "keys",
+            [(k, h, [s.get("store_keys", {}).get(k, 0) for s in samples]) for k in families])
     got = [l for l in latencies if l["latency_s"] is not None]
     add("latency.png", f"alert latency (probe published -> alert received; goal {GOAL_S:.0f} s)",
         "seconds", [("probes", [l["sim_h"] for l in got], [l["latency_s"] for l in got])],
@@ -182,7 +186,7 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
         f"--realistic; its generator made {pool['generator_entries_per_s']:,.0f} entries/s on 2 "
         f"threads), cycled by every log from its own offset with fresh timestamps; "
         f"{pool['probes']} probes (fresh names under `.soak-probe.test`, CAA forbids their CA).",
-        f"- **Watchlist**: {info['names']:,} names: {pool['hit_names']} that occur in the pool "
+        f"- **Watchlist**: {info['names']:,} names: {pool['hit_names']} names of as many pool entries, picked at the expected hit share "
         f"(Knot serves their CAA), `.soak-probe.test`, and random names (NXDOMAIN). Expected hit "
         f"share for this many names: {100 * info['hit_share_expected']:.2g}% of entries "
         f"(each name renewed every 60 days, ~3 log entries per issuance, ct-ecosystem.md (c)); "
