@@ -399,6 +399,24 @@ def store_sizes(caawatch, data_dir):
     return sizes, {}, "du"
 
 
+def scrape_metrics(addr):
+    """A few of caawatch's Prometheus counters (summed over labels), {} if /metrics fails."""
+    wanted = ("caawatch_caa_polls_total", "caawatch_caa_lookups_total", "caawatch_findings",
+              "caawatch_notify_pending", "caawatch_log_fetch_errors_total",
+              "caawatch_log_entries_processed_total")
+    try:
+        with urllib.request.urlopen(f"http://{addr}/metrics", timeout=10) as r:
+            text = r.read().decode()
+    except OSError:
+        return {}
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r"([a-z_]+)(?:\{[^}]*\})? ([0-9.e+-]+)$", line)
+        if m and m.group(1) in wanted:
+            out[m.group(1)] = out.get(m.group(1), 0) + float(m.group(2))
+    return out
+
+
 def lag_per_log(caawatch, data_dir, sizes):
     """Per log: entries behind the size its log published (from the ecosystem's state) and
     caawatch's own lag_seconds, from `caawatch status --json`."""
@@ -469,14 +487,14 @@ def main():
     pool_path, pool = make_pool(build, a.work, a.pool, probes, a.seed)
     info["pool"] = {k: v for k, v in pool.items() if k != "hit_names"}
     info["pool"]["hit_names"] = len(pool["hit_names"])
-    print(f"pool: {pool['entries']} entries, {pool['probes']} probes, {len(pool['hit_names'])} "
-          f"hit names; generator {pool['generator_entries_per_s']:,.0f} entries/s "
-          f"({'cached' if pool['cached'] else f'{time.monotonic() - t0:.0f} s'})", flush=True)
 
     share = a.names * ENTRIES_PER_ISSUANCE / RENEWAL_DAYS / (a.total_rate * 86400)
     info["hit_share_expected"] = share
     pool["hit_names"] = pick_hits(pool_path, share, a.seed)
     info["pool"]["hit_names"] = len(pool["hit_names"])
+    print(f"pool: {pool['entries']} entries, {pool['probes']} probes, {len(pool['hit_names'])} "
+          f"hit names; generator {pool['generator_entries_per_s']:,.0f} entries/s "
+          f"({'cached' if pool['cached'] else f'{time.monotonic() - t0:.0f} s'})", flush=True)
     tiled_rates, rfc_rates = log_rates(a.logs_tiled, a.logs_rfc6962, a.total_rate,
                                        a.profile_logs, a.seed)
     info["rates_real"] = {"tiled": tiled_rates, "rfc6962": rfc_rates}
@@ -534,11 +552,12 @@ def main():
         os.chmod(sink, 0o755)
         data_dir = os.path.join(run_dir, "data")
         grpc = f"127.0.0.1:{free_port()}"
+        metrics = f"127.0.0.1:{free_port()}"
         cw_err = open(os.path.join(run_dir, "caawatch.log"), "w")
         cw = subprocess.Popen([caawatch, "run", "--data-dir", data_dir, "--log-list", log_list,
                                "--watchlist", watchlist, "--dns-server", dns, "--dnssec", "off",
                                "--config", os.path.join(run_dir, "config.json"), "--grpc-listen",
-                               grpc, "--script", sink],
+                               grpc, "--metrics-listen", metrics, "--script", sink],
                               stdout=subprocess.DEVNULL, stderr=cw_err)
         children.append(cw)
         start_wall, start_mono = time.time(), time.monotonic()
@@ -589,6 +608,7 @@ def main():
                       "helpers_cpu_s": {k: tree_cpu(p) for k, p in helpers.items()},
                       "ecosystem_behind_s": max([s.get("schedule_behind_s", 0)
                                                  for s in eco_state.values()] or [0]),
+                      "metrics": scrape_metrics(metrics),
                       "ecosystem_busy": {k: st.get("busy_fraction", 0)
                                          for k, st in eco_state.items()},
                       "alerts": len(sub.alerts)}
@@ -640,6 +660,7 @@ def main():
     errors = [l for l in log_text.splitlines()
               if " ERROR " in l[:60] and not re.search(r": finding \d+ ", l)]
     info["caa_polls"] = len(re.findall(r"caa: poll done: [1-9]\d* of", log_text))
+    info["caa_polls_started"] = len(re.findall(r"caa: poll progress: 100000 of", log_text))
     info["caawatch_error_lines"] = len(errors)
     info["caawatch_version"] = subprocess.run([caawatch, "--version"], capture_output=True,
                                               text=True).stdout.strip()
