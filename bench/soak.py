@@ -22,9 +22,9 @@ caawatch and caawatch_test_log. Not part of the test suite.
 """
 
 import argparse
-import base64
 import csv
 import json
+import math
 import os
 import platform
 import random
@@ -130,10 +130,19 @@ def log_rates(n_tiled, n_rfc, total, profile_logs, seed):
     return tiled, rfc
 
 
-def make_pool(build, work, size, probes, seed):
-    """Distinct realistic entries from caawatch_test_log, and the probes (a precert/final pair
-    each, for a fresh name under soak-probe.test), as JSON; cached by (size, probes, seed)."""
-    path = os.path.join(work, f"pool-{size}-{probes}-{seed}.json")
+def hit_names(count, seed):
+    """Names of distinct registered domains for the hit certificates."""
+    rng = random.Random(seed * 31 + 7)
+    letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+    return [f"h{k}{''.join(rng.choice(letters) for _ in range(8))}.{rng.choice(SUFFIXES)}"
+            for k in range(count)]
+
+
+def make_pool(build, work, size, probes, hits, seed):
+    """Distinct realistic entries from caawatch_test_log, the probes (a precert/final pair
+    each, for a fresh name under soak-probe.test) and the hits (a precert/final pair each for a
+    watched name, from a mix of CAs), as JSON; cached by (size, probes, hits, seed)."""
+    path = os.path.join(work, f"pool-{size}-{probes}-{hits}-{seed}.json")
     meta_path = path + ".meta"
     if os.path.exists(path) and os.path.exists(meta_path):
         with open(meta_path) as f:
@@ -144,9 +153,12 @@ def make_pool(build, work, size, probes, seed):
     shutil.rmtree(d, ignore_errors=True)
     os.makedirs(d)
     argv = [os.path.join(build, "tests/fakes/caawatch_test_log"), "--realistic", str(size),
-            "--publish", "--batch-cap", "1000", "--seed", str(seed), "--names-out", "names.txt"]
+            "--publish", "--batch-cap", "1000", "--seed", str(seed)]
     for k in range(probes):
         argv += ["--plant", f"p{k}.soak-probe.test:letsencrypt"]
+    brands = ["letsencrypt", "letsencrypt", "google", "digicert"]  # Let's Encrypt: most.
+    for k, name in enumerate(hit_names(hits, seed)):
+        argv += ["--plant", f"{name}:{brands[k % len(brands)]}"]
     out = open(os.path.join(d, "stdout"), "w+")
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=d)
@@ -176,48 +188,22 @@ def make_pool(build, work, size, probes, seed):
     proc.terminate()
     proc.wait()
     probe_indexes = {i for pair in planted.values() for i in pair}
+    ordered = sorted(planted.items(), key=lambda p: p[1])
     doc = {"roots": roots,
            "entries": [e for i, e in enumerate(entries) if i not in probe_indexes],
            "probes": [{"name": name, "entries": [entries[i] for i in pair]}
-                      for name, pair in sorted(planted.items(), key=lambda p: p[1])]}
+                      for name, pair in ordered if name.endswith(".soak-probe.test")],
+           "hits": [{"name": name, "entries": [entries[i] for i in pair]}
+                    for name, pair in ordered if not name.endswith(".soak-probe.test")]}
     with open(path, "w") as f:
         json.dump(doc, f)
-    names = [l.strip() for l in open(os.path.join(d, "names.txt")) if l.strip()]
-    meta = {"entries": len(doc["entries"]), "probes": len(doc["probes"]), "hit_names": names,
+    meta = {"entries": len(doc["entries"]), "probes": len(doc["probes"]),
+            "hit_names": [h["name"] for h in doc["hits"]],
             "generation_s": gen_seconds, "wall_s": wall, "cpu_s": cpu,
             "generator_entries_per_s": size / gen_seconds, "cached": False}
     with open(meta_path, "w") as f:
         json.dump(meta, f)
     return path, meta
-
-
-def pick_hits(pool_path, share, seed):
-    """Names for the watchlist that occur in the pool at `share` of its entries: one DNS name
-    (not a wildcard) of each of round(share * entries) entries picked at random, read from the
-    certificate (x509_entry) or the pre_certificate in extra_data (precert_entry)."""
-    from cryptography import x509  # Debian's python3-cryptography.
-    with open(pool_path) as f:
-        entries = json.load(f)["entries"]
-    rng = random.Random(seed)
-    want = max(1, round(share * len(entries)))
-    names = []
-    for i in rng.sample(range(len(entries)), len(entries)):
-        if len(names) >= want:
-            break
-        leaf, extra = (base64.b64decode(x) for x in entries[i])
-        if leaf[10:12] == b"\x00\x00":
-            der = leaf[15:15 + int.from_bytes(leaf[12:15], "big")]
-        else:
-            der = extra[3:3 + int.from_bytes(extra[0:3], "big")]
-        try:
-            cert = x509.load_der_x509_certificate(der)
-            sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-        except (ValueError, x509.ExtensionNotFound):
-            continue
-        exact = [n for n in sans.get_values_for_type(x509.DNSName) if "*" not in n]
-        if exact:
-            names.append(exact[0].lower())
-    return names
 
 
 def start_knot(work, hit_names):
@@ -458,6 +444,8 @@ def main():
                     help="logs the --total-rate is spread over (fewer --logs-*: a sample)")
     ap.add_argument("--names", type=int, default=1000000, help="watchlist size")
     ap.add_argument("--pool", type=int, default=20000, help="distinct realistic entries")
+    ap.add_argument("--max-hits", type=int, default=20000,
+                    help="distinct hit certificates generated at most (~1-2 ms each)")
     ap.add_argument("--probe-every", type=parse_duration, default="10s",
                     help="wall time between probes (alert latency samples)")
     ap.add_argument("--keep-tiles", type=int, default=512,
@@ -484,20 +472,20 @@ def main():
 
     probes = int(a.wall / a.probe_every) + 2
     t0 = time.monotonic()
-    pool_path, pool = make_pool(build, a.work, a.pool, probes, a.seed)
-    info["pool"] = {k: v for k, v in pool.items() if k != "hit_names"}
-    info["pool"]["hit_names"] = len(pool["hit_names"])
-
-    share = a.names * ENTRIES_PER_ISSUANCE / RENEWAL_DAYS / (a.total_rate * 86400)
-    info["hit_share_expected"] = share
-    pool["hit_names"] = pick_hits(pool_path, share, a.seed)
-    info["pool"]["hit_names"] = len(pool["hit_names"])
-    print(f"pool: {pool['entries']} entries, {pool['probes']} probes, {len(pool['hit_names'])} "
-          f"hit names; generator {pool['generator_entries_per_s']:,.0f} entries/s "
-          f"({'cached' if pool['cached'] else f'{time.monotonic() - t0:.0f} s'})", flush=True)
     tiled_rates, rfc_rates = log_rates(a.logs_tiled, a.logs_rfc6962, a.total_rate,
                                        a.profile_logs, a.seed)
     info["rates_real"] = {"tiled": tiled_rates, "rfc6962": rfc_rates}
+    share = a.names * ENTRIES_PER_ISSUANCE / RENEWAL_DAYS / (a.total_rate * 86400)
+    info["hit_share_expected"] = share
+    # Distinct hit certificates (pairs) for the whole run at that share, at most --max-hits.
+    wanted = math.ceil(share * (sum(tiled_rates) + sum(rfc_rates)) * acc * a.wall / 2)
+    pool_path, pool = make_pool(build, a.work, a.pool, probes, min(wanted, a.max_hits), a.seed)
+    info["pool"] = {k: v for k, v in pool.items() if k != "hit_names"}
+    info["pool"]["hit_names"] = len(pool["hit_names"])
+    info["hits_wanted"] = wanted
+    print(f"pool: {pool['entries']} entries, {pool['probes']} probes, {len(pool['hit_names'])} "
+          f"hit names; generator {pool['generator_entries_per_s']:,.0f} entries/s "
+          f"({'cached' if pool['cached'] else f'{time.monotonic() - t0:.0f} s'})", flush=True)
     children = []
     try:
         knot, dns = start_knot(run_dir, pool["hit_names"])
@@ -513,7 +501,12 @@ def main():
             kinds.append(("tiled", tiled_rates, 0))
         if a.logs_rfc6962:
             kinds.append(("rfc6962", rfc_rates, a.logs_tiled))
-        # Probes alternate between the two processes (each has its own share of the pool's).
+        # Probes alternate between the two processes; the hits are shared by their rates.
+        all_rates = sum(tiled_rates) + sum(rfc_rates)
+        hit_split = [0]
+        for _, rates, _ in kinds:
+            hit_split.append(hit_split[-1] + round(len(pool["hit_names"]) * sum(rates) / all_rates))
+        hit_split[-1] = len(pool["hit_names"])
         for k, (kind, rates, first) in enumerate(kinds):
             mine = probe_times[k::len(kinds)]
             proc = eco.start([sys.executable, os.path.join(HERE, "soak_ecosystem.py"), "--kind",
@@ -523,6 +516,8 @@ def main():
                               "--tiles-url", tiles_url, "--keep-tiles", str(a.keep_tiles),
                               "--probe-times", ",".join(f"{t:.3f}" for t in mine),
                               "--probe-offset", str(k), "--probe-stride", str(len(kinds)),
+                              "--hit-share", str(share),
+                              "--hit-range", f"{hit_split[k]}:{hit_split[k + 1]}",
                               "--status", os.path.join(run_dir, f"status-{kind}.json"),
                               "--seed", str(a.seed)], os.path.join(run_dir, f"eco-{kind}.log"))
             children.append(proc)
@@ -606,6 +601,7 @@ def main():
                       "store_bytes": sum(store.values()), "lag": lags,
                       "log_entries": sum(sizes.values()),
                       "helpers_cpu_s": {k: tree_cpu(p) for k, p in helpers.items()},
+                      "hits_appended": sum(st.get("hits_appended", 0) for st in eco_state.values()),
                       "ecosystem_behind_s": max([s.get("schedule_behind_s", 0)
                                                  for s in eco_state.values()] or [0]),
                       "metrics": scrape_metrics(metrics),

@@ -72,9 +72,18 @@ def write_atomically(path, data):
     os.replace(tmp, path)
 
 
+def remove_partials(partial_dir):
+    """A full tile exists: its partials go (tlog-tiles allows it), or the files pile up."""
+    if os.path.isdir(partial_dir):
+        for f in os.listdir(partial_dir):
+            os.unlink(os.path.join(partial_dir, f))
+        os.rmdir(partial_dir)
+
+
 class Pool:
     """The pool soak.py wrote: entries as (leaf tail after the timestamp, extra_data, tile
-    suffix); probes after the pool entries. Probe i of this process is pool index P + i."""
+    suffix); then the probes' entries, then the hits' (certificates for watched names, each
+    appended once, at the hit share)."""
 
     def __init__(self, path):
         with open(path) as f:
@@ -83,16 +92,18 @@ class Pool:
         self.tails, self.extras_b64, self.tile_suffixes = [], [], []
         self.issuers = {}
         self.size = len(doc["entries"])
-        for leaf_b64, extra_b64 in doc["entries"] + [e for p in doc["probes"] for e in p["entries"]]:
+        extra = doc["probes"] + doc.get("hits", [])
+        for leaf_b64, extra_b64 in doc["entries"] + [e for p in extra for e in p["entries"]]:
             leaf, extra = base64.b64decode(leaf_b64), base64.b64decode(extra_b64)
             self.tails.append(leaf[10:])
             self.extras_b64.append(extra_b64)
             self.tile_suffixes.append(self.tile_suffix(leaf, extra))
-        self.probes = []  # (name, [pool indexes])
+        self.probes, self.hits = [], []  # (name, [pool indexes]) each
         i = self.size
-        for p in doc["probes"]:
-            self.probes.append((p["name"], list(range(i, i + len(p["entries"])))))
-            i += len(p["entries"])
+        for kind, items in ((self.probes, doc["probes"]), (self.hits, doc.get("hits", []))):
+            for p in items:
+                kind.append((p["name"], list(range(i, i + len(p["entries"])))))
+                i += len(p["entries"])
 
     def tile_suffix(self, leaf, extra):
         """What a static-ct-api TileLeaf adds after the TimestampedEntry: the pre_certificate
@@ -172,6 +183,8 @@ class Log:
         self.timestamps = array.array("Q")
         self.tree = Tree()
         self.carry = 0.0
+        self.hit_carry = 0.0
+        self.hits_appended = 0
         self.next_pool = 0
         self.lock = threading.Lock()
         self.sth = None  # (size, timestamp_ms, root, digitally_signed)
@@ -189,11 +202,22 @@ class Log:
         self.timestamps.append(ts_ms)
         self.tree.append(sha256(b"\x00" + self.leaf(len(self.pool_index) - 1)))
 
-    def grow(self, ts_ms):
+    def grow(self, ts_ms, hits, hit_share):
+        """One simulated second: rate entries, of which hit_share are distinct certificates for
+        watched names taken from `hits` (a precert/final pair each) while it lasts."""
         self.carry += self.rate
         n = int(self.carry)
         self.carry -= n
-        for _ in range(n):
+        self.hit_carry += n * hit_share
+        added = 0
+        while self.hit_carry >= 2 and hits and added + 2 <= n:
+            _, indexes = hits.pop()
+            for pi in indexes:
+                self.append(pi, ts_ms)
+            added += len(indexes)
+            self.hit_carry -= len(indexes)
+            self.hits_appended += 1
+        for _ in range(n - added):
             self.append((self.offset + self.next_pool) % self.pool.size, ts_ms)
             self.next_pool += 1
         return n
@@ -228,11 +252,7 @@ class Log:
             write_atomically(os.path.join(d, tile_path("data", t, WIDTH)),
                              b"".join(self.leaf_cache[:WIDTH]))
             del self.leaf_cache[:WIDTH]
-            partial_dir = os.path.join(d, tile_path("data", t, WIDTH) + ".p")
-            if os.path.isdir(partial_dir):
-                for f in os.listdir(partial_dir):
-                    os.unlink(os.path.join(partial_dir, f))
-                os.rmdir(partial_dir)
+            remove_partials(os.path.join(d, tile_path("data", t, WIDTH) + ".p"))
             old = t - keep_tiles
             if old >= 0:
                 try:
@@ -254,6 +274,7 @@ class Log:
             for t in range(done, count // WIDTH):
                 write_atomically(os.path.join(d, tile_path(str(level), t, WIDTH)),
                                  bytes(hashes[32 * WIDTH * t:32 * WIDTH * (t + 1)]))
+                remove_partials(os.path.join(d, tile_path(str(level), t, WIDTH) + ".p"))
             self.hash_tiles_written[level] = count // WIDTH
             if count % WIDTH:
                 t = count // WIDTH
@@ -351,6 +372,9 @@ def main():
     ap.add_argument("--batch-cap", type=int, default=256)
     ap.add_argument("--keep-tiles", type=int, default=512, help="full data tiles kept per log")
     ap.add_argument("--probe-times", default="", help="comma list of wall offsets (s) for probes")
+    ap.add_argument("--hit-share", type=float, default=0.0,
+                    help="share of the entries that are the pool's distinct hits")
+    ap.add_argument("--hit-range", default="", help="FIRST:END: this process's pool hits")
     ap.add_argument("--probe-offset", type=int, default=0, help="this process's probes: every")
     ap.add_argument("--probe-stride", type=int, default=1, help="stride-th from offset")
     ap.add_argument("--status", required=True, help="JSON state file, rewritten every second")
@@ -360,10 +384,14 @@ def main():
     rates = [float(r) for r in a.rates.split(",") if r]
     logs = [Log(a.first_number + i, a.kind, r, pool, a.seed,
                 f"soak{a.first_number + i}.caawatch.test/log") for i, r in enumerate(rates)]
+    probes = pool.probes[a.probe_offset::a.probe_stride]
+    first, last = (int(x) for x in a.hit_range.split(":")) if a.hit_range else (0, 0)
+    hits = pool.hits[first:last][::-1]  # pop() takes them in order.
+    hits_total = len(hits)
     start_ms = int(time.time() * 1000)
     entries = []
     for log in logs:  # Size 0 is no tree for a reader: one tick's worth to start with.
-        log.grow(start_ms)
+        log.grow(start_ms, hits, a.hit_share)
         log.publish(start_ms)
         if a.kind == "tiled":
             log.write_tiles(a.dir, a.keep_tiles)
@@ -381,7 +409,6 @@ def main():
                         "logs": entries if a.kind == "rfc6962" else [],
                         "tiled_logs": entries if a.kind == "tiled" else []}]}, indent=1).encode())
     probe_times = sorted(float(t) for t in a.probe_times.split(",") if t)
-    probes = pool.probes[a.probe_offset::a.probe_stride]
     rng = random.Random(a.seed)
     print(json.dumps({"event": "ready", "logs": len(logs)}), flush=True)
 
@@ -407,7 +434,7 @@ def main():
                 log.append(pi, ts_ms)
             probe_now.append((name, log, log.tree.size() - len(indexes)))
         for log in logs:
-            appended += log.grow(ts_ms)
+            appended += log.grow(ts_ms, hits, a.hit_share)
             sth = log.publish(ts_ms)
             if a.kind == "tiled":
                 log.write_tiles(a.dir, a.keep_tiles)
@@ -425,6 +452,7 @@ def main():
                 "wall": elapsed, "ticks": ticks, "appended": appended,
                 "schedule_behind_s": max(0.0, last_status - due), "schedule_behind_max_s": behind_max,
                 "busy_fraction": busy / max(elapsed, 1e-9),
+                "hits_appended": sum(l.hits_appended for l in logs), "hits_total": hits_total,
                 "sizes": {f"soak {a.kind} log {l.number}": l.published for l in logs}}).encode())
 
 

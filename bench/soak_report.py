@@ -193,15 +193,16 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
         f"--realistic; its generator made {pool['generator_entries_per_s']:,.0f} entries/s on 2 "
         f"threads), cycled by every log from its own offset with fresh timestamps; "
         f"{pool['probes']} probes (fresh names under `.soak-probe.test`, CAA forbids their CA).",
-        f"- **Watchlist**: {info['names']:,} names: {pool['hit_names']} names of as many pool entries, picked at the expected hit share "
-        f"(Knot serves their CAA), `.soak-probe.test`, and random names (NXDOMAIN). Expected hit "
-        f"share for this many names: {100 * info['hit_share_expected']:.2g}% of entries "
-        f"(each name renewed every 60 days, ~3 log entries per issuance, ct-ecosystem.md (c)); "
-        f"by construction {pool['hit_names']} of the pool's {pool['entries']:,} entries "
-        f"({100 * pool['hit_names'] / max(pool['entries'], 1):.2g}%) carry one. The pool recurs, "
-        f"so these are {pool['hit_names']} certificates found again and again: caawatch keeps one "
-        f"finding per certificate, and the findings do not grow with the hits as they would "
-        f"in the real ecosystem (bench/README.md, soak.py, limits).",
+        f"- **Watchlist**: {info['names']:,} names: {pool['hit_names']:,} watched names with a "
+        f"certificate each (a precert/final pair from a mix of CAs, generated with the pool, "
+        f"each appended once; Knot serves their CAA: Let's Encrypt, Google, DigiCert or none), "
+        f"`.soak-probe.test`, and random names (NXDOMAIN). Hit share: "
+        f"{100 * info['hit_share_expected']:.2g}% of entries (each name renewed every 60 days, "
+        f"~3 log entries per issuance, ct-ecosystem.md (c)), i.e. "
+        f"{fmt(info.get('hits_wanted'), ',.0f')} certificates for this run"
+        + (f" (capped by --max-hits: the rest of the run has no new hits)"
+           if info.get("hits_wanted", 0) > pool["hit_names"] else "") +
+        f"; appended: {fmt(samples[-1].get('hits_appended') if samples else None, ',.0f')}.",
         f"- **caawatch timers scaled by {acc:g}**: `{json.dumps(info['caawatch_config'])}`.",
         "",
         "## Derived figures",
