@@ -444,7 +444,7 @@ def main():
                     help="logs the --total-rate is spread over (fewer --logs-*: a sample)")
     ap.add_argument("--names", type=int, default=1000000, help="watchlist size")
     ap.add_argument("--pool", type=int, default=20000, help="distinct realistic entries")
-    ap.add_argument("--max-hits", type=int, default=20000,
+    ap.add_argument("--max-hits", type=int, default=30000,
                     help="distinct hit certificates generated at most (~1-2 ms each)")
     ap.add_argument("--probe-every", type=parse_duration, default="10s",
                     help="wall time between probes (alert latency samples)")
