@@ -22,7 +22,6 @@ caawatch and caawatch_test_log. Not part of the test suite.
 """
 
 import argparse
-import csv
 import json
 import math
 import os
@@ -30,9 +29,7 @@ import platform
 import random
 import re
 import shutil
-import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -40,6 +37,8 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import e2e_bench  # noqa: E402 (its knotd and free port)
 SUFFIXES = ["com", "net", "org", "de", "co.uk", "io", "dev", "fr", "com.br", "jp", "nl", "app"]
 # docs/ct-ecosystem.md (c), "Estimate (ours)": >= 50 M entries/day across usable logs in 2026,
 # i.e. >= 600 entries/s; the largest single logs measured grow 45-130 entries/s (DigiCert
@@ -51,12 +50,6 @@ DEFAULT_TOTAL_RATE = 600.0
 RENEWAL_DAYS = 60
 ENTRIES_PER_ISSUANCE = 3
 CAA_MIX = ['issue "letsencrypt.org"', 'issue "pki.goog"', 'issue "digicert.com"', None]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def parse_duration(text):
@@ -84,6 +77,24 @@ def proc_stat(pid):
         return cpu, rss, threads, fds
     except (OSError, AttributeError):
         return None
+
+
+def fd_kinds(pid):
+    """Open descriptors by what they are: socket, file (regular, under the data directory or
+    elsewhere), pipe, other (eventfd, epoll, ...)."""
+    kinds = {}
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            kind = ("socket" if target.startswith("socket:") else "pipe" if
+                    target.startswith("pipe:") else "file" if target.startswith("/") else "other")
+            kinds[kind] = kinds.get(kind, 0) + 1
+    except OSError:
+        pass
+    return kinds
 
 
 def tree_cpu(pid):
@@ -210,52 +221,17 @@ def start_knot(work, hit_names):
     """knotd authoritative for ".": CAA for the watched names that occur in the logs (a mix of
     CAs, and some with none), a CAA on soak-probe.test that forbids the probes' CA; every other
     name NXDOMAIN."""
-    d = os.path.join(work, "knot")
-    os.makedirs(d, exist_ok=True)
-    port = free_port()
-    lines = ["$ORIGIN .", "$TTL 3600",
-             "@ SOA ns.invalid. hostmaster.invalid. 1 3600 600 86400 300", "@ NS ns.invalid.",
-             'soak-probe.test. CAA 0 issue "pki.goog"']
+    records = ['soak-probe.test. CAA 0 issue "pki.goog"']
     for i, name in enumerate(hit_names):
         caa = CAA_MIX[i % len(CAA_MIX)]
-        lines.append(f"{name}. CAA 0 {caa}" if caa else f"{name}. TXT \"no caa\"")
-    with open(os.path.join(d, "root.zone"), "w") as f:
-        f.write("\n".join(lines) + "\n")
-    with open(os.path.join(d, "knot.conf"), "w") as f:
-        f.write(f"""server:
-    listen: 127.0.0.1@{port}
-    rundir: "{d}"
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-log:
-  - target: stderr
-    any: error
-database:
-    storage: "{d}/db"
-template:
-  - id: default
-    storage: "{d}"
-    semantic-checks: off
-zone:
-  - domain: "."
-    file: "root.zone"
-""")
-    proc = subprocess.Popen(["knotd", "-c", os.path.join(d, "knot.conf")],
-                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, "stderr"), "w"))
-    for _ in range(100):
-        out = subprocess.run(["kdig", "@127.0.0.1", "-p", str(port), "+time=1", "SOA", "."],
-                             capture_output=True, text=True).stdout
-        if "NOERROR" in out:
-            return proc, f"127.0.0.1:{port}"
-        time.sleep(0.1)
-    sys.exit("knotd did not come up")
+        records.append(f"{name}. CAA 0 {caa}" if caa else f'{name}. TXT "no caa"')
+    return e2e_bench.start_knot(work, records)
 
 
 def start_nginx(work, root):
     d = os.path.join(work, "nginx")
     os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
-    port = free_port()
+    port = e2e_bench.free_port()
     conf = ("user root;\n" if os.geteuid() == 0 else "") + f"""worker_processes 1;
 pid {d}/nginx.pid;
 error_log {d}/error.log warn;
@@ -546,8 +522,8 @@ def main():
             f.write(f'#!/bin/sh\necho "$(date +%s.%N) $EVENT $WATCH_ITEM" >> {sink_log}\n')
         os.chmod(sink, 0o755)
         data_dir = os.path.join(run_dir, "data")
-        grpc = f"127.0.0.1:{free_port()}"
-        metrics = f"127.0.0.1:{free_port()}"
+        grpc = f"127.0.0.1:{e2e_bench.free_port()}"
+        metrics = f"127.0.0.1:{e2e_bench.free_port()}"
         cw_err = open(os.path.join(run_dir, "caawatch.log"), "w")
         cw = subprocess.Popen([caawatch, "run", "--data-dir", data_dir, "--log-list", log_list,
                                "--watchlist", watchlist, "--dns-server", dns, "--dnssec", "off",
@@ -597,6 +573,7 @@ def main():
             cpu, rss, threads, fds = stat
             sample = {"wall_s": now - start_mono, "sim_h": (now - start_mono) * acc / 3600,
                       "rss_mib": rss / 1024, "cpu_s": cpu, "threads": threads, "open_files": fds,
+                      "open_files_by_kind": fd_kinds(cw.pid),
                       "store": store, "store_keys": store_keys, "store_source": store_source,
                       "store_bytes": sum(store.values()), "lag": lags,
                       "log_entries": sum(sizes.values()),
@@ -666,5 +643,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, HERE)
     main()

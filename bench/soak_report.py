@@ -166,8 +166,10 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
                                for s in samples])] +
         ([(n, h, [s["lag"].get(n, {}).get("entries", 0) for s in samples]) for n in names]
          if len(names) <= 11 else []))
+    fd_kinds = sorted({k for s in samples for k in s.get("open_files_by_kind", {})})
     add("open_files.png", "caawatch open file descriptors", "fds",
-        [("fds", h, [s["open_files"] for s in samples])])
+        [("all", h, [s["open_files"] for s in samples])] +
+        [(k, h, [s.get("open_files_by_kind", {}).get(k, 0) for s in samples]) for k in fd_kinds])
     add("threads.png", "caawatch threads", "threads", [("threads", h, [s["threads"] for s in samples])])
 
     m, acc = info["machine"], info["acceleration"]
@@ -175,7 +177,7 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
     behind = [n for n, lag in d["max_lag_per_log"].items() if d["last_lag_per_log"].get(n, 0) >
               max(1000, 3 * lag_allowance(info, n))]
     lines = [
-        f"# caawatch soak report",
+        "# caawatch soak report",
         "",
         f"- **Run**: {info['started']} to {info.get('finished', '?')}, wall {d['sim_hours'] / acc:.2f} h "
         f"= **{d['sim_hours']:.2f} simulated hours** at acceleration **{acc:g}x**; samples every "
@@ -200,7 +202,7 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
         f"{100 * info['hit_share_expected']:.2g}% of entries (each name renewed every 60 days, "
         f"~3 log entries per issuance, ct-ecosystem.md (c)), i.e. "
         f"{fmt(info.get('hits_wanted'), ',.0f')} certificates for this run"
-        + (f" (capped by --max-hits: the rest of the run has no new hits)"
+        + (" (capped by --max-hits: the rest of the run has no new hits)"
            if info.get("hits_wanted", 0) > pool["hit_names"] else "") +
         f"; appended: {fmt(samples[-1].get('hits_appended') if samples else None, ',.0f')}.",
         f"- **caawatch timers scaled by {acc:g}**: `{json.dumps(info['caawatch_config'])}`.",
@@ -231,7 +233,7 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
         f"over the goal |",
         f"| caawatch CPU | {fmt(d.get('cpu_cores'), '.3f')} of one core; / {acc:g} = "
         f"**{fmt(d.get('cpu_cores_real_time'), '.4f')} of one core at real time** |",
-        f"| other processes' CPU (cores) | " + ", ".join(
+        "| other processes' CPU (cores) | " + ", ".join(
             f"{k} {v:.3f}" for k, v in d.get("helpers_cores", {}).items()) + " |",
         f"| alerts: subscriber / script sink | {info['alerts_received']} / {info['sink_deliveries']} |",
         f"| findings stored (probes among them) | {info.get('findings', 0)} "
