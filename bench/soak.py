@@ -401,6 +401,8 @@ def lag_per_log(caawatch, data_dir, sizes):
         lags[name] = {"entries": max(0, sizes.get(name, position) - position,
                                      row.get("lag_entries") or 0),
                       "seconds": row.get("lag_seconds"), "state": row.get("state")}
+    for name, size in sizes.items():  # Not started yet (the first CAA poll runs first).
+        lags.setdefault(name, {"entries": size, "seconds": None, "state": "not started"})
     return lags
 
 

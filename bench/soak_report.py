@@ -38,6 +38,7 @@ def plot(path, title, ylabel, series, kind="line"):
             ax.scatter(xs, ys, s=10, label=label)
         else:
             ax.plot(xs, ys, marker="." if len(xs) < 40 else None, label=label)
+    ax.set_ylim(bottom=0)  # Every metric here is a size, a count or a duration.
     ax.set_xlabel("simulated hours")
     ax.set_ylabel(ylabel)
     ax.set_title(title)
