@@ -60,14 +60,15 @@ def cpu_of(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_knot(work):
-    """knotd serving an empty root zone: every CAA question gets an authoritative NXDOMAIN."""
+def start_knot(work, records=()):
+    """knotd serving a root zone with nothing but `records` (zone-file lines, absolute names):
+    every other CAA question gets an authoritative NXDOMAIN."""
     d = os.path.join(work, "knot")
     os.makedirs(d, exist_ok=True)
     port = free_port()
     with open(os.path.join(d, "root.zone"), "w") as f:
         f.write("$ORIGIN .\n$TTL 3600\n@ SOA ns.invalid. hostmaster.invalid. 1 3600 600 86400 300\n"
-                "@ NS ns.invalid.\n")
+                "@ NS ns.invalid.\n" + "".join(r + "\n" for r in records))
     with open(os.path.join(d, "knot.conf"), "w") as f:
         f.write(f"""server:
     listen: 127.0.0.1@{port}

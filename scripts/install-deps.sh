@@ -30,6 +30,8 @@ tests=(
   python3 python3-grpcio python3-protobuf
   # notification tests: a real sendmail, SMTP server and certspotter to compare hooks with
   msmtp-mta python3-aiosmtpd certspotter
+  # bench/soak.py: the simulated logs' signatures and the report's plots
+  python3-cryptography python3-matplotlib
   # /metrics: promtool checks the exposition and the README's alert rules; a real Prometheus
   # server scrapes caawatch
   prometheus

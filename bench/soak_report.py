@@ -1,0 +1,294 @@
+"""bench/soak.py's report: raw samples (JSON, CSV), one PNG per metric over simulated time, and
+report.md with the machine, the command, the acceleration and the derived figures."""
+
+import csv
+import json
+import math
+import os
+import statistics
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402 (after the backend is chosen)
+
+GOAL_S = 2.0  # SPEC: an alert within 2 seconds of the entry's appearance.
+
+
+def slope(xs, ys):
+    """Least-squares slope of ys over xs; None with fewer than 2 distinct points."""
+    if len(xs) < 2 or len(set(xs)) < 2:
+        return None
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return (sum((x - mx) * (y - my) for x, y in zip(xs, ys)) /
+            sum((x - mx) ** 2 for x in xs))
+
+
+def quantile(values, q):
+    if not values:
+        return None
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, math.ceil(q * len(v)) - 1))]
+
+
+def plot(path, title, ylabel, series, kind="line"):
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for label, xs, ys in series:
+        if kind == "scatter":
+            ax.scatter(xs, ys, s=10, label=label)
+        else:
+            ax.plot(xs, ys, marker="." if len(xs) < 40 else None, label=label)
+    ax.set_ylim(bottom=0)  # Every metric here is a size, a count or a duration.
+    ax.set_xlabel("simulated hours")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    if 1 < len(series) <= 12:
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def fmt(v, spec=",.2f", none="n/a"):
+    return none if v is None else format(v, spec)
+
+
+def derive(info, samples, latencies):
+    acc = info["acceleration"]
+    wall = samples[-1]["wall_s"] if samples else 0
+    warm = [s for s in samples if s["wall_s"] >= info.get("warmup", 0.25) * wall]
+    d = {"sim_hours": wall * acc / 3600}
+    # RSS: MiB per simulated day after warm-up.
+    s = slope([x["sim_h"] / 24 for x in warm], [x["rss_mib"] for x in warm])
+    d["rss_slope_mib_per_sim_day"] = s
+    d["rss_first_mib"] = samples[0]["rss_mib"] if samples else None
+    d["rss_last_mib"] = samples[-1]["rss_mib"] if samples else None
+    d["rss_max_mib"] = max((x["rss_mib"] for x in samples), default=None)
+    # Store: bytes per simulated day (least squares after warm-up) and a year at that rate.
+    s = slope([x["sim_h"] / 24 for x in warm], [x["store_bytes"] for x in warm])
+    d["store_bytes_per_sim_day"] = s
+    d["store_bytes_per_year"] = None if s is None else s * 365
+    d["store_last_bytes"] = samples[-1]["store_bytes"] if samples else None
+    # Lag per log after catch-up (the warm-up share left out).
+    per_log = {}
+    for x in warm:
+        for name, lag in x["lag"].items():
+            per_log[name] = max(per_log.get(name, 0), lag["entries"])
+    d["max_lag_per_log"] = per_log
+    d["last_lag_per_log"] = {n: l["entries"] for n, l in (samples[-1]["lag"] if samples else {}).items()}
+    # Alert latency, after warm-up (the logs start only after the first CAA poll, so probes
+    # published during it wait for it) and over the whole run.
+    warm_h = info.get("warmup", 0.25) * d["sim_hours"]
+    for suffix, probes in (("", [l for l in latencies if l["sim_h"] >= warm_h]),
+                           ("_all", latencies)):
+        got = [l["latency_s"] for l in probes if l["latency_s"] is not None]
+        d["probes" + suffix], d["probes_alerted" + suffix] = len(probes), len(got)
+        d["latency_p50" + suffix] = quantile(got, 0.5)
+        d["latency_p99" + suffix] = quantile(got, 0.99)
+        d["latency_max" + suffix] = max(got) if got else None
+        d["latency_over_goal" + suffix] = sum(1 for v in got if v > GOAL_S)
+    d["target_entries_per_s"] = acc * (sum(info["rates_real"]["tiled"]) +
+                                       sum(info["rates_real"]["rfc6962"]))
+    if samples and samples[-1]["log_entries"]:
+        d["hit_share"] = (info.get("findings", 0) - info.get("findings_probes", 0)) / \
+            samples[-1]["log_entries"]
+    # CPU: a fraction of one core over the whole run, and at real time.
+    if len(samples) >= 2 and wall > 0:
+        cores = (samples[-1]["cpu_s"] - samples[0]["cpu_s"]) / (wall - samples[0]["wall_s"])
+        d["cpu_cores"] = cores
+        d["cpu_cores_real_time"] = cores / acc
+        d["helpers_cores"] = {k: (samples[-1]["helpers_cpu_s"][k] - samples[0]["helpers_cpu_s"][k])
+                              / (wall - samples[0]["wall_s"]) for k in samples[-1]["helpers_cpu_s"]}
+        entries = samples[-1]["log_entries"] - samples[0]["log_entries"]
+        d["log_entries_per_s"] = entries / (wall - samples[0]["wall_s"])
+        # Feasibility: CPU per entry, and the acceleration the machine's cores hold if every
+        # process scales with it (the ecosystem writers are one Python thread each: <= 1 core).
+        d["caawatch_us_per_entry"] = 1e6 * cores / max(d["log_entries_per_s"], 1e-9)
+        total = cores + sum(d["helpers_cores"].values())
+        d["all_cores"] = total
+        # CPU grows with the entries: scaled up to the target when the ecosystem fell short.
+        short = max(1.0, d["target_entries_per_s"] / max(d["log_entries_per_s"], 1e-9))
+        d["acc_max_cpu"] = acc * info["machine"]["cores"] / (total * short) if total else None
+        writers = [c for k, c in d["helpers_cores"].items() if k.startswith("ecosystem")]
+        d["acc_max_writer"] = acc / max(writers) if writers and max(writers) > 0 else None
+    d["ecosystem_behind_s"] = samples[-1].get("ecosystem_behind_s") if samples else None
+    return d
+
+
+def write(out_dir, info, samples, latencies, status_text, error_lines):
+    os.makedirs(out_dir, exist_ok=True)
+    d = derive(info, samples, latencies)
+    with open(os.path.join(out_dir, "samples.json"), "w") as f:
+        json.dump({"info": info, "derived": d, "samples": samples, "latencies": latencies,
+                   "status_text": status_text, "error_lines": error_lines}, f, indent=1)
+    with open(os.path.join(out_dir, "samples.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["wall_s", "sim_h", "rss_mib", "cpu_s", "cpu_cores", "threads", "open_files",
+                    "store_bytes", "max_lag_entries", "log_entries", "alerts"])
+        for s in samples:
+            w.writerow([f"{s['wall_s']:.1f}", f"{s['sim_h']:.3f}", f"{s['rss_mib']:.1f}",
+                        f"{s['cpu_s']:.2f}", f"{s.get('cpu_cores', 0):.3f}", s["threads"],
+                        s["open_files"], s["store_bytes"],
+                        max([l["entries"] for l in s["lag"].values()] or [0]), s["log_entries"],
+                        s["alerts"]])
+    with open(os.path.join(out_dir, "latencies.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "log", "published_unix", "sim_h", "latency_s"])
+        for l in latencies:
+            w.writerow([l["name"], l["log"], f"{l['published']:.3f}", f"{l['sim_h']:.3f}",
+                        "" if l["latency_s"] is None else f"{l['latency_s']:.3f}"])
+
+    h = [s["sim_h"] for s in samples]
+    plots = []
+
+    def add(name, *args, **kw):
+        plot(os.path.join(out_dir, name), *args, **kw)
+        plots.append(name)
+
+    add("rss.png", "caawatch resident memory", "RSS (MiB)", [("RSS", h, [s["rss_mib"] for s in samples])])
+    add("cpu.png", "caawatch CPU (user+sys) per sample interval", "cores",
+        [("caawatch", h[1:], [s["cpu_cores"] for s in samples[1:]])])
+    kinds = sorted({k for s in samples for k in s["store"]})
+    add("store.png", f"store size ({samples[-1]['store_source'] if samples else ''})", "MiB",
+        [("total", h, [s["store_bytes"] / 2**20 for s in samples])] +
+        [(k, h, [s["store"].get(k, 0) / 2**20 for s in samples]) for k in kinds])
+    families = sorted({k for s in samples for k in s.get("store_keys", {})})
+    if families:
+        add("store_keys.png", "store keys per column family", "keys",
+            [(k, h, [s.get("store_keys", {}).get(k, 0) for s in samples]) for k in families])
+    got = [l for l in latencies if l["latency_s"] is not None]
+    add("latency.png", f"alert latency (probe published -> alert received; goal {GOAL_S:.0f} s)",
+        "seconds", [("probes", [l["sim_h"] for l in got], [l["latency_s"] for l in got])],
+        kind="scatter")
+    names = sorted({n for s in samples for n in s["lag"]}, key=lambda n: int(n.split()[-1]))
+    add("lag.png", "lag per log (entries published, not yet processed)", "entries",
+        [("max over logs", h, [max([l["entries"] for l in s["lag"].values()] or [0])
+                               for s in samples])] +
+        ([(n, h, [s["lag"].get(n, {}).get("entries", 0) for s in samples]) for n in names]
+         if len(names) <= 11 else []))
+    fd_kinds = sorted({k for s in samples for k in s.get("open_files_by_kind", {})})
+    add("open_files.png", "caawatch open file descriptors", "fds",
+        [("all", h, [s["open_files"] for s in samples])] +
+        [(k, h, [s.get("open_files_by_kind", {}).get(k, 0) for s in samples]) for k in fd_kinds])
+    add("threads.png", "caawatch threads", "threads", [("threads", h, [s["threads"] for s in samples])])
+
+    m, acc = info["machine"], info["acceleration"]
+    pool = info["pool"]
+    behind = [n for n, lag in d["max_lag_per_log"].items() if d["last_lag_per_log"].get(n, 0) >
+              max(1000, 3 * lag_allowance(info, n))]
+    lines = [
+        "# caawatch soak report",
+        "",
+        f"- **Run**: {info['started']} to {info.get('finished', '?')}, wall {d['sim_hours'] / acc:.2f} h "
+        f"= **{d['sim_hours']:.2f} simulated hours** at acceleration **{acc:g}x**; samples every "
+        f"{info['sample_s']:g} s.",
+        f"- **Command**: `{info['command']}` ({info.get('caawatch_version', '?')})",
+        f"- **Machine**: {m['cpu_model']}, {m['cores']} cores, {m['memory_gib']} GiB, Linux "
+        f"{m['kernel']}; load average at start {', '.join(f'{x:.2f}' for x in m['load_at_start'])}.",
+        f"- **Ecosystem**: {info['logs_tiled']} static-ct-api logs (nginx) and {info['logs_rfc6962']} "
+        f"RFC 6962 logs, {info['total_rate_real']:g} real entries/s in all (per log: Zipf 1/rank, "
+        f"largest {max(info['rates_real']['tiled'] + info['rates_real']['rfc6962']):.0f}/s), "
+        f"these logs: {d['target_entries_per_s'] / acc:,.0f} real entries/s x{acc:g} = "
+        f"{d['target_entries_per_s']:,.0f} entries/s; a signed tree head per log every "
+        f"simulated second ({acc:g} a wall second).",
+        f"- **Entries**: a pool of {pool['entries']:,} distinct realistic entries (caawatch_test_log "
+        f"--realistic; its generator made {pool['generator_entries_per_s']:,.0f} entries/s on 2 "
+        f"threads), cycled by every log from its own offset with fresh timestamps; "
+        f"{pool['probes']} probes (fresh names under `.soak-probe.test`, CAA forbids their CA).",
+        f"- **Watchlist**: {info['names']:,} names: {pool['hit_names']:,} watched names with a "
+        f"certificate each (a precert/final pair from a mix of CAs, generated with the pool, "
+        f"each appended once; Knot serves their CAA: Let's Encrypt, Google, DigiCert or none), "
+        f"`.soak-probe.test`, and random names (NXDOMAIN). Hit share: "
+        f"{100 * info['hit_share_expected']:.2g}% of entries (each name renewed every 60 days, "
+        f"~3 log entries per issuance, ct-ecosystem.md (c)), i.e. "
+        f"{fmt(info.get('hits_wanted'), ',.0f')} certificates for this run"
+        + (" (capped by --max-hits: the rest of the run has no new hits)"
+           if info.get("hits_wanted", 0) > pool["hit_names"] else "") +
+        f"; appended: {fmt(samples[-1].get('hits_appended') if samples else None, ',.0f')}.",
+        f"- **caawatch timers scaled by {acc:g}**: `{json.dumps(info['caawatch_config'])}`.",
+        "",
+        "## Derived figures",
+        "",
+        "| figure | value |",
+        "|---|---|",
+        f"| RSS first / last / max | {fmt(d['rss_first_mib'], '.1f')} / {fmt(d['rss_last_mib'], '.1f')} / "
+        f"{fmt(d['rss_max_mib'], '.1f')} MiB |",
+        f"| RSS slope after warm-up (least squares) | {fmt(d['rss_slope_mib_per_sim_day'], '+.1f')} MiB "
+        f"per simulated day |",
+        f"| store at the end | {fmt((d['store_last_bytes'] or 0) / 2**20, '.1f')} MiB |",
+        f"| store growth after warm-up | {fmt(None if d['store_bytes_per_sim_day'] is None else d['store_bytes_per_sim_day'] / 2**20, ',.1f')} "
+        f"MiB per simulated day; {fmt(None if d['store_bytes_per_year'] is None else d['store_bytes_per_year'] / 2**30, ',.1f')} GiB a year at that rate |",
+        f"| log growth achieved / target | {fmt(d.get('log_entries_per_s'), ',.0f')} / "
+        f"{d['target_entries_per_s']:,.0f} entries/s (ecosystem behind schedule at the end: "
+        f"{fmt(d['ecosystem_behind_s'], '.1f')} s) |",
+        f"| max lag per log after warm-up | {max(d['max_lag_per_log'].values(), default=0):,} entries "
+        f"(worst log); logs still behind at the end: {len(behind)} |",
+        f"| alert latency after warm-up: p50 / p99 / max | {fmt(d['latency_p50'], '.3f')} / "
+        f"{fmt(d['latency_p99'], '.3f')} / {fmt(d['latency_max'], '.3f')} s over "
+        f"{d['probes_alerted']} of {d['probes']} probes; {d['latency_over_goal']} over the "
+        f"{GOAL_S:.0f} s goal |",
+        f"| alert latency, whole run (start-up included) | {fmt(d['latency_p50_all'], '.3f')} / "
+        f"{fmt(d['latency_p99_all'], '.3f')} / {fmt(d['latency_max_all'], '.3f')} s over "
+        f"{d['probes_alerted_all']} of {d['probes_all']} probes; {d['latency_over_goal_all']} "
+        f"over the goal |",
+        f"| caawatch CPU | {fmt(d.get('cpu_cores'), '.3f')} of one core; / {acc:g} = "
+        f"**{fmt(d.get('cpu_cores_real_time'), '.4f')} of one core at real time** |",
+        "| other processes' CPU (cores) | " + ", ".join(
+            f"{k} {v:.3f}" for k, v in d.get("helpers_cores", {}).items()) + " |",
+        f"| alerts: subscriber / script sink | {info['alerts_received']} / {info['sink_deliveries']} |",
+        f"| findings stored (probes among them) | {info.get('findings', 0)} "
+        f"({info.get('findings_probes', 0)}) |",
+        f"| CAA polls (`caawatch_caa_polls_total`; one per simulated hour is due) | "
+        f"{fmt((samples[-1].get('metrics') or {}).get('caawatch_caa_polls_total') if samples else None, '.0f')} |",
+        f"| caawatch metrics at the last sample | "
+        f"{json.dumps(samples[-1].get('metrics', {}) if samples else {})} |",
+        f"| caawatch ERROR lines other than critical findings | {info['caawatch_error_lines']} |",
+        f"| feasibility | caawatch {fmt(d.get('caawatch_us_per_entry'), '.1f')} us of CPU per entry "
+        f"(tree-head polls, CAA polls and all included); all processes together "
+        f"{fmt(d.get('all_cores'), '.2f')} cores at {acc:g}x: this machine's "
+        f"{info['machine']['cores']} cores hold about **{fmt(d.get('acc_max_cpu'), '.0f')}x** for these "
+        f"logs if nothing else runs (CPU scaled up to the target rate when the logs fell short); "
+        f"the busiest ecosystem writer (one Python thread) holds "
+        f"{fmt(d.get('acc_max_writer'), '.0f')}x |",
+        "",
+        "Alert latency is wall time from the publication of the first tree head that covers the "
+        f"probe to the alert on the subscriber's stream; the tree-head polling is scaled too "
+        f"(every {1000 / acc:.0f} ms), so at real time (1 s polling) up to "
+        f"{1 - 1 / acc:.2f} s more of polling phase can add to these figures.",
+        "",
+        "## Max lag per log after warm-up (entries)",
+        "",
+        "| log | real entries/s | max lag | lag at the end |",
+        "|---|---:|---:|---:|",
+    ]
+    rates = info["rates_real"]["tiled"] + info["rates_real"]["rfc6962"]
+    for name in names:
+        number = int(name.split()[-1])
+        lines.append(f"| {name} | {rates[number]:.1f} | {d['max_lag_per_log'].get(name, 0):,} | "
+                     f"{d['last_lag_per_log'].get(name, 0):,} |")
+    lines += ["", "## Plots", ""] + [f"![{p}]({p})" for p in plots]
+    lines += ["", "## caawatch status at the end", "", "```", status_text.strip()[:6000], "```"]
+    if error_lines:
+        lines += ["", "## First ERROR lines of caawatch", "", "```"] + \
+                 [l.rstrip()[:300] for l in error_lines] + ["```"]
+    lines += ["", "Raw data: `samples.json` (every sample, per-log lag, store by kind, helpers' "
+              "CPU), `samples.csv`, `latencies.csv`."]
+    with open(os.path.join(out_dir, "report.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return d
+
+
+def lag_allowance(info, name):
+    """Entries a log grows in one polling interval and a sample: what 'keeping up' leaves."""
+    rates = info["rates_real"]["tiled"] + info["rates_real"]["rfc6962"]
+    return rates[int(name.split()[-1])] * info["acceleration"] * 2
+
+
+if __name__ == "__main__":
+    # Writes the report again from a run's samples.json: soak_report.py DIR
+    import sys
+    with open(os.path.join(sys.argv[1], "samples.json")) as f:
+        doc = json.load(f)
+    write(sys.argv[1], doc["info"], doc["samples"], doc["latencies"],
+          doc.get("status_text", ""), doc.get("error_lines", []))
