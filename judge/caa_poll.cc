@@ -23,7 +23,7 @@ absl::Duration Elapsed(const Clock* clock, absl::Time start) {
 }
 
 void LogProgress(const Logger* logger, const CaaPollStats& stats, size_t total,
-                 absl::string_view what) {
+                 absl::string_view what, LogLevel level = LogLevel::kInfo) {
   if (logger == nullptr) return;
   const double seconds = absl::ToDoubleSeconds(stats.elapsed);
   std::string skipped;
@@ -35,7 +35,7 @@ void LogProgress(const Logger* logger, const CaaPollStats& stats, size_t total,
       stats.names > 0 && seconds > 0
           ? absl::StrFormat(" (%.0f names/s)", static_cast<double>(stats.names) / seconds)
           : "";
-  logger->Log(LogLevel::kInfo, "caa",
+  logger->Log(level, "caa",
               absl::StrFormat("poll %s: %d of at most %d names in %.1f s%s, %d without an "
                               "answer, %d new observations%s",
                               what, stats.names, total, seconds, rate, stats.failures,
@@ -117,7 +117,10 @@ class PollRun {
     if (failed_) return error_;
     stats_.elapsed = Elapsed(options_.clock, start);
     if (total_ > options_.progress_every) {
-      LogProgress(logger_, stats_, total_, stats_.stopped ? "stopped" : "done");
+      // A poll that found every name answered recently asked nothing: between full polls the
+      // loop wakes for the names that fall due, and "0 of N" each time is noise, not news.
+      LogProgress(logger_, stats_, total_, stats_.stopped ? "stopped" : "done",
+                  stats_.names > 0 || stats_.stopped ? LogLevel::kInfo : LogLevel::kDebug);
     }
     return stats_;
   }

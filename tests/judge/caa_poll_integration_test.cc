@@ -8,7 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/clock.h"
+#include "base/log.h"
 #include "caa/unbound_resolver.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "judge/caa_observer.h"
 #include "judge/caa_poll.h"
@@ -26,6 +28,8 @@ using ::caawatch::fakes::DnsFault;
 using ::caawatch::fakes::DnsFaultProxy;
 using ::caawatch::fakes::KnotServer;
 using ::caawatch::fakes::KnotZone;
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr int kHosts = 300;
 
@@ -317,6 +321,8 @@ TEST_F(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) 
   options.ledger = &store_->caa_polls();
   options.clock = &clock;
   options.fresh_for = absl::Minutes(54);
+  options.progress_every = 10;
+  const Logger logger(LogLevel::kInfo);
   const auto hosts = [](int count) {
     watch::Watchlist::Builder builder;
     for (int i = 0; i < count; ++i)
@@ -325,7 +331,7 @@ TEST_F(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) 
   };
   const auto poll = [&](const watch::Watchlist& list) {
     absl::StatusOr<CaaPollStats> stats =
-        PollWatchlistCaa(list, nullptr, &observer, nullptr, options);
+        PollWatchlistCaa(list, nullptr, &observer, &logger, options);
     EXPECT_TRUE(stats.ok()) << stats.status();
     return stats.ok() ? *stats : CaaPollStats{};
   };
@@ -340,8 +346,23 @@ TEST_F(CaaPollPassTest, ACompletePassOfTheSameListIsRecognisedWithoutTheLedger) 
   // the oldest skipped answer.
   const absl::Time first_answers = clock.Now();
   clock.Advance(absl::Minutes(5));
+  ::testing::internal::CaptureStderr();
   const CaaPollStats complete = poll(hosts(20));
+  EXPECT_THAT(::testing::internal::GetCapturedStderr(), HasSubstr("poll done: 1 of at most 23"));
   EXPECT_EQ(complete.names, 1u);
+  // Polled name by name against the ledger (as the supervisor polls the names discovered under
+  // watched subtrees at every wake-up), every name is fresh: nothing asked, and no "poll done:
+  // 0 of N" line at INFO each time (the soak logged 79 of them in five minutes).
+  {
+    const watch::Watchlist none = hosts(0);
+    ::testing::internal::CaptureStderr();
+    absl::StatusOr<CaaPollStats> fresh =
+        PollWatchlistCaa(hosts(20), &none, &observer, &logger, options);
+    EXPECT_THAT(::testing::internal::GetCapturedStderr(), Not(HasSubstr("poll done")));
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    EXPECT_EQ(fresh->names, 0u);
+    EXPECT_EQ(fresh->skipped_fresh, 22u);
+  }
   EXPECT_EQ(complete.failures, 0u);
   auto pass = store_->caa_polls().LastPass();
   ASSERT_TRUE(pass.ok() && pass->has_value());
