@@ -14,6 +14,12 @@ LogHealth::LogHealth(const ctlog::LogInfo& log, store::Store* store, const Clock
   record_.set_stale_after_ms(absl::ToInt64Milliseconds(stale_after));
 }
 
+void LogHealth::Begin() {
+  const absl::Time now = clock_->Now();
+  absl::MutexLock lock(&mu_);
+  record_.set_started_ms(absl::ToUnixMillis(now));
+}
+
 void LogHealth::Succeeded() {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);

@@ -24,6 +24,9 @@ class LogHealth {
   LogHealth(const ctlog::LogInfo& log, store::Store* store, const Clock* clock,
             absl::Duration stale_after);
 
+  // The worker starts asking the log now: staleness counts from here, not from construction
+  // (the first CAA poll of a large watchlist, before the logs start, may outlast stale_after).
+  void Begin();
   // The log answered (a tree head, a committed batch).
   void Succeeded();
   // An attempt failed with `error`; it is retried.

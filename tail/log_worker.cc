@@ -626,6 +626,7 @@ bool LogWorker::finished() const {
 }
 
 absl::Status LogWorker::Run(const absl::Notification& stop) {
+  health_.Begin();
   absl::Duration delay = absl::ZeroDuration();
   while (!finished() && !deps_.clock->WaitForNotification(stop, deps_.clock->Now() + delay)) {
     const absl::Status status = CatchUp(stop);

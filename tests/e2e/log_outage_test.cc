@@ -10,9 +10,12 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -23,6 +26,7 @@
 #include "tests/e2e/free_port.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/e2e/tcp_relay.h"
+#include "tests/fakes/dns/dns_fault_proxy.h"
 
 namespace caawatch {
 namespace {
@@ -184,6 +188,43 @@ TEST_F(LogOutageTest, HealthIsNotServingWhileNoWatchedNameHasACaaAnswer) {
   EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::NOT_SERVING)) << monitor.Stderr();
   EXPECT_TRUE(absl::StrContains(monitor.Stderr(), "NOT_SERVING: no watched name's CAA"))
       << monitor.Stderr();
+}
+
+// A first CAA poll that takes longer than stale_after (a million names over a slow resolver)
+// comes before the logs start: they are not stale the moment they start, and the health does
+// not say NOT_SERVING. Before the fix every start with a long first poll logged "every log (N)
+// is stale". Here stale_after is 5 s (10 x 300 ms, at least 5 s) and one name's lookup is
+// dropped, so the first poll waits out a 6 s timeout.
+TEST_F(LogOutageTest, ALongFirstCaaPollDoesNotMakeTheLogsStaleWhenTheyStart) {
+  std::unique_ptr<Subprocess> log = StartLog({.noise = 5, .plants = {}});
+  int knot_port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(std::vector<std::string>(absl::StrSplit(dns_server(), ':')).back(),
+                               &knot_port));
+  auto proxy = fakes::DnsFaultProxy::Start(knot_port);
+  ASSERT_TRUE(proxy.ok()) << proxy.status();
+  (*proxy)->SetFault("slow.allowed.test", fakes::DnsFault::kDrop);
+  const std::string config = WriteFile(
+      "config.json", R"({"sth_poll_interval": "300ms", "dns_timeout": "6s", "dns_retries": 0})");
+  const int grpc_port = testing::FreeTcpPort();
+  std::vector<std::string> args =
+      RunArgs({"--config", config, "--grpc-listen", absl::StrCat("127.0.0.1:", grpc_port)},
+              {"www.allowed.test", "slow.allowed.test"});
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--dns-server") args[i + 1] = (*proxy)->address();
+  }
+  const absl::Time start = absl::Now();
+  Subprocess monitor(args, dir());
+  ASSERT_NE(ConnectMonitor(grpc_port, monitor), nullptr);
+  const nlohmann::json tailed = AwaitLog(
+      [](const nlohmann::json& l) { return !l["last_success_at"].get<std::string>().empty(); },
+      absl::Seconds(60), monitor);
+  ASSERT_GT(absl::Now() - start, absl::Seconds(5)) << "the first poll was not longer than "
+                                                      "stale_after: nothing tested";
+  auto health = grpc::health::v1::Health::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", grpc_port), grpc::InsecureChannelCredentials()));
+  EXPECT_TRUE(AwaitHealth(*health, HealthCheckResponse::SERVING)) << monitor.Stderr();
+  EXPECT_FALSE(absl::StrContains(monitor.Stderr(), "is stale")) << monitor.Stderr();
+  EXPECT_NE(tailed["state"], "stale") << tailed.dump();
 }
 
 // A start with no log reachable: `status` lists the log as failing with its error, not "no
