@@ -10,7 +10,6 @@ LogHealth::LogHealth(const ctlog::LogInfo& log, store::Store* store, const Clock
   record_.set_log_id(std::string(log.log_id.begin(), log.log_id.end()));
   record_.set_url(log.url);
   record_.set_description(log.description);
-  record_.set_started_ms(absl::ToUnixMillis(clock->Now()));
   record_.set_stale_after_ms(absl::ToInt64Milliseconds(stale_after));
 }
 
@@ -48,6 +47,8 @@ void LogHealth::Failed(const absl::Status& error) {
 bool LogHealth::Stale() const {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);
+  // A worker that has not begun has not been asked anything yet: not stale.
+  if (record_.started_ms() == 0) return false;
   const int64_t since = std::max(record_.last_success_ms(), record_.started_ms());
   return now - absl::FromUnixMillis(since) > stale_after_;
 }

@@ -25,13 +25,14 @@ class LogHealth {
             absl::Duration stale_after);
 
   // The worker starts asking the log now: staleness counts from here, not from construction
-  // (the first CAA poll of a large watchlist, before the logs start, may outlast stale_after).
+  // (the first CAA poll of a large watchlist, before the logs start, may outlast stale_after),
+  // and a log whose worker has not begun is not stale.
   void Begin();
   // The log answered (a tree head, a committed batch).
   void Succeeded();
   // An attempt failed with `error`; it is retried.
   void Failed(const absl::Status& error);
-  // No success for stale_after (since the start, if never).
+  // No success for stale_after (since Begin(), if never); false before Begin().
   bool Stale() const;
   // The latest attempt failed.
   bool Failing() const;
