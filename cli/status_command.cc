@@ -17,6 +17,7 @@
 #include "monitor/caa_poll_state.h"
 #include "monitor/log_status.h"
 #include "monitor/notify_commands.h"
+#include "monitor/witness_status.h"
 #include "monitor/zone_status.h"
 #include "nlohmann/json.hpp"
 
@@ -114,6 +115,34 @@ void PrintZones(const std::vector<monitor::ZoneStatusView>& zones, bool json) {
   }
 }
 
+// The witnesses' views of the logs (SPEC §9): one JSON object a line (with a "witness" key,
+// after the zones'), or a table after the zones'.
+void PrintWitnessViews(const std::vector<monitor::WitnessViewRecord>& views, bool json) {
+  Table table({"WITNESS", "LOG", "STATE", "WITNESS SIZE", "VERIFIED", "CHECKED", "ERROR"});
+  for (const monitor::WitnessViewRecord& v : views) {
+    const std::string log = v.log_description().empty() ? v.log_url() : v.log_description();
+    if (json) {
+      const nlohmann::json j = {{"witness", v.witness()},
+                                {"log_url", v.log_url()},
+                                {"log", log},
+                                {"url", v.url()},
+                                {"state", v.state()},
+                                {"tree_size", v.tree_size()},
+                                {"verified_size", v.verified_size()},
+                                {"checked_at", MillisOrEmpty(v.checked_ms())},
+                                {"last_success_at", MillisOrEmpty(v.last_success_ms())},
+                                {"error", v.error()}};
+      std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+      table.Add({v.witness(), log, v.state(), std::to_string(v.tree_size()),
+                 std::to_string(v.verified_size()), MillisOrEmpty(v.checked_ms()), v.error()});
+    }
+  }
+  if (json || table.empty()) return;
+  table.set_elastic_column(6);
+  table.Print(stdout, OutputWidth());
+}
+
 int Status(const CommonOptions& options) {
   auto prepared = Prepare(options);
   if (auto* code = std::get_if<int>(&prepared)) return *code;
@@ -126,7 +155,10 @@ int Status(const CommonOptions& options) {
   absl::StatusOr<std::vector<monitor::ZoneStatusView>> zones =
       monitor::ListZoneStatus(**store, absl::Now());
   if (!zones.ok()) return Fail(zones.status());
-  if (ctx.json && logs->empty() && zones->empty()) {
+  absl::StatusOr<std::vector<monitor::WitnessViewRecord>> witnesses =
+      monitor::ListWitnessViews(**store);
+  if (!witnesses.ok()) return Fail(witnesses.status());
+  if (ctx.json && logs->empty() && zones->empty() && witnesses->empty()) {
     std::puts("[]");  // Valid JSON for "no log yet": JSON lines would print nothing at all.
     return 0;
   }
@@ -156,7 +188,8 @@ int Status(const CommonOptions& options) {
                           {"last_sth_time", TimeOrEmpty(v.last_sth_time)},
                           {"entries_per_second", v.entries_per_second},
                           {"eta_seconds", v.eta_seconds < 0 ? nlohmann::json(nullptr)
-                                                            : nlohmann::json(v.eta_seconds)}};
+                                                            : nlohmann::json(v.eta_seconds)},
+                          {"waiting_for_witnesses", v.waiting_for_witnesses}};
       std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
       std::vector<std::string> row = {v.description.empty() ? v.url : v.description,
@@ -185,6 +218,13 @@ int Status(const CommonOptions& options) {
       table.set_elastic_column(columns.size() - 1);  // The last error: its start and end stay.
       table.Print(stdout, OutputWidth());
       std::puts(Tally(*logs).c_str());
+      // A head held back by its witness quorum (SPEC §9): verified stays behind on purpose.
+      for (const monitor::LogStatusView& v : *logs) {
+        if (v.waiting_for_witnesses.empty()) continue;
+        std::printf("waiting for witnesses: %s: %s\n",
+                    (v.description.empty() ? v.url : v.description).c_str(),
+                    v.waiting_for_witnesses.c_str());
+      }
     }
     // The CAA poll and the sinks: the other halves of "is it working" (the JSON lines are the
     // logs alone; `caawatch notify status --json` has the sinks).
@@ -197,6 +237,7 @@ int Status(const CommonOptions& options) {
     for (const monitor::SinkStatus& sink : *sinks) std::puts(SinkLine(sink).c_str());
   }
   PrintZones(*zones, ctx.json);
+  PrintWitnessViews(*witnesses, ctx.json);
   return 0;
 }
 
@@ -215,8 +256,14 @@ Command AddStatusCommand(CLI::App* app) {
       "given up, last delivery, last error). Followed zones (config `zones`) follow: state (ok, "
       "retrying: the latest refresh failed, expired: no successful refresh within the SOA's "
       "expire time), serial, last transfer, last NOTIFY, last error. "
-      "--json: one object per log a line (with entries_per_second and eta_seconds), then one "
-      "per followed zone (with a `zone` key), `[]` when there is neither.");
+      "A log whose witness quorum (config `witness_quorum`) its newest head does not meet yet is "
+      "listed under the table as waiting for witnesses. Then each witness's view of each log "
+      "(config `witnesses` with a URL): its latest cosigned checkpoint's size and how it "
+      "compares with the verified tree (consistent, lagging, ahead: not provable yet, "
+      "inconsistent: a log_misbehaviour finding, unreachable, not_witnessed, invalid). "
+      "--json: one object per log a line (with entries_per_second, eta_seconds and "
+      "waiting_for_witnesses), then one per followed zone (with a `zone` key), then one per "
+      "witness and log (with a `witness` key), `[]` when there is none of them.");
   auto options = std::make_shared<CommonOptions>();
   AddCommonOptions(status, options.get());
   return {status, [options] { return Status(*options); }};

@@ -90,10 +90,16 @@ absl::StatusOr<std::vector<CosignatureCheck>> CheckCosignatures(
     const NoteKeyId id = CosignerKeyId(cosigner);
     for (const NoteSignature& line : checkpoint->signatures) {
       if (line.name != cosigner.name || line.key_id != id) continue;
+      std::string served(line.key_id.begin(), line.key_id.end());
+      served.append(line.signature.begin(), line.signature.end());
+      // The line as served (its evidence): the dash is U+2014.
+      const std::string text =
+          absl::StrCat("\xE2\x80\x94 ", line.name, " ", absl::Base64Escape(served));
       if (line.signature.size() != 8 + 64) {
         check = {cosigner.name, CosignatureCheck::State::kInvalid, absl::InfinitePast(),
                  absl::StrCat("the cosignature is ", line.signature.size(),
-                              " bytes, not a timestamp and an Ed25519 signature (72)")};
+                              " bytes, not a timestamp and an Ed25519 signature (72)"),
+                 text};
         break;
       }
       uint64_t timestamp = 0;
@@ -102,17 +108,18 @@ absl::StatusOr<std::vector<CosignatureCheck>> CheckCosignatures(
       if (timestamp > static_cast<uint64_t>(INT64_MAX) ||
           !VerifyEd25519(cosigner.public_key, message, line.signature.data() + 8)) {
         check = {cosigner.name, CosignatureCheck::State::kInvalid, absl::InfinitePast(),
-                 "the cosignature does not verify with the witness's key"};
+                 "the cosignature does not verify with the witness's key", text};
         break;
       }
       const absl::Time signed_at = absl::FromUnixSeconds(static_cast<int64_t>(timestamp));
       if (signed_at > now + kClockSkew) {
         check = {cosigner.name, CosignatureCheck::State::kInvalid, signed_at,
                  absl::StrCat("the cosignature is dated ", absl::FormatTime(signed_at),
-                              ", in the future")};
+                              ", in the future"),
+                 text};
         break;
       }
-      check = {cosigner.name, CosignatureCheck::State::kValid, signed_at, ""};
+      check = {cosigner.name, CosignatureCheck::State::kValid, signed_at, "", text};
       break;
     }
     out.push_back(std::move(check));

@@ -41,6 +41,7 @@ struct CosignatureCheck {
   State state = State::kAbsent;
   absl::Time signed_at = absl::InfinitePast();  // The cosignature's timestamp (kValid).
   std::string why;                              // For kInvalid.
+  std::string line;  // kValid, kInvalid: the signature line as served, "— <name> <base64>".
 };
 
 // For each of `cosigners`, in order: whether the checkpoint `note` carries its valid

@@ -14,9 +14,10 @@ using Json = nlohmann::json;
 
 constexpr char kPayloadUrl[] = "type.caawatch.dev/ctlog.Misbehaviour";
 constexpr MisbehaviourKind kKinds[] = {
-    MisbehaviourKind::kBadSignature, MisbehaviourKind::kRootMismatch,
-    MisbehaviourKind::kInconsistent, MisbehaviourKind::kFork,
-    MisbehaviourKind::kShrank,       MisbehaviourKind::kStale};
+    MisbehaviourKind::kBadSignature,  MisbehaviourKind::kRootMismatch,
+    MisbehaviourKind::kInconsistent,  MisbehaviourKind::kFork,
+    MisbehaviourKind::kShrank,        MisbehaviourKind::kStale,
+    MisbehaviourKind::kBadCosignature};
 
 std::string B64(absl::Span<const uint8_t> bytes) {
   return absl::Base64Escape(
@@ -66,6 +67,7 @@ Json ToJson(const Misbehaviour& m) {
   }
   if (m.computed_root) j["computed_root"] = B64(*m.computed_root);
   if (!m.checkpoint_note.empty()) j["checkpoint"] = m.checkpoint_note;
+  if (!m.witness.empty()) j["witness"] = m.witness;
   return j;
 }
 
@@ -94,6 +96,7 @@ std::optional<Misbehaviour> FromJson(const Json& j) {
     if (!UnHash(j["computed_root"], &*m.computed_root)) return std::nullopt;
   }
   m.checkpoint_note = j.value("checkpoint", "");
+  m.witness = j.value("witness", "");
   return m;
 }
 
@@ -113,6 +116,8 @@ const char* MisbehaviourKindName(MisbehaviourKind kind) {
       return "shrank";
     case MisbehaviourKind::kStale:
       return "stale";
+    case MisbehaviourKind::kBadCosignature:
+      return "bad_cosignature";
   }
   return "unknown";
 }
@@ -147,6 +152,9 @@ std::string MisbehaviourDedupeKey(const Misbehaviour& m) {
   std::string key = absl::StrCat(MisbehaviourKindName(m.kind), "|", head(m.head));
   if (m.against) absl::StrAppend(&key, "|", head(*m.against));
   if (m.computed_root) absl::StrAppend(&key, "|", B64(*m.computed_root));
+  // One event per witness: two witnesses' forged cosignatures, or two witnesses shown the other
+  // tree, are two findings.
+  if (!m.witness.empty()) absl::StrAppend(&key, "|witness ", m.witness);
   return key;
 }
 

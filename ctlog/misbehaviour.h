@@ -20,6 +20,10 @@ enum class MisbehaviourKind {
   kFork,          // Two signed heads of the same size with different roots.
   kShrank,        // A head newer than the verified one, for a smaller tree.
   kStale,         // The newest head the log serves is older than its MMD allows.
+  // A checkpoint carries a cosignature line of a configured witness (its name and key ID) that
+  // does not verify with the witness's key (c2sp.org/tlog-cosignature): forged or garbled. The
+  // head itself may be fine; the cosignature is never counted.
+  kBadCosignature,
 };
 
 const char* MisbehaviourKindName(MisbehaviourKind kind);  // "bad_signature", "fork", ...
@@ -32,6 +36,9 @@ struct Misbehaviour {
   std::vector<Sha256Hash> proof;            // The consistency proof that failed, if any.
   std::optional<Sha256Hash> computed_root;  // kRootMismatch: what the entries hash to.
   std::string checkpoint_note;              // Tiled logs: the note as served.
+  // The witness concerned: whose cosignature failed (kBadCosignature), or which witness served
+  // `head` as its latest cosigned checkpoint of the log (a split view). "" otherwise.
+  std::string witness;
 };
 
 // kDataLoss with `m.message` and `m` attached as a payload.
@@ -41,7 +48,7 @@ std::optional<Misbehaviour> MisbehaviourOf(const absl::Status& status);
 
 // The evidence as a JSON object: {"kind", "message", "head": {tree_size, timestamp,
 // sha256_root_hash, tree_head_signature} (base64), "against": {...}, "consistency": [...],
-// "computed_root", "checkpoint"}; absent parts are omitted.
+// "computed_root", "checkpoint", "witness"}; absent parts are omitted.
 std::string MisbehaviourJson(const Misbehaviour& m);
 
 // Identifies the event, not the moment it was seen: the kind and the heads' sizes and roots (and

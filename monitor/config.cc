@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/quoted_input.h"
 #include "base/status_macros.h"
+#include "monitor/witness_config.h"
 #include "monitor/zones_config.h"
 #include "nlohmann/json.hpp"
 #include "watch/watchlist.h"
@@ -118,6 +119,12 @@ absl::Status Read(const Json& v, std::vector<FollowedZoneConfig>* out) {
   return ReadFollowedZones(v, out);
 }
 
+absl::Status Read(const Json& v, std::vector<ctlog::Witness>* out) { return ReadWitnesses(v, out); }
+
+absl::Status Read(const Json& v, std::map<std::string, uint32_t>* out) {
+  return ReadWitnessQuorum(v, out);
+}
+
 struct Field {
   const char* key;
   std::function<absl::Status(const Json&, MonitorConfig*)> read;
@@ -165,6 +172,9 @@ std::vector<Field> Fields() {
       MakeField("notify_listen", &C::notify_listen),
       MakeField("discovered_name_expiry", &C::discovered_name_expiry),
       MakeField("max_discovered_names", &C::max_discovered_names),
+      MakeField("witnesses", &C::witnesses),
+      MakeField("witness_quorum", &C::witness_quorum),
+      MakeField("witness_check_interval", &C::witness_check_interval),
   };
 }
 
@@ -221,6 +231,8 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
     return absl::InvalidArgumentError(
         "config: grpc_tls_cert and grpc_tls_key must be set together");
   }
+  CAAWATCH_RETURN_IF_ERROR(
+      Annotate(CheckWitnessQuorum(config.witnesses, config.witness_quorum), "config"));
   return config;
 }
 

@@ -5,12 +5,14 @@
 #define CAAWATCH_MONITOR_CONFIG_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "ctlog/witness_policy.h"
 #include "notify/notify_config.h"
 #include "tail/start_at.h"
 
@@ -54,8 +56,8 @@ struct MonitorConfig {
   std::string grpc_listen = "127.0.0.1:7443";
   std::string grpc_tls_cert;  // PEM files; cert and key are set together or not.
   std::string grpc_tls_key;
-  std::string grpc_client_ca;            // Set = require client certificates (mTLS).
-  std::string grpc_tokens_file;          // Bearer tokens, one a line; "" = none.
+  std::string grpc_client_ca;    // Set = require client certificates (mTLS).
+  std::string grpc_tokens_file;  // Bearer tokens, one a line; "" = none.
   // Where /metrics is served (SPEC §7), "HOST:PORT"; "" = not served. Loopback only unless
   // grpc_tls_cert and grpc_tls_key are set: then it is HTTPS with that certificate.
   std::string metrics_listen;
@@ -102,6 +104,14 @@ struct MonitorConfig {
   // max_discovered_names names, the most recent first).
   absl::Duration discovered_name_expiry = absl::Hours(24 * 30);
   uint32_t max_discovered_names = 100000;
+  // Witnesses (SPEC §9, monitor/witness_config.h): the cosignatures of these on every checkpoint
+  // read are checked and recorded; a log named in witness_quorum has a head count as verified only
+  // with that many of them; each witness with a URL is asked every witness_check_interval for
+  // its latest cosigned checkpoint of each log, which must be consistent with caawatch's view.
+  // None by default: no public witness list with keys exists to ship (README "Witnesses").
+  std::vector<ctlog::Witness> witnesses;
+  std::map<std::string, uint32_t> witness_quorum;  // Log URL, description or origin -> count.
+  absl::Duration witness_check_interval = absl::Minutes(10);
 };
 
 // Parses `json_text`, a JSON object (comments allowed), over `defaults`: absent keys keep

@@ -13,6 +13,7 @@
 #include "ctlog/http_fetcher.h"
 #include "judge/zone_cross_check.h"
 #include "monitor/caa_queries.h"
+#include "monitor/witness_config.h"
 #include "monitor/zones_config.h"
 
 namespace caawatch::monitor {
@@ -129,6 +130,8 @@ absl::StatusOr<std::unique_ptr<tail::LogWorker>> Pipeline::NewWorker(const ctlog
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create(config_.log_ca_file));
   tail::LogWorkerOptions options = worker_options();
+  options.witnesses = WitnessPolicyFor(config_.witnesses, config_.witness_quorum, log);
+  options.witness_check_interval = config_.witness_check_interval;
   double& rate = options.pacing.max_requests_per_second;  // 0 = no limit.
   if (published_rate > 0 && (rate <= 0 || published_rate < rate)) {
     rate = published_rate;

@@ -67,6 +67,7 @@ LogStatusView SummarizeLog(const LogStateRecord* state, const LogHealthRecord* h
   v.last_error_at = Millis(health->last_error_ms());
   v.last_success_at = Millis(health->last_success_ms());
   v.consecutive_failures = health->consecutive_failures();
+  v.waiting_for_witnesses = health->waiting_for_witnesses();
   const absl::Duration stale_after = absl::Milliseconds(health->stale_after_ms());
   // A worker that never succeeded has been trying since it started.
   const absl::Time trying_since = std::max(v.last_success_at, Millis(health->started_ms()));

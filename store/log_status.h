@@ -47,6 +47,8 @@ struct LogStatusView {
   // left at that rate (-1 = unknown).
   double entries_per_second = 0;
   int64_t eta_seconds = -1;
+  // The newest head waits for witness cosignatures (LogHealthRecord): what it has; "" = not.
+  std::string waiting_for_witnesses;
 };
 
 // `state` or `health` may be null (not both): a log never reached has no state, one written

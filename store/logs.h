@@ -36,6 +36,15 @@ class Logs {
   // Every log's health record, by log ID.
   [[nodiscard]] absl::StatusOr<std::vector<LogHealthRecord>> ListHealth();
 
+  // Each witness's view of each log (records.proto WitnessViewRecord, SCHEMA.md meta
+  // `witness_view/`): replaces the record of the same log and witness; not synced (rewritten at
+  // every check). Implemented in witness_views.cc.
+  [[nodiscard]] absl::Status PutWitnessView(const WitnessViewRecord& view);
+  [[nodiscard]] absl::StatusOr<std::optional<WitnessViewRecord>> GetWitnessView(
+      const std::string& log_id, const std::string& witness);
+  // Every record, by log ID then witness name.
+  [[nodiscard]] absl::StatusOr<std::vector<WitnessViewRecord>> ListWitnessViews();
+
   // Replaces the record of the same log, size and root; synced (evidence). kInvalidArgument
   // without a 32-byte log ID and root.
   [[nodiscard]] absl::Status PutTreeHead(const TreeHeadRecord& head);

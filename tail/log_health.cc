@@ -34,6 +34,13 @@ void LogHealth::SetRate(double entries_per_second) {
   record_.set_entries_per_second(entries_per_second);
 }
 
+void LogHealth::SetWaitingForWitnesses(const std::string& why) {
+  absl::MutexLock lock(&mu_);
+  if (record_.waiting_for_witnesses() == why) return;
+  record_.set_waiting_for_witnesses(why);
+  Write(clock_->Now());
+}
+
 void LogHealth::Failed(const absl::Status& error) {
   const absl::Time now = clock_->Now();
   absl::MutexLock lock(&mu_);

@@ -42,6 +42,9 @@ class LogHealth {
   std::string last_error() const;
   // The catch-up's rate (0 when caught up), stored with the next write of the record.
   void SetRate(double entries_per_second);
+  // The newest head waits for witness cosignatures (`why`, WitnessCosignatures::WaitingText), or
+  // no longer ("" ); written at once when it changes.
+  void SetWaitingForWitnesses(const std::string& why);
 
  private:
   // Writes the record; a store that cannot be written shows in the worker's own commits.

@@ -58,6 +58,9 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
       ledger_(log_id_, &deps.store->logs(), deps.clock),
       issuer_certificates_(&deps.store->findings()),
       health_(log_, deps.store, deps.clock, options.stale_after) {
+  if (!options_.witnesses.empty()) {
+    cosignatures_.emplace(options_.witnesses, log_id_, &deps.store->logs(), deps.clock);
+  }
   if (deps_.pacing_clock != nullptr) {
     uint64_t seed = 0;
     for (int i = 0; i < 8; ++i) seed = (seed << 8) | log_.log_id[i];
@@ -65,6 +68,11 @@ LogWorker::LogWorker(ctlog::LogInfo log, std::unique_ptr<ctlog::HttpFetcher> fet
                                                 deps_.pacing_clock, seed);
     paced->set_error_counts(&fetch_errors_);
     fetcher_ = std::move(paced);
+  }
+  if (!options_.witnesses.empty()) {
+    views_.emplace(options_.witnesses, log_, fetcher_.get(), &deps.store->logs(), deps.clock,
+                   options_.witness_check_interval);
+    if (views_->empty()) views_.reset();
   }
 }
 
@@ -228,7 +236,10 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence,
   nlohmann::json j = nlohmann::json::object();
   std::string key = absl::StrCat(log_id_, evidence.message());
   if (m) {
-    CAAWATCH_RETURN_IF_ERROR(ledger_.Reject(*m));
+    // A forged cosignature line accuses neither the head nor the tree: its record stays as it is.
+    if (m->kind != ctlog::MisbehaviourKind::kBadCosignature) {
+      CAAWATCH_RETURN_IF_ERROR(ledger_.Reject(*m));
+    }
     j = nlohmann::json::parse(ctlog::MisbehaviourJson(*m));
     key = absl::StrCat(log_id_, ctlog::MisbehaviourDedupeKey(*m));
     if (m->against) {
@@ -261,8 +272,10 @@ absl::Status LogWorker::RecordMisbehaviour(const absl::Status& evidence,
   store::FindingRecord f;
   store::SetKind(store::FindingKind::kLogMisbehaviour, &f);
   f.set_verdict(store::VerdictName(store::Verdict::kLogMisbehaviour));
-  // A stale head is a broken promise of freshness, not of the tree's integrity.
-  f.set_severity(store::SeverityName(m && m->kind == ctlog::MisbehaviourKind::kStale
+  // A stale head is a broken promise of freshness, not of the tree's integrity; a cosignature
+  // that does not verify is never counted, so the tree stands on the valid ones.
+  f.set_severity(store::SeverityName(m && (m->kind == ctlog::MisbehaviourKind::kStale ||
+                                           m->kind == ctlog::MisbehaviourKind::kBadCosignature)
                                          ? store::Severity::kWarning
                                          : store::Severity::kCritical));
   f.set_reason(reason);
@@ -305,6 +318,21 @@ absl::Status LogWorker::CheckAge(const ctlog::SignedTreeHead& head) {
       ctlog::CheckTreeHeadAge(newest_sth_, log_.mmd, deps_.clock->Now(), options_.mmd_tolerance);
   if (age.ok()) return absl::OkStatus();
   return RecordMisbehaviour(age);  // Recorded; the tree itself is fine, tailing goes on.
+}
+
+// The witnesses' cosignatures of `head` (SPEC §9): recorded, the invalid ones recorded as
+// misbehaviour; false while the log's quorum is not met (the head waits, status says so).
+absl::StatusOr<bool> LogWorker::CheckCosignatures(const ctlog::SignedTreeHead& head) {
+  if (!cosignatures_) return true;
+  CAAWATCH_ASSIGN_OR_RETURN(const WitnessCosignatures::Outcome outcome,
+                            cosignatures_->Check(head, tailer_->LastCheckpointNote()));
+  for (const absl::Status& bad : outcome.bad) CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(bad));
+  // Only the newest head says whether the log waits: an older copy proves nothing new.
+  if (head.tree_size >= latest_tree_size_) {
+    health_.SetWaitingForWitnesses(outcome.quorum_met ? ""
+                                                      : cosignatures_->WaitingText(head, outcome));
+  }
+  return outcome.quorum_met;
 }
 
 // Heads seen while larger than the verified tree, now that it has reached them.
@@ -492,7 +520,8 @@ absl::Status LogWorker::CatchUpOnce(const absl::Notification& stop, uint64_t tar
   CAAWATCH_RETURN_IF_ERROR(
       ledger_.Accept(*sth, tailer_->LastCheckpointNote(), tailer_->state().verified_size));
   CAAWATCH_RETURN_IF_ERROR(CheckAge(*sth));
-  if (sth->tree_size >= latest_tree_size_) {  // An older, smaller copy is no target.
+  CAAWATCH_ASSIGN_OR_RETURN(const bool witnessed, CheckCosignatures(*sth));
+  if (witnessed && sth->tree_size >= latest_tree_size_) {  // An older, smaller copy is no target.
     latest_sth_ = *sth;
     latest_tree_size_ = sth->tree_size;
   }
@@ -506,6 +535,16 @@ absl::Status LogWorker::CatchUpOnce(const absl::Notification& stop, uint64_t tar
     CAAWATCH_RETURN_IF_ERROR(TailTo(stop, target, target_size, &again));
     if (stop.HasBeenNotified()) break;
   }
+  if (stop.HasBeenNotified()) return absl::OkStatus();
+  return CheckWitnessViews();
+}
+
+absl::Status LogWorker::CheckWitnessViews() {
+  if (!views_) return absl::OkStatus();
+  CAAWATCH_RETURN_IF_ERROR(EnsureStarted());  // A pass that committed held findings let it go.
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<absl::Status> split,
+                            views_->CheckIfDue(tailer_.get()));
+  for (const absl::Status& s : split) CAAWATCH_RETURN_IF_ERROR(RecordMisbehaviour(s));
   return absl::OkStatus();
 }
 

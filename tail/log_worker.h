@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -33,6 +34,8 @@
 #include "tail/start_at.h"
 #include "tail/stored_issuer_certificates.h"
 #include "tail/tree_head_ledger.h"
+#include "tail/witness_cosignatures.h"
+#include "tail/witness_views.h"
 
 namespace caawatch::tail {
 
@@ -63,6 +66,13 @@ struct LogWorkerOptions {
   // of CAA evidence each, so 4096 of them held 180 MiB (bench/README.md). One consistency proof
   // per 16 MiB costs a request per ~400 such findings.
   size_t max_held_bytes = size_t{16} << 20;
+  // The witnesses whose cosignatures on this log's checkpoints are checked and recorded, and
+  // the quorum a head needs before it is tailed to (tail/witness_cosignatures.h). A head short
+  // of it waits: the worker stays at the newest head that met it.
+  ctlog::WitnessPolicy witnesses;
+  // How often each of those witnesses that has a URL is asked for its latest checkpoint of the
+  // log, checked against the verified tree (tail/witness_views.h).
+  absl::Duration witness_check_interval = absl::Minutes(10);
 };
 
 // Everything a worker uses but does not own; all must outlive it.
@@ -153,6 +163,9 @@ class LogWorker {
                     const ctlog::TailerState* state = nullptr);
   absl::Status CheckAge(const ctlog::SignedTreeHead& head);
   absl::Status AuditPendingHeads();
+  absl::StatusOr<bool> CheckCosignatures(const ctlog::SignedTreeHead& head);
+  // The witnesses' views of the log, when due; a split view is recorded, tailing goes on.
+  absl::Status CheckWitnessViews();
   store::LogStateRecord StateRecord(const ctlog::TailerState& state,
                                     const ctlog::SignedTreeHead* sth) const;
   void Log(LogLevel level, absl::string_view message) const;
@@ -169,9 +182,11 @@ class LogWorker {
   LogWorkerOptions options_;
   std::unique_ptr<ctlog::LogTailer> tailer_;  // Created by EnsureStarted().
   TreeHeadLedger ledger_;
-  StoredIssuerCertificates issuer_certificates_;  // Tiled logs' issuers, kept across restarts.
-  ctlog::SignedTreeHead newest_sth_;              // By timestamp: the one the MMD rule applies to.
-  std::atomic<uint64_t> latest_tree_size_{0};     // Read by the progress display too.
+  std::optional<WitnessCosignatures> cosignatures_;  // Set when witnesses are configured.
+  std::optional<WitnessViews> views_;                // Set when a witness has a URL.
+  StoredIssuerCertificates issuer_certificates_;     // Tiled logs' issuers, kept across restarts.
+  ctlog::SignedTreeHead newest_sth_;           // By timestamp: the one the MMD rule applies to.
+  std::atomic<uint64_t> latest_tree_size_{0};  // Read by the progress display too.
   ctlog::SignedTreeHead latest_sth_;
   std::string last_error_;
   absl::Time last_position_sync_ = absl::InfinitePast();

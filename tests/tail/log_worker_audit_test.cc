@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "caa/issuer_map.h"
+#include "ctlog/cosignature.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_list.h"
 #include "gtest/gtest.h"
@@ -26,6 +27,7 @@
 #include "tests/fakes/store_fixture.h"
 #include "tests/fakes/test_log_server.h"
 #include "tests/fakes/test_population.h"
+#include "tests/fakes/test_witness.h"
 #include "tests/judge/fake_caa_resolver.h"
 #include "watch/watchlist.h"
 
@@ -334,6 +336,156 @@ TEST_F(TiledLogWorkerTest, AForkedCheckpointIsOneFindingCarryingTheNoteAsServed)
   EXPECT_NE(evidence["checkpoint"].get<std::string>().find("\n300\n"), std::string::npos);
   EXPECT_NE(evidence["against"]["checkpoint"].get<std::string>().find("\n300\n"),
             std::string::npos);
+}
+
+// Witnesses (issue 21): the cosignatures on a tiled log's checkpoints, checked against three
+// configured witnesses with a quorum of two.
+class WitnessedLogWorkerTest : public TiledLogWorkerTest {
+ protected:
+  LogWorkerOptions Options(uint32_t quorum) {
+    LogWorkerOptions options;
+    for (const fakes::TestWitness* w : {&w1_, &w2_, &w3_}) {
+      ctlog::Witness witness;
+      witness.vkey = w->vkey();
+      auto cosigner = ctlog::ParseCosignerVkey(witness.vkey);
+      EXPECT_TRUE(cosigner.ok()) << cosigner.status();
+      if (cosigner.ok()) witness.cosigner = *cosigner;
+      options.witnesses.witnesses.push_back(witness);
+    }
+    options.witnesses.quorum = quorum;
+    return options;
+  }
+  // Publishes the log and serves its checkpoint with the lines `cosign` returns for its note.
+  template <typename F>
+  void PublishCosigned(F cosign) {
+    tiled_.Publish();
+    std::ifstream in(tiled_.dir() + "/checkpoint");
+    const std::string note((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream(tiled_.dir() + "/checkpoint", std::ios::trunc)
+        << fakes::WithSignatureLines(note, cosign(note));
+  }
+  uint64_t VerifiedSize() {
+    auto state = store_->logs().LoadState(TiledId());
+    return state.ok() && state->has_value() ? (*state)->verified_size() : 0;
+  }
+  std::string WaitingForWitnesses() {
+    auto health = store_->logs().ListHealth();
+    EXPECT_TRUE(health.ok() && health->size() == 1u);
+    return health.ok() && health->size() == 1u ? (*health)[0].waiting_for_witnesses() : "";
+  }
+
+  fakes::TestWitness w1_{"w1.caawatch.test", 1};
+  fakes::TestWitness w2_{"w2.caawatch.test", 2};
+  fakes::TestWitness w3_{"w3.caawatch.test", 3};
+};
+
+TEST_F(WitnessedLogWorkerTest, AHeadWaitsForItsQuorumAndCountsOnceTwoWitnessesCosignedIt) {
+  tiled_.Grow(150);
+  PublishCosigned([&](const std::string& note) { return w1_.Cosign(note, clock_.Now()); });
+  auto worker = TiledWorker(Options(/*quorum=*/2));
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(VerifiedSize(), 0u) << "one cosignature of two: the head waits";
+  EXPECT_EQ(WaitingForWitnesses(),
+            "tree size 300 has 1 of the 2 witness cosignatures required (w1.caawatch.test)");
+
+  // The log serves the same checkpoint again, now cosigned by a second witness.
+  PublishCosigned([&](const std::string& note) {
+    return w1_.Cosign(note, clock_.Now()) + w2_.Cosign(note, clock_.Now());
+  });
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(VerifiedSize(), 300u);
+  EXPECT_EQ(WaitingForWitnesses(), "");
+  auto heads = store_->logs().ListTreeHeads(TiledId());
+  ASSERT_TRUE(heads.ok() && heads->size() == 1u);
+  const store::TreeHeadRecord& head = (*heads)[0];
+  ASSERT_EQ(head.cosignatures_size(), 2) << head.DebugString();
+  EXPECT_EQ(head.cosignatures(0).witness(), "w1.caawatch.test");
+  EXPECT_EQ(head.cosignatures(1).witness(), "w2.caawatch.test");
+  EXPECT_EQ(head.cosignatures(0).signed_ms(), absl::ToUnixSeconds(clock_.Now()) * 1000);
+  EXPECT_EQ(head.cosignatures(1).line(), w2_.Cosign(head.checkpoint_note(), clock_.Now())
+                                             .substr(0, head.cosignatures(1).line().size()));
+  EXPECT_TRUE(Misbehaviours().empty());
+}
+
+TEST_F(WitnessedLogWorkerTest, WithoutAQuorumCosignaturesAreRecordedAndNothingWaits) {
+  tiled_.Grow(150);
+  PublishCosigned([&](const std::string& note) { return w3_.Cosign(note, clock_.Now()); });
+  auto worker = TiledWorker(Options(/*quorum=*/0));
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(VerifiedSize(), 300u);
+  auto heads = store_->logs().ListTreeHeads(TiledId());
+  ASSERT_TRUE(heads.ok() && heads->size() == 1u);
+  ASSERT_EQ((*heads)[0].cosignatures_size(), 1);
+  EXPECT_EQ((*heads)[0].cosignatures(0).witness(), "w3.caawatch.test");
+}
+
+TEST_F(WitnessedLogWorkerTest, AForgedCosignatureIsOneWarningAndIsNotCounted) {
+  tiled_.Grow(150);
+  // Two lines of the right names and key IDs, one of them forged: one valid cosignature.
+  PublishCosigned([&](const std::string& note) {
+    return w1_.Cosign(note, clock_.Now()) + w3_.Forge(note, clock_.Now());
+  });
+  auto worker = TiledWorker(Options(/*quorum=*/2));
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());  // Seen again: the same event.
+  EXPECT_EQ(VerifiedSize(), 0u) << "the forged cosignature must not make the quorum";
+  const auto found = Misbehaviours();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].severity(), "warning");
+  const Json evidence = Json::parse(found[0].evidence());
+  EXPECT_EQ(evidence["kind"], "bad_cosignature");
+  EXPECT_EQ(evidence["witness"], "w3.caawatch.test");
+  EXPECT_NE(evidence["checkpoint"].get<std::string>().find(
+                w3_.Forge(evidence["checkpoint"].get<std::string>(), clock_.Now())),
+            std::string::npos)
+      << "the note as served, forged line included";
+  // The head itself is fine: its record is not marked as misbehaviour.
+  auto heads = store_->logs().ListTreeHeads(TiledId());
+  ASSERT_TRUE(heads.ok() && heads->size() == 1u);
+  EXPECT_NE((*heads)[0].audit(), "misbehaviour");
+}
+
+TEST_F(WitnessedLogWorkerTest, AWitnessShownAnotherTreeIsASplitViewALaggingOneIsNot) {
+  tiled_.Grow(100);
+  tiled_.Publish();
+  std::ifstream in(tiled_.dir() + "/checkpoint");
+  const std::string early((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  tiled_.Grow(50);
+  tiled_.Publish();
+  // w1 holds the log's own earlier checkpoint (size 200); w2 one of size 300 with another root.
+  auto forked = tiled_.log().SignTreeHead(300, tiled_.log().LatestSth().timestamp_ms,
+                                          tiled_.log().RootAt(299));
+  ASSERT_TRUE(forked.ok());
+  fakes::StaticCtFilesOptions files;
+  files.origin = "tiled.caawatch.test/log";
+  const std::string fork = fakes::SignedCheckpointNote(tiled_.log(), *forked, files);
+  for (const auto& [witness, note] : {std::pair{&w1_, early}, std::pair{&w2_, fork}}) {
+    const std::string path =
+        tiled_.dir() + "/" + witness->name() + "/" + fakes::WitnessCheckpointPath(files.origin);
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream(path) << note << witness->Cosign(note, clock_.Now());
+  }
+  LogWorkerOptions options = Options(/*quorum=*/0);
+  options.witnesses.witnesses[0].monitoring_url = std::string(kMonitoringUrl) + "w1.caawatch.test/";
+  options.witnesses.witnesses[1].monitoring_url = std::string(kMonitoringUrl) + "w2.caawatch.test/";
+  options.witness_check_interval = absl::Minutes(1);
+  auto worker = TiledWorker(options);
+  ASSERT_TRUE(worker->CatchUp(stop_).ok()) << "a split view is recorded; tailing goes on";
+  EXPECT_EQ(VerifiedSize(), 300u);
+  const Json evidence = OnlyEvidence();
+  EXPECT_EQ(evidence["kind"], "fork");
+  EXPECT_EQ(evidence["witness"], "w2.caawatch.test");
+  EXPECT_NE(evidence["checkpoint"].get<std::string>().find("\n300\n"), std::string::npos);
+  auto views = store_->logs().ListWitnessViews();
+  ASSERT_TRUE(views.ok() && views->size() == 2u);
+  EXPECT_EQ((*views)[0].witness(), "w1.caawatch.test");
+  EXPECT_EQ((*views)[0].state(), "lagging");
+  EXPECT_EQ((*views)[0].tree_size(), 200u);
+  EXPECT_EQ((*views)[1].state(), "inconsistent");
+  // Within the interval nobody is asked again; after it, the same split view is no new finding.
+  clock_.Advance(absl::Minutes(2));
+  ASSERT_TRUE(worker->CatchUp(stop_).ok());
+  EXPECT_EQ(Misbehaviours().size(), 1u);
 }
 
 // --start-at TIME through the worker on both kinds of log, with timestamps that repeat (a
