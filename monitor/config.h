@@ -5,6 +5,7 @@
 #define CAAWATCH_MONITOR_CONFIG_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,9 @@ struct MonitorConfig {
   // revocation follow-up; each asked conditionally, so an unchanged CRL costs a 304).
   absl::Duration revocation_poll_interval = absl::Hours(1);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
+  // RFC 6962 logs that also serve static-ct-api tiles (SPEC §9): log URL -> the tiles' prefix,
+  // read instead of get-entries (overrides the log list's `tiles_url`).
+  std::map<std::string, std::string> log_tiles;
   // Gossip (SPEC §9): other monitors whose latest verified heads the running monitor fetches
   // every heads_peer_interval and compares with its own, recording a fork as a log_misbehaviour
   // finding. Each is an http(s) URL of published `caawatch heads`, grpc://HOST:PORT of another
