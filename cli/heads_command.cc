@@ -8,8 +8,10 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "monitor/fork_check.h"
 #include "monitor/head_notes.h"
 #include "monitor/heads_compare.h"
+#include "monitor/peer_heads.h"
 #include "nlohmann/json.hpp"
 
 namespace caawatch::cli {
@@ -49,13 +51,13 @@ int Heads(const CommonOptions& options, const std::string& log_url) {
   return 0;
 }
 
-// `heads compare FILE|URL`: exit 0 when every note agrees with the local view, 1 when one shows a
-// fork, 2 when the file or the store cannot be used.
+// `heads compare FILE|URL|grpc://ADDR`: exit 0 when every note agrees with the local view, 1 when
+// one shows a fork, 2 when the file or the store cannot be used.
 int Compare(const CommonOptions& options, const std::string& file) {
   std::variant<CommandContext, int> prepared = Prepare(options);
   if (const int* code = std::get_if<int>(&prepared)) return *code;
   const CommandContext& ctx = std::get<CommandContext>(prepared);
-  absl::StatusOr<std::string> text = monitor::ReadHeadsText(file, ctx.config);
+  absl::StatusOr<std::string> text = monitor::ReadPeerHeads(file, ctx.config);
   if (!text.ok()) return Fail(text.status(), 2);
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
@@ -68,6 +70,16 @@ int Compare(const CommonOptions& options, const std::string& file) {
     std::fprintf(stderr, "caawatch: %d log(s) show a fork: see above\n", compared->forks);
     return 1;
   }
+  return 0;
+}
+
+// `heads verify-fork FILE|DIR`: exit 0 when the evidence proves the fork, 1 when it does not, 2
+// when the file or the log list cannot be read.
+int VerifyFork(const std::string& path, const std::string& log_list) {
+  absl::StatusOr<std::string> proven = monitor::VerifyForkEvidence(path, log_list);
+  if (absl::IsInvalidArgument(proven.status())) return Fail(proven.status(), 2);
+  if (!proven.ok()) return Fail(proven.status());
+  std::puts(proven->c_str());
   return 0;
 }
 
@@ -92,17 +104,42 @@ Command AddHeadsCommand(CLI::App* app) {
   CLI::App* compare = heads->add_subcommand(
       "compare", "check heads from elsewhere (another caawatch's `heads`) against this one's");
   compare->footer(
-      "Verifies each note of FILE (or of the answer to an http:// or https:// URL) with its log's "
+      "Verifies each note of FILE (or of the answer to an http:// or https:// URL, or of "
+      "grpc://HOST:PORT: another caawatch's ListHeads, plaintext only to loopback, else TLS with "
+      "the configuration's heads_peer_tls_ca and heads_peer_token_file) with its log's "
       "key (the log found by the note's origin among "
       "the configured logs), then compares it with the local verified head: the same size must "
       "have the same root, different sizes are checked with the log's consistency proof. Prints "
-      "one line per note; exit 1 when a log shows a fork (both heads named).");
+      "one line per note; exit 1 when a log shows a fork (both heads named). Read-only: a "
+      "running monitor records forks itself from its heads_peers.");
   auto compare_options = std::make_shared<CommonOptions>();
   auto file = std::make_shared<std::string>();
   AddCommonOptions(compare, compare_options.get());
-  compare->add_option("FILE|URL", *file, "the output of another caawatch's `heads`")->required();
-  return {heads, [options, log_url, compare, compare_options, file] {
+  compare
+      ->add_option("FILE|URL|grpc://ADDR", *file,
+                   "the output of another caawatch's `heads`, or its gRPC address")
+      ->required();
+  CLI::App* verify = heads->add_subcommand(
+      "verify-fork", "check a log_misbehaviour finding's fork evidence offline");
+  verify->footer(
+      "FILE is a finding as `caawatch findings --json` prints it, or an evidence bundle's "
+      "finding.json (or its directory). Both signed heads must verify with the key the log list "
+      "(built in, or --log-list FILE) gives the log, never the evidence's own, and contradict "
+      "each other: one size with two roots, or two sizes the stored consistency proof does not "
+      "link. Makes no network request. Exit 0 when the fork is proven, 1 when not.");
+  auto fork_file = std::make_shared<std::string>();
+  auto fork_log_list = std::make_shared<std::string>();
+  verify->add_option("FILE|DIR", *fork_file, "the finding (JSON) or its bundle's directory")
+      ->required();
+  verify
+      ->add_option("--log-list", *fork_log_list,
+                   "the log list (v3 JSON file) whose keys are trusted (default: the list built "
+                   "into caawatch)")
+      ->type_name("FILE");
+  return {heads,
+          [options, log_url, compare, compare_options, file, verify, fork_file, fork_log_list] {
             if (compare->parsed()) return Compare(*compare_options, *file);
+            if (verify->parsed()) return VerifyFork(*fork_file, *fork_log_list);
             return Heads(*options, *log_url);
           }};
 }

@@ -47,6 +47,9 @@ absl::StatusOr<LogInfo> ParseLog(const Json& j, const std::string& operator_name
   log.url = WithSlash(kind == LogKind::kRfc6962 ? StringField(j, "url")
                                                 : StringField(j, "monitoring_url"));
   log.submission_url = StringField(j, "submission_url");
+  if (kind == LogKind::kRfc6962 && !StringField(j, "tiles_url").empty()) {
+    log.tiles_url = WithSlash(StringField(j, "tiles_url"));
+  }
   if (log.url == "/")
     return absl::InvalidArgumentError(absl::StrCat("log '", log.description, "': no URL"));
   if (j.contains("mmd") && j["mmd"].is_number_unsigned())

@@ -5,6 +5,7 @@
 
 #include "base/status_macros.h"
 #include "ctlog/http_log_client.h"
+#include "ctlog/rfc6962_tiled_tailer.h"
 #include "ctlog/tailer.h"
 #include "ctlog/tiled_tailer.h"
 
@@ -46,6 +47,13 @@ absl::StatusOr<std::unique_ptr<LogTailer>> CreateLogTailer(const LogInfo& log, H
         TiledTailer tailer,
         TiledTailer::Create(log, fetcher, options.tiled, std::move(state), options.max_in_flight));
     return std::make_unique<TiledTailer>(std::move(tailer));
+  }
+  if (!log.tiles_url.empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(
+        std::unique_ptr<Rfc6962TiledTailer> tailer,
+        Rfc6962TiledTailer::Create(log, fetcher, options.rfc6962_fetch, options.tiled,
+                                   std::move(state), options.max_in_flight));
+    return tailer;
   }
   auto tailer = std::make_unique<HttpRfc6962Tailer>(
       std::make_unique<HttpLogClient>(fetcher, log.url, options.rfc6962_fetch));

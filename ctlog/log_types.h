@@ -23,6 +23,10 @@ struct LogInfo {
   std::vector<uint8_t> key_der;  // DER SubjectPublicKeyInfo (ECDSA P-256 or RSA).
   std::string url;
   std::string submission_url;  // Tiled logs only.
+  // RFC 6962 logs that also serve static-ct-api tiles (SPEC §9): the prefix of their tiles,
+  // read instead of get-entries. From the log list's `tiles_url` (a caawatch extension of the
+  // v3 format: the published lists have no such field) or the configuration's `log_tiles`.
+  std::string tiles_url;
   absl::Duration mmd = absl::Hours(24);
   LogState state = LogState::kUsable;
   absl::Time state_since = absl::InfinitePast();

@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/quoted_input.h"
@@ -125,6 +126,23 @@ absl::Status Read(const Json& v, std::map<std::string, uint32_t>* out) {
   return ReadWitnessQuorum(v, out);
 }
 
+// {"LOG URL": "TILES URL", ...}: both http(s) URLs.
+absl::Status Read(const Json& v, std::map<std::string, std::string>* out) {
+  if (!v.is_object()) return WrongType("an object of log URL: tiles URL");
+  std::map<std::string, std::string> read;
+  for (const auto& [log_url, tiles_url] : v.items()) {
+    if (!tiles_url.is_string()) return WrongType("an object of log URL: tiles URL");
+    for (const std::string& url : {log_url, tiles_url.get<std::string>()}) {
+      if (!absl::StartsWith(url, "http://") && !absl::StartsWith(url, "https://")) {
+        return absl::InvalidArgumentError(absl::StrCat("not an http(s) URL: ", QuoteInput(url)));
+      }
+    }
+    read[absl::EndsWith(log_url, "/") ? log_url : log_url + "/"] = tiles_url.get<std::string>();
+  }
+  *out = std::move(read);
+  return absl::OkStatus();
+}
+
 struct Field {
   const char* key;
   std::function<absl::Status(const Json&, MonitorConfig*)> read;
@@ -167,6 +185,11 @@ std::vector<Field> Fields() {
       MakeField("reevaluate_interval", &C::reevaluate_interval),
       MakeField("revocation_poll_interval", &C::revocation_poll_interval),
       MakeField("log_filter", &C::log_filter),
+      MakeField("log_tiles", &C::log_tiles),
+      MakeField("heads_peers", &C::heads_peers),
+      MakeField("heads_peer_interval", &C::heads_peer_interval),
+      MakeField("heads_peer_tls_ca", &C::heads_peer_tls_ca),
+      MakeField("heads_peer_token_file", &C::heads_peer_token_file),
       MakeField("notify", &C::notify),
       MakeField("zones", &C::zones),
       MakeField("notify_listen", &C::notify_listen),

@@ -90,6 +90,18 @@ struct MonitorConfig {
   // revocation follow-up; each asked conditionally, so an unchanged CRL costs a 304).
   absl::Duration revocation_poll_interval = absl::Hours(1);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
+  // RFC 6962 logs that also serve static-ct-api tiles (SPEC §9): log URL -> the tiles' prefix,
+  // read instead of get-entries (overrides the log list's `tiles_url`).
+  std::map<std::string, std::string> log_tiles;
+  // Gossip (SPEC §9): other monitors whose latest verified heads the running monitor fetches
+  // every heads_peer_interval and compares with its own, recording a fork as a log_misbehaviour
+  // finding. Each is an http(s) URL of published `caawatch heads`, grpc://HOST:PORT of another
+  // caawatch (ListHeads) or a file. gRPC to a non-loopback peer needs heads_peer_tls_ca (PEM
+  // roots); heads_peer_token_file (a bearer token) is sent only over TLS.
+  std::vector<std::string> heads_peers;
+  absl::Duration heads_peer_interval = absl::Minutes(5);
+  std::string heads_peer_tls_ca;
+  std::string heads_peer_token_file;
   // Subscribe streams open at once; one more gets RESOURCE_EXHAUSTED. An idle stream holds a
   // few alerts and its connection (tests/e2e/idle_subscribers_test.cc measures the cost).
   uint32_t grpc_max_subscribers = 1024;

@@ -29,11 +29,13 @@ std::string HeadText(uint64_t size, const ctlog::Sha256Hash& root) {
 }
 
 // The log's proof that the tree of `small` (root `small_root`) is a prefix of the tree of
-// `large`, checked. kUnavailable when the log cannot be asked; kDataLoss when it does not hold.
+// `large`, checked; the proof served goes to `proof`. kUnavailable when the log cannot be asked;
+// kDataLoss when it does not hold.
 absl::Status ProveConsistent(const ctlog::LogInfo& log, ctlog::HttpFetcher* fetcher, uint64_t small,
                              const ctlog::Sha256Hash& small_root, uint64_t large,
-                             const ctlog::Sha256Hash& large_root) {
-  std::vector<ctlog::Sha256Hash> proof;
+                             const ctlog::Sha256Hash& large_root,
+                             std::vector<ctlog::Sha256Hash>* proof_out) {
+  std::vector<ctlog::Sha256Hash>& proof = *proof_out;
   if (log.kind == ctlog::LogKind::kStaticCtApi) {
     ctlog::TiledLogClient client(fetcher, log.url);
     ctlog::TileHashReader reader(&client, large);
@@ -46,6 +48,36 @@ absl::Status ProveConsistent(const ctlog::LogInfo& log, ctlog::HttpFetcher* fetc
       ctlog::VerifyConsistency(small, large, small_root, large_root, proof);
   if (!verified.ok()) return absl::DataLossError(verified.message());
   return absl::OkStatus();
+}
+
+// The evidence of a fork: the peer's head as it signed note, and the local verified head with its
+// signature from when it was served (the tailer stores every head it verifies).
+absl::StatusOr<judge::GossipFork> ForkEvidence(
+    store::Store* store, const ctlog::LogInfo& log, const ctlog::VerifiedCheckpoint& theirs,
+    const std::string& their_note, const store::LogStateRecord& state,
+    const ctlog::Sha256Hash& our_root, std::vector<ctlog::Sha256Hash> proof, std::string message) {
+  judge::GossipFork fork;
+  fork.log = log;
+  ctlog::Misbehaviour& m = fork.misbehaviour;
+  m.kind = theirs.sth.tree_size == state.verified_size() ? ctlog::MisbehaviourKind::kFork
+                                                         : ctlog::MisbehaviourKind::kInconsistent;
+  m.message = std::move(message);
+  m.head = theirs.sth;
+  m.checkpoint_note = their_note;
+  m.proof = std::move(proof);
+  ctlog::SignedTreeHead& ours = m.against.emplace();
+  ours.tree_size = state.verified_size();
+  ours.root_hash = our_root;
+  CAAWATCH_ASSIGN_OR_RETURN(
+      const std::optional<store::TreeHeadRecord> head,
+      store->logs().GetTreeHead(state.log_id(), state.verified_size(), state.verified_root()));
+  if (!head) return fork;  // Verified from a start position: no signed head of ours to show.
+  ours.timestamp_ms = head->timestamp_ms();
+  ours.signature.assign(head->signature().begin(), head->signature().end());
+  fork.our_note = head->checkpoint_note().empty()
+                      ? ctlog::RenderSthNote(ours, ctlog::HeadNoteOrigin(log), log.log_id)
+                      : head->checkpoint_note();
+  return fork;
 }
 
 }  // namespace
@@ -122,24 +154,33 @@ absl::StatusOr<HeadsComparison> CompareHeads(absl::string_view text,
         out.lines.push_back(absl::StrCat(name, ": same head (", both, ")"));
       } else {
         ++out.forks;
-        out.lines.push_back(absl::StrCat(name,
-                                         ": FORK: two signed heads of the same size with "
-                                         "different roots (",
-                                         both, ")"));
+        const std::string what = absl::StrCat(
+            "FORK: two signed heads of the same size with different roots (", both, ")");
+        out.lines.push_back(absl::StrCat(name, ": ", what));
+        CAAWATCH_ASSIGN_OR_RETURN(judge::GossipFork fork, ForkEvidence(store, *log, *theirs, note,
+                                                                       *state, our_root, {}, what));
+        out.fork_evidence.push_back(std::move(fork));
       }
       continue;
     }
     const bool theirs_smaller = their.tree_size < our_size;
-    const absl::Status proven =
-        theirs_smaller
-            ? ProveConsistent(*log, fetcher, their.tree_size, their.root_hash, our_size, our_root)
-            : ProveConsistent(*log, fetcher, our_size, our_root, their.tree_size, their.root_hash);
+    std::vector<ctlog::Sha256Hash> proof;
+    const absl::Status proven = theirs_smaller
+                                    ? ProveConsistent(*log, fetcher, their.tree_size,
+                                                      their.root_hash, our_size, our_root, &proof)
+                                    : ProveConsistent(*log, fetcher, our_size, our_root,
+                                                      their.tree_size, their.root_hash, &proof);
     if (proven.ok()) {
       out.lines.push_back(absl::StrCat(name, ": consistent (", both, ")"));
     } else if (absl::IsDataLoss(proven)) {
       ++out.forks;
-      out.lines.push_back(absl::StrCat(name, ": FORK: no valid consistency proof (", both,
-                                       "): ", proven.message()));
+      const std::string what =
+          absl::StrCat("FORK: no valid consistency proof (", both, "): ", proven.message());
+      out.lines.push_back(absl::StrCat(name, ": ", what));
+      CAAWATCH_ASSIGN_OR_RETURN(
+          judge::GossipFork fork,
+          ForkEvidence(store, *log, *theirs, note, *state, our_root, std::move(proof), what));
+      out.fork_evidence.push_back(std::move(fork));
     } else {
       ++out.unchecked;
       out.lines.push_back(absl::StrCat(name, ": could not ask the log for a proof (", both,

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "ctlog/http_fetcher.h"
 #include "ctlog/log_types.h"
+#include "judge/gossip_fork.h"
 #include "monitor/config.h"
 #include "store/store.h"
 
@@ -28,6 +29,8 @@ struct HeadsComparison {
   std::vector<std::string> lines;  // One per note: the log and what was found.
   int forks = 0;                   // Notes that verify but contradict the local view.
   int unchecked = 0;               // Unknown log, bad signature, no local head, log unreachable.
+  // One per fork: both signed heads and the failed proof, what a log_misbehaviour finding keeps.
+  std::vector<judge::GossipFork> fork_evidence;
 };
 
 // Compares each note of `text` with the local view in `store` (borrowed), for `logs`; `fetcher`

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "caa/issuer_map.h"
@@ -125,8 +126,18 @@ tail::LogWorkerOptions Pipeline::worker_options() const {
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<tail::LogWorker>> Pipeline::NewWorker(const ctlog::LogInfo& log,
+absl::StatusOr<std::unique_ptr<tail::LogWorker>> Pipeline::NewWorker(const ctlog::LogInfo& listed,
                                                                      double published_rate) {
+  ctlog::LogInfo log = listed;
+  if (const auto tiles = config_.log_tiles.find(log.url);
+      tiles != config_.log_tiles.end() && log.kind == ctlog::LogKind::kRfc6962) {
+    log.tiles_url = absl::EndsWith(tiles->second, "/") ? tiles->second : tiles->second + "/";
+  }
+  if (!log.tiles_url.empty()) {
+    logger_->Log(LogLevel::kInfo, log.description,
+                 absl::StrCat("reading entries through its tiles at ", log.tiles_url,
+                              " (its RFC 6962 STH is verified against the tree they build)"));
+  }
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create(config_.log_ca_file));
   tail::LogWorkerOptions options = worker_options();

@@ -29,6 +29,7 @@
 #include "judge/notify_listener.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
+#include "monitor/heads_peer_loop.h"
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/release_free_memory.h"
@@ -609,6 +610,13 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
       std::unique_ptr<RevocationLoop> revocations,
       RevocationLoop::Start(parts_->pipeline->store(), parts_->clock, parts_->logger,
                             parts_->config.revocation_poll_interval));
+  // SPEC §9 gossip: the configured peers' heads compared with ours, forks stored as findings.
+  std::unique_ptr<HeadsPeerLoop> gossip;
+  if (!parts_->config.heads_peers.empty()) {
+    CAAWATCH_ASSIGN_OR_RETURN(
+        gossip, HeadsPeerLoop::Start(parts_->config, parts_->pipeline->store(),
+                                     parts_->pipeline->alerts(), parts_->clock, parts_->logger));
+  }
   // Each sink on its own thread, from its cursor: a sink that hangs holds up nothing else.
   parts_->delivery->Start();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so
@@ -714,6 +722,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   metrics_endpoint.reset();  // Before `running` goes: a scrape reads its workers.
   caa_poller.join();
   revocations->Stop();
+  if (gossip) gossip->Stop();
   parts_->delivery->Stop();
   notify_listener.reset();
   zones->Stop();

@@ -1,0 +1,26 @@
+// `caawatch heads verify-fork`: a log_misbehaviour finding's fork evidence (two signed heads
+// of one log that contradict each other, as gossip or the tailer stored it) checked offline
+// against the keys of a log list the user trusts, never against the evidence's own word.
+#ifndef CAAWATCH_MONITOR_FORK_CHECK_H_
+#define CAAWATCH_MONITOR_FORK_CHECK_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace caawatch::monitor {
+
+// Checks the fork evidence in `path`: a finding as `caawatch findings --json` prints it (one
+// line), an evidence bundle's finding.json, or a directory holding one. Both heads (`head` and
+// `against`: their signed notes, or for an RFC 6962 head without a note its STH signature) must
+// verify with the key that `log_list` ("" = the embedded list; a file, never a URL) gives the
+// log ID the evidence names, and must contradict each other: the same size with different roots,
+// or different sizes the evidence's consistency proof does not link. Returns one line saying what
+// was proven. kDataLoss naming what failed; kInvalidArgument for an unreadable file or list.
+[[nodiscard]] absl::StatusOr<std::string> VerifyForkEvidence(const std::string& path,
+                                                             const std::string& log_list);
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_FORK_CHECK_H_
