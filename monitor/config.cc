@@ -159,6 +159,8 @@ std::vector<Field> Fields() {
       MakeField("dns_tcp_fallback", &C::dns_tcp_fallback),
       MakeField("reevaluate_interval", &C::reevaluate_interval),
       MakeField("revocation_poll_interval", &C::revocation_poll_interval),
+      MakeField("tree_head_history_interval", &C::tree_head_history_interval),
+      MakeField("keep_all_tree_heads_for", &C::keep_all_tree_heads_for),
       MakeField("log_filter", &C::log_filter),
       MakeField("notify", &C::notify),
       MakeField("zones", &C::zones),
@@ -216,6 +218,9 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
   }
   if (json.contains("data_dir") && config.data_dir.empty()) {
     return absl::InvalidArgumentError("config: data_dir: empty");
+  }
+  if (config.tree_head_history_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("config: tree_head_history_interval: at least 1s");
   }
   if (config.grpc_tls_cert.empty() != config.grpc_tls_key.empty()) {
     return absl::InvalidArgumentError(

@@ -54,8 +54,8 @@ struct MonitorConfig {
   std::string grpc_listen = "127.0.0.1:7443";
   std::string grpc_tls_cert;  // PEM files; cert and key are set together or not.
   std::string grpc_tls_key;
-  std::string grpc_client_ca;            // Set = require client certificates (mTLS).
-  std::string grpc_tokens_file;          // Bearer tokens, one a line; "" = none.
+  std::string grpc_client_ca;    // Set = require client certificates (mTLS).
+  std::string grpc_tokens_file;  // Bearer tokens, one a line; "" = none.
   // Where /metrics is served (SPEC §7), "HOST:PORT"; "" = not served. Loopback only unless
   // grpc_tls_cert and grpc_tls_key are set: then it is HTTPS with that certificate.
   std::string metrics_listen;
@@ -87,6 +87,11 @@ struct MonitorConfig {
   // How often the CRLs of forbidden and likely_forbidden certificates are read again (SPEC §8
   // revocation follow-up; each asked conditionally, so an unchanged CRL costs a 304).
   absl::Duration revocation_poll_interval = absl::Hours(1);
+  // Tree-head retention (store/retention.h, SCHEMA.md): every head signed within
+  // keep_all_tree_heads_for stays; of older ones, the first of each tree_head_history_interval
+  // (plus every head a finding or an audit needs).
+  absl::Duration tree_head_history_interval = absl::Hours(1);
+  absl::Duration keep_all_tree_heads_for = absl::Hours(24);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
   // Subscribe streams open at once; one more gets RESOURCE_EXHAUSTED. An idle stream holds a
   // few alerts and its connection (tests/e2e/idle_subscribers_test.cc measures the cost).

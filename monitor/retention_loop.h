@@ -1,0 +1,52 @@
+// The tree-head pruner of `caawatch run` (store/retention.h, SCHEMA.md "Retention of tree
+// heads"): a thread that removes what the rule drops in small steps (kStepHeads heads examined,
+// one write), a pause between steps so that the tailers' writes never wait behind it, and a
+// new pass every kPassEvery. Stop() (or the destructor) joins within one step.
+#ifndef CAAWATCH_MONITOR_RETENTION_LOOP_H_
+#define CAAWATCH_MONITOR_RETENTION_LOOP_H_
+
+#include <cstddef>
+#include <memory>
+#include <thread>
+
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "store/retention.h"
+#include "store/store.h"
+
+namespace caawatch::monitor {
+
+class RetentionLoop {
+ public:
+  static constexpr size_t kStepHeads = 2000;
+  static constexpr absl::Duration kStepPause = absl::Milliseconds(200);
+  static constexpr absl::Duration kPassEvery = absl::Minutes(10);
+
+  // Starts the thread. `store`, `clock` and `logger` are borrowed and must outlive the loop.
+  static std::unique_ptr<RetentionLoop> Start(store::Store* store, const Clock* clock,
+                                              const Logger* logger, store::RetentionRule rule);
+  ~RetentionLoop();  // Stop().
+  RetentionLoop(const RetentionLoop&) = delete;
+  RetentionLoop& operator=(const RetentionLoop&) = delete;
+
+  void Stop();
+
+ private:
+  RetentionLoop(store::Store* store, const Clock* clock, const Logger* logger,
+                store::RetentionRule rule);
+  void Run();
+  // Waits `d` of real time or until stopped; true when stopped.
+  bool Wait(absl::Duration d);
+
+  const Clock* const clock_;
+  const Logger* const logger_;
+  store::TreeHeadPruner pruner_;
+  absl::Notification stop_;
+  std::thread thread_;
+};
+
+}  // namespace caawatch::monitor
+
+#endif  // CAAWATCH_MONITOR_RETENTION_LOOP_H_
