@@ -31,7 +31,7 @@ struct FamilyStats {
 };
 
 struct StoreStats {
-  std::vector<FamilyStats> families;  // Largest (bytes) first.
+  std::vector<FamilyStats> families;  // Largest first (the greater of bytes and sst_bytes).
   uint64_t wal_files = 0;
   uint64_t wal_bytes = 0;    // The write-ahead log files (*.log) in the directory.
   uint64_t total_bytes = 0;  // Every regular file in the data directory.
