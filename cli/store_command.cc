@@ -97,23 +97,26 @@ int Compact(const CommonOptions& options) {
   rule.head_interval = ctx.config.tree_head_history_interval;
   rule.keep_all_heads_for = ctx.config.keep_all_tree_heads_for;
   absl::StatusOr<monitor::CompactReport> report =
-      monitor::CompactStore(store->get(), rule, ctx.config.caa_poll_interval, absl::Now());
+      monitor::CompactStore(store->get(), rule, ctx.config.caa_poll_interval,
+                            ctx.config.caa_raw_answer_retention, absl::Now());
   if (!report.ok()) return Fail(report.status());
   if (ctx.json) {
     const nlohmann::json line = {{"bytes_before", report->bytes_before},
                                  {"bytes_after", report->bytes_after},
                                  {"tree_heads_examined", report->heads.examined},
                                  {"tree_heads_removed", report->heads.removed},
+                                 {"caa_raw_answers_dropped", report->raw_answers_dropped},
                                  {"caa_polled_before", report->ledger_records_before},
                                  {"caa_polled_after", report->ledger_records_after}};
     std::puts(line.dump().c_str());
     return 0;
   }
   std::printf(
-      "tree heads: %llu examined, %llu removed\nCAA poll ledger records: %lld -> %lld\n"
-      "on disk: %s -> %s\n",
+      "tree heads: %llu examined, %llu removed\nold raw CAA answers dropped: %llu\n"
+      "CAA poll ledger records: %lld -> %lld\non disk: %s -> %s\n",
       static_cast<unsigned long long>(report->heads.examined),
       static_cast<unsigned long long>(report->heads.removed),
+      static_cast<unsigned long long>(report->raw_answers_dropped),
       static_cast<long long>(report->ledger_records_before),
       static_cast<long long>(report->ledger_records_after), Size(report->bytes_before).c_str(),
       Size(report->bytes_after).c_str());
@@ -140,7 +143,9 @@ Command AddStoreCommand(CLI::App* app) {
       "Removes the tree heads the retention rule drops (config keep_all_tree_heads_for and "
       "tree_head_history_interval; each log's latest verified head, heads not yet audited or "
       "found to be misbehaviour, and every head a finding's inclusion proof leads to always "
-      "stay) and the CAA poll ledger records older than caa_poll_interval, then compacts "
+      "stay), the raw DNS answers of CAA observations older than caa_raw_answer_retention that "
+      "no finding used, and the CAA poll ledger records older than caa_poll_interval, then "
+      "compacts "
       "every column family. Prints what it removed and the bytes on disk before and after. "
       "Refused while `caawatch run` holds the store: its own pruner does this as it runs.");
   auto compact_options = std::make_shared<CommonOptions>();

@@ -92,6 +92,9 @@ struct MonitorConfig {
   // (plus every head a finding or an audit needs).
   absl::Duration tree_head_history_interval = absl::Hours(1);
   absl::Duration keep_all_tree_heads_for = absl::Hours(24);
+  // The raw DNS packet of a CAA observation last seen longer ago is dropped (store/
+  // caa_retention.h) unless a finding's evaluation used it; at least 24h.
+  absl::Duration caa_raw_answer_retention = absl::Hours(24 * 90);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
   // Subscribe streams open at once; one more gets RESOURCE_EXHAUSTED. An idle stream holds a
   // few alerts and its connection (tests/e2e/idle_subscribers_test.cc measures the cost).

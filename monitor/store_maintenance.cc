@@ -23,13 +23,18 @@ absl::StatusOr<store::StoreStats> CollectStoreStats(store::Store* store) {
 }
 
 absl::StatusOr<CompactReport> CompactStore(store::Store* store, const store::RetentionRule& rule,
-                                           absl::Duration caa_poll_interval, absl::Time now) {
+                                           absl::Duration caa_poll_interval,
+                                           absl::Duration caa_raw_answer_retention,
+                                           absl::Time now) {
   store::Database& db = store->database();
   CompactReport report;
   CAAWATCH_ASSIGN_OR_RETURN(report.bytes_before, store::DirectoryBytes(db.dir()));
   store::TreeHeadPruner pruner(&db, rule);
   CAAWATCH_RETURN_IF_ERROR(pruner.RunPass(now, kCompactStep));
   report.heads = pruner.counts();
+  store::RawAnswerPruner answers(&db, caa_raw_answer_retention);
+  CAAWATCH_RETURN_IF_ERROR(answers.RunPass(now, kCompactStep));
+  report.raw_answers_dropped = answers.dropped();
   CAAWATCH_ASSIGN_OR_RETURN(report.ledger_records_before, LedgerRecords(store));
   CAAWATCH_RETURN_IF_ERROR(store->caa_polls().ForgetPolledBefore(now - caa_poll_interval));
   CAAWATCH_ASSIGN_OR_RETURN(report.ledger_records_after, LedgerRecords(store));

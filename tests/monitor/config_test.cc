@@ -41,6 +41,7 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_EQ(config->revocation_poll_interval, absl::Hours(1));
   EXPECT_EQ(config->tree_head_history_interval, absl::Hours(1));
   EXPECT_EQ(config->keep_all_tree_heads_for, absl::Hours(24));
+  EXPECT_EQ(config->caa_raw_answer_retention, absl::Hours(24 * 90));
   EXPECT_THAT(config->log_filter, IsEmpty());
   EXPECT_EQ(config->grpc_max_subscribers, 1024u);
 }
@@ -107,10 +108,13 @@ TEST(ConfigTest, EveryKeyIsParsed) {
 
 TEST(ConfigTest, TreeHeadRetentionKeysAreParsed) {
   const absl::StatusOr<MonitorConfig> config = ParseConfig(
-      R"({"tree_head_history_interval": "15m", "keep_all_tree_heads_for": "72h"})", Defaults());
+      R"({"tree_head_history_interval": "15m", "keep_all_tree_heads_for": "72h",
+          "caa_raw_answer_retention": "720h"})",
+      Defaults());
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->tree_head_history_interval, absl::Minutes(15));
   EXPECT_EQ(config->keep_all_tree_heads_for, absl::Hours(72));
+  EXPECT_EQ(config->caa_raw_answer_retention, absl::Hours(720));
 }
 
 TEST(ConfigTest, ZeroRequestsPerSecondMeansNoLimit) {
@@ -178,6 +182,7 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"revocation_poll_interval": "0s"})", "revocation_poll_interval"},
            BadCase{R"({"tree_head_history_interval": "500ms"})", "tree_head_history_interval"},
            BadCase{R"({"keep_all_tree_heads_for": "0s"})", "keep_all_tree_heads_for"},
+           BadCase{R"({"caa_raw_answer_retention": "23h"})", "caa_raw_answer_retention"},
            BadCase{R"({"grpc_max_subscribers": 0})", "grpc_max_subscribers"},
            BadCase{R"({"start_at": "middle"})", "start_at"},
            BadCase{R"({"start_at": -3})", "start_at"},

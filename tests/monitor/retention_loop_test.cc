@@ -39,8 +39,8 @@ TEST(RetentionLoopTest, PrunesAWeekOfHeadsInStepsAndKeepsWhatFindingsNeed) {
   const int64_t thinned_until = (week.length - absl::Hours(24)) / week.head_every;  // k <= it.
   const int64_t expected = (n - thinned_until - 1) + (thinned_until / per_hour + 1) + 1;
   {
-    const std::unique_ptr<RetentionLoop> loop =
-        RetentionLoop::Start(store->get(), &clock, &logger, store::RetentionRule{});
+    const std::unique_ptr<RetentionLoop> loop = RetentionLoop::Start(
+        store->get(), &clock, &logger, store::RetentionRule{}, absl::Hours(24));
     // Steps of 2,000 heads: 26 steps, 200 ms apart (real time), about 5 s.
     for (const absl::Time deadline = absl::Now() + absl::Seconds(120); absl::Now() < deadline;) {
       absl::StatusOr<std::vector<store::TreeHeadRecord>> heads =

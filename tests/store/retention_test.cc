@@ -6,13 +6,18 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "store/caa_retention.h"
+#include "store/keys.h"
+#include "store/scan.h"
 #include "store/store.h"
 #include "store/store_stats.h"
 #include "tests/store/simulated_week.h"
@@ -129,6 +134,79 @@ TEST_F(RetentionTest, NeverRemovesTheLatestVerifiedHeadOrAFindingsHead) {
   // Hours 0..3 (first heads), the finding's head (k = 7), the latest verified one.
   EXPECT_EQ(sizes, (std::vector<uint64_t>{week.Size(0), week.Size(7), week.Size(360),
                                           week.Size(720), week.Size(1080), week.Size(n - 1)}));
+}
+
+}  // namespace
+}  // namespace caawatch::store
+
+namespace caawatch::store {
+namespace {
+
+// Raw CAA answers: old ones go, unless a finding's evaluation window (or an observation it
+// cites) covers them; recent ones and every observation record stay.
+TEST_F(RetentionTest, OldRawCaaAnswersGoExceptThoseAFindingUsed) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'780'000'000);
+  const absl::Time now = t0 + absl::Hours(24 * 100);
+  Database& db = store_->database();
+  const auto put = [&](const std::string& name, absl::Time first, absl::Time last,
+                       const std::string& raw) {
+    CaaObservationRecord r;
+    r.set_query_name(name);
+    r.set_first_seen_ms(absl::ToUnixMillis(first));
+    r.set_last_seen_ms(absl::ToUnixMillis(last));
+    r.set_outcome("noerror");
+    r.set_raw_answer(raw);
+    rocksdb::WriteBatch batch;
+    batch.Put(db.handle(Family::kCaaObs), ObservationKey(name, r.first_seen_ms()),
+              r.SerializeAsString());
+    ASSERT_TRUE(db.Write(&batch, false, "test").ok());
+  };
+  put("example.com", t0, t0 + absl::Hours(1), "in the finding's window");
+  put("example.com", t0 + absl::Hours(48), t0 + absl::Hours(72), "old");
+  put("example.com", now - absl::Hours(1), now, "recent");
+  put("shop.example.com", t0, t0 + absl::Hours(1), "old, another name");
+  put("www.example.com", t0 + absl::Hours(5), t0 + absl::Hours(6), "cited by the finding");
+
+  CommitRequest request;
+  FindingRecord finding;
+  finding.set_kind("certificate");
+  finding.set_verdict("forbidden");
+  finding.set_severity("critical");
+  finding.add_names("www.example.com");
+  finding.set_tbs_sha256(std::string(32, 't'));
+  CaaNameRecord* caa = finding.add_caa();
+  caa->set_name("www.example.com");
+  caa->set_relevant_name("example.com");
+  caa->set_window_start_ms(absl::ToUnixMillis(t0 + absl::Minutes(30)));
+  caa->set_window_end_ms(absl::ToUnixMillis(t0 + absl::Minutes(40)));
+  CaaObservationRecord* cited = caa->add_observations();
+  cited->set_query_name("www.example.com");
+  cited->set_first_seen_ms(absl::ToUnixMillis(t0 + absl::Hours(5)));
+  cited->set_last_seen_ms(absl::ToUnixMillis(t0 + absl::Hours(6)));
+  request.findings.push_back(finding);
+  ASSERT_TRUE(store_->findings().Commit(std::move(request)).ok());
+
+  RawAnswerPruner pruner(&db, absl::Hours(24 * 90));
+  ASSERT_TRUE(pruner.RunPass(now, 2).ok());  // Steps of 2: the pass spans three writes.
+  EXPECT_EQ(pruner.dropped(), 2u);
+  std::map<std::string, std::string> raw;  // By query name + first seen.
+  ScanOptions all;
+  all.total_order = true;
+  ASSERT_TRUE(Scan(db, Family::kCaaObs, KeyRange::All(), all,
+                   [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
+                     CaaObservationRecord r;
+                     r.ParseFromArray(value.data(), static_cast<int>(value.size()));
+                     raw[absl::StrCat(r.query_name(), "@", r.first_seen_ms())] = r.raw_answer();
+                     return ScanStep::kNext;
+                   })
+                  .ok());
+  ASSERT_EQ(raw.size(), 5u);  // Every observation stays.
+  EXPECT_EQ(raw[absl::StrCat("example.com@", absl::ToUnixMillis(t0))], "in the finding's window");
+  EXPECT_EQ(raw[absl::StrCat("example.com@", absl::ToUnixMillis(t0 + absl::Hours(48)))], "");
+  EXPECT_EQ(raw[absl::StrCat("example.com@", absl::ToUnixMillis(now - absl::Hours(1)))], "recent");
+  EXPECT_EQ(raw[absl::StrCat("shop.example.com@", absl::ToUnixMillis(t0))], "");
+  EXPECT_EQ(raw[absl::StrCat("www.example.com@", absl::ToUnixMillis(t0 + absl::Hours(5)))],
+            "cited by the finding");
 }
 
 }  // namespace
