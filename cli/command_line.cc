@@ -161,7 +161,7 @@ int ParseAndRun(int argc, char** argv) {
       AddCertCommand(&app),     AddInspectCommand(&app),  AddCaaCommand(&app),
       AddWatchCommand(&app),    AddStatusCommand(&app),   AddSubscribeCommand(&app),
       AddIssuersCommand(&app),  AddNotifyCommand(&app),   AddZonesCommand(&app),
-      AddEvidenceCommand(&app), AddHeadsCommand(&app),
+      AddEvidenceCommand(&app), AddHeadsCommand(&app),    AddStoreCommand(&app),
       AddDocsCommand(&app),  // Last: it documents the others.
   };
   WrapFooters(&app);

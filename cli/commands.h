@@ -32,6 +32,8 @@ Command AddIssuersCommand(CLI::App* app);
 Command AddNotifyCommand(CLI::App* app);
 Command AddZonesCommand(CLI::App* app);
 Command AddEvidenceCommand(CLI::App* app);
+// `store stats|compact` (cli/store_command.cc).
+Command AddStoreCommand(CLI::App* app);
 // Hidden: writes the manual and the shell completion from `app` (cli/docs_command.cc).
 Command AddDocsCommand(CLI::App* app);
 

@@ -184,6 +184,9 @@ std::vector<Field> Fields() {
       MakeField("dns_tcp_fallback", &C::dns_tcp_fallback),
       MakeField("reevaluate_interval", &C::reevaluate_interval),
       MakeField("revocation_poll_interval", &C::revocation_poll_interval),
+      MakeField("tree_head_history_interval", &C::tree_head_history_interval),
+      MakeField("keep_all_tree_heads_for", &C::keep_all_tree_heads_for),
+      MakeField("caa_raw_answer_retention", &C::caa_raw_answer_retention),
       MakeField("log_filter", &C::log_filter),
       MakeField("log_tiles", &C::log_tiles),
       MakeField("heads_peers", &C::heads_peers),
@@ -249,6 +252,12 @@ absl::StatusOr<MonitorConfig> ParseConfig(absl::string_view json_text, MonitorCo
   }
   if (json.contains("data_dir") && config.data_dir.empty()) {
     return absl::InvalidArgumentError("config: data_dir: empty");
+  }
+  if (config.tree_head_history_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("config: tree_head_history_interval: at least 1s");
+  }
+  if (config.caa_raw_answer_retention < absl::Hours(24)) {
+    return absl::InvalidArgumentError("config: caa_raw_answer_retention: at least 24h");
   }
   if (config.grpc_tls_cert.empty() != config.grpc_tls_key.empty()) {
     return absl::InvalidArgumentError(

@@ -89,6 +89,14 @@ struct MonitorConfig {
   // How often the CRLs of forbidden and likely_forbidden certificates are read again (SPEC §8
   // revocation follow-up; each asked conditionally, so an unchanged CRL costs a 304).
   absl::Duration revocation_poll_interval = absl::Hours(1);
+  // Tree-head retention (store/retention.h, SCHEMA.md): every head signed within
+  // keep_all_tree_heads_for stays; of older ones, the first of each tree_head_history_interval
+  // (plus every head a finding or an audit needs).
+  absl::Duration tree_head_history_interval = absl::Hours(1);
+  absl::Duration keep_all_tree_heads_for = absl::Hours(24);
+  // The raw DNS packet of a CAA observation last seen longer ago is dropped (store/
+  // caa_retention.h) unless a finding's evaluation used it; at least 24h.
+  absl::Duration caa_raw_answer_retention = absl::Hours(24 * 90);
   std::vector<std::string> log_filter;  // Log URLs or descriptions to include; empty = all.
   // RFC 6962 logs that also serve static-ct-api tiles (SPEC §9): log URL -> the tiles' prefix,
   // read instead of get-entries (overrides the log list's `tiles_url`).

@@ -33,6 +33,7 @@
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/release_free_memory.h"
+#include "monitor/retention_loop.h"
 #include "monitor/revocation_loop.h"
 #include "monitor/service_notices.h"
 #include "monitor/zone_health.h"
@@ -617,6 +618,13 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
         gossip, HeadsPeerLoop::Start(parts_->config, parts_->pipeline->store(),
                                      parts_->pipeline->alerts(), parts_->clock, parts_->logger));
   }
+  // Issue 22: tree heads and old raw CAA answers thinned by the retention rules (SCHEMA.md),
+  // in small steps beside the tailers.
+  const std::unique_ptr<RetentionLoop> retention =
+      RetentionLoop::Start(parts_->pipeline->store(), parts_->clock, parts_->logger,
+                           store::RetentionRule{parts_->config.tree_head_history_interval,
+                                                parts_->config.keep_all_tree_heads_for},
+                           parts_->config.caa_raw_answer_retention);
   // Each sink on its own thread, from its cursor: a sink that hangs holds up nothing else.
   parts_->delivery->Start();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so

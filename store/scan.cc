@@ -33,6 +33,7 @@ absl::Status Scan(const Database& db, Family family, const KeyRange& range,
   const rocksdb::Slice upper(range.upper);
   rocksdb::ReadOptions read;
   read.snapshot = options.snapshot;
+  read.total_order_seek = options.total_order;
   read.iterate_lower_bound = &lower;
   if (!range.upper.empty()) read.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(read, db.handle(family)));

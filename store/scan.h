@@ -39,6 +39,9 @@ struct ScanOptions {
   // At most this many entries are passed to the visitor.
   size_t limit = std::numeric_limits<size_t>::max();
   const rocksdb::Snapshot* snapshot = nullptr;  // Null: the current state.
+  // Walks across the prefixes of a family with a prefix extractor (caa_obs), which a bounded
+  // scan otherwise keeps within one prefix: whole-family walks (stats, retention) set it.
+  bool total_order = false;
 };
 
 enum class ScanStep { kNext, kStop };

@@ -47,6 +47,8 @@ class Store {
   FollowedZones& followed_zones() { return followed_zones_; }
   IodefReports& iodef_reports() { return iodef_reports_; }
   Revocations& revocations() { return revocations_; }
+  // The handle itself, for whole-store maintenance (store_stats.h, retention.h).
+  Database& database() { return *db_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db);

@@ -39,6 +39,9 @@ TEST(ConfigTest, EmptyObjectGivesTheDefaults) {
   EXPECT_TRUE(config->dns_tcp_fallback);
   EXPECT_EQ(config->reevaluate_interval, absl::Seconds(30));
   EXPECT_EQ(config->revocation_poll_interval, absl::Hours(1));
+  EXPECT_EQ(config->tree_head_history_interval, absl::Hours(1));
+  EXPECT_EQ(config->keep_all_tree_heads_for, absl::Hours(24));
+  EXPECT_EQ(config->caa_raw_answer_retention, absl::Hours(24 * 90));
   EXPECT_THAT(config->log_filter, IsEmpty());
   EXPECT_EQ(config->grpc_max_subscribers, 1024u);
 }
@@ -101,6 +104,17 @@ TEST(ConfigTest, EveryKeyIsParsed) {
   EXPECT_EQ(config->reevaluate_interval, absl::Minutes(2));
   EXPECT_EQ(config->revocation_poll_interval, absl::Minutes(10));
   EXPECT_THAT(config->log_filter, ElementsAre("https://ct.example/2025h1/"));
+}
+
+TEST(ConfigTest, TreeHeadRetentionKeysAreParsed) {
+  const absl::StatusOr<MonitorConfig> config = ParseConfig(
+      R"({"tree_head_history_interval": "15m", "keep_all_tree_heads_for": "72h",
+          "caa_raw_answer_retention": "720h"})",
+      Defaults());
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->tree_head_history_interval, absl::Minutes(15));
+  EXPECT_EQ(config->keep_all_tree_heads_for, absl::Hours(72));
+  EXPECT_EQ(config->caa_raw_answer_retention, absl::Hours(720));
 }
 
 TEST(ConfigTest, ZeroRequestsPerSecondMeansNoLimit) {
@@ -166,6 +180,9 @@ TEST(ConfigTest, WrongTypeOrBadValueIsRejectedNamingTheKey) {
            BadCase{R"({"dns_tcp_fallback": 1})", "dns_tcp_fallback"},
            BadCase{R"({"reevaluate_interval": "0s"})", "reevaluate_interval"},
            BadCase{R"({"revocation_poll_interval": "0s"})", "revocation_poll_interval"},
+           BadCase{R"({"tree_head_history_interval": "500ms"})", "tree_head_history_interval"},
+           BadCase{R"({"keep_all_tree_heads_for": "0s"})", "keep_all_tree_heads_for"},
+           BadCase{R"({"caa_raw_answer_retention": "23h"})", "caa_raw_answer_retention"},
            BadCase{R"({"grpc_max_subscribers": 0})", "grpc_max_subscribers"},
            BadCase{R"({"start_at": "middle"})", "start_at"},
            BadCase{R"({"start_at": -3})", "start_at"},

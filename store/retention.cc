@@ -1,0 +1,108 @@
+#include "store/retention.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "store/keys.h"
+#include "store/records.pb.h"
+#include "store/scan.h"
+
+namespace caawatch::store {
+
+absl::Status TreeHeadPruner::StartPass() {
+  verified_size_.clear();
+  referenced_.clear();
+  CAAWATCH_RETURN_IF_ERROR(
+      Scan(*db_, Family::kLogState, KeyRange::All(), {},
+           [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<ScanStep> {
+             CAAWATCH_ASSIGN_OR_RETURN(LogStateRecord s,
+                                       ParseRecord<LogStateRecord>(value, "log state"));
+             verified_size_[key] = s.verified_size();
+             return ScanStep::kNext;
+           }));
+  // Findings are few (only matches are stored): one walk per pass reads every inclusion head.
+  CAAWATCH_RETURN_IF_ERROR(Scan(
+      *db_, Family::kFindings, KeyRange::All(), {},
+      [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
+        CAAWATCH_ASSIGN_OR_RETURN(FindingRecord f, ParseRecord<FindingRecord>(value, "finding"));
+        for (const EntryRef& e : f.entries()) {
+          if (!e.has_inclusion() || e.inclusion().tree_size() == 0) continue;
+          referenced_.insert(
+              TreeHeadKey(e.log_id(), e.inclusion().tree_size(), e.inclusion().root_hash()));
+        }
+        return ScanStep::kNext;
+      }));
+  cursor_.clear();
+  current_log_.clear();
+  intervals_seen_.clear();
+  in_pass_ = true;
+  return absl::OkStatus();
+}
+
+bool TreeHeadPruner::Keep(absl::string_view key, const TreeHeadRecord& head, absl::Time now) {
+  const absl::string_view log_id = key.substr(0, 32);
+  if (log_id != current_log_) {
+    current_log_ = std::string(log_id);
+    intervals_seen_.clear();
+  }
+  // Keys sort by size within a log, so the first head met in an interval is its smallest.
+  const int64_t interval_ms = absl::ToInt64Milliseconds(rule_.head_interval);
+  const int64_t timestamp_ms = static_cast<int64_t>(head.timestamp_ms());
+  const bool first_of_interval = intervals_seen_.insert(timestamp_ms / interval_ms).second;
+  if (first_of_interval) return true;
+  // Not yet audited against the verified tree (or never): an audit may still need it.
+  if (head.audit() != "consistent") return true;
+  const auto verified = verified_size_.find(log_id);
+  // The latest verified head, and anything above it, which the tailer may act on next.
+  if (verified == verified_size_.end() || head.tree_size() >= verified->second) return true;
+  if (referenced_.contains(key)) return true;
+  return absl::FromUnixMillis(timestamp_ms) > now - rule_.keep_all_heads_for;
+}
+
+absl::StatusOr<bool> TreeHeadPruner::Step(absl::Time now, size_t max_heads) {
+  if (rule_.head_interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("the tree-head history interval is below one second");
+  }
+  if (!in_pass_) CAAWATCH_RETURN_IF_ERROR(StartPass());
+  CAAWATCH_RETURN_IF_ERROR(db_->CheckWritable());
+  rocksdb::WriteBatch batch;
+  std::string last;
+  size_t seen = 0;
+  ScanOptions options;
+  options.limit = max_heads;
+  CAAWATCH_RETURN_IF_ERROR(Scan(
+      *db_, Family::kTreeHeads, KeyRange{cursor_, ""}, options,
+      [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<ScanStep> {
+        ++seen;
+        last = std::string(key);
+        if (key.size() != 32 + 8 + 32) return ScanStep::kNext;  // Not ours to judge.
+        CAAWATCH_ASSIGN_OR_RETURN(TreeHeadRecord head,
+                                  ParseRecord<TreeHeadRecord>(value, "tree head"));
+        if (!Keep(key, head, now)) {
+          batch.Delete(db_->handle(Family::kTreeHeads), rocksdb::Slice(key.data(), key.size()));
+          ++counts_.removed;
+        }
+        return ScanStep::kNext;
+      }));
+  counts_.examined += seen;
+  if (batch.Count() > 0) {
+    CAAWATCH_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false, "prune tree heads"));
+  }
+  if (seen < max_heads || max_heads == 0) {
+    in_pass_ = false;
+    return true;
+  }
+  cursor_ = KeyAfter(last);
+  return false;
+}
+
+absl::Status TreeHeadPruner::RunPass(absl::Time now, size_t max_heads) {
+  if (max_heads == 0) return absl::InvalidArgumentError("a pruning step of no heads");
+  for (;;) {
+    CAAWATCH_ASSIGN_OR_RETURN(const bool done, Step(now, max_heads));
+    if (done) return absl::OkStatus();
+  }
+}
+
+}  // namespace caawatch::store
