@@ -85,6 +85,12 @@ int Write(const WriteOptions& options) {
       monitor::WriteFindingEvidence(ctx.config, store->get(), *finding,
                                     api::FindingToJson(api::ToApiFinding(*finding)) + "\n", out);
   if (!written.ok()) return Fail(written.status());
+  if (written->fetched > 0) {
+    std::fprintf(stderr,
+                 "caawatch: proof pending for %llu log entries (not stored yet): fetched from "
+                 "the log now\n",
+                 static_cast<unsigned long long>(written->fetched));
+  }
   for (const std::string& note : written->notes) {
     std::fprintf(stderr, "caawatch: left out: %s\n", note.c_str());
   }
@@ -114,9 +120,10 @@ Command AddEvidenceCommand(CLI::App* app) {
       app->add_subcommand("evidence", "write a finding's evidence bundle for a CA, or verify one");
   evidence->footer(
       "Writes into DIR (default evidence-SEQ) finding.json, the certificate and precertificate "
-      "with the chain as logged (PEM), and per log entry the entry, its inclusion proof "
-      "(fetched from the log) and the signed tree head it leads to, as stored when the finding "
-      "was judged, with the logs' keys; everything is verified before it is written.");
+      "with the chain as logged (PEM), and per log entry the entry, its inclusion proof and the "
+      "signed tree head it leads to, as stored when the finding was judged (a proof still "
+      "pending is fetched from the log), with the logs' keys; everything is verified before it "
+      "is written.");
   auto write = std::make_shared<WriteOptions>();
   evidence->add_option(
       "SEQ|SHA256", write->finding,

@@ -114,12 +114,14 @@ std::string ProofJson(const ctlog::Sha256Hash& log_id, uint64_t index, uint64_t 
   return Dump(doc);
 }
 
-std::string HeadJson(const ctlog::Sha256Hash& log_id, const ctlog::SignedTreeHead& head) {
+std::string HeadJson(const ctlog::Sha256Hash& log_id, const ctlog::SignedTreeHead& head,
+                     const std::string& checkpoint_note) {
   Json doc = {{"log_id", Base64(log_id)},
               {"tree_size", head.tree_size},
               {"timestamp", head.timestamp_ms},
               {"sha256_root_hash", Base64(head.root_hash)},
               {"tree_head_signature", Base64(head.signature)}};
+  if (!checkpoint_note.empty()) doc["checkpoint"] = checkpoint_note;
   return Dump(doc);
 }
 
@@ -168,17 +170,27 @@ absl::StatusOr<ProofFile> ParseProofJson(absl::string_view text) {
 }
 
 absl::StatusOr<HeadFile> ParseHeadJson(absl::string_view text) {
-  CAAWATCH_ASSIGN_OR_RETURN(
-      Json doc, ParseObject(text, {"log_id", "tree_size", "timestamp", "sha256_root_hash",
-                                   "tree_head_signature"}));
+  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return absl::DataLossError("not JSON");
   HeadFile file;
+  if (doc.is_object() && doc.contains("checkpoint")) {
+    CAAWATCH_RETURN_IF_ERROR(
+        HasExactly(doc, {"log_id", "tree_size", "timestamp", "sha256_root_hash",
+                         "tree_head_signature", "checkpoint"}));
+    if (!doc["checkpoint"].is_string()) return absl::DataLossError("\"checkpoint\" is no string");
+    file.checkpoint_note = doc["checkpoint"].get<std::string>();
+  } else {
+    CAAWATCH_RETURN_IF_ERROR(HasExactly(
+        doc, {"log_id", "tree_size", "timestamp", "sha256_root_hash", "tree_head_signature"}));
+  }
   CAAWATCH_ASSIGN_OR_RETURN(file.log_id, Hash(doc["log_id"], "log_id"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.tree_size, Unsigned(doc, "tree_size"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.timestamp_ms, Unsigned(doc, "timestamp"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.root_hash, Hash(doc["sha256_root_hash"], "sha256_root_hash"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.signature,
                             Bytes(doc["tree_head_signature"], "tree_head_signature"));
-  CAAWATCH_RETURN_IF_ERROR(SameAsWritten(text, HeadJson(file.log_id, file.head)));
+  CAAWATCH_RETURN_IF_ERROR(
+      SameAsWritten(text, HeadJson(file.log_id, file.head, file.checkpoint_note)));
   return file;
 }
 

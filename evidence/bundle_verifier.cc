@@ -21,6 +21,7 @@
 #include "ctlog/sth.h"
 #include "evidence/bundle_files.h"
 #include "evidence/certificate_files.h"
+#include "evidence/entry_evidence.h"
 #include "evidence/finding_file.h"
 
 namespace caawatch::evidence {
@@ -246,6 +247,10 @@ class Verifier {
     if (!signed_by_log.ok()) {
       return Fail(name,
                   absl::StrCat("the log's signature does not verify: ", signed_by_log.message()));
+    }
+    if (!head->checkpoint_note.empty()) {
+      const absl::Status note = VerifyCheckpointHead(key, head->checkpoint_note, head->head);
+      if (!note.ok()) return Fail(name, absl::StrCat("its checkpoint: ", note.message()));
     }
     verified_.insert(name);
     heads_.emplace(name, head->head);

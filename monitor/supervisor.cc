@@ -31,6 +31,7 @@
 #include "judge/watch_source.h"
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
+#include "monitor/proof_loop.h"
 #include "monitor/release_free_memory.h"
 #include "monitor/revocation_loop.h"
 #include "monitor/service_notices.h"
@@ -93,6 +94,7 @@ class SupervisorParts {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<tail::LogListSource> log_list;
   std::vector<std::unique_ptr<tail::LogWorker>> workers;  // Built from the list at start.
+  std::vector<ctlog::LogInfo> logs;  // The list at start: where findings' proofs are fetched.
   std::unique_ptr<notify::Delivery> delivery;             // The notification sinks (SPEC §6).
   std::unique_ptr<MonitorMetrics> metrics;                // What /metrics shows (SPEC §7).
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
@@ -159,6 +161,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   parts->log_list =
       std::make_unique<tail::LogListSource>(config.log_list, std::move(list_fetcher), logger);
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::LogInfo> logs, parts->log_list->Load());
+  parts->logs = logs;
   for (const ctlog::LogInfo& log : logs) {
     if (!Wanted(config, log)) continue;
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<tail::LogWorker> worker,
@@ -404,6 +407,14 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
       query.after_seq = page.back().seq();
     }
   }
+  // SPEC §8: the proofs of this run's findings are stored before it returns, while the logs
+  // still serve them; a log that does not answer leaves them pending for the next run.
+  absl::StatusOr<size_t> proofs_pending =
+      ProofLoop::RunUntilSettled(&store, parts_->logs, parts_->config.log_ca_file, parts_->clock,
+                                 parts_->logger);
+  if (!proofs_pending.ok()) {
+    parts_->logger->Log(LogLevel::kError, "evidence", std::string(proofs_pending.status().message()));
+  }
   // SPEC §6: every sink catches up (or uses its retries) before `run --once` returns.
   const absl::Status delivered = parts_->delivery->CatchUp(stop);
   if (!delivered.ok()) {
@@ -609,6 +620,11 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
       std::unique_ptr<RevocationLoop> revocations,
       RevocationLoop::Start(parts_->pipeline->store(), parts_->clock, parts_->logger,
                             parts_->config.revocation_poll_interval));
+  // SPEC §8: each finding's inclusion evidence stored as it is judged, off the logs' threads.
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ProofLoop> proofs,
+                            ProofLoop::Start(parts_->pipeline->store(), parts_->logs,
+                                             parts_->config.log_ca_file, parts_->clock,
+                                             parts_->logger));
   // Each sink on its own thread, from its cursor: a sink that hangs holds up nothing else.
   parts_->delivery->Start();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so
@@ -714,6 +730,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   metrics_endpoint.reset();  // Before `running` goes: a scrape reads its workers.
   caa_poller.join();
   revocations->Stop();
+  proofs->Stop();
   parts_->delivery->Stop();
   notify_listener.reset();
   zones->Stop();

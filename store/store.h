@@ -14,6 +14,7 @@
 #include "store/caa_history.h"
 #include "store/caa_polls.h"
 #include "store/database.h"
+#include "store/entry_proofs.h"
 #include "store/findings.h"
 #include "store/followed_zones.h"
 #include "store/iodef_reports.h"
@@ -47,6 +48,7 @@ class Store {
   FollowedZones& followed_zones() { return followed_zones_; }
   IodefReports& iodef_reports() { return iodef_reports_; }
   Revocations& revocations() { return revocations_; }
+  EntryProofs& entry_proofs() { return entry_proofs_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db);
@@ -63,6 +65,7 @@ class Store {
   FollowedZones followed_zones_;
   IodefReports iodef_reports_;
   Revocations revocations_;
+  EntryProofs entry_proofs_;
 };
 
 }  // namespace caawatch::store

@@ -45,7 +45,44 @@ void FlipByteAfter(const std::string& path, const std::string& field) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
 }
 
-using EvidenceE2eTest = testing::EndToEndFixture;
+class EvidenceE2eTest : public testing::EndToEndFixture {
+ protected:
+  // Runs `caawatch run` on the log list, has `log` publish its planted certificate (SIGUSR1),
+  // waits for the forbidden alert and for `status` to say its proofs are stored, stops the
+  // monitor and then the log. Returns the finding's seq ("" after a test failure).
+  std::string JudgeForbiddenThenStopTheLog(Subprocess& log, const std::string& config) {
+    Subscribed run = RunAndSubscribe(config);
+    EXPECT_NE(run.reader, nullptr);
+    if (run.reader == nullptr) return "";
+    for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+         absl::Now() < deadline && run.monitor->running();) {
+      const std::map<std::string, nlohmann::json> logs = LogsByDescription();
+      if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    log.Signal(SIGUSR1);
+    v1::Alert alert;
+    EXPECT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
+    EXPECT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
+    // `status` says when the finding is no longer proof pending: its proofs are stored.
+    std::string status;
+    for (const absl::Time deadline = absl::Now() + absl::Seconds(30); absl::Now() < deadline;) {
+      status = Cli({"status"}).out;
+      if (absl::StrContains(status, "evidence: 0 findings proof pending") &&
+          !absl::StrContains(status, "last proof stored never")) {
+        break;
+      }
+      absl::SleepFor(absl::Milliseconds(200));
+    }
+    EXPECT_THAT(status, HasSubstr("evidence: 0 findings proof pending")) << run.monitor->Stderr();
+    EXPECT_THAT(status, ::testing::Not(HasSubstr("last proof stored never")));
+    run.context->TryCancel();
+    EXPECT_TRUE(testing::StopsCleanly(*run.monitor));
+    log.Signal(SIGTERM);
+    EXPECT_TRUE(log.Wait(absl::Seconds(10)).has_value());
+    return std::to_string(alert.seq());
+  }
+};
 
 TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
   std::unique_ptr<Subprocess> log =
@@ -141,6 +178,80 @@ TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
   const CommandResult again = Cli({"evidence", seq, "--out", out, "--log-list", loglist()});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.err, HasSubstr("exists and is not empty"));
+}
+
+// SPEC §8: the proofs are stored when the finding is judged, so the bundle can be written after
+// the log has gone away (a log shut down, a shard retired and its URL dead).
+TEST_F(EvidenceE2eTest, TheBundleIsWrittenFromStoredProofsAfterTheLogIsGone) {
+  std::unique_ptr<Subprocess> log =
+      StartLog({.noise = 20, .plants = {"--plant-on-signal", "www.forbidden.test:letsencrypt"}});
+  const std::string seq = JudgeForbiddenThenStopTheLog(
+      *log, WriteFile("config.json", R"({"sth_poll_interval": "200ms"})"));
+  ASSERT_FALSE(seq.empty());
+
+  const std::string out = dir() + "/bundle";
+  const CommandResult written = Cli({"evidence", seq, "--out", out, "--log-list", loglist()});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_THAT(written.err, ::testing::Not(HasSubstr("proof pending")));
+  const CommandResult verified = testing::RunCommand(
+      {caawatch(), "evidence", "verify", out, "--log-list", loglist()}, dir(), absl::Seconds(30));
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_THAT(verified.out, HasSubstr("bundle verified: 2 log entries"));
+  const CommandResult theirs = testing::RunCommand(
+      {CAAWATCH_PYTHON3, CAAWATCH_SOURCE_DIR "/tests/evidence/independent_verify.py", out}, dir(),
+      absl::Seconds(30));
+  EXPECT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+}
+
+// A static-ct-api log has no get-proof-by-hash: the audit paths are computed from its hash
+// tiles, and the head is its checkpoint note as served, whose signature both verifiers check.
+TEST_F(EvidenceE2eTest, ATiledLogsBundleHoldsTheCheckpointAndProofsFromTiles) {
+  Subprocess log({bin() + "/tests/fakes/caawatch_test_log", "--publish", "--seed", "8", "--noise",
+                  "300", "--plant-on-signal", "tiled.forbidden.test:letsencrypt", "--tiles-dir",
+                  dir() + "/tiles", "--tiled-loglist-out", loglist()},
+                 dir());
+  bool serving = false;
+  for (std::optional<std::string> line; !serving && (line = log.ReadLine(absl::Seconds(120)));) {
+    serving = absl::StartsWith(*line, "serving ");
+  }
+  ASSERT_TRUE(serving) << log.Stderr();
+  const std::string seq = JudgeForbiddenThenStopTheLog(
+      log, WriteFile("config.json", R"({"sth_poll_interval": "200ms"})"));
+  ASSERT_FALSE(seq.empty());
+
+  const std::string out = dir() + "/bundle";
+  const CommandResult written = Cli({"evidence", seq, "--out", out, "--log-list", loglist()});
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_THAT(written.out, HasSubstr("2 log entries with their proofs, verified"));
+  const std::vector<std::string> heads = FilesStartingWith(out, "head-");
+  ASSERT_EQ(heads.size(), 1u);
+  const nlohmann::json head = nlohmann::json::parse(testing::ReadFileOrEmpty(out + "/" + heads[0]));
+  ASSERT_TRUE(head.contains("checkpoint")) << head.dump();
+  EXPECT_THAT(head["checkpoint"].get<std::string>(), HasSubstr("\n\n\u2014 "));
+  const std::vector<std::string> verify = {caawatch(), "evidence",   "verify",
+                                           out,        "--log-list", loglist()};
+  const CommandResult ours = testing::RunCommand(verify, dir(), absl::Seconds(30));
+  EXPECT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_THAT(ours.out, HasSubstr("bundle verified: 2 log entries"));
+  const std::vector<std::string> independent = {
+      CAAWATCH_PYTHON3, CAAWATCH_SOURCE_DIR "/tests/evidence/independent_verify.py", out};
+  const CommandResult theirs = testing::RunCommand(independent, dir(), absl::Seconds(30));
+  EXPECT_EQ(theirs.exit_code, 0) << theirs.out << theirs.err;
+  EXPECT_EQ(theirs.out, "ok 2\n");
+
+  // One byte of the note's signature changed: both refuse it, ours naming the head file.
+  const std::string original = testing::ReadFileOrEmpty(out + "/" + heads[0]);
+  nlohmann::json changed = head;
+  std::string note = changed["checkpoint"];
+  const size_t sig = note.rfind(' ') + 12;
+  note[sig] = note[sig] == 'A' ? 'B' : 'A';
+  changed["checkpoint"] = note;
+  std::ofstream(out + "/" + heads[0], std::ios::trunc)
+      << changed.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  const CommandResult refused = testing::RunCommand(verify, dir(), absl::Seconds(30));
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr(absl::StrCat("caawatch: ", heads[0], ": its checkpoint")));
+  EXPECT_EQ(testing::RunCommand(independent, dir(), absl::Seconds(30)).exit_code, 1);
 }
 
 }  // namespace
