@@ -94,9 +94,12 @@ int Write(const WriteOptions& options) {
   for (const std::string& note : written->notes) {
     std::fprintf(stderr, "caawatch: left out: %s\n", note.c_str());
   }
-  std::printf("wrote %s: finding %llu, %llu log entries with their proofs, verified\n", out.c_str(),
-              static_cast<unsigned long long>(finding->seq()),
-              static_cast<unsigned long long>(written->entries));
+  std::printf(
+      "wrote %s: finding %llu, %llu log entries with their proofs, verified; %llu CAA "
+      "observations\n",
+      out.c_str(), static_cast<unsigned long long>(finding->seq()),
+      static_cast<unsigned long long>(written->entries),
+      static_cast<unsigned long long>(written->caa_observations));
   return 0;
 }
 
@@ -106,6 +109,7 @@ int Verify(const VerifyOptions& options) {
   std::printf("bundle verified: %llu log entries proven in heads their logs signed\n",
               static_cast<unsigned long long>(result->entries));
   std::printf("checked: %s\n", absl::StrJoin(result->verified_files, ", ").c_str());
+  for (const std::string& note : result->notes) std::printf("note: %s\n", note.c_str());
   if (!result->unchecked_files.empty()) {
     std::printf("not checked by this version: %s\n",
                 absl::StrJoin(result->unchecked_files, ", ").c_str());
@@ -123,7 +127,8 @@ Command AddEvidenceCommand(CLI::App* app) {
       "with the chain as logged (PEM), and per log entry the entry, its inclusion proof and the "
       "signed tree head it leads to, as stored when the finding was judged (a proof still "
       "pending is fetched from the log), with the logs' keys; everything is verified before it "
-      "is written.");
+      "is written; and the CAA observations of the finding's windows (caa.json) with each DNS "
+      "answer as received (caa-NAME-FIRSTSEENMS.dns).");
   auto write = std::make_shared<WriteOptions>();
   evidence->add_option(
       "SEQ|SHA256", write->finding,
@@ -142,7 +147,9 @@ Command AddEvidenceCommand(CLI::App* app) {
   verify->footer(
       "Checks each log entry's inclusion proof against the signed tree head in the bundle, the "
       "head's signature with the log's key, and that key against the log list (the one built "
-      "in, or --log-list FILE), never trusting the bundle's own key alone. Makes no network "
+      "in, or --log-list FILE), never trusting the bundle's own key alone; and each DNS answer "
+      "against the CAA observation caa.json says it is (rcode, CNAME chain, CAA RRset; its "
+      "DNSSEC status is the validating resolver's, not re-verified). Makes no network "
       "request. Exit 0 when everything verifies; otherwise 1, naming the file that failed.");
   auto options = std::make_shared<VerifyOptions>();
   verify->add_option("DIR", options->dir, "the bundle's directory")->required();

@@ -17,6 +17,7 @@
 #include "evidence/bundle_writer.h"
 #include "evidence/certificate_files.h"
 #include "evidence/entry_evidence.h"
+#include "monitor/caa_evidence.h"
 #include "tail/entry_proof_fetch.h"
 #include "tail/log_list_source.h"
 
@@ -97,8 +98,10 @@ absl::StatusOr<FindingEvidenceWritten> WriteFindingEvidence(const MonitorConfig&
                                                             const store::FindingRecord& finding,
                                                             const std::string& finding_json,
                                                             const std::string& out_dir) {
+  FindingEvidenceWritten written;
   CAAWATCH_RETURN_IF_ERROR(evidence::WriteBundleFile(out_dir, "finding.json", finding_json));
   CAAWATCH_RETURN_IF_ERROR(WriteCertificates(store, finding, out_dir));
+  CAAWATCH_ASSIGN_OR_RETURN(written.caa_observations, WriteCaaEvidence(store, finding, out_dir));
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create(config.log_ca_file));
   std::unique_ptr<ctlog::HttpFetcher> list_fetcher;
@@ -112,7 +115,6 @@ absl::StatusOr<FindingEvidenceWritten> WriteFindingEvidence(const MonitorConfig&
     by_id[std::string(log.log_id.begin(), log.log_id.end())] = &log;
   }
 
-  FindingEvidenceWritten written;
   std::map<std::string, evidence::BundleLogKey> used;  // By log ID: what log-keys.json lists.
   for (const store::EntryRef& entry : finding.entries()) {
     const auto listed = by_id.find(entry.log_id());

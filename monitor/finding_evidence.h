@@ -2,7 +2,8 @@
 // precertificate with the chain as logged, and per log entry the entry and its audit path to
 // the signed head it was proven in when the finding was judged (store/SCHEMA.md "Inclusion",
 // "Tree heads", meta `proof/`), as stored then, else fetched from the log now; with the keys of
-// those logs from the log list. Nothing is written that does not verify.
+// those logs from the log list; and the CAA observations of the finding's windows with the DNS
+// answers as received (monitor/caa_evidence.h). Nothing is written that does not verify.
 #ifndef CAAWATCH_MONITOR_FINDING_EVIDENCE_H_
 #define CAAWATCH_MONITOR_FINDING_EVIDENCE_H_
 
@@ -20,6 +21,7 @@ namespace caawatch::monitor {
 struct FindingEvidenceWritten {
   uint64_t entries = 0;            // Entries written with their proof and head.
   uint64_t fetched = 0;            // Of those, proof pending: fetched from the log now.
+  uint64_t caa_observations = 0;   // In caa.json (monitor/caa_evidence.h).
   std::vector<std::string> notes;  // An entry left out, and why (one line each).
 };
 

@@ -5,6 +5,7 @@
 // hashlib and the OpenSSL command line) accept it, and refuse it with one byte changed.
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -157,6 +158,34 @@ TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
     std::ofstream(out + "/" + name, std::ios::binary | std::ios::trunc) << original;
   }
   EXPECT_EQ(testing::RunCommand(verify, dir(), absl::Seconds(30)).exit_code, 0);
+  // The CAA observations of the window, each DNS answer as received: one byte changed in an
+  // answer (its CAA value) is refused naming the file.
+  const nlohmann::json caa = nlohmann::json::parse(testing::ReadFileOrEmpty(out + "/caa.json"));
+  ASSERT_FALSE(caa["observations"].empty()) << caa.dump();
+  const std::vector<std::string> answers = FilesStartingWith(out, "caa-");
+  ASSERT_FALSE(answers.empty());
+  EXPECT_THAT(ours.out, HasSubstr("DNSSEC status as reported by the validating resolver"));
+  for (const std::string& name : answers) EXPECT_THAT(ours.out, HasSubstr(name));
+  {
+    // The answer that holds a CAA RRset (forbidden.test's issue "pki.goog").
+    std::string answer_name;
+    for (const nlohmann::json& o : caa["observations"]) {
+      if (!o["records"].empty() && o["answer_file"].is_string()) answer_name = o["answer_file"];
+    }
+    ASSERT_FALSE(answer_name.empty()) << caa.dump();
+    const std::string path = out + "/" + answer_name;
+    const std::string original = testing::ReadFileOrEmpty(path);
+    std::string changed = original;
+    const size_t at = changed.find("pki.goog");
+    ASSERT_NE(at, std::string::npos);
+    changed[at] = 'q';
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << changed;
+    const CommandResult refused = testing::RunCommand(verify, dir(), absl::Seconds(30));
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_THAT(refused.err, HasSubstr(absl::StrCat("caawatch: ", answer_name, ": its CAA RRset")));
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << original;
+  }
+  EXPECT_EQ(testing::RunCommand(verify, dir(), absl::Seconds(30)).exit_code, 0);
   // finding.json naming another certificate (one hex digit of its TBS hash changed) no longer
   // matches the certificate the proven leaves hold.
   {
@@ -173,6 +202,12 @@ TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
     std::ofstream(out + "/finding.json", std::ios::trunc) << original;
   }
   EXPECT_EQ(testing::RunCommand(verify, dir(), absl::Seconds(30)).exit_code, 0);
+  // The fuzz seeds (scripts/fuzz_seeds.py) are a real bundle: regenerate them with
+  // CAAWATCH_KEEP_BUNDLE=tests/testdata/evidence_bundle.
+  if (const char* keep = std::getenv("CAAWATCH_KEEP_BUNDLE"); keep != nullptr) {
+    std::filesystem::remove_all(keep);
+    std::filesystem::copy(out, keep);
+  }
 
   // A second bundle into the same directory is refused: nothing is mixed or overwritten.
   const CommandResult again = Cli({"evidence", seq, "--out", out, "--log-list", loglist()});
