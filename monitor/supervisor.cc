@@ -29,6 +29,7 @@
 #include "judge/notify_listener.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
+#include "monitor/evidence_files.h"
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/proof_loop.h"
@@ -94,9 +95,10 @@ class SupervisorParts {
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<tail::LogListSource> log_list;
   std::vector<std::unique_ptr<tail::LogWorker>> workers;  // Built from the list at start.
-  std::vector<ctlog::LogInfo> logs;  // The list at start: where findings' proofs are fetched.
   std::unique_ptr<notify::Delivery> delivery;             // The notification sinks (SPEC §6).
   std::unique_ptr<MonitorMetrics> metrics;                // What /metrics shows (SPEC §7).
+  // The log list at start: where the proof keeper fetches findings' proofs (SPEC §8).
+  std::vector<ctlog::LogInfo> logs;
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
   absl::Mutex poll_mu;
   bool watches_changed ABSL_GUARDED_BY(poll_mu) = false;
@@ -409,11 +411,11 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
   }
   // SPEC §8: the proofs of this run's findings are stored before it returns, while the logs
   // still serve them; a log that does not answer leaves them pending for the next run.
-  absl::StatusOr<size_t> proofs_pending =
-      ProofLoop::RunUntilSettled(&store, parts_->logs, parts_->config.log_ca_file, parts_->clock,
-                                 parts_->logger);
+  absl::StatusOr<size_t> proofs_pending = ProofLoop::RunUntilSettled(
+      &store, parts_->logs, parts_->config.log_ca_file, parts_->clock, parts_->logger);
   if (!proofs_pending.ok()) {
-    parts_->logger->Log(LogLevel::kError, "evidence", std::string(proofs_pending.status().message()));
+    parts_->logger->Log(LogLevel::kError, "evidence",
+                        std::string(proofs_pending.status().message()));
   }
   // SPEC §6: every sink catches up (or uses its retries) before `run --once` returns.
   const absl::Status delivered = parts_->delivery->CatchUp(stop);
@@ -560,6 +562,11 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   service_options.on_watch_changed = [this] { return WatchesChanged(); };
   service_options.max_subscribers = parts_->config.grpc_max_subscribers;
   service_options.zones = parts_->pipeline->zones();
+  // SPEC §8: GetEvidence writes the bundle `caawatch evidence` writes.
+  service_options.evidence = [this](const store::FindingRecord& finding,
+                                    const std::string& finding_json) {
+    return EvidenceBundleFiles(parts_->config, parts_->pipeline->store(), finding, finding_json);
+  };
   service_options.on_streams_freed = [] { ReleaseFreeMemory(); };
   server::MonitorService service(std::move(service_options));
   server::GrpcServerOptions grpc_options;
@@ -621,10 +628,10 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
       RevocationLoop::Start(parts_->pipeline->store(), parts_->clock, parts_->logger,
                             parts_->config.revocation_poll_interval));
   // SPEC §8: each finding's inclusion evidence stored as it is judged, off the logs' threads.
-  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ProofLoop> proofs,
-                            ProofLoop::Start(parts_->pipeline->store(), parts_->logs,
-                                             parts_->config.log_ca_file, parts_->clock,
-                                             parts_->logger));
+  CAAWATCH_ASSIGN_OR_RETURN(
+      std::unique_ptr<ProofLoop> proofs,
+      ProofLoop::Start(parts_->pipeline->store(), parts_->logs, parts_->config.log_ca_file,
+                       parts_->clock, parts_->logger));
   // Each sink on its own thread, from its cursor: a sink that hangs holds up nothing else.
   parts_->delivery->Start();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so

@@ -5,6 +5,7 @@
 // hashlib and the OpenSSL command line) accept it, and refuse it with one byte changed.
 #include <signal.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -287,6 +288,58 @@ TEST_F(EvidenceE2eTest, ATiledLogsBundleHoldsTheCheckpointAndProofsFromTiles) {
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr(absl::StrCat("caawatch: ", heads[0], ": its checkpoint")));
   EXPECT_EQ(testing::RunCommand(independent, dir(), absl::Seconds(30)).exit_code, 1);
+}
+
+// gRPC GetEvidence: the same bundle over the API, one file a message, from the running monitor;
+// written into a directory by a real client, `caawatch evidence verify` accepts it.
+TEST_F(EvidenceE2eTest, GetEvidenceStreamsABundleThatVerifies) {
+  std::unique_ptr<Subprocess> log =
+      StartLog({.noise = 20, .plants = {"--plant-on-signal", "www.forbidden.test:letsencrypt"}});
+  Subscribed run = RunAndSubscribe(WriteFile("config.json", R"({"sth_poll_interval": "200ms"})"));
+  ASSERT_NE(run.reader, nullptr);
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+       absl::Now() < deadline && run.monitor->running();) {
+    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
+    if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  log->Signal(SIGUSR1);
+  v1::Alert alert;
+  ASSERT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
+  ASSERT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
+
+  const std::string out = dir() + "/streamed";
+  std::filesystem::create_directories(out);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  v1::GetEvidenceRequest request;
+  request.set_seq(alert.seq());
+  std::unique_ptr<grpc::ClientReader<v1::EvidenceFile>> files =
+      run.stub->GetEvidence(&context, request);
+  std::vector<std::string> names;
+  for (v1::EvidenceFile file; files->Read(&file);) {
+    ASSERT_EQ(file.path().find('/'), std::string::npos) << file.path();
+    names.push_back(file.path());
+    std::ofstream(out + "/" + file.path(), std::ios::binary) << file.content();
+  }
+  const grpc::Status status = files->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(names, ::testing::Contains("finding.json"));
+  EXPECT_THAT(names, ::testing::Contains("caa.json"));
+  const CommandResult verified = testing::RunCommand(
+      {caawatch(), "evidence", "verify", out, "--log-list", loglist()}, dir(), absl::Seconds(30));
+  EXPECT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_THAT(verified.out, HasSubstr("bundle verified: 2 log entries"));
+
+  // An unknown finding is NOT_FOUND.
+  grpc::ClientContext unknown_context;
+  v1::GetEvidenceRequest unknown;
+  unknown.set_seq(alert.seq() + 1000);
+  std::unique_ptr<grpc::ClientReader<v1::EvidenceFile>> none =
+      run.stub->GetEvidence(&unknown_context, unknown);
+  v1::EvidenceFile ignored;
+  EXPECT_FALSE(none->Read(&ignored));
+  EXPECT_EQ(none->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace
