@@ -49,13 +49,10 @@ void FlipByteAfter(const std::string& path, const std::string& field) {
 
 class EvidenceE2eTest : public testing::EndToEndFixture {
  protected:
-  // Runs `caawatch run` on the log list, has `log` publish its planted certificate (SIGUSR1),
-  // waits for the forbidden alert and for `status` to say its proofs are stored, stops the
-  // monitor and then the log. Returns the finding's seq ("" after a test failure).
-  std::string JudgeForbiddenThenStopTheLog(Subprocess& log, const std::string& config) {
-    Subscribed run = RunAndSubscribe(config);
-    EXPECT_NE(run.reader, nullptr);
-    if (run.reader == nullptr) return "";
+  // Once the log is read (after the first CAA poll), has `log` publish its planted certificate
+  // (SIGUSR1): judged by the CAA observed before its issuance, it is forbidden. True with its
+  // alert in `alert`; false, with a test failure, otherwise.
+  bool AwaitForbiddenAlert(Subscribed& run, Subprocess& log, v1::Alert* alert) {
     for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
          absl::Now() < deadline && run.monitor->running();) {
       const std::map<std::string, nlohmann::json> logs = LogsByDescription();
@@ -63,9 +60,23 @@ class EvidenceE2eTest : public testing::EndToEndFixture {
       absl::SleepFor(absl::Milliseconds(100));
     }
     log.Signal(SIGUSR1);
+    if (!run.reader->Read(alert)) {
+      ADD_FAILURE() << "no alert: " << run.monitor->Stderr();
+      return false;
+    }
+    EXPECT_EQ(alert->finding().verdict(), v1::FORBIDDEN) << alert->DebugString();
+    return alert->finding().verdict() == v1::FORBIDDEN;
+  }
+
+  // Runs `caawatch run` on the log list, has `log` publish its planted certificate (SIGUSR1),
+  // waits for the forbidden alert and for `status` to say its proofs are stored, stops the
+  // monitor and then the log. Returns the finding's seq ("" after a test failure).
+  std::string JudgeForbiddenThenStopTheLog(Subprocess& log, const std::string& config) {
+    Subscribed run = RunAndSubscribe(config);
+    EXPECT_NE(run.reader, nullptr);
+    if (run.reader == nullptr) return "";
     v1::Alert alert;
-    EXPECT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
-    EXPECT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
+    if (!AwaitForbiddenAlert(run, log, &alert)) return "";
     // `status` says when the finding is no longer proof pending: its proofs are stored.
     std::string status;
     for (const absl::Time deadline = absl::Now() + absl::Seconds(30); absl::Now() < deadline;) {
@@ -92,18 +103,8 @@ TEST_F(EvidenceE2eTest, AForbiddenFindingsBundleVerifiesHereAndIndependently) {
   const std::string config = WriteFile("config.json", R"({"sth_poll_interval": "200ms"})");
   Subscribed run = RunAndSubscribe(config);
   ASSERT_NE(run.reader, nullptr);
-  // Once the log is read (after the first CAA poll), the certificate is logged: judged by the
-  // CAA observed before its issuance, it is forbidden.
-  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
-       absl::Now() < deadline && run.monitor->running();) {
-    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
-    if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  log->Signal(SIGUSR1);
   v1::Alert alert;
-  ASSERT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
-  ASSERT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
+  ASSERT_TRUE(AwaitForbiddenAlert(run, *log, &alert));
   const std::string seq = std::to_string(alert.seq());
   run.context->TryCancel();
   ASSERT_TRUE(testing::StopsCleanly(*run.monitor));
@@ -297,16 +298,8 @@ TEST_F(EvidenceE2eTest, GetEvidenceStreamsABundleThatVerifies) {
       StartLog({.noise = 20, .plants = {"--plant-on-signal", "www.forbidden.test:letsencrypt"}});
   Subscribed run = RunAndSubscribe(WriteFile("config.json", R"({"sth_poll_interval": "200ms"})"));
   ASSERT_NE(run.reader, nullptr);
-  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
-       absl::Now() < deadline && run.monitor->running();) {
-    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
-    if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  log->Signal(SIGUSR1);
   v1::Alert alert;
-  ASSERT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
-  ASSERT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
+  ASSERT_TRUE(AwaitForbiddenAlert(run, *log, &alert));
 
   const std::string out = dir() + "/streamed";
   std::filesystem::create_directories(out);
