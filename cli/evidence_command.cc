@@ -88,6 +88,12 @@ int Write(const WriteOptions& options) {
       monitor::WriteFindingEvidence(ctx.config, store->get(), *finding,
                                     api::FindingToJson(api::ToApiFinding(*finding)) + "\n", out);
   if (!written.ok()) return Fail(written.status());
+  if (written->fetched > 0) {
+    std::fprintf(stderr,
+                 "caawatch: proof pending for %llu log entries (not stored yet): fetched from "
+                 "the log now\n",
+                 static_cast<unsigned long long>(written->fetched));
+  }
   for (const std::string& note : written->notes) {
     std::fprintf(stderr, "caawatch: left out: %s\n", note.c_str());
   }
@@ -95,9 +101,12 @@ int Write(const WriteOptions& options) {
   absl::StatusOr<evidence::ReportFacts> reports =
       monitor::WriteFindingReports(ctx.config, store->get(), *finding, out, absl::Now());
   if (!reports.ok()) return Fail(reports.status());
-  std::printf("wrote %s: finding %llu, %llu log entries with their proofs, verified\n", out.c_str(),
-              static_cast<unsigned long long>(finding->seq()),
-              static_cast<unsigned long long>(written->entries));
+  std::printf(
+      "wrote %s: finding %llu, %llu log entries with their proofs, verified; %llu CAA "
+      "observations\n",
+      out.c_str(), static_cast<unsigned long long>(finding->seq()),
+      static_cast<unsigned long long>(written->entries),
+      static_cast<unsigned long long>(written->caa_observations));
   if (reports->contacts.empty()) {
     std::printf(
         "report.txt and report.html: no problem-reporting contact is known for %s (`caawatch "
@@ -122,6 +131,7 @@ int Verify(const VerifyOptions& options) {
     std::printf("reports (prose for the CA, written from the files checked): %s\n",
                 absl::StrJoin(result->report_files, ", ").c_str());
   }
+  for (const std::string& note : result->notes) std::printf("note: %s\n", note.c_str());
   if (!result->unchecked_files.empty()) {
     std::printf("not checked by this version: %s\n",
                 absl::StrJoin(result->unchecked_files, ", ").c_str());
@@ -136,12 +146,14 @@ Command AddEvidenceCommand(CLI::App* app) {
       app->add_subcommand("evidence", "write a finding's evidence bundle for a CA, or verify one");
   evidence->footer(
       "Writes into DIR (default evidence-SEQ) finding.json, the certificate and precertificate "
-      "with the chain as logged (PEM), and per log entry the entry, its inclusion proof "
-      "(fetched from the log) and the signed tree head it leads to, as stored when the finding "
-      "was judged, with the logs' keys; everything is verified before it is written. Then "
-      "report.txt, a problem report addressed to the CA's problem-reporting contact (from the "
-      "CCADB data `issuers import` keeps), and report.html, the same facts on one self-contained "
-      "page with a timeline of the CAA states per name.");
+      "with the chain as logged (PEM), and per log entry the entry, its inclusion proof and the "
+      "signed tree head it leads to, as stored when the finding was judged (a proof still "
+      "pending is fetched from the log), with the logs' keys; everything is verified before it "
+      "is written; and the CAA observations of the finding's windows (caa.json) with each DNS "
+      "answer as received (caa-NAME-FIRSTSEENMS.dns). Then report.txt, a problem report "
+      "addressed to the CA's problem-reporting contact (from the CCADB data `issuers import` "
+      "keeps), and report.html, the same facts on one self-contained page with a timeline of "
+      "the CAA states per name.");
   auto write = std::make_shared<WriteOptions>();
   evidence->add_option(
       "SEQ|SHA256", write->finding,
@@ -160,7 +172,9 @@ Command AddEvidenceCommand(CLI::App* app) {
   verify->footer(
       "Checks each log entry's inclusion proof against the signed tree head in the bundle, the "
       "head's signature with the log's key, and that key against the log list (the one built "
-      "in, or --log-list FILE), never trusting the bundle's own key alone. Makes no network "
+      "in, or --log-list FILE), never trusting the bundle's own key alone; and each DNS answer "
+      "against the CAA observation caa.json says it is (rcode, CNAME chain, CAA RRset; its "
+      "DNSSEC status is the validating resolver's, not re-verified). Makes no network "
       "request. Exit 0 when everything verifies; otherwise 1, naming the file that failed.");
   auto options = std::make_shared<VerifyOptions>();
   verify->add_option("DIR", options->dir, "the bundle's directory")->required();

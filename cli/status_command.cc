@@ -18,6 +18,7 @@
 #include "monitor/log_status.h"
 #include "monitor/notify_commands.h"
 #include "monitor/witness_status.h"
+#include "monitor/proof_status.h"
 #include "monitor/zone_status.h"
 #include "nlohmann/json.hpp"
 
@@ -63,6 +64,19 @@ std::string SinkLine(const monitor::SinkStatus& s) {
       "sink ", s.sink, ": ", s.pending, s.pending >= monitor::kMaxCountedPending ? "+" : "",
       " pending, ", s.delivered, " delivered, ", s.given_up, " given up, last delivery ",
       at(s.last_success_ms), ", last error ",
+      s.last_error.empty() ? "-" : absl::StrCat(at(s.last_error_ms), " ", s.last_error));
+}
+
+// "evidence: 2 findings proof pending (from seq 41), last proof stored 2026-..., last error
+// 2026-... entry 7 of https://...: ...".
+std::string ProofLine(const monitor::ProofStatus& s) {
+  const auto at = [](int64_t ms) {
+    return ms == 0 ? std::string("never") : FormatRfc3339Millis(absl::FromUnixMillis(ms));
+  };
+  std::string pending = absl::StrCat(s.pending, s.more ? "+" : "", " findings proof pending");
+  if (s.pending > 0) absl::StrAppend(&pending, " (from seq ", s.oldest_seq, ")");
+  return absl::StrCat(
+      "evidence: ", pending, ", last proof stored ", at(s.last_success_ms), ", last error ",
       s.last_error.empty() ? "-" : absl::StrCat(at(s.last_error_ms), " ", s.last_error));
 }
 
@@ -235,6 +249,9 @@ int Status(const CommonOptions& options) {
     absl::StatusOr<std::vector<monitor::SinkStatus>> sinks = monitor::ListSinkStatus(store->get());
     if (!sinks.ok()) return Fail(sinks.status());
     for (const monitor::SinkStatus& sink : *sinks) std::puts(SinkLine(sink).c_str());
+    absl::StatusOr<monitor::ProofStatus> proofs = monitor::ReadProofStatus(store->get());
+    if (!proofs.ok()) return Fail(proofs.status());
+    std::puts(ProofLine(*proofs).c_str());
   }
   PrintZones(*zones, ctx.json);
   PrintWitnessViews(*witnesses, ctx.json);
@@ -253,7 +270,9 @@ Command AddStatusCommand(CLI::App* app) {
       "stale log's: the age of its last contact), while catching up the rate and the time "
       "left at it, the last success and the last error; then the CAA poll (the last full one, "
       "names answered within the interval) and each notification sink (pending, delivered, "
-      "given up, last delivery, last error). Followed zones (config `zones`) follow: state (ok, "
+      "given up, last delivery, last error), and the evidence kept for findings (how many are "
+      "proof pending: their inclusion proofs not stored yet). Followed zones (config `zones`) "
+      "follow: state (ok, "
       "retrying: the latest refresh failed, expired: no successful refresh within the SOA's "
       "expire time), serial, last transfer, last NOTIFY, last error. "
       "A log whose witness quorum (config `witness_quorum`) its newest head does not meet yet is "

@@ -7,77 +7,28 @@
 #include "absl/strings/str_cat.h"
 #include "base/hex.h"
 #include "base/status_macros.h"
-#include "nlohmann/json.hpp"
+#include "evidence/canonical_json.h"
 
 namespace caawatch::evidence {
 namespace {
 
-using Json = nlohmann::json;
-
+// The first 8 bytes of the log ID in hex: what file names carry.
 std::string LogTag(const ctlog::Sha256Hash& log_id) {
   return HexEncode(absl::MakeConstSpan(log_id.data(), 8));
 }
 
-std::string Base64(absl::Span<const uint8_t> bytes) {
-  return absl::Base64Escape(
-      absl::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
-
-// The one way every file is written, so that reading can demand the same bytes back.
-std::string Dump(const Json& doc) {
-  return doc.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace) + "\n";
-}
-
-// OK when `doc` is an object with exactly `keys`; kDataLoss otherwise.
-absl::Status HasExactly(const Json& doc, std::initializer_list<const char*> keys) {
-  if (!doc.is_object()) return absl::DataLossError("not a JSON object");
-  for (const char* key : keys) {
-    if (!doc.contains(key)) return absl::DataLossError(absl::StrCat("no \"", key, "\""));
-  }
-  if (doc.size() != keys.size()) return absl::DataLossError("keys other than the expected");
-  return absl::OkStatus();
-}
-
 absl::StatusOr<Json> ParseObject(absl::string_view text, std::initializer_list<const char*> keys) {
-  Json doc = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return absl::DataLossError("not JSON");
+  CAAWATCH_ASSIGN_OR_RETURN(Json doc, ParseJson(text));
   CAAWATCH_RETURN_IF_ERROR(HasExactly(doc, keys));
   return doc;
 }
 
-absl::StatusOr<uint64_t> Unsigned(const Json& doc, const char* key) {
-  if (!doc[key].is_number_unsigned()) {
-    return absl::DataLossError(absl::StrCat("\"", key, "\" is not an unsigned integer"));
-  }
-  return doc[key].get<uint64_t>();
-}
-
-// Canonical base64 only (as Base64() writes it), so that no two texts hold the same bytes.
-absl::StatusOr<std::vector<uint8_t>> Bytes(const Json& value, absl::string_view what) {
-  if (!value.is_string()) return absl::DataLossError(absl::StrCat(what, " is not a string"));
-  const std::string& text = value.get_ref<const std::string&>();
-  std::string bytes;
-  if (!absl::Base64Unescape(text, &bytes) || absl::Base64Escape(bytes) != text) {
-    return absl::DataLossError(absl::StrCat(what, " is not canonical base64"));
-  }
-  return std::vector<uint8_t>(bytes.begin(), bytes.end());
-}
-
 absl::StatusOr<ctlog::Sha256Hash> Hash(const Json& value, absl::string_view what) {
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, Bytes(value, what));
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, Base64Bytes(value, what));
   if (bytes.size() != 32) return absl::DataLossError(absl::StrCat(what, " is not 32 bytes"));
   ctlog::Sha256Hash hash;
   std::copy(bytes.begin(), bytes.end(), hash.begin());
   return hash;
-}
-
-// The writer's text must come back: any other byte (spacing, order, escapes) is a change.
-absl::Status SameAsWritten(absl::string_view text, const std::string& written) {
-  if (text == written) return absl::OkStatus();
-  size_t at = 0;
-  while (at < text.size() && at < written.size() && text[at] == written[at]) ++at;
-  return absl::DataLossError(
-      absl::StrCat("the text differs from what its values encode to at byte ", at));
 }
 
 }  // namespace
@@ -98,7 +49,7 @@ std::string EntryJson(const ctlog::Sha256Hash& log_id, uint64_t index,
               {"leaf_index", index},
               {"leaf_input", Base64(entry.leaf_input)},
               {"extra_data", Base64(entry.extra_data)}};
-  return Dump(doc);
+  return CanonicalJson(doc);
 }
 
 std::string ProofJson(const ctlog::Sha256Hash& log_id, uint64_t index, uint64_t tree_size,
@@ -111,16 +62,18 @@ std::string ProofJson(const ctlog::Sha256Hash& log_id, uint64_t index, uint64_t 
               {"tree_size", tree_size},
               {"leaf_hash", Base64(leaf_hash)},
               {"audit_path", path}};
-  return Dump(doc);
+  return CanonicalJson(doc);
 }
 
-std::string HeadJson(const ctlog::Sha256Hash& log_id, const ctlog::SignedTreeHead& head) {
+std::string HeadJson(const ctlog::Sha256Hash& log_id, const ctlog::SignedTreeHead& head,
+                     const std::string& checkpoint_note) {
   Json doc = {{"log_id", Base64(log_id)},
               {"tree_size", head.tree_size},
               {"timestamp", head.timestamp_ms},
               {"sha256_root_hash", Base64(head.root_hash)},
               {"tree_head_signature", Base64(head.signature)}};
-  return Dump(doc);
+  if (!checkpoint_note.empty()) doc["checkpoint"] = checkpoint_note;
+  return CanonicalJson(doc);
 }
 
 std::string LogKeysJson(absl::Span<const BundleLogKey> logs) {
@@ -130,7 +83,7 @@ std::string LogKeysJson(absl::Span<const BundleLogKey> logs) {
                     {"key", Base64(log.key_der)},
                     {"description", log.description}});
   }
-  return Dump(Json{{"logs", list}});
+  return CanonicalJson(Json{{"logs", list}});
 }
 
 absl::StatusOr<EntryFile> ParseEntryJson(absl::string_view text) {
@@ -139,8 +92,8 @@ absl::StatusOr<EntryFile> ParseEntryJson(absl::string_view text) {
   EntryFile file;
   CAAWATCH_ASSIGN_OR_RETURN(file.log_id, Hash(doc["log_id"], "log_id"));
   CAAWATCH_ASSIGN_OR_RETURN(file.index, Unsigned(doc, "leaf_index"));
-  CAAWATCH_ASSIGN_OR_RETURN(file.entry.leaf_input, Bytes(doc["leaf_input"], "leaf_input"));
-  CAAWATCH_ASSIGN_OR_RETURN(file.entry.extra_data, Bytes(doc["extra_data"], "extra_data"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.entry.leaf_input, Base64Bytes(doc["leaf_input"], "leaf_input"));
+  CAAWATCH_ASSIGN_OR_RETURN(file.entry.extra_data, Base64Bytes(doc["extra_data"], "extra_data"));
   CAAWATCH_RETURN_IF_ERROR(SameAsWritten(text, EntryJson(file.log_id, file.index, file.entry)));
   return file;
 }
@@ -168,17 +121,26 @@ absl::StatusOr<ProofFile> ParseProofJson(absl::string_view text) {
 }
 
 absl::StatusOr<HeadFile> ParseHeadJson(absl::string_view text) {
-  CAAWATCH_ASSIGN_OR_RETURN(
-      Json doc, ParseObject(text, {"log_id", "tree_size", "timestamp", "sha256_root_hash",
-                                   "tree_head_signature"}));
+  CAAWATCH_ASSIGN_OR_RETURN(Json doc, ParseJson(text));
   HeadFile file;
+  if (doc.is_object() && doc.contains("checkpoint")) {
+    CAAWATCH_RETURN_IF_ERROR(
+        HasExactly(doc, {"log_id", "tree_size", "timestamp", "sha256_root_hash",
+                         "tree_head_signature", "checkpoint"}));
+    if (!doc["checkpoint"].is_string()) return absl::DataLossError("\"checkpoint\" is no string");
+    file.checkpoint_note = doc["checkpoint"].get<std::string>();
+  } else {
+    CAAWATCH_RETURN_IF_ERROR(HasExactly(
+        doc, {"log_id", "tree_size", "timestamp", "sha256_root_hash", "tree_head_signature"}));
+  }
   CAAWATCH_ASSIGN_OR_RETURN(file.log_id, Hash(doc["log_id"], "log_id"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.tree_size, Unsigned(doc, "tree_size"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.timestamp_ms, Unsigned(doc, "timestamp"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.root_hash, Hash(doc["sha256_root_hash"], "sha256_root_hash"));
   CAAWATCH_ASSIGN_OR_RETURN(file.head.signature,
-                            Bytes(doc["tree_head_signature"], "tree_head_signature"));
-  CAAWATCH_RETURN_IF_ERROR(SameAsWritten(text, HeadJson(file.log_id, file.head)));
+                            Base64Bytes(doc["tree_head_signature"], "tree_head_signature"));
+  CAAWATCH_RETURN_IF_ERROR(
+      SameAsWritten(text, HeadJson(file.log_id, file.head, file.checkpoint_note)));
   return file;
 }
 
@@ -190,7 +152,7 @@ absl::StatusOr<std::vector<BundleLogKey>> ParseLogKeysJson(absl::string_view tex
     CAAWATCH_RETURN_IF_ERROR(HasExactly(item, {"log_id", "key", "description"}));
     BundleLogKey key;
     CAAWATCH_ASSIGN_OR_RETURN(key.log_id, Hash(item["log_id"], "log_id"));
-    CAAWATCH_ASSIGN_OR_RETURN(key.key_der, Bytes(item["key"], "key"));
+    CAAWATCH_ASSIGN_OR_RETURN(key.key_der, Base64Bytes(item["key"], "key"));
     if (!item["description"].is_string()) {
       return absl::DataLossError("\"description\" is not a string");
     }

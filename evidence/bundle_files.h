@@ -35,8 +35,10 @@ std::string EntryJson(const ctlog::Sha256Hash& log_id, uint64_t index,
 std::string ProofJson(const ctlog::Sha256Hash& log_id, uint64_t index, uint64_t tree_size,
                       const ctlog::Sha256Hash& leaf_hash,
                       absl::Span<const ctlog::Sha256Hash> audit_path);
-// head-*.json: the get-sth answer (RFC 6962 §4.3) plus its "log_id".
-std::string HeadJson(const ctlog::Sha256Hash& log_id, const ctlog::SignedTreeHead& head);
+// head-*.json: the get-sth answer (RFC 6962 §4.3) plus its "log_id"; for a static-ct-api log
+// also "checkpoint", the note as the log served it, which the other fields were read from.
+std::string HeadJson(const ctlog::Sha256Hash& log_id, const ctlog::SignedTreeHead& head,
+                     const std::string& checkpoint_note = "");
 
 struct BundleLogKey {
   ctlog::Sha256Hash log_id{};
@@ -61,6 +63,7 @@ struct ProofFile {
 struct HeadFile {
   ctlog::Sha256Hash log_id{};
   ctlog::SignedTreeHead head;
+  std::string checkpoint_note;  // "" for an RFC 6962 log.
 };
 
 // Each parser returns kDataLoss for JSON that is not exactly what the writer above makes of

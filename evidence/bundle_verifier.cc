@@ -20,7 +20,9 @@
 #include "ctlog/sha256.h"
 #include "ctlog/sth.h"
 #include "evidence/bundle_files.h"
+#include "evidence/caa_verification.h"
 #include "evidence/certificate_files.h"
+#include "evidence/entry_evidence.h"
 #include "evidence/finding_file.h"
 #include "evidence/report_facts.h"
 
@@ -195,7 +197,9 @@ class Verifier {
     return absl::OkStatus();
   }
 
-  BundleVerification Result() const {
+  // What was checked, with `also_verified` (files checked elsewhere).
+  BundleVerification Result(const std::vector<std::string>& also_verified) {
+    verified_.insert(also_verified.begin(), also_verified.end());
     BundleVerification result;
     result.entries = entries_;
     result.verified_files.assign(verified_.begin(), verified_.end());
@@ -252,6 +256,10 @@ class Verifier {
       return Fail(name,
                   absl::StrCat("the log's signature does not verify: ", signed_by_log.message()));
     }
+    if (!head->checkpoint_note.empty()) {
+      const absl::Status note = VerifyCheckpointHead(key, head->checkpoint_note, head->head);
+      if (!note.ok()) return Fail(name, absl::StrCat("its checkpoint: ", note.message()));
+    }
     verified_.insert(name);
     heads_.emplace(name, head->head);
     return head->head;
@@ -307,7 +315,7 @@ absl::StatusOr<BundleVerification> VerifyBundle(absl::string_view dir,
   for (const std::string& name : files) {
     if (absl::StartsWith(name, "proof-") && absl::EndsWith(name, ".json")) proofs.push_back(name);
   }
-  Verifier verifier(std::string(dir), std::move(files));
+  Verifier verifier(std::string(dir), files);
   CAAWATCH_RETURN_IF_ERROR(verifier.LoadKeys(trusted));
   for (const std::string& proof : proofs) CAAWATCH_RETURN_IF_ERROR(verifier.CheckProof(proof));
   if (verifier.entries() == 0) {
@@ -315,7 +323,10 @@ absl::StatusOr<BundleVerification> VerifyBundle(absl::string_view dir,
   }
   CAAWATCH_RETURN_IF_ERROR(verifier.NoStrayLogFiles());
   CAAWATCH_RETURN_IF_ERROR(verifier.CheckFinding());
-  return verifier.Result();
+  CAAWATCH_ASSIGN_OR_RETURN(const CaaVerification caa, VerifyCaaEvidence(std::string(dir), files));
+  BundleVerification result = verifier.Result(caa.verified_files);
+  result.notes = caa.notes;
+  return result;
 }
 
 }  // namespace caawatch::evidence

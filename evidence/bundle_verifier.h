@@ -28,7 +28,8 @@ struct BundleVerification {
   std::vector<std::string> unchecked_files;  // Sorted: files of kinds this does not check yet.
   // Sorted: report.txt, report.html: prose written from the files above, not evidence.
   std::vector<std::string> report_files;
-  uint64_t entries = 0;  // Log entries proven in a signed head.
+  uint64_t entries = 0;            // Log entries proven in a signed head.
+  std::vector<std::string> notes;  // What a reader must know of what was checked.
 };
 
 // Checks the bundle in `dir`: log-keys.json (each key hashes to its log ID and is the key,
@@ -38,7 +39,8 @@ struct BundleVerification {
 // uses, or a bundle with no proof, is an error. With finding.json: every proven entry is one
 // of its entries, with the leaf and head it records, each leaf holds the certificate (or
 // precertificate) whose TBS hash it names, and certificate.pem and
-// precertificate.pem (if there) start with the certificates whose SHA-256 it names. kDataLoss
+// precertificate.pem (if there) start with the certificates whose SHA-256 it names. With
+// caa.json: every DNS answer file it names matches its observation (VerifyCaaEvidence). kDataLoss
 // naming the file that failed and why; kInvalidArgument when the directory cannot be read.
 [[nodiscard]] absl::StatusOr<BundleVerification> VerifyBundle(absl::string_view dir,
                                                               const TrustedLogKeys& trusted);

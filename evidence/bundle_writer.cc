@@ -30,7 +30,7 @@ absl::Status WriteEntryEvidence(absl::string_view dir, const ctlog::LogKey& key,
                       ProofJson(evidence.log_id, evidence.index, evidence.head.tree_size,
                                 ctlog::HashLeaf(evidence.entry.leaf_input), evidence.audit_path)));
   return WriteBundleFile(dir, HeadFileName(evidence.log_id, evidence.head.tree_size),
-                         HeadJson(evidence.log_id, evidence.head));
+                         HeadJson(evidence.log_id, evidence.head, evidence.checkpoint_note));
 }
 
 absl::Status WriteLogKeys(absl::string_view dir, absl::Span<const BundleLogKey> logs) {

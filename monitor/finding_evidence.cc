@@ -9,7 +9,6 @@
 #include "base/hex.h"
 #include "base/status_macros.h"
 #include "ctlog/http_fetcher.h"
-#include "ctlog/http_log_client.h"
 #include "ctlog/log_key.h"
 #include "ctlog/log_types.h"
 #include "ctlog/merkle.h"
@@ -18,52 +17,58 @@
 #include "evidence/bundle_writer.h"
 #include "evidence/certificate_files.h"
 #include "evidence/entry_evidence.h"
+#include "monitor/caa_evidence.h"
+#include "tail/entry_proof_fetch.h"
 #include "tail/log_list_source.h"
 
 namespace caawatch::monitor {
 namespace {
 
-ctlog::Sha256Hash ToHash(const std::string& bytes) {
-  ctlog::Sha256Hash hash{};
-  std::copy_n(bytes.begin(), std::min(bytes.size(), hash.size()), hash.begin());
-  return hash;
-}
-
 std::string Describe(const store::EntryRef& entry) {
   return absl::StrCat("entry ", entry.index(), " of ", entry.log_url());
 }
 
-// The entry as the log serves it now, checked to be the leaf judged, with the log's audit path
-// to the stored head.
-absl::StatusOr<evidence::EntryEvidence> FetchEntryEvidence(ctlog::LogClient& client,
-                                                           const store::EntryRef& entry,
-                                                           const store::TreeHeadRecord& head) {
-  const store::InclusionRecord& inclusion = entry.inclusion();
-  evidence::EntryEvidence out;
-  out.log_id = ToHash(entry.log_id());
-  out.index = entry.index();
-  out.head.tree_size = head.tree_size();
-  out.head.timestamp_ms = head.timestamp_ms();
-  out.head.root_hash = ToHash(head.root_hash());
-  out.head.signature.assign(head.signature().begin(), head.signature().end());
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<ctlog::RawEntry> served,
-                            client.GetEntries(entry.index(), entry.index()));
-  out.entry = std::move(served.front());  // GetEntries returns at least one.
-  if (ctlog::HashLeaf(out.entry.leaf_input) != ToHash(inclusion.leaf_hash())) {
-    return absl::DataLossError(absl::StrCat(
-        Describe(entry), ": the log now serves another leaf than the one judged (leaf hash ",
-        HexEncode(ctlog::HashLeaf(out.entry.leaf_input)), ", judged ",
-        HexEncode(ToHash(inclusion.leaf_hash())), ")"));
+// The evidence of `entry`: as stored when its finding was judged, else (proof pending, or a
+// finding judged before proofs were stored) fetched from the log now against the stored head;
+// nullopt with a note in `written` when there is none to give.
+absl::StatusOr<std::optional<evidence::EntryEvidence>> EntryEvidenceOf(
+    store::Store* store, ctlog::HttpFetcher* fetcher, const ctlog::LogInfo& log,
+    const store::EntryRef& entry, FindingEvidenceWritten* written) {
+  if (!entry.has_inclusion() || entry.inclusion().tree_size() == 0) {
+    written->notes.push_back(
+        absl::StrCat(Describe(entry), ": kept without its inclusion record (an older store)"));
+    return std::nullopt;
   }
-  CAAWATCH_ASSIGN_OR_RETURN(
-      ctlog::InclusionProof proof,
-      client.GetProofByHash(ToHash(inclusion.leaf_hash()), inclusion.tree_size()));
-  if (proof.leaf_index != entry.index()) {
-    return absl::DataLossError(
-        absl::StrCat(Describe(entry), ": get-proof-by-hash says index ", proof.leaf_index));
+  CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::EntryProofRecord> stored,
+                            store->entry_proofs().Get(entry.log_id(), entry.index()));
+  if (stored.has_value() && stored->failure().empty()) {
+    return tail::FromEntryProofRecord(*stored);
   }
-  out.audit_path = std::move(proof.audit_path);
-  return out;
+  if (stored.has_value()) {
+    written->notes.push_back(absl::StrCat(Describe(entry),
+                                          ": no proof: when it was fetched, the log served what "
+                                          "does not verify: ",
+                                          stored->failure()));
+    return std::nullopt;
+  }
+  CAAWATCH_ASSIGN_OR_RETURN(std::optional<store::TreeHeadRecord> head,
+                            store->logs().GetTreeHead(entry.log_id(), entry.inclusion().tree_size(),
+                                                      entry.inclusion().root_hash()));
+  if (!head.has_value()) {
+    written->notes.push_back(absl::StrCat(Describe(entry), ": the signed head of size ",
+                                          entry.inclusion().tree_size(), " is not stored"));
+    return std::nullopt;
+  }
+  absl::StatusOr<evidence::EntryEvidence> fetched =
+      tail::FetchEntryProof(fetcher, log, entry, *head);
+  if (!fetched.ok()) {
+    return Annotate(fetched.status(),
+                    absl::StrCat(Describe(entry),
+                                 ": proof pending (not stored yet), and fetching it from the log "
+                                 "failed"));
+  }
+  ++written->fetched;
+  return *std::move(fetched);
 }
 
 // certificate.pem and precertificate.pem, each with the issuer chain its entry carried, for
@@ -93,8 +98,10 @@ absl::StatusOr<FindingEvidenceWritten> WriteFindingEvidence(const MonitorConfig&
                                                             const store::FindingRecord& finding,
                                                             const std::string& finding_json,
                                                             const std::string& out_dir) {
+  FindingEvidenceWritten written;
   CAAWATCH_RETURN_IF_ERROR(evidence::WriteBundleFile(out_dir, "finding.json", finding_json));
   CAAWATCH_RETURN_IF_ERROR(WriteCertificates(store, finding, out_dir));
+  CAAWATCH_ASSIGN_OR_RETURN(written.caa_observations, WriteCaaEvidence(store, finding, out_dir));
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create(config.log_ca_file));
   std::unique_ptr<ctlog::HttpFetcher> list_fetcher;
@@ -108,7 +115,6 @@ absl::StatusOr<FindingEvidenceWritten> WriteFindingEvidence(const MonitorConfig&
     by_id[std::string(log.log_id.begin(), log.log_id.end())] = &log;
   }
 
-  FindingEvidenceWritten written;
   std::map<std::string, evidence::BundleLogKey> used;  // By log ID: what log-keys.json lists.
   for (const store::EntryRef& entry : finding.entries()) {
     const auto listed = by_id.find(entry.log_id());
@@ -117,31 +123,12 @@ absl::StatusOr<FindingEvidenceWritten> WriteFindingEvidence(const MonitorConfig&
       continue;
     }
     const ctlog::LogInfo& log = *listed->second;
-    if (log.kind != ctlog::LogKind::kRfc6962) {
-      written.notes.push_back(absl::StrCat(
-          Describe(entry), ": a static-ct-api log (proofs from tiles are not written yet)"));
-      continue;
-    }
-    if (!entry.has_inclusion() || entry.inclusion().tree_size() == 0) {
-      written.notes.push_back(
-          absl::StrCat(Describe(entry), ": kept without its inclusion record (an older store)"));
-      continue;
-    }
-    CAAWATCH_ASSIGN_OR_RETURN(
-        std::optional<store::TreeHeadRecord> head,
-        store->logs().GetTreeHead(entry.log_id(), entry.inclusion().tree_size(),
-                                  entry.inclusion().root_hash()));
-    if (!head.has_value()) {
-      written.notes.push_back(absl::StrCat(Describe(entry), ": the signed head of size ",
-                                           entry.inclusion().tree_size(), " is not stored"));
-      continue;
-    }
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<evidence::EntryEvidence> kept,
+                              EntryEvidenceOf(store, fetcher.get(), log, entry, &written));
+    if (!kept.has_value()) continue;
     CAAWATCH_ASSIGN_OR_RETURN(const ctlog::LogKey key, ctlog::LogKey::FromDer(log.key_der));
-    ctlog::HttpLogClient client(fetcher.get(), log.url);
-    CAAWATCH_ASSIGN_OR_RETURN(const evidence::EntryEvidence fetched,
-                              FetchEntryEvidence(client, entry, *head));
     CAAWATCH_RETURN_IF_ERROR(
-        Annotate(evidence::WriteEntryEvidence(out_dir, key, fetched), Describe(entry)));
+        Annotate(evidence::WriteEntryEvidence(out_dir, key, *kept), Describe(entry)));
     used[entry.log_id()] = evidence::BundleLogKey{log.log_id, log.key_der, log.description};
     ++written.entries;
   }

@@ -30,8 +30,10 @@
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
 #include "monitor/heads_peer_loop.h"
+#include "monitor/evidence_files.h"
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
+#include "monitor/proof_loop.h"
 #include "monitor/release_free_memory.h"
 #include "monitor/retention_loop.h"
 #include "monitor/revocation_loop.h"
@@ -97,6 +99,8 @@ class SupervisorParts {
   std::vector<std::unique_ptr<tail::LogWorker>> workers;  // Built from the list at start.
   std::unique_ptr<notify::Delivery> delivery;             // The notification sinks (SPEC §6).
   std::unique_ptr<MonitorMetrics> metrics;                // What /metrics shows (SPEC §7).
+  // The log list at start: where the proof keeper fetches findings' proofs (SPEC §8).
+  std::vector<ctlog::LogInfo> logs;
   // Wakes the CAA poller early: the watchlist changed (new names to observe) or Run() stops.
   absl::Mutex poll_mu;
   bool watches_changed ABSL_GUARDED_BY(poll_mu) = false;
@@ -161,6 +165,7 @@ absl::StatusOr<std::unique_ptr<Supervisor>> Supervisor::Create(const MonitorConf
   parts->log_list =
       std::make_unique<tail::LogListSource>(config.log_list, std::move(list_fetcher), logger);
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<ctlog::LogInfo> logs, parts->log_list->Load());
+  parts->logs = logs;
   for (const ctlog::LogInfo& log : logs) {
     if (!Wanted(config, log)) continue;
     CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<tail::LogWorker> worker,
@@ -406,6 +411,14 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
       query.after_seq = page.back().seq();
     }
   }
+  // SPEC §8: the proofs of this run's findings are stored before it returns, while the logs
+  // still serve them; a log that does not answer leaves them pending for the next run.
+  absl::StatusOr<size_t> proofs_pending = ProofLoop::RunUntilSettled(
+      &store, parts_->logs, parts_->config.log_ca_file, parts_->clock, parts_->logger);
+  if (!proofs_pending.ok()) {
+    parts_->logger->Log(LogLevel::kError, "evidence",
+                        std::string(proofs_pending.status().message()));
+  }
   // SPEC §6: every sink catches up (or uses its retries) before `run --once` returns.
   const absl::Status delivered = parts_->delivery->CatchUp(stop);
   if (!delivered.ok()) {
@@ -551,6 +564,11 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   service_options.on_watch_changed = [this] { return WatchesChanged(); };
   service_options.max_subscribers = parts_->config.grpc_max_subscribers;
   service_options.zones = parts_->pipeline->zones();
+  // SPEC §8: GetEvidence writes the bundle `caawatch evidence` writes.
+  service_options.evidence = [this](const store::FindingRecord& finding,
+                                    const std::string& finding_json) {
+    return EvidenceBundleFiles(parts_->config, parts_->pipeline->store(), finding, finding_json);
+  };
   service_options.on_streams_freed = [] { ReleaseFreeMemory(); };
   server::MonitorService service(std::move(service_options));
   server::GrpcServerOptions grpc_options;
@@ -625,6 +643,11 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
                            store::RetentionRule{parts_->config.tree_head_history_interval,
                                                 parts_->config.keep_all_tree_heads_for},
                            parts_->config.caa_raw_answer_retention);
+  // SPEC §8: each finding's inclusion evidence stored as it is judged, off the logs' threads.
+  CAAWATCH_ASSIGN_OR_RETURN(
+      std::unique_ptr<ProofLoop> proofs,
+      ProofLoop::Start(parts_->pipeline->store(), parts_->logs, parts_->config.log_ca_file,
+                       parts_->clock, parts_->logger));
   // Each sink on its own thread, from its cursor: a sink that hangs holds up nothing else.
   parts_->delivery->Start();
   // SPEC §4: the CAA path of every watched name is looked up before the first log batch, so
@@ -731,6 +754,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   caa_poller.join();
   revocations->Stop();
   if (gossip) gossip->Stop();
+  proofs->Stop();
   parts_->delivery->Stop();
   notify_listener.reset();
   zones->Stop();

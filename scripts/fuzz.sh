@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz, watch/fuzz, judge/fuzz) under
-# ASan and UBSan, seeded from the shared corpus; fails on any crash, sanitizer report, leak or timeout.
+# A short, bounded libFuzzer run of every fuzz target (ctlog/fuzz, caa/fuzz, watch/fuzz, judge/fuzz,
+# evidence/fuzz) under ASan and UBSan, seeded from the shared corpus (and a real evidence bundle);
+# fails on any crash, sanitizer report, leak or timeout.
 # CI runs it after the tests (.ci/run). Builds with clang-14 into ./build-fuzz (ccache helps).
 #   FUZZ_SECONDS   time per target (default 20)
 #   CAAWATCH_SHARED_DIR   where corpus/ is (default ../shared beside the clone)
@@ -19,7 +20,7 @@ fi
 targets=(ctlog/fuzz/base64_fuzz ctlog/fuzz/der_fuzz ctlog/fuzz/leaf_fuzz ctlog/fuzz/tile_fuzz ctlog/fuzz/checkpoint_fuzz
          ctlog/fuzz/log_json_fuzz ctlog/fuzz/get_entries_json_fuzz caa/fuzz/dns_message_fuzz
          caa/fuzz/zone_notify_fuzz caa/fuzz/zone_records_fuzz watch/fuzz/watchlist_fuzz
-         watch/fuzz/watchlist_index_fuzz judge/fuzz/zone_rdata_fuzz)
+         watch/fuzz/watchlist_index_fuzz judge/fuzz/zone_rdata_fuzz evidence/fuzz/bundle_files_fuzz)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCAAWATCH_FUZZ=ON >/dev/null

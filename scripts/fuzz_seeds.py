@@ -3,7 +3,8 @@
 
 usage: fuzz_seeds.py CORPUS_DIR OUT_DIR
 
-Writes OUT_DIR/<target>/<n> for every target in ctlog/fuzz, caa/fuzz and watch/fuzz, each
+Writes OUT_DIR/<target>/<n> for every target in ctlog/fuzz, caa/fuzz, watch/fuzz and
+evidence/fuzz, each
 input in the shape that target reads (see the comment at the top of each *_fuzz.cc). Fails if a
 target would get no seed, so a moved corpus cannot make the fuzz run silently weaker.
 """
@@ -197,6 +198,21 @@ def watchlist_index_seeds(corpus):
         yield text + b"\0" + struct.pack("<IB", 8 + 97 * n, 0x40) + struct.pack("<IB", 301, 1)
 
 
+EVIDENCE_BUNDLE = pathlib.Path(__file__).resolve().parent.parent / "tests/testdata/evidence_bundle"
+
+
+def bundle_seeds(_corpus):
+    """bundle_files_fuzz input: one octet choosing the parser (evidence/fuzz), then the file; the
+    files of a real bundle (written by tests/e2e/evidence_e2e_test, CAAWATCH_KEEP_BUNDLE)."""
+    kinds = (("entry-", 0), ("proof-", 1), ("head-", 2), ("log-keys", 3), ("finding.json", 4),
+             ("caa.json", 5), ("caa-", 6))
+    for path in sorted(EVIDENCE_BUNDLE.iterdir()):
+        for prefix, selector in kinds:
+            if path.name.startswith(prefix):
+                yield bytes([selector]) + path.read_bytes()
+                break
+
+
 TARGETS = {
     "base64_fuzz": base64_seeds,
     "der_fuzz": der_seeds,
@@ -211,6 +227,7 @@ TARGETS = {
     "zone_records_fuzz": zone_records_seeds,
     "watchlist_fuzz": watchlist_seeds,
     "watchlist_index_fuzz": watchlist_index_seeds,
+    "bundle_files_fuzz": bundle_seeds,
 }
 
 

@@ -126,11 +126,13 @@ MonitorService::MonitorService(MonitorServiceOptions options)
     : options_(std::move(options)),
       stream_slots_(options_.max_subscribers, options_.on_streams_freed, options_.clock),
       check_caa_workers_(options_.check_caa_workers),
-      watch_change_workers_(options_.watch_change_workers) {}
+      watch_change_workers_(options_.watch_change_workers),
+      evidence_workers_(options_.evidence_workers) {}
 
 MonitorService::~MonitorService() {
   check_caa_workers_.Shutdown();
   watch_change_workers_.Shutdown();
+  evidence_workers_.Shutdown();
 }
 
 grpc::ServerWriteReactor<v1::Alert>* MonitorService::Subscribe(

@@ -67,6 +67,13 @@ struct MonitorServiceOptions {
   CallWorkersOptions check_caa_workers{.threads = 4, .max_queued = 64};
   // AddWatch and RemoveWatch run here, one at a time (each may rebuild the watchlist).
   CallWorkersOptions watch_change_workers{.threads = 1, .max_queued = 64};
+  // Optional: the files (name, content) of a finding's evidence bundle, given the finding and
+  // its JSON (finding.json); called on an evidence worker, may block (a pending proof is
+  // fetched from its log). Null makes GetEvidence UNIMPLEMENTED.
+  std::function<absl::StatusOr<std::vector<std::pair<std::string, std::string>>>(
+      const store::FindingRecord& finding, const std::string& finding_json)>
+      evidence;
+  CallWorkersOptions evidence_workers{.threads = 1, .max_queued = 8};
 };
 
 class MonitorService final : public caawatch::v1::Monitor::CallbackService {
@@ -97,6 +104,10 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   // INVALID_ARGUMENT for more than kMaxCheckCaaNames names; DEADLINE_EXCEEDED when the checks
   // take longer than kCheckCaaTimeLimit (or the caller's deadline, or it cancelled), counted
   // from the call's arrival; RESOURCE_EXHAUSTED when too many calls wait for a worker.
+  // The finding's bundle, one file a message (server/evidence_stream.cc).
+  grpc::ServerWriteReactor<caawatch::v1::EvidenceFile>* GetEvidence(
+      grpc::CallbackServerContext* context,
+      const caawatch::v1::GetEvidenceRequest* request) override;
   grpc::ServerUnaryReactor* CheckCaa(grpc::CallbackServerContext* context,
                                      const caawatch::v1::CheckCaaRequest* request,
                                      caawatch::v1::CheckCaaResponse* response) override;
@@ -141,6 +152,10 @@ class MonitorService final : public caawatch::v1::Monitor::CallbackService {
   // Last: destroyed first, so that no task outlives the members it uses.
   CallWorkers check_caa_workers_;
   CallWorkers watch_change_workers_;
+  // GetEvidence's finding: by seq, else by sha256 (evidence_stream.cc).
+  absl::StatusOr<store::FindingRecord> FindEvidenceFinding(
+      const caawatch::v1::GetEvidenceRequest& request);
+  CallWorkers evidence_workers_;
 };
 
 }  // namespace caawatch::server

@@ -22,7 +22,8 @@ Store::Store(std::unique_ptr<Database> db)
       sink_cursors_(db_.get()),
       followed_zones_(db_.get()),
       iodef_reports_(db_.get()),
-      revocations_(db_.get()) {}
+      revocations_(db_.get()),
+      entry_proofs_(db_.get()) {}
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, OpenOptions options) {
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<Database> db, Database::Open(dir, options));

@@ -14,6 +14,7 @@
 #include "store/caa_history.h"
 #include "store/caa_polls.h"
 #include "store/database.h"
+#include "store/entry_proofs.h"
 #include "store/findings.h"
 #include "store/followed_zones.h"
 #include "store/iodef_reports.h"
@@ -49,6 +50,7 @@ class Store {
   Revocations& revocations() { return revocations_; }
   // The handle itself, for whole-store maintenance (store_stats.h, retention.h).
   Database& database() { return *db_; }
+  EntryProofs& entry_proofs() { return entry_proofs_; }
 
  private:
   explicit Store(std::unique_ptr<Database> db);
@@ -65,6 +67,7 @@ class Store {
   FollowedZones followed_zones_;
   IodefReports iodef_reports_;
   Revocations revocations_;
+  EntryProofs entry_proofs_;
 };
 
 }  // namespace caawatch::store

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ctlog/merkle.h"
+#include "ctlog/tile_inclusion.h"
 #include "ctlog/tiled_start_state.h"
 #include "ctlog/tiled_tailer.h"
 #include "gtest/gtest.h"
@@ -45,6 +47,39 @@ TEST_F(TileHashesTest, ProofsRootsAndEdgesEqualTheReferenceRecursionsAtEverySize
   EXPECT_EQ(reader.ConsistencyProof(0).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(reader.EdgeAt(n + 1).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(reader.NodeHash(17, 0).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// What get-proof-by-hash would give, computed from tiles: the audit path of a tiled log's
+// entry in an evidence bundle (SPEC §8), for trees smaller than the published one too.
+TEST_F(TileHashesTest, InclusionProofsEqualTheReferenceAuditPathsAtEverySize) {
+  // Published at each size in turn, as a log does (a partial tile is removed once its full tile
+  // exists): the heads a finding was proven in are older than the log's latest.
+  fakes::StaticCtFilesOptions options;
+  options.remove_partials_of_full_tiles = true;
+  uint64_t pairs = 0;
+  for (uint64_t target : {1ull, 7ull, 128ull, 129ull, 257ull, 300ull}) {
+    log_.Grow(static_cast<int>(target - pairs));  // A precertificate and its certificate each.
+    pairs = target;
+    log_.Publish(options);
+  }
+  for (uint64_t n : {2ull, 14ull, 256ull, 258ull, 514ull, 600ull}) {
+    TileHashReader reader(&client_, n);
+    for (uint64_t index : {0ull, 1ull, 5ull, 255ull, 256ull, 300ull, 512ull, 599ull}) {
+      if (index >= n) continue;
+      auto entries = log_.log().GetEntries(index, index, 1);
+      ASSERT_TRUE(entries.ok()) << entries.status();
+      const Sha256Hash leaf = HashLeaf(entries->front().leaf_input);
+      auto reference = log_.log().InclusionProofByHash(leaf, n);
+      ASSERT_TRUE(reference.ok()) << reference.status();
+      ASSERT_EQ(reference->leaf_index, index);
+      auto path = TileInclusionProof(reader, index);
+      ASSERT_TRUE(path.ok()) << n << "/" << index << ": " << path.status();
+      EXPECT_EQ(*path, reference->audit_path) << n << "/" << index;
+      EXPECT_TRUE(VerifyInclusion(leaf, index, n, *path, log_.log().RootAt(n)).ok());
+    }
+  }
+  TileHashReader reader(&client_, 10);
+  EXPECT_EQ(TileInclusionProof(reader, 10).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(TileHashesTest, AMissingTileIsUnavailableAndAMalformedOneDataLoss) {

@@ -257,7 +257,7 @@ TEST(EntryEvidenceTest, TheWriterWritesNothingThatDoesNotVerify) {
   auto key = ctlog::LogKey::FromDer((*log)->public_key_der());
   ASSERT_TRUE(key.ok());
   // Entry 0 with an empty path: the tree has two leaves, so the path is one node short.
-  const EntryEvidence short_path{(*log)->log_id(), 0, (*entries)[0], *head, {}};
+  const EntryEvidence short_path{(*log)->log_id(), 0, (*entries)[0], *head, {}, ""};
   TempDir dir{"evidence"};
   const absl::Status status = WriteEntryEvidence(dir.path().string(), *key, short_path);
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An evidence bundle's log evidence checked without caawatch's code: Python's hashlib for the
 RFC 6962 Merkle audit paths (RFC 9162 section 2.1.3.2) and the OpenSSL command line for the
-signed tree heads. Usage: independent_verify.py DIR. Prints "ok N" (N entries) and exits 0, or
+signed tree heads (and a static-ct-api log's checkpoint note, whose signature is the STH's).
+Usage: independent_verify.py DIR. Prints "ok N" (N entries) and exits 0, or
 names what failed and exits 1."""
 import base64
 import glob
@@ -59,6 +60,25 @@ def verify_head(head, key_der, work):
         raise ValueError("signature: " + (done.stdout + done.stderr).strip())
 
 
+def verify_checkpoint(head, log_id):
+    # c2sp.org/static-ct-api: the note's text is origin, size, base64 root; its signature line
+    # "— origin base64(key ID || timestamp || DigitallySigned)" carries the STH signature, the key
+    # ID being SHA-256(origin || 0x0A || 0x05 || log ID)[:4]. The head's fields must be the note's.
+    text, _, signatures = head["checkpoint"].partition("\n\n")
+    lines = text.split("\n")
+    if len(lines) != 3 or int(lines[1]) != head["tree_size"] or \
+            lines[2] != head["sha256_root_hash"]:
+        raise ValueError("the checkpoint note is not the head beside it")
+    origin = lines[0]
+    key_id = hashlib.sha256(origin.encode() + b"\n\x05" + log_id).digest()[:4]
+    expected = key_id + struct.pack(">Q", head["timestamp"]) + b64(head["tree_head_signature"])
+    for line in signatures.rstrip("\n").split("\n"):
+        name, _, sig = line.removeprefix("\u2014 ").partition(" ")
+        if name == origin and b64(sig) == expected:
+            return
+    raise ValueError("the checkpoint note carries no signature of the log for this head")
+
+
 def main(bundle):
     with open(os.path.join(bundle, "log-keys.json")) as f:
         keys = {log["log_id"]: b64(log["key"]) for log in json.load(f)["logs"]}
@@ -87,6 +107,8 @@ def main(bundle):
             if root != b64(head["sha256_root_hash"]):
                 raise ValueError(proof_path + ": the path does not lead to the head's root")
             verify_head(head, keys[proof["log_id"]], work)
+            if "checkpoint" in head:
+                verify_checkpoint(head, b64(proof["log_id"]))
     print("ok %d" % len(proofs))
 
 

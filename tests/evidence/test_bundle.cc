@@ -11,8 +11,12 @@
 namespace caawatch::evidence {
 
 EntryEvidence TestBundle::Evidence(uint64_t index) const {
-  return EntryEvidence{log->log_id(), index, entries[index], head,
-                       fakes::ReferenceInclusionProof(index, leaf_hashes)};
+  return EntryEvidence{log->log_id(),
+                       index,
+                       entries[index],
+                       head,
+                       fakes::ReferenceInclusionProof(index, leaf_hashes),
+                       ""};
 }
 
 absl::StatusOr<TestBundle> WriteTestBundle(const Clock* clock, const std::string& dir) {

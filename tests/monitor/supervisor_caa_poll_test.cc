@@ -98,17 +98,17 @@ TEST_F(SupervisorCaaPollTest, WatchedNamesAreLookedUpAgainOncePerPollIntervalOfT
   const absl::Time start = clock_.Now();
   RunningSupervisor running(supervisor->get());
 
-  // Idle, the run loop, the CAA poller, the revocation follower and the log's worker wait on the
-  // clock. The first poll came before the log was read.
-  ASSERT_TRUE(clock_.AwaitIdle(4, kPatience)) << clock_.waiters();
+  // Idle, the run loop, the CAA poller, the revocation follower, the proof keeper and the log's
+  // worker wait on the clock. The first poll came before the log was read.
+  ASSERT_TRUE(clock_.AwaitIdle(5, kPatience)) << clock_.waiters();
   EXPECT_EQ(LastSeen("shop.test"), start);
   // Through the interval the poller wakes every reevaluate_interval (30 s) for late data, but
   // looks nothing up again: a name answered less than an interval ago is not due.
   for (int i = 1; i <= 6; ++i) {
-    ASSERT_NO_FATAL_FAILURE(Step(absl::Minutes(9) + absl::Seconds(59), 4));
+    ASSERT_NO_FATAL_FAILURE(Step(absl::Minutes(9) + absl::Seconds(59), 5));
     EXPECT_EQ(LastSeen("shop.test"), start) << "looked up again after " << i * 10 << " min";
   }
-  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(6), 4));  // One interval after the first poll.
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(6), 5));  // One interval after the first poll.
   EXPECT_EQ(LastSeen("shop.test"), start + absl::Hours(1));
   EXPECT_EQ(LastSeen("test"), start + absl::Hours(1));  // Its search path's parent too.
 

@@ -158,9 +158,9 @@ TEST_F(SupervisorRefreshTest, LogsThatAppearAreTailedAndLogsThatStopGrowingAreFi
   EXPECT_EQ(list_requests(), 1);
   RunningSupervisor running(supervisor->get());
 
-  // Idle, the run loop, the CAA poller, the revocation follower and log A's worker (having read
-  // A) wait on the clock.
-  ASSERT_TRUE(clock_.AwaitIdle(4, kPatience)) << clock_.waiters();
+  // Idle, the run loop, the CAA poller, the revocation follower, the proof keeper and log A's
+  // worker (having read A) wait on the clock.
+  ASSERT_TRUE(clock_.AwaitIdle(5, kPatience)) << clock_.waiters();
   EXPECT_EQ(Verified(logs_[0]), 4u);
 
   // A new log appears in the list. Through most of the refresh interval every loop runs (A's
@@ -168,28 +168,29 @@ TEST_F(SupervisorRefreshTest, LogsThatAppearAreTailedAndLogsThatStopGrowingAreFi
   // but the list is not fetched again: B is not read.
   ServeList({Entry(logs_[0], "usable"), Entry(logs_[1], "usable")});
   for (int i = 0; i < 6; ++i) {
-    ASSERT_NO_FATAL_FAILURE(Step(absl::Minutes(9) + absl::Seconds(59), 4));
+    ASSERT_NO_FATAL_FAILURE(Step(absl::Minutes(9) + absl::Seconds(59), 5));
     EXPECT_EQ(list_requests(), 1) << "fetched " << (i + 1) * 10 << " min after the last fetch";
   }
   EXPECT_EQ(logs_[1].server->requests_served(), 0u);
-  // One interval after the last fetch: B is tailed (its worker is a fifth waiter).
-  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(6), 5));
+  // One interval after the last fetch: B is tailed (its worker is a sixth waiter).
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(6), 6));
   EXPECT_EQ(list_requests(), 2);
   EXPECT_EQ(Verified(logs_[1]), 6u);
 
   // Unchanged: a 304, nothing reloaded.
-  ASSERT_NO_FATAL_FAILURE(Step(absl::Hours(1), 5));
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Hours(1), 6));
   EXPECT_EQ(list_requests(), 3);
   EXPECT_EQ(not_modified(), 1);
 
   Grow(logs_[0], 1);  // 6 entries, then read-only at 6: finished there.
   ServeList({Entry(logs_[0], "readonly"), Entry(logs_[1], "retired")});
-  ASSERT_NO_FATAL_FAILURE(Step(absl::Hours(1), 3));
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Hours(1), 4));
   EXPECT_EQ(list_requests(), 4);
   // At its next poll each worker reads up to its final size (B's is the size it serves then) and
-  // ends: only the run loop, the CAA poller and the revocation follower still wait on the clock.
-  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(1), 3));
-  EXPECT_EQ(clock_.waiters(), 3u);
+  // ends: only the run loop, the CAA poller, the revocation follower and the proof keeper still
+  // wait on the clock.
+  ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(1), 4));
+  EXPECT_EQ(clock_.waiters(), 4u);
   EXPECT_EQ(Verified(logs_[0]), 6u);
   EXPECT_EQ(Verified(logs_[1]), 6u);
 
@@ -199,8 +200,8 @@ TEST_F(SupervisorRefreshTest, LogsThatAppearAreTailedAndLogsThatStopGrowingAreFi
   const uint64_t a_requests = logs_[0].server->requests_served();
   const uint64_t b_requests = logs_[1].server->requests_served();
   for (int i = 0; i < 5; ++i) {
-    ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(1), 3));
-    EXPECT_EQ(clock_.waiters(), 3u);
+    ASSERT_NO_FATAL_FAILURE(Step(absl::Seconds(1), 4));
+    EXPECT_EQ(clock_.waiters(), 4u);
   }
   EXPECT_EQ(logs_[0].server->requests_served(), a_requests);
   EXPECT_EQ(logs_[1].server->requests_served(), b_requests);
