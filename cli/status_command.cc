@@ -17,8 +17,8 @@
 #include "monitor/caa_poll_state.h"
 #include "monitor/log_status.h"
 #include "monitor/notify_commands.h"
-#include "monitor/witness_status.h"
 #include "monitor/proof_status.h"
+#include "monitor/witness_status.h"
 #include "monitor/zone_status.h"
 #include "nlohmann/json.hpp"
 

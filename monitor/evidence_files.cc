@@ -10,6 +10,7 @@
 #include "base/status_macros.h"
 #include "evidence/bundle_files.h"
 #include "monitor/finding_evidence.h"
+#include "monitor/finding_report.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -47,10 +48,12 @@ class TemporaryDirectory {
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> EvidenceBundleFiles(
     const MonitorConfig& config, store::Store* store, const store::FindingRecord& finding,
-    const std::string& finding_json) {
+    const std::string& finding_json, absl::Time now) {
   CAAWATCH_ASSIGN_OR_RETURN(const TemporaryDirectory dir, TemporaryDirectory::Make());
   CAAWATCH_RETURN_IF_ERROR(
       WriteFindingEvidence(config, store, finding, finding_json, dir.path()).status());
+  // The reports last: they list the bundle's other files.
+  CAAWATCH_RETURN_IF_ERROR(WriteFindingReports(config, store, finding, dir.path(), now).status());
   std::vector<std::pair<std::string, std::string>> files;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path(), error)) {

@@ -1,6 +1,7 @@
 // A finding's evidence bundle as files in memory, for gRPC GetEvidence (SPEC §8): written as
-// `caawatch evidence` writes it (monitor/finding_evidence.h), into a private temporary
-// directory that is removed again, and read back.
+// `caawatch evidence` writes it (monitor/finding_evidence.h, then the reports of
+// monitor/finding_report.h dated `now`), into a private temporary directory that is removed
+// again, and read back.
 #ifndef CAAWATCH_MONITOR_EVIDENCE_FILES_H_
 #define CAAWATCH_MONITOR_EVIDENCE_FILES_H_
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "monitor/config.h"
 #include "store/records.pb.h"
 #include "store/store.h"
@@ -20,7 +22,7 @@ namespace caawatch::monitor {
 // temporary directory cannot be made or read.
 [[nodiscard]] absl::StatusOr<std::vector<std::pair<std::string, std::string>>> EvidenceBundleFiles(
     const MonitorConfig& config, store::Store* store, const store::FindingRecord& finding,
-    const std::string& finding_json);
+    const std::string& finding_json, absl::Time now);
 
 }  // namespace caawatch::monitor
 

@@ -29,8 +29,8 @@
 #include "judge/notify_listener.h"
 #include "judge/reevaluator.h"
 #include "judge/watch_source.h"
-#include "monitor/heads_peer_loop.h"
 #include "monitor/evidence_files.h"
+#include "monitor/heads_peer_loop.h"
 #include "monitor/monitor_metrics.h"
 #include "monitor/pipeline.h"
 #include "monitor/proof_loop.h"
@@ -567,7 +567,8 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   // SPEC §8: GetEvidence writes the bundle `caawatch evidence` writes.
   service_options.evidence = [this](const store::FindingRecord& finding,
                                     const std::string& finding_json) {
-    return EvidenceBundleFiles(parts_->config, parts_->pipeline->store(), finding, finding_json);
+    return EvidenceBundleFiles(parts_->config, parts_->pipeline->store(), finding, finding_json,
+                               parts_->clock->Now());
   };
   service_options.on_streams_freed = [] { ReleaseFreeMemory(); };
   server::MonitorService service(std::move(service_options));

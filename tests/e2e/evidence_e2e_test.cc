@@ -319,6 +319,9 @@ TEST_F(EvidenceE2eTest, GetEvidenceStreamsABundleThatVerifies) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(names, ::testing::Contains("finding.json"));
   EXPECT_THAT(names, ::testing::Contains("caa.json"));
+  // The reports too, as `caawatch evidence` writes them (listed apart by verify).
+  EXPECT_THAT(names, ::testing::Contains("report.txt"));
+  EXPECT_THAT(names, ::testing::Contains("report.html"));
   const CommandResult verified = testing::RunCommand(
       {caawatch(), "evidence", "verify", out, "--log-list", loglist()}, dir(), absl::Seconds(30));
   EXPECT_EQ(verified.exit_code, 0) << verified.err;
