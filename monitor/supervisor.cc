@@ -297,6 +297,11 @@ void Supervisor::ReevaluateOnNewObservations() {
   if (!stats.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
   }
+  // After the re-evaluation: a renewal warning is only for issuances CAA still allowed.
+  absl::StatusOr<size_t> renewals = parts_->pipeline->renewal_guard()->RunPending();
+  if (!renewals.ok()) {
+    parts_->logger->Log(LogLevel::kWarning, "renewal", std::string(renewals.status().message()));
+  }
 }
 
 void Supervisor::PollCaa() {
