@@ -164,6 +164,15 @@ TEST_F(RenewalTest, AChangeForbiddingARecentIssuerRaisesCaaBreaksRenewalOnceAcro
   }
   EXPECT_EQ(ReadText(hook_log), "caa_breaks_renewal www.owned.test letsencrypt.org\n");
 
+  // `caa suggest` reads the records in force for owned.test from the followed zone (lookups
+  // of it go to a server that does not serve it) and gives the same warning.
+  const CommandResult suggest = Cli({"caa", "suggest", "owned.test", "--config", config, "--json"});
+  ASSERT_EQ(suggest.exit_code, 0) << suggest.err;
+  const nlohmann::json advice = nlohmann::json::parse(suggest.out);
+  EXPECT_EQ(advice["in_force"]["relevant_name"], "owned.test") << suggest.out;
+  ASSERT_EQ(advice["warnings"].size(), 1u) << suggest.out;
+  EXPECT_EQ(advice["warnings"][0]["identifier"], "letsencrypt.org") << suggest.out;
+
   // A restart transfers and polls the same state again: nothing new.
   ASSERT_TRUE(testing::StopsCleanly(*monitor));
   monitor = start_monitor();
