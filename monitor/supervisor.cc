@@ -394,6 +394,12 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
   CAAWATCH_RETURN_IF_ERROR(Annotate(polled, "CAA poll of the watched names"));
   ReevaluateUnknownIssuers();
   ReevaluateOnNewObservations();
+  // One revocation round for the forbidden and likely_forbidden findings, this run's too
+  // (SPEC §8): a cron job follows them as `run` does, once a run. Logged there; not fatal.
+  if (!stop.HasBeenNotified()) {
+    RunRevocationRound(parts_->pipeline->store(), parts_->clock, parts_->logger, stop)
+        .IgnoreError();
+  }
   if (summary != nullptr) {
     // Every finding stored (or re-alerted) since the start, a page at a time.
     store::FindingQuery query;

@@ -176,5 +176,70 @@ TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) 
   EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
+// `run --once` (from cron) follows the revocation too: one round after the catch-up, for the
+// forbidden certificate that run found.
+TEST_F(RevocationEndToEndTest, RunOnceRecordsTheRevocationOfAForbiddenCertificateItRead) {
+  absl::Mutex mu;
+  std::string crl;  // Served at /ca.crl; empty: 404.
+  auto server = fakes::HttpServer::Start([&](const fakes::HttpRequest&) {
+    absl::MutexLock lock(&mu);
+    fakes::HttpReply reply;
+    reply.content_type = "application/pkix-crl";
+    if (crl.empty()) reply.status = 404;
+    reply.body = crl;
+    return reply;
+  });
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string ca_dir = dir() + "/crl-ca";
+  std::filesystem::create_directories(ca_dir);
+  std::unique_ptr<Subprocess> log =
+      StartLog({.noise = 0,
+                .plants = {"--plant-with-crl",
+                           absl::StrCat("www.forbidden.test:letsencrypt:http://127.0.0.1:",
+                                        (*server)->port(), "/ca.crl"),
+                           "--crl-ca-out", ca_dir}});
+  fakes::TestCa ca;
+  ca.der = Bytes(testing::ReadFileOrEmpty(ca_dir + "/ca.der"));
+  ca.cert = fakes::ParseCertificate(ca.der);
+  const std::string key = testing::ReadFileOrEmpty(ca_dir + "/ca.key");
+  const auto* key_bytes = reinterpret_cast<const unsigned char*>(key.data());
+  ca.key.reset(d2i_AutoPrivateKey(nullptr, &key_bytes, static_cast<long>(key.size())));
+  ASSERT_NE(ca.cert, nullptr);
+  ASSERT_NE(ca.key, nullptr);
+  const std::vector<uint8_t> leaf = Bytes(testing::ReadFileOrEmpty(ca_dir + "/leaf.der"));
+  const absl::Time revoked_at = absl::Now();
+  absl::StatusOr<std::string> made =
+      fakes::MakeCrl(ca, {revoked_at - absl::Minutes(1),
+                          revoked_at + absl::Hours(1),
+                          {{leaf, revoked_at - absl::Seconds(30), 1}}});
+  ASSERT_TRUE(made.ok()) << made.status();
+  {
+    absl::MutexLock lock(&mu);
+    crl = *made;
+  }
+
+  // The first run observes forbidden.test's CAA; the certificate is logged after it, so the
+  // second run judges it forbidden, and follows its revocation before it exits.
+  const std::vector<std::string> args = RunArgs({"--once"});
+  const CommandResult first = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  log->Signal(SIGUSR1);
+  absl::SleepFor(absl::Seconds(1));  // The log publishes it with its next tree head.
+  const CommandResult second = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+
+  const CommandResult r = Cli({"findings", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json finding;
+  for (const nlohmann::json& f : JsonLines(r.out)) {
+    if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
+  }
+  ASSERT_FALSE(finding.is_null()) << r.out << second.err;
+  EXPECT_EQ(finding["verdict"], "forbidden") << finding.dump();
+  ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
+  EXPECT_EQ(finding["revocation"]["state"], "revoked") << finding.dump();
+  EXPECT_EQ(finding["revocation"]["reason"], "keyCompromise");
+}
+
 }  // namespace
 }  // namespace caawatch
