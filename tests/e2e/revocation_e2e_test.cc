@@ -177,8 +177,9 @@ TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) 
 }
 
 // `run --once` (from cron) follows the revocation too: one round after the catch-up, for the
-// forbidden certificate that run found.
-TEST_F(RevocationEndToEndTest, RunOnceRecordsTheRevocationOfAForbiddenCertificateItRead) {
+// forbidden certificate that run found. A partitioned CRL is believed only from the
+// distribution point its IDP names.
+TEST_F(RevocationEndToEndTest, RunOnceFollowsRevocationAndAPartitionOfOtherCertsIsRefused) {
   absl::Mutex mu;
   std::string crl;  // Served at /ca.crl; empty: 404.
   auto server = fakes::HttpServer::Start([&](const fakes::HttpRequest&) {
@@ -208,10 +209,13 @@ TEST_F(RevocationEndToEndTest, RunOnceRecordsTheRevocationOfAForbiddenCertificat
   ASSERT_NE(ca.key, nullptr);
   const std::vector<uint8_t> leaf = Bytes(testing::ReadFileOrEmpty(ca_dir + "/leaf.der"));
   const absl::Time revoked_at = absl::Now();
-  absl::StatusOr<std::string> made =
-      fakes::MakeCrl(ca, {revoked_at - absl::Minutes(1),
-                          revoked_at + absl::Hours(1),
-                          {{leaf, revoked_at - absl::Seconds(30), 1}}});
+  const std::string url = absl::StrCat("http://127.0.0.1:", (*server)->port(), "/ca.crl");
+  // A partition of the CA's CRL for other certificates (its Issuing Distribution Point names
+  // another URL) lists it: not believed (RFC 5280 §5.2.5).
+  const fakes::CrlSpec spec = {revoked_at - absl::Minutes(1),
+                               revoked_at + absl::Hours(1),
+                               {{leaf, revoked_at - absl::Seconds(30), 1}}};
+  absl::StatusOr<std::string> made = fakes::MakePartitionedCrl(ca, spec, {url + "?part=2"});
   ASSERT_TRUE(made.ok()) << made.status();
   {
     absl::MutexLock lock(&mu);
@@ -228,14 +232,34 @@ TEST_F(RevocationEndToEndTest, RunOnceRecordsTheRevocationOfAForbiddenCertificat
   const CommandResult second = testing::RunCommand(args, dir(), absl::Seconds(120));
   ASSERT_EQ(second.exit_code, 0) << second.err;
 
-  const CommandResult r = Cli({"findings", "--json"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  nlohmann::json finding;
-  for (const nlohmann::json& f : JsonLines(r.out)) {
-    if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
-  }
-  ASSERT_FALSE(finding.is_null()) << r.out << second.err;
+  const auto stored = [&] {
+    const CommandResult r = Cli({"findings", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json finding;
+    for (const nlohmann::json& f : JsonLines(r.out)) {
+      if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
+    }
+    return finding;
+  };
+  nlohmann::json finding = stored();
+  ASSERT_FALSE(finding.is_null()) << second.err;
   EXPECT_EQ(finding["verdict"], "forbidden") << finding.dump();
+  ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
+  EXPECT_EQ(finding["revocation"]["state"], "following") << finding.dump();
+  EXPECT_THAT(finding["revocation"]["last_error"].get<std::string>(),
+              HasSubstr("issuing distribution point"))
+      << finding.dump();
+
+  // The partition for its own distribution point lists it: the next run records it.
+  made = fakes::MakePartitionedCrl(ca, spec, {url});
+  ASSERT_TRUE(made.ok()) << made.status();
+  {
+    absl::MutexLock lock(&mu);
+    crl = *made;
+  }
+  const CommandResult third = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  finding = stored();
   ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
   EXPECT_EQ(finding["revocation"]["state"], "revoked") << finding.dump();
   EXPECT_EQ(finding["revocation"]["reason"], "keyCompromise");
