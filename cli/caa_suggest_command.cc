@@ -83,7 +83,8 @@ nlohmann::json AdviceJson(const monitor::CaaAdvice& a, int days) {
             {"relevant_name", a.in_force.relevant_name},
             {"records", RecordsJson(a.in_force.records)},
             {"reason", a.in_force.reason}}},
-          {"warnings", warnings}};
+          {"warnings", warnings},
+          {"looked_up_now", a.looked_up_now}};
 }
 
 void PrintAdvice(const monitor::CaaAdvice& a, int days) {
@@ -104,6 +105,10 @@ void PrintAdvice(const monitor::CaaAdvice& a, int days) {
   for (const caa::CaaRecord& r : a.suggestion.records) {
     std::printf("  %s. CAA %s\n", a.name.c_str(), RecordText(r).c_str());
   }
+  if (!a.looked_up_now.empty()) {
+    std::printf("never observed, looked up now: %s\n",
+                absl::CHexEscape(absl::StrJoin(a.looked_up_now, ", ")).c_str());
+  }
   std::printf("records in force: %s\n", InForceText(a).c_str());
   for (const caa::CaaRecord& r : a.in_force.records) {
     std::printf("  %s. CAA %s\n", a.in_force.relevant_name.c_str(), RecordText(r).c_str());
@@ -123,8 +128,8 @@ int Suggest(const SuggestOptions& options) {
   CommandContext& ctx = std::get<CommandContext>(prepared);
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenStoreForReading(ctx);
   if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<monitor::CaaAdvice> advice =
-      monitor::AdviseCaa(**store, options.name, absl::Hours(24) * options.days, absl::Now());
+  absl::StatusOr<monitor::CaaAdvice> advice = monitor::AdviseCaa(
+      ctx.config, **store, options.name, absl::Hours(24) * options.days, absl::Now());
   if (!advice.ok())
     return Fail(advice.status(),
                 advice.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1);
@@ -146,8 +151,9 @@ Command AddCaaSuggestCommand(CLI::App* caa) {
   suggest->footer(
       "From the stored certificates for NAME and the names below it issued in the last --days "
       "days: the CAs that issued, the CAA record set that permits exactly them (issuewild where "
-      "wildcard issuance differs), the records in force (latest observations) and a warning for "
-      "each CA that issued recently but that the records in force forbid.");
+      "wildcard issuance differs), the records in force (latest observations; a followed zone's "
+      "records for the names in it; a name never observed is looked up now, and said so) and a "
+      "warning for each CA that issued recently but that the records in force forbid.");
   auto options = std::make_shared<SuggestOptions>();
   suggest->add_option("NAME", options->name, "a DNS name (the subtree at and below it)")
       ->required();

@@ -23,6 +23,7 @@ struct SeenIssuance {
                                          // when the issuer map has none.
   std::vector<std::string> names;        // Its dNSNames in the subtree; "*.x" is a wildcard.
   absl::Time issued;
+  std::string verdict;  // The certificate's verdict as judged (store/verdict.h's names).
 };
 
 // A CA that issued, with what it issued.

@@ -74,7 +74,7 @@ bool RevocationFollower::Check(const store::FindingRecord& finding, store::Revoc
       continue;
     }
     absl::StatusOr<revoke::CrlFinding> checked =
-        revoke::CheckCrl(**body, Bytes(**der), Bytes(chain->front()), now);
+        revoke::CheckCrl(**body, Bytes(**der), Bytes(chain->front()), now, url);
     if (!checked.ok()) {
       error = absl::StrCat("CRL ", url, " refused: ", checked.status().message());
       if (logger_ != nullptr) {

@@ -20,6 +20,7 @@ int VerdictRank(std::optional<Verdict> verdict) {
       Verdict::kExempt,
       Verdict::kLogMisbehaviour,
       Verdict::kMalformedCert,
+      Verdict::kCaaBreaksRenewal,
   };
   static_assert(std::size(kWorstFirst) == std::size(store::kAllVerdicts),
                 "every verdict has its rank");
@@ -47,6 +48,8 @@ Severity SeverityOf(Verdict verdict, bool retrospective_forbids) {
     case Verdict::kLogMisbehaviour:
     case Verdict::kMalformedCert:
       return Severity::kInfo;
+    case Verdict::kCaaBreaksRenewal:
+      return Severity::kWarning;
   }
   return Severity::kInfo;
 }

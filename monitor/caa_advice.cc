@@ -1,89 +1,23 @@
 #include "monitor/caa_advice.h"
 
-#include <algorithm>
 #include <map>
-#include <optional>
-#include <utility>
+#include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/clock.h"
 #include "base/status_macros.h"
-#include "judge/caa_observer.h"
+#include "caa/unbound_resolver.h"
+#include "judge/latest_answers.h"
+#include "judge/recent_issuances.h"
+#include "monitor/caa_queries.h"
 #include "names/domain_name.h"
 
 namespace caawatch::monitor {
-namespace {
-
-// When the CA issued: the earliest log timestamp (the end of its CAA window), else notBefore.
-absl::Time IssuedAt(const store::FindingRecord& f) {
-  int64_t ms = 0;
-  for (const store::EntryRef& e : f.entries()) {
-    if (e.timestamp_ms() > 0 && (ms == 0 || e.timestamp_ms() < ms)) ms = e.timestamp_ms();
-  }
-  return absl::FromUnixMillis(ms > 0 ? ms : f.not_before_ms());
-}
-
-std::optional<judge::SeenIssuance> Seen(const store::FindingRecord& f,
-                                        const names::DomainName& apex, absl::Time since) {
-  if (f.kind() != "certificate") return std::nullopt;
-  judge::SeenIssuance seen;
-  seen.issued = IssuedAt(f);
-  if (seen.issued < since) return std::nullopt;
-  seen.ca = !f.issuer().ca_owner().empty() ? f.issuer().ca_owner() : f.issuer().dn();
-  seen.identifiers.assign(f.issuer().caa_identifiers().begin(), f.issuer().caa_identifiers().end());
-  for (const std::string& n : f.names()) {
-    absl::StatusOr<names::DomainName> name = names::DomainName::Parse(n);
-    if (name.ok() && name->IsAtOrUnder(apex)) seen.names.push_back(name->str());
-  }
-  if (seen.names.empty()) return std::nullopt;
-  return seen;
-}
-
-// The latest stored lookup answer of each query name, read once. A followed zone's RRsets are
-// not lookup answers (judge/zone_history.h), so they are left out, as `caa check --at` does.
-class LatestAnswers {
- public:
-  explicit LatestAnswers(store::Store* store) : store_(store) {}
-
-  caa::CaaAnswer Lookup(const names::DomainName& qname) {
-    auto [it, inserted] = latest_.try_emplace(qname.str());
-    if (inserted) it->second = Read(qname.str());
-    return it->second.answer;
-  }
-  absl::Time LastSeen(const std::string& qname) const {
-    auto it = latest_.find(qname);
-    return it == latest_.end() ? absl::InfinitePast() : it->second.last_seen;
-  }
-  const absl::Status& error() const { return error_; }
-
- private:
-  caa::Observation Read(const std::string& qname) {
-    caa::Observation out;
-    out.answer.qname = qname;
-    out.answer.outcome = caa::LookupOutcome::kOtherError;
-    out.answer.error = "never observed";
-    out.last_seen = absl::InfinitePast();
-    absl::StatusOr<std::vector<store::CaaObservationRecord>> records =
-        store_->caa_history().Observations(qname, absl::InfinitePast(), absl::InfiniteFuture());
-    if (!records.ok()) {
-      error_.Update(records.status());
-      return out;
-    }
-    for (auto r = records->rbegin(); r != records->rend(); ++r) {
-      if (r->basis() != "zone") return judge::FromObservationRecord(*r);
-    }
-    return out;
-  }
-
-  store::Store* const store_;
-  std::map<std::string, caa::Observation> latest_;
-  absl::Status error_;
-};
-
-}  // namespace
 
 absl::StatusOr<CaaAdvice> AdviseCaa(store::Store& store, const std::string& name,
-                                    absl::Duration days, absl::Time now) {
+                                    absl::Duration days, absl::Time now, AdviceSources sources) {
   CAAWATCH_ASSIGN_OR_RETURN(const names::DomainName apex,
                             names::DomainName::Parse(absl::StripPrefix(name, ".")));
   if (apex.is_wildcard()) {
@@ -93,30 +27,48 @@ absl::StatusOr<CaaAdvice> AdviseCaa(store::Store& store, const std::string& name
   CaaAdvice advice;
   advice.name = apex.str();
   advice.since = now - days;
-  store::FindingQuery query;
-  query.since = advice.since;  // A certificate is recorded after it was issued.
-  query.limit = kMaxAdviceCertificates;
-  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::FindingRecord> findings,
-                            store.findings().ForName(apex.str(), /*subtree=*/true, query));
-  std::vector<judge::SeenIssuance> seen;
-  for (const store::FindingRecord& f : findings) {
-    if (std::optional<judge::SeenIssuance> s = Seen(f, apex, advice.since)) {
-      seen.push_back(std::move(*s));
-    }
-  }
+  CAAWATCH_ASSIGN_OR_RETURN(
+      const std::vector<judge::SeenIssuance> seen,
+      judge::RecentIssuances(store.findings(), apex, advice.since, kMaxAdviceCertificates));
   advice.certificates = seen.size();
   advice.suggestion = judge::SuggestCaa(seen);
-  LatestAnswers latest(&store);
-  auto in_force = [&](const names::DomainName& n) {
-    return caa::FindRelevantSet(n, [&](const names::DomainName& q) { return latest.Lookup(q); });
+  judge::LatestAnswers latest(&store, sources.zones);
+  std::map<std::string, caa::CaaAnswer> fresh;  // Looked up now, once each.
+  const auto answer = [&](const names::DomainName& q) -> caa::CaaAnswer {
+    const caa::Observation& o = latest.Latest(q);
+    if (o.first_seen != absl::InfinitePast() || sources.resolver == nullptr) return o.answer;
+    auto [it, inserted] = fresh.try_emplace(q.str());
+    if (inserted) {
+      it->second = sources.resolver->Lookup(q);
+      advice.looked_up_now.push_back(q.str());
+    }
+    return it->second;
   };
+  auto in_force = [&](const names::DomainName& n) { return caa::FindRelevantSet(n, answer); };
   advice.in_force = in_force(apex);
   if (!advice.in_force.consulted.empty()) {
-    advice.in_force_seen = latest.LastSeen(advice.in_force.consulted.back().qname);
+    const std::string& deciding = advice.in_force.consulted.back().qname;
+    advice.in_force_seen = fresh.count(deciding) ? now : latest.LastSeen(deciding);
   }
   advice.warnings = judge::RenewalsForbidden(seen, in_force);
   CAAWATCH_RETURN_IF_ERROR(latest.error());
   return advice;
+}
+
+absl::StatusOr<CaaAdvice> AdviseCaa(const MonitorConfig& config, store::Store& store,
+                                    const std::string& name, absl::Duration days, absl::Time now) {
+  RealClock clock;
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<caa::CaaResolver> resolver,
+                            caa::UnboundResolver::Create(ResolverOptionsFor(config), &clock));
+  std::vector<std::string> zones;
+  for (const FollowedZoneConfig& z : config.zones) zones.push_back(z.zone);
+  std::unique_ptr<judge::ZoneHistory> history;
+  if (!zones.empty()) {
+    // The followers' max_gap (Pipeline): two missed polls make a gap.
+    history = std::make_unique<judge::ZoneHistory>(&store, std::move(zones),
+                                                   2 * config.caa_poll_interval + absl::Minutes(5));
+  }
+  return AdviseCaa(store, name, days, now, {history.get(), resolver.get()});
 }
 
 }  // namespace caawatch::monitor

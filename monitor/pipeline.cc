@@ -45,6 +45,7 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
   Pipeline* self = p.get();
   observer_options.on_new_observation = [self](const judge::NewObservation& n) {
     if (self->reevaluator_ != nullptr) self->reevaluator_->Note(n);
+    if (self->renewal_guard_ != nullptr) self->renewal_guard_->Note(n);
   };
   const auto note_zone_change = observer_options.on_new_observation;
   // Every lookup answer for a name in a followed zone is checked against the zone (issue 18):
@@ -90,6 +91,13 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
   p->zone_history_ =
       std::make_unique<judge::ZoneHistory>(p->store_.get(), zone_names, observer_options.max_gap);
   if (!zone_names.empty()) p->evaluator_->FollowZones(p->zone_history_.get());
+  judge::RenewalGuardDeps guard_deps;
+  guard_deps.store = p->store_.get();
+  guard_deps.zones = zone_names.empty() ? nullptr : p->zone_history_.get();
+  guard_deps.alerts = &p->alerts_;
+  guard_deps.clock = clock;
+  guard_deps.logger = logger;
+  p->renewal_guard_ = std::make_unique<judge::RenewalGuard>(guard_deps);
   p->zones_ = std::make_unique<judge::ZoneFollowers>(
       std::move(zones), p->store_.get(), clock, logger, observer_options.max_gap, note_zone_change);
   return p;

@@ -19,6 +19,7 @@
 #include "judge/issuance_evaluator.h"
 #include "judge/issuer_source.h"
 #include "judge/reevaluator.h"
+#include "judge/renewal_guard.h"
 #include "judge/watch_source.h"
 #include "judge/zone_followers.h"
 #include "judge/zone_history.h"
@@ -74,6 +75,8 @@ class Pipeline {
   judge::IssuanceEvaluator* evaluator() const { return evaluator_.get(); }
   judge::WatchSource* watches() const { return watches_.get(); }
   judge::Reevaluator* reevaluator() const { return reevaluator_.get(); }
+  // Told of each new observation too: the CAA changes that break a recent issuer's renewals.
+  judge::RenewalGuard* renewal_guard() const { return renewal_guard_.get(); }
   judge::AlertHub* alerts() { return &alerts_; }
   // The followed zones (config `zones`; empty without): the Supervisor refreshes and runs them.
   judge::ZoneFollowers* zones() const { return zones_.get(); }
@@ -97,6 +100,7 @@ class Pipeline {
   std::unique_ptr<judge::Reevaluator> reevaluator_;  // Told of each new observation.
   // Last: their thread tells the re-evaluator of zone changes until it is stopped here.
   std::unique_ptr<judge::ZoneHistory> zone_history_;
+  std::unique_ptr<judge::RenewalGuard> renewal_guard_;  // Reads zone_history_.
   std::unique_ptr<judge::ZoneFollowers> zones_;
 };
 

@@ -7,6 +7,23 @@
 #include "base/status_macros.h"
 
 namespace caawatch::monitor {
+namespace {
+
+absl::Status LogRound(const absl::StatusOr<judge::RevocationRound>& round, const Logger* logger) {
+  if (!round.ok()) {
+    logger->Log(LogLevel::kError, "revocation",
+                absl::StrCat("revocation follow-up failed: ", round.status().message()));
+    return round.status();
+  }
+  if (round->checked > 0) {
+    logger->Log(LogLevel::kInfo, "revocation",
+                absl::StrCat("checked ", round->checked, " certificates: ", round->newly_revoked,
+                             " newly revoked, ", round->failed, " failed"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<RevocationLoop>> RevocationLoop::Start(store::Store* store,
                                                                       const Clock* clock,
@@ -40,18 +57,21 @@ void RevocationLoop::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+absl::Status RunRevocationRound(store::Store* store, const Clock* clock, const Logger* logger,
+                                const absl::Notification& stop) {
+  CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
+                            ctlog::CurlHttpFetcher::Create());
+  fetcher->SetStop(&stop);
+  revoke::CrlCache crls(fetcher.get(), revoke::CrlCacheOptions{});
+  judge::RevocationFollower follower(store, &crls, clock, logger);
+  return LogRound(follower.RunOnce(), logger);
+}
+
 void RevocationLoop::Run() {
   const auto stopping = [this] { return stop_.HasBeenNotified(); };
   while (!stop_.HasBeenNotified()) {
-    absl::StatusOr<judge::RevocationRound> round = follower_.RunOnce();
-    if (!round.ok()) {
-      logger_->Log(LogLevel::kError, "revocation",
-                   absl::StrCat("revocation follow-up failed: ", round.status().message()));
-    } else if (round->checked > 0) {
-      logger_->Log(LogLevel::kInfo, "revocation",
-                   absl::StrCat("checked ", round->checked, " certificates: ", round->newly_revoked,
-                                " newly revoked, ", round->failed, " failed"));
-    }
+    // Logged there; the next round tries again.
+    LogRound(follower_.RunOnce(), logger_).IgnoreError();
     absl::MutexLock lock(&mu_);
     if (clock_->AwaitWithDeadline(&mu_, absl::Condition(&stopping), clock_->Now() + interval_)) {
       break;

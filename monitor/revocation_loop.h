@@ -50,6 +50,12 @@ class RevocationLoop {
   std::thread thread_;
 };
 
+// `run --once`: one round of the follow-up over the forbidden and likely_forbidden findings,
+// with a fetcher and a CRL cache of its own (a notified `stop` ends a fetch), logged as the
+// loop logs its rounds. Errors: kInternal when libcurl cannot make a handle; the store's.
+[[nodiscard]] absl::Status RunRevocationRound(store::Store* store, const Clock* clock,
+                                              const Logger* logger, const absl::Notification& stop);
+
 }  // namespace caawatch::monitor
 
 #endif  // CAAWATCH_MONITOR_REVOCATION_LOOP_H_

@@ -304,6 +304,11 @@ void Supervisor::ReevaluateOnNewObservations() {
   if (!stats.ok()) {
     parts_->logger->Log(LogLevel::kWarning, "reevaluate", std::string(stats.status().message()));
   }
+  // After the re-evaluation: a renewal warning is only for issuances CAA still allowed.
+  absl::StatusOr<size_t> renewals = parts_->pipeline->renewal_guard()->RunPending();
+  if (!renewals.ok()) {
+    parts_->logger->Log(LogLevel::kWarning, "renewal", std::string(renewals.status().message()));
+  }
 }
 
 void Supervisor::PollCaa() {
@@ -396,6 +401,12 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
   CAAWATCH_RETURN_IF_ERROR(Annotate(polled, "CAA poll of the watched names"));
   ReevaluateUnknownIssuers();
   ReevaluateOnNewObservations();
+  // One revocation round for the forbidden and likely_forbidden findings, this run's too
+  // (SPEC §8): a cron job follows them as `run` does, once a run. Logged there; not fatal.
+  if (!stop.HasBeenNotified()) {
+    RunRevocationRound(parts_->pipeline->store(), parts_->clock, parts_->logger, stop)
+        .IgnoreError();
+  }
   if (summary != nullptr) {
     // Every finding stored (or re-alerted) since the start, a page at a time.
     store::FindingQuery query;

@@ -222,6 +222,26 @@ absl::StatusOr<HookEnvironment> BuildHookEnvironment(const Notification& n,
     Field(&text, "Error", f.decode_error());
     if (!f.names().empty()) Field(&text, "Names", absl::StrJoin(f.names(), ", "));
     env.files.push_back({text_path, text});
+  } else if (event == HookEvent::kCaaBreaksRenewal) {
+    const std::string& name = f.names().empty() ? std::string() : f.names(0);
+    const std::string identifier =
+        f.issuer().caa_identifiers().empty() ? std::string() : f.issuer().caa_identifiers(0);
+    env.summary = absl::StrCat(n.test ? "[test] " : "", "CAA Change Breaks Renewals of ",
+                               f.issuer().ca_owner(), " for ", name);
+    const std::string text_path = dir + "/renewal.txt";
+    set("SUMMARY", env.summary);
+    set("WATCH_ITEM", WatchItem(n));
+    set("CAAWATCH_NAME", name);
+    set("CAAWATCH_CA", f.issuer().ca_owner());
+    set("CAAWATCH_CA_IDENTIFIER", identifier);
+    set("TEXT_FILENAME", text_path);
+    std::string& text = env.text;
+    text = "The CAA records in force now forbid a CA that issued for a name you watch:\n";
+    Field(&text, "Name", name);
+    Field(&text, "CA", absl::StrCat(f.issuer().ca_owner(), " (", identifier, ")"));
+    Field(&text, "Reason", f.reason());
+    if (!f.evidence().empty()) absl::StrAppend(&text, "\nEvidence:\n", f.evidence(), "\n");
+    env.files.push_back({text_path, text});
   } else {
     env.summary =
         absl::StrCat(n.test ? "[test] " : "", "Log misbehaviour: ", f.reason().substr(0, 200));

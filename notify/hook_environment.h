@@ -42,6 +42,8 @@ struct HookEnvironment {
 //    ENTRY_FILENAME ({"leaf_input", "extra_data"} base64, when the entry is known),
 //    TEXT_FILENAME, CERT_PARSEABLE=no.
 //  error (log_misbehaviour): EVENT, SUMMARY, TEXT_FILENAME.
+//  caa_breaks_renewal: EVENT, SUMMARY ("CAA Change Breaks Renewals of CA for NAME"),
+//    WATCH_ITEM, CAAWATCH_NAME, CAAWATCH_CA, CAAWATCH_CA_IDENTIFIER, TEXT_FILENAME.
 //  All: CAAWATCH_SEQ, CAAWATCH_VERDICT, CAAWATCH_SEVERITY, CAAWATCH_REASON,
 //    CAAWATCH_FINDING_JSON (a file holding n.finding_json), and CAAWATCH_TEST=yes for a test
 //    event.

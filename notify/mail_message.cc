@@ -72,6 +72,10 @@ std::string CaaValue(const store::CaaRecordPb& r) {
 
 const char* Opening(HookEvent event, const std::string& verdict) {
   if (event == HookEvent::kError) return "caawatch found a log that misbehaved.";
+  if (event == HookEvent::kCaaBreaksRenewal) {
+    return "caawatch saw your CAA records change: they now forbid a CA that issued for a name "
+           "you watch recently, so its renewals will fail.";
+  }
   if (event == HookEvent::kMalformedCert) {
     return "caawatch found a log entry with a certificate it cannot parse, for a name you watch.";
   }
@@ -122,6 +126,9 @@ std::string BuildMailMessage(const Notification& n, const MailHeaders& headers) 
                            f.issuer().ca_owner().empty() ? f.issuer().dn() : f.issuer().ca_owner());
   } else if (event == HookEvent::kMalformedCert) {
     subject = absl::StrCat("unparsable certificate in a log for ", watched);
+  } else if (event == HookEvent::kCaaBreaksRenewal) {
+    subject = absl::StrCat("caa_breaks_renewal: CAA now forbids ", f.issuer().ca_owner(), " for ",
+                           watched);
   } else {
     subject = absl::StrCat("log misbehaviour: ", f.reason());
   }
@@ -156,7 +163,7 @@ std::string BuildMailMessage(const Notification& n, const MailHeaders& headers) 
   if (!n.watch_item.empty()) absl::StrAppend(&b, "Watch:    ", BodyText(n.watch_item), "\n");
   absl::StrAppend(&b, "Finding:  seq ", f.seq(), "\n\n");
 
-  if (event != HookEvent::kError) {
+  if (event != HookEvent::kError && event != HookEvent::kCaaBreaksRenewal) {
     absl::StrAppend(&b, "What was issued\n");
     absl::StrAppend(&b, "  Names:        ", BodyText(absl::StrJoin(f.names(), ", ")), "\n");
     absl::StrAppend(&b, "  Watched:      ", BodyText(absl::StrJoin(f.watched_names(), ", ")), "\n");

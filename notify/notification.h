@@ -12,8 +12,8 @@
 
 namespace caawatch::notify {
 
-// certspotter-script(8)'s EVENT values.
-enum class HookEvent { kDiscoveredCert, kMalformedCert, kError };
+// certspotter-script(8)'s EVENT values, and caawatch's own kCaaBreaksRenewal.
+enum class HookEvent { kDiscoveredCert, kMalformedCert, kError, kCaaBreaksRenewal };
 
 struct Notification {
   store::FindingRecord finding;
@@ -33,10 +33,10 @@ struct Notification {
   bool test = false;
 };
 
-// kError for kind "log_misbehaviour", kMalformedCert for "malformed_cert", else
-// kDiscoveredCert.
+// kError for kind "log_misbehaviour", kMalformedCert for "malformed_cert",
+// kCaaBreaksRenewal for "caa_breaks_renewal", else kDiscoveredCert.
 HookEvent EventOf(const store::FindingRecord& finding);
-// "discovered_cert", "malformed_cert", "error".
+// "discovered_cert", "malformed_cert", "error", "caa_breaks_renewal".
 const char* EventName(HookEvent event);
 
 }  // namespace caawatch::notify

@@ -132,6 +132,8 @@ v1::Verdict ToApiVerdict(store::Verdict verdict) {
       return v1::LOG_MISBEHAVIOUR;
     case store::Verdict::kMalformedCert:
       return v1::MALFORMED_CERT;
+    case store::Verdict::kCaaBreaksRenewal:
+      return v1::CAA_BREAKS_RENEWAL;
   }
   return v1::VERDICT_UNSPECIFIED;
 }

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/time_text.h"
+#include "revoke/crl_scope.h"
 #include "revoke/openssl_handles.h"
 
 namespace caawatch::revoke {
@@ -61,7 +62,8 @@ std::string CrlReasonName(long code) {
 }
 
 absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const uint8_t> cert_der,
-                                    absl::Span<const uint8_t> issuer_der, absl::Time now) {
+                                    absl::Span<const uint8_t> issuer_der, absl::Time now,
+                                    absl::string_view url) {
   const auto* p = reinterpret_cast<const unsigned char*>(crl_der.data());
   X509CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(crl_der.size())));
   if (crl == nullptr ||
@@ -85,6 +87,7 @@ absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const 
   if (X509_CRL_get_ext_by_NID(crl.get(), NID_delta_crl, -1) >= 0) {
     return absl::FailedPreconditionError("delta CRL (not followed)");
   }
+  if (absl::Status scope = CheckCrlScope(crl.get(), url); !scope.ok()) return scope;
 
   CrlFinding finding;
   std::optional<absl::Time> this_update = ToTime(X509_CRL_get0_lastUpdate(crl.get()));

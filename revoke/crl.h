@@ -38,9 +38,12 @@ struct CrlFinding {
 // more than kMaxClockSkew after `now`, nextUpdate before thisUpdate); kPermissionDenied "CRL
 // signature does not verify" when it is not signed by the issuer's key (a forged or damaged
 // CRL); kFailedPrecondition when the CRL's issuer is not the certificate's issuer, or it is a
-// delta CRL (which alone cannot say a certificate is not revoked).
+// delta CRL (which alone cannot say a certificate is not revoked), or when its scope does not
+// cover the certificate as fetched from `url` (a partitioned CRL: revoke/crl_scope.h; an empty
+// `url` skips the distribution point match).
 absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const uint8_t> cert_der,
-                                    absl::Span<const uint8_t> issuer_der, absl::Time now);
+                                    absl::Span<const uint8_t> issuer_der, absl::Time now,
+                                    absl::string_view url = {});
 
 // The RFC 5280 name of CRLReason `code`, or "reason N" for a code it does not define.
 std::string CrlReasonName(long code);

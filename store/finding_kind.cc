@@ -14,6 +14,7 @@ constexpr std::pair<FindingKind, absl::string_view> kKindNames[] = {
     {FindingKind::kCertificate, "certificate"},
     {FindingKind::kMalformedCert, "malformed_cert"},
     {FindingKind::kLogMisbehaviour, "log_misbehaviour"},
+    {FindingKind::kCaaBreaksRenewal, "caa_breaks_renewal"},
 };
 static_assert(std::size(kKindNames) == std::size(kAllFindingKinds), "a kind without a name");
 

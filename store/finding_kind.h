@@ -16,11 +16,15 @@ enum class FindingKind {
   kCertificate,      // A certificate for a watched name, judged on CAA.
   kMalformedCert,    // A log entry whose certificate cannot be parsed; keyed by its leaf hash.
   kLogMisbehaviour,  // A log broke a promise (SPEC §1); keyed by misbehaviour_key.
+  // A CAA change forbids a CA that issued for the name recently (SPEC §8): its renewals will
+  // fail. Keyed by renewal_key; not judged on CAA.
+  kCaaBreaksRenewal,
 };
 inline constexpr FindingKind kAllFindingKinds[] = {
-    FindingKind::kCertificate, FindingKind::kMalformedCert, FindingKind::kLogMisbehaviour};
+    FindingKind::kCertificate, FindingKind::kMalformedCert, FindingKind::kLogMisbehaviour,
+    FindingKind::kCaaBreaksRenewal};
 
-// "certificate", "malformed_cert", "log_misbehaviour".
+// "certificate", "malformed_cert", "log_misbehaviour", "caa_breaks_renewal".
 std::string FindingKindName(FindingKind kind);
 // Case-sensitive; kInvalidArgument, quoting `name`, for anything else (including "").
 [[nodiscard]] absl::StatusOr<FindingKind> FindingKindFromName(absl::string_view name);

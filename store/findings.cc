@@ -129,7 +129,8 @@ absl::Status Findings::StageVersion2Indexes(rocksdb::WriteBatch* batch) {
 void Findings::PutReevalKeys(const FindingRecord& f, const std::string& key,
                              rocksdb::WriteBatch* batch) {
   // Only certificate findings are judged on CAA, so only they are judged again.
-  if (HasKind(f, FindingKind::kLogMisbehaviour) || HasKind(f, FindingKind::kMalformedCert)) {
+  if (HasKind(f, FindingKind::kLogMisbehaviour) || HasKind(f, FindingKind::kMalformedCert) ||
+      HasKind(f, FindingKind::kCaaBreaksRenewal)) {
     return;
   }
   batch->Put(db_->handle(Family::kReeval), IssuedKey(IssuedMs(f), key), key);

@@ -27,6 +27,7 @@ uint64_t ReadBigEndian64(absl::string_view bytes) {
 std::string FindingKey(const FindingRecord& finding) {
   if (HasKind(finding, FindingKind::kLogMisbehaviour)) return "m" + finding.misbehaviour_key();
   if (HasKind(finding, FindingKind::kMalformedCert)) return "l" + finding.leaf_hash();
+  if (HasKind(finding, FindingKind::kCaaBreaksRenewal)) return "r" + finding.renewal_key();
   return "c" + finding.tbs_sha256();
 }
 

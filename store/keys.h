@@ -15,7 +15,8 @@ std::string BigEndian64(uint64_t value);
 uint64_t ReadBigEndian64(absl::string_view bytes);  // Precondition: size() >= 8.
 
 // findings: 'c' + tbs_sha256 for certificates, 'l' + leaf_hash for malformed certificates (no
-// TBS hash to link them by), 'm' + misbehaviour_key for log misbehaviour.
+// TBS hash to link them by), 'm' + misbehaviour_key for log misbehaviour, 'r' + renewal_key
+// for caa_breaks_renewal.
 std::string FindingKey(const FindingRecord& finding);
 // "www.example.com" -> "com.example.www": a subtree is a key prefix.
 std::string ReversedName(absl::string_view name);

@@ -20,6 +20,7 @@ constexpr std::pair<Verdict, absl::string_view> kVerdictNames[] = {
     {Verdict::kUnexpectedIssuer, "unexpected_issuer"},
     {Verdict::kLogMisbehaviour, "log_misbehaviour"},
     {Verdict::kMalformedCert, "malformed_cert"},
+    {Verdict::kCaaBreaksRenewal, "caa_breaks_renewal"},
 };
 static_assert(std::size(kVerdictNames) == std::size(kAllVerdicts), "a verdict without a name");
 

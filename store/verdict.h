@@ -24,12 +24,13 @@ enum class Verdict {
   kUnexpectedIssuer,
   kLogMisbehaviour,
   kMalformedCert,
+  kCaaBreaksRenewal,  // A kind of its own, like the two above: not a CAA verdict.
 };
 inline constexpr Verdict kAllVerdicts[] = {
     Verdict::kForbidden,        Verdict::kLikelyForbidden, Verdict::kUnknownIssuer,
     Verdict::kDnsIndeterminate, Verdict::kPermitted,       Verdict::kPermittedConditional,
     Verdict::kNoData,           Verdict::kExempt,          Verdict::kUnexpectedIssuer,
-    Verdict::kLogMisbehaviour,  Verdict::kMalformedCert,
+    Verdict::kLogMisbehaviour,  Verdict::kMalformedCert,   Verdict::kCaaBreaksRenewal,
 };
 
 // Increasing: a greater severity alerts more loudly.

@@ -1,6 +1,8 @@
 // `caawatch caa suggest` through the built program, over certificates and CAA observations
 // stored in a real RocksDB store as `caawatch run` stores them (issue 20, SPEC §8): two CAs
 // issued for the subtree, one of them only wildcards.
+#include <fstream>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/cli/cli_fixture.h"
+#include "tests/fakes/dns/knot_server.h"
 #include "tests/fakes/store_fixture.h"
 
 namespace caawatch {
@@ -133,6 +136,31 @@ TEST_F(CaaSuggestTest, ABadNameOrDaysIsAUsageError) {
   EXPECT_EQ(Suggest({"exa mple.com"}).exit_code, 2);
   EXPECT_EQ(Suggest({"*.example.com"}).exit_code, 2);
   EXPECT_EQ(Suggest({"example.com", "--days", "0"}).exit_code, 2);
+}
+
+TEST_F(CaaSuggestTest, ANameNeverObservedIsLookedUpNowSoItsWarningIsNotMissed) {
+  // fresh.test was never looked up by caawatch; its CAA (served by Knot) lets only Google issue.
+  absl::StatusOr<std::unique_ptr<fakes::KnotServer>> knot = fakes::KnotServer::Start(
+      {{.origin = "fresh.test", .records = "@ CAA 0 issue \"pki.goog\"\n"}});
+  ASSERT_TRUE(knot.ok()) << knot.status();
+  Plant('f', "Internet Security Research Group (Let's Encrypt)", {"letsencrypt.org"},
+        {"www.fresh.test"}, 3);
+  const std::string config = (dir_ / "config.json").string();
+  {
+    std::ofstream out(config);
+    out << R"({"dnssec": false, "dns_servers": [")" << (*knot)->address() << R"("]})";
+  }
+  const CommandResult r = Suggest({"fresh.test", "--json", "--config", config});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_THAT(j["looked_up_now"].get<std::vector<std::string>>(),
+              ::testing::ElementsAre("fresh.test", "www.fresh.test"))
+      << r.out;
+  EXPECT_EQ(j["in_force"]["relevant_name"], "fresh.test") << r.out;
+  ASSERT_EQ(j["warnings"].size(), 1u) << r.out;
+  EXPECT_EQ(j["warnings"][0]["identifier"], "letsencrypt.org");
+  const CommandResult text = Suggest({"fresh.test", "--config", config});
+  EXPECT_THAT(text.out, HasSubstr("never observed, looked up now: "));
 }
 
 }  // namespace

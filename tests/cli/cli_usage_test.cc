@@ -241,7 +241,8 @@ TEST_F(CliUsageTest, AnUnknownVerdictOrSeverityListsTheValidOnes) {
                    "caawatch findings");
   ExpectUsageError({"history", "a.test", "--data-dir", data_dir_, "--verdict", "forbidden,nope"},
                    "unknown verdict \"nope\"", "caawatch history");
-  ExpectUsageError({"subscribe", "--verdict", "bogus"}, "malformed_cert)", "caawatch subscribe");
+  ExpectUsageError({"subscribe", "--verdict", "bogus"}, "malformed_cert, caa_breaks_renewal)",
+                   "caawatch subscribe");
   ExpectUsageError({"findings", "--data-dir", data_dir_, "--severity", "high"},
                    "unknown severity \"high\" (one of info, warning, critical)",
                    "caawatch findings");

@@ -33,46 +33,62 @@ using ::testing::HasSubstr;
 using testing::JsonLines;
 using testing::Subprocess;
 
-using RevocationEndToEndTest = testing::EndToEndFixture;
-
 std::vector<uint8_t> Bytes(const std::string& s) { return {s.begin(), s.end()}; }
 
-TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) {
-  absl::Mutex mu;
-  std::string crl;  // Served at /ca.crl; empty: 404.
-  auto server = fakes::HttpServer::Start([&](const fakes::HttpRequest&) {
-    absl::MutexLock lock(&mu);
-    fakes::HttpReply reply;
-    reply.content_type = "application/pkix-crl";
-    if (crl.empty()) reply.status = 404;
-    reply.body = crl;
-    return reply;
-  });
-  ASSERT_TRUE(server.ok()) << server.status();
-  const std::string ca_dir = dir() + "/crl-ca";
-  std::filesystem::create_directories(ca_dir);
-  std::unique_ptr<Subprocess> log =
-      StartLog({.noise = 20,
-                .plants = {"--plant-with-crl",
-                           absl::StrCat("www.forbidden.test:letsencrypt:http://127.0.0.1:",
-                                        (*server)->port(), "/ca.crl"),
-                           "--crl-ca-out", ca_dir}});
-
-  // The issuing CA, as the test log wrote it: what signs the CRLs.
-  fakes::TestCa ca;
-  ca.der = Bytes(testing::ReadFileOrEmpty(ca_dir + "/ca.der"));
-  ca.cert = fakes::ParseCertificate(ca.der);
-  const std::string key = testing::ReadFileOrEmpty(ca_dir + "/ca.key");
-  const auto* key_bytes = reinterpret_cast<const unsigned char*>(key.data());
-  ca.key.reset(d2i_AutoPrivateKey(nullptr, &key_bytes, static_cast<long>(key.size())));
-  ASSERT_NE(ca.cert, nullptr);
-  ASSERT_NE(ca.key, nullptr);
-  const std::vector<uint8_t> leaf = Bytes(testing::ReadFileOrEmpty(ca_dir + "/leaf.der"));
-  auto serve = [&](const fakes::CrlSpec& spec, EVP_PKEY* signer = nullptr) {
-    absl::StatusOr<std::string> made = fakes::MakeCrl(ca, spec, signer);
+class RevocationEndToEndTest : public testing::EndToEndFixture {
+ protected:
+  // Serves crl_ at /ca.crl (404 while empty) and starts the test log with `noise` certificates
+  // and, on its first SIGUSR1, a Let's Encrypt certificate for www.forbidden.test whose CRL
+  // distribution point is that URL; loads the issuing CA the log wrote (what signs the CRLs).
+  void StartCaAndLog(uint64_t noise) {
+    auto server = fakes::HttpServer::Start([this](const fakes::HttpRequest&) {
+      absl::MutexLock lock(&mu_);
+      fakes::HttpReply reply;
+      reply.content_type = "application/pkix-crl";
+      if (crl_.empty()) reply.status = 404;
+      reply.body = crl_;
+      return reply;
+    });
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    url_ = absl::StrCat("http://127.0.0.1:", server_->port(), "/ca.crl");
+    const std::string ca_dir = dir() + "/crl-ca";
+    std::filesystem::create_directories(ca_dir);
+    log_ = StartLog(
+        {.noise = noise,
+         .plants = {"--plant-with-crl", absl::StrCat("www.forbidden.test:letsencrypt:", url_),
+                    "--crl-ca-out", ca_dir}});
+    ca_.der = Bytes(testing::ReadFileOrEmpty(ca_dir + "/ca.der"));
+    ca_.cert = fakes::ParseCertificate(ca_.der);
+    const std::string key = testing::ReadFileOrEmpty(ca_dir + "/ca.key");
+    const auto* key_bytes = reinterpret_cast<const unsigned char*>(key.data());
+    ca_.key.reset(d2i_AutoPrivateKey(nullptr, &key_bytes, static_cast<long>(key.size())));
+    ASSERT_NE(ca_.cert, nullptr);
+    ASSERT_NE(ca_.key, nullptr);
+    leaf_ = Bytes(testing::ReadFileOrEmpty(ca_dir + "/leaf.der"));
+  }
+  // Serves `made` (a DER CRL) from now on.
+  void Serve(const absl::StatusOr<std::string>& made) {
     ASSERT_TRUE(made.ok()) << made.status();
-    absl::MutexLock lock(&mu);
-    crl = *made;
+    absl::MutexLock lock(&mu_);
+    crl_ = *made;
+  }
+
+  absl::Mutex mu_;
+  std::string crl_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<fakes::HttpServer> server_;
+  std::string url_;
+  std::unique_ptr<Subprocess> log_;
+  fakes::TestCa ca_;
+  std::vector<uint8_t> leaf_;
+};
+
+TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(StartCaAndLog(/*noise=*/20));
+  const fakes::TestCa& ca = ca_;
+  const std::vector<uint8_t>& leaf = leaf_;
+  auto serve = [&](const fakes::CrlSpec& spec, EVP_PKEY* signer = nullptr) {
+    Serve(fakes::MakeCrl(ca, spec, signer));
   };
   // Before anything is revoked, the CA's CRL is signed by someone else: refused.
   fakes::CertificateFactory factory(4242);
@@ -97,7 +113,7 @@ TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) 
     ASSERT_LT(absl::Now(), deadline) << "caawatch never caught up: " << monitor.Stderr();
     absl::SleepFor(absl::Milliseconds(100));
   }
-  log->Signal(SIGUSR1);
+  log_->Signal(SIGUSR1);
 
   // Polls `caawatch findings --json` until `done` holds for the planted certificate's finding.
   auto await_finding = [&](auto done, const char* what) -> nlohmann::json {
@@ -174,6 +190,57 @@ TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) 
   EXPECT_EQ(response.finding().revocation().seconds_to_revocation(),
             revoked["revocation"]["seconds_to_revocation"].get<int64_t>());
   EXPECT_TRUE(testing::StopsCleanly(monitor));
+}
+
+// `run --once` (from cron) follows the revocation too: one round after the catch-up, for the
+// forbidden certificate that run found. A partitioned CRL is believed only from the
+// distribution point its IDP names.
+TEST_F(RevocationEndToEndTest, RunOnceFollowsRevocationAndAPartitionOfOtherCertsIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(StartCaAndLog(/*noise=*/0));
+  const absl::Time revoked_at = absl::Now();
+  // A partition of the CA's CRL for other certificates (its Issuing Distribution Point names
+  // another URL) lists it: not believed (RFC 5280 §5.2.5).
+  const fakes::CrlSpec spec = {revoked_at - absl::Minutes(1),
+                               revoked_at + absl::Hours(1),
+                               {{leaf_, revoked_at - absl::Seconds(30), 1}}};
+  ASSERT_NO_FATAL_FAILURE(Serve(fakes::MakePartitionedCrl(ca_, spec, {url_ + "?part=2"})));
+
+  // The first run observes forbidden.test's CAA; the certificate is logged after it, so the
+  // second run judges it forbidden, and follows its revocation before it exits.
+  const std::vector<std::string> args = RunArgs({"--once"});
+  const CommandResult first = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  log_->Signal(SIGUSR1);
+  absl::SleepFor(absl::Seconds(1));  // The log publishes it with its next tree head.
+  const CommandResult second = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+
+  const auto stored = [&] {
+    const CommandResult r = Cli({"findings", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json finding;
+    for (const nlohmann::json& f : JsonLines(r.out)) {
+      if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
+    }
+    return finding;
+  };
+  nlohmann::json finding = stored();
+  ASSERT_FALSE(finding.is_null()) << second.err;
+  EXPECT_EQ(finding["verdict"], "forbidden") << finding.dump();
+  ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
+  EXPECT_EQ(finding["revocation"]["state"], "following") << finding.dump();
+  EXPECT_THAT(finding["revocation"]["last_error"].get<std::string>(),
+              HasSubstr("issuing distribution point"))
+      << finding.dump();
+
+  // The partition for its own distribution point lists it: the next run records it.
+  ASSERT_NO_FATAL_FAILURE(Serve(fakes::MakePartitionedCrl(ca_, spec, {url_})));
+  const CommandResult third = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  finding = stored();
+  ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
+  EXPECT_EQ(finding["revocation"]["state"], "revoked") << finding.dump();
+  EXPECT_EQ(finding["revocation"]["reason"], "keyCompromise");
 }
 
 }  // namespace

@@ -17,10 +17,46 @@ using UniqueEnumerated = std::unique_ptr<ASN1_ENUMERATED, OpenSslDeleter<&ASN1_E
 
 UniqueTime Asn1Time(absl::Time t) { return UniqueTime(ASN1_TIME_set(nullptr, absl::ToTimeT(t))); }
 
+absl::Status AddIdp(X509_CRL* crl, const std::vector<std::string>& urls) {
+  ISSUING_DIST_POINT* idp = ISSUING_DIST_POINT_new();
+  DIST_POINT_NAME* name = DIST_POINT_NAME_new();
+  GENERAL_NAMES* names = GENERAL_NAMES_new();
+  for (const std::string& url : urls) {
+    GENERAL_NAME* g = GENERAL_NAME_new();
+    ASN1_IA5STRING* uri = ASN1_IA5STRING_new();
+    ASN1_STRING_set(uri, url.data(), static_cast<int>(url.size()));
+    GENERAL_NAME_set0_value(g, GEN_URI, uri);
+    sk_GENERAL_NAME_push(names, g);
+  }
+  name->type = 0;
+  name->name.fullname = names;
+  idp->distpoint = name;
+  const int added = X509_CRL_add1_ext_i2d(crl, NID_issuing_distribution_point, idp, 1, 0);
+  ISSUING_DIST_POINT_free(idp);
+  return added == 1 ? absl::OkStatus() : absl::InternalError("issuing distribution point");
+}
+
+absl::StatusOr<std::string> MakeCrlWithIdp(const TestCa& issuer, const CrlSpec& spec,
+                                           EVP_PKEY* signing_key,
+                                           const std::vector<std::string>& idp_urls);
+
 }  // namespace
 
 absl::StatusOr<std::string> MakeCrl(const TestCa& issuer, const CrlSpec& spec,
                                     EVP_PKEY* signing_key) {
+  return MakeCrlWithIdp(issuer, spec, signing_key, {});
+}
+
+absl::StatusOr<std::string> MakePartitionedCrl(const TestCa& issuer, const CrlSpec& spec,
+                                               const std::vector<std::string>& idp_urls) {
+  return MakeCrlWithIdp(issuer, spec, nullptr, idp_urls);
+}
+
+namespace {
+
+absl::StatusOr<std::string> MakeCrlWithIdp(const TestCa& issuer, const CrlSpec& spec,
+                                           EVP_PKEY* signing_key,
+                                           const std::vector<std::string>& idp_urls) {
   UniqueCrl crl(X509_CRL_new());
   if (crl == nullptr || X509_CRL_set_version(crl.get(), 1) != 1 ||
       X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(issuer.cert.get())) != 1) {
@@ -59,6 +95,9 @@ absl::StatusOr<std::string> MakeCrl(const TestCa& issuer, const CrlSpec& spec,
     }
     (void)entry.release();  // Owned by the CRL now.
   }
+  if (!idp_urls.empty()) {
+    if (absl::Status added = AddIdp(crl.get(), idp_urls); !added.ok()) return added;
+  }
   X509_CRL_sort(crl.get());
   EVP_PKEY* key = signing_key != nullptr ? signing_key : issuer.key.get();
   if (X509_CRL_sign(crl.get(), key, EVP_sha256()) <= 0) return absl::InternalError("sign CRL");
@@ -69,5 +108,7 @@ absl::StatusOr<std::string> MakeCrl(const TestCa& issuer, const CrlSpec& spec,
   OPENSSL_free(der);
   return out;
 }
+
+}  // namespace
 
 }  // namespace caawatch::fakes

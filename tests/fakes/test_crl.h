@@ -30,6 +30,10 @@ struct CrlSpec {
 // issuer's own key). kInternal from OpenSSL failures, kInvalidArgument for a bad cert_der.
 absl::StatusOr<std::string> MakeCrl(const TestCa& issuer, const CrlSpec& spec,
                                     EVP_PKEY* signing_key = nullptr);
+// MakeCrl of a partitioned CRL (RFC 5280 §5.2.5): with a critical Issuing Distribution Point
+// whose distributionPoint fullName is `idp_urls`.
+absl::StatusOr<std::string> MakePartitionedCrl(const TestCa& issuer, const CrlSpec& spec,
+                                               const std::vector<std::string>& idp_urls);
 
 }  // namespace caawatch::fakes
 

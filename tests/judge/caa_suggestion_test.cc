@@ -16,7 +16,7 @@ const absl::Time kT0 = absl::FromUnixSeconds(1'790'000'000);
 
 SeenIssuance Seen(const std::string& ca, std::vector<std::string> ids,
                   std::vector<std::string> names, int day) {
-  return {ca, std::move(ids), std::move(names), kT0 + absl::Hours(24 * day)};
+  return {ca, std::move(ids), std::move(names), kT0 + absl::Hours(24 * day), "permitted"};
 }
 
 caa::CaaRecord Issue(const std::string& v) { return {0, "issue", v}; }

@@ -198,6 +198,31 @@ TEST(HookEnvironmentTest, MalformedCertAndErrorEvents) {
   EXPECT_EQ(v2.count("CERT_SHA256"), 0u);
 }
 
+TEST(HookEnvironmentTest, CaaBreaksRenewalNamesTheCaAndTheNameAndNeedsNoCertificate) {
+  TempDir dir;
+  Notification n;
+  n.finding.set_seq(9);
+  n.finding.set_kind("caa_breaks_renewal");
+  n.finding.set_verdict("caa_breaks_renewal");
+  n.finding.set_severity("warning");
+  n.finding.add_names("www.example.com");
+  n.finding.add_watched_names("www.example.com");
+  n.finding.mutable_issuer()->set_ca_owner("Let's Encrypt");
+  n.finding.mutable_issuer()->add_caa_identifiers("letsencrypt.org");
+  n.finding.set_reason("the CAA records in force forbid it");
+  auto env = BuildHookEnvironment(n, dir.path());
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto v = Vars(*env);
+  EXPECT_EQ(v["EVENT"], "caa_breaks_renewal");
+  EXPECT_EQ(v["SUMMARY"], "CAA Change Breaks Renewals of Let's Encrypt for www.example.com");
+  EXPECT_EQ(v["CAAWATCH_NAME"], "www.example.com");
+  EXPECT_EQ(v["CAAWATCH_CA"], "Let's Encrypt");
+  EXPECT_EQ(v["CAAWATCH_CA_IDENTIFIER"], "letsencrypt.org");
+  EXPECT_EQ(v["CAAWATCH_VERDICT"], "caa_breaks_renewal");
+  EXPECT_FALSE(v["TEXT_FILENAME"].empty());
+  EXPECT_EQ(v.count("CERT_SHA256"), 0u);
+}
+
 TEST(HookEnvironmentTest, DiscoveredCertWithoutCertificateIsNotRetryable) {
   TempDir dir;
   Notification n = GoogleFinding();

@@ -127,5 +127,26 @@ TEST_F(CrlTest, GarbageIsAnErrorNotACrash) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A partitioned CRL (RFC 5280 §5.2.5) is believed only about the certificates of the
+// distribution point it was fetched from, which its Issuing Distribution Point names.
+TEST_F(CrlTest, PartitionedCrlIsBelievedForItsOwnDistributionPointOnly) {
+  const fakes::CrlSpec spec = {kCrlTestNow - absl::Hours(1),
+                               kCrlTestNow + absl::Hours(24),
+                               {{ca_.leaf_der, kCrlTestNow - absl::Hours(2), 1}}};
+  absl::StatusOr<std::string> crl =
+      fakes::MakePartitionedCrl(ca_.ca, spec, {"http://c.example/part-7.crl"});
+  ASSERT_TRUE(crl.ok()) << crl.status();
+  auto own = CheckCrl(*crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow, "http://c.example/part-7.crl");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_TRUE(own->revocation.has_value());
+  auto other = CheckCrl(*crl, ca_.leaf_der, ca_.ca.der, kCrlTestNow, "http://c.example/part-8.crl");
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(other.status().message()),
+              ::testing::HasSubstr("does not cover \"http://c.example/part-8.crl\""));
+  // A full CRL (no IDP) covers every certificate of its issuer, wherever it was fetched.
+  const std::string full = Crl(spec);
+  EXPECT_TRUE(CheckCrl(full, ca_.leaf_der, ca_.ca.der, kCrlTestNow, "http://x.example/").ok());
+}
+
 }  // namespace
 }  // namespace caawatch::revoke

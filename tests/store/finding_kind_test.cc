@@ -15,6 +15,7 @@ TEST(FindingKindTest, NamesAreTheStoredAndPublishedWords) {
   EXPECT_EQ(FindingKindName(FindingKind::kCertificate), "certificate");
   EXPECT_EQ(FindingKindName(FindingKind::kMalformedCert), "malformed_cert");
   EXPECT_EQ(FindingKindName(FindingKind::kLogMisbehaviour), "log_misbehaviour");
+  EXPECT_EQ(FindingKindName(FindingKind::kCaaBreaksRenewal), "caa_breaks_renewal");
 }
 
 TEST(FindingKindTest, EveryKindRoundTripsAndNoTwoShareAName) {

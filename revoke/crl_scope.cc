@@ -1,0 +1,68 @@
+#include "revoke/crl_scope.h"
+
+#include <openssl/x509v3.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/quoted_input.h"
+
+namespace caawatch::revoke {
+namespace {
+
+struct IdpFree {
+  void operator()(ISSUING_DIST_POINT* p) const { ISSUING_DIST_POINT_free(p); }
+};
+
+// The URIs of a fullName distribution point name; empty for a relative name or none.
+std::vector<std::string> FullNameUris(const DIST_POINT_NAME* name) {
+  std::vector<std::string> uris;
+  if (name == nullptr || name->type != 0 || name->name.fullname == nullptr) return uris;
+  for (int i = 0; i < sk_GENERAL_NAME_num(name->name.fullname); ++i) {
+    const GENERAL_NAME* g = sk_GENERAL_NAME_value(name->name.fullname, i);
+    if (g->type != GEN_URI) continue;
+    const ASN1_IA5STRING* uri = g->d.uniformResourceIdentifier;
+    uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                      ASN1_STRING_length(uri));
+  }
+  return uris;
+}
+
+}  // namespace
+
+absl::Status CheckCrlScope(const X509_CRL* crl, absl::string_view url) {
+  int critical = 0;
+  std::unique_ptr<ISSUING_DIST_POINT, IdpFree> idp(static_cast<ISSUING_DIST_POINT*>(
+      X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &critical, nullptr)));
+  if (idp == nullptr) {
+    // critical == -1: absent (a full CRL); otherwise present but unreadable.
+    if (critical == -1) return absl::OkStatus();
+    return absl::FailedPreconditionError("CRL issuing distribution point does not parse");
+  }
+  if (idp->onlyCA > 0) {
+    return absl::FailedPreconditionError(
+        "CRL covers only CA certificates (issuing distribution "
+        "point onlyContainsCACerts)");
+  }
+  if (idp->onlyattr > 0) {
+    return absl::FailedPreconditionError("CRL covers only attribute certificates");
+  }
+  if (idp->onlysomereasons != nullptr) {
+    return absl::FailedPreconditionError(
+        "CRL covers only some revocation reasons (onlySomeReasons; not followed)");
+  }
+  if (idp->indirectCRL > 0) return absl::FailedPreconditionError("indirect CRL (not followed)");
+  const std::vector<std::string> uris = FullNameUris(idp->distpoint);
+  if (url.empty() || uris.empty()) return absl::OkStatus();
+  for (const std::string& uri : uris) {
+    if (uri == url) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("CRL issuing distribution point ", QuoteInput(absl::StrJoin(uris, " ")),
+                   " does not cover ", QuoteInput(url), " (a partition for other certificates)"));
+}
+
+}  // namespace caawatch::revoke
