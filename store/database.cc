@@ -14,6 +14,7 @@
 #include "base/status_macros.h"
 #include "rocksdb/slice_transform.h"
 #include "store/open_failure.h"
+#include "store/rocksdb_error_log.h"
 
 namespace caawatch::store {
 namespace {
@@ -156,9 +157,23 @@ absl::Status Database::Get(Family family, absl::string_view key, std::string* va
 }
 
 absl::Status Database::Write(rocksdb::WriteBatch* batch, bool sync, absl::string_view what) {
+  {
+    absl::MutexLock lock(&write_failure_mu_);
+    if (!write_failure_.ok()) return write_failure_;
+  }
+  CAAWATCH_RETURN_IF_ERROR(CheckWritable());
   rocksdb::WriteOptions w;
   w.sync = sync;
-  return FromRocks(db_->Write(w, batch), what);
+  absl::Status status = FromRocks(db_->Write(w, batch), what);
+  if (!status.ok()) {
+    absl::MutexLock lock(&write_failure_mu_);
+    if (write_failure_.ok()) {
+      write_failure_ = absl::Status(
+          status.code(),
+          absl::StrCat(status.message(), " (no further write is tried until a restart)"));
+    }
+  }
+  return status;
 }
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
@@ -169,6 +184,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   db_options.create_if_missing = !options.read_only;
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
+  // RocksDB's own log: errors on stderr, no LOG file on the store's disk (rocksdb_error_log.h).
+  db_options.info_log = std::make_shared<RocksDbErrorLog>();
   db_options.max_manifest_file_size = 64 << 20;
   // One bound on the memtables of every family together (RocksDB's default is 64 MiB per
   // family, two of them while one flushes): a CAA poll of a million names writes ~200 MiB of
@@ -209,7 +226,13 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
     // write buffer bound above counts whole blocks: a run that touched four families would hit
     // it with a few KiB written and flush one family alone, early and small (which also puts
     // that family's SST ahead of a write-ahead log that still holds the others' writes).
-    cf.arena_block_size = 1 << 20;
+    cf.arena_block_size = 256 << 10;
+    // OptimizeForPointLookup gives each memtable a Bloom filter of 2% of write_buffer_size
+    // (64 MiB): 1.3 MiB allocated from the arena of every family touched, which the bound above
+    // counts; fourteen families filled it with a few KiB of data, and a run flushed tiny SSTs of
+    // every family again and again (and a catch-up's writes left the write-ahead log early).
+    // A tenth of that is still a filter of a million bits per memtable.
+    cf.memtable_prefix_bloom_size_ratio = 0.002;
     // Every caa_obs read stays within one name (a seek to the name's prefix), as prefix
     // seek mode requires; a scan across names would need ReadOptions::total_order_seek.
     if (absl::string_view(name) == "caa_obs") {

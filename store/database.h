@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "rocksdb/db.h"
 #include "store/open_options.h"
@@ -90,6 +91,9 @@ class Database {
     return std::optional<Record>(*std::move(r));
   }
   // Applies `batch` atomically; with `sync`, durable (and so is every earlier write) on return.
+  // Checks CheckWritable() first. After a write fails, every later one fails with that error
+  // without reaching RocksDB: several loops write (tailers, proofs, revocations, retention),
+  // and a write after a failed one (a full disk) must not meet RocksDB's error state.
   [[nodiscard]] absl::Status Write(rocksdb::WriteBatch* batch, bool sync, absl::string_view what);
 
   static const char* FamilyName(Family family);
@@ -103,6 +107,8 @@ class Database {
   const bool read_only_;
   const std::string dir_;
   const uint64_t min_free_bytes_;
+  absl::Mutex write_failure_mu_;
+  absl::Status write_failure_ ABSL_GUARDED_BY(write_failure_mu_);
 };
 
 // A consistent view for reads that follow an index to the records it names: a finding moved

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/status_macros.h"
+#include "store/verdict.h"
 #include "tail/entry_proof_fetch.h"
 
 namespace caawatch::tail {
@@ -20,8 +21,10 @@ bool Provable(const store::EntryRef& entry) {
 }  // namespace
 
 bool KeepsEvidence(const store::FindingRecord& finding) {
-  return finding.verdict() == "forbidden" || finding.verdict() == "likely_forbidden" ||
-         finding.verdict() == "dns_indeterminate";
+  const absl::StatusOr<store::Verdict> verdict = store::VerdictFromName(finding.verdict());
+  return verdict.ok() &&
+         (*verdict == store::Verdict::kForbidden || *verdict == store::Verdict::kLikelyForbidden ||
+          *verdict == store::Verdict::kDnsIndeterminate);
 }
 
 ProofKeeper::ProofKeeper(store::Store* store, const std::vector<ctlog::LogInfo>& logs,

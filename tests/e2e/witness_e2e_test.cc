@@ -26,6 +26,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/free_port.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/fakes/static_ct_files.h"
 #include "tests/fakes/test_log.h"
@@ -140,7 +141,9 @@ TEST_F(WitnessE2eTest, AQuorumOfTwoHoldsAHeadWithOneCosignatureAndAForgedOneIsAF
       WriteFile("config.json",
                 absl::StrCat(R"({"sth_poll_interval": "300ms", "witnesses": )",
                              WitnessesJson(false), R"(, "witness_quorum": {"tiled log": 2}})"));
-  Subprocess monitor(RunArgs({"--config", config}), dir());
+  Subprocess monitor(RunArgs({"--config", config, "--grpc-listen",
+                              absl::StrCat("127.0.0.1:", testing::FreeTcpPort())}),
+                     dir());
 
   // One cosignature of the two required: the head waits, and `status` says why.
   ASSERT_TRUE(WaitFor(monitor, [&] {
@@ -218,7 +221,9 @@ TEST_F(WitnessE2eTest, ALogShowingAWitnessAnotherTreeIsASplitViewALaggingWitness
   const std::string config = WriteFile(
       "config.json", absl::StrCat(R"({"sth_poll_interval": "300ms", "witnesses": )",
                                   WitnessesJson(true), R"(, "witness_check_interval": "1s"})"));
-  Subprocess monitor(RunArgs({"--config", config}), dir());
+  Subprocess monitor(RunArgs({"--config", config, "--grpc-listen",
+                              absl::StrCat("127.0.0.1:", testing::FreeTcpPort())}),
+                     dir());
 
   // w2 holds a tree of caawatch's size with another root: a fork, at once. w1 agrees; w3 is
   // ahead, and the log serves no tiles to prove its tree from.
