@@ -35,8 +35,17 @@ void RevocationFollower::Fail(store::RevocationRecord& record, std::string error
   record.set_last_error_ms(absl::ToUnixMillis(now));
 }
 
+void RevocationFollower::NoteError(RevocationRound& round, const std::string& error,
+                                   const std::string& url) {
+  if (!url.empty() || round.last_error_url.empty()) {
+    round.last_error = error;
+    round.last_error_url = url;
+  }
+}
+
 bool RevocationFollower::Check(const store::FindingRecord& finding, store::RevocationRecord& record,
-                               absl::Time now, RoundCrls& crls) {
+                               absl::Time now, RoundState& state) {
+  RoundCrls& crls = state.crls;
   // The final certificate when it was logged, else the precertificate: same serial, issuer
   // and distribution points (RFC 6962 §3.1).
   std::string sha = finding.cert_sha256();
@@ -61,6 +70,7 @@ bool RevocationFollower::Check(const store::FindingRecord& finding, store::Revoc
   }
   if (urls->empty()) {
     Fail(record, "no http CRL distribution point", now);
+    NoteError(state.round, record.last_error(), "");
     return false;
   }
   std::string error;
@@ -71,12 +81,15 @@ bool RevocationFollower::Check(const store::FindingRecord& finding, store::Revoc
     const absl::StatusOr<std::shared_ptr<const std::string>>& body = it->second;
     if (!body.ok()) {
       error = std::string(body.status().message());
+      NoteError(state.round, error, url);
       continue;
     }
     absl::StatusOr<revoke::CrlFinding> checked =
         revoke::CheckCrl(**body, Bytes(**der), Bytes(chain->front()), now, url);
     if (!checked.ok()) {
       error = absl::StrCat("CRL ", url, " refused: ", checked.status().message());
+      state.refused.insert(url);
+      NoteError(state.round, std::string(checked.status().message()), url);
       if (logger_ != nullptr) {
         logger_->Log(LogLevel::kError, kComponent, "CRL refused, not believed",
                      {{"url", url},
@@ -109,14 +122,37 @@ bool RevocationFollower::Check(const store::FindingRecord& finding, store::Revoc
   return false;
 }
 
+absl::Status RevocationFollower::PutSummary(RoundState& state, size_t candidates) {
+  RevocationRound& round = state.round;
+  for (const auto& [url, body] : state.crls) {
+    if (body.ok()) ++round.crls_fetched;
+  }
+  round.crls_refused = state.refused.size();
+  CAAWATCH_ASSIGN_OR_RETURN(store::RevocationFollowerRecord summary,
+                            store_->revocations().GetFollowerStatus());
+  if (candidates == 0 && summary.round_ms() == 0) return absl::OkStatus();
+  const int64_t now_ms = absl::ToUnixMillis(clock_->Now());
+  summary.set_round_ms(now_ms);
+  summary.set_followed(round.checked);
+  summary.set_revoked_seen(summary.revoked_seen() + round.newly_revoked);
+  summary.set_crls_fetched(round.crls_fetched);
+  summary.set_crls_refused(round.crls_refused);
+  if (!round.last_error.empty()) {
+    summary.set_last_error(round.last_error);
+    summary.set_last_error_url(round.last_error_url);
+    summary.set_last_error_ms(now_ms);
+  }
+  return store_->revocations().PutFollowerStatus(summary);
+}
+
 absl::StatusOr<RevocationRound> RevocationFollower::RunOnce() {
-  RevocationRound round;
+  RoundState state;
+  RevocationRound& round = state.round;
   store::FindingQuery query;
   query.verdicts = {store::VerdictName(store::Verdict::kForbidden),
                     store::VerdictName(store::Verdict::kLikelyForbidden)};
   query.limit = 1000;
   size_t candidates = 0;
-  RoundCrls round_crls;
   while (true) {
     CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> page,
                               store_->findings().List(query));
@@ -139,7 +175,7 @@ absl::StatusOr<RevocationRound> RevocationFollower::RunOnce() {
         record.set_ended("expired");
       } else {
         ++round.checked;
-        sync = Check(finding, record, now, round_crls);
+        sync = Check(finding, record, now, state);
         if (sync) {
           ++round.newly_revoked;
           if (logger_ != nullptr) {
@@ -164,6 +200,7 @@ absl::StatusOr<RevocationRound> RevocationFollower::RunOnce() {
                  {{"followed", absl::StrCat(candidates)},
                   {"checked_per_round", absl::StrCat(options_.max_followed)}});
   }
+  CAAWATCH_RETURN_IF_ERROR(PutSummary(state, candidates));
   return round;
 }
 

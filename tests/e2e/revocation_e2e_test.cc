@@ -3,7 +3,8 @@
 // runs; the certificate is in the test CT log. `caawatch run` follows it: a CRL signed by
 // another key is refused and reported (never believed), and once the CA's CRL lists it, the
 // revocation is recorded with its date and reason, and `cert` and `findings --json` show the
-// time from the first log appearance to revocation.
+// time from the first log appearance to revocation; `status` and GetStatus show the follower
+// (the refused CRL's URL and reason, the revocation seen), while `run` runs and after.
 #include <grpcpp/grpcpp.h>
 #include <openssl/x509.h>
 #include <signal.h>
@@ -146,6 +147,33 @@ TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) 
               HasSubstr("signature does not verify"));
   EXPECT_TRUE(refused["revocation"]["revoked_seen_at"].is_null());
   EXPECT_THAT(monitor.Stderr(), HasSubstr("CRL refused, not believed"));
+  // `status` says so too, read beside the running monitor: the refused CRL's URL and reason.
+  // (The follower's line is written at the end of its round, just after the finding's.)
+  const auto follower_json = [&]() -> nlohmann::json {
+    const CommandResult r = Cli({"status", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    for (const nlohmann::json& line : JsonLines(r.out)) {
+      if (line.is_object() && line.contains("revocation_follower")) return line;
+    }
+    return nullptr;
+  };
+  nlohmann::json follower;
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(30);;) {
+    follower = follower_json();
+    if (!follower.is_null() && !follower["last_error"].get<std::string>().empty()) break;
+    ASSERT_LT(absl::Now(), deadline) << "no follower error in status: " << follower.dump();
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(follower["last_error_url"], url_);
+  EXPECT_THAT(follower["last_error"].get<std::string>(), HasSubstr("signature does not verify"));
+  EXPECT_GE(follower["followed"].get<uint64_t>(), 1u);
+  EXPECT_GE(follower["crls_fetched"].get<uint64_t>(), 1u);
+  EXPECT_GE(follower["crls_refused"].get<uint64_t>(), 1u);
+  EXPECT_EQ(follower["revoked_seen"], 0u);
+  const CommandResult status_text = Cli({"status"});
+  EXPECT_EQ(status_text.exit_code, 0) << status_text.err;
+  EXPECT_THAT(status_text.out, HasSubstr(absl::StrCat("CRL \"", url_, "\"")));
+  EXPECT_THAT(status_text.out, HasSubstr("signature does not verify"));
 
   // The CA revokes it: its own CRL lists the certificate.
   const absl::Time revoked_at = absl::Now();
@@ -189,7 +217,29 @@ TEST_F(RevocationEndToEndTest, RevocationIsRecordedAndABadlySignedCrlIsRefused) 
   EXPECT_EQ(response.finding().revocation().reason(), "keyCompromise");
   EXPECT_EQ(response.finding().revocation().seconds_to_revocation(),
             revoked["revocation"]["seconds_to_revocation"].get<int64_t>());
+  // GetStatus has the follower: the revocation seen, and the refused CRL as its last error.
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(30);;) {
+    grpc::ClientContext status_context;
+    v1::GetStatusResponse status;
+    const grpc::Status got_status =
+        stub->GetStatus(&status_context, v1::GetStatusRequest(), &status);
+    ASSERT_TRUE(got_status.ok()) << got_status.error_message();
+    if (status.revocation().revoked_seen() == 1) {
+      EXPECT_EQ(status.revocation().last_error_url(), url_);
+      EXPECT_THAT(status.revocation().last_error(), HasSubstr("signature does not verify"));
+      EXPECT_FALSE(status.revocation().round_at().empty());
+      break;
+    }
+    ASSERT_LT(absl::Now(), deadline) << status.DebugString();
+    absl::SleepFor(absl::Milliseconds(200));
+  }
   EXPECT_TRUE(testing::StopsCleanly(monitor));
+  // And after the monitor stopped, from the store alone.
+  follower = follower_json();
+  ASSERT_FALSE(follower.is_null());
+  EXPECT_EQ(follower["revoked_seen"], 1u);
+  EXPECT_EQ(follower["last_error_url"], url_);
+  EXPECT_THAT(Cli({"status"}).out, HasSubstr("1 seen revoked"));
 }
 
 // `run --once` (from cron) follows the revocation too: one round after the catch-up, for the
