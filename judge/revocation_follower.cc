@@ -6,10 +6,14 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
+#include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "base/hex.h"
 #include "base/status_macros.h"
 #include "base/time_text.h"
+#include "caa/issuer_map.h"
 #include "revoke/crl.h"
 #include "revoke/distribution_points.h"
 #include "store/verdict.h"
@@ -27,8 +31,14 @@ absl::Span<const uint8_t> Bytes(const std::string& s) {
 
 RevocationFollower::RevocationFollower(store::Store* store, revoke::CrlCache* crls,
                                        const Clock* clock, const Logger* logger,
-                                       RevocationFollowerOptions options)
-    : store_(store), crls_(crls), clock_(clock), logger_(logger), options_(options) {}
+                                       RevocationFollowerOptions options,
+                                       const IssuerSource* issuers)
+    : store_(store),
+      crls_(crls),
+      clock_(clock),
+      logger_(logger),
+      options_(options),
+      issuers_(issuers) {}
 
 void RevocationFollower::Fail(store::RevocationRecord& record, std::string error, absl::Time now) {
   record.set_last_error(std::move(error));
@@ -68,14 +78,35 @@ bool RevocationFollower::Check(const store::FindingRecord& finding, store::Revoc
     Fail(record, std::string(urls.status().message()), now);
     return false;
   }
-  if (urls->empty()) {
-    Fail(record, "no http CRL distribution point", now);
+  // The certificate's own CRLs first, then those its issuer disclosed in CCADB. A disclosed
+  // partition covers the certificate only through its IDP naming one of the certificate's
+  // distribution points: none can cover a certificate that has none, so none is fetched then.
+  struct Source {
+    std::string url;
+    bool disclosed = false;
+    bool partition = false;
+  };
+  std::vector<Source> sources;
+  for (const std::string& url : *urls) sources.push_back({url});
+  if (issuers_ != nullptr && !finding.issuer().subject_key_id().empty()) {
+    const std::shared_ptr<const caa::IssuerMap> map = issuers_->Current();
+    for (caa::DisclosedCrl& crl :
+         map->DisclosedCrls(HexEncode(Bytes(finding.issuer().subject_key_id())))) {
+      if (crl.partition && urls->empty()) continue;
+      if (absl::c_any_of(sources, [&crl](const Source& s) { return s.url == crl.url; })) continue;
+      sources.push_back({std::move(crl.url), true, crl.partition});
+    }
+  }
+  if (sources.empty()) {
+    Fail(record, "no http CRL distribution point, and no CRL disclosed in CCADB for its issuer",
+         now);
     NoteError(state.round, record.last_error(), "");
     return false;
   }
   std::string error;
   bool covered = false;
-  for (const std::string& url : *urls) {
+  for (const Source& source : sources) {
+    const std::string& url = source.url;
     auto [it, fresh] = crls.try_emplace(url, nullptr);
     if (fresh) it->second = crls_->Fetch(url, now);
     const absl::StatusOr<std::shared_ptr<const std::string>>& body = it->second;
@@ -85,7 +116,11 @@ bool RevocationFollower::Check(const store::FindingRecord& finding, store::Revoc
       continue;
     }
     absl::StatusOr<revoke::CrlFinding> checked =
-        revoke::CheckCrl(**body, Bytes(**der), Bytes(chain->front()), now, url);
+        source.disclosed
+            ? revoke::CheckDisclosedCrl(**body, Bytes(**der), Bytes(chain->front()), now, *urls)
+            : revoke::CheckCrl(**body, Bytes(**der), Bytes(chain->front()), now, url);
+    // Most of a CA's partitions are for other certificates: out of scope is no error there.
+    if (source.partition && absl::IsFailedPrecondition(checked.status())) continue;
     if (!checked.ok()) {
       error = absl::StrCat("CRL ", url, " refused: ", checked.status().message());
       state.refused.insert(url);

@@ -1,5 +1,7 @@
 // Revocation follow-up (SPEC §8): for every forbidden and likely_forbidden finding, the CRLs
-// of its certificate's distribution points are read (through a polite CrlCache), verified
+// of its certificate's distribution points, and those its issuer disclosed in CCADB (the
+// issuer map's disclosed_crls, matched by the issuer's SKI), are read (through a polite
+// CrlCache), verified
 // against the issuer stored with the finding, and the first time the certificate is seen
 // revoked is recorded (store/revocations.h), until it is revoked or expires. A CRL that does
 // not verify is refused, logged at ERROR and kept as the record's last error, never believed.
@@ -15,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "judge/issuer_source.h"
 #include "revoke/crl_cache.h"
 #include "store/records.pb.h"
 #include "store/revocation.pb.h"
@@ -42,8 +45,10 @@ struct RevocationRound {
 // Not thread-safe: run by one loop (the supervisor's). All borrowed.
 class RevocationFollower {
  public:
+  // `issuers` (may be null: distribution points only) gives the CCADB-disclosed CRLs.
   RevocationFollower(store::Store* store, revoke::CrlCache* crls, const Clock* clock,
-                     const Logger* logger, RevocationFollowerOptions options = {});
+                     const Logger* logger, RevocationFollowerOptions options = {},
+                     const IssuerSource* issuers = nullptr);
 
   // One round over the followed findings, summed up in the store's follower record
   // (store::Revocations::PutFollowerStatus) at its end. Errors only when the store fails.
@@ -73,6 +78,7 @@ class RevocationFollower {
   const Clock* const clock_;
   const Logger* const logger_;
   const RevocationFollowerOptions options_;
+  const IssuerSource* const issuers_;
 };
 
 }  // namespace caawatch::judge

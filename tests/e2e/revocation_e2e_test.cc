@@ -7,12 +7,14 @@
 // (the refused CRL's URL and reason, the revocation seen), while `run` runs and after.
 #include <grpcpp/grpcpp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <signal.h>
 
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -41,7 +43,8 @@ class RevocationEndToEndTest : public testing::EndToEndFixture {
   // Serves crl_ at /ca.crl (404 while empty) and starts the test log with `noise` certificates
   // and, on its first SIGUSR1, a Let's Encrypt certificate for www.forbidden.test whose CRL
   // distribution point is that URL; loads the issuing CA the log wrote (what signs the CRLs).
-  void StartCaAndLog(uint64_t noise) {
+  // With `distribution_point` false, the certificate has no CRL distribution point.
+  void StartCaAndLog(uint64_t noise, bool distribution_point = true) {
     auto server = fakes::HttpServer::Start([this](const fakes::HttpRequest&) {
       absl::MutexLock lock(&mu_);
       fakes::HttpReply reply;
@@ -55,10 +58,11 @@ class RevocationEndToEndTest : public testing::EndToEndFixture {
     url_ = absl::StrCat("http://127.0.0.1:", server_->port(), "/ca.crl");
     const std::string ca_dir = dir() + "/crl-ca";
     std::filesystem::create_directories(ca_dir);
-    log_ = StartLog(
-        {.noise = noise,
-         .plants = {"--plant-with-crl", absl::StrCat("www.forbidden.test:letsencrypt:", url_),
-                    "--crl-ca-out", ca_dir}});
+    log_ = StartLog({.noise = noise,
+                     .plants = {"--plant-with-crl",
+                                absl::StrCat("www.forbidden.test:letsencrypt:",
+                                             distribution_point ? url_ : "-"),
+                                "--crl-ca-out", ca_dir}});
     ca_.der = Bytes(testing::ReadFileOrEmpty(ca_dir + "/ca.der"));
     ca_.cert = fakes::ParseCertificate(ca_.der);
     const std::string key = testing::ReadFileOrEmpty(ca_dir + "/ca.key");
@@ -291,6 +295,65 @@ TEST_F(RevocationEndToEndTest, RunOnceFollowsRevocationAndAPartitionOfOtherCerts
   ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
   EXPECT_EQ(finding["revocation"]["state"], "revoked") << finding.dump();
   EXPECT_EQ(finding["revocation"]["reason"], "keyCompromise");
+}
+
+// A certificate without a CRL distribution point is followed through the CRL its issuer
+// disclosed in CCADB: the AllCertificateRecords report's "Full CRL Issued By This CA" of the
+// CA certificate with the issuer's SKI, imported with `issuers import`.
+TEST_F(RevocationEndToEndTest, CertificateWithoutDistributionPointFollowsItsIssuersCcadbCrl) {
+  ASSERT_NO_FATAL_FAILURE(StartCaAndLog(/*noise=*/0, /*distribution_point=*/false));
+  const ASN1_OCTET_STRING* ski = X509_get0_subject_key_id(ca_.cert.get());
+  ASSERT_NE(ski, nullptr);
+  const std::string ski_base64 = absl::Base64Escape(absl::string_view(
+      reinterpret_cast<const char*>(ASN1_STRING_get0_data(ski)), ASN1_STRING_length(ski)));
+  // The report's columns as CCADB spells them (the corpus's AllCertificateRecordsCSVFormat).
+  const std::string report =
+      WriteFile("AllCertificateRecordsReport.csv",
+                absl::StrCat("\"CA Owner\",\"Certificate Record Type\",\"Subject Key Identifier\","
+                             "\"Full CRL Issued By This CA\",\"JSON Array of Partitioned CRLs\"\n"
+                             "\"Internet Security Research Group\",\"Intermediate Certificate\",\"",
+                             ski_base64, "\",\"", url_, "\",\"[]\"\n"));
+  const CommandResult imported = Cli({"issuers", "import", report});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err << imported.out;
+
+  const absl::Time start = absl::Now();
+  ASSERT_NO_FATAL_FAILURE(
+      Serve(fakes::MakeCrl(ca_, {start - absl::Minutes(1), start + absl::Hours(1), {}})));
+  const std::vector<std::string> args = RunArgs({"--once"});
+  const CommandResult first = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  log_->Signal(SIGUSR1);
+  absl::SleepFor(absl::Seconds(1));  // The log publishes it with its next tree head.
+  const CommandResult second = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const auto stored = [&] {
+    const CommandResult r = Cli({"findings", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json finding;
+    for (const nlohmann::json& f : JsonLines(r.out)) {
+      if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
+    }
+    return finding;
+  };
+  nlohmann::json finding = stored();
+  ASSERT_FALSE(finding.is_null()) << second.err;
+  EXPECT_EQ(finding["verdict"], "forbidden") << finding.dump();
+  ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
+  // The disclosed CRL verified and does not list it yet: followed, no error.
+  EXPECT_EQ(finding["revocation"]["state"], "following") << finding.dump();
+  EXPECT_FALSE(finding["revocation"]["last_error"].is_string()) << finding.dump();
+
+  // The CA revokes it on that CRL: the next run records it.
+  const absl::Time revoked_at = absl::Now();
+  ASSERT_NO_FATAL_FAILURE(Serve(
+      fakes::MakeCrl(ca_, {revoked_at, revoked_at + absl::Hours(1), {{leaf_, revoked_at, 1}}})));
+  const CommandResult third = testing::RunCommand(args, dir(), absl::Seconds(120));
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  finding = stored();
+  ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << third.err;
+  EXPECT_EQ(finding["revocation"]["state"], "revoked") << finding.dump() << third.err;
+  EXPECT_EQ(finding["revocation"]["reason"], "keyCompromise");
+  EXPECT_EQ(finding["revocation"]["crl_url"], url_);
 }
 
 }  // namespace
