@@ -72,6 +72,27 @@ class RevocationEndToEndTest : public testing::EndToEndFixture {
     ASSERT_NE(ca_.key, nullptr);
     leaf_ = Bytes(testing::ReadFileOrEmpty(ca_dir + "/leaf.der"));
   }
+  // `run --once` before and after the certificate is planted (the first observes
+  // forbidden.test's CAA, so the second judges it forbidden and follows it before it exits);
+  // `second` gets the second run's result.
+  void RunOnceAroundThePlant(const std::vector<std::string>& args, CommandResult* second) {
+    const CommandResult first = testing::RunCommand(args, dir(), absl::Seconds(120));
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    log_->Signal(SIGUSR1);
+    absl::SleepFor(absl::Seconds(1));  // The log publishes it with its next tree head.
+    *second = testing::RunCommand(args, dir(), absl::Seconds(120));
+    ASSERT_EQ(second->exit_code, 0) << second->err;
+  }
+  // The planted certificate's finding as `findings --json` shows it; null when there is none.
+  nlohmann::json StoredFinding() {
+    const CommandResult r = Cli({"findings", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json finding;
+    for (const nlohmann::json& f : JsonLines(r.out)) {
+      if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
+    }
+    return finding;
+  }
   // Serves `made` (a DER CRL) from now on.
   void Serve(const absl::StatusOr<std::string>& made) {
     ASSERT_TRUE(made.ok()) << made.status();
@@ -262,23 +283,10 @@ TEST_F(RevocationEndToEndTest, RunOnceFollowsRevocationAndAPartitionOfOtherCerts
   // The first run observes forbidden.test's CAA; the certificate is logged after it, so the
   // second run judges it forbidden, and follows its revocation before it exits.
   const std::vector<std::string> args = RunArgs({"--once"});
-  const CommandResult first = testing::RunCommand(args, dir(), absl::Seconds(120));
-  ASSERT_EQ(first.exit_code, 0) << first.err;
-  log_->Signal(SIGUSR1);
-  absl::SleepFor(absl::Seconds(1));  // The log publishes it with its next tree head.
-  const CommandResult second = testing::RunCommand(args, dir(), absl::Seconds(120));
-  ASSERT_EQ(second.exit_code, 0) << second.err;
+  CommandResult second;
+  ASSERT_NO_FATAL_FAILURE(RunOnceAroundThePlant(args, &second));
 
-  const auto stored = [&] {
-    const CommandResult r = Cli({"findings", "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    nlohmann::json finding;
-    for (const nlohmann::json& f : JsonLines(r.out)) {
-      if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
-    }
-    return finding;
-  };
-  nlohmann::json finding = stored();
+  nlohmann::json finding = StoredFinding();
   ASSERT_FALSE(finding.is_null()) << second.err;
   EXPECT_EQ(finding["verdict"], "forbidden") << finding.dump();
   ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
@@ -291,7 +299,7 @@ TEST_F(RevocationEndToEndTest, RunOnceFollowsRevocationAndAPartitionOfOtherCerts
   ASSERT_NO_FATAL_FAILURE(Serve(fakes::MakePartitionedCrl(ca_, spec, {url_})));
   const CommandResult third = testing::RunCommand(args, dir(), absl::Seconds(120));
   ASSERT_EQ(third.exit_code, 0) << third.err;
-  finding = stored();
+  finding = StoredFinding();
   ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
   EXPECT_EQ(finding["revocation"]["state"], "revoked") << finding.dump();
   EXPECT_EQ(finding["revocation"]["reason"], "keyCompromise");
@@ -320,22 +328,9 @@ TEST_F(RevocationEndToEndTest, CertificateWithoutDistributionPointFollowsItsIssu
   ASSERT_NO_FATAL_FAILURE(
       Serve(fakes::MakeCrl(ca_, {start - absl::Minutes(1), start + absl::Hours(1), {}})));
   const std::vector<std::string> args = RunArgs({"--once"});
-  const CommandResult first = testing::RunCommand(args, dir(), absl::Seconds(120));
-  ASSERT_EQ(first.exit_code, 0) << first.err;
-  log_->Signal(SIGUSR1);
-  absl::SleepFor(absl::Seconds(1));  // The log publishes it with its next tree head.
-  const CommandResult second = testing::RunCommand(args, dir(), absl::Seconds(120));
-  ASSERT_EQ(second.exit_code, 0) << second.err;
-  const auto stored = [&] {
-    const CommandResult r = Cli({"findings", "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    nlohmann::json finding;
-    for (const nlohmann::json& f : JsonLines(r.out)) {
-      if (f["names"].dump().find("www.forbidden.test") != std::string::npos) finding = f;
-    }
-    return finding;
-  };
-  nlohmann::json finding = stored();
+  CommandResult second;
+  ASSERT_NO_FATAL_FAILURE(RunOnceAroundThePlant(args, &second));
+  nlohmann::json finding = StoredFinding();
   ASSERT_FALSE(finding.is_null()) << second.err;
   EXPECT_EQ(finding["verdict"], "forbidden") << finding.dump();
   ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << second.err;
@@ -349,7 +344,7 @@ TEST_F(RevocationEndToEndTest, CertificateWithoutDistributionPointFollowsItsIssu
       fakes::MakeCrl(ca_, {revoked_at, revoked_at + absl::Hours(1), {{leaf_, revoked_at, 1}}})));
   const CommandResult third = testing::RunCommand(args, dir(), absl::Seconds(120));
   ASSERT_EQ(third.exit_code, 0) << third.err;
-  finding = stored();
+  finding = StoredFinding();
   ASSERT_TRUE(finding.contains("revocation")) << finding.dump() << third.err;
   EXPECT_EQ(finding["revocation"]["state"], "revoked") << finding.dump() << third.err;
   EXPECT_EQ(finding["revocation"]["reason"], "keyCompromise");
