@@ -12,10 +12,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/types/span.h"
 #include "base/hex.h"
+#include "base/quoted_input.h"
 #include "base/status_macros.h"
 #include "caa/issuer_store.h"
 #include "caa/problem_reporting.h"
 #include "names/domain_name.h"
+#include "nlohmann/json.hpp"
 
 namespace caawatch::caa {
 namespace {
@@ -27,6 +29,13 @@ constexpr absl::string_view kSkiHexColumn = "Subject Key Identifier (Hex)";
 constexpr absl::string_view kSkiBase64Column = "Subject Key Identifier";
 constexpr absl::string_view kOwnerColumns[] = {"CA Owner", "CA Owner Name"};
 constexpr absl::string_view kProblemReportingColumn = "Problem Reporting Mechanism";
+// AllCertificateRecordsCSVFormat: the CRLs each CA certificate discloses (CCADB Policy §5.1).
+constexpr absl::string_view kFullCrlColumn = "Full CRL Issued By This CA";
+constexpr absl::string_view kPartitionedCrlsColumn = "JSON Array of Partitioned CRLs";
+// Partitioned CRLs kept per CA certificate at most (real CAs publish up to a few hundred), and
+// the longest URL kept.
+constexpr size_t kMaxPartitionedCrls = 512;
+constexpr size_t kMaxCrlUrlBytes = 2048;
 
 struct DistinguishedName {
   std::string organization;
@@ -198,10 +207,52 @@ void CollectCaaIdentifiersRows(const CsvTable& table, const ImportOptions& optio
   }
 }
 
+// The http(s) URLs of a CRL cell: one URL, or (`json_array`) a JSON array of them. Anything
+// else is a rejection with its line; a blank cell or "[]" gives none.
+std::vector<std::string> CrlUrls(absl::string_view cell, bool json_array, size_t line,
+                                 Collected* out) {
+  std::vector<std::string> urls;
+  cell = absl::StripAsciiWhitespace(cell);
+  if (cell.empty()) return urls;
+  std::vector<std::string> items;
+  if (json_array) {
+    const nlohmann::json array = nlohmann::json::parse(cell, nullptr, /*allow_exceptions=*/false);
+    if (!array.is_array()) {
+      out->rejections.push_back({line, "JSON Array of Partitioned CRLs is not a JSON array"});
+      return urls;
+    }
+    for (const nlohmann::json& item : array) {
+      if (item.is_string()) items.push_back(item.get<std::string>());
+    }
+  } else {
+    items.emplace_back(cell);
+  }
+  for (std::string& item : items) {
+    absl::StripAsciiWhitespace(&item);
+    const bool http =
+        absl::StartsWithIgnoreCase(item, "http://") || absl::StartsWithIgnoreCase(item, "https://");
+    if (!http || item.size() > kMaxCrlUrlBytes ||
+        absl::c_any_of(item, [](char c) { return c <= ' ' || c == 0x7f; })) {
+      out->rejections.push_back(
+          {line, absl::StrCat("CRL URL ", QuoteInput(item), " is not an http(s) URL, ignored")});
+      continue;
+    }
+    if (urls.size() == kMaxPartitionedCrls) {
+      out->rejections.push_back(
+          {line, absl::StrCat("more than ", kMaxPartitionedCrls, " CRLs, the rest ignored")});
+      break;
+    }
+    urls.push_back(std::move(item));
+  }
+  return urls;
+}
+
 void CollectCertificateRecordRows(const CsvTable& table, const ImportOptions& options,
                                   Collected* out) {
   const size_t owner_column = *OwnerColumn(table);
   const size_t ski_column = *table.Column(kSkiBase64Column);
+  const std::optional<size_t> full_crl_column = table.Column(kFullCrlColumn);
+  const std::optional<size_t> partitioned_column = table.Column(kPartitionedCrlsColumn);
   std::vector<std::string> unknown_owners;
   for (const CsvRow& row : table.rows) {
     const std::string owner(absl::StripAsciiWhitespace(row.fields[owner_column]));
@@ -224,6 +275,18 @@ void CollectCertificateRecordRows(const CsvTable& table, const ImportOptions& op
     CaEntry& entry = EntryFor(&out->entries, known->ca_owner);
     for (const std::string& id : known->caa_identifiers) AddUnique(&entry.caa_identifiers, id);
     AddUnique(&entry.subject_key_ids_hex, *ski);
+    if (full_crl_column) {
+      for (const std::string& url :
+           CrlUrls(row.fields[*full_crl_column], /*json_array=*/false, row.line, out)) {
+        AddUnique(&entry.disclosed_crls, absl::StrCat("full ", *ski, " ", url));
+      }
+    }
+    if (partitioned_column) {
+      for (const std::string& url :
+           CrlUrls(row.fields[*partitioned_column], /*json_array=*/true, row.line, out)) {
+        AddUnique(&entry.disclosed_crls, absl::StrCat("partition ", *ski, " ", url));
+      }
+    }
   }
 }
 

@@ -57,6 +57,8 @@ absl::StatusOr<CaEntry> ParseEntry(const Json& object) {
                             StringArray(object, "subject_key_ids_hex", false, true));
   CAAWATCH_ASSIGN_OR_RETURN(entry.problem_reporting,
                             StringArray(object, "problem_reporting", false, false));
+  CAAWATCH_ASSIGN_OR_RETURN(entry.disclosed_crls,
+                            StringArray(object, "disclosed_crls", false, false));
   return entry;
 }
 
@@ -161,6 +163,7 @@ void IssuerMap::Merge(const IssuerMap& other) {
     UnionInto(&mine->spki_sha256_hex, theirs.spki_sha256_hex);
     UnionInto(&mine->subject_key_ids_hex, theirs.subject_key_ids_hex);
     UnionInto(&mine->problem_reporting, theirs.problem_reporting);
+    UnionInto(&mine->disclosed_crls, theirs.disclosed_crls);
   }
 }
 
@@ -169,6 +172,24 @@ const CaEntry* IssuerMap::FindOwner(absl::string_view ca_owner) const {
     if (absl::EqualsIgnoreCase(e.ca_owner, ca_owner)) return &e;
   }
   return nullptr;
+}
+
+std::vector<DisclosedCrl> IssuerMap::DisclosedCrls(absl::string_view subject_key_id_hex) const {
+  std::vector<DisclosedCrl> out;
+  if (subject_key_id_hex.empty()) return out;
+  for (const CaEntry& e : entries_) {
+    for (const std::string& item : e.disclosed_crls) {
+      const std::vector<absl::string_view> parts =
+          absl::StrSplit(item, absl::MaxSplits(' ', 2), absl::SkipEmpty());
+      if (parts.size() != 3 || !absl::EqualsIgnoreCase(parts[1], subject_key_id_hex)) continue;
+      if (parts[0] != "full" && parts[0] != "partition") continue;
+      DisclosedCrl crl{parts[0] == "partition", std::string(parts[2])};
+      if (absl::c_none_of(out, [&crl](const DisclosedCrl& c) { return c.url == crl.url; })) {
+        out.push_back(std::move(crl));
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace caawatch::caa

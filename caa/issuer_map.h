@@ -38,6 +38,17 @@ struct CaEntry {
   // Optional: where the CA takes certificate problem reports (caa/problem_reporting.h), e-mail
   // addresses and URLs, as CCADB's "Problem Reporting Mechanism" gives them.
   std::vector<std::string> problem_reporting;
+  // Optional: the CRLs CCADB lists for this owner's CA certificates ("Full CRL Issued By This
+  // CA", "JSON Array of Partitioned CRLs"), one "<kind> <ski hex> <url>" item each, kind
+  // "full" or "partition", the SKI that of the CA certificate which issues the CRL (what an
+  // issued certificate's Authority Key Identifier names). See IssuerMap::DisclosedCrls.
+  std::vector<std::string> disclosed_crls;
+};
+
+// One item of CaEntry::disclosed_crls.
+struct DisclosedCrl {
+  bool partition = false;  // One of the CA's partitioned CRLs, else its full CRL.
+  std::string url;
 };
 
 class IssuerMap {
@@ -45,8 +56,8 @@ class IssuerMap {
   // Parses the shape of caa-identifiers.json: a JSON array of objects with "ca_owner" (string,
   // non-empty), "caa_identifiers" (array of strings) and optional arrays of strings
   // "issuer_organization_names", "known_intermediate_common_names", "spki_sha256_hex",
-  // "subject_key_ids_hex", "problem_reporting"; other fields are ignored. kInvalidArgument when the
-  // text is not JSON or not of that shape (it is configuration).
+  // "subject_key_ids_hex", "problem_reporting", "disclosed_crls"; other fields are ignored.
+  // kInvalidArgument when the text is not JSON or not of that shape (it is configuration).
   [[nodiscard]] static absl::StatusOr<IssuerMap> FromJson(absl::string_view text);
   // The embedded copy of caa/data/caa-identifiers.json. kInternal if it does not parse (a
   // build defect; a test guards it).
@@ -70,6 +81,9 @@ class IssuerMap {
   const std::vector<CaEntry>& entries() const { return entries_; }
   // The entry of `ca_owner` (case-insensitive), or null.
   const CaEntry* FindOwner(absl::string_view ca_owner) const;
+  // The CRLs the CA certificate whose SKI is `subject_key_id_hex` (case-insensitive) disclosed
+  // in CCADB, over every entry, without duplicates; malformed items are skipped.
+  std::vector<DisclosedCrl> DisclosedCrls(absl::string_view subject_key_id_hex) const;
 
  private:
   explicit IssuerMap(std::vector<CaEntry> entries) : entries_(std::move(entries)) {}

@@ -27,6 +27,7 @@ Json EntryJson(const CaEntry& entry) {
       {"spki_sha256_hex", &entry.spki_sha256_hex},
       {"subject_key_ids_hex", &entry.subject_key_ids_hex},
       {"problem_reporting", &entry.problem_reporting},
+      {"disclosed_crls", &entry.disclosed_crls},
   };
   for (const auto& [field, list] : optional_lists) {
     if (!list->empty()) out[field] = *list;

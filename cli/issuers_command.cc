@@ -173,7 +173,10 @@ Command AddIssuersCommand(CLI::App* app) {
       "imported and every rejected row. A \"Problem Reporting Mechanism\" column (CCADB's CA "
       "information report, or its list of problem reporting mechanisms for owners already "
       "known) gives each CA's problem-reporting contacts, which `issuers list` shows and "
-      "evidence bundles address their report to.");
+      "evidence bundles address their report to. The All Certificate Records report's \"Full "
+      "CRL Issued By This CA\" and \"JSON Array of Partitioned CRLs\" columns are kept per CA "
+      "certificate (by its Subject Key Identifier): the revocation follow-up also reads them "
+      "for the certificates it issued.");
   auto import_options = std::make_shared<ImportOptions>();
   import->add_option("FILE", import_options->file, "CCADB CSV or JSON file")->required();
   AddCommonOptions(import, &import_options->common);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "base/hex.h"
+#include "base/quoted_input.h"
 #include "base/time_text.h"
 #include "cli/commands.h"
 #include "cli/context.h"
@@ -18,6 +19,7 @@
 #include "monitor/log_status.h"
 #include "monitor/notify_commands.h"
 #include "monitor/proof_status.h"
+#include "monitor/revocation_status.h"
 #include "monitor/witness_status.h"
 #include "monitor/zone_status.h"
 #include "nlohmann/json.hpp"
@@ -82,6 +84,39 @@ std::string ProofLine(const monitor::ProofStatus& s) {
 
 std::string MillisOrEmpty(int64_t ms) {
   return ms == 0 ? "" : FormatRfc3339Millis(absl::FromUnixMillis(ms));
+}
+
+// "revocation: 2 certificates followed, 1 seen revoked, 1 CRLs fetched (1 refused), latest
+// round 2026-..., last error 2026-... CRL "http://...": signature does not verify".
+std::string RevocationLine(const monitor::RevocationFollowerRecord& r) {
+  if (r.round_ms() == 0) return "revocation: no follow-up round yet";
+  const auto at = [](int64_t ms) { return FormatRfc3339Millis(absl::FromUnixMillis(ms)); };
+  std::string error = "-";
+  if (!r.last_error().empty()) {
+    // The URL comes from a certificate or the CCADB, the reason may quote a CRL: both quoted.
+    error = absl::StrCat(at(r.last_error_ms()), " ",
+                         r.last_error_url().empty()
+                             ? ""
+                             : absl::StrCat("CRL ", QuoteInput(r.last_error_url()), ": "),
+                         QuoteInput(r.last_error()));
+  }
+  return absl::StrCat("revocation: ", r.followed(), " certificates followed, ", r.revoked_seen(),
+                      " seen revoked, ", r.crls_fetched(), " CRLs fetched (", r.crls_refused(),
+                      " refused), latest round ", at(r.round_ms()), ", last error ", error);
+}
+
+// The --json line of the revocation follower (with a "revocation_follower" key).
+void PrintRevocationJson(const monitor::RevocationFollowerRecord& r) {
+  const nlohmann::json j = {{"revocation_follower", "crl"},
+                            {"round_at", MillisOrEmpty(r.round_ms())},
+                            {"followed", r.followed()},
+                            {"revoked_seen", r.revoked_seen()},
+                            {"crls_fetched", r.crls_fetched()},
+                            {"crls_refused", r.crls_refused()},
+                            {"last_error", r.last_error()},
+                            {"last_error_url", r.last_error_url()},
+                            {"last_error_at", MillisOrEmpty(r.last_error_ms())}};
+  std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
 }
 
 // The followed zones (issue 18): one JSON object a line (with a "zone" key, after the logs'),
@@ -172,7 +207,11 @@ int Status(const CommonOptions& options) {
   absl::StatusOr<std::vector<monitor::WitnessViewRecord>> witnesses =
       monitor::ListWitnessViews(**store);
   if (!witnesses.ok()) return Fail(witnesses.status());
-  if (ctx.json && logs->empty() && zones->empty() && witnesses->empty()) {
+  absl::StatusOr<monitor::RevocationFollowerRecord> revocation =
+      monitor::ReadRevocationStatus(**store);
+  if (!revocation.ok()) return Fail(revocation.status());
+  if (ctx.json && logs->empty() && zones->empty() && witnesses->empty() &&
+      revocation->round_ms() == 0) {
     std::puts("[]");  // Valid JSON for "no log yet": JSON lines would print nothing at all.
     return 0;
   }
@@ -252,9 +291,11 @@ int Status(const CommonOptions& options) {
     absl::StatusOr<monitor::ProofStatus> proofs = monitor::ReadProofStatus(store->get());
     if (!proofs.ok()) return Fail(proofs.status());
     std::puts(ProofLine(*proofs).c_str());
+    std::puts(RevocationLine(*revocation).c_str());
   }
   PrintZones(*zones, ctx.json);
   PrintWitnessViews(*witnesses, ctx.json);
+  if (ctx.json && revocation->round_ms() != 0) PrintRevocationJson(*revocation);
   return 0;
 }
 
@@ -280,9 +321,13 @@ Command AddStatusCommand(CLI::App* app) {
       "(config `witnesses` with a URL): its latest cosigned checkpoint's size and how it "
       "compares with the verified tree (consistent, lagging, ahead: not provable yet, "
       "inconsistent: a log_misbehaviour finding, unreachable, not_witnessed, invalid). "
+      "The revocation follow-up's latest round (text: after the evidence line): certificates "
+      "followed, certificates ever seen revoked, CRLs fetched and refused, the latest error "
+      "with its CRL URL. "
       "--json: one object per log a line (with entries_per_second, eta_seconds and "
       "waiting_for_witnesses), then one per followed zone (with a `zone` key), then one per "
-      "witness and log (with a `witness` key), `[]` when there is none of them.");
+      "witness and log (with a `witness` key), then the revocation follower's (with a "
+      "`revocation_follower` key) once it ran, `[]` when there is none of them.");
   auto options = std::make_shared<CommonOptions>();
   AddCommonOptions(status, options.get());
   return {status, [options] { return Status(*options); }};

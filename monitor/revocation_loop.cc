@@ -25,28 +25,28 @@ absl::Status LogRound(const absl::StatusOr<judge::RevocationRound>& round, const
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RevocationLoop>> RevocationLoop::Start(store::Store* store,
-                                                                      const Clock* clock,
-                                                                      const Logger* logger,
-                                                                      absl::Duration interval) {
+absl::StatusOr<std::unique_ptr<RevocationLoop>> RevocationLoop::Start(
+    store::Store* store, const Clock* clock, const Logger* logger, absl::Duration interval,
+    const judge::IssuerSource* issuers) {
   // CRLs are served over plain http by design (they are signed); https ones are verified
   // against the system's roots.
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create());
-  auto loop =
-      absl::WrapUnique(new RevocationLoop(std::move(fetcher), store, clock, logger, interval));
+  auto loop = absl::WrapUnique(
+      new RevocationLoop(std::move(fetcher), store, clock, logger, interval, issuers));
   loop->thread_ = std::thread([raw = loop.get()] { raw->Run(); });
   return loop;
 }
 
 RevocationLoop::RevocationLoop(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher, store::Store* store,
-                               const Clock* clock, const Logger* logger, absl::Duration interval)
+                               const Clock* clock, const Logger* logger, absl::Duration interval,
+                               const judge::IssuerSource* issuers)
     : clock_(clock),
       logger_(logger),
       interval_(interval),
       fetcher_(std::move(fetcher)),
       crls_(fetcher_.get(), revoke::CrlCacheOptions{}),
-      follower_(store, &crls_, clock, logger) {
+      follower_(store, &crls_, clock, logger, judge::RevocationFollowerOptions{}, issuers) {
   fetcher_->SetStop(&stop_);
 }
 
@@ -58,12 +58,14 @@ void RevocationLoop::Stop() {
 }
 
 absl::Status RunRevocationRound(store::Store* store, const Clock* clock, const Logger* logger,
-                                const absl::Notification& stop) {
+                                const absl::Notification& stop,
+                                const judge::IssuerSource* issuers) {
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create());
   fetcher->SetStop(&stop);
   revoke::CrlCache crls(fetcher.get(), revoke::CrlCacheOptions{});
-  judge::RevocationFollower follower(store, &crls, clock, logger);
+  judge::RevocationFollower follower(store, &crls, clock, logger,
+                                     judge::RevocationFollowerOptions{}, issuers);
   return LogRound(follower.RunOnce(), logger);
 }
 

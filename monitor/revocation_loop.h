@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "ctlog/http_fetcher.h"
+#include "judge/issuer_source.h"
 #include "judge/revocation_follower.h"
 #include "revoke/crl_cache.h"
 #include "store/store.h"
@@ -22,12 +23,12 @@ namespace caawatch::monitor {
 
 class RevocationLoop {
  public:
-  // Starts the thread. `store`, `clock` and `logger` are borrowed and must outlive the loop.
-  // kInternal when libcurl cannot make a handle.
-  static absl::StatusOr<std::unique_ptr<RevocationLoop>> Start(store::Store* store,
-                                                               const Clock* clock,
-                                                               const Logger* logger,
-                                                               absl::Duration interval);
+  // Starts the thread. `store`, `clock`, `logger` and `issuers` (the CA map with the CRLs CAs
+  // disclosed in CCADB; may be null) are borrowed and must outlive the loop. kInternal when
+  // libcurl cannot make a handle.
+  static absl::StatusOr<std::unique_ptr<RevocationLoop>> Start(
+      store::Store* store, const Clock* clock, const Logger* logger, absl::Duration interval,
+      const judge::IssuerSource* issuers = nullptr);
   ~RevocationLoop();  // Stop().
   RevocationLoop(const RevocationLoop&) = delete;
   RevocationLoop& operator=(const RevocationLoop&) = delete;
@@ -36,7 +37,8 @@ class RevocationLoop {
 
  private:
   RevocationLoop(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher, store::Store* store,
-                 const Clock* clock, const Logger* logger, absl::Duration interval);
+                 const Clock* clock, const Logger* logger, absl::Duration interval,
+                 const judge::IssuerSource* issuers);
   void Run();
 
   const Clock* const clock_;
@@ -54,7 +56,8 @@ class RevocationLoop {
 // with a fetcher and a CRL cache of its own (a notified `stop` ends a fetch), logged as the
 // loop logs its rounds. Errors: kInternal when libcurl cannot make a handle; the store's.
 [[nodiscard]] absl::Status RunRevocationRound(store::Store* store, const Clock* clock,
-                                              const Logger* logger, const absl::Notification& stop);
+                                              const Logger* logger, const absl::Notification& stop,
+                                              const judge::IssuerSource* issuers = nullptr);
 
 }  // namespace caawatch::monitor
 

@@ -404,7 +404,8 @@ absl::Status Supervisor::RunOnce(const absl::Notification& stop, RunOnceSummary*
   // One revocation round for the forbidden and likely_forbidden findings, this run's too
   // (SPEC §8): a cron job follows them as `run` does, once a run. Logged there; not fatal.
   if (!stop.HasBeenNotified()) {
-    RunRevocationRound(parts_->pipeline->store(), parts_->clock, parts_->logger, stop)
+    RunRevocationRound(parts_->pipeline->store(), parts_->clock, parts_->logger, stop,
+                       parts_->pipeline->issuers())
         .IgnoreError();
   }
   if (summary != nullptr) {
@@ -640,7 +641,7 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
   CAAWATCH_ASSIGN_OR_RETURN(
       std::unique_ptr<RevocationLoop> revocations,
       RevocationLoop::Start(parts_->pipeline->store(), parts_->clock, parts_->logger,
-                            parts_->config.revocation_poll_interval));
+                            parts_->config.revocation_poll_interval, parts_->pipeline->issuers()));
   // SPEC §9 gossip: the configured peers' heads compared with ours, forks stored as findings.
   std::unique_ptr<HeadsPeerLoop> gossip;
   if (!parts_->config.heads_peers.empty()) {

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "base/time_text.h"
@@ -61,9 +62,13 @@ std::string CrlReasonName(long code) {
   }
 }
 
-absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const uint8_t> cert_der,
-                                    absl::Span<const uint8_t> issuer_der, absl::Time now,
-                                    absl::string_view url) {
+namespace {
+
+// CheckCrl and CheckDisclosedCrl, which differ only in the scope they ask of the CRL.
+absl::StatusOr<CrlFinding> CheckCrlInScope(
+    absl::string_view crl_der, absl::Span<const uint8_t> cert_der,
+    absl::Span<const uint8_t> issuer_der, absl::Time now,
+    absl::FunctionRef<absl::Status(const X509_CRL*)> check_scope) {
   const auto* p = reinterpret_cast<const unsigned char*>(crl_der.data());
   X509CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(crl_der.size())));
   if (crl == nullptr ||
@@ -87,7 +92,7 @@ absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const 
   if (X509_CRL_get_ext_by_NID(crl.get(), NID_delta_crl, -1) >= 0) {
     return absl::FailedPreconditionError("delta CRL (not followed)");
   }
-  if (absl::Status scope = CheckCrlScope(crl.get(), url); !scope.ok()) return scope;
+  if (absl::Status scope = check_scope(crl.get()); !scope.ok()) return scope;
 
   CrlFinding finding;
   std::optional<absl::Time> this_update = ToTime(X509_CRL_get0_lastUpdate(crl.get()));
@@ -123,6 +128,24 @@ absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const 
     finding.revocation = std::move(revocation);
   }
   return finding;
+}
+
+}  // namespace
+
+absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const uint8_t> cert_der,
+                                    absl::Span<const uint8_t> issuer_der, absl::Time now,
+                                    absl::string_view url) {
+  return CheckCrlInScope(crl_der, cert_der, issuer_der, now,
+                         [url](const X509_CRL* crl) { return CheckCrlScope(crl, url); });
+}
+
+absl::StatusOr<CrlFinding> CheckDisclosedCrl(absl::string_view crl_der,
+                                             absl::Span<const uint8_t> cert_der,
+                                             absl::Span<const uint8_t> issuer_der, absl::Time now,
+                                             absl::Span<const std::string> cert_urls) {
+  return CheckCrlInScope(crl_der, cert_der, issuer_der, now, [cert_urls](const X509_CRL* crl) {
+    return CheckCrlScopeForCertificate(crl, cert_urls);
+  });
 }
 
 }  // namespace caawatch::revoke

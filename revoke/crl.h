@@ -45,6 +45,15 @@ absl::StatusOr<CrlFinding> CheckCrl(absl::string_view crl_der, absl::Span<const 
                                     absl::Span<const uint8_t> issuer_der, absl::Time now,
                                     absl::string_view url = {});
 
+// CheckCrl for a CRL the CA disclosed elsewhere than in the certificate (CCADB's "Full CRL
+// Issued By This CA" or one of its partitioned CRLs): the same checks, but in scope only as
+// revoke/crl_scope.h's CheckCrlScopeForCertificate says, given the certificate's own http
+// distribution points `cert_urls` (a partition covers the certificate only via its IDP).
+absl::StatusOr<CrlFinding> CheckDisclosedCrl(absl::string_view crl_der,
+                                             absl::Span<const uint8_t> cert_der,
+                                             absl::Span<const uint8_t> issuer_der, absl::Time now,
+                                             absl::Span<const std::string> cert_urls);
+
 // The RFC 5280 name of CRLReason `code`, or "reason N" for a code it does not define.
 std::string CrlReasonName(long code);
 

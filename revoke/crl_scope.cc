@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/quoted_input.h"
@@ -31,15 +33,15 @@ std::vector<std::string> FullNameUris(const DIST_POINT_NAME* name) {
   return uris;
 }
 
-}  // namespace
-
-absl::Status CheckCrlScope(const X509_CRL* crl, absl::string_view url) {
+// What every scope check asks of the IDP: the distribution point names it lists (empty: no
+// IDP, or one naming none), or why the CRL covers no end-entity certificate fully.
+absl::StatusOr<std::vector<std::string>> IdpNames(const X509_CRL* crl) {
   int critical = 0;
   std::unique_ptr<ISSUING_DIST_POINT, IdpFree> idp(static_cast<ISSUING_DIST_POINT*>(
       X509_CRL_get_ext_d2i(crl, NID_issuing_distribution_point, &critical, nullptr)));
   if (idp == nullptr) {
     // critical == -1: absent (a full CRL); otherwise present but unreadable.
-    if (critical == -1) return absl::OkStatus();
+    if (critical == -1) return std::vector<std::string>();
     return absl::FailedPreconditionError("CRL issuing distribution point does not parse");
   }
   if (idp->onlyCA > 0) {
@@ -55,14 +57,39 @@ absl::Status CheckCrlScope(const X509_CRL* crl, absl::string_view url) {
         "CRL covers only some revocation reasons (onlySomeReasons; not followed)");
   }
   if (idp->indirectCRL > 0) return absl::FailedPreconditionError("indirect CRL (not followed)");
-  const std::vector<std::string> uris = FullNameUris(idp->distpoint);
-  if (url.empty() || uris.empty()) return absl::OkStatus();
-  for (const std::string& uri : uris) {
-    if (uri == url) return absl::OkStatus();
-  }
+  return FullNameUris(idp->distpoint);
+}
+
+absl::Status NotCovered(const std::vector<std::string>& uris, absl::string_view what) {
   return absl::FailedPreconditionError(
       absl::StrCat("CRL issuing distribution point ", QuoteInput(absl::StrJoin(uris, " ")),
-                   " does not cover ", QuoteInput(url), " (a partition for other certificates)"));
+                   " does not cover ", what, " (a partition for other certificates)"));
+}
+
+}  // namespace
+
+absl::Status CheckCrlScope(const X509_CRL* crl, absl::string_view url) {
+  absl::StatusOr<std::vector<std::string>> uris = IdpNames(crl);
+  if (!uris.ok()) return uris.status();
+  if (url.empty() || uris->empty()) return absl::OkStatus();
+  for (const std::string& uri : *uris) {
+    if (uri == url) return absl::OkStatus();
+  }
+  return NotCovered(*uris, QuoteInput(url));
+}
+
+absl::Status CheckCrlScopeForCertificate(const X509_CRL* crl,
+                                         absl::Span<const std::string> cert_urls) {
+  absl::StatusOr<std::vector<std::string>> uris = IdpNames(crl);
+  if (!uris.ok()) return uris.status();
+  if (uris->empty()) return absl::OkStatus();
+  for (const std::string& uri : *uris) {
+    if (absl::c_linear_search(cert_urls, uri)) return absl::OkStatus();
+  }
+  return NotCovered(*uris, cert_urls.empty()
+                               ? std::string("a certificate without a distribution point")
+                               : absl::StrCat("the certificate's distribution points ",
+                                              QuoteInput(absl::StrJoin(cert_urls, " "))));
 }
 
 }  // namespace caawatch::revoke

@@ -6,8 +6,11 @@
 
 #include <openssl/x509.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace caawatch::revoke {
 
@@ -16,6 +19,13 @@ namespace caawatch::revoke {
 // (or names none) and that is not only for CA or attribute certificates, only for some reasons,
 // or indirect. An empty `url` skips the name match. kFailedPrecondition saying which otherwise.
 absl::Status CheckCrlScope(const X509_CRL* crl, absl::string_view url);
+
+// The same for a CRL found elsewhere than the certificate's distribution points (the CA's
+// CCADB disclosure): a full CRL covers every certificate of its issuer, a partition only a
+// certificate whose own distribution points `cert_urls` include one its IDP names (RFC 5280
+// §6.3.3: a certificate without any is covered by full CRLs alone).
+absl::Status CheckCrlScopeForCertificate(const X509_CRL* crl,
+                                         absl::Span<const std::string> cert_urls);
 
 }  // namespace caawatch::revoke
 

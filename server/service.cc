@@ -17,6 +17,7 @@
 #include "names/domain_name.h"
 #include "server/alert_stream.h"
 #include "server/finding_convert.h"
+#include "server/revocation_status_proto.h"
 #include "server/zone_status_proto.h"
 #include "store/log_status.h"
 #include "store/verdict.h"
@@ -300,6 +301,9 @@ absl::Status MonitorService::FillGetStatus(v1::GetStatusResponse* response) {
   for (const store::ZoneStatusView& z : zones) {
     FillZoneStatus(z.record, options_.clock->Now(), response->add_zones());
   }
+  CAAWATCH_ASSIGN_OR_RETURN(const store::RevocationFollowerRecord revocation,
+                            options_.store->revocations().GetFollowerStatus());
+  FillRevocationStatus(revocation, response);
   return absl::OkStatus();
 }
 

@@ -23,6 +23,11 @@ class Revocations {
   // disk (a first sight of revocation must survive a power cut; a routine check need not).
   [[nodiscard]] absl::Status Put(const RevocationRecord& record, bool sync);
 
+  // The follower's round summary (meta `revocation_status`); empty before the first round.
+  [[nodiscard]] absl::StatusOr<RevocationFollowerRecord> GetFollowerStatus();
+  // Rewrites it, not synced (the next round writes it again).
+  [[nodiscard]] absl::Status PutFollowerStatus(const RevocationFollowerRecord& status);
+
  private:
   Database* const db_;
 };

@@ -21,6 +21,7 @@
 namespace caawatch::caa {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Field;
@@ -203,6 +204,44 @@ TEST(CcadbImportTest, RealCertificateRecordsAddKeysAndSpkiHashesToAKnownOwner) {
   EXPECT_THAT(entry.subject_key_ids_hex, ElementsAre("ed1024c06b3c862d44fa7ca58fcc3927cedd47b7"));
   EXPECT_THAT(entry.spki_sha256_hex,
               ElementsAre("2875ce8e54cf69a06f201b8c46eaf028f47e2bfa2ba0c9b89cbbd192d79e6231"));
+  // The row's "JSON Array of Partitioned CRLs" (its "Full CRL Issued By This CA" is blank),
+  // kept under the CA certificate's SKI, found again by that SKI and only by it.
+  constexpr char kPartition[] =
+      "http://crl.digicert.eu/DigiCertQuoVadisG3QualifiedBEitsmeRSA4096SHA2562023CA1.crl";
+  EXPECT_THAT(
+      entry.disclosed_crls,
+      ElementsAre(absl::StrCat("partition ed1024c06b3c862d44fa7ca58fcc3927cedd47b7 ", kPartition)));
+  const std::vector<DisclosedCrl> crls =
+      result->map.DisclosedCrls("ED1024C06B3C862D44FA7CA58FCC3927CEDD47B7");
+  ASSERT_EQ(crls.size(), 1u);
+  EXPECT_TRUE(crls[0].partition);
+  EXPECT_EQ(crls[0].url, kPartition);
+  EXPECT_THAT(result->map.DisclosedCrls("00"), IsEmpty());
+}
+
+// The CRL cells of a certificate records report: a full CRL, a JSON array of partitions; what
+// is not an http(s) URL or not a JSON array is reported with its line, never kept.
+TEST(CcadbImportTest, CertificateRecordsKeepTheirDisclosedCrlsAndReportBadCells) {
+  const IssuerMap known =
+      Map(R"([{"ca_owner": "QuoVadis", "caa_identifiers": ["quovadisglobal.com"]}])");
+  ImportOptions options;
+  options.known = &known;
+  absl::StatusOr<ImportResult> result = ImportCcadbCsv(
+      "\"CA Owner\",\"Subject Key Identifier\",\"Full CRL Issued By This CA\","
+      "\"JSON Array of Partitioned CRLs\"\n"
+      "QuoVadis,AQI=,http://crl.example/full.crl,\"[\"\"http://crl.example/1.crl\"\"]\"\n"
+      "QuoVadis,AwQ=,ldap://crl.example/x,not json\n",
+      options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->map.entries().size(), 1u);
+  EXPECT_THAT(result->map.entries()[0].disclosed_crls,
+              ElementsAre("full 0102 http://crl.example/full.crl",
+                          "partition 0102 http://crl.example/1.crl"));
+  EXPECT_THAT(result->rejections,
+              ElementsAre(AllOf(Field(&ImportRejection::line, 3u),
+                                Field(&ImportRejection::reason, HasSubstr("ldap://"))),
+                          AllOf(Field(&ImportRejection::line, 3u),
+                                Field(&ImportRejection::reason, HasSubstr("not a JSON array")))));
 }
 
 TEST(CcadbImportTest, SkiSpkiTableOfCrtShDecodesEveryRow) {

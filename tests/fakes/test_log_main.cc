@@ -14,7 +14,8 @@
 //   --plant-truncated NAME:CA  an x509_entry of a certificate for NAME from CA cut short inside
 //                        its TBSCertificate (CN still readable, no TBS hash); repeatable
 //   --plant-with-crl NAME:CA:URL  an x509_entry for NAME from CA whose CRL distribution point
-//                        is URL (revocation follow-up tests), planted and published on the
+//                        is URL ("-": none, for CCADB-disclosed CRLs) (revocation follow-up
+//                        tests), planted and published on the
 //                        first SIGUSR1; with --crl-ca-out DIR, written at start: the
 //                        issuing CA's certificate (ca.der), private key (ca.key, PKCS#8 DER)
 //                        and the leaf (leaf.der) are written to DIR, for the test to sign CRLs
@@ -237,8 +238,10 @@ absl::StatusOr<std::optional<CrlPlant>> MakeCrlPlant(const Flags& flags, Issuers
   if (flags.crl_plant_name.empty()) return std::nullopt;
   const CaChain& chain = issuers->chains.at(flags.crl_plant_brand);
   LeafSpec spec = LeafFor(flags.crl_plant_name, now);
-  spec.extra_extensions.push_back(
-      {NID_crl_distribution_points, absl::StrCat("URI:", flags.crl_plant_url)});
+  if (flags.crl_plant_url != "-") {
+    spec.extra_extensions.push_back(
+        {NID_crl_distribution_points, absl::StrCat("URI:", flags.crl_plant_url)});
+  }
   CAAWATCH_ASSIGN_OR_RETURN(Der cert, issuers->factory.MakeLeaf(chain.intermediate, spec));
   if (!flags.crl_ca_out.empty()) {
     unsigned char* key = nullptr;

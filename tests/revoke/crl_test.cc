@@ -2,6 +2,7 @@
 #include "revoke/crl.h"
 
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -146,6 +147,30 @@ TEST_F(CrlTest, PartitionedCrlIsBelievedForItsOwnDistributionPointOnly) {
   // A full CRL (no IDP) covers every certificate of its issuer, wherever it was fetched.
   const std::string full = Crl(spec);
   EXPECT_TRUE(CheckCrl(full, ca_.leaf_der, ca_.ca.der, kCrlTestNow, "http://x.example/").ok());
+}
+
+// A CRL the CA disclosed in CCADB: its full CRL covers the certificate; one of its partitions
+// only when its IDP names one of the certificate's own distribution points (none: never).
+TEST_F(CrlTest, DisclosedPartitionCoversOnlyThroughTheCertificatesDistributionPoints) {
+  const fakes::CrlSpec spec = {kCrlTestNow - absl::Hours(1),
+                               kCrlTestNow + absl::Hours(24),
+                               {{ca_.leaf_der, kCrlTestNow - absl::Hours(2), 1}}};
+  const std::string full = Crl(spec);
+  auto from_full = CheckDisclosedCrl(full, ca_.leaf_der, ca_.ca.der, kCrlTestNow, {});
+  ASSERT_TRUE(from_full.ok()) << from_full.status();
+  EXPECT_TRUE(from_full->revocation.has_value());
+
+  absl::StatusOr<std::string> part =
+      fakes::MakePartitionedCrl(ca_.ca, spec, {"http://c.example/part-7.crl"});
+  ASSERT_TRUE(part.ok()) << part.status();
+  const std::vector<std::string> own = {"http://c.example/part-7.crl"};
+  EXPECT_TRUE(CheckDisclosedCrl(*part, ca_.leaf_der, ca_.ca.der, kCrlTestNow, own).ok());
+  const std::vector<std::string> other = {"http://c.example/part-8.crl"};
+  auto refused = CheckDisclosedCrl(*part, ca_.leaf_der, ca_.ca.der, kCrlTestNow, other);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto no_dp = CheckDisclosedCrl(*part, ca_.leaf_der, ca_.ca.der, kCrlTestNow, {});
+  EXPECT_EQ(no_dp.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(no_dp.status().message(), HasSubstr("without a distribution point"));
 }
 
 }  // namespace
