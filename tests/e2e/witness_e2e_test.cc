@@ -367,5 +367,31 @@ TEST_F(WitnessE2eTest, ALogShowingAWitnessAnotherTreeIsASplitViewALaggingWitness
   EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
+// An RFC 6962 log's STHs carry no cosignatures: a quorum on one would hold it back forever. It
+// is an ERROR line naming the log, and the log is read (and judged) without it.
+TEST_F(WitnessE2eTest, AQuorumOnAnRfc6962LogIsAnErrorAndDoesNotHoldItBack) {
+  auto log = StartLog({.noise = 100, .plants = {"--plant", "sth.forbidden.test:letsencrypt"}});
+  const nlohmann::json list = nlohmann::json::parse(std::ifstream(loglist()));
+  const std::string url = list["operators"][0]["logs"][0]["url"];
+  ASSERT_FALSE(url.empty()) << list.dump();
+  const std::string config =
+      WriteFile("config.json", absl::StrCat(R"({"witnesses": )", WitnessesJson(false),
+                                            R"(, "witness_quorum": {")", url, R"(": 2}})"));
+  const CommandResult run =
+      testing::RunCommand(RunArgs({"--config", config, "--once"}), dir(), absl::Seconds(60));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("ERROR"), std::string::npos) << run.err;
+  EXPECT_NE(
+      run.err.find(absl::StrCat("witness_quorum 2 for ", url, " ignored: it is an RFC 6962 log")),
+      std::string::npos)
+      << run.err;
+  const std::vector<nlohmann::json> judged = Findings();
+  ASSERT_EQ(judged.size(), 1u) << run.err;
+  EXPECT_EQ(judged[0]["watched_names"][0], "sth.forbidden.test");
+  const std::map<std::string, nlohmann::json> logs = LogsByDescription();
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_TRUE(Text(logs.begin()->second, "waiting_for_witnesses").empty());
+}
+
 }  // namespace
 }  // namespace caawatch
