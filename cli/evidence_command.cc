@@ -18,6 +18,7 @@
 #include "monitor/evidence_bundles.h"
 #include "monitor/finding_evidence.h"
 #include "monitor/finding_report.h"
+#include "monitor/fork_check.h"
 #include "proto/finding_convert.h"
 #include "proto/finding_json.h"
 
@@ -107,6 +108,14 @@ int Write(const WriteOptions& options) {
       out.c_str(), static_cast<unsigned long long>(finding->seq()),
       static_cast<unsigned long long>(written->entries),
       static_cast<unsigned long long>(written->caa_observations));
+  if (monitor::HoldsMisbehaviourEvidence(out)) {
+    // Its evidence is signed tree heads, not log entries: `evidence verify` has nothing to prove.
+    std::printf(
+        "a log_misbehaviour finding: its evidence (the signed heads, notes and proof) is in "
+        "finding.json; check it offline with `caawatch heads verify-fork %s` (--witness VKEY "
+        "for a witness's finding)\n",
+        out.c_str());
+  }
   if (reports->contacts.empty()) {
     std::printf(
         "report.txt and report.html: no problem-reporting contact is known for %s (`caawatch "
@@ -122,6 +131,13 @@ int Write(const WriteOptions& options) {
 }
 
 int Verify(const VerifyOptions& options) {
+  if (monitor::HoldsMisbehaviourEvidence(options.dir)) {
+    return Fail(absl::FailedPreconditionError(absl::StrCat(
+        options.dir,
+        " holds a log_misbehaviour finding: signed tree heads, no log entry to prove; check it "
+        "with `caawatch heads verify-fork ",
+        options.dir, "` (--log-list FILE; --witness VKEY for a witness's finding)")));
+  }
   auto result = monitor::VerifyEvidenceBundle(options.dir, options.log_list);
   if (!result.ok()) return Fail(result.status());
   std::printf("bundle verified: %llu log entries proven in heads their logs signed\n",

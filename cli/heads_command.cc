@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/options.h"
 #include "monitor/fork_check.h"
 #include "monitor/head_notes.h"
 #include "monitor/heads_compare.h"
@@ -74,9 +75,10 @@ int Compare(const CommonOptions& options, const std::string& file) {
 }
 
 // `heads verify-fork FILE|DIR`: exit 0 when the evidence proves the fork, 1 when it does not, 2
-// when the file or the log list cannot be read.
-int VerifyFork(const std::string& path, const std::string& log_list) {
-  absl::StatusOr<std::string> proven = monitor::VerifyForkEvidence(path, log_list);
+// when the file, the log list or a witness key cannot be used (or one is missing).
+int VerifyFork(const std::string& path, const std::string& log_list,
+               const std::vector<std::string>& witnesses) {
+  absl::StatusOr<std::string> proven = monitor::VerifyForkEvidence(path, log_list, witnesses);
   if (absl::IsInvalidArgument(proven.status())) return Fail(proven.status(), 2);
   if (!proven.ok()) return Fail(proven.status());
   std::puts(proven->c_str());
@@ -126,9 +128,15 @@ Command AddHeadsCommand(CLI::App* app) {
       "finding.json (or its directory). Both signed heads must verify with the key the log list "
       "(built in, or --log-list FILE) gives the log, never the evidence's own, and contradict "
       "each other: one size with two roots, or two sizes the stored consistency proof does not "
-      "link. Makes no network request. Exit 0 when the fork is proven, 1 when not.");
+      "link. Makes no network request. Exit 0 when the fork is proven, 1 when not. Findings "
+      "of the witness checks too: a split view (`witness` set; with --witness for that witness "
+      "its cosignature on the note must verify as well) and a bad_cosignature, which needs "
+      "--witness: the note must verify as the log's checkpoint and the witness's line in it "
+      "must not verify with the key given (a key from the evidence itself would prove "
+      "nothing).");
   auto fork_file = std::make_shared<std::string>();
   auto fork_log_list = std::make_shared<std::string>();
+  auto fork_witnesses = std::make_shared<std::vector<std::string>>();
   verify->add_option("FILE|DIR", *fork_file, "the finding (JSON) or its bundle's directory")
       ->required();
   verify
@@ -136,10 +144,13 @@ Command AddHeadsCommand(CLI::App* app) {
                    "the log list (v3 JSON file) whose keys are trusted (default: the list built "
                    "into caawatch)")
       ->type_name("FILE");
-  return {heads,
-          [options, log_url, compare, compare_options, file, verify, fork_file, fork_log_list] {
+  AddRepeatable(verify, "--witness", fork_witnesses.get(), "VKEY",
+                "a witness's cosigner key as its operator publishes it (NAME+KEYID+BASE64); "
+                "needed for a bad_cosignature finding");
+  return {heads, [options, log_url, compare, compare_options, file, verify, fork_file,
+                  fork_log_list, fork_witnesses] {
             if (compare->parsed()) return Compare(*compare_options, *file);
-            if (verify->parsed()) return VerifyFork(*fork_file, *fork_log_list);
+            if (verify->parsed()) return VerifyFork(*fork_file, *fork_log_list, *fork_witnesses);
             return Heads(*options, *log_url);
           }};
 }

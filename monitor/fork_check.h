@@ -5,6 +5,7 @@
 #define CAAWATCH_MONITOR_FORK_CHECK_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -18,8 +19,20 @@ namespace caawatch::monitor {
 // log ID the evidence names, and must contradict each other: the same size with different roots,
 // or different sizes the evidence's consistency proof does not link. Returns one line saying what
 // was proven. kDataLoss naming what failed; kInvalidArgument for an unreadable file or list.
-[[nodiscard]] absl::StatusOr<std::string> VerifyForkEvidence(const std::string& path,
-                                                             const std::string& log_list);
+//
+// Witness findings (SPEC §9): a split view (`witness` set: `head` is the witness's cosigned
+// checkpoint) is proven as above; with the witness's key among `witness_vkeys`
+// ("NAME+KEYID+BASE64", the user's, never the evidence's) its cosignature on the note must
+// verify too. A `bad_cosignature` finding needs that key: the note must verify as the log's
+// checkpoint of the stated head, and its line in the witness's name and key ID must not verify
+// with the key (kInvalidArgument without it).
+[[nodiscard]] absl::StatusOr<std::string> VerifyForkEvidence(
+    const std::string& path, const std::string& log_list,
+    const std::vector<std::string>& witness_vkeys);
+
+// Whether `path` (a finding file or a bundle's directory) holds a log_misbehaviour finding with
+// evidence: signed heads to check with VerifyForkEvidence, no log entry for `evidence verify`.
+bool HoldsMisbehaviourEvidence(const std::string& path);
 
 }  // namespace caawatch::monitor
 

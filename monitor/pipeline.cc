@@ -150,6 +150,9 @@ absl::StatusOr<std::unique_ptr<tail::LogWorker>> Pipeline::NewWorker(const ctlog
                             ctlog::CurlHttpFetcher::Create(config_.log_ca_file));
   tail::LogWorkerOptions options = worker_options();
   options.witnesses = WitnessPolicyFor(config_.witnesses, config_.witness_quorum, log);
+  if (const std::string dropped = DropUnmeetableQuorum(log, &options.witnesses); !dropped.empty()) {
+    logger_->Log(LogLevel::kError, log.description, dropped);
+  }
   options.witness_check_interval = config_.witness_check_interval;
   double& rate = options.pacing.max_requests_per_second;  // 0 = no limit.
   if (published_rate > 0 && (rate <= 0 || published_rate < rate)) {

@@ -123,4 +123,14 @@ ctlog::WitnessPolicy WitnessPolicyFor(const std::vector<ctlog::Witness>& witness
   return policy;
 }
 
+std::string DropUnmeetableQuorum(const ctlog::LogInfo& log, ctlog::WitnessPolicy* policy) {
+  if (policy->quorum == 0 || log.kind != ctlog::LogKind::kRfc6962) return "";
+  const uint32_t dropped = policy->quorum;
+  policy->quorum = 0;
+  return absl::StrCat("witness_quorum ", dropped, " for ", log.url,
+                      " ignored: it is an RFC 6962 log, whose tree heads (STHs) carry no witness "
+                      "cosignatures, so none of its heads could ever count; it is read without a "
+                      "quorum (a witness quorum needs a tiled log's checkpoints)");
+}
+
 }  // namespace caawatch::monitor

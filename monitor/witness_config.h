@@ -40,6 +40,12 @@ ctlog::WitnessPolicy WitnessPolicyFor(const std::vector<ctlog::Witness>& witness
                                       const std::map<std::string, uint32_t>& quorum,
                                       const ctlog::LogInfo& log);
 
+// An RFC 6962 log's tree heads (STHs) carry no cosignatures, so a quorum on one could never be
+// met and the log would wait forever. Drops such a quorum from `policy` (the witnesses are still
+// asked for their view: split views) and returns why, for an ERROR line naming the log; "" when
+// the policy stands. Checked per log because a quorum may name a log only the log list knows.
+std::string DropUnmeetableQuorum(const ctlog::LogInfo& log, ctlog::WitnessPolicy* policy);
+
 }  // namespace caawatch::monitor
 
 #endif  // CAAWATCH_MONITOR_WITNESS_CONFIG_H_

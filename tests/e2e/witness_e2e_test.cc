@@ -57,6 +57,14 @@ void WriteText(const std::string& path, const std::string& text) {
 std::string Text(const nlohmann::json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
 }
+// `text` with the character at `at` replaced by another base64 digit: one byte changed.
+std::string OneByteChanged(std::string text, size_t at) {
+  text[at] = text[at] == 'A' ? 'B' : 'A';
+  return text;
+}
+// Where the root hash line of a checkpoint note starts (its third line).
+size_t RootLine(const std::string& note) { return note.find('\n', note.find('\n') + 1) + 1; }
+
 uint64_t Number(const nlohmann::json& j, const char* key) {
   return j.is_object() && j.contains(key) && j[key].is_number_unsigned() ? j[key].get<uint64_t>()
                                                                          : 0;
@@ -113,6 +121,15 @@ class WitnessE2eTest : public testing::EndToEndFixture {
       if (line.contains("witness")) out[line["witness"]] = line;
     }
     return out;
+  }
+  // `caawatch heads verify-fork` on `finding` (a line of `findings --json`), trusting loglist().
+  CommandResult VerifyFork(const nlohmann::json& finding,
+                           const std::vector<std::string>& extra) const {
+    std::vector<std::string> args = {caawatch(),    "heads",
+                                     "verify-fork", WriteFile("finding.json", finding.dump()),
+                                     "--log-list",  loglist()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testing::RunCommand(args, dir());
   }
   // Polls `done` every 300 ms for up to a minute, while `monitor` runs.
   template <typename F>
@@ -185,6 +202,32 @@ TEST_F(WitnessE2eTest, AQuorumOfTwoHoldsAHeadWithOneCosignatureAndAForgedOneIsAF
   EXPECT_EQ(forged[0]["evidence"]["witness"], "w3.caawatch.test");
   EXPECT_NE(forged[0]["evidence"]["checkpoint"].get<std::string>().find(w3_.Forge(note, now)),
             std::string::npos);
+
+  // Offline, with w3's key from the user: the note is the log's, w3's line in it is not w3's.
+  const CommandResult proven = VerifyFork(forged[0], {"--witness", w3_.vkey()});
+  EXPECT_EQ(proven.exit_code, 0) << proven.out << proven.err;
+  EXPECT_NE(proven.out.find("bad cosignature proven: the checkpoint of size"), std::string::npos)
+      << proven.out;
+  // Without w3's key there is nothing to check it with; another witness's key is not w3's.
+  const CommandResult keyless = VerifyFork(forged[0], {"--witness", w1_.vkey()});
+  EXPECT_EQ(keyless.exit_code, 2) << keyless.out << keyless.err;
+  EXPECT_NE(keyless.err.find("--witness VKEY"), std::string::npos) << keyless.err;
+  // w1's honest line is no bad cosignature.
+  nlohmann::json honest_line = forged[0];
+  honest_line["evidence"]["witness"] = w1_.name();
+  const CommandResult valid = VerifyFork(honest_line, {"--witness", w1_.vkey()});
+  EXPECT_EQ(valid.exit_code, 1) << valid.out << valid.err;
+  EXPECT_NE(valid.err.find("verifies with the key given: no bad cosignature"), std::string::npos)
+      << valid.err;
+  // One byte changed in the note: the log's signature fails, and the check says so.
+  nlohmann::json tampered = forged[0];
+  const std::string served = forged[0]["evidence"]["checkpoint"];
+  tampered["evidence"]["checkpoint"] = OneByteChanged(served, RootLine(served));
+  const CommandResult refused = VerifyFork(tampered, {"--witness", w3_.vkey()});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("head: the note does not verify with the log's key"),
+            std::string::npos)
+      << refused.err;
   EXPECT_TRUE(testing::StopsCleanly(monitor));
 }
 
@@ -247,6 +290,50 @@ TEST_F(WitnessE2eTest, ALogShowingAWitnessAnotherTreeIsASplitViewALaggingWitness
   EXPECT_EQ(evidence["checkpoint"], fork + w2_.Cosign(fork, now));
   EXPECT_FALSE(Text(evidence["against"], "tree_head_signature").empty());
 
+  // Offline: both heads are the log's, and w2 cosigned the other one.
+  CommandResult checked = VerifyFork(found[0], {"--witness", w2_.vkey()});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find("fork proven: two heads of size"), std::string::npos) << checked.out;
+  EXPECT_NE(checked.out.find("witness w2.caawatch.test cosigned the log's other head"),
+            std::string::npos)
+      << checked.out;
+  // `caawatch evidence SEQ` writes the finding as a bundle; the check takes its directory.
+  const std::string bundle = dir() + "/split-view-bundle";
+  const CommandResult written =
+      Cli({"evidence", std::to_string(found[0]["seq"].get<uint64_t>()), "--out", bundle});
+  EXPECT_EQ(written.exit_code, 0) << written.out << written.err;
+  EXPECT_NE(written.out.find("check it offline with `caawatch heads verify-fork " + bundle),
+            std::string::npos)
+      << written.out;
+  const CommandResult bundled = testing::RunCommand(
+      {caawatch(), "heads", "verify-fork", bundle, "--log-list", loglist()}, dir());
+  EXPECT_EQ(bundled.exit_code, 0) << bundled.out << bundled.err;
+  EXPECT_NE(bundled.out.find("fork proven"), std::string::npos) << bundled.out;
+  // `evidence verify` proves log entries, of which it has none: it says which check to use.
+  const CommandResult entries = testing::RunCommand(
+      {caawatch(), "evidence", "verify", bundle, "--log-list", loglist()}, dir());
+  EXPECT_EQ(entries.exit_code, 1) << entries.out << entries.err;
+  EXPECT_NE(entries.err.find("check it with `caawatch heads verify-fork " + bundle),
+            std::string::npos)
+      << entries.err;
+  // One byte changed in the witness's head, or in caawatch's note: refused, naming which.
+  nlohmann::json tampered = found[0];
+  const std::string root = evidence["head"]["sha256_root_hash"];
+  tampered["evidence"]["head"]["sha256_root_hash"] = OneByteChanged(root, 0);
+  CommandResult refused = VerifyFork(tampered, {"--witness", w2_.vkey()});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("head: the note is of another head than the evidence says"),
+            std::string::npos)
+      << refused.err;
+  tampered = found[0];
+  const std::string ours = evidence["against"]["checkpoint"];
+  tampered["evidence"]["against"]["checkpoint"] = OneByteChanged(ours, RootLine(ours));
+  refused = VerifyFork(tampered, {});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("against: the note does not verify with the log's key"),
+            std::string::npos)
+      << refused.err;
+
   // The honest log grows past w3's tree (six entries at once): w3's tree would be a prefix of
   // it, which the log's own tiles refute; w1 merely lags behind, which is no finding.
   log->Signal(SIGUSR1);
@@ -267,8 +354,48 @@ TEST_F(WitnessE2eTest, ALogShowingAWitnessAnotherTreeIsASplitViewALaggingWitness
   EXPECT_EQ(evidence["head"]["tree_size"], size + 5);
   EXPECT_GT(evidence["against"]["tree_size"].get<uint64_t>(), size + 5);
   EXPECT_FALSE(evidence["consistency"].empty()) << "the proof that failed is evidence";
+  checked = VerifyFork(found[1], {"--witness", w3_.vkey()});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+  EXPECT_NE(checked.out.find("inconsistency shown: heads of sizes"), std::string::npos)
+      << checked.out;
+  EXPECT_NE(checked.out.find("witness w3.caawatch.test cosigned"), std::string::npos)
+      << checked.out;
+  tampered = found[1];
+  const std::string theirs = evidence["checkpoint"];
+  tampered["evidence"]["checkpoint"] = OneByteChanged(theirs, RootLine(theirs));
+  refused = VerifyFork(tampered, {"--witness", w3_.vkey()});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("head: the note does not verify with the log's key"),
+            std::string::npos)
+      << refused.err;
   for (const nlohmann::json& f : found) EXPECT_NE(f["evidence"]["witness"], "w1.caawatch.test");
   EXPECT_TRUE(testing::StopsCleanly(monitor));
+}
+
+// An RFC 6962 log's STHs carry no cosignatures: a quorum on one would hold it back forever. It
+// is an ERROR line naming the log, and the log is read (and judged) without it.
+TEST_F(WitnessE2eTest, AQuorumOnAnRfc6962LogIsAnErrorAndDoesNotHoldItBack) {
+  auto log = StartLog({.noise = 100, .plants = {"--plant", "sth.forbidden.test:letsencrypt"}});
+  const nlohmann::json list = nlohmann::json::parse(std::ifstream(loglist()));
+  const std::string url = list["operators"][0]["logs"][0]["url"];
+  ASSERT_FALSE(url.empty()) << list.dump();
+  const std::string config =
+      WriteFile("config.json", absl::StrCat(R"({"witnesses": )", WitnessesJson(false),
+                                            R"(, "witness_quorum": {")", url, R"(": 2}})"));
+  const CommandResult run =
+      testing::RunCommand(RunArgs({"--config", config, "--once"}), dir(), absl::Seconds(60));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("ERROR"), std::string::npos) << run.err;
+  EXPECT_NE(
+      run.err.find(absl::StrCat("witness_quorum 2 for ", url, " ignored: it is an RFC 6962 log")),
+      std::string::npos)
+      << run.err;
+  const std::vector<nlohmann::json> judged = Findings();
+  ASSERT_EQ(judged.size(), 1u) << run.err;
+  EXPECT_EQ(judged[0]["watched_names"][0], "sth.forbidden.test");
+  const std::map<std::string, nlohmann::json> logs = LogsByDescription();
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_TRUE(Text(logs.begin()->second, "waiting_for_witnesses").empty());
 }
 
 }  // namespace
