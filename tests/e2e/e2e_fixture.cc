@@ -48,6 +48,7 @@ void EndToEndFixture::SetUp() {
   fakes::KnotZone zone;
   zone.origin = "test";
   zone.records = kZone;
+  if (signed_zone_) zone.signing = fakes::ZoneSigning::kSigned;
   auto knot = fakes::KnotServer::Start({zone});
   ASSERT_TRUE(knot.ok()) << knot.status();
   knot_ = std::move(*knot);
@@ -96,8 +97,12 @@ void EndToEndFixture::CombineLogLists(const std::vector<ListedLog>& logs) const 
 std::vector<std::string> EndToEndFixture::RunArgs(const std::vector<std::string>& extra,
                                                   const std::vector<std::string>& watches) const {
   std::vector<std::string> args = {caawatch(),   "run",     "--data-dir",   data_dir(),
-                                   "--log-list", loglist(), "--dns-server", dns_server(),
-                                   "--dnssec",   "off"};
+                                   "--log-list", loglist(), "--dns-server", dns_server()};
+  if (signed_zone_) {
+    args.insert(args.end(), {"--dnssec", "on", "--trust-anchor", knot_->trust_anchor_file()});
+  } else {
+    args.insert(args.end(), {"--dnssec", "off"});
+  }
   for (const std::string& w : watches) {
     args.push_back("--watch");
     args.push_back(w);

@@ -64,8 +64,8 @@ class EndToEndFixture : public ::testing::Test {
   // Writes loglist(): one operator with the logs (RFC 6962 and tiled) of every list, in order.
   void CombineLogLists(const std::vector<ListedLog>& logs) const;
 
-  // argv of `caawatch run` against the test log and Knot (DNSSEC off), watching `watches`
-  // (--watch each), with `extra` appended.
+  // argv of `caawatch run` against the test log and Knot (DNSSEC off unless signed_zone_),
+  // watching `watches` (--watch each), with `extra` appended.
   std::vector<std::string> RunArgs(const std::vector<std::string>& extra,
                                    const std::vector<std::string>& watches = {
                                        ".forbidden.test", ".allowed.test"}) const;
@@ -104,6 +104,10 @@ class EndToEndFixture : public ::testing::Test {
   std::string bin() const { return bin_; }
   std::string caawatch() const { return bin_ + "/cli/caawatch"; }
   std::string dns_server() const;  // The Knot server, as --dns-server takes it.
+
+  // Set in a derived fixture's constructor (before SetUp): Knot signs the zone "test." and
+  // RunArgs validates DNSSEC, anchored at that zone's DS, instead of turning it off.
+  bool signed_zone_ = false;
 
  private:
   TempDir dir_{"caawatch_e2e"};  // Removed last, after every process using it ended.
