@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -187,6 +188,20 @@ EndToEndFixture::Subscribed EndToEndFixture::RunAndSubscribe(const std::string& 
   out.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   out.reader = out.stub->Subscribe(out.context.get(), v1::SubscribeRequest());
   return out;
+}
+
+bool EndToEndFixture::PublishPlantAndReadAlert(const Subscribed& run, Subprocess& log,
+                                               v1::Alert* alert) const {
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+       absl::Now() < deadline && run.monitor->running();) {
+    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
+    if (!logs.empty() && CaughtUp(logs.begin()->second)) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  log.Signal(SIGUSR1);
+  if (run.reader->Read(alert)) return true;
+  ADD_FAILURE() << "no alert: " << run.monitor->Stderr();
+  return false;
 }
 
 std::string EndToEndFixture::WriteFile(const std::string& name, const std::string& text) const {

@@ -97,6 +97,10 @@ class EndToEndFixture : public ::testing::Test {
     std::unique_ptr<grpc::ClientReader<v1::Alert>> reader;  // Null if the monitor never served.
   };
   Subscribed RunAndSubscribe(const std::string& config) const;
+  // Once `run`'s first log is read up to its tree head (at most 60 s; the CAA poll came first),
+  // has `log` publish its planted certificate (SIGUSR1) and reads the alert it raises into
+  // `alert`. False, with `run`'s stderr in a test failure, when no alert comes.
+  bool PublishPlantAndReadAlert(const Subscribed& run, Subprocess& log, v1::Alert* alert) const;
 
   std::string dir() const { return dir_.string(); }
   std::string data_dir() const { return dir() + "/data"; }
