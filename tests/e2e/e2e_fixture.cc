@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -48,6 +49,7 @@ void EndToEndFixture::SetUp() {
   fakes::KnotZone zone;
   zone.origin = "test";
   zone.records = kZone;
+  if (signed_zone_) zone.signing = fakes::ZoneSigning::kSigned;
   auto knot = fakes::KnotServer::Start({zone});
   ASSERT_TRUE(knot.ok()) << knot.status();
   knot_ = std::move(*knot);
@@ -96,8 +98,12 @@ void EndToEndFixture::CombineLogLists(const std::vector<ListedLog>& logs) const 
 std::vector<std::string> EndToEndFixture::RunArgs(const std::vector<std::string>& extra,
                                                   const std::vector<std::string>& watches) const {
   std::vector<std::string> args = {caawatch(),   "run",     "--data-dir",   data_dir(),
-                                   "--log-list", loglist(), "--dns-server", dns_server(),
-                                   "--dnssec",   "off"};
+                                   "--log-list", loglist(), "--dns-server", dns_server()};
+  if (signed_zone_) {
+    args.insert(args.end(), {"--dnssec", "on", "--trust-anchor", knot_->trust_anchor_file()});
+  } else {
+    args.insert(args.end(), {"--dnssec", "off"});
+  }
   for (const std::string& w : watches) {
     args.push_back("--watch");
     args.push_back(w);
@@ -184,6 +190,20 @@ EndToEndFixture::Subscribed EndToEndFixture::RunAndSubscribe(const std::string& 
   out.context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
   out.reader = out.stub->Subscribe(out.context.get(), v1::SubscribeRequest());
   return out;
+}
+
+bool EndToEndFixture::PublishPlantAndReadAlert(const Subscribed& run, Subprocess& log,
+                                               v1::Alert* alert) const {
+  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
+       absl::Now() < deadline && run.monitor->running();) {
+    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
+    if (!logs.empty() && CaughtUp(logs.begin()->second)) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  log.Signal(SIGUSR1);
+  if (run.reader->Read(alert)) return true;
+  ADD_FAILURE() << "no alert: " << run.monitor->Stderr();
+  return false;
 }
 
 std::string EndToEndFixture::WriteFile(const std::string& name, const std::string& text) const {

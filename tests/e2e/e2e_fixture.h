@@ -64,8 +64,8 @@ class EndToEndFixture : public ::testing::Test {
   // Writes loglist(): one operator with the logs (RFC 6962 and tiled) of every list, in order.
   void CombineLogLists(const std::vector<ListedLog>& logs) const;
 
-  // argv of `caawatch run` against the test log and Knot (DNSSEC off), watching `watches`
-  // (--watch each), with `extra` appended.
+  // argv of `caawatch run` against the test log and Knot (DNSSEC off unless signed_zone_),
+  // watching `watches` (--watch each), with `extra` appended.
   std::vector<std::string> RunArgs(const std::vector<std::string>& extra,
                                    const std::vector<std::string>& watches = {
                                        ".forbidden.test", ".allowed.test"}) const;
@@ -97,6 +97,10 @@ class EndToEndFixture : public ::testing::Test {
     std::unique_ptr<grpc::ClientReader<v1::Alert>> reader;  // Null if the monitor never served.
   };
   Subscribed RunAndSubscribe(const std::string& config) const;
+  // Once `run`'s first log is read up to its tree head (at most 60 s; the CAA poll came first),
+  // has `log` publish its planted certificate (SIGUSR1) and reads the alert it raises into
+  // `alert`. False, with `run`'s stderr in a test failure, when no alert comes.
+  bool PublishPlantAndReadAlert(const Subscribed& run, Subprocess& log, v1::Alert* alert) const;
 
   std::string dir() const { return dir_.string(); }
   std::string data_dir() const { return dir() + "/data"; }
@@ -104,6 +108,10 @@ class EndToEndFixture : public ::testing::Test {
   std::string bin() const { return bin_; }
   std::string caawatch() const { return bin_ + "/cli/caawatch"; }
   std::string dns_server() const;  // The Knot server, as --dns-server takes it.
+
+  // Set in a derived fixture's constructor (before SetUp): Knot signs the zone "test." and
+  // RunArgs validates DNSSEC, anchored at that zone's DS, instead of turning it off.
+  bool signed_zone_ = false;
 
  private:
   TempDir dir_{"caawatch_e2e"};  // Removed last, after every process using it ended.
