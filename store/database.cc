@@ -184,7 +184,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
   db_options.create_if_missing = !options.read_only;
   db_options.create_missing_column_families = !options.read_only;
   db_options.keep_log_file_num = 4;
-  // RocksDB's own log: errors on stderr, no LOG file on the store's disk (rocksdb_error_log.h).
+  // RocksDB's own log: fatal errors on stderr, no LOG file on the store's disk.
   db_options.info_log = std::make_shared<RocksDbErrorLog>();
   db_options.max_manifest_file_size = 64 << 20;
   // One bound on the memtables of every family together (RocksDB's default is 64 MiB per

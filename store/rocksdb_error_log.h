@@ -1,5 +1,8 @@
-// RocksDB's own log (DBOptions::info_log), as caawatch keeps it: its errors on stderr, one line
-// each ("rocksdb: [ERROR] ..."), and nothing in a LOG file beside the store. A LOG file on the
+// RocksDB's own log (DBOptions::info_log), as caawatch keeps it: only its fatal errors, on
+// stderr, one line each ("rocksdb: [FATAL] ..."), and nothing in a LOG file beside the store.
+// Its ERROR lines are not shown: RocksDB returns every error that matters as a status, which
+// caawatch reports in its own words, and some are routine (a read-only open looking for a
+// directory that a store without WAL files lacks). A LOG file on the
 // store's disk is written to when that disk is full, and RocksDB (Debian's build keeps its
 // assertions) aborts when it logs again through a file writer that failed: a full disk must
 // stop caawatch with a clear error, never crash it.
@@ -14,7 +17,7 @@ namespace caawatch::store {
 
 class RocksDbErrorLog : public rocksdb::Logger {
  public:
-  RocksDbErrorLog() : rocksdb::Logger(rocksdb::InfoLogLevel::ERROR_LEVEL) {}
+  RocksDbErrorLog() : rocksdb::Logger(rocksdb::InfoLogLevel::FATAL_LEVEL) {}
   using rocksdb::Logger::Logv;
   void Logv(const char* format, va_list ap) override;
 };
