@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "cli/commands.h"
 #include "cli/context.h"
 #include "cli/options.h"
@@ -78,7 +79,8 @@ int Compare(const CommonOptions& options, const std::string& file) {
 // when the file, the log list or a witness key cannot be used (or one is missing).
 int VerifyFork(const std::string& path, const std::string& log_list,
                const std::vector<std::string>& witnesses) {
-  absl::StatusOr<std::string> proven = monitor::VerifyForkEvidence(path, log_list, witnesses);
+  absl::StatusOr<std::string> proven =
+      monitor::VerifyForkEvidence(path, log_list, witnesses, absl::Now());
   if (absl::IsInvalidArgument(proven.status())) return Fail(proven.status(), 2);
   if (!proven.ok()) return Fail(proven.status());
   std::puts(proven->c_str());

@@ -105,9 +105,10 @@ absl::StatusOr<std::optional<ctlog::Cosigner>> WitnessKey(const std::vector<std:
 }
 
 // The one cosignature check of `witness` on `note`, dated against the clock of the check.
-ctlog::CosignatureCheck CheckCosignature(const std::string& note, const ctlog::Cosigner& witness) {
+ctlog::CosignatureCheck CheckCosignature(const std::string& note, const ctlog::Cosigner& witness,
+                                         absl::Time now) {
   absl::StatusOr<std::vector<ctlog::CosignatureCheck>> checked =
-      ctlog::CheckCosignatures(note, {witness}, absl::Now());
+      ctlog::CheckCosignatures(note, {witness}, now);
   if (!checked.ok() || checked->empty()) {
     ctlog::CosignatureCheck none;
     none.cosigner = witness.name;
@@ -122,7 +123,8 @@ ctlog::CosignatureCheck CheckCosignature(const std::string& note, const ctlog::C
 absl::StatusOr<std::string> VerifyBadCosignature(const Json& evidence, const std::string& name,
                                                  const ctlog::LogKey& key,
                                                  const std::string& origin,
-                                                 const std::vector<std::string>& witness_vkeys) {
+                                                 const std::vector<std::string>& witness_vkeys,
+                                                 absl::Time now) {
   const std::string witness = evidence.value("witness", std::string());
   if (witness.empty()) return Bad("a bad_cosignature finding that names no witness");
   CAAWATCH_ASSIGN_OR_RETURN(const std::optional<ctlog::Cosigner> cosigner,
@@ -138,7 +140,7 @@ absl::StatusOr<std::string> VerifyBadCosignature(const Json& evidence, const std
   }
   CAAWATCH_ASSIGN_OR_RETURN(const ctlog::SignedTreeHead head,
                             VerifiedHead(evidence, "head", key, origin));
-  const ctlog::CosignatureCheck check = CheckCosignature(evidence["checkpoint"], *cosigner);
+  const ctlog::CosignatureCheck check = CheckCosignature(evidence["checkpoint"], *cosigner, now);
   switch (check.state) {
     case ctlog::CosignatureCheck::State::kValid:
       return Bad(absl::StrCat("the cosignature of witness ", QuoteInput(witness),
@@ -157,7 +159,8 @@ absl::StatusOr<std::string> VerifyBadCosignature(const Json& evidence, const std
 // A split view's second half: the witness's cosignature on the note it served, when the user
 // gave the witness's key. The fork itself stands on the log's signatures alone.
 absl::StatusOr<std::string> WitnessPart(const Json& evidence,
-                                        const std::vector<std::string>& witness_vkeys) {
+                                        const std::vector<std::string>& witness_vkeys,
+                                        absl::Time now) {
   const std::string witness = evidence.value("witness", std::string());
   if (witness.empty()) return std::string();
   CAAWATCH_ASSIGN_OR_RETURN(const std::optional<ctlog::Cosigner> cosigner,
@@ -167,7 +170,7 @@ absl::StatusOr<std::string> WitnessPart(const Json& evidence,
                         " (its cosignature not checked: give its key with --witness)");
   }
   const ctlog::CosignatureCheck check =
-      CheckCosignature(evidence.value("checkpoint", std::string()), *cosigner);
+      CheckCosignature(evidence.value("checkpoint", std::string()), *cosigner, now);
   if (check.state != ctlog::CosignatureCheck::State::kValid) {
     return Bad(absl::StrCat(
         "head: the cosignature of witness ", QuoteInput(witness),
@@ -202,7 +205,8 @@ absl::StatusOr<Json> ReadEvidence(const std::string& path) {
 bool HoldsMisbehaviourEvidence(const std::string& path) { return ReadEvidence(path).ok(); }
 
 absl::StatusOr<std::string> VerifyForkEvidence(const std::string& path, const std::string& log_list,
-                                               const std::vector<std::string>& witness_vkeys) {
+                                               const std::vector<std::string>& witness_vkeys,
+                                               absl::Time now) {
   CAAWATCH_ASSIGN_OR_RETURN(const Json evidence, ReadEvidence(path));
   if (tail::LogListSource::IsUrl(log_list)) {
     return absl::InvalidArgumentError("--log-list: give a file (the check makes no request)");
@@ -218,13 +222,13 @@ absl::StatusOr<std::string> VerifyForkEvidence(const std::string& path, const st
   const std::string origin = ctlog::HeadNoteOrigin(*log);
   const std::string name = absl::StrCat(log->description, " (", log->url, ")");
   if (evidence.value("kind", std::string()) == "bad_cosignature") {
-    return VerifyBadCosignature(evidence, name, key, origin, witness_vkeys);
+    return VerifyBadCosignature(evidence, name, key, origin, witness_vkeys, now);
   }
   CAAWATCH_ASSIGN_OR_RETURN(const ctlog::SignedTreeHead theirs,
                             VerifiedHead(evidence, "head", key, origin));
   CAAWATCH_ASSIGN_OR_RETURN(const ctlog::SignedTreeHead ours,
                             VerifiedHead(evidence, "against", key, origin));
-  CAAWATCH_ASSIGN_OR_RETURN(const std::string witness, WitnessPart(evidence, witness_vkeys));
+  CAAWATCH_ASSIGN_OR_RETURN(const std::string witness, WitnessPart(evidence, witness_vkeys, now));
   if (theirs.tree_size == ours.tree_size) {
     if (theirs.root_hash == ours.root_hash) return Bad("both heads are the same: no fork");
     return absl::StrCat(name, ": fork proven: two heads of size ", theirs.tree_size,

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace caawatch::monitor {
 
@@ -26,9 +27,10 @@ namespace caawatch::monitor {
 // verify too. A `bad_cosignature` finding needs that key: the note must verify as the log's
 // checkpoint of the stated head, and its line in the witness's name and key ID must not verify
 // with the key (kInvalidArgument without it).
+// `now` dates the cosignature checks (the time of the check, from the caller's clock).
 [[nodiscard]] absl::StatusOr<std::string> VerifyForkEvidence(
     const std::string& path, const std::string& log_list,
-    const std::vector<std::string>& witness_vkeys);
+    const std::vector<std::string>& witness_vkeys, absl::Time now);
 
 // Whether `path` (a finding file or a bundle's directory) holds a log_misbehaviour finding with
 // evidence: signed heads to check with VerifyForkEvidence, no log entry for `evidence verify`.

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -51,11 +52,11 @@ class FullDiskTest : public testing::EndToEndFixture {
   // The log's {position, tree size} as `caawatch status --json` reports them (the store opened
   // read-only); {0, 0} before the store or the log's state exists.
   std::pair<uint64_t, uint64_t> Progress() {
-    const CommandResult status = Cli({"status", "--json"});
-    if (status.exit_code != 0) return {0, 0};
-    const std::vector<nlohmann::json> logs = JsonLines(status.out);
+    // Not `[]` (a store with no log yet) nor another object of `status --json`.
+    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
     if (logs.empty()) return {0, 0};
-    return {logs[0]["position"].get<uint64_t>(), logs[0]["tree_size"].get<uint64_t>()};
+    const nlohmann::json& log = logs.begin()->second;
+    return {log["position"].get<uint64_t>(), log["tree_size"].get<uint64_t>()};
   }
 
   bool mounted_ = false;
