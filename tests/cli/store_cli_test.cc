@@ -40,7 +40,7 @@ class StoreCliTest : public testing::CliFixture {
     return nullptr;
   }
 
-  const testing::SimulatedWeek week_;
+  const testing::SimulatedWeek week_{};
 };
 
 TEST_F(StoreCliTest, StatsShowWhereTheSpaceIsAndCompactGivesTheHeadsBack) {
