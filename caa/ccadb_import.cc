@@ -247,6 +247,20 @@ std::vector<std::string> CrlUrls(absl::string_view cell, bool json_array, size_t
   return urls;
 }
 
+// The known entry of a row's CA owner, or null after a rejection "... its <skipped>" (once per
+// owner, remembered in `unknown_owners`).
+const CaEntry* KnownOwnerOrReject(const ImportOptions& options, const std::string& owner,
+                                  size_t line, absl::string_view skipped,
+                                  std::vector<std::string>* unknown_owners, Collected* out) {
+  const CaEntry* known = FindKnown(options.known, owner, "");
+  if (known == nullptr && absl::c_find(*unknown_owners, owner) == unknown_owners->end()) {
+    unknown_owners->push_back(owner);
+    out->rejections.push_back(
+        {line, absl::StrCat("CA owner '", owner, "' has no known CAA identifiers; its ", skipped)});
+  }
+  return known;
+}
+
 void CollectCertificateRecordRows(const CsvTable& table, const ImportOptions& options,
                                   Collected* out) {
   const size_t owner_column = *OwnerColumn(table);
@@ -256,17 +270,11 @@ void CollectCertificateRecordRows(const CsvTable& table, const ImportOptions& op
   std::vector<std::string> unknown_owners;
   for (const CsvRow& row : table.rows) {
     const std::string owner(absl::StripAsciiWhitespace(row.fields[owner_column]));
-    const CaEntry* known = FindKnown(options.known, owner, "");
-    if (known == nullptr) {
-      if (absl::c_find(unknown_owners, owner) == unknown_owners.end()) {
-        unknown_owners.push_back(owner);
-        out->rejections.push_back(
-            {row.line, absl::StrCat("CA owner '", owner,
-                                    "' has no known CAA identifiers; its certificate records "
-                                    "are skipped (import the CAA Identifiers report)")});
-      }
-      continue;
-    }
+    const CaEntry* known =
+        KnownOwnerOrReject(options, owner, row.line,
+                           "certificate records are skipped (import the CAA Identifiers report)",
+                           &unknown_owners, out);
+    if (known == nullptr) continue;
     const std::optional<std::string> ski = Base64ToHex(row.fields[ski_column]);
     if (!ski.has_value()) {
       out->rejections.push_back({row.line, "Subject Key Identifier is missing or not base64"});
@@ -299,16 +307,9 @@ void CollectProblemReportingRows(const CsvTable& table, const ImportOptions& opt
   std::vector<std::string> unknown_owners;
   for (const CsvRow& row : table.rows) {
     const std::string owner(absl::StripAsciiWhitespace(row.fields[owner_column]));
-    const CaEntry* known = FindKnown(options.known, owner, "");
-    if (known == nullptr) {
-      if (absl::c_find(unknown_owners, owner) == unknown_owners.end()) {
-        unknown_owners.push_back(owner);
-        out->rejections.push_back(
-            {row.line, absl::StrCat("CA owner '", owner,
-                                    "' has no known CAA identifiers; its contacts are skipped")});
-      }
-      continue;
-    }
+    const CaEntry* known =
+        KnownOwnerOrReject(options, owner, row.line, "contacts are skipped", &unknown_owners, out);
+    if (known == nullptr) continue;
     const std::vector<std::string> contacts = ProblemReportingContacts(row.fields[contact_column]);
     if (contacts.empty()) continue;
     CaEntry& entry = EntryFor(&out->entries, known->ca_owner);
