@@ -514,7 +514,12 @@ def main():
         config = {"sth_poll_interval": go_duration(1 / acc),
                   "caa_poll_interval": go_duration(3600 / acc),
                   "reevaluate_interval": go_duration(30 / acc),
-                  "max_requests_per_second": 10 * acc}
+                  "max_requests_per_second": 10 * acc,
+                  # The retention rule's defaults (SCHEMA.md): every head of the last 24 hours,
+                  # then one an hour. The raw CAA answers' 90 days (at least 24 h) are not
+                  # reached in a run of hours, at any acceleration.
+                  "keep_all_tree_heads_for": go_duration(24 * 3600 / acc),
+                  "tree_head_history_interval": go_duration(3600 / acc)}
         info["caawatch_config"] = config
         with open(os.path.join(run_dir, "config.json"), "w") as f:
             json.dump(config, f)

@@ -1,5 +1,7 @@
 #include "monitor/retention_loop.h"
 
+#include <algorithm>
+
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
 
@@ -18,6 +20,7 @@ RetentionLoop::RetentionLoop(store::Store* store, const Clock* clock, const Logg
                              store::RetentionRule rule, absl::Duration caa_raw_answer_retention)
     : clock_(clock),
       logger_(logger),
+      pass_every_(std::clamp(rule.head_interval, kMinPassEvery, kPassEvery)),
       pruner_(&store->database(), rule),
       raw_answers_(&store->database(), caa_raw_answer_retention) {}
 
@@ -61,7 +64,7 @@ void RetentionLoop::Run() {
                    absl::StrCat("removed ", heads, " tree heads and ", answers,
                                 " old raw CAA answers the retention rules drop"));
     }
-    if (Wait(kPassEvery)) break;
+    if (Wait(pass_every_)) break;
   }
 }
 

@@ -1,7 +1,9 @@
 // The pruners of `caawatch run` (store/retention.h and store/caa_retention.h, SCHEMA.md
 // "Retention"): a thread that removes what the rules drop in small steps (kStepHeads examined,
 // one write), a pause between steps so that the tailers' writes never wait behind it, and a
-// new pass every kPassEvery. Stop() (or the destructor) joins within one step.
+// new pass every kPassEvery, or every history interval when that is shorter (at least
+// kMinPassEvery): a store kept at a finer history is thinned as often. Stop() (or the
+// destructor) joins within one step.
 #ifndef CAAWATCH_MONITOR_RETENTION_LOOP_H_
 #define CAAWATCH_MONITOR_RETENTION_LOOP_H_
 
@@ -25,6 +27,7 @@ class RetentionLoop {
   static constexpr size_t kStepHeads = 2000;
   static constexpr absl::Duration kStepPause = absl::Milliseconds(200);
   static constexpr absl::Duration kPassEvery = absl::Minutes(10);
+  static constexpr absl::Duration kMinPassEvery = absl::Minutes(1);
 
   // Starts the thread. `store`, `clock` and `logger` are borrowed and must outlive the loop.
   static std::unique_ptr<RetentionLoop> Start(store::Store* store, const Clock* clock,
@@ -48,6 +51,7 @@ class RetentionLoop {
 
   const Clock* const clock_;
   const Logger* const logger_;
+  const absl::Duration pass_every_;
   store::TreeHeadPruner pruner_;
   store::RawAnswerPruner raw_answers_;
   absl::Notification stop_;

@@ -32,6 +32,7 @@
 #include "monitor/evidence_files.h"
 #include "monitor/heads_peer_loop.h"
 #include "monitor/monitor_metrics.h"
+#include "monitor/open_file_limit.h"
 #include "monitor/pipeline.h"
 #include "monitor/proof_loop.h"
 #include "monitor/release_free_memory.h"
@@ -558,6 +559,18 @@ void Supervisor::RefreshLogList(std::map<std::string, std::unique_ptr<RunningLog
 
 absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManager* manager) {
   ServiceNotices notices(manager);
+  {
+    // Before the first subscriber or connection: a shell's default limit (1,024) is below what
+    // the defaults allow.
+    CAAWATCH_ASSIGN_OR_RETURN(const OpenFileLimit files,
+                              RaiseOpenFileLimit(OpenFilesNeeded(
+                                  parts_->workers.size(), parts_->config.grpc_max_subscribers)));
+    if (!files.enough()) {
+      parts_->logger->Log(LogLevel::kWarning, "run", files.Describe());
+    } else if (files.soft != files.soft_before) {
+      parts_->logger->Log(LogLevel::kInfo, "run", files.Describe());
+    }
+  }
   judge::CaaChecker checker(parts_->pipeline->resolver(),
                             &parts_->pipeline->store()->caa_history());
   // CheckCaa at a time judges names in followed zones by the zones' records, as `caa check

@@ -4,6 +4,7 @@
 #ifndef CAAWATCH_STORE_DATABASE_H_
 #define CAAWATCH_STORE_DATABASE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,6 +40,12 @@ enum class Family {
   kTreeHeads,
   kCaaPolled,
 };
+
+// What the store holds in memory and open however large it grows: the SST files kept open (each
+// with its index and filter blocks in memory; others are opened again when read) and the one
+// block cache all families share.
+inline constexpr int kMaxOpenTableFiles = 256;
+inline constexpr size_t kBlockCacheBytes = 32 << 20;
 
 // The one place RocksDB statuses become absl ones.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
