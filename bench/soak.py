@@ -170,12 +170,14 @@ def make_pool(build, work, size, probes, hits, seed):
     brands = ["letsencrypt", "letsencrypt", "google", "digicert"]  # Let's Encrypt: most.
     for k, name in enumerate(hit_names(hits, seed)):
         argv += ["--plant", f"{name}:{brands[k % len(brands)]}"]
-    out = open(os.path.join(d, "stdout"), "w+")
+    stdout_path = os.path.join(d, "stdout")
+    # The child writes through its own descriptor: a seek on a shared one would move its writes.
+    out = open(stdout_path, "a")
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=d)
     while True:
-        out.seek(0)
-        text = out.read()
+        with open(stdout_path) as f:
+            text = f.read()
         if "serving " in text:
             break
         if proc.poll() is not None:
