@@ -1,9 +1,13 @@
 #include "monitor/retention_loop.h"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "absl/memory/memory.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "store/small_files.h"
 
 namespace caawatch::monitor {
 
@@ -18,7 +22,8 @@ std::unique_ptr<RetentionLoop> RetentionLoop::Start(store::Store* store, const C
 
 RetentionLoop::RetentionLoop(store::Store* store, const Clock* clock, const Logger* logger,
                              store::RetentionRule rule, absl::Duration caa_raw_answer_retention)
-    : clock_(clock),
+    : db_(&store->database()),
+      clock_(clock),
       logger_(logger),
       pass_every_(std::clamp(rule.head_interval, kMinPassEvery, kPassEvery)),
       pruner_(&store->database(), rule),
@@ -56,7 +61,19 @@ void RetentionLoop::Run() {
   while (!stop_.HasBeenNotified()) {
     const uint64_t heads_before = pruner_.counts().removed;
     const uint64_t answers_before = raw_answers_.dropped();
-    if (!Pass(pruner_, "tree heads") || !Pass(raw_answers_, "raw CAA answers")) break;
+    if (!Pass(pruner_, "tree heads")) break;
+    if (absl::StatusOr<std::vector<std::string>> merged = store::MergeSmallFiles(*db_);
+        !merged.ok()) {
+      logger_->Log(LogLevel::kError, "retention",
+                   absl::StrCat("merging small store files failed: ", merged.status().message()));
+    } else if (!merged->empty()) {
+      logger_->Log(LogLevel::kDebug, "retention",
+                   absl::StrCat("merged the small files of ", absl::StrJoin(*merged, ", ")));
+    }
+    if (const absl::Time now = clock_->Now(); now >= next_raw_answer_pass_) {
+      if (!Pass(raw_answers_, "raw CAA answers")) break;
+      next_raw_answer_pass_ = now + kRawAnswerPassEvery;
+    }
     const uint64_t heads = pruner_.counts().removed - heads_before;
     const uint64_t answers = raw_answers_.dropped() - answers_before;
     if (heads > 0 || answers > 0) {

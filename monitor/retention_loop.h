@@ -2,8 +2,10 @@
 // "Retention"): a thread that removes what the rules drop in small steps (kStepHeads examined,
 // one write), a pause between steps so that the tailers' writes never wait behind it, and a
 // new pass every kPassEvery, or every history interval when that is shorter (at least
-// kMinPassEvery): a store kept at a finer history is thinned as often. Stop() (or the
-// destructor) joins within one step.
+// kMinPassEvery): a store kept at a finer history is thinned as often. The raw CAA answers get
+// a pass once every kRawAnswerPassEvery. After each pass the tiny SST files of families whose
+// keys only grow are merged (store/small_files.h). Stop() (or the destructor) joins within one
+// step.
 #ifndef CAAWATCH_MONITOR_RETENTION_LOOP_H_
 #define CAAWATCH_MONITOR_RETENTION_LOOP_H_
 
@@ -28,6 +30,9 @@ class RetentionLoop {
   static constexpr absl::Duration kStepPause = absl::Milliseconds(200);
   static constexpr absl::Duration kPassEvery = absl::Minutes(10);
   static constexpr absl::Duration kMinPassEvery = absl::Minutes(1);
+  // Raw CAA answers go after 90 days (at least 24 h) and their pass reads every observation
+  // (a million names: a million records): once a day is soon enough.
+  static constexpr absl::Duration kRawAnswerPassEvery = absl::Hours(24);
 
   // Starts the thread. `store`, `clock` and `logger` are borrowed and must outlive the loop.
   static std::unique_ptr<RetentionLoop> Start(store::Store* store, const Clock* clock,
@@ -49,9 +54,11 @@ class RetentionLoop {
   // Waits `d` of real time or until stopped; true when stopped.
   bool Wait(absl::Duration d);
 
+  store::Database* const db_;
   const Clock* const clock_;
   const Logger* const logger_;
   const absl::Duration pass_every_;
+  absl::Time next_raw_answer_pass_ = absl::InfinitePast();  // By clock_.
   store::TreeHeadPruner pruner_;
   store::RawAnswerPruner raw_answers_;
   absl::Notification stop_;

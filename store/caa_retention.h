@@ -7,10 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <utility>
-#include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -24,24 +21,19 @@ class RawAnswerPruner {
   RawAnswerPruner(Database* db, absl::Duration max_age) : db_(db), max_age_(max_age) {}
 
   // Examines at most `max_records` observations from where the previous step stopped and
-  // rewrites those whose raw answer the rule drops, in one unsynced write. True at the end of
-  // a pass; the next step starts a new one, reading the findings' CAA windows again.
+  // rewrites those whose raw answer the rule drops, in one unsynced write; whether a finding
+  // used one is asked of the findings' references (finding_refs.h). True at the end of a pass.
   [[nodiscard]] absl::StatusOr<bool> Step(absl::Time now, size_t max_records);
   [[nodiscard]] absl::Status RunPass(absl::Time now, size_t max_records);
 
   uint64_t dropped() const { return dropped_; }  // Raw answers dropped since construction.
 
  private:
-  absl::Status StartPass();
-
   Database* const db_;
   const absl::Duration max_age_;
   uint64_t dropped_ = 0;
   bool in_pass_ = false;
   std::string cursor_;
-  // By query name: the [start, end] ms windows of the CAA evaluations of findings (current and
-  // superseded), each widened to the spans of the observations it cites.
-  absl::flat_hash_map<std::string, std::vector<std::pair<int64_t, int64_t>>> windows_;
 };
 
 }  // namespace caawatch::store

@@ -8,6 +8,7 @@
 
 #include "base/status_macros.h"
 #include "store/finding_kind.h"
+#include "store/finding_refs.h"
 #include "store/keys.h"
 #include "store/scan.h"
 #include "store/seq_reservation.h"
@@ -183,6 +184,7 @@ absl::StatusOr<CommitResult> Findings::Commit(CommitRequest request) {
       if (!h.empty()) batch.Put(db_->handle(Family::kByHash), h, key);
     }
     batch.Put(db_->handle(Family::kFindings), key, f.SerializeAsString());
+    StageFindingRefs(*db_, f, &batch);
     pending[key] = f;
   }
   for (const auto& [sha, der] : request.certificates) {
@@ -250,6 +252,7 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::Update(std::vector<FindingU
     }
     batch.Put(db_->handle(Family::kByVerdict), VerdictKey(stored->verdict(), stored->seq()), "");
     batch.Put(db_->handle(Family::kFindings), key, stored->SerializeAsString());
+    StageFindingRefs(*db_, *stored, &batch);
     if (!pending.count(key)) order.push_back(key);
     pending[key] = *std::move(stored);
   }

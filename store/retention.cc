@@ -1,9 +1,12 @@
 #include "store/retention.h"
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "store/finding_refs.h"
 #include "store/keys.h"
 #include "store/records.pb.h"
 #include "store/scan.h"
@@ -12,7 +15,6 @@ namespace caawatch::store {
 
 absl::Status TreeHeadPruner::StartPass() {
   verified_size_.clear();
-  referenced_.clear();
   CAAWATCH_RETURN_IF_ERROR(
       Scan(*db_, Family::kLogState, KeyRange::All(), {},
            [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<ScanStep> {
@@ -21,18 +23,6 @@ absl::Status TreeHeadPruner::StartPass() {
              verified_size_[key] = s.verified_size();
              return ScanStep::kNext;
            }));
-  // Findings are few (only matches are stored): one walk per pass reads every inclusion head.
-  CAAWATCH_RETURN_IF_ERROR(Scan(
-      *db_, Family::kFindings, KeyRange::All(), {},
-      [&](absl::string_view, absl::string_view value) -> absl::StatusOr<ScanStep> {
-        CAAWATCH_ASSIGN_OR_RETURN(FindingRecord f, ParseRecord<FindingRecord>(value, "finding"));
-        for (const EntryRef& e : f.entries()) {
-          if (!e.has_inclusion() || e.inclusion().tree_size() == 0) continue;
-          referenced_.insert(
-              TreeHeadKey(e.log_id(), e.inclusion().tree_size(), e.inclusion().root_hash()));
-        }
-        return ScanStep::kNext;
-      }));
   cursor_.clear();
   current_log_.clear();
   intervals_seen_.clear();
@@ -56,7 +46,6 @@ bool TreeHeadPruner::Keep(absl::string_view key, const TreeHeadRecord& head, abs
   const auto verified = verified_size_.find(log_id);
   // The latest verified head, and anything above it, which the tailer may act on next.
   if (verified == verified_size_.end() || head.tree_size() >= verified->second) return true;
-  if (referenced_.contains(key)) return true;
   return absl::FromUnixMillis(timestamp_ms) > now - rule_.keep_all_heads_for;
 }
 
@@ -71,6 +60,11 @@ absl::StatusOr<bool> TreeHeadPruner::Step(absl::Time now, size_t max_heads) {
   size_t seen = 0;
   ScanOptions options;
   options.limit = max_heads;
+  // A log's heads sort by size and a log's sizes grow with time, so its first head within
+  // keep_all_heads_for starts what rule 1 keeps: the rest of the log is skipped (a head signed
+  // earlier than a smaller one, which an honest log never publishes, stays with them). A pass
+  // reads the heads older than the window, not the window (86,400 a log at one a second).
+  std::optional<std::string> next_log;
   CAAWATCH_RETURN_IF_ERROR(Scan(
       *db_, Family::kTreeHeads, KeyRange{cursor_, ""}, options,
       [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<ScanStep> {
@@ -79,7 +73,14 @@ absl::StatusOr<bool> TreeHeadPruner::Step(absl::Time now, size_t max_heads) {
         if (key.size() != 32 + 8 + 32) return ScanStep::kNext;  // Not ours to judge.
         CAAWATCH_ASSIGN_OR_RETURN(TreeHeadRecord head,
                                   ParseRecord<TreeHeadRecord>(value, "tree head"));
-        if (!Keep(key, head, now)) {
+        if (absl::FromUnixMillis(static_cast<int64_t>(head.timestamp_ms())) >
+            now - rule_.keep_all_heads_for) {
+          next_log = KeyRange::Prefix(key.substr(0, 32)).upper;
+          return ScanStep::kStop;
+        }
+        if (Keep(key, head, now)) return ScanStep::kNext;
+        CAAWATCH_ASSIGN_OR_RETURN(const bool referenced, HeadReferenced(*db_, key));
+        if (!referenced) {
           batch.Delete(db_->handle(Family::kTreeHeads), rocksdb::Slice(key.data(), key.size()));
           ++counts_.removed;
         }
@@ -89,7 +90,11 @@ absl::StatusOr<bool> TreeHeadPruner::Step(absl::Time now, size_t max_heads) {
   if (batch.Count() > 0) {
     CAAWATCH_RETURN_IF_ERROR(db_->Write(&batch, /*sync=*/false, "prune tree heads"));
   }
-  if (seen < max_heads || max_heads == 0) {
+  if (next_log.has_value() && !next_log->empty()) {
+    cursor_ = *std::move(next_log);
+    return false;
+  }
+  if (next_log.has_value() || seen < max_heads || max_heads == 0) {
     in_pass_ = false;
     return true;
   }

@@ -39,7 +39,8 @@ class TreeHeadPruner {
   // Examines at most `max_heads` heads from where the previous step stopped and deletes those
   // the rule drops, in one write (not synced: a delete lost to a crash is redone by the next
   // pass). Returns true when it reached the end of the family: the next step starts a new pass,
-  // which first reads again what must stay (log states, findings' inclusion heads).
+  // which first reads the log states again. A head the other rules drop is looked up in the
+  // findings' references (finding_refs.h), not in the findings.
   [[nodiscard]] absl::StatusOr<bool> Step(absl::Time now, size_t max_heads);
   // Steps of `max_heads` until the pass ends.
   [[nodiscard]] absl::Status RunPass(absl::Time now, size_t max_heads);
@@ -48,9 +49,9 @@ class TreeHeadPruner {
   const PruneCounts& counts() const { return counts_; }
 
  private:
-  // Reads the heads that must stay whatever their age: each log's verified size, and the heads
-  // findings' entries are proven in.
+  // Reads each log's verified size: heads at or above it stay whatever their age.
   absl::Status StartPass();
+  // Rules 1 to 4 (SCHEMA.md); rule 5, a finding's head, is asked only of the heads these drop.
   bool Keep(absl::string_view key, const TreeHeadRecord& head, absl::Time now);
 
   Database* const db_;
@@ -59,7 +60,6 @@ class TreeHeadPruner {
   bool in_pass_ = false;
   std::string cursor_;  // The next key to examine in this pass.
   absl::flat_hash_map<std::string, uint64_t> verified_size_;  // By log ID.
-  absl::flat_hash_set<std::string> referenced_;               // tree_heads keys.
   std::string current_log_;                                   // The log of the last head seen...
   absl::flat_hash_set<int64_t> intervals_seen_;               // ...and its intervals kept.
 };

@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
+#include "store/finding_refs.h"
 
 namespace caawatch::store {
 namespace {
@@ -57,7 +58,11 @@ absl::Status Store::LoadSchema() {
     }
     // Version 1 -> 2: the indexes and the new version land together, so an interrupted
     // migration is redone. Version 2 -> 3 adds the sink cursors (meta `sink/` keys): none
-    // exists yet, so each sink starts where SinkCursors' caller says.
+    // exists yet, so each sink starts where SinkCursors' caller says. Version 3 -> 4: the
+    // findings' references (finding_refs.h), written in batches before the version, so an
+    // interrupted build is redone; an older caawatch, which would write findings without
+    // them, then refuses the store.
+    if (version < 4) CAAWATCH_RETURN_IF_ERROR(BuildFindingRefs(*db_));
     rocksdb::WriteBatch batch;
     if (version < 2) CAAWATCH_RETURN_IF_ERROR(findings_.StageVersion2Indexes(&batch));
     batch.Put(db_->handle(Family::kMeta), kSchemaKey, std::to_string(kSchemaVersion));

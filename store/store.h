@@ -26,7 +26,7 @@
 
 namespace caawatch::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 class Store {
  public:

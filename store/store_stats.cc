@@ -35,6 +35,7 @@ std::string PrefixOf(Family family, absl::string_view key) {
       if (key[0] == 'c') return "c (certificate)";
       if (key[0] == 'l') return "l (malformed_cert)";
       if (key[0] == 'm') return "m (log_misbehaviour)";
+      if (key[0] == 'r') return "r (caa_breaks_renewal)";
       return "?";
     case Family::kReeval:
       if (key.empty()) return "?";

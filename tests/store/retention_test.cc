@@ -105,7 +105,8 @@ TEST_F(RetentionTest, AWeekOfHeadsKeepsExactlyTheRulesHeads) {
     }
   }
   EXPECT_EQ(HeadKeys(), static_cast<uint64_t>(week.logs * (recent + older_hours + 1) + 1));
-  EXPECT_EQ(pruner.counts().examined, static_cast<uint64_t>(n * week.logs));
+  // The pass reads each log's heads up to its first recent one, not the last 24 hours' heads.
+  EXPECT_EQ(pruner.counts().examined, static_cast<uint64_t>((recent_from + 1) * week.logs));
 
   // A second pass finds nothing more to remove: the rule is stable.
   TreeHeadPruner again(&store_->database(), rule);
@@ -134,6 +135,54 @@ TEST_F(RetentionTest, NeverRemovesTheLatestVerifiedHeadOrAFindingsHead) {
   // Hours 0..3 (first heads), the finding's head (k = 7), the latest verified one.
   EXPECT_EQ(sizes, (std::vector<uint64_t>{week.Size(0), week.Size(7), week.Size(360),
                                           week.Size(720), week.Size(1080), week.Size(n - 1)}));
+}
+
+// A store of schema version 3 has findings but not their references (finding_refs.h), which
+// the pruners now ask instead of reading the findings: a writer's open builds them first, so the
+// findings' heads stay; the rule is otherwise the same.
+TEST_F(RetentionTest, AVersion3StoresFindingsKeepTheirHeadsOnceAWriterOpensIt) {
+  testing::SimulatedWeek week;
+  week.length = absl::Hours(3) + absl::Seconds(50);
+  week.logs = 2;
+  const std::vector<int64_t> finding_k = {7, 11};
+  ASSERT_TRUE(testing::WriteSimulatedWeek(week, store_.get(), finding_k, -1).ok());
+  {  // What version 3 left: no references, and its version.
+    Database& db = store_->database();
+    std::vector<std::string> refs;
+    for (const char* prefix : {"head_ref/", "caa_ref/"}) {
+      ASSERT_TRUE(Scan(db, Family::kMeta, KeyRange::Prefix(prefix), {},
+                       [&](absl::string_view key, absl::string_view) -> absl::StatusOr<ScanStep> {
+                         refs.emplace_back(key);
+                         return ScanStep::kNext;
+                       })
+                      .ok());
+    }
+    ASSERT_EQ(refs.size(), 2u) << "one inclusion head per finding, written with it";
+    rocksdb::WriteBatch batch;
+    for (const std::string& key : refs) batch.Delete(db.handle(Family::kMeta), key);
+    batch.Put(db.handle(Family::kMeta), "schema_version", "3");
+    ASSERT_TRUE(db.Write(&batch, /*sync=*/true, "test").ok());
+  }
+  store_.reset();
+  absl::StatusOr<std::unique_ptr<Store>> reader = Store::Open(dir_, OpenOptions{.read_only = true});
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kFailedPrecondition) << reader.status();
+  reader = absl::StatusOr<std::unique_ptr<Store>>();
+  absl::StatusOr<std::unique_ptr<Store>> writer = Store::Open(dir_);  // Migrates.
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  store_ = *std::move(writer);
+  RetentionRule rule;
+  rule.keep_all_heads_for = absl::Seconds(1);
+  TreeHeadPruner pruner(&store_->database(), rule);
+  ASSERT_TRUE(pruner.RunPass(week.end() + absl::Hours(24 * 30), 100).ok());
+  for (int log = 0; log < week.logs; ++log) {
+    absl::StatusOr<std::vector<TreeHeadRecord>> heads =
+        store_->logs().ListTreeHeads(week.LogId(log));
+    ASSERT_TRUE(heads.ok()) << heads.status();
+    std::set<uint64_t> sizes;
+    for (const TreeHeadRecord& h : *heads) sizes.insert(h.tree_size());
+    EXPECT_TRUE(sizes.count(week.Size(finding_k[log]))) << "log " << log << ": the finding's head";
+    EXPECT_FALSE(sizes.count(week.Size(finding_k[1 - log]))) << "log " << log;
+  }
 }
 
 }  // namespace

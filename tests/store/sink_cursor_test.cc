@@ -98,7 +98,9 @@ TEST_F(SinkCursorTest, AStoreOfANewerSchemaIsRefused) {
     for (const std::string& n : names) families.emplace_back(n, rocksdb::ColumnFamilyOptions());
     std::vector<rocksdb::ColumnFamilyHandle*> handles;
     ASSERT_TRUE(rocksdb::DB::Open(options, dir_.string(), families, &handles, &db).ok());
-    ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), "schema_version", "4").ok());
+    ASSERT_TRUE(
+        db->Put(rocksdb::WriteOptions(), "schema_version", std::to_string(kSchemaVersion + 1))
+            .ok());
     for (rocksdb::ColumnFamilyHandle* h : handles)
       ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
     delete db;
