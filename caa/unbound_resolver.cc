@@ -144,6 +144,19 @@ LookupOutcome OutcomeFromRcode(int rcode) {
   }
 }
 
+// What a user reads for an rcode that is not an answer. libunbound answers SERVFAIL itself when
+// the server it forwards to never replies, so that one cannot be told apart from a server's own.
+std::string RcodeError(int rcode) {
+  switch (rcode) {
+    case 2:
+      return "the DNS server failed or did not answer";
+    case 5:
+      return "the DNS server refused the query";
+    default:
+      return absl::StrCat("the DNS server answered rcode ", rcode);
+  }
+}
+
 // The alias chain from the answer section, and the TTL: the CAA RRset's at the chain's end,
 // else the negative TTL min(SOA TTL, SOA MINIMUM) (RFC 2308 §5) from the authority section,
 // else 0.
@@ -183,7 +196,7 @@ void FillAnswer(const ub_result& result, bool dnssec, CaaAnswer* answer) {
     return;
   }
   if (!answer->is_answer()) {
-    answer->error = absl::StrCat("rcode ", result.rcode);
+    answer->error = RcodeError(result.rcode);
     return;
   }
   answer->dnssec = !dnssec         ? DnssecStatus::kOff
