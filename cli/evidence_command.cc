@@ -99,9 +99,13 @@ int Write(const WriteOptions& options) {
     std::fprintf(stderr, "caawatch: left out: %s\n", note.c_str());
   }
   // The reports last: they list the bundle's other files.
-  absl::StatusOr<evidence::ReportFacts> reports =
-      monitor::WriteFindingReports(ctx.config, store->get(), *finding, out, absl::Now());
-  if (!reports.ok()) return Fail(reports.status());
+  std::optional<evidence::ReportFacts> reports;
+  if (monitor::HasCaReport(*finding)) {
+    absl::StatusOr<evidence::ReportFacts> written_reports =
+        monitor::WriteFindingReports(ctx.config, store->get(), *finding, out, absl::Now());
+    if (!written_reports.ok()) return Fail(written_reports.status());
+    reports = *std::move(written_reports);
+  }
   std::printf(
       "wrote %s: finding %llu, %llu log entries with their proofs, verified; %llu CAA "
       "observations\n",
@@ -116,7 +120,10 @@ int Write(const WriteOptions& options) {
         "for a witness's finding)\n",
         out.c_str());
   }
-  if (reports->contacts.empty()) {
+  if (!reports.has_value()) {
+    std::printf("no report to a CA: a %s finding is not about a certificate a CA issued\n",
+                finding->kind().c_str());
+  } else if (reports->contacts.empty()) {
     std::printf(
         "report.txt and report.html: no problem-reporting contact is known for %s (`caawatch "
         "issuers import` CCADB's CA information report or its problem reporting mechanisms)\n",

@@ -53,7 +53,9 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> EvidenceBundleF
   CAAWATCH_RETURN_IF_ERROR(
       WriteFindingEvidence(config, store, finding, finding_json, dir.path()).status());
   // The reports last: they list the bundle's other files.
-  CAAWATCH_RETURN_IF_ERROR(WriteFindingReports(config, store, finding, dir.path(), now).status());
+  if (HasCaReport(finding)) {
+    CAAWATCH_RETURN_IF_ERROR(WriteFindingReports(config, store, finding, dir.path(), now).status());
+  }
   std::vector<std::pair<std::string, std::string>> files;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(dir.path(), error)) {

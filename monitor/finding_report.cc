@@ -18,6 +18,7 @@
 #include "evidence/bundle_writer.h"
 #include "evidence/report_html.h"
 #include "evidence/report_text.h"
+#include "store/finding_kind.h"
 
 namespace caawatch::monitor {
 namespace {
@@ -191,6 +192,11 @@ absl::StatusOr<evidence::ReportFacts> GatherReportFacts(const MonitorConfig& con
   facts.bundle_files = BundleFiles(out_dir);
   facts.written_ms = absl::ToUnixMillis(now);
   return facts;
+}
+
+bool HasCaReport(const store::FindingRecord& finding) {
+  return store::HasKind(finding, store::FindingKind::kCertificate) ||
+         store::HasKind(finding, store::FindingKind::kMalformedCert);
 }
 
 absl::StatusOr<evidence::ReportFacts> WriteFindingReports(const MonitorConfig& config,

@@ -22,6 +22,11 @@ namespace caawatch::monitor {
     const MonitorConfig& config, store::Store* store, const store::FindingRecord& finding,
     const std::string& out_dir, absl::Time now);
 
+// Whether `finding` is something to report to the CA that issued it (report.txt, report.html):
+// a certificate or a malformed certificate; not a log's misbehaviour, nor a warning that CAA
+// will break a renewal.
+bool HasCaReport(const store::FindingRecord& finding);
+
 // Writes report.txt and report.html into `out_dir` (after the bundle's other files) and
 // returns the facts they hold. kInternal when a file cannot be written; errors of
 // GatherReportFacts.

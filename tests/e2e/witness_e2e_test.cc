@@ -305,6 +305,11 @@ TEST_F(WitnessE2eTest, ALogShowingAWitnessAnotherTreeIsASplitViewALaggingWitness
   EXPECT_NE(written.out.find("check it offline with `caawatch heads verify-fork " + bundle),
             std::string::npos)
       << written.out;
+  // A log's misbehaviour is no CA's to answer for: no report to a CA in its bundle.
+  EXPECT_NE(written.out.find("no report to a CA: a log_misbehaviour finding"), std::string::npos)
+      << written.out;
+  EXPECT_FALSE(std::filesystem::exists(bundle + "/report.txt"));
+  EXPECT_FALSE(std::filesystem::exists(bundle + "/report.html"));
   const CommandResult bundled = testing::RunCommand(
       {caawatch(), "heads", "verify-fork", bundle, "--log-list", loglist()}, dir());
   EXPECT_EQ(bundled.exit_code, 0) << bundled.out << bundled.err;
