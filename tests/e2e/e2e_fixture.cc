@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 
@@ -162,6 +163,24 @@ std::unique_ptr<v1::Monitor::Stub> EndToEndFixture::ConnectMonitor(int port,
     return nullptr;
   }
   return v1::Monitor::NewStub(channel);
+}
+
+bool AwaitLog(Subprocess& monitor, const std::string& text, absl::Duration within) {
+  const absl::Time deadline = absl::Now() + within;
+  while (!absl::StrContains(monitor.Stderr(), text)) {
+    if (absl::Now() > deadline || !monitor.running()) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
+}
+
+std::optional<std::string> NotifyListenerAddress(const std::string& log) {
+  const std::string kMarker = "NOTIFY listener on ";
+  const size_t at = log.find(kMarker);
+  if (at == std::string::npos) return std::nullopt;
+  const size_t start = at + kMarker.size();
+  const size_t end = log.find_first_of(" \n", start);
+  return log.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 bool StopsCleanly(Subprocess& monitor, absl::Duration within) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,14 @@ bool CaughtUp(const nlohmann::json& log);
 // Stops `monitor` (`caawatch run`) with SIGTERM, as a service manager would: true when it exited
 // 0 within `within`; false, with a test failure saying how it ended and its stderr, otherwise.
 bool StopsCleanly(Subprocess& monitor, absl::Duration within = absl::Seconds(30));
+
+// Waits up to `within` for `text` in `monitor`'s stderr; false when it never comes or the monitor
+// exits first.
+bool AwaitLog(Subprocess& monitor, const std::string& text,
+              absl::Duration within = absl::Seconds(30));
+
+// The address the monitor's NOTIFY listener bound, from its "NOTIFY listener on ADDRESS" line.
+std::optional<std::string> NotifyListenerAddress(const std::string& log);
 
 class EndToEndFixture : public ::testing::Test {
  protected:

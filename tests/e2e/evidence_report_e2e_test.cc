@@ -43,15 +43,8 @@ class EvidenceReportE2eTest : public testing::EndToEndFixture {
     const std::string config = WriteFile("config.json", R"({"sth_poll_interval": "200ms"})");
     Subscribed run = RunAndSubscribe(config);
     if (run.reader == nullptr) return "";
-    for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
-         absl::Now() < deadline && run.monitor->running();) {
-      const std::map<std::string, nlohmann::json> logs = LogsByDescription();
-      if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    log->Signal(SIGUSR1);
     v1::Alert alert;
-    EXPECT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
+    EXPECT_TRUE(PublishPlantAndReadAlert(run, *log, &alert));
     EXPECT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
     run.context->TryCancel();
     EXPECT_TRUE(testing::StopsCleanly(*run.monitor));

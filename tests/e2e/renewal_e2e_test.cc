@@ -25,32 +25,15 @@
 namespace caawatch {
 namespace {
 
+using testing::AwaitLog;
 using testing::CommandResult;
 using testing::JsonLines;
+using testing::NotifyListenerAddress;
 using testing::Subprocess;
 
 constexpr char kSecret[] = "cmVuZXdhbCBndWFyZCB6b25lIHRyYW5zZmVyIGtleSEh";
 
 using RenewalEndToEndTest = testing::EndToEndFixture;
-
-// Waits up to 30 s for `text` in the monitor's stderr.
-bool AwaitLog(Subprocess& monitor, const std::string& text) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!absl::StrContains(monitor.Stderr(), text)) {
-    if (absl::Now() > deadline || !monitor.running()) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
-}
-
-std::optional<std::string> NotifyListenerAddress(const std::string& log) {
-  const std::string kMarker = "NOTIFY listener on ";
-  const size_t at = log.find(kMarker);
-  if (at == std::string::npos) return std::nullopt;
-  const size_t start = at + kMarker.size();
-  const size_t end = log.find_first_of(" \n", start);
-  return log.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
 
 std::string ReadText(const std::string& path) {
   std::ifstream in(path);

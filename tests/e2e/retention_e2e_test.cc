@@ -41,15 +41,8 @@ TEST_F(RetentionE2eTest, AfterAWeekOfHeadsIsCompactedTheFindingsEvidenceStillVer
   const std::string config = WriteFile("config.json", R"({"sth_poll_interval": "200ms"})");
   Subscribed run = RunAndSubscribe(config);
   ASSERT_NE(run.reader, nullptr);
-  for (const absl::Time deadline = absl::Now() + absl::Seconds(60);
-       absl::Now() < deadline && run.monitor->running();) {
-    const std::map<std::string, nlohmann::json> logs = LogsByDescription();
-    if (!logs.empty() && testing::CaughtUp(logs.begin()->second)) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  log->Signal(SIGUSR1);
   v1::Alert alert;
-  ASSERT_TRUE(run.reader->Read(&alert)) << run.monitor->Stderr();
+  ASSERT_TRUE(PublishPlantAndReadAlert(run, *log, &alert));
   ASSERT_EQ(alert.finding().verdict(), v1::FORBIDDEN) << alert.DebugString();
   const std::string seq = std::to_string(alert.seq());
   run.context->TryCancel();

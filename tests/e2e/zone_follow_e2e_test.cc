@@ -25,8 +25,10 @@
 namespace caawatch {
 namespace {
 
+using testing::AwaitLog;
 using testing::CommandResult;
 using testing::JsonLines;
+using testing::NotifyListenerAddress;
 using testing::Subprocess;
 
 constexpr char kSecret[] = "b3duZWQgem9uZSB0cmFuc2ZlciBrZXkgb2YgdGhlIHRlc3Qh";
@@ -35,26 +37,6 @@ using ZoneFollowEndToEndTest = testing::EndToEndFixture;
 
 std::chrono::system_clock::time_point In(int seconds) {
   return std::chrono::system_clock::now() + std::chrono::seconds(seconds);
-}
-
-// Waits up to 30 s for `text` in the monitor's stderr.
-bool AwaitLog(Subprocess& monitor, const std::string& text) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(30);
-  while (!absl::StrContains(monitor.Stderr(), text)) {
-    if (absl::Now() > deadline || !monitor.running()) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return true;
-}
-
-// The address the monitor's NOTIFY listener bound, from its "NOTIFY listener on ADDRESS" line.
-std::optional<std::string> NotifyListenerAddress(const std::string& log) {
-  const std::string kMarker = "NOTIFY listener on ";
-  const size_t at = log.find(kMarker);
-  if (at == std::string::npos) return std::nullopt;
-  const size_t start = at + kMarker.size();
-  const size_t end = log.find_first_of(" \n", start);
-  return log.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 TEST_F(ZoneFollowEndToEndTest, FirstSightOfAForbiddenSubdomainAndBothSidesOfAChange) {
