@@ -16,6 +16,7 @@
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/table_properties_collectors.h"
 #include "store/open_failure.h"
 #include "store/rocksdb_error_log.h"
 
@@ -250,6 +251,17 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& dir,
     // every family again and again (and a catch-up's writes left the write-ahead log early).
     // A tenth of that is still a filter of a million bits per memtable.
     cf.memtable_prefix_bloom_size_ratio = 0.002;
+    // The retention passes delete tree heads by the hundred thousand (and the poller its old
+    // ledger records): a file with that many tombstones is compacted at once, so the deleted
+    // heads' space comes back while the family's size stays flat, instead of waiting for the
+    // size-triggered compactions of levels that hardly grow (the soak: 480 to 607 MiB on disk
+    // over 7 simulated hours with the number of heads flat).
+    if (absl::string_view(name) == "tree_heads" || absl::string_view(name) == "caa_polled") {
+      cf.table_properties_collector_factories.push_back(
+          rocksdb::NewCompactOnDeletionCollectorFactory(/*sliding_window_size=*/1024,
+                                                        /*deletion_trigger=*/512,
+                                                        /*deletion_ratio=*/0.5));
+    }
     // Every caa_obs read stays within one name (a seek to the name's prefix), as prefix
     // seek mode requires; a scan across names would need ReadOptions::total_order_seek.
     if (absl::string_view(name) == "caa_obs") {

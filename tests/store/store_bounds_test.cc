@@ -10,6 +10,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -68,6 +70,15 @@ class StoreBoundsTest : public ::testing::Test {
       if (f.column_family_name == Database::FamilyName(family)) ++n;
     }
     return n;
+  }
+  uint64_t FamilyBytes(Family family) {
+    std::vector<rocksdb::LiveFileMetaData> live;
+    db_->db()->GetLiveFilesMetaData(&live);
+    uint64_t bytes = 0;
+    for (const rocksdb::LiveFileMetaData& f : live) {
+      if (f.column_family_name == Database::FamilyName(family)) bytes += f.size;
+    }
+    return bytes;
   }
   uint64_t Property(Family family, const std::string& name) {
     uint64_t value = 0;
@@ -131,6 +142,39 @@ TEST_F(StoreBoundsTest, AFamilyWhoseKeysOnlyGrowIsMergedInsteadOfKeepingAFileAFl
   merged = MergeSmallFiles(*db_);
   ASSERT_TRUE(merged.ok()) << merged.status();
   EXPECT_TRUE(merged->empty());
+}
+
+TEST_F(StoreBoundsTest, DeletedTreeHeadsGiveTheirSpaceBackWithoutAManualCompaction) {
+  // One file of heads, then most of them deleted in one batch, as a retention pass does.
+  constexpr int kHeads = 20000;
+  constexpr int kDeleted = 19000;
+  rocksdb::WriteBatch heads;
+  for (int i = 0; i < kHeads; ++i) {
+    // Values that do not compress away, as signatures and roots do not.
+    std::string value;
+    for (int j = 0; j < 10; ++j) value += BigEndian64(uint64_t(i) * 2654435761u + j * 40503u);
+    ASSERT_TRUE(heads.Put(db_->handle(Family::kTreeHeads), BigEndian64(i), value).ok());
+  }
+  ASSERT_TRUE(db_->Write(&heads, /*sync=*/false, "test").ok());
+  ASSERT_TRUE(db_->db()->Flush(rocksdb::FlushOptions(), db_->handle(Family::kTreeHeads)).ok());
+  const uint64_t full = FamilyBytes(Family::kTreeHeads);
+  ASSERT_GT(full, uint64_t{kHeads} * 40);
+  rocksdb::WriteBatch pruned;
+  for (int i = 0; i < kDeleted; ++i) {
+    ASSERT_TRUE(pruned.Delete(db_->handle(Family::kTreeHeads), BigEndian64(i)).ok());
+  }
+  ASSERT_TRUE(db_->Write(&pruned, /*sync=*/false, "test").ok());
+  ASSERT_TRUE(db_->db()->Flush(rocksdb::FlushOptions(), db_->handle(Family::kTreeHeads)).ok());
+  // RocksDB compacts in the background; two files are below its size and count triggers, so
+  // only the deletions can make it do so.
+  uint64_t now = FamilyBytes(Family::kTreeHeads);
+  for (int waited = 0; now > full / 4 && waited < 200; ++waited) {
+    absl::SleepFor(absl::Milliseconds(100));
+    now = FamilyBytes(Family::kTreeHeads);
+  }
+  EXPECT_LT(now, full / 4) << "bytes on disk: " << full << " before the deletions";
+  EXPECT_EQ(Read(Family::kTreeHeads, BigEndian64(kHeads - 1)).size(), 80u);
+  EXPECT_EQ(Read(Family::kTreeHeads, BigEndian64(0)), "(missing)");
 }
 
 }  // namespace
