@@ -14,7 +14,7 @@ the alert latency. Every --sample the harness records caawatch's RSS, CPU, threa
 store size and each log's lag, and at the end writes report.md, PNG plots and the raw samples.
 
   bench/soak.py --build build --wall 3m --logs-tiled 4 --logs-rfc6962 2 --names 100000
-  bench/soak.py --build build --wall 1h          # the full run: 24 simulated hours
+  bench/soak.py --build build --wall 80m         # the full run: 32 simulated hours
 
 Needs: nginx, knotd, kdig, Debian's python3 with python3-cryptography and python3-matplotlib
 (scripts/install-deps.sh; hence /usr/bin/python3, not a python3 earlier in PATH), and a build of
@@ -413,7 +413,8 @@ def main():
     ap.add_argument("--build", default="build")
     ap.add_argument("--work", default="/tmp/caawatch-soak")
     ap.add_argument("--out", default="", help="report directory (default WORK/report)")
-    ap.add_argument("--wall", type=parse_duration, default="1h", help="wall time of the run")
+    ap.add_argument("--wall", type=parse_duration, default="80m",
+                    help="wall time of the run (80m at 24x: 32 simulated hours)")
     ap.add_argument("--sample", type=parse_duration, default="60s")
     ap.add_argument("--acceleration", type=float, default=24.0)
     ap.add_argument("--logs-tiled", type=int, default=30)

@@ -113,7 +113,77 @@ def derive(info, samples, latencies):
         writers = [c for k, c in d["helpers_cores"].items() if k.startswith("ecosystem")]
         d["acc_max_writer"] = acc / max(writers) if writers and max(writers) > 0 else None
     d["ecosystem_behind_s"] = samples[-1].get("ecosystem_behind_s") if samples else None
+    derive_retention(info, samples, d)
     return d
+
+
+def duration_s(text):
+    """A duration as soak.py writes them into caawatch's config ("150000.000ms"), in seconds."""
+    return float(text[:-2]) / 1000 if text.endswith("ms") else float(text.rstrip("s"))
+
+
+def derive_retention(info, samples, d):
+    """The tree-head retention rule over the run (store/SCHEMA.md): every head within
+    keep_all_tree_heads_for, then one per tree_head_history_interval. Before the window is full
+    the store grows with the heads; once a pass has run after it is full, the heads' count
+    should stay flat and the store grow only by what the entries add (certificates, findings,
+    CAA changes) and the sparse history. Fills d["retention"] when the run was long enough."""
+    cfg, acc = info.get("caawatch_config", {}), info["acceleration"]
+    if "keep_all_tree_heads_for" not in cfg or not samples:
+        return
+    keep_h = duration_s(cfg["keep_all_tree_heads_for"]) * acc / 3600
+    interval_h = duration_s(cfg["tree_head_history_interval"]) * acc / 3600
+    logs = info["logs_tiled"] + info["logs_rfc6962"]
+    r = {"keep_all_sim_h": keep_h, "history_interval_sim_h": interval_h}
+
+    def keys(s):
+        return s.get("store_keys", {}).get("tree_heads")
+
+    def head_bytes(s):
+        return s.get("store", {}).get("cf:tree_heads")
+
+    filling = [s for s in samples if 0.25 * keep_h <= s["sim_h"] <= keep_h and keys(s) is not None]
+    rate = slope([s["sim_h"] for s in filling], [keys(s) for s in filling])
+    r["heads_per_sim_hour"] = rate  # All logs together, while rule 1 keeps them all.
+    last = samples[-1]
+    r["heads_last"], r["head_bytes_last"] = keys(last), head_bytes(last)
+    if rate is not None and keys(last) is not None:
+        r["heads_expected_last"] = (rate * min(keep_h, last["sim_h"]) +
+                                    logs * max(0.0, last["sim_h"] - keep_h) / interval_h)
+    if head_bytes(last) and keys(last):
+        # Bytes per stored head (key, record and RocksDB's overhead), from the end.
+        r["bytes_per_head"] = head_bytes(last) / keys(last)
+    # The steady state: the window full and two passes since (a pass every history interval).
+    # Per-family figures only from the samples `store stats` answered (a sample whose read-only
+    # open raced a compaction fell back to file kinds).
+    steady_all = [s for s in samples if s["sim_h"] >= keep_h + 2 * interval_h]
+    steady = [s for s in steady_all if s.get("store_source") == "store stats"]
+    r["steady_samples"] = len(steady)
+    if len(steady) >= 3:
+        days = [s["sim_h"] / 24 for s in steady]
+        r["steady_from_sim_h"] = steady[0]["sim_h"]
+        r["store_bytes_per_sim_day"] = slope(days, [s["store_bytes"] for s in steady])
+        r["heads_per_sim_day"] = slope(days, [keys(s) or 0 for s in steady])
+        r["heads_min"] = min(keys(s) or 0 for s in steady)
+        r["heads_max"] = max(keys(s) or 0 for s in steady)
+        r["family_bytes_per_sim_day"] = {
+            k: slope(days, [s["store"].get(k, 0) for s in steady])
+            for k in sorted({k for s in steady for k in s["store"]})}
+        r["rss_mib_per_sim_day"] = slope(days, [s["rss_mib"] for s in steady_all])
+        # What is kept grows by the families that hold findings, certificates and CAA history
+        # (the heads' window is full: their count is flat); the heads' on-disk bytes also hold
+        # deleted heads until compaction reaches them, which is not growth of what is kept.
+        fam = r["family_bytes_per_sim_day"]
+        live = sum(max(0.0, v or 0.0) for k, v in fam.items()
+                   if k.startswith("cf:") and k != "cf:tree_heads")
+        r["kept_bytes_per_sim_day"] = live
+        heads_bytes = (keys(last) or 0) * r.get("bytes_per_head", 0)
+        rest = sum(v for k, v in last["store"].items() if k.startswith("cf:") and
+                   k != "cf:tree_heads")
+        r["kept_bytes_last"] = heads_bytes + rest
+        r["store_bytes_year"] = (r["kept_bytes_last"] + live * (365 - last["sim_h"] / 24) +
+                                 logs * 24 * 365 * r.get("bytes_per_head", 0))
+    d["retention"] = r
 
 
 def write(out_dir, info, samples, latencies, status_text, error_lines):
@@ -155,8 +225,11 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
         [(k, h, [s["store"].get(k, 0) / 2**20 for s in samples]) for k in kinds])
     families = sorted({k for s in samples for k in s.get("store_keys", {})})
     if families:
+        # Only the samples `store stats` answered (the others fell back to file kinds).
+        counted = [s for s in samples if s.get("store_keys")]
         add("store_keys.png", "store keys per column family", "keys",
-            [(k, h, [s.get("store_keys", {}).get(k, 0) for s in samples]) for k in families])
+            [(k, [s["sim_h"] for s in counted], [s["store_keys"].get(k, 0) for s in counted])
+             for k in families])
     got = [l for l in latencies if l["latency_s"] is not None]
     add("latency.png", f"alert latency (probe published -> alert received; goal {GOAL_S:.0f} s)",
         "seconds", [("probes", [l["sim_h"] for l in got], [l["latency_s"] for l in got])],
@@ -251,6 +324,7 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
         f"logs if nothing else runs (CPU scaled up to the target rate when the logs fell short); "
         f"the busiest ecosystem writer (one Python thread) holds "
         f"{fmt(d.get('acc_max_writer'), '.0f')}x |",
+    ] + retention_lines(d, info) + [
         "",
         "Alert latency is wall time from the publication of the first tree head that covers the "
         f"probe to the alert on the subscriber's stream; the tree-head polling is scaled too "
@@ -277,6 +351,47 @@ def write(out_dir, info, samples, latencies, status_text, error_lines):
     with open(os.path.join(out_dir, "report.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     return d
+
+
+def retention_lines(d, info):
+    """Table rows for the retention rule's figures (derive_retention), if the run had them."""
+    r = d.get("retention")
+    if not r:
+        return []
+    mib = lambda b: fmt(None if b is None else b / 2**20, ",.1f")  # noqa: E731
+    rows = [
+        f"| tree heads: rule | every head of the last {r['keep_all_sim_h']:g} simulated hours, then "
+        f"the first of each {r['history_interval_sim_h']:g} simulated hour(s) (store/SCHEMA.md) |",
+        f"| tree heads stored while the window filled | {fmt(r['heads_per_sim_hour'], ',.0f')} per "
+        f"simulated hour, all logs ({fmt(None if r['heads_per_sim_hour'] is None else r['heads_per_sim_hour'] / (info['logs_tiled'] + info['logs_rfc6962']) / 3600, '.2f')} per log per simulated second) |",
+        f"| tree heads at the end: stored / by the rule | {fmt(r['heads_last'], ',.0f')} / "
+        f"{fmt(r.get('heads_expected_last'), ',.0f')} ({mib(r['head_bytes_last'])} MiB, "
+        f"{fmt(r.get('bytes_per_head'), '.0f')} bytes a head) |",
+    ]
+    if r.get("steady_from_sim_h") is not None:
+        fam = ", ".join(f"{k.removeprefix('cf:')} {v / 2**20:+.1f}" for k, v in
+                        r["family_bytes_per_sim_day"].items() if v is not None and abs(v) >= 2**20)
+        rows += [
+            f"| steady state (from {r['steady_from_sim_h']:.1f} simulated h: window full, two "
+            f"passes since; {r['steady_samples']} samples): tree heads | between "
+            f"{r['heads_min']:,} and {r['heads_max']:,} (a pass removes what aged out since the "
+            f"last; least-squares slope {fmt(r.get('heads_per_sim_day'), '+,.0f')} per simulated "
+            f"day) |",
+            f"| steady state: store on disk | {mib(r['store_bytes_per_sim_day'])} MiB per "
+            f"simulated day (by family, MiB/day: {fam or 'none over 1'}; tree_heads' bytes include "
+            f"deleted heads not yet compacted) |",
+            f"| steady state: what is kept grows by | **{mib(r['kept_bytes_per_sim_day'])} MiB per "
+            f"simulated day** (every family but tree_heads: findings, certificates, indexes, CAA "
+            f"history, ledger) |",
+            f"| steady state: RSS | {fmt(r['rss_mib_per_sim_day'], '+.1f')} MiB per simulated day |",
+            f"| store after a year, {info['names']:,} names | **{fmt(r['store_bytes_year'] / 2**30, ',.1f')} "
+            f"GiB** kept: the heads' window ({fmt((r['heads_last'] or 0) * r.get('bytes_per_head', 0) / 2**20, ',.0f')} MiB) "
+            f"+ the other families now + a year at the kept growth + the hourly heads |",
+        ]
+    else:
+        rows.append(f"| steady state | not reached: the run ended before the window "
+                    f"({r['keep_all_sim_h']:g} simulated hours) was full and two passes had run |")
+    return rows
 
 
 def lag_allowance(info, name):
