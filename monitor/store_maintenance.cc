@@ -1,6 +1,5 @@
 #include "monitor/store_maintenance.h"
 
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "store/database.h"
 
@@ -39,14 +38,7 @@ absl::StatusOr<CompactReport> CompactStore(store::Store* store, const store::Ret
   CAAWATCH_RETURN_IF_ERROR(store->caa_polls().ForgetPolledBefore(now - caa_poll_interval));
   CAAWATCH_ASSIGN_OR_RETURN(report.ledger_records_after, LedgerRecords(store));
   for (int i = 0; i <= static_cast<int>(store::Family::kCaaPolled); ++i) {
-    rocksdb::ColumnFamilyHandle* handle = db.handle(static_cast<store::Family>(i));
-    if (handle == nullptr) continue;
-    rocksdb::CompactRangeOptions options;
-    // Rewrites the last level too, so deleted keys' tombstones and values are dropped.
-    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    CAAWATCH_RETURN_IF_ERROR(store::FromRocks(
-        db.db()->CompactRange(options, handle, nullptr, nullptr),
-        absl::StrCat("compact ", store::Database::FamilyName(static_cast<store::Family>(i)))));
+    CAAWATCH_RETURN_IF_ERROR(db.CompactWhole(static_cast<store::Family>(i)));
   }
   CAAWATCH_RETURN_IF_ERROR(store::FromRocks(db.db()->FlushWAL(/*sync=*/true), "sync the WAL"));
   CAAWATCH_ASSIGN_OR_RETURN(report.bytes_after, store::DirectoryBytes(db.dir()));

@@ -109,6 +109,15 @@ int64_t ClampedMillis(absl::Time t) {
   return absl::ToUnixMillis(t);
 }
 
+absl::Status Database::CompactWhole(Family family) {
+  rocksdb::ColumnFamilyHandle* h = handle(family);
+  if (h == nullptr) return absl::OkStatus();
+  rocksdb::CompactRangeOptions options;
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(db_->CompactRange(options, h, nullptr, nullptr),
+                   absl::StrCat("compact ", FamilyName(family)));
+}
+
 const char* Database::FamilyName(Family family) {
   return kFamilyNames[static_cast<size_t>(family)];
 }

@@ -97,6 +97,9 @@ class Database {
     if (!r.ok()) return r.status();
     return std::optional<Record>(*std::move(r));
   }
+  // Compacts the whole of `family`, its last level rewritten too (so deleted keys' tombstones
+  // and values are dropped and a level's small files merged). OK for an absent family.
+  [[nodiscard]] absl::Status CompactWhole(Family family);
   // Applies `batch` atomically; with `sync`, durable (and so is every earlier write) on return.
   // Checks CheckWritable() first. After a write fails, every later one fails with that error
   // without reaching RocksDB: several loops write (tailers, proofs, revocations, retention),

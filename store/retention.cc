@@ -30,7 +30,7 @@ absl::Status TreeHeadPruner::StartPass() {
   return absl::OkStatus();
 }
 
-bool TreeHeadPruner::Keep(absl::string_view key, const TreeHeadRecord& head, absl::Time now) {
+bool TreeHeadPruner::Keep(absl::string_view key, const TreeHeadRecord& head) {
   const absl::string_view log_id = key.substr(0, 32);
   if (log_id != current_log_) {
     current_log_ = std::string(log_id);
@@ -46,7 +46,7 @@ bool TreeHeadPruner::Keep(absl::string_view key, const TreeHeadRecord& head, abs
   const auto verified = verified_size_.find(log_id);
   // The latest verified head, and anything above it, which the tailer may act on next.
   if (verified == verified_size_.end() || head.tree_size() >= verified->second) return true;
-  return absl::FromUnixMillis(timestamp_ms) > now - rule_.keep_all_heads_for;
+  return false;  // Rule 1 is Step's: a recent head ends its log's scan before it gets here.
 }
 
 absl::StatusOr<bool> TreeHeadPruner::Step(absl::Time now, size_t max_heads) {
@@ -78,7 +78,7 @@ absl::StatusOr<bool> TreeHeadPruner::Step(absl::Time now, size_t max_heads) {
           next_log = KeyRange::Prefix(key.substr(0, 32)).upper;
           return ScanStep::kStop;
         }
-        if (Keep(key, head, now)) return ScanStep::kNext;
+        if (Keep(key, head)) return ScanStep::kNext;
         CAAWATCH_ASSIGN_OR_RETURN(const bool referenced, HeadReferenced(*db_, key));
         if (!referenced) {
           batch.Delete(db_->handle(Family::kTreeHeads), rocksdb::Slice(key.data(), key.size()));

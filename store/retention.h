@@ -51,8 +51,9 @@ class TreeHeadPruner {
  private:
   // Reads each log's verified size: heads at or above it stay whatever their age.
   absl::Status StartPass();
-  // Rules 1 to 4 (SCHEMA.md); rule 5, a finding's head, is asked only of the heads these drop.
-  bool Keep(absl::string_view key, const TreeHeadRecord& head, absl::Time now);
+  // Rules 2 to 4 (SCHEMA.md), for a head older than the window (rule 1 is Step's); rule 5, a
+  // finding's head, is asked only of the heads these drop.
+  bool Keep(absl::string_view key, const TreeHeadRecord& head);
 
   Database* const db_;
   const RetentionRule rule_;

@@ -2,7 +2,6 @@
 
 #include <map>
 
-#include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 
 namespace caawatch::store {
@@ -23,17 +22,12 @@ absl::StatusOr<std::vector<std::string>> MergeSmallFiles(Database& db) {
   std::vector<std::string> compacted;
   for (int i = 0; i <= static_cast<int>(Family::kCaaPolled); ++i) {
     const Family family = static_cast<Family>(i);
-    rocksdb::ColumnFamilyHandle* handle = db.handle(family);
     const auto it = by_family.find(Database::FamilyName(family));
-    if (handle == nullptr || it == by_family.end()) continue;
+    if (db.handle(family) == nullptr || it == by_family.end()) continue;
     const Files& files = it->second;
     if (files.count <= kMaxSmallFiles || files.bytes >= files.count * kSmallFileBytes) continue;
-    rocksdb::CompactRangeOptions options;
-    // The files sit in the last level already: only a forced rewrite merges them.
-    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-    CAAWATCH_RETURN_IF_ERROR(
-        FromRocks(db.db()->CompactRange(options, handle, nullptr, nullptr),
-                  absl::StrCat("merge the small files of ", Database::FamilyName(family))));
+    // The files sit in the last level already: only a forced rewrite of it merges them.
+    CAAWATCH_RETURN_IF_ERROR(db.CompactWhole(family));
     compacted.emplace_back(Database::FamilyName(family));
   }
   return compacted;
