@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "base/build_info.h"
 #include "base/clock.h"
@@ -9,6 +10,7 @@
 #include "judge/watch_source.h"
 #include "judge/zone_followers.h"
 #include "metrics/exposition.h"
+#include "monitor/heap_usage.h"
 #include "monitor/notify_commands.h"
 #include "monitor/pipeline.h"
 #include "server/metrics_endpoint.h"
@@ -205,6 +207,22 @@ void ZoneSeries(const judge::ZoneFollowers& zones, Exposition* out) {
   }
 }
 
+// The heap as the allocator splits it: beside the RSS, it tells what caawatch holds from what
+// the allocator keeps for reuse after a burst.
+void HeapSeries(Exposition* out) {
+  const std::optional<HeapUsage> heap = ReadHeapUsage();
+  if (!heap) return;
+  out->Family("caawatch_heap_bytes", MetricType::kGauge,
+              "Heap bytes by state: in_use (held by caawatch), free_small and free_pages (freed, "
+              "kept by the allocator for reuse, resident), released (given back to the system).");
+  out->Sample("caawatch_heap_bytes", {{"state", "in_use"}}, static_cast<double>(heap->in_use));
+  out->Sample("caawatch_heap_bytes", {{"state", "free_small"}},
+              static_cast<double>(heap->free_small));
+  out->Sample("caawatch_heap_bytes", {{"state", "free_pages"}},
+              static_cast<double>(heap->free_pages));
+  out->Sample("caawatch_heap_bytes", {{"state", "released"}}, static_cast<double>(heap->released));
+}
+
 }  // namespace
 
 server::MetricsEndpointOptions MetricsEndpointOptionsFor(const MonitorConfig& config) {
@@ -273,6 +291,7 @@ std::string MonitorMetrics::Render() {
   out.Sample("caawatch_watched_names",
              static_cast<double>(pipeline_->watches()->Current()->size()));
   ZoneSeries(*pipeline_->zones(), &out);
+  HeapSeries(&out);
   if (failed) ++scrape_errors_;
   out.Family("caawatch_scrape_errors_total", MetricType::kCounter,
              "Scrapes that left series out because the store could not be read.");

@@ -17,6 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/e2e/free_port.h"
+#include "tests/e2e/metrics_scrape.h"
 #include "tests/e2e/subprocess.h"
 #include "tests/fakes/self_signed_tls.h"
 
@@ -27,36 +28,12 @@ namespace caawatch {
 namespace {
 
 using testing::CommandResult;
+using testing::HttpGet;
 using testing::RunCommand;
+using testing::Samples;
 using testing::Subprocess;
 
 using MetricsTest = testing::EndToEndFixture;
-
-// GET http://127.0.0.1:PORT/PATH: the body of a 200, nullopt otherwise.
-std::optional<std::string> HttpGet(int port, const std::string& path) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(5);
-  client.set_read_timeout(10);
-  httplib::Result result = client.Get(path.c_str());
-  if (!result || result->status != 200) return std::nullopt;
-  return result->body;
-}
-
-// The samples of an exposition by their name and labels as written ("name{a=\"b\"}").
-std::map<std::string, double> Samples(const std::string& text) {
-  std::map<std::string, double> out;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    if (line.empty() || line[0] == '#') continue;
-    const size_t space = line.rfind(' ');
-    double value = 0;
-    if (space == absl::string_view::npos || !absl::SimpleAtod(line.substr(space + 1), &value)) {
-      ADD_FAILURE() << "not a sample line: " << line;
-      continue;
-    }
-    out[std::string(line.substr(0, space))] = value;
-  }
-  return out;
-}
 
 // REV of `--version`'s "caawatch VERSION (revision REV)".
 std::string RevisionOf(absl::string_view version_line) {
@@ -114,6 +91,17 @@ TEST_F(MetricsTest, ScrapeAgreesWithStatusAndFindingsAndPrometheusQueriesIt) {
   EXPECT_EQ(samples["caawatch_log_lag_entries" + log_label], 0);
   EXPECT_GT(samples["caawatch_log_entries_processed_total" + log_label], 60);
   EXPECT_EQ(samples["caawatch_watched_names"], 2);
+  // The heap as tcmalloc splits it: what caawatch holds is part of what is resident.
+  const double heap_in_use = samples["caawatch_heap_bytes{state=\"in_use\"}"];
+  EXPECT_GT(heap_in_use, 1 << 20) << text;
+  EXPECT_LT(heap_in_use, static_cast<double>(
+                             testing::ProcStatusNumber(monitor.pid(), "VmRSS").value_or(0) * 1024))
+      << text;
+  for (const char* state : {"free_small", "free_pages", "released"}) {
+    EXPECT_EQ(samples.count(absl::StrCat("caawatch_heap_bytes{state=\"", state, "\"}")), 1u)
+        << state << "\n"
+        << text;
+  }
   // The build the program names: `--version` says "caawatch VERSION (revision REV)".
   const CommandResult version = RunCommand({caawatch(), "--version"}, dir(), absl::Seconds(30));
   ASSERT_EQ(version.exit_code, 0) << version.err;
