@@ -1,7 +1,6 @@
 #include "judge/reevaluator.h"
 
 #include <algorithm>
-#include <functional>
 #include <set>
 #include <utility>
 
@@ -83,85 +82,75 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
     pending.swap(pending_);
     overflow.swap(overflow_);
   }
-  // Every affected finding once, however many of the names it reads were noted.
-  std::map<std::string, store::FindingRecord> affected;
-  std::map<std::string, std::set<std::string>> names_by_finding;
-  // Reads the findings issued in [from, to] once and keeps those for which `reads` names noted
-  // names that affect them.
-  auto collect = [&](const Range& range, absl::string_view what,
-                     const std::function<std::set<std::string>(const store::FindingRecord&)>& reads)
-      -> absl::Status {
-    CAAWATCH_ASSIGN_OR_RETURN(
-        std::vector<store::FindingRecord> found,
-        deps_.findings->IssuedBetween(range.from, range.to, options_.max_findings_per_run));
-    if (found.size() >= options_.max_findings_per_run && deps_.logger != nullptr) {
-      deps_.logger->Log(LogLevel::kWarning, "reevaluate",
-                        absl::StrCat("more than ", options_.max_findings_per_run,
-                                     " findings in the range of a new observation of ", what,
-                                     "; only the oldest are judged again"));
-    }
-    for (store::FindingRecord& f : found) {
-      const std::set<std::string> names = reads(f);
-      if (names.empty()) continue;
-      // Memory stays bounded: one run judges at most max_findings_per_run findings.
-      if (affected.size() >= options_.max_findings_per_run && !affected.count(f.tbs_sha256())) {
-        continue;
-      }
-      names_by_finding[f.tbs_sha256()].insert(names.begin(), names.end());
-      affected.emplace(f.tbs_sha256(), std::move(f));
-    }
-    return absl::OkStatus();
+  ReevaluationStats stats;
+  // Every affected finding once, however many of the noted names reach it: the first time it
+  // is read, all the noted names that bear on it are known.
+  std::set<std::string> judged;
+  auto judge = [&](const store::FindingRecord& f, const std::set<std::string>& names) {
+    if (names.empty() || !judged.insert(f.tbs_sha256()).second) return absl::OkStatus();
+    return Apply({f}, absl::StrCat("new CAA observation of ", absl::StrJoin(names, ", ")), &stats);
   };
-  absl::Status status;
-  if (overflow) {
-    status = collect(*overflow, "several names", [](const store::FindingRecord&) {
-      return std::set<std::string>{"several names"};
-    });
-  }
-  // The noted names' ranges, merged where they overlap: each stretch of time is read once
-  // however many names were noted in it (a batch of first sightings notes hundreds at once),
-  // and a finding is kept when it reads a name noted for a range holding its issuance.
-  std::vector<std::pair<Range, std::string>> by_time;
-  for (const auto& [name, range] : pending) by_time.emplace_back(range, name);
-  std::sort(by_time.begin(), by_time.end(),
-            [](const auto& a, const auto& b) { return a.first.from < b.first.from; });
-  for (size_t i = 0; i < by_time.size() && status.ok();) {
-    Range stretch = by_time[i].first;
-    size_t end = i + 1;
-    while (end < by_time.size() && by_time[end].first.from <= stretch.to) {
-      stretch.to = std::max(stretch.to, by_time[end].first.to);
-      ++end;
-    }
-    const std::string what = end - i == 1 ? by_time[i].second : "several names";
-    status = collect(stretch, what, [&](const store::FindingRecord& f) {
-      const absl::Time issued = absl::FromUnixMillis(store::IssuedMs(f));
-      std::set<std::string> names;
-      for (const store::CaaNameRecord& c : f.caa()) {
-        // A stored name that is no DomainName was judged without a search path: no answer
-        // bears on it.
-        const absl::StatusOr<names::DomainName> name = names::DomainName::Parse(c.name());
-        if (!name.ok()) continue;
-        for (const names::DomainName& q : caa::SearchNames(*name)) {
-          const auto it = pending.find(q.str());
-          if (it != pending.end() && issued >= it->second.from && issued <= it->second.to) {
-            names.insert(q.str());
-          }
+  // The noted names whose ranges hold a finding's issuance and which lie on the CAA search path
+  // of one of its names.
+  auto noted_names_of = [&pending](const store::FindingRecord& f) {
+    const absl::Time issued = absl::FromUnixMillis(store::IssuedMs(f));
+    std::set<std::string> names;
+    for (const store::CaaNameRecord& c : f.caa()) {
+      // A stored name that is no DomainName was judged without a search path: no answer
+      // bears on it.
+      const absl::StatusOr<names::DomainName> name = names::DomainName::Parse(c.name());
+      if (!name.ok()) continue;
+      for (const names::DomainName& q : caa::SearchNames(*name)) {
+        const auto it = pending.find(q.str());
+        if (it != pending.end() && issued >= it->second.from && issued <= it->second.to) {
+          names.insert(q.str());
         }
       }
-      return names;
-    });
-    i = end;
+    }
+    return names;
+  };
+  const size_t page = std::max<size_t>(options_.findings_per_page, 1);
+  absl::Status status;
+  // Too many names at once: every finding issued in the united range, in pages by issuance.
+  if (overflow) {
+    const std::set<std::string> several = {"several names"};
+    for (absl::Time from = overflow->from; status.ok();) {
+      absl::StatusOr<std::vector<store::FindingRecord>> found =
+          deps_.findings->IssuedBetween(from, overflow->to, page);
+      if (!found.ok()) {
+        status = found.status();
+        break;
+      }
+      for (const store::FindingRecord& f : *found) {
+        if (status.ok()) status = judge(f, several);
+      }
+      if (found->size() < page) break;
+      // The next page starts at the last one's issuance (its findings judged already are
+      // skipped); a page that ends where it started (that many findings in one millisecond)
+      // moves on by a millisecond.
+      const absl::Time last = absl::FromUnixMillis(store::IssuedMs(found->back()));
+      from = last > from ? last : from + absl::Milliseconds(1);
+    }
   }
-  ReevaluationStats stats;
-  for (const auto& [tbs, finding] : affected) {
-    if (!status.ok()) break;
-    status =
-        Apply({finding},
-              absl::StrCat("new CAA observation of ", absl::StrJoin(names_by_finding[tbs], ", ")),
-              &stats);
+  // Each noted name: the findings at or below it issued in its range, through the name index,
+  // so that the cost follows the findings of that name and not everything issued meanwhile.
+  for (const auto& [name, range] : pending) {
+    for (uint64_t after_seq = 0; status.ok();) {
+      absl::StatusOr<std::vector<store::FindingRecord>> found =
+          deps_.findings->IssuedBetweenUnder(name, range.from, range.to, after_seq, page);
+      if (!found.ok()) {
+        status = found.status();
+        break;
+      }
+      for (const store::FindingRecord& f : *found) {
+        if (status.ok()) status = judge(f, noted_names_of(f));
+      }
+      if (found->size() < page) break;
+      after_seq = found->back().seq();
+    }
   }
   if (!status.ok()) {
-    // Keep the notes: the next run retries them.
+    // Keep the notes: the next run retries them (the findings judged already compare equal).
     absl::MutexLock lock(&mu_);
     for (const auto& [name, range] : pending) {
       auto [it, inserted] = pending_.emplace(name, range);
@@ -178,7 +167,7 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
 
 absl::StatusOr<ReevaluationStats> Reevaluator::ReevaluateUnknownIssuers() {
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> unknown,
-                            deps_.findings->WithUnknownIssuer(options_.max_findings_per_run));
+                            deps_.findings->WithUnknownIssuer(options_.findings_per_page));
   const std::shared_ptr<const caa::IssuerMap> map = deps_.evaluator->issuers().Current();
   std::vector<store::FindingRecord> known_now;
   for (store::FindingRecord& f : unknown) {

@@ -2,7 +2,10 @@
 // findings were judged, or the CA map learns an issuer that was unknown, the findings it can
 // affect are judged again from the stored history; the new evaluation is stored (the old one
 // stays in the finding's history) and a new alert is raised only when the verdict got worse
-// (monitor/verdict_order.h). Bounded: only findings found through the store's reeval index.
+// (monitor/verdict_order.h). A noted name reads the findings at or below it through the
+// store's name index; only when too many names are noted at once is everything issued in their
+// time range read, through the reeval index. Either way in pages: every affected finding is
+// judged, with a page of findings in memory.
 #ifndef CAAWATCH_JUDGE_REEVALUATOR_H_
 #define CAAWATCH_JUDGE_REEVALUATOR_H_
 
@@ -33,9 +36,9 @@ struct ReevaluatorOptions {
   absl::Duration min_check_validity = absl::Hours(8);
   absl::Duration max_ttl = absl::Hours(24 * 7);
   absl::Duration slack = absl::Hours(1);
-  // Candidates read per noted name, and findings judged per run (beyond it, the oldest win and
-  // a warning is logged).
-  size_t max_findings_per_run = 10000;
+  // Findings read from the store at a time: RunPending reads as many pages as it needs,
+  // ReevaluateUnknownIssuers the first page of unknown issuers (the index orders them by issuer).
+  size_t findings_per_page = 10000;
   size_t max_pending_names = 10000;  // Beyond this, notes collapse into one time range.
 };
 

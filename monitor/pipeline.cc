@@ -81,7 +81,8 @@ absl::StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const MonitorConfig& 
   reevaluator_deps.alerts = &p->alerts_;
   reevaluator_deps.clock = clock;
   reevaluator_deps.logger = logger;
-  p->reevaluator_ = std::make_unique<judge::Reevaluator>(reevaluator_deps);
+  p->reevaluator_ =
+      std::make_unique<judge::Reevaluator>(reevaluator_deps, hooks.reevaluator_options);
 
   // Followed zones (issue 18): their records judge the names in them.
   CAAWATCH_ASSIGN_OR_RETURN(std::vector<judge::FollowedZoneSettings> zones,

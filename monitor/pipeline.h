@@ -34,6 +34,8 @@ namespace caawatch::monitor {
 struct PipelineHooks {
   // Wraps the resolver built from the configuration (a test records or delays lookups).
   std::function<std::unique_ptr<caa::CaaResolver>(std::unique_ptr<caa::CaaResolver>)> wrap_resolver;
+  // The re-evaluator's bounds (a test reaches them with hundreds of findings, not millions).
+  judge::ReevaluatorOptions reevaluator_options;
 };
 
 class Pipeline {

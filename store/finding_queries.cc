@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/status_macros.h"
+#include "store/finding_kind.h"
 #include "store/findings.h"
 #include "store/keys.h"
 #include "store/scan.h"
@@ -197,9 +198,9 @@ absl::StatusOr<std::optional<std::string>> Findings::GetCertificateDer(const std
   return found ? std::optional<std::string>(std::move(der)) : std::nullopt;
 }
 
-absl::StatusOr<std::vector<FindingRecord>> Findings::FindingsByReevalRange(const std::string& from,
-                                                                           const std::string& to,
-                                                                           size_t limit) {
+absl::StatusOr<std::vector<FindingRecord>> Findings::FindingsByReevalRange(
+    const std::string& from, const std::string& to, size_t limit,
+    const std::function<bool(const FindingRecord&)>& keep) {
   std::vector<FindingRecord> out;
   if (limit == 0) return out;
   // An absent reeval family (a store no writer has upgraded yet) scans as empty.
@@ -213,7 +214,7 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::FindingsByReevalRange(const
         std::string key(value);
         if (!seen.insert(key).second) return ScanStep::kNext;
         CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAt(key, snapshot.get()));
-        if (f) out.push_back(*std::move(f));
+        if (f && keep(*f)) out.push_back(*std::move(f));
         return out.size() < limit ? ScanStep::kNext : ScanStep::kStop;
       }));
   return out;
@@ -225,24 +226,56 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::IssuedBetween(absl::Time fr
   const int64_t hi = ClampedMillis(to);
   if (hi < lo) return std::vector<FindingRecord>();
   const std::string end = hi == INT64_MAX ? std::string("u") : IssuedKey(hi + 1, "");
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<FindingRecord> found,
-                            FindingsByReevalRange(IssuedKey(lo, ""), end, limit));
-  // Index entries left behind when an earlier entry moved a finding's window end.
+  // Index entries left behind when an earlier entry moved a finding's window end are skipped.
+  return FindingsByReevalRange(IssuedKey(lo, ""), end, limit, [lo, hi](const FindingRecord& f) {
+    return IssuedMs(f) >= lo && IssuedMs(f) <= hi;
+  });
+}
+
+absl::StatusOr<std::vector<FindingRecord>> Findings::IssuedBetweenUnder(
+    const std::string& name, absl::Time from, absl::Time to, uint64_t after_seq, size_t limit) {
+  // A finding is recorded after its log timestamp, unless the log's clock runs ahead of ours;
+  // an hour's margin covers any log that still gets its entries accepted (RFC 6962 logs are
+  // checked against the present by every monitor and browser).
+  constexpr absl::Duration kLogClockAhead = absl::Hours(1);
+  uint64_t lo = after_seq + 1;
+  if (db_->handle(Family::kByTime) != nullptr && from != absl::InfinitePast()) {
+    CAAWATCH_ASSIGN_OR_RETURN(const uint64_t first,
+                              FirstSeqAtOrAfter(ClampedMillis(from - kLogClockAhead)));
+    lo = std::max(lo, first);
+  }
+  const std::string prefix = ReversedName(name);
+  std::vector<uint64_t> seqs;
+  const ScopedSnapshot snapshot(*db_);
+  ScanOptions options;
+  options.snapshot = snapshot.get();
+  CAAWATCH_RETURN_IF_ERROR(
+      Scan(*db_, Family::kByName, KeyRange::Prefix(prefix), options,
+           [&](absl::string_view key, absl::string_view) -> absl::StatusOr<ScanStep> {
+             const char next = key.size() > prefix.size() ? key[prefix.size()] : '\x01';
+             if (next != '\0' && next != '.') return ScanStep::kNext;  // Another name.
+             const uint64_t seq = ReadBigEndian64(key.substr(key.size() - 8));
+             if (seq >= lo) seqs.push_back(seq);
+             return ScanStep::kNext;
+           }));
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());  // One key per name.
+  const int64_t lo_ms = ClampedMillis(from);
+  const int64_t hi_ms = ClampedMillis(to);
   std::vector<FindingRecord> out;
-  for (FindingRecord& f : found) {
-    if (IssuedMs(f) >= lo && IssuedMs(f) <= hi) out.push_back(std::move(f));
+  for (uint64_t seq : seqs) {
+    if (out.size() >= limit) break;
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAtSeq(seq, snapshot.get()));
+    if (!f || !HasKind(*f, FindingKind::kCertificate)) continue;
+    if (IssuedMs(*f) >= lo_ms && IssuedMs(*f) <= hi_ms) out.push_back(*std::move(f));
   }
   return out;
 }
 
 absl::StatusOr<std::vector<FindingRecord>> Findings::WithUnknownIssuer(size_t limit) {
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<FindingRecord> found,
-                            FindingsByReevalRange("u", "v", limit));
-  std::vector<FindingRecord> out;
-  for (FindingRecord& f : found) {
-    if (f.verdict() == VerdictName(Verdict::kUnknownIssuer)) out.push_back(std::move(f));
-  }
-  return out;
+  return FindingsByReevalRange("u", "v", limit, [](const FindingRecord& f) {
+    return f.verdict() == VerdictName(Verdict::kUnknownIssuer);
+  });
 }
 
 }  // namespace caawatch::store

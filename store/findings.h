@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -123,11 +124,17 @@ class Findings {
   [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> Update(
       std::vector<FindingUpdate> updates);
   // Certificate findings whose earliest log timestamp (the end of their CAA windows) lies in
-  // [from, to], oldest first, at most `limit`. Served by an index: cost is proportional to the
-  // findings in the range, not to the store.
+  // [from, to], oldest first, at most `limit` (fewer only when no more are in the range). Served by
+  // an index: cost is proportional to the findings in the range, not to the store.
   [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> IssuedBetween(absl::Time from,
                                                                          absl::Time to,
                                                                          size_t limit);
+  // Certificate findings whose names include `name` or lie below it and whose earliest log
+  // timestamp lies in [from, to], in seq order from after_seq on, at most `limit` (the next page
+  // starts after the last seq returned). Served by by_name, skipping the findings recorded well
+  // before `from`: cost is proportional to the index keys under `name`, not to the store.
+  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> IssuedBetweenUnder(
+      const std::string& name, absl::Time from, absl::Time to, uint64_t after_seq, size_t limit);
   // Findings whose current verdict is unknown_issuer, at most `limit`, by issuer (SPKI SHA-256,
   // else DN). Served by an index holding only those findings.
   [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> WithUnknownIssuer(size_t limit);
@@ -155,10 +162,11 @@ class Findings {
   // The finding at `seq` by by_seq, if it is still there (a re-alert retires its old seq).
   absl::StatusOr<std::optional<FindingRecord>> FindingAtSeq(uint64_t seq,
                                                             const rocksdb::Snapshot* snapshot);
-  // Findings named by the values of the reeval keys starting with `from` and below `to`.
-  absl::StatusOr<std::vector<FindingRecord>> FindingsByReevalRange(const std::string& from,
-                                                                   const std::string& to,
-                                                                   size_t limit);
+  // Findings named by the values of the reeval keys starting with `from` and below `to` that
+  // `keep` accepts, at most `limit` of them.
+  absl::StatusOr<std::vector<FindingRecord>> FindingsByReevalRange(
+      const std::string& from, const std::string& to, size_t limit,
+      const std::function<bool(const FindingRecord&)>& keep);
   // The reeval index entries a finding's current state calls for.
   void PutReevalKeys(const FindingRecord& f, const std::string& key, rocksdb::WriteBatch* batch);
   // The first seq recorded at or after `ms` (next_seq when none): by_time turns a time range

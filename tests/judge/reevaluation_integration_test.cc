@@ -4,9 +4,13 @@
 // that gets worse (the CA map learns an unknown issuer) is alerted again, exactly once; an
 // improvement or an equal verdict (a later observation across an unknown change time) is
 // stored with the old verdict in the history and alerts nobody.
+#include <algorithm>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/time.h"
 #include "caa/issuer_map.h"
 #include "caa/issuer_store.h"
 #include "gtest/gtest.h"
@@ -109,6 +113,83 @@ TEST_F(ReevaluationIntegrationTest, ALaterObservationThatImprovesTheVerdictAlert
   EXPECT_NE(f.history(0).superseded_because().find("shop.test"), std::string::npos);
   EXPECT_NE(f.caa(0).reason().find("changed inside the window"), std::string::npos)
       << f.caa(0).reason();
+}
+
+// Certificate findings of names outside shop.test, issued in the `count` milliseconds before
+// `before`: what a monitor of many names stores meanwhile.
+void CommitOtherFindings(store::Store* store, int count, absl::Time before) {
+  for (int i = 0; i < count;) {
+    store::CommitRequest request;
+    for (const int end = std::min(count, i + 1000); i < end; ++i) {
+      store::FindingRecord f;
+      f.set_kind("certificate");
+      f.set_verdict("permitted");
+      f.set_severity("info");
+      f.set_tbs_sha256(absl::StrFormat("%032d", i));
+      f.add_names(absl::StrCat("host", i, ".other.test"));
+      f.mutable_issuer()->set_dn("CN=R11,O=Let's Encrypt,C=US");
+      store::EntryRef* entry = f.add_entries();
+      entry->set_log_id("another log");
+      entry->set_index(static_cast<uint64_t>(i));
+      entry->set_timestamp_ms(absl::ToUnixMillis(before) - count + i);
+      f.set_recorded_ms(absl::ToUnixMillis(before));
+      request.findings.push_back(std::move(f));
+    }
+    ASSERT_TRUE(store->findings().Commit(std::move(request)).ok());
+  }
+}
+
+TEST_F(ReevaluationIntegrationTest, ALaterObservationReachesItsFindingAmongMoreThanAPageIssued) {
+  reevaluator_options_.findings_per_page = 100;
+  ASSERT_NO_FATAL_FAILURE(
+      Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
+  Poll();
+  clock_.Advance(absl::Seconds(10));
+  const absl::Time issued = clock_.Now();
+  Plant("www.shop.test");
+  clock_.Advance(absl::Seconds(10));
+  Ingest();
+  ASSERT_EQ(FindingFor("www.shop.test").verdict(), "forbidden");
+  // More findings of other names issued just before it than the re-evaluator reads at a time:
+  // read by issuance alone, the oldest page holds none of shop.test's.
+  ASSERT_NO_FATAL_FAILURE(CommitOtherFindings(store_, 150, issued));
+
+  ChangeShopCaa("letsencrypt.org");
+  clock_.Advance(absl::Hours(1));
+  Poll();
+  auto stats = reevaluator_->RunPending();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->examined, 1u);
+  EXPECT_EQ(stats->changed, 1u);
+  EXPECT_EQ(FindingFor("www.shop.test").verdict(), "permitted");
+}
+
+TEST_F(ReevaluationIntegrationTest, TooManyNotedNamesReadEverythingIssuedInTheirRangeInPages) {
+  reevaluator_options_.findings_per_page = 100;
+  reevaluator_options_.max_pending_names = 50;
+  ASSERT_NO_FATAL_FAILURE(
+      Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
+  Poll();
+  clock_.Advance(absl::Seconds(10));
+  const absl::Time issued = clock_.Now();
+  Plant("www.shop.test");
+  clock_.Advance(absl::Seconds(10));
+  Ingest();
+  ASSERT_NO_FATAL_FAILURE(CommitOtherFindings(store_, 150, issued));
+
+  ChangeShopCaa("letsencrypt.org");
+  clock_.Advance(absl::Hours(1));
+  // A poll after downtime: every name is new at once, more than the notes keep one by one.
+  for (int i = 0; i < 50; ++i) {
+    reevaluator_->Note({.query_name = absl::StrCat("host", i, ".other.test"),
+                        .first_seen = clock_.Now(),
+                        .ttl = 60});
+  }
+  Poll();
+  auto stats = reevaluator_->RunPending();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->examined, 151u);  // Every finding issued in the range, once.
+  EXPECT_EQ(FindingFor("www.shop.test").verdict(), "permitted");
 }
 
 TEST_F(ReevaluationIntegrationTest, ALaterObservationThatKeepsTheVerdictIsStoredWithoutAnAlert) {

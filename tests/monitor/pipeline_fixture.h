@@ -72,6 +72,7 @@ class PipelineFixture : public ::testing::Test {
     hooks.wrap_resolver = [this](std::unique_ptr<caa::CaaResolver> real) {
       return WrapResolver(std::move(real));
     };
+    hooks.reevaluator_options = reevaluator_options_;
     auto pipeline = Pipeline::Create(
         config, watch::Watchlist(std::vector<watch::WatchItem>{*watch}), &clock_, &logger_, hooks);
     ASSERT_TRUE(pipeline.ok()) << pipeline.status();
@@ -176,6 +177,7 @@ class PipelineFixture : public ::testing::Test {
   judge::IssuerSource* issuers_ = nullptr;
   judge::CaaObserver* observer_ = nullptr;
   judge::Reevaluator* reevaluator_ = nullptr;
+  judge::ReevaluatorOptions reevaluator_options_;  // Set before Start.
   judge::AlertHub* alerts_ = nullptr;
   std::vector<uint64_t> published_;
   fakes::CertificateFactory factory_{7};

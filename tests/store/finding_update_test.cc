@@ -155,6 +155,40 @@ TEST_F(FindingUpdateTest, FindingsAreFoundByTheEndOfTheirWindowsWithinARange) {
       2u);  // The limit holds.
 }
 
+TEST_F(FindingUpdateTest, APageOfFindingsByIssuanceIsFullUnlessTheRangeEnds) {
+  Commit({Cert('c', "c.example", 9000), Cert('d', "d.example", 10000)});
+  FindingRecord earlier = Cert('c', "c.example", 4000);
+  earlier.mutable_entries(0)->set_index(77);
+  Commit({earlier});  // Leaves an index entry of 'c' at 9000 behind.
+  auto found = store_->findings().IssuedBetween(absl::FromUnixMillis(8000), absl::InfiniteFuture(),
+                                                /*limit=*/1);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 1u);  // The entry left behind does not take the page's place.
+  EXPECT_EQ((*found)[0].tbs_sha256(), Hash('d'));
+}
+
+TEST_F(FindingUpdateTest, FindingsUnderANameAreFoundByIssuanceInPages) {
+  Commit({Cert('a', "a.shop.example", 5000), Cert('b', "b.shop.example", 1000),
+          Cert('c', "shop.example", 5500), Cert('d', "other.example", 5000),
+          Cert('e', "*.shop.example", 5800), Cert('f', "shopx.example", 5000)});
+  const absl::Time from = absl::FromUnixMillis(3000);
+  const absl::Time to = absl::FromUnixMillis(6000);
+  auto first = store_->findings().IssuedBetweenUnder("shop.example", from, to, 0, /*limit=*/2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->size(), 2u);
+  EXPECT_EQ((*first)[0].tbs_sha256(), Hash('a'));  // In seq order.
+  EXPECT_EQ((*first)[1].tbs_sha256(), Hash('c'));
+  auto rest = store_->findings().IssuedBetweenUnder("shop.example", from, to, (*first)[1].seq(), 2);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  ASSERT_EQ(rest->size(), 1u);  // b was issued before the range; d and f are not under it.
+  EXPECT_EQ((*rest)[0].tbs_sha256(), Hash('e'));
+  // A name below the findings' names reaches none of them; an exact name reaches its own.
+  EXPECT_TRUE(store_->findings().IssuedBetweenUnder("x.a.shop.example", from, to, 0, 10)->empty());
+  auto exact = store_->findings().IssuedBetweenUnder("other.example", from, to, 0, 10);
+  ASSERT_EQ(exact->size(), 1u);
+  EXPECT_EQ((*exact)[0].tbs_sha256(), Hash('d'));
+}
+
 TEST_F(FindingUpdateTest, UnknownIssuerFindingsAreListedUntilReEvaluatedToSomethingElse) {
   Commit({Cert('a', "a.example", 1000, "unknown_issuer"), Cert('b', "b.example", 2000),
           Cert('c', "c.example", 3000, "unknown_issuer")});
