@@ -166,16 +166,25 @@ absl::StatusOr<ReevaluationStats> Reevaluator::RunPending() {
 }
 
 absl::StatusOr<ReevaluationStats> Reevaluator::ReevaluateUnknownIssuers() {
-  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> unknown,
-                            deps_.findings->WithUnknownIssuer(options_.findings_per_page));
   const std::shared_ptr<const caa::IssuerMap> map = deps_.evaluator->issuers().Current();
-  std::vector<store::FindingRecord> known_now;
-  for (store::FindingRecord& f : unknown) {
-    if (map->Lookup(IssuanceEvaluator::IssuerFactsOf(f.issuer())))
-      known_now.push_back(std::move(f));
-  }
+  const size_t page = std::max<size_t>(options_.findings_per_page, 1);
   ReevaluationStats stats;
-  CAAWATCH_RETURN_IF_ERROR(Apply(known_now, "CA identifier map updated", &stats));
+  std::optional<store::FindingRecord> last;  // Of the previous page.
+  for (;;) {
+    CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> unknown,
+                              deps_.findings->WithUnknownIssuer(page, last ? &*last : nullptr));
+    if (unknown.empty()) break;
+    const bool more = unknown.size() >= page;
+    last = unknown.back();
+    std::vector<store::FindingRecord> known_now;
+    for (store::FindingRecord& f : unknown) {
+      if (map->Lookup(IssuanceEvaluator::IssuerFactsOf(f.issuer()))) {
+        known_now.push_back(std::move(f));
+      }
+    }
+    CAAWATCH_RETURN_IF_ERROR(Apply(known_now, "CA identifier map updated", &stats));
+    if (!more) break;
+  }
   return stats;
 }
 

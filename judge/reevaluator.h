@@ -36,8 +36,7 @@ struct ReevaluatorOptions {
   absl::Duration min_check_validity = absl::Hours(8);
   absl::Duration max_ttl = absl::Hours(24 * 7);
   absl::Duration slack = absl::Hours(1);
-  // Findings read from the store at a time: RunPending reads as many pages as it needs,
-  // ReevaluateUnknownIssuers the first page of unknown issuers (the index orders them by issuer).
+  // Findings read from the store at a time (a run reads as many pages as it needs).
   size_t findings_per_page = 10000;
   size_t max_pending_names = 10000;  // Beyond this, notes collapse into one time range.
 };

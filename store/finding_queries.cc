@@ -272,8 +272,13 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::IssuedBetweenUnder(
   return out;
 }
 
-absl::StatusOr<std::vector<FindingRecord>> Findings::WithUnknownIssuer(size_t limit) {
-  return FindingsByReevalRange("u", "v", limit, [](const FindingRecord& f) {
+absl::StatusOr<std::vector<FindingRecord>> Findings::WithUnknownIssuer(size_t limit,
+                                                                       const FindingRecord* after) {
+  // The index key `after` was listed under (its verdict may have changed since), and the first
+  // key past it.
+  const std::string from =
+      after == nullptr ? "u" : UnknownIssuerKey(*after, FindingKey(*after)) + std::string(1, '\0');
+  return FindingsByReevalRange(from, "v", limit, [](const FindingRecord& f) {
     return f.verdict() == VerdictName(Verdict::kUnknownIssuer);
   });
 }

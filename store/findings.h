@@ -137,7 +137,9 @@ class Findings {
       const std::string& name, absl::Time from, absl::Time to, uint64_t after_seq, size_t limit);
   // Findings whose current verdict is unknown_issuer, at most `limit`, by issuer (SPKI SHA-256,
   // else DN). Served by an index holding only those findings.
-  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> WithUnknownIssuer(size_t limit);
+  // The next page starts after `after`, the last finding of the previous page.
+  [[nodiscard]] absl::StatusOr<std::vector<FindingRecord>> WithUnknownIssuer(
+      size_t limit, const FindingRecord* after = nullptr);
   // Highest seq assigned so far, 0 if none.
   [[nodiscard]] absl::StatusOr<uint64_t> LastSeq();
 

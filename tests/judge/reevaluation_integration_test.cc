@@ -26,6 +26,33 @@ constexpr char kUnknownCaImport[] = R"([{"ca_owner": "Unknown Test Authority",
 
 class ReevaluationIntegrationTest : public monitor::PipelineFixture {};
 
+// Certificate findings of names outside shop.test, issued in the `count` milliseconds before
+// `before`: what a monitor of many names stores meanwhile. With `verdict` unknown_issuer, their
+// issuer's key (all zero) sorts before any other.
+void CommitOtherFindings(store::Store* store, int count, absl::Time before,
+                         const std::string& verdict = "permitted") {
+  for (int i = 0; i < count;) {
+    store::CommitRequest request;
+    for (const int end = std::min(count, i + 1000); i < end; ++i) {
+      store::FindingRecord f;
+      f.set_kind("certificate");
+      f.set_verdict(verdict);
+      f.set_severity("info");
+      f.set_tbs_sha256(absl::StrFormat("%032d", i));
+      f.add_names(absl::StrCat("host", i, ".other.test"));
+      f.mutable_issuer()->set_dn("CN=R11,O=Let's Encrypt,C=US");
+      f.mutable_issuer()->set_spki_sha256(std::string(32, '\0'));
+      store::EntryRef* entry = f.add_entries();
+      entry->set_log_id("another log");
+      entry->set_index(static_cast<uint64_t>(i));
+      entry->set_timestamp_ms(absl::ToUnixMillis(before) - count + i);
+      f.set_recorded_ms(absl::ToUnixMillis(before));
+      request.findings.push_back(std::move(f));
+    }
+    ASSERT_TRUE(store->findings().Commit(std::move(request)).ok());
+  }
+}
+
 TEST_F(ReevaluationIntegrationTest, AnImportedCaIdentifierThatMakesAFindingForbiddenReAlertsOnce) {
   ASSERT_NO_FATAL_FAILURE(
       Start("shop 60 CAA 0 issue \"letsencrypt.org\"\n", fakes::CaBrand::kUnknown));
@@ -79,6 +106,29 @@ TEST_F(ReevaluationIntegrationTest, AnImportedCaIdentifierThatMakesAFindingForbi
   EXPECT_EQ(backlog[0].verdict(), "forbidden");
 }
 
+TEST_F(ReevaluationIntegrationTest, AnImportedCaReachesItsFindingsBehindAPageOfOtherUnknowns) {
+  reevaluator_options_.findings_per_page = 100;
+  ASSERT_NO_FATAL_FAILURE(
+      Start("shop 60 CAA 0 issue \"letsencrypt.org\"\n", fakes::CaBrand::kUnknown));
+  Poll();
+  clock_.Advance(absl::Hours(1));
+  Plant("www.shop.test");
+  clock_.Advance(absl::Minutes(5));
+  Ingest();
+  ASSERT_EQ(FindingFor("www.shop.test").verdict(), "unknown_issuer");
+  // More findings of another unknown issuer, listed first, than a page holds.
+  ASSERT_NO_FATAL_FAILURE(CommitOtherFindings(store_, 150, clock_.Now(), "unknown_issuer"));
+
+  auto imported = caa::IssuerMap::FromJson(kUnknownCaImport);
+  ASSERT_TRUE(imported.ok()) << imported.status();
+  ASSERT_TRUE(caa::SaveUserIssuerMap(data_dir_, *imported).ok());
+  ASSERT_EQ(*issuers_->Reload(), true);
+  auto stats = reevaluator_->ReevaluateUnknownIssuers();
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->realerted, 1u);
+  EXPECT_EQ(FindingFor("www.shop.test").verdict(), "forbidden");
+}
+
 TEST_F(ReevaluationIntegrationTest, ALaterObservationThatImprovesTheVerdictAlertsNobody) {
   ASSERT_NO_FATAL_FAILURE(
       Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
@@ -113,30 +163,6 @@ TEST_F(ReevaluationIntegrationTest, ALaterObservationThatImprovesTheVerdictAlert
   EXPECT_NE(f.history(0).superseded_because().find("shop.test"), std::string::npos);
   EXPECT_NE(f.caa(0).reason().find("changed inside the window"), std::string::npos)
       << f.caa(0).reason();
-}
-
-// Certificate findings of names outside shop.test, issued in the `count` milliseconds before
-// `before`: what a monitor of many names stores meanwhile.
-void CommitOtherFindings(store::Store* store, int count, absl::Time before) {
-  for (int i = 0; i < count;) {
-    store::CommitRequest request;
-    for (const int end = std::min(count, i + 1000); i < end; ++i) {
-      store::FindingRecord f;
-      f.set_kind("certificate");
-      f.set_verdict("permitted");
-      f.set_severity("info");
-      f.set_tbs_sha256(absl::StrFormat("%032d", i));
-      f.add_names(absl::StrCat("host", i, ".other.test"));
-      f.mutable_issuer()->set_dn("CN=R11,O=Let's Encrypt,C=US");
-      store::EntryRef* entry = f.add_entries();
-      entry->set_log_id("another log");
-      entry->set_index(static_cast<uint64_t>(i));
-      entry->set_timestamp_ms(absl::ToUnixMillis(before) - count + i);
-      f.set_recorded_ms(absl::ToUnixMillis(before));
-      request.findings.push_back(std::move(f));
-    }
-    ASSERT_TRUE(store->findings().Commit(std::move(request)).ok());
-  }
 }
 
 TEST_F(ReevaluationIntegrationTest, ALaterObservationReachesItsFindingAmongMoreThanAPageIssued) {
