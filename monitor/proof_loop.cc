@@ -35,12 +35,12 @@ absl::StatusOr<size_t> ProofLoop::RunUntilSettled(store::Store* store,
   CAAWATCH_ASSIGN_OR_RETURN(std::unique_ptr<ctlog::CurlHttpFetcher> fetcher,
                             ctlog::CurlHttpFetcher::Create(log_ca_file));
   ProofLoop loop(std::move(fetcher), store, logs, clock, logger);
-  for (;;) {
-    absl::StatusOr<tail::ProofRound> round = loop.keeper_.RunOnce();
+  // The waiting findings are asked for once, in the first round; then every page.
+  for (bool first = true;; first = false) {
+    absl::StatusOr<tail::ProofRound> round = loop.keeper_.RunOnce(/*retry_waiting=*/first);
     loop.Report(round);
     if (!round.ok()) return round.status();
-    if (round->pending > 0) return round->pending;
-    if (!round->more) return 0;
+    if (!round->more) return round->pending;
   }
 }
 
@@ -90,16 +90,27 @@ void ProofLoop::Report(const absl::StatusOr<tail::ProofRound>& round) {
 
 void ProofLoop::Run() {
   const auto stopping = [this] { return stop_.HasBeenNotified(); };
+  // The waiting findings are retried with backoff; new findings are looked for every second
+  // regardless, so that a log that stopped answering delays only its own.
   absl::Duration backoff = absl::Seconds(1);
+  absl::Time next_retry = clock_->Now();
   while (!stop_.HasBeenNotified()) {
-    const absl::StatusOr<tail::ProofRound> round = keeper_.RunOnce();
+    const bool retry = clock_->Now() >= next_retry;
+    const absl::StatusOr<tail::ProofRound> round = keeper_.RunOnce(retry);
     Report(round);
     absl::Duration wait = kIdleInterval;
-    if (!round.ok() || round->pending > 0) {
+    if (!round.ok()) {
       wait = backoff;
       backoff = std::min(backoff * 2, kMaxBackoff);
+    } else if (round->pending > 0) {
+      if (retry) {
+        next_retry = clock_->Now() + backoff;
+        backoff = std::min(backoff * 2, kMaxBackoff);
+      }
+      if (round->more) continue;
     } else {
       backoff = absl::Seconds(1);
+      next_retry = clock_->Now();
       if (round->more) continue;
     }
     absl::MutexLock lock(&mu_);

@@ -1,7 +1,8 @@
 // The proof keeper's run loop (SPEC §8, tail/proof_keeper.h): a thread that stores the
-// inclusion evidence of new findings within about a second of their commit, and retries a log
-// that does not answer with backoff (1 s doubling to 5 min). Owns its thread and its HTTP
-// fetcher; Stop() (or the destructor) joins within about a second of a fetch.
+// inclusion evidence of new findings within about a second of their commit, and retries the
+// findings whose log did not answer with backoff (1 s doubling to 5 min), apart from new ones. Owns
+// its thread and its HTTP fetcher; Stop() (or the destructor) joins within about a second of a
+// fetch.
 #ifndef CAAWATCH_MONITOR_PROOF_LOOP_H_
 #define CAAWATCH_MONITOR_PROOF_LOOP_H_
 
@@ -31,8 +32,9 @@ class ProofLoop {
                                                           const std::vector<ctlog::LogInfo>& logs,
                                                           const std::string& log_ca_file,
                                                           const Clock* clock, const Logger* logger);
-  // `caawatch run --once`: rounds until no finding is pending, or until a round leaves some
-  // pending (they are tried again at the next run). Returns the findings left pending.
+  // `caawatch run --once`: the waiting findings once, then rounds until every finding after the
+  // cursor was looked at (those left pending are tried again at the next run). Returns the
+  // findings left pending.
   static absl::StatusOr<size_t> RunUntilSettled(store::Store* store,
                                                 const std::vector<ctlog::LogInfo>& logs,
                                                 const std::string& log_ca_file, const Clock* clock,

@@ -18,6 +18,18 @@ bool Provable(const store::EntryRef& entry) {
   return entry.has_inclusion() && entry.inclusion().tree_size() > 0;
 }
 
+// The finding at `seq`, if it is still there: a re-alert moves a finding to a new seq, past the
+// cursor, where the keeper meets it again.
+absl::StatusOr<std::optional<store::FindingRecord>> FindingAtSeq(store::Store* store,
+                                                                 uint64_t seq) {
+  store::FindingQuery query;
+  query.after_seq = seq - 1;
+  query.limit = 1;
+  CAAWATCH_ASSIGN_OR_RETURN(std::vector<store::FindingRecord> found, store->findings().List(query));
+  if (found.empty() || found[0].seq() != seq) return std::optional<store::FindingRecord>();
+  return std::optional<store::FindingRecord>(std::move(found[0]));
+}
+
 }  // namespace
 
 bool KeepsEvidence(const store::FindingRecord& finding) {
@@ -48,6 +60,7 @@ absl::StatusOr<bool> ProofKeeper::KeepEntry(const store::EntryRef& entry, ProofR
       const std::optional<store::TreeHeadRecord> head,
       store_->logs().GetTreeHead(entry.log_id(), inclusion.tree_size(), inclusion.root_hash()));
   if (!head.has_value()) return true;
+  if (unanswered_.count(entry.log_id()) > 0) return false;  // round->last_error says why.
   const int64_t now_ms = absl::ToUnixMillis(clock_->Now());
   absl::StatusOr<evidence::EntryEvidence> fetched =
       FetchEntryProof(fetcher_, log->second, entry, *head);
@@ -69,30 +82,59 @@ absl::StatusOr<bool> ProofKeeper::KeepEntry(const store::EntryRef& entry, ProofR
   }
   round->last_error = absl::StrCat("entry ", entry.index(), " of ", entry.log_url(), ": ",
                                    fetched.status().message());
+  unanswered_.insert(entry.log_id());
   return false;
 }
 
-absl::StatusOr<ProofRound> ProofKeeper::RunOnce() {
+absl::StatusOr<bool> ProofKeeper::KeepFinding(const store::FindingRecord& finding,
+                                              ProofRound* round) {
+  bool done = true;
+  if (KeepsEvidence(finding)) {
+    for (const store::EntryRef& entry : finding.entries()) {
+      CAAWATCH_ASSIGN_OR_RETURN(const bool kept, KeepEntry(entry, round));
+      done = done && kept;
+    }
+  }
+  return done;
+}
+
+absl::StatusOr<ProofRound> ProofKeeper::RunOnce(bool retry_waiting) {
   CAAWATCH_ASSIGN_OR_RETURN(store::ProofCursorRecord cursor, store_->entry_proofs().GetCursor());
+  unanswered_.clear();
+  ProofRound round;
+  std::vector<uint64_t> waiting;
+  for (const uint64_t seq : cursor.waiting_seqs()) {
+    if (!retry_waiting) {
+      waiting.push_back(seq);
+      ++round.pending;
+      continue;
+    }
+    CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::FindingRecord> finding,
+                              FindingAtSeq(store_, seq));
+    if (!finding) continue;
+    CAAWATCH_ASSIGN_OR_RETURN(const bool done, KeepFinding(*finding, &round));
+    if (!done) {
+      waiting.push_back(seq);
+      ++round.pending;
+    }
+  }
   store::FindingQuery query;
   query.after_seq = cursor.cursor_seq();
   query.limit = kPage;
   CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::FindingRecord> findings,
                             store_->findings().List(query));
-  ProofRound round;
   bool blocked = false;
   uint64_t done_through = cursor.cursor_seq();
   for (const store::FindingRecord& finding : findings) {
-    bool done = true;
-    if (KeepsEvidence(finding)) {
-      for (const store::EntryRef& entry : finding.entries()) {
-        CAAWATCH_ASSIGN_OR_RETURN(const bool kept, KeepEntry(entry, &round));
-        done = done && kept;
-      }
-    }
+    CAAWATCH_ASSIGN_OR_RETURN(const bool done, KeepFinding(finding, &round));
     if (!done) {
       ++round.pending;
-      blocked = true;
+      if (!blocked && waiting.size() < kMaxWaiting) {
+        waiting.push_back(finding.seq());
+        done_through = finding.seq();
+      } else {
+        blocked = true;
+      }
     } else if (!blocked) {
       done_through = finding.seq();
     }
@@ -101,6 +143,7 @@ absl::StatusOr<ProofRound> ProofKeeper::RunOnce() {
   const int64_t now_ms = absl::ToUnixMillis(clock_->Now());
   store::ProofCursorRecord next = cursor;
   next.set_cursor_seq(done_through);
+  next.mutable_waiting_seqs()->Assign(waiting.begin(), waiting.end());
   if (round.stored > 0) next.set_last_success_ms(now_ms);
   if (!round.last_error.empty()) {
     next.set_last_error(round.last_error);
@@ -117,14 +160,8 @@ absl::StatusOr<ProofRound> ProofKeeper::RunOnce() {
 absl::StatusOr<ProofBacklog> PendingProofs(store::Store* store, size_t limit) {
   ProofBacklog backlog;
   CAAWATCH_ASSIGN_OR_RETURN(backlog.cursor, store->entry_proofs().GetCursor());
-  store::FindingQuery query;
-  query.after_seq = backlog.cursor.cursor_seq();
-  query.limit = limit;
-  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::FindingRecord> findings,
-                            store->findings().List(query));
-  backlog.more = findings.size() == limit;
-  for (const store::FindingRecord& finding : findings) {
-    if (!KeepsEvidence(finding)) continue;
+  const auto count_if_missing = [&](const store::FindingRecord& finding) -> absl::Status {
+    if (!KeepsEvidence(finding)) return absl::OkStatus();
     bool missing = false;
     for (const store::EntryRef& entry : finding.entries()) {
       if (!Provable(entry)) continue;
@@ -132,8 +169,22 @@ absl::StatusOr<ProofBacklog> PendingProofs(store::Store* store, size_t limit) {
                                 store->entry_proofs().Get(entry.log_id(), entry.index()));
       missing = missing || !stored.has_value();
     }
-    if (!missing) continue;
-    if (backlog.pending++ == 0) backlog.oldest_seq = finding.seq();
+    if (missing && backlog.pending++ == 0) backlog.oldest_seq = finding.seq();
+    return absl::OkStatus();
+  };
+  for (const uint64_t seq : backlog.cursor.waiting_seqs()) {  // In seq order, before the cursor.
+    CAAWATCH_ASSIGN_OR_RETURN(const std::optional<store::FindingRecord> finding,
+                              FindingAtSeq(store, seq));
+    if (finding) CAAWATCH_RETURN_IF_ERROR(count_if_missing(*finding));
+  }
+  store::FindingQuery query;
+  query.after_seq = backlog.cursor.cursor_seq();
+  query.limit = limit;
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<store::FindingRecord> findings,
+                            store->findings().List(query));
+  backlog.more = findings.size() == limit;
+  for (const store::FindingRecord& finding : findings) {
+    CAAWATCH_RETURN_IF_ERROR(count_if_missing(finding));
   }
   return backlog;
 }

@@ -1,13 +1,16 @@
 // Stores the inclusion evidence of findings when they are judged (SPEC §8), off the per-entry
 // path: a durable cursor over findings by seq (store/entry_proofs.h) that each round advances
 // past the findings whose proofs are stored, fetching each entry's proof from its log
-// (tail/entry_proof_fetch.h). A finding whose proof is not stored yet is "proof pending".
+// (tail/entry_proof_fetch.h). A finding whose proof is not stored yet is "proof pending"; the
+// cursor passes it onto a bounded waiting list, retried apart, so that a log that never answers
+// again holds back no other log's findings.
 #ifndef CAAWATCH_TAIL_PROOF_KEEPER_H_
 #define CAAWATCH_TAIL_PROOF_KEEPER_H_
 
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,35 +40,41 @@ class ProofKeeper {
  public:
   // Findings read per round, so a round (and what it holds in memory) is bounded.
   static constexpr size_t kPage = 256;
+  // Findings the cursor may leave waiting; with that many, it stops at the next pending one.
+  static constexpr size_t kMaxWaiting = 4096;
   // All borrowed. `logs` are the logs proofs can be fetched from (the log list in use).
   ProofKeeper(store::Store* store, const std::vector<ctlog::LogInfo>& logs,
               ctlog::HttpFetcher* fetcher, const Clock* clock);
 
-  // One round from the cursor: up to kPage findings; the cursor moves past every finding that
-  // needs nothing more (a retryable failure stops it there, the findings after it are still
-  // tried). Errors are the store's only: a log's failure is a pending finding.
-  [[nodiscard]] absl::StatusOr<ProofRound> RunOnce();
+  // One round: the waiting findings first if `retry_waiting`, then up to kPage findings from the
+  // cursor, which moves past every finding that needs nothing more and every one that goes onto
+  // the waiting list. A log that fails once in a round is not asked again in it. Errors are the
+  // store's only: a log's failure is a pending finding.
+  [[nodiscard]] absl::StatusOr<ProofRound> RunOnce(bool retry_waiting = true);
 
  private:
   // True when `entry` needs nothing more (its proof stored now or before, a failure recorded,
   // or no log in the list to ask); false when it must be tried again (round->last_error says
   // why). Errors are the store's.
   absl::StatusOr<bool> KeepEntry(const store::EntryRef& entry, ProofRound* round);
+  // KeepEntry of each entry, if `finding` keeps evidence: true when all need nothing more.
+  absl::StatusOr<bool> KeepFinding(const store::FindingRecord& finding, ProofRound* round);
 
   store::Store* const store_;
   ctlog::HttpFetcher* const fetcher_;
   const Clock* const clock_;
   std::map<std::string, ctlog::LogInfo> logs_;  // By log ID.
+  std::set<std::string> unanswered_;            // Logs that failed in this round.
 };
 
 struct ProofBacklog {
-  uint64_t pending = 0;     // Findings after the cursor that keep evidence and lack a proof.
+  uint64_t pending = 0;     // Findings waiting, or after the cursor, that lack a proof.
   uint64_t oldest_seq = 0;  // The first of them; 0 when none.
   bool more = false;        // More findings after the cursor than were looked at.
   store::ProofCursorRecord cursor;
 };
 // What `caawatch status` says of the keeper, read from the store: the findings "proof pending"
-// among the first `limit` after the cursor.
+// on the waiting list and among the first `limit` after the cursor.
 [[nodiscard]] absl::StatusOr<ProofBacklog> PendingProofs(store::Store* store, size_t limit);
 
 }  // namespace caawatch::tail
