@@ -565,11 +565,10 @@ absl::Status Supervisor::Run(const absl::Notification& stop, const ServiceManage
     CAAWATCH_ASSIGN_OR_RETURN(const OpenFileLimit files,
                               RaiseOpenFileLimit(OpenFilesNeeded(
                                   parts_->workers.size(), parts_->config.grpc_max_subscribers)));
-    if (!files.enough()) {
-      parts_->logger->Log(LogLevel::kWarning, "run", files.Describe());
-    } else if (files.soft != files.soft_before) {
-      parts_->logger->Log(LogLevel::kInfo, "run", files.Describe());
-    }
+    const LogLevel level = !files.enough()                   ? LogLevel::kWarning
+                           : files.soft != files.soft_before ? LogLevel::kInfo
+                                                             : LogLevel::kDebug;
+    parts_->logger->Log(level, "run", files.Describe());
   }
   judge::CaaChecker checker(parts_->pipeline->resolver(),
                             &parts_->pipeline->store()->caa_history());
