@@ -137,27 +137,38 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::List(const FindingQuery& q)
   return out;
 }
 
-absl::StatusOr<std::vector<FindingRecord>> Findings::ForName(const std::string& name, bool subtree,
-                                                             const FindingQuery& q) {
+absl::StatusOr<std::vector<uint64_t>> Findings::SeqsUnderName(const std::string& name, bool subtree,
+                                                              uint64_t min_seq,
+                                                              const rocksdb::Snapshot* snapshot) {
   const std::string prefix = ReversedName(name);
-  std::set<uint64_t, std::greater<>> seqs;
-  const ScopedSnapshot snapshot(*db_);
+  std::vector<uint64_t> seqs;
   ScanOptions options;
-  options.snapshot = snapshot.get();
+  options.snapshot = snapshot;
   CAAWATCH_RETURN_IF_ERROR(
       Scan(*db_, Family::kByName, KeyRange::Prefix(prefix), options,
            [&](absl::string_view key, absl::string_view) -> absl::StatusOr<ScanStep> {
              const char next = key.size() > prefix.size() ? key[prefix.size()] : '\x01';
              // Exact: the name ends here (0x00); subtree: or a label boundary follows ('.').
              if (next == '\0' || (subtree && next == '.')) {
-               seqs.insert(ReadBigEndian64(key.substr(key.size() - 8)));
+               const uint64_t seq = ReadBigEndian64(key.substr(key.size() - 8));
+               if (seq >= min_seq) seqs.push_back(seq);
              }
              return ScanStep::kNext;
            }));
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());  // One key per name.
+  return seqs;
+}
+
+absl::StatusOr<std::vector<FindingRecord>> Findings::ForName(const std::string& name, bool subtree,
+                                                             const FindingQuery& q) {
+  const ScopedSnapshot snapshot(*db_);
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs,
+                            SeqsUnderName(name, subtree, 0, snapshot.get()));
   std::vector<FindingRecord> out;
-  for (uint64_t seq : seqs) {
+  for (auto seq = seqs.rbegin(); seq != seqs.rend(); ++seq) {  // Newest first.
     if (out.size() >= q.limit) break;
-    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAtSeq(seq, snapshot.get()));
+    CAAWATCH_ASSIGN_OR_RETURN(std::optional<FindingRecord> f, FindingAtSeq(*seq, snapshot.get()));
     if (f && Matches(*f, q)) out.push_back(*std::move(f));
   }
   return out;
@@ -244,22 +255,9 @@ absl::StatusOr<std::vector<FindingRecord>> Findings::IssuedBetweenUnder(
                               FirstSeqAtOrAfter(ClampedMillis(from - kLogClockAhead)));
     lo = std::max(lo, first);
   }
-  const std::string prefix = ReversedName(name);
-  std::vector<uint64_t> seqs;
   const ScopedSnapshot snapshot(*db_);
-  ScanOptions options;
-  options.snapshot = snapshot.get();
-  CAAWATCH_RETURN_IF_ERROR(
-      Scan(*db_, Family::kByName, KeyRange::Prefix(prefix), options,
-           [&](absl::string_view key, absl::string_view) -> absl::StatusOr<ScanStep> {
-             const char next = key.size() > prefix.size() ? key[prefix.size()] : '\x01';
-             if (next != '\0' && next != '.') return ScanStep::kNext;  // Another name.
-             const uint64_t seq = ReadBigEndian64(key.substr(key.size() - 8));
-             if (seq >= lo) seqs.push_back(seq);
-             return ScanStep::kNext;
-           }));
-  std::sort(seqs.begin(), seqs.end());
-  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());  // One key per name.
+  CAAWATCH_ASSIGN_OR_RETURN(const std::vector<uint64_t> seqs,
+                            SeqsUnderName(name, /*subtree=*/true, lo, snapshot.get()));
   const int64_t lo_ms = ClampedMillis(from);
   const int64_t hi_ms = ClampedMillis(to);
   std::vector<FindingRecord> out;

@@ -171,6 +171,11 @@ class Findings {
       const std::function<bool(const FindingRecord&)>& keep);
   // The reeval index entries a finding's current state calls for.
   void PutReevalKeys(const FindingRecord& f, const std::string& key, rocksdb::WriteBatch* batch);
+  // The seqs of by_name under `name` (exactly it, or with `subtree` also the names below it)
+  // from min_seq on, ascending, each once.
+  absl::StatusOr<std::vector<uint64_t>> SeqsUnderName(const std::string& name, bool subtree,
+                                                      uint64_t min_seq,
+                                                      const rocksdb::Snapshot* snapshot);
   // The first seq recorded at or after `ms` (next_seq when none): by_time turns a time range
   // into a seq range.
   absl::StatusOr<uint64_t> FirstSeqAtOrAfter(int64_t ms);

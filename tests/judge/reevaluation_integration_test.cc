@@ -24,7 +24,13 @@ constexpr char kUnknownCaImport[] = R"([{"ca_owner": "Unknown Test Authority",
   "caa_identifiers": ["unknown-ca.test"],
   "issuer_organization_names": ["Unknown Test Authority"]}])";
 
-class ReevaluationIntegrationTest : public monitor::PipelineFixture {};
+class ReevaluationIntegrationTest : public monitor::PipelineFixture {
+ protected:
+  // A forbidden finding of www.shop.test (shop.test lets only pki.goog issue) after `others`
+  // findings of other names issued just before it; then shop.test allows Let's Encrypt too,
+  // seen by nobody yet, and an hour passes.
+  void ForbiddenAmongOthersThenAllowed(int others);
+};
 
 // Certificate findings of names outside shop.test, issued in the `count` milliseconds before
 // `before`: what a monitor of many names stores meanwhile. With `verdict` unknown_issuer, their
@@ -51,6 +57,21 @@ void CommitOtherFindings(store::Store* store, int count, absl::Time before,
     }
     ASSERT_TRUE(store->findings().Commit(std::move(request)).ok());
   }
+}
+
+void ReevaluationIntegrationTest::ForbiddenAmongOthersThenAllowed(int others) {
+  ASSERT_NO_FATAL_FAILURE(
+      Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
+  Poll();
+  clock_.Advance(absl::Seconds(10));
+  const absl::Time issued = clock_.Now();
+  Plant("www.shop.test");
+  clock_.Advance(absl::Seconds(10));
+  ASSERT_NO_FATAL_FAILURE(Ingest());
+  ASSERT_EQ(FindingFor("www.shop.test").verdict(), "forbidden");
+  ASSERT_NO_FATAL_FAILURE(CommitOtherFindings(store_, others, issued));
+  ChangeShopCaa("letsencrypt.org");
+  clock_.Advance(absl::Hours(1));
 }
 
 TEST_F(ReevaluationIntegrationTest, AnImportedCaIdentifierThatMakesAFindingForbiddenReAlertsOnce) {
@@ -167,21 +188,9 @@ TEST_F(ReevaluationIntegrationTest, ALaterObservationThatImprovesTheVerdictAlert
 
 TEST_F(ReevaluationIntegrationTest, ALaterObservationReachesItsFindingAmongMoreThanAPageIssued) {
   reevaluator_options_.findings_per_page = 100;
-  ASSERT_NO_FATAL_FAILURE(
-      Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
-  Poll();
-  clock_.Advance(absl::Seconds(10));
-  const absl::Time issued = clock_.Now();
-  Plant("www.shop.test");
-  clock_.Advance(absl::Seconds(10));
-  Ingest();
-  ASSERT_EQ(FindingFor("www.shop.test").verdict(), "forbidden");
   // More findings of other names issued just before it than the re-evaluator reads at a time:
   // read by issuance alone, the oldest page holds none of shop.test's.
-  ASSERT_NO_FATAL_FAILURE(CommitOtherFindings(store_, 150, issued));
-
-  ChangeShopCaa("letsencrypt.org");
-  clock_.Advance(absl::Hours(1));
+  ASSERT_NO_FATAL_FAILURE(ForbiddenAmongOthersThenAllowed(150));
   Poll();
   auto stats = reevaluator_->RunPending();
   ASSERT_TRUE(stats.ok()) << stats.status();
@@ -193,18 +202,7 @@ TEST_F(ReevaluationIntegrationTest, ALaterObservationReachesItsFindingAmongMoreT
 TEST_F(ReevaluationIntegrationTest, TooManyNotedNamesReadEverythingIssuedInTheirRangeInPages) {
   reevaluator_options_.findings_per_page = 100;
   reevaluator_options_.max_pending_names = 50;
-  ASSERT_NO_FATAL_FAILURE(
-      Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
-  Poll();
-  clock_.Advance(absl::Seconds(10));
-  const absl::Time issued = clock_.Now();
-  Plant("www.shop.test");
-  clock_.Advance(absl::Seconds(10));
-  Ingest();
-  ASSERT_NO_FATAL_FAILURE(CommitOtherFindings(store_, 150, issued));
-
-  ChangeShopCaa("letsencrypt.org");
-  clock_.Advance(absl::Hours(1));
+  ASSERT_NO_FATAL_FAILURE(ForbiddenAmongOthersThenAllowed(150));
   // A poll after downtime: every name is new at once, more than the notes keep one by one.
   for (int i = 0; i < 50; ++i) {
     reevaluator_->Note({.query_name = absl::StrCat("host", i, ".other.test"),
