@@ -30,6 +30,9 @@ class ReevaluationIntegrationTest : public monitor::PipelineFixture {
   // findings of other names issued just before it; then shop.test allows Let's Encrypt too,
   // seen by nobody yet, and an hour passes.
   void ForbiddenAmongOthersThenAllowed(int others);
+  // A finding of www.shop.test from a CA the map does not know (shop.test lets only Let's
+  // Encrypt issue), ingested 5 minutes after it was logged.
+  void PlantUnderAnUnknownCa();
 };
 
 // Certificate findings of names outside shop.test, issued in the `count` milliseconds before
@@ -59,6 +62,16 @@ void CommitOtherFindings(store::Store* store, int count, absl::Time before,
   }
 }
 
+void ReevaluationIntegrationTest::PlantUnderAnUnknownCa() {
+  ASSERT_NO_FATAL_FAILURE(
+      Start("shop 60 CAA 0 issue \"letsencrypt.org\"\n", fakes::CaBrand::kUnknown));
+  Poll();
+  clock_.Advance(absl::Hours(1));
+  Plant("www.shop.test");
+  clock_.Advance(absl::Minutes(5));
+  Ingest();
+}
+
 void ReevaluationIntegrationTest::ForbiddenAmongOthersThenAllowed(int others) {
   ASSERT_NO_FATAL_FAILURE(
       Start("shop 60 CAA 0 issue \"pki.goog\"\n", fakes::CaBrand::kLetsEncrypt));
@@ -75,13 +88,7 @@ void ReevaluationIntegrationTest::ForbiddenAmongOthersThenAllowed(int others) {
 }
 
 TEST_F(ReevaluationIntegrationTest, AnImportedCaIdentifierThatMakesAFindingForbiddenReAlertsOnce) {
-  ASSERT_NO_FATAL_FAILURE(
-      Start("shop 60 CAA 0 issue \"letsencrypt.org\"\n", fakes::CaBrand::kUnknown));
-  Poll();
-  clock_.Advance(absl::Hours(1));
-  Plant("www.shop.test");
-  clock_.Advance(absl::Minutes(5));
-  Ingest();
+  ASSERT_NO_FATAL_FAILURE(PlantUnderAnUnknownCa());
   uint64_t live = 0;  // A subscriber following along.
   std::vector<store::FindingRecord> first = Drain(&live);
   ASSERT_EQ(first.size(), 1u);
@@ -129,13 +136,7 @@ TEST_F(ReevaluationIntegrationTest, AnImportedCaIdentifierThatMakesAFindingForbi
 
 TEST_F(ReevaluationIntegrationTest, AnImportedCaReachesItsFindingsBehindAPageOfOtherUnknowns) {
   reevaluator_options_.findings_per_page = 100;
-  ASSERT_NO_FATAL_FAILURE(
-      Start("shop 60 CAA 0 issue \"letsencrypt.org\"\n", fakes::CaBrand::kUnknown));
-  Poll();
-  clock_.Advance(absl::Hours(1));
-  Plant("www.shop.test");
-  clock_.Advance(absl::Minutes(5));
-  Ingest();
+  ASSERT_NO_FATAL_FAILURE(PlantUnderAnUnknownCa());
   ASSERT_EQ(FindingFor("www.shop.test").verdict(), "unknown_issuer");
   // More findings of another unknown issuer, listed first, than a page holds.
   ASSERT_NO_FATAL_FAILURE(CommitOtherFindings(store_, 150, clock_.Now(), "unknown_issuer"));
